@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+
+/** Registers every subcommand. Each command module adds itself here. */
+export function registerCommands(program: Command): void {
+  program
+    .command('demo')
+    .description('run the self-contained demo (for now: a self-check of the runtime)')
+    .action(() => {
+      const ok = typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers === 'function';
+      process.stdout.write(`bkdms self-check: runtime polyfill ${ok ? 'ok' : 'MISSING'}\n`);
+      if (!ok) process.exitCode = 1;
+    });
+}

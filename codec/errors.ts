@@ -1,0 +1,31 @@
+// The one error class of the codec domain. Every decoder failure is a CodecError with a code;
+// a RangeError, TypeError or hang escaping a decoder is a bug.
+
+export enum CodecErrorCode {
+  /** Fewer bytes than the structure (or a length field inside it) requires. */
+  Truncated = 'TRUNCATED',
+  /** Input or a field is larger than its size cap (checked before buffering or allocating). */
+  Oversized = 'OVERSIZED',
+  /** Bytes left over after a complete structure. */
+  TrailingBytes = 'TRAILING_BYTES',
+  /** Version byte this build does not know. */
+  UnknownVersion = 'UNKNOWN_VERSION',
+  /** An enum or kind byte outside its defined values. */
+  BadEnum = 'BAD_ENUM',
+  /** A value that is well-formed but not canonical or out of its domain (NaN, padding not zero...). */
+  BadValue = 'BAD_VALUE',
+  /** A value given to an encoder that cannot be encoded. */
+  InvalidInput = 'INVALID_INPUT',
+}
+
+export class CodecError extends Error {
+  readonly code: CodecErrorCode;
+  readonly meta: Readonly<Record<string, string | number>>;
+
+  constructor(code: CodecErrorCode, message: string, meta: Record<string, string | number> = {}) {
+    super(`${code}: ${message}`);
+    this.name = 'CodecError';
+    this.code = code;
+    this.meta = meta;
+  }
+}
