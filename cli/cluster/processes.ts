@@ -1,0 +1,84 @@
+// Starts and stops the node processes of a local cluster. Each node is `bkdms node start --config`
+// in its own process; a node announces readiness with one JSON log line whose `event` is
+// `node.ready`, so the supervisor waits on that event, never on a timer.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface NodeProcess {
+  index: number;
+  child: ChildProcess;
+  /** Resolves with the ready event's fields, rejects if the process exits first. */
+  ready: Promise<Record<string, unknown>>;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<number | string>;
+}
+
+/** The compiled CLI entry point next to this file (build/cli/main.js). */
+export const cliEntry = new URL('../main.js', import.meta.url).pathname;
+
+export function startNodeProcess(index: number, configPath: string, logPath: string): NodeProcess {
+  const child = spawn(process.execPath, [cliEntry, 'node', 'start', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(logPath, { flags: 'a' });
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | string>((res) => {
+    child.on('exit', (code, signal) => res(code ?? signal ?? -1));
+  });
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      log.write(`${line}\n`);
+      if (!line.includes('node.ready')) return;
+      try {
+        const ev = JSON.parse(line) as Record<string, unknown>;
+        if (ev.event === 'node.ready') resolve(ev);
+      } catch {
+        // A log line that merely mentions the word; keep waiting for the real event.
+      }
+    });
+    void exited.then((code) =>
+      reject(new Error(`node ${index} exited (${code}) before it was ready; see ${logPath}`)),
+    );
+  });
+  ready.catch(() => undefined);
+  return { index, child, ready, exited };
+}
+
+/** SIGTERM to every process, SIGKILL after a grace period; resolves when all have exited. */
+export async function stopAll(procs: NodeProcess[], graceMs = 10_000): Promise<void> {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+  await Promise.all(
+    procs.map(async (p) => {
+      const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+      await p.exited;
+      clearTimeout(timer);
+    }),
+  );
+}
+
+const pidFile = (dir: string): string => join(dir, 'cluster.pids');
+
+export function writePids(dir: string, procs: NodeProcess[]): void {
+  writeFileSync(pidFile(dir), `${procs.map((p) => p.child.pid).join('\n')}\n`);
+}
+
+/** `cluster down`: signals the processes recorded by `cluster up` in that folder. */
+export function signalRecordedPids(dir: string): number {
+  if (!existsSync(pidFile(dir))) return 0;
+  let n = 0;
+  for (const line of readFileSync(pidFile(dir), 'utf8').split('\n')) {
+    const pid = Number(line);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+      n++;
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(pidFile(dir), { force: true });
+  return n;
+}
