@@ -1,0 +1,136 @@
+// Binds a NodeApi to a grpc-js Server: message-size caps at the transport, validation of every
+// request, errors as documented statuses, and a bound on open block subscriptions.
+import type {
+  handleUnaryCall,
+  ServerUnaryCall,
+  ServerWritableStream,
+  sendUnaryData,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
+import { ApiError, ApiErrorCode, toApiError } from './errors.js';
+import type { CallContext, NodeApi } from './handlers.js';
+import type { ApiLimits } from './limits.js';
+import { defaultApiLimits } from './limits.js';
+import { ledgerServiceDefinition } from './proto.js';
+import { toStatus } from './status.js';
+import { streamBlocks } from './stream.js';
+import type { ServerTls } from './tls.js';
+import { serverCredentials } from './tls.js';
+import { acceptedOrThrow } from './upload-result.js';
+import * as v from './validate.js';
+
+export interface ApiServerOptions {
+  /** host:port; port 0 picks a free one (see ApiServer.port). */
+  listen: string;
+  tls: ServerTls;
+  limits?: Partial<ApiLimits>;
+  /** Called once per finished call, for metrics: method, 'OK' or the reason, duration in seconds. */
+  onCall?: (method: string, outcome: 'OK' | ApiErrorCode, seconds: number) => void;
+  /** Called with the original error when a handler fails with an internal error, for logs. */
+  onInternalError?: (method: string, err: unknown) => void;
+}
+
+export interface ApiServer {
+  readonly port: number;
+  readonly limits: ApiLimits;
+  /** Stops accepting calls, lets running ones finish for up to graceMs, then cuts the rest. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+type Raw = Record<string, unknown>;
+
+export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Promise<ApiServer> {
+  const limits: ApiLimits = { ...defaultApiLimits, ...opts.limits };
+  const server = new Server({
+    'grpc.max_receive_message_length': limits.maxReceiveBytes,
+    'grpc.max_send_message_length': limits.maxSendBytes,
+    'grpc.max_concurrent_streams': limits.maxStreamsPerConnection,
+  });
+
+  const observe = (method: string, started: number, outcome: 'OK' | ApiErrorCode): void =>
+    opts.onCall?.(method, outcome, (performance.now() - started) / 1000);
+  const fail = (method: string, err: unknown): ApiError => {
+    const e = toApiError(err);
+    if (e.code === ApiErrorCode.Internal) opts.onInternalError?.(method, err);
+    return e;
+  };
+
+  function unary(
+    method: string,
+    run: (req: Raw, ctx: CallContext) => Promise<unknown>,
+  ): handleUnaryCall<Raw, unknown> {
+    return (call: ServerUnaryCall<Raw, unknown>, callback: sendUnaryData<unknown>): void => {
+      const started = performance.now();
+      Promise.resolve()
+        .then(() => run(call.request, { peer: call.getPeer() }))
+        .then(
+          (res) => {
+            observe(method, started, 'OK');
+            callback(null, res);
+          },
+          (err: unknown) => {
+            const e = fail(method, err);
+            observe(method, started, e.code);
+            callback(toStatus(e));
+          },
+        );
+    };
+  }
+
+  const slots = { active: 0, max: limits.maxSubscriptions, retryAfterMs: limits.streamRetryAfterMs };
+  const impl: UntypedServiceImplementation = {
+    Upload: unary('Upload', async (r, ctx) => {
+      const [res] = await api.uploadBatch([v.envelopeField(r, limits)], ctx);
+      return acceptedOrThrow(res);
+    }),
+    UploadBatch: unary('UploadBatch', async (r, ctx) => {
+      const envelopes = v.envelopeList(r, limits);
+      const results = await api.uploadBatch(envelopes, ctx);
+      if (results.length !== envelopes.length)
+        throw new ApiError(ApiErrorCode.Internal, 'uploadBatch returned a wrong count');
+      return { results };
+    }),
+    SubmitGovernance: unary('SubmitGovernance', async (r, ctx) =>
+      acceptedOrThrow(await api.submitGovernance(v.envelopeField(r, limits), ctx)),
+    ),
+    GetStatus: unary('GetStatus', () => api.getStatus()),
+    Trace: unary('Trace', (r) => api.trace(v.tracingCodeField(r))),
+    GetReceipt: unary('GetReceipt', (r) => api.getReceipt(v.tracingCodeField(r))),
+    QueryBySite: unary('QueryBySite', (r) => api.queryBySite(v.siteQuery(r, limits))),
+    QueryByCity: unary('QueryByCity', (r) => api.queryByCity(v.cityQuery(r, limits))),
+    GetBlock: unary('GetBlock', async (r) => {
+      const height = v.heightField(r, 'height');
+      return { height, certifiedBlock: await api.getBlock(height) };
+    }),
+    GetScpKeys: unary('GetScpKeys', () => api.getScpKeys()),
+    GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r))),
+    SubscribeBlocks: (call: ServerWritableStream<Raw, unknown>) => {
+      const started = performance.now();
+      streamBlocks(api, call, slots, (err) => fail('SubscribeBlocks', err)).then((outcome) =>
+        observe('SubscribeBlocks', started, outcome),
+      );
+    },
+  };
+  server.addService(ledgerServiceDefinition(), impl);
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(opts.listen, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+
+  return {
+    port,
+    limits,
+    stop: (graceMs = 2000) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,95 @@
+// Validation of every request as grpc-js hands it over (decoded by proto-loader, defaults filled):
+// each field is checked for type, length and range and turned into the plain request type, or an
+// ApiError with the field named in meta.field. Nothing reaches a handler unchecked.
+import { CityScheme } from '../codec/types.js';
+import { ApiError, ApiErrorCode } from './errors.js';
+import type { ApiLimits } from './limits.js';
+import { KEY_ID_BYTES, MAX_CITY_CODE_CHARS, TRACING_CODE_BYTES } from './limits.js';
+import type { CityQuery, SiteQuery } from './types.js';
+
+type Raw = Record<string, unknown>;
+
+function bad(field: string, message: string, code = ApiErrorCode.InvalidArgument): ApiError {
+  return new ApiError(code, `${field}: ${message}`, { field });
+}
+
+export function bytesField(raw: Raw, field: string, min: number, max: number): Uint8Array {
+  return checkBytes(raw[field], field, min, max);
+}
+
+function checkBytes(v: unknown, field: string, min: number, max: number): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw bad(field, 'expected bytes');
+  if (v.length > max) throw bad(field, `${v.length} bytes, at most ${max}`, ApiErrorCode.Oversized);
+  if (v.length < min) throw bad(field, `${v.length} bytes, at least ${min}`);
+  return v;
+}
+
+export function fixedBytes(raw: Raw, field: string, len: number): Uint8Array {
+  const v = raw[field];
+  if (!(v instanceof Uint8Array) || v.length !== len)
+    throw bad(field, `expected exactly ${len} bytes, got ${v instanceof Uint8Array ? v.length : 'none'}`);
+  return v;
+}
+
+export function intField(raw: Raw, field: string, min: number, max: number): number {
+  const v = raw[field];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    throw bad(field, `expected an integer in [${min}, ${max}], got ${String(v)}`);
+  return v;
+}
+
+export function envelopeField(raw: Raw, limits: ApiLimits): Uint8Array {
+  return bytesField(raw, 'envelope', 1, limits.maxEnvelopeBytes);
+}
+
+export function envelopeList(raw: Raw, limits: ApiLimits): Uint8Array[] {
+  const list = raw.envelopes;
+  if (!Array.isArray(list)) throw bad('envelopes', 'expected a list of bytes');
+  if (list.length === 0) throw bad('envelopes', 'empty batch');
+  if (list.length > limits.maxBatchEnvelopes)
+    throw bad(
+      'envelopes',
+      `${list.length} envelopes, at most ${limits.maxBatchEnvelopes}`,
+      ApiErrorCode.Oversized,
+    );
+  return list.map((v: unknown, i) => checkBytes(v, `envelopes[${i}]`, 1, limits.maxEnvelopeBytes));
+}
+
+export const tracingCodeField = (raw: Raw): Uint8Array => fixedBytes(raw, 'tracingCode', TRACING_CODE_BYTES);
+export const siteKeyIdField = (raw: Raw): Uint8Array => fixedBytes(raw, 'siteKeyId', KEY_ID_BYTES);
+export const heightField = (raw: Raw, field: string): number =>
+  intField(raw, field, 0, Number.MAX_SAFE_INTEGER);
+
+interface Window {
+  fromTime: number;
+  toTime: number;
+  pageSize: number;
+  cursor: Uint8Array;
+}
+
+function pageWindow(raw: Raw, limits: ApiLimits): Window {
+  const fromTime = intField(raw, 'fromTime', 0, Number.MAX_SAFE_INTEGER);
+  // to_time 0 (the proto default) means "no upper bound".
+  const rawTo = intField(raw, 'toTime', 0, Number.MAX_SAFE_INTEGER);
+  const toTime = rawTo === 0 ? Number.MAX_SAFE_INTEGER : rawTo;
+  if (fromTime > toTime) throw bad('fromTime', `after toTime (${fromTime} > ${toTime})`);
+  const size = intField(raw, 'pageSize', 0, limits.maxPageSize);
+  const cursor = bytesField(raw, 'cursor', 0, limits.maxCursorBytes);
+  return { fromTime, toTime, pageSize: size === 0 ? limits.defaultPageSize : size, cursor };
+}
+
+export function siteQuery(raw: Raw, limits: ApiLimits): SiteQuery {
+  return { siteKeyId: siteKeyIdField(raw), ...pageWindow(raw, limits) };
+}
+
+export function cityQuery(raw: Raw, limits: ApiLimits): CityQuery {
+  const country = intField(raw, 'country', 1, 999);
+  const city = raw.city as Raw | null | undefined;
+  if (city === null || typeof city !== 'object') throw bad('city', 'required');
+  const scheme = intField(city, 'scheme', CityScheme.UnLocode, CityScheme.GeoNames) as CityScheme;
+  const code = city.code;
+  if (typeof code !== 'string' || code.length === 0 || code.length > MAX_CITY_CODE_CHARS)
+    throw bad('city.code', `expected 1..${MAX_CITY_CODE_CHARS} characters`);
+  const kpiCode = intField(raw, 'kpiCode', 0, 65535);
+  return { country, city: { scheme, code }, kpiCode, ...pageWindow(raw, limits) };
+}
