@@ -1,0 +1,48 @@
+// The one error class of the crypto domain. Bad keys, bad lengths, a wrong keystore passphrase, a
+// closed or full verification pool: each is a CryptoError with a code. A failed signature check or
+// a packet that does not open is NOT an error: those are ordinary results (boolean / OpenResult).
+
+export enum CryptoErrorCode {
+  /** A key, nonce, signature or salt of the wrong length or form. */
+  BadKey = 'BAD_KEY',
+  /** An argument outside its domain (negative size, index past the tree, expiry before creation...). */
+  InvalidInput = 'INVALID_INPUT',
+  /** An encoded proof or keystore file that cannot be parsed. */
+  Malformed = 'MALFORMED',
+  /** Keystore: the passphrase does not open the file (or the file was altered). */
+  WrongPassphrase = 'WRONG_PASSPHRASE',
+  /** Keystore: a file that is not a keystore, or its parameters are out of the accepted bounds. */
+  CorruptedKeystore = 'CORRUPTED_KEYSTORE',
+  /** A session key past its expiry, or an offer whose times do not make sense. */
+  SessionExpired = 'SESSION_EXPIRED',
+  /** X25519 gave the all-zero shared secret (a low-order peer key). */
+  WeakKey = 'WEAK_KEY',
+  /** Verification pool: too many batches waiting. */
+  QueueFull = 'QUEUE_FULL',
+  /** Verification pool: used after close(). */
+  Closed = 'CLOSED',
+  /** Verification pool: a worker died or answered out of protocol. */
+  WorkerFailed = 'WORKER_FAILED',
+}
+
+export class CryptoError extends Error {
+  readonly code: CryptoErrorCode;
+  readonly meta: Readonly<Record<string, string | number>>;
+
+  constructor(code: CryptoErrorCode, message: string, meta: Record<string, string | number> = {}) {
+    super(`${code}: ${message}`);
+    this.name = 'CryptoError';
+    this.code = code;
+    this.meta = meta;
+  }
+}
+
+/** Throws BadKey unless `bytes` is a Uint8Array of exactly `length` bytes. */
+export function expectLength(what: string, bytes: Uint8Array, length: number): void {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== length)
+    throw new CryptoError(CryptoErrorCode.BadKey, `${what} must be ${length} bytes`, {
+      what,
+      expected: length,
+      actual: bytes instanceof Uint8Array ? bytes.length : -1,
+    });
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sha256, sha256Parts, tracingCode } from '../../../crypto/hash.js';
+import { keyIdOf } from '../../../crypto/key-id.js';
+import { LruCache } from '../../../crypto/lru.js';
+import { toHexString } from './helpers.js';
+
+const ref = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+describe('hashing', () => {
+  it('sha256 matches node:crypto on both sides of the engine switch (short and long inputs)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => {
+        expect(toHexString(sha256(b))).toBe(ref(b));
+        expect(toHexString(tracingCode(b))).toBe(ref(b));
+      }),
+      { numRuns: 200 },
+    );
+    expect(toHexString(sha256(new Uint8Array(0)))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
+  });
+
+  it('sha256Parts equals the hash of the concatenation', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 5 }), (parts) => {
+        expect(toHexString(sha256Parts(parts))).toBe(ref(Buffer.concat(parts)));
+      }),
+    );
+  });
+
+  it('keyIdOf = first 16 bytes of SHA-256("BKDMS/v1/key-id\\0" || key)', () => {
+    const key = new Uint8Array(32).fill(9);
+    const expected = createHash('sha256').update('BKDMS/v1/key-id\0').update(key).digest('hex').slice(0, 32);
+    expect(toHexString(keyIdOf(key))).toBe(expected);
+  });
+});
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry beyond capacity', () => {
+    const c = new LruCache<string, number>(2);
+    c.set('a', 1);
+    c.set('b', 2);
+    expect(c.get('a')).toBe(1);
+    c.set('c', 3);
+    expect(c.get('b')).toBeUndefined();
+    expect(c.get('a')).toBe(1);
+    expect(c.size).toBe(2);
+    let calls = 0;
+    expect(c.getOrCreate('c', () => ++calls)).toBe(3);
+    expect(calls).toBe(0);
+  });
+});
