@@ -42,6 +42,12 @@ export class Reader {
     return at;
   }
 
+  /** Throws Truncated unless n more bytes are available, without consuming them. */
+  ensure(n: number, field: string): void {
+    this.need(n, field);
+    this.pos -= n;
+  }
+
   u8(field = 'u8'): number {
     return this.buf[this.need(1, field)]!;
   }

@@ -1,0 +1,193 @@
+// Contract calls carried by ContractCall envelopes: propose a governance action, or approve a
+// pending proposal. See docs/wire-format.md §Contract call for the action table.
+import {
+  HASH_BYTES,
+  KEY_ID_BYTES,
+  MAX_ADMINS,
+  MAX_SITE_KPI_CODES,
+  MAX_VALIDATORS,
+  PUBLIC_KEY_BYTES,
+  SITE_ID_BYTES,
+} from './caps.js';
+import { CITY_BYTES, readCity, writeCity } from './city.js';
+import { CodecError, CodecErrorCode } from './errors.js';
+import { checkCountry } from './kpi-record.js';
+import { keysSize, kpiCodesSize, readKeys, readKpiCodes, writeKeys, writeKpiCodes } from './lists.js';
+import type { Reader } from './reader.js';
+import type { ContractCall, GovernanceAction } from './types.js';
+import { checkInt, type Writer } from './writer.js';
+
+export enum CallType {
+  Propose = 1,
+  Approve = 2,
+}
+
+/** Action type bytes, in the order of the GovernanceAction union. */
+export const ACTION_TYPES = [
+  'registerSite',
+  'suspendSite',
+  'resumeSite',
+  'revokeSite',
+  'rotateSiteKey',
+  'addScpKey',
+  'retireScpKey',
+  'setParams',
+  'setValidators',
+  'setAdmins',
+] as const satisfies readonly GovernanceAction['type'][];
+
+function actionSize(a: GovernanceAction): number {
+  switch (a.type) {
+    case 'registerSite':
+      return PUBLIC_KEY_BYTES + 2 + CITY_BYTES + SITE_ID_BYTES + kpiCodesSize(a.kpiCodes);
+    case 'suspendSite':
+    case 'resumeSite':
+    case 'revokeSite':
+    case 'retireScpKey':
+      return KEY_ID_BYTES;
+    case 'rotateSiteKey':
+      return KEY_ID_BYTES + PUBLIC_KEY_BYTES;
+    case 'addScpKey':
+      return PUBLIC_KEY_BYTES + 16;
+    case 'setParams':
+      return 16 + 8;
+    case 'setValidators':
+      return keysSize(a.validators.map((v) => v.publicKey)) + 8;
+    case 'setAdmins':
+      return keysSize(a.admins) + 2;
+  }
+}
+
+export function contractCallSize(c: ContractCall): number {
+  return c.type === 'approve' ? 1 + HASH_BYTES : 1 + 8 + 1 + actionSize(c.action);
+}
+
+export function writeContractCall(w: Writer, c: ContractCall): void {
+  if (c.type === 'approve') {
+    w.u8(CallType.Approve).bytes(c.proposalId, HASH_BYTES, 'call.proposalId');
+    return;
+  }
+  if (c.type !== 'propose')
+    throw new CodecError(CodecErrorCode.InvalidInput, 'call.type', { field: 'call.type' });
+  const a = c.action;
+  const t = ACTION_TYPES.indexOf(a.type);
+  if (t < 0)
+    throw new CodecError(CodecErrorCode.InvalidInput, 'action.type unknown', { field: 'action.type' });
+  w.u8(CallType.Propose)
+    .u64(c.expiresAt, 'call.expiresAt')
+    .u8(t + 1);
+  switch (a.type) {
+    case 'registerSite':
+      w.bytes(a.publicKey, PUBLIC_KEY_BYTES, 'action.publicKey');
+      w.u16(checkCountry(a.country, CodecErrorCode.InvalidInput));
+      writeCity(w, a.city);
+      w.bytes(a.siteId, SITE_ID_BYTES, 'action.siteId');
+      writeKpiCodes(w, a.kpiCodes, MAX_SITE_KPI_CODES, 'action.kpiCodes');
+      return;
+    case 'suspendSite':
+    case 'resumeSite':
+    case 'revokeSite':
+      w.bytes(a.siteKeyId, KEY_ID_BYTES, 'action.siteKeyId');
+      return;
+    case 'retireScpKey':
+      w.bytes(a.scpKeyId, KEY_ID_BYTES, 'action.scpKeyId');
+      return;
+    case 'rotateSiteKey':
+      w.bytes(a.siteKeyId, KEY_ID_BYTES, 'action.siteKeyId');
+      w.bytes(a.newPublicKey, PUBLIC_KEY_BYTES, 'action.newPublicKey');
+      return;
+    case 'addScpKey':
+      w.bytes(a.publicKey, PUBLIC_KEY_BYTES, 'action.publicKey');
+      w.u64(a.notBefore, 'action.notBefore').u64(a.notAfter, 'action.notAfter');
+      return;
+    case 'setParams': {
+      const p = a.params;
+      w.u32(p.periodMs, 'params.periodMs').u32(p.maxBlockEnvelopes, 'params.maxBlockEnvelopes');
+      w.u32(p.maxBlockBytes, 'params.maxBlockBytes').u32(p.viewTimeoutMs, 'params.viewTimeoutMs');
+      w.u64(a.activateAt, 'action.activateAt');
+      return;
+    }
+    case 'setValidators':
+      writeKeys(
+        w,
+        a.validators.map((v) => v.publicKey),
+        MAX_VALIDATORS,
+        'action.validators',
+      );
+      w.u64(a.activateAt, 'action.activateAt');
+      return;
+    case 'setAdmins':
+      writeKeys(w, a.admins, MAX_ADMINS, 'action.admins');
+      checkInt(a.threshold, 1, a.admins.length, 'action.threshold');
+      w.u16(a.threshold);
+      return;
+  }
+}
+
+export function readContractCall(r: Reader): ContractCall {
+  const type = r.enumU8(CallType.Propose, CallType.Approve, 'call.type');
+  if (type === CallType.Approve)
+    return { type: 'approve', proposalId: r.bytes(HASH_BYTES, 'call.proposalId') };
+  const expiresAt = r.u64('call.expiresAt');
+  return { type: 'propose', action: readAction(r), expiresAt };
+}
+
+function readAction(r: Reader): GovernanceAction {
+  const type = ACTION_TYPES[r.enumU8(1, ACTION_TYPES.length, 'action.type') - 1]!;
+  switch (type) {
+    case 'registerSite':
+      return {
+        type,
+        publicKey: r.bytes(PUBLIC_KEY_BYTES, 'action.publicKey'),
+        country: checkCountry(r.u16('action.country'), CodecErrorCode.BadValue),
+        city: readCity(r),
+        siteId: r.bytes(SITE_ID_BYTES, 'action.siteId'),
+        kpiCodes: readKpiCodes(r, MAX_SITE_KPI_CODES, 'action.kpiCodes'),
+      };
+    case 'suspendSite':
+    case 'resumeSite':
+    case 'revokeSite':
+      return { type, siteKeyId: r.bytes(KEY_ID_BYTES, 'action.siteKeyId') };
+    case 'retireScpKey':
+      return { type, scpKeyId: r.bytes(KEY_ID_BYTES, 'action.scpKeyId') };
+    case 'rotateSiteKey':
+      return {
+        type,
+        siteKeyId: r.bytes(KEY_ID_BYTES, 'action.siteKeyId'),
+        newPublicKey: r.bytes(PUBLIC_KEY_BYTES, 'action.newPublicKey'),
+      };
+    case 'addScpKey':
+      return {
+        type,
+        publicKey: r.bytes(PUBLIC_KEY_BYTES, 'action.publicKey'),
+        notBefore: r.u64('action.notBefore'),
+        notAfter: r.u64('action.notAfter'),
+      };
+    case 'setParams':
+      return {
+        type,
+        params: {
+          periodMs: r.u32('params.periodMs'),
+          maxBlockEnvelopes: r.u32('params.maxBlockEnvelopes'),
+          maxBlockBytes: r.u32('params.maxBlockBytes'),
+          viewTimeoutMs: r.u32('params.viewTimeoutMs'),
+        },
+        activateAt: r.u64('action.activateAt'),
+      };
+    case 'setValidators':
+      return {
+        type,
+        validators: readKeys(r, MAX_VALIDATORS, 'action.validators').map((publicKey) => ({ publicKey })),
+        activateAt: r.u64('action.activateAt'),
+      };
+    case 'setAdmins': {
+      const admins = readKeys(r, MAX_ADMINS, 'action.admins');
+      const threshold = r.u16('action.threshold');
+      if (threshold < 1 || threshold > admins.length)
+        throw new CodecError(CodecErrorCode.BadValue, 'action.threshold: not in [1, admins]', {
+          field: 'action.threshold',
+        });
+      return { type, admins, threshold };
+    }
+  }
+}

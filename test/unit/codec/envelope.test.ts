@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { contractCall, envelope } from '../../../bench/codec-arbitraries.js';
+import { MAX_ENVELOPE_BYTES } from '../../../codec/caps.js';
+import { decodeEnvelope, encodeEnvelope, envelopeAad } from '../../../codec/envelope.js';
+import {
+  envelopeAadView,
+  envelopeChainId,
+  envelopeKind,
+  envelopePacket,
+  envelopeRouting,
+  envelopeSeq,
+  envelopeSignature,
+  envelopeSignedRegion,
+  envelopeSignerKeyId,
+  envelopeTime,
+  setEnvelopeSignature,
+} from '../../../codec/envelope-view.js';
+import { CodecErrorCode } from '../../../codec/errors.js';
+import { type Envelope, EnvelopeKind } from '../../../codec/types.js';
+import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
+import { vectorApprove, vectorApproveHex, vectorUpload, vectorUploadAadHex } from './vectors.js';
+
+describe('envelopes', () => {
+  it('match the hex vectors of docs/wire-format.md', () => {
+    const up = encodeEnvelope(vectorUpload);
+    expect(hex(up)).toBe(`${vectorUploadAadHex}00d7${hex(vectorUpload.packet)}${'33'.repeat(64)}`);
+    expect(hex(encodeEnvelope(vectorApprove))).toBe(vectorApproveHex);
+  });
+
+  it('round-trip and re-encode canonically (uploads and every contract call)', () => {
+    checkRoundTrip(envelope, encodeEnvelope, decodeEnvelope, 500);
+  });
+
+  it('lazy readers agree with the full decode', () => {
+    for (const env of [vectorUpload, vectorApprove] as Envelope[]) {
+      const b = encodeEnvelope(env);
+      const d = decodeEnvelope(b);
+      expect(envelopeKind(b)).toBe(d.kind);
+      expect(hex(envelopeChainId(b))).toBe(hex(d.chainId));
+      expect(hex(envelopeSignerKeyId(b))).toBe(hex(d.signerKeyId));
+      expect(envelopeSeq(b)).toBe(d.seq);
+      expect(envelopeTime(b)).toBe(d.time);
+      expect(hex(envelopeSignature(b))).toBe(hex(d.signature));
+      expect(hex(envelopeSignedRegion(b)) + hex(d.signature)).toBe(hex(b));
+    }
+    const b = encodeEnvelope(vectorUpload);
+    expect(envelopeRouting(b)).toEqual(vectorUpload.routing);
+    expect(hex(envelopePacket(b))).toBe(hex(vectorUpload.packet));
+    expect(codeOf(() => envelopeRouting(encodeEnvelope(vectorApprove)))).toBe(CodecErrorCode.BadEnum);
+  });
+
+  it('the AAD built from the header equals the view taken from the envelope', () => {
+    const b = encodeEnvelope(vectorUpload);
+    expect(hex(envelopeAad(vectorUpload))).toBe(vectorUploadAadHex);
+    expect(hex(envelopeAadView(b))).toBe(vectorUploadAadHex);
+    expect(envelopeAadView(b).buffer).toBe(b.buffer);
+  });
+
+  it('signed region and signature are views; signing in place', () => {
+    const b = encodeEnvelope({ ...vectorApprove, signature: new Uint8Array(64) });
+    expect(envelopeSignedRegion(b).buffer).toBe(b.buffer);
+    setEnvelopeSignature(b, new Uint8Array(64).fill(0x33));
+    expect(hex(b)).toBe(vectorApproveHex);
+    expect(codeOf(() => setEnvelopeSignature(b, new Uint8Array(3)))).toBe(CodecErrorCode.InvalidInput);
+  });
+
+  it('rejects malformed input with the right code', () => {
+    const up = encodeEnvelope(vectorUpload);
+    checkPrefixesRejected(up, decodeEnvelope);
+    checkPrefixesRejected(encodeEnvelope(vectorApprove), decodeEnvelope);
+    expect(codeOf(() => decodeEnvelope(patched(up, 0, 2)))).toBe(CodecErrorCode.UnknownVersion);
+    expect(codeOf(() => decodeEnvelope(patched(up, 1, 3)))).toBe(CodecErrorCode.BadEnum);
+    expect(codeOf(() => decodeEnvelope(patched(up, 57, 0)))).toBe(CodecErrorCode.BadValue); // seq 0
+    expect(codeOf(() => decodeEnvelope(patched(up, 96, 0)))).toBe(CodecErrorCode.BadValue); // code 0
+    expect(codeOf(() => decodeEnvelope(patched(up, 98, 12)))).toBe(CodecErrorCode.BadValue); // duplicate
+    expect(codeOf(() => decodeEnvelope(patched(up, 101, 9)))).toBe(CodecErrorCode.UnknownVersion); // packet
+    expect(codeOf(() => decodeEnvelope(Uint8Array.of(...up, 0)))).toBe(CodecErrorCode.TrailingBytes);
+    expect(codeOf(() => decodeEnvelope(new Uint8Array(MAX_ENVELOPE_BYTES + 1)))).toBe(
+      CodecErrorCode.Oversized,
+    );
+    expect(codeOf(() => envelopeSeq(up.subarray(0, 100)))).toBe(CodecErrorCode.Truncated);
+    expect(codeOf(() => encodeEnvelope({ ...vectorUpload, seq: 0 }))).toBe(CodecErrorCode.InvalidInput);
+    expect(codeOf(() => encodeEnvelope({ ...vectorUpload, packet: new Uint8Array(60) }))).toBe(
+      CodecErrorCode.UnknownVersion,
+    );
+  });
+
+  it('contract calls: every action type decodes to what was proposed', () => {
+    checkRoundTrip(
+      contractCall,
+      (call) => encodeEnvelope({ ...vectorApprove, call }),
+      (b) => {
+        const d = decodeEnvelope(b);
+        if (d.kind !== EnvelopeKind.ContractCall) throw new Error('kind');
+        return d.call;
+      },
+      500,
+    );
+    const admins = [new Uint8Array(32)];
+    const call = {
+      type: 'propose' as const,
+      expiresAt: 1,
+      action: { type: 'setAdmins' as const, admins, threshold: 2 },
+    };
+    expect(codeOf(() => encodeEnvelope({ ...vectorApprove, call }))).toBe(CodecErrorCode.InvalidInput);
+  });
+});

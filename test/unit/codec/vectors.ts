@@ -1,0 +1,68 @@
+// The structures and hex of docs/wire-format.md §Test vectors; the tests check both directions.
+import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
+import {
+  CityScheme,
+  type ContractCallEnvelope,
+  EnvelopeKind,
+  type KpiRecord,
+  type KpiUploadEnvelope,
+  SealAlgorithm,
+  type SealedPacket,
+} from '../../../codec/types.js';
+import { unhex } from './helpers.js';
+
+/** The record of docs/wire-format.md §Test vectors. */
+export const vectorRecord: KpiRecord = {
+  country: 156,
+  city: { scheme: CityScheme.UnLocode, code: 'CNSHA' },
+  siteId: unhex('00000000000000000000ffffc0000201'),
+  time: 1_700_000_000_000,
+  entries: [
+    { code: 12, series: 0, value: 21.5, flags: 0 },
+    { code: 12, series: 1, value: -0.25, flags: 3 },
+  ],
+  extension: unhex('01000261 62'),
+};
+export const vectorRecordHex =
+  '01 009c 01 434e534841000000 00000000000000000000ffffc0000201 0000018bcfe56800 02 0005' +
+  ' 000c 00 00 4035800000000000 000c 01 03 bfd0000000000000 0100026162';
+
+/** The packet of docs/wire-format.md §Test vectors. */
+export const vectorPacket: SealedPacket = {
+  alg: SealAlgorithm.SessionKey,
+  scpKeyId: new Uint8Array(16).fill(0xa1),
+  keyRef: new Uint8Array(16).fill(0xb2),
+  nonce: new Uint8Array(12).fill(0xc3),
+  encryptedDigest: new Uint8Array(112).fill(0xd4),
+  encryptedRecord: new Uint8Array(55).fill(0xe5),
+};
+export const vectorPacketHex =
+  '0102' + 'a1'.repeat(16) + 'b2'.repeat(16) + 'c3'.repeat(12) + 'd4'.repeat(112) + '0037' + 'e5'.repeat(55);
+
+const header = {
+  chainId: new Uint8Array(32).fill(0x11),
+  signerKeyId: new Uint8Array(16).fill(0x22),
+  seq: 7,
+  time: 1_700_000_000_000,
+  signature: new Uint8Array(64).fill(0x33),
+};
+export const vectorUpload: KpiUploadEnvelope = {
+  kind: EnvelopeKind.KpiUpload,
+  ...header,
+  routing: {
+    country: 156,
+    city: { scheme: CityScheme.NationalNumeric, code: '310000' },
+    siteId: new Uint8Array(16).fill(0x44),
+    kpiCodes: [12, 40],
+  },
+  packet: encodeSealedPacket(vectorPacket),
+};
+export const vectorApprove: ContractCallEnvelope = {
+  kind: EnvelopeKind.ContractCall,
+  ...header,
+  call: { type: 'approve', proposalId: new Uint8Array(32).fill(0x55) },
+};
+const headerHex = (kind: string) =>
+  `01${kind}${'11'.repeat(32)}${'22'.repeat(16)}0000000000000007` + '0000018bcfe56800';
+export const vectorUploadAadHex = `${headerHex('01')}009c02000000000004baf0${'44'.repeat(16)}0002000c0028`;
+export const vectorApproveHex = `${headerHex('02')}02${'55'.repeat(32)}${'33'.repeat(64)}`;
