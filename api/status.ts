@@ -28,8 +28,8 @@ function reasonOfBareStatus(code: number): ApiErrorCode {
   switch (code) {
     case status.DEADLINE_EXCEEDED:
       return ApiErrorCode.DeadlineExceeded;
-    case status.CANCELLED:
-      return ApiErrorCode.Cancelled;
+    // This client cancels only calls it has given up on, so a CANCELLED it reads came from the
+    // other side (a server shutting down resets its streams): a transport failure, retriable.
     case status.RESOURCE_EXHAUSTED:
       // grpc-js's own message-size refusal.
       return ApiErrorCode.Oversized;
