@@ -1,5 +1,6 @@
 // Test helpers: a deterministic random source (SHA-256 in counter mode over a seed) and hex.
 import { createHash } from 'node:crypto';
+import { CryptoError } from '../../../crypto/errors.js';
 import type { RandomSource } from '../../../crypto/random.js';
 
 export function seededRandom(seed: string): RandomSource {
@@ -20,4 +21,14 @@ export function hex(text: string): Uint8Array {
 
 export function toHexString(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
+}
+
+/** The CryptoError code `fn` throws, 'other' for another exception, undefined when it returns. */
+export function errorCodeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof CryptoError ? e.code : 'other';
+  }
+  return undefined;
 }

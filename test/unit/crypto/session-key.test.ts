@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CryptoError, CryptoErrorCode } from '../../../crypto/errors.js';
+import { CryptoErrorCode } from '../../../crypto/errors.js';
 import {
   acceptSession,
   createSession,
@@ -8,19 +8,10 @@ import {
 } from '../../../crypto/session-key.js';
 import { SessionKeyring } from '../../../crypto/session-keyring.js';
 import { generateX25519 } from '../../../crypto/x25519.js';
-import { seededRandom, toHexString } from './helpers.js';
+import { errorCodeOf, seededRandom, toHexString } from './helpers.js';
 
 const NOW = 1_760_000_000_000;
 const HOUR = 3_600_000;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'not a CryptoError';
-  }
-  return undefined;
-}
 
 describe('session key negotiation', () => {
   const site = generateX25519(seededRandom('site'));
@@ -51,13 +42,13 @@ describe('session key negotiation', () => {
 
   it('refuses expired offers, windows over the cap, and offers for another SCP key', () => {
     const { offer } = createSession(site, scp.publicKey, NOW, HOUR);
-    expect(codeOf(() => acceptSession(scp, offer, NOW + HOUR))).toBe(CryptoErrorCode.SessionExpired);
-    expect(codeOf(() => acceptSession(generateX25519(), offer, NOW))).toBe(CryptoErrorCode.BadKey);
-    expect(codeOf(() => createSession(site, scp.publicKey, NOW, MAX_SESSION_TTL_MS + 1))).toBe(
+    expect(errorCodeOf(() => acceptSession(scp, offer, NOW + HOUR))).toBe(CryptoErrorCode.SessionExpired);
+    expect(errorCodeOf(() => acceptSession(generateX25519(), offer, NOW))).toBe(CryptoErrorCode.BadKey);
+    expect(errorCodeOf(() => createSession(site, scp.publicKey, NOW, MAX_SESSION_TTL_MS + 1))).toBe(
       CryptoErrorCode.InvalidInput,
     );
-    expect(codeOf(() => createSession(site, scp.publicKey, NOW, 0))).toBe(CryptoErrorCode.InvalidInput);
-    expect(codeOf(() => acceptSession(scp, { ...offer, salt: new Uint8Array(8) }, NOW))).toBe(
+    expect(errorCodeOf(() => createSession(site, scp.publicKey, NOW, 0))).toBe(CryptoErrorCode.InvalidInput);
+    expect(errorCodeOf(() => acceptSession(scp, { ...offer, salt: new Uint8Array(8) }, NOW))).toBe(
       CryptoErrorCode.BadKey,
     );
   });
@@ -81,7 +72,7 @@ describe('SessionKeyring', () => {
     ring.add(a, NOW);
     ring.add(b, NOW);
     expect(ring.get(a.id)?.expiresAt).toBe(NOW + HOUR);
-    expect(codeOf(() => ring.add(make(NOW), NOW))).toBe(CryptoErrorCode.QueueFull);
+    expect(errorCodeOf(() => ring.add(make(NOW), NOW))).toBe(CryptoErrorCode.QueueFull);
     // Once the first has expired past its grace, adding makes room by pruning it.
     ring.add(make(NOW + HOUR + 5), NOW + HOUR + 1000);
     expect(ring.get(a.id)).toBeUndefined();
