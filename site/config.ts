@@ -1,0 +1,199 @@
+// The site's JSON config, validated with zod so that a typo is reported by its path ("sources.1.
+// port: expected number") instead of surfacing later as a confusing failure. Every tunable has a
+// default in defaultSiteOptions; a minimal config names the site, its identity, its keystore,
+// the chain and its sources.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { SiteError, SiteErrorCode } from './errors.js';
+
+export const defaultSiteOptions = {
+  /** Processing period: readings are consolidated into one record per period. One hour. */
+  periodMs: 3_600_000,
+  /** A period is sealed this long after it ends, to let stragglers in. */
+  closeAfterMs: 60_000,
+  /** How often closed periods are looked for, ms. */
+  sealEveryMs: 1_000,
+  /** Progress line interval on a terminal, ms (0 = never). */
+  progressMs: 2_000,
+  maxSpoolBytes: 256 * 1024 * 1024,
+  outbox: { maxEntries: 100_000, maxBytes: 512 * 1024 * 1024 },
+  upload: {
+    maxBatch: 256,
+    receiptPollMs: 1_000,
+    maxReceiptsPerStep: 256,
+    backoff: { baseMs: 250, maxMs: 30_000, jitter: 0.5 },
+  },
+  /** Session keys are renegotiated this long before they expire, ms. */
+  sessionRenewBeforeMs: 60_000,
+  sessionTtlMs: 24 * 3_600_000,
+};
+
+const lineFile = {
+  name: z.string().min(1).max(64),
+  path: z.string().min(1),
+  follow: z.boolean().default(false),
+  pollMs: z.number().int().positive().default(1_000),
+  batchLines: z.number().int().positive().max(100_000).default(1_000),
+  maxLineBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(1024 * 1024)
+    .default(16 * 1024),
+};
+const fieldMap = z
+  .object({
+    kpi: z.string(),
+    series: z.string(),
+    value: z.string(),
+    unit: z.string(),
+    time: z.string(),
+    id: z.string(),
+  })
+  .partial();
+
+export const sourceConfigSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('csv'),
+      ...lineFile,
+      delimiter: z.string().length(1).default(','),
+      columns: fieldMap.default({}),
+      constants: fieldMap.default({}),
+    })
+    .strict(),
+  z.object({ type: z.literal('jsonl'), ...lineFile }).strict(),
+  z
+    .object({
+      type: z.literal('http'),
+      name: z.string().min(1).max(64),
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
+      maxReadings: z.number().int().positive().default(5_000),
+      maxQueued: z.number().int().positive().default(64),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('sql'),
+      name: z.string().min(1).max(64),
+      path: z.string().min(1),
+      query: z.string().min(1),
+      initialCursor: z.string().default('0'),
+      follow: z.boolean().default(false),
+      pollMs: z.number().int().positive().default(5_000),
+      batchRows: z.number().int().positive().default(1_000),
+      maxDbBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024 * 1024),
+    })
+    .strict(),
+]);
+
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
+const d = defaultSiteOptions;
+export const siteConfigSchema = z
+  .object({
+    name: z.string().min(1).max(64),
+    /** Folder of the spool, outbox and state; relative paths are relative to the config file. */
+    dataDir: z.string().min(1),
+    keystore: z
+      .object({ path: z.string().min(1), passphraseEnv: z.string().default('BKDMS_SITE_PASSPHRASE') })
+      .strict(),
+    identity: z
+      .object({
+        country: z.number().int().min(1).max(999),
+        city: z
+          .object({ scheme: z.enum(['unlocode', 'national', 'geonames']), code: z.string().min(1).max(20) })
+          .strict(),
+        /** IPv6 or IPv4 address of the site. */
+        siteId: z.string().min(2).max(45),
+      })
+      .strict(),
+    chain: z
+      .object({
+        /** host:port of one or more nodes' RPC servers, tried in order. */
+        endpoints: z.array(z.string().min(3)).min(1),
+        /** PEM CA file for TLS; plaintext when absent. */
+        tlsCa: z.string().optional(),
+        deadlineMs: z.number().int().positive().default(5_000),
+      })
+      .strict(),
+    sources: z.array(sourceConfigSchema).min(1),
+    seal: z.enum(['session', 'ephemeral']).default('session'),
+    periodMs: z.number().int().min(1_000).default(d.periodMs),
+    closeAfterMs: z.number().int().nonnegative().default(d.closeAfterMs),
+    sealEveryMs: z.number().int().positive().default(d.sealEveryMs),
+    progressMs: z.number().int().nonnegative().default(d.progressMs),
+    maxSpoolBytes: z.number().int().positive().default(d.maxSpoolBytes),
+    outbox: z
+      .object({ maxEntries: z.number().int().positive(), maxBytes: z.number().int().positive() })
+      .strict()
+      .default(d.outbox),
+    upload: z
+      .object({
+        maxBatch: z.number().int().positive().max(1024),
+        receiptPollMs: z.number().int().positive(),
+        maxReceiptsPerStep: z.number().int().positive(),
+        backoff: z
+          .object({
+            baseMs: z.number().positive(),
+            maxMs: z.number().positive(),
+            jitter: z.number().min(0).max(1),
+          })
+          .strict(),
+      })
+      .strict()
+      .default(d.upload),
+    sessionTtlMs: z.number().int().positive().default(d.sessionTtlMs),
+    sessionRenewBeforeMs: z.number().int().nonnegative().default(d.sessionRenewBeforeMs),
+    /** Stop once every one-shot source is read, every period sealed and the outbox is empty (demo, batch jobs). */
+    exitWhenDrained: z.boolean().default(false),
+  })
+  .strict()
+  .refine((c) => new Set(c.sources.map((s) => s.name)).size === c.sources.length, {
+    message: 'source names must be unique',
+    path: ['sources'],
+  });
+
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+
+/** Validates a parsed config object; throws BAD_CONFIG listing every problem by path. */
+export function parseSiteConfig(obj: unknown): SiteConfig {
+  const r = siteConfigSchema.safeParse(obj);
+  if (!r.success)
+    throw new SiteError(SiteErrorCode.BadConfig, `invalid site config:\n${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/** Reads and validates a config file; relative paths inside it become relative to its folder. */
+export function loadSiteConfig(path: string): SiteConfig {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SiteError(
+      SiteErrorCode.BadConfig,
+      `cannot read site config ${path}: ${(err as Error).message}`,
+    );
+  }
+  const c = parseSiteConfig(obj);
+  const base = dirname(resolve(path));
+  const at = (p: string): string => resolve(base, p);
+  return {
+    ...c,
+    dataDir: at(c.dataDir),
+    keystore: { ...c.keystore, path: at(c.keystore.path) },
+    chain: { ...c.chain, ...(c.chain.tlsCa ? { tlsCa: at(c.chain.tlsCa) } : {}) },
+    sources: c.sources.map((s) => ('path' in s ? { ...s, path: at(s.path) } : s)),
+  };
+}

@@ -1,0 +1,156 @@
+// Runs a site from its parts: one collector per source, a seal loop, an upload loop and a progress
+// line, all started and stopped here. The parts (sources, normalizer, envelope maker, uploader)
+// are passed in, so tests run a whole site against fakes; run.ts builds the real ones from config.
+import { join } from 'node:path';
+import { collect } from './collector.js';
+import { Outbox, type OutboxLimits } from './outbox.js';
+import { type EnvelopeMaker, type Normalizer, PeriodSealer, type SiteIdentity } from './sealer.js';
+import type { Source } from './sources/source.js';
+import { Spool } from './spool.js';
+import { StateFile } from './state.js';
+import { progressLine, SiteCounters, type SiteStatus } from './status.js';
+import { UploadLoop, type UploadLoopOptions } from './upload-loop.js';
+import type { Uploader } from './uploader.js';
+
+export interface SiteParts {
+  /** Builds the sources, each resuming from its saved cursor (undefined on first run). */
+  makeSources(cursors: Readonly<Record<string, string>>): Source[];
+  normalizer: Normalizer;
+  maker: EnvelopeMaker;
+  uploader: Uploader;
+  identity: SiteIdentity;
+}
+
+export interface SiteRuntimeOptions {
+  name: string;
+  dataDir: string;
+  periodMs: number;
+  closeAfterMs: number;
+  sealEveryMs: number;
+  progressMs: number;
+  maxSpoolBytes: number;
+  maxEntriesPerRecord: number;
+  outbox: OutboxLimits;
+  upload: UploadLoopOptions;
+  exitWhenDrained: boolean;
+}
+
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+
+export interface SiteEnv {
+  now(): number;
+  rand(): number;
+  log: LogFn;
+  /** Where progress lines go (a terminal); omitted = no progress line. */
+  print?: (line: string) => void;
+}
+
+export interface SiteHandle {
+  status(): SiteStatus;
+  /** Stops collection and uploading; everything collected stays on disk for the next start. */
+  stop(): Promise<void>;
+  /** Settles when the site stops: by stop(), by draining (exitWhenDrained), or with a source's error. */
+  done: Promise<void>;
+}
+
+export async function startSite(
+  parts: SiteParts,
+  opts: SiteRuntimeOptions,
+  env: SiteEnv,
+): Promise<SiteHandle> {
+  const counters = new SiteCounters();
+  const spool = new Spool(join(opts.dataDir, 'spool'), opts.periodMs);
+  const outbox = new Outbox(join(opts.dataDir, 'outbox'), opts.outbox);
+  const state = new StateFile(join(opts.dataDir, 'state.json'));
+  if (outbox.corruptOnOpen > 0)
+    env.log('error', 'outbox entries failed their checks', { moved: outbox.corruptOnOpen });
+  const base = { spool, outbox, state, counters, log: env.log };
+  const sealer = new PeriodSealer(
+    { ...base, normalizer: parts.normalizer, maker: parts.maker, identity: parts.identity },
+    { periodMs: opts.periodMs, maxEntriesPerRecord: opts.maxEntriesPerRecord },
+  );
+  await sealer.recover(env.now());
+  const uploads = new UploadLoop(
+    { outbox, counters, uploader: parts.uploader, rand: env.rand, log: env.log },
+    opts.upload,
+  );
+  const sources = parts.makeSources(state.get().cursors);
+  const finished = new Set<string>();
+  const abort = new AbortController();
+  const waker = new Waker(abort.signal);
+
+  const collectors = sources.map(async (s) => {
+    const deps = { ...base, sealer, maxSpoolBytes: opts.maxSpoolBytes, spoolFullWaitMs: opts.sealEveryMs };
+    await collect(s, deps, abort.signal);
+    finished.add(s.name);
+    waker.wake();
+  });
+  const sealLoop = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      const allEnded = finished.size === sources.length;
+      if (sources.every((s) => finished.has(s.name) || s.caughtUp())) {
+        if ((await sealer.sealClosed(env.now(), opts.closeAfterMs, allEnded)) > 0) waker.wake();
+      }
+      const drained = allEnded && spool.periods().length === 0 && outbox.depth() === 0;
+      if (opts.exitWhenDrained && drained) return abort.abort();
+      await waker.wait(opts.sealEveryMs);
+    }
+  };
+  const uploadLoop = async (): Promise<void> => {
+    while (!abort.signal.aborted) await waker.wait(await uploads.step(env.now()));
+  };
+  const progress = async (): Promise<void> => {
+    if (!env.print || opts.progressMs === 0) return;
+    const ticker = new Waker(abort.signal);
+    while (!abort.signal.aborted) {
+      await ticker.wait(opts.progressMs);
+      env.print(progressLine(opts.name, counters.snapshot()));
+    }
+  };
+
+  const all = Promise.all([...collectors, sealLoop(), uploadLoop(), progress()]);
+  const done = all.then(
+    () => undefined,
+    (err: unknown) => {
+      abort.abort();
+      counters.set({ lastError: err instanceof Error ? err.message : String(err) });
+      throw err;
+    },
+  );
+  done.catch(() => undefined);
+  return {
+    status: () => counters.snapshot(),
+    stop: async () => {
+      abort.abort();
+      await done.catch(() => undefined);
+    },
+    done,
+  };
+}
+
+/** An interruptible wait: ends after ms, on wake(), or when the signal aborts. */
+export class Waker {
+  private wakers = new Set<() => void>();
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', () => this.wake(), { once: true });
+  }
+
+  wake(): void {
+    for (const w of this.wakers) w();
+    this.wakers.clear();
+  }
+
+  wait(ms: number): Promise<void> {
+    if (this.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+}

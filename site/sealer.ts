@@ -1,0 +1,206 @@
+// Turns a closed processing period into envelopes in the outbox (Y.4907 §8.1 "Computing" and
+// "Block"): load the period's spooled readings, normalize them with kpi/ rules (every drop counted
+// with its reason), form the unified KPI record(s), have them sealed and signed into envelopes
+// with the next sequence numbers, and write them durably.
+//
+// Crash safety, in the order of writes: envelopes are made first (async, nothing written); then,
+// with no await in between, each part is added to the outbox, the state file takes the new
+// nextSeq and sealedThrough, and the spool file is removed. A crash anywhere in that block leaves
+// some parts in the outbox: recover() completes the period by making only the missing parts
+// (normalization is deterministic, so part i is the same record), and raises nextSeq past the
+// outbox. It runs before the upload loop starts, so no part can be committed and forgotten first.
+import type { CityCode, KpiEntry, KpiRecord } from '../codec/types.js';
+import { SiteError, SiteErrorCode } from './errors.js';
+import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
+import type { RawReading } from './reading.js';
+import type { Spool } from './spool.js';
+import type { StateFile } from './state.js';
+import { type SiteCounters, SiteDropReason } from './status.js';
+
+export interface NormalizeDrop {
+  reading: RawReading;
+  /** Machine-readable reason (kpi/'s DropReason codes). */
+  reason: string;
+  detail?: string;
+}
+
+export interface Normalizer {
+  /** Pure: the same readings and period always give the same entries in the same order. */
+  normalize(
+    readings: readonly RawReading[],
+    period: { start: number; end: number },
+  ): {
+    entries: KpiEntry[];
+    drops: NormalizeDrop[];
+  };
+}
+
+export interface EnvelopeMaker {
+  /** Seals the record for the SCP and wraps it in a signed KpiUpload envelope; returns its encoding. */
+  make(record: KpiRecord, seq: number, now: number): Promise<Uint8Array>;
+}
+
+export interface SiteIdentity {
+  country: number;
+  city: CityCode;
+  /** 16-byte IPv6 (IPv4-mapped for IPv4). */
+  siteId: Uint8Array;
+}
+
+export interface SealerDeps {
+  spool: Spool;
+  outbox: Outbox;
+  state: StateFile;
+  normalizer: Normalizer;
+  maker: EnvelopeMaker;
+  identity: SiteIdentity;
+  counters: SiteCounters;
+  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+}
+
+export interface SealerOptions {
+  periodMs: number;
+  /** Most KPI entries per record (the codec's cap). */
+  maxEntriesPerRecord: number;
+}
+
+export class PeriodSealer {
+  constructor(
+    private readonly deps: SealerDeps,
+    private readonly opts: SealerOptions,
+  ) {}
+
+  /** Repairs state after a crash; call once before uploading starts. */
+  async recover(now: number): Promise<void> {
+    const { outbox, state, spool } = this.deps;
+    const nextSeq = Math.max(state.get().nextSeq, outbox.maxSeq() + 1);
+    if (nextSeq !== state.get().nextSeq) state.update({ nextSeq });
+    const inOutbox = new Set(outbox.entries().map((e) => e.period));
+    for (const p of spool.periods()) {
+      if (p <= state.get().sealedThrough) spool.remove(p);
+      else if (inOutbox.has(p)) await this.sealPeriod(p, now);
+    }
+    this.publish();
+  }
+
+  /**
+   * Seals, oldest first, every spooled period that ended at least `closeAfterMs` before `now`
+   * (or every period when `flush`). Stops early, without error, when the outbox is full.
+   * Returns the number of periods sealed.
+   */
+  async sealClosed(now: number, closeAfterMs: number, flush = false): Promise<number> {
+    let n = 0;
+    for (const p of this.deps.spool.periods()) {
+      if (!flush && p + this.opts.periodMs + closeAfterMs > now) break;
+      try {
+        await this.sealPeriod(p, now);
+      } catch (err) {
+        if (err instanceof SiteError && err.code === SiteErrorCode.OutboxFull) {
+          this.deps.counters.set({ lastError: err.message });
+          break;
+        }
+        throw err;
+      }
+      n++;
+    }
+    this.publish();
+    return n;
+  }
+
+  /** Readings for a period already sealed arrive too late to join its record. */
+  isLate(time: number): boolean {
+    return Math.floor(time / this.opts.periodMs) * this.opts.periodMs <= this.deps.state.get().sealedThrough;
+  }
+
+  private async sealPeriod(period: number, now: number): Promise<void> {
+    const { spool, outbox, state, counters, log } = this.deps;
+    const loaded = spool.load(period);
+    if (period <= state.get().sealedThrough) {
+      // Spooled just as the period was sealed: too late to join its record.
+      counters.drop(SiteDropReason.Late, loaded.readings.length);
+      spool.remove(period);
+      return;
+    }
+    if (loaded.corrupt > 0) counters.drop(SiteDropReason.CorruptSpoolLine, loaded.corrupt);
+    const { entries, drops } = this.deps.normalizer.normalize(loaded.readings, {
+      start: period,
+      end: period + this.opts.periodMs,
+    });
+    for (const d of drops) {
+      counters.drop(d.reason);
+      log('info', 'reading dropped', {
+        reason: d.reason,
+        source: d.reading.source,
+        id: d.reading.id,
+        kpi: d.reading.kpi,
+      });
+    }
+    const chunks = chunk(entries, this.opts.maxEntriesPerRecord);
+    const present = new Set(
+      outbox
+        .entries()
+        .filter((e) => e.period === period)
+        .map((e) => e.part),
+    );
+    const made: OutboxEntry[] = [];
+    let seq = state.get().nextSeq;
+    for (const [part, partEntries] of chunks.entries()) {
+      if (present.has(part)) continue;
+      const record = this.record(period, partEntries);
+      const envelope = await this.deps.maker.make(record, seq, now);
+      made.push({
+        seq,
+        period,
+        part,
+        parts: chunks.length,
+        tracingCode: tracingCodeOf(envelope),
+        envelope,
+        createdAt: now,
+      });
+      seq++;
+    }
+    // Check room for every part up front, so a full outbox never leaves a period half written.
+    if (
+      !outbox.hasRoom(
+        made.length,
+        made.reduce((a, e) => a + e.envelope.length, 0),
+      )
+    ) {
+      throw new SiteError(SiteErrorCode.OutboxFull, 'outbox is full; waiting for the chain to commit', {
+        depth: outbox.depth(),
+      });
+    }
+    // No await from here to the end: this block is what recover() completes after a crash.
+    for (const e of made) outbox.add(e);
+    state.update({ nextSeq: seq, sealedThrough: period });
+    spool.remove(period);
+    counters.add('consolidated', loaded.readings.length - drops.length);
+    counters.add('sealed', made.length);
+    log('info', 'period sealed', {
+      period: new Date(period).toISOString(),
+      records: made.length,
+      entries: entries.length,
+    });
+  }
+
+  private record(period: number, entries: KpiEntry[]): KpiRecord {
+    const { country, city, siteId } = this.deps.identity;
+    return { country, city, siteId, time: period, entries, extension: new Uint8Array(0) };
+  }
+
+  private publish(): void {
+    const { counters, outbox, spool, state } = this.deps;
+    counters.set({
+      outboxDepth: outbox.depth(),
+      outboxBytes: outbox.bytes(),
+      spooledPeriods: spool.periods().length,
+      nextSeq: state.get().nextSeq,
+    });
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,116 @@
+// Local SQL database source (SQLite through sql.js, in WASM: no native build). Runs a configured
+// query against a snapshot of the database file, passing the last cursor as :cursor, and maps the
+// result columns (kpi, series, value, unit, time, id, cursor) to readings. The query must order
+// its rows by the cursor column so that resuming from the last cursor skips exactly what was
+// delivered. In follow mode the file is re-read every pollMs to see rows the city system added.
+import { readFile, stat } from 'node:fs/promises';
+import initSqlJs from 'sql.js';
+import { SiteError, SiteErrorCode } from '../errors.js';
+import { pause, type ReadingBatch, readingOrInvalid, type Source } from './source.js';
+
+export interface SqlSourceOptions {
+  name: string;
+  /** SQLite database file. */
+  path: string;
+  /** SELECT returning kpi, value, time and optionally series, unit, id; and a `cursor` column. */
+  query: string;
+  /** Cursor bound to :cursor on the first run (e.g. 0 or ''). */
+  initialCursor: string;
+  follow: boolean;
+  pollMs: number;
+  batchRows: number;
+  /** Largest database file the source will load into memory. */
+  maxDbBytes: number;
+  startCursor?: string;
+}
+
+type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
+let sqlJs: Promise<SqlJs> | null = null;
+
+export class SqlSource implements Source {
+  readonly name: string;
+  private drained = false;
+
+  constructor(private readonly opts: SqlSourceOptions) {
+    this.name = opts.name;
+  }
+
+  caughtUp(): boolean {
+    return this.drained;
+  }
+
+  async *batches(signal: AbortSignal): AsyncIterable<ReadingBatch> {
+    sqlJs ??= initSqlJs();
+    const SQL = await sqlJs;
+    let cursor = this.opts.startCursor ?? this.opts.initialCursor;
+    while (!signal.aborted) {
+      const db = new SQL.Database(await this.load());
+      let rows = 0;
+      try {
+        const stmt = db.prepare(this.opts.query);
+        try {
+          stmt.bind({ ':cursor': /^-?\d+(\.\d+)?$/.test(cursor) ? Number(cursor) : cursor });
+          let batch: ReadingBatch = { readings: [], invalid: [] };
+          while (stmt.step()) {
+            const row = stmt.getAsObject();
+            const { cursor: rowCursor, ...fields } = row;
+            if (rowCursor === undefined || rowCursor === null) {
+              throw new SiteError(
+                SiteErrorCode.SourceFailed,
+                'query must return a non-null "cursor" column',
+                {
+                  source: this.name,
+                },
+              );
+            }
+            cursor = String(rowCursor);
+            const input = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+            const r = readingOrInvalid(input, this.name, `row:${cursor}`);
+            if ('reason' in r) batch.invalid.push(r);
+            else batch.readings.push(r);
+            if (++rows % this.opts.batchRows === 0) {
+              yield { ...batch, cursor };
+              batch = { readings: [], invalid: [] };
+            }
+          }
+          this.drained = true;
+          if (batch.readings.length + batch.invalid.length > 0) yield { ...batch, cursor };
+        } finally {
+          stmt.free();
+        }
+      } catch (err) {
+        if (err instanceof SiteError) throw err;
+        throw new SiteError(SiteErrorCode.SourceFailed, `query failed: ${(err as Error).message}`, {
+          source: this.name,
+        });
+      } finally {
+        db.close();
+      }
+      if (!this.opts.follow) return;
+      await pause(this.opts.pollMs, signal);
+      this.drained = false;
+    }
+  }
+
+  private async load(): Promise<Uint8Array> {
+    try {
+      const { size } = await stat(this.opts.path);
+      if (size > this.opts.maxDbBytes) {
+        throw new SiteError(SiteErrorCode.Oversized, `database larger than ${this.opts.maxDbBytes} bytes`, {
+          source: this.name,
+          size,
+        });
+      }
+      return await readFile(this.opts.path);
+    } catch (err) {
+      if (err instanceof SiteError) throw err;
+      throw new SiteError(
+        SiteErrorCode.SourceFailed,
+        `cannot read ${this.opts.path}: ${(err as Error).message}`,
+        {
+          source: this.name,
+        },
+      );
+    }
+  }
+}

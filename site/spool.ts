@@ -1,0 +1,117 @@
+// The temporary store of collected readings (Y.4907 §8.1 "Storage"): one append-only JSON Lines
+// file per processing period, fsynced before the source is told the batch is stored. A crash
+// loses no acknowledged reading; a reading re-read after a crash (its cursor not yet saved) is
+// spooled twice and removed at load time by its (source, id) key.
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendDurable, removeDurable } from './fs-durable.js';
+import type { RawReading } from './reading.js';
+
+export interface SpoolLoad {
+  readings: RawReading[];
+  /** Lines that did not parse (a torn write from a crash before fsync returned). */
+  corrupt: number;
+  /** Readings seen more than once (re-read after a restart). */
+  duplicates: number;
+}
+
+export function periodStart(time: number, periodMs: number): number {
+  return Math.floor(time / periodMs) * periodMs;
+}
+
+export class Spool {
+  private readonly bytes = new Map<number, number>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly periodMs: number,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const f of readdirSync(dir)) {
+      const m = /^(\d+)\.jsonl$/.exec(f);
+      if (m) this.bytes.set(Number(m[1]), statSync(join(dir, f)).size);
+    }
+  }
+
+  /** Period starts with spooled readings, oldest first. */
+  periods(): number[] {
+    return [...this.bytes.keys()].sort((a, b) => a - b);
+  }
+
+  totalBytes(): number {
+    let n = 0;
+    for (const b of this.bytes.values()) n += b;
+    return n;
+  }
+
+  /** Appends readings to their periods' files and fsyncs each file before returning. */
+  append(readings: RawReading[]): void {
+    const byPeriod = new Map<number, string[]>();
+    for (const r of readings) {
+      const p = periodStart(r.time, this.periodMs);
+      const lines = byPeriod.get(p) ?? [];
+      if (lines.length === 0) byPeriod.set(p, lines);
+      lines.push(JSON.stringify(r));
+    }
+    for (const [p, lines] of byPeriod) {
+      const data = `${lines.join('\n')}\n`;
+      appendDurable(this.file(p), data);
+      this.bytes.set(p, (this.bytes.get(p) ?? 0) + Buffer.byteLength(data));
+    }
+  }
+
+  /** Reads one period's readings back, deduplicated, in spool order. */
+  load(period: number): SpoolLoad {
+    const out: SpoolLoad = { readings: [], corrupt: 0, duplicates: 0 };
+    let text: string;
+    try {
+      text = readFileSync(this.file(period), 'utf8');
+    } catch {
+      return out;
+    }
+    const seen = new Set<string>();
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const r = parseSpooled(line);
+      if (r === null) {
+        out.corrupt++;
+        continue;
+      }
+      const key = `${r.source}\u0000${r.id}`;
+      if (seen.has(key)) out.duplicates++;
+      else {
+        seen.add(key);
+        out.readings.push(r);
+      }
+    }
+    return out;
+  }
+
+  /** Forgets a period once its record is safely in the outbox. */
+  remove(period: number): void {
+    removeDurable(this.file(period));
+    this.bytes.delete(period);
+  }
+
+  private file(period: number): string {
+    return join(this.dir, `${period}.jsonl`);
+  }
+}
+
+/** Spool lines were written by this module, so a shape check (not full validation) suffices. */
+function parseSpooled(line: string): RawReading | null {
+  try {
+    const r = JSON.parse(line) as RawReading;
+    const ok =
+      typeof r.kpi === 'string' &&
+      typeof r.series === 'string' &&
+      typeof r.value === 'number' &&
+      typeof r.unit === 'string' &&
+      typeof r.time === 'number' &&
+      typeof r.source === 'string' &&
+      typeof r.id === 'string';
+    return ok ? r : null;
+  } catch {
+    return null;
+  }
+}

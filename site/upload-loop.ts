@@ -1,0 +1,143 @@
+// Moves envelopes from the durable outbox to the chain and removes them once committed. Driven
+// one step at a time: step(now) does at most one upload call and one round of receipt polls and
+// returns how long to wait before the next step, so tests run it with a fake clock and no sleeps.
+// Re-sending is always safe: an outbox entry is byte-identical on every attempt, so the chain
+// answers "already pending" or "already committed" and nothing is committed twice.
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
+import type { SiteCounters } from './status.js';
+import type { Uploader, UploadOutcome } from './uploader.js';
+
+export interface UploadLoopOptions {
+  /** Envelopes per UploadBatch call. */
+  maxBatch: number;
+  /** How often admitted envelopes are checked for commitment, ms. */
+  receiptPollMs: number;
+  /** Receipt calls per step, so a large backlog does not stall uploads. */
+  maxReceiptsPerStep: number;
+  backoff: BackoffOptions;
+}
+
+export interface UploadLoopDeps {
+  outbox: Outbox;
+  uploader: Uploader;
+  counters: SiteCounters;
+  rand: () => number;
+  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+}
+
+export class UploadLoop {
+  /** seq -> time the chain admitted it (not persisted: after a restart everything is re-sent once). */
+  private readonly admitted = new Map<number, number>();
+  private failures = 0;
+  private notBefore = 0;
+  private nextReceiptPoll = 0;
+
+  constructor(
+    private readonly deps: UploadLoopDeps,
+    private readonly opts: UploadLoopOptions,
+  ) {}
+
+  /** Runs one step at `now` (UTC ms); returns the ms to wait before the next. */
+  async step(now: number): Promise<number> {
+    if (now < this.notBefore) return this.notBefore - now;
+    try {
+      const toSend = this.deps.outbox
+        .entries()
+        .filter((e) => !this.admitted.has(e.seq))
+        .slice(0, this.opts.maxBatch);
+      let retryAfter = 0;
+      if (toSend.length > 0) retryAfter = await this.send(toSend, now);
+      if (now >= this.nextReceiptPoll) {
+        await this.pollReceipts(now);
+        this.nextReceiptPoll = now + this.opts.receiptPollMs;
+      }
+      if (retryAfter > 0) return this.fail(now, 'chain asked to retry later', retryAfter);
+      this.failures = 0;
+      this.deps.counters.set({ lastError: '' });
+    } catch (err) {
+      return this.fail(now, err instanceof Error ? err.message : String(err), 0);
+    } finally {
+      this.deps.counters.set({
+        outboxDepth: this.deps.outbox.depth(),
+        outboxBytes: this.deps.outbox.bytes(),
+      });
+    }
+    const unsent = this.deps.outbox.depth() > this.admitted.size;
+    if (unsent) return 0;
+    return this.deps.outbox.depth() > 0 ? Math.max(0, this.nextReceiptPoll - now) : this.opts.receiptPollMs;
+  }
+
+  /** Number of consecutive failed steps (0 when the last step succeeded). */
+  consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  /** Uploads one batch; returns the largest retry hint of any entry the chain deferred. */
+  private async send(batch: OutboxEntry[], now: number): Promise<number> {
+    const outcomes = await this.deps.uploader.uploadBatch(batch.map((e) => e.envelope));
+    let retryAfter = 0;
+    batch.forEach((e, i) => {
+      const o: UploadOutcome = outcomes[i] ?? { kind: 'retry', reason: 'no result', retryAfterMs: 0 };
+      switch (o.kind) {
+        case 'admitted':
+          this.admitted.set(e.seq, now);
+          this.deps.counters.add('uploaded');
+          break;
+        case 'committed':
+          this.deps.counters.add('uploaded');
+          this.commit(e);
+          break;
+        case 'rejected':
+          this.deps.log('error', 'chain rejected envelope', {
+            seq: e.seq,
+            reason: o.reason,
+            message: o.message,
+          });
+          this.deps.outbox.reject(e.seq);
+          this.deps.counters.add('rejected');
+          break;
+        case 'retry':
+          retryAfter = Math.max(retryAfter, o.retryAfterMs, 1);
+          break;
+      }
+    });
+    return retryAfter;
+  }
+
+  private async pollReceipts(now: number): Promise<void> {
+    const waiting = [...this.admitted.keys()].sort((a, b) => a - b).slice(0, this.opts.maxReceiptsPerStep);
+    for (const seq of waiting) {
+      const e = this.deps.outbox.get(seq);
+      if (!e) {
+        this.admitted.delete(seq);
+        continue;
+      }
+      const r = await this.deps.uploader.receipt(e.tracingCode);
+      if (r.kind === 'committed') this.commit(e);
+      // Admitted but now unknown: the node lost its mempool (restart); send it again.
+      else if (r.kind === 'unknown' && now - (this.admitted.get(seq) ?? now) >= this.opts.receiptPollMs)
+        this.admitted.delete(seq);
+    }
+  }
+
+  private commit(e: OutboxEntry): void {
+    this.deps.outbox.remove(e.seq);
+    this.admitted.delete(e.seq);
+    this.deps.counters.add('committed');
+  }
+
+  private fail(now: number, message: string, hintMs: number): number {
+    this.failures++;
+    this.deps.counters.add('retries');
+    this.deps.counters.set({ lastError: message });
+    const wait = Math.max(hintMs, backoffDelay(this.failures, this.opts.backoff, this.deps.rand));
+    this.deps.log('warn', 'upload failed; backing off', {
+      attempt: this.failures,
+      waitMs: wait,
+      error: message,
+    });
+    this.notBefore = now + wait;
+    return wait;
+  }
+}

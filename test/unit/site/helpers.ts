@@ -1,0 +1,102 @@
+// Fakes and temp folders shared by the site tests.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { KpiRecord } from '../../../codec/types.js';
+import type { RawReading } from '../../../site/reading.js';
+import type { EnvelopeMaker } from '../../../site/sealer.js';
+import type { ReceiptOutcome, Uploader, UploadOutcome } from '../../../site/uploader.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp folder, removed after the test. */
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'bkdms-site-'));
+  dirs.push(d);
+  return d;
+}
+
+export function reading(over: Partial<RawReading> = {}): RawReading {
+  return {
+    kpi: 'EN: EN: AQ: 1C',
+    series: 'PM10',
+    value: 40,
+    unit: 'µg/m³',
+    time: Date.UTC(2026, 0, 1, 0, 10),
+    source: 'test',
+    id: String(Math.random()),
+    ...over,
+  };
+}
+
+/**
+ * Stands in for sealing + signing: the "envelope" is JSON of the seq and the record's entries plus
+ * a counter, so two makes of the same record differ like two real sealings (fresh nonces) do.
+ */
+export class FakeMaker implements EnvelopeMaker {
+  made: { seq: number; record: KpiRecord }[] = [];
+  private n = 0;
+  async make(record: KpiRecord, seq: number): Promise<Uint8Array> {
+    this.made.push({ seq, record });
+    const body = { seq, time: record.time, entries: record.entries, nonce: this.n++ };
+    return new TextEncoder().encode(JSON.stringify(body));
+  }
+}
+
+export function seqOf(envelope: Uint8Array): number {
+  return (JSON.parse(new TextDecoder().decode(envelope)) as { seq: number }).seq;
+}
+
+/**
+ * A chain in memory: admits envelopes, commits them on commit(), dedupes by tracing code the way
+ * the real chain does, and fails the next `failNext` calls with a thrown error.
+ */
+export class FakeChain implements Uploader {
+  failNext = 0;
+  calls = 0;
+  pending = new Map<string, Uint8Array>();
+  committed = new Map<string, Uint8Array>();
+  rejectSeqs = new Set<number>();
+
+  async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
+    this.calls++;
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('UNAVAILABLE: chain down');
+    }
+    return envelopes.map((e) => {
+      const tc = sha(e);
+      if (this.rejectSeqs.has(seqOf(e)))
+        return { kind: 'rejected', reason: 'SITE_REVOKED', message: 'revoked' };
+      if (this.committed.has(tc)) return { kind: 'committed' };
+      this.pending.set(tc, e);
+      return { kind: 'admitted' };
+    });
+  }
+
+  async receipt(tracingCode: string): Promise<ReceiptOutcome> {
+    if (this.committed.has(tracingCode)) return { kind: 'committed', height: 1 };
+    return this.pending.has(tracingCode) ? { kind: 'pending' } : { kind: 'unknown' };
+  }
+
+  /** Commits everything pending, as a block would. */
+  commit(): void {
+    for (const [tc, e] of this.pending) this.committed.set(tc, e);
+    this.pending.clear();
+  }
+
+  committedSeqs(): number[] {
+    return [...this.committed.values()].map(seqOf).sort((a, b) => a - b);
+  }
+}
+
+export function sha(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+export const noLog = (): void => undefined;
