@@ -1,0 +1,122 @@
+// Structured JSON logs (pino) for one node: a child logger per module whose level can change at
+// run time from a spec such as "info,p2p=debug,consensus=warn" (PUT /logspec on the management
+// port). Anything whose name says it is a key, secret, passphrase, password or seed is redacted
+// at any depth before it is written, so a careless log call cannot leak key material.
+import type { DestinationStream, Level, Logger } from 'pino';
+import pino from 'pino';
+import { NodeError, NodeErrorCode } from './errors.js';
+
+const levels: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+type LogLevel = Level | 'silent';
+
+export interface LogSpec {
+  defaultLevel: LogLevel;
+  /** Module name (dots for sub-modules, "p2p.gossip") -> level. */
+  modules: Record<string, LogLevel>;
+}
+
+const moduleName = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/;
+const MAX_SPEC_CHARS = 1024;
+
+function level(s: string, spec: string): LogLevel {
+  if (!levels.includes(s))
+    throw new NodeError(NodeErrorCode.BadConfig, `log spec "${spec}": unknown level "${s}"`);
+  return s as LogLevel;
+}
+
+/** Parses "level[,module=level]*"; the bare level may be left out (then info). */
+export function parseLogSpec(spec: string): LogSpec {
+  if (spec.length > MAX_SPEC_CHARS) throw new NodeError(NodeErrorCode.BadConfig, 'log spec too long');
+  const out: LogSpec = { defaultLevel: 'info', modules: {} };
+  for (const raw of spec.split(',')) {
+    const part = raw.trim();
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      out.defaultLevel = level(part, spec);
+      continue;
+    }
+    const name = part.slice(0, eq).trim();
+    if (!moduleName.test(name))
+      throw new NodeError(NodeErrorCode.BadConfig, `log spec "${spec}": bad module name "${name}"`);
+    out.modules[name] = level(part.slice(eq + 1).trim(), spec);
+  }
+  return out;
+}
+
+export function formatLogSpec(s: LogSpec): string {
+  return [s.defaultLevel, ...Object.entries(s.modules).map(([m, l]) => `${m}=${l}`)].join(',');
+}
+
+/** The level a module gets: its own entry, else its nearest parent's ("p2p" for "p2p.gossip"). */
+export function levelFor(s: LogSpec, module: string): LogLevel {
+  for (let name = module; ; name = name.slice(0, name.lastIndexOf('.'))) {
+    const l = s.modules[name];
+    if (l !== undefined) return l;
+    if (!name.includes('.')) return s.defaultLevel;
+  }
+}
+
+// "publicKey" goes too (harmless); "keyId" and "siteKeyId" stay, they name keys without being one.
+const secretName = /keys?$|secret|passphrase|password|seed|private/i;
+const MAX_DEPTH = 8;
+
+/** A copy of `v` with secret-named fields replaced; depth-bounded so cycles cannot hang it. */
+export function redact(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Error) return v;
+  if (depth >= MAX_DEPTH) return '[depth]';
+  if (Array.isArray(v)) return v.map((x) => redact(x, depth + 1));
+  if (ArrayBuffer.isView(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = secretName.test(k) ? '[redacted]' : redact(x, depth + 1);
+  return out;
+}
+
+export interface Logs {
+  root: Logger;
+  /** The logger of a module; the same instance each time, so later spec changes reach it. */
+  logger(module: string): Logger;
+  /** Validates and applies a spec to every module logger; throws NodeError BAD_CONFIG. */
+  setLogSpec(spec: string): void;
+  spec(): string;
+}
+
+export interface LogOptions {
+  spec?: string;
+  /** Where JSON lines go; stdout when absent. */
+  destination?: DestinationStream;
+  /** Fields on every line (node index, chain...). */
+  base?: Record<string, unknown>;
+}
+
+export function createLogs(opts: LogOptions = {}): Logs {
+  let current = parseLogSpec(opts.spec ?? 'info');
+  const root = pino(
+    {
+      level: current.defaultLevel,
+      base: { pid: process.pid, ...opts.base },
+      formatters: { log: (o) => redact(o) as Record<string, unknown> },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    opts.destination ?? pino.destination(1),
+  );
+  const modules = new Map<string, Logger>();
+  return {
+    root,
+    logger(module) {
+      let l = modules.get(module);
+      if (l === undefined) {
+        l = root.child({ module });
+        l.level = levelFor(current, module);
+        modules.set(module, l);
+      }
+      return l;
+    },
+    setLogSpec(spec) {
+      current = parseLogSpec(spec);
+      root.level = current.defaultLevel;
+      for (const [name, l] of modules) l.level = levelFor(current, name);
+    },
+    spec: () => formatLogSpec(current),
+  };
+}

@@ -1,0 +1,129 @@
+// The management HTTP port of one node (node:http, separate from the RPC port so scrapers and
+// probes never compete with uploads): GET /metrics, GET /healthz, GET /status, GET and PUT
+// /logspec. Request bodies are capped before buffering; slow clients time out.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { NodeError, NodeErrorCode } from '../errors.js';
+import type { Health } from './health.js';
+import { toJson } from './json.js';
+
+export interface MgmtOptions {
+  /** host:port; port 0 picks a free one. */
+  listen: string;
+  registry: Registry;
+  health: () => Health | Promise<Health>;
+  /** Any JSON-able value; byte arrays are shown as hex. */
+  status: () => unknown;
+  logs: { setLogSpec(spec: string): void; spec(): string };
+  /** Largest request body (the log spec); default 4 KiB. */
+  maxBodyBytes?: number;
+}
+
+export interface MgmtServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function splitHostPort(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  const port = Number(listen.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new NodeError(NodeErrorCode.BadConfig, `expected host:port, got "${listen}"`);
+  return { host: listen.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+const text = 'text/plain; charset=utf-8';
+const json = 'application/json';
+
+/** Reads a body of at most `max` bytes; null when it is larger (the rest is not buffered). */
+async function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > max) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
+  const maxBody = opts.maxBodyBytes ?? 4096;
+  const routes: Record<
+    string,
+    Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>
+  > = {
+    '/metrics': {
+      GET: async (_req, res) => send(res, 200, opts.registry.contentType, await opts.registry.metrics()),
+    },
+    '/healthz': {
+      GET: async (_req, res) => {
+        const h = await opts.health();
+        send(res, h.ready ? 200 : 503, json, toJson(h));
+      },
+    },
+    '/status': { GET: async (_req, res) => send(res, 200, json, toJson(await opts.status())) },
+    '/logspec': {
+      GET: async (_req, res) => send(res, 200, text, `${opts.logs.spec()}\n`),
+      PUT: async (req, res) => {
+        const body = await readBody(req, maxBody);
+        if (body === null)
+          return send(res, 413, text, `body larger than ${maxBody} bytes\n`, { connection: 'close' });
+        try {
+          opts.logs.setLogSpec(body.trim());
+        } catch (err) {
+          if (err instanceof NodeError) return send(res, 400, text, `${err.message}\n`);
+          throw err;
+        }
+        send(res, 200, text, `${opts.logs.spec()}\n`);
+      },
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const route = routes[path];
+    const handler = route?.[req.method ?? ''];
+    if (!route) return send(res, 404, text, 'not found\n');
+    if (!handler)
+      return send(res, 405, text, 'method not allowed\n', { allow: Object.keys(route).join(', ') });
+    handler(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, text, 'internal error\n');
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  server.maxHeadersCount = 50;
+
+  const { host, port } = splitHostPort(opts.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
