@@ -13,6 +13,8 @@ export enum CryptoErrorCode {
   WrongPassphrase = 'WRONG_PASSPHRASE',
   /** Keystore: a file that is not a keystore, or its parameters are out of the accepted bounds. */
   CorruptedKeystore = 'CORRUPTED_KEYSTORE',
+  /** Keystore: the file's permissions let group or others read it. */
+  InsecureFile = 'INSECURE_FILE',
   /** A session key past its expiry, or an offer whose times do not make sense. */
   SessionExpired = 'SESSION_EXPIRED',
   /** X25519 gave the all-zero shared secret (a low-order peer key). */
