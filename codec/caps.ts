@@ -53,13 +53,16 @@ export const BLOCK_HEADER_BYTES = 191;
 export const MAX_BLOCK_ENVELOPES = 10_000;
 /** Largest encoded block (header + length-prefixed envelopes). */
 export const MAX_BLOCK_BYTES = 8 * 1024 * 1024;
-/** Largest encoded certified block. */
-export const MAX_CERTIFIED_BLOCK_BYTES =
-  MAX_BLOCK_BYTES + 1 + 4 + 8 + 8 + HASH_BYTES + 2 + MAX_VALIDATORS * (2 + SIGNATURE_BYTES);
+/** Largest commit certificate: fixed part + one (index, signature) per validator. */
+export const MAX_CERTIFICATE_BYTES = 1 + 8 + 8 + HASH_BYTES + 2 + MAX_VALIDATORS * (2 + SIGNATURE_BYTES);
+/** Largest encoded certified block: version, block length, block, certificate. */
+export const MAX_CERTIFIED_BLOCK_BYTES = 1 + 4 + MAX_BLOCK_BYTES + MAX_CERTIFICATE_BYTES;
 
 // Storage record (Table 10-3).
 /** Longest chain URL (printable ASCII). */
 export const MAX_CHAIN_URL_BYTES = 512;
+/** Largest storage record: fixed fields, URL, city data, check code. */
+export const MAX_STORAGE_RECORD_BYTES = 69 + 2 + MAX_CHAIN_URL_BYTES + 2 + MAX_PACKET_BYTES + HASH_BYTES;
 
 /** Largest integer a u64 field may carry: JS numbers are exact only up to here. */
 export const MAX_SAFE_U64 = Number.MAX_SAFE_INTEGER;

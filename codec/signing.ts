@@ -6,9 +6,9 @@
 import {
   BLOCK_HEADER_BYTES,
   HASH_BYTES,
-  MAX_BLOCK_BYTES,
   MAX_RECORD_BYTES,
   MAX_SAFE_U64,
+  MAX_STORAGE_RECORD_BYTES,
   WIRE_VERSION,
 } from './caps.js';
 import { CodecError, CodecErrorCode } from './errors.js';
@@ -98,7 +98,7 @@ export function commitSigningBytes(
  * check code (which is its last 32 bytes). Check code = SHA-256 of this.
  */
 export function storageCheckInput(encodedStorageRecord: Uint8Array): Uint8Array {
-  checkLen(encodedStorageRecord, HASH_BYTES + 1, MAX_BLOCK_BYTES, 'storageRecord');
+  checkLen(encodedStorageRecord, HASH_BYTES + 1, MAX_STORAGE_RECORD_BYTES, 'storageRecord');
   return withDomain(
     DOMAIN_STORAGE_CHECK,
     encodedStorageRecord.subarray(0, encodedStorageRecord.length - HASH_BYTES),

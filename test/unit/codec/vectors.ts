@@ -1,13 +1,17 @@
 // The structures and hex of docs/wire-format.md §Test vectors; the tests check both directions.
 import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
 import {
+  type Block,
+  type BlockHeader,
   CityScheme,
+  type CommitCertificate,
   type ContractCallEnvelope,
   EnvelopeKind,
   type KpiRecord,
   type KpiUploadEnvelope,
   SealAlgorithm,
   type SealedPacket,
+  type StorageRecord,
 } from '../../../codec/types.js';
 import { unhex } from './helpers.js';
 
@@ -66,3 +70,49 @@ const headerHex = (kind: string) =>
   `01${kind}${'11'.repeat(32)}${'22'.repeat(16)}0000000000000007` + '0000018bcfe56800';
 export const vectorUploadAadHex = `${headerHex('01')}009c02000000000004baf0${'44'.repeat(16)}0002000c0028`;
 export const vectorApproveHex = `${headerHex('02')}02${'55'.repeat(32)}${'33'.repeat(64)}`;
+
+/** Block of docs/wire-format.md §Test vectors: two opaque envelopes. */
+export const vectorHeader: BlockHeader = {
+  chainId: new Uint8Array(32).fill(0x11),
+  height: 258,
+  view: 3,
+  time: 1_700_000_000_000,
+  parentHash: new Uint8Array(32).fill(0xaa),
+  txRoot: new Uint8Array(32).fill(0xbb),
+  txCount: 2,
+  stateRoot: new Uint8Array(32).fill(0xcc),
+  validatorSetHash: new Uint8Array(32).fill(0xdd),
+  proposer: 1,
+};
+export const vectorBlock: Block = {
+  header: vectorHeader,
+  envelopes: [Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5)],
+};
+export const vectorHeaderHex =
+  `01${'11'.repeat(32)}0000000000000102${'0000000000000003'}0000018bcfe56800` +
+  `${'aa'.repeat(32)}${'bb'.repeat(32)}00000002${'cc'.repeat(32)}${'dd'.repeat(32)}0001`;
+export const vectorBlockHex = `${vectorHeaderHex}00000003010203000000020405`;
+
+export const vectorCertificate: CommitCertificate = {
+  height: 258,
+  view: 3,
+  blockHash: new Uint8Array(32).fill(0xee),
+  signatures: [
+    { validator: 0, signature: new Uint8Array(64).fill(0x01) },
+    { validator: 2, signature: new Uint8Array(64).fill(0x02) },
+  ],
+};
+export const vectorCertificateHex = `0100000000000001020000000000000003${'ee'.repeat(32)}0002${'0000'}${'01'.repeat(64)}0002${'02'.repeat(64)}`;
+
+export const vectorStorageRecord: StorageRecord = {
+  data: { height: 258, index: 1, offset: 198, length: 2 },
+  block: { segment: 0, offset: 4096, length: 400 },
+  tracingCode: new Uint8Array(32).fill(0x77),
+  chainUrl: 'bkdms://x',
+  cityData: encodeSealedPacket(vectorPacket),
+  checkCode: new Uint8Array(32).fill(0x88),
+};
+export const vectorStorageRecordHex =
+  `01000000000000010200000001000000c600000002` +
+  `000000000000000000001000${'00000190'}${'77'.repeat(32)}0009626b646d733a2f2f78` +
+  `00d7${vectorPacketHex}${'88'.repeat(32)}`;
