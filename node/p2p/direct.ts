@@ -1,0 +1,39 @@
+// Consensus messages addressed to one validator, sent on a stream instead of gossip: one stream
+// per message, one frame, no reply. They pass the same inbound gate as gossiped ones.
+import type { IncomingStreamData, Libp2p, PeerId } from '@libp2p/interface';
+import { frameOf, readFrame } from './frame.js';
+import type { InboundGate } from './inbound.js';
+import { openStream, withDeadline } from './stream-io.js';
+
+export class DirectMessages {
+  constructor(
+    private readonly protocol: string,
+    private readonly gate: InboundGate,
+    private readonly maxBytes: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Delivers `data` to `peer`'s stream handler; resolves once it is written and closed. */
+  async send(libp2p: Libp2p, peer: PeerId, data: Uint8Array): Promise<void> {
+    const frame = frameOf([data], this.maxBytes);
+    const stream = await openStream(libp2p, peer, this.protocol, this.timeoutMs);
+    await withDeadline(stream, this.timeoutMs, async (s) => {
+      await s.sink(frame);
+      // The receiver closes its side after reading; waiting for that makes `send` mean "read".
+      for await (const _ of s.source) {
+        // No reply is defined; anything sent back is ignored.
+      }
+    });
+  }
+
+  readonly serve = async ({ stream, connection }: IncomingStreamData): Promise<void> => {
+    const from = connection.remotePeer.toString();
+    try {
+      const data = await withDeadline(stream, this.timeoutMs, (s) => readFrame(s.source, this.maxBytes));
+      await stream.close();
+      await this.gate.screen('consensus', from, data, true);
+    } catch (err) {
+      stream.abort(err as Error);
+    }
+  };
+}

@@ -1,0 +1,18 @@
+// Public surface of the network layer; the node wiring imports from here only.
+
+export { decodeBatch, encodeBatch } from './batch-codec.js';
+export { EnvelopeBatcher } from './batcher.js';
+export { P2PError, P2PErrorCode } from './errors.js';
+export type { P2PEventMap, PeerEvent, SubscribersEvent } from './events.js';
+export { type NodeIdentity, peerIdOfPublicKey } from './identity.js';
+export type { InboundMessage, InboundStats, MessageKind, MessageValidator, Verdict } from './inbound.js';
+export {
+  type BatcherOptions,
+  defaultP2POptions,
+  namesOf,
+  type P2PNames,
+  type P2POptions,
+  type RateLimit,
+} from './options.js';
+export { P2P, type P2PInit, type PeerRef } from './p2p.js';
+export type { RequestHandler } from './request-response.js';

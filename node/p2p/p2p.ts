@@ -1,0 +1,310 @@
+// The node's network layer as one service with explicit start/stop: a libp2p host (TCP, noise,
+// yamux, identify, gossipsub) whose identity is the validator key, a gater that admits only the
+// allowed set, two gossip topics behind one inbound gate, a direct-message protocol, a
+// request/response protocol, an envelope batcher, and bootstrap re-dialing.
+import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { type Identify, identify } from '@libp2p/identify';
+import type { Libp2p, PeerId, PubSub } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { tcp } from '@libp2p/tcp';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p } from 'libp2p';
+import { AllowList } from './allow-list.js';
+import { EnvelopeBatcher } from './batcher.js';
+import { dialConfirmed } from './confirm-dial.js';
+import { DirectMessages } from './direct.js';
+import { P2PError, P2PErrorCode } from './errors.js';
+import { type P2PEventMap, P2PEvents } from './events.js';
+import { allowListGater } from './gater.js';
+import { gossipService, wireTopics } from './gossip.js';
+import { libp2pKeyOf, type NodeIdentity } from './identity.js';
+import { InboundGate, type InboundStats, type MessageKind, type MessageValidator } from './inbound.js';
+import { namesOf, type P2PNames, type P2POptions } from './options.js';
+import { PeerRateLimiter } from './rate-limit.js';
+import { Redialer, type RedialTarget } from './redialer.js';
+import { type RequestHandler, RequestResponse } from './request-response.js';
+
+type Host = Libp2p<{ identify: Identify; pubsub: PubSub<GossipsubEvents> }>;
+
+/** A validator index in the current set, or a peer ID string. */
+export type PeerRef = number | string;
+
+export interface P2PInit {
+  identity: NodeIdentity;
+  /** Public keys of the current validator set, in set order. */
+  validators: readonly Uint8Array[];
+  options: P2POptions;
+  /** Clock for the rate limiters (ms); injectable for tests. */
+  now?: () => number;
+  onListenerError?: (err: unknown) => void;
+}
+
+export class P2P {
+  readonly names: P2PNames;
+  private readonly opts: P2POptions;
+  private readonly identity: NodeIdentity;
+  private readonly allow: AllowList;
+  private readonly events: P2PEvents;
+  private readonly gate: InboundGate;
+  private readonly requests: RequestResponse;
+  private readonly direct: DirectMessages;
+  private readonly batcher: EnvelopeBatcher;
+  private readonly redialer: Redialer;
+  /** Inbound message and request buckets; a peer's are dropped when it disconnects. */
+  private readonly limiters: [PeerRateLimiter, PeerRateLimiter];
+  private host: Host | undefined;
+  /** Connected peers whose identify exchange completed: their connection was accepted. */
+  private readonly identified = new Set<string>();
+
+  constructor(init: P2PInit) {
+    const o = init.options;
+    const now = init.now ?? Date.now;
+    this.opts = o;
+    this.identity = init.identity;
+    this.names = namesOf(o.chainId);
+    this.allow = new AllowList(init.validators, o.observers);
+    this.events = new P2PEvents(init.onListenerError);
+    // Generous peer bound: the validator set can grow by governance while we run.
+    const maxPeers = Math.max(64, this.allow.size * 4);
+    this.limiters = [
+      new PeerRateLimiter(o.messageRate, now, maxPeers),
+      new PeerRateLimiter(o.requestRate, now, maxPeers),
+    ];
+    this.gate = new InboundGate(
+      this.allow,
+      this.limiters[0],
+      {
+        maxBatchBytes: o.maxBatchBytes,
+        maxConsensusBytes: o.maxConsensusBytes,
+        maxBatchItems: o.maxBatchBytes / 4,
+      },
+      (msg) => this.events.emit('message', msg),
+    );
+    this.requests = new RequestResponse(this.names.requestProtocol, this.allow, this.limiters[1], {
+      maxRequestBytes: o.maxRequestBytes,
+      maxResponseBytes: o.maxResponseBytes,
+      timeoutMs: o.requestTimeoutMs,
+      maxInflight: o.maxInflightRequests,
+    });
+    this.direct = new DirectMessages(
+      this.names.directProtocol,
+      this.gate,
+      o.maxConsensusBytes,
+      o.requestTimeoutMs,
+    );
+    this.batcher = new EnvelopeBatcher(o.batcher, (batch) => this.publish(this.names.envelopesTopic, batch));
+    this.redialer = new Redialer(
+      o.bootstrap.map(parseBootstrap),
+      {
+        dial: (t) => this.connect(t.addr),
+        isConnected: (id) =>
+          this.host !== undefined && this.host.getConnections(peerIdFromString(id)).length > 0,
+        isAllowed: (id) => this.allow.isAllowed(id),
+      },
+      o.redialMinMs,
+      o.redialMaxMs,
+    );
+  }
+
+  async start(): Promise<void> {
+    if (this.host !== undefined) return;
+    const o = this.opts;
+    const host: Host = await createLibp2p({
+      start: false,
+      privateKey: await libp2pKeyOf(this.identity),
+      addresses: { listen: o.listen },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      connectionGater: allowListGater(this.allow),
+      services: {
+        identify: identify(),
+        pubsub: gossipService(this.names, Math.max(o.maxBatchBytes, o.maxConsensusBytes)),
+      },
+    });
+    const streams = { maxInboundStreams: o.maxStreamsPerPeer, maxOutboundStreams: o.maxStreamsPerPeer };
+    await host.handle(this.names.requestProtocol, this.requests.serve, streams);
+    await host.handle(this.names.directProtocol, this.direct.serve, streams);
+    host.addEventListener('peer:connect', (ev) => this.peerEvent('peer:connect', ev.detail));
+    host.addEventListener('peer:identify', (ev) => this.identified.add(ev.detail.peerId.toString()));
+    host.addEventListener('peer:disconnect', (ev) => {
+      this.identified.delete(ev.detail.toString());
+      for (const l of this.limiters) l.forget(ev.detail.toString());
+      this.peerEvent('peer:disconnect', ev.detail);
+      this.redialer.nudge(ev.detail.toString());
+    });
+    await host.start();
+    wireTopics(host.services.pubsub, this.names, this.gate);
+    host.services.pubsub.addEventListener('subscription-change', () => {
+      for (const kind of ['envelopes', 'consensus'] as const)
+        this.events.emit('subscribers', { kind, count: this.subscribers(kind).length });
+    });
+    this.host = host;
+    this.redialer.start();
+  }
+
+  async stop(): Promise<void> {
+    const host = this.host;
+    if (host === undefined) return;
+    this.redialer.stop();
+    await this.batcher.stop();
+    this.host = undefined;
+    await host.stop();
+  }
+
+  get peerId(): string {
+    return this.running().peerId.toString();
+  }
+
+  /** Listen addresses with the /p2p/<peer id> suffix, ready for another node's bootstrap list. */
+  get addresses(): string[] {
+    return this.running()
+      .getMultiaddrs()
+      .map((a) => a.toString());
+  }
+
+  get stats(): Readonly<InboundStats> {
+    return this.gate.stats;
+  }
+
+  on<K extends keyof P2PEventMap>(name: K, fn: (ev: P2PEventMap[K]) => void): () => void {
+    return this.events.on(name, fn);
+  }
+
+  off<K extends keyof P2PEventMap>(name: K, fn: (ev: P2PEventMap[K]) => void): void {
+    this.events.off(name, fn);
+  }
+
+  setValidator(kind: MessageKind, fn: MessageValidator): void {
+    this.gate.setValidator(kind, fn);
+  }
+
+  onRequest(handler: RequestHandler): void {
+    this.requests.setHandler(handler);
+  }
+
+  /** Replaces the validator set (observers stay); peers no longer allowed are disconnected. */
+  async setAllowedPeers(validators: readonly Uint8Array[]): Promise<void> {
+    this.allow.setValidators(validators);
+    const host = this.host;
+    if (host !== undefined) {
+      const gone = host.getPeers().filter((p) => !this.allow.isAllowed(p.toString()));
+      await Promise.all(gone.map((p) => host.hangUp(p)));
+    }
+    this.redialer.nudgeAll();
+  }
+
+  /**
+   * Dials `addr` (ending in /p2p/<peer id>) now. Throws NOT_ALLOWED for a peer outside the set
+   * and UNREACHABLE when the dial fails (including a refusal by the remote's gater).
+   */
+  async connect(addr: string): Promise<void> {
+    const target = parseBootstrap(addr);
+    if (!this.allow.isAllowed(target.peerId))
+      throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: target.peerId });
+    try {
+      await dialConfirmed(this.running(), multiaddr(addr), target.peerId, this.opts.requestTimeoutMs, (id) =>
+        this.identified.has(id),
+      );
+    } catch (err) {
+      throw new P2PError(P2PErrorCode.Unreachable, `cannot connect: ${(err as Error).message}`, { addr });
+    }
+  }
+
+  /** Validators (not observers) with an open connection. */
+  connectedValidators(): number {
+    if (this.host === undefined) return 0;
+    return this.host.getPeers().filter((p) => this.allow.indexOf(p.toString()) !== undefined).length;
+  }
+
+  connectedPeers(): string[] {
+    return this.host === undefined ? [] : this.host.getPeers().map((p) => p.toString());
+  }
+
+  /** Peers subscribed to a topic as this node sees them (mesh formation, health). */
+  subscribers(kind: MessageKind): string[] {
+    const topic = kind === 'envelopes' ? this.names.envelopesTopic : this.names.consensusTopic;
+    return this.running()
+      .services.pubsub.getSubscribers(topic)
+      .map((p) => p.toString());
+  }
+
+  /** Queues an envelope for the next batch. False when the batcher is full (push back). */
+  submitEnvelope(envelope: Uint8Array): boolean {
+    this.running();
+    return this.batcher.add(envelope);
+  }
+
+  /** Publishes pending envelopes now; resolves when every batch so far is published. */
+  flushEnvelopes(): Promise<void> {
+    return this.batcher.flush();
+  }
+
+  /** Gossips one consensus message to all validators. */
+  async broadcastConsensus(data: Uint8Array): Promise<void> {
+    if (data.length > this.opts.maxConsensusBytes)
+      throw new P2PError(P2PErrorCode.Oversized, 'consensus message over the cap', {
+        length: data.length,
+        cap: this.opts.maxConsensusBytes,
+      });
+    await this.publish(this.names.consensusTopic, data);
+  }
+
+  /** Sends one consensus message to one peer on the direct stream protocol. */
+  async sendConsensus(peer: PeerRef, data: Uint8Array): Promise<void> {
+    await this.direct.send(this.running(), this.resolve(peer), data);
+  }
+
+  /** One request/response exchange with `peer` (state transfer). */
+  async request(peer: PeerRef, data: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
+    return this.requests.request(this.running(), this.resolve(peer), data, timeoutMs);
+  }
+
+  private async publish(topic: string, data: Uint8Array): Promise<void> {
+    await this.running().services.pubsub.publish(topic, data);
+  }
+
+  private resolve(peer: PeerRef): PeerId {
+    let id: PeerId | undefined;
+    if (typeof peer === 'number') id = this.allow.validatorAt(peer);
+    else {
+      try {
+        id = peerIdFromString(peer);
+      } catch {
+        id = undefined;
+      }
+    }
+    if (id === undefined) throw new P2PError(P2PErrorCode.UnknownPeer, 'no such peer', { peer });
+    if (!this.allow.isAllowed(id.toString()))
+      throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: id.toString() });
+    return id;
+  }
+
+  private running(): Host {
+    if (this.host === undefined) throw new P2PError(P2PErrorCode.Stopped, 'p2p service not started');
+    return this.host;
+  }
+
+  private peerEvent(name: 'peer:connect' | 'peer:disconnect', peer: PeerId): void {
+    const peerId = peer.toString();
+    this.events.emit(name, {
+      peerId,
+      validatorIndex: this.allow.indexOf(peerId),
+      connectedValidators: this.connectedValidators(),
+    });
+  }
+}
+
+function parseBootstrap(addr: string): RedialTarget {
+  let peerId: string | null = null;
+  try {
+    peerId = multiaddr(addr).getPeerId();
+  } catch {
+    peerId = null;
+  }
+  if (peerId === null)
+    throw new P2PError(P2PErrorCode.BadOptions, 'bootstrap address needs a valid /p2p/<peer id>', { addr });
+  return { peerId, addr };
+}

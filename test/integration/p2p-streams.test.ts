@@ -1,0 +1,129 @@
+// Stream protocols on real nodes: request/response (roundtrip, size caps both ways, refusals,
+// timeout) and direct consensus messages to one validator.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type P2P, P2PErrorCode } from '../../node/p2p/index.js';
+import { makeIdentities, startMesh, stopStarted, waitFor } from './p2p-helpers.js';
+
+afterEach(stopStarted);
+
+describe('p2p request/response', () => {
+  it('roundtrips by validator index and by peer ID, and tells the handler who asked', async () => {
+    const nodes = await startMesh(await makeIdentities(2));
+    const [a, b] = nodes as [P2P, P2P];
+    const askers: Array<number | undefined> = [];
+    b.onRequest(async (from, req) => {
+      askers.push(from.validatorIndex);
+      return Uint8Array.from([...req].reverse());
+    });
+    expect([...(await a.request(1, Uint8Array.of(1, 2, 3)))]).toEqual([3, 2, 1]);
+    expect([...(await a.request(b.peerId, Uint8Array.of(9)))]).toEqual([9]);
+    expect(askers).toEqual([0, 0]);
+  });
+
+  it('carries a large response and an empty one', async () => {
+    const nodes = await startMesh(await makeIdentities(2), { maxResponseBytes: 4 * 1024 * 1024 });
+    const [a, b] = nodes as [P2P, P2P];
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
+    b.onRequest(async (_, req) => (req[0] === 1 ? big : new Uint8Array(0)));
+    const got = await a.request(1, Uint8Array.of(1));
+    expect(got.length).toBe(big.length);
+    expect(got[12345]).toBe(12345 & 0xff);
+    expect((await a.request(1, Uint8Array.of(0))).length).toBe(0);
+  });
+
+  it('refuses an oversized request before sending it, and an oversized request on arrival', async () => {
+    // a may send up to 4 KiB, b accepts up to 1 KiB.
+    const nodes = await startMesh(await makeIdentities(2), (i) => ({
+      maxRequestBytes: i === 0 ? 4096 : 1024,
+    }));
+    const [a, b] = nodes as [P2P, P2P];
+    let calls = 0;
+    b.onRequest(async () => {
+      calls++;
+      return Uint8Array.of(1);
+    });
+    await expect(a.request(1, new Uint8Array(4097))).rejects.toMatchObject({ code: P2PErrorCode.Oversized });
+    await expect(a.request(1, new Uint8Array(2000))).rejects.toMatchObject({ code: P2PErrorCode.Oversized });
+    expect(calls).toBe(0);
+    expect([...(await a.request(1, new Uint8Array(1024)))]).toEqual([1]);
+    expect(calls).toBe(1);
+  });
+
+  it('a response over the requester cap is OVERSIZED; over the server cap, REMOTE_ERROR', async () => {
+    // a accepts responses up to 100 bytes, b may send up to 1000.
+    const nodes = await startMesh(await makeIdentities(2), (i) => ({
+      maxResponseBytes: i === 0 ? 100 : 1000,
+    }));
+    const [a, b] = nodes as [P2P, P2P];
+    b.onRequest(async (_, req) => new Uint8Array(req[0] === 1 ? 500 : 1001));
+    await expect(a.request(1, Uint8Array.of(1))).rejects.toMatchObject({ code: P2PErrorCode.Oversized });
+    await expect(a.request(1, Uint8Array.of(2))).rejects.toMatchObject({ code: P2PErrorCode.RemoteError });
+  });
+
+  it('a handler error comes back as REMOTE_ERROR with its message', async () => {
+    const nodes = await startMesh(await makeIdentities(2));
+    const [a, b] = nodes as [P2P, P2P];
+    b.onRequest(async () => {
+      throw new Error('no such height');
+    });
+    await expect(a.request(1, Uint8Array.of(1))).rejects.toThrow(/REMOTE_ERROR.*no such height/);
+  });
+
+  it('without a handler the requester gets REMOTE_ERROR; a silent handler hits the timeout', async () => {
+    const nodes = await startMesh(await makeIdentities(2));
+    const [a, b] = nodes as [P2P, P2P];
+    await expect(a.request(1, Uint8Array.of(0))).rejects.toMatchObject({ code: P2PErrorCode.RemoteError });
+    let release: () => void = () => {};
+    b.onRequest(() => new Promise((resolve) => (release = () => resolve(Uint8Array.of(1)))));
+    await expect(a.request(1, Uint8Array.of(0), 300)).rejects.toMatchObject({ code: P2PErrorCode.Timeout });
+    release();
+  });
+
+  it('applies the per-peer request rate limit', async () => {
+    const nodes = await startMesh(await makeIdentities(2), { requestRate: { perSecond: 0.001, burst: 2 } });
+    const [a, b] = nodes as [P2P, P2P];
+    b.onRequest(async () => Uint8Array.of(1));
+    await a.request(1, Uint8Array.of(0));
+    await a.request(1, Uint8Array.of(0));
+    await expect(a.request(1, Uint8Array.of(0))).rejects.toMatchObject({ code: P2PErrorCode.RateLimited });
+  });
+
+  it('unknown validator index is UNKNOWN_PEER', async () => {
+    const nodes = await startMesh(await makeIdentities(2));
+    await expect(nodes[0]!.request(5, Uint8Array.of(0))).rejects.toMatchObject({
+      code: P2PErrorCode.UnknownPeer,
+    });
+    await expect(nodes[0]!.request('not-a-peer-id', Uint8Array.of(0))).rejects.toMatchObject({
+      code: P2PErrorCode.UnknownPeer,
+    });
+  });
+});
+
+describe('p2p direct consensus messages', () => {
+  it('reach only the addressed validator, through its validator', async () => {
+    const nodes = await startMesh(await makeIdentities(3));
+    const [a, b, c] = nodes as [P2P, P2P, P2P];
+    const atC: number[] = [];
+    c.on('message', (m) => atC.push(m.data[0]!));
+    b.setValidator('consensus', (m) => (m.data[0] === 0xee ? 'reject' : 'accept'));
+    const got = waitFor(b, 'message', (m) => m.direct);
+    await a.sendConsensus(b.peerId, Uint8Array.of(0xee));
+    await a.sendConsensus(1, Uint8Array.of(5, 6));
+    const m = await got;
+    expect([...m.data]).toEqual([5, 6]);
+    expect(m.kind).toBe('consensus');
+    expect(m.fromIndex).toBe(0);
+    expect(b.stats.rejected).toBe(1);
+    expect(atC).toEqual([]);
+  });
+
+  it('refuses an oversized direct message before sending', async () => {
+    const nodes = await startMesh(await makeIdentities(2), { maxConsensusBytes: 64 });
+    await expect(nodes[0]!.sendConsensus(1, new Uint8Array(65))).rejects.toMatchObject({
+      code: P2PErrorCode.Oversized,
+    });
+    await expect(nodes[0]!.broadcastConsensus(new Uint8Array(65))).rejects.toMatchObject({
+      code: P2PErrorCode.Oversized,
+    });
+  });
+});
