@@ -1,0 +1,149 @@
+// Admission of envelopes into the mempool, in the order of DESIGN §3 step 5: size cap (before
+// anything else) -> decode -> chain -> already pending / committed (idempotent re-sends succeed)
+// -> authorization and replay against committed state and the mempool -> signature (batched on the
+// verification pool) -> mempool. Used for RPC uploads and for envelopes gossiped by peers.
+import { type UploadResult, UploadStatus } from '../api/types.js';
+import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
+import { decodeEnvelope } from '../codec/envelope.js';
+import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
+import type { Envelope } from '../codec/types.js';
+import { tracingCode } from '../crypto/hash.js';
+import { NodeErrorCode } from './errors.js';
+import type { Mempool, MempoolEntry } from './mempool.js';
+
+export interface VerifyItem {
+  publicKey: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** The verification pool's contract, as admission needs it. */
+export interface BatchVerifier {
+  verifyBatch(items: VerifyItem[]): Promise<boolean[]>;
+}
+
+export type Authorization =
+  | { ok: true; publicKey: Uint8Array }
+  | { ok: false; code: NodeErrorCode; message: string };
+
+export interface AdmissionDeps {
+  chainIdHex: string;
+  mempool: Mempool;
+  verifier: BatchVerifier;
+  /** Committed already? (tracing code lookup in the store). */
+  isCommitted(tracingCode: Uint8Array): Promise<boolean>;
+  /** Signer authorized for this envelope and its sequence number fresh, against committed state. */
+  authorize(env: Envelope): Authorization;
+  /** Called once per admit() call with the envelopes newly added to the mempool, in order. */
+  onAdmitted(entries: MempoolEntry[]): void;
+  /** Retry hint for MEMPOOL_FULL. */
+  retryAfterMs: () => number;
+  /** Counts admissions and rejections (metrics). */
+  count?(status: UploadStatus, reason: string): void;
+}
+
+export const hex = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+const EMPTY = new Uint8Array(0);
+
+function result(
+  status: UploadStatus,
+  tc: Uint8Array,
+  reason = '',
+  message = '',
+  retryAfterMs = 0,
+): UploadResult {
+  return { status, tracingCode: tc, reason, message, retryAfterMs };
+}
+
+const reject = (tc: Uint8Array, code: NodeErrorCode, message: string, retryAfterMs = 0): UploadResult =>
+  result(UploadStatus.Rejected, tc, code, message, retryAfterMs);
+
+interface Candidate {
+  at: number;
+  entry: MempoolEntry;
+  tc: Uint8Array;
+  item: VerifyItem;
+}
+
+export class Admission {
+  constructor(private readonly deps: AdmissionDeps) {}
+
+  async admit(envelopes: readonly Uint8Array[]): Promise<UploadResult[]> {
+    const out: UploadResult[] = new Array(envelopes.length);
+    const candidates: Candidate[] = [];
+    /** Signer:seq claimed by an earlier envelope of this same batch. */
+    const claimed = new Set<string>();
+    for (let i = 0; i < envelopes.length; i++) {
+      const r = await this.precheck(envelopes[i]!, i, candidates, claimed);
+      if (r !== null) out[i] = r;
+    }
+    const ok =
+      candidates.length === 0 ? [] : await this.deps.verifier.verifyBatch(candidates.map((c) => c.item));
+    const added: MempoolEntry[] = [];
+    candidates.forEach((c, k) => {
+      if (ok[k] !== true) {
+        out[c.at] = reject(c.tc, NodeErrorCode.BadSignature, 'envelope signature does not verify');
+        return;
+      }
+      const r = this.deps.mempool.add(c.entry);
+      if (r === 'added') {
+        added.push(c.entry);
+        out[c.at] = result(UploadStatus.Accepted, c.tc);
+      } else if (r === 'duplicate') out[c.at] = result(UploadStatus.AlreadyPending, c.tc);
+      else if (r === 'replayed')
+        out[c.at] = reject(c.tc, NodeErrorCode.Replayed, 'sequence number already pending');
+      else out[c.at] = reject(c.tc, NodeErrorCode.MempoolFull, 'mempool full', this.deps.retryAfterMs());
+    });
+    if (added.length > 0) this.deps.onAdmitted(added);
+    if (this.deps.count) for (const r of out) this.deps.count(r.status, r.reason);
+    return out;
+  }
+
+  /** Every check before the signature; returns the final result, or null when queued for verification. */
+  private async precheck(
+    bytes: Uint8Array,
+    at: number,
+    candidates: Candidate[],
+    claimed: Set<string>,
+  ): Promise<UploadResult | null> {
+    if (bytes.length > MAX_ENVELOPE_BYTES)
+      return reject(
+        EMPTY,
+        NodeErrorCode.Oversized,
+        `envelope of ${bytes.length} bytes > ${MAX_ENVELOPE_BYTES}`,
+      );
+    let env: Envelope;
+    try {
+      env = decodeEnvelope(bytes);
+    } catch (err) {
+      return reject(EMPTY, NodeErrorCode.Malformed, (err as Error).message);
+    }
+    const tc = tracingCode(bytes);
+    if (hex(env.chainId) !== this.deps.chainIdHex)
+      return reject(tc, NodeErrorCode.WrongChain, 'envelope bound to another chain');
+    const id = hex(tc);
+    if (this.deps.mempool.has(id)) return result(UploadStatus.AlreadyPending, tc);
+    if (await this.deps.isCommitted(tc)) return result(UploadStatus.AlreadyCommitted, tc);
+    const auth = this.deps.authorize(env);
+    if (!auth.ok) return reject(tc, auth.code, auth.message);
+    const signer = hex(env.signerKeyId);
+    const slot = `${signer}:${env.seq}`;
+    const pending = this.deps.mempool.pendingSeq(signer, env.seq);
+    if ((pending !== undefined && pending !== id) || claimed.has(slot))
+      return reject(tc, NodeErrorCode.Replayed, `sequence number ${env.seq} already pending`);
+    claimed.add(slot);
+    candidates.push({
+      at,
+      tc,
+      entry: { id, bytes, signer, seq: env.seq },
+      item: {
+        publicKey: auth.publicKey,
+        message: envelopeSignedRegion(bytes),
+        signature: envelopeSignature(bytes),
+      },
+    });
+    return null;
+  }
+}
