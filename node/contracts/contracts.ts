@@ -1,0 +1,127 @@
+// The system contracts as one deterministic machine over ContractState: admission checks for the
+// mempool, execution of committed blocks (receipts + state changes + state root), and the
+// read-side queries the node and the platform need (validators, params, SCP keys, sites).
+import { decodeEnvelope } from '../../codec/envelope.js';
+import { type Block, type ChainParams, EnvelopeKind, type KeyId } from '../../codec/types.js';
+import { tracingCode } from '../../crypto/hash.js';
+import type { Db } from '../store/db.js';
+import type { ExecutionResult } from '../store/index-batch.js';
+import { type Receipt, ReceiptStatus } from '../store/values.js';
+import { applyCall, currentAdmins } from './governance.js';
+import { type Check, Reason } from './reasons.js';
+import { hex, K, type SiteRecord, unhex } from './records.js';
+import { checkUploadRule, putSeq, seqWindow, type UploadFields } from './registry.js';
+import { PARAMS_KEY, VALIDATORS_KEY, valueAt } from './schedule.js';
+import { listScpKeys, type ScpKey } from './scp-keys.js';
+import { checkSeq } from './seq-window.js';
+import { ContractState } from './state.js';
+
+export interface SiteInfo {
+  keyId: KeyId;
+  publicKey: Uint8Array;
+  country: number;
+  city: { scheme: number; code: string };
+  siteId: Uint8Array;
+  kpiCodes: number[];
+  status: number;
+}
+
+const APPLIED: Receipt = { status: ReceiptStatus.Applied, reason: 0 };
+
+function rejected(reason: Reason): Receipt {
+  return { status: ReceiptStatus.Rejected, reason };
+}
+
+export class Contracts {
+  private readonly chainIdHex: string;
+
+  constructor(
+    readonly state: ContractState,
+    readonly chainId: Uint8Array,
+  ) {
+    this.chainIdHex = hex(chainId);
+  }
+
+  static async load(db: Db, chainId: Uint8Array): Promise<Contracts> {
+    return new Contracts(await ContractState.load(db), chainId);
+  }
+
+  /** Admission before the mempool, against committed state. */
+  checkUpload(fields: UploadFields): Check<SiteRecord> {
+    return checkUploadRule(this.state, this.chainIdHex, fields);
+  }
+
+  /**
+   * Executes a committed block: each envelope is re-checked against the state as left by the
+   * envelopes before it; an envelope that became invalid is skipped with a Rejected receipt.
+   */
+  applyBlock(block: Block): ExecutionResult {
+    const { height, time } = block.header;
+    const receipts = block.envelopes.map((bytes) => this.applyEnvelope(bytes, height, time));
+    const stateChanges = this.state.flush();
+    return { receipts, stateChanges, stateRoot: this.state.root() };
+  }
+
+  private applyEnvelope(bytes: Uint8Array, height: number, time: number): Receipt {
+    let env: ReturnType<typeof decodeEnvelope>;
+    try {
+      env = decodeEnvelope(bytes);
+    } catch {
+      return rejected(Reason.Malformed);
+    }
+    const signer = hex(env.signerKeyId);
+    if (env.kind === EnvelopeKind.KpiUpload) {
+      const check = checkUploadRule(this.state, this.chainIdHex, env);
+      if (!check.ok) return rejected(check.reason);
+      putSeq(this.state, signer, env.seq);
+      return APPLIED;
+    }
+    if (hex(env.chainId) !== this.chainIdHex) return rejected(Reason.WrongChain);
+    if (!currentAdmins(this.state).ids.has(signer)) return rejected(Reason.NotAdmin);
+    const seq = checkSeq(seqWindow(this.state, signer), env.seq);
+    if (seq !== Reason.None) return rejected(seq);
+    // An authenticated call consumes its sequence number whatever its outcome.
+    putSeq(this.state, signer, env.seq);
+    const ctx = {
+      state: this.state,
+      height,
+      time,
+      signerKeyIdHex: signer,
+      tracingCodeHex: hex(tracingCode(bytes)),
+    };
+    const reason = applyCall(ctx, env.call);
+    return reason === Reason.None ? APPLIED : rejected(reason);
+  }
+
+  /** Validator public keys in force at `height` (set order = commit signature indexes). */
+  validators(height: number): Uint8Array[] {
+    return (valueAt<string[]>(this.state, VALIDATORS_KEY, height) ?? []).map(unhex);
+  }
+
+  params(height: number): ChainParams | undefined {
+    const p = valueAt<ChainParams & { [k: string]: number }>(this.state, PARAMS_KEY, height);
+    return p === undefined ? undefined : { ...p };
+  }
+
+  scpKeys(): ScpKey[] {
+    return listScpKeys(this.state);
+  }
+
+  site(keyId: KeyId): SiteInfo | undefined {
+    const r = this.state.get<SiteRecord>(K.site(hex(keyId)));
+    if (r === undefined) return undefined;
+    return {
+      keyId,
+      publicKey: unhex(r.publicKey),
+      country: r.country,
+      city: { ...r.city },
+      siteId: unhex(r.siteId),
+      kpiCodes: [...r.kpiCodes],
+      status: r.status,
+    };
+  }
+
+  stateRoot(): Uint8Array {
+    return this.state.root();
+  }
+}

@@ -1,0 +1,81 @@
+// Opens the ledger of one node: index Db, genesis state (written once), system contracts loaded
+// from it, then the store, whose recovery re-executes through the same contracts any block found
+// durable in the block log but not yet indexed. commit() runs the contracts and persists the block
+// with its receipts and state changes in one index batch.
+import { join } from 'node:path';
+import type { CertifiedBlock } from '../../codec/types.js';
+import { type Genesis, genesisState } from '../genesis.js';
+import {
+  type Db,
+  type ExecutionResult,
+  ensureGenesis,
+  LevelDb,
+  Store,
+  StoreError,
+  StoreErrorCode,
+  type Tip,
+} from '../store/index.js';
+import { Contracts } from './contracts.js';
+
+export interface LedgerOptions {
+  /** Index database; default a LevelDb at <dir>/index. */
+  db?: Db;
+  segmentBytes?: number;
+}
+
+export class Ledger {
+  private broken = false;
+
+  private constructor(
+    readonly store: Store,
+    readonly contracts: Contracts,
+  ) {}
+
+  static async open(dir: string, genesis: Genesis, opts: LedgerOptions = {}): Promise<Ledger> {
+    const db = opts.db ?? (await LevelDb.open(join(dir, 'index')));
+    const g = genesisState(genesis);
+    await ensureGenesis(db, genesis.chainId, g.changes, g.root);
+    const contracts = await Contracts.load(db, genesis.chainId);
+    const store = await Store.open(dir, {
+      db,
+      segmentBytes: opts.segmentBytes,
+      execute: (cb) => contracts.applyBlock(cb.block),
+    });
+    return new Ledger(store, contracts);
+  }
+
+  tip(): Tip | undefined {
+    return this.store.tip();
+  }
+
+  /**
+   * Executes and persists a committed block. If persisting fails the in-memory contract state is
+   * ahead of the disk: the ledger refuses further commits and the node must reopen it (recovery
+   * then replays the block from the log if it reached it).
+   */
+  async commit(
+    bytes: Uint8Array,
+    decoded: CertifiedBlock,
+  ): Promise<{ tip: Tip; execution: ExecutionResult }> {
+    if (this.broken) throw new StoreError(StoreErrorCode.NeedsReopen, 'a commit failed: reopen the ledger');
+    const height = decoded.block.header.height;
+    const expected = (this.store.tip()?.height ?? 0) + 1;
+    if (height !== expected)
+      throw new StoreError(StoreErrorCode.NotNextHeight, 'block out of order', { height, expected });
+    const execution = this.contracts.applyBlock(decoded.block);
+    try {
+      return { tip: await this.store.commit(bytes, decoded, execution), execution };
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+export function openLedger(dir: string, genesis: Genesis, opts: LedgerOptions = {}): Promise<Ledger> {
+  return Ledger.open(dir, genesis, opts);
+}

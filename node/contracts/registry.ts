@@ -1,0 +1,127 @@
+// Site registry (the permission contract of Y.4907 Appendix I) and the admission rule for uploads.
+// Sites are keyed by their current key ID; a rotated-out key ID points at its successor so that
+// an old key is refused with KeyRotated rather than UnknownSigner.
+import { type GovernanceAction, type Routing, SiteStatus } from '../../codec/types.js';
+import { keyIdOf } from '../../crypto/key-id.js';
+import { type Check, Reason, reject } from './reasons.js';
+import { cityJson, hex, K, type RotatedRecord, type SeqRecord, type SiteRecord } from './records.js';
+import { checkSeq, EMPTY_WINDOW, recordSeq, type SeqWindow } from './seq-window.js';
+import type { ContractState } from './state.js';
+
+/** The fields of an upload envelope the admission rule reads (lazy reader fields). */
+export interface UploadFields {
+  chainId: Uint8Array;
+  signerKeyId: Uint8Array;
+  seq: number;
+  routing: Routing;
+}
+
+type SiteAction = Extract<
+  GovernanceAction,
+  { type: 'registerSite' | 'suspendSite' | 'resumeSite' | 'revokeSite' | 'rotateSiteKey' }
+>;
+
+export function seqWindow(state: ContractState, keyIdHex: string): SeqWindow {
+  const r = state.get<SeqRecord>(K.seq(keyIdHex));
+  return r === undefined ? EMPTY_WINDOW : { hwm: r.hwm, mask: BigInt(`0x${r.mask}`) };
+}
+
+export function putSeq(state: ContractState, keyIdHex: string, seq: number): void {
+  const w = recordSeq(seqWindow(state, keyIdHex), seq);
+  state.put(K.seq(keyIdHex), { hwm: w.hwm, mask: w.mask.toString(16) });
+}
+
+/** The site an upload's signer is, if it may upload now (status and key currency only). */
+export function activeSite(state: ContractState, keyIdHex: string): Check<SiteRecord> {
+  const site = state.get<SiteRecord>(K.site(keyIdHex));
+  if (site === undefined)
+    return reject(state.get<RotatedRecord>(K.rotated(keyIdHex)) ? Reason.KeyRotated : Reason.UnknownSigner);
+  if (site.status === SiteStatus.Suspended) return reject(Reason.SiteSuspended);
+  if (site.status === SiteStatus.Revoked) return reject(Reason.SiteRevoked);
+  return { ok: true, value: site };
+}
+
+function routingReason(site: SiteRecord, r: Routing): Reason {
+  if (r.country !== site.country) return Reason.CountryMismatch;
+  if (r.city.scheme !== site.city.scheme || r.city.code !== site.city.code) return Reason.CityMismatch;
+  if (hex(r.siteId) !== site.siteId) return Reason.SiteIdMismatch;
+  const allowed = new Set(site.kpiCodes);
+  for (const c of r.kpiCodes) if (!allowed.has(c)) return Reason.KpiNotAllowed;
+  return Reason.None;
+}
+
+/**
+ * The admission rule, used before the mempool and again when a block executes: right chain, site
+ * active under its current key, sequence number fresh, routing metadata matching the registry.
+ */
+export function checkUploadRule(
+  state: ContractState,
+  chainIdHex: string,
+  f: UploadFields,
+): Check<SiteRecord> {
+  if (hex(f.chainId) !== chainIdHex) return reject(Reason.WrongChain);
+  const keyIdHex = hex(f.signerKeyId);
+  const site = activeSite(state, keyIdHex);
+  if (!site.ok) return site;
+  const seq = checkSeq(seqWindow(state, keyIdHex), f.seq);
+  if (seq !== Reason.None) return reject(seq);
+  const routing = routingReason(site.value, f.routing);
+  return routing === Reason.None ? site : reject(routing);
+}
+
+/** Follows rotations so an action may name a site by any key it ever had. */
+function currentKeyId(state: ContractState, keyIdHex: string): string {
+  let k = keyIdHex;
+  for (let hops = 0; hops < 1024; hops++) {
+    const r = state.get<RotatedRecord>(K.rotated(k));
+    if (r === undefined) return k;
+    k = r.current;
+  }
+  return k;
+}
+
+/** Checks a site action against current state; on success applies it. Validate-then-write. */
+export function applySiteAction(state: ContractState, a: SiteAction): Reason {
+  if (a.type === 'registerSite') {
+    const keyIdHex = hex(keyIdOf(a.publicKey));
+    const addr = hex(a.siteId);
+    if (state.get(K.site(keyIdHex)) || state.get(K.rotated(keyIdHex)) || state.get(K.siteAddr(addr)))
+      return Reason.SiteExists;
+    const record: SiteRecord = {
+      publicKey: hex(a.publicKey),
+      country: a.country,
+      city: cityJson(a.city),
+      siteId: addr,
+      kpiCodes: [...a.kpiCodes],
+      status: SiteStatus.Active,
+    };
+    state.put(K.site(keyIdHex), record);
+    state.put(K.siteAddr(addr), keyIdHex);
+    return Reason.None;
+  }
+  const keyIdHex = currentKeyId(state, hex(a.siteKeyId));
+  const site = state.get<SiteRecord>(K.site(keyIdHex));
+  if (site === undefined) return Reason.UnknownSite;
+  if (site.status === SiteStatus.Revoked) return Reason.BadTransition;
+  switch (a.type) {
+    case 'suspendSite':
+    case 'resumeSite': {
+      const to = a.type === 'suspendSite' ? SiteStatus.Suspended : SiteStatus.Active;
+      if (site.status === to) return Reason.BadTransition;
+      state.put(K.site(keyIdHex), { ...site, status: to });
+      return Reason.None;
+    }
+    case 'revokeSite':
+      state.put(K.site(keyIdHex), { ...site, status: SiteStatus.Revoked });
+      return Reason.None;
+    case 'rotateSiteKey': {
+      const nextHex = hex(keyIdOf(a.newPublicKey));
+      if (state.get(K.site(nextHex)) || state.get(K.rotated(nextHex))) return Reason.SiteExists;
+      state.del(K.site(keyIdHex));
+      state.put(K.site(nextHex), { ...site, publicKey: hex(a.newPublicKey) });
+      state.put(K.rotated(keyIdHex), { current: nextHex });
+      state.put(K.siteAddr(site.siteId), nextHex);
+      return Reason.None;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// The genesis file: the chain's name and start time, its first validator set (public keys only:
+// addresses live in each node's config), the SCP administrators and their threshold, the initial
+// sites and SCP encryption keys, and the chain parameters. chainId = SHA-256 of the canonical JSON
+// (sorted keys) of the validated file, so any edit makes another chain. The initial contract state
+// is built from it by the same contract code that later executes governance actions.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ChainParams, GovernanceAction, Hash32 } from '../codec/types.js';
+import { sha256 } from '../crypto/hash.js';
+import { findCountry, findKpi, parseCityCode, parseSiteId } from '../kpi/index.js';
+import { Reason } from './contracts/reasons.js';
+import { hex, K, unhex } from './contracts/records.js';
+import { applySiteAction } from './contracts/registry.js';
+import { PARAMS_KEY, schedule, VALIDATORS_KEY } from './contracts/schedule.js';
+import { addScpKey } from './contracts/scp-keys.js';
+import { ContractState, canonicalJson, type Json } from './contracts/state.js';
+import { validateAction } from './contracts/validate-action.js';
+import { NodeError, NodeErrorCode } from './errors.js';
+import type { StateChange } from './store/index-batch.js';
+
+const key32 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a 32-byte key as 64 lower-case hex digits');
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO 8601 time, e.g. 2026-01-01T00:00:00Z',
+});
+const posInt = z.number().int().positive();
+
+export const genesisSchema = z.strictObject({
+  chainName: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63'),
+  genesisTime: isoTime,
+  validators: z.array(key32).min(1, 'at least one validator').max(256),
+  admins: z.strictObject({
+    publicKeys: z.array(key32).min(1, 'at least one admin').max(64),
+    threshold: posInt,
+  }),
+  sites: z
+    .array(
+      z.strictObject({
+        publicKey: key32,
+        /** ISO 3166-1 numeric or alpha-2/alpha-3. */
+        country: z.union([z.number().int(), z.string()]),
+        /** "locode:CNSHA", "national:310000" or "geonames:1796236". */
+        city: z.string(),
+        /** IPv4 or IPv6 address of the sampling site. */
+        siteId: z.string(),
+        /** Catalogue codes ("EN: EN: AQ: 1C") or wire codes allowed for upload. */
+        kpis: z.array(z.union([z.number().int(), z.string()])).min(1),
+      }),
+    )
+    .default([]),
+  scpKeys: z.array(z.strictObject({ publicKey: key32, notBefore: isoTime, notAfter: isoTime })).default([]),
+  params: z.strictObject({
+    periodMs: posInt,
+    maxBlockEnvelopes: posInt,
+    maxBlockBytes: posInt,
+    viewTimeoutMs: posInt,
+  }),
+});
+
+export type GenesisFile = z.infer<typeof genesisSchema>;
+
+export interface Genesis {
+  chainId: Hash32;
+  chainName: string;
+  /** UTC ms. */
+  genesisTime: number;
+  validators: Uint8Array[];
+  admins: Uint8Array[];
+  threshold: number;
+  sites: Extract<GovernanceAction, { type: 'registerSite' }>[];
+  scpKeys: { publicKey: Uint8Array; notBefore: number; notAfter: number }[];
+  params: ChainParams;
+}
+
+function bad(message: string): never {
+  throw new NodeError(NodeErrorCode.BadConfig, `invalid genesis: ${message}`);
+}
+
+function resolveSite(
+  s: GenesisFile['sites'][number],
+  i: number,
+): Extract<GovernanceAction, { type: 'registerSite' }> {
+  const where = `sites.${i}`;
+  const country = findCountry(s.country) ?? bad(`${where}.country: unknown country ${String(s.country)}`);
+  const kpiCodes = s.kpis.map((k) => findKpi(k)?.wire ?? bad(`${where}.kpis: unknown KPI ${String(k)}`));
+  let city: ReturnType<typeof parseCityCode>;
+  let siteId: Uint8Array;
+  try {
+    city = parseCityCode(s.city);
+    siteId = parseSiteId(s.siteId);
+  } catch (err) {
+    bad(`${where}: ${(err as Error).message}`);
+  }
+  const action = {
+    type: 'registerSite' as const,
+    publicKey: unhex(s.publicKey),
+    country: country.numeric,
+    city,
+    siteId,
+    kpiCodes: [...new Set(kpiCodes)].sort((a, b) => a - b),
+  };
+  if (validateAction(action) !== Reason.None) bad(`${where}: not a valid site registration`);
+  return action;
+}
+
+/** Validates a parsed genesis JSON value; every problem is reported with its field path. */
+export function parseGenesis(raw: unknown): Genesis {
+  const r = genesisSchema.safeParse(raw);
+  if (!r.success)
+    bad(`\n${r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+  const g = r.data;
+  if (g.admins.threshold > g.admins.publicKeys.length)
+    bad('admins.threshold: larger than the number of admins');
+  for (const [name, list] of [
+    ['validators', g.validators],
+    ['admins.publicKeys', g.admins.publicKeys],
+  ] as const)
+    if (new Set(list).size !== list.length) bad(`${name}: duplicate key`);
+  const scpKeys = g.scpKeys.map((k, i) => {
+    const notBefore = Date.parse(k.notBefore);
+    const notAfter = Date.parse(k.notAfter);
+    if (!(notBefore < notAfter)) bad(`scpKeys.${i}: notBefore must be before notAfter`);
+    return { publicKey: unhex(k.publicKey), notBefore, notAfter };
+  });
+  return {
+    chainId: sha256(new TextEncoder().encode(canonicalJson(g as unknown as Json))),
+    chainName: g.chainName,
+    genesisTime: Date.parse(g.genesisTime),
+    validators: g.validators.map(unhex),
+    admins: g.admins.publicKeys.map(unhex),
+    threshold: g.admins.threshold,
+    sites: g.sites.map(resolveSite),
+    scpKeys,
+    params: g.params,
+  };
+}
+
+export function loadGenesis(path: string): Genesis {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    bad(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  return parseGenesis(raw);
+}
+
+/** The contract state at height 0: its entries as state changes, and its root. */
+export function genesisState(g: Genesis): { state: ContractState; changes: StateChange[]; root: Uint8Array } {
+  const state = new ContractState();
+  state.put(K.admins, { admins: g.admins.map(hex), threshold: g.threshold });
+  schedule(state, PARAMS_KEY, 0, { ...g.params });
+  schedule(state, VALIDATORS_KEY, 0, g.validators.map(hex));
+  g.sites.forEach((s, i) => {
+    if (applySiteAction(state, s) !== Reason.None) bad(`sites.${i}: duplicate site key or address`);
+  });
+  g.scpKeys.forEach((k, i) => {
+    if (addScpKey(state, k) !== Reason.None) bad(`scpKeys.${i}: duplicate key`);
+  });
+  const changes = state.flush();
+  return { state, changes, root: state.root() };
+}

@@ -1,0 +1,100 @@
+// Every key the store writes starts with one bucket byte. Each entry says `key -> value`.
+// Integers in keys are big-endian so that byte order is numeric order (range scans rely on it).
+// Values are encoded by node/store/values.ts unless said otherwise.
+
+export enum Bucket {
+  /** height(u64) -> block location: segment(u32) offset(u64) length(u32) of the CertifiedBlock payload in the log, blockStart(u32) of the block inside it. */
+  BlockLocation = 0x01,
+  /** height(u64) -> encoded BlockHeader (kept when bodies are pruned). */
+  Header = 0x02,
+  /** height(u64) -> encoded CommitCertificate (kept when bodies are pruned). */
+  Certificate = 0x03,
+  /** height(u64) -> the block's tracing codes concatenated (32 bytes each, block order): Merkle leaves. */
+  Leaves = 0x04,
+  /** block hash(32) -> height(u64). */
+  BlockHash = 0x05,
+  /** tracing code(32) -> data recorder: height(u64) index(u32) offset(u32) length(u32). First occurrence wins. */
+  Trace = 0x10,
+  /** siteId(16) time(u64) tracing code(32) -> empty. The site is the routing siteId (IPv6), stable across key rotation. */
+  SiteTime = 0x11,
+  /** country(u16) scheme(u8) codeLen(u8) code kpi(u16) time(u64) tracing code(32) -> empty. */
+  CityKpiTime = 0x12,
+  /** contract state key (UTF-8, see node/contracts/state-keys.ts) -> contract-defined value bytes. */
+  ContractState = 0x20,
+  /** height(u64) index(u32) -> receipt (status, reason, tracing code). One per envelope of the block. */
+  Receipt = 0x21,
+  /** height(u64) -> state root(32) after executing the block at that height. */
+  StateRoot = 0x22,
+  /** evidence key (driver-chosen bytes) -> evidence bytes (e.g. conflicting signed votes). */
+  Evidence = 0x30,
+  /** WAL key (driver-chosen bytes) -> opaque bytes: the consensus driver's persisted votes and state. */
+  Wal = 0x31,
+  /** metadata name (UTF-8) -> value; names in MetaKey. */
+  Meta = 0x40,
+}
+
+export enum MetaKey {
+  /** -> height(u64) of the highest indexed block. Absent in an empty store. */
+  Tip = 'tip',
+  /** -> chain ID (32) of the genesis the store was initialized with. */
+  ChainId = 'chainId',
+  /** -> height(u64): bodies below it have been pruned (absent: nothing pruned). */
+  PrunedBelow = 'prunedBelow',
+}
+
+/** A key: the bucket byte followed by the parts, concatenated. */
+export function key(bucket: Bucket, ...parts: Uint8Array[]): Uint8Array {
+  let n = 1;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  out[0] = bucket;
+  let o = 1;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The first key after every key starting with `prefix` (exclusive upper bound of a prefix scan). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const out = prefix.slice();
+  for (let i = out.length - 1; i >= 0; i--) {
+    if ((out[i] as number) < 0xff) {
+      out[i] = (out[i] as number) + 1;
+      return out.subarray(0, i + 1);
+    }
+  }
+  // Unreachable for store keys: a bucket byte is never 0xff, so some byte can always be bumped.
+  throw new RangeError('prefixEnd of an all-0xff prefix');
+}
+
+export function u64(n: number): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  return b;
+}
+
+export function u32(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+}
+
+export function u16(n: number): Uint8Array {
+  const b = new Uint8Array(2);
+  new DataView(b.buffer).setUint16(0, n);
+  return b;
+}
+
+export function readU64(b: Uint8Array, at = 0): number {
+  return Number(new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(at));
+}
+
+export function readU32(b: Uint8Array, at = 0): number {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at);
+}
+
+export function metaKey(name: MetaKey): Uint8Array {
+  return key(Bucket.Meta, new TextEncoder().encode(name));
+}

@@ -1,0 +1,21 @@
+// Public API of node/store: the ledger's block log + index, its Db abstraction, and its queries.
+// Owns: on-disk layout, commit protocol, crash recovery, queries, proof bundles, consensus WAL.
+// Does not own: what a block means (node/contracts executes it), byte layouts (codec/).
+export { type BlockLocation, DEFAULT_SEGMENT_BYTES } from './block-log.js';
+export { Bucket, MetaKey } from './buckets.js';
+export { compareBytes, type Db, type DbOp, type DbRange } from './db.js';
+export { StoreError, StoreErrorCode } from './errors.js';
+export { ensureGenesis } from './genesis-state.js';
+export type { BlockFacts, ExecutionResult, StateChange } from './index-batch.js';
+export { LevelDb } from './level-db.js';
+export { MemoryDb } from './memory-db.js';
+export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
+export { type FoundEnvelope, openStore, Store } from './store.js';
+export type { Execute, RecoveryReport, StoreOptions, Tip } from './store-core.js';
+export {
+  type DataRecorder,
+  type Receipt,
+  ReceiptStatus,
+  type StoredLocation,
+  type StoredReceipt,
+} from './values.js';

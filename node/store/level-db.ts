@@ -1,0 +1,64 @@
+// The on-disk Db: classic-level (LevelDB) with raw byte keys and values.
+import { ClassicLevel } from 'classic-level';
+import type { Db, DbOp, DbRange } from './db.js';
+import { StoreError, StoreErrorCode } from './errors.js';
+
+export class LevelDb implements Db {
+  private constructor(private readonly level: ClassicLevel<Uint8Array, Uint8Array>) {}
+
+  static async open(dir: string): Promise<LevelDb> {
+    const level = new ClassicLevel<Uint8Array, Uint8Array>(dir, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+    });
+    try {
+      await level.open();
+    } catch (err) {
+      throw new StoreError(StoreErrorCode.Io, `cannot open index at ${dir}: ${String(err)}`, { dir });
+    }
+    return new LevelDb(level);
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return (await this.level.get(key)) ?? undefined;
+  }
+
+  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    await this.level.put(key, value);
+  }
+
+  async del(key: Uint8Array): Promise<void> {
+    await this.level.del(key);
+  }
+
+  async batch(ops: DbOp[], opts: { sync?: boolean } = {}): Promise<void> {
+    await this.level.batch(ops, { sync: opts.sync === true });
+  }
+
+  async *iterate(range: DbRange): AsyncIterable<[Uint8Array, Uint8Array]> {
+    const it = this.level.iterator(toLevelRange(range));
+    try {
+      for (;;) {
+        // nextv amortizes the native round trip over many entries.
+        const entries = await it.nextv(256);
+        if (entries.length === 0) return;
+        for (const e of entries) yield e as [Uint8Array, Uint8Array];
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.level.close();
+  }
+}
+
+function toLevelRange(r: DbRange): Record<string, unknown> {
+  const o: Record<string, unknown> = { reverse: r.reverse === true, limit: r.limit ?? -1 };
+  if (r.gt !== undefined) o.gt = r.gt;
+  else if (r.gte !== undefined) o.gte = r.gte;
+  if (r.lt !== undefined) o.lt = r.lt;
+  else if (r.lte !== undefined) o.lte = r.lte;
+  return o;
+}

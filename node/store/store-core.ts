@@ -1,0 +1,145 @@
+// The ledger store: block log + index Db. Commit protocol (docs/storage.md):
+//   1. append the encoded CertifiedBlock to the block log and fdatasync it;
+//   2. write ONE atomic index batch (location, header, certificate, leaves, per-envelope indexes,
+//      receipts, contract state changes, state root, tip).
+// The batch is not synced: the block log is the durable record, and open() re-indexes (and
+// re-executes) any block found complete in the log beyond the indexed tip.
+import { join } from 'node:path';
+import type { CertifiedBlock } from '../../codec/types.js';
+import { type BlockLocation, BlockLog } from './block-log.js';
+import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
+import type { Db } from './db.js';
+import { StoreError, StoreErrorCode } from './errors.js';
+import { blockFacts, decodeStoredBlock, headerHash } from './facts.js';
+import { type ExecutionResult, indexOps } from './index-batch.js';
+import { LevelDb } from './level-db.js';
+import { decodeLocation } from './values.js';
+
+export interface Tip {
+  height: number;
+  hash: Uint8Array;
+  stateRoot: Uint8Array;
+  location: BlockLocation;
+}
+
+/** Executes a block's contracts during recovery (the same function the node calls before commit). */
+export type Execute = (
+  block: CertifiedBlock,
+  bytes: Uint8Array,
+) => ExecutionResult | Promise<ExecutionResult>;
+
+export interface StoreOptions {
+  /** Index database; default a LevelDb at <dir>/index. */
+  db?: Db;
+  segmentBytes?: number;
+  /** Re-executes blocks re-indexed at open; without it they get all-applied receipts and an unchanged state root. */
+  execute?: Execute;
+}
+
+export interface RecoveryReport {
+  /** Blocks found complete in the log but not indexed, now indexed. */
+  reindexed: number;
+}
+
+export class StoreCore {
+  protected tipInfo: Tip | undefined;
+  protected closed = false;
+
+  protected constructor(
+    readonly db: Db,
+    readonly log: BlockLog,
+  ) {}
+
+  tip(): Tip | undefined {
+    return this.tipInfo;
+  }
+
+  /**
+   * Persists a committed block: bytes is the encoded CertifiedBlock, decoded its decode (views into
+   * bytes), exec the contracts' result for it. Resolves once the block is durable and indexed.
+   */
+  async commit(bytes: Uint8Array, decoded: CertifiedBlock, exec: ExecutionResult): Promise<Tip> {
+    this.ensureOpen();
+    const height = decoded.block.header.height;
+    const expected = (this.tipInfo?.height ?? 0) + 1;
+    if (height !== expected)
+      throw new StoreError(StoreErrorCode.NotNextHeight, 'block out of order', { height, expected });
+    const facts = blockFacts(bytes, decoded);
+    const location = await this.log.append(height, bytes);
+    await this.db.batch(indexOps(facts, location, exec));
+    this.tipInfo = { height, hash: facts.hash, stateRoot: exec.stateRoot, location };
+    return this.tipInfo;
+  }
+
+  protected async loadTip(): Promise<void> {
+    const t = await this.db.get(metaKey(MetaKey.Tip));
+    if (t === undefined) return;
+    const h = u64(readU64(t));
+    const [loc, header, root] = await Promise.all([
+      this.db.get(key(Bucket.BlockLocation, h)),
+      this.db.get(key(Bucket.Header, h)),
+      this.db.get(key(Bucket.StateRoot, h)),
+    ]);
+    if (loc === undefined || header === undefined || root === undefined)
+      throw new StoreError(StoreErrorCode.Inconsistent, 'tip without its block index', {
+        height: readU64(t),
+      });
+    const { blockStart: _, ...location } = decodeLocation(loc);
+    this.tipInfo = { height: readU64(t), hash: headerHash(header), stateRoot: root, location };
+  }
+
+  protected async recover(execute: Execute | undefined): Promise<RecoveryReport> {
+    const from = this.tipInfo && {
+      segment: this.tipInfo.location.segment,
+      offset: end(this.tipInfo.location),
+    };
+    let reindexed = 0;
+    for await (const frame of this.log.recover(from)) {
+      const expected = (this.tipInfo?.height ?? 0) + 1;
+      if (frame.height !== expected)
+        throw new StoreError(StoreErrorCode.Inconsistent, 'block log out of order', {
+          height: frame.height,
+          expected,
+        });
+      const decoded = decodeStoredBlock(frame.payload);
+      const facts = blockFacts(frame.payload, decoded);
+      const exec = execute
+        ? await execute(decoded, frame.payload)
+        : await this.unchangedState(facts.envelopes.length);
+      await this.db.batch(indexOps(facts, frame.location, exec));
+      this.tipInfo = {
+        height: frame.height,
+        hash: facts.hash,
+        stateRoot: exec.stateRoot,
+        location: frame.location,
+      };
+      reindexed++;
+    }
+    return { reindexed };
+  }
+
+  protected ensureOpen(): void {
+    if (this.closed) throw new StoreError(StoreErrorCode.Closed, 'store is closed');
+  }
+
+  /** Without contracts to run, a re-indexed block keeps the previous state root and applies every envelope. */
+  private async unchangedState(n: number): Promise<ExecutionResult> {
+    const prev =
+      this.tipInfo?.stateRoot ?? (await this.db.get(key(Bucket.StateRoot, u64(0)))) ?? new Uint8Array(32);
+    return {
+      receipts: Array.from({ length: n }, () => ({ status: 1, reason: 0 })),
+      stateChanges: [],
+      stateRoot: prev,
+    };
+  }
+}
+
+function end(l: BlockLocation): number {
+  return l.offset + l.length;
+}
+
+export async function openParts(dir: string, opts: StoreOptions): Promise<{ db: Db; log: BlockLog }> {
+  const db = opts.db ?? (await LevelDb.open(join(dir, 'index')));
+  const log = await BlockLog.open(join(dir, 'blocks'), opts.segmentBytes);
+  return { db, log };
+}

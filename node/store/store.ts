@@ -1,0 +1,207 @@
+// The store's public face: open (with recovery), commit, and every read the node, the RPC layer and
+// the platform need: blocks by height, envelopes and proof bundles by tracing code, receipts,
+// state roots, time-range queries, and the consensus driver's WAL and evidence.
+import type { CityCode } from '../../codec/types.js';
+import { MerkleTree } from '../../crypto/merkle.js';
+import type { TraceBundle } from '../../crypto/trace-bundle.js';
+import { Bucket, key, prefixEnd, u32, u64 } from './buckets.js';
+import { StoreError, StoreErrorCode } from './errors.js';
+import {
+  cityKpiRange,
+  type Page,
+  type PageOptions,
+  queryAll,
+  queryPage,
+  siteRange,
+  type TraceRef,
+} from './queries.js';
+import { openParts, type RecoveryReport, StoreCore, type StoreOptions } from './store-core.js';
+import {
+  type DataRecorder,
+  decodeDataRecorder,
+  decodeLocation,
+  decodeReceipt,
+  type StoredLocation,
+  type StoredReceipt,
+} from './values.js';
+
+/** An envelope found by tracing code, with both Table 10-3 recorders. */
+export interface FoundEnvelope {
+  envelope: Uint8Array;
+  data: DataRecorder;
+  block: StoredLocation;
+}
+
+export class Store extends StoreCore {
+  lastRecovery: RecoveryReport = { reindexed: 0 };
+
+  static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
+    const { db, log } = await openParts(dir, opts);
+    const s = new Store(db, log);
+    await s.loadTip();
+    s.lastRecovery = await s.recover(opts.execute);
+    return s;
+  }
+
+  /** Encoded CertifiedBlock at height h. */
+  async getBlock(h: number): Promise<Uint8Array> {
+    return this.log.read(await this.location(h));
+  }
+
+  async location(h: number): Promise<StoredLocation> {
+    return decodeLocation(await this.must(key(Bucket.BlockLocation, u64(h)), 'block', h));
+  }
+
+  async getHeader(h: number): Promise<Uint8Array> {
+    return this.must(key(Bucket.Header, u64(h)), 'header', h);
+  }
+
+  async getCertificate(h: number): Promise<Uint8Array> {
+    return this.must(key(Bucket.Certificate, u64(h)), 'certificate', h);
+  }
+
+  async heightOf(blockHash: Uint8Array): Promise<number | undefined> {
+    const v = await this.db.get(key(Bucket.BlockHash, blockHash));
+    return v === undefined ? undefined : Number(new DataView(v.buffer, v.byteOffset).getBigUint64(0));
+  }
+
+  /** Tracing codes of the block's envelopes, in block order (the Merkle leaves). */
+  async getLeaves(h: number): Promise<Uint8Array[]> {
+    const v = await this.must(key(Bucket.Leaves, u64(h)), 'leaves', h);
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < v.length; i += 32) out.push(v.subarray(i, i + 32));
+    return out;
+  }
+
+  async stateRoot(h: number): Promise<Uint8Array | undefined> {
+    return this.db.get(key(Bucket.StateRoot, u64(h)));
+  }
+
+  async receipt(h: number, index: number): Promise<StoredReceipt | undefined> {
+    const v = await this.db.get(key(Bucket.Receipt, u64(h), u32(index)));
+    return v === undefined ? undefined : decodeReceipt(v, h, index);
+  }
+
+  async receipts(h: number): Promise<StoredReceipt[]> {
+    const prefix = key(Bucket.Receipt, u64(h));
+    const out: StoredReceipt[] = [];
+    for await (const [k, v] of this.db.iterate({ gte: prefix, lt: prefixEnd(prefix) }))
+      out.push(decodeReceipt(v, h, new DataView(k.buffer, k.byteOffset).getUint32(9)));
+    return out;
+  }
+
+  /** An applied envelope by tracing code; undefined when unknown (or only rejected). */
+  async findEnvelope(tracingCode: Uint8Array): Promise<FoundEnvelope | undefined> {
+    this.ensureOpen();
+    const v = await this.db.get(key(Bucket.Trace, tracingCode));
+    if (v === undefined) return undefined;
+    const data = decodeDataRecorder(v);
+    const block = await this.location(data.height);
+    const envelope = this.log.readAt(
+      block.segment,
+      block.offset + block.blockStart + data.offset,
+      data.length,
+    );
+    return { envelope, data, block };
+  }
+
+  /** Everything needed to verify the envelope's commitment offline (crypto/trace-bundle.ts). */
+  async traceBundle(tracingCode: Uint8Array): Promise<TraceBundle> {
+    const found = await this.findEnvelope(tracingCode);
+    if (found === undefined) throw new StoreError(StoreErrorCode.NotFound, 'unknown tracing code');
+    const h = found.data.height;
+    const [blockHeader, certificate, leaves] = await Promise.all([
+      this.getHeader(h),
+      this.getCertificate(h),
+      this.getLeaves(h),
+    ]);
+    const proof = new MerkleTree(leaves).inclusionProof(found.data.index).path;
+    return { envelope: found.envelope, blockHeader, index: found.data.index, proof, certificate };
+  }
+
+  /** Encoded CertifiedBlocks from `from` to `to` inclusive (clamped to the tip), streamed. */
+  async *blocks(
+    from: number,
+    to = Number.MAX_SAFE_INTEGER,
+  ): AsyncGenerator<{ height: number; bytes: Uint8Array }> {
+    const last = Math.min(to, this.tipInfo?.height ?? 0);
+    for (let h = Math.max(from, 1); h <= last; h++) yield { height: h, bytes: await this.getBlock(h) };
+  }
+
+  bySite(siteId: Uint8Array, from: number, to: number, page?: PageOptions): Promise<Page<TraceRef>> {
+    return queryPage(this.db, siteRange(siteId, from, to), page);
+  }
+
+  iterateBySite(siteId: Uint8Array, from: number, to: number): AsyncGenerator<TraceRef> {
+    return queryAll(this.db, siteRange(siteId, from, to));
+  }
+
+  byCityKpi(
+    country: number,
+    city: CityCode,
+    kpi: number,
+    from: number,
+    to: number,
+    page?: PageOptions,
+  ): Promise<Page<TraceRef>> {
+    return queryPage(this.db, cityKpiRange(country, city, kpi, from, to), page);
+  }
+
+  iterateByCityKpi(
+    country: number,
+    city: CityCode,
+    kpi: number,
+    from: number,
+    to: number,
+  ): AsyncGenerator<TraceRef> {
+    return queryAll(this.db, cityKpiRange(country, city, kpi, from, to));
+  }
+
+  // ---- consensus WAL and evidence: opaque bytes under keys the driver picks.
+
+  walGet(k: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.db.get(key(Bucket.Wal, k));
+  }
+
+  /** Synced by default: a vote must be durable before it is sent. */
+  walPut(k: Uint8Array, value: Uint8Array, opts: { sync?: boolean } = {}): Promise<void> {
+    return this.db.batch([{ type: 'put', key: key(Bucket.Wal, k), value }], { sync: opts.sync ?? true });
+  }
+
+  walDel(k: Uint8Array): Promise<void> {
+    return this.db.batch([{ type: 'del', key: key(Bucket.Wal, k) }], { sync: true });
+  }
+
+  /** WAL entries whose key starts with `prefix`, in key order. */
+  async *walScan(prefix: Uint8Array = new Uint8Array(0)): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const p = key(Bucket.Wal, prefix);
+    for await (const [k, v] of this.db.iterate({ gte: p, lt: prefixEnd(p) })) yield [k.subarray(1), v];
+  }
+
+  putEvidence(k: Uint8Array, value: Uint8Array): Promise<void> {
+    return this.db.batch([{ type: 'put', key: key(Bucket.Evidence, k), value }], { sync: true });
+  }
+
+  async *evidence(): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const p = key(Bucket.Evidence);
+    for await (const [k, v] of this.db.iterate({ gte: p, lt: prefixEnd(p) })) yield [k.subarray(1), v];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.log.close();
+    await this.db.close();
+  }
+
+  private async must(k: Uint8Array, what: string, height: number): Promise<Uint8Array> {
+    this.ensureOpen();
+    const v = await this.db.get(k);
+    if (v === undefined) throw new StoreError(StoreErrorCode.NotFound, `no ${what} at height`, { height });
+    return v;
+  }
+}
+
+export function openStore(dir: string, opts: StoreOptions = {}): Promise<Store> {
+  return Store.open(dir, opts);
+}

@@ -1,0 +1,96 @@
+// Fixed-layout values of the index buckets (see buckets.ts). Big-endian, bounds-checked on read.
+import type { BlockLocation } from './block-log.js';
+import { StoreError, StoreErrorCode } from './errors.js';
+
+/** Table 10-3 data recorder: where an envelope sits inside its block's stored bytes. */
+export interface DataRecorder {
+  height: number;
+  index: number;
+  /** Offset of the encoded envelope inside the encoded block (codec/block-view.ts). */
+  offset: number;
+  length: number;
+}
+
+export enum ReceiptStatus {
+  Applied = 1,
+  Rejected = 2,
+}
+
+/** The execution record of one envelope. `reason` is 0 when applied (codes: node/contracts/reasons.ts). */
+export interface Receipt {
+  status: ReceiptStatus;
+  reason: number;
+}
+
+export interface StoredReceipt extends Receipt {
+  height: number;
+  index: number;
+  tracingCode: Uint8Array;
+}
+
+function view(b: Uint8Array, need: number, what: string): DataView {
+  if (b.length !== need)
+    throw new StoreError(StoreErrorCode.Corrupt, `bad ${what} value`, { bytes: b.length });
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A block's place in the log plus where its encoded block starts inside the stored CertifiedBlock. */
+export interface StoredLocation extends BlockLocation {
+  blockStart: number;
+}
+
+export function encodeLocation(l: StoredLocation): Uint8Array {
+  const b = new Uint8Array(20);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, l.segment);
+  v.setBigUint64(4, BigInt(l.offset));
+  v.setUint32(12, l.length);
+  v.setUint32(16, l.blockStart);
+  return b;
+}
+
+export function decodeLocation(b: Uint8Array): StoredLocation {
+  const v = view(b, 20, 'location');
+  return {
+    segment: v.getUint32(0),
+    offset: Number(v.getBigUint64(4)),
+    length: v.getUint32(12),
+    blockStart: v.getUint32(16),
+  };
+}
+
+export function encodeDataRecorder(d: DataRecorder): Uint8Array {
+  const b = new Uint8Array(20);
+  const v = new DataView(b.buffer);
+  v.setBigUint64(0, BigInt(d.height));
+  v.setUint32(8, d.index);
+  v.setUint32(12, d.offset);
+  v.setUint32(16, d.length);
+  return b;
+}
+
+export function decodeDataRecorder(b: Uint8Array): DataRecorder {
+  const v = view(b, 20, 'data recorder');
+  return {
+    height: Number(v.getBigUint64(0)),
+    index: v.getUint32(8),
+    offset: v.getUint32(12),
+    length: v.getUint32(16),
+  };
+}
+
+export function encodeReceipt(r: Receipt, tracingCode: Uint8Array): Uint8Array {
+  const b = new Uint8Array(35);
+  b[0] = r.status;
+  new DataView(b.buffer).setUint16(1, r.reason);
+  b.set(tracingCode, 3);
+  return b;
+}
+
+export function decodeReceipt(b: Uint8Array, height: number, index: number): StoredReceipt {
+  const v = view(b, 35, 'receipt');
+  const status = v.getUint8(0);
+  if (status !== ReceiptStatus.Applied && status !== ReceiptStatus.Rejected)
+    throw new StoreError(StoreErrorCode.Corrupt, 'bad receipt status', { status });
+  return { status, reason: v.getUint16(1), tracingCode: b.subarray(3, 35), height, index };
+}
