@@ -41,6 +41,8 @@ export enum ApiErrorCode {
   Transport = 'TRANSPORT',
   /** A bug on the server; details are logged there, not sent. */
   Internal = 'INTERNAL',
+  /** An answer that does not verify against the validator set (found by the client, never sent). */
+  VerificationFailed = 'VERIFICATION_FAILED',
 }
 
 const statusOf: Record<ApiErrorCode, status> = {
@@ -62,6 +64,7 @@ const statusOf: Record<ApiErrorCode, status> = {
   [ApiErrorCode.Cancelled]: status.CANCELLED,
   [ApiErrorCode.Transport]: status.UNAVAILABLE,
   [ApiErrorCode.Internal]: status.INTERNAL,
+  [ApiErrorCode.VerificationFailed]: status.DATA_LOSS,
 };
 
 const known = new Set<string>(Object.values(ApiErrorCode));

@@ -1,5 +1,5 @@
 // Readiness of a node: it serves reads and admits uploads usefully only when it is synced with the
-// chain and connected to enough validators to form a quorum with itself.
+// chain and reaches enough validators to form a quorum with itself.
 
 export interface Health {
   ready: boolean;
@@ -11,22 +11,16 @@ export interface ReadinessInput {
   synced: boolean;
   /** Validators (other than this node) currently connected. */
   connectedValidators: number;
-  /** Validators in the set, this node included when it is one. */
-  validatorCount: number;
+  /** Votes that make a quorum in the current validator set (the consensus ValidatorSet's `quorum`). */
+  quorum: number;
   /** Whether this node is itself a validator (counts toward the quorum). */
   isValidator: boolean;
-}
-
-/** 2f+1 of n = 3f+1 validators, for any n (f = floor((n-1)/3)). */
-export function quorumSize(n: number): number {
-  return n - Math.floor((n - 1) / 3);
 }
 
 export function readiness(i: ReadinessInput): Health {
   if (!i.synced) return { ready: false, reason: 'catching up with the chain' };
   const reachable = i.connectedValidators + (i.isValidator ? 1 : 0);
-  const need = quorumSize(i.validatorCount);
-  if (reachable < need)
-    return { ready: false, reason: `reaches ${reachable} validators, a quorum needs ${need}` };
+  if (reachable < i.quorum)
+    return { ready: false, reason: `reaches ${reachable} validators, a quorum needs ${i.quorum}` };
   return { ready: true };
 }
