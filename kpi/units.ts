@@ -37,6 +37,8 @@ function canonicalText(raw: string): string {
 
 function parseUncached(raw: string): Unit | null {
   const text = canonicalText(raw);
+  // No unit stated is not "count": a missing unit is never guessed (the empty numerator of "/100k" is).
+  if (text === '') return null;
   const whole = UNIT_TOKENS.get(text.replace(/\s+/g, '').toLowerCase());
   if (whole?.family === 'boolean') return { symbol: raw.trim(), quantity: 'boolean', factor: 1 };
   const parts = text.split('/').map((p) => p.replace(/\s+/g, '').toLowerCase());

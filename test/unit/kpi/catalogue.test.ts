@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_KPI_ENTRIES } from '../../../codec/caps.js';
 import {
   CATALOGUE,
   findKpi,
@@ -24,6 +25,7 @@ const PINNED_WIRES = [
   32401,
 ];
 
+const DOC = new URL('../../../docs/kpi.md', import.meta.url);
 const REFERENCE = new URL('../../../../shared/reference/u4ssc-kpis.md', import.meta.url);
 
 describe('catalogue contents', () => {
@@ -70,6 +72,25 @@ describe('catalogue contents', () => {
       expect(def?.code).toBe(code);
       expect(def?.name).toBe(name);
       if (series) expect(def?.series.map((s) => s.name).join(', ')).toBe(series.replace(/\)$/, ''));
+    }
+  });
+});
+
+describe('catalogue and its neighbours', () => {
+  it('fits every (KPI, series) pair of the catalogue into one record', () => {
+    const pairs = CATALOGUE.reduce((n, d) => n + d.series.length, 0);
+    expect(pairs).toBe(112);
+    expect(pairs).toBeLessThanOrEqual(MAX_KPI_ENTRIES);
+  });
+
+  it('is the table docs/kpi.md shows (wire, code, name, unit, consolidation)', () => {
+    const doc = readFileSync(DOC, 'utf8');
+    for (const d of CATALOGUE) {
+      const row = doc
+        .split('\n')
+        .find((l) => l.startsWith(`| ${d.wire} | ${d.code} | ${d.name} | ${d.unit}`));
+      expect(row, d.code).toBeDefined();
+      expect(row).toContain(`| ${d.consolidation} |`);
     }
   });
 });

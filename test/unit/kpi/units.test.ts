@@ -31,6 +31,8 @@ describe('parseUnit', () => {
 
   it('returns undefined for unknown tokens, empty denominators, booleans inside compounds, long text', () => {
     expect(parseUnit('furlongs')).toBeUndefined();
+    expect(parseUnit('')).toBeUndefined();
+    expect(parseUnit('  ')).toBeUndefined();
     expect(parseUnit('kWh/')).toBeUndefined();
     expect(parseUnit('kWh/fortnight')).toBeUndefined();
     expect(parseUnit('bool/yr')).toBeUndefined();
