@@ -20,6 +20,8 @@ export enum SiteErrorCode {
   UploadFailed = 'UPLOAD_FAILED',
   /** No usable SCP encryption key was found in the key directory. */
   NoScpKey = 'NO_SCP_KEY',
+  /** A session offer TLV that does not decode. */
+  BadOffer = 'BAD_OFFER',
   /** The site was stopped while an operation was in progress. */
   Stopped = 'STOPPED',
 }

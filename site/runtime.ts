@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { collect } from './collector.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import { type EnvelopeMaker, type Normalizer, PeriodSealer, type SiteIdentity } from './sealer.js';
-import type { Source } from './sources/source.js';
+import { deferred, type Source } from './sources/source.js';
 import { Spool } from './spool.js';
 import { StateFile } from './state.js';
 import { progressLine, SiteCounters, type SiteStatus } from './status.js';
@@ -19,6 +19,11 @@ export interface SiteParts {
   maker: EnvelopeMaker;
   uploader: Uploader;
   identity: SiteIdentity;
+  /**
+   * The lowest sequence number the chain would still accept from this site (one past its last
+   * pending seq), so a site whose data folder was lost never reuses one. Optional (tests).
+   */
+  seqFloor?: () => Promise<number>;
 }
 
 export interface SiteRuntimeOptions {
@@ -69,7 +74,6 @@ export async function startSite(
     { ...base, normalizer: parts.normalizer, maker: parts.maker, identity: parts.identity },
     { periodMs: opts.periodMs, maxEntriesPerRecord: opts.maxEntriesPerRecord },
   );
-  await sealer.recover(env.now());
   const uploads = new UploadLoop(
     { outbox, counters, uploader: parts.uploader, rand: env.rand, log: env.log },
     opts.upload,
@@ -79,6 +83,24 @@ export async function startSite(
   const abort = new AbortController();
   const waker = new Waker(abort.signal);
 
+  // Crash repair must finish before anything is uploaded (see sealer.ts); it may need the chain
+  // (SCP keys, chain ID), so it is retried while collection already runs.
+  const recovered = deferred<void>();
+  const recover = async (): Promise<void> => {
+    for (;;) {
+      try {
+        await sealer.recover(env.now());
+        if (parts.seqFloor) sealer.raiseSeq(await parts.seqFloor());
+        return recovered.resolve();
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        counters.set({ lastError: err instanceof Error ? err.message : String(err) });
+        env.log('warn', 'recovery deferred; the chain may be unreachable', { error: String(err) });
+        await waker.wait(opts.sealEveryMs);
+      }
+    }
+  };
+
   const collectors = sources.map(async (s) => {
     const deps = { ...base, sealer, maxSpoolBytes: opts.maxSpoolBytes, spoolFullWaitMs: opts.sealEveryMs };
     await collect(s, deps, abort.signal);
@@ -86,6 +108,7 @@ export async function startSite(
     waker.wake();
   });
   const sealLoop = async (): Promise<void> => {
+    await recover();
     while (!abort.signal.aborted) {
       const allEnded = finished.size === sources.length;
       if (sources.every((s) => finished.has(s.name) || s.caughtUp())) {
@@ -97,6 +120,10 @@ export async function startSite(
     }
   };
   const uploadLoop = async (): Promise<void> => {
+    await Promise.race([
+      recovered.promise,
+      new Promise((r) => abort.signal.addEventListener('abort', r, { once: true })),
+    ]);
     while (!abort.signal.aborted) await waker.wait(await uploads.step(env.now()));
   };
   const progress = async (): Promise<void> => {

@@ -17,6 +17,8 @@ import type { Spool } from './spool.js';
 import type { StateFile } from './state.js';
 import { type SiteCounters, SiteDropReason } from './status.js';
 
+const retryLater = new Set([SiteErrorCode.OutboxFull, SiteErrorCode.NoScpKey, SiteErrorCode.UploadFailed]);
+
 export interface NormalizeDrop {
   reading: RawReading;
   /** Machine-readable reason (kpi/'s DropReason codes). */
@@ -95,8 +97,10 @@ export class PeriodSealer {
       try {
         await this.sealPeriod(p, now);
       } catch (err) {
-        if (err instanceof SiteError && err.code === SiteErrorCode.OutboxFull) {
+        // Conditions that pass with time: keep the period spooled and try again on the next round.
+        if (err instanceof SiteError && retryLater.has(err.code)) {
           this.deps.counters.set({ lastError: err.message });
+          this.deps.log('warn', 'sealing deferred', { error: err.message });
           break;
         }
         throw err;
@@ -105,6 +109,15 @@ export class PeriodSealer {
     }
     this.publish();
     return n;
+  }
+
+  /**
+   * Raises the next sequence number to at least `min` (e.g. one past the chain's last pending
+   * seq for this site, should the data folder have been lost): a seq is never reused.
+   */
+  raiseSeq(min: number): void {
+    if (min > this.deps.state.get().nextSeq) this.deps.state.update({ nextSeq: min });
+    this.publish();
   }
 
   /** Readings for a period already sealed arrive too late to join its record. */
@@ -121,20 +134,10 @@ export class PeriodSealer {
       spool.remove(period);
       return;
     }
-    if (loaded.corrupt > 0) counters.drop(SiteDropReason.CorruptSpoolLine, loaded.corrupt);
     const { entries, drops } = this.deps.normalizer.normalize(loaded.readings, {
       start: period,
       end: period + this.opts.periodMs,
     });
-    for (const d of drops) {
-      counters.drop(d.reason);
-      log('info', 'reading dropped', {
-        reason: d.reason,
-        source: d.reading.source,
-        id: d.reading.id,
-        kpi: d.reading.kpi,
-      });
-    }
     const chunks = chunk(entries, this.opts.maxEntriesPerRecord);
     const present = new Set(
       outbox
@@ -174,6 +177,18 @@ export class PeriodSealer {
     for (const e of made) outbox.add(e);
     state.update({ nextSeq: seq, sealedThrough: period });
     spool.remove(period);
+    // Drops are counted once the period is written: a deferred attempt must not count them twice.
+    if (loaded.corrupt > 0) counters.drop(SiteDropReason.CorruptSpoolLine, loaded.corrupt);
+    for (const d of drops) {
+      counters.drop(d.reason);
+      log('info', 'reading dropped', {
+        reason: d.reason,
+        source: d.reading.source,
+        id: d.reading.id,
+        kpi: d.reading.kpi,
+        detail: d.detail,
+      });
+    }
     counters.add('consolidated', loaded.readings.length - drops.length);
     counters.add('sealed', made.length);
     log('info', 'period sealed', {
