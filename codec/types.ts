@@ -312,6 +312,11 @@ export interface PreparedProof {
   header: BlockHeader;
   prePrepareSignature: Signature;
   prepares: { sender: number; signature: Signature }[];
+  /**
+   * Body of a block prepared but not yet committed by the sender, so a new primary that missed
+   * the pre-prepare can re-propose it. Not signed: the header's txRoot binds it.
+   */
+  envelopes?: Uint8Array[];
 }
 
 export interface ViewChange extends Signed {
@@ -339,9 +344,18 @@ export interface StateRequest extends Signed {
   toHeight: number;
 }
 
+/** A stable checkpoint: 2f+1 CHECKPOINT signatures over (seq, digest). */
+export interface CheckpointProof {
+  seq: number;
+  digest: Hash32;
+  signatures: { sender: number; signature: Signature }[];
+}
+
 export interface StateResponse extends Signed {
   type: MessageType.StateResponse;
   blocks: CertifiedBlock[];
+  /** The responder's stable checkpoint, so a replica that caught up can move its low watermark. */
+  checkpoint?: CheckpointProof;
 }
 
 export type ConsensusMessage =

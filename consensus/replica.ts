@@ -1,0 +1,1088 @@
+// One PBFT replica (Castro & Liskov, OSDI'99 / TOCS'02) as a pure, deterministic state machine:
+// messages (step), logical time (tick), admitted envelopes (addRequests) and the driver's
+// progress (onBlocksApplied) in; a Ready batch out (persist, send, committed blocks, state
+// requests to serve, evidence), acknowledged with advance(). One sequence number per block
+// (seq == height). No I/O, clock, timer or randomness: hashing, signing, signature checks and
+// block validation are injected (ConsensusDeps). The protocol as built is docs/consensus.md.
+import { consensusSigningBytes, type Unsigned } from '../codec/consensus-signing.js';
+import {
+  type Block,
+  type CertifiedBlock,
+  type Checkpoint,
+  type CheckpointProof,
+  type Commit,
+  type CommitCertificate,
+  type ConsensusMessage,
+  type Hash32,
+  MessageType,
+  type NewView,
+  type PrePrepare,
+  type Prepare,
+  type StateRequest,
+  type StateResponse,
+  type ViewChange,
+} from '../codec/types.js';
+import { bytesEqual, toHex } from './bytes.js';
+import { ConsensusError, ConsensusErrorCode } from './errors.js';
+import { type ConsensusParams, checkParams } from './params.js';
+import { type NewViewPlan, newViewPlan } from './plan.js';
+import { Verifier } from './proofs.js';
+import { RequestQueue } from './requests.js';
+import { Slot } from './slot.js';
+import {
+  type ConsensusDeps,
+  type Evidence,
+  EvidenceKind,
+  type Outbound,
+  type PersistentState,
+  type Ready,
+  type ReplicaConfig,
+  type Request,
+  type StateRequestIn,
+  type Vote,
+  VoteKind,
+} from './types.js';
+import { ValidatorSchedule, type ValidatorSet } from './validators.js';
+
+/** Counters a driver can export as metrics and tests can assert on. */
+export interface ReplicaStats {
+  /** Messages dropped, by reason. */
+  dropped: Record<string, number>;
+  viewChanges: number;
+  blocksCommitted: number;
+  blocksTransferred: number;
+}
+
+/** Sizes of everything a replica holds; the simulator checks them against fixed bounds. */
+export interface Footprint {
+  slots: number;
+  futureMessages: number;
+  viewChanges: number;
+  checkpoints: number;
+  pending: number;
+  votes: number;
+  hashes: number;
+  transferQueue: number;
+}
+
+type NormalMessage = PrePrepare | Prepare | Commit;
+const NEVER = Number.MIN_SAFE_INTEGER;
+const ZERO_HASH = new Uint8Array(32);
+
+export class Replica {
+  readonly stats: ReplicaStats = { dropped: {}, viewChanges: 0, blocksCommitted: 0, blocksTransferred: 0 };
+  private readonly p: ConsensusParams;
+  private readonly chainId: Hash32;
+  private readonly key: Uint8Array;
+  private readonly schedule: ValidatorSchedule;
+  private readonly verifier: Verifier;
+  private readonly requests: RequestQueue;
+
+  private view = 0;
+  private inViewChange = false;
+  private tip: { height: number; hash: Hash32 };
+  private applied: number;
+  private stable: CheckpointProof;
+  private readonly slots = new Map<number, Slot>();
+  /** Block hash (hex) by height, for heights from the stable checkpoint to the tip. */
+  private readonly hashes = new Map<number, string>();
+  private readonly votes = new Map<string, Vote>();
+  private readonly checkpoints = new Map<number, Map<number, Checkpoint>>();
+  /** Highest height each peer announced (CHECKPOINT messages, including the status heartbeat). */
+  private readonly status = new Map<number, number>();
+  private readonly viewChanges = new Map<number, ViewChange>();
+  private ownViewChange: ViewChange | null = null;
+  private lastNewView: NewView | null = null;
+  private readonly future = new Map<number, NormalMessage[]>();
+  private readonly evidenceSeen = new Map<string, number>();
+  private readonly newViewReplies = new Map<number, number>();
+
+  // State transfer.
+  private transfer: { peer: number; sentAt: number } | null = null;
+  private transferQueue: CertifiedBlock[] = [];
+  private transferCheckpoint: CheckpointProof | null = null;
+  /** A height proven committed somewhere (NEW-VIEW checkpoint, missing re-proposal body). */
+  private targetHint = 0;
+  private peerCursor = 0;
+
+  // Logical time.
+  private now = 0;
+  private lastProposalAt = NEVER;
+  private progressAt = 0;
+  private viewStartedAt = 0;
+  private viewChangeAt = 0;
+  private waitingSince: number | null = null;
+  private backoff = 0;
+  private lastStatusAt = NEVER;
+  private lastResendAt = NEVER;
+
+  // Output, acknowledged by advance().
+  private readonly out = {
+    messages: [] as Outbound[],
+    committed: [] as CertifiedBlock[],
+    stateRequests: [] as StateRequestIn[],
+    evidence: [] as Evidence[],
+  };
+  private version = 1;
+  private persistedVersion = 0;
+  private readonly readyVersion = new WeakMap<Ready, number>();
+
+  constructor(
+    config: ReplicaConfig,
+    private readonly deps: ConsensusDeps,
+    restored?: PersistentState,
+  ) {
+    checkParams(config.params);
+    this.p = config.params;
+    this.chainId = config.chainId;
+    const key = config.self === -1 ? config.key : config.validators[config.self];
+    if (key === undefined)
+      throw new ConsensusError(
+        ConsensusErrorCode.BadConfig,
+        'self is not an index of validators and no key',
+        {
+          self: config.self,
+        },
+      );
+    this.key = key;
+    this.tip = { height: config.tip.height, hash: config.tip.hash };
+    this.applied = config.tip.height;
+    this.hashes.set(this.tip.height, toHex(this.tip.hash));
+    this.schedule = new ValidatorSchedule(config.tip.height + 1, config.validators);
+    this.verifier = new Verifier(this.chainId, deps, this.schedule);
+    this.requests = new RequestQueue(this.p.maxPendingRequests, this.p.windowSize, this.p.maxBlockBytes);
+    this.stable = { seq: config.tip.height, digest: config.tip.hash, signatures: [] };
+    if (restored !== undefined) this.restore(restored);
+  }
+
+  private restore(s: PersistentState): void {
+    if (s.stable.seq > this.tip.height)
+      throw new ConsensusError(ConsensusErrorCode.BadState, 'stable checkpoint above the block log tip', {
+        stable: s.stable.seq,
+        tip: this.tip.height,
+      });
+    this.view = s.view;
+    this.inViewChange = s.inViewChange;
+    this.stable = s.stable;
+    for (const v of s.votes) this.votes.set(voteKey(v.kind, v.view, v.seq), v);
+    for (const p of s.prepared) if (this.inWindow(p.seq)) this.slot(p.seq).prepared = p;
+    this.ownViewChange = s.viewChange;
+    if (s.inViewChange && s.viewChange !== null && s.viewChange.newView === s.view) {
+      // Re-send the VIEW-CHANGE signed before the crash, byte for byte: never a second one.
+      this.viewChanges.set(s.viewChange.sender, s.viewChange);
+      this.send('all', s.viewChange);
+    }
+  }
+
+  // ------------------------------------------------------------------ driver interface
+
+  /** Admitted envelopes from the mempool; returns how many were new. */
+  addRequests(requests: readonly Request[]): number {
+    const added = this.requests.add(requests, this.now);
+    if (added > 0) this.maybePropose();
+    return added;
+  }
+
+  /** One logical tick: timers, proposals, status heartbeat, state transfer. */
+  tick(): void {
+    this.now++;
+    if (!this.inViewChange) this.maybePropose();
+    this.checkTimers();
+    this.followQuorumView();
+    if (this.inViewChange) this.tryNewView();
+    if (this.now - this.lastStatusAt >= this.p.statusIntervalTicks) {
+      this.lastStatusAt = this.now;
+      if (this.tip.height > 0) this.sendCheckpoint(this.tip.height, this.tip.hash);
+    }
+    this.maybeRequestState();
+  }
+
+  step(m: ConsensusMessage): void {
+    switch (m.type) {
+      case MessageType.PrePrepare:
+        this.onPrePrepare(m);
+        break;
+      case MessageType.Prepare:
+      case MessageType.Commit:
+        this.onVote(m);
+        break;
+      case MessageType.Checkpoint:
+        this.onCheckpoint(m);
+        break;
+      case MessageType.ViewChange:
+        this.onViewChange(m);
+        break;
+      case MessageType.NewView:
+        this.onNewView(m);
+        break;
+      case MessageType.StateRequest:
+        this.onStateRequest(m);
+        break;
+      case MessageType.StateResponse:
+        this.onStateResponse(m);
+        break;
+    }
+  }
+
+  /** The driver has executed and stored every block up to `height`. */
+  onBlocksApplied(height: number): void {
+    if (height > this.tip.height || height < this.applied)
+      throw new ConsensusError(ConsensusErrorCode.BadInput, 'applied height outside [applied, tip]', {
+        height,
+        applied: this.applied,
+        tip: this.tip.height,
+      });
+    const before = this.applied;
+    this.applied = height;
+    for (let h = before + 1; h <= height; h++)
+      if (h % this.p.checkpointInterval === 0) this.sendCheckpoint(h, fromHex(this.hashes.get(h)));
+    this.processTransfer();
+    const next = this.slots.get(this.tip.height + 1);
+    if (next !== undefined) this.tryAccept(next);
+    this.maybePropose();
+  }
+
+  /** Governance: `validators` certify every block from `fromHeight` (> the tip) on. */
+  scheduleValidators(fromHeight: number, validators: Uint8Array[]): void {
+    if (!Number.isSafeInteger(fromHeight) || fromHeight <= this.tip.height)
+      throw new ConsensusError(ConsensusErrorCode.BadInput, 'a validator set must start above the tip', {
+        fromHeight,
+        tip: this.tip.height,
+      });
+    this.schedule.schedule(fromHeight, validators);
+    // Votes already held for those heights were checked against the old set.
+    for (const [seq, slot] of this.slots) if (seq >= fromHeight) slot.resetView();
+    this.status.clear();
+  }
+
+  /** Answers a StateRequestIn with the certified blocks the driver read from its block log. */
+  respondState(to: number, blocks: CertifiedBlock[]): void {
+    const first = blocks[0];
+    if (first === undefined) return;
+    const me = this.schedule.at(first.block.header.height).indexOf(this.key);
+    if (me < 0) return;
+    const body: Unsigned<StateResponse> = { type: MessageType.StateResponse, sender: me, blocks };
+    if (this.stable.signatures.length > 0) body.checkpoint = this.stable;
+    this.send(to, this.signMessage(body));
+  }
+
+  hasReady(): boolean {
+    const o = this.out;
+    return (
+      this.version !== this.persistedVersion ||
+      o.messages.length + o.committed.length + o.stateRequests.length + o.evidence.length > 0
+    );
+  }
+
+  ready(): Ready {
+    const rd: Ready = {
+      persist: this.version !== this.persistedVersion ? this.snapshot() : null,
+      messages: this.out.messages.slice(),
+      committed: this.out.committed.slice(),
+      stateRequests: this.out.stateRequests.slice(),
+      evidence: this.out.evidence.slice(),
+    };
+    this.readyVersion.set(rd, this.version);
+    return rd;
+  }
+
+  /** The driver persisted, sent and handed on everything in `rd`. */
+  advance(rd: Ready): void {
+    const v = this.readyVersion.get(rd);
+    if (v === undefined)
+      throw new ConsensusError(ConsensusErrorCode.BadInput, 'advance() of an unknown Ready');
+    if (rd.persist !== null) this.persistedVersion = Math.max(this.persistedVersion, v);
+    this.out.messages.splice(0, rd.messages.length);
+    this.out.committed.splice(0, rd.committed.length);
+    this.out.stateRequests.splice(0, rd.stateRequests.length);
+    this.out.evidence.splice(0, rd.evidence.length);
+  }
+
+  /** Where this replica stands, for the driver's health endpoint and the simulator. */
+  get state(): {
+    view: number;
+    inViewChange: boolean;
+    height: number;
+    applied: number;
+    stableSeq: number;
+    primary: number;
+  } {
+    const set = this.schedule.at(this.tip.height + 1);
+    return {
+      view: this.view,
+      inViewChange: this.inViewChange,
+      height: this.tip.height,
+      applied: this.applied,
+      stableSeq: this.stable.seq,
+      primary: set.primary(this.view),
+    };
+  }
+
+  footprint(): Footprint {
+    let future = 0;
+    for (const l of this.future.values()) future += l.length;
+    let checkpoints = 0;
+    for (const m of this.checkpoints.values()) checkpoints += m.size;
+    return {
+      slots: this.slots.size,
+      futureMessages: future,
+      viewChanges: this.viewChanges.size,
+      checkpoints,
+      pending: this.requests.size,
+      votes: this.votes.size,
+      hashes: this.hashes.size,
+      transferQueue: this.transferQueue.length,
+    };
+  }
+
+  // ------------------------------------------------------------------ normal case (§4.2)
+
+  private onPrePrepare(m: PrePrepare): void {
+    const slot = this.admit(m);
+    if (slot === null) return;
+    const set = this.schedule.at(m.seq);
+    if (m.sender !== set.primary(m.view)) {
+      this.drop('not-primary');
+      return;
+    }
+    if (m.block.header.height !== m.seq || !bytesEqual(this.deps.hashHeader(m.block.header), m.digest)) {
+      this.drop('bad-digest');
+      return;
+    }
+    const held = slot.prePrepare ?? slot.candidate;
+    if (held !== null) {
+      if (bytesEqual(held.digest, m.digest)) return;
+      // The primary signed two blocks for one (view, seq): evidence, and replace it now.
+      this.addEvidence(EvidenceKind.ConflictingPrePrepare, set, held, m);
+      this.startViewChange(this.view + 1);
+      return;
+    }
+    slot.candidate = m;
+    this.tryAccept(slot);
+  }
+
+  private onVote(m: Prepare | Commit): void {
+    const slot = this.admit(m);
+    if (slot === null) return;
+    const votes = m.type === MessageType.Prepare ? slot.prepares : slot.commits;
+    const hex = toHex(m.digest);
+    const held = votes.get(m.sender);
+    if (held !== undefined) {
+      if (held.hex !== hex) {
+        const kind =
+          m.type === MessageType.Prepare ? EvidenceKind.ConflictingPrepare : EvidenceKind.ConflictingCommit;
+        this.addEvidence(kind, this.schedule.at(m.seq), held.msg, m);
+      }
+      return;
+    }
+    if (m.type === MessageType.Prepare) {
+      slot.prepares.set(m.sender, { msg: m, hex });
+      this.checkPrepared(slot);
+    } else {
+      slot.commits.set(m.sender, { msg: m, hex });
+      this.checkCommitted(slot);
+    }
+  }
+
+  /**
+   * Common gate of PRE-PREPARE, PREPARE and COMMIT: inside the watermarks (§4.3), signed by a
+   * validator other than this one; a message of a view not entered yet waits in a bounded buffer.
+   */
+  private admit(m: NormalMessage): Slot | null {
+    if (m.view < this.view) return this.reject('old-view');
+    if (!this.inWindow(m.seq)) return this.reject('out-of-window');
+    const set = this.schedule.at(m.seq);
+    if (m.sender === set.indexOf(this.key)) return this.reject('own');
+    if (!this.verifier.signed(set, m)) return this.reject('bad-signature');
+    if (m.view > this.view || this.inViewChange) {
+      const list = this.future.get(m.sender) ?? [];
+      if (list.length >= this.p.maxFutureMessages) return this.reject('future-full');
+      list.push(m);
+      this.future.set(m.sender, list);
+      return null;
+    }
+    return this.slot(m.seq);
+  }
+
+  /** Accepts the slot's candidate PRE-PREPARE once its parent block is applied here. */
+  private tryAccept(slot: Slot): void {
+    const c = slot.candidate;
+    if (c === null || slot.prePrepare !== null) return;
+    const digest = toHex(c.digest);
+    if (slot.seq <= this.tip.height) {
+      // A NEW-VIEW re-proposes a block this replica committed: vote again so others can finish.
+      if (this.hashes.get(slot.seq) !== digest) {
+        slot.candidate = null;
+        this.drop('conflicts-committed');
+        return;
+      }
+    } else {
+      if (slot.seq !== this.tip.height + 1 || this.applied !== this.tip.height) return;
+      const reason = this.checkBlock(c, slot);
+      if (reason !== null) {
+        slot.candidate = null;
+        this.drop(reason);
+        return;
+      }
+    }
+    slot.prePrepare = c;
+    slot.digest = digest;
+    slot.keepBody(c.block, digest);
+    const set = this.schedule.at(slot.seq);
+    if (set.indexOf(this.key) !== set.primary(this.view)) this.sendVote(VoteKind.Prepare, slot);
+    this.checkPrepared(slot);
+    this.checkCommitted(slot);
+  }
+
+  /** The block of a PRE-PREPARE extends our tip, is sized right, repeats no envelope, and validates. */
+  private checkBlock(pp: PrePrepare, slot: Slot): string | null {
+    const h = pp.block.header;
+    if (!bytesEqual(h.chainId, this.chainId)) return 'wrong-chain';
+    if (!bytesEqual(h.parentHash, this.tip.hash)) return 'wrong-parent';
+    if (h.view > pp.view || h.proposer !== this.schedule.at(pp.seq).primary(h.view)) return 'wrong-proposer';
+    if (h.txCount !== pp.block.envelopes.length || h.txCount > this.p.maxBlockEnvelopes) return 'too-many';
+    let bytes = 0;
+    const hashes: string[] = [];
+    const seen = new Set<string>();
+    for (const e of pp.block.envelopes) {
+      bytes += e.length;
+      const t = toHex(this.deps.txHash(e));
+      if (seen.has(t) || this.requests.wasCommitted(t)) return 'duplicate-envelope';
+      seen.add(t);
+      hashes.push(t);
+    }
+    if (bytes > this.p.maxBlockBytes) return 'too-large';
+    const invalid = this.deps.validateBlock(pp.block);
+    if (invalid !== null) return `invalid-block:${invalid}`;
+    slot.txHashes = hashes;
+    return null;
+  }
+
+  private checkPrepared(slot: Slot): void {
+    const pp = slot.prePrepare;
+    if (pp === null || slot.sentCommit) return;
+    const set = this.schedule.at(slot.seq);
+    const prepares = slot.matching(slot.prepares, set.primary(this.view));
+    if (prepares.length < set.quorum - 1) return;
+    slot.prepared = {
+      view: this.view,
+      seq: slot.seq,
+      digest: pp.digest,
+      header: pp.block.header,
+      prePrepareSignature: pp.signature,
+      prepares: prepares.slice(0, set.quorum - 1).map((p) => ({ sender: p.sender, signature: p.signature })),
+    };
+    this.changed();
+    slot.sentCommit = true;
+    this.sendVote(VoteKind.Commit, slot);
+    this.checkCommitted(slot);
+  }
+
+  /** 2f+1 matching COMMITs are the block's certificate: enough to commit it (§4.2, committed(m,v,n)). */
+  private checkCommitted(slot: Slot): void {
+    const pp = slot.prePrepare;
+    if (pp === null || slot.committed || slot.seq <= this.tip.height) return;
+    const set = this.schedule.at(slot.seq);
+    const commits = slot.matching(slot.commits);
+    if (commits.length < set.quorum) return;
+    slot.committed = true;
+    const certificate: CommitCertificate = {
+      height: slot.seq,
+      view: this.view,
+      blockHash: pp.digest,
+      signatures: commits.map((c) => ({ validator: c.sender, signature: c.signature })),
+    };
+    if (slot.seq === this.tip.height + 1) this.deliver(pp.block, certificate, slot.txHashes);
+  }
+
+  private deliver(block: Block, certificate: CommitCertificate, txHashes: string[]): void {
+    const height = block.header.height;
+    this.out.committed.push({ block, certificate });
+    this.tip = { height, hash: certificate.blockHash };
+    this.hashes.set(height, toHex(certificate.blockHash));
+    // A replica far behind its stable checkpoint (catching up) keeps only the last 2L hashes.
+    this.hashes.delete(height - 2 * this.p.windowSize);
+    this.requests.markCommitted(height, txHashes);
+    this.progressAt = this.now;
+    this.backoff = 0;
+    this.stats.blocksCommitted++;
+    const slot = this.slots.get(height);
+    if (slot !== undefined) {
+      slot.committed = true;
+      slot.keepBody(block, toHex(certificate.blockHash));
+    }
+  }
+
+  private maybePropose(): void {
+    const seq = this.tip.height + 1;
+    const set = this.schedule.at(seq);
+    const me = set.indexOf(this.key);
+    if (this.inViewChange || me !== set.primary(this.view) || this.applied !== this.tip.height) return;
+    if (!this.inWindow(seq) || this.target() > this.tip.height) return;
+    const held = this.slots.get(seq);
+    if (held?.prePrepare || held?.candidate) return;
+    // Proposed before a restart: the body is gone and a second block would be equivocation.
+    if (this.votes.has(voteKey(VoteKind.PrePrepare, this.view, seq))) return;
+    const p = this.p;
+    const full = this.requests.size >= p.maxBlockEnvelopes || this.requests.bytes >= p.maxBlockBytes;
+    const due = this.now - this.lastProposalAt >= p.periodTicks && (this.requests.size > 0 || p.emptyBlocks);
+    if (!full && !due) return;
+    const envelopes = this.requests.take(p.maxBlockEnvelopes, p.maxBlockBytes);
+    const block = this.deps.buildBlock({
+      height: seq,
+      view: this.view,
+      parentHash: this.tip.hash,
+      proposer: me,
+      envelopes,
+    });
+    const digest = this.deps.hashHeader(block.header);
+    if (!this.recordVote(VoteKind.PrePrepare, this.view, seq, digest)) return;
+    this.lastProposalAt = this.now;
+    const pp = this.signMessage({
+      type: MessageType.PrePrepare,
+      view: this.view,
+      seq,
+      digest,
+      block,
+      sender: me,
+    });
+    const slot = this.slot(seq);
+    slot.candidate = pp;
+    slot.prePrepare = pp;
+    slot.digest = toHex(digest);
+    slot.keepBody(block, slot.digest);
+    slot.txHashes = envelopes.map((e) => toHex(this.deps.txHash(e)));
+    this.send('all', pp);
+    this.checkPrepared(slot);
+  }
+
+  /** Signs and sends a PREPARE or COMMIT for the slot's digest, unless we signed another. */
+  private sendVote(kind: VoteKind.Prepare | VoteKind.Commit, slot: Slot): void {
+    const pp = slot.prePrepare!;
+    const me = this.schedule.at(slot.seq).indexOf(this.key);
+    if (me < 0 || !this.recordVote(kind, this.view, slot.seq, pp.digest)) return;
+    const base = { view: this.view, seq: slot.seq, digest: pp.digest, sender: me };
+    if (kind === VoteKind.Prepare) {
+      const m = this.signMessage({ type: MessageType.Prepare, ...base });
+      slot.prepares.set(me, { msg: m, hex: slot.digest! });
+      this.send('all', m);
+    } else {
+      const m = this.signMessage({ type: MessageType.Commit, ...base });
+      slot.commits.set(me, { msg: m, hex: slot.digest! });
+      this.send('all', m);
+    }
+  }
+
+  /** Records an own vote; false when a different digest was already signed for (kind, view, seq). */
+  private recordVote(kind: VoteKind, view: number, seq: number, digest: Hash32): boolean {
+    const key = voteKey(kind, view, seq);
+    const held = this.votes.get(key);
+    if (held !== undefined) return bytesEqual(held.digest, digest);
+    this.votes.set(key, { kind, view, seq, digest });
+    this.changed();
+    return true;
+  }
+
+  // ------------------------------------------------------------------ checkpoints (§4.3)
+
+  private sendCheckpoint(seq: number, digest: Hash32): void {
+    const me = this.schedule.at(seq).indexOf(this.key);
+    if (me < 0) return;
+    const m = this.signMessage({ type: MessageType.Checkpoint, seq, digest, sender: me });
+    this.send('all', m);
+    this.recordCheckpoint(m);
+  }
+
+  private onCheckpoint(m: Checkpoint): void {
+    const set = this.schedule.at(m.seq);
+    if (m.sender === set.indexOf(this.key)) {
+      this.drop('own');
+      return;
+    }
+    if (!this.verifier.signed(set, m)) {
+      this.drop('bad-signature');
+      return;
+    }
+    if (m.seq > (this.status.get(m.sender) ?? 0)) this.status.set(m.sender, m.seq);
+    this.recordCheckpoint(m);
+  }
+
+  private recordCheckpoint(m: Checkpoint): void {
+    if (m.seq % this.p.checkpointInterval !== 0 || !this.inWindow(m.seq)) return;
+    const at = this.checkpoints.get(m.seq) ?? new Map<number, Checkpoint>();
+    at.set(m.sender, m);
+    this.checkpoints.set(m.seq, at);
+    this.checkStable(m.seq);
+  }
+
+  /** A checkpoint is stable with 2f+1 matching signatures and our own block at that height. */
+  private checkStable(seq: number): void {
+    const mine = this.hashes.get(seq);
+    const at = this.checkpoints.get(seq);
+    if (mine === undefined || at === undefined || this.applied < seq) return;
+    const signatures = [...at.values()]
+      .filter((c) => toHex(c.digest) === mine)
+      .sort((a, b) => a.sender - b.sender)
+      .map((c) => ({ sender: c.sender, signature: c.signature }));
+    if (signatures.length >= this.schedule.at(seq).quorum)
+      this.makeStable({ seq, digest: fromHex(mine), signatures });
+  }
+
+  /** Moves the low watermark to a proven checkpoint and forgets everything below it. */
+  private makeStable(cp: CheckpointProof): void {
+    if (cp.seq <= this.stable.seq) return;
+    this.stable = cp;
+    for (const seq of this.slots.keys()) if (seq <= cp.seq) this.slots.delete(seq);
+    for (const seq of this.checkpoints.keys()) if (seq <= cp.seq) this.checkpoints.delete(seq);
+    for (const h of this.hashes.keys()) if (h < cp.seq) this.hashes.delete(h);
+    for (const [k, v] of this.votes) if (v.seq <= cp.seq && v.kind !== VoteKind.NewView) this.votes.delete(k);
+    for (const [k, seq] of this.evidenceSeen) if (seq <= cp.seq) this.evidenceSeen.delete(k);
+    this.schedule.prune(cp.seq + 1);
+    this.changed();
+  }
+
+  // ------------------------------------------------------------------ view change (§4.4, §4.5.2)
+
+  private timeout(): number {
+    return Math.min(this.p.viewTimeoutTicks * 2 ** this.backoff, this.p.maxViewTimeoutTicks);
+  }
+
+  private checkTimers(): void {
+    if (this.inViewChange) {
+      // §4.5.2: the view-change timer runs only once 2f+1 replicas want this view; a replica
+      // alone in a higher view waits there instead of racing further ahead.
+      let want = 0;
+      for (const vc of this.viewChanges.values()) if (vc.newView === this.view) want++;
+      if (want < this.schedule.at(this.stable.seq + 1).quorum) this.viewChangeAt = this.now;
+      else if (this.now - this.viewChangeAt >= this.timeout()) this.startViewChange(this.view + 1);
+      return;
+    }
+    // A replica that knows it is behind fetches blocks instead of blaming the primary.
+    if (this.target() > this.tip.height) return;
+    const next = this.slots.get(this.tip.height + 1);
+    const waiting =
+      this.requests.size > 0 || this.p.emptyBlocks || next?.candidate != null || next?.prePrepare != null;
+    if (!waiting) {
+      this.waitingSince = null;
+      return;
+    }
+    this.waitingSince ??= this.now;
+    const since = Math.max(this.waitingSince, this.progressAt, this.viewStartedAt);
+    if (this.now - since >= this.timeout()) {
+      this.startViewChange(this.view + 1);
+      return;
+    }
+    // Anti-censorship: the primary must not leave an envelope out for ever by reordering.
+    const oldest = this.requests.oldestArrival();
+    if (oldest !== undefined && this.now - Math.max(oldest, this.viewStartedAt) >= this.p.requestTimeoutTicks)
+      this.startViewChange(this.view + 1);
+  }
+
+  /**
+   * f+1 peers already vote in a higher view (their messages wait in our future buffer): at least
+   * one honest replica entered it, so ask for its NEW-VIEW by sending a VIEW-CHANGE for it.
+   */
+  private followQuorumView(): void {
+    const views: number[] = [];
+    for (const list of this.future.values()) {
+      let max = -1;
+      for (const m of list) if (m.view > max) max = m.view;
+      if (max >= 0) views.push(max);
+    }
+    const f = this.schedule.at(this.stable.seq + 1).f;
+    views.sort((a, b) => b - a);
+    const w = views[f];
+    if (w === undefined || w < this.view) return;
+    if (w > this.view) {
+      this.startViewChange(w);
+      return;
+    }
+    if (this.inViewChange && this.ownViewChange !== null && this.now - this.lastResendAt >= this.timeout()) {
+      this.lastResendAt = this.now;
+      this.send('all', this.ownViewChange);
+    }
+  }
+
+  private startViewChange(newView: number): void {
+    if (newView <= this.view) return;
+    this.view = newView;
+    this.inViewChange = true;
+    this.viewChangeAt = this.now;
+    this.backoff = Math.min(this.backoff + 1, 30);
+    this.stats.viewChanges++;
+    for (const slot of this.slots.values()) slot.resetView();
+    for (const [k, v] of this.votes) if (v.view < newView) this.votes.delete(k);
+    this.changed();
+    const set = this.schedule.at(this.stable.seq + 1);
+    const me = set.indexOf(this.key);
+    if (me < 0) return;
+    const prepared = [...this.slots.values()]
+      .filter((s) => s.prepared !== null)
+      .sort((a, b) => a.seq - b.seq)
+      .map((s) => {
+        const p = s.prepared!;
+        // A block prepared but not committed here travels with its body: the new primary may lack it.
+        if (s.seq > this.tip.height && s.block !== null && s.bodyDigest === toHex(p.digest))
+          return { ...p, envelopes: s.block.envelopes };
+        return p;
+      });
+    const vc = this.signMessage({
+      type: MessageType.ViewChange,
+      newView,
+      stableSeq: this.stable.seq,
+      stableDigest: this.stable.digest,
+      checkpointProof: this.stable.signatures,
+      prepared,
+      sender: me,
+    });
+    this.ownViewChange = vc;
+    this.viewChanges.set(me, vc);
+    this.send('all', vc);
+    this.tryNewView();
+  }
+
+  private onViewChange(vc: ViewChange): void {
+    const set = this.schedule.at(vc.stableSeq + 1);
+    if (vc.sender === set.indexOf(this.key)) {
+      this.drop('own');
+      return;
+    }
+    if (vc.newView < this.view || (vc.newView === this.view && !this.inViewChange)) {
+      this.replyNewView(vc.sender);
+      return;
+    }
+    const held = this.viewChanges.get(vc.sender);
+    if (held !== undefined && held.newView >= vc.newView) return;
+    if (!this.verifier.viewChange(vc, this.p.windowSize)) {
+      this.drop('bad-view-change');
+      return;
+    }
+    this.viewChanges.set(vc.sender, vc);
+    // §4.5.2: f+1 replicas want a higher view, so at least one honest one does: join the lowest.
+    const higher = [...this.viewChanges.values()]
+      .filter((v) => v.newView > this.view && v.sender !== set.indexOf(this.key))
+      .map((v) => v.newView)
+      .sort((a, b) => b - a);
+    const join = higher[set.f];
+    if (join !== undefined) this.startViewChange(join);
+    this.tryNewView();
+  }
+
+  private replyNewView(to: number): void {
+    const nv = this.lastNewView;
+    if (nv === null || nv.view !== this.view || this.inViewChange) return;
+    if (this.now - (this.newViewReplies.get(to) ?? NEVER) < this.p.viewTimeoutTicks) return;
+    this.newViewReplies.set(to, this.now);
+    this.send(to, nv);
+  }
+
+  /** The new primary, holding 2f+1 VIEW-CHANGEs for its view, sends NEW-VIEW (§4.4). */
+  private tryNewView(): void {
+    if (!this.inViewChange) return;
+    const vcs = [...this.viewChanges.values()]
+      .filter((v) => v.newView === this.view)
+      .sort((a, b) => a.sender - b.sender);
+    if (vcs.length === 0) return;
+    const plan = newViewPlan(vcs);
+    const set = this.schedule.at(plan.stable.seq + 1);
+    const me = set.indexOf(this.key);
+    if (vcs.length < set.quorum || me !== set.primary(this.view)) return;
+    if (this.votes.has(voteKey(VoteKind.NewView, this.view, 0))) return;
+    const blocks: Block[] = [];
+    for (const e of plan.entries) {
+      const slot = this.slots.get(e.seq);
+      const own = slot?.bodyDigest === toHex(e.digest) ? slot.block : null;
+      const envelopes = own?.envelopes ?? e.envelopes;
+      if (envelopes === undefined) {
+        // Committed elsewhere (an honest sender attaches bodies it has not committed): fetch it.
+        this.targetHint = Math.max(this.targetHint, e.seq);
+        return;
+      }
+      blocks.push({ header: e.header, envelopes });
+    }
+    this.recordVote(VoteKind.NewView, this.view, 0, ZERO_HASH);
+    const prePrepares: PrePrepare[] = [];
+    for (const [i, e] of plan.entries.entries()) {
+      this.recordVote(VoteKind.PrePrepare, this.view, e.seq, e.digest);
+      const sender = this.schedule.at(e.seq).indexOf(this.key);
+      prePrepares.push(
+        this.signMessage({
+          type: MessageType.PrePrepare,
+          view: this.view,
+          seq: e.seq,
+          digest: e.digest,
+          block: blocks[i]!,
+          sender,
+        }),
+      );
+    }
+    const viewChanges = vcs.map(stripBodies);
+    const nv = this.signMessage({
+      type: MessageType.NewView,
+      view: this.view,
+      viewChanges,
+      prePrepares,
+      sender: me,
+    });
+    this.send('all', nv);
+    this.installNewView(nv, plan);
+  }
+
+  private onNewView(nv: NewView): void {
+    if (nv.view < this.view || (nv.view === this.view && !this.inViewChange)) {
+      this.drop('old-view');
+      return;
+    }
+    const plan = this.checkNewView(nv);
+    if (plan === null) {
+      this.drop('bad-new-view');
+      return;
+    }
+    this.installNewView(nv, plan);
+  }
+
+  /** A backup recomputes the plan from the NEW-VIEW's own VIEW-CHANGEs and checks it matches. */
+  private checkNewView(nv: NewView): NewViewPlan | null {
+    let last = -1;
+    for (const vc of nv.viewChanges) {
+      if (vc.sender <= last || vc.newView !== nv.view) return null;
+      if (!this.verifier.viewChange(vc, this.p.windowSize)) return null;
+      last = vc.sender;
+    }
+    if (nv.viewChanges.length === 0) return null;
+    const plan = newViewPlan(nv.viewChanges);
+    const set = this.schedule.at(plan.stable.seq + 1);
+    if (nv.viewChanges.length < set.quorum || nv.sender !== set.primary(nv.view)) return null;
+    if (!this.verifier.signed(set, nv) || nv.prePrepares.length !== plan.entries.length) return null;
+    for (const [i, e] of plan.entries.entries()) {
+      const pp = nv.prePrepares[i]!;
+      const ppSet = this.schedule.at(e.seq);
+      if (pp.seq !== e.seq || pp.view !== nv.view || !bytesEqual(pp.digest, e.digest)) return null;
+      if (pp.sender !== ppSet.primary(nv.view) || !this.verifier.signed(ppSet, pp)) return null;
+      if (!bytesEqual(this.deps.hashHeader(pp.block.header), e.digest)) return null;
+    }
+    return plan;
+  }
+
+  private installNewView(nv: NewView, plan: NewViewPlan): void {
+    if (!this.inViewChange || nv.view !== this.view) for (const slot of this.slots.values()) slot.resetView();
+    this.view = nv.view;
+    this.inViewChange = false;
+    this.viewStartedAt = this.now;
+    this.lastNewView = nv;
+    this.targetHint = 0;
+    for (const [k, v] of this.votes) if (v.view < nv.view) this.votes.delete(k);
+    this.changed();
+    for (const [sender, vc] of this.viewChanges) if (vc.newView <= nv.view) this.viewChanges.delete(sender);
+    if (plan.stable.seq > this.stable.seq) {
+      if (!this.adoptCheckpoint(plan.stable)) this.targetHint = Math.max(this.targetHint, plan.stable.seq);
+    }
+    for (const pp of nv.prePrepares) {
+      if (!this.inWindow(pp.seq)) continue;
+      const slot = this.slot(pp.seq);
+      slot.candidate = pp;
+      this.tryAccept(slot);
+    }
+    this.replayFuture();
+    this.maybePropose();
+  }
+
+  private replayFuture(): void {
+    const ready: NormalMessage[] = [];
+    for (const [sender, list] of this.future) {
+      const keep = list.filter((m) => m.view > this.view);
+      for (const m of list) if (m.view === this.view) ready.push(m);
+      if (keep.length > 0) this.future.set(sender, keep);
+      else this.future.delete(sender);
+    }
+    for (const m of ready) this.step(m);
+  }
+
+  // ------------------------------------------------------------------ state transfer
+
+  /** The height f+1 peers announced, so at least one honest replica has it. */
+  private target(): number {
+    const heights = [...this.status.values()].sort((a, b) => b - a);
+    return heights[this.schedule.at(this.tip.height + 1).f] ?? 0;
+  }
+
+  private maybeRequestState(): void {
+    // targetHint (a height proven committed somewhere) only steers fetching, never the timers.
+    const target = Math.max(this.target(), this.targetHint);
+    if (target <= this.tip.height || this.transferQueue.length > 0) return;
+    if (this.transfer !== null && this.now - this.transfer.sentAt < this.p.stateTimeoutTicks) return;
+    const from = this.tip.height + 1;
+    const set = this.schedule.at(from);
+    const me = set.indexOf(this.key);
+    if (me < 0) return;
+    let peers = [...this.status].filter(([, h]) => h >= from).map(([s]) => s);
+    if (peers.length === 0) peers = set.keys.map((_, i) => i).filter((i) => i !== me);
+    peers.sort((a, b) => a - b);
+    const peer = peers[this.peerCursor++ % peers.length]!;
+    const toHeight = Math.min(target, this.tip.height + this.p.stateBatchBlocks);
+    const req = this.signMessage({ type: MessageType.StateRequest, fromHeight: from, toHeight, sender: me });
+    this.transfer = { peer, sentAt: this.now };
+    this.send(peer, req);
+  }
+
+  private onStateRequest(m: StateRequest): void {
+    if (m.fromHeight < 1 || m.toHeight < m.fromHeight || m.fromHeight > this.tip.height) {
+      this.drop('bad-state-request');
+      return;
+    }
+    if (!this.verifier.signed(this.schedule.at(m.fromHeight), m)) {
+      this.drop('bad-signature');
+      return;
+    }
+    if (this.out.stateRequests.some((r) => r.from === m.sender)) {
+      this.drop('state-request-busy');
+      return;
+    }
+    const toHeight = Math.min(m.toHeight, this.tip.height, m.fromHeight + this.p.stateBatchBlocks - 1);
+    this.out.stateRequests.push({ from: m.sender, fromHeight: m.fromHeight, toHeight });
+  }
+
+  private onStateResponse(m: StateResponse): void {
+    const first = m.blocks[0];
+    if (first === undefined || m.blocks.length > this.p.stateBatchBlocks) {
+      this.drop('bad-state-response');
+      return;
+    }
+    if (first.block.header.height !== this.tip.height + 1 || this.transferQueue.length > 0) {
+      this.drop('stale-state-response');
+      return;
+    }
+    if (!this.verifier.signed(this.schedule.at(first.block.header.height), m)) {
+      this.drop('bad-signature');
+      return;
+    }
+    this.transferQueue = m.blocks.slice();
+    this.transferCheckpoint = m.checkpoint ?? null;
+    this.transfer = null;
+    this.processTransfer();
+  }
+
+  /**
+   * Delivers transferred blocks one at a time, each only after its parent is applied, so that
+   * its certificate is checked against the validator set the applied chain says is in force.
+   */
+  private processTransfer(): void {
+    while (this.transferQueue.length > 0 && this.applied === this.tip.height) {
+      const cb = this.transferQueue.shift()!;
+      const h = cb.block.header;
+      if (h.height <= this.tip.height) continue;
+      if (
+        h.height !== this.tip.height + 1 ||
+        !bytesEqual(h.parentHash, this.tip.hash) ||
+        !this.verifier.certificate(cb.certificate, cb.block)
+      ) {
+        this.transferQueue = [];
+        this.peerCursor++;
+        this.drop('bad-certified-block');
+        return;
+      }
+      this.stats.blocksTransferred++;
+      this.deliver(
+        cb.block,
+        cb.certificate,
+        cb.block.envelopes.map((e) => toHex(this.deps.txHash(e))),
+      );
+    }
+    if (this.transferQueue.length === 0 && this.transferCheckpoint !== null) {
+      this.adoptCheckpoint(this.transferCheckpoint);
+      this.transferCheckpoint = null;
+      this.maybeRequestState();
+    }
+  }
+
+  /** Takes a proven checkpoint at or below our applied height as our stable one. */
+  private adoptCheckpoint(cp: CheckpointProof): boolean {
+    if (cp.seq <= this.stable.seq) return true;
+    if (cp.seq > this.applied || this.hashes.get(cp.seq) !== toHex(cp.digest)) return false;
+    if (!this.verifier.checkpoint(cp)) return false;
+    this.makeStable(cp);
+    return true;
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private inWindow(seq: number): boolean {
+    return seq > this.stable.seq && seq <= this.stable.seq + this.p.windowSize;
+  }
+
+  private slot(seq: number): Slot {
+    let s = this.slots.get(seq);
+    if (s === undefined) {
+      s = new Slot(seq);
+      this.slots.set(seq, s);
+    }
+    return s;
+  }
+
+  private signMessage<T extends Unsigned<ConsensusMessage>>(m: T): T & { signature: Uint8Array } {
+    return { ...m, signature: this.deps.sign(consensusSigningBytes(this.chainId, m)) };
+  }
+
+  private send(to: 'all' | number, msg: ConsensusMessage): void {
+    this.out.messages.push({ to, msg });
+  }
+
+  private changed(): void {
+    this.version++;
+  }
+
+  private drop(reason: string): void {
+    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+  }
+
+  private reject(reason: string): null {
+    this.drop(reason);
+    return null;
+  }
+
+  private addEvidence(
+    kind: EvidenceKind,
+    set: ValidatorSet,
+    first: NormalMessage,
+    second: NormalMessage,
+  ): void {
+    const key = `${kind}:${first.sender}:${first.view}:${first.seq}`;
+    if (this.evidenceSeen.has(key)) return;
+    this.evidenceSeen.set(key, first.seq);
+    const offender = set.keys[first.sender]!;
+    this.out.evidence.push({ kind, offender, view: first.view, seq: first.seq, first, second });
+  }
+
+  private snapshot(): PersistentState {
+    const prepared = [...this.slots.values()]
+      .filter((s) => s.prepared !== null)
+      .sort((a, b) => a.seq - b.seq)
+      .map((s) => s.prepared!);
+    return {
+      view: this.view,
+      inViewChange: this.inViewChange,
+      stable: this.stable,
+      votes: [...this.votes.values()],
+      prepared,
+      viewChange: this.ownViewChange === null ? null : stripBodies(this.ownViewChange),
+    };
+  }
+}
+
+function voteKey(kind: VoteKind, view: number, seq: number): string {
+  return `${kind}:${view}:${seq}`;
+}
+
+function fromHex(hex: string | undefined): Uint8Array {
+  if (hex === undefined)
+    throw new ConsensusError(ConsensusErrorCode.BadState, 'no block hash at that height');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** A VIEW-CHANGE without the unsigned block bodies (inside NEW-VIEW and on disk). */
+function stripBodies(vc: ViewChange): ViewChange {
+  if (vc.prepared.every((p) => p.envelopes === undefined)) return vc;
+  return { ...vc, prepared: vc.prepared.map(({ envelopes: _, ...p }) => p) };
+}

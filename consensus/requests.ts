@@ -1,0 +1,88 @@
+// Envelopes admitted by the mempool and not yet committed, in arrival order. The primary cuts
+// blocks from the front; every replica watches the oldest one's age (anti-censorship: a primary
+// that leaves an envelope waiting too long is replaced). Bounded: beyond `max` new ones are
+// refused. Hashes committed in the last `keepHeights` blocks are remembered so that a late
+// duplicate is not admitted again; older duplicates are the driver's validateBlock's job.
+import { toHex } from './bytes.js';
+import type { Request } from './types.js';
+
+interface Pending {
+  bytes: Uint8Array;
+  arrival: number;
+}
+
+export class RequestQueue {
+  private readonly pending = new Map<string, Pending>();
+  private readonly committed = new Map<string, number>();
+  private readonly byHeight = new Map<number, string[]>();
+  private bytesTotal = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly keepHeights: number,
+    /** An envelope larger than a block can never be proposed: refused up front. */
+    private readonly maxBytesEach: number,
+  ) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  get bytes(): number {
+    return this.bytesTotal;
+  }
+
+  /** Adds the envelopes not already pending or recently committed; returns how many were added. */
+  add(requests: readonly Request[], now: number): number {
+    let added = 0;
+    for (const r of requests) {
+      const key = toHex(r.hash);
+      if (this.pending.size >= this.max) break;
+      if (r.bytes.length > this.maxBytesEach || this.pending.has(key) || this.committed.has(key)) continue;
+      this.pending.set(key, { bytes: r.bytes, arrival: now });
+      this.bytesTotal += r.bytes.length;
+      added++;
+    }
+    return added;
+  }
+
+  /** Arrival tick of the oldest pending envelope, or undefined when none waits. */
+  oldestArrival(): number | undefined {
+    for (const p of this.pending.values()) return p.arrival;
+    return undefined;
+  }
+
+  /** The front of the queue that fits a block of at most maxCount envelopes and maxBytes bytes. */
+  take(maxCount: number, maxBytes: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let bytes = 0;
+    for (const p of this.pending.values()) {
+      if (out.length >= maxCount || bytes + p.bytes.length > maxBytes) break;
+      out.push(p.bytes);
+      bytes += p.bytes.length;
+    }
+    return out;
+  }
+
+  wasCommitted(hash: string): boolean {
+    return this.committed.has(hash);
+  }
+
+  /** Records a committed block's envelope hashes and drops them from pending. */
+  markCommitted(height: number, hashes: readonly string[]): void {
+    for (const h of hashes) {
+      const p = this.pending.get(h);
+      if (p !== undefined) {
+        this.bytesTotal -= p.bytes.length;
+        this.pending.delete(h);
+      }
+      this.committed.set(h, height);
+    }
+    this.byHeight.set(height, [...hashes]);
+    const old = this.byHeight.get(height - this.keepHeights);
+    if (old !== undefined) {
+      for (const h of old) if (this.committed.get(h) === height - this.keepHeights) this.committed.delete(h);
+      this.byHeight.delete(height - this.keepHeights);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// The core's contract with its driver (node/'s consensus driver, or test/sim's network):
+// config and injected dependencies in, Ready batches out. See README.md and docs/consensus.md.
+import type {
+  Block,
+  BlockHeader,
+  CertifiedBlock,
+  CheckpointProof,
+  ConsensusMessage,
+  Hash32,
+  PreparedProof,
+  Signature,
+  ViewChange,
+} from '../codec/types.js';
+import type { ConsensusParams } from './params.js';
+
+export interface ReplicaConfig {
+  chainId: Hash32;
+  /** This replica's index in `validators`; -1 for a node that is not (yet) a validator. */
+  self: number;
+  /** This replica's public key, needed only when self is -1 (it joins by a later validator set). */
+  key?: Uint8Array;
+  /** Public keys of the validator set in force at height tip.height + 1. */
+  validators: Uint8Array[];
+  params: ConsensusParams;
+  /** The last block the driver holds applied (genesis: height 0 and the genesis hash). */
+  tip: { height: number; hash: Hash32 };
+}
+
+/** What the primary asks the driver to fill in: time, txRoot, stateRoot, validatorSetHash. */
+export interface Proposal {
+  height: number;
+  view: number;
+  parentHash: Hash32;
+  proposer: number;
+  envelopes: Uint8Array[];
+}
+
+/** Everything with a cost or a secret is injected, so the simulator can stub it. */
+export interface ConsensusDeps {
+  /** Block hash: SHA-256 of the header's hash input (codec/signing.ts). */
+  hashHeader(header: BlockHeader): Hash32;
+  /** Signs with this replica's key. */
+  sign(bytes: Uint8Array): Signature;
+  verify(publicKey: Uint8Array, bytes: Uint8Array, signature: Signature): boolean;
+  /** Tracing code of an encoded envelope (SHA-256), the key of duplicate detection. */
+  txHash(envelope: Uint8Array): Hash32;
+  /** Builds the block the primary proposes (the driver knows the clock and the state root). */
+  buildBlock(proposal: Proposal): Block;
+  /**
+   * Checks a proposed block against the driver's applied state at height - 1: time, txRoot,
+   * stateRoot, validatorSetHash, envelopes admissible and never committed before. null = valid.
+   */
+  validateBlock(block: Block): string | null;
+}
+
+/** An envelope admitted by the mempool. */
+export interface Request {
+  hash: Hash32;
+  bytes: Uint8Array;
+}
+
+export interface Outbound {
+  to: 'all' | number;
+  msg: ConsensusMessage;
+}
+
+/** A peer asks for certified blocks; the driver answers with Replica.respondState(). */
+export interface StateRequestIn {
+  from: number;
+  fromHeight: number;
+  toHeight: number;
+}
+
+export enum EvidenceKind {
+  ConflictingPrePrepare = 'conflicting-pre-prepare',
+  ConflictingPrepare = 'conflicting-prepare',
+  ConflictingCommit = 'conflicting-commit',
+}
+
+/** Two messages signed by the same validator for the same (view, seq) with different digests. */
+export interface Evidence {
+  kind: EvidenceKind;
+  /** Public key of the offender (indexes change with the validator set; keys do not). */
+  offender: Uint8Array;
+  view: number;
+  seq: number;
+  first: ConsensusMessage;
+  second: ConsensusMessage;
+}
+
+export enum VoteKind {
+  PrePrepare = 'pre-prepare',
+  Prepare = 'prepare',
+  Commit = 'commit',
+  NewView = 'new-view',
+}
+
+/** A signature this replica gave: never give another for the same (kind, view, seq). */
+export interface Vote {
+  kind: VoteKind;
+  view: number;
+  seq: number;
+  digest: Hash32;
+}
+
+/** What must be durable before the messages of the same Ready leave. */
+export interface PersistentState {
+  view: number;
+  inViewChange: boolean;
+  stable: CheckpointProof;
+  /** Own votes in the current view and above, for seq above the stable checkpoint. */
+  votes: Vote[];
+  /** Prepared certificates above the stable checkpoint, highest view per seq (VIEW-CHANGE needs them). */
+  prepared: PreparedProof[];
+  /** The last VIEW-CHANGE this replica signed, re-sent as is after a restart. */
+  viewChange: ViewChange | null;
+}
+
+export interface Ready {
+  /** Snapshot to write atomically BEFORE sending `messages`; null when unchanged. */
+  persist: PersistentState | null;
+  messages: Outbound[];
+  /** Blocks committed with their certificates, in height order; apply, then onBlocksApplied(). */
+  committed: CertifiedBlock[];
+  stateRequests: StateRequestIn[];
+  evidence: Evidence[];
+}

@@ -1,0 +1,72 @@
+// The validator sets by height. A set scheduled from height H certifies every block >= H; the
+// driver schedules it when it applies the governance block (at g < H), so every replica that
+// processes height H already knows it. Quorum: floor(2n/3) + 1 (= 2f+1 when n = 3f+1).
+import { toHex } from './bytes.js';
+import { ConsensusError, ConsensusErrorCode } from './errors.js';
+
+export class ValidatorSet {
+  readonly keys: readonly Uint8Array[];
+  readonly n: number;
+  /** Most faulty replicas tolerated. */
+  readonly f: number;
+  /** Votes that make a quorum. */
+  readonly quorum: number;
+  private readonly index: Map<string, number>;
+
+  constructor(keys: readonly Uint8Array[]) {
+    if (keys.length < 1 || keys.length > 256)
+      throw new ConsensusError(ConsensusErrorCode.BadConfig, 'a validator set has 1..256 keys', {
+        n: keys.length,
+      });
+    this.keys = keys;
+    this.n = keys.length;
+    this.f = Math.floor((this.n - 1) / 3);
+    this.quorum = Math.floor((2 * this.n) / 3) + 1;
+    this.index = new Map(keys.map((k, i) => [toHex(k), i]));
+    if (this.index.size !== keys.length)
+      throw new ConsensusError(ConsensusErrorCode.BadConfig, 'duplicate validator key');
+  }
+
+  indexOf(key: Uint8Array): number {
+    return this.index.get(toHex(key)) ?? -1;
+  }
+
+  /** The primary of a view: round robin over the set. */
+  primary(view: number): number {
+    return view % this.n;
+  }
+}
+
+export class ValidatorSchedule {
+  // Ascending by `from`; the first entry applies to every height below the second's `from`.
+  private entries: { from: number; set: ValidatorSet }[];
+
+  constructor(from: number, keys: readonly Uint8Array[]) {
+    this.entries = [{ from, set: new ValidatorSet(keys) }];
+  }
+
+  at(height: number): ValidatorSet {
+    let set = this.entries[0]!.set;
+    for (const e of this.entries) {
+      if (e.from > height) break;
+      set = e.set;
+    }
+    return set;
+  }
+
+  /** Schedules a set from a height; a later schedule for an equal or lower height replaces it. */
+  schedule(from: number, keys: readonly Uint8Array[]): void {
+    const set = new ValidatorSet(keys);
+    this.entries = this.entries.filter((e) => e.from < from);
+    this.entries.push({ from, set });
+  }
+
+  /** Forgets sets that no height >= `height` can use. */
+  prune(height: number): void {
+    while (this.entries.length > 1 && this.entries[1]!.from <= height) this.entries.shift();
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+}
