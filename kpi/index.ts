@@ -30,6 +30,7 @@ export {
   requireCountry,
 } from './countries.js';
 export { type Drop, DropReason } from './drop-reasons.js';
+export { checkEntry, describeEntry, type EntryCheck } from './entry-check.js';
 export { KpiError, KpiErrorCode } from './errors.js';
 export { DEFAULT_MAX_READINGS, type NormalizeOptions, type NormalizeResult, normalize } from './normalize.js';
 export {
