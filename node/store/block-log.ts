@@ -73,7 +73,7 @@ export class BlockLog {
   /** Reads `length` bytes at `offset` of a segment (a whole payload or a slice of it). */
   readAt(segment: number, offset: number, length: number): Uint8Array {
     const fd = this.reader(segment);
-    const out = Buffer.allocUnsafe(length);
+    const out = new Uint8Array(length);
     let got = 0;
     while (got < length) {
       const n = readSync(fd, out, got, length - got, offset + got);

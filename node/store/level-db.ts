@@ -20,7 +20,8 @@ export class LevelDb implements Db {
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return (await this.level.get(key)) ?? undefined;
+    const v = await this.level.get(key);
+    return v === undefined ? undefined : plain(v);
   }
 
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
@@ -42,7 +43,7 @@ export class LevelDb implements Db {
         // nextv amortizes the native round trip over many entries.
         const entries = await it.nextv(256);
         if (entries.length === 0) return;
-        for (const e of entries) yield e as [Uint8Array, Uint8Array];
+        for (const [k, v] of entries) yield [plain(k), plain(v)];
       }
     } finally {
       await it.close();
@@ -52,6 +53,11 @@ export class LevelDb implements Db {
   async close(): Promise<void> {
     await this.level.close();
   }
+}
+
+/** classic-level hands back Buffers; callers get plain Uint8Array views (same memory, no copy). */
+function plain(b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function toLevelRange(r: DbRange): Record<string, unknown> {
