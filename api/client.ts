@@ -24,6 +24,8 @@ import type {
   TraceBundleBytes,
   UploadResult,
 } from './types.js';
+import type { ValidatorSource, VerifiedBlock, VerifiedTrace } from './verify.js';
+import { verifyCertifiedBlock, verifyTrace } from './verify.js';
 
 export interface ClientOptions {
   /** host:port of the node's RPC listener. */
@@ -123,6 +125,16 @@ export class BkdmsClient {
     return (await this.call<BlockEvent>('GetBlock', { height })).certifiedBlock;
   }
 
+  /** A trace checked against `validators`: throws VERIFICATION_FAILED unless it proves the commit. */
+  async traceVerified(tracingCode: Uint8Array, validators: ValidatorSource): Promise<VerifiedTrace> {
+    return verifyTrace(await this.trace(tracingCode), tracingCode, validators);
+  }
+
+  /** A block checked against `validators` (height, body, certificate). */
+  async getBlockVerified(height: number, validators: ValidatorSource): Promise<VerifiedBlock> {
+    return verifyCertifiedBlock(await this.getBlock(height), height, validators);
+  }
+
   getScpKeys(): Promise<ScpKeyDirectory> {
     return this.call('GetScpKeys', {});
   }
@@ -144,5 +156,15 @@ export class BkdmsClient {
       this.deps,
       signal,
     );
+  }
+
+  /** subscribeBlocks with each block verified against `validators`; a bad block ends the loop. */
+  async *subscribeVerified(
+    fromHeight: number,
+    validators: ValidatorSource,
+    signal?: AbortSignal,
+  ): AsyncGenerator<VerifiedBlock> {
+    for await (const ev of this.subscribeBlocks(fromHeight, signal))
+      yield verifyCertifiedBlock(ev.certifiedBlock, ev.height, validators);
   }
 }
