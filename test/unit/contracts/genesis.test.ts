@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { NodeErrorCode } from '../../../node/errors.js';
+import { genesisState, parseGenesis } from '../../../node/genesis.js';
+import { hexOf, keyPair } from '../store/fixtures.js';
+
+function base(): Record<string, unknown> {
+  return {
+    chainName: 'city-ledger',
+    genesisTime: '2026-01-01T00:00:00Z',
+    validators: [1, 2, 3, 4].map((i) => hexOf(keyPair(i).publicKey)),
+    admins: { publicKeys: [hexOf(keyPair(50).publicKey)], threshold: 1 },
+    sites: [
+      {
+        publicKey: hexOf(keyPair(100).publicKey),
+        country: 'CN',
+        city: 'locode:CNSHA',
+        siteId: '10.0.0.1',
+        kpis: ['EC: ICT: ICT: 1C'],
+      },
+    ],
+    scpKeys: [],
+    params: { periodMs: 1000, maxBlockEnvelopes: 1000, maxBlockBytes: 4_000_000, viewTimeoutMs: 4000 },
+  };
+}
+
+function errorOf(raw: unknown): { code?: string; message: string } {
+  try {
+    parseGenesis(raw);
+  } catch (err) {
+    return err as { code?: string; message: string };
+  }
+  throw new Error('expected parseGenesis to throw');
+}
+
+describe('genesis', () => {
+  it('parses, resolves sites, and derives a chain ID independent of key order', () => {
+    const g = parseGenesis(base());
+    expect(g.validators).toHaveLength(4);
+    expect(g.sites[0]?.country).toBe(156);
+    expect(g.sites[0]?.siteId[15]).toBe(1);
+    const reordered = Object.fromEntries(Object.entries(base()).reverse());
+    expect(parseGenesis(reordered).chainId).toEqual(g.chainId);
+    expect(parseGenesis({ ...base(), chainName: 'other' }).chainId).not.toEqual(g.chainId);
+  });
+
+  it('builds the initial contract state deterministically', () => {
+    const a = genesisState(parseGenesis(base()));
+    const b = genesisState(parseGenesis(base()));
+    expect(a.root).toEqual(b.root);
+    expect(a.changes.length).toBeGreaterThan(3);
+  });
+
+  it.each([
+    [
+      'threshold above admins',
+      { admins: { publicKeys: [hexOf(keyPair(50).publicKey)], threshold: 2 } },
+      'admins.threshold',
+    ],
+    ['a bad key', { validators: ['zz'] }, 'validators.0'],
+    ['no validators', { validators: [] }, 'validators'],
+    [
+      'a duplicate validator',
+      { validators: [hexOf(keyPair(1).publicKey), hexOf(keyPair(1).publicKey)] },
+      'validators: duplicate',
+    ],
+    ['an unknown field', { extra: 1 }, 'extra'],
+    [
+      'an unknown country',
+      { sites: [{ ...(base().sites as object[])[0], country: 'ZZ' }] },
+      'sites.0.country',
+    ],
+    ['an unknown KPI', { sites: [{ ...(base().sites as object[])[0], kpis: ['nope'] }] }, 'sites.0.kpis'],
+    ['a bad address', { sites: [{ ...(base().sites as object[])[0], siteId: '300.1.1.1' }] }, 'sites.0'],
+    ['a bad time', { genesisTime: 'yesterday' }, 'genesisTime'],
+  ])('refuses %s with a message naming the field', (_name, patch, field) => {
+    const err = errorOf({ ...base(), ...patch });
+    expect(err.code).toBe(NodeErrorCode.BadConfig);
+    expect(err.message).toContain(field);
+  });
+});

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Reason } from '../../../node/contracts/reasons.js';
+import { checkSeq, EMPTY_WINDOW, recordSeq, SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
+import { ContractState, canonicalJson } from '../../../node/contracts/state.js';
+import { StateRootTree } from '../../../node/contracts/state-root.js';
+
+describe('replay window', () => {
+  it('accepts exactly the unseen seqs above hwm - window (model: a set of applied seqs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 200 }), (seqs) => {
+        let w = EMPTY_WINDOW;
+        const seen = new Set<number>();
+        let hwm = 0;
+        for (const s of seqs) {
+          const expected =
+            s < 1 || s <= hwm - SEQ_WINDOW
+              ? Reason.SeqTooOld
+              : seen.has(s)
+                ? Reason.SeqReplayed
+                : Reason.None;
+          expect(checkSeq(w, s)).toBe(expected);
+          if (expected === Reason.None) {
+            w = recordSeq(w, s);
+            seen.add(s);
+            hwm = Math.max(hwm, s);
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe('state root', () => {
+  const entry = fc.tuple(fc.stringMatching(/^[a-z]{1,3}\/[0-9a-f]{0,6}$/), fc.uint8Array({ maxLength: 12 }));
+
+  it('does not depend on insertion order, and incremental equals full recomputation', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (entries, dels) => {
+          const a = new StateRootTree();
+          const b = new StateRootTree();
+          const last = new Map(entries);
+          for (const [k, v] of entries) a.set(k, v);
+          for (const [k, v] of [...last].reverse()) b.set(k, v);
+          const keys = [...last.keys()];
+          for (const d of dels) {
+            const k = keys[d % Math.max(1, keys.length)];
+            if (k === undefined) continue;
+            a.set(k, undefined);
+            b.set(k, undefined);
+          }
+          const root = a.root();
+          expect(b.root()).toEqual(root);
+          expect(a.fullRoot()).toEqual(root);
+        },
+      ),
+    );
+  });
+
+  it('changes with any value', () => {
+    const t = new StateRootTree();
+    t.set('a/1', Uint8Array.of(1));
+    const r1 = t.root();
+    t.set('a/1', Uint8Array.of(2));
+    expect(t.root()).not.toEqual(r1);
+    t.set('a/1', Uint8Array.of(1));
+    expect(t.root()).toEqual(r1);
+  });
+
+  it('survives persistence: a state rebuilt from its entries has the same root and values', () => {
+    const s = new ContractState();
+    s.put('site/01', { b: 2, a: [1, 'x'] });
+    s.put('seq/01', { hwm: 3, mask: '7' });
+    s.put('gone', 1);
+    const changes = s.flush();
+    expect(changes.map((c) => new TextDecoder().decode(c.key))).toEqual(['gone', 'seq/01', 'site/01']);
+    s.del('gone');
+    expect(s.flush()).toHaveLength(1);
+    const copy = ContractState.fromEntries(s.entries());
+    expect(copy.root()).toEqual(s.root());
+    expect(copy.get('site/01')).toEqual({ a: [1, 'x'], b: 2 });
+    expect(copy.get('gone')).toBeUndefined();
+  });
+
+  it('canonical JSON sorts keys at every level', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 0, y: 1 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":1,"z":0}]},"b":1}',
+    );
+  });
+});
