@@ -2,9 +2,14 @@
 // its author at the application layer, and gossipsub signing cost ~3.6x throughput here),
 // content-addressed message IDs, two topics only, inbound size capped, and a topic score that
 // punishes REJECTed messages hard enough that a peer sending garbage is graylisted quickly.
-import { type GossipsubOpts, gossipsub } from '@chainsafe/libp2p-gossipsub';
+import {
+  type GossipSub,
+  type GossipSubComponents,
+  type GossipsubOpts,
+  gossipsub,
+} from '@chainsafe/libp2p-gossipsub';
 import { createPeerScoreParams, createTopicScoreParams } from '@chainsafe/libp2p-gossipsub/score';
-import type { Message, PeerId, PubSub } from '@libp2p/interface';
+import type { Message, PeerId } from '@libp2p/interface';
 import { StrictNoSign, TopicValidatorResult } from '@libp2p/interface';
 import type { InboundGate, MessageKind, Verdict } from './inbound.js';
 import type { P2PNames } from './options.js';
@@ -20,7 +25,12 @@ const topicScore = createTopicScoreParams({
   invalidMessageDeliveriesDecay: 0.5,
 });
 
-export function gossipService(names: P2PNames, maxMessageBytes: number) {
+/** The gossipsub service factory; typed as GossipSub (what it builds) for getScore and friends. */
+export function gossipService(
+  names: P2PNames,
+  maxMessageBytes: number,
+  maxOutboundBufferBytes: number,
+): (components: GossipSubComponents) => GossipSub {
   const opts: Partial<GossipsubOpts> = {
     globalSignaturePolicy: StrictNoSign,
     emitSelf: false,
@@ -31,13 +41,15 @@ export function gossipService(names: P2PNames, maxMessageBytes: number) {
     allowedTopics: [names.envelopesTopic, names.consensusTopic],
     // Caps the whole RPC frame; per-topic caps are checked again by the inbound gate.
     maxInboundDataLength: maxMessageBytes + 64 * 1024,
+    // Per-peer outbound queue: a slow peer makes publishing to it fail instead of growing memory.
+    maxOutboundBufferSize: maxOutboundBufferBytes,
     scoreParams: createPeerScoreParams({
       // A city's cluster often runs several nodes behind one address: no colocation penalty.
       IPColocationFactorWeight: 0,
       topics: { [names.envelopesTopic]: topicScore, [names.consensusTopic]: topicScore },
     }),
   };
-  return gossipsub(opts);
+  return gossipsub(opts) as (components: GossipSubComponents) => GossipSub;
 }
 
 const toResult: Record<Verdict, TopicValidatorResult> = {
@@ -47,7 +59,7 @@ const toResult: Record<Verdict, TopicValidatorResult> = {
 };
 
 /** Subscribes to both topics and routes every inbound message through the gate. */
-export function wireTopics(pubsub: PubSub, names: P2PNames, gate: InboundGate): void {
+export function wireTopics(pubsub: GossipSub, names: P2PNames, gate: InboundGate): void {
   const route = (kind: MessageKind) => async (peer: PeerId, msg: Message) =>
     toResult[await gate.screen(kind, peer.toString(), msg.data, false)];
   pubsub.topicValidators.set(names.envelopesTopic, route('envelopes'));

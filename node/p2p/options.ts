@@ -43,6 +43,8 @@ export interface P2POptions {
   requestRate: RateLimit;
   /** Requests being served at once, all peers together; more are answered BUSY. */
   maxInflightRequests: number;
+  /** Gossip bytes queued towards one peer before publishing to it fails (slow-peer bound). */
+  maxOutboundBufferBytes: number;
   /** Streams of one protocol one peer may hold open at once. */
   maxStreamsPerPeer: number;
   /** Bootstrap re-dial backoff: first delay and ceiling (ms). */
@@ -65,6 +67,7 @@ export function defaultP2POptions(chainId: string): P2POptions {
     messageRate: { perSecond: 2_000, burst: 4_000 },
     requestRate: { perSecond: 50, burst: 100 },
     maxInflightRequests: 32,
+    maxOutboundBufferBytes: 64 * 1024 * 1024,
     maxStreamsPerPeer: 16,
     redialMinMs: 200,
     redialMaxMs: 10_000,

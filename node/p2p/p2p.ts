@@ -2,11 +2,11 @@
 // yamux, identify, gossipsub) whose identity is the validator key, a gater that admits only the
 // allowed set, two gossip topics behind one inbound gate, a direct-message protocol, a
 // request/response protocol, an envelope batcher, and bootstrap re-dialing.
-import type { GossipsubEvents } from '@chainsafe/libp2p-gossipsub';
+import type { GossipSub } from '@chainsafe/libp2p-gossipsub';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { type Identify, identify } from '@libp2p/identify';
-import type { Libp2p, PeerId, PubSub } from '@libp2p/interface';
+import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -19,14 +19,14 @@ import { P2PError, P2PErrorCode } from './errors.js';
 import { type P2PEventMap, P2PEvents } from './events.js';
 import { allowListGater } from './gater.js';
 import { gossipService, wireTopics } from './gossip.js';
-import { libp2pKeyOf, type NodeIdentity } from './identity.js';
+import { libp2pKeyOf, type NodeIdentity, peerIdOfPublicKey } from './identity.js';
 import { InboundGate, type InboundStats, type MessageKind, type MessageValidator } from './inbound.js';
 import { namesOf, type P2PNames, type P2POptions } from './options.js';
 import { PeerRateLimiter } from './rate-limit.js';
 import { Redialer, type RedialTarget } from './redialer.js';
 import { type RequestHandler, RequestResponse } from './request-response.js';
 
-type Host = Libp2p<{ identify: Identify; pubsub: PubSub<GossipsubEvents> }>;
+type Host = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
 
 /** A validator index in the current set, or a peer ID string. */
 export type PeerRef = number | string;
@@ -43,6 +43,7 @@ export interface P2PInit {
 
 export class P2P {
   readonly names: P2PNames;
+  private readonly ownPeerId: string;
   private readonly opts: P2POptions;
   private readonly identity: NodeIdentity;
   private readonly allow: AllowList;
@@ -63,6 +64,7 @@ export class P2P {
     const now = init.now ?? Date.now;
     this.opts = o;
     this.identity = init.identity;
+    this.ownPeerId = peerIdOfPublicKey(init.identity.publicKey);
     this.names = namesOf(o.chainId);
     this.allow = new AllowList(init.validators, o.observers);
     this.events = new P2PEvents(init.onListenerError);
@@ -121,7 +123,11 @@ export class P2P {
       connectionGater: allowListGater(this.allow),
       services: {
         identify: identify(),
-        pubsub: gossipService(this.names, Math.max(o.maxBatchBytes, o.maxConsensusBytes)),
+        pubsub: gossipService(
+          this.names,
+          Math.max(o.maxBatchBytes, o.maxConsensusBytes),
+          o.maxOutboundBufferBytes,
+        ),
       },
     });
     const streams = { maxInboundStreams: o.maxStreamsPerPeer, maxOutboundStreams: o.maxStreamsPerPeer };
@@ -154,8 +160,9 @@ export class P2P {
     await host.stop();
   }
 
+  /** This node's peer ID (derived from its key; known before start and after stop). */
   get peerId(): string {
-    return this.running().peerId.toString();
+    return this.ownPeerId;
   }
 
   /** Listen addresses with the /p2p/<peer id> suffix, ready for another node's bootstrap list. */
@@ -221,6 +228,18 @@ export class P2P {
 
   connectedPeers(): string[] {
     return this.host === undefined ? [] : this.host.getPeers().map((p) => p.toString());
+  }
+
+  /** Gossipsub's score of a peer (cached by gossipsub for up to a heartbeat). */
+  peerScore(peerId: string): number {
+    return this.running().services.pubsub.getScore(peerId);
+  }
+
+  /** Rejected messages gossipsub holds against a peer (decaying); what drives its score down. */
+  invalidDeliveries(peerId: string): number {
+    const stats = this.running().services.pubsub.dumpPeerScoreStats()[peerId];
+    if (stats === undefined) return 0;
+    return Object.values(stats.topics).reduce((n, t) => n + t.invalidMessageDeliveries, 0);
   }
 
   /** Peers subscribed to a topic as this node sees them (mesh formation, health). */

@@ -2,7 +2,7 @@
 // on both topics, rejected messages never reach the application.
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatch, type P2P, peerIdOfPublicKey } from '../../node/p2p/index.js';
-import { makeIdentities, startMesh, stopStarted, waitFor } from './p2p-helpers.js';
+import { makeIdentities, startMesh, startNode, stopStarted, waitFor } from './p2p-helpers.js';
 
 afterEach(stopStarted);
 
@@ -53,6 +53,9 @@ describe('p2p mesh', () => {
     await good;
     expect(seen).toEqual([7]);
     expect(b.stats.rejected).toBe(1);
+    // The reject counts against a in b's gossip score; nothing counts against b.
+    expect(b.invalidDeliveries(a.peerId)).toBe(1);
+    expect(a.invalidDeliveries(b.peerId)).toBe(0);
   });
 
   it('a malformed envelope batch is rejected before the validator sees it', async () => {
@@ -75,5 +78,22 @@ describe('p2p mesh', () => {
     await good;
     expect(validatorCalls).toBe(1);
     expect(b.stats.malformed).toBe(1);
+  });
+
+  it('re-dials a bootstrap peer that went away and came back on the same address', async () => {
+    const ids = await makeIdentities(2);
+    const validators = ids.map((i) => i.publicKey);
+    const b = await startNode(ids[1]!, validators);
+    const addr = b.addresses[0]!;
+    const bId = b.peerId;
+    const a = await startNode(ids[0]!, validators, { bootstrap: [addr] });
+    await waitFor(b, 'peer:connect', (e) => e.peerId === a.peerId);
+    const lost = waitFor(a, 'peer:disconnect', (e) => e.peerId === bId);
+    await b.stop();
+    expect((await lost).connectedValidators).toBe(0);
+    const back = waitFor(a, 'peer:connect', (e) => e.peerId === bId);
+    const port = addr.split('/')[4]!;
+    await startNode(ids[1]!, validators, { listen: [`/ip4/127.0.0.1/tcp/${port}`] });
+    expect((await back).connectedValidators).toBe(1);
   });
 });
