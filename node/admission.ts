@@ -6,7 +6,7 @@ import { type UploadResult, UploadStatus } from '../api/types.js';
 import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
 import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
-import type { Envelope } from '../codec/types.js';
+import { type Envelope, EnvelopeKind } from '../codec/types.js';
 import { tracingCode } from '../crypto/hash.js';
 import { NodeErrorCode } from './errors.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
@@ -70,13 +70,14 @@ interface Candidate {
 export class Admission {
   constructor(private readonly deps: AdmissionDeps) {}
 
-  async admit(envelopes: readonly Uint8Array[]): Promise<UploadResult[]> {
+  /** `kind`, when given, is the only envelope kind this call accepts (uploads and contract calls travel apart). */
+  async admit(envelopes: readonly Uint8Array[], kind?: EnvelopeKind): Promise<UploadResult[]> {
     const out: UploadResult[] = new Array(envelopes.length);
     const candidates: Candidate[] = [];
     /** Signer:seq claimed by an earlier envelope of this same batch. */
     const claimed = new Set<string>();
     for (let i = 0; i < envelopes.length; i++) {
-      const r = await this.precheck(envelopes[i]!, i, candidates, claimed);
+      const r = await this.precheck(envelopes[i]!, i, candidates, claimed, kind);
       if (r !== null) out[i] = r;
     }
     const ok =
@@ -107,6 +108,7 @@ export class Admission {
     at: number,
     candidates: Candidate[],
     claimed: Set<string>,
+    kind: EnvelopeKind | undefined,
   ): Promise<UploadResult | null> {
     if (bytes.length > MAX_ENVELOPE_BYTES)
       return reject(
@@ -121,6 +123,12 @@ export class Admission {
       return reject(EMPTY, NodeErrorCode.Malformed, (err as Error).message);
     }
     const tc = tracingCode(bytes);
+    if (kind !== undefined && env.kind !== kind)
+      return reject(
+        tc,
+        NodeErrorCode.Malformed,
+        `envelope kind ${EnvelopeKind[env.kind]} is not accepted by this call`,
+      );
     if (hex(env.chainId) !== this.deps.chainIdHex)
       return reject(tc, NodeErrorCode.WrongChain, 'envelope bound to another chain');
     const id = hex(tc);

@@ -1,0 +1,87 @@
+// What a valid block is, on top of what the PBFT core checks (parent, proposer, size, duplicates):
+// its header commits to the envelopes (txRoot), to the state after the parent (stateRoot) and to the
+// validator set that certifies it; its time moves forward and is not far in the future; and every
+// envelope decodes, belongs to this chain and carries a valid signature by a known signer. The same
+// module builds the primary's block so that proposer and validators agree by construction.
+import { decodeEnvelope } from '../codec/envelope.js';
+import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
+import type { Block, BlockHeader } from '../codec/types.js';
+import type { Proposal } from '../consensus/types.js';
+import { validatorSetHash } from '../crypto/certificate.js';
+import { verify } from '../crypto/ed25519.js';
+import { tracingCode } from '../crypto/hash.js';
+import { merkleRoot } from '../crypto/merkle.js';
+import { hex } from './admission.js';
+import { signerPublicKey } from './authorize.js';
+import type { Contracts } from './contracts/contracts.js';
+
+/** How far ahead of this node's clock a proposer's block time may be. */
+export const MAX_CLOCK_DRIFT_MS = 10_000;
+
+const eq = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
+
+export interface BlockContext {
+  chainId: Uint8Array;
+  contracts: Contracts;
+  /** Header of the applied tip (the parent of the next block); null before the first block. */
+  parent(): BlockHeader | null;
+  genesisTime: number;
+  now(): number;
+  /** Tracing codes (hex) whose signatures are known good: in the mempool or pre-verified. */
+  isVerified(tracingCodeHex: string): boolean;
+}
+
+export function buildBlock(ctx: BlockContext, p: Proposal): Block {
+  const parent = ctx.parent();
+  const parentTime = parent?.time ?? ctx.genesisTime;
+  const header: BlockHeader = {
+    chainId: ctx.chainId,
+    height: p.height,
+    view: p.view,
+    time: Math.max(ctx.now(), parentTime + 1),
+    parentHash: p.parentHash,
+    txRoot: merkleRoot(p.envelopes.map(tracingCode)),
+    txCount: p.envelopes.length,
+    stateRoot: ctx.contracts.stateRoot(),
+    validatorSetHash: validatorSetHash(ctx.contracts.validators(p.height)),
+    proposer: p.proposer,
+  };
+  return { header, envelopes: p.envelopes };
+}
+
+/** null when valid, else a short reason. Called by the core once the parent is applied. */
+export function validateBlock(ctx: BlockContext, block: Block): string | null {
+  const h = block.header;
+  const parentTime = ctx.parent()?.time ?? ctx.genesisTime;
+  if (h.time <= parentTime) return 'time-not-after-parent';
+  if (h.time > ctx.now() + MAX_CLOCK_DRIFT_MS) return 'time-in-future';
+  if (!eq(h.stateRoot, ctx.contracts.stateRoot())) return 'state-root';
+  if (!eq(h.validatorSetHash, validatorSetHash(ctx.contracts.validators(h.height)))) return 'validator-set';
+  const codes = block.envelopes.map(tracingCode);
+  if (!eq(h.txRoot, merkleRoot(codes))) return 'tx-root';
+  for (let i = 0; i < block.envelopes.length; i++) {
+    const bytes = block.envelopes[i]!;
+    if (ctx.isVerified(hex(codes[i]!))) continue;
+    const reason = envelopeProblem(ctx, bytes);
+    if (reason !== null) return `envelope-${i}:${reason}`;
+  }
+  return null;
+}
+
+/** Decodes and checks one envelope's chain and signature; null when good. */
+export function envelopeProblem(
+  ctx: Pick<BlockContext, 'chainId' | 'contracts'>,
+  bytes: Uint8Array,
+): string | null {
+  let signer: Uint8Array;
+  try {
+    const env = decodeEnvelope(bytes);
+    if (!eq(env.chainId, ctx.chainId)) return 'wrong-chain';
+    signer = env.signerKeyId;
+  } catch {
+    return 'malformed';
+  }
+  const key = signerPublicKey(ctx.contracts, signer);
+  if (key === undefined) return 'unknown-signer';
+  return verify(key, envelopeSignedRegion(bytes), envelopeSignature(bytes)) ? null : 'bad-signature';
+}

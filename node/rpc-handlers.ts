@@ -1,0 +1,196 @@
+// The node's side of the RPC contract (api/handlers.ts): uploads go through admission, reads go
+// to the store and the contracts. Arguments were validated by api/validate.ts already; what is
+// left to refuse here is what only the node knows (unknown codes, heights above the tip, kinds).
+import type { CallContext, NodeApi } from '../api/handlers.js';
+import {
+  type BlockEvent,
+  type CityQuery,
+  type NodeStatus,
+  type QueryItem,
+  type QueryPage,
+  type Receipt,
+  ReceiptState,
+  type ScpKeyDirectory,
+  type SiteInfo,
+  type SiteQuery,
+  SyncState,
+  type TraceBundleBytes,
+  type UploadResult,
+} from '../api/types.js';
+import { decodeBlockHeader } from '../codec/block.js';
+import { EnvelopeKind, type KeyId } from '../codec/types.js';
+import { type Admission, hex } from './admission.js';
+import type { BlockNotifier } from './block-notifier.js';
+import type { Contracts } from './contracts/contracts.js';
+import { Reason } from './contracts/reasons.js';
+import { seqWindow } from './contracts/registry.js';
+import { NodeError, NodeErrorCode } from './errors.js';
+import type { Mempool } from './mempool.js';
+import type { Page, TraceRef } from './store/queries.js';
+import type { Store } from './store/store.js';
+
+export interface RpcDeps {
+  admission: Admission;
+  store: Store;
+  contracts: Contracts;
+  mempool: Mempool;
+  notifier: BlockNotifier;
+  status(): Omit<NodeStatus, 'height' | 'lastBlockHash' | 'mempoolEnvelopes' | 'mempoolBytes'> & {
+    catchingUp: boolean;
+  };
+  isReady(): boolean;
+}
+
+const notFound = (what: string): NodeError => new NodeError(NodeErrorCode.NotFound, what);
+const cursorIn = (c: Uint8Array): string | undefined =>
+  c.length === 0 ? undefined : new TextDecoder().decode(c);
+const cursorOut = (c: string | undefined): Uint8Array =>
+  c === undefined ? new Uint8Array(0) : new TextEncoder().encode(c);
+
+export class RpcHandlers implements NodeApi {
+  constructor(private readonly d: RpcDeps) {}
+
+  async uploadBatch(envelopes: Uint8Array[], _ctx: CallContext): Promise<UploadResult[]> {
+    this.ensureReady();
+    return this.d.admission.admit(envelopes, EnvelopeKind.KpiUpload);
+  }
+
+  async submitGovernance(envelope: Uint8Array, _ctx: CallContext): Promise<UploadResult> {
+    this.ensureReady();
+    const [r] = await this.d.admission.admit([envelope], EnvelopeKind.ContractCall);
+    return r!;
+  }
+
+  async getStatus(): Promise<NodeStatus> {
+    const s = this.d.status();
+    const tip = this.d.store.tip();
+    return {
+      chainId: s.chainId,
+      view: s.view,
+      primary: s.primary,
+      validators: s.validators,
+      peers: s.peers,
+      selfIndex: s.selfIndex,
+      syncState: s.catchingUp ? SyncState.CatchingUp : SyncState.Synced,
+      height: tip?.height ?? 0,
+      lastBlockHash: tip?.hash ?? s.chainId,
+      mempoolEnvelopes: this.d.mempool.size,
+      mempoolBytes: this.d.mempool.byteSize,
+    };
+  }
+
+  async trace(tracingCode: Uint8Array): Promise<TraceBundleBytes> {
+    const found = await this.d.store.findEnvelope(tracingCode);
+    if (found === undefined) throw notFound('tracing code not committed');
+    const b = await this.d.store.traceBundle(tracingCode);
+    return {
+      envelope: b.envelope,
+      header: b.blockHeader,
+      leafIndex: b.index,
+      proof: b.proof,
+      certificate: b.certificate,
+      height: found.data.height,
+    };
+  }
+
+  async getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
+    if (this.d.mempool.has(hex(tracingCode)))
+      return { tracingCode, state: ReceiptState.Pending, height: 0, index: 0, result: '', blockTime: 0 };
+    const found = await this.d.store.findEnvelope(tracingCode);
+    if (found === undefined) throw notFound('tracing code neither pending nor committed');
+    const { height, index } = found.data;
+    const [stored, header] = await Promise.all([
+      this.d.store.receipt(height, index),
+      this.d.store.getHeader(height),
+    ]);
+    const reason = stored?.reason ?? 0;
+    return {
+      tracingCode,
+      state: ReceiptState.Committed,
+      height,
+      index,
+      result: reason === 0 ? '' : (Reason[reason] ?? `REASON_${reason}`),
+      blockTime: decodeBlockHeader(header).time,
+    };
+  }
+
+  async queryBySite(q: SiteQuery): Promise<QueryPage> {
+    const site = this.d.contracts.site(q.siteKeyId);
+    if (site === undefined) throw notFound('unknown site key ID');
+    const page = await this.d.store.bySite(site.siteId, q.fromTime, q.toTime, this.pageOpts(q));
+    return this.items(page);
+  }
+
+  async queryByCity(q: CityQuery): Promise<QueryPage> {
+    const page = await this.d.store.byCityKpi(
+      q.country,
+      q.city,
+      q.kpiCode,
+      q.fromTime,
+      q.toTime,
+      this.pageOpts(q),
+    );
+    return this.items(page);
+  }
+
+  async getBlock(height: number): Promise<Uint8Array> {
+    const tip = this.d.store.tip()?.height ?? 0;
+    if (height < 1 || height > tip) throw notFound(`no block at height ${height} (tip ${tip})`);
+    return this.d.store.getBlock(height);
+  }
+
+  async *subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent> {
+    let next = Math.max(1, fromHeight);
+    while (!signal.aborted) {
+      const tip = this.d.store.tip()?.height ?? 0;
+      if (next > tip) {
+        if (!(await this.d.notifier.waitAbove(tip, signal))) return;
+        continue;
+      }
+      yield { height: next, certifiedBlock: await this.d.store.getBlock(next) };
+      next++;
+    }
+  }
+
+  async getScpKeys(): Promise<ScpKeyDirectory> {
+    const keys = this.d.contracts
+      .scpKeys()
+      .filter((k) => !k.retired)
+      .map(({ keyId, publicKey, notBefore, notAfter }) => ({ keyId, publicKey, notBefore, notAfter }));
+    return { keys, height: this.d.store.tip()?.height ?? 0 };
+  }
+
+  async getSite(siteKeyId: KeyId): Promise<SiteInfo> {
+    const site = this.d.contracts.site(siteKeyId);
+    if (site === undefined) throw notFound('unknown site key ID');
+    const signer = hex(siteKeyId);
+    const committed = seqWindow(this.d.contracts.state, signer).hwm;
+    let pending = committed;
+    for (const e of this.d.mempool.values()) if (e.signer === signer && e.seq > pending) pending = e.seq;
+    return { ...site, lastCommittedSeq: committed, lastPendingSeq: pending };
+  }
+
+  private pageOpts(q: { pageSize: number; cursor: Uint8Array }): { limit?: number; cursor?: string } {
+    return { limit: q.pageSize === 0 ? undefined : q.pageSize, cursor: cursorIn(q.cursor) };
+  }
+
+  private async items(page: Page<TraceRef>): Promise<QueryPage> {
+    const items: QueryItem[] = [];
+    for (const ref of page.items) {
+      const found = await this.d.store.findEnvelope(ref.tracingCode);
+      if (found === undefined) continue;
+      items.push({
+        tracingCode: ref.tracingCode,
+        time: ref.time,
+        height: found.data.height,
+        index: found.data.index,
+        envelope: found.envelope,
+      });
+    }
+    return { items, nextCursor: cursorOut(page.cursor) };
+  }
+
+  private ensureReady(): void {
+    if (!this.d.isReady()) throw new NodeError(NodeErrorCode.NotReady, 'node is starting or stopping');
+  }
+}
