@@ -110,7 +110,7 @@ function parse(text: string): KeystoreFile {
   } catch {
     throw corrupted('not JSON');
   }
-  if (!f || f.format !== 'bkdms-keystore' || f.version !== 1) throw corrupted('not a bkdms keystore v1');
+  if (f?.format !== 'bkdms-keystore' || f.version !== 1) throw corrupted('not a bkdms keystore v1');
   if (f.kdf?.name !== 'scrypt' || f.cipher?.name !== 'aes-256-gcm') throw corrupted('unknown KDF or cipher');
   const strings = [f.publicKey, f.kdf.salt, f.cipher.nonce, f.cipher.ciphertext];
   if (!strings.every((s) => typeof s === 'string')) throw corrupted('missing fields');

@@ -32,3 +32,13 @@ export function errorCodeOf(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** errorCodeOf for a promise. */
+export async function asyncErrorCodeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return e instanceof CryptoError ? e.code : 'other';
+  }
+  return undefined;
+}

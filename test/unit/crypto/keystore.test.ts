@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519 } from '../../../crypto/ed25519.js';
-import { CryptoError, CryptoErrorCode } from '../../../crypto/errors.js';
+import { CryptoErrorCode } from '../../../crypto/errors.js';
 import { ed25519Raw, x25519Raw } from '../../../crypto/key-formats.js';
 import { keystoreExists, readKeystore, writeKeystore } from '../../../crypto/keystore.js';
 import { decryptKeystore, encryptKeystore, type KeystoreFile } from '../../../crypto/keystore-format.js';
 import { generateX25519 } from '../../../crypto/x25519.js';
-import { toHexString } from './helpers.js';
+import { asyncErrorCodeOf, toHexString } from './helpers.js';
 
 // Small scrypt cost keeps the suite fast; the format records the parameters used.
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -20,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : `other: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('keystore files', () => {
   it('round trips Ed25519 and X25519 keys, writes mode 0600 and leaves no temp files', async () => {
@@ -65,8 +56,8 @@ describe('keystore files', () => {
   it('a wrong passphrase is WRONG_PASSPHRASE', async () => {
     const path = join(dir, 'wrong.key');
     await writeKeystore(path, ed25519Raw(generateEd25519()), 'right', FAST);
-    expect(await codeOf(readKeystore(path, 'wrong'))).toBe(CryptoErrorCode.WrongPassphrase);
-    expect(await codeOf(readKeystore(path, ''))).toBe(CryptoErrorCode.InvalidInput);
+    expect(await asyncErrorCodeOf(readKeystore(path, 'wrong'))).toBe(CryptoErrorCode.WrongPassphrase);
+    expect(await asyncErrorCodeOf(readKeystore(path, ''))).toBe(CryptoErrorCode.InvalidInput);
   });
 
   it('any edited field fails: bound fields as WRONG_PASSPHRASE, structure as CORRUPTED_KEYSTORE', async () => {
@@ -83,7 +74,7 @@ describe('keystore files', () => {
       { ...f, crv: 'X25519' },
     ];
     for (const b of bound)
-      expect(await codeOf(decryptKeystore(JSON.stringify(b), 'pw'))).toBe('WRONG_PASSPHRASE');
+      expect(await asyncErrorCodeOf(decryptKeystore(JSON.stringify(b), 'pw'))).toBe('WRONG_PASSPHRASE');
     const broken = [
       'not json',
       JSON.stringify({ ...f, version: 2 }),
@@ -95,22 +86,22 @@ describe('keystore files', () => {
       'null',
     ];
     for (const b of broken)
-      expect(await codeOf(decryptKeystore(b, 'pw'))).toBe(CryptoErrorCode.CorruptedKeystore);
-    expect(await codeOf(decryptKeystore(text, 'pw'))).toBeUndefined();
+      expect(await asyncErrorCodeOf(decryptKeystore(b, 'pw'))).toBe(CryptoErrorCode.CorruptedKeystore);
+    expect(await asyncErrorCodeOf(decryptKeystore(text, 'pw'))).toBeUndefined();
   });
 
   it('refuses group-readable and oversized files', async () => {
     const path = join(dir, 'open.key');
     await writeKeystore(path, ed25519Raw(generateEd25519()), 'pw', FAST);
     await chmod(path, 0o644);
-    expect(await codeOf(readKeystore(path, 'pw'))).toBe(CryptoErrorCode.InsecureFile);
+    expect(await asyncErrorCodeOf(readKeystore(path, 'pw'))).toBe(CryptoErrorCode.InsecureFile);
     const big = join(dir, 'big.key');
     await writeFile(big, 'x'.repeat(100_000), { mode: 0o600 });
-    expect(await codeOf(readKeystore(big, 'pw'))).toBe(CryptoErrorCode.CorruptedKeystore);
+    expect(await asyncErrorCodeOf(readKeystore(big, 'pw'))).toBe(CryptoErrorCode.CorruptedKeystore);
   });
 
   it('refuses to store a public-only key', async () => {
     const pub = { crv: 'Ed25519' as const, publicKey: generateEd25519().publicKey };
-    expect(await codeOf(encryptKeystore(pub, 'pw', FAST))).toBe(CryptoErrorCode.InvalidInput);
+    expect(await asyncErrorCodeOf(encryptKeystore(pub, 'pw', FAST))).toBe(CryptoErrorCode.InvalidInput);
   });
 });

@@ -1,0 +1,119 @@
+// Crypto benchmark: Ed25519 sign/verify on one thread with libsodium, node:crypto and
+// @noble/ed25519 and through the worker pool; sealing and opening in both modes; Merkle roots.
+// Guards (ratios in this run): pool verify vs single-thread libsodium verify, and session-key
+// sealing vs ephemeral sealing. Sealing here is the encryption step on an already signed digest
+// (the site signs once either way; signKpiDigest is measured on its own).
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import * as noble from '@noble/ed25519';
+import { SealAlgorithm } from '../codec/types.js';
+import { aesGcmEncrypt } from '../crypto/aead.js';
+import { signKpiDigest } from '../crypto/digest.js';
+import { generateEd25519, sign, verify } from '../crypto/ed25519.js';
+import { signNode, verifyNode } from '../crypto/ed25519-node.js';
+import { keyIdOf } from '../crypto/key-id.js';
+import { merkleRoot } from '../crypto/merkle.js';
+import { type OpenKeys, openPacket } from '../crypto/open.js';
+import { type SealTarget, sealPacket } from '../crypto/seal.js';
+import { acceptSession, createSession } from '../crypto/session-key.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
+import { generateX25519 } from '../crypto/x25519.js';
+import { loopVerifyRate, poolVerifyRate, signedItems } from './crypto-verify-rate.js';
+import { type BenchOptions, type BenchReport, guard, printGuards, runSuite, writeReport } from './harness.js';
+
+export { measureBestVerifyRate } from './crypto-verify-rate.js';
+
+noble.hashes.sha512 = (m: Uint8Array) => new Uint8Array(createHash('sha512').update(m).digest());
+
+function sealingCases(): Record<string, () => void> {
+  const site = generateEd25519();
+  const scp = generateX25519();
+  const siteX = generateX25519();
+  const now = Date.now();
+  const { offer, session } = createSession(siteX, scp.publicKey, now, 3_600_000);
+  const scpSession = acceptSession(scp, offer, now);
+  const record = Uint8Array.from({ length: 160 }, (_, i) => i);
+  const aad = Uint8Array.from({ length: 100 }, (_, i) => 255 - i);
+  const signed = signKpiDigest(site, record);
+  const eph: SealTarget = { alg: SealAlgorithm.EphemeralX25519, scpPublicKey: scp.publicKey };
+  const ses: SealTarget = { alg: SealAlgorithm.SessionKey, session, now };
+  const keys: OpenKeys = {
+    scpKey: (id) => (keyIdOf(scp.publicKey).every((b, i) => b === id[i]) ? scp : undefined),
+    session: () => scpSession,
+  };
+  const ephPacket = sealPacket({ record, signed, aad, target: eph });
+  const sesPacket = sealPacket({ record, signed, aad, target: ses });
+  const opens = (p: typeof ephPacket) => () => {
+    if (!openPacket(p, aad, site.publicKey, keys).ok) throw new Error('benchmark packet failed to open');
+  };
+  const key = new Uint8Array(32).fill(1);
+  const nonce = new Uint8Array(12);
+  return {
+    'aes-256-gcm 160 B (baseline)': () => aesGcmEncrypt(key, nonce, aad, record),
+    'signKpiDigest (site, libsodium)': () => signKpiDigest(site, record),
+    'seal ephemeral X25519': () => sealPacket({ record, signed, aad, target: eph }),
+    'seal session key': () => sealPacket({ record, signed, aad, target: ses }),
+    'open ephemeral X25519': opens(ephPacket),
+    'open session key': opens(sesPacket),
+  };
+}
+
+export async function runCryptoBench(opts: BenchOptions): Promise<BenchReport> {
+  const key = generateEd25519();
+  const msg = Uint8Array.from({ length: 200 }, (_, i) => i);
+  const sig = sign(key, msg);
+  const leaves = (n: number) =>
+    Array.from({ length: n }, (_, i) => createHash('sha256').update(`${i}`).digest());
+  const [l1k, l10k] = [leaves(1000), leaves(10_000)];
+  const ops = runSuite(
+    'crypto',
+    {
+      'sign libsodium': () => sign(key, msg),
+      'sign node:crypto': () => signNode(key, msg),
+      'verify libsodium': () => verify(key.publicKey, msg, sig),
+      'verify node:crypto (cached JWK key)': () => verifyNode(key.publicKey, msg, sig),
+      'verify @noble/ed25519': () => noble.verify(sig, msg, key.publicKey),
+      ...sealingCases(),
+      'merkle root 1,000 leaves': () => merkleRoot(l1k),
+      'merkle root 10,000 leaves': () => merkleRoot(l10k),
+    },
+    opts,
+  );
+
+  // Pool against one thread on the same items, measured back to back in this run.
+  const items = signedItems(opts.ci ? 8000 : 30_000);
+  const single = loopVerifyRate(verify, items, opts.ci ? 500 : 2000);
+  const pool = new VerifyPool();
+  await poolVerifyRate(pool, items.slice(0, 2000), 500, 4);
+  const pooled = await poolVerifyRate(pool, items, 1000, 2 * pool.workerCount);
+  await pool.close();
+  const poolResults = {
+    cores: availableParallelism(),
+    workers: pool.workerCount,
+    singleThread: single,
+    pool: pooled,
+  };
+  process.stdout.write(
+    `  crypto › pool verify ${pooled.toFixed(0)} ops/s vs one thread ${single.toFixed(0)} ops/s\n`,
+  );
+
+  const r = (name: string) => ops[name] ?? Number.NaN;
+  const report: BenchReport = {
+    name: 'crypto',
+    results: {
+      opsPerSec: ops,
+      verifyPool: poolResults,
+      verifyEngine: {
+        chosen: 'libsodium',
+        libsodiumOverNode: r('verify libsodium') / r('verify node:crypto (cached JWK key)'),
+      },
+    },
+    guards: [
+      guard('pool verify / single-thread verify', pooled / single, 1.6),
+      guard('seal session / seal ephemeral', r('seal session key') / r('seal ephemeral X25519'), 4.5),
+    ],
+  };
+  printGuards(report.guards);
+  writeReport(report);
+  return report;
+}
