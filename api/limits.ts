@@ -26,6 +26,12 @@ export interface ApiLimits {
   maxStreamsPerConnection: number;
   /** Hint sent with TOO_MANY_STREAMS. */
   streamRetryAfterMs: number;
+  /** Unary calls being handled at once across all connections; the next gets RATE_LIMITED. */
+  maxInFlight: number;
+  /** Hint sent with RATE_LIMITED. */
+  busyRetryAfterMs: number;
+  /** HTTP/2 keepalive ping interval; a peer that stops answering is dropped (and its streams freed). */
+  keepaliveMs: number;
 }
 
 export const defaultApiLimits: ApiLimits = {
@@ -40,6 +46,9 @@ export const defaultApiLimits: ApiLimits = {
   maxSubscriptions: 256,
   maxStreamsPerConnection: 128,
   streamRetryAfterMs: 1000,
+  maxInFlight: 2048,
+  busyRetryAfterMs: 200,
+  keepaliveMs: 60_000,
 };
 
 /** Fixed lengths of identifiers on the wire. */

@@ -46,6 +46,8 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     'grpc.max_receive_message_length': limits.maxReceiveBytes,
     'grpc.max_send_message_length': limits.maxSendBytes,
     'grpc.max_concurrent_streams': limits.maxStreamsPerConnection,
+    'grpc.keepalive_time_ms': limits.keepaliveMs,
+    'grpc.keepalive_timeout_ms': 20_000,
   });
 
   const observe = (method: string, started: number, outcome: 'OK' | ApiErrorCode): void =>
@@ -56,14 +58,25 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     return e;
   };
 
+  let inFlight = 0;
   function unary(
     method: string,
     run: (req: Raw, ctx: CallContext) => Promise<unknown>,
   ): handleUnaryCall<Raw, unknown> {
     return (call: ServerUnaryCall<Raw, unknown>, callback: sendUnaryData<unknown>): void => {
       const started = performance.now();
+      // Bounded work in progress: a node that falls behind sheds load instead of queueing it.
+      if (inFlight >= limits.maxInFlight) {
+        const e = new ApiError(ApiErrorCode.RateLimited, 'node busy', {}, limits.busyRetryAfterMs);
+        observe(method, started, e.code);
+        return callback(toStatus(e));
+      }
+      inFlight++;
       Promise.resolve()
         .then(() => run(call.request, { peer: call.getPeer() }))
+        .finally(() => {
+          inFlight--;
+        })
         .then(
           (res) => {
             observe(method, started, 'OK');
