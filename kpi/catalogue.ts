@@ -137,11 +137,21 @@ export function kpiByName(name: string): KpiDefinition | undefined {
   return typeof name === 'string' && name.length <= 200 ? byName.get(normalizeName(name)) : undefined;
 }
 
+// Sources repeat the same few KPI spellings row after row; parsing each one again cost more than the
+// rest of normalization. Bounded, so a stream of junk spellings cannot grow it.
+const REF_CACHE_CAP = 1024;
+const refCache = new Map<string, KpiDefinition | null>();
+
 /** Resolve a wire code, a code string or a name. */
 export function findKpi(ref: number | string): KpiDefinition | undefined {
   if (typeof ref === 'number') return kpiByWire(ref);
   if (typeof ref !== 'string') return undefined;
-  return kpiByCode(ref) ?? kpiByName(ref);
+  let def = refCache.get(ref);
+  if (def === undefined) {
+    def = kpiByCode(ref) ?? kpiByName(ref) ?? null;
+    if (refCache.size < REF_CACHE_CAP) refCache.set(ref, def);
+  }
+  return def ?? undefined;
 }
 
 /** Like findKpi, but a KpiError when the KPI is unknown (for configuration, not for readings). */

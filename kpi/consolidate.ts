@@ -35,8 +35,8 @@ function stableSum(values: number[]): number {
   return sum + compensation;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const item of items) {
     const k = key(item);
     const list = groups.get(k);
@@ -48,18 +48,24 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 /** Keep one reading per (source, time); identical copies are DUPLICATE, differing ones all CONFLICTING. */
 function dedupe(group: IndexedReading[], drops: Drop[]): IndexedReading[] {
+  // Copies are rare: index the first reading of each (source, time) and build a list only on a clash,
+  // so the common case allocates one map entry per reading and nothing else.
+  const first = new Map<string, IndexedReading>();
+  const clashes = new Map<string, IndexedReading[]>();
+  for (const item of group) {
+    const key = `${item.reading.source}\u0000${item.reading.time}`;
+    const seen = first.get(key);
+    const list = clashes.get(key);
+    if (!seen) first.set(key, item);
+    else if (list) list.push(item);
+    else clashes.set(key, [seen, item]);
+  }
   const kept: IndexedReading[] = [];
-  for (const copies of groupBy(group, (i) => `${i.reading.source}\u0000${i.reading.time}`).values()) {
-    const first = copies[0]!;
-    if (copies.every((c) => c.reading.value === first.reading.value)) {
-      const keeper = copies.reduce((a, b) => (b.index < a.index ? b : a));
-      const flags = copies.reduce((f, c) => f | c.reading.flags, 0);
-      kept.push({ index: keeper.index, reading: { ...keeper.reading, flags } });
-      for (const c of copies) {
-        if (c !== keeper)
-          drops.push({ index: c.index, reason: DropReason.Duplicate, detail: 'same source and time' });
-      }
-    } else {
+  for (const [key, item] of first) {
+    const copies = clashes.get(key);
+    if (!copies) kept.push(item);
+    else if (copies.every((c) => c.reading.value === item.reading.value)) kept.push(keepOne(copies, drops));
+    else {
       for (const c of copies) {
         drops.push({
           index: c.index,
@@ -70,6 +76,17 @@ function dedupe(group: IndexedReading[], drops: Drop[]): IndexedReading[] {
     }
   }
   return kept;
+}
+
+/** Of identical copies keep the first in input order, carrying every copy's flags; drop the rest. */
+function keepOne(copies: IndexedReading[], drops: Drop[]): IndexedReading {
+  const keeper = copies.reduce((a, b) => (b.index < a.index ? b : a));
+  for (const c of copies) {
+    if (c !== keeper)
+      drops.push({ index: c.index, reason: DropReason.Duplicate, detail: 'same source and time' });
+  }
+  const flags = copies.reduce((f, c) => f | c.reading.flags, 0);
+  return { index: keeper.index, reading: { ...keeper.reading, flags } };
 }
 
 /** Later time wins; equal times (different sources) fall back to source, then value, so order never matters. */
@@ -104,7 +121,8 @@ function reduce(group: NormalizedReading[]): { value: number; flags: number } {
 export function consolidate(items: readonly IndexedReading[]): Consolidation {
   const drops: Drop[] = [];
   const entries: KpiEntry[] = [];
-  const groups = groupBy(items, (i) => `${i.reading.def.wire}:${i.reading.series.index}`);
+  // A number key (series < 256 on the wire) is cheaper than building a string per reading.
+  const groups = groupBy(items, (i) => i.reading.def.wire * 256 + i.reading.series.index);
   for (const group of groups.values()) {
     const kept = dedupe(group, drops);
     if (kept.length === 0) continue;
