@@ -89,7 +89,7 @@ describe('crash at each step of a block commit', () => {
     await l.close();
     const b2 = blocks[1] as BuiltBlock;
     const frame = Buffer.concat([encodeFrameHeader(2, b2.bytes), b2.bytes]);
-    frame[frame.length - 10] ^= 0xff;
+    frame.writeUInt8(frame.readUInt8(frame.length - 10) ^ 0xff, frame.length - 10);
     appendFileSync(segmentPath(tmp.dir), frame);
     l = await Ledger.open(tmp.dir, chain.genesis);
     await expectIntact(l, 1, roots);
