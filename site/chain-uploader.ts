@@ -24,26 +24,79 @@ export function toOutcome(r: UploadResult): UploadOutcome {
   }
 }
 
+/**
+ * The chain as the site sees it, over one or more nodes: a call that fails moves on to the next
+ * node for the following calls, so one node down does not stop the site.
+ */
 export class ChainUploader implements Uploader, ScpKeySource {
-  constructor(private readonly client: BkdmsClient) {}
+  private at = 0;
+  private chainIdCache: Uint8Array | undefined;
+  private allowed: ReadonlySet<number> | undefined;
 
-  async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
-    return (await this.client.uploadBatch(envelopes)).map(toOutcome);
+  constructor(
+    private readonly clients: BkdmsClient[],
+    private readonly siteKeyId: Uint8Array,
+    chainId?: Uint8Array,
+  ) {
+    this.chainIdCache = chainId;
   }
 
-  async receipt(tracingCode: string): Promise<ReceiptOutcome> {
+  uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
+    return this.use(async (c) => (await c.uploadBatch(envelopes)).map(toOutcome));
+  }
+
+  receipt(tracingCode: string): Promise<ReceiptOutcome> {
+    return this.use(async (c) => {
+      try {
+        const r = await c.getReceipt(Buffer.from(tracingCode, 'hex'));
+        return r.state === ReceiptState.Committed
+          ? { kind: 'committed', height: r.height }
+          : { kind: 'pending' };
+      } catch (err) {
+        if (err instanceof ApiError && err.code === ApiErrorCode.NotFound) return { kind: 'unknown' };
+        throw err;
+      }
+    });
+  }
+
+  scpKeys(): Promise<ScpKey[]> {
+    return this.use(async (c) => (await c.getScpKeys()).keys);
+  }
+
+  /** The chain ID envelopes are bound to: configured, or read once from a node. */
+  async chainId(): Promise<Uint8Array> {
+    this.chainIdCache ??= await this.use(async (c) => Uint8Array.from((await c.getStatus()).chainId));
+    return this.chainIdCache;
+  }
+
+  /**
+   * Reads the site's registration: remembers its allowed KPI codes (readings for others are
+   * dropped as NOT_ALLOWED instead of getting a whole envelope refused) and returns the lowest
+   * sequence number the chain would accept.
+   */
+  async seqFloor(): Promise<number> {
+    const info = await this.use((c) => c.getSite(this.siteKeyId));
+    this.allowed = new Set(info.kpiCodes);
+    return info.lastPendingSeq + 1;
+  }
+
+  /** KPI codes the site is registered for, once read (undefined before). */
+  allowedCodes(): ReadonlySet<number> | undefined {
+    return this.allowed;
+  }
+
+  close(): void {
+    for (const c of this.clients) c.close();
+  }
+
+  private async use<T>(fn: (c: BkdmsClient) => Promise<T>): Promise<T> {
+    const client = this.clients[this.at % this.clients.length]!;
     try {
-      const r = await this.client.getReceipt(Buffer.from(tracingCode, 'hex'));
-      return r.state === ReceiptState.Committed
-        ? { kind: 'committed', height: r.height }
-        : { kind: 'pending' };
+      return await fn(client);
     } catch (err) {
-      if (err instanceof ApiError && err.code === ApiErrorCode.NotFound) return { kind: 'unknown' };
+      // NOT_FOUND and refusals are answers, not node failures; anything else: try another node next.
+      if (!(err instanceof ApiError) || err.code !== ApiErrorCode.NotFound) this.at++;
       throw err;
     }
-  }
-
-  async scpKeys(): Promise<ScpKey[]> {
-    return (await this.client.getScpKeys()).keys;
   }
 }

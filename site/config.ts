@@ -112,9 +112,8 @@ export const siteConfigSchema = z
     identity: z
       .object({
         country: z.number().int().min(1).max(999),
-        city: z
-          .object({ scheme: z.enum(['unlocode', 'national', 'geonames']), code: z.string().min(1).max(20) })
-          .strict(),
+        /** "locode:CNSHA", "national:310000" or "geonames:1796236" (kpi/'s city notation). */
+        city: z.string().min(3).max(40),
         /** IPv6 or IPv4 address of the site. */
         siteId: z.string().min(2).max(45),
       })
@@ -126,6 +125,13 @@ export const siteConfigSchema = z
         /** PEM CA file for TLS; plaintext when absent. */
         tlsCa: z.string().optional(),
         deadlineMs: z.number().int().positive().default(5_000),
+        /** Hex SHA-256 of the genesis file; read from the node (GetStatus) when absent. */
+        chainId: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
+        /** Plaintext RPC, only for local clusters and tests (TLS otherwise). */
+        insecure: z.boolean().default(false),
       })
       .strict(),
     sources: z.array(sourceConfigSchema).min(1),

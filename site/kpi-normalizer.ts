@@ -20,10 +20,14 @@ function toKpiReading(r: RawReading): KpiRawReading {
   };
 }
 
-/** `allowedCodes`: the catalogue codes this site is registered for (others are dropped NOT_ALLOWED). */
-export function kpiNormalizer(allowedCodes?: ReadonlySet<number>): Normalizer {
+/**
+ * `allowedCodes`: the catalogue codes this site is registered for (others are dropped NOT_ALLOWED);
+ * a function because the registration is read from the chain after the site starts.
+ */
+export function kpiNormalizer(allowed: () => ReadonlySet<number> | undefined = () => undefined): Normalizer {
   return {
     normalize(readings, period) {
+      const allowedCodes = allowed();
       const res = normalize(readings.map(toKpiReading), {
         period,
         ...(allowedCodes ? { allowedCodes } : {}),

@@ -1,0 +1,105 @@
+// `bkdms site run --config <file>` lands here: build the real parts of a site from its config
+// (keystore, identity, chain client, sources, kpi/ normalizer, sealing) and start it.
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { BkdmsClient } from '../api/client.js';
+import { MAX_KPI_ENTRIES } from '../codec/caps.js';
+import { ed25519Of } from '../crypto/key-formats.js';
+import { keyIdOf } from '../crypto/key-id.js';
+import { readKeystore } from '../crypto/keystore.js';
+import { parseCityCode, parseSiteId } from '../kpi/index.js';
+import { ChainUploader } from './chain-uploader.js';
+import type { SiteConfig } from './config.js';
+import { SignedEnvelopeMaker } from './envelope-maker.js';
+import { SiteError, SiteErrorCode } from './errors.js';
+import { kpiNormalizer } from './kpi-normalizer.js';
+import { type LogFn, type SiteHandle, startSite } from './runtime.js';
+import { SealKeys } from './seal-keys.js';
+import type { SiteIdentity } from './sealer.js';
+import { sourceFromConfig } from './sources/from-config.js';
+
+export interface RunSiteOptions {
+  /** Passphrase of the keystore; read from the env variable the config names when absent. */
+  passphrase?: string;
+  /** Structured log sink; JSON lines on stderr (pino) when absent. */
+  log?: LogFn;
+  /** Progress line sink; stdout when it is a terminal, none otherwise, when absent. */
+  print?: (line: string) => void;
+}
+
+/** Validates the identity fields with kpi/'s helpers; BAD_CONFIG on a bad city or address. */
+export function siteIdentity(c: SiteConfig['identity']): SiteIdentity {
+  try {
+    return { country: c.country, city: parseCityCode(c.city), siteId: parseSiteId(c.siteId) };
+  } catch (err) {
+    throw new SiteError(SiteErrorCode.BadConfig, `identity: ${(err as Error).message}`);
+  }
+}
+
+export function pinoLog(name: string): LogFn {
+  const logger = pino({ name: `site:${name}` }, pino.destination(2));
+  return (level, msg, meta = {}) => logger[level](meta, msg);
+}
+
+export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Promise<SiteHandle> {
+  const passphrase = opts.passphrase ?? process.env[config.keystore.passphraseEnv];
+  if (passphrase === undefined) {
+    throw new SiteError(
+      SiteErrorCode.BadConfig,
+      `set ${config.keystore.passphraseEnv} to the keystore passphrase`,
+    );
+  }
+  const raw = await readKeystore(config.keystore.path, passphrase);
+  if (raw.crv !== 'Ed25519')
+    throw new SiteError(SiteErrorCode.BadConfig, 'the site keystore must hold an Ed25519 key');
+  const siteKey = ed25519Of(raw);
+  const identity = siteIdentity(config.identity);
+  const tls = config.chain.insecure
+    ? ({ insecure: true } as const)
+    : config.chain.tlsCa
+      ? { ca: readFileSync(config.chain.tlsCa) }
+      : {};
+  const clients = config.chain.endpoints.map(
+    (address) => new BkdmsClient({ address, tls, deadlineMs: config.chain.deadlineMs }),
+  );
+  const chainId = config.chain.chainId
+    ? Uint8Array.from(Buffer.from(config.chain.chainId, 'hex'))
+    : undefined;
+  const chain = new ChainUploader(clients, keyIdOf(siteKey.publicKey), chainId);
+  const sealKeys = new SealKeys(chain, {
+    mode: config.seal,
+    sessionTtlMs: config.sessionTtlMs,
+    renewBeforeMs: config.sessionRenewBeforeMs,
+    directoryTtlMs: 60_000,
+  });
+  const log = opts.log ?? pinoLog(config.name);
+  const print =
+    opts.print ??
+    (process.stdout.isTTY ? (line: string) => process.stdout.write(`\r${line}\u001b[K`) : undefined);
+  const handle = await startSite(
+    {
+      makeSources: (cursors) => config.sources.map((s) => sourceFromConfig(s, cursors[s.name])),
+      normalizer: kpiNormalizer(() => chain.allowedCodes()),
+      maker: new SignedEnvelopeMaker(siteKey, () => chain.chainId(), sealKeys),
+      uploader: chain,
+      identity,
+      seqFloor: () => chain.seqFloor(),
+    },
+    {
+      name: config.name,
+      dataDir: config.dataDir,
+      periodMs: config.periodMs,
+      closeAfterMs: config.closeAfterMs,
+      sealEveryMs: config.sealEveryMs,
+      progressMs: config.progressMs,
+      maxSpoolBytes: config.maxSpoolBytes,
+      maxEntriesPerRecord: MAX_KPI_ENTRIES,
+      outbox: config.outbox,
+      upload: config.upload,
+      exitWhenDrained: config.exitWhenDrained,
+    },
+    { now: Date.now, rand: Math.random, log, ...(print ? { print } : {}) },
+  );
+  handle.done.finally(() => chain.close()).catch(() => undefined);
+  return handle;
+}
