@@ -80,12 +80,17 @@ export async function runCryptoBench(opts: BenchOptions): Promise<BenchReport> {
     opts,
   );
 
-  // Pool against one thread on the same items, measured back to back in this run.
+  // Pool against one thread on the same items, alternated over a few rounds, best of each: the
+  // machines are shared, and a burst of someone else's work should not decide the ratio.
   const items = signedItems(opts.ci ? 8000 : 30_000);
-  const single = loopVerifyRate(verify, items, opts.ci ? 500 : 2000);
   const pool = new VerifyPool();
   await poolVerifyRate(pool, items.slice(0, 2000), 500, 4);
-  const pooled = await poolVerifyRate(pool, items, 1000, 2 * pool.workerCount);
+  let single = 0;
+  let pooled = 0;
+  for (let round = 0; round < (opts.ci ? 2 : 3); round++) {
+    single = Math.max(single, loopVerifyRate(verify, items, opts.ci ? 500 : 1500));
+    pooled = Math.max(pooled, await poolVerifyRate(pool, items, 1000, 2 * pool.workerCount));
+  }
   await pool.close();
   const poolResults = {
     cores: availableParallelism(),
