@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CityScheme } from '../../../codec/types.js';
 import {
+  COUNTRIES,
   cityMatchesCountry,
   formatCityCode,
   isUnLocode,
@@ -74,5 +76,37 @@ describe('cityMatchesCountry', () => {
     expect(cityMatchesCountry(250, { scheme: CityScheme.UnLocode, code: 'XZ9AA' })).toBe(true);
     expect(cityMatchesCountry(156, { scheme: CityScheme.GeoNames, code: '1796236' })).toBe(true);
     expect(cityMatchesCountry(999, { scheme: CityScheme.GeoNames, code: '1796236' })).toBe(false);
+  });
+});
+
+describe('round trips (property)', () => {
+  const locodeChar = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ23456789');
+  const locode = fc
+    .tuple(fc.constantFrom(...COUNTRIES.map((c) => c.alpha2)), locodeChar, locodeChar, locodeChar)
+    .map(([country, a, b, c]) => `${country}${a}${b}${c}`);
+
+  it('any valid UN/LOCODE, national code or GeoNames ID survives format -> parse', () => {
+    const city = fc.oneof(
+      locode.map((code) => ({ scheme: CityScheme.UnLocode, code })),
+      fc
+        .integer({ min: 1, max: Number.MAX_SAFE_INTEGER })
+        .map((n) => ({ scheme: CityScheme.NationalNumeric, code: String(n) })),
+      fc.integer({ min: 1, max: 0xffff_ffff }).map((n) => ({ scheme: CityScheme.GeoNames, code: String(n) })),
+    );
+    fc.assert(
+      fc.property(city, (c) => {
+        expect(parseCityCode(formatCityCode(c))).toEqual(c);
+        expect(validateCityCode(c)).toEqual(c);
+      }),
+    );
+  });
+
+  it('a UN/LOCODE fits exactly the country of its first two letters', () => {
+    fc.assert(
+      fc.property(locode, fc.constantFrom(...COUNTRIES), (code, country) => {
+        const city = { scheme: CityScheme.UnLocode, code };
+        expect(cityMatchesCountry(country.numeric, city)).toBe(code.startsWith(country.alpha2));
+      }),
+    );
   });
 });

@@ -1,6 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KpiQuality } from '../../../codec/types.js';
-import { DropReason, normalizeReading, type RawReading, requireKpi } from '../../../kpi/index.js';
+import {
+  CATALOGUE,
+  conversionFactor,
+  DropReason,
+  normalizeReading,
+  type RawReading,
+  requireKpi,
+  requireUnit,
+} from '../../../kpi/index.js';
 
 const AIR = requireKpi('EN: EN: AQ: 1C');
 const base: RawReading = {
@@ -97,5 +106,87 @@ describe('normalizeReading: every drop reason', () => {
       const r = normalizeReading(junk as unknown as RawReading);
       expect(r.ok).toBe(false);
     }
+  });
+});
+
+// Unit spellings to try on every KPI; each series keeps those that convert to its canonical unit.
+const UNIT_POOL = [
+  '%',
+  'fraction',
+  '‰',
+  'ratio',
+  'count',
+  'yes/no',
+  '/100k',
+  'per 1000',
+  '/capita',
+  '/100k/yr',
+]
+  .concat([
+    'per 1000 per year',
+    '/customer/yr',
+    'h/customer/yr',
+    'min/customer/yr',
+    'km/100k',
+    'm/1000',
+    'ha/100k',
+  ])
+  .concat([
+    'm²/capita',
+    'µg/m³',
+    'mg/m³',
+    'tCO2e/person/yr',
+    'kgCO2e/capita/yr',
+    'L/person/day',
+    'm³/person/yr',
+  ])
+  .concat([
+    'kWh/person/yr',
+    'MWh/person/yr',
+    'GJ/person/yr',
+    'MJ/person/yr',
+    'ekWh/m²/yr',
+    'MWh/m2/yr',
+    'yr',
+    'min',
+    's',
+  ]);
+
+describe('normalizeReading: property over the whole catalogue', () => {
+  const cases = CATALOGUE.flatMap((def) =>
+    def.series.map((s) => ({
+      def,
+      series: s,
+      units: UNIT_POOL.filter((u) => conversionFactor(requireUnit(u), s.parsedUnit) !== undefined),
+    })),
+  );
+
+  it('offers at least the canonical unit for every series', () => {
+    for (const c of cases) expect(c.units.length, `${c.def.code} ${c.series.name}`).toBeGreaterThan(0);
+  });
+
+  it('keeps a converted value inside its range, or drops it as out of range, not whole or non-finite', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...cases), fc.nat(), fc.double(), ({ def, series, units }, pick, value) => {
+        const unit = units[pick % units.length]!;
+        const r = normalizeReading({
+          kpi: def.code,
+          series: series.index,
+          value,
+          unit,
+          time: 0,
+          source: 's',
+        });
+        if (r.ok) {
+          expect(r.reading.value).toBeGreaterThanOrEqual(series.range.min);
+          expect(r.reading.value).toBeLessThanOrEqual(series.range.max);
+          expect(Number.isFinite(r.reading.value)).toBe(true);
+          expect(r.reading.converted).toBe(conversionFactor(requireUnit(unit), series.parsedUnit) !== 1);
+        } else {
+          expect([DropReason.OutOfRange, DropReason.NotInteger, DropReason.NonFinite]).toContain(r.reason);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
