@@ -1,0 +1,267 @@
+// The deterministic simulator: replicas (plus optional Twins and observers) on an in-memory
+// network driven by a seeded RNG: delay (and so reordering), drop, duplication, partitions,
+// message filters, crash and restart from persisted state, Byzantine behaviours. Time advances
+// in ticks of TICK units; messages take minDelay..maxDelay units. Invariants are checked after
+// every delivered message and every tick.
+import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
+import { toHex } from '../../consensus/bytes.js';
+import {
+  type ConsensusDeps,
+  type ConsensusParams,
+  defaultConsensusParams,
+  ValidatorSchedule,
+  Verifier,
+} from '../../consensus/index.js';
+import { type Behaviour, misbehave } from './byzantine.js';
+import { Invariants } from './invariants.js';
+import { CHAIN_ID, type NodeHost, SimNode } from './node.js';
+import { EventQueue, type Timed } from './queue.js';
+import { Rng } from './rng.js';
+import { stubHash, stubHashHeader, stubPublicKey, stubSign, stubVerify } from './stub-crypto.js';
+
+export const TICK = 10;
+
+/** The invariant checker only hashes headers and checks signatures. */
+const checkOnlyDeps: ConsensusDeps = {
+  hashHeader: stubHashHeader,
+  verify: stubVerify,
+  sign: () => {
+    throw new Error('the checker does not sign');
+  },
+  txHash: (e) => stubHash(e, 3),
+  buildBlock: () => {
+    throw new Error('the checker does not build blocks');
+  },
+  validateBlock: () => null,
+};
+
+export interface NetConfig {
+  minDelay: number;
+  maxDelay: number;
+  drop: number;
+  duplicate: number;
+}
+
+export interface ClusterOptions {
+  n: number;
+  seed: number;
+  params?: Partial<ConsensusParams>;
+  /** Validator ids that run twice with the same key (Twins). */
+  twins?: number[];
+  /** Extra nodes, not validators at genesis (they may join by a validator set change). */
+  observers?: number;
+  net?: Partial<NetConfig>;
+  /** false: skip the per-event invariant checks (the benchmark measures the core alone). */
+  checks?: boolean;
+}
+
+/** A rule that drops matching messages (from/to are node addresses). */
+export interface Filter {
+  from?: number;
+  to?: number;
+  type?: number;
+}
+
+interface Delivery extends Timed {
+  to: number;
+  from: number;
+  msg: ConsensusMessage;
+}
+
+export class Cluster implements NodeHost {
+  readonly rng: Rng;
+  readonly params: ConsensusParams;
+  readonly nodes: SimNode[] = [];
+  readonly invariants: Invariants;
+  readonly net: NetConfig;
+  readonly filters: Filter[] = [];
+  /** Groups of addresses that can talk to each other; null = fully connected. */
+  partition: number[][] | null = null;
+  time = 0;
+  ticks = 0;
+  messages = 0;
+  private order = 0;
+  private readonly queue = new EventQueue<Delivery>();
+  private readonly schedule: ValidatorSchedule;
+  private readonly changes: { from: number; keys: Uint8Array[] }[] = [];
+  private readonly genesisKeys: Uint8Array[];
+  /** Recently delivered messages, for replay attacks. */
+  readonly recent: ConsensusMessage[] = [];
+  private readonly checks: boolean;
+
+  constructor(readonly opts: ClusterOptions) {
+    this.rng = new Rng(opts.seed);
+    this.params = { ...defaultConsensusParams(), ...opts.params };
+    this.net = { minDelay: 1, maxDelay: 20, drop: 0, duplicate: 0, ...opts.net };
+    this.checks = opts.checks ?? true;
+    this.genesisKeys = Array.from({ length: opts.n }, (_, i) => stubPublicKey(i));
+    this.schedule = new ValidatorSchedule(1, this.genesisKeys);
+    const verifier = new Verifier(CHAIN_ID, checkOnlyDeps, this.schedule);
+    const total = opts.n + (opts.twins?.length ?? 0) + (opts.observers ?? 0);
+    this.invariants = new Invariants(verifier, this.params, total);
+    const ids = [...Array.from({ length: opts.n }, (_, i) => i), ...(opts.twins ?? [])];
+    for (let i = 0; i < (opts.observers ?? 0); i++) ids.push(opts.n + i);
+    ids.forEach((id, addr) => {
+      const twin = (opts.twins ?? []).includes(id);
+      this.nodes.push(new SimNode(addr, stubPublicKey(id), this.params, this, !twin));
+    });
+    for (const node of this.nodes) node.start();
+  }
+
+  // ------------------------------------------------------------------ NodeHost
+
+  keysAt(height: number): Uint8Array[] {
+    return [...this.schedule.at(height).keys];
+  }
+
+  scheduledAfter(height: number): { from: number; keys: Uint8Array[] }[] {
+    return this.changes.filter((c) => c.from > height);
+  }
+
+  committed(node: SimNode, cb: CertifiedBlock): void {
+    if (this.checks) this.invariants.committed(node, cb);
+  }
+
+  send(from: SimNode, to: 'all' | number, msg: ConsensusMessage): void {
+    const sends = from.behaviour === null ? this.route(from, to, msg) : misbehave(this, from, to, msg);
+    for (const s of sends) this.deliverLater(from.addr, s.to, s.msg);
+  }
+
+  /** Addresses a message to validator index `to` (or everyone) goes to. */
+  route(from: SimNode, to: 'all' | number, msg: ConsensusMessage): { to: number; msg: ConsensusMessage }[] {
+    const out: { to: number; msg: ConsensusMessage }[] = [];
+    const target = to === 'all' ? null : toHex(this.keysAt(from.height + 1)[to] ?? new Uint8Array());
+    for (const node of this.nodes)
+      if (node !== from && (target === null || toHex(node.key) === target)) out.push({ to: node.addr, msg });
+    return out;
+  }
+
+  deliverLater(from: number, to: number, msg: ConsensusMessage): void {
+    if (this.blocked(from, to, msg) || this.rng.chance(this.net.drop)) return;
+    const copies = this.rng.chance(this.net.duplicate) ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const at = this.time + this.rng.int(this.net.minDelay, this.net.maxDelay);
+      this.queue.push({ at, order: this.order++, to, from, msg });
+    }
+  }
+
+  private blocked(from: number, to: number, msg: ConsensusMessage): boolean {
+    if (this.partition !== null && !this.partition.some((g) => g.includes(from) && g.includes(to)))
+      return true;
+    return this.filters.some(
+      (f) =>
+        (f.from === undefined || f.from === from) &&
+        (f.to === undefined || f.to === to) &&
+        (f.type === undefined || f.type === msg.type),
+    );
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Runs `ticks` ticks, delivering every message due before each. */
+  run(ticks: number): void {
+    for (let i = 0; i < ticks; i++) {
+      const end = this.time + TICK;
+      for (let e = this.queue.peek(); e !== undefined && e.at < end; e = this.queue.peek()) {
+        this.queue.pop();
+        this.time = e.at;
+        this.deliver(e);
+      }
+      this.time = end;
+      this.ticks++;
+      for (const node of this.nodes) {
+        if (node.replica === null) continue;
+        node.replica.tick();
+        node.drain();
+        if (this.checks) this.invariants.memory(node);
+      }
+    }
+  }
+
+  /** Runs until `cond` holds or `max` ticks pass; returns the ticks taken, or -1. */
+  runUntil(cond: () => boolean, max: number): number {
+    for (let i = 0; i < max; i++) {
+      if (cond()) return i;
+      this.run(1);
+    }
+    return cond() ? max : -1;
+  }
+
+  private deliver(e: Delivery): void {
+    const node = this.nodes[e.to];
+    if (node?.replica == null || this.blocked(e.from, e.to, e.msg)) return;
+    this.messages++;
+    if (this.recent.length >= 512) this.recent.shift();
+    this.recent.push(e.msg);
+    node.replica.step(e.msg);
+    node.drain();
+    if (this.checks) this.invariants.memory(node);
+  }
+
+  // ------------------------------------------------------------------ faults and inputs
+
+  /** Admits `count` new envelopes at every live node (the mempool gossips them). */
+  request(count: number, addrs?: number[]): Uint8Array[] {
+    const envs: Uint8Array[] = [];
+    for (let i = 0; i < count; i++)
+      envs.push(new TextEncoder().encode(`envelope ${this.ticks}/${i} ${this.order++}`));
+    this.admit(envs, addrs);
+    return envs;
+  }
+
+  admit(envs: Uint8Array[], addrs?: number[]): void {
+    const reqs = envs.map((bytes) => ({ hash: this.nodes[0]!.deps.txHash(bytes), bytes }));
+    for (const node of this.nodes) {
+      if (node.replica === null || (addrs !== undefined && !addrs.includes(node.addr))) continue;
+      node.replica.addRequests(reqs);
+      node.drain();
+    }
+  }
+
+  crash(addr: number): void {
+    this.nodes[addr]!.crash();
+  }
+
+  restart(addr: number): void {
+    const node = this.nodes[addr]!;
+    if (node.replica === null) node.start();
+  }
+
+  heal(): void {
+    this.partition = null;
+    this.filters.length = 0;
+    this.net.drop = 0;
+    this.net.duplicate = 0;
+  }
+
+  /** Validator ids `ids` certify every block from `from` on (fed to every live node now). */
+  scheduleValidators(from: number, ids: number[]): void {
+    const keys = ids.map((id) => stubPublicKey(id));
+    this.changes.push({ from, keys });
+    this.schedule.schedule(from, keys);
+    for (const node of this.nodes) node.replica?.scheduleValidators(from, keys);
+  }
+
+  honest(): SimNode[] {
+    return this.nodes.filter((n) => n.honest && n.behaviour === null);
+  }
+
+  /** Signs as node `addr` (Byzantine behaviours use their own key only). */
+  signAs(addr: number, bytes: Uint8Array): Uint8Array {
+    return stubSign(this.nodes[addr]!.key, bytes);
+  }
+
+  summary(): string {
+    return this.nodes
+      .map((n) => {
+        const s = n.replica?.state;
+        const st = s
+          ? `v${s.view}${s.inViewChange ? '*' : ''} h${n.height} s${s.stableSeq}`
+          : `down h${n.height}`;
+        return `${n.addr}:${st}`;
+      })
+      .join(' ');
+  }
+}
+
+export type { Behaviour };

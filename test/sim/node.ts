@@ -1,0 +1,168 @@
+// One simulated accounting node: a Replica plus the driver loop a real node runs around it
+// (persist before send, apply committed blocks, serve state requests, acknowledge), a block log
+// and the persisted consensus state that survive a crash. Block building and validation are
+// stand-ins with the same duties as the real ones: chain time, txRoot, stateRoot, no envelope
+// committed twice.
+import type { Block, CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
+import { toHex } from '../../consensus/bytes.js';
+import {
+  type ConsensusDeps,
+  type ConsensusParams,
+  type Evidence,
+  type PersistentState,
+  type Proposal,
+  Replica,
+} from '../../consensus/index.js';
+import type { Behaviour } from './byzantine.js';
+import { stubHash, stubHashHeader, stubSign, stubTxRoot, stubVerify } from './stub-crypto.js';
+
+export const CHAIN_ID = stubHash(new TextEncoder().encode('bkdms-sim-chain'), 1);
+export const GENESIS_HASH = stubHash(new TextEncoder().encode('bkdms-sim-genesis'), 2);
+
+/** What the node hands the network and the invariant checker. */
+export interface NodeHost {
+  send(from: SimNode, to: 'all' | number, msg: ConsensusMessage): void;
+  committed(node: SimNode, cb: CertifiedBlock): void;
+  /** Validator keys in force at a height, and the sets scheduled after `height`. */
+  keysAt(height: number): Uint8Array[];
+  scheduledAfter(height: number): { from: number; keys: Uint8Array[] }[];
+}
+
+export class SimNode {
+  replica: Replica | null = null;
+  persisted: PersistentState | undefined;
+  readonly log: CertifiedBlock[] = [];
+  readonly committedTx = new Set<string>();
+  readonly evidence: Evidence[] = [];
+  /** Counts of Replica.stats.dropped over every incarnation of this node. */
+  readonly dropped: Record<string, number> = {};
+  transferred = 0;
+  viewChanges = 0;
+  /** A Byzantine behaviour applied to everything this node sends (see byzantine.ts). */
+  behaviour: Behaviour | null = null;
+
+  constructor(
+    readonly addr: number,
+    readonly key: Uint8Array,
+    private readonly params: ConsensusParams,
+    private readonly host: NodeHost,
+    /** Twins and Byzantine nodes are excluded from the honest-replica invariants. */
+    public honest: boolean,
+  ) {}
+
+  get height(): number {
+    return this.log.length;
+  }
+
+  get tipHash(): Uint8Array {
+    return this.log.at(-1)?.certificate.blockHash ?? GENESIS_HASH;
+  }
+
+  get alive(): boolean {
+    return this.replica !== null;
+  }
+
+  readonly deps: ConsensusDeps = {
+    hashHeader: stubHashHeader,
+    sign: (bytes) => stubSign(this.key, bytes),
+    verify: stubVerify,
+    txHash: (e) => stubHash(e, 3),
+    buildBlock: (p) => this.buildBlock(p),
+    validateBlock: (b) => this.validateBlock(b),
+  };
+
+  /** Starts (or restarts after a crash) from the block log and the persisted state. */
+  start(): void {
+    const height = this.height;
+    const validators = this.host.keysAt(height + 1);
+    const self = validators.findIndex((k) => toHex(k) === toHex(this.key));
+    const r = new Replica(
+      {
+        chainId: CHAIN_ID,
+        self,
+        key: this.key,
+        validators,
+        params: this.params,
+        tip: { height, hash: this.tipHash },
+      },
+      this.deps,
+      this.persisted,
+    );
+    for (const s of this.host.scheduledAfter(height)) r.scheduleValidators(s.from, s.keys);
+    this.replica = r;
+    this.drain();
+  }
+
+  crash(): void {
+    if (this.replica === null) return;
+    this.collectStats(this.replica);
+    this.replica = null;
+  }
+
+  private collectStats(r: Replica): void {
+    for (const [k, v] of Object.entries(r.stats.dropped)) this.dropped[k] = (this.dropped[k] ?? 0) + v;
+    this.transferred += r.stats.blocksTransferred;
+    this.viewChanges += r.stats.viewChanges;
+    r.stats.dropped = {};
+    r.stats.blocksTransferred = 0;
+    r.stats.viewChanges = 0;
+  }
+
+  /** Stats of every incarnation so far, this one included. */
+  stats(): { dropped: Record<string, number>; transferred: number; viewChanges: number } {
+    if (this.replica !== null) this.collectStats(this.replica);
+    return { dropped: this.dropped, transferred: this.transferred, viewChanges: this.viewChanges };
+  }
+
+  /** The driver loop: persist, send, apply, acknowledge, serve, until nothing is ready. */
+  drain(): void {
+    const r = this.replica;
+    if (r === null) return;
+    for (let guard = 0; r.hasReady(); guard++) {
+      if (guard > 10_000) throw new Error(`node ${this.addr}: ready loop does not settle`);
+      const rd = r.ready();
+      if (rd.persist !== null) this.persisted = rd.persist;
+      for (const o of rd.messages) this.host.send(this, o.to, o.msg);
+      for (const cb of rd.committed) {
+        this.host.committed(this, cb);
+        this.log.push(cb);
+        for (const e of cb.block.envelopes) this.committedTx.add(toHex(stubHash(e, 3)));
+      }
+      this.evidence.push(...rd.evidence);
+      r.advance(rd);
+      for (const q of rd.stateRequests) r.respondState(q.from, this.log.slice(q.fromHeight - 1, q.toHeight));
+      if (rd.committed.length > 0) r.onBlocksApplied(this.height);
+    }
+  }
+
+  private parentTime(height: number): number {
+    return height <= 1 ? 0 : (this.log[height - 2]?.block.header.time ?? 0);
+  }
+
+  buildBlock(p: Proposal): Block {
+    return {
+      header: {
+        chainId: CHAIN_ID,
+        height: p.height,
+        view: p.view,
+        time: this.parentTime(p.height) + 1000,
+        parentHash: p.parentHash,
+        txRoot: stubTxRoot(p.envelopes),
+        txCount: p.envelopes.length,
+        stateRoot: stubHash(p.parentHash, 9),
+        validatorSetHash: new Uint8Array(32),
+        proposer: p.proposer,
+      },
+      envelopes: p.envelopes,
+    };
+  }
+
+  private validateBlock(b: Block): string | null {
+    const h = b.header;
+    if (h.time <= this.parentTime(h.height)) return 'time';
+    if (toHex(h.txRoot) !== toHex(stubTxRoot(b.envelopes))) return 'txRoot';
+    if (toHex(h.stateRoot) !== toHex(stubHash(h.parentHash, 9))) return 'stateRoot';
+    for (const e of b.envelopes) if (this.committedTx.has(toHex(stubHash(e, 3)))) return 'replayed-envelope';
+    return null;
+  }
+}

@@ -1,0 +1,21 @@
+// Shared body of the randomized CI suites: runs a range of seeds and fails with the first
+// failing seeds and the one-line command that reproduces each.
+import { expect } from 'vitest';
+import { type RunResult, randomRun, reproduceCommand } from './random-run.js';
+
+export function runSeeds(seeds: readonly number[]): RunResult[] {
+  const failures: RunResult[] = [];
+  for (const seed of seeds) {
+    const r = randomRun(seed);
+    if (!r.ok) failures.push(r);
+  }
+  const report = failures
+    .slice(0, 5)
+    .map((f) => `seed ${f.seed} (${f.fault}, n=${f.n}): ${f.error}\n  reproduce: ${reproduceCommand(f.seed)}`);
+  expect(report).toEqual([]);
+  return failures;
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
