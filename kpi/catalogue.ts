@@ -4,7 +4,14 @@
 
 import { type ConsolidationKind, KPI_ROWS, type KpiRow } from './catalogue-data.js';
 import { KpiError, KpiErrorCode } from './errors.js';
-import { formatCodeString, parseCodeString, type Tier, taxonNodes, wireCodeOf } from './taxonomy.js';
+import {
+  type CodeParts,
+  formatCodeString,
+  parseCodeString,
+  type Tier,
+  taxonNodes,
+  wireCodeOf,
+} from './taxonomy.js';
 import { requireUnit, type Unit, unitRange, type ValueRange } from './units.js';
 
 export type { ConsolidationKind } from './catalogue-data.js';
@@ -98,12 +105,7 @@ const byCode = new Map<string, KpiDefinition>();
 const byName = new Map<string, KpiDefinition>();
 
 /** A code string without its tier letter: the tier is not part of a KPI's identity. */
-function untieredKey(p: {
-  dimension: string;
-  subDimension: string;
-  category: string;
-  number: number;
-}): string {
+function untieredKey(p: Omit<CodeParts, 'tier'>): string {
   return `${p.dimension}:${p.subDimension}:${p.category}:${p.number}`;
 }
 

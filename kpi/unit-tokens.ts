@@ -7,6 +7,8 @@
 // mega/giga prefixes: city statistics use MWh and MJ, never milliwatt-hours or millijoules. Bases
 // are chosen so that the common conversions are exact decimal shifts (energy in kWh, volume in L).
 
+import { KpiError, KpiErrorCode } from './errors.js';
+
 export type UnitFamily =
   | 'count'
   | 'fraction'
@@ -79,12 +81,22 @@ const TOKEN_ROWS: readonly (readonly [UnitFamily, number, ...string[]])[] = [
   ['customer', 1, 'customer', 'customers', 'consumer', 'consumers'],
 ];
 
+function buildTokenMap(): Map<string, UnitToken> {
+  const map = new Map<string, UnitToken>();
+  for (const [family, factor, ...spellings] of TOKEN_ROWS) {
+    for (const spelling of spellings) {
+      const key = spelling.toLowerCase();
+      // Matching ignores case, so "Mm" and "mm" would collide: a data mistake, caught at import by the tests.
+      if (map.has(key))
+        throw new KpiError(KpiErrorCode.InvalidArgument, `unit spelling "${key}" listed twice`);
+      map.set(key, Object.freeze({ family, factor }));
+    }
+  }
+  return map;
+}
+
 /** Lower-cased, space-free spelling -> token. */
-export const UNIT_TOKENS: ReadonlyMap<string, UnitToken> = new Map(
-  TOKEN_ROWS.flatMap(([family, factor, ...spellings]) =>
-    spellings.map((s) => [s.toLowerCase(), { family, factor }] as const),
-  ),
-);
+export const UNIT_TOKENS: ReadonlyMap<string, UnitToken> = buildTokenMap();
 
 /** The documented spelling of every token, grouped by family (for docs and tests). */
 export function tokenSpellings(): { family: UnitFamily; factor: number; spelling: string }[] {

@@ -40,7 +40,9 @@ function parseUncached(raw: string): Unit | null {
   // No unit stated is not "count": a missing unit is never guessed (the empty numerator of "/100k" is).
   if (text === '') return null;
   const whole = UNIT_TOKENS.get(text.replace(/\s+/g, '').toLowerCase());
-  if (whole?.family === 'boolean') return { symbol: raw.trim(), quantity: 'boolean', factor: 1 };
+  // Frozen: parsed units are cached and shared by every caller and catalogue entry.
+  if (whole?.family === 'boolean')
+    return Object.freeze({ symbol: raw.trim(), quantity: 'boolean', factor: 1 });
   const parts = text.split('/').map((p) => p.replace(/\s+/g, '').toLowerCase());
   const families: string[] = [];
   let factor = 1;
@@ -53,7 +55,7 @@ function parseUncached(raw: string): Unit | null {
   }
   const [numerator, ...denominators] = families;
   const quantity = [numerator, ...denominators.sort()].join('/');
-  return { symbol: raw.trim(), quantity, factor };
+  return Object.freeze({ symbol: raw.trim(), quantity, factor });
 }
 
 /** Parse a unit string; undefined when a token is unknown. Results are cached (bounded). */
