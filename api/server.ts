@@ -69,7 +69,8 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
       if (inFlight >= limits.maxInFlight) {
         const e = new ApiError(ApiErrorCode.RateLimited, 'node busy', {}, limits.busyRetryAfterMs);
         observe(method, started, e.code);
-        return callback(toStatus(e));
+        callback(toStatus(e));
+        return;
       }
       inFlight++;
       Promise.resolve()

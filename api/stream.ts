@@ -4,8 +4,7 @@
 // TOO_MANY_STREAMS and a retry hint. A cancelled call aborts the node's iterator.
 import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import type { ApiError } from './errors.js';
-import { ApiError as ApiErrorClass, ApiErrorCode } from './errors.js';
+import { ApiError, ApiErrorCode } from './errors.js';
 import type { NodeApi } from './handlers.js';
 import { toStatus } from './status.js';
 import { heightField } from './validate.js';
@@ -31,7 +30,7 @@ export async function streamBlocks(
   let held = false;
   try {
     if (slots.active >= slots.max)
-      throw new ApiErrorClass(
+      throw new ApiError(
         ApiErrorCode.TooManyStreams,
         `${slots.active} block subscriptions open, at most ${slots.max}`,
         {},

@@ -137,36 +137,20 @@ export class FakeNode implements NodeApi {
   async *subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent> {
     this.subscriptions.push({ from: fromHeight, signal });
     // Listen before replaying so no block pushed meanwhile is missed.
-    const live = on(this.pushed, 'block', { signal });
-    let next = fromHeight;
-    let sent = 0;
-    const breakNow = (): boolean => {
-      if (this.breakAfter === undefined || sent < this.breakAfter.count) return false;
-      return true;
-    };
-    try {
-      while (next <= this.blocks.length) {
-        if (breakNow()) break;
-        yield this.blocks[next - 1]!;
-        next++;
-        sent++;
+    const live = on(this.pushed, 'block', { signal }) as AsyncIterator<[BlockEvent]>;
+    const broken = this.breakAfter;
+    for (let next = fromHeight, sent = 0; ; next++, sent++) {
+      if (broken !== undefined && sent >= broken.count) {
+        this.breakAfter = undefined;
+        throw broken.error;
       }
-      if (!breakNow())
-        for await (const [ev] of live as AsyncIterable<[BlockEvent]>) {
-          if (ev.height < next) continue;
-          yield ev;
-          next++;
-          sent++;
-          if (breakNow()) break;
-        }
-    } catch (err) {
-      if (signal.aborted) return;
-      throw err;
-    }
-    const b = this.breakAfter;
-    if (b !== undefined) {
-      this.breakAfter = undefined;
-      throw b.error;
+      let ev = this.blocks[next - 1];
+      while (ev === undefined) {
+        const r = await live.next().catch(() => ({ done: true as const, value: undefined }));
+        if (r.done || signal.aborted) return;
+        if (r.value[0].height === next) ev = r.value[0];
+      }
+      yield ev;
     }
   }
 }
