@@ -30,7 +30,8 @@ export async function openStream(
 ): Promise<Stream> {
   const signal = AbortSignal.timeout(ms);
   try {
-    return await libp2p.dialProtocol(peer, protocol, { signal });
+    // Optimistic protocol selection: the request rides with the negotiation, saving a round trip.
+    return await libp2p.dialProtocol(peer, protocol, { signal, negotiateFully: false });
   } catch (err) {
     if (signal.aborted) throw new P2PError(P2PErrorCode.Timeout, 'opening the stream timed out', { ms });
     throw new P2PError(P2PErrorCode.Unreachable, `cannot open ${protocol}: ${(err as Error).message}`, {
