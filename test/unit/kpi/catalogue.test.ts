@@ -91,6 +91,9 @@ describe('catalogue and its neighbours', () => {
         .find((l) => l.startsWith(`| ${d.wire} | ${d.code} | ${d.name} | ${d.unit}`));
       expect(row, d.code).toBeDefined();
       expect(row).toContain(`| ${d.consolidation} |`);
+      const max = d.series[0]!.range.max;
+      expect(row).toContain(`0..${max === Infinity ? '∞' : max}`);
+      for (const s of d.series) expect(row).toContain(s.name);
     }
   });
 });
