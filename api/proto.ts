@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServiceClientConstructor, ServiceDefinition } from '@grpc/grpc-js';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { ApiError, ApiErrorCode } from './errors.js';
 
 /** Folder holding package.json, searched upward from `start`. */
 export function findRepoRoot(start: string): string {
@@ -14,7 +15,7 @@ export function findRepoRoot(start: string): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${start}`);
+    if (parent === dir) throw new ApiError(ApiErrorCode.Internal, `no package.json above ${start}`);
     dir = parent;
   }
 }

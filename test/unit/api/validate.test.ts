@@ -1,0 +1,75 @@
+// Request validation without a server: each checker accepts exactly its domain, and the .proto
+// is found from any folder below the repository root (api/ under vitest, build/api/ compiled).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ApiError, ApiErrorCode } from '../../../api/errors.js';
+import { defaultApiLimits } from '../../../api/limits.js';
+import { findRepoRoot, protoPath } from '../../../api/proto.js';
+import { fixedBytes, intField, siteQuery } from '../../../api/validate.js';
+
+const reason = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return (err as ApiError).code;
+  }
+};
+
+describe('field checkers', () => {
+  it('intField accepts exactly the safe integers in range', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double(), fc.constant(2 ** 53), fc.string()), (v) => {
+        const inRange = typeof v === 'number' && Number.isSafeInteger(v) && v >= -5 && v <= 1000;
+        const got = reason(() => intField({ x: v }, 'x', -5, 1000));
+        expect(got).toBe(inRange ? undefined : ApiErrorCode.InvalidArgument);
+      }),
+    );
+  });
+
+  it('fixedBytes accepts exactly the given length', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
+        expect(reason(() => fixedBytes({ id: b }, 'id', 16))).toBe(
+          b.length === 16 ? undefined : ApiErrorCode.InvalidArgument,
+        );
+      }),
+    );
+    expect(reason(() => fixedBytes({ id: 'abc' }, 'id', 3))).toBe(ApiErrorCode.InvalidArgument);
+  });
+
+  it('a site query fills the default page size and an open upper time bound', () => {
+    const q = siteQuery(
+      { siteKeyId: new Uint8Array(16), fromTime: 9, toTime: 0, pageSize: 0, cursor: new Uint8Array(0) },
+      defaultApiLimits,
+    );
+    expect([q.pageSize, q.toTime, q.fromTime]).toEqual([
+      defaultApiLimits.defaultPageSize,
+      Number.MAX_SAFE_INTEGER,
+      9,
+    ]);
+  });
+});
+
+describe('locating bkdms.proto', () => {
+  it('resolves to api/bkdms.proto under the folder holding package.json', () => {
+    expect(protoPath).toBe(join(findRepoRoot(process.cwd()), 'api', 'bkdms.proto'));
+  });
+
+  it('walks up from a nested folder and fails when there is no package.json', () => {
+    const root = mkdtempSync(join(tmpdir(), 'bkdms-root-'));
+    try {
+      mkdirSync(join(root, 'build', 'api'), { recursive: true });
+      writeFileSync(join(root, 'package.json'), '{}');
+      expect(findRepoRoot(join(root, 'build', 'api'))).toBe(root);
+      rmSync(join(root, 'package.json'));
+      expect(() => findRepoRoot(join(root, 'build', 'api'))).toThrow(/package\.json/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
