@@ -1,8 +1,11 @@
 // The city field shared by the KPI record, an upload's routing metadata and a site registration:
 // scheme u8 + an 8-byte code. UN/LOCODE: 5 ASCII characters then 3 zero bytes; numeric schemes:
 // a u64 (<= 2^53-1) written from the canonical decimal string (no sign, no leading zeros).
+// The *At functions work on a fixed position (the record codec's hot path), the others on a
+// Reader/Writer.
 import { CITY_CODE_BYTES } from './caps.js';
 import { CodecError, CodecErrorCode } from './errors.js';
+import { getU64, putU64 } from './primitives.js';
 import type { Reader } from './reader.js';
 import { type CityCode, CityScheme } from './types.js';
 import type { Writer } from './writer.js';
@@ -10,39 +13,57 @@ import type { Writer } from './writer.js';
 /** Scheme byte + code. */
 export const CITY_BYTES = 1 + CITY_CODE_BYTES;
 
-const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 
 function isLocodeChar(c: number, i: number): boolean {
   return (c >= 65 && c <= 90) || (i >= 2 && c >= 50 && c <= 57);
 }
 
-export function readCity(r: Reader): CityCode {
-  const scheme = r.enumU8(CityScheme.UnLocode, CityScheme.GeoNames, 'city.scheme');
-  if (scheme !== CityScheme.UnLocode) return { scheme, code: String(r.u64('city.code')) };
-  const at = r.need(CITY_CODE_BYTES, 'city.code');
-  const b = r.buf;
+function bad(code: CodecErrorCode, message: string, at: number): CodecError {
+  return new CodecError(code, `city: ${message}`, { field: 'city', at });
+}
+
+/** Reads the 9-byte city field at b[at..] (the caller has bounds-checked). */
+export function readCityAt(b: Uint8Array, at: number): CityCode {
+  const scheme = b[at]!;
+  if (scheme === CityScheme.NationalNumeric || scheme === CityScheme.GeoNames)
+    return { scheme, code: String(getU64(b, at + 1, 'city.code')) };
+  if (scheme !== CityScheme.UnLocode)
+    throw new CodecError(CodecErrorCode.BadEnum, `city.scheme: ${scheme}`, {
+      field: 'city.scheme',
+      value: scheme,
+    });
   for (let i = 0; i < 5; i++)
-    if (!isLocodeChar(b[at + i]!, i))
-      throw new CodecError(CodecErrorCode.BadValue, 'city.code: not a UN/LOCODE', { field: 'city.code', at });
-  if (b[at + 5]! | b[at + 6]! | b[at + 7]!)
-    throw new CodecError(CodecErrorCode.BadValue, 'city.code: padding not zero', { field: 'city.code', at });
-  return { scheme, code: String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!) };
+    if (!isLocodeChar(b[at + 1 + i]!, i)) throw bad(CodecErrorCode.BadValue, 'not a UN/LOCODE', at);
+  if (b[at + 6]! | b[at + 7]! | b[at + 8]!) throw bad(CodecErrorCode.BadValue, 'padding not zero', at);
+  return {
+    scheme,
+    code: String.fromCharCode(b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!),
+  };
+}
+
+/** Writes the 9-byte city field at b[at..] (b is zeroed there). */
+export function writeCityAt(b: Uint8Array, at: number, city: CityCode): void {
+  const { scheme, code } = city;
+  if (typeof code !== 'string') throw bad(CodecErrorCode.InvalidInput, 'code not a string', at);
+  b[at] = scheme;
+  if (scheme === CityScheme.UnLocode) {
+    if (code.length !== 5) throw bad(CodecErrorCode.InvalidInput, 'not a UN/LOCODE', at);
+    for (let i = 0; i < 5; i++) {
+      const c = code.charCodeAt(i);
+      if (!isLocodeChar(c, i)) throw bad(CodecErrorCode.InvalidInput, 'not a UN/LOCODE', at);
+      b[at + 1 + i] = c;
+    }
+  } else if (scheme === CityScheme.NationalNumeric || scheme === CityScheme.GeoNames) {
+    if (!DECIMAL.test(code)) throw bad(CodecErrorCode.InvalidInput, 'not a canonical decimal', at);
+    putU64(b, at + 1, Number(code), 'city.code');
+  } else throw bad(CodecErrorCode.InvalidInput, 'unknown scheme', at);
+}
+
+export function readCity(r: Reader): CityCode {
+  return readCityAt(r.buf, r.need(CITY_BYTES, 'city'));
 }
 
 export function writeCity(w: Writer, city: CityCode): void {
-  const { scheme, code } = city;
-  w.u8(scheme, 'city.scheme');
-  if (scheme === CityScheme.UnLocode) {
-    if (typeof code !== 'string' || !LOCODE.test(code)) throw bad('not a UN/LOCODE');
-    for (let i = 0; i < 5; i++) w.u8(code.charCodeAt(i));
-    w.u8(0).u8(0).u8(0);
-  } else if (scheme === CityScheme.NationalNumeric || scheme === CityScheme.GeoNames) {
-    if (typeof code !== 'string' || !DECIMAL.test(code)) throw bad('not a canonical decimal');
-    w.u64(Number(code), 'city.code');
-  } else throw bad('unknown scheme');
-}
-
-function bad(message: string): CodecError {
-  return new CodecError(CodecErrorCode.InvalidInput, `city: ${message}`, { field: 'city' });
+  writeCityAt(w.take(CITY_BYTES), 0, city);
 }

@@ -2,6 +2,8 @@
 //  0 version u8 | 1 country u16 | 3 city (scheme u8 + 8) | 12 siteId 16 | 28 time u64 |
 // 36 entry count u8 | 37 extension length u16 | 39 entries (12 each) | extension.
 // Entry: code u16 | series u8 | flags u8 | value f64. Entries strictly ascending by (code, series).
+// This is the hottest structure (every upload, every SCP read), so it is coded at fixed offsets
+// straight on the bytes rather than through Reader/Writer; the checks are the same.
 import {
   KPI_ENTRY_BYTES,
   MAX_EXTENSION_BYTES,
@@ -11,89 +13,129 @@ import {
   SITE_ID_BYTES,
   WIRE_VERSION,
 } from './caps.js';
-import { readCity, writeCity } from './city.js';
+import { readCityAt, writeCityAt } from './city.js';
 import { CodecError, CodecErrorCode } from './errors.js';
 import { checkExtension } from './extension.js';
-import { checkInputSize, Reader, readVersion } from './reader.js';
+import { allocBytes, getF64, getU64, putF64, putU64 } from './primitives.js';
+import { checkInputSize } from './reader.js';
 import type { KpiEntry, KpiRecord } from './types.js';
-import { checkInt, Writer } from './writer.js';
 
 /** Quality flag bits this version defines; the others are reserved and must be zero. */
 export const KPI_FLAGS_MASK = 0x0f;
 
-/** Offsets of the fields lazy readers use. */
+/** Offsets of the fixed fields. */
 export const RECORD_OFFSET = { country: 1, city: 3, siteId: 12, time: 28, count: 36, extLength: 37 } as const;
 
 export function kpiRecordSize(rec: KpiRecord): number {
   return RECORD_FIXED_BYTES + rec.entries.length * KPI_ENTRY_BYTES + rec.extension.length;
 }
 
+function err(code: CodecErrorCode, field: string, message: string): CodecError {
+  return new CodecError(code, `record.${field}: ${message}`, { field: `record.${field}` });
+}
+
 export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
-  const { entries, extension } = rec;
-  checkInt(entries.length, 1, MAX_KPI_ENTRIES, 'record.entries');
+  const { entries, extension, siteId } = rec;
+  const bad = CodecErrorCode.InvalidInput;
+  if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_KPI_ENTRIES)
+    throw err(bad, 'entries', `need 1..${MAX_KPI_ENTRIES}`);
   if (!(extension instanceof Uint8Array) || extension.length > MAX_EXTENSION_BYTES)
-    throw new CodecError(CodecErrorCode.InvalidInput, 'record.extension: not bytes within cap', {
-      field: 'record.extension',
-    });
-  checkExtension(extension, CodecErrorCode.InvalidInput);
-  const w = new Writer(kpiRecordSize(rec));
-  w.u8(WIRE_VERSION).u16(checkCountry(rec.country, CodecErrorCode.InvalidInput), 'record.country');
-  writeCity(w, rec.city);
-  w.bytes(rec.siteId, SITE_ID_BYTES, 'record.siteId').u64(rec.time, 'record.time');
-  w.u8(entries.length).u16(extension.length);
+    throw err(bad, 'extension', 'not bytes within cap');
+  if (!(siteId instanceof Uint8Array) || siteId.length !== SITE_ID_BYTES)
+    throw err(bad, 'siteId', 'need 16 bytes');
+  checkExtension(extension, bad);
+  const n = entries.length;
+  const extLength = extension.length;
+  const out = allocBytes(RECORD_FIXED_BYTES + n * KPI_ENTRY_BYTES + extLength);
+  const country = checkCountry(rec.country, bad);
+  out[0] = WIRE_VERSION;
+  out[1] = country >>> 8;
+  out[2] = country;
+  writeCityAt(out, RECORD_OFFSET.city, rec.city);
+  for (let i = 0; i < SITE_ID_BYTES; i++) out[RECORD_OFFSET.siteId + i] = siteId[i]!;
+  putU64(out, RECORD_OFFSET.time, rec.time, 'record.time');
+  out[36] = n;
+  out[37] = extLength >>> 8;
+  out[38] = extLength;
+  let p = RECORD_FIXED_BYTES;
   let prev = -1;
-  for (const e of entries) {
-    const key = entryKey(e.code, e.series);
-    if (key <= prev) throw unsorted(CodecErrorCode.InvalidInput, e.code);
+  for (let i = 0; i < n; i++) {
+    const { code, series, flags, value } = entries[i]!;
+    // (x & mask) !== x rejects non-integers, negatives, NaN and non-numbers in one test.
+    if ((code & 0xffff) !== code || code === 0) throw err(bad, 'entry.code', 'not in 1..65535');
+    if ((series & 0xff) !== series) throw err(bad, 'entry.series', 'not in 0..255');
+    if ((flags & KPI_FLAGS_MASK) !== flags) throw err(bad, 'entry.flags', 'reserved bits or not an integer');
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw err(bad, 'entry.value', 'not finite');
+    const key = code * 256 + series;
+    if (key <= prev) throw err(bad, 'entry.code', 'entries not strictly ascending by (code, series)');
     prev = key;
-    checkInt(e.code, 1, 0xffff, 'entry.code');
-    checkInt(e.flags, 0, KPI_FLAGS_MASK, 'entry.flags');
-    w.u16(e.code).u8(e.series, 'entry.series').u8(e.flags).f64(e.value, 'entry.value');
+    out[p] = code >>> 8;
+    out[p + 1] = code;
+    out[p + 2] = series;
+    out[p + 3] = flags;
+    putF64(out, p + 4, value);
+    p += KPI_ENTRY_BYTES;
   }
-  w.bytes(extension);
-  return w.finish();
+  for (let i = 0; i < extLength; i++) out[p + i] = extension[i]!;
+  return out;
+}
+
+/** Checks version and the fixed part's length; returns the full length the header announces. */
+function checkHeader(b: Uint8Array): number {
+  checkInputSize(b, MAX_RECORD_BYTES, 'record');
+  if (b.length < 1) throw err(CodecErrorCode.Truncated, 'version', 'empty input');
+  if (b[0] !== WIRE_VERSION)
+    throw new CodecError(CodecErrorCode.UnknownVersion, `record.version: ${b[0]}`, {
+      field: 'record.version',
+    });
+  if (b.length < RECORD_FIXED_BYTES)
+    throw err(CodecErrorCode.Truncated, 'fixed', 'shorter than the fixed part');
+  const n = b[RECORD_OFFSET.count]!;
+  const extLength = (b[RECORD_OFFSET.extLength]! << 8) | b[RECORD_OFFSET.extLength + 1]!;
+  if (n === 0) throw err(CodecErrorCode.BadValue, 'count', 'no entries');
+  if (n > MAX_KPI_ENTRIES) throw err(CodecErrorCode.Oversized, 'count', `over ${MAX_KPI_ENTRIES}`);
+  if (extLength > MAX_EXTENSION_BYTES) throw err(CodecErrorCode.Oversized, 'extLength', 'over cap');
+  return RECORD_FIXED_BYTES + n * KPI_ENTRY_BYTES + extLength;
 }
 
 export function decodeKpiRecord(b: Uint8Array): KpiRecord {
-  checkInputSize(b, MAX_RECORD_BYTES, 'record');
-  const r = new Reader(b);
-  readVersion(r, WIRE_VERSION, 'record.version');
-  const country = checkCountry(r.u16('record.country'), CodecErrorCode.BadValue);
-  const city = readCity(r);
-  const siteId = r.bytes(SITE_ID_BYTES, 'record.siteId');
-  const time = r.u64('record.time');
-  const count = r.length(r.u8('record.count'), 1, MAX_KPI_ENTRIES, 'record.count');
-  const extLength = r.length(r.u16('record.extLength'), 0, MAX_EXTENSION_BYTES, 'record.extLength');
-  const entries: KpiEntry[] = new Array(count);
+  const size = checkHeader(b);
+  if (b.length < size) throw err(CodecErrorCode.Truncated, 'entries', `need ${size} bytes`);
+  if (b.length > size)
+    throw new CodecError(CodecErrorCode.TrailingBytes, 'record: trailing bytes', {
+      trailing: b.length - size,
+    });
+  const country = checkCountry((b[1]! << 8) | b[2]!, CodecErrorCode.BadValue);
+  const city = readCityAt(b, RECORD_OFFSET.city);
+  const time = getU64(b, RECORD_OFFSET.time, 'record.time');
+  const n = b[RECORD_OFFSET.count]!;
+  const entries: KpiEntry[] = new Array(n);
+  let p = RECORD_FIXED_BYTES;
   let prev = -1;
-  for (let i = 0; i < count; i++) {
-    const code = r.u16('entry.code');
-    const series = r.u8('entry.series');
-    const flags = r.u8('entry.flags');
-    const key = entryKey(code, series);
-    if (code === 0 || key <= prev) throw unsorted(CodecErrorCode.BadValue, code);
-    if (flags > KPI_FLAGS_MASK)
-      throw new CodecError(CodecErrorCode.BadValue, 'entry.flags: reserved bits set', {
-        field: 'entry.flags',
-      });
+  for (let i = 0; i < n; i++) {
+    const code = (b[p]! << 8) | b[p + 1]!;
+    const series = b[p + 2]!;
+    const flags = b[p + 3]!;
+    const key = code * 256 + series;
+    if (code === 0 || key <= prev)
+      throw err(CodecErrorCode.BadValue, 'entry.code', 'zero or not strictly ascending by (code, series)');
+    if (flags > KPI_FLAGS_MASK) throw err(CodecErrorCode.BadValue, 'entry.flags', 'reserved bits set');
+    const value = getF64(b, p + 4);
+    if (!Number.isFinite(value)) throw err(CodecErrorCode.BadValue, 'entry.value', 'not finite');
     prev = key;
-    entries[i] = { code, series, value: r.f64('entry.value'), flags };
+    entries[i] = { code, series, value, flags };
+    p += KPI_ENTRY_BYTES;
   }
-  const extension = r.bytes(extLength, 'record.extension');
-  r.end('record');
+  const extension = b.subarray(p, size);
   checkExtension(extension, CodecErrorCode.BadValue);
-  return { country, city, siteId, time, entries, extension };
-}
-
-function entryKey(code: number, series: number): number {
-  return code * 256 + series;
-}
-
-function unsorted(code: CodecErrorCode, kpi: number): CodecError {
-  return new CodecError(code, 'entries: codes zero or not strictly ascending by (code, series)', {
-    field: 'entry.code',
-    kpi,
-  });
+  return {
+    country,
+    city,
+    siteId: b.subarray(RECORD_OFFSET.siteId, RECORD_OFFSET.siteId + SITE_ID_BYTES),
+    time,
+    entries,
+    extension,
+  };
 }
 
 /** ISO 3166-1 numeric: 1..999. */
@@ -106,31 +148,20 @@ export function checkCountry(c: number, code: CodecErrorCode): number {
   return c;
 }
 
-// ---- lazy readers: one field at its documented offset, after checking version and length.
-
-function lazy(b: Uint8Array): Reader {
-  checkInputSize(b, MAX_RECORD_BYTES, 'record');
-  const r = new Reader(b);
-  readVersion(r, WIRE_VERSION, 'record.version');
-  if (b.length < RECORD_FIXED_BYTES)
-    throw new CodecError(CodecErrorCode.Truncated, 'record: shorter than its fixed part', {
-      field: 'record',
-    });
-  return r;
-}
+// ---- lazy readers: one field at its documented offset, after checking version and lengths.
 
 export function kpiRecordTime(b: Uint8Array): number {
-  const r = lazy(b);
-  r.pos = RECORD_OFFSET.time;
-  return r.u64('record.time');
+  checkHeader(b);
+  return getU64(b, RECORD_OFFSET.time, 'record.time');
 }
 
 export function kpiRecordCountry(b: Uint8Array): number {
-  const r = lazy(b);
-  return checkCountry(r.u16('record.country'), CodecErrorCode.BadValue);
+  checkHeader(b);
+  return checkCountry((b[1]! << 8) | b[2]!, CodecErrorCode.BadValue);
 }
 
 /** View of the 16-byte site ID. */
 export function kpiRecordSiteId(b: Uint8Array): Uint8Array {
-  return lazy(b).buf.subarray(RECORD_OFFSET.siteId, RECORD_OFFSET.siteId + SITE_ID_BYTES);
+  checkHeader(b);
+  return b.subarray(RECORD_OFFSET.siteId, RECORD_OFFSET.siteId + SITE_ID_BYTES);
 }

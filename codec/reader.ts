@@ -2,18 +2,13 @@
 // first and throws CodecError (never RangeError); byte fields come back as subarray views over
 // the input (zero copy), so a decoded structure keeps the input alive and must not outlive a
 // buffer that its owner reuses.
-import { MAX_SAFE_U64 } from './caps.js';
 import { CodecError, CodecErrorCode } from './errors.js';
-
-const TWO_POW_32 = 0x1_0000_0000;
-// High word of a u64 above which the value exceeds 2^53 - 1.
-const MAX_SAFE_HIGH = Math.floor(MAX_SAFE_U64 / TWO_POW_32);
+import { getF64, getU64, u32At } from './primitives.js';
 
 export class Reader {
   readonly buf: Uint8Array;
   readonly limit: number;
   pos: number;
-  private readonly view: DataView;
 
   /** Reads buf[start, limit). */
   constructor(buf: Uint8Array, start = 0, limit = buf.length) {
@@ -22,7 +17,6 @@ export class Reader {
     this.buf = buf;
     this.pos = start;
     this.limit = limit;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   remaining(): number {
@@ -53,26 +47,24 @@ export class Reader {
   }
 
   u16(field = 'u16'): number {
-    return this.view.getUint16(this.need(2, field));
+    const at = this.need(2, field);
+    const b = this.buf;
+    return (b[at]! << 8) | b[at + 1]!;
   }
 
   u32(field = 'u32'): number {
-    return this.view.getUint32(this.need(4, field));
+    return u32At(this.buf, this.need(4, field));
   }
 
   /** u64 as a JS number; values above 2^53 - 1 are rejected (BadValue) rather than rounded. */
   u64(field = 'u64'): number {
-    const at = this.need(8, field);
-    const hi = this.view.getUint32(at);
-    if (hi > MAX_SAFE_HIGH)
-      throw new CodecError(CodecErrorCode.BadValue, `${field}: u64 above 2^53-1`, { field, at });
-    return hi * TWO_POW_32 + this.view.getUint32(at + 4);
+    return getU64(this.buf, this.need(8, field), field);
   }
 
   /** IEEE-754 double; NaN and ±Infinity are rejected, -0 is kept. */
   f64(field = 'f64'): number {
     const at = this.need(8, field);
-    const v = this.view.getFloat64(at);
+    const v = getF64(this.buf, at);
     if (!Number.isFinite(v))
       throw new CodecError(CodecErrorCode.BadValue, `${field}: not finite`, { field, at });
     return v;

@@ -4,8 +4,7 @@
 // returns the whole buffer; otherwise the buffer doubles as needed.
 import { MAX_SAFE_U64 } from './caps.js';
 import { CodecError, CodecErrorCode } from './errors.js';
-
-const TWO_POW_32 = 0x1_0000_0000;
+import { allocBytes, putF64, putU32, putU64 } from './primitives.js';
 
 function invalid(field: string, message: string, value?: number): CodecError {
   return new CodecError(CodecErrorCode.InvalidInput, `${field}: ${message}`, {
@@ -22,12 +21,10 @@ export function checkInt(v: number, min: number, max: number, field: string): vo
 
 export class Writer {
   private buf: Uint8Array;
-  private view: DataView;
   pos = 0;
 
   constructor(size = 256) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
+    this.buf = allocBytes(size);
   }
 
   private room(n: number): number {
@@ -36,7 +33,6 @@ export class Writer {
       const grown = new Uint8Array(Math.max(this.buf.length * 2, at + n));
       grown.set(this.buf);
       this.buf = grown;
-      this.view = new DataView(grown.buffer);
     }
     this.pos = at + n;
     return at;
@@ -44,21 +40,23 @@ export class Writer {
 
   u8(v: number, field = 'u8'): this {
     checkInt(v, 0, 0xff, field);
-    this.buf[this.room(1)] = v;
+    const at = this.room(1); // before reading this.buf: room() may replace it
+    this.buf[at] = v;
     return this;
   }
 
   u16(v: number, field = 'u16'): this {
     checkInt(v, 0, 0xffff, field);
-    const at = this.room(2); // before touching this.view: room() may replace it
-    this.view.setUint16(at, v);
+    const at = this.room(2);
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
     return this;
   }
 
   u32(v: number, field = 'u32'): this {
     checkInt(v, 0, 0xffff_ffff, field);
     const at = this.room(4);
-    this.view.setUint32(at, v);
+    putU32(this.buf, at, v);
     return this;
   }
 
@@ -66,8 +64,7 @@ export class Writer {
   u64(v: number, field = 'u64'): this {
     checkInt(v, 0, MAX_SAFE_U64, field);
     const at = this.room(8);
-    this.view.setUint32(at, Math.floor(v / TWO_POW_32));
-    this.view.setUint32(at + 4, v >>> 0);
+    putU64(this.buf, at, v, field);
     return this;
   }
 
@@ -75,7 +72,7 @@ export class Writer {
   f64(v: number, field = 'f64'): this {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(field, 'not a finite number', v);
     const at = this.room(8);
-    this.view.setFloat64(at, v);
+    putF64(this.buf, at, v);
     return this;
   }
 
@@ -97,6 +94,12 @@ export class Writer {
   bytes32(b: Uint8Array, min: number, cap: number, field: string): this {
     checkLength(b, min, cap, field);
     return this.u32(b.length, field).bytes(b, b.length, field);
+  }
+
+  /** A view of the next n (zeroed) bytes, for fields written at fixed positions. */
+  take(n: number): Uint8Array {
+    const at = this.room(n);
+    return this.buf.subarray(at, at + n);
   }
 
   /** The bytes written so far (the whole buffer when the size given up front was exact). */

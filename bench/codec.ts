@@ -1,0 +1,66 @@
+// Codec benchmark (issue 2 §4): this codec against msgpackr (records + shared structures),
+// protobufjs (bench/codec.proto) and JSON, over the same realistic KPI records. Cases: encode,
+// decode, encode+decode, and a lazy single-field read (the record's time). Guards compare
+// ratios measured in this run; the encode+decode cases behind them are re-run in interleaved
+// rounds and the median taken, because these machines are shared and their load drifts.
+
+import { type CodecCases, makeCodecCases } from './codec-cases.js';
+import { realisticRecords } from './codec-records.js';
+import { type BenchOptions, type BenchReport, guard, printGuards, runSuite, writeReport } from './harness.js';
+
+const OPS = ['encode', 'decode', 'encode+decode', 'lazy time'] as const;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+export function runCodecBench(opts: BenchOptions): BenchReport {
+  const records = realisticRecords(opts.ci ? 256 : 1024);
+  const codecs = makeCodecCases(records);
+  const names = Object.keys(codecs);
+  const bytesPerRecord: Record<string, number> = {};
+  const cases: Record<string, () => void> = {};
+  for (const [name, c] of Object.entries(codecs)) {
+    bytesPerRecord[name] = c.bytesPerRecord;
+    for (const op of OPS) cases[`${name} ${op}`] = c[op];
+  }
+  const hz = runSuite('codec', cases, opts);
+
+  const rounds: Record<string, number[]> = {};
+  const guarded = ['bkdms', 'msgpackr', 'protobufjs'];
+  for (let round = 0; round < (opts.ci ? 3 : 5); round++) {
+    const suite: Record<string, () => void> = {};
+    for (const name of guarded)
+      suite[`${name} encode+decode`] = (codecs[name] as CodecCases)['encode+decode'];
+    for (const [k, v] of Object.entries(runSuite(`codec round ${round + 1}`, suite, opts))) {
+      rounds[k] = [...(rounds[k] ?? []), v];
+    }
+  }
+  const ed = (name: string) => median(rounds[`${name} encode+decode`] ?? []);
+  const guards = [
+    guard('encode+decode vs msgpackr (median of rounds)', ed('bkdms') / ed('msgpackr'), 4.5),
+    guard('encode+decode vs protobufjs (median of rounds)', ed('bkdms') / ed('protobufjs'), 2.7),
+    guard('bytes per record: protobufjs / bkdms', bytesPerRecord.protobufjs! / bytesPerRecord.bkdms!, 1),
+  ];
+  printTable(hz, bytesPerRecord, names);
+  printGuards(guards);
+  const medians = Object.fromEntries(guarded.map((n) => [n, ed(n)]));
+  const report: BenchReport = {
+    name: 'codec',
+    results: { opsPerSec: hz, encodeDecodeMedianOpsPerSec: medians, bytesPerRecord, records: records.length },
+    guards,
+  };
+  writeReport(report);
+  return report;
+}
+
+function printTable(hz: Record<string, number>, bytes: Record<string, number>, names: string[]): void {
+  const pad = (s: string, w: number) => s.padStart(w);
+  process.stdout.write(`\n${pad('codec', 12)}${OPS.map((c) => pad(c, 15)).join('')}${pad('bytes', 8)}\n`);
+  for (const name of names) {
+    const row = OPS.map((c) => pad(Math.round(hz[`${name} ${c}`] ?? 0).toLocaleString('en'), 15)).join('');
+    process.stdout.write(`${pad(name, 12)}${row}${pad((bytes[name] ?? 0).toFixed(1), 8)}\n`);
+  }
+  process.stdout.write('  (ops/s, one record per op)\n');
+}
