@@ -2,6 +2,12 @@
 
 export { decodeBatch, encodeBatch } from './batch-codec.js';
 export { EnvelopeBatcher } from './batcher.js';
+export {
+  type ConsensusSender,
+  type ConsensusTransport,
+  consensusTransport,
+  type SendFailure,
+} from './consensus-transport.js';
 export { P2PError, P2PErrorCode } from './errors.js';
 export type { P2PEventMap, PeerEvent, SubscribersEvent } from './events.js';
 export { type NodeIdentity, peerIdOfPublicKey } from './identity.js';

@@ -60,4 +60,15 @@ describe('p2p connection gater', () => {
     });
     expect(a.connectedPeers()).toEqual([b.peerId]);
   });
+
+  it('admits a configured observer without counting it as a validator', async () => {
+    const [v, o] = await makeIdentities(2);
+    const validator = await startNode(v!, [v!.publicKey], { observers: [o!.publicKey] });
+    const joined = waitFor(validator, 'peer:connect');
+    const observer = await startNode(o!, [v!.publicKey], { bootstrap: validator.addresses });
+    const ev = await joined;
+    expect(ev).toMatchObject({ peerId: observer.peerId, validatorIndex: undefined, connectedValidators: 0 });
+    expect(observer.connectedValidators()).toBe(1);
+    expect(validator.connectedPeers()).toEqual([observer.peerId]);
+  });
 });
