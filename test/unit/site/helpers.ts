@@ -100,3 +100,11 @@ export function sha(b: Uint8Array): string {
 }
 
 export const noLog = (): void => undefined;
+
+/** A chain that commits what it admitted whenever a receipt is asked for, like a block per poll. */
+export class AutoChain extends FakeChain {
+  override async receipt(tc: string): Promise<ReceiptOutcome> {
+    this.commit();
+    return super.receipt(tc);
+  }
+}

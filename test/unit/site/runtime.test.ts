@@ -5,7 +5,7 @@ import { kpiNormalizer } from '../../../site/kpi-normalizer.js';
 import { type SiteParts, type SiteRuntimeOptions, startSite } from '../../../site/runtime.js';
 import { CsvSource } from '../../../site/sources/csv.js';
 import { droppedTotal, progressLine } from '../../../site/status.js';
-import { FakeChain, FakeMaker, noLog, tempDir } from './helpers.js';
+import { AutoChain, type FakeChain, FakeMaker, noLog, tempDir } from './helpers.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 1);
@@ -68,14 +68,6 @@ function setup(dir: string, chain: FakeChain, maker = new FakeMaker()) {
 function clock(): () => number {
   const start = Date.now();
   return () => t0 + 10 * H + (Date.now() - start);
-}
-
-/** A chain that commits what it admits on the next receipt query, like a block every poll. */
-class AutoChain extends FakeChain {
-  override async receipt(tc: string) {
-    this.commit();
-    return super.receipt(tc);
-  }
 }
 
 describe('startSite', () => {
