@@ -44,7 +44,9 @@ function sealWith(
   const nonce = random(GCM_NONCE_LENGTH);
   const aad = sealAad(header.alg, header.scpKeyId, header.keyRef, input.aad);
   return {
-    ...header,
+    alg: header.alg,
+    scpKeyId: header.scpKeyId,
+    keyRef: header.keyRef,
     nonce,
     encryptedRecord: aesGcmEncrypt(key, nonce, aad, input.record),
     encryptedDigest: aesGcmEncrypt(key, digestNonce(nonce), aad, concatBytes(digest, signature)),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256, sha256Parts, tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { LruCache } from '../../../crypto/lru.js';
+import { systemRandom } from '../../../crypto/random.js';
 import { toHexString } from './helpers.js';
 
 const ref = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -50,5 +51,19 @@ describe('LruCache', () => {
     let calls = 0;
     expect(c.getOrCreate('c', () => ++calls)).toBe(3);
     expect(calls).toBe(0);
+  });
+});
+
+describe('systemRandom', () => {
+  it('returns the requested lengths and never repeats a block, across the 4 KiB refill', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const n = systemRandom(12);
+      expect(n).toHaveLength(12);
+      seen.add(toHexString(n));
+    }
+    expect(seen.size).toBe(1000);
+    expect(systemRandom(100)).toHaveLength(100);
+    expect(systemRandom(0)).toHaveLength(0);
   });
 });
