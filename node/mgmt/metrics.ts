@@ -2,6 +2,7 @@
 // tests). Names carry their unit (_seconds, _bytes) or _total for counters. Label values come from
 // closed sets (rejection reasons, RPC methods and outcomes), so the series count stays bounded.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { UploadStatus } from '../../api/types.js';
 
 export interface NodeMetrics {
   registry: Registry;
@@ -100,5 +101,16 @@ export function rpcCallObserver(m: NodeMetrics): (method: string, outcome: strin
   return (method, outcome, seconds) => {
     m.rpcRequests.inc({ method, outcome });
     m.rpcDuration.observe({ method }, seconds);
+  };
+}
+
+/**
+ * Admission's per-envelope count hook: new envelopes count as admitted, refusals by reason.
+ * Idempotent re-sends (already pending or committed) count as neither: nothing new was admitted.
+ */
+export function admissionCounter(m: NodeMetrics): (status: UploadStatus, reason: string) => void {
+  return (status, reason) => {
+    if (status === UploadStatus.Accepted) m.envelopesAdmitted.inc();
+    else if (status === UploadStatus.Rejected) m.envelopesRejected.inc({ reason });
   };
 }

@@ -1,10 +1,11 @@
 // The management port over real HTTP on 127.0.0.1:0: metrics text, health, status, log spec.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UploadStatus } from '../../../api/types.js';
 import type { Logs } from '../../../node/log.js';
 import { createLogs } from '../../../node/log.js';
 import type { Health } from '../../../node/mgmt/health.js';
 import type { NodeMetrics } from '../../../node/mgmt/metrics.js';
-import { createNodeMetrics, rpcCallObserver } from '../../../node/mgmt/metrics.js';
+import { admissionCounter, createNodeMetrics, rpcCallObserver } from '../../../node/mgmt/metrics.js';
 import type { MgmtServer } from '../../../node/mgmt/server.js';
 import { splitHostPort, startMgmtServer } from '../../../node/mgmt/server.js';
 
@@ -31,8 +32,10 @@ afterAll(() => server.close());
 
 describe('management HTTP', () => {
   it('GET /metrics serves the node metrics in Prometheus text format', async () => {
-    metrics.envelopesAdmitted.inc(3);
-    metrics.envelopesRejected.inc({ reason: 'BAD_SIGNATURE' });
+    const count = admissionCounter(metrics);
+    for (const s of [UploadStatus.Accepted, UploadStatus.Accepted, UploadStatus.Accepted]) count(s, '');
+    count(UploadStatus.AlreadyPending, '');
+    count(UploadStatus.Rejected, 'BAD_SIGNATURE');
     metrics.blockHeight.set(12);
     metrics.commitLatency.observe(0.3);
     rpcCallObserver(metrics)('Upload', 'OK', 0.002);
