@@ -22,6 +22,8 @@ export interface VerifyPoolOptions {
   minRun: number;
   /** Most jobs waiting for a free worker; a batch that would exceed it is refused. */
   maxQueuedJobs: number;
+  /** Largest batch accepted (checked before anything is packed). */
+  maxBatchItems: number;
   /** Worker source (tests substitute a failing one). */
   workerSource: string;
 }
@@ -31,6 +33,7 @@ export const defaultVerifyPoolOptions = (): VerifyPoolOptions => ({
   inlineBelow: 16,
   minRun: 8,
   maxQueuedJobs: 1024,
+  maxBatchItems: 100_000,
   workerSource: VERIFY_WORKER_SOURCE,
 });
 
@@ -78,6 +81,11 @@ export class VerifyPool {
     if (this.closed) throw new CryptoError(CryptoErrorCode.Closed, 'verification pool is closed');
     if (this.broken)
       throw new CryptoError(CryptoErrorCode.WorkerFailed, `workers keep failing: ${this.broken}`);
+    if (items.length > this.opts.maxBatchItems)
+      throw new CryptoError(CryptoErrorCode.InvalidInput, 'verification batch too large', {
+        items: items.length,
+        max: this.opts.maxBatchItems,
+      });
     const results = new Array<boolean>(items.length).fill(false);
     if (items.length < this.opts.inlineBelow) {
       items.forEach((it, i) => {

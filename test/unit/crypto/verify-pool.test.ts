@@ -86,6 +86,13 @@ describe('VerifyPool limits and shutdown', () => {
     await pool.close();
   });
 
+  it('refuses a batch over the size cap before packing it', async () => {
+    const pool = new VerifyPool({ workers: 1, maxBatchItems: 100 });
+    expect(await asyncErrorCodeOf(pool.verifyBatch(batch(101).items))).toBe(CryptoErrorCode.InvalidInput);
+    expect((await pool.verifyBatch(batch(100).items)).length).toBe(100);
+    await pool.close();
+  });
+
   it('rejects a worker count below one with a typed error', () => {
     expect(() => new VerifyPool({ workers: 0 })).toThrow(CryptoError);
   });
