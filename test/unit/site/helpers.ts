@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { KpiRecord } from '../../../codec/types.js';
 import type { RawReading } from '../../../site/reading.js';
+import type { SiteRuntimeOptions } from '../../../site/runtime.js';
 import type { EnvelopeMaker } from '../../../site/sealer.js';
 import type { ReceiptOutcome, Uploader, UploadOutcome } from '../../../site/uploader.js';
 
@@ -107,4 +108,26 @@ export class AutoChain extends FakeChain {
     this.commit();
     return super.receipt(tc);
   }
+}
+
+/** Fast runtime options for tests: tiny intervals, drain and exit. */
+export function fastOptions(dataDir: string, periodMs: number, maxBatch: number): SiteRuntimeOptions {
+  return {
+    name: 'test',
+    dataDir,
+    periodMs,
+    closeAfterMs: 0,
+    sealEveryMs: 5,
+    progressMs: 0,
+    maxSpoolBytes: 1e8,
+    maxEntriesPerRecord: 128,
+    outbox: { maxEntries: 1_000, maxBytes: 1e8 },
+    upload: {
+      maxBatch,
+      receiptPollMs: 5,
+      maxReceiptsPerStep: 100,
+      backoff: { baseMs: 1, maxMs: 4, jitter: 0.5 },
+    },
+    exitWhenDrained: true,
+  };
 }

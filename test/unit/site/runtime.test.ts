@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { kpiNormalizer } from '../../../site/kpi-normalizer.js';
-import { type SiteParts, type SiteRuntimeOptions, startSite } from '../../../site/runtime.js';
+import { type SiteParts, startSite } from '../../../site/runtime.js';
 import { CsvSource } from '../../../site/sources/csv.js';
 import { droppedTotal, progressLine } from '../../../site/status.js';
-import { AutoChain, type FakeChain, FakeMaker, noLog, tempDir } from './helpers.js';
+import { AutoChain, type FakeChain, FakeMaker, fastOptions, noLog, tempDir } from './helpers.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 1);
@@ -43,24 +43,7 @@ function setup(dir: string, chain: FakeChain, maker = new FakeMaker()) {
     uploader: chain,
     identity: { country: 250, city: { scheme: 1, code: 'FRPAR' }, siteId: new Uint8Array(16) },
   };
-  const opts: SiteRuntimeOptions = {
-    name: 't',
-    dataDir: join(dir, 'data'),
-    periodMs: H,
-    closeAfterMs: 0,
-    sealEveryMs: 5,
-    progressMs: 0,
-    maxSpoolBytes: 1e7,
-    maxEntriesPerRecord: 128,
-    outbox: { maxEntries: 100, maxBytes: 1e7 },
-    upload: {
-      maxBatch: 2,
-      receiptPollMs: 5,
-      maxReceiptsPerStep: 10,
-      backoff: { baseMs: 1, maxMs: 4, jitter: 0.5 },
-    },
-    exitWhenDrained: true,
-  };
+  const opts = fastOptions(join(dir, 'data'), H, 2);
   return { parts, opts, rows };
 }
 

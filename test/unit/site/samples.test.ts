@@ -9,7 +9,7 @@ import { siteIdentity } from '../../../site/run.js';
 import { startSite } from '../../../site/runtime.js';
 import { sourceFromConfig } from '../../../site/sources/from-config.js';
 import { droppedTotal } from '../../../site/status.js';
-import { AutoChain, FakeMaker, noLog, tempDir } from './helpers.js';
+import { AutoChain, FakeMaker, fastOptions, noLog, tempDir } from './helpers.js';
 
 const samples = join(process.cwd(), 'site', 'samples');
 const manifest = JSON.parse(readFileSync(join(samples, 'sites.json'), 'utf8')) as {
@@ -48,24 +48,7 @@ describe('sample data', () => {
           uploader: chain,
           identity: siteIdentity(config.identity),
         },
-        {
-          name: s.name,
-          dataDir: tempDir(),
-          periodMs: manifest.periodMs,
-          closeAfterMs: 0,
-          sealEveryMs: 5,
-          progressMs: 0,
-          maxSpoolBytes: 1e8,
-          maxEntriesPerRecord: 128,
-          outbox: { maxEntries: 1_000, maxBytes: 1e8 },
-          upload: {
-            maxBatch: 64,
-            receiptPollMs: 5,
-            maxReceiptsPerStep: 100,
-            backoff: { baseMs: 1, maxMs: 4, jitter: 0.5 },
-          },
-          exitWhenDrained: true,
-        },
+        fastOptions(tempDir(), manifest.periodMs, 64),
         { now: () => Date.UTC(2026, 3, 1) + Date.now() - start, rand: Math.random, log: noLog },
       );
       await site.done;
