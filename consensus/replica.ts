@@ -96,6 +96,10 @@ export class Replica {
   private readonly future = new Map<number, NormalMessage[]>();
   private readonly evidenceSeen = new Map<string, number>();
   private readonly newViewReplies = new Map<number, number>();
+  private viewChangesSeen = 0;
+  /** target() until the next status update; -1 = recompute. */
+  private targetCache = -1;
+  private lastNewViewAttempt = '';
 
   // State transfer.
   private transfer: { peer: number; sentAt: number } | null = null;
@@ -253,6 +257,7 @@ export class Replica {
     // Votes already held for those heights were checked against the old set.
     for (const [seq, slot] of this.slots) if (seq >= fromHeight) slot.resetView();
     this.status.clear();
+    this.targetCache = -1;
   }
 
   /** Answers a StateRequestIn with the certified blocks the driver read from its block log. */
@@ -603,7 +608,10 @@ export class Replica {
       this.drop('bad-signature');
       return;
     }
-    if (m.seq > (this.status.get(m.sender) ?? 0)) this.status.set(m.sender, m.seq);
+    if (m.seq > (this.status.get(m.sender) ?? 0)) {
+      this.status.set(m.sender, m.seq);
+      this.targetCache = -1;
+    }
     this.recordCheckpoint(m);
   }
 
@@ -649,12 +657,23 @@ export class Replica {
 
   private checkTimers(): void {
     if (this.inViewChange) {
-      // §4.5.2: the view-change timer runs only once 2f+1 replicas want this view; a replica
-      // alone in a higher view waits there instead of racing further ahead.
+      // §4.5.2: the view-change timer runs only once 2f+1 replicas want this view or a later
+      // one (a replica alone in a higher view waits there instead of racing further ahead; one
+      // that lost the VIEW-CHANGEs for this view can still move on with those beyond it).
       let want = 0;
-      for (const vc of this.viewChanges.values()) if (vc.newView === this.view) want++;
+      for (const vc of this.viewChanges.values()) if (vc.newView >= this.view) want++;
       if (want < this.schedule.at(this.stable.seq + 1).quorum) this.viewChangeAt = this.now;
-      else if (this.now - this.viewChangeAt >= this.timeout()) this.startViewChange(this.view + 1);
+      else if (this.now - this.viewChangeAt >= this.timeout()) {
+        this.startViewChange(this.view + 1);
+        return;
+      }
+      // Messages get lost: re-send our VIEW-CHANGE until the view is entered (a replica already
+      // in it answers with its NEW-VIEW).
+      const own = this.ownViewChange;
+      if (own?.newView === this.view && this.now - this.lastResendAt >= this.timeout()) {
+        this.lastResendAt = this.now;
+        this.send('all', own);
+      }
       return;
     }
     // A replica that knows it is behind fetches blocks instead of blaming the primary.
@@ -692,15 +711,7 @@ export class Replica {
     const f = this.schedule.at(this.stable.seq + 1).f;
     views.sort((a, b) => b - a);
     const w = views[f];
-    if (w === undefined || w < this.view) return;
-    if (w > this.view) {
-      this.startViewChange(w);
-      return;
-    }
-    if (this.inViewChange && this.ownViewChange !== null && this.now - this.lastResendAt >= this.timeout()) {
-      this.lastResendAt = this.now;
-      this.send('all', this.ownViewChange);
-    }
+    if (w !== undefined && w > this.view) this.startViewChange(w);
   }
 
   private startViewChange(newView: number): void {
@@ -708,6 +719,7 @@ export class Replica {
     this.view = newView;
     this.inViewChange = true;
     this.viewChangeAt = this.now;
+    this.lastResendAt = this.now;
     this.backoff = Math.min(this.backoff + 1, 30);
     this.stats.viewChanges++;
     for (const slot of this.slots.values()) slot.resetView();
@@ -758,6 +770,7 @@ export class Replica {
       return;
     }
     this.viewChanges.set(vc.sender, vc);
+    this.viewChangesSeen++;
     // §4.5.2: f+1 replicas want a higher view, so at least one honest one does: join the lowest.
     const higher = [...this.viewChanges.values()]
       .filter((v) => v.newView > this.view && v.sender !== set.indexOf(this.key))
@@ -779,6 +792,10 @@ export class Replica {
   /** The new primary, holding 2f+1 VIEW-CHANGEs for its view, sends NEW-VIEW (§4.4). */
   private tryNewView(): void {
     if (!this.inViewChange) return;
+    // Recomputed only when a VIEW-CHANGE arrived or the tip moved (a missing body may have come).
+    const attempt = `${this.view}:${this.viewChangesSeen}:${this.tip.height}`;
+    if (attempt === this.lastNewViewAttempt) return;
+    this.lastNewViewAttempt = attempt;
     const vcs = [...this.viewChanges.values()]
       .filter((v) => v.newView === this.view)
       .sort((a, b) => a.sender - b.sender);
@@ -902,8 +919,11 @@ export class Replica {
 
   /** The height f+1 peers announced, so at least one honest replica has it. */
   private target(): number {
-    const heights = [...this.status.values()].sort((a, b) => b - a);
-    return heights[this.schedule.at(this.tip.height + 1).f] ?? 0;
+    if (this.targetCache < 0) {
+      const heights = [...this.status.values()].sort((a, b) => b - a);
+      this.targetCache = heights[this.schedule.at(this.tip.height + 1).f] ?? 0;
+    }
+    return this.targetCache;
   }
 
   private maybeRequestState(): void {
@@ -988,11 +1008,13 @@ export class Replica {
         cb.block.envelopes.map((e) => toHex(this.deps.txHash(e))),
       );
     }
-    if (this.transferQueue.length === 0 && this.transferCheckpoint !== null) {
-      this.adoptCheckpoint(this.transferCheckpoint);
+    // The responder's checkpoint proof becomes ours once its block is applied here.
+    const cp = this.transferCheckpoint;
+    if (cp !== null && cp.seq <= this.applied) {
+      this.adoptCheckpoint(cp);
       this.transferCheckpoint = null;
-      this.maybeRequestState();
     }
+    if (this.transferQueue.length === 0) this.maybeRequestState();
   }
 
   /** Takes a proven checkpoint at or below our applied height as our stable one. */

@@ -12,6 +12,7 @@ export class ValidatorSet {
   /** Votes that make a quorum. */
   readonly quorum: number;
   private readonly index: Map<string, number>;
+  private readonly byObject = new WeakMap<Uint8Array, number>();
 
   constructor(keys: readonly Uint8Array[]) {
     if (keys.length < 1 || keys.length > 256)
@@ -28,7 +29,12 @@ export class ValidatorSet {
   }
 
   indexOf(key: Uint8Array): number {
-    return this.index.get(toHex(key)) ?? -1;
+    // The replica asks about its own key object over and over: answer that from a cache.
+    const cached = this.byObject.get(key);
+    if (cached !== undefined) return cached;
+    const i = this.index.get(toHex(key)) ?? -1;
+    this.byObject.set(key, i);
+    return i;
   }
 
   /** The primary of a view: round robin over the set. */

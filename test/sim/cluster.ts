@@ -53,6 +53,8 @@ export interface ClusterOptions {
   net?: Partial<NetConfig>;
   /** false: skip the per-event invariant checks (the benchmark measures the core alone). */
   checks?: boolean;
+  /** Sees every delivered message (tests collect real messages with it). */
+  tap?: (msg: ConsensusMessage) => void;
 }
 
 /** A rule that drops matching messages (from/to are node addresses). */
@@ -191,6 +193,7 @@ export class Cluster implements NodeHost {
     const node = this.nodes[e.to];
     if (node?.replica == null || this.blocked(e.from, e.to, e.msg)) return;
     this.messages++;
+    this.opts.tap?.(e.msg);
     if (this.recent.length >= 512) this.recent.shift();
     this.recent.push(e.msg);
     node.replica.step(e.msg);

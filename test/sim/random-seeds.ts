@@ -11,7 +11,9 @@ export function runSeeds(seeds: readonly number[]): RunResult[] {
   }
   const report = failures
     .slice(0, 5)
-    .map((f) => `seed ${f.seed} (${f.fault}, n=${f.n}): ${f.error}\n  reproduce: ${reproduceCommand(f.seed)}`);
+    .map(
+      (f) => `seed ${f.seed} (${f.fault}, n=${f.n}): ${f.error}\n  reproduce: ${reproduceCommand(f.seed)}`,
+    );
   expect(report).toEqual([]);
   return failures;
 }

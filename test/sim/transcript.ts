@@ -200,7 +200,8 @@ export class Transcript {
         const [key, op, v] = args as [string, string, string];
         const max = Number(a.get('max') ?? 1000);
         const took = this.cluster.runUntil(() => this.holds(key, op, Number(v))[0], max);
-        if (took < 0) throw new TranscriptError(`${key} ${op} ${v} not reached in ${max} ticks (got ${this.value(key)})`);
+        if (took < 0)
+          throw new TranscriptError(`${key} ${op} ${v} not reached in ${max} ticks (got ${this.value(key)})`);
         return;
       }
       case 'crash':
@@ -210,14 +211,18 @@ export class Transcript {
         this.cluster.restart(Number(args[0]));
         return;
       case 'partition':
-        this.cluster.partition = args.join('').split('|').map((g) => g.split(',').map(Number));
+        this.cluster.partition = args
+          .join('')
+          .split('|')
+          .map((g) => g.split(',').map(Number));
         return;
       case 'heal':
         this.cluster.heal();
         return;
       case 'filter': {
         const type = a.get('type');
-        if (type !== undefined && TYPES[type] === undefined) throw new TranscriptError(`unknown type ${type}`);
+        if (type !== undefined && TYPES[type] === undefined)
+          throw new TranscriptError(`unknown type ${type}`);
         this.cluster.filters.push({
           from: a.has('from') ? Number(a.get('from')) : undefined,
           to: a.has('to') ? Number(a.get('to')) : undefined,
@@ -245,7 +250,8 @@ export class Transcript {
       case 'expect': {
         const [key, op, v] = args as [string, string, string];
         const [ok, got] = this.holds(key, op, Number(v));
-        if (!ok) throw new TranscriptError(`expected ${key} ${op} ${v}, got ${got} [${this.cluster.summary()}]`);
+        if (!ok)
+          throw new TranscriptError(`expected ${key} ${op} ${v}, got ${got} [${this.cluster.summary()}]`);
         return;
       }
       case 'print':

@@ -1,0 +1,46 @@
+// Long randomized simulator runs outside the test suite: `node build/bench/sim.js --seeds N`
+// (after `npm run build`), or `--seed S` to reproduce one run with its details. Every failing
+// seed is printed with its one-line reproduction command; add it to
+// test/sim/regressions.json so CI keeps running it.
+import '../cli/polyfill.js';
+import { Command } from 'commander';
+import { randomRun, reproduceCommand } from '../test/sim/random-run.js';
+
+const program = new Command()
+  .name('sim')
+  .description('randomized PBFT simulator runs (test/sim)')
+  .option('--seeds <n>', 'number of seeds to run', '1000')
+  .option('--from <n>', 'first seed', '1')
+  .option('--seed <s>', 'run one seed and print its result')
+  .parse();
+
+const opts = program.opts<{ seeds: string; from: string; seed?: string }>();
+
+if (opts.seed !== undefined) {
+  const r = randomRun(Number(opts.seed));
+  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  process.exitCode = r.ok ? 0 : 1;
+} else {
+  const from = Number(opts.from);
+  const count = Number(opts.seeds);
+  const started = performance.now();
+  let failed = 0;
+  let messages = 0;
+  for (let seed = from; seed < from + count; seed++) {
+    const r = randomRun(seed);
+    messages += r.messages;
+    if (!r.ok) {
+      failed++;
+      process.stdout.write(
+        `FAIL seed ${seed} (${r.fault}, n=${r.n}): ${r.error}\n  reproduce: ${reproduceCommand(seed)}\n`,
+      );
+    }
+    if ((seed - from + 1) % 100 === 0)
+      process.stdout.write(`  ${seed - from + 1}/${count} seeds, ${failed} failed\n`);
+  }
+  const secs = (performance.now() - started) / 1000;
+  process.stdout.write(
+    `${count} seeds, ${failed} failed, ${messages} messages delivered, ${secs.toFixed(1)} s\n`,
+  );
+  process.exitCode = failed > 0 ? 1 : 0;
+}
