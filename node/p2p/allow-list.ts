@@ -1,7 +1,12 @@
 // Who may connect: the current validators (in validator-set order, so an index names a peer)
 // plus the configured observers. The connection gater and every inbound handler consult it.
 import type { PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { P2PError, P2PErrorCode } from './errors.js';
 import { peerIdObjectOfPublicKey } from './identity.js';
+
+/** A validator index in the current set, or a peer ID string. */
+export type PeerRef = number | string;
 
 export class AllowList {
   private validatorIds: PeerId[] = [];
@@ -43,5 +48,22 @@ export class AllowList {
   /** Upper bound of peers that can ever be connected; sizes the per-peer maps. */
   get size(): number {
     return this.validatorIds.length + this.observerIds.size;
+  }
+
+  /** The peer a caller names; UNKNOWN_PEER for a bad index or ID, NOT_ALLOWED outside the set. */
+  resolve(peer: PeerRef): PeerId {
+    let id: PeerId | undefined;
+    if (typeof peer === 'number') id = this.validatorAt(peer);
+    else {
+      try {
+        id = peerIdFromString(peer);
+      } catch {
+        id = undefined;
+      }
+    }
+    if (id === undefined) throw new P2PError(P2PErrorCode.UnknownPeer, 'no such peer', { peer });
+    if (!this.isAllowed(id.toString()))
+      throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: id.toString() });
+    return id;
   }
 }

@@ -1,5 +1,6 @@
 // Public surface of the network layer; the node wiring imports from here only.
 
+export type { PeerRef } from './allow-list.js';
 export { decodeBatch, encodeBatch } from './batch-codec.js';
 export { EnvelopeBatcher } from './batcher.js';
 export {
@@ -20,5 +21,5 @@ export {
   type P2POptions,
   type RateLimit,
 } from './options.js';
-export { P2P, type P2PInit, type PeerRef } from './p2p.js';
+export { P2P, type P2PInit } from './p2p.js';
 export type { RequestHandler } from './request-response.js';

@@ -75,6 +75,8 @@ export function defaultP2POptions(chainId: string): P2POptions {
   };
 }
 
+import type { MessageKind } from './inbound.js';
+
 /** Topic and protocol names of one chain. */
 export interface P2PNames {
   envelopesTopic: string;
@@ -92,4 +94,8 @@ export function namesOf(chainId: string): P2PNames {
     requestProtocol: `/bkdms/${c}/request/1.0.0`,
     directProtocol: `/bkdms/${c}/direct/1.0.0`,
   };
+}
+
+export function topicOf(names: P2PNames, kind: MessageKind): string {
+  return kind === 'envelopes' ? names.envelopesTopic : names.consensusTopic;
 }

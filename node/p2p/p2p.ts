@@ -2,34 +2,24 @@
 // yamux, identify, gossipsub) whose identity is the validator key, a gater that admits only the
 // allowed set, two gossip topics behind one inbound gate, a direct-message protocol, a
 // request/response protocol, an envelope batcher, and bootstrap re-dialing.
-import type { GossipSub } from '@chainsafe/libp2p-gossipsub';
-import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
-import { type Identify, identify } from '@libp2p/identify';
-import type { Libp2p, PeerId } from '@libp2p/interface';
+import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
-import { createLibp2p } from 'libp2p';
-import { AllowList } from './allow-list.js';
+import { AllowList, type PeerRef } from './allow-list.js';
 import { EnvelopeBatcher } from './batcher.js';
 import { dialConfirmed } from './confirm-dial.js';
-import { DirectMessages } from './direct.js';
+import type { DirectMessages } from './direct.js';
 import { P2PError, P2PErrorCode } from './errors.js';
 import { type P2PEventMap, P2PEvents } from './events.js';
-import { allowListGater } from './gater.js';
-import { gossipService, wireTopics } from './gossip.js';
-import { libp2pKeyOf, type NodeIdentity, peerIdOfPublicKey } from './identity.js';
-import { InboundGate, type InboundStats, type MessageKind, type MessageValidator } from './inbound.js';
-import { namesOf, type P2PNames, type P2POptions } from './options.js';
-import { PeerRateLimiter } from './rate-limit.js';
-import { Redialer, type RedialTarget } from './redialer.js';
-import { type RequestHandler, RequestResponse } from './request-response.js';
-
-type Host = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
-
-/** A validator index in the current set, or a peer ID string. */
-export type PeerRef = number | string;
+import { wireTopics } from './gossip.js';
+import { createHost, type Host } from './host.js';
+import { type NodeIdentity, peerIdOfPublicKey } from './identity.js';
+import type { InboundGate, InboundStats, MessageKind, MessageValidator } from './inbound.js';
+import { buildInbound } from './inbound-parts.js';
+import { namesOf, type P2PNames, type P2POptions, topicOf } from './options.js';
+import type { PeerRateLimiter } from './rate-limit.js';
+import { parseTarget, Redialer } from './redialer.js';
+import type { RequestHandler, RequestResponse } from './request-response.js';
 
 export interface P2PInit {
   identity: NodeIdentity;
@@ -56,6 +46,7 @@ export class P2P {
   /** Inbound message and request buckets; a peer's are dropped when it disconnects. */
   private readonly limiters: [PeerRateLimiter, PeerRateLimiter];
   private host: Host | undefined;
+  private stopped = false;
   /** Connected peers whose identify exchange completed: their connection was accepted. */
   private readonly identified = new Set<string>();
 
@@ -68,37 +59,14 @@ export class P2P {
     this.names = namesOf(o.chainId);
     this.allow = new AllowList(init.validators, o.observers);
     this.events = new P2PEvents(init.onListenerError);
-    // Generous peer bound: the validator set can grow by governance while we run.
-    const maxPeers = Math.max(64, this.allow.size * 4);
-    this.limiters = [
-      new PeerRateLimiter(o.messageRate, now, maxPeers),
-      new PeerRateLimiter(o.requestRate, now, maxPeers),
-    ];
-    this.gate = new InboundGate(
-      this.allow,
-      this.limiters[0],
-      {
-        maxBatchBytes: o.maxBatchBytes,
-        maxConsensusBytes: o.maxConsensusBytes,
-        maxBatchItems: o.maxBatchBytes / 4,
-      },
-      (msg) => this.events.emit('message', msg),
-    );
-    this.requests = new RequestResponse(this.names.requestProtocol, this.allow, this.limiters[1], {
-      maxRequestBytes: o.maxRequestBytes,
-      maxResponseBytes: o.maxResponseBytes,
-      timeoutMs: o.requestTimeoutMs,
-      maxInflight: o.maxInflightRequests,
-    });
-    this.direct = new DirectMessages(
-      this.names.directProtocol,
-      this.gate,
-      o.maxConsensusBytes,
-      o.requestTimeoutMs,
-    );
+    const inbound = buildInbound(o, this.names, this.allow, now, (msg) => this.events.emit('message', msg));
+    this.limiters = inbound.limiters;
+    this.gate = inbound.gate;
+    this.requests = inbound.requests;
+    this.direct = inbound.direct;
     this.batcher = new EnvelopeBatcher(o.batcher, (batch) => this.publish(this.names.envelopesTopic, batch));
     this.redialer = new Redialer(
-      o.bootstrap.map(parseBootstrap),
+      o.bootstrap.map((a) => parseTarget(a)),
       {
         dial: (t) => this.connect(t.addr),
         isConnected: (id) =>
@@ -110,50 +78,61 @@ export class P2P {
     );
   }
 
+  /** Starts listening, dialing and gossiping. A stopped service is not restarted: build anew. */
   async start(): Promise<void> {
     if (this.host !== undefined) return;
-    const o = this.opts;
-    const host: Host = await createLibp2p({
-      start: false,
-      privateKey: await libp2pKeyOf(this.identity),
-      addresses: { listen: o.listen },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      connectionGater: allowListGater(this.allow),
-      services: {
-        identify: identify(),
-        pubsub: gossipService(
-          this.names,
-          Math.max(o.maxBatchBytes, o.maxConsensusBytes),
-          o.maxOutboundBufferBytes,
-        ),
-      },
+    if (this.stopped) throw new P2PError(P2PErrorCode.Stopped, 'p2p service was stopped; create a new one');
+    const host = await createHost({
+      identity: this.identity,
+      options: this.opts,
+      names: this.names,
+      allow: this.allow,
+      serveRequest: this.requests.serve,
+      serveDirect: this.direct.serve,
     });
-    const streams = { maxInboundStreams: o.maxStreamsPerPeer, maxOutboundStreams: o.maxStreamsPerPeer };
-    await host.handle(this.names.requestProtocol, this.requests.serve, streams);
-    await host.handle(this.names.directProtocol, this.direct.serve, streams);
+    this.listen(host);
+    try {
+      await host.start();
+      wireTopics(host.services.pubsub, this.names, this.gate);
+    } catch (err) {
+      try {
+        await host.stop();
+      } catch {
+        // The start error is the one worth reporting.
+      }
+      throw err;
+    }
+    host.services.pubsub.addEventListener('subscription-change', () => this.emitSubscribers(host));
+    this.host = host;
+    this.redialer.start();
+  }
+
+  /** Peer lifecycle: events for the application, bookkeeping, and re-dial of lost peers. */
+  private listen(host: Host): void {
     host.addEventListener('peer:connect', (ev) => this.peerEvent('peer:connect', ev.detail));
     host.addEventListener('peer:identify', (ev) => this.identified.add(ev.detail.peerId.toString()));
     host.addEventListener('peer:disconnect', (ev) => {
-      this.identified.delete(ev.detail.toString());
-      for (const l of this.limiters) l.forget(ev.detail.toString());
+      const id = ev.detail.toString();
+      this.identified.delete(id);
+      for (const l of this.limiters) l.forget(id);
       this.peerEvent('peer:disconnect', ev.detail);
-      this.redialer.nudge(ev.detail.toString());
+      // Gossipsub drops a gone peer's subscriptions without an event of its own.
+      this.emitSubscribers(host);
+      this.redialer.nudge(id);
     });
-    await host.start();
-    wireTopics(host.services.pubsub, this.names, this.gate);
-    host.services.pubsub.addEventListener('subscription-change', () => {
-      for (const kind of ['envelopes', 'consensus'] as const)
-        this.events.emit('subscribers', { kind, count: this.subscribers(kind).length });
-    });
-    this.host = host;
-    this.redialer.start();
+  }
+
+  private emitSubscribers(host: Host): void {
+    for (const kind of ['envelopes', 'consensus'] as const) {
+      const count = host.services.pubsub.getSubscribers(topicOf(this.names, kind)).length;
+      this.events.emit('subscribers', { kind, count });
+    }
   }
 
   async stop(): Promise<void> {
     const host = this.host;
     if (host === undefined) return;
+    this.stopped = true;
     this.redialer.stop();
     await this.batcher.stop();
     this.host = undefined;
@@ -208,7 +187,7 @@ export class P2P {
    * and UNREACHABLE when the dial fails (including a refusal by the remote's gater).
    */
   async connect(addr: string): Promise<void> {
-    const target = parseBootstrap(addr);
+    const target = parseTarget(addr);
     if (!this.allow.isAllowed(target.peerId))
       throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: target.peerId });
     try {
@@ -244,9 +223,8 @@ export class P2P {
 
   /** Peers subscribed to a topic as this node sees them (mesh formation, health). */
   subscribers(kind: MessageKind): string[] {
-    const topic = kind === 'envelopes' ? this.names.envelopesTopic : this.names.consensusTopic;
     return this.running()
-      .services.pubsub.getSubscribers(topic)
+      .services.pubsub.getSubscribers(topicOf(this.names, kind))
       .map((p) => p.toString());
   }
 
@@ -273,32 +251,16 @@ export class P2P {
 
   /** Sends one consensus message to one peer on the direct stream protocol. */
   async sendConsensus(peer: PeerRef, data: Uint8Array): Promise<void> {
-    await this.direct.send(this.running(), this.resolve(peer), data);
+    await this.direct.send(this.running(), this.allow.resolve(peer), data);
   }
 
   /** One request/response exchange with `peer` (state transfer). */
   async request(peer: PeerRef, data: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
-    return this.requests.request(this.running(), this.resolve(peer), data, timeoutMs);
+    return this.requests.request(this.running(), this.allow.resolve(peer), data, timeoutMs);
   }
 
   private async publish(topic: string, data: Uint8Array): Promise<void> {
     await this.running().services.pubsub.publish(topic, data);
-  }
-
-  private resolve(peer: PeerRef): PeerId {
-    let id: PeerId | undefined;
-    if (typeof peer === 'number') id = this.allow.validatorAt(peer);
-    else {
-      try {
-        id = peerIdFromString(peer);
-      } catch {
-        id = undefined;
-      }
-    }
-    if (id === undefined) throw new P2PError(P2PErrorCode.UnknownPeer, 'no such peer', { peer });
-    if (!this.allow.isAllowed(id.toString()))
-      throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: id.toString() });
-    return id;
   }
 
   private running(): Host {
@@ -314,16 +276,4 @@ export class P2P {
       connectedValidators: this.connectedValidators(),
     });
   }
-}
-
-function parseBootstrap(addr: string): RedialTarget {
-  let peerId: string | null = null;
-  try {
-    peerId = multiaddr(addr).getPeerId();
-  } catch {
-    peerId = null;
-  }
-  if (peerId === null)
-    throw new P2PError(P2PErrorCode.BadOptions, 'bootstrap address needs a valid /p2p/<peer id>', { addr });
-  return { peerId, addr };
 }

@@ -1,6 +1,9 @@
 // Keeps the configured bootstrap peers connected: dials each at start and, whenever a dial fails
 // or the peer disconnects, dials again after a backoff that doubles up to a ceiling (with jitter,
 // so restarted nodes do not dial in lockstep). Peers outside the allow list are not dialed.
+import { multiaddr } from '@multiformats/multiaddr';
+import { P2PError, P2PErrorCode } from './errors.js';
+
 export interface RedialTarget {
   peerId: string;
   addr: string;
@@ -70,4 +73,17 @@ export class Redialer {
       this.schedule(t, base / 2 + Math.random() * (base / 2));
     }
   }
+}
+
+/** A bootstrap address and the peer ID it ends in; BAD_OPTIONS without a valid /p2p/<id>. */
+export function parseTarget(addr: string): RedialTarget {
+  let peerId: string | null = null;
+  try {
+    peerId = multiaddr(addr).getPeerId();
+  } catch {
+    peerId = null;
+  }
+  if (peerId === null)
+    throw new P2PError(P2PErrorCode.BadOptions, 'bootstrap address needs a valid /p2p/<peer id>', { addr });
+  return { peerId, addr };
 }

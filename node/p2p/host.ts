@@ -1,0 +1,51 @@
+// Builds the libp2p host of one node: TCP, noise, yamux, identify and gossipsub, the validator key
+// as identity, the allow-list gater, and the two stream protocols with per-peer stream limits.
+// Nothing is started here; the P2P service attaches its listeners and starts it.
+import type { GossipSub } from '@chainsafe/libp2p-gossipsub';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { type Identify, identify } from '@libp2p/identify';
+import type { Libp2p, StreamHandler } from '@libp2p/interface';
+import { tcp } from '@libp2p/tcp';
+import { createLibp2p } from 'libp2p';
+import type { AllowList } from './allow-list.js';
+import { allowListGater } from './gater.js';
+import { gossipService } from './gossip.js';
+import { libp2pKeyOf, type NodeIdentity } from './identity.js';
+import type { P2PNames, P2POptions } from './options.js';
+
+export type Host = Libp2p<{ identify: Identify; pubsub: GossipSub }>;
+
+export interface HostParts {
+  identity: NodeIdentity;
+  options: P2POptions;
+  names: P2PNames;
+  allow: AllowList;
+  serveRequest: StreamHandler;
+  serveDirect: StreamHandler;
+}
+
+export async function createHost(p: HostParts): Promise<Host> {
+  const o = p.options;
+  const host: Host = await createLibp2p({
+    start: false,
+    privateKey: await libp2pKeyOf(p.identity),
+    addresses: { listen: o.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: allowListGater(p.allow),
+    services: {
+      identify: identify(),
+      pubsub: gossipService(
+        p.names,
+        Math.max(o.maxBatchBytes, o.maxConsensusBytes),
+        o.maxOutboundBufferBytes,
+      ),
+    },
+  });
+  const streams = { maxInboundStreams: o.maxStreamsPerPeer, maxOutboundStreams: o.maxStreamsPerPeer };
+  await host.handle(p.names.requestProtocol, p.serveRequest, streams);
+  await host.handle(p.names.directProtocol, p.serveDirect, streams);
+  return host;
+}
