@@ -14,7 +14,7 @@ import type { ApiLimits } from './limits.js';
 import { defaultApiLimits } from './limits.js';
 import { ledgerServiceDefinition } from './proto.js';
 import { toStatus } from './status.js';
-import { streamBlocks } from './stream.js';
+import { StreamSlots, streamBlocks } from './stream.js';
 import type { ServerTls } from './tls.js';
 import { serverCredentials } from './tls.js';
 import { acceptedOrThrow } from './upload-result.js';
@@ -34,7 +34,10 @@ export interface ApiServerOptions {
 export interface ApiServer {
   readonly port: number;
   readonly limits: ApiLimits;
-  /** Stops accepting calls, lets running ones finish for up to graceMs, then cuts the rest. */
+  /**
+   * Stops accepting calls, ends block subscriptions with STOPPED, lets running unary calls finish
+   * for up to graceMs, then cuts the rest.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -92,7 +95,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     };
   }
 
-  const slots = { active: 0, max: limits.maxSubscriptions, retryAfterMs: limits.streamRetryAfterMs };
+  const slots = new StreamSlots(limits.maxSubscriptions, limits.streamRetryAfterMs);
   const impl: UntypedServiceImplementation = {
     Upload: unary('Upload', async (r, ctx) => {
       const [res] = await api.uploadBatch([v.envelopeField(r, limits)], ctx);
@@ -145,6 +148,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
           clearTimeout(timer);
           resolve();
         });
+        slots.stopAll();
       }),
   };
 }

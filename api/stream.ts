@@ -1,7 +1,8 @@
 // SubscribeBlocks on the server: pulls one block at a time from the node, writes it, and waits for
 // the HTTP/2 stream to drain before pulling the next, so a slow subscriber holds at most grpc-js's
 // small write buffer. The number of open subscriptions is bounded; the next one is refused with
-// TOO_MANY_STREAMS and a retry hint. A cancelled call aborts the node's iterator.
+// TOO_MANY_STREAMS and a retry hint. A cancelled call aborts the node's iterator; a server that
+// stops ends every subscription with STOPPED, which clients treat as "resume elsewhere or later".
 import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { ApiError, ApiErrorCode } from './errors.js';
@@ -9,10 +10,36 @@ import type { NodeApi } from './handlers.js';
 import { toStatus } from './status.js';
 import { heightField } from './validate.js';
 
-export interface StreamSlots {
-  active: number;
-  max: number;
-  retryAfterMs: number;
+export class StreamSlots {
+  /** Stop functions of the open subscriptions. */
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly max: number,
+    private readonly retryAfterMs: number,
+  ) {}
+
+  get active(): number {
+    return this.open.size;
+  }
+
+  /** Takes a slot for a subscription, or throws TOO_MANY_STREAMS. */
+  take(stop: () => void): () => void {
+    if (this.open.size >= this.max)
+      throw new ApiError(
+        ApiErrorCode.TooManyStreams,
+        `${this.open.size} block subscriptions open, at most ${this.max}`,
+        {},
+        this.retryAfterMs,
+      );
+    this.open.add(stop);
+    return () => this.open.delete(stop);
+  }
+
+  /** Ends every open subscription (server shutdown). */
+  stopAll(): void {
+    for (const stop of [...this.open]) stop();
+  }
 }
 
 type Raw = Record<string, unknown>;
@@ -25,36 +52,37 @@ export async function streamBlocks(
   fail: (err: unknown) => ApiError,
 ): Promise<'OK' | ApiErrorCode> {
   const ac = new AbortController();
+  let stopping = false;
   const onCancel = (): void => ac.abort();
   call.on('cancelled', onCancel);
-  let held = false;
+  let release: (() => void) | undefined;
   try {
-    if (slots.active >= slots.max)
-      throw new ApiError(
-        ApiErrorCode.TooManyStreams,
-        `${slots.active} block subscriptions open, at most ${slots.max}`,
-        {},
-        slots.retryAfterMs,
-      );
-    slots.active++;
-    held = true;
+    release = slots.take(() => {
+      stopping = true;
+      ac.abort();
+    });
     const from = heightField(call.request, 'fromHeight');
     for await (const ev of api.subscribeBlocks(from, ac.signal)) {
       if (ac.signal.aborted) break;
       if (!call.write({ height: ev.height, certifiedBlock: ev.certifiedBlock }))
         await once(call, 'drain', { signal: ac.signal });
     }
-    if (ac.signal.aborted) return ApiErrorCode.Cancelled;
-    call.end();
-    return 'OK';
+    if (!ac.signal.aborted) {
+      call.end();
+      return 'OK';
+    }
   } catch (err) {
-    if (ac.signal.aborted) return ApiErrorCode.Cancelled;
-    const e = fail(err);
-    call.emit('error', toStatus(e));
-    return e.code;
+    if (!ac.signal.aborted) {
+      const e = fail(err);
+      call.emit('error', toStatus(e));
+      return e.code;
+    }
   } finally {
-    if (held) slots.active--;
+    release?.();
     call.off('cancelled', onCancel);
     ac.abort();
   }
+  if (!stopping) return ApiErrorCode.Cancelled;
+  call.emit('error', toStatus(new ApiError(ApiErrorCode.Stopped, 'node shutting down')));
+  return ApiErrorCode.Stopped;
 }

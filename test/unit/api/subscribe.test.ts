@@ -87,6 +87,18 @@ describe('SubscribeBlocks', () => {
     await first.return?.(undefined);
   });
 
+  it('a stopping server ends subscriptions with STOPPED instead of waiting out its grace period', async () => {
+    const r = await startRig({}, { retry: { maxAttempts: 1 } });
+    r.node.pushBlock();
+    const sub = r.client.subscribeBlocks(1)[Symbol.asyncIterator]();
+    expect((await sub.next()).value?.height).toBe(1);
+    const ended = expect(sub.next()).rejects.toMatchObject({ code: ApiErrorCode.Stopped });
+    // A grace period longer than the test timeout: stop() resolves only if the stream was ended.
+    await r.server.stop(60_000);
+    await ended;
+    r.client.close();
+  });
+
   it('survives the server going away and coming back on the same port', async () => {
     rig = await startRig();
     const r = rig;
