@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { CodecError, type CodecErrorCode } from '../../../codec/errors.js';
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+import { hex } from './hex.js';
+
+export { hex, unhex } from './hex.js';
 
 /** The CodecError code fn throws, 'none' if it returns, 'other' for any other throw. */
 export function codeOf(fn: () => unknown): CodecErrorCode | 'none' | 'other' {

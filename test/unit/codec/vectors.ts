@@ -13,7 +13,7 @@ import {
   type SealedPacket,
   type StorageRecord,
 } from '../../../codec/types.js';
-import { unhex } from './helpers.js';
+import { unhex } from './hex.js';
 
 /** The record of docs/wire-format.md §Test vectors. */
 export const vectorRecord: KpiRecord = {
