@@ -60,7 +60,9 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
       ? { ca: readFileSync(config.chain.tlsCa) }
       : {};
   const clients = config.chain.endpoints.map(
-    (address) => new BkdmsClient({ address, tls, deadlineMs: config.chain.deadlineMs }),
+    // One quick retry inside the client; longer outages are the upload loop's backoff, which the status shows.
+    (address) =>
+      new BkdmsClient({ address, tls, deadlineMs: config.chain.deadlineMs, retry: { maxAttempts: 2 } }),
   );
   const chainId = config.chain.chainId
     ? Uint8Array.from(Buffer.from(config.chain.chainId, 'hex'))

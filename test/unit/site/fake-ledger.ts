@@ -1,0 +1,152 @@
+// A node's RPC surface in memory, served over real gRPC by api/server.ts, that checks what a site
+// sends the way the chain and the SCP would: envelope signature, replayed sequence numbers,
+// idempotent re-sends; and lets the test open every committed packet as the SCP.
+
+import { ApiError, ApiErrorCode } from '../../../api/errors.js';
+import type { CallContext, NodeApi } from '../../../api/handlers.js';
+import {
+  type Receipt,
+  ReceiptState,
+  SyncState,
+  type UploadResult,
+  UploadStatus,
+} from '../../../api/types.js';
+import { decodeEnvelope } from '../../../codec/envelope.js';
+import { envelopeAadView, envelopeSignature, envelopeSignedRegion } from '../../../codec/envelope-view.js';
+import { decodeExtension } from '../../../codec/extension.js';
+import { decodeKpiRecord } from '../../../codec/kpi-record.js';
+import { decodeSealedPacket } from '../../../codec/sealed-packet.js';
+import { EnvelopeKind, type KpiRecord } from '../../../codec/types.js';
+import { verify } from '../../../crypto/ed25519.js';
+import { keyIdOf } from '../../../crypto/key-id.js';
+import { openPacket } from '../../../crypto/open.js';
+import { acceptSession, type SessionKey } from '../../../crypto/session-key.js';
+import type { X25519KeyPair } from '../../../crypto/x25519.js';
+import { decodeSessionOffer, EXT_SESSION_OFFER } from '../../../site/session-offer.js';
+import { sha } from './helpers.js';
+
+const unsupported = (): never => {
+  throw new ApiError(ApiErrorCode.Internal, 'not in the fake');
+};
+
+export class FakeLedger implements NodeApi {
+  readonly chainId = new Uint8Array(32).fill(9);
+  /** tracing code hex -> envelope, in commit order. */
+  readonly committed = new Map<string, Uint8Array>();
+  private readonly pending = new Map<string, Uint8Array>();
+  private readonly seqs = new Map<number, string>();
+  /** Upload calls to refuse with NOT_READY before accepting (the chain "down"). */
+  refuseCalls = 0;
+
+  constructor(
+    private readonly sitePublicKey: Uint8Array,
+    private readonly scp: X25519KeyPair,
+    private readonly kpiCodes: number[],
+  ) {}
+
+  async uploadBatch(envelopes: Uint8Array[], _ctx: CallContext): Promise<UploadResult[]> {
+    if (this.refuseCalls > 0) {
+      this.refuseCalls--;
+      throw new ApiError(ApiErrorCode.NotReady, 'catching up');
+    }
+    return envelopes.map((env) => {
+      const tc = sha(env);
+      const result = (status: UploadStatus, reason = ''): UploadResult => ({
+        status,
+        tracingCode: Buffer.from(tc, 'hex'),
+        reason,
+        message: reason,
+        retryAfterMs: 0,
+      });
+      if (this.committed.has(tc)) return result(UploadStatus.AlreadyCommitted);
+      if (this.pending.has(tc)) return result(UploadStatus.AlreadyPending);
+      if (!verify(this.sitePublicKey, envelopeSignedRegion(env), envelopeSignature(env)))
+        return result(UploadStatus.Rejected, ApiErrorCode.BadSignature);
+      const seq = decodeEnvelope(env).seq;
+      if (this.seqs.has(seq)) return result(UploadStatus.Rejected, ApiErrorCode.Replayed);
+      this.seqs.set(seq, tc);
+      this.pending.set(tc, env);
+      return result(UploadStatus.Accepted);
+    });
+  }
+
+  /** Every receipt query first "commits a block" of everything pending. */
+  async getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
+    for (const [tc, env] of this.pending) this.committed.set(tc, env);
+    this.pending.clear();
+    const tc = Buffer.from(tracingCode).toString('hex');
+    if (!this.committed.has(tc)) throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
+    return { tracingCode, state: ReceiptState.Committed, height: 1, index: 0, result: '', blockTime: 0 };
+  }
+
+  async getScpKeys() {
+    const key = {
+      keyId: keyIdOf(this.scp.publicKey),
+      publicKey: this.scp.publicKey,
+      notBefore: 0,
+      notAfter: 8.64e15,
+    };
+    return { keys: [key], height: 1 };
+  }
+
+  async getStatus() {
+    return {
+      chainId: this.chainId,
+      height: 1,
+      view: 0,
+      primary: 0,
+      validators: [],
+      peers: [],
+      syncState: SyncState.Synced,
+      lastBlockHash: new Uint8Array(32),
+      mempoolEnvelopes: this.pending.size,
+      mempoolBytes: 0,
+      selfIndex: 0,
+    };
+  }
+
+  async getSite(siteKeyId: Uint8Array) {
+    if (!Buffer.from(siteKeyId).equals(keyIdOf(this.sitePublicKey)))
+      throw new ApiError(ApiErrorCode.NotFound, 'site');
+    const seqs = [...this.seqs.keys()];
+    return {
+      keyId: siteKeyId,
+      publicKey: this.sitePublicKey,
+      country: 756,
+      city: { scheme: 1, code: 'CHGVA' },
+      siteId: new Uint8Array(16),
+      kpiCodes: this.kpiCodes,
+      status: 1,
+      lastCommittedSeq: 0,
+      lastPendingSeq: seqs.length ? Math.max(...seqs) : 0,
+    };
+  }
+
+  /** Opens every committed packet in commit order as the SCP does, accepting session offers. */
+  openAll(now: number): KpiRecord[] {
+    const sessions: SessionKey[] = [];
+    const out: KpiRecord[] = [];
+    for (const env of this.committed.values()) {
+      const e = decodeEnvelope(env);
+      if (e.kind !== EnvelopeKind.KpiUpload) throw new Error('not an upload');
+      const res = openPacket(decodeSealedPacket(e.packet), envelopeAadView(env), this.sitePublicKey, {
+        scpKey: (id) => (Buffer.from(id).equals(keyIdOf(this.scp.publicKey)) ? this.scp : undefined),
+        session: (id) => sessions.find((s) => Buffer.from(s.id).equals(id)),
+      });
+      if (!res.ok) throw new Error(`packet seq ${e.seq} did not open: ${res.failure}`);
+      const rec = decodeKpiRecord(res.record);
+      for (const item of decodeExtension(rec.extension))
+        if (item.type === EXT_SESSION_OFFER)
+          sessions.push(acceptSession(this.scp, decodeSessionOffer(item.value), now));
+      out.push(rec);
+    }
+    return out;
+  }
+
+  trace = unsupported;
+  queryBySite = unsupported;
+  queryByCity = unsupported;
+  getBlock = unsupported;
+  submitGovernance = unsupported;
+  subscribeBlocks = unsupported;
+}

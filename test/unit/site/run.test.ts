@@ -1,0 +1,83 @@
+// runSite from a config file's worth of settings against a node's real gRPC surface (api/server.ts
+// over a FakeLedger): keystore, chain client, sample CSV, sealing with a negotiated session, upload
+// through a chain that is not ready at first, and every packet opened by the SCP afterwards.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApiServer, startApiServer } from '../../../api/server.js';
+import { decodeEnvelope } from '../../../codec/envelope.js';
+import { decodeSealedPacket } from '../../../codec/sealed-packet.js';
+import { EnvelopeKind, SealAlgorithm } from '../../../codec/types.js';
+import { generateEd25519 } from '../../../crypto/ed25519.js';
+import { ed25519Raw } from '../../../crypto/key-formats.js';
+import { writeKeystore } from '../../../crypto/keystore.js';
+import { generateX25519 } from '../../../crypto/x25519.js';
+import { parseSiteConfig } from '../../../site/config.js';
+import { runSite } from '../../../site/run.js';
+import { FakeLedger } from './fake-ledger.js';
+import { noLog, tempDir } from './helpers.js';
+
+let server: ApiServer | undefined;
+afterEach(async () => {
+  await server?.stop(0);
+  server = undefined;
+});
+
+describe('runSite', () => {
+  it('runs the Geneva air sample against a node: all 48 hourly records committed and opened by the SCP', async () => {
+    const dir = tempDir();
+    const site = generateEd25519();
+    const scp = generateX25519();
+    await writeKeystore(join(dir, 'site.key'), ed25519Raw(site), 'correct horse', { N: 2 ** 14, r: 8, p: 1 });
+    const ledger = new FakeLedger(site.publicKey, scp, [21101]);
+    ledger.refuseCalls = 3; // the node is still catching up when the site starts uploading
+    server = await startApiServer(ledger, { listen: '127.0.0.1:0', tls: { insecure: true } });
+    const config = parseSiteConfig({
+      name: 'geneva-air',
+      dataDir: join(dir, 'data'),
+      keystore: { path: join(dir, 'site.key') },
+      identity: { country: 756, city: 'locode:CHGVA', siteId: '2001:db8:756::a' },
+      chain: { endpoints: [`127.0.0.1:${server.port}`], insecure: true },
+      sources: [
+        { type: 'csv', name: 'station-csv', path: join(process.cwd(), 'site/samples/data/geneva-air.csv') },
+      ],
+      closeAfterMs: 0,
+      sealEveryMs: 10,
+      progressMs: 0,
+      upload: {
+        maxBatch: 16,
+        receiptPollMs: 10,
+        maxReceiptsPerStep: 64,
+        backoff: { baseMs: 5, maxMs: 40, jitter: 0.5 },
+      },
+      exitWhenDrained: true,
+    });
+    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
+    await handle.done;
+    const status = handle.status();
+    expect(status).toMatchObject({ sealed: 48, committed: 48, rejected: 0, outboxDepth: 0 });
+    expect(status.retries).toBeGreaterThan(0);
+    expect(ledger.committed.size).toBe(48);
+    const records = ledger.openAll(Date.now());
+    expect(records.map((r) => r.time)).toEqual(Array.from({ length: 48 }, (_, h) => Date.UTC(2026, 2, 2, h)));
+    expect(records.every((r) => r.country === 756 && r.city.code === 'CHGVA')).toBe(true);
+    expect(records[0]!.entries.map((e) => e.series)).toEqual([0, 1, 2]);
+    const algs = [...ledger.committed.values()].map((env) => {
+      const e = decodeEnvelope(env);
+      return e.kind === EnvelopeKind.KpiUpload ? decodeSealedPacket(e.packet).alg : 0;
+    });
+    expect(algs.filter((a) => a === SealAlgorithm.EphemeralX25519)).toHaveLength(1); // the session offer
+    expect(algs.filter((a) => a === SealAlgorithm.SessionKey)).toHaveLength(47);
+  });
+
+  it('refuses to start without the keystore passphrase', async () => {
+    const config = parseSiteConfig({
+      name: 's',
+      dataDir: 'd',
+      keystore: { path: 'k', passphraseEnv: 'BKDMS_TEST_NO_SUCH_VARIABLE' },
+      identity: { country: 756, city: 'locode:CHGVA', siteId: '::1' },
+      chain: { endpoints: ['127.0.0.1:1'] },
+      sources: [{ type: 'http', name: 'push', port: 0 }],
+    });
+    await expect(runSite(config, { log: noLog })).rejects.toThrow('BKDMS_TEST_NO_SUCH_VARIABLE');
+  });
+});
