@@ -1,9 +1,17 @@
 // The typed client of a node's RPC port: every call has a deadline, transient failures are
 // retried with backoff (honouring the server's hint), failures arrive as ApiError with the
 // server's reason, and SubscribeBlocks is an async iterator that resumes after a disconnect.
-import type { CallOptions, ChannelOptions, Client, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import type {
+  CallOptions,
+  ChannelOptions,
+  Client,
+  ClientReadableStream,
+  ClientUnaryCall,
+  ServiceError,
+} from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import type { KeyId } from '../codec/types.js';
+import { ApiError, ApiErrorCode } from './errors.js';
 import { defaultApiLimits } from './limits.js';
 import { ledgerService } from './proto.js';
 import type { RetryDeps, RetryPolicy } from './retry.js';
@@ -45,7 +53,13 @@ type UnaryFn = (
   md: Metadata,
   opts: CallOptions,
   cb: (err: ServiceError | null, res?: unknown) => void,
-) => unknown;
+) => ClientUnaryCall;
+
+/** Per-call overrides: another deadline per attempt, and a signal that cancels the call and its retries. */
+export interface CallOpts {
+  deadlineMs?: number;
+  signal?: AbortSignal;
+}
 type StreamFn = (req: unknown, md: Metadata, opts: CallOptions) => ClientReadableStream<BlockEvent>;
 
 export const defaultClientDeadlineMs = 10_000;
@@ -74,73 +88,94 @@ export class BkdmsClient {
   }
 
   /** One unary call with a fresh deadline per attempt, retried for transient reasons. */
-  private call<T>(method: string, req: unknown, signal?: AbortSignal): Promise<T> {
+  private call<T>(method: string, req: unknown, opts: CallOpts = {}): Promise<T> {
     const fn = (this.raw as unknown as Record<string, UnaryFn>)[method]!.bind(this.raw);
+    const { signal } = opts;
+    const deadlineMs = opts.deadlineMs ?? this.deadlineMs;
     const once = (): Promise<T> =>
       new Promise<T>((resolve, reject) => {
-        fn(req, new Metadata(), { deadline: Date.now() + this.deadlineMs }, (err, res) =>
-          err ? reject(fromServiceError(err)) : resolve(res as T),
-        );
+        if (signal?.aborted) return reject(new ApiError(ApiErrorCode.Cancelled, 'aborted by the caller'));
+        const onAbort = (): void => c.cancel();
+        const c = fn(req, new Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (!err) resolve(res as T);
+          // Our own cancel comes back as CANCELLED, which would otherwise read as a transport failure.
+          else
+            reject(
+              signal?.aborted
+                ? new ApiError(ApiErrorCode.Cancelled, 'aborted by the caller')
+                : fromServiceError(err),
+            );
+        });
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     return withRetry(once, this.policy, this.deps, signal);
   }
 
   /** Admits one upload envelope; a refusal throws ApiError with the reason. Re-sends succeed. */
-  upload(envelope: Uint8Array): Promise<UploadResult> {
-    return this.call('Upload', { envelope });
+  upload(envelope: Uint8Array, opts?: CallOpts): Promise<UploadResult> {
+    return this.call('Upload', { envelope }, opts);
   }
 
   /** One result per envelope, in order; rejected ones carry their reason. */
-  async uploadBatch(envelopes: Uint8Array[]): Promise<UploadResult[]> {
-    return (await this.call<{ results: UploadResult[] }>('UploadBatch', { envelopes })).results;
+  async uploadBatch(envelopes: Uint8Array[], opts?: CallOpts): Promise<UploadResult[]> {
+    return (await this.call<{ results: UploadResult[] }>('UploadBatch', { envelopes }, opts)).results;
   }
 
-  submitGovernance(envelope: Uint8Array): Promise<UploadResult> {
-    return this.call('SubmitGovernance', { envelope });
+  submitGovernance(envelope: Uint8Array, opts?: CallOpts): Promise<UploadResult> {
+    return this.call('SubmitGovernance', { envelope }, opts);
   }
 
-  getStatus(): Promise<NodeStatus> {
-    return this.call('GetStatus', {});
+  getStatus(opts?: CallOpts): Promise<NodeStatus> {
+    return this.call('GetStatus', {}, opts);
   }
 
   /** The raw bundle as one node serves it; see api/verify.ts to check it against a validator set. */
-  trace(tracingCode: Uint8Array): Promise<TraceBundleBytes> {
-    return this.call('Trace', { tracingCode });
+  trace(tracingCode: Uint8Array, opts?: CallOpts): Promise<TraceBundleBytes> {
+    return this.call('Trace', { tracingCode }, opts);
   }
 
-  getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
-    return this.call('GetReceipt', { tracingCode });
+  getReceipt(tracingCode: Uint8Array, opts?: CallOpts): Promise<Receipt> {
+    return this.call('GetReceipt', { tracingCode }, opts);
   }
 
-  queryBySite(q: SiteQuery): Promise<QueryPage> {
-    return this.call('QueryBySite', q);
+  queryBySite(q: SiteQuery, opts?: CallOpts): Promise<QueryPage> {
+    return this.call('QueryBySite', q, opts);
   }
 
-  queryByCity(q: CityQuery): Promise<QueryPage> {
-    return this.call('QueryByCity', q);
+  queryByCity(q: CityQuery, opts?: CallOpts): Promise<QueryPage> {
+    return this.call('QueryByCity', q, opts);
   }
 
   /** Encoded CertifiedBlock at `height`. */
-  async getBlock(height: number): Promise<Uint8Array> {
-    return (await this.call<BlockEvent>('GetBlock', { height })).certifiedBlock;
+  async getBlock(height: number, opts?: CallOpts): Promise<Uint8Array> {
+    return (await this.call<BlockEvent>('GetBlock', { height }, opts)).certifiedBlock;
   }
 
   /** A trace checked against `validators`: throws VERIFICATION_FAILED unless it proves the commit. */
-  async traceVerified(tracingCode: Uint8Array, validators: ValidatorSource): Promise<VerifiedTrace> {
-    return verifyTrace(await this.trace(tracingCode), tracingCode, validators);
+  async traceVerified(
+    tracingCode: Uint8Array,
+    validators: ValidatorSource,
+    opts?: CallOpts,
+  ): Promise<VerifiedTrace> {
+    return verifyTrace(await this.trace(tracingCode, opts), tracingCode, validators);
   }
 
   /** A block checked against `validators` (height, body, certificate). */
-  async getBlockVerified(height: number, validators: ValidatorSource): Promise<VerifiedBlock> {
-    return verifyCertifiedBlock(await this.getBlock(height), height, validators);
+  async getBlockVerified(
+    height: number,
+    validators: ValidatorSource,
+    opts?: CallOpts,
+  ): Promise<VerifiedBlock> {
+    return verifyCertifiedBlock(await this.getBlock(height, opts), height, validators);
   }
 
-  getScpKeys(): Promise<ScpKeyDirectory> {
-    return this.call('GetScpKeys', {});
+  getScpKeys(opts?: CallOpts): Promise<ScpKeyDirectory> {
+    return this.call('GetScpKeys', {}, opts);
   }
 
-  getSite(siteKeyId: KeyId): Promise<SiteInfo> {
-    return this.call('GetSite', { siteKeyId });
+  getSite(siteKeyId: KeyId, opts?: CallOpts): Promise<SiteInfo> {
+    return this.call('GetSite', { siteKeyId }, opts);
   }
 
   /**

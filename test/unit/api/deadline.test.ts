@@ -38,3 +38,31 @@ it('a call past its deadline fails with DEADLINE_EXCEEDED and is not retried', a
     hasty.close();
   }
 });
+
+it('a per-call deadline overrides the client default', async () => {
+  rig.node.batchScript.push(() => new Promise<never>(() => {}));
+  await expect(rig.client.upload(bytes(10, 2), { deadlineMs: 150 })).rejects.toMatchObject({
+    code: ApiErrorCode.DeadlineExceeded,
+  });
+});
+
+it('aborting the signal cancels the call and its retries with CANCELLED', async () => {
+  let entered!: () => void;
+  const inside = new Promise<void>((r) => {
+    entered = r;
+  });
+  rig.node.batchScript.push(() => {
+    entered();
+    return new Promise<never>(() => {});
+  });
+  const ac = new AbortController();
+  const sleepsBefore = rig.sleeps.length;
+  const call = rig.client.upload(bytes(10, 3), { signal: ac.signal });
+  await inside;
+  ac.abort();
+  await expect(call).rejects.toMatchObject({ code: ApiErrorCode.Cancelled });
+  expect(rig.sleeps.length).toBe(sleepsBefore);
+  await expect(rig.client.getStatus({ signal: ac.signal })).rejects.toMatchObject({
+    code: ApiErrorCode.Cancelled,
+  });
+});
