@@ -11,6 +11,8 @@ export enum Bucket {
   Certificate = 0x03,
   /** height(u64) -> the block's tracing codes concatenated (32 bytes each, block order): Merkle leaves. */
   Leaves = 0x04,
+  /** height(u64) -> Merkle level log2(16) of the block: one 32-byte subtree hash per 16 leaves (proofs, see proof.ts). */
+  ChunkLevel = 0x06,
   /** block hash(32) -> height(u64). */
   BlockHash = 0x05,
   /** tracing code(32) -> data recorder: height(u64) index(u32) offset(u32) length(u32). First occurrence wins. */
@@ -21,7 +23,7 @@ export enum Bucket {
   CityKpiTime = 0x12,
   /** contract state key (UTF-8, see node/contracts/state-keys.ts) -> contract-defined value bytes. */
   ContractState = 0x20,
-  /** height(u64) index(u32) -> receipt (status, reason, tracing code). One per envelope of the block. */
+  /** height(u64) -> the block's receipts packed: status u8, reason u16 per envelope, block order (one value per block). */
   Receipt = 0x21,
   /** height(u64) -> state root(32) after executing the block at that height. */
   StateRoot = 0x22,

@@ -3,9 +3,10 @@
 // receipts, contract state changes, state root, and the new tip — all or nothing.
 import type { CityCode } from '../../codec/types.js';
 import type { BlockLocation } from './block-log.js';
-import { Bucket, key, MetaKey, metaKey, u16, u32, u64 } from './buckets.js';
+import { Bucket, key, MetaKey, metaKey, u16, u64 } from './buckets.js';
 import type { DbOp } from './db.js';
-import { encodeDataRecorder, encodeLocation, encodeReceipt, type Receipt, ReceiptStatus } from './values.js';
+import { chunkLevel } from './proof.js';
+import { encodeDataRecorder, encodeLocation, encodeReceipts, type Receipt, ReceiptStatus } from './values.js';
 
 /** What the indexes need from a KPI upload's clear routing metadata. */
 export interface UploadFacts {
@@ -66,6 +67,9 @@ export function cityKeyPart(country: number, city: CityCode): Uint8Array {
 export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionResult): DbOp[] {
   const h = u64(facts.height);
   const leaves = new Uint8Array(32 * facts.envelopes.length);
+  const receipts = facts.envelopes.map(
+    (_, i) => exec.receipts[i] ?? { status: ReceiptStatus.Applied, reason: 0 },
+  );
   const ops: DbOp[] = [
     {
       type: 'put',
@@ -78,12 +82,7 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
   ];
   facts.envelopes.forEach((e, index) => {
     leaves.set(e.tracingCode, 32 * index);
-    const receipt = exec.receipts[index] ?? { status: ReceiptStatus.Applied, reason: 0 };
-    ops.push({
-      type: 'put',
-      key: key(Bucket.Receipt, h, u32(index)),
-      value: encodeReceipt(receipt, e.tracingCode),
-    });
+    const receipt = receipts[index] as Receipt;
     // Only applied envelopes are findable by tracing code: a rejected one (e.g. a replay of an
     // applied envelope) must not shadow the applied copy; its receipt records it.
     if (receipt.status !== ReceiptStatus.Applied) return;
@@ -97,6 +96,12 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
       ops.push({ type: 'put', key: key(Bucket.CityKpiTime, city, u16(kpi), t, e.tracingCode), value: EMPTY });
   });
   ops.push({ type: 'put', key: key(Bucket.Leaves, h), value: leaves });
+  ops.push({
+    type: 'put',
+    key: key(Bucket.ChunkLevel, h),
+    value: chunkLevel(facts.envelopes.map((e) => e.tracingCode)),
+  });
+  ops.push({ type: 'put', key: key(Bucket.Receipt, h), value: encodeReceipts(receipts) });
   for (const c of exec.stateChanges) {
     const k = key(Bucket.ContractState, c.key);
     ops.push(c.value === undefined ? { type: 'del', key: k } : { type: 'put', key: k, value: c.value });

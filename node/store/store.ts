@@ -2,10 +2,10 @@
 // the platform need: blocks by height, envelopes and proof bundles by tracing code, receipts,
 // state roots, time-range queries, and the consensus driver's WAL and evidence.
 import type { CityCode } from '../../codec/types.js';
-import { MerkleTree } from '../../crypto/merkle.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
-import { Bucket, key, prefixEnd, u32, u64 } from './buckets.js';
+import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+import { inclusionPath } from './proof.js';
 import {
   cityKpiRange,
   type Page,
@@ -20,7 +20,7 @@ import {
   type DataRecorder,
   decodeDataRecorder,
   decodeLocation,
-  decodeReceipt,
+  decodeReceipts,
   type StoredLocation,
   type StoredReceipt,
 } from './values.js';
@@ -77,17 +77,10 @@ export class Store extends StoreCore {
     return this.db.get(key(Bucket.StateRoot, u64(h)));
   }
 
-  async receipt(h: number, index: number): Promise<StoredReceipt | undefined> {
-    const v = await this.db.get(key(Bucket.Receipt, u64(h), u32(index)));
-    return v === undefined ? undefined : decodeReceipt(v, h, index);
-  }
-
+  /** Receipts of every envelope of block h, in block order (empty when h is not committed). */
   async receipts(h: number): Promise<StoredReceipt[]> {
-    const prefix = key(Bucket.Receipt, u64(h));
-    const out: StoredReceipt[] = [];
-    for await (const [k, v] of this.db.iterate({ gte: prefix, lt: prefixEnd(prefix) }))
-      out.push(decodeReceipt(v, h, new DataView(k.buffer, k.byteOffset).getUint32(9)));
-    return out;
+    const v = await this.db.get(key(Bucket.Receipt, u64(h)));
+    return v === undefined ? [] : decodeReceipts(v, h, await this.getLeaves(h));
   }
 
   /** An applied envelope by tracing code; undefined when unknown (or only rejected). */
@@ -110,12 +103,13 @@ export class Store extends StoreCore {
     const found = await this.findEnvelope(tracingCode);
     if (found === undefined) throw new StoreError(StoreErrorCode.NotFound, 'unknown tracing code');
     const h = found.data.height;
-    const [blockHeader, certificate, leaves] = await Promise.all([
+    const [blockHeader, certificate, leaves, level] = await Promise.all([
       this.getHeader(h),
       this.getCertificate(h),
       this.getLeaves(h),
+      this.must(key(Bucket.ChunkLevel, u64(h)), 'chunk level', h),
     ]);
-    const proof = new MerkleTree(leaves).inclusionProof(found.data.index).path;
+    const proof = inclusionPath(leaves, found.data.index, level);
     return { envelope: found.envelope, blockHeader, index: found.data.index, proof, certificate };
   }
 

@@ -79,18 +79,24 @@ export function decodeDataRecorder(b: Uint8Array): DataRecorder {
   };
 }
 
-export function encodeReceipt(r: Receipt, tracingCode: Uint8Array): Uint8Array {
-  const b = new Uint8Array(35);
-  b[0] = r.status;
-  new DataView(b.buffer).setUint16(1, r.reason);
-  b.set(tracingCode, 3);
+/** All receipts of a block, packed: status u8, reason u16 per envelope, in block order. */
+export function encodeReceipts(rs: Receipt[]): Uint8Array {
+  const b = new Uint8Array(3 * rs.length);
+  const v = new DataView(b.buffer);
+  rs.forEach((r, i) => {
+    v.setUint8(3 * i, r.status);
+    v.setUint16(3 * i + 1, r.reason);
+  });
   return b;
 }
 
-export function decodeReceipt(b: Uint8Array, height: number, index: number): StoredReceipt {
-  const v = view(b, 35, 'receipt');
-  const status = v.getUint8(0);
-  if (status !== ReceiptStatus.Applied && status !== ReceiptStatus.Rejected)
-    throw new StoreError(StoreErrorCode.Corrupt, 'bad receipt status', { status });
-  return { status, reason: v.getUint16(1), tracingCode: b.subarray(3, 35), height, index };
+/** Unpacks a block's receipts; `leaves` (the block's tracing codes) name each one. */
+export function decodeReceipts(b: Uint8Array, height: number, leaves: Uint8Array[]): StoredReceipt[] {
+  const v = view(b, 3 * leaves.length, 'receipts');
+  return leaves.map((tracingCode, index) => {
+    const status = v.getUint8(3 * index);
+    if (status !== ReceiptStatus.Applied && status !== ReceiptStatus.Rejected)
+      throw new StoreError(StoreErrorCode.Corrupt, 'bad receipt status', { status });
+    return { status, reason: v.getUint16(3 * index + 1), tracingCode, height, index };
+  });
 }

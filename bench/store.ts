@@ -1,0 +1,109 @@
+// bench/store: commit throughput of blocks of 1,000 envelopes (the ledger path: contracts +
+// block log append with fdatasync + one index batch), trace lookups with proof (p50/p99) on a
+// store the bench fills itself (10^6 envelopes; CI 10^5), and the incremental state root against
+// a full recomputation. Writes bench/results/store.json.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyTraceBundle } from '../crypto/trace-bundle.js';
+import { openLedger } from '../node/contracts/ledger.js';
+import { StateRootTree } from '../node/contracts/state-root.js';
+import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
+import { benchChain, nextBlock } from './store-data.js';
+
+const BLOCK_ENVELOPES = 1000;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Incremental root after touching `touched` keys of a `size`-entry state, against recomputing everything. */
+function stateRootBench(
+  size: number,
+  touched: number,
+  rounds: number,
+): { incrementalMs: number; fullMs: number } {
+  const t = new StateRootTree();
+  const key = (i: number) => `seq/${i.toString(16).padStart(32, '0')}`;
+  for (let i = 0; i < size; i++) t.set(key(i), new TextEncoder().encode(`{"hwm":${i},"mask":"1"}`));
+  t.root();
+  let inc = 0;
+  let full = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < touched; j++) t.set(key((r * 7919 + j * 104729) % size), Uint8Array.of(r, j & 0xff));
+    let s = performance.now();
+    t.root();
+    inc += performance.now() - s;
+    s = performance.now();
+    t.fullRoot();
+    full += performance.now() - s;
+  }
+  return { incrementalMs: inc / rounds, fullMs: full / rounds };
+}
+
+export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
+  const total = opts.ci ? 100_000 : 1_000_000;
+  const blocks = total / BLOCK_ENVELOPES;
+  const dir = mkdtempSync(join(tmpdir(), 'bkdms-bench-store-'));
+  const chain = benchChain();
+  const ledger = await openLedger(dir, chain.genesis);
+  const sample: Uint8Array[] = [];
+  let commitMs = 0;
+  let generateMs = 0;
+  try {
+    for (let h = 1; h <= blocks; h++) {
+      let t = performance.now();
+      const b = nextBlock(chain, h, BLOCK_ENVELOPES);
+      generateMs += performance.now() - t;
+      for (let i = h % 97; i < b.tracingCodes.length; i += 97) sample.push(b.tracingCodes[i] as Uint8Array);
+      t = performance.now();
+      await ledger.commit(b.bytes, b.decoded);
+      commitMs += performance.now() - t;
+      if (h % 100 === 0) process.stdout.write(`  store › committed ${h * BLOCK_ENVELOPES} envelopes\n`);
+    }
+    const envelopesPerSec = total / (commitMs / 1000);
+    const lookups = opts.ci ? 500 : 2000;
+    const validators = chain.validators.map((v) => v.publicKey);
+    const times: number[] = [];
+    let verified = 0;
+    for (let i = 0; i < lookups; i++) {
+      const tc = sample[(i * 7919) % sample.length] as Uint8Array;
+      const t = performance.now();
+      const bundle = await ledger.store.traceBundle(tc);
+      times.push(performance.now() - t);
+      if (i % 50 === 0 && verifyTraceBundle(bundle, validators).ok) verified++;
+    }
+    times.sort((a, b) => a - b);
+    const p50 = percentile(times, 50);
+    const p99 = percentile(times, 99);
+    const root = stateRootBench(20_000, 1000, opts.ci ? 5 : 20);
+    const results = {
+      envelopes: total,
+      blockEnvelopes: BLOCK_ENVELOPES,
+      commitEnvelopesPerSec: Math.round(envelopesPerSec),
+      commitMsPerBlock: commitMs / blocks,
+      generateMsPerBlock: generateMs / blocks,
+      traceLookups: lookups,
+      traceP50Ms: p50,
+      traceP99Ms: p99,
+      bundlesVerified: verified,
+      stateRoot20kEntries1kTouched: root,
+    };
+    process.stdout.write(`  store › ${JSON.stringify(results)}\n`);
+    const report: BenchReport = {
+      name: 'store',
+      results,
+      guards: [
+        guard('commit envelopes/s / 20,000 goal', envelopesPerSec / 20_000, 1),
+        guard('5 ms goal / trace-with-proof p99', 5 / p99, 1),
+        guard('full state root time / incremental', root.fullMs / root.incrementalMs, 1),
+      ],
+    };
+    writeReport(report);
+    printGuards(report.guards);
+    return report;
+  } finally {
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
