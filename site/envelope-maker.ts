@@ -10,8 +10,8 @@ import { EnvelopeKind, type KpiRecord } from '../codec/types.js';
 import { type Ed25519KeyPair, sign } from '../crypto/ed25519.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { sealKpiRecord } from '../crypto/seal.js';
+import type { EnvelopeMaker } from './parts.js';
 import type { SealKeys } from './seal-keys.js';
-import type { EnvelopeMaker } from './sealer.js';
 import { EXT_SESSION_OFFER, encodeSessionOffer } from './session-offer.js';
 
 export class SignedEnvelopeMaker implements EnvelopeMaker {

@@ -13,6 +13,7 @@ export { SignedEnvelopeMaker } from './envelope-maker.js';
 export { SiteError, SiteErrorCode } from './errors.js';
 export { kpiNormalizer } from './kpi-normalizer.js';
 export { Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
+export type { EnvelopeMaker, NormalizeDrop, Normalizer, SiteIdentity } from './parts.js';
 export type { RawReading } from './reading.js';
 export { type RunSiteOptions, runSite, siteIdentity } from './run.js';
 export {
@@ -24,7 +25,6 @@ export {
   startSite,
 } from './runtime.js';
 export { type ScpKey, type ScpKeySource, SealKeys } from './seal-keys.js';
-export type { EnvelopeMaker, Normalizer, SiteIdentity } from './sealer.js';
 export { decodeSessionOffer, EXT_SESSION_OFFER, encodeSessionOffer } from './session-offer.js';
 export { CsvSource } from './sources/csv.js';
 export { HttpPushSource } from './sources/http-push.js';

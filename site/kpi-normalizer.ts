@@ -4,8 +4,8 @@
 
 import type { RawReading as KpiRawReading } from '../kpi/index.js';
 import { normalize } from '../kpi/index.js';
+import type { NormalizeDrop, Normalizer } from './parts.js';
 import type { RawReading } from './reading.js';
-import type { NormalizeDrop, Normalizer } from './sealer.js';
 
 const digits = /^\d+$/;
 

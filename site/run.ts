@@ -13,9 +13,9 @@ import type { SiteConfig } from './config.js';
 import { SignedEnvelopeMaker } from './envelope-maker.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { kpiNormalizer } from './kpi-normalizer.js';
+import type { SiteIdentity } from './parts.js';
 import { type LogFn, type SiteHandle, startSite } from './runtime.js';
 import { SealKeys } from './seal-keys.js';
-import type { SiteIdentity } from './sealer.js';
 import { sourceFromConfig } from './sources/from-config.js';
 
 export interface RunSiteOptions {

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { collect } from './collector.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
-import { type EnvelopeMaker, type Normalizer, PeriodSealer, type SiteIdentity } from './sealer.js';
+import type { EnvelopeMaker, Normalizer, SiteIdentity } from './parts.js';
+import { PeriodSealer } from './sealer.js';
 import { deferred, type Source } from './sources/source.js';
 import { Spool } from './spool.js';
 import { StateFile } from './state.js';

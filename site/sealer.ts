@@ -9,45 +9,15 @@
 // some parts in the outbox: recover() completes the period by making only the missing parts
 // (normalization is deterministic, so part i is the same record), and raises nextSeq past the
 // outbox. It runs before the upload loop starts, so no part can be committed and forgotten first.
-import type { CityCode, KpiEntry, KpiRecord } from '../codec/types.js';
+import type { KpiEntry, KpiRecord } from '../codec/types.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
-import type { RawReading } from './reading.js';
+import type { EnvelopeMaker, Normalizer, SiteIdentity } from './parts.js';
 import type { Spool } from './spool.js';
 import type { StateFile } from './state.js';
 import { type SiteCounters, SiteDropReason } from './status.js';
 
 const retryLater = new Set([SiteErrorCode.OutboxFull, SiteErrorCode.NoScpKey, SiteErrorCode.UploadFailed]);
-
-export interface NormalizeDrop {
-  reading: RawReading;
-  /** Machine-readable reason (kpi/'s DropReason codes). */
-  reason: string;
-  detail?: string;
-}
-
-export interface Normalizer {
-  /** Pure: the same readings and period always give the same entries in the same order. */
-  normalize(
-    readings: readonly RawReading[],
-    period: { start: number; end: number },
-  ): {
-    entries: KpiEntry[];
-    drops: NormalizeDrop[];
-  };
-}
-
-export interface EnvelopeMaker {
-  /** Seals the record for the SCP and wraps it in a signed KpiUpload envelope; returns its encoding. */
-  make(record: KpiRecord, seq: number, now: number): Promise<Uint8Array>;
-}
-
-export interface SiteIdentity {
-  country: number;
-  city: CityCode;
-  /** 16-byte IPv6 (IPv4-mapped for IPv4). */
-  siteId: Uint8Array;
-}
 
 export interface SealerDeps {
   spool: Spool;

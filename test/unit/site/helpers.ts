@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { KpiRecord } from '../../../codec/types.js';
+import type { EnvelopeMaker } from '../../../site/parts.js';
 import type { RawReading } from '../../../site/reading.js';
 import type { SiteRuntimeOptions } from '../../../site/runtime.js';
-import type { EnvelopeMaker } from '../../../site/sealer.js';
 import type { ReceiptOutcome, Uploader, UploadOutcome } from '../../../site/uploader.js';
 
 const dirs: string[] = [];

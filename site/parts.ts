@@ -1,0 +1,35 @@
+// The parts a site is assembled from, as small interfaces: how readings become KPI entries (kpi/
+// in production), how a record becomes an encoded envelope (codec + crypto in production), and
+// the site's identity fields of the record. Tests put fakes in their place.
+import type { CityCode, KpiEntry, KpiRecord } from '../codec/types.js';
+import type { RawReading } from './reading.js';
+
+export interface NormalizeDrop {
+  reading: RawReading;
+  /** Machine-readable reason (kpi/'s DropReason codes). */
+  reason: string;
+  detail?: string;
+}
+
+export interface Normalizer {
+  /** Pure: the same readings and period always give the same entries in the same order. */
+  normalize(
+    readings: readonly RawReading[],
+    period: { start: number; end: number },
+  ): {
+    entries: KpiEntry[];
+    drops: NormalizeDrop[];
+  };
+}
+
+export interface EnvelopeMaker {
+  /** Seals the record for the SCP and wraps it in a signed KpiUpload envelope; returns its encoding. */
+  make(record: KpiRecord, seq: number, now: number): Promise<Uint8Array>;
+}
+
+export interface SiteIdentity {
+  country: number;
+  city: CityCode;
+  /** 16-byte IPv6 (IPv4-mapped for IPv4). */
+  siteId: Uint8Array;
+}
