@@ -118,7 +118,7 @@ describe('PeriodSealer', () => {
           }),
           {
             minLength: 1,
-            maxLength: 6,
+            maxLength: 4,
           },
         ),
         async (runs) => {
@@ -156,7 +156,7 @@ describe('PeriodSealer', () => {
           expect(keys.length).toBe(hour * 2);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 12 },
     );
   });
 });
