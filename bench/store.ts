@@ -3,7 +3,7 @@
 // store the bench fills itself (10^6 envelopes; CI 10^5), and the incremental state root against
 // a full recomputation. Writes bench/results/store.json.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyTraceBundle } from '../crypto/trace-bundle.js';
 import { openLedger } from '../node/contracts/ledger.js';
@@ -78,6 +78,9 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
     const p99 = percentile(times, 99);
     const root = stateRootBench(20_000, 1000, opts.ci ? 5 : 20);
     const results = {
+      // These machines are shared: absolute rates scale with the load the run saw.
+      loadAverage1m: loadavg()[0],
+      cores: cpus().length,
       envelopes: total,
       blockEnvelopes: BLOCK_ENVELOPES,
       commitEnvelopesPerSec: Math.round(envelopesPerSec),

@@ -45,8 +45,12 @@ function routingReason(site: SiteRecord, r: Routing): Reason {
   if (r.country !== site.country) return Reason.CountryMismatch;
   if (r.city.scheme !== site.city.scheme || r.city.code !== site.city.code) return Reason.CityMismatch;
   if (hex(r.siteId) !== site.siteId) return Reason.SiteIdMismatch;
-  const allowed = new Set(site.kpiCodes);
-  for (const c of r.kpiCodes) if (!allowed.has(c)) return Reason.KpiNotAllowed;
+  // Both lists are ascending (codec and validateAction enforce it): one merge pass.
+  let j = 0;
+  for (const c of r.kpiCodes) {
+    while (j < site.kpiCodes.length && (site.kpiCodes[j] as number) < c) j++;
+    if (site.kpiCodes[j] !== c) return Reason.KpiNotAllowed;
+  }
   return Reason.None;
 }
 
