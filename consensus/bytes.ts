@@ -1,10 +1,23 @@
-// Byte helpers of the core: hashes are compared and used as map keys in lower-case hex.
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+// Byte helpers of the core. Hashes serve as Map keys in "binary string" form: one char per
+// byte, built natively in one call. (A hex string grown by += is a rope that every Map lookup
+// has to flatten again: that was the core's largest cost per envelope.)
 
+/** A 32-byte hash as a Map key (one UTF-16 unit per byte). */
+export function hashKey(b: Uint8Array): string {
+  return String.fromCharCode.apply(null, b as unknown as number[]);
+}
+
+/** The bytes of a hashKey(). */
+export function keyBytes(key: string): Uint8Array {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}
+
+/** Lower-case hex, for people (logs, the simulator's summaries). */
 export function toHex(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]!];
+  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
   return s;
 }
 

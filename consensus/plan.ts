@@ -9,7 +9,7 @@
 // 2f+1 VIEW-CHANGEs always contain an honest replica's proof for that block or a checkpoint at or
 // above it). The plan therefore ends at the first gap; nothing after it can have committed.
 import type { BlockHeader, CheckpointProof, Hash32, ViewChange } from '../codec/types.js';
-import { toHex } from './bytes.js';
+import { hashKey } from './bytes.js';
 
 export interface PlanEntry {
   seq: number;
@@ -39,7 +39,12 @@ export function newViewPlan(vcs: readonly ViewChange[]): NewViewPlan {
   const entries: PlanEntry[] = [];
   for (let seq = stable.seq + 1; chosen.has(seq); seq++) {
     const e = chosen.get(seq)!;
-    entries.push({ seq, digest: e.digest, header: e.header, envelopes: findBody(vcs, seq, toHex(e.digest)) });
+    entries.push({
+      seq,
+      digest: e.digest,
+      header: e.header,
+      envelopes: findBody(vcs, seq, hashKey(e.digest)),
+    });
   }
   return { stable, entries };
 }
@@ -47,6 +52,6 @@ export function newViewPlan(vcs: readonly ViewChange[]): NewViewPlan {
 function findBody(vcs: readonly ViewChange[], seq: number, digest: string): Uint8Array[] | undefined {
   for (const vc of vcs)
     for (const p of vc.prepared)
-      if (p.seq === seq && p.envelopes !== undefined && toHex(p.digest) === digest) return p.envelopes;
+      if (p.seq === seq && p.envelopes !== undefined && hashKey(p.digest) === digest) return p.envelopes;
   return undefined;
 }

@@ -22,7 +22,7 @@ import {
   type StateResponse,
   type ViewChange,
 } from '../codec/types.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, hashKey, keyBytes } from './bytes.js';
 import { ConsensusError, ConsensusErrorCode } from './errors.js';
 import { type ConsensusParams, checkParams } from './params.js';
 import { type NewViewPlan, newViewPlan } from './plan.js';
@@ -151,7 +151,7 @@ export class Replica {
     this.key = key;
     this.tip = { height: config.tip.height, hash: config.tip.hash };
     this.applied = config.tip.height;
-    this.hashes.set(this.tip.height, toHex(this.tip.hash));
+    this.hashes.set(this.tip.height, hashKey(this.tip.hash));
     this.schedule = new ValidatorSchedule(config.tip.height + 1, config.validators);
     this.verifier = new Verifier(this.chainId, deps, this.schedule);
     this.requests = new RequestQueue(this.p.maxPendingRequests, this.p.windowSize, this.p.maxBlockBytes);
@@ -239,7 +239,7 @@ export class Replica {
     const before = this.applied;
     this.applied = height;
     for (let h = before + 1; h <= height; h++)
-      if (h % this.p.checkpointInterval === 0) this.sendCheckpoint(h, fromHex(this.hashes.get(h)));
+      if (h % this.p.checkpointInterval === 0) this.sendCheckpoint(h, heldHash(this.hashes.get(h)));
     this.processTransfer();
     const next = this.slots.get(this.tip.height + 1);
     if (next !== undefined) this.tryAccept(next);
@@ -370,7 +370,7 @@ export class Replica {
     const slot = this.admit(m);
     if (slot === null) return;
     const votes = m.type === MessageType.Prepare ? slot.prepares : slot.commits;
-    const hex = toHex(m.digest);
+    const hex = hashKey(m.digest);
     const held = votes.get(m.sender);
     if (held !== undefined) {
       if (held.hex !== hex) {
@@ -413,7 +413,7 @@ export class Replica {
   private tryAccept(slot: Slot): void {
     const c = slot.candidate;
     if (c === null || slot.prePrepare !== null) return;
-    const digest = toHex(c.digest);
+    const digest = hashKey(c.digest);
     if (slot.seq <= this.tip.height) {
       // A NEW-VIEW re-proposes a block this replica committed: vote again so others can finish.
       if (this.hashes.get(slot.seq) !== digest) {
@@ -451,7 +451,7 @@ export class Replica {
     const seen = new Set<string>();
     for (const e of pp.block.envelopes) {
       bytes += e.length;
-      const t = toHex(this.deps.txHash(e));
+      const t = hashKey(this.deps.txHash(e));
       if (seen.has(t) || this.requests.wasCommitted(t)) return 'duplicate-envelope';
       seen.add(t);
       hashes.push(t);
@@ -504,7 +504,7 @@ export class Replica {
     const height = block.header.height;
     this.out.committed.push({ block, certificate });
     this.tip = { height, hash: certificate.blockHash };
-    this.hashes.set(height, toHex(certificate.blockHash));
+    this.hashes.set(height, hashKey(certificate.blockHash));
     // A replica far behind its stable checkpoint (catching up) keeps only the last 2L hashes.
     this.hashes.delete(height - 2 * this.p.windowSize);
     this.requests.markCommitted(height, txHashes);
@@ -514,7 +514,7 @@ export class Replica {
     const slot = this.slots.get(height);
     if (slot !== undefined) {
       slot.committed = true;
-      slot.keepBody(block, toHex(certificate.blockHash));
+      slot.keepBody(block, hashKey(certificate.blockHash));
     }
   }
 
@@ -554,9 +554,9 @@ export class Replica {
     const slot = this.slot(seq);
     slot.candidate = pp;
     slot.prePrepare = pp;
-    slot.digest = toHex(digest);
+    slot.digest = hashKey(digest);
     slot.keepBody(block, slot.digest);
-    slot.txHashes = envelopes.map((e) => toHex(this.deps.txHash(e)));
+    slot.txHashes = envelopes.map((e) => hashKey(this.deps.txHash(e)));
     this.send('all', pp);
     this.checkPrepared(slot);
   }
@@ -629,11 +629,11 @@ export class Replica {
     const at = this.checkpoints.get(seq);
     if (mine === undefined || at === undefined || this.applied < seq) return;
     const signatures = [...at.values()]
-      .filter((c) => toHex(c.digest) === mine)
+      .filter((c) => hashKey(c.digest) === mine)
       .sort((a, b) => a.sender - b.sender)
       .map((c) => ({ sender: c.sender, signature: c.signature }));
     if (signatures.length >= this.schedule.at(seq).quorum)
-      this.makeStable({ seq, digest: fromHex(mine), signatures });
+      this.makeStable({ seq, digest: heldHash(mine), signatures });
   }
 
   /** Moves the low watermark to a proven checkpoint and forgets everything below it. */
@@ -734,7 +734,7 @@ export class Replica {
       .map((s) => {
         const p = s.prepared!;
         // A block prepared but not committed here travels with its body: the new primary may lack it.
-        if (s.seq > this.tip.height && s.block !== null && s.bodyDigest === toHex(p.digest))
+        if (s.seq > this.tip.height && s.block !== null && s.bodyDigest === hashKey(p.digest))
           return { ...p, envelopes: s.block.envelopes };
         return p;
       });
@@ -808,7 +808,7 @@ export class Replica {
     const blocks: Block[] = [];
     for (const e of plan.entries) {
       const slot = this.slots.get(e.seq);
-      const own = slot?.bodyDigest === toHex(e.digest) ? slot.block : null;
+      const own = slot?.bodyDigest === hashKey(e.digest) ? slot.block : null;
       const envelopes = own?.envelopes ?? e.envelopes;
       if (envelopes === undefined) {
         // Committed elsewhere (an honest sender attaches bodies it has not committed): fetch it.
@@ -1005,7 +1005,7 @@ export class Replica {
       this.deliver(
         cb.block,
         cb.certificate,
-        cb.block.envelopes.map((e) => toHex(this.deps.txHash(e))),
+        cb.block.envelopes.map((e) => hashKey(this.deps.txHash(e))),
       );
     }
     // The responder's checkpoint proof becomes ours once its block is applied here.
@@ -1020,7 +1020,7 @@ export class Replica {
   /** Takes a proven checkpoint at or below our applied height as our stable one. */
   private adoptCheckpoint(cp: CheckpointProof): boolean {
     if (cp.seq <= this.stable.seq) return true;
-    if (cp.seq > this.applied || this.hashes.get(cp.seq) !== toHex(cp.digest)) return false;
+    if (cp.seq > this.applied || this.hashes.get(cp.seq) !== hashKey(cp.digest)) return false;
     if (!this.verifier.checkpoint(cp)) return false;
     this.makeStable(cp);
     return true;
@@ -1095,12 +1095,11 @@ function voteKey(kind: VoteKind, view: number, seq: number): string {
   return `${kind}:${view}:${seq}`;
 }
 
-function fromHex(hex: string | undefined): Uint8Array {
-  if (hex === undefined)
+/** The hash of a height we hold (the caller knows it is there). */
+function heldHash(key: string | undefined): Uint8Array {
+  if (key === undefined)
     throw new ConsensusError(ConsensusErrorCode.BadState, 'no block hash at that height');
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return keyBytes(key);
 }
 
 /** A VIEW-CHANGE without the unsigned block bodies (inside NEW-VIEW and on disk). */

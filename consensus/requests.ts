@@ -3,7 +3,7 @@
 // that leaves an envelope waiting too long is replaced). Bounded: beyond `max` new ones are
 // refused. Hashes committed in the last `keepHeights` blocks are remembered so that a late
 // duplicate is not admitted again; older duplicates are the driver's validateBlock's job.
-import { toHex } from './bytes.js';
+import { hashKey } from './bytes.js';
 import type { Request } from './types.js';
 
 interface Pending {
@@ -36,7 +36,7 @@ export class RequestQueue {
   add(requests: readonly Request[], now: number): number {
     let added = 0;
     for (const r of requests) {
-      const key = toHex(r.hash);
+      const key = hashKey(r.hash);
       if (this.pending.size >= this.max) break;
       if (r.bytes.length > this.maxBytesEach || this.pending.has(key) || this.committed.has(key)) continue;
       this.pending.set(key, { bytes: r.bytes, arrival: now });

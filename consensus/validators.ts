@@ -1,7 +1,7 @@
 // The validator sets by height. A set scheduled from height H certifies every block >= H; the
 // driver schedules it when it applies the governance block (at g < H), so every replica that
 // processes height H already knows it. Quorum: floor(2n/3) + 1 (= 2f+1 when n = 3f+1).
-import { toHex } from './bytes.js';
+import { hashKey } from './bytes.js';
 import { ConsensusError, ConsensusErrorCode } from './errors.js';
 
 export class ValidatorSet {
@@ -23,7 +23,7 @@ export class ValidatorSet {
     this.n = keys.length;
     this.f = Math.floor((this.n - 1) / 3);
     this.quorum = Math.floor((2 * this.n) / 3) + 1;
-    this.index = new Map(keys.map((k, i) => [toHex(k), i]));
+    this.index = new Map(keys.map((k, i) => [hashKey(k), i]));
     if (this.index.size !== keys.length)
       throw new ConsensusError(ConsensusErrorCode.BadConfig, 'duplicate validator key');
   }
@@ -32,7 +32,7 @@ export class ValidatorSet {
     // The replica asks about its own key object over and over: answer that from a cache.
     const cached = this.byObject.get(key);
     if (cached !== undefined) return cached;
-    const i = this.index.get(toHex(key)) ?? -1;
+    const i = this.index.get(hashKey(key)) ?? -1;
     this.byObject.set(key, i);
     return i;
   }

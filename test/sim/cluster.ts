@@ -53,6 +53,8 @@ export interface ClusterOptions {
   net?: Partial<NetConfig>;
   /** false: skip the per-event invariant checks (the benchmark measures the core alone). */
   checks?: boolean;
+  /** Benchmark mode: nodes skip the driver's own block work (txRoot, validation). */
+  light?: boolean;
   /** Sees every delivered message (tests collect real messages with it). */
   tap?: (msg: ConsensusMessage) => void;
 }
@@ -105,7 +107,9 @@ export class Cluster implements NodeHost {
     for (let i = 0; i < (opts.observers ?? 0); i++) ids.push(opts.n + i);
     ids.forEach((id, addr) => {
       const twin = (opts.twins ?? []).includes(id);
-      this.nodes.push(new SimNode(addr, stubPublicKey(id), this.params, this, !twin));
+      const node = new SimNode(addr, stubPublicKey(id), this.params, this, !twin);
+      node.light = opts.light ?? false;
+      this.nodes.push(node);
     });
     for (const node of this.nodes) node.start();
   }
@@ -125,6 +129,7 @@ export class Cluster implements NodeHost {
   }
 
   send(from: SimNode, to: 'all' | number, msg: ConsensusMessage): void {
+    if (this.checks && from.honest && from.behaviour === null) this.invariants.sent(from, msg);
     const sends = from.behaviour === null ? this.route(from, to, msg) : misbehave(this, from, to, msg);
     for (const s of sends) this.deliverLater(from.addr, s.to, s.msg);
   }

@@ -1,7 +1,7 @@
 // The invariants checked after every simulator event (issue 4 §2): no two honest replicas
 // commit different blocks at one height; every committed block carries a valid certificate;
 // no envelope commits twice on one chain; every replica's memory stays within fixed bounds.
-import type { CertifiedBlock } from '../../codec/types.js';
+import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
 import type { ConsensusParams, Footprint, Verifier } from '../../consensus/index.js';
 import type { SimNode } from './node.js';
@@ -15,6 +15,8 @@ export class InvariantViolation extends Error {
 }
 
 export class Invariants {
+  /** What each honest node signed per slot: (node, kind, view, seq) -> digest or signature. */
+  private readonly signedBy = new Map<string, string>();
   /** Block hash of each height, as first committed by an honest replica. */
   readonly canon = new Map<number, string>();
   /** Height at which each envelope committed, on the canonical chain. */
@@ -43,6 +45,38 @@ export class Invariants {
       if (at !== undefined && at !== h) throw new InvariantViolation(`${where}: envelope committed twice`);
       this.txAt.set(t, h);
     }
+  }
+
+  /**
+   * An honest replica never signs two different messages for one slot, across crashes and
+   * restarts: votes per (kind, view, seq), VIEW-CHANGE per new view, NEW-VIEW per view.
+   */
+  sent(node: SimNode, m: ConsensusMessage): void {
+    let slot: string;
+    let what: string;
+    switch (m.type) {
+      case MessageType.PrePrepare:
+      case MessageType.Prepare:
+      case MessageType.Commit:
+        slot = `${m.type}:${m.view}:${m.seq}`;
+        what = toHex(m.digest);
+        break;
+      case MessageType.ViewChange:
+        slot = `vc:${m.newView}`;
+        what = toHex(m.signature);
+        break;
+      case MessageType.NewView:
+        slot = `nv:${m.view}`;
+        what = toHex(m.signature);
+        break;
+      default:
+        return;
+    }
+    const key = `${toHex(node.key)}:${slot}`;
+    const held = this.signedBy.get(key);
+    if (held !== undefined && held !== what)
+      throw new InvariantViolation(`node ${node.addr} signed two different messages for ${slot}`);
+    this.signedBy.set(key, what);
   }
 
   /** Fixed bounds, whatever peers send: they depend on the parameters and n only. */
