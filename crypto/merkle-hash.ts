@@ -14,8 +14,15 @@ scratch[0] = 0x01;
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_TREE_ROOT: Hash32 = sha256(new Uint8Array(0));
 
+const leafScratch = new Uint8Array(33);
+
 export function leafHash(data: Uint8Array): Hash32 {
-  return sha256(concatBytes(LEAF_PREFIX, data));
+  // Leaves are nearly always 32-byte tracing codes or block hashes: no concatenation for those.
+  if (data.length !== 32) return sha256(concatBytes(LEAF_PREFIX, data));
+  leafScratch.set(data, 1);
+  const out = new Uint8Array(32);
+  sodium.crypto_hash_sha256(out, leafScratch);
+  return out;
 }
 
 /** SHA-256(0x01 || left || right); both children are 32-byte hashes. */
