@@ -124,6 +124,18 @@ describe('Ed25519 key handling', () => {
     expect(verifyNode(pair.publicKey, Uint8Array.of(1), sig.subarray(0, 63))).toBe(false);
   });
 
+  it('signs and verifies views into larger buffers (zero-copy envelope regions)', () => {
+    const pair = generateEd25519();
+    const big = Uint8Array.from({ length: 500 }, (_, i) => (i * 7) & 255);
+    const message = big.subarray(17, 317);
+    const packed = new Uint8Array(200);
+    packed.set(pair.publicKey, 5);
+    packed.set(sign(pair, message), 60);
+    expect(verify(packed.subarray(5, 37), message, packed.subarray(60, 124))).toBe(true);
+    expect(verify(packed.subarray(5, 37), big.subarray(18, 318), packed.subarray(60, 124))).toBe(false);
+    expect(verifyNode(packed.subarray(5, 37), message, packed.subarray(60, 124))).toBe(true);
+  });
+
   it('a seed of the wrong size is a typed error', () => {
     expect(() => ed25519FromSeed(new Uint8Array(31))).toThrow(CryptoError);
   });

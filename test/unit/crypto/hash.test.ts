@@ -23,6 +23,17 @@ describe('hashing', () => {
     );
   });
 
+  it('hashes views into larger buffers by their own bytes only (zero-copy codec views)', () => {
+    const big = Uint8Array.from({ length: 2000 }, (_, i) => i & 255);
+    for (const [at, n] of [
+      [3, 40],
+      [100, 1500],
+    ] as const) {
+      const view = big.subarray(at, at + n);
+      expect(toHexString(sha256(view))).toBe(ref(Uint8Array.from(view)));
+    }
+  });
+
   it('sha256Parts equals the hash of the concatenation (short and long totals)', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 5 }), (parts) => {
