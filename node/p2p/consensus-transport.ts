@@ -5,7 +5,7 @@ import type { P2PError } from './errors.js';
 
 /** What the adapter needs of the P2P service. */
 export interface ConsensusSender {
-  broadcastConsensus(data: Uint8Array): Promise<void>;
+  broadcastConsensus(data: Uint8Array): Promise<unknown>;
   sendConsensus(peer: number, data: Uint8Array): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ export function consensusTransport(
   onFailure: (f: SendFailure) => void,
 ): ConsensusTransport {
   let inflight = 0;
-  const run = (to: number | 'all', send: () => Promise<void>): void => {
+  const run = (to: number | 'all', send: () => Promise<unknown>): void => {
     if (inflight >= maxInflight) {
       onFailure({ to, dropped: true });
       return;

@@ -39,8 +39,10 @@ export function gossipService(
     fallbackToFloodsub: false,
     doPX: false,
     allowedTopics: [names.envelopesTopic, names.consensusTopic],
-    // Caps the whole RPC frame; per-topic caps are checked again by the inbound gate.
-    maxInboundDataLength: maxMessageBytes + 64 * 1024,
+    // The hard bound of one RPC frame. An RPC above it breaks gossipsub's stream from that peer
+    // (the watchdog repairs it), so it is set well above the topic caps: a message between the
+    // two reaches the inbound gate and is rejected as oversized, with a score penalty.
+    maxInboundDataLength: 2 * maxMessageBytes + 64 * 1024,
     // Per-peer outbound queue: a slow peer makes publishing to it fail instead of growing memory.
     maxOutboundBufferSize: maxOutboundBufferBytes,
     scoreParams: createPeerScoreParams({

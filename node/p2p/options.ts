@@ -50,6 +50,8 @@ export interface P2POptions {
   /** Bootstrap re-dial backoff: first delay and ceiling (ms). */
   redialMinMs: number;
   redialMaxMs: number;
+  /** Sweep interval of the gossip watchdog (ms); 0 turns it off. */
+  gossipWatchdogMs: number;
   batcher: BatcherOptions;
 }
 
@@ -71,6 +73,7 @@ export function defaultP2POptions(chainId: string): P2POptions {
     maxStreamsPerPeer: 16,
     redialMinMs: 200,
     redialMaxMs: 10_000,
+    gossipWatchdogMs: 2_000,
     batcher: { maxItems: 512, maxBytes: 256 * 1024, maxDelayMs: 5, maxQueued: 16_384 },
   };
 }

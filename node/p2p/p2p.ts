@@ -12,6 +12,7 @@ import type { DirectMessages } from './direct.js';
 import { P2PError, P2PErrorCode } from './errors.js';
 import { type P2PEventMap, P2PEvents } from './events.js';
 import { wireTopics } from './gossip.js';
+import { GossipWatchdog } from './gossip-watchdog.js';
 import { createHost, type Host } from './host.js';
 import { type NodeIdentity, peerIdOfPublicKey } from './identity.js';
 import type { InboundGate, InboundStats, MessageKind, MessageValidator } from './inbound.js';
@@ -43,6 +44,7 @@ export class P2P {
   private readonly direct: DirectMessages;
   private readonly batcher: EnvelopeBatcher;
   private readonly redialer: Redialer;
+  private readonly watchdog: GossipWatchdog;
   /** Inbound message and request buckets; a peer's are dropped when it disconnects. */
   private readonly limiters: [PeerRateLimiter, PeerRateLimiter];
   private host: Host | undefined;
@@ -64,7 +66,9 @@ export class P2P {
     this.gate = inbound.gate;
     this.requests = inbound.requests;
     this.direct = inbound.direct;
-    this.batcher = new EnvelopeBatcher(o.batcher, (batch) => this.publish(this.names.envelopesTopic, batch));
+    this.batcher = new EnvelopeBatcher(o.batcher, async (batch) => {
+      await this.publish(this.names.envelopesTopic, batch);
+    });
     this.redialer = new Redialer(
       o.bootstrap.map((a) => parseTarget(a)),
       {
@@ -75,6 +79,14 @@ export class P2P {
       },
       o.redialMinMs,
       o.redialMaxMs,
+    );
+    this.watchdog = new GossipWatchdog(
+      {
+        connected: () => this.connectedPeers(),
+        gossiping: () => new Set(this.host?.services.pubsub.getPeers().map((p) => p.toString()) ?? []),
+        hangUp: (id) => void this.host?.hangUp(peerIdFromString(id)).catch(() => {}),
+      },
+      o.gossipWatchdogMs,
     );
   }
 
@@ -105,6 +117,7 @@ export class P2P {
     host.services.pubsub.addEventListener('subscription-change', () => this.emitSubscribers(host));
     this.host = host;
     this.redialer.start();
+    this.watchdog.start();
   }
 
   /** Peer lifecycle: events for the application, bookkeeping, and re-dial of lost peers. */
@@ -134,6 +147,7 @@ export class P2P {
     if (host === undefined) return;
     this.stopped = true;
     this.redialer.stop();
+    this.watchdog.stop();
     await this.batcher.stop();
     this.host = undefined;
     await host.stop();
@@ -239,14 +253,17 @@ export class P2P {
     return this.batcher.flush();
   }
 
-  /** Gossips one consensus message to all validators. */
-  async broadcastConsensus(data: Uint8Array): Promise<void> {
+  /**
+   * Gossips one consensus message to all validators; resolves with the number of peers it was
+   * sent to (0 when no peer is subscribed yet: PBFT's retransmission covers that).
+   */
+  async broadcastConsensus(data: Uint8Array): Promise<number> {
     if (data.length > this.opts.maxConsensusBytes)
       throw new P2PError(P2PErrorCode.Oversized, 'consensus message over the cap', {
         length: data.length,
         cap: this.opts.maxConsensusBytes,
       });
-    await this.publish(this.names.consensusTopic, data);
+    return this.publish(this.names.consensusTopic, data);
   }
 
   /** Sends one consensus message to one peer on the direct stream protocol. */
@@ -259,8 +276,9 @@ export class P2P {
     return this.requests.request(this.running(), this.allow.resolve(peer), data, timeoutMs);
   }
 
-  private async publish(topic: string, data: Uint8Array): Promise<void> {
-    await this.running().services.pubsub.publish(topic, data);
+  private async publish(topic: string, data: Uint8Array): Promise<number> {
+    const { recipients } = await this.running().services.pubsub.publish(topic, data);
+    return recipients.length;
   }
 
   private running(): Host {

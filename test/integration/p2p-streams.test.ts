@@ -79,6 +79,26 @@ describe('p2p request/response', () => {
     release();
   });
 
+  it('answers BUSY beyond the requests in flight', async () => {
+    const nodes = await startMesh(await makeIdentities(2), { maxInflightRequests: 1 });
+    const [a, b] = nodes as [P2P, P2P];
+    let release: () => void = () => {};
+    const entered = new Promise<void>((resolve) =>
+      b.onRequest(
+        () =>
+          new Promise((done) => {
+            release = () => done(Uint8Array.of(1));
+            resolve();
+          }),
+      ),
+    );
+    const first = a.request(1, Uint8Array.of(0));
+    await entered;
+    await expect(a.request(1, Uint8Array.of(0))).rejects.toMatchObject({ code: P2PErrorCode.Busy });
+    release();
+    expect([...(await first)]).toEqual([1]);
+  });
+
   it('applies the per-peer request rate limit', async () => {
     const nodes = await startMesh(await makeIdentities(2), { requestRate: { perSecond: 0.001, burst: 2 } });
     const [a, b] = nodes as [P2P, P2P];
