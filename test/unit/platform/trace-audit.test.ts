@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { envelopeAad } from '../../../codec/envelope.js';
+import { encodeKpiRecord } from '../../../codec/kpi-record.js';
+import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
+import { decodeStorageRecord, encodeStorageRecord } from '../../../codec/storage-record.js';
+import { SealAlgorithm } from '../../../codec/types.js';
+import { ed25519FromSeed } from '../../../crypto/ed25519.js';
+import { tracingCode } from '../../../crypto/hash.js';
+import { keyIdOf } from '../../../crypto/key-id.js';
+import { sealKpiRecord } from '../../../crypto/seal.js';
+import { audit, formatAudit } from '../../../platform/audit.js';
+import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
+import { Extractor } from '../../../platform/extractor.js';
+import { hex } from '../../../platform/hex.js';
+import { MemoryKv } from '../../../platform/kv.js';
+import { PacketOpener } from '../../../platform/packet-opener.js';
+import { makeStorageRecord } from '../../../platform/storage-record.js';
+import { PlatformStore } from '../../../platform/store.js';
+import { formatTrace, trace } from '../../../platform/trace.js';
+import {
+  bytes,
+  chainId,
+  entry,
+  FakeChain,
+  genesis,
+  HOUR,
+  record,
+  scpKey,
+  siteA,
+  siteB,
+  T0,
+  UNEMPLOYMENT,
+  upload,
+} from './fixture.js';
+
+const URL = 'bkdms://test-chain';
+
+async function setup() {
+  const chain = new FakeChain();
+  for (let h = 1; h <= 3; h++)
+    chain.append([
+      upload(siteA, h, record(siteA, T0 + h * HOUR, [entry(UNEMPLOYMENT, 4 + h / 10)])),
+      upload(siteB, h, record(siteB, T0 + h * HOUR, [entry(UNEMPLOYMENT, 6 + h / 10)])),
+    ]);
+  const kv = new MemoryKv();
+  const store = new PlatformStore(kv);
+  const opener = new PacketOpener([scpKey]);
+  const ex = await Extractor.open(store, genesis, opener, URL);
+  await ex.follow(chain);
+  const deps = { store, chain, mirror: ex.chain, chainUrl: URL, opener };
+  return { chain, kv, store, deps };
+}
+
+/** The attacker's edit of the stored JSON of packet (height, index). */
+function edit(
+  kv: MemoryKv,
+  height: number,
+  index: number,
+  change: (j: {
+    storage: string;
+    outcome: { ok: boolean; record?: { entries: { value: number }[] } };
+  }) => void,
+): void {
+  const key = [...kv.entries.keys()].find(
+    (k) => k === `p/${height.toString(16).padStart(13, '0')}${index.toString(16).padStart(8, '0')}`,
+  )!;
+  const j = JSON.parse(kv.entries.get(key)!);
+  change(j);
+  kv.entries.set(key, JSON.stringify(j));
+}
+
+describe('trace', () => {
+  it('gives the verified chain of evidence of a value', async () => {
+    const { chain, deps } = await setup();
+    const tc = hex(tracingCode(chain.built[1]!.envelopes[0]!));
+    const e = await trace(tc, deps);
+    expect(e.verified).toBe(true);
+    expect(e.block.height).toBe(2);
+    expect(e.storage.data).toMatchObject({ height: 2, index: 0 });
+    expect(e.certificate.signers).toEqual([0, 1, 2]);
+    expect(e.values[0]).toMatch(/Unemployment rate = 4.2 %/);
+    const text = formatTrace(e);
+    expect(text).toMatch(/VERIFIED/);
+    expect(text).toMatch(/signed by validators \[0, 1, 2\] \(quorum 3 of 4\)/);
+  });
+
+  it('refuses a bundle that does not verify, and flags a tampered record', async () => {
+    const { chain, kv, deps } = await setup();
+    const tc = hex(tracingCode(chain.built[0]!.envelopes[1]!));
+    const lying = {
+      blocks: () => chain.blocks(1),
+      getBlock: (h: number) => chain.getBlock(h),
+      trace: async (t: Uint8Array) => ({ ...(await chain.trace(t)), proof: [bytes(32, 9)] }),
+    };
+    const err = await trace(tc, { ...deps, chain: lying }).catch((e: unknown) => e);
+    expect((err as PlatformError).code).toBe(PlatformErrorCode.Chain);
+    edit(kv, 1, 1, (j) => {
+      j.storage = `${j.storage.slice(0, -2)}${j.storage.endsWith('00') ? '01' : '00'}`;
+    });
+    const e = await trace(tc, deps);
+    expect(e.verified).toBe(false);
+    expect(e.failure).toBe('CHECK_CODE_MISMATCH');
+    await expect(trace('00'.repeat(32), deps)).rejects.toThrow(PlatformError);
+  });
+});
+
+describe('audit', () => {
+  it('passes on an untouched database', async () => {
+    const { deps } = await setup();
+    const r = await audit(deps);
+    expect(r).toMatchObject({ fromHeight: 1, toHeight: 3, blocks: 3, records: 6, ok: true, findings: [] });
+  });
+
+  it('finds a tampered platform record (check code)', async () => {
+    const { kv, deps } = await setup();
+    edit(kv, 2, 1, (j) => {
+      const rec = decodeStorageRecord(Buffer.from(j.storage, 'hex'));
+      j.storage = hex(encodeStorageRecord({ ...rec, data: { ...rec.data, offset: rec.data.offset + 1 } }));
+    });
+    const r = await audit(deps);
+    expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([[2, 1, 'CHECK_CODE_MISMATCH']]);
+    expect(formatAudit(r)).toMatch(/MISMATCH/);
+  });
+
+  it('finds a re-encrypted packet with a recomputed check code, and edited values', async () => {
+    const { kv, chain, deps } = await setup();
+    const env = chain.built[2]!.envelopes[0]!;
+    // The attacker re-seals a different value for the SCP key and rebuilds a self-consistent record.
+    const fake = record(siteA, T0 + 3 * HOUR, [entry(UNEMPLOYMENT, 1.0)]);
+    const header = {
+      chainId,
+      signerKeyId: keyIdOf(siteA.key.publicKey),
+      seq: 3,
+      time: fake.time + 1000,
+      routing: { country: 156, city: siteA.city, siteId: siteA.siteId, kpiCodes: [UNEMPLOYMENT] },
+    };
+    const forger = ed25519FromSeed(bytes(32, 0x99));
+    const sealed = sealKpiRecord(forger, encodeKpiRecord(fake), envelopeAad(header), {
+      alg: SealAlgorithm.EphemeralX25519,
+      scpPublicKey: scpKey.publicKey,
+    });
+    edit(kv, 3, 0, (j) => {
+      const rec = decodeStorageRecord(Buffer.from(j.storage, 'hex'));
+      j.storage = hex(
+        makeStorageRecord({ ...rec, cityData: encodeSealedPacket(sealed), tracingCode: tracingCode(env) }),
+      );
+      j.outcome.record!.entries[0]!.value = 1.0;
+    });
+    edit(kv, 1, 0, (j) => {
+      j.outcome.record!.entries[0]!.value = 99;
+    });
+    const r = await audit(deps);
+    expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([
+      [1, 0, 'VALUES_MISMATCH'],
+      [3, 0, 'CITY_DATA_MISMATCH'],
+    ]);
+  });
+
+  it('finds a deleted record and refuses blocks a node forged', async () => {
+    const { kv, chain, deps } = await setup();
+    const key = [...kv.entries.keys()].filter((k) => k.startsWith('p/'))[3]!;
+    kv.entries.delete(key);
+    const stranger = new FakeChain([0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0x90 + i))));
+    stranger.append([]);
+    const lying = {
+      blocks: () => chain.blocks(1),
+      getBlock: (h: number) => (h === 1 ? stranger.getBlock(1) : chain.getBlock(h)),
+      trace: (t: Uint8Array) => chain.trace(t),
+    };
+    const r = await audit({ ...deps, chain: lying }, { fromHeight: 1, toHeight: 2 });
+    expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([
+      [1, -1, 'BLOCK_UNVERIFIED'],
+      [2, 1, 'MISSING_RECORD'],
+    ]);
+  });
+});
