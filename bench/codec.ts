@@ -1,19 +1,15 @@
 // Codec benchmark (issue 2 §4): this codec against msgpackr (records + shared structures),
 // protobufjs (bench/codec.proto) and JSON, over the same realistic KPI records. Cases: encode,
 // decode, encode+decode, and a lazy single-field read (the record's time). Guards compare
-// ratios measured in this run; the encode+decode cases behind them are re-run in interleaved
-// rounds and the median taken, because these machines are shared and their load drifts.
+// ratios measured in this run: the encode+decode cases behind them are re-timed in paired,
+// interleaved rounds (bench/codec-paired.ts) because these machines are shared and loads drift.
 
 import { type CodecCases, makeCodecCases } from './codec-cases.js';
+import { pairedTiming } from './codec-paired.js';
 import { realisticRecords } from './codec-records.js';
 import { type BenchOptions, type BenchReport, guard, printGuards, runSuite, writeReport } from './harness.js';
 
 const OPS = ['encode', 'decode', 'encode+decode', 'lazy time'] as const;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 export function runCodecBench(opts: BenchOptions): BenchReport {
   const records = realisticRecords(opts.ci ? 256 : 1024);
@@ -27,28 +23,21 @@ export function runCodecBench(opts: BenchOptions): BenchReport {
   }
   const hz = runSuite('codec', cases, opts);
 
-  const rounds: Record<string, number[]> = {};
   const guarded = ['bkdms', 'msgpackr', 'protobufjs'];
-  for (let round = 0; round < (opts.ci ? 3 : 5); round++) {
-    const suite: Record<string, () => void> = {};
-    for (const name of guarded)
-      suite[`${name} encode+decode`] = (codecs[name] as CodecCases)['encode+decode'];
-    for (const [k, v] of Object.entries(runSuite(`codec round ${round + 1}`, suite, opts))) {
-      rounds[k] = [...(rounds[k] ?? []), v];
-    }
-  }
-  const ed = (name: string) => median(rounds[`${name} encode+decode`] ?? []);
+  const edCases = Object.fromEntries(guarded.map((n) => [n, (codecs[n] as CodecCases)['encode+decode']]));
+  const paired = pairedTiming(edCases, 'bkdms', opts.ci ? 21 : 61, opts.ci ? 2000 : 5000);
   const guards = [
-    guard('encode+decode vs msgpackr (median of rounds)', ed('bkdms') / ed('msgpackr'), 4.5),
-    guard('encode+decode vs protobufjs (median of rounds)', ed('bkdms') / ed('protobufjs'), 2.7),
+    guard('encode+decode vs msgpackr (paired rounds)', paired.medianSpeedup.msgpackr!, 4.5),
+    guard('encode+decode vs protobufjs (paired rounds)', paired.medianSpeedup.protobufjs!, 2.7),
     guard('bytes per record: protobufjs / bkdms', bytesPerRecord.protobufjs! / bytesPerRecord.bkdms!, 1),
   ];
   printTable(hz, bytesPerRecord, names);
+  const ns = Object.entries(paired.medianNsPerOp).map(([n, v]) => `${n} ${Math.round(v)} ns`);
+  process.stdout.write(`  encode+decode, paired median per op: ${ns.join(', ')}\n`);
   printGuards(guards);
-  const medians = Object.fromEntries(guarded.map((n) => [n, ed(n)]));
   const report: BenchReport = {
     name: 'codec',
-    results: { opsPerSec: hz, encodeDecodeMedianOpsPerSec: medians, bytesPerRecord, records: records.length },
+    results: { opsPerSec: hz, encodeDecodePaired: paired, bytesPerRecord, records: records.length },
     guards,
   };
   writeReport(report);

@@ -94,7 +94,8 @@ export function encodeCertifiedBlock(cb: CertifiedBlock): Uint8Array {
   return w.finish();
 }
 
-export function decodeCertifiedBlock(b: Uint8Array): CertifiedBlock {
+/** Reads the framing of a certified block; r is left just after the block, which is returned as a view. */
+function readFraming(b: Uint8Array): { r: Reader; blockBytes: Uint8Array } {
   checkInputSize(b, MAX_CERTIFIED_BLOCK_BYTES, 'certifiedBlock');
   const r = new Reader(b);
   readVersion(r, WIRE_VERSION, 'certifiedBlock.version');
@@ -104,8 +105,12 @@ export function decodeCertifiedBlock(b: Uint8Array): CertifiedBlock {
     MAX_BLOCK_BYTES,
     'certifiedBlock.blockLength',
   );
-  const start = r.need(size, 'certifiedBlock.block');
-  const br = new Reader(b, start, start + size);
+  return { r, blockBytes: r.bytes(size, 'certifiedBlock.block') };
+}
+
+export function decodeCertifiedBlock(b: Uint8Array): CertifiedBlock {
+  const { r, blockBytes } = readFraming(b);
+  const br = new Reader(blockBytes);
   const block = readBlock(br);
   br.end('block');
   const certificate = readCommitCertificate(r);
@@ -117,16 +122,7 @@ export function decodeCertifiedBlock(b: Uint8Array): CertifiedBlock {
   return { block, certificate };
 }
 
-/** View of the encoded block inside an encoded certified block. */
+/** View of the encoded block inside an encoded certified block (what a trace hashes and proves). */
 export function certifiedBlockBlockBytes(b: Uint8Array): Uint8Array {
-  checkInputSize(b, MAX_CERTIFIED_BLOCK_BYTES, 'certifiedBlock');
-  const r = new Reader(b);
-  readVersion(r, WIRE_VERSION, 'certifiedBlock.version');
-  const size = r.length(
-    r.u32('certifiedBlock.blockLength'),
-    0,
-    MAX_BLOCK_BYTES,
-    'certifiedBlock.blockLength',
-  );
-  return r.bytes(size, 'certifiedBlock.block');
+  return readFraming(b).blockBytes;
 }

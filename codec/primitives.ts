@@ -33,20 +33,23 @@ export function allocBytes(n: number): Uint8Array {
 }
 
 const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const f64Words = new Uint32Array(f64.buffer);
+// Which word of the scratch double holds the high (sign/exponent) half on this host.
+const HI = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
 
 /** Writes v as a big-endian IEEE-754 double at b[at..at+8). */
 export function putF64(b: Uint8Array, at: number, v: number): void {
   f64[0] = v;
-  if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) b[at + i] = f64Bytes[7 - i]!;
-  else for (let i = 0; i < 8; i++) b[at + i] = f64Bytes[i]!;
+  putU32(b, at, f64Words[HI]!);
+  putU32(b, at + 4, f64Words[LO]!);
 }
 
 /** Reads a big-endian IEEE-754 double from b[at..at+8) (the caller has bounds-checked). */
 export function getF64(b: Uint8Array, at: number): number {
-  if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) f64Bytes[7 - i] = b[at + i]!;
-  else for (let i = 0; i < 8; i++) f64Bytes[i] = b[at + i]!;
+  // Two u32 stores into the scratch word view measured faster here than eight byte stores or a DataView.
+  f64Words[HI] = u32At(b, at);
+  f64Words[LO] = u32At(b, at + 4);
   return f64[0]!;
 }
 

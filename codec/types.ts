@@ -49,7 +49,7 @@ export interface KpiEntry {
   series: number;
   /** Finite IEEE-754 double in the catalogue's canonical unit. */
   value: number;
-  /** KpiQuality bit set, 0..255. */
+  /** KpiQuality bit set, 0..15: bits 4..7 are reserved and must be zero (decoders reject them). */
   flags: number;
 }
 
