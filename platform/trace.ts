@@ -1,16 +1,16 @@
 // Trace (Y.4907 traceable retrieval): the chain of evidence of one stored value — value -> record
 // -> site -> envelope -> block -> Merkle proof -> commit certificate — gathered from the platform
 // database and one node's trace bundle, then verified offline against the validator set the
-// platform tracks itself (crypto/verifyTraceBundle). The node is trusted for nothing: a bundle
+// platform tracks itself (crypto/verifyTraceBundle, through api/verify's verifyTrace). The node is trusted for nothing: a bundle
 // that does not verify, or that proves another envelope than the stored record names, fails.
 import type { TraceBundleBytes } from '../api/types.js';
+import { type VerifiedTrace, verifyTrace } from '../api/verify.js';
 import { decodeCommitCertificate } from '../codec/certificate.js';
 import { decodeEnvelope, envelopePacket } from '../codec/index.js';
 import { decodeStorageRecord } from '../codec/storage-record.js';
 import type { StorageRecord } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { commitQuorum } from '../crypto/certificate.js';
-import { verifyTraceBundle } from '../crypto/trace-bundle.js';
 import { describeEntry } from '../kpi/entry-check.js';
 import { formatSiteId } from '../kpi/site-id.js';
 import type { ChainMirror } from './chain-mirror.js';
@@ -79,26 +79,15 @@ export async function trace(
   if (!p)
     throw new PlatformError(PlatformErrorCode.NotFound, `no stored record with tracing code ${hex(tc)}`);
   let bundle: TraceBundleBytes;
+  let check: VerifiedTrace;
   try {
     bundle = await deps.chain.trace(tc);
+    // verifyTrace runs crypto/verifyTraceBundle against our own validator set, offline.
+    check = verifyTrace(bundle, tc, (h) => deps.mirror.validatorsAt(h));
   } catch (err) {
-    throw new PlatformError(PlatformErrorCode.Chain, `trace from node failed: ${(err as Error).message}`);
+    throw new PlatformError(PlatformErrorCode.Chain, `trace from node refused: ${(err as Error).message}`);
   }
   const validators = deps.mirror.validatorsAt(bundle.height);
-  const check = verifyTraceBundle(
-    {
-      envelope: bundle.envelope,
-      blockHeader: bundle.header,
-      index: bundle.leafIndex,
-      proof: bundle.proof,
-      certificate: bundle.certificate,
-    },
-    validators,
-  );
-  if (!check.ok)
-    throw new PlatformError(PlatformErrorCode.Chain, `trace bundle does not verify: ${check.reason}`);
-  if (!bytesEqual(check.tracingCode, tc))
-    throw new PlatformError(PlatformErrorCode.Chain, 'trace bundle proves another envelope');
   const record = tryDecodeRecord(p.storage);
   const failure = bundleProblem(p, record, bundle);
   const env = decodeEnvelope(bundle.envelope);
