@@ -127,6 +127,7 @@ export async function decryptKeystore(text: string, passphrase: string): Promise
   const publicKey = fromBase64Url(f.publicKey);
   const salt = fromBase64Url(f.kdf.salt);
   if (publicKey.length !== 32 || salt.length < 16) throw corrupted('bad public key or salt length');
+  if (f.keyId !== toHex(keyIdOf(publicKey))) throw corrupted('keyId is not the key ID of publicKey');
   const params = { N: f.kdf.N, r: f.kdf.r, p: f.kdf.p };
   const aesKey = await deriveKey(passphrase, salt, params);
   const crv = f.crv === 'Ed25519' || f.crv === 'X25519' ? f.crv : null;

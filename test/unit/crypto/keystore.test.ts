@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519 } from '../../../crypto/ed25519.js';
 import { CryptoErrorCode } from '../../../crypto/errors.js';
 import { ed25519Raw, x25519Raw } from '../../../crypto/key-formats.js';
+import { keyIdOf } from '../../../crypto/key-id.js';
 import { keystoreExists, readKeystore, writeKeystore } from '../../../crypto/keystore.js';
 import { decryptKeystore, encryptKeystore, type KeystoreFile } from '../../../crypto/keystore-format.js';
 import { generateX25519 } from '../../../crypto/x25519.js';
@@ -66,7 +67,11 @@ describe('keystore files', () => {
     const other = ed25519Raw(generateEd25519());
     const flip = (s: string) => (s[0] === 'A' ? `B${s.slice(1)}` : `A${s.slice(1)}`);
     const bound: KeystoreFile[] = [
-      { ...f, publicKey: Buffer.from(other.publicKey).toString('base64url') },
+      {
+        ...f,
+        publicKey: Buffer.from(other.publicKey).toString('base64url'),
+        keyId: toHexString(keyIdOf(other.publicKey)),
+      },
       { ...f, kdf: { ...f.kdf, salt: flip(f.kdf.salt) } },
       { ...f, kdf: { ...f.kdf, N: 2 ** 11 } },
       { ...f, cipher: { ...f.cipher, nonce: flip(f.cipher.nonce) } },
@@ -83,6 +88,7 @@ describe('keystore files', () => {
       JSON.stringify({ ...f, cipher: { ...f.cipher, name: 'none' } }),
       JSON.stringify({ ...f, crv: 'P-256' }),
       JSON.stringify({ ...f, publicKey: 'AAAA' }),
+      JSON.stringify({ ...f, keyId: '00'.repeat(16) }),
       'null',
     ];
     for (const b of broken)
