@@ -760,7 +760,8 @@ export class Replica {
       return;
     }
     if (vc.newView < this.view || (vc.newView === this.view && !this.inViewChange)) {
-      this.replyNewView(vc.sender);
+      // The sender is behind and may have missed our NEW-VIEW: answer a signed request only.
+      if (this.verifier.signed(set, vc)) this.replyNewView(vc.sender);
       return;
     }
     const held = this.viewChanges.get(vc.sender);
