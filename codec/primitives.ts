@@ -23,7 +23,9 @@ let used = 0;
 /** n zeroed bytes. */
 export function allocBytes(n: number): Uint8Array {
   if (n > MAX_SLAB_ALLOC) return new Uint8Array(n);
-  if (used + n > SLAB_BYTES) {
+  // slab.length, not SLAB_BYTES: a slab whose ArrayBuffer someone transferred reads as length 0
+  // and is replaced instead of handing out detached views.
+  if (used + n > slab.length) {
     slab = new Uint8Array(SLAB_BYTES);
     used = 0;
   }

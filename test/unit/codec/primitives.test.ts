@@ -21,6 +21,16 @@ describe('primitives', () => {
     expect(allocBytes(5000).buffer.byteLength).toBe(5000);
   });
 
+  it('a slab whose buffer was transferred away is replaced, not reused', () => {
+    const a = allocBytes(16);
+    structuredClone(a.buffer, { transfer: [a.buffer] });
+    expect(a.length).toBe(0);
+    const b = allocBytes(16);
+    expect(b.length).toBe(16);
+    b[0] = 7;
+    expect(b[0]).toBe(7);
+  });
+
   it('f64 is big-endian IEEE-754 and round-trips every double bit for bit', () => {
     const b = new Uint8Array(8);
     putF64(b, 0, 1);
