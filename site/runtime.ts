@@ -130,6 +130,7 @@ export async function startSite(
   const progress = async (): Promise<void> => {
     if (!env.print || opts.progressMs === 0) return;
     const ticker = new Waker(abort.signal);
+    // The wait also ends on stop, so the last line printed is the final state.
     while (!abort.signal.aborted) {
       await ticker.wait(opts.progressMs);
       env.print(progressLine(opts.name, counters.snapshot()));

@@ -67,6 +67,19 @@ describe('startSite', () => {
     expect(progressLine('t', s)).toContain('committed 3');
   });
 
+  it('prints a progress line while it works', async () => {
+    const { parts, opts } = setup(tempDir(), new AutoChain());
+    const lines: string[] = [];
+    const site = await startSite(
+      parts,
+      { ...opts, progressMs: 1 },
+      { now: clock(), rand: () => 0.5, log: noLog, print: (l) => lines.push(l) },
+    );
+    await site.done;
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.at(-1)).toMatch(/^site test: collected \d+ dropped \d+/);
+  });
+
   it('restarted after the chain was down keeps everything and commits each record once', async () => {
     const dir = tempDir();
     const down = new AutoChain();

@@ -193,6 +193,34 @@ describe('HttpPushSource', () => {
   });
 });
 
+describe('HttpPushSource backpressure', () => {
+  it('answers 503 with Retry-After when its queue is full, and 202 once the batch is stored', async () => {
+    const src = new HttpPushSource({
+      name: 'h',
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: 2_000,
+      maxReadings: 3,
+      maxQueued: 1,
+    });
+    const ac = new AbortController();
+    const it = src.batches(ac.signal)[Symbol.asyncIterator]();
+    const first = it.next();
+    const url = `http://127.0.0.1:${await src.port()}/readings`;
+    const body = JSON.stringify({ kpi: 1, value: 1, time: 1 });
+    const held = fetch(url, { method: 'POST', body });
+    expect(((await first).value as ReadingBatch).readings).toHaveLength(1); // handed over, not yet stored
+    expect(src.caughtUp()).toBe(false);
+    const busy = await fetch(url, { method: 'POST', body });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    const next = it.next(); // the consumer stored the batch and asks for more: now the client hears 202
+    expect((await held).status).toBe(202);
+    ac.abort();
+    expect((await next).done).toBe(true);
+  });
+});
+
 describe('SqlSource', () => {
   it('runs the query from the cursor and resumes after a restart without repeats', async () => {
     const SQL = await initSqlJs();
