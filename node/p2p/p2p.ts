@@ -33,6 +33,8 @@ export interface P2PInit {
 }
 
 export class P2P {
+  /** Service name for the node's lifecycle. */
+  readonly name = 'p2p';
   readonly names: P2PNames;
   private readonly ownPeerId: string;
   private readonly opts: P2POptions;

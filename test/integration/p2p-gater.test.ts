@@ -71,4 +71,19 @@ describe('p2p connection gater', () => {
     expect(observer.connectedValidators()).toBe(1);
     expect(validator.connectedPeers()).toEqual([observer.peerId]);
   });
+
+  it('dials a bootstrap peer as soon as it joins the validator set', async () => {
+    const [a, c] = await makeIdentities(2);
+    const joiner = await startNode(c!, [a!.publicKey, c!.publicKey]);
+    // a lists the joiner as a bootstrap peer but does not allow it yet: no dial, no connection.
+    const node = await startNode(a!, [a!.publicKey], { bootstrap: joiner.addresses });
+    await expect(joiner.connect(node.addresses[0]!)).rejects.toMatchObject({
+      code: P2PErrorCode.Unreachable,
+    });
+    expect(node.connectedPeers()).toEqual([]);
+    const joined = waitFor(node, 'peer:connect', (e) => e.peerId === joiner.peerId);
+    await node.setAllowedPeers([a!.publicKey, c!.publicKey]);
+    expect((await joined).validatorIndex).toBe(1);
+    expect(node.connectedValidators()).toBe(1);
+  });
 });
