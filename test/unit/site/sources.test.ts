@@ -126,19 +126,24 @@ describe('JsonLinesSource', () => {
   });
 });
 
+/** A push source on a free port: bodies up to 2,000 bytes, 3 readings per request. */
+function pushSource(maxQueued: number): HttpPushSource {
+  return new HttpPushSource({
+    name: 'h',
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 2_000,
+    maxReadings: 3,
+    maxQueued,
+  });
+}
+
 describe('HttpPushSource', () => {
   async function withServer(
     fn: (url: string, src: HttpPushSource) => Promise<void>,
     maxQueued = 4,
   ): Promise<void> {
-    const src = new HttpPushSource({
-      name: 'h',
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: 2_000,
-      maxReadings: 3,
-      maxQueued,
-    });
+    const src = pushSource(maxQueued);
     const ac = new AbortController();
     const got: ReadingBatch[] = [];
     const pump = (async () => {
@@ -195,14 +200,7 @@ describe('HttpPushSource', () => {
 
 describe('HttpPushSource backpressure', () => {
   it('answers 503 with Retry-After when its queue is full, and 202 once the batch is stored', async () => {
-    const src = new HttpPushSource({
-      name: 'h',
-      host: '127.0.0.1',
-      port: 0,
-      maxBodyBytes: 2_000,
-      maxReadings: 3,
-      maxQueued: 1,
-    });
+    const src = pushSource(1);
     const ac = new AbortController();
     const it = src.batches(ac.signal)[Symbol.asyncIterator]();
     const first = it.next();
