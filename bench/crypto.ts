@@ -3,7 +3,7 @@
 // Guards (ratios in this run): pool verify vs single-thread libsodium verify, and session-key
 // sealing vs ephemeral sealing. Sealing here is the encryption step on an already signed digest
 // (the site signs once either way; signKpiDigest is measured on its own).
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import * as noble from '@noble/ed25519';
 import { SealAlgorithm } from '../codec/types.js';
@@ -63,6 +63,8 @@ export async function runCryptoBench(opts: BenchOptions): Promise<BenchReport> {
   const key = generateEd25519();
   const msg = Uint8Array.from({ length: 200 }, (_, i) => i);
   const sig = sign(key, msg);
+  const jwk = { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.publicKey).toString('base64url') };
+  const der = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'der', type: 'spki' });
   const leaves = (n: number) =>
     Array.from({ length: n }, (_, i) => createHash('sha256').update(`${i}`).digest());
   const [l1k, l10k] = [leaves(1000), leaves(10_000)];
@@ -75,6 +77,9 @@ export async function runCryptoBench(opts: BenchOptions): Promise<BenchReport> {
       'verify libsodium': () => verify(key.publicKey, msg, sig),
       'verify node:crypto (cached JWK key)': () => verifyNode(key.publicKey, msg, sig),
       'verify @noble/ed25519': () => noble.verify(sig, msg, key.publicKey),
+      // Why node:crypto's path caches parsed keys, and parses them from JWK.
+      'node:crypto key import JWK': () => createPublicKey({ key: jwk, format: 'jwk' }),
+      'node:crypto key import DER': () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
       ...seals,
       'merkle root 1,000 leaves': () => merkleRoot(l1k),
       'merkle root 10,000 leaves': () => merkleRoot(l10k),
@@ -117,6 +122,7 @@ export async function runCryptoBench(opts: BenchOptions): Promise<BenchReport> {
       verifyPool: poolResults,
       sealAlternated: sealPair,
       loadAverage: { before: loadBefore, after: loadavg()[0], cores: availableParallelism() },
+      keyImportJwkOverDer: r('node:crypto key import JWK') / r('node:crypto key import DER'),
       verifyEngine: {
         chosen: 'libsodium',
         libsodiumOverNode: r('verify libsodium') / r('verify node:crypto (cached JWK key)'),
