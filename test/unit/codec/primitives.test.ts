@@ -23,7 +23,7 @@ describe('primitives', () => {
 
   it('a slab whose buffer was transferred away is replaced, not reused', () => {
     const a = allocBytes(16);
-    structuredClone(a.buffer, { transfer: [a.buffer] });
+    structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
     expect(a.length).toBe(0);
     const b = allocBytes(16);
     expect(b.length).toBe(16);
