@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
+import { registerClusterCommands } from './cluster/commands.js';
+import { registerGenesisCommands } from './genesis.js';
+import { registerKeyCommands } from './keys.js';
+import { registerNodeCommands } from './node-cmd.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
+  registerKeyCommands(program);
+  registerGenesisCommands(program);
+  registerNodeCommands(program);
+  registerClusterCommands(program);
   program
     .command('demo')
     .description('run the self-contained demo (for now: a self-check of the runtime)')

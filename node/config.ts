@@ -24,10 +24,16 @@ export const nodeConfigSchema = z.object({
     /** Ed25519 public keys (hex) of observers allowed to connect besides validators. */
     observers: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
   }),
-  rpc: z.object({
-    listen: hostPort,
-    tls: z.object({ cert: z.string(), key: z.string(), clientCa: z.string().optional() }).optional(),
-  }),
+  rpc: z
+    .object({
+      listen: hostPort,
+      tls: z.object({ cert: z.string(), key: z.string(), clientCa: z.string().optional() }).optional(),
+      /** Plaintext RPC; only when said explicitly (loopback clusters, tests). */
+      insecure: z.boolean().default(false),
+    })
+    .refine((r) => r.tls !== undefined || r.insecure, {
+      message: 'set rpc.tls {cert, key[, clientCa]}, or rpc.insecure: true for plaintext',
+    }),
   mgmt: z.object({ listen: hostPort }),
   log: z.object({ spec: z.string().default('info') }).default({ spec: 'info' }),
   consensus: z

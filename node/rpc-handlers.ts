@@ -35,7 +35,7 @@ export interface RpcDeps {
   contracts: Contracts;
   mempool: Mempool;
   notifier: BlockNotifier;
-  status(): Omit<NodeStatus, 'height' | 'lastBlockHash' | 'mempoolEnvelopes' | 'mempoolBytes'> & {
+  status(): Pick<NodeStatus, 'chainId' | 'view' | 'primary' | 'validators' | 'peers' | 'selfIndex'> & {
     catchingUp: boolean;
   };
   isReady(): boolean;
@@ -100,10 +100,10 @@ export class RpcHandlers implements NodeApi {
     if (found === undefined) throw notFound('tracing code neither pending nor committed');
     const { height, index } = found.data;
     const [stored, header] = await Promise.all([
-      this.d.store.receipt(height, index),
+      this.d.store.receipts(height),
       this.d.store.getHeader(height),
     ]);
-    const reason = stored?.reason ?? 0;
+    const reason = stored[index]?.reason ?? 0;
     return {
       tracingCode,
       state: ReceiptState.Committed,

@@ -3,8 +3,9 @@
 // `node.ready`, so the supervisor waits on that event, never on a timer.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export interface NodeProcess {
   index: number;
@@ -15,8 +16,15 @@ export interface NodeProcess {
   exited: Promise<number | string>;
 }
 
-/** The compiled CLI entry point next to this file (build/cli/main.js). */
-export const cliEntry = new URL('../main.js', import.meta.url).pathname;
+/**
+ * The compiled CLI (build/cli/main.js): next to this file when it runs compiled, or under build/
+ * at the repository root when it runs from source (vitest); node processes always run compiled JS.
+ */
+export const cliEntry = ((): string => {
+  const here = fileURLToPath(import.meta.url);
+  if (here.includes(`${sep}build${sep}`)) return join(dirname(here), '..', 'main.js');
+  return join(dirname(here), '..', '..', 'build', 'cli', 'main.js');
+})();
 
 export function startNodeProcess(index: number, configPath: string, logPath: string): NodeProcess {
   const child = spawn(process.execPath, [cliEntry, 'node', 'start', '--config', configPath], {

@@ -1,0 +1,42 @@
+// A running local cluster: one process per node of a prepared layout, started together; resolves
+// once every node has logged `node.ready`. Used by `bkdms cluster up`, the demo, the benchmarks
+// and the integration tests.
+import type { ClusterLayout } from './layout.js';
+import { type NodeProcess, startNodeProcess, stopAll, writePids } from './processes.js';
+
+export interface RunningCluster {
+  layout: ClusterLayout;
+  procs: NodeProcess[];
+  /** RPC addresses (host:port) in node order. */
+  rpc: string[];
+  mgmt: string[];
+  /** Restarts node i (after a kill or stop) and resolves when it is ready again. */
+  restart(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(layout: ClusterLayout): Promise<RunningCluster> {
+  const procs = layout.nodes.map((n) => startNodeProcess(n.index, n.configPath, n.logPath));
+  try {
+    await Promise.all(procs.map((p) => p.ready));
+  } catch (err) {
+    await stopAll(procs);
+    throw err;
+  }
+  writePids(layout.dir, procs);
+  const cluster: RunningCluster = {
+    layout,
+    procs,
+    rpc: layout.nodes.map((n) => `127.0.0.1:${n.ports.rpc}`),
+    mgmt: layout.nodes.map((n) => `127.0.0.1:${n.ports.mgmt}`),
+    async restart(i) {
+      const n = layout.nodes[i]!;
+      const p = startNodeProcess(i, n.configPath, n.logPath);
+      procs[i] = p;
+      await p.ready;
+      writePids(layout.dir, procs);
+    },
+    stop: () => stopAll(procs),
+  };
+  return cluster;
+}

@@ -1,0 +1,52 @@
+// `bkdms cluster up` / `cluster down`: a local cluster of N validators on this machine.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { startCluster } from './cluster.js';
+import { prepareCluster } from './layout.js';
+import { freeNodePorts, portsFromBase } from './ports.js';
+import { signalRecordedPids } from './processes.js';
+
+export function registerClusterCommands(program: Command): void {
+  const cluster = program.command('cluster').description('run a local cluster of accounting nodes');
+  cluster
+    .command('up')
+    .description('create keys, genesis and configs (first time), start N node processes, stop them on Ctrl-C')
+    .option('-n, --nodes <n>', 'number of validators (3f+1: 1, 4, 7, ...)', '4')
+    .option('--dir <dir>', 'folder holding the cluster files', join('.bkdms', 'cluster'))
+    .option(
+      '--base-port <port>',
+      'first port; node i uses base+3i (p2p), +1 (rpc), +2 (mgmt); default: free ports',
+    )
+    .action(async (o: { nodes: string; dir: string; basePort?: string }) => {
+      const n = Number(o.nodes);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--nodes must be an integer from 1 to 64');
+      const ports =
+        o.basePort === undefined
+          ? await freeNodePorts(n)
+          : Array.from({ length: n }, (_, i) => portsFromBase(Number(o.basePort), i));
+      const layout = await prepareCluster({ dir: o.dir, n, ports });
+      process.stdout.write(
+        `starting ${layout.nodes.length} nodes in ${o.dir} (chain ${layout.chainId.slice(0, 16)}…)\n`,
+      );
+      const running = await startCluster(layout);
+      for (const node of layout.nodes)
+        process.stdout.write(
+          `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
+        );
+      process.stdout.write('cluster up; Ctrl-C stops every node\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      process.stdout.write('stopping…\n');
+      await running.stop();
+      process.stdout.write('stopped\n');
+    });
+  cluster
+    .command('down')
+    .description('stop the node processes a `cluster up` started in that folder')
+    .option('--dir <dir>', 'folder holding the cluster files', join('.bkdms', 'cluster'))
+    .action((o: { dir: string }) => {
+      process.stdout.write(`signalled ${signalRecordedPids(o.dir)} node processes\n`);
+    });
+}

@@ -1,0 +1,88 @@
+// `bkdms genesis init`: writes a genesis file from validators, admins, sites and parameters, and
+// validates it exactly as a node will (node/genesis.ts), printing the chain ID it defines.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type GenesisFile, parseGenesis } from '../node/genesis.js';
+
+export const defaultGenesisParams: GenesisFile['params'] = {
+  periodMs: 1000,
+  maxBlockEnvelopes: 2000,
+  maxBlockBytes: 4 * 1024 * 1024,
+  viewTimeoutMs: 3000,
+};
+
+export interface GenesisSpec {
+  chainName: string;
+  genesisTime?: string;
+  validators: string[];
+  admins: string[];
+  threshold: number;
+  sites?: GenesisFile['sites'];
+  scpKeys?: GenesisFile['scpKeys'];
+  params?: Partial<GenesisFile['params']>;
+}
+
+/** Builds, validates and writes a genesis file; returns the chain ID (hex). */
+export function writeGenesis(path: string, spec: GenesisSpec): string {
+  const file: GenesisFile = {
+    chainName: spec.chainName,
+    genesisTime: spec.genesisTime ?? new Date().toISOString(),
+    validators: spec.validators,
+    admins: { publicKeys: spec.admins, threshold: spec.threshold },
+    sites: spec.sites ?? [],
+    scpKeys: spec.scpKeys ?? [],
+    params: { ...defaultGenesisParams, ...spec.params },
+  };
+  const g = parseGenesis(file);
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+  return Buffer.from(g.chainId).toString('hex');
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function registerGenesisCommands(program: Command): void {
+  const genesis = program.command('genesis').description('create the genesis file of a chain');
+  genesis
+    .command('init')
+    .description('write a genesis file (validators, admins, sites, parameters) and print its chain ID')
+    .requiredOption('--out <file>', 'genesis file to write')
+    .requiredOption('--chain-name <name>', 'lower-case name of the chain')
+    .requiredOption('--validator <hex>', 'validator Ed25519 public key (repeat, in set order)', collect, [])
+    .requiredOption('--admin <hex>', 'SCP administrator Ed25519 public key (repeat)', collect, [])
+    .option('--threshold <m>', 'approvals needed for a governance proposal', '1')
+    .option('--sites <file>', 'JSON array of initial sites {publicKey, country, city, siteId, kpis}')
+    .option('--scp-key <hex>', 'platform X25519 encryption public key (valid for 10 years)', collect, [])
+    .option('--period-ms <ms>', 'processing period', String(defaultGenesisParams.periodMs))
+    .option('--view-timeout-ms <ms>', 'base view-change timeout', String(defaultGenesisParams.viewTimeoutMs))
+    .action(
+      (o: {
+        out: string;
+        chainName: string;
+        validator: string[];
+        admin: string[];
+        threshold: string;
+        sites?: string;
+        scpKey: string[];
+        periodMs: string;
+        viewTimeoutMs: string;
+      }) => {
+        const now = new Date();
+        const later = new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000);
+        const chainId = writeGenesis(o.out, {
+          chainName: o.chainName,
+          validators: o.validator,
+          admins: o.admin,
+          threshold: Number(o.threshold),
+          sites:
+            o.sites === undefined ? [] : (JSON.parse(readFileSync(o.sites, 'utf8')) as GenesisFile['sites']),
+          scpKeys: o.scpKey.map((publicKey) => ({
+            publicKey,
+            notBefore: now.toISOString(),
+            notAfter: later.toISOString(),
+          })),
+          params: { periodMs: Number(o.periodMs), viewTimeoutMs: Number(o.viewTimeoutMs) },
+        });
+        process.stdout.write(`${JSON.stringify({ file: o.out, chainId })}\n`);
+      },
+    );
+}

@@ -1,0 +1,44 @@
+// `bkdms node start --config <file>`: runs one accounting node until SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import { loadNodeConfig } from '../node/config.js';
+import { startNode } from '../node/node.js';
+import { resolvePassphrase } from './passphrase.js';
+
+export function registerNodeCommands(program: Command): void {
+  const node = program.command('node').description('run an accounting node');
+  node
+    .command('start')
+    .description('start a node from its config file; stops cleanly on SIGINT/SIGTERM')
+    .requiredOption('--config <file>', 'node config (JSON)')
+    .option(
+      '--passphrase-file <file>',
+      'keystore passphrase file (overrides the config; else BKDMS_PASSPHRASE)',
+    )
+    .action(async (o: { config: string; passphraseFile?: string }) => {
+      const config = loadNodeConfig(o.config);
+      const running = await startNode(config, resolvePassphrase(o.passphraseFile ?? config.passphraseFile));
+      // The readiness line supervisors wait for (cli/cluster/processes.ts): always printed, whatever the log level.
+      process.stdout.write(
+        `${JSON.stringify({
+          event: 'node.ready',
+          index: running.index,
+          height: running.height,
+          rpc: config.rpc.listen,
+          mgmt: config.mgmt.listen,
+          p2p: running.p2pAddresses,
+          chainId: Buffer.from(running.chainId).toString('hex'),
+        })}\n`,
+      );
+      const stop = (): void => {
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const err = await running.stopped;
+      process.exitCode = err === undefined ? 0 : 1;
+      process.exit();
+    });
+}

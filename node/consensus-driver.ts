@@ -1,0 +1,191 @@
+// Runs the pure PBFT core against real time, disk and network. Every input (peer message, tick,
+// admitted envelopes) goes through one serial queue; after each input the driver drains the core's
+// Ready batches in the order persist -> send -> apply (DESIGN §4): its own votes are durable before
+// they leave, and a committed block is in the block log and indexed before the core hears it applied.
+import { pack, unpack } from 'msgpackr';
+import type { Logger } from 'pino';
+import { decodeCertifiedBlock, encodeCertifiedBlock } from '../codec/certificate.js';
+import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
+import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
+import type { Replica } from '../consensus/replica.js';
+import type { PersistentState, Ready } from '../consensus/types.js';
+import { tracingCode } from '../crypto/hash.js';
+import { hex } from './admission.js';
+import type { Ledger } from './contracts/ledger.js';
+import { history, VALIDATORS_KEY } from './contracts/schedule.js';
+import type { Mempool, MempoolEntry } from './mempool.js';
+import { SerialQueue } from './serial-queue.js';
+import type { Store } from './store/store.js';
+import type { Tip } from './store/store-core.js';
+
+const WAL_KEY = new TextEncoder().encode('consensus/state');
+
+export interface ConsensusTransport {
+  broadcast(data: Uint8Array): void;
+  sendTo(validatorIndex: number, data: Uint8Array): void;
+}
+
+export interface DriverOptions {
+  tickMs: number;
+  /** Inputs that may wait in the serial queue; beyond it peer messages are dropped (PBFT retransmits). */
+  maxQueued: number;
+}
+
+export const defaultDriverOptions: DriverOptions = { tickMs: 50, maxQueued: 10_000 };
+
+export interface DriverDeps {
+  replica: Replica;
+  ledger: Ledger;
+  mempool: Mempool;
+  transport: ConsensusTransport;
+  log: Logger;
+  /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
+  preverify(envelopes: Uint8Array[]): Promise<void>;
+  /** After a block is durable, indexed and applied. */
+  onCommitted(block: CertifiedBlock, tip: Tip): void;
+  onFatal(err: unknown): void;
+}
+
+/** Reads the core's persisted state (own votes, view) written before a crash. */
+export async function loadConsensusState(store: Store): Promise<PersistentState | undefined> {
+  const b = await store.walGet(WAL_KEY);
+  return b === undefined ? undefined : (unpack(b) as PersistentState);
+}
+
+export class ConsensusDriver {
+  private readonly queue: SerialQueue;
+  private timer: NodeJS.Timeout | undefined;
+  private scheduledFrom = 0;
+  private stopped = false;
+  readonly name = 'consensus';
+
+  constructor(
+    private readonly deps: DriverDeps,
+    private readonly opts: DriverOptions = defaultDriverOptions,
+  ) {
+    this.queue = new SerialQueue(opts.maxQueued, deps.onFatal);
+  }
+
+  async start(): Promise<void> {
+    this.feedValidatorSchedule();
+    this.queue.push(() => this.drain());
+    this.timer = setInterval(() => {
+      if (this.queue.length < 2) this.queue.push(() => this.input((r) => r.tick()));
+    }, this.opts.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.queue.idle();
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Envelopes newly admitted to the mempool. */
+  addRequests(entries: MempoolEntry[]): void {
+    const requests = entries.map((e) => ({ hash: Buffer.from(e.id, 'hex'), bytes: e.bytes }));
+    this.queue.push(() => this.input((r) => r.addRequests(requests)));
+  }
+
+  /** A consensus message from a peer (already screened for size and rate). */
+  async onMessage(bytes: Uint8Array): Promise<boolean> {
+    let msg: ConsensusMessage;
+    try {
+      msg = decodeConsensusMessage(bytes);
+    } catch {
+      return false;
+    }
+    const bodies = blocksOf(msg);
+    if (bodies.length > 0) await this.deps.preverify(bodies);
+    return this.queue.push(() => this.input((r) => r.step(msg)));
+  }
+
+  private async input(fn: (r: Replica) => void): Promise<void> {
+    if (this.stopped) return;
+    fn(this.deps.replica);
+    await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    const { replica } = this.deps;
+    while (!this.stopped && replica.hasReady()) {
+      const rd = replica.ready();
+      await this.process(rd);
+      replica.advance(rd);
+      const last = rd.committed[rd.committed.length - 1];
+      if (last !== undefined) {
+        replica.onBlocksApplied(last.block.header.height);
+        this.feedValidatorSchedule();
+      }
+    }
+  }
+
+  private async process(rd: Ready): Promise<void> {
+    const { transport } = this.deps;
+    const store = this.deps.ledger.store;
+    if (rd.persist !== null) await store.walPut(WAL_KEY, pack(rd.persist), { sync: true });
+    for (const o of rd.messages) {
+      const bytes = encodeConsensusMessage(o.msg);
+      if (o.to === 'all') transport.broadcast(bytes);
+      else transport.sendTo(o.to, bytes);
+    }
+    for (const cb of rd.committed) await this.apply(cb);
+    for (const e of rd.evidence) {
+      const first = encodeConsensusMessage(e.first);
+      const second = encodeConsensusMessage(e.second);
+      await store.putEvidence(
+        tracingCode(first),
+        pack({ kind: e.kind, offender: e.offender, first, second }),
+      );
+      this.deps.log.warn(
+        { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq },
+        'equivocation',
+      );
+    }
+    for (const sr of rd.stateRequests) await this.answerStateRequest(sr.from, sr.fromHeight, sr.toHeight);
+  }
+
+  private async apply(cb: CertifiedBlock): Promise<void> {
+    const { ledger, mempool } = this.deps;
+    const { tip } = await ledger.commit(encodeCertifiedBlock(cb), cb);
+    mempool.remove(cb.block.envelopes.map((e) => hex(tracingCode(e))));
+    this.deps.onCommitted(cb, tip);
+  }
+
+  private async answerStateRequest(to: number, from: number, toHeight: number): Promise<void> {
+    const blocks: CertifiedBlock[] = [];
+    for await (const b of this.deps.ledger.store.blocks(from, toHeight))
+      blocks.push(decodeCertifiedBlock(b.bytes));
+    this.deps.replica.respondState(to, blocks);
+  }
+
+  /** Governance validator-set changes scheduled above the tip, handed to the core once each. */
+  private feedValidatorSchedule(): void {
+    const tip = this.deps.ledger.tip()?.height ?? 0;
+    for (const s of history<string[]>(this.deps.ledger.contracts.state, VALIDATORS_KEY)) {
+      if (s.activateAt <= tip || s.activateAt <= this.scheduledFrom) continue;
+      this.deps.replica.scheduleValidators(
+        s.activateAt,
+        s.value.map((k) => Buffer.from(k, 'hex')),
+      );
+      this.scheduledFrom = s.activateAt;
+    }
+  }
+}
+
+/** Block bodies a message carries, whose envelope signatures need checking before the core sees them. */
+function blocksOf(msg: ConsensusMessage): Uint8Array[] {
+  switch (msg.type) {
+    case MessageType.PrePrepare:
+      return msg.block.envelopes;
+    case MessageType.NewView:
+      return msg.prePrepares.flatMap((p) => p.block.envelopes);
+    case MessageType.StateResponse:
+      return msg.blocks.flatMap((b) => b.block.envelopes);
+    default:
+      return [];
+  }
+}

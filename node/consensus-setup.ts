@@ -1,0 +1,40 @@
+// Builds the PBFT core of a node: its parameters in ticks from the chain's parameters in ms, and
+// the injected dependencies (hashing, signing, verifying, building and validating blocks).
+import { encodeBlockHeader } from '../codec/block.js';
+import type { ChainParams } from '../codec/types.js';
+import { type ConsensusParams, defaultConsensusParams } from '../consensus/params.js';
+import type { ConsensusDeps } from '../consensus/types.js';
+import { type Ed25519KeyPair, sign, verify } from '../crypto/ed25519.js';
+import { tracingCode } from '../crypto/hash.js';
+import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
+import { headerHash } from './store/facts.js';
+
+const ticks = (ms: number, tickMs: number): number => Math.max(1, Math.ceil(ms / tickMs));
+
+export function consensusParamsOf(chain: ChainParams, tickMs: number): ConsensusParams {
+  const base = defaultConsensusParams();
+  const view = ticks(chain.viewTimeoutMs, tickMs);
+  return {
+    ...base,
+    periodTicks: ticks(chain.periodMs, tickMs),
+    maxBlockEnvelopes: chain.maxBlockEnvelopes,
+    maxBlockBytes: chain.maxBlockBytes,
+    viewTimeoutTicks: view,
+    maxViewTimeoutTicks: view * 8,
+    // A waiting envelope triggers a view change only well after a normal round would have taken it.
+    requestTimeoutTicks: Math.max(view * 3, ticks(chain.periodMs, tickMs) * 4),
+    statusIntervalTicks: ticks(1000, tickMs),
+    stateTimeoutTicks: ticks(2000, tickMs),
+  };
+}
+
+export function consensusDeps(key: Ed25519KeyPair, ctx: BlockContext): ConsensusDeps {
+  return {
+    hashHeader: (h) => headerHash(encodeBlockHeader(h)),
+    sign: (bytes) => sign(key, bytes),
+    verify: (pub, bytes, sig) => verify(pub, bytes, sig),
+    txHash: tracingCode,
+    buildBlock: (p) => buildBlock(ctx, p),
+    validateBlock: (b) => validateBlock(ctx, b),
+  };
+}

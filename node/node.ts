@@ -1,0 +1,267 @@
+// One accounting node, assembled in one place (DESIGN §2): ledger (store + contracts), mempool,
+// verification pool, admission, PBFT core and its driver, p2p, RPC server, management port.
+// Services start in that order and stop in the reverse order; `node.ready` is logged last.
+
+import { readFileSync } from 'node:fs';
+import { type ApiServer, startApiServer } from '../api/server.js';
+import type { ServerTls } from '../api/tls.js';
+import type { CertifiedBlock } from '../codec/types.js';
+import { Replica } from '../consensus/replica.js';
+import { tracingCode } from '../crypto/hash.js';
+import { ed25519Of } from '../crypto/key-formats.js';
+import { readKeystore } from '../crypto/keystore.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
+import { Admission, type AdmissionDeps, hex } from './admission.js';
+import { authorize } from './authorize.js';
+import { BlockNotifier } from './block-notifier.js';
+import type { BlockContext } from './block-rules.js';
+import type { NodeConfig } from './config.js';
+import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
+import { consensusDeps, consensusParamsOf } from './consensus-setup.js';
+import { openLedger } from './contracts/ledger.js';
+import { NodeError, NodeErrorCode } from './errors.js';
+import { loadGenesis } from './genesis.js';
+import { Lifecycle, type Service } from './lifecycle.js';
+import { createLogs, type Logs } from './log.js';
+import { Mempool } from './mempool.js';
+import { admissionCounter, createNodeMetrics, type NodeMetrics, rpcCallObserver } from './mgmt/metrics.js';
+import { type MgmtServer, startMgmtServer } from './mgmt/server.js';
+import { wireNetwork } from './network-wiring.js';
+import { nodeHealth, nodeStatus } from './node-status.js';
+import { defaultP2POptions } from './p2p/options.js';
+import { P2P } from './p2p/p2p.js';
+import { ParentTracker } from './parent-tracker.js';
+import { preverifyEnvelopes } from './preverify.js';
+import { RpcHandlers } from './rpc-handlers.js';
+
+export interface RunningNode {
+  readonly index: number;
+  readonly chainId: Uint8Array;
+  readonly height: number;
+  readonly logs: Logs;
+  readonly metrics: NodeMetrics;
+  readonly rpcPort: number;
+  readonly mgmtPort: number;
+  readonly p2pAddresses: string[];
+  stop(): Promise<void>;
+  /** Resolves when the node stops for good (signal, fatal error). */
+  readonly stopped: Promise<unknown>;
+}
+
+function tlsOf(c: NodeConfig['rpc']['tls']): ServerTls {
+  if (c === undefined) return { insecure: true };
+  return {
+    cert: readFileSync(c.cert),
+    key: readFileSync(c.key),
+    clientCa: c.clientCa === undefined ? undefined : readFileSync(c.clientCa),
+  };
+}
+
+/** A Service from start/stop closures. */
+const service = (name: string, start: () => Promise<unknown>, stop: () => Promise<unknown>): Service => ({
+  name,
+  start: async () => {
+    await start();
+  },
+  stop: async () => {
+    await stop();
+  },
+});
+
+export async function startNode(config: NodeConfig, passphrase: string): Promise<RunningNode> {
+  const logs = createLogs({ spec: config.log.spec });
+  const log = logs.logger('node');
+  const genesis = loadGenesis(config.genesis);
+  const key = ed25519Of(await readKeystore(config.keystore, passphrase));
+  const ledger = await openLedger(config.dataDir, genesis);
+  const { store, contracts } = ledger;
+  const tip = store.tip();
+  const height = tip?.height ?? 0;
+  const validators = contracts.validators(height + 1);
+  const self = validators.findIndex((v) => hex(v) === hex(key.publicKey));
+  if (self < 0) {
+    await ledger.close();
+    throw new NodeError(NodeErrorCode.BadConfig, 'this key is not in the validator set of the chain');
+  }
+  const metrics = createNodeMetrics({ labels: { node: String(self) } });
+  const mempool = new Mempool(config.mempool);
+  const pool = new VerifyPool();
+  const parents = await ParentTracker.open(store);
+  const ctx: BlockContext = {
+    chainId: genesis.chainId,
+    contracts,
+    parent: () => parents.header,
+    genesisTime: genesis.genesisTime,
+    now: Date.now,
+    isVerified: (id) => mempool.has(id) || preverified.has(id),
+  };
+  const preverified = new Set<string>();
+  const params = contracts.params(height + 1) ?? genesis.params;
+  const replica = new Replica(
+    {
+      chainId: genesis.chainId,
+      self,
+      validators,
+      params: consensusParamsOf(params, config.consensus.tickMs),
+      tip: { height, hash: tip?.hash ?? genesis.chainId },
+    },
+    consensusDeps(key, ctx),
+    await loadConsensusState(store),
+  );
+  const p2p = new P2P({
+    identity: { seed: key.seed, publicKey: key.publicKey },
+    validators,
+    options: {
+      ...defaultP2POptions(hex(genesis.chainId)),
+      listen: config.p2p.listen,
+      bootstrap: config.p2p.peers,
+      observers: config.p2p.observers.map((k) => Buffer.from(k, 'hex')),
+    },
+  });
+  const notifier = new BlockNotifier();
+  notifier.notify(height);
+  let lifecycle: Lifecycle | undefined;
+  let fatal: (err: unknown) => void = () => undefined;
+  const stopped = new Promise<unknown>((resolve) => {
+    fatal = (err) => {
+      log.fatal({ err }, 'fatal error, stopping');
+      void lifecycle?.stop().finally(() => resolve(err));
+    };
+  });
+  const driver = new ConsensusDriver(
+    {
+      replica,
+      ledger,
+      mempool,
+      transport: {
+        broadcast: (d) =>
+          void p2p.broadcastConsensus(d).catch((err) => log.debug({ err }, 'broadcast failed')),
+        sendTo: (i, d) =>
+          void p2p.sendConsensus(i, d).catch((err) => log.debug({ err }, 'direct send failed')),
+      },
+      log: logs.logger('consensus'),
+      preverify: async (envelopes) => {
+        await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
+      },
+      onCommitted: (cb: CertifiedBlock) => {
+        parents.header = cb.block.header;
+        for (const e of cb.block.envelopes) preverified.delete(hex(tracingCode(e)));
+        notifier.notify(cb.block.header.height);
+        metrics.blockHeight.set(cb.block.header.height);
+        metrics.mempoolEnvelopes.set(mempool.size);
+        metrics.mempoolBytes.set(mempool.byteSize);
+      },
+      onFatal: (err) => fatal(err),
+    },
+    { tickMs: config.consensus.tickMs, maxQueued: 10_000 },
+  );
+  const admissionOf = (onAdmitted: AdmissionDeps['onAdmitted']): Admission =>
+    new Admission({
+      chainIdHex: hex(genesis.chainId),
+      mempool,
+      verifier: pool,
+      isCommitted: async (tc) => (await store.findEnvelope(tc)) !== undefined,
+      authorize: (env) => authorize(contracts, env),
+      onAdmitted,
+      retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),
+      count: admissionCounter(metrics),
+    });
+  // Uploads received over RPC are gossiped to the other validators; gossiped ones are not re-sent.
+  const admission = admissionOf((entries) => {
+    driver.addRequests(entries);
+    for (const e of entries) p2p.submitEnvelope(e.bytes);
+  });
+  const peerAdmission = admissionOf((entries) => driver.addRequests(entries));
+  let running = false;
+  const statusOf = () =>
+    nodeStatus({
+      genesis,
+      replica,
+      p2p,
+      self,
+      validators: () => contracts.validators(replica.state.height + 1),
+    });
+  const handlers = new RpcHandlers({
+    admission,
+    store,
+    contracts,
+    mempool,
+    notifier,
+    status: statusOf,
+    isReady: () => running,
+  });
+  let api: ApiServer | undefined;
+  let mgmt: MgmtServer | undefined;
+  wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
+  lifecycle = new Lifecycle([
+    service(
+      'ledger',
+      async () => undefined,
+      () => ledger.close(),
+    ),
+    service(
+      'verify-pool',
+      async () => undefined,
+      () => pool.close(),
+    ),
+    service(
+      'p2p',
+      () => p2p.start(),
+      () => p2p.stop(),
+    ),
+    service(
+      'consensus',
+      () => driver.start(),
+      () => driver.stop(),
+    ),
+    service(
+      'rpc',
+      async () => {
+        api = await startApiServer(handlers, {
+          listen: config.rpc.listen,
+          tls: tlsOf(config.rpc.tls),
+          onCall: rpcCallObserver(metrics),
+          onInternalError: (method, err) => log.error({ err, method }, 'rpc handler failed'),
+        });
+        running = true;
+      },
+      async () => {
+        running = false;
+        await api?.stop(2000);
+      },
+    ),
+    service(
+      'mgmt',
+      async () => {
+        mgmt = await startMgmtServer({
+          listen: config.mgmt.listen,
+          registry: metrics.registry,
+          health: () => nodeHealth(statusOf(), p2p, contracts.validators(replica.state.height + 1).length),
+          status: () => ({ ...statusOf(), height: store.tip()?.height ?? 0, mempool: mempool.size }),
+          logs,
+        });
+      },
+      async () => mgmt?.close(),
+    ),
+  ]);
+  try {
+    await lifecycle.start((name) => log.debug({ service: name }, 'started'));
+  } catch (err) {
+    await lifecycle.stop().catch(() => undefined);
+    throw err;
+  }
+  const node: RunningNode = {
+    index: self,
+    chainId: genesis.chainId,
+    height,
+    logs,
+    metrics,
+    rpcPort: api!.port,
+    mgmtPort: mgmt!.port,
+    p2pAddresses: p2p.addresses,
+    stop: () => lifecycle!.stop(),
+    stopped,
+  };
+  log.info({ index: self, height, rpc: node.rpcPort, mgmt: node.mgmtPort }, 'node ready');
+  return node;
+}

@@ -1,0 +1,108 @@
+// Test clusters: real node processes (compiled CLI) on 127.0.0.1 with OS-assigned free ports, in a
+// temporary folder, with synthetic sites and an SCP key registered in genesis.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BkdmsClient } from '../../api/client.js';
+import { genesisSites, type SyntheticSite, syntheticSites } from '../../bench/load/envelopes.js';
+import { type RunningCluster, startCluster } from '../../cli/cluster/cluster.js';
+import { prepareCluster } from '../../cli/cluster/layout.js';
+import { freeNodePorts } from '../../cli/cluster/ports.js';
+import { decodeCertifiedBlock } from '../../codec/certificate.js';
+import { generateX25519, type X25519KeyPair } from '../../crypto/x25519.js';
+
+export interface TestCluster extends RunningCluster {
+  dir: string;
+  chainId: Uint8Array;
+  sites: SyntheticSite[];
+  scp: X25519KeyPair;
+  validators: Uint8Array[];
+  client(i: number): BkdmsClient;
+  dispose(): Promise<void>;
+}
+
+export async function startTestCluster(n: number, siteCount: number): Promise<TestCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'bkdms-it-'));
+  const sites = syntheticSites(siteCount);
+  const scp = generateX25519();
+  const now = Date.now();
+  const layout = await prepareCluster({
+    dir,
+    n,
+    ports: await freeNodePorts(n),
+    sites: genesisSites(sites),
+    scpKeys: [
+      {
+        publicKey: Buffer.from(scp.publicKey).toString('hex'),
+        notBefore: new Date(now - 3600_000).toISOString(),
+        notAfter: new Date(now + 3600_000).toISOString(),
+      },
+    ],
+    params: { periodMs: 200, viewTimeoutMs: 1500, maxBlockEnvelopes: 2000 },
+    tickMs: 20,
+    logSpec: process.env.BKDMS_TEST_LOG ?? 'warn',
+  });
+  const running = await startCluster(layout);
+  const clients = new Map<number, BkdmsClient>();
+  return {
+    ...running,
+    dir,
+    chainId: Buffer.from(layout.chainId, 'hex'),
+    sites,
+    scp,
+    validators: layout.nodes.map((x) => Buffer.from(x.publicKey, 'hex')),
+    client(i) {
+      let c = clients.get(i);
+      if (c === undefined) {
+        c = new BkdmsClient({ address: running.rpc[i]!, tls: { insecure: true }, deadlineMs: 15_000 });
+        clients.set(i, c);
+      }
+      return c;
+    },
+    async dispose() {
+      for (const c of clients.values()) c.close();
+      await running.stop();
+      if (process.env.BKDMS_KEEP_TEST_DIRS === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves when node i's chain reaches `height`, following its block stream (no polling). */
+export async function waitForHeight(
+  c: TestCluster,
+  i: number,
+  height: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    for await (const ev of c.client(i).subscribeBlocks(1, ac.signal)) if (ev.height >= height) return;
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  throw new Error(`node ${i} did not reach height ${height} within ${timeoutMs} ms`);
+}
+
+/** Follows node i's blocks until `count` envelopes have committed; returns the height reached. */
+export async function waitForEnvelopes(
+  c: TestCluster,
+  i: number,
+  count: number,
+  timeoutMs = 120_000,
+): Promise<number> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  let seen = 0;
+  try {
+    for await (const ev of c.client(i).subscribeBlocks(1, ac.signal)) {
+      seen += decodeCertifiedBlock(ev.certifiedBlock).block.envelopes.length;
+      if (seen >= count) return ev.height;
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  throw new Error(`node ${i} committed ${seen} of ${count} envelopes within ${timeoutMs} ms`);
+}
