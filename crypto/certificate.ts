@@ -24,9 +24,12 @@ export function faultsTolerated(n: number): number {
   return Math.floor((n - 1) / 3);
 }
 
-/** Signatures a certificate needs: 2f + 1. */
+/**
+ * Signatures a certificate needs: floor(2n/3) + 1, the consensus core's quorum. It equals 2f + 1
+ * when n = 3f + 1 and stays safe for other n (two quorums always share an honest validator).
+ */
 export function commitQuorum(n: number): number {
-  return 2 * faultsTolerated(n) + 1;
+  return Math.floor((2 * n) / 3) + 1;
 }
 
 export enum CertificateFailure {
