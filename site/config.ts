@@ -107,7 +107,12 @@ export const siteConfigSchema = z
     /** Folder of the spool, outbox and state; relative paths are relative to the config file. */
     dataDir: z.string().min(1),
     keystore: z
-      .object({ path: z.string().min(1), passphraseEnv: z.string().default('BKDMS_SITE_PASSPHRASE') })
+      .object({
+        path: z.string().min(1),
+        /** File (mode 0600) whose first line is the passphrase; else the environment variable. */
+        passphraseFile: z.string().optional(),
+        passphraseEnv: z.string().default('BKDMS_PASSPHRASE'),
+      })
       .strict(),
     identity: z
       .object({
@@ -198,7 +203,11 @@ export function loadSiteConfig(path: string): SiteConfig {
   return {
     ...c,
     dataDir: at(c.dataDir),
-    keystore: { ...c.keystore, path: at(c.keystore.path) },
+    keystore: {
+      ...c.keystore,
+      path: at(c.keystore.path),
+      ...(c.keystore.passphraseFile ? { passphraseFile: at(c.keystore.passphraseFile) } : {}),
+    },
     chain: { ...c.chain, ...(c.chain.tlsCa ? { tlsCa: at(c.chain.tlsCa) } : {}) },
     sources: c.sources.map((s) => ('path' in s ? { ...s, path: at(s.path) } : s)),
   };

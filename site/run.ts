@@ -1,6 +1,6 @@
 // `bkdms site run --config <file>` lands here: build the real parts of a site from its config
 // (keystore, identity, chain client, sources, kpi/ normalizer, sealing) and start it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import pino from 'pino';
 import { BkdmsClient } from '../api/client.js';
 import { MAX_KPI_ENTRIES } from '../codec/caps.js';
@@ -36,19 +36,36 @@ export function siteIdentity(c: SiteConfig['identity']): SiteIdentity {
   }
 }
 
+/** The passphrase from the configured file (0600, first line) or environment variable; never from argv. */
+export function keystorePassphrase(k: SiteConfig['keystore']): string {
+  if (k.passphraseFile !== undefined) {
+    if ((statSync(k.passphraseFile).mode & 0o077) !== 0) {
+      throw new SiteError(
+        SiteErrorCode.BadConfig,
+        `${k.passphraseFile} is readable by group or others; chmod 600`,
+      );
+    }
+    const first = readFileSync(k.passphraseFile, 'utf8').split('\n')[0] ?? '';
+    if (first !== '') return first;
+    throw new SiteError(SiteErrorCode.BadConfig, `${k.passphraseFile} is empty`);
+  }
+  const env = process.env[k.passphraseEnv];
+  if (env === undefined || env === '') {
+    throw new SiteError(
+      SiteErrorCode.BadConfig,
+      `set ${k.passphraseEnv} or keystore.passphraseFile to the keystore passphrase`,
+    );
+  }
+  return env;
+}
+
 export function pinoLog(name: string): LogFn {
   const logger = pino({ name: `site:${name}` }, pino.destination(2));
   return (level, msg, meta = {}) => logger[level](meta, msg);
 }
 
 export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Promise<SiteHandle> {
-  const passphrase = opts.passphrase ?? process.env[config.keystore.passphraseEnv];
-  if (passphrase === undefined) {
-    throw new SiteError(
-      SiteErrorCode.BadConfig,
-      `set ${config.keystore.passphraseEnv} to the keystore passphrase`,
-    );
-  }
+  const passphrase = opts.passphrase ?? keystorePassphrase(config.keystore);
   const raw = await readKeystore(config.keystore.path, passphrase);
   if (raw.crv !== 'Ed25519')
     throw new SiteError(SiteErrorCode.BadConfig, 'the site keystore must hold an Ed25519 key');

@@ -1,6 +1,7 @@
 // runSite from a config file's worth of settings against a node's real gRPC surface (api/server.ts
 // over a FakeLedger): keystore, chain client, sample CSV, sealing with a negotiated session, upload
 // through a chain that is not ready at first, and every packet opened by the SCP afterwards.
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../../api/server.js';
@@ -12,7 +13,7 @@ import { ed25519Raw } from '../../../crypto/key-formats.js';
 import { writeKeystore } from '../../../crypto/keystore.js';
 import { generateX25519 } from '../../../crypto/x25519.js';
 import { parseSiteConfig } from '../../../site/config.js';
-import { runSite } from '../../../site/run.js';
+import { keystorePassphrase, runSite } from '../../../site/run.js';
 import { FakeLedger } from './fake-ledger.js';
 import { noLog, tempDir } from './helpers.js';
 
@@ -79,5 +80,16 @@ describe('runSite', () => {
       sources: [{ type: 'http', name: 'push', port: 0 }],
     });
     await expect(runSite(config, { log: noLog })).rejects.toThrow('BKDMS_TEST_NO_SUCH_VARIABLE');
+  });
+
+  it('reads the passphrase from a 0600 file, refusing one others can read', () => {
+    const dir = tempDir();
+    const file = join(dir, 'pass');
+    writeFileSync(file, 'open sesame\nignored\n', { mode: 0o600 });
+    expect(keystorePassphrase({ path: 'k', passphraseFile: file, passphraseEnv: 'X' })).toBe('open sesame');
+    chmodSync(file, 0o644);
+    expect(() => keystorePassphrase({ path: 'k', passphraseFile: file, passphraseEnv: 'X' })).toThrow(
+      'chmod 600',
+    );
   });
 });
