@@ -3,6 +3,7 @@
 // request/response roundtrips, sequential and 16 at a time. Guard (ratio in this run): batched
 // envelopes/s must be well above single gossip messages/s, which is why envelopes are batched.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { defaultP2POptions, type NodeIdentity, P2P, type P2POptions } from '../node/p2p/index.js';
 import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
@@ -95,6 +96,8 @@ export async function runP2PBench(opts: BenchOptions): Promise<BenchReport> {
       'gossip batched 300 B envelopes/s': Math.round(batched),
       'request/response roundtrips/s (sequential)': Math.round(sequential),
       'request/response roundtrips/s (16 in flight)': Math.round(parallel),
+      // Shared machines: the absolute figures move with the load, the guard's ratio much less.
+      'load average (1 min) at end': loadavg()[0],
     };
     for (const [k, v] of Object.entries(results)) process.stdout.write(`  p2p › ${k}: ${v}\n`);
     const guards = [guard('batched envelopes/s ÷ single gossip msgs/s', batched / single, 3)];
