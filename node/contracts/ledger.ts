@@ -23,8 +23,14 @@ export interface LedgerOptions {
   segmentBytes?: number;
 }
 
+export interface Committed {
+  tip: Tip;
+  execution: ExecutionResult;
+}
+
 export class Ledger {
   private broken = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly store: Store,
@@ -53,10 +59,14 @@ export class Ledger {
    * ahead of the disk: the ledger refuses further commits and the node must reopen it (recovery
    * then replays the block from the log if it reached it).
    */
-  async commit(
-    bytes: Uint8Array,
-    decoded: CertifiedBlock,
-  ): Promise<{ tip: Tip; execution: ExecutionResult }> {
+  commit(bytes: Uint8Array, decoded: CertifiedBlock): Promise<Committed> {
+    // Commits run one after another: each checks its height against the tip the previous one left.
+    const run = this.queue.then(() => this.commitNow(bytes, decoded));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(bytes: Uint8Array, decoded: CertifiedBlock): Promise<Committed> {
     if (this.broken) throw new StoreError(StoreErrorCode.NeedsReopen, 'a commit failed: reopen the ledger');
     const height = decoded.block.header.height;
     const expected = (this.store.tip()?.height ?? 0) + 1;

@@ -4,6 +4,8 @@
 export enum StoreErrorCode {
   /** The store was used after close(). */
   Closed = 'CLOSED',
+  /** A commit was started while another is in progress (callers must serialize commits). */
+  Busy = 'BUSY',
   /** A block was committed out of order (height is not tip + 1). */
   NotNextHeight = 'NOT_NEXT_HEIGHT',
   /** A frame in the middle of the block log fails its checksum: not a torn tail, real corruption. */

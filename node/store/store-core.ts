@@ -13,7 +13,7 @@ import { StoreError, StoreErrorCode } from './errors.js';
 import { blockFacts, decodeStoredBlock, headerHash } from './facts.js';
 import { type ExecutionResult, indexOps } from './index-batch.js';
 import { LevelDb } from './level-db.js';
-import { decodeLocation } from './values.js';
+import { decodeLocation, ReceiptStatus } from './values.js';
 
 export interface Tip {
   height: number;
@@ -44,6 +44,7 @@ export interface RecoveryReport {
 export class StoreCore {
   protected tipInfo: Tip | undefined;
   protected closed = false;
+  private committing = false;
 
   protected constructor(
     readonly db: Db,
@@ -60,15 +61,22 @@ export class StoreCore {
    */
   async commit(bytes: Uint8Array, decoded: CertifiedBlock, exec: ExecutionResult): Promise<Tip> {
     this.ensureOpen();
+    // Two overlapping commits would both pass the height check and append the same height twice.
+    if (this.committing) throw new StoreError(StoreErrorCode.Busy, 'a commit is already in progress');
     const height = decoded.block.header.height;
     const expected = (this.tipInfo?.height ?? 0) + 1;
     if (height !== expected)
       throw new StoreError(StoreErrorCode.NotNextHeight, 'block out of order', { height, expected });
-    const facts = blockFacts(bytes, decoded);
-    const location = await this.log.append(height, bytes);
-    await this.db.batch(indexOps(facts, location, exec));
-    this.tipInfo = { height, hash: facts.hash, stateRoot: exec.stateRoot, location };
-    return this.tipInfo;
+    this.committing = true;
+    try {
+      const facts = blockFacts(bytes, decoded);
+      const location = await this.log.append(height, bytes);
+      await this.db.batch(indexOps(facts, location, exec));
+      this.tipInfo = { height, hash: facts.hash, stateRoot: exec.stateRoot, location };
+      return this.tipInfo;
+    } finally {
+      this.committing = false;
+    }
   }
 
   protected async loadTip(): Promise<void> {
@@ -127,7 +135,7 @@ export class StoreCore {
     const prev =
       this.tipInfo?.stateRoot ?? (await this.db.get(key(Bucket.StateRoot, u64(0)))) ?? new Uint8Array(32);
     return {
-      receipts: Array.from({ length: n }, () => ({ status: 1, reason: 0 })),
+      receipts: Array.from({ length: n }, () => ({ status: ReceiptStatus.Applied, reason: 0 })),
       stateChanges: [],
       stateRoot: prev,
     };

@@ -127,4 +127,22 @@ describe('ledger on classic-level', () => {
       code: StoreErrorCode.NotNextHeight,
     });
   });
+
+  it('serializes overlapping commits: the next height waits, a duplicate is refused and applied once', async () => {
+    const id = chain.genesis.chainId;
+    const b1 = certifiedBlock(chain, 1, [upload(id, chain.sites[s1]!, 1, 1)]);
+    const b2 = certifiedBlock(chain, 2, [upload(id, chain.sites[s1]!, 2, 2)]);
+    const results = await Promise.allSettled([
+      ledger.commit(b1.bytes, b1.decoded),
+      ledger.commit(b1.bytes, b1.decoded),
+      ledger.commit(b2.bytes, b2.decoded),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual([
+      'fulfilled',
+      expect.stringContaining('NOT_NEXT_HEIGHT'),
+      'fulfilled',
+    ]);
+    expect(ledger.tip()?.height).toBe(2);
+    expect((await ledger.store.receipts(2)).map((r) => r.status)).toEqual([ReceiptStatus.Applied]);
+  });
 });
