@@ -26,7 +26,7 @@ describe('block log', () => {
     for (let h = 1; h <= 7; h++) locs.push(await log.append(h, payload(h)));
     // 148-byte frames: two per 400-byte segment.
     expect(locs.map((l) => l.segment)).toEqual([0, 0, 1, 1, 2, 2, 3]);
-    locs.forEach((l, i) => expect(log.read(l)).toEqual(payload(i + 1)));
+    expect(locs.map((l) => log.read(l))).toEqual(locs.map((_, i) => payload(i + 1)));
     expect(log.segments()).toEqual([0, 1, 2, 3]);
     expect((await scan(log)).map((f) => f.height)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect((await scan(log, { segment: 1, offset: 148 })).map((f) => f.height)).toEqual([4, 5, 6, 7]);
