@@ -21,5 +21,5 @@ export {
   type P2POptions,
   type RateLimit,
 } from './options.js';
-export { P2P, type P2PInit } from './p2p.js';
+export { type OutboundStats, P2P, type P2PInit } from './p2p.js';
 export type { RequestHandler } from './request-response.js';

@@ -22,6 +22,12 @@ import type { PeerRateLimiter } from './rate-limit.js';
 import { parseTarget, Redialer } from './redialer.js';
 import type { RequestHandler, RequestResponse } from './request-response.js';
 
+export interface OutboundStats {
+  batches: number;
+  envelopes: number;
+  failedEnvelopes: number;
+}
+
 export interface P2PInit {
   identity: NodeIdentity;
   /** Public keys of the current validator set, in set order. */
@@ -51,6 +57,7 @@ export class P2P {
   private readonly limiters: [PeerRateLimiter, PeerRateLimiter];
   private host: Host | undefined;
   private stopped = false;
+  private readonly outbound: OutboundStats = { batches: 0, envelopes: 0, failedEnvelopes: 0 };
   /** Connected peers whose identify exchange completed: their connection was accepted. */
   private readonly identified = new Set<string>();
 
@@ -68,9 +75,17 @@ export class P2P {
     this.gate = inbound.gate;
     this.requests = inbound.requests;
     this.direct = inbound.direct;
-    this.batcher = new EnvelopeBatcher(o.batcher, async (batch) => {
-      await this.publish(this.names.envelopesTopic, batch);
-    });
+    this.batcher = new EnvelopeBatcher(
+      o.batcher,
+      async (batch, count) => {
+        await this.publish(this.names.envelopesTopic, batch);
+        this.outbound.batches++;
+        this.outbound.envelopes += count;
+      },
+      (_err, count) => {
+        this.outbound.failedEnvelopes += count;
+      },
+    );
     this.redialer = new Redialer(
       o.bootstrap.map((a) => parseTarget(a)),
       {
@@ -167,8 +182,14 @@ export class P2P {
       .map((a) => a.toString());
   }
 
+  /** What the inbound gate decided, by reason (metrics). */
   get stats(): Readonly<InboundStats> {
     return this.gate.stats;
+  }
+
+  /** Envelope batches published, and envelopes whose batch failed to publish (metrics). */
+  get outboundStats(): Readonly<OutboundStats> {
+    return this.outbound;
   }
 
   on<K extends keyof P2PEventMap>(name: K, fn: (ev: P2PEventMap[K]) => void): () => void {
@@ -206,8 +227,9 @@ export class P2P {
     const target = parseTarget(addr);
     if (!this.allow.isAllowed(target.peerId))
       throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: target.peerId });
+    const host = this.running();
     try {
-      await dialConfirmed(this.running(), multiaddr(addr), target.peerId, this.opts.requestTimeoutMs, (id) =>
+      await dialConfirmed(host, multiaddr(addr), target.peerId, this.opts.requestTimeoutMs, (id) =>
         this.identified.has(id),
       );
     } catch (err) {

@@ -34,6 +34,7 @@ describe('p2p mesh', () => {
     const arrivals = nodes.slice(1).map((n) => waitFor(n, 'message', (m) => m.kind === 'envelopes'));
     for (const e of envs) expect(nodes[0]!.submitEnvelope(e)).toBe(true);
     await nodes[0]!.flushEnvelopes();
+    expect(nodes[0]!.outboundStats).toEqual({ batches: 1, envelopes: 3, failedEnvelopes: 0 });
     for (const m of await Promise.all(arrivals)) {
       expect(m.items.map((x) => [...x])).toEqual(envs.map((x) => [...x]));
       expect(m.from).toBe(nodes[0]!.peerId);
