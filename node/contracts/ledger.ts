@@ -72,11 +72,16 @@ export class Ledger {
     const expected = (this.store.tip()?.height ?? 0) + 1;
     if (height !== expected)
       throw new StoreError(StoreErrorCode.NotNextHeight, 'block out of order', { height, expected });
-    const execution = this.contracts.applyBlock(decoded.block);
+    let execution: ExecutionResult | undefined;
     try {
-      return { tip: await this.store.commit(bytes, decoded, execution), execution };
+      const tip = await this.store.commit(bytes, decoded, () => {
+        execution = this.contracts.applyBlock(decoded.block);
+        return execution;
+      });
+      return { tip, execution: execution as ExecutionResult };
     } catch (err) {
-      this.broken = true;
+      // The contracts may have run: in-memory state can be ahead of the disk.
+      if (execution !== undefined) this.broken = true;
       throw err;
     }
   }

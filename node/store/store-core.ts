@@ -57,9 +57,15 @@ export class StoreCore {
 
   /**
    * Persists a committed block: bytes is the encoded CertifiedBlock, decoded its decode (views into
-   * bytes), exec the contracts' result for it. Resolves once the block is durable and indexed.
+   * bytes), exec the contracts' result for it — or a function computing it, which then runs while
+   * the block log append and its fsync are in flight (the append does not depend on it; a crash
+   * before the index batch is repaired by recovery). Resolves once the block is durable and indexed.
    */
-  async commit(bytes: Uint8Array, decoded: CertifiedBlock, exec: ExecutionResult): Promise<Tip> {
+  async commit(
+    bytes: Uint8Array,
+    decoded: CertifiedBlock,
+    exec: ExecutionResult | (() => ExecutionResult),
+  ): Promise<Tip> {
     this.ensureOpen();
     // Two overlapping commits would both pass the height check and append the same height twice.
     if (this.committing) throw new StoreError(StoreErrorCode.Busy, 'a commit is already in progress');
@@ -69,10 +75,14 @@ export class StoreCore {
       throw new StoreError(StoreErrorCode.NotNextHeight, 'block out of order', { height, expected });
     this.committing = true;
     try {
+      const appended = this.log.append(height, bytes);
+      // Keep a failed append from surfacing as an unhandled rejection while exec runs.
+      appended.catch(() => undefined);
+      const result = typeof exec === 'function' ? exec() : exec;
       const facts = blockFacts(bytes, decoded);
-      const location = await this.log.append(height, bytes);
-      await this.db.batch(indexOps(facts, location, exec));
-      this.tipInfo = { height, hash: facts.hash, stateRoot: exec.stateRoot, location };
+      const location = await appended;
+      await this.db.batch(indexOps(facts, location, result));
+      this.tipInfo = { height, hash: facts.hash, stateRoot: result.stateRoot, location };
       return this.tipInfo;
     } finally {
       this.committing = false;
