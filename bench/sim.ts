@@ -1,10 +1,25 @@
 // Long randomized simulator runs outside the test suite: `node build/bench/sim.js --seeds N`
 // (after `npm run build`), or `--seed S` to reproduce one run with its details. Every failing
-// seed is printed with its one-line reproduction command; add it to
-// test/sim/regressions.json so CI keeps running it.
+// seed is printed with its one-line reproduction command and added to
+// test/sim/regressions.json, so CI keeps running it.
 import '../cli/polyfill.js';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { randomRun, reproduceCommand } from '../test/sim/random-run.js';
+import { type Regression, randomRun, reproduceCommand } from '../test/sim/random-run.js';
+
+// Run from the repository root (npm run sim).
+const regressionsFile = join(process.cwd(), 'test', 'sim', 'regressions.json');
+
+/** Keeps a failing seed as a regression case that CI runs from now on. */
+function keepRegression(seed: number, chaosTicks: number): void {
+  const list: Regression[] = JSON.parse(readFileSync(regressionsFile, 'utf8'));
+  const entry: Regression = chaosTicks === 240 ? seed : { seed, chaosTicks };
+  if (list.some((r) => JSON.stringify(r) === JSON.stringify(entry))) return;
+  list.push(entry);
+  writeFileSync(`${regressionsFile}.tmp`, `${JSON.stringify(list)}\n`);
+  renameSync(`${regressionsFile}.tmp`, regressionsFile);
+}
 
 const program = new Command()
   .name('sim')
@@ -12,12 +27,14 @@ const program = new Command()
   .option('--seeds <n>', 'number of seeds to run', '1000')
   .option('--from <n>', 'first seed', '1')
   .option('--seed <s>', 'run one seed and print its result')
+  .option('--chaos <ticks>', 'ticks of the fault phase', '240')
   .parse();
 
-const opts = program.opts<{ seeds: string; from: string; seed?: string }>();
+const opts = program.opts<{ seeds: string; from: string; seed?: string; chaos: string }>();
+const runOpts = { chaosTicks: Number(opts.chaos) };
 
 if (opts.seed !== undefined) {
-  const r = randomRun(Number(opts.seed));
+  const r = randomRun(Number(opts.seed), runOpts);
   process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   process.exitCode = r.ok ? 0 : 1;
 } else {
@@ -27,12 +44,13 @@ if (opts.seed !== undefined) {
   let failed = 0;
   let messages = 0;
   for (let seed = from; seed < from + count; seed++) {
-    const r = randomRun(seed);
+    const r = randomRun(seed, runOpts);
     messages += r.messages;
     if (!r.ok) {
       failed++;
+      keepRegression(seed, runOpts.chaosTicks);
       process.stdout.write(
-        `FAIL seed ${seed} (${r.fault}, n=${r.n}): ${r.error}\n  reproduce: ${reproduceCommand(seed)}\n`,
+        `FAIL seed ${seed} (${r.fault}, n=${r.n}): ${r.error}\n  reproduce: ${reproduceCommand(seed, runOpts.chaosTicks)}\n`,
       );
     }
     if ((seed - from + 1) % 100 === 0)

@@ -416,7 +416,7 @@ export class Replica {
     const digest = hashKey(c.digest);
     if (slot.seq <= this.tip.height) {
       // A NEW-VIEW re-proposes a block this replica committed: vote again so others can finish.
-      if (this.hashes.get(slot.seq) !== digest) {
+      if (this.committedHash(slot.seq) !== digest) {
         slot.candidate = null;
         this.drop('conflicts-committed');
         return;
@@ -808,9 +808,7 @@ export class Replica {
     if (this.votes.has(voteKey(VoteKind.NewView, this.view, 0))) return;
     const blocks: Block[] = [];
     for (const e of plan.entries) {
-      const slot = this.slots.get(e.seq);
-      const own = slot?.bodyDigest === hashKey(e.digest) ? slot.block : null;
-      const envelopes = own?.envelopes ?? e.envelopes;
+      const envelopes = this.bodyOf(e.seq, e.digest)?.envelopes ?? e.envelopes;
       if (envelopes === undefined) {
         // Committed elsewhere (an honest sender attaches bodies it has not committed): fetch it.
         this.targetHint = Math.max(this.targetHint, e.seq);
@@ -1028,6 +1026,24 @@ export class Replica {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /** Hash key of the block we committed at a height (from memory, else from the block log). */
+  private committedHash(height: number): string | undefined {
+    const held = this.hashes.get(height);
+    if (held !== undefined || height > this.tip.height) return held;
+    const block = this.deps.committedBlock(height);
+    return block === undefined ? undefined : hashKey(this.deps.hashHeader(block.header));
+  }
+
+  /** The block with this digest at a height: in our log window, or committed in the block log. */
+  private bodyOf(seq: number, digest: Hash32): Block | undefined {
+    const key = hashKey(digest);
+    const slot = this.slots.get(seq);
+    if (slot?.block != null && slot.bodyDigest === key) return slot.block;
+    if (seq > this.tip.height) return undefined;
+    const block = this.deps.committedBlock(seq);
+    return block !== undefined && hashKey(this.deps.hashHeader(block.header)) === key ? block : undefined;
+  }
 
   private inWindow(seq: number): boolean {
     return seq > this.stable.seq && seq <= this.stable.seq + this.p.windowSize;

@@ -51,6 +51,11 @@ export interface ConsensusDeps {
    * stateRoot, validatorSetHash, envelopes admissible and never committed before. null = valid.
    */
   validateBlock(block: Block): string | null;
+  /**
+   * The committed block at a height from the driver's block log (undefined if not held). A new
+   * primary re-proposes committed blocks it no longer has in memory (after a restart) from here.
+   */
+  committedBlock(height: number): Block | undefined;
 }
 
 /** An envelope admitted by the mempool. */

@@ -33,6 +33,7 @@ const checkOnlyDeps: ConsensusDeps = {
     throw new Error('the checker does not build blocks');
   },
   validateBlock: () => null,
+  committedBlock: () => undefined,
 };
 
 export interface NetConfig {

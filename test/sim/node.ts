@@ -71,6 +71,7 @@ export class SimNode {
     txHash: (e) => stubHash(e, 3),
     buildBlock: (p) => this.buildBlock(p),
     validateBlock: (b) => this.validateBlock(b),
+    committedBlock: (height) => this.log[height - 1]?.block,
   };
 
   /** Starts (or restarts after a crash) from the block log and the persisted state. */

@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
+import type { Regression } from './random-run.js';
 import { range, runSeeds } from './random-seeds.js';
 
-const regressions: number[] = JSON.parse(readFileSync(join(import.meta.dirname, 'regressions.json'), 'utf8'));
+const regressions: Regression[] = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'regressions.json'), 'utf8'),
+);
 
 describe('randomized simulator runs', () => {
   test('regression seeds', () => {

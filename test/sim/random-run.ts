@@ -16,7 +16,11 @@ export interface RunResult {
   height: number;
   ticks: number;
   messages: number;
+  chaosTicks: number;
 }
+
+/** A kept failing case: a seed (default options) or a seed with its chaos length. */
+export type Regression = number | { seed: number; chaosTicks: number };
 
 export interface RunOptions {
   /** Ticks of the chaos phase. */
@@ -27,8 +31,9 @@ export interface RunOptions {
 
 const BEHAVIOURS: Behaviour[] = ['silent', 'equivocate', 'forge-view-change', 'omit-new-view'];
 
-export function reproduceCommand(seed: number): string {
-  return `npm run build && node build/bench/sim.js --seed ${seed}`;
+export function reproduceCommand(seed: number, chaosTicks = 240): string {
+  const chaos = chaosTicks === 240 ? '' : ` --chaos ${chaosTicks}`;
+  return `npm run build && node build/bench/sim.js --seed ${seed}${chaos}`;
 }
 
 export function randomRun(seed: number, opts: RunOptions = {}): RunResult {
@@ -70,6 +75,7 @@ export function randomRun(seed: number, opts: RunOptions = {}): RunResult {
     height: Math.max(0, ...c.honest().map((x) => x.height)),
     ticks: c.ticks,
     messages: c.messages,
+    chaosTicks: opts.chaosTicks ?? 240,
   });
   try {
     chaos(c, rng, n, crashBudget, opts.chaosTicks ?? 240);

@@ -1,18 +1,19 @@
 // Shared body of the randomized CI suites: runs a range of seeds and fails with the first
 // failing seeds and the one-line command that reproduces each.
 import { expect } from 'vitest';
-import { type RunResult, randomRun, reproduceCommand } from './random-run.js';
+import { type Regression, type RunResult, randomRun, reproduceCommand } from './random-run.js';
 
-export function runSeeds(seeds: readonly number[]): RunResult[] {
+export function runSeeds(seeds: readonly Regression[]): RunResult[] {
   const failures: RunResult[] = [];
-  for (const seed of seeds) {
-    const r = randomRun(seed);
+  for (const s of seeds) {
+    const r = typeof s === 'number' ? randomRun(s) : randomRun(s.seed, { chaosTicks: s.chaosTicks });
     if (!r.ok) failures.push(r);
   }
   const report = failures
     .slice(0, 5)
     .map(
-      (f) => `seed ${f.seed} (${f.fault}, n=${f.n}): ${f.error}\n  reproduce: ${reproduceCommand(f.seed)}`,
+      (f) =>
+        `seed ${f.seed} (${f.fault}, n=${f.n}): ${f.error}\n  reproduce: ${reproduceCommand(f.seed, f.chaosTicks)}`,
     );
   expect(report).toEqual([]);
   return failures;

@@ -16,6 +16,7 @@ const deps: ConsensusDeps = {
     throw new Error('unused');
   },
   validateBlock: () => null,
+  committedBlock: () => undefined,
 };
 const verifier = new Verifier(CHAIN_ID, deps, new ValidatorSchedule(1, [0, 1, 2, 3].map(stubPublicKey)));
 const { certified, viewChange } = viewChangeTraffic();
