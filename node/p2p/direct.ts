@@ -1,6 +1,8 @@
 // Consensus messages addressed to one validator, sent on a stream instead of gossip: one stream
-// per message, one frame, no reply. They pass the same inbound gate as gossiped ones.
+// per message, one frame, no reply. They pass the same inbound gate as gossiped ones. Only state
+// responses and NEW-VIEW replies travel this way, so few streams per peer are allowed at once.
 import type { IncomingStreamData, Libp2p, PeerId } from '@libp2p/interface';
+import { P2PError, P2PErrorCode } from './errors.js';
 import { frameOf, readFrame } from './frame.js';
 import type { InboundGate } from './inbound.js';
 import { openStream, withDeadline } from './stream-io.js';
@@ -28,10 +30,15 @@ export class DirectMessages {
 
   readonly serve = async ({ stream, connection }: IncomingStreamData): Promise<void> => {
     const from = connection.remotePeer.toString();
+    // Sender checks first: a peer over its rate does not get a frame of up to the cap buffered.
+    if (this.gate.admitSender(from) !== undefined) {
+      stream.abort(new P2PError(P2PErrorCode.RateLimited, 'direct message refused'));
+      return;
+    }
     try {
       const data = await withDeadline(stream, this.timeoutMs, (s) => readFrame(s.source, this.maxBytes));
       await stream.close();
-      await this.gate.screen('consensus', from, data, true);
+      await this.gate.screenAdmitted('consensus', from, data, true);
     } catch (err) {
       stream.abort(err as Error);
     }

@@ -46,6 +46,11 @@ export async function createHost(p: HostParts): Promise<Host> {
   });
   const streams = { maxInboundStreams: o.maxStreamsPerPeer, maxOutboundStreams: o.maxStreamsPerPeer };
   await host.handle(p.names.requestProtocol, p.serveRequest, streams);
-  await host.handle(p.names.directProtocol, p.serveDirect, streams);
+  // A direct message may be as large as a block; few at once per peer bound what is buffered.
+  const direct = {
+    maxInboundStreams: o.maxDirectStreamsPerPeer,
+    maxOutboundStreams: o.maxDirectStreamsPerPeer,
+  };
+  await host.handle(p.names.directProtocol, p.serveDirect, direct);
   return host;
 }

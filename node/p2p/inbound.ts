@@ -74,8 +74,33 @@ export class InboundGate {
 
   /** Screens one message and delivers it when accepted; returns the verdict for gossipsub. */
   async screen(kind: MessageKind, from: string, data: Uint8Array, direct: boolean): Promise<Verdict> {
-    const pre = this.precheck(kind, from, data);
-    if (pre !== undefined) return pre;
+    return this.admitSender(from) ?? this.screenAdmitted(kind, from, data, direct);
+  }
+
+  /**
+   * The sender checks, before any of a message is read: allowed, and within its rate (this takes
+   * a token). Undefined when the message may be read; otherwise the verdict, already counted.
+   */
+  admitSender(from: string): Verdict | undefined {
+    if (!this.allow.isAllowed(from)) {
+      this.stats.notAllowed++;
+      return this.count('reject');
+    }
+    // Over the rate: dropped without penalty, since a relaying peer may be forwarding a burst.
+    if (!this.limiter.allow(from)) {
+      this.stats.rateLimited++;
+      return this.count('ignore');
+    }
+    return undefined;
+  }
+
+  /** The rest of `screen`, for a message whose sender `admitSender` let through. */
+  async screenAdmitted(kind: MessageKind, from: string, data: Uint8Array, direct: boolean): Promise<Verdict> {
+    const cap = kind === 'envelopes' ? this.caps.maxBatchBytes : this.caps.maxConsensusBytes;
+    if (data.length > cap) {
+      this.stats.oversized++;
+      return this.count('reject');
+    }
     let items: Uint8Array[] = [];
     if (kind === 'envelopes') {
       try {
@@ -95,25 +120,6 @@ export class InboundGate {
     }
     if (verdict === 'accept') this.deliver(msg);
     return this.count(verdict);
-  }
-
-  /** Checks that need no decoding; undefined when the message may go on to the validator. */
-  private precheck(kind: MessageKind, from: string, data: Uint8Array): Verdict | undefined {
-    if (!this.allow.isAllowed(from)) {
-      this.stats.notAllowed++;
-      return this.count('reject');
-    }
-    const cap = kind === 'envelopes' ? this.caps.maxBatchBytes : this.caps.maxConsensusBytes;
-    if (data.length > cap) {
-      this.stats.oversized++;
-      return this.count('reject');
-    }
-    // Over the rate: dropped without penalty, since a relaying peer may be forwarding a burst.
-    if (!this.limiter.allow(from)) {
-      this.stats.rateLimited++;
-      return this.count('ignore');
-    }
-    return undefined;
   }
 
   private count(v: Verdict): Verdict {

@@ -45,8 +45,10 @@ export interface P2POptions {
   maxInflightRequests: number;
   /** Gossip bytes queued towards one peer before publishing to it fails (slow-peer bound). */
   maxOutboundBufferBytes: number;
-  /** Streams of one protocol one peer may hold open at once. */
+  /** Request/response streams one peer may hold open at once, each way. */
   maxStreamsPerPeer: number;
+  /** Direct-message streams one peer may hold open at once, each way (each up to maxConsensusBytes). */
+  maxDirectStreamsPerPeer: number;
   /** Bootstrap re-dial backoff: first delay and ceiling (ms). */
   redialMinMs: number;
   redialMaxMs: number;
@@ -71,6 +73,7 @@ export function defaultP2POptions(chainId: string): P2POptions {
     maxInflightRequests: 32,
     maxOutboundBufferBytes: 64 * 1024 * 1024,
     maxStreamsPerPeer: 16,
+    maxDirectStreamsPerPeer: 4,
     redialMinMs: 200,
     redialMaxMs: 10_000,
     gossipWatchdogMs: 2_000,

@@ -1,7 +1,7 @@
 // Stream protocols on real nodes: request/response (roundtrip, size caps both ways, refusals,
 // timeout) and direct consensus messages to one validator.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type P2P, P2PErrorCode } from '../../node/p2p/index.js';
+import { type P2P, P2PError, P2PErrorCode } from '../../node/p2p/index.js';
 import { makeIdentities, startMesh, stopStarted, waitFor } from './p2p-helpers.js';
 
 afterEach(stopStarted);
@@ -135,6 +135,16 @@ describe('p2p direct consensus messages', () => {
     expect(m.fromIndex).toBe(0);
     expect(b.stats.rejected).toBe(1);
     expect(atC).toEqual([]);
+  });
+
+  it('refuses a direct message over the sender rate before reading it', async () => {
+    const nodes = await startMesh(await makeIdentities(2), { messageRate: { perSecond: 0.001, burst: 1 } });
+    const [a, b] = nodes as [P2P, P2P];
+    const first = waitFor(b, 'message', (m) => m.direct);
+    await a.sendConsensus(1, Uint8Array.of(1));
+    await first;
+    await expect(a.sendConsensus(1, new Uint8Array(1024))).rejects.toBeInstanceOf(P2PError);
+    expect(b.stats).toMatchObject({ accepted: 1, rateLimited: 1 });
   });
 
   it('refuses an oversized direct message before sending', async () => {
