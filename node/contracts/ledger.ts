@@ -23,6 +23,9 @@ export interface LedgerOptions {
   segmentBytes?: number;
 }
 
+/** Commits waiting behind the running one; more is a caller bug (the driver commits in order). */
+export const MAX_QUEUED_COMMITS = 64;
+
 export interface Committed {
   tip: Tip;
   execution: ExecutionResult;
@@ -31,6 +34,7 @@ export interface Committed {
 export class Ledger {
   private broken = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
 
   private constructor(
     readonly store: Store,
@@ -61,7 +65,15 @@ export class Ledger {
    */
   commit(bytes: Uint8Array, decoded: CertifiedBlock): Promise<Committed> {
     // Commits run one after another: each checks its height against the tip the previous one left.
-    const run = this.queue.then(() => this.commitNow(bytes, decoded));
+    if (this.waiting >= MAX_QUEUED_COMMITS)
+      return Promise.reject(
+        new StoreError(StoreErrorCode.Busy, 'too many commits queued', { queued: this.waiting }),
+      );
+    this.waiting++;
+    const run = this.queue.then(() => {
+      this.waiting--;
+      return this.commitNow(bytes, decoded);
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
