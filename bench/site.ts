@@ -78,6 +78,7 @@ export async function runSiteBench(opts: BenchOptions): Promise<BenchReport> {
       time: now + i * 1000,
       source: 'bench',
       id: String(i),
+      flags: 0,
     }));
     results.spoolAppend100Readings = await rate(ms, () => spool.append(batch));
     const outbox = new Outbox(join(dir, 'outbox'), { maxEntries: 1e6, maxBytes: 1e10 });

@@ -50,6 +50,7 @@ const fieldMap = z
     unit: z.string(),
     time: z.string(),
     id: z.string(),
+    flags: z.string(),
   })
   .partial();
 

@@ -17,6 +17,7 @@ function toKpiReading(r: RawReading): KpiRawReading {
     unit: r.unit,
     time: r.time,
     source: r.source,
+    flags: r.flags,
   };
 }
 

@@ -18,6 +18,8 @@ export interface RawReading {
   source: string;
   /** Unique within the source (a file offset, a row key, a client ID): re-reads after a crash dedupe on it. */
   id: string;
+  /** KpiQuality bits the source asserts (1 Estimated, 8 Provisional); 0 when none. */
+  flags: number;
 }
 
 const maxText = 128;
@@ -32,17 +34,20 @@ const timeInput = z.union([
     .regex(/^\d{1,16}$|(Z|[+-]\d\d:?\d\d)$/, 'time must be UTC ms or ISO 8601 ending with Z or an offset'),
 ]);
 
-/** The shape accepted from outside (HTTP push, JSON Lines, CSV and SQL rows after column mapping). */
-export const readingInputSchema = z
-  .object({
-    kpi: z.union([text, z.number().int().positive()]),
-    series: z.union([z.string().max(maxText), z.number().int().nonnegative()]).optional(),
-    value: z.union([z.number(), z.string().max(64)]),
-    unit: z.string().max(maxText).default(''),
-    time: timeInput,
-    id: text.optional(),
-  })
-  .strict();
+/**
+ * The shape accepted from outside (HTTP push, JSON Lines, CSV and SQL rows after column mapping).
+ * Other fields (a station name, a comment) are ignored: feeds carry their own metadata.
+ */
+export const readingInputSchema = z.object({
+  kpi: z.union([text, z.number().int().positive()]),
+  series: z.union([z.string().max(maxText), z.number().int().nonnegative()]).optional(),
+  value: z.union([z.number(), z.string().max(64)]),
+  unit: z.string().max(maxText).default(''),
+  time: timeInput,
+  id: text.optional(),
+  /** KpiQuality bits the source asserts: Estimated (1) or Provisional (8). */
+  flags: z.union([z.number().int(), z.string().regex(/^\d{1,3}$/)]).optional(),
+});
 
 export type ReadingInput = z.input<typeof readingInputSchema>;
 
@@ -73,6 +78,13 @@ export function toReading(input: unknown, source: string, fallbackId: string): R
   if (!Number.isFinite(time)) {
     throw new SiteError(SiteErrorCode.BadReading, 'time is not a valid date', { source, id: fallbackId });
   }
+  const flags = Number(r.flags ?? 0);
+  if ((flags & ~9) !== 0) {
+    throw new SiteError(SiteErrorCode.BadReading, 'flags may only assert Estimated (1) or Provisional (8)', {
+      source,
+      id: fallbackId,
+    });
+  }
   return {
     kpi: String(r.kpi),
     series: r.series === undefined ? '' : String(r.series),
@@ -81,5 +93,6 @@ export function toReading(input: unknown, source: string, fallbackId: string): R
     time,
     source,
     id: r.id ?? fallbackId,
+    flags,
   };
 }

@@ -109,7 +109,8 @@ function parseSpooled(line: string): RawReading | null {
       typeof r.unit === 'string' &&
       typeof r.time === 'number' &&
       typeof r.source === 'string' &&
-      typeof r.id === 'string';
+      typeof r.id === 'string' &&
+      typeof r.flags === 'number';
     return ok ? r : null;
   } catch {
     return null;

@@ -1,5 +1,5 @@
 // CSV file source. The first line is the header; columns are mapped to reading fields by name
-// (defaults: kpi, series, value, unit, time, id), and a field missing from the file may be given
+// (defaults: kpi, series, value, unit, time, id, flags), and a field missing from the file may be given
 // a constant (e.g. every row of a meter's export is the same KPI and unit). Quoted fields with ""
 // escapes are supported; a field may not span lines (one line = one row keeps the byte-offset
 // cursor exact).
@@ -7,8 +7,9 @@ import { SiteError, SiteErrorCode } from '../errors.js';
 import { type LineFileOptions, LineFileSource, type LineResult } from './line-file.js';
 import { readingOrInvalid } from './source.js';
 
-const fields = ['kpi', 'series', 'value', 'unit', 'time', 'id'] as const;
+const fields = ['kpi', 'series', 'value', 'unit', 'time', 'id', 'flags'] as const;
 type Field = (typeof fields)[number];
+const required = new Set<Field>(['kpi', 'value', 'time']);
 
 export interface CsvOptions extends LineFileOptions {
   delimiter: string;
@@ -35,7 +36,7 @@ export class CsvSource extends LineFileSource {
     for (const f of fields) {
       const col = names.indexOf(this.csv.columns[f] ?? f);
       if (col >= 0) this.index.set(f, col);
-      else if (this.csv.constants[f] === undefined && f !== 'series' && f !== 'id' && f !== 'unit') {
+      else if (this.csv.constants[f] === undefined && required.has(f)) {
         throw new SiteError(SiteErrorCode.SourceFailed, `CSV header has no column for "${f}"`, {
           source: this.name,
         });

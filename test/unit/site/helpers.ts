@@ -31,6 +31,7 @@ export function reading(over: Partial<RawReading> = {}): RawReading {
     time: Date.UTC(2026, 0, 1, 0, 10),
     source: 'test',
     id: String(Math.random()),
+    flags: 0,
     ...over,
   };
 }

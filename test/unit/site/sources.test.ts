@@ -117,6 +117,18 @@ describe('JsonLinesSource', () => {
     expect((await it.next()).done).toBe(true);
   });
 
+  it('passes the quality flags a source asserts, refusing bits it may not set', async () => {
+    const path = join(tempDir(), 'flags.jsonl');
+    const base = { kpi: 'EN: EN: WS: 2C', value: 150, unit: 'L/person/day', time: 5 };
+    writeFileSync(
+      path,
+      `${JSON.stringify({ ...base, flags: 8, station: 'ignored' })}\n${JSON.stringify({ ...base, flags: 2 })}\n`,
+    );
+    const { readings, invalid } = flat(await drain(new JsonLinesSource({ name: 'j', path, ...lineOpts })));
+    expect(readings.map((r) => r.flags)).toEqual([8]);
+    expect(invalid[0]!.reason).toContain('Estimated (1) or Provisional (8)');
+  });
+
   it('skips an unterminated line longer than the cap, counting it once', async () => {
     const path = join(tempDir(), 'long.jsonl');
     writeFileSync(path, `${'y'.repeat(150_000)}\n{"kpi":1,"value":1,"time":5}\n`);
