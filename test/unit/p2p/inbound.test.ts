@@ -76,4 +76,14 @@ describe('inbound gate', () => {
     expect(delivered.length).toBe(2);
     expect(gate.stats.rateLimited).toBe(1);
   });
+
+  it('admitSender takes one token per message; screenAdmitted takes none', async () => {
+    const { gate, delivered, member, stranger } = await setup(1);
+    expect(gate.admitSender(stranger)).toBe('reject');
+    expect(gate.admitSender(member)).toBeUndefined();
+    expect(await gate.screenAdmitted('consensus', member, Uint8Array.of(1), true)).toBe('accept');
+    expect(await gate.screenAdmitted('consensus', member, Uint8Array.of(2), true)).toBe('accept');
+    expect(gate.admitSender(member)).toBe('ignore');
+    expect(delivered.map((m) => m.data[0])).toEqual([1, 2]);
+  });
 });
