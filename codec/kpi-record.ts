@@ -16,7 +16,7 @@ import {
 import { readCityAt, writeCityAt } from './city.js';
 import { CodecError, CodecErrorCode } from './errors.js';
 import { checkExtension } from './extension.js';
-import { allocBytes, getF64, getU64, putF64, putU64 } from './primitives.js';
+import { allocBytes, getF64, getU64, lastAllocView, putU64 } from './primitives.js';
 import { checkInputSize } from './reader.js';
 import type { KpiEntry, KpiRecord } from './types.js';
 
@@ -47,6 +47,8 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
   const n = entries.length;
   const extLength = extension.length;
   const out = allocBytes(RECORD_FIXED_BYTES + n * KPI_ENTRY_BYTES + extLength);
+  const view = lastAllocView();
+  const base = out.byteOffset;
   const country = checkCountry(rec.country, bad);
   out[0] = WIRE_VERSION;
   out[1] = country >>> 8;
@@ -73,7 +75,7 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
     out[p + 1] = code;
     out[p + 2] = series;
     out[p + 3] = flags;
-    putF64(out, p + 4, value);
+    view.setFloat64(base + p + 4, value);
     p += KPI_ENTRY_BYTES;
   }
   for (let i = 0; i < extLength; i++) out[p + i] = extension[i]!;

@@ -18,20 +18,37 @@ const SLAB_BYTES = 8 * 1024;
 const MAX_SLAB_ALLOC = 1024;
 
 let slab = new Uint8Array(SLAB_BYTES);
+let slabView = new DataView(slab.buffer);
 let used = 0;
+let lastView = slabView;
 
 /** n zeroed bytes. */
 export function allocBytes(n: number): Uint8Array {
-  if (n > MAX_SLAB_ALLOC) return new Uint8Array(n);
+  if (n > MAX_SLAB_ALLOC) {
+    const own = new Uint8Array(n);
+    lastView = new DataView(own.buffer);
+    return own;
+  }
   // slab.length, not SLAB_BYTES: a slab whose ArrayBuffer someone transferred reads as length 0
   // and is replaced instead of handing out detached views.
   if (used + n > slab.length) {
     slab = new Uint8Array(SLAB_BYTES);
+    slabView = new DataView(slab.buffer);
     used = 0;
   }
+  lastView = slabView;
   const out = slab.subarray(used, used + n);
   used = (used + n + 7) & ~7; // keep every output 8-byte aligned
   return out;
+}
+
+/**
+ * A DataView over the ArrayBuffer of the latest allocBytes() result (offsets are buffer offsets:
+ * add out.byteOffset). Lets a hot encoder write doubles without a DataView per call; valid only
+ * until the next allocBytes().
+ */
+export function lastAllocView(): DataView {
+  return lastView;
 }
 
 const f64 = new Float64Array(1);
