@@ -137,15 +137,22 @@ export async function startSite(
     }
   };
 
-  const all = Promise.all([...collectors, sealLoop(), uploadLoop(), progress()]);
-  const done = all.then(
-    () => undefined,
-    (err: unknown) => {
+  // The first failure stops every loop; done settles only once all of them have returned, so
+  // nothing is still writing when stop() resolves.
+  const tasks = [...collectors, sealLoop(), uploadLoop(), progress()].map((t) =>
+    t.catch((err: unknown) => {
       abort.abort();
+      throw err;
+    }),
+  );
+  const done = Promise.allSettled(tasks).then((results) => {
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      const err: unknown = failed.reason;
       counters.set({ lastError: err instanceof Error ? err.message : String(err) });
       throw err;
-    },
-  );
+    }
+  });
   done.catch(() => undefined);
   return {
     status: () => counters.snapshot(),

@@ -67,6 +67,29 @@ describe('startSite', () => {
     expect(progressLine('t', s)).toContain('committed 3');
   });
 
+  it('stops every loop and reports the error when a source fails', async () => {
+    const dir = tempDir();
+    const { parts, opts } = setup(dir, new AutoChain());
+    const missing = new CsvSource({
+      name: 'gone',
+      path: join(dir, 'no-such.csv'),
+      follow: false,
+      pollMs: 5,
+      batchLines: 4,
+      maxLineBytes: 100,
+      delimiter: ',',
+      columns: {},
+      constants: {},
+    });
+    const site = await startSite(
+      { ...parts, makeSources: (c) => [...parts.makeSources(c), missing] },
+      { ...opts, exitWhenDrained: false },
+      { now: clock(), rand: () => 0.5, log: noLog },
+    );
+    await expect(site.done).rejects.toThrow('SOURCE_FAILED');
+    expect(site.status().lastError).toContain('no-such.csv');
+  });
+
   it('prints a progress line while it works', async () => {
     const { parts, opts } = setup(tempDir(), new AutoChain());
     const lines: string[] = [];
