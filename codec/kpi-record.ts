@@ -20,11 +20,29 @@ import { allocBytes, getF64, getU64, lastAllocView, putU64 } from './primitives.
 import { checkInputSize } from './reader.js';
 import type { KpiEntry, KpiRecord } from './types.js';
 
+// Offsets of the fixed fields as plain module constants: the hot paths below read them in loops,
+// and V8 folds a local const where it re-loads an imported binding or an object property.
+const CITY_AT = 3;
+const SITE_AT = 12;
+const TIME_AT = 28;
+const COUNT_AT = 36;
+const EXT_LENGTH_AT = 37;
+const FIXED = 39;
+const STRIDE = 12;
+const FLAGS_MASK = 0x0f;
+
 /** Quality flag bits this version defines; the others are reserved and must be zero. */
-export const KPI_FLAGS_MASK = 0x0f;
+export const KPI_FLAGS_MASK = FLAGS_MASK;
 
 /** Offsets of the fixed fields. */
-export const RECORD_OFFSET = { country: 1, city: 3, siteId: 12, time: 28, count: 36, extLength: 37 } as const;
+export const RECORD_OFFSET = {
+  country: 1,
+  city: CITY_AT,
+  siteId: SITE_AT,
+  time: TIME_AT,
+  count: COUNT_AT,
+  extLength: EXT_LENGTH_AT,
+} as const;
 
 export function kpiRecordSize(rec: KpiRecord): number {
   return RECORD_FIXED_BYTES + rec.entries.length * KPI_ENTRY_BYTES + rec.extension.length;
@@ -46,27 +64,27 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
   checkExtension(extension, bad);
   const n = entries.length;
   const extLength = extension.length;
-  const out = allocBytes(RECORD_FIXED_BYTES + n * KPI_ENTRY_BYTES + extLength);
+  const out = allocBytes(FIXED + n * STRIDE + extLength);
   const view = lastAllocView();
   const base = out.byteOffset;
   const country = checkCountry(rec.country, bad);
   out[0] = WIRE_VERSION;
   out[1] = country >>> 8;
   out[2] = country;
-  writeCityAt(out, RECORD_OFFSET.city, rec.city);
-  for (let i = 0; i < SITE_ID_BYTES; i++) out[RECORD_OFFSET.siteId + i] = siteId[i]!;
-  putU64(out, RECORD_OFFSET.time, rec.time, 'record.time');
+  writeCityAt(out, CITY_AT, rec.city);
+  for (let i = 0; i < 16; i++) out[SITE_AT + i] = siteId[i]!;
+  putU64(out, TIME_AT, rec.time, 'record.time');
   out[36] = n;
   out[37] = extLength >>> 8;
   out[38] = extLength;
-  let p = RECORD_FIXED_BYTES;
+  let p = FIXED;
   let prev = -1;
   for (let i = 0; i < n; i++) {
     const { code, series, flags, value } = entries[i]!;
     // (x & mask) !== x rejects non-integers, negatives, NaN and non-numbers in one test.
     if ((code & 0xffff) !== code || code === 0) throw err(bad, 'entry.code', 'not in 1..65535');
     if ((series & 0xff) !== series) throw err(bad, 'entry.series', 'not in 0..255');
-    if ((flags & KPI_FLAGS_MASK) !== flags) throw err(bad, 'entry.flags', 'reserved bits or not an integer');
+    if ((flags & FLAGS_MASK) !== flags) throw err(bad, 'entry.flags', 'reserved bits or not an integer');
     if (typeof value !== 'number' || !Number.isFinite(value)) throw err(bad, 'entry.value', 'not finite');
     const key = code * 256 + series;
     if (key <= prev) throw err(bad, 'entry.code', 'entries not strictly ascending by (code, series)');
@@ -76,7 +94,7 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
     out[p + 2] = series;
     out[p + 3] = flags;
     view.setFloat64(base + p + 4, value);
-    p += KPI_ENTRY_BYTES;
+    p += STRIDE;
   }
   for (let i = 0; i < extLength; i++) out[p + i] = extension[i]!;
   return out;
@@ -90,14 +108,13 @@ function checkHeader(b: Uint8Array): number {
     throw new CodecError(CodecErrorCode.UnknownVersion, `record.version: ${b[0]}`, {
       field: 'record.version',
     });
-  if (b.length < RECORD_FIXED_BYTES)
-    throw err(CodecErrorCode.Truncated, 'fixed', 'shorter than the fixed part');
-  const n = b[RECORD_OFFSET.count]!;
-  const extLength = (b[RECORD_OFFSET.extLength]! << 8) | b[RECORD_OFFSET.extLength + 1]!;
+  if (b.length < FIXED) throw err(CodecErrorCode.Truncated, 'fixed', 'shorter than the fixed part');
+  const n = b[COUNT_AT]!;
+  const extLength = (b[EXT_LENGTH_AT]! << 8) | b[EXT_LENGTH_AT + 1]!;
   if (n === 0) throw err(CodecErrorCode.BadValue, 'count', 'no entries');
   if (n > MAX_KPI_ENTRIES) throw err(CodecErrorCode.Oversized, 'count', `over ${MAX_KPI_ENTRIES}`);
   if (extLength > MAX_EXTENSION_BYTES) throw err(CodecErrorCode.Oversized, 'extLength', 'over cap');
-  return RECORD_FIXED_BYTES + n * KPI_ENTRY_BYTES + extLength;
+  return FIXED + n * STRIDE + extLength;
 }
 
 export function decodeKpiRecord(b: Uint8Array): KpiRecord {
@@ -108,11 +125,11 @@ export function decodeKpiRecord(b: Uint8Array): KpiRecord {
       trailing: b.length - size,
     });
   const country = checkCountry((b[1]! << 8) | b[2]!, CodecErrorCode.BadValue);
-  const city = readCityAt(b, RECORD_OFFSET.city);
-  const time = getU64(b, RECORD_OFFSET.time, 'record.time');
-  const n = b[RECORD_OFFSET.count]!;
+  const city = readCityAt(b, CITY_AT);
+  const time = getU64(b, TIME_AT, 'record.time');
+  const n = b[COUNT_AT]!;
   const entries: KpiEntry[] = new Array(n);
-  let p = RECORD_FIXED_BYTES;
+  let p = FIXED;
   let prev = -1;
   for (let i = 0; i < n; i++) {
     const code = (b[p]! << 8) | b[p + 1]!;
@@ -121,19 +138,19 @@ export function decodeKpiRecord(b: Uint8Array): KpiRecord {
     const key = code * 256 + series;
     if (code === 0 || key <= prev)
       throw err(CodecErrorCode.BadValue, 'entry.code', 'zero or not strictly ascending by (code, series)');
-    if (flags > KPI_FLAGS_MASK) throw err(CodecErrorCode.BadValue, 'entry.flags', 'reserved bits set');
+    if (flags > FLAGS_MASK) throw err(CodecErrorCode.BadValue, 'entry.flags', 'reserved bits set');
     const value = getF64(b, p + 4);
     if (!Number.isFinite(value)) throw err(CodecErrorCode.BadValue, 'entry.value', 'not finite');
     prev = key;
     entries[i] = { code, series, value, flags };
-    p += KPI_ENTRY_BYTES;
+    p += STRIDE;
   }
   const extension = b.subarray(p, size);
   checkExtension(extension, CodecErrorCode.BadValue);
   return {
     country,
     city,
-    siteId: b.subarray(RECORD_OFFSET.siteId, RECORD_OFFSET.siteId + SITE_ID_BYTES),
+    siteId: b.subarray(SITE_AT, SITE_AT + 16),
     time,
     entries,
     extension,
@@ -154,7 +171,7 @@ export function checkCountry(c: number, code: CodecErrorCode): number {
 
 export function kpiRecordTime(b: Uint8Array): number {
   checkHeader(b);
-  return getU64(b, RECORD_OFFSET.time, 'record.time');
+  return getU64(b, TIME_AT, 'record.time');
 }
 
 export function kpiRecordCountry(b: Uint8Array): number {
@@ -165,5 +182,5 @@ export function kpiRecordCountry(b: Uint8Array): number {
 /** View of the 16-byte site ID. */
 export function kpiRecordSiteId(b: Uint8Array): Uint8Array {
   checkHeader(b);
-  return b.subarray(RECORD_OFFSET.siteId, RECORD_OFFSET.siteId + SITE_ID_BYTES);
+  return b.subarray(SITE_AT, SITE_AT + SITE_ID_BYTES);
 }
