@@ -18,6 +18,7 @@ import {
   type NewView,
   type PrePrepare,
   type Prepare,
+  type PreparedProof,
   type StateRequest,
   type StateResponse,
   type ViewChange,
@@ -169,7 +170,13 @@ export class Replica {
     this.inViewChange = s.inViewChange;
     this.stable = s.stable;
     for (const v of s.votes) this.votes.set(voteKey(v.kind, v.view, v.seq), v);
-    for (const p of s.prepared) if (this.inWindow(p.seq)) this.slot(p.seq).prepared = p;
+    for (const p of s.prepared) {
+      if (!this.inWindow(p.seq)) continue;
+      const slot = this.slot(p.seq);
+      slot.prepared = p;
+      if (p.envelopes !== undefined)
+        slot.keepBody({ header: p.header, envelopes: p.envelopes }, hashKey(p.digest));
+    }
     this.ownViewChange = s.viewChange;
     if (s.inViewChange && s.viewChange !== null && s.viewChange.newView === s.view) {
       // Re-send the VIEW-CHANGE signed before the crash, byte for byte: never a second one.
@@ -728,16 +735,7 @@ export class Replica {
     const set = this.schedule.at(this.stable.seq + 1);
     const me = set.indexOf(this.key);
     if (me < 0) return;
-    const prepared = [...this.slots.values()]
-      .filter((s) => s.prepared !== null)
-      .sort((a, b) => a.seq - b.seq)
-      .map((s) => {
-        const p = s.prepared!;
-        // A block prepared but not committed here travels with its body: the new primary may lack it.
-        if (s.seq > this.tip.height && s.block !== null && s.bodyDigest === hashKey(p.digest))
-          return { ...p, envelopes: s.block.envelopes };
-        return p;
-      });
+    const prepared = this.preparedProofs();
     const vc = this.signMessage({
       type: MessageType.ViewChange,
       newView,
@@ -1092,11 +1090,25 @@ export class Replica {
     this.out.evidence.push({ kind, offender, view: first.view, seq: first.seq, first, second });
   }
 
-  private snapshot(): PersistentState {
-    const prepared = [...this.slots.values()]
+  /**
+   * Our prepared proofs above the checkpoint, by seq. A block prepared but not committed here
+   * carries its body: it is in no block log yet, and after a restart or a view change it may be
+   * needed by a new primary that never saw it (kept on disk too, as PBFT keeps its log).
+   */
+  private preparedProofs(): PreparedProof[] {
+    return [...this.slots.values()]
       .filter((s) => s.prepared !== null)
       .sort((a, b) => a.seq - b.seq)
-      .map((s) => s.prepared!);
+      .map((s) => {
+        const p = s.prepared!;
+        if (s.seq > this.tip.height && s.block !== null && s.bodyDigest === hashKey(p.digest))
+          return { ...p, envelopes: s.block.envelopes };
+        return p;
+      });
+  }
+
+  private snapshot(): PersistentState {
+    const prepared = this.preparedProofs();
     return {
       view: this.view,
       inViewChange: this.inViewChange,

@@ -115,7 +115,10 @@ export interface PersistentState {
   stable: CheckpointProof;
   /** Own votes in the current view and above, for seq above the stable checkpoint. */
   votes: Vote[];
-  /** Prepared certificates above the stable checkpoint, highest view per seq (VIEW-CHANGE needs them). */
+  /**
+   * Prepared certificates above the stable checkpoint, highest view per seq (VIEW-CHANGE needs
+   * them); the one for a block not yet committed carries its envelopes.
+   */
   prepared: PreparedProof[];
   /** The last VIEW-CHANGE this replica signed, re-sent as is after a restart. */
   viewChange: ViewChange | null;
