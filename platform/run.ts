@@ -1,0 +1,193 @@
+// `bkdms platform run --config <file>` lands here. openPlatform builds the parts from the config
+// (database, keys, nodes, extractor) and exposes trace/audit/assess over them; runPlatform also
+// starts following the chain: blocks from the last processed height, verified before use, from
+// one node at a time — a node that fails or serves a block that does not verify is left for the
+// next one, with a growing pause, so no single node is trusted or needed.
+import type { X25519KeyPair } from '../crypto/x25519.js';
+import { formatSiteId } from '../kpi/site-id.js';
+import { type AssessOptions, assess, type QualityReport } from './assess.js';
+import { rowsFromPackets } from './assess-input.js';
+import { type AuditReport, audit } from './audit.js';
+import type { GenesisView } from './chain-mirror.js';
+import { type ChainSource, clientSource, nodeClients } from './chain-source.js';
+import type { PlatformConfig } from './config.js';
+import { PlatformError, PlatformErrorCode } from './errors.js';
+import { type BlockSummary, Extractor } from './extractor.js';
+import { failoverSource } from './failover-source.js';
+import { unhex } from './hex.js';
+import { loadEncryptionKeys } from './keys.js';
+import type { StoredPacket } from './outcome.js';
+import { PacketOpener } from './packet-opener.js';
+import { defaultChainUrl } from './storage-record.js';
+import { PlatformStore } from './store.js';
+import { type TraceEvidence, trace } from './trace.js';
+
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+
+export interface PlatformDeps {
+  /** The parsed genesis (the CLI loads it with node/genesis's loadGenesis). */
+  genesis: GenesisView;
+  /** Chain sources to use instead of gRPC clients to config.chain.endpoints (tests, demo). */
+  sources?: ChainSource[];
+  /** Encryption keys to use instead of the configured keystores. */
+  scpKeys?: X25519KeyPair[];
+  store?: PlatformStore;
+  passphrase?: string;
+  log?: LogFn;
+  onBlock?: (s: BlockSummary) => void;
+}
+
+export interface PlatformCounters {
+  height: number;
+  packets: number;
+  decrypted: number;
+  failures: Record<string, number>;
+  contractCalls: number;
+}
+
+export interface PlatformHandle {
+  readonly counters: PlatformCounters;
+  trace(tracingCodeHex: string): Promise<TraceEvidence>;
+  audit(range?: { fromHeight?: number; toHeight?: number }): Promise<AuditReport>;
+  assess(opts?: Partial<AssessOptions>): Promise<QualityReport>;
+  /** Every stored packet in chain order. */
+  packets(): AsyncIterable<StoredPacket>;
+  /** Resolves once the extractor has processed `height` (immediately if it has). */
+  waitForHeight(height: number): Promise<void>;
+  /** Stops following (if running) and closes the database and clients. */
+  stop(): Promise<void>;
+  /** Settles when following ends: resolves after stop(), rejects on a fatal (database) error. */
+  readonly done: Promise<void>;
+}
+
+/** Sleeps `ms`, or less when `signal` aborts first. */
+function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Opens the platform (database, keys, nodes) without following the chain. */
+export async function openPlatform(
+  config: PlatformConfig,
+  deps: PlatformDeps,
+): Promise<PlatformHandle & { follow(): void }> {
+  const log: LogFn = deps.log ?? (() => {});
+  const scpKeys = deps.scpKeys ?? (await loadEncryptionKeys(config.encryptionKeys, deps.passphrase));
+  const store = deps.store ?? (await PlatformStore.open(config.dataDir));
+  const clients = deps.sources ? [] : nodeClients(config.chain);
+  const net = {
+    sources: deps.sources ?? clients.map(clientSource),
+    close: () => {
+      for (const c of clients) c.close();
+    },
+  };
+  const opener = new PacketOpener(scpKeys);
+  const chainUrl = config.chainUrl ?? defaultChainUrl(deps.genesis.chainId);
+  const ex = await Extractor.open(store, deps.genesis, opener, chainUrl);
+  const counters: PlatformCounters = {
+    height: ex.height,
+    packets: 0,
+    decrypted: 0,
+    failures: {},
+    contractCalls: 0,
+  };
+  const waiters: { height: number; resolve: () => void }[] = [];
+  const abort = new AbortController();
+  let following: Promise<void> = Promise.resolve();
+  let node = 0;
+
+  const onBlock = (s: BlockSummary) => {
+    counters.height = s.height;
+    counters.packets += s.packets;
+    counters.decrypted += s.decrypted;
+    counters.contractCalls += s.contractCalls;
+    for (const [r, n] of Object.entries(s.failures)) counters.failures[r] = (counters.failures[r] ?? 0) + n;
+    for (const w of waiters.filter((x) => x.height <= s.height)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+    deps.onBlock?.(s);
+  };
+
+  const followLoop = async () => {
+    let pause = config.retry.baseMs;
+    while (!abort.signal.aborted) {
+      const source = net.sources[node % net.sources.length]!;
+      try {
+        await ex.follow(source, abort.signal, (s) => {
+          pause = config.retry.baseMs;
+          onBlock(s);
+        });
+        if (abort.signal.aborted) return;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        if (err instanceof PlatformError && err.code === PlatformErrorCode.Store) throw err;
+        log('warn', 'chain source failed; trying the next node', {
+          node: node % net.sources.length,
+          error: (err as Error).message,
+        });
+      }
+      node++;
+      await pauseUnlessAborted(pause, abort.signal);
+      pause = Math.min(pause * 2, config.retry.maxMs);
+    }
+  };
+
+  const reads = failoverSource(net.sources, () => ex.chain);
+  const handle = {
+    counters,
+    trace: (tc: string) => trace(tc, { store, chain: reads, mirror: ex.chain }),
+    audit: (range = {}) => audit({ store, chain: reads, mirror: ex.chain, chainUrl, opener }, range),
+    assess: async (opts: Partial<AssessOptions> = {}) => {
+      const packets: StoredPacket[] = [];
+      for await (const p of store.packets()) packets.push(p);
+      const { rows, failed } = rowsFromPackets(packets);
+      const expected = Object.values(ex.chain.sites()).map((s) => ({
+        site: formatSiteId(unhex(s.siteId, 16)),
+        city: s.city.code,
+        kpis: s.kpiCodes,
+      }));
+      return assess(rows, {
+        periodMs: config.assess.periodMs,
+        zThreshold: config.assess.zThreshold,
+        expected,
+        failed,
+        ...opts,
+      });
+    },
+    packets: () => store.packets(),
+    waitForHeight: (height: number) =>
+      ex.height >= height
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ height, resolve })),
+    follow: () => {
+      following = followLoop();
+    },
+    stop: async () => {
+      abort.abort();
+      await following.catch(() => {});
+      net.close();
+      await store.close();
+    },
+    get done() {
+      return following;
+    },
+  };
+  return handle;
+}
+
+/** Opens the platform and starts following the chain. */
+export async function runPlatform(config: PlatformConfig, deps: PlatformDeps): Promise<PlatformHandle> {
+  const p = await openPlatform(config, deps);
+  p.follow();
+  return p;
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ed25519FromSeed } from '../../../crypto/ed25519.js';
+import { tracingCode } from '../../../crypto/hash.js';
+import { loadPlatformConfig, parsePlatformConfig } from '../../../platform/config.js';
+import { PlatformError } from '../../../platform/errors.js';
+import { hex } from '../../../platform/hex.js';
+import { runPlatform } from '../../../platform/run.js';
+import { PlatformStore } from '../../../platform/store.js';
+import {
+  bytes,
+  entry,
+  FakeChain,
+  genesis,
+  HOUR,
+  record,
+  scpKey,
+  siteA,
+  siteB,
+  T0,
+  UNEMPLOYMENT,
+  upload,
+} from './fixture.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'bkdms-platform-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const base = {
+  dataDir: 'db',
+  genesis: 'genesis.json',
+  chain: { endpoints: ['127.0.0.1:1'], insecure: true },
+  encryptionKeys: [{ path: 'scp.key' }],
+  retry: { baseMs: 5, maxMs: 20 },
+  assess: { periodMs: HOUR, zThreshold: 3.5 },
+};
+
+function chainOf(n: number): FakeChain {
+  const chain = new FakeChain();
+  for (let h = 1; h <= n; h++)
+    chain.append([
+      upload(siteA, h, record(siteA, T0 + h * HOUR, [entry(UNEMPLOYMENT, 5 + h / 10)])),
+      upload(siteB, h, record(siteB, T0 + h * HOUR, [entry(UNEMPLOYMENT, 7)])),
+    ]);
+  return chain;
+}
+
+describe('config', () => {
+  it('fills defaults and resolves paths against the config file', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'platform.json'), JSON.stringify({ ...base, admin: { path: 'admin.key' } }));
+    const c = loadPlatformConfig(join(dir, 'platform.json'));
+    expect(c.dataDir).toBe(join(dir, 'db'));
+    expect(c.encryptionKeys[0]).toEqual({
+      path: join(dir, 'scp.key'),
+      passphraseEnv: 'BKDMS_PLATFORM_PASSPHRASE',
+    });
+    expect(c.admin?.passphraseEnv).toBe('BKDMS_ADMIN_PASSPHRASE');
+    expect(c.progressMs).toBe(2000);
+  });
+
+  it('names every problem by its path', () => {
+    let err: PlatformError | undefined;
+    try {
+      parsePlatformConfig({
+        ...base,
+        encryptionKeys: [],
+        chain: { endpoints: [] },
+        chainUrl: 'has space',
+        extra: 1,
+      });
+    } catch (e) {
+      err = e as PlatformError;
+    }
+    expect(err).toBeInstanceOf(PlatformError);
+    for (const path of ['encryptionKeys', 'chain.endpoints', 'chainUrl', 'extra'])
+      expect(err!.message).toContain(path);
+  });
+});
+
+describe('runPlatform', () => {
+  it('skips a node serving forged blocks, follows an honest one, and serves trace, audit and assess', async () => {
+    const honest = chainOf(4);
+    const forger = new FakeChain([0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0x90 + i))));
+    forger.append([]);
+    const warnings: string[] = [];
+    const p = await runPlatform(parsePlatformConfig(base), {
+      genesis,
+      sources: [forger, honest],
+      scpKeys: [scpKey],
+      store: PlatformStore.memory(),
+      log: (_level, msg, meta) => warnings.push(`${msg} ${JSON.stringify(meta)}`),
+    });
+    await p.waitForHeight(4);
+    expect(p.counters).toMatchObject({ height: 4, packets: 8, decrypted: 8, failures: {} });
+    expect(warnings[0]).toMatch(/BAD_BLOCK/);
+    const e = await p.trace(hex(tracingCode(honest.built[2]!.envelopes[1]!)));
+    expect(e.verified).toBe(true);
+    expect((await p.audit()).ok).toBe(true);
+    const q = await p.assess({ from: T0 + HOUR, to: T0 + 5 * HOUR });
+    expect(q.bySite['10.0.0.1']).toMatchObject({ expected: 8, received: 4 }); // 2 KPIs registered, 1 sent
+    expect(q.bySite['10.0.0.2']).toMatchObject({ received: 4 });
+    await p.stop();
+    await expect(p.done).resolves.toBeUndefined();
+  });
+
+  it('keeps its place on disk (classic-level) across a restart', async () => {
+    const dir = tmp();
+    const config = parsePlatformConfig({ ...base, dataDir: join(dir, 'db') });
+    const chain = chainOf(2);
+    const first = await runPlatform(config, { genesis, sources: [chain], scpKeys: [scpKey] });
+    await first.waitForHeight(2);
+    await first.stop();
+    chain.append([upload(siteA, 3, record(siteA, T0 + 3 * HOUR, [entry(UNEMPLOYMENT, 5)]))]);
+    const second = await runPlatform(config, { genesis, sources: [chain], scpKeys: [scpKey] });
+    expect(second.counters.height).toBe(2);
+    await second.waitForHeight(3);
+    const heights: number[] = [];
+    for await (const pk of second.packets()) heights.push(pk.meta.height);
+    expect(heights).toEqual([1, 1, 2, 2, 3]);
+    await second.stop();
+  });
+});
