@@ -72,7 +72,7 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
   out[1] = country >>> 8;
   out[2] = country;
   writeCityAt(out, CITY_AT, rec.city);
-  for (let i = 0; i < 16; i++) out[SITE_AT + i] = siteId[i]!;
+  out.set(siteId, SITE_AT);
   putU64(out, TIME_AT, rec.time, 'record.time');
   out[36] = n;
   out[37] = extLength >>> 8;
@@ -96,7 +96,7 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
     view.setFloat64(base + p + 4, value);
     p += STRIDE;
   }
-  for (let i = 0; i < extLength; i++) out[p + i] = extension[i]!;
+  out.set(extension, p);
   return out;
 }
 
