@@ -146,7 +146,7 @@ export class PeriodSealer {
     // No await from here to the end: this block is what recover() completes after a crash.
     for (const e of made) outbox.add(e);
     state.update({ nextSeq: seq, sealedThrough: period });
-    spool.remove(period);
+    spool.release(period, loaded.bytes);
     // Drops are counted once the period is written: a deferred attempt must not count them twice.
     if (loaded.corrupt > 0) counters.drop(SiteDropReason.CorruptSpoolLine, loaded.corrupt);
     for (const d of drops) {

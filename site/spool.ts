@@ -4,7 +4,7 @@
 // spooled twice and removed at load time by its (source, id) key.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { appendDurable, removeDurable } from './fs-durable.js';
+import { appendDurable, removeDurable, writeFileDurable } from './fs-durable.js';
 import type { RawReading } from './reading.js';
 
 export interface SpoolLoad {
@@ -13,6 +13,8 @@ export interface SpoolLoad {
   corrupt: number;
   /** Readings seen more than once (re-read after a restart). */
   duplicates: number;
+  /** File size when loaded: what release() may drop. */
+  bytes: number;
 }
 
 export function periodStart(time: number, periodMs: number): number {
@@ -62,13 +64,15 @@ export class Spool {
 
   /** Reads one period's readings back, deduplicated, in spool order. */
   load(period: number): SpoolLoad {
-    const out: SpoolLoad = { readings: [], corrupt: 0, duplicates: 0 };
-    let text: string;
+    const out: SpoolLoad = { readings: [], corrupt: 0, duplicates: 0, bytes: 0 };
+    let buf: Buffer;
     try {
-      text = readFileSync(this.file(period), 'utf8');
+      buf = readFileSync(this.file(period));
     } catch {
       return out;
     }
+    out.bytes = buf.length;
+    const text = buf.toString('utf8');
     const seen = new Set<string>();
     for (const line of text.split('\n')) {
       if (line === '') continue;
@@ -87,10 +91,23 @@ export class Spool {
     return out;
   }
 
-  /** Forgets a period once its record is safely in the outbox. */
+  /** Forgets a period (all of its file). */
   remove(period: number): void {
     removeDurable(this.file(period));
     this.bytes.delete(period);
+  }
+
+  /**
+   * Forgets the first `loadedBytes` of a period's file once they are safely sealed. Readings
+   * appended after the load (while the envelopes were being made) are kept, to be handled
+   * as late on the next round rather than lost.
+   */
+  release(period: number, loadedBytes: number): void {
+    const size = this.bytes.get(period) ?? 0;
+    if (size <= loadedBytes) return this.remove(period);
+    const tail = readFileSync(this.file(period)).subarray(loadedBytes);
+    writeFileDurable(this.file(period), tail);
+    this.bytes.set(period, tail.length);
   }
 
   private file(period: number): string {

@@ -73,6 +73,23 @@ describe('PeriodSealer', () => {
     ]);
   });
 
+  it('keeps a reading spooled while its period was being sealed, and counts it late', async () => {
+    const s = open(tempDir());
+    s.spool.append([reading({ id: 'early' })]);
+    const make = s.maker.make.bind(s.maker);
+    s.maker.make = async (record, seq) => {
+      s.spool.append([reading({ id: 'racing', time: t0 + 7 })]); // a collector, during the await
+      return make(record, seq);
+    };
+    await s.sealer.sealClosed(0, 0, true);
+    expect(s.spool.load(t0).readings.map((r) => r.id)).toEqual(['racing']);
+    s.maker.make = make;
+    await s.sealer.sealClosed(0, 0, true);
+    expect(s.spool.periods()).toEqual([]);
+    expect(s.counters.snapshot().dropped).toEqual({ LATE: 1 });
+    expect(s.counters.snapshot().consolidated).toBe(1);
+  });
+
   it('stops without error when the outbox is full, and keeps the period spooled', async () => {
     const dir = tempDir();
     const s = open(dir);
