@@ -49,6 +49,28 @@ describe('envelopes', () => {
     expect(codeOf(() => envelopeRouting(encodeEnvelope(vectorApprove)))).toBe(CodecErrorCode.BadEnum);
   });
 
+  it('lazy readers agree with the full decode on random envelopes', () => {
+    checkRoundTrip(
+      envelope,
+      encodeEnvelope,
+      (b) => {
+        const d = decodeEnvelope(b);
+        expect(envelopeKind(b)).toBe(d.kind);
+        expect(envelopeSeq(b)).toBe(d.seq);
+        expect(envelopeTime(b)).toBe(d.time);
+        expect(hex(envelopeSignerKeyId(b))).toBe(hex(d.signerKeyId));
+        expect(hex(envelopeSignature(b))).toBe(hex(d.signature));
+        if (d.kind === EnvelopeKind.KpiUpload) {
+          expect(envelopeRouting(b)).toEqual(d.routing);
+          expect(hex(envelopePacket(b))).toBe(hex(d.packet));
+          expect(hex(envelopeAadView(b))).toBe(hex(envelopeAad(d)));
+        }
+        return d;
+      },
+      200,
+    );
+  });
+
   it('the AAD built from the header equals the view taken from the envelope', () => {
     const b = encodeEnvelope(vectorUpload);
     expect(hex(envelopeAad(vectorUpload))).toBe(vectorUploadAadHex);
