@@ -40,7 +40,10 @@ function cells(name: string, m: QualityMetrics): string[] {
 function align(rows: string[][]): string[] {
   const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) =>
-    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '),
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
   );
 }
 
