@@ -3,6 +3,7 @@ import { registerClusterCommands } from './cluster/commands.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerKeyCommands } from './keys.js';
 import { registerNodeCommands } from './node-cmd.js';
+import { registerQueryCommands } from './query.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -10,6 +11,7 @@ export function registerCommands(program: Command): void {
   registerGenesisCommands(program);
   registerNodeCommands(program);
   registerClusterCommands(program);
+  registerQueryCommands(program);
   program
     .command('demo')
     .description('run the self-contained demo (for now: a self-check of the runtime)')

@@ -4,7 +4,12 @@
 // envelope decodes, belongs to this chain and carries a valid signature by a known signer. The same
 // module builds the primary's block so that proposer and validators agree by construction.
 import { decodeEnvelope } from '../codec/envelope.js';
-import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
+import {
+  envelopeSeq,
+  envelopeSignature,
+  envelopeSignedRegion,
+  envelopeSignerKeyId,
+} from '../codec/envelope-view.js';
 import type { Block, BlockHeader } from '../codec/types.js';
 import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
@@ -31,7 +36,36 @@ export interface BlockContext {
   isVerified(tracingCodeHex: string): boolean;
 }
 
-export function buildBlock(ctx: BlockContext, p: Proposal): Block {
+/**
+ * Envelopes of one signer in sequence order, signers in order of first appearance: gossip and
+ * parallel admission can deliver a site's envelopes slightly out of order, and the chain's replay
+ * window only tolerates a bounded reordering.
+ */
+export function orderBySigner(envelopes: readonly Uint8Array[]): Uint8Array[] {
+  const groups = new Map<string, { seq: number; bytes: Uint8Array }[]>();
+  for (const bytes of envelopes) {
+    let signer = '';
+    let seq = 0;
+    try {
+      signer = hex(envelopeSignerKeyId(bytes));
+      seq = envelopeSeq(bytes);
+    } catch {
+      // Malformed envelopes keep their place in the '' group; validation refuses them.
+    }
+    const g = groups.get(signer);
+    if (g === undefined) groups.set(signer, [{ seq, bytes }]);
+    else g.push({ seq, bytes });
+  }
+  const out: Uint8Array[] = [];
+  for (const g of groups.values()) {
+    g.sort((a, b) => a.seq - b.seq);
+    for (const e of g) out.push(e.bytes);
+  }
+  return out;
+}
+
+export function buildBlock(ctx: BlockContext, proposal: Proposal): Block {
+  const p = { ...proposal, envelopes: orderBySigner(proposal.envelopes) };
   const parent = ctx.parent();
   const parentTime = parent?.time ?? ctx.genesisTime;
   const header: BlockHeader = {

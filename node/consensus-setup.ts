@@ -28,7 +28,11 @@ export function consensusParamsOf(chain: ChainParams, tickMs: number): Consensus
   };
 }
 
-export function consensusDeps(key: Ed25519KeyPair, ctx: BlockContext): ConsensusDeps {
+export function consensusDeps(
+  key: Ed25519KeyPair,
+  ctx: BlockContext,
+  committedBlock: ConsensusDeps['committedBlock'],
+): ConsensusDeps {
   return {
     hashHeader: (h) => headerHash(encodeBlockHeader(h)),
     sign: (bytes) => sign(key, bytes),
@@ -36,5 +40,6 @@ export function consensusDeps(key: Ed25519KeyPair, ctx: BlockContext): Consensus
     txHash: tracingCode,
     buildBlock: (p) => buildBlock(ctx, p),
     validateBlock: (b) => validateBlock(ctx, b),
+    committedBlock,
   };
 }

@@ -12,6 +12,7 @@ import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
 import { Admission, type AdmissionDeps, hex } from './admission.js';
+import { AllowedPeers } from './allowed-peers.js';
 import { authorize } from './authorize.js';
 import { BlockNotifier } from './block-notifier.js';
 import type { BlockContext } from './block-rules.js';
@@ -26,12 +27,14 @@ import { createLogs, type Logs } from './log.js';
 import { Mempool } from './mempool.js';
 import { admissionCounter, createNodeMetrics, type NodeMetrics, rpcCallObserver } from './mgmt/metrics.js';
 import { type MgmtServer, startMgmtServer } from './mgmt/server.js';
-import { wireNetwork } from './network-wiring.js';
+import { logUnlessClosed, wireNetwork } from './network-wiring.js';
 import { nodeHealth, nodeStatus } from './node-status.js';
+import { consensusTransport } from './p2p/index.js';
 import { defaultP2POptions } from './p2p/options.js';
 import { P2P } from './p2p/p2p.js';
 import { ParentTracker } from './parent-tracker.js';
 import { preverifyEnvelopes } from './preverify.js';
+import { RecentBlocks } from './recent-blocks.js';
 import { RpcHandlers } from './rpc-handlers.js';
 
 export interface RunningNode {
@@ -87,6 +90,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const mempool = new Mempool(config.mempool);
   const pool = new VerifyPool();
   const parents = await ParentTracker.open(store);
+  const recent = new RecentBlocks(256);
+  await recent.load(store);
   const ctx: BlockContext = {
     chainId: genesis.chainId,
     contracts,
@@ -105,7 +110,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       params: consensusParamsOf(params, config.consensus.tickMs),
       tip: { height, hash: tip?.hash ?? genesis.chainId },
     },
-    consensusDeps(key, ctx),
+    consensusDeps(key, ctx, (h) => recent.get(h)),
     await loadConsensusState(store),
   );
   const p2p = new P2P({
@@ -118,6 +123,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       observers: config.p2p.observers.map((k) => Buffer.from(k, 'hex')),
     },
   });
+  const allowed = new AllowedPeers(contracts, p2p, height);
   const notifier = new BlockNotifier();
   notifier.notify(height);
   let lifecycle: Lifecycle | undefined;
@@ -133,18 +139,17 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       replica,
       ledger,
       mempool,
-      transport: {
-        broadcast: (d) =>
-          void p2p.broadcastConsensus(d).catch((err) => log.debug({ err }, 'broadcast failed')),
-        sendTo: (i, d) =>
-          void p2p.sendConsensus(i, d).catch((err) => log.debug({ err }, 'direct send failed')),
-      },
+      transport: consensusTransport(p2p, 256, (f) => log.debug({ failure: f }, 'consensus send failed')),
       log: logs.logger('consensus'),
       preverify: async (envelopes) => {
         await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
       },
       onCommitted: (cb: CertifiedBlock) => {
         parents.header = cb.block.header;
+        recent.add(cb.block);
+        void allowed
+          .update(cb.block.header.height)
+          .catch((err: unknown) => log.warn({ err }, 'peer set update failed'));
         for (const e of cb.block.envelopes) preverified.delete(hex(tracingCode(e)));
         notifier.notify(cb.block.header.height);
         metrics.blockHeight.set(cb.block.header.height);
@@ -169,7 +174,9 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   // Uploads received over RPC are gossiped to the other validators; gossiped ones are not re-sent.
   const admission = admissionOf((entries) => {
     driver.addRequests(entries);
-    for (const e of entries) p2p.submitEnvelope(e.bytes);
+    for (const e of entries)
+      if (!p2p.submitEnvelope(e.bytes))
+        log.debug('gossip batcher full: envelope left to the primary and view changes');
   });
   const peerAdmission = admissionOf((entries) => driver.addRequests(entries));
   let running = false;
@@ -221,7 +228,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
           listen: config.rpc.listen,
           tls: tlsOf(config.rpc.tls),
           onCall: rpcCallObserver(metrics),
-          onInternalError: (method, err) => log.error({ err, method }, 'rpc handler failed'),
+          onInternalError: (method, err) => logUnlessClosed(log, err, `rpc ${method} failed`),
         });
         running = true;
       },

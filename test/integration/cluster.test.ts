@@ -55,5 +55,5 @@ describe('4-node cluster', () => {
         expect(Buffer.from(v.envelope).equals(Buffer.from(all[k]!))).toBe(true);
       }
     }
-  }, 240_000);
+  }, 480_000);
 });

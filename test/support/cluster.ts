@@ -54,7 +54,7 @@ export async function startTestCluster(n: number, siteCount: number): Promise<Te
     client(i) {
       let c = clients.get(i);
       if (c === undefined) {
-        c = new BkdmsClient({ address: running.rpc[i]!, tls: { insecure: true }, deadlineMs: 15_000 });
+        c = new BkdmsClient({ address: running.rpc[i]!, tls: { insecure: true }, deadlineMs: 60_000 });
         clients.set(i, c);
       }
       return c;
