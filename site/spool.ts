@@ -104,7 +104,10 @@ export class Spool {
    */
   release(period: number, loadedBytes: number): void {
     const size = this.bytes.get(period) ?? 0;
-    if (size <= loadedBytes) return this.remove(period);
+    if (size <= loadedBytes) {
+      this.remove(period);
+      return;
+    }
     const tail = readFileSync(this.file(period)).subarray(loadedBytes);
     writeFileDurable(this.file(period), tail);
     this.bytes.set(period, tail.length);
