@@ -53,8 +53,9 @@ export class UploadLoop {
         this.nextReceiptPoll = now + this.opts.receiptPollMs;
       }
       if (retryAfter > 0) return this.fail(now, 'chain asked to retry later', retryAfter);
+      // Clear only the error this loop reported: a sealing deferral (outbox full) stays visible.
+      if (this.failures > 0) this.deps.counters.set({ lastError: '' });
       this.failures = 0;
-      this.deps.counters.set({ lastError: '' });
     } catch (err) {
       return this.fail(now, err instanceof Error ? err.message : String(err), 0);
     } finally {
