@@ -43,15 +43,21 @@ export class Ledger {
 
   static async open(dir: string, genesis: Genesis, opts: LedgerOptions = {}): Promise<Ledger> {
     const db = opts.db ?? (await LevelDb.open(join(dir, 'index')));
-    const g = genesisState(genesis);
-    await ensureGenesis(db, genesis.chainId, g.changes, g.root);
-    const contracts = await Contracts.load(db, genesis.chainId);
-    const store = await Store.open(dir, {
-      db,
-      segmentBytes: opts.segmentBytes,
-      execute: (cb) => contracts.applyBlock(cb.block),
-    });
-    return new Ledger(store, contracts);
+    try {
+      const g = genesisState(genesis);
+      await ensureGenesis(db, genesis.chainId, g.changes, g.root);
+      const contracts = await Contracts.load(db, genesis.chainId);
+      const store = await Store.open(dir, {
+        db,
+        segmentBytes: opts.segmentBytes,
+        execute: (cb) => contracts.applyBlock(cb.block),
+      });
+      return new Ledger(store, contracts);
+    } catch (err) {
+      // Release the LevelDB lock so the caller can repair and retry in the same process.
+      if (opts.db === undefined) await db.close();
+      throw err;
+    }
   }
 
   tip(): Tip | undefined {

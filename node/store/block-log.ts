@@ -104,6 +104,11 @@ export class BlockLog {
     for (; seg <= last; seg++, pos = 0) {
       if (!segs.includes(seg)) continue;
       const end = await segmentSize(join(this.dir, segName(seg)));
+      if (pos > end)
+        throw new StoreError(StoreErrorCode.Inconsistent, 'index points past the block log', {
+          segment: seg,
+          offset: pos,
+        });
       while (pos < end) {
         const frame = this.frameAt(seg, pos, end);
         if (frame === undefined) {

@@ -38,8 +38,15 @@ export class Store extends StoreCore {
   static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
     const { db, log } = await openParts(dir, opts);
     const s = new Store(db, log);
-    await s.loadTip();
-    s.lastRecovery = await s.recover(opts.execute);
+    try {
+      await s.loadTip();
+      s.lastRecovery = await s.recover(opts.execute);
+    } catch (err) {
+      // Release the files (and the LevelDB lock when the store opened the Db itself).
+      await log.close();
+      if (opts.db === undefined) await db.close();
+      throw err;
+    }
     return s;
   }
 

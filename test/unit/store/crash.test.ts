@@ -2,14 +2,14 @@
 // (a) the block-log append is torn part-way, (b) the append is synced but the index batch never
 // ran, (c) index batches ran but were never synced and are lost. After reopening, the store is
 // consistent, every block reported committed is intact, and the state equals a clean run's.
-import { appendFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
 import { Ledger } from '../../../node/contracts/ledger.js';
 import { BlockLog } from '../../../node/store/block-log.js';
 import { encodeFrameHeader } from '../../../node/store/frame.js';
-import { MemoryDb } from '../../../node/store/index.js';
+import { MemoryDb, StoreErrorCode } from '../../../node/store/index.js';
 import { type BuiltBlock, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 const chain: TestChain = testChain();
@@ -137,5 +137,15 @@ describe('crash at each step of a block commit', () => {
     expect(await again.store.walGet(Uint8Array.of(1, 2))).toEqual(Uint8Array.of(9));
     expect(again.tip()?.height).toBe(1);
     await again.close();
+  });
+
+  it('refuses to open when the index points past the block log (the log lost synced blocks)', async () => {
+    const l = await Ledger.open(tmp.dir, chain.genesis);
+    for (const b of blocks.slice(0, 2)) await l.commit(b.bytes, b.decoded);
+    await l.close();
+    truncateSync(segmentPath(tmp.dir), 100);
+    await expect(Ledger.open(tmp.dir, chain.genesis)).rejects.toMatchObject({
+      code: StoreErrorCode.Inconsistent,
+    });
   });
 });
