@@ -1,5 +1,6 @@
 // One randomized simulator run from a seed: a random cluster (n = 4 or 7), random network
-// faults, crashes and restarts within the fault budget f, at most f Byzantine replicas (a
+// faults, crashes and restarts within the fault budget f, immediate restarts of any honest
+// replica (memory lost, state persisted), at most f Byzantine replicas (a
 // behaviour or a Twin), steady envelopes; then everything heals and a new block must commit at
 // every live honest replica within a bounded number of ticks. Invariants are checked after
 // every event throughout (cluster.ts). Used by the CI test (random.test.ts) and bench/sim.ts.
@@ -114,6 +115,15 @@ function chaos(c: Cluster, rng: Rng, n: number, crashBudget: number, ticks: numb
     } else if (roll < 0.8) c.partition = null;
     else if (roll < 0.85) c.filters.push({ to: rng.int(0, n - 1), type: rng.int(1, 8) });
     else if (roll < 0.9) c.filters.length = 0;
+    else if (roll < 0.95) {
+      // Bounce: a crash and an immediate restart from the persisted state (any honest node,
+      // outside the budget: it loses its memory, not its availability).
+      const a = rng.int(0, n - 1);
+      if (c.nodes[a]!.behaviour === null && c.nodes[a]!.honest && !down.has(a)) {
+        c.crash(a);
+        c.restart(a);
+      }
+    }
     c.run(rng.int(5, 30));
   }
 }
