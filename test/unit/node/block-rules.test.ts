@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { envelopeSeq } from '../../../codec/envelope-view.js';
+import type { Block } from '../../../codec/types.js';
+import { type BlockContext, buildBlock, orderBySigner, validateBlock } from '../../../node/block-rules.js';
+import { Harness } from '../contracts/helpers.js';
+import { upload } from '../store/fixtures.js';
+
+function setup() {
+  const h = new Harness();
+  const t = h.chain.genesis.genesisTime;
+  const ctx: BlockContext = {
+    chainId: h.id,
+    contracts: h.contracts,
+    parent: () => null,
+    genesisTime: t,
+    now: () => t + 5_000,
+    isVerified: () => false,
+  };
+  const [a, b] = h.chain.sites as [(typeof h.chain.sites)[0], (typeof h.chain.sites)[0]];
+  return { h, ctx, t, a, b };
+}
+
+const proposal = (envelopes: Uint8Array[], parentHash: Uint8Array) => ({
+  height: 1,
+  view: 0,
+  parentHash,
+  proposer: 0,
+  envelopes,
+});
+
+describe('block rules', () => {
+  it("orders each signer's envelopes by sequence number, signers by first appearance", () => {
+    const { h, t, a, b } = setup();
+    const e = (s: typeof a, seq: number) => upload(h.id, s, seq, t + seq);
+    const out = orderBySigner([e(a, 3), e(b, 2), e(a, 1), e(b, 1), e(a, 2)]);
+    expect(out.map((x) => envelopeSeq(x))).toEqual([1, 2, 3, 1, 2]);
+  });
+
+  it('accepts the block the primary builds, and refuses each tampered header field', () => {
+    const { h, ctx, t, a } = setup();
+    const block = buildBlock(ctx, proposal([upload(h.id, a, 1, t + 1), upload(h.id, a, 2, t + 2)], h.id));
+    expect(validateBlock(ctx, block)).toBeNull();
+    const bad = (patch: Partial<Block['header']>): string | null =>
+      validateBlock(ctx, { ...block, header: { ...block.header, ...patch } });
+    expect(bad({ time: t })).toBe('time-not-after-parent');
+    expect(bad({ time: t + 60_000 })).toBe('time-in-future');
+    expect(bad({ stateRoot: new Uint8Array(32) })).toBe('state-root');
+    expect(bad({ validatorSetHash: new Uint8Array(32) })).toBe('validator-set');
+    expect(bad({ txRoot: new Uint8Array(32) })).toBe('tx-root');
+  });
+
+  it('refuses envelopes with a bad signature or an unknown signer unless pre-verified', () => {
+    const { h, ctx, t, a } = setup();
+    const forged = upload(h.id, a, 1, t + 1);
+    forged[forged.length - 1]! ^= 1;
+    const block = buildBlock(ctx, proposal([forged], h.id));
+    expect(validateBlock(ctx, block)).toBe('envelope-0:bad-signature');
+    expect(validateBlock({ ...ctx, isVerified: () => true }, block)).toBeNull();
+  });
+});
