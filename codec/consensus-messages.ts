@@ -254,9 +254,13 @@ function readList(r: Reader, field: string, want: MessageType): ConsensusMessage
   const n = r.length(r.u16(field), 0, MAX_WINDOW_ENTRIES, field);
   const out: ConsensusMessage[] = [];
   for (let i = 0; i < n; i++) {
-    const m = readFramed(r, MAX_CONSENSUS_MESSAGE_BYTES, field, readMessage);
-    if (m.type !== want)
-      throw new CodecError(CodecErrorCode.BadValue, `${field}: wrong message type`, { field });
+    // The type byte is checked before the body is parsed: a NEW-VIEW nested in a NEW-VIEW would
+    // otherwise recurse as deep as the input allows.
+    const m = readFramed(r, MAX_CONSENSUS_MESSAGE_BYTES, field, (inner) => {
+      if (inner.remaining() >= 2 && inner.buf[inner.pos + 1] !== want)
+        throw new CodecError(CodecErrorCode.BadValue, `${field}: wrong message type`, { field });
+      return readMessage(inner);
+    });
     out.push(m);
   }
   return out;

@@ -141,3 +141,25 @@ describe('consensus message codec', () => {
     expect(codecError(() => decodeConsensusMessage(bytes))?.code).toBe(CodecErrorCode.BadValue);
   });
 });
+
+describe('nesting', () => {
+  test('a NEW-VIEW nested where a VIEW-CHANGE belongs is refused before it is parsed', () => {
+    // NEW-VIEW(NEW-VIEW(...)) 20,000 deep in one buffer: each level is header 68 | view 8 |
+    // count 1 | length u32 | <next level> | count 0. A parse that recursed first and checked
+    // the type afterwards would overflow the stack (a RangeError, not a CodecError).
+    const depth = 20_000;
+    const total = depth * 84 + 80;
+    const b = new Uint8Array(total);
+    const dv = new DataView(b.buffer);
+    for (let k = 0; k <= depth; k++) {
+      const at = k * 82;
+      b[at] = 1;
+      b[at + 1] = MessageType.NewView;
+      if (k < depth) {
+        dv.setUint16(at + 76, 1);
+        dv.setUint32(at + 78, total - (k + 1) * 84);
+      }
+    }
+    expect(codecError(() => decodeConsensusMessage(b))?.code).toBe(CodecErrorCode.BadValue);
+  });
+});
