@@ -1,8 +1,9 @@
 // Synthetic sites and their signed, sealed KPI upload envelopes, for the load harness and the
 // integration tests: real records, real sealing for the SCP key, real site signatures.
-import { encodeEnvelope, envelopeAad } from '../../codec/envelope.js';
+import { ENVELOPE_OFFSET, encodeEnvelope, envelopeAad } from '../../codec/envelope.js';
 import { envelopeSignedRegion, setEnvelopeSignature } from '../../codec/envelope-view.js';
 import { encodeKpiRecord } from '../../codec/kpi-record.js';
+import { putU64 } from '../../codec/primitives.js';
 import { encodeSealedPacket } from '../../codec/sealed-packet.js';
 import { CityScheme, EnvelopeKind, type KpiRecord, SealAlgorithm } from '../../codec/types.js';
 import { type Ed25519KeyPair, generateEd25519, sign } from '../../crypto/ed25519.js';
@@ -22,23 +23,26 @@ export interface SyntheticSite {
 /** Air pollution (EN: EN: AQ: 1C, wire 21101) series 0..1 and water consumption (21202). */
 export const SYNTHETIC_KPIS = [21101, 21202];
 
+/** Site i of a synthetic set (address 10.0.a.b from i) with the given key. */
+export function syntheticSite(i: number, key: Ed25519KeyPair): SyntheticSite {
+  const a = 1 + Math.floor(i / 250);
+  const b = 1 + (i % 250);
+  const siteId = new Uint8Array(16);
+  siteId.set([0xff, 0xff, 10, 0, a, b], 10);
+  return {
+    key,
+    address: `10.0.${a}.${b}`,
+    siteId,
+    country: 756,
+    city:
+      i % 2 === 0
+        ? { scheme: CityScheme.UnLocode, code: 'CHGVA' }
+        : { scheme: CityScheme.UnLocode, code: 'CHZRH' },
+  };
+}
+
 export function syntheticSites(count: number): SyntheticSite[] {
-  return Array.from({ length: count }, (_, i) => {
-    const a = 1 + Math.floor(i / 250);
-    const b = 1 + (i % 250);
-    const siteId = new Uint8Array(16);
-    siteId.set([0xff, 0xff, 10, 0, a, b], 10);
-    return {
-      key: generateEd25519(),
-      address: `10.0.${a}.${b}`,
-      siteId,
-      country: 756,
-      city:
-        i % 2 === 0
-          ? { scheme: CityScheme.UnLocode, code: 'CHGVA' }
-          : { scheme: CityScheme.UnLocode, code: 'CHZRH' },
-    };
-  });
+  return Array.from({ length: count }, (_, i) => syntheticSite(i, generateEd25519()));
 }
 
 /** The genesis entries registering these sites. */
@@ -95,4 +99,32 @@ export function syntheticEnvelope(
   });
   setEnvelopeSignature(env, sign(site.key, envelopeSignedRegion(env)));
   return env;
+}
+
+/**
+ * `count` envelopes of one site with sequence numbers firstSeq.., fast enough to pre-generate a
+ * whole load run: the first is sealed and signed like syntheticEnvelope; the others reuse its
+ * sealed packet and differ in seq and time, each with its own site signature. Nodes cannot open
+ * packets, so they do exactly the work of real uploads; only an SCP opening them would notice the
+ * packet's AAD names the first envelope's header (sealing is the site's cost, not the chain's).
+ */
+export function siteLoad(
+  site: SyntheticSite,
+  chainId: Uint8Array,
+  scpPublicKey: Uint8Array,
+  firstSeq: number,
+  count: number,
+  time: number,
+): Uint8Array[] {
+  if (count <= 0) return [];
+  const template = syntheticEnvelope(site, chainId, scpPublicKey, firstSeq, time);
+  const out = [template];
+  for (let k = 1; k < count; k++) {
+    const env = template.slice();
+    putU64(env, ENVELOPE_OFFSET.seq, firstSeq + k, 'seq');
+    putU64(env, ENVELOPE_OFFSET.time, time + k, 'time');
+    setEnvelopeSignature(env, sign(site.key, envelopeSignedRegion(env)));
+    out.push(env);
+  }
+  return out;
 }

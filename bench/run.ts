@@ -1,0 +1,66 @@
+// Every benchmark in one run: the micro-benchmarks per module, then the cluster load harness.
+// `node build/bench/run.js [--ci] [--only codec,cluster] [--skip p2p]`: --ci runs the short
+// versions and exits non-zero when a guard fails (or a benchmark throws); all guards are printed
+// at the end. Each benchmark writes its own bench/results/<name>.json.
+import '../cli/polyfill.js';
+import { runClusterBench } from './cluster.js';
+import { runCodecBench } from './codec.js';
+import { runConsensusBench } from './consensus.js';
+import { runCryptoBench } from './crypto.js';
+import { type BenchOptions, type BenchReport, type Guard, printGuards } from './harness.js';
+import { runP2PBench } from './p2p.js';
+import { runRpcBench } from './rpc.js';
+import { runSiteBench } from './site.js';
+import { runStoreBench } from './store.js';
+
+/** In running order: the cheap pure ones first, the cluster last. */
+const benches: Record<string, (o: BenchOptions) => BenchReport | Promise<BenchReport>> = {
+  codec: runCodecBench,
+  crypto: runCryptoBench,
+  consensus: runConsensusBench,
+  store: runStoreBench,
+  site: runSiteBench,
+  rpc: runRpcBench,
+  p2p: runP2PBench,
+  cluster: runClusterBench,
+};
+
+function listArg(name: string): string[] | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : (process.argv[at + 1] ?? '').split(',').filter(Boolean);
+}
+
+async function runAll(opts: BenchOptions, names: string[]): Promise<Guard[]> {
+  const guards: Guard[] = [];
+  for (const name of names) {
+    const t0 = Date.now();
+    process.stdout.write(`\n== ${name}${opts.ci ? ' (ci)' : ''}\n`);
+    try {
+      guards.push(...(await benches[name]!(opts)).guards);
+    } catch (err) {
+      // A benchmark that cannot run is a failed guard, not a silent gap.
+      process.stdout.write(`  ${name} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      guards.push({ name: `${name}: ran to the end`, ratio: 0, threshold: 1, pass: false });
+    }
+    process.stdout.write(`== ${name} took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  return guards;
+}
+
+const only = listArg('--only');
+const skip = new Set(listArg('--skip') ?? []);
+const unknown = [...(only ?? []), ...skip].filter((n) => !(n in benches));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+const names = (only ?? Object.keys(benches)).filter((n) => !skip.has(n));
+const ci = process.argv.includes('--ci') || process.env.CI === 'true';
+const guards = await runAll({ ci }, names);
+process.stdout.write('\n== guards\n');
+printGuards(guards);
+const failed = guards.filter((g) => !g.pass).length;
+process.stdout.write(`${guards.length - failed} passed, ${failed} failed\n`);
+process.exitCode = failed === 0 ? 0 : 1;
