@@ -7,6 +7,7 @@ import {
   MessageType,
   type ViewChange,
 } from '../../../codec/types.js';
+import { ConsensusError } from '../../../consensus/index.js';
 import { Cluster } from '../../sim/cluster.js';
 
 export interface Traffic {
@@ -31,4 +32,15 @@ export function viewChangeTraffic(): Traffic {
   );
   if (viewChange === undefined) throw new Error('fixture: no VIEW-CHANGE with a prepared proof');
   return { cluster, messages, certified, viewChange };
+}
+
+/** The ConsensusError code `f` throws, or undefined if it returns (anything else is rethrown). */
+export function errorCode(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConsensusError) return e.code;
+    throw e;
+  }
+  return undefined;
 }

@@ -1,7 +1,6 @@
 // Parameters, validator sets and their schedule by height.
 import { describe, expect, test } from 'vitest';
 import {
-  ConsensusError,
   ConsensusErrorCode,
   checkParams,
   defaultConsensusParams,
@@ -9,18 +8,9 @@ import {
   ValidatorSet,
 } from '../../../consensus/index.js';
 import { stubPublicKey } from '../../sim/stub-crypto.js';
+import { errorCode } from './fixtures.js';
 
 const keys = (n: number, from = 0) => Array.from({ length: n }, (_, i) => stubPublicKey(from + i));
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConsensusError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('params', () => {
   test('the defaults are valid', () => {
@@ -29,12 +19,12 @@ describe('params', () => {
 
   test('non-positive, fractional and inconsistent values are BadConfig', () => {
     const p = defaultConsensusParams();
-    expect(code(() => checkParams({ ...p, periodTicks: 0 }))).toBe(ConsensusErrorCode.BadConfig);
-    expect(code(() => checkParams({ ...p, viewTimeoutTicks: 1.5 }))).toBe(ConsensusErrorCode.BadConfig);
-    expect(code(() => checkParams({ ...p, windowSize: p.checkpointInterval }))).toBe(
+    expect(errorCode(() => checkParams({ ...p, periodTicks: 0 }))).toBe(ConsensusErrorCode.BadConfig);
+    expect(errorCode(() => checkParams({ ...p, viewTimeoutTicks: 1.5 }))).toBe(ConsensusErrorCode.BadConfig);
+    expect(errorCode(() => checkParams({ ...p, windowSize: p.checkpointInterval }))).toBe(
       ConsensusErrorCode.BadConfig,
     );
-    expect(code(() => checkParams({ ...p, maxViewTimeoutTicks: p.viewTimeoutTicks - 1 }))).toBe(
+    expect(errorCode(() => checkParams({ ...p, maxViewTimeoutTicks: p.viewTimeoutTicks - 1 }))).toBe(
       ConsensusErrorCode.BadConfig,
     );
   });
@@ -63,8 +53,8 @@ describe('validator set', () => {
   });
 
   test('empty sets and repeated keys are BadConfig', () => {
-    expect(code(() => new ValidatorSet([]))).toBe(ConsensusErrorCode.BadConfig);
-    expect(code(() => new ValidatorSet([stubPublicKey(1), stubPublicKey(1)]))).toBe(
+    expect(errorCode(() => new ValidatorSet([]))).toBe(ConsensusErrorCode.BadConfig);
+    expect(errorCode(() => new ValidatorSet([stubPublicKey(1), stubPublicKey(1)]))).toBe(
       ConsensusErrorCode.BadConfig,
     );
   });

@@ -5,7 +5,6 @@ import { describe, expect, test } from 'vitest';
 import { consensusSigningBytes } from '../../../codec/consensus-signing.js';
 import { type ConsensusMessage, MessageType, type PrePrepare, type Prepare } from '../../../codec/types.js';
 import {
-  ConsensusError,
   ConsensusErrorCode,
   defaultConsensusParams,
   EvidenceKind,
@@ -16,16 +15,7 @@ import { resign } from '../../sim/byzantine.js';
 import { Cluster } from '../../sim/cluster.js';
 import { CHAIN_ID, GENESIS_HASH } from '../../sim/node.js';
 import { stubHash, stubPublicKey, stubSign } from '../../sim/stub-crypto.js';
-
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConsensusError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { errorCode } from './fixtures.js';
 
 /** A single-node cluster's node, for its deps (stub crypto, block building). */
 function soloDeps() {
@@ -69,12 +59,14 @@ describe('driver contract', () => {
 
   test('misuse is a typed ConsensusError', () => {
     const deps = soloDeps();
-    expect(code(() => new Replica(config(4, 7), deps))).toBe(ConsensusErrorCode.BadConfig);
+    expect(errorCode(() => new Replica(config(4, 7), deps))).toBe(ConsensusErrorCode.BadConfig);
     const r = new Replica(config(4), deps);
-    expect(code(() => r.onBlocksApplied(3))).toBe(ConsensusErrorCode.BadInput);
-    expect(code(() => r.scheduleValidators(0, [stubPublicKey(0)]))).toBe(ConsensusErrorCode.BadInput);
+    expect(errorCode(() => r.onBlocksApplied(3))).toBe(ConsensusErrorCode.BadInput);
+    expect(errorCode(() => r.scheduleValidators(0, [stubPublicKey(0)]))).toBe(ConsensusErrorCode.BadInput);
     expect(
-      code(() => r.advance({ persist: null, messages: [], committed: [], stateRequests: [], evidence: [] })),
+      errorCode(() =>
+        r.advance({ persist: null, messages: [], committed: [], stateRequests: [], evidence: [] }),
+      ),
     ).toBe(ConsensusErrorCode.BadInput);
     const restored = {
       view: 0,
@@ -84,7 +76,7 @@ describe('driver contract', () => {
       prepared: [],
       viewChange: null,
     };
-    expect(code(() => new Replica(config(4), deps, restored))).toBe(ConsensusErrorCode.BadState);
+    expect(errorCode(() => new Replica(config(4), deps, restored))).toBe(ConsensusErrorCode.BadState);
   });
 
   test('forged signatures are dropped and counted; conflicting votes become evidence', () => {
