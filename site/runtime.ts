@@ -2,6 +2,7 @@
 // line, all started and stopped here. The parts (sources, normalizer, envelope maker, uploader)
 // are passed in, so tests run a whole site against fakes; run.ts builds the real ones from config.
 import { join } from 'node:path';
+import { backoffDelay } from './backoff.js';
 import { collect } from './collector.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import type { EnvelopeMaker, Normalizer, SiteIdentity } from './parts.js';
@@ -88,16 +89,21 @@ export async function startSite(
   // (SCP keys, chain ID), so it is retried while collection already runs.
   const recovered = deferred<void>();
   const recover = async (): Promise<void> => {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await sealer.recover(env.now());
         if (parts.seqFloor) sealer.raiseSeq(await parts.seqFloor());
+        if (attempt > 1) counters.set({ lastError: '' });
         return recovered.resolve();
       } catch (err) {
         if (abort.signal.aborted) return;
+        const wait = backoffDelay(attempt, opts.upload.backoff, env.rand);
         counters.set({ lastError: err instanceof Error ? err.message : String(err) });
-        env.log('warn', 'recovery deferred; the chain may be unreachable', { error: String(err) });
-        await waker.wait(opts.sealEveryMs);
+        env.log('warn', 'recovery deferred; the chain may be unreachable', {
+          error: String(err),
+          waitMs: wait,
+        });
+        await waker.wait(wait);
       }
     }
   };

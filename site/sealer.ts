@@ -37,6 +37,8 @@ export interface SealerOptions {
 }
 
 export class PeriodSealer {
+  /** The last round stopped on a passing condition (its error is in lastError until a seal succeeds). */
+  private deferred = false;
   constructor(
     private readonly deps: SealerDeps,
     private readonly opts: SealerOptions,
@@ -69,6 +71,7 @@ export class PeriodSealer {
       } catch (err) {
         // Conditions that pass with time: keep the period spooled and try again on the next round.
         if (err instanceof SiteError && retryLater.has(err.code)) {
+          this.deferred = true;
           this.deps.counters.set({ lastError: err.message });
           this.deps.log('warn', 'sealing deferred', { error: err.message });
           break;
@@ -76,6 +79,10 @@ export class PeriodSealer {
         throw err;
       }
       n++;
+      if (this.deferred) {
+        this.deferred = false;
+        this.deps.counters.set({ lastError: '' });
+      }
     }
     this.publish();
     return n;
