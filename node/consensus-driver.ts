@@ -42,7 +42,8 @@ export interface DriverDeps {
   /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
   preverify(envelopes: Uint8Array[]): Promise<void>;
   /** After a block is durable, indexed and applied. */
-  onCommitted(block: CertifiedBlock, tip: Tip): void;
+  /** `ids`: the block's tracing codes (hex) in block order, computed once for every consumer. */
+  onCommitted(block: CertifiedBlock, tip: Tip, ids: string[]): void;
   onFatal(err: unknown): void;
 }
 
@@ -151,8 +152,9 @@ export class ConsensusDriver {
   private async apply(cb: CertifiedBlock): Promise<void> {
     const { ledger, mempool } = this.deps;
     const { tip } = await ledger.commit(encodeCertifiedBlock(cb), cb);
-    mempool.remove(cb.block.envelopes.map((e) => hex(tracingCode(e))));
-    this.deps.onCommitted(cb, tip);
+    const ids = cb.block.envelopes.map((e) => hex(tracingCode(e)));
+    mempool.remove(ids);
+    this.deps.onCommitted(cb, tip, ids);
   }
 
   private async answerStateRequest(to: number, from: number, toHeight: number): Promise<void> {

@@ -7,7 +7,6 @@ import { type ApiServer, startApiServer } from '../api/server.js';
 import type { ServerTls } from '../api/tls.js';
 import type { CertifiedBlock } from '../codec/types.js';
 import { Replica } from '../consensus/replica.js';
-import { tracingCode } from '../crypto/hash.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
@@ -144,13 +143,14 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       preverify: async (envelopes) => {
         await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
       },
-      onCommitted: (cb: CertifiedBlock) => {
+      onCommitted: (cb: CertifiedBlock, _tip, ids) => {
         parents.header = cb.block.header;
         recent.add(cb.block);
         void allowed
           .update(cb.block.header.height)
           .catch((err: unknown) => log.warn({ err }, 'peer set update failed'));
-        for (const e of cb.block.envelopes) preverified.delete(hex(tracingCode(e)));
+        // The driver hashed the block's envelopes once already; nothing to do when none was pre-verified.
+        if (preverified.size > 0) for (const id of ids) preverified.delete(id);
         notifier.notify(cb.block.header.height);
         metrics.blockHeight.set(cb.block.header.height);
         metrics.mempoolEnvelopes.set(mempool.size);

@@ -86,16 +86,10 @@ async function prepare(spec: OpenSpec): Promise<{ layout: ClusterLayout; sites: 
 }
 
 /** Starts the nodes; with a profile folder, each writes its V8 CPU profile there when it stops. */
-async function start(layout: ClusterLayout, cpuProfDir: string | undefined): Promise<RunningCluster> {
-  const saved = process.env.NODE_OPTIONS;
-  if (cpuProfDir !== undefined)
-    process.env.NODE_OPTIONS = `${saved ?? ''} --cpu-prof --cpu-prof-dir=${cpuProfDir}`.trim();
-  try {
-    return await startCluster(layout);
-  } finally {
-    if (saved === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = saved;
-  }
+function start(layout: ClusterLayout, cpuProfDir: string | undefined): Promise<RunningCluster> {
+  return startCluster(layout, {
+    nodeArgs: cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
+  });
 }
 
 export async function openBenchCluster(spec: OpenSpec): Promise<BenchCluster> {

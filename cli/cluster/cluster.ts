@@ -15,8 +15,15 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(layout: ClusterLayout): Promise<RunningCluster> {
-  const procs = layout.nodes.map((n) => startNodeProcess(n.index, n.configPath, n.logPath));
+export interface StartOptions {
+  /** Arguments for node itself in every node process (the benchmark's --cpu-prof). */
+  nodeArgs?: readonly string[];
+}
+
+export async function startCluster(layout: ClusterLayout, opts: StartOptions = {}): Promise<RunningCluster> {
+  const start = (n: ClusterLayout['nodes'][number]): NodeProcess =>
+    startNodeProcess(n.index, n.configPath, n.logPath, opts.nodeArgs);
+  const procs = layout.nodes.map(start);
   try {
     await Promise.all(procs.map((p) => p.ready));
   } catch (err) {
@@ -30,8 +37,7 @@ export async function startCluster(layout: ClusterLayout): Promise<RunningCluste
     rpc: layout.nodes.map((n) => `127.0.0.1:${n.ports.rpc}`),
     mgmt: layout.nodes.map((n) => `127.0.0.1:${n.ports.mgmt}`),
     async restart(i) {
-      const n = layout.nodes[i]!;
-      const p = startNodeProcess(i, n.configPath, n.logPath);
+      const p = start(layout.nodes[i]!);
       procs[i] = p;
       await p.ready;
       writePids(layout.dir, procs);

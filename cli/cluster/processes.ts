@@ -26,8 +26,14 @@ export const cliEntry = ((): string => {
   return join(dirname(here), '..', '..', 'build', 'cli', 'main.js');
 })();
 
-export function startNodeProcess(index: number, configPath: string, logPath: string): NodeProcess {
-  const child = spawn(process.execPath, [cliEntry, 'node', 'start', '--config', configPath], {
+/** `nodeArgs` go to node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+export function startNodeProcess(
+  index: number,
+  configPath: string,
+  logPath: string,
+  nodeArgs: readonly string[] = [],
+): NodeProcess {
+  const child = spawn(process.execPath, [...nodeArgs, cliEntry, 'node', 'start', '--config', configPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logPath, { flags: 'a' });

@@ -82,6 +82,27 @@ describe('Admission', () => {
     expect((await admission.admit([b]))[0]!.status).toBe(UploadStatus.AlreadyCommitted);
   });
 
+  it('looks up whether a batch is committed all at once, then answers in batch order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { admission } = setup({
+      isCommitted: async (tc) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await Promise.resolve();
+        inFlight--;
+        return tc[0]! % 2 === 0;
+      },
+    });
+    const batch = [1, 2, 3].map((seq) => upload(seq));
+    const res = await admission.admit(batch);
+    expect(most).toBe(3);
+    for (const r of res)
+      expect(r.status).toBe(
+        r.tracingCode[0]! % 2 === 0 ? UploadStatus.AlreadyCommitted : UploadStatus.Accepted,
+      );
+  });
+
   it('rejects each bad envelope with its reason and keeps the good ones of the batch', async () => {
     const { admission, admitted } = setup();
     const oversized = new Uint8Array(20_000);
