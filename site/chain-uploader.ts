@@ -5,6 +5,7 @@ import type { BkdmsClient } from '../api/client.js';
 import { ApiError, ApiErrorCode } from '../api/errors.js';
 import { isRetriable } from '../api/retry.js';
 import { ReceiptState, type UploadResult, UploadStatus } from '../api/types.js';
+import type { ChainCache } from './chain-cache.js';
 import type { ScpKey, ScpKeySource } from './seal-keys.js';
 import type { ReceiptOutcome, Uploader, UploadOutcome } from './uploader.js';
 
@@ -30,15 +31,17 @@ export function toOutcome(r: UploadResult): UploadOutcome {
  */
 export class ChainUploader implements Uploader, ScpKeySource {
   private at = 0;
-  private chainIdCache: Uint8Array | undefined;
-  private allowed: ReadonlySet<number> | undefined;
+  private chainIdNow: Uint8Array | undefined;
 
   constructor(
     private readonly clients: BkdmsClient[],
     private readonly siteKeyId: Uint8Array,
-    chainId?: Uint8Array,
+    /** What was last read from the chain, for when it cannot be reached (chain-cache.ts). */
+    private readonly cache: ChainCache,
+    /** A configured chain ID, which wins over what nodes say. */
+    configuredChainId?: Uint8Array,
   ) {
-    this.chainIdCache = chainId;
+    this.chainIdNow = configuredChainId;
   }
 
   uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
@@ -59,14 +62,30 @@ export class ChainUploader implements Uploader, ScpKeySource {
     });
   }
 
-  scpKeys(): Promise<ScpKey[]> {
-    return this.use(async (c) => (await c.getScpKeys()).keys);
+  /** The SCP key directory; the last one read when no node answers. */
+  async scpKeys(): Promise<ScpKey[]> {
+    try {
+      const keys = await this.use(async (c) => (await c.getScpKeys()).keys);
+      this.cache.save({ scpKeys: keys });
+      return keys;
+    } catch (err) {
+      const cached = this.cache.scpKeys();
+      if (cached === undefined) throw err;
+      return cached;
+    }
   }
 
-  /** The chain ID envelopes are bound to: configured, or read once from a node. */
+  /** The chain ID envelopes are bound to: configured, read from a node, or the last one read. */
   async chainId(): Promise<Uint8Array> {
-    this.chainIdCache ??= await this.use(async (c) => Uint8Array.from((await c.getStatus()).chainId));
-    return this.chainIdCache;
+    if (this.chainIdNow) return this.chainIdNow;
+    try {
+      this.chainIdNow = await this.use(async (c) => Uint8Array.from((await c.getStatus()).chainId));
+      this.cache.save({ chainId: this.chainIdNow });
+    } catch (err) {
+      this.chainIdNow = this.cache.chainId();
+      if (this.chainIdNow === undefined) throw err;
+    }
+    return this.chainIdNow;
   }
 
   /**
@@ -76,13 +95,13 @@ export class ChainUploader implements Uploader, ScpKeySource {
    */
   async seqFloor(): Promise<number> {
     const info = await this.use((c) => c.getSite(this.siteKeyId));
-    this.allowed = new Set(info.kpiCodes);
+    this.cache.save({ kpiCodes: info.kpiCodes });
     return info.lastPendingSeq + 1;
   }
 
-  /** KPI codes the site is registered for, once read (undefined before). */
+  /** KPI codes the site is registered for, as last read (undefined before the first read). */
   allowedCodes(): ReadonlySet<number> | undefined {
-    return this.allowed;
+    return this.cache.kpiCodes();
   }
 
   close(): void {

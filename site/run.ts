@@ -1,6 +1,7 @@
 // `bkdms site run --config <file>` lands here: build the real parts of a site from its config
 // (keystore, identity, chain client, sources, kpi/ normalizer, sealing) and start it.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 import { BkdmsClient } from '../api/client.js';
 import { MAX_KPI_ENTRIES } from '../codec/caps.js';
@@ -8,6 +9,7 @@ import { ed25519Of } from '../crypto/key-formats.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { parseCityCode, parseSiteId } from '../kpi/index.js';
+import { ChainCache } from './chain-cache.js';
 import { ChainUploader } from './chain-uploader.js';
 import type { SiteConfig } from './config.js';
 import { SignedEnvelopeMaker } from './envelope-maker.js';
@@ -84,7 +86,9 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
   const chainId = config.chain.chainId
     ? Uint8Array.from(Buffer.from(config.chain.chainId, 'hex'))
     : undefined;
-  const chain = new ChainUploader(clients, keyIdOf(siteKey.publicKey), chainId);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const cache = new ChainCache(join(config.dataDir, 'chain.json'));
+  const chain = new ChainUploader(clients, keyIdOf(siteKey.publicKey), cache, chainId);
   const sealKeys = new SealKeys(chain, {
     mode: config.seal,
     sessionTtlMs: config.sessionTtlMs,

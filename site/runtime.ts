@@ -92,7 +92,7 @@ export async function startSite(
     for (let attempt = 1; ; attempt++) {
       try {
         await sealer.recover(env.now());
-        if (parts.seqFloor) sealer.raiseSeq(await parts.seqFloor());
+        if (parts.seqFloor) await raiseSeqFromChain(parts.seqFloor);
         if (attempt > 1) counters.set({ lastError: '' });
         return recovered.resolve();
       } catch (err) {
@@ -105,6 +105,17 @@ export async function startSite(
         });
         await waker.wait(wait);
       }
+    }
+  };
+
+  // The chain's view of the site's sequence numbers matters when the local state is new (or was
+  // lost); otherwise the local state is authoritative and an unreachable chain must not stop sealing.
+  const raiseSeqFromChain = async (seqFloor: () => Promise<number>): Promise<void> => {
+    try {
+      sealer.raiseSeq(await seqFloor());
+    } catch (err) {
+      if (state.fresh) throw err;
+      env.log('warn', 'chain unreachable; sealing continues from the local state', { error: String(err) });
     }
   };
 

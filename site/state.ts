@@ -21,9 +21,13 @@ export type SiteState = z.infer<typeof stateSchema>;
 
 export class StateFile {
   private state: SiteState;
+  /** True when no state file existed: a new site, or one whose data folder was lost. */
+  readonly fresh: boolean;
 
   constructor(private readonly path: string) {
-    this.state = readState(path);
+    const found = readState(path);
+    this.fresh = found === null;
+    this.state = found ?? { version: 1, nextSeq: 1, sealedThrough: -1, cursors: {} };
   }
 
   get(): Readonly<SiteState> {
@@ -37,13 +41,12 @@ export class StateFile {
   }
 }
 
-function readState(path: string): SiteState {
+function readState(path: string): SiteState | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      return { version: 1, nextSeq: 1, sealedThrough: -1, cursors: {} };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new SiteError(SiteErrorCode.CorruptState, `cannot read ${path}: ${(err as Error).message}`);
   }
   try {

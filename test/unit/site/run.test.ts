@@ -1,7 +1,7 @@
 // runSite from a config file's worth of settings against a node's real gRPC surface (api/server.ts
 // over a FakeLedger): keystore, chain client, sample CSV, sealing with a negotiated session, upload
 // through a chain that is not ready at first, and every packet opened by the SCP afterwards.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../../api/server.js';
@@ -23,35 +23,45 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** A site key in a keystore, an SCP key, a ledger behind a real gRPC server, and the site's config. */
+async function rig(csvPath: string) {
+  const dir = tempDir();
+  const site = generateEd25519();
+  const scp = generateX25519();
+  await writeKeystore(join(dir, 'site.key'), ed25519Raw(site), 'correct horse', { N: 2 ** 14, r: 8, p: 1 });
+  const ledger = new FakeLedger(site.publicKey, scp, [21101]);
+  server = await startApiServer(ledger, { listen: '127.0.0.1:0', tls: { insecure: true } });
+  const port = server.port;
+  const config = parseSiteConfig({
+    name: 'geneva-air',
+    dataDir: join(dir, 'data'),
+    keystore: { path: join(dir, 'site.key') },
+    identity: { country: 756, city: 'locode:CHGVA', siteId: '2001:db8:756::a' },
+    chain: { endpoints: [`127.0.0.1:${port}`], insecure: true },
+    sources: [{ type: 'csv', name: 'station-csv', path: csvPath }],
+    closeAfterMs: 0,
+    sealEveryMs: 10,
+    progressMs: 0,
+    upload: {
+      maxBatch: 16,
+      receiptPollMs: 10,
+      maxReceiptsPerStep: 64,
+      backoff: { baseMs: 5, maxMs: 40, jitter: 0.5 },
+    },
+    exitWhenDrained: true,
+  });
+  const restartServer = async (): Promise<void> => {
+    server = await startApiServer(ledger, { listen: `127.0.0.1:${port}`, tls: { insecure: true } });
+  };
+  return { dir, ledger, config, restartServer };
+}
+
+const sampleCsv = join(process.cwd(), 'site/samples/data/geneva-air.csv');
+
 describe('runSite', () => {
   it('runs the Geneva air sample against a node: all 48 hourly records committed and opened by the SCP', async () => {
-    const dir = tempDir();
-    const site = generateEd25519();
-    const scp = generateX25519();
-    await writeKeystore(join(dir, 'site.key'), ed25519Raw(site), 'correct horse', { N: 2 ** 14, r: 8, p: 1 });
-    const ledger = new FakeLedger(site.publicKey, scp, [21101]);
+    const { ledger, config } = await rig(sampleCsv);
     ledger.refuseCalls = 3; // the node is still catching up when the site starts uploading
-    server = await startApiServer(ledger, { listen: '127.0.0.1:0', tls: { insecure: true } });
-    const config = parseSiteConfig({
-      name: 'geneva-air',
-      dataDir: join(dir, 'data'),
-      keystore: { path: join(dir, 'site.key') },
-      identity: { country: 756, city: 'locode:CHGVA', siteId: '2001:db8:756::a' },
-      chain: { endpoints: [`127.0.0.1:${server.port}`], insecure: true },
-      sources: [
-        { type: 'csv', name: 'station-csv', path: join(process.cwd(), 'site/samples/data/geneva-air.csv') },
-      ],
-      closeAfterMs: 0,
-      sealEveryMs: 10,
-      progressMs: 0,
-      upload: {
-        maxBatch: 16,
-        receiptPollMs: 10,
-        maxReceiptsPerStep: 64,
-        backoff: { baseMs: 5, maxMs: 40, jitter: 0.5 },
-      },
-      exitWhenDrained: true,
-    });
     const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
     await handle.done;
     const status = handle.status();
@@ -68,6 +78,37 @@ describe('runSite', () => {
     });
     expect(algs.filter((a) => a === SealAlgorithm.EphemeralX25519)).toHaveLength(1); // the session offer
     expect(algs.filter((a) => a === SealAlgorithm.SessionKey)).toHaveLength(47);
+  });
+
+  it('restarted while the chain is down, seals from what it last read and uploads once the chain is back', async () => {
+    const csv = join(tempDir(), 'air.csv');
+    copyFileSync(sampleCsv, csv);
+    const { dir, ledger, config, restartServer } = await rig(csv);
+    await (await runSite(config, { passphrase: 'correct horse', log: noLog })).done;
+    expect(ledger.committed.size).toBe(48);
+    expect(existsSync(join(dir, 'data', 'chain.json'))).toBe(true);
+    await server!.stop(0);
+    // A third day arrives in the file while the chain is unreachable.
+    const day3 = Date.UTC(2026, 2, 4);
+    const rows = Array.from(
+      { length: 6 },
+      (_, h) => `${new Date(day3 + h * 3_600_000).toISOString()},EN: EN: AQ: 1C,NO2,${20 + h},µg/m³`,
+    );
+    appendFileSync(csv, `${rows.join('\n')}\n`);
+    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
+    await expect.poll(() => handle.status().sealed, { timeout: 10_000 }).toBe(6);
+    expect(handle.status().committed).toBe(0);
+    await expect.poll(() => handle.status().retries, { timeout: 10_000 }).toBeGreaterThan(0);
+    await restartServer();
+    await handle.done;
+    expect(handle.status()).toMatchObject({ collected: 6, committed: 6, outboxDepth: 0 });
+    expect(ledger.committed.size).toBe(54);
+    expect(
+      ledger
+        .openAll(Date.now())
+        .slice(48)
+        .map((r) => r.time),
+    ).toEqual(rows.map((_, h) => day3 + h * 3_600_000));
   });
 
   it('refuses to start without the keystore passphrase', async () => {
