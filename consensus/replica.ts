@@ -89,8 +89,8 @@ export class Replica {
   private readonly hashes = new Map<number, string>();
   private readonly votes = new Map<string, Vote>();
   private readonly checkpoints = new Map<number, Map<number, Checkpoint>>();
-  /** Highest height each peer announced (CHECKPOINT messages, including the status heartbeat). */
-  private readonly status = new Map<number, number>();
+  /** Highest height each peer (by public key) announced: CHECKPOINTs, the status heartbeat included. */
+  private readonly status = new Map<string, { key: Uint8Array; height: number }>();
   private readonly viewChanges = new Map<number, ViewChange>();
   private ownViewChange: ViewChange | null = null;
   private lastNewView: NewView | null = null;
@@ -103,7 +103,7 @@ export class Replica {
   private lastNewViewAttempt = '';
 
   // State transfer.
-  private transfer: { peer: number; sentAt: number } | null = null;
+  private transfer: { sentAt: number } | null = null;
   private transferQueue: CertifiedBlock[] = [];
   private transferCheckpoint: CheckpointProof | null = null;
   /** A height proven committed somewhere (NEW-VIEW checkpoint, missing re-proposal body). */
@@ -268,7 +268,7 @@ export class Replica {
   }
 
   /** Answers a StateRequestIn with the certified blocks the driver read from its block log. */
-  respondState(to: number, blocks: CertifiedBlock[]): void {
+  respondState(to: Uint8Array, blocks: CertifiedBlock[]): void {
     const first = blocks[0];
     if (first === undefined) return;
     const me = this.schedule.at(first.block.header.height).indexOf(this.key);
@@ -615,8 +615,10 @@ export class Replica {
       this.drop('bad-signature');
       return;
     }
-    if (m.seq > (this.status.get(m.sender) ?? 0)) {
-      this.status.set(m.sender, m.seq);
+    const key = set.keys[m.sender]!;
+    const known = this.status.get(hashKey(key));
+    if (known === undefined || m.seq > known.height) {
+      this.status.set(hashKey(key), { key, height: m.seq });
       this.targetCache = -1;
     }
     this.recordCheckpoint(m);
@@ -652,7 +654,8 @@ export class Replica {
     for (const h of this.hashes.keys()) if (h < cp.seq) this.hashes.delete(h);
     for (const [k, v] of this.votes) if (v.seq <= cp.seq && v.kind !== VoteKind.NewView) this.votes.delete(k);
     for (const [k, seq] of this.evidenceSeen) if (seq <= cp.seq) this.evidenceSeen.delete(k);
-    this.schedule.prune(cp.seq + 1);
+    // Keep the set in force at the checkpoint itself: it signed the proof a VIEW-CHANGE carries.
+    this.schedule.prune(cp.seq);
     this.changed();
   }
 
@@ -759,7 +762,7 @@ export class Replica {
     }
     if (vc.newView < this.view || (vc.newView === this.view && !this.inViewChange)) {
       // The sender is behind and may have missed our NEW-VIEW: answer a signed request only.
-      if (this.verifier.signed(set, vc)) this.replyNewView(vc.sender);
+      if (this.verifier.signed(set, vc)) this.replyNewView(vc.sender, set);
       return;
     }
     const held = this.viewChanges.get(vc.sender);
@@ -780,12 +783,12 @@ export class Replica {
     this.tryNewView();
   }
 
-  private replyNewView(to: number): void {
+  private replyNewView(to: number, set: ValidatorSet): void {
     const nv = this.lastNewView;
     if (nv === null || nv.view !== this.view || this.inViewChange) return;
     if (this.now - (this.newViewReplies.get(to) ?? NEVER) < this.p.viewTimeoutTicks) return;
     this.newViewReplies.set(to, this.now);
-    this.send(to, nv);
+    this.send(set.keys[to]!, nv);
   }
 
   /** The new primary, holding 2f+1 VIEW-CHANGEs for its view, sends NEW-VIEW (§4.4). */
@@ -917,7 +920,7 @@ export class Replica {
   /** The height f+1 peers announced, so at least one honest replica has it. */
   private target(): number {
     if (this.targetCache < 0) {
-      const heights = [...this.status.values()].sort((a, b) => b - a);
+      const heights = [...this.status.values()].map((s) => s.height).sort((a, b) => b - a);
       this.targetCache = heights[this.schedule.at(this.tip.height + 1).f] ?? 0;
     }
     return this.targetCache;
@@ -929,16 +932,17 @@ export class Replica {
     if (target <= this.tip.height || this.transferQueue.length > 0) return;
     if (this.transfer !== null && this.now - this.transfer.sentAt < this.p.stateTimeoutTicks) return;
     const from = this.tip.height + 1;
-    const set = this.schedule.at(from);
-    const me = set.indexOf(this.key);
-    if (me < 0) return;
-    let peers = [...this.status].filter(([, h]) => h >= from).map(([s]) => s);
-    if (peers.length === 0) peers = set.keys.map((_, i) => i).filter((i) => i !== me);
-    peers.sort((a, b) => a - b);
+    // A node joining by a later validator set signs with its index there.
+    const signer = [this.schedule.at(from), this.schedule.latest()].find((s) => s.indexOf(this.key) >= 0);
+    if (signer === undefined) return;
+    const me = signer.indexOf(this.key);
+    let peers = [...this.status.values()].filter((s) => s.height >= from).map((s) => s.key);
+    if (peers.length === 0) peers = this.schedule.at(from).keys.filter((k) => !bytesEqual(k, this.key));
+    peers.sort((a, b) => (hashKey(a) < hashKey(b) ? -1 : 1));
     const peer = peers[this.peerCursor++ % peers.length]!;
     const toHeight = Math.min(target, this.tip.height + this.p.stateBatchBlocks);
     const req = this.signMessage({ type: MessageType.StateRequest, fromHeight: from, toHeight, sender: me });
-    this.transfer = { peer, sentAt: this.now };
+    this.transfer = { sentAt: this.now };
     this.send(peer, req);
   }
 
@@ -947,16 +951,20 @@ export class Replica {
       this.drop('bad-state-request');
       return;
     }
-    if (!this.verifier.signed(this.schedule.at(m.fromHeight), m)) {
+    const set = [this.schedule.at(m.fromHeight), this.schedule.latest()].find((s) =>
+      this.verifier.signed(s, m),
+    );
+    if (set === undefined) {
       this.drop('bad-signature');
       return;
     }
-    if (this.out.stateRequests.some((r) => r.from === m.sender)) {
+    const from = set.keys[m.sender]!;
+    if (this.out.stateRequests.some((r) => bytesEqual(r.from, from))) {
       this.drop('state-request-busy');
       return;
     }
     const toHeight = Math.min(m.toHeight, this.tip.height, m.fromHeight + this.p.stateBatchBlocks - 1);
-    this.out.stateRequests.push({ from: m.sender, fromHeight: m.fromHeight, toHeight });
+    this.out.stateRequests.push({ from, fromHeight: m.fromHeight, toHeight });
   }
 
   private onStateResponse(m: StateResponse): void {
@@ -1060,7 +1068,7 @@ export class Replica {
     return { ...m, signature: this.deps.sign(consensusSigningBytes(this.chainId, m)) };
   }
 
-  private send(to: 'all' | number, msg: ConsensusMessage): void {
+  private send(to: 'all' | Uint8Array, msg: ConsensusMessage): void {
     this.out.messages.push({ to, msg });
   }
 

@@ -65,13 +65,15 @@ export interface Request {
 }
 
 export interface Outbound {
-  to: 'all' | number;
+  /** Everyone (gossip), or one peer named by its validator public key (its libp2p identity). */
+  to: 'all' | Uint8Array;
   msg: ConsensusMessage;
 }
 
 /** A peer asks for certified blocks; the driver answers with Replica.respondState(). */
 export interface StateRequestIn {
-  from: number;
+  /** Public key of the asking peer (a joining node may not be in the current set yet). */
+  from: Uint8Array;
   fromHeight: number;
   toHeight: number;
 }

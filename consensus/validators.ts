@@ -72,6 +72,11 @@ export class ValidatorSchedule {
     while (this.entries.length > 1 && this.entries[1]!.from <= height) this.entries.shift();
   }
 
+  /** The last scheduled set (a joining node's index there signs its state requests). */
+  latest(): ValidatorSet {
+    return this.entries[this.entries.length - 1]!.set;
+  }
+
   get size(): number {
     return this.entries.length;
   }
