@@ -43,7 +43,6 @@ export { PacketOpener } from './packet-opener.js';
 export {
   type LogFn,
   openPlatform,
-  type PlatformCounters,
   type PlatformDeps,
   type PlatformHandle,
   runPlatform,

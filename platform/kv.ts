@@ -44,6 +44,11 @@ export class MemoryKv implements Kv {
   async close(): Promise<void> {}
 }
 
+/** A disk failure is a STORE error: the follow loop stops on it instead of blaming the node. */
+function ioError(what: string, err: unknown): PlatformError {
+  return new PlatformError(PlatformErrorCode.Store, `platform database ${what} failed: ${String(err)}`);
+}
+
 export class LevelKv implements Kv {
   private constructor(private readonly level: ClassicLevel<string, string>) {}
 
@@ -64,7 +69,9 @@ export class LevelKv implements Kv {
   }
 
   get(key: string): Promise<string | undefined> {
-    return this.level.get(key);
+    return this.level.get(key).catch((err: unknown) => {
+      throw ioError('read', err);
+    });
   }
 
   async batch(ops: KvOp[]): Promise<void> {
@@ -73,7 +80,11 @@ export class LevelKv implements Kv {
         ? { type: 'del' as const, key: op.key }
         : { type: 'put' as const, key: op.key, value: op.value },
     );
-    await this.level.batch(level, { sync: true });
+    try {
+      await this.level.batch(level, { sync: true });
+    } catch (err) {
+      throw ioError('write', err);
+    }
   }
 
   async *range(gte: string, lt: string): AsyncIterable<[string, string]> {

@@ -11,6 +11,7 @@ import { type AuditReport, audit } from './audit.js';
 import type { GenesisView } from './chain-mirror.js';
 import { type ChainSource, clientSource, nodeClients } from './chain-source.js';
 import type { PlatformConfig } from './config.js';
+import { addSummary, emptyCounters, type PlatformCounters, progressLine } from './counters.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 import { type BlockSummary, Extractor } from './extractor.js';
 import { failoverSource } from './failover-source.js';
@@ -35,14 +36,8 @@ export interface PlatformDeps {
   passphrase?: string;
   log?: LogFn;
   onBlock?: (s: BlockSummary) => void;
-}
-
-export interface PlatformCounters {
-  height: number;
-  packets: number;
-  decrypted: number;
-  failures: Record<string, number>;
-  contractCalls: number;
+  /** Progress line sink, called every config.progressMs while following (none when absent). */
+  print?: (line: string) => void;
 }
 
 export interface PlatformHandle {
@@ -93,24 +88,15 @@ export async function openPlatform(
   const opener = new PacketOpener(scpKeys);
   const chainUrl = config.chainUrl ?? defaultChainUrl(deps.genesis.chainId);
   const ex = await Extractor.open(store, deps.genesis, opener, chainUrl);
-  const counters: PlatformCounters = {
-    height: ex.height,
-    packets: 0,
-    decrypted: 0,
-    failures: {},
-    contractCalls: 0,
-  };
-  const waiters: { height: number; resolve: () => void }[] = [];
+  const counters = emptyCounters(ex.height);
+  const waiters: { height: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   const abort = new AbortController();
   let following: Promise<void> = Promise.resolve();
   let node = 0;
+  let progress: NodeJS.Timeout | undefined;
 
   const onBlock = (s: BlockSummary) => {
-    counters.height = s.height;
-    counters.packets += s.packets;
-    counters.decrypted += s.decrypted;
-    counters.contractCalls += s.contractCalls;
-    for (const [r, n] of Object.entries(s.failures)) counters.failures[r] = (counters.failures[r] ?? 0) + n;
+    addSummary(counters, s);
     for (const w of waiters.filter((x) => x.height <= s.height)) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
@@ -130,7 +116,11 @@ export async function openPlatform(
         if (abort.signal.aborted) return;
       } catch (err) {
         if (abort.signal.aborted) return;
-        if (err instanceof PlatformError && err.code === PlatformErrorCode.Store) throw err;
+        if (err instanceof PlatformError && err.code === PlatformErrorCode.Store) {
+          log('error', 'platform database failed; stopping', { error: err.message });
+          for (const w of waiters.splice(0)) w.reject(err);
+          throw err;
+        }
         log('warn', 'chain source failed; trying the next node', {
           node: node % net.sources.length,
           error: (err as Error).message,
@@ -168,11 +158,17 @@ export async function openPlatform(
     waitForHeight: (height: number) =>
       ex.height >= height
         ? Promise.resolve()
-        : new Promise<void>((resolve) => waiters.push({ height, resolve })),
+        : new Promise<void>((resolve, reject) => waiters.push({ height, resolve, reject })),
     follow: () => {
       following = followLoop();
+      if (deps.print && config.progressMs > 0) {
+        const print = deps.print;
+        progress = setInterval(() => print(progressLine(counters)), config.progressMs);
+        progress.unref();
+      }
     },
     stop: async () => {
+      if (progress) clearInterval(progress);
       abort.abort();
       await following.catch(() => {});
       net.close();

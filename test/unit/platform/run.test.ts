@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { loadPlatformConfig, parsePlatformConfig } from '../../../platform/config.js';
-import { PlatformError } from '../../../platform/errors.js';
+import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { hex } from '../../../platform/hex.js';
 import { runPlatform } from '../../../platform/run.js';
 import { PlatformStore } from '../../../platform/store.js';
@@ -112,6 +112,37 @@ describe('runPlatform', () => {
     await expect(p.done).resolves.toBeUndefined();
   });
 
+  it('prints progress, and stops with a STORE error when the database fails', async () => {
+    const inner = PlatformStore.memory();
+    let writes = 0;
+    const failing = new PlatformStore({
+      get: (k) => inner.kv.get(k),
+      range: (a, b) => inner.kv.range(a, b),
+      close: () => inner.kv.close(),
+      batch: async (ops) => {
+        if (++writes === 3) throw new PlatformError(PlatformErrorCode.Store, 'disk full');
+        await inner.kv.batch(ops);
+      },
+    });
+    let firstLine: (l: string) => void = () => {};
+    const printed = new Promise<string>((resolve) => {
+      firstLine = resolve;
+    });
+    const config = parsePlatformConfig({ ...base, progressMs: 5 });
+    const p = await runPlatform(config, {
+      genesis,
+      sources: [chainOf(4)],
+      scpKeys: [scpKey],
+      store: failing,
+      // Lines before the failure show lower heights; the counters stop at the last stored block.
+      print: (l) => (l.includes('height 2,') ? firstLine(l) : undefined),
+    });
+    await expect(p.waitForHeight(4)).rejects.toThrow(/disk full/);
+    await expect(p.done).rejects.toThrow(PlatformError);
+    expect(p.counters.height).toBe(2);
+    expect(await printed).toBe('platform: height 2, packets 4 (decrypted 4, failed 0), calls 0');
+    await p.stop();
+  });
   it('keeps its place on disk (classic-level) across a restart', async () => {
     const dir = tmp();
     const config = parsePlatformConfig({ ...base, dataDir: join(dir, 'db') });
