@@ -141,7 +141,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       warmupMs: spec.warmupMs,
       drainMs: 15_000,
       batch: 250,
-      lanesPerNode: 4,
+      // Enough uploads in flight that admission latency does not cap a small cluster.
+      lanesPerNode: Math.max(4, Math.ceil(16 / spec.n)),
     };
     const pids = pidsOf(layout);
     const mgmt = layout.nodes.map((x) => `127.0.0.1:${x.ports.mgmt}`);

@@ -12,6 +12,16 @@ export function progressLine(name: string, p: DriverProgress, durationMs: number
   return `\r  ${name.padEnd(14)} [${'#'.repeat(done)}${'.'.repeat(BAR - done)}] ${secs}s sent ${p.sent} accepted ${p.accepted} committed ${p.committed} rejected ${p.rejected}   `;
 }
 
+/**
+ * Verifications the committed envelopes needed (every node verifies each) per verification the
+ * nodes' CPU time could have done: 1.0 means the nodes did nothing but verify. It holds however
+ * much CPU the machine's other users left to the cluster, so it is the figure to compare runs by.
+ */
+export function verifyEfficiency(r: ScenarioResult, oneCore: number): number {
+  const cores = r.nodes.reduce((a, x) => a + x.cpuCores, 0);
+  return (r.driver.committedPerSecond * r.n) / (cores * oneCore);
+}
+
 const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x)) : '-');
 
 function rejections(r: ScenarioResult): string {
@@ -24,13 +34,13 @@ export function clusterTable(bound: VerifyBound, runs: ScenarioResult[]): string
   const lines = [
     `verify bound: ${bound.oneCore}/s on one core, x ${bound.cores} cores = ${bound.nominal}/s; measured on all cores at once: ${bound.allCores}/s`,
     '',
-    'scenario        offered/s  committed/s  vs bound  p50 ms  p95 ms  p99 ms  blocks  rejected',
+    'scenario        offered/s  committed/s  vs bound  verify eff  p50 ms  p95 ms  p99 ms  blocks  rejected',
   ];
   for (const r of runs) {
     const d = r.driver;
     const vsBound = d.committedPerSecond / (bound.allCores / r.n);
     lines.push(
-      `${r.name.padEnd(14)} ${num(d.offeredPerSecond).padStart(10)} ${num(d.committedPerSecond).padStart(12)} ${vsBound.toFixed(2).padStart(9)} ${num(d.latencyMs.p50).padStart(7)} ${num(d.latencyMs.p95).padStart(7)} ${num(d.latencyMs.p99).padStart(7)} ${String(d.blocks).padStart(7)}  ${rejections(r)}`,
+      `${r.name.padEnd(14)} ${num(d.offeredPerSecond).padStart(10)} ${num(d.committedPerSecond).padStart(12)} ${vsBound.toFixed(2).padStart(9)} ${verifyEfficiency(r, bound.oneCore).toFixed(2).padStart(11)} ${num(d.latencyMs.p50).padStart(7)} ${num(d.latencyMs.p95).padStart(7)} ${num(d.latencyMs.p99).padStart(7)} ${String(d.blocks).padStart(7)}  ${rejections(r)}`,
     );
     for (const x of r.nodes)
       lines.push(
