@@ -16,6 +16,18 @@ import {
 import type { Behaviour } from './byzantine.js';
 import { stubHash, stubHashHeader, stubSign, stubTxRoot, stubVerify } from './stub-crypto.js';
 
+// The driver computes an envelope's tracing code once (it needs it for the Merkle root too):
+// in one process the same envelope object reaches every replica, so one cache serves them all.
+const tracingCodes = new WeakMap<Uint8Array, Uint8Array>();
+function tracingCode(e: Uint8Array): Uint8Array {
+  let h = tracingCodes.get(e);
+  if (h === undefined) {
+    h = stubHash(e, 3);
+    tracingCodes.set(e, h);
+  }
+  return h;
+}
+
 export const CHAIN_ID = stubHash(new TextEncoder().encode('bkdms-sim-chain'), 1);
 export const GENESIS_HASH = stubHash(new TextEncoder().encode('bkdms-sim-genesis'), 2);
 
@@ -68,7 +80,7 @@ export class SimNode {
     hashHeader: stubHashHeader,
     sign: (bytes) => stubSign(this.key, bytes),
     verify: stubVerify,
-    txHash: (e) => stubHash(e, 3),
+    txHash: tracingCode,
     buildBlock: (p) => this.buildBlock(p),
     validateBlock: (b) => this.validateBlock(b),
     committedBlock: (height) => this.log[height - 1]?.block,
