@@ -25,6 +25,8 @@ export interface SqlSourceOptions {
 }
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
+/** Consecutive failed polls tolerated in follow mode. */
+const maxFollowFailures = 5;
 let sqlJs: Promise<SqlJs> | null = null;
 
 export class SqlSource implements Source {
@@ -43,52 +45,64 @@ export class SqlSource implements Source {
     sqlJs ??= initSqlJs();
     const SQL = await sqlJs;
     let cursor = this.opts.startCursor ?? this.opts.initialCursor;
+    let failures = 0;
     while (!signal.aborted) {
-      const db = new SQL.Database(await this.load());
-      let rows = 0;
       try {
-        const stmt = db.prepare(this.opts.query);
-        try {
-          stmt.bind({ ':cursor': /^-?\d+(\.\d+)?$/.test(cursor) ? Number(cursor) : cursor });
-          let batch: ReadingBatch = { readings: [], invalid: [] };
-          while (stmt.step()) {
-            const row = stmt.getAsObject();
-            const { cursor: rowCursor, ...fields } = row;
-            if (rowCursor === undefined || rowCursor === null) {
-              throw new SiteError(
-                SiteErrorCode.SourceFailed,
-                'query must return a non-null "cursor" column',
-                {
-                  source: this.name,
-                },
-              );
-            }
-            cursor = String(rowCursor);
-            const input = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
-            const r = readingOrInvalid(input, this.name, `row:${cursor}`);
-            if ('reason' in r) batch.invalid.push(r);
-            else batch.readings.push(r);
-            if (++rows % this.opts.batchRows === 0) {
-              yield { ...batch, cursor };
-              batch = { readings: [], invalid: [] };
-            }
-          }
-          this.drained = true;
-          if (batch.readings.length + batch.invalid.length > 0) yield { ...batch, cursor };
-        } finally {
-          stmt.free();
+        for await (const batch of this.poll(SQL, cursor)) {
+          cursor = batch.cursor ?? cursor;
+          yield batch;
         }
+        this.drained = true;
+        failures = 0;
       } catch (err) {
-        if (err instanceof SiteError) throw err;
-        throw new SiteError(SiteErrorCode.SourceFailed, `query failed: ${(err as Error).message}`, {
-          source: this.name,
-        });
-      } finally {
-        db.close();
+        // In follow mode the file may be read while the city system rewrites it: a few failed
+        // polls in a row are retried from the last delivered cursor before the source gives up.
+        if (!this.opts.follow || ++failures >= maxFollowFailures) throw err;
       }
       if (!this.opts.follow) return;
       await pause(this.opts.pollMs, signal);
       this.drained = false;
+    }
+  }
+
+  /** One run of the query from `from`, in batches that each carry the cursor of their last row. */
+  private async *poll(SQL: SqlJs, from: string): AsyncGenerator<ReadingBatch> {
+    const db = new SQL.Database(await this.load());
+    let cursor = from;
+    let rows = 0;
+    try {
+      const stmt = db.prepare(this.opts.query);
+      try {
+        stmt.bind({ ':cursor': /^-?\d+(\.\d+)?$/.test(from) ? Number(from) : from });
+        let batch: ReadingBatch = { readings: [], invalid: [] };
+        while (stmt.step()) {
+          const { cursor: rowCursor, ...fields } = stmt.getAsObject();
+          if (rowCursor === undefined || rowCursor === null) {
+            throw new SiteError(SiteErrorCode.SourceFailed, 'query must return a non-null "cursor" column', {
+              source: this.name,
+            });
+          }
+          cursor = String(rowCursor);
+          const input = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+          const r = readingOrInvalid(input, this.name, `row:${cursor}`);
+          if ('reason' in r) batch.invalid.push(r);
+          else batch.readings.push(r);
+          if (++rows % this.opts.batchRows === 0) {
+            yield { ...batch, cursor };
+            batch = { readings: [], invalid: [] };
+          }
+        }
+        if (batch.readings.length + batch.invalid.length > 0) yield { ...batch, cursor };
+      } finally {
+        stmt.free();
+      }
+    } catch (err) {
+      if (err instanceof SiteError) throw err;
+      throw new SiteError(SiteErrorCode.SourceFailed, `query failed: ${(err as Error).message}`, {
+        source: this.name,
+      });
+    } finally {
+      db.close();
     }
   }
 

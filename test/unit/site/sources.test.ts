@@ -269,6 +269,55 @@ describe('SqlSource', () => {
     expect(resumed.readings.map((r) => r.value)).toEqual([50]);
   });
 
+  it('in follow mode sees rows the city system adds later', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE m (id INTEGER PRIMARY KEY, v REAL, t INTEGER)');
+    db.run('INSERT INTO m (v, t) VALUES (1, 1)');
+    const path = join(tempDir(), 'live.sqlite');
+    writeFileSync(path, db.export());
+    const query =
+      "SELECT id AS cursor, 'EN: EN: WS: 2C' AS kpi, v AS value, 'L/person/day' AS unit, t AS time FROM m WHERE id > :cursor ORDER BY id";
+    const src = new SqlSource({
+      name: 's',
+      path,
+      query,
+      initialCursor: '0',
+      follow: true,
+      pollMs: 5,
+      batchRows: 10,
+      maxDbBytes: 1e7,
+    });
+    const ac = new AbortController();
+    const it = src.batches(ac.signal)[Symbol.asyncIterator]();
+    expect(((await it.next()).value as ReadingBatch).readings.map((r) => r.value)).toEqual([1]);
+    const next = it.next();
+    db.run('INSERT INTO m (v, t) VALUES (2, 2)');
+    writeFileSync(path, db.export());
+    const b = (await next).value as ReadingBatch;
+    expect(b.readings.map((r) => r.value)).toEqual([2]);
+    expect(b.cursor).toBe('2');
+    ac.abort();
+    expect((await it.next()).done).toBe(true);
+    db.close();
+  });
+
+  it('in follow mode gives up with SOURCE_FAILED once the file stays unreadable', async () => {
+    const path = join(tempDir(), 'garbage.sqlite');
+    writeFileSync(path, 'not a database, and long enough to be read as one: '.repeat(20));
+    const src = new SqlSource({
+      name: 's',
+      path,
+      query: 'SELECT 1 AS cursor',
+      initialCursor: '0',
+      follow: true,
+      pollMs: 1,
+      batchRows: 1,
+      maxDbBytes: 1e6,
+    });
+    await expect(drain(src)).rejects.toThrow('SOURCE_FAILED');
+  });
+
   it('refuses a database file over its size cap before loading it', async () => {
     const path = join(tempDir(), 'big.sqlite');
     writeFileSync(path, Buffer.alloc(2_000));
