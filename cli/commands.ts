@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
+import { registerBenchCommands } from './bench.js';
 import { registerClusterCommands } from './cluster/commands.js';
 import { registerDemoCommand } from './demo.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerKeyCommands } from './keys.js';
 import { registerNodeCommands } from './node-cmd.js';
+import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
+import { registerSiteCommands } from './site-cmd.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -13,5 +16,8 @@ export function registerCommands(program: Command): void {
   registerNodeCommands(program);
   registerClusterCommands(program);
   registerQueryCommands(program);
+  registerSiteCommands(program);
+  registerPlatformCommands(program);
+  registerBenchCommands(program);
   registerDemoCommand(program);
 }
