@@ -1,5 +1,5 @@
 // Every domain-separation label crypto/ feeds into a hash or a KDF, in one place, so that
-// docs/crypto-formats.md and the code cannot drift apart. Same shape as codec/signing.ts tags:
+// docs/wire-format.md §11 and the code cannot drift apart. Same shape as codec/signing.ts tags:
 // "BKDMS/v1/<name>\0" in ASCII. Changing one is a wire-format change.
 
 /** Prefix of the key ID hash: keyId = SHA-256(KEY_ID || publicKey)[0..16). */

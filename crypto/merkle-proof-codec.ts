@@ -1,4 +1,4 @@
-// Compact binary encoding of Merkle proofs, for traces and RPC answers (docs/crypto-formats.md):
+// Compact binary encoding of Merkle proofs, for traces and RPC answers (docs/wire-format.md §11):
 //   inclusion:   0x01 || uvarint leafIndex || uvarint treeSize   || u8 count || count x 32-byte hash
 //   consistency: 0x02 || uvarint firstSize || uvarint secondSize || u8 count || count x 32-byte hash
 // uvarint is unsigned LEB128, minimal (no trailing zero groups), at most 2^53 - 1. The decoder

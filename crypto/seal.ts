@@ -2,7 +2,7 @@
 // site's signed digest are encrypted with AES-256-GCM under a key only the SCP can rebuild:
 // either a per-packet ephemeral X25519 agreement, or a negotiated session key. Both ciphertexts
 // share a base nonce (the digest part flips its last bit) and an AAD binding the packet header
-// and the caller's envelope header. Formats: docs/crypto-formats.md.
+// and the caller's envelope header. Formats: docs/wire-format.md §11.
 import { SealAlgorithm, type SealedPacket } from '../codec/types.js';
 import { aesGcmEncrypt, GCM_NONCE_LENGTH } from './aead.js';
 import { concatBytes } from './bytes.js';
