@@ -71,9 +71,12 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
   throw new RangeError('prefixEnd of an all-0xff prefix');
 }
 
+/** Big-endian u64 of a safe integer, without a BigInt (this runs several times per envelope). */
 export function u64(n: number): Uint8Array {
   const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  const v = new DataView(b.buffer);
+  v.setUint32(0, Math.floor(n / 0x1_0000_0000));
+  v.setUint32(4, n >>> 0);
   return b;
 }
 

@@ -80,6 +80,7 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
     { type: 'put', key: key(Bucket.Certificate, h), value: facts.certificateBytes },
     { type: 'put', key: key(Bucket.BlockHash, facts.hash), value: h },
   ];
+  const cities = new Map<string, Uint8Array>();
   facts.envelopes.forEach((e, index) => {
     leaves.set(e.tracingCode, 32 * index);
     const receipt = receipts[index] as Receipt;
@@ -91,7 +92,13 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
     if (e.upload === undefined) return;
     const t = u64(e.upload.time);
     ops.push({ type: 'put', key: key(Bucket.SiteTime, e.upload.siteId, t, e.tracingCode), value: EMPTY });
-    const city = cityKeyPart(e.upload.country, e.upload.city);
+    // A block's uploads come from few cities: build each city key part once per block.
+    const cityId = `${e.upload.country}|${e.upload.city.scheme}|${e.upload.city.code}`;
+    let city = cities.get(cityId);
+    if (city === undefined) {
+      city = cityKeyPart(e.upload.country, e.upload.city);
+      cities.set(cityId, city);
+    }
     for (const kpi of e.upload.kpiCodes)
       ops.push({ type: 'put', key: key(Bucket.CityKpiTime, city, u16(kpi), t, e.tracingCode), value: EMPTY });
   });

@@ -2,7 +2,8 @@
 // same key order, same range bounds, reverse and limit.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, type DbRange, LevelDb, MemoryDb } from '../../../node/store/index.js';
+import { readU64, u64 } from '../../../node/store/buckets.js';
+import { compareBytes, type Db, type DbRange, LevelDb, MemoryDb } from '../../../node/store/index.js';
 import { tempDir } from './fixtures.js';
 
 async function collect(db: Db, r: DbRange): Promise<string[]> {
@@ -73,5 +74,16 @@ describe('MemoryDb vs LevelDb', () => {
     db.crashUnsynced();
     db.reopen();
     expect(await collect(db, {})).toEqual(['01=01', '02=02']);
+  });
+});
+
+describe('key integers', () => {
+  it('u64 round-trips every safe integer and sorts as bytes in numeric order', () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), fc.maxSafeNat(), (a, b) => {
+        expect(readU64(u64(a))).toBe(a);
+        expect(Math.sign(compareBytes(u64(a), u64(b)))).toBe(Math.sign(a - b));
+      }),
+    );
   });
 });
