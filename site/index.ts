@@ -1,6 +1,7 @@
 // Public API of site/, the KPI processing module of a sampling site (Y.4907 §8.1). The CLI calls
 // loadSiteConfig + runSite; the demo and tests may assemble a site from their own parts with
 // startSite.
+export { ChainCache } from './chain-cache.js';
 export { ChainUploader } from './chain-uploader.js';
 export {
   defaultSiteOptions,
@@ -15,7 +16,7 @@ export { kpiNormalizer } from './kpi-normalizer.js';
 export { Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 export type { EnvelopeMaker, NormalizeDrop, Normalizer, SiteIdentity } from './parts.js';
 export type { RawReading } from './reading.js';
-export { type RunSiteOptions, runSite, siteIdentity } from './run.js';
+export { keystorePassphrase, type RunSiteOptions, runSite, siteIdentity } from './run.js';
 export {
   type LogFn,
   type SiteEnv,
