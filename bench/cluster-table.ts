@@ -17,9 +17,9 @@ export function progressLine(name: string, p: DriverProgress, durationMs: number
  * nodes' CPU time could have done: 1.0 means the nodes did nothing but verify. It holds however
  * much CPU the machine's other users left to the cluster, so it is the figure to compare runs by.
  */
-export function verifyEfficiency(r: ScenarioResult, oneCore: number): number {
+export function verifyEfficiency(r: ScenarioResult, perCpuSecond: number): number {
   const cores = r.nodes.reduce((a, x) => a + x.cpuCores, 0);
-  return (r.driver.committedPerSecond * r.n) / (cores * oneCore);
+  return (r.driver.committedPerSecond * r.n) / (cores * perCpuSecond);
 }
 
 const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x)) : '-');
@@ -32,7 +32,7 @@ function rejections(r: ScenarioResult): string {
 /** The table rows: one per scenario, then one per node of each. */
 export function clusterTable(bound: VerifyBound, runs: ScenarioResult[]): string {
   const lines = [
-    `verify bound: ${bound.oneCore}/s on one core, x ${bound.cores} cores = ${bound.nominal}/s; measured on all cores at once: ${bound.allCores}/s`,
+    `verify bound: ${bound.oneCore}/s on one core, x ${bound.cores} cores = ${bound.nominal}/s; measured on all cores at once: ${bound.allCores}/s; ${bound.perCpuSecond} per CPU-second`,
     '',
     'scenario        offered/s  committed/s  vs bound  verify eff  p50 ms  p95 ms  p99 ms  blocks  rejected',
   ];
@@ -40,7 +40,7 @@ export function clusterTable(bound: VerifyBound, runs: ScenarioResult[]): string
     const d = r.driver;
     const vsBound = d.committedPerSecond / (bound.allCores / r.n);
     lines.push(
-      `${r.name.padEnd(14)} ${num(d.offeredPerSecond).padStart(10)} ${num(d.committedPerSecond).padStart(12)} ${vsBound.toFixed(2).padStart(9)} ${verifyEfficiency(r, bound.oneCore).toFixed(2).padStart(11)} ${num(d.latencyMs.p50).padStart(7)} ${num(d.latencyMs.p95).padStart(7)} ${num(d.latencyMs.p99).padStart(7)} ${String(d.blocks).padStart(7)}  ${rejections(r)}`,
+      `${r.name.padEnd(14)} ${num(d.offeredPerSecond).padStart(10)} ${num(d.committedPerSecond).padStart(12)} ${vsBound.toFixed(2).padStart(9)} ${verifyEfficiency(r, bound.perCpuSecond).toFixed(2).padStart(11)} ${num(d.latencyMs.p50).padStart(7)} ${num(d.latencyMs.p95).padStart(7)} ${num(d.latencyMs.p99).padStart(7)} ${String(d.blocks).padStart(7)}  ${rejections(r)}`,
     );
     for (const x of r.nodes)
       lines.push(

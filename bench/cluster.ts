@@ -105,7 +105,9 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchRepo
     results: {
       bound,
       scenarios: runs,
-      verifyEfficiency: Object.fromEntries(runs.map((r) => [r.name, verifyEfficiency(r, bound.oneCore)])),
+      verifyEfficiency: Object.fromEntries(
+        runs.map((r) => [r.name, verifyEfficiency(r, bound.perCpuSecond)]),
+      ),
       nominalRatios: {
         admission: ratio(one, bound.nominal),
         cluster4: ratio(fourOpen, bound.nominal),
