@@ -9,6 +9,7 @@ import { runConsensusBench } from './consensus.js';
 import { runCryptoBench } from './crypto.js';
 import { type BenchOptions, type BenchReport, type Guard, printGuards } from './harness.js';
 import { runP2PBench } from './p2p.js';
+import { runPlatformBench } from './platform.js';
 import { runRpcBench } from './rpc.js';
 import { runSiteBench } from './site.js';
 import { runStoreBench } from './store.js';
@@ -20,6 +21,7 @@ const benches: Record<string, (o: BenchOptions) => BenchReport | Promise<BenchRe
   consensus: runConsensusBench,
   store: runStoreBench,
   site: runSiteBench,
+  platform: runPlatformBench,
   rpc: runRpcBench,
   p2p: runP2PBench,
   cluster: runClusterBench,
