@@ -153,7 +153,13 @@ export class Replica {
     this.tip = { height: config.tip.height, hash: config.tip.hash };
     this.applied = config.tip.height;
     this.hashes.set(this.tip.height, hashKey(this.tip.hash));
-    this.schedule = new ValidatorSchedule(config.tip.height + 1, config.validators);
+    const first = config.history?.[0];
+    this.schedule = new ValidatorSchedule(
+      first?.from ?? config.tip.height + 1,
+      first?.validators ?? config.validators,
+    );
+    for (const h of config.history?.slice(1) ?? []) this.schedule.schedule(h.from, h.validators);
+    if (first !== undefined) this.schedule.schedule(config.tip.height + 1, config.validators);
     this.verifier = new Verifier(this.chainId, deps, this.schedule);
     this.requests = new RequestQueue(this.p.maxPendingRequests, this.p.windowSize, this.p.maxBlockBytes);
     this.stable = { seq: config.tip.height, digest: config.tip.hash, signatures: [] };

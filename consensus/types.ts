@@ -24,6 +24,11 @@ export interface ReplicaConfig {
   params: ConsensusParams;
   /** The last block the driver holds applied (genesis: height 0 and the genesis hash). */
   tip: { height: number; hash: Hash32 };
+  /**
+   * Validator sets in force before tip + 1, oldest first, from the driver's governance state: a
+   * restarted replica checks checkpoint proofs signed before a set change with them.
+   */
+  history?: { from: number; validators: Uint8Array[] }[];
 }
 
 /** What the primary asks the driver to fill in: time, txRoot, stateRoot, validatorSetHash. */

@@ -121,6 +121,13 @@ export class Cluster implements NodeHost {
     return [...this.schedule.at(height).keys];
   }
 
+  history(height: number): { from: number; validators: Uint8Array[] }[] {
+    const earlier = this.changes
+      .filter((c) => c.from <= height)
+      .map((c) => ({ from: c.from, validators: c.keys }));
+    return [{ from: 1, validators: this.genesisKeys }, ...earlier];
+  }
+
   scheduledAfter(height: number): { from: number; keys: Uint8Array[] }[] {
     return this.changes.filter((c) => c.from > height);
   }

@@ -38,6 +38,8 @@ export interface NodeHost {
   /** Validator keys in force at a height, and the sets scheduled after `height`. */
   keysAt(height: number): Uint8Array[];
   scheduledAfter(height: number): { from: number; keys: Uint8Array[] }[];
+  /** The sets in force up to `height`, oldest first. */
+  history(height: number): { from: number; validators: Uint8Array[] }[];
 }
 
 export class SimNode {
@@ -99,6 +101,7 @@ export class SimNode {
         validators,
         params: this.params,
         tip: { height, hash: this.tipHash },
+        history: this.host.history(height),
       },
       this.deps,
       this.persisted,
