@@ -1,26 +1,15 @@
 // The shipped sample data run through a whole site (fake chain): every reading ends consolidated
 // or dropped with the reason sites.json promises, and each hourly period gives one record.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSiteConfig } from '../../../site/config.js';
 import { kpiNormalizer } from '../../../site/kpi-normalizer.js';
 import { siteIdentity } from '../../../site/run.js';
 import { startSite } from '../../../site/runtime.js';
+import { loadSampleManifest, sampleSiteConfig } from '../../../site/samples/sample-sites.js';
 import { sourceFromConfig } from '../../../site/sources/from-config.js';
 import { droppedTotal } from '../../../site/status.js';
 import { AutoChain, FakeMaker, fastOptions, noLog, tempDir } from './helpers.js';
 
-const samples = join(process.cwd(), 'site', 'samples');
-const manifest = JSON.parse(readFileSync(join(samples, 'sites.json'), 'utf8')) as {
-  periodMs: number;
-  sites: {
-    name: string;
-    identity: { country: number; city: string; siteId: string };
-    source: { path: string } & Record<string, unknown>;
-    expected: { readings: number; records: number; drops: Record<string, number> };
-  }[];
-};
+const manifest = loadSampleManifest();
 
 describe('sample data', () => {
   it('ships three sites in two cities', () => {
@@ -30,13 +19,12 @@ describe('sample data', () => {
 
   for (const s of manifest.sites) {
     it(`${s.name}: every reading is consolidated or dropped as sites.json says`, async () => {
-      const config = parseSiteConfig({
-        name: s.name,
+      const config = sampleSiteConfig(s, {
         dataDir: 'unused',
-        keystore: { path: 'unused' },
-        identity: s.identity,
-        chain: { endpoints: ['unused:1'] },
-        sources: [{ ...s.source, path: join(samples, s.source.path) }],
+        keystorePath: 'unused',
+        endpoints: ['unused:1'],
+        insecure: true,
+        exitWhenDrained: true,
       });
       const chain = new AutoChain();
       const start = Date.now();
