@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeExtension } from '../../../codec/extension.js';
 import { SealAlgorithm } from '../../../codec/types.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
@@ -59,6 +60,7 @@ describe('decryption and verification failures are recorded with their reason', 
       }),
       upload(stranger, 1, rec()),
       upload(siteA, 6, record(siteB, T0, [entry(UNEMPLOYMENT, 1)])),
+      upload(siteA, 7, { ...rec(), extension: encodeExtension([{ type: 1, value: new Uint8Array(5) }]) }),
     ]);
     const os = await outcomes(chain);
     expect(reasons(os)).toEqual([
@@ -69,6 +71,7 @@ describe('decryption and verification failures are recorded with their reason', 
       PacketFailure.UnknownKey,
       PacketFailure.UnknownSite,
       PacketFailure.NotPermitted,
+      PacketFailure.BadOffer,
     ]);
     const bad = os[3];
     expect(bad && !bad.ok && bad.detail).toMatch(/KPI codes/);
