@@ -63,10 +63,22 @@ export async function runSiteBench(opts: BenchOptions): Promise<BenchReport> {
   const session = maker('session');
   const ephemeral = maker('ephemeral');
   const results: Record<string, number> = {};
-  results.makeEnvelopeSession = await rate(ms, (i) => session.make(record, i + 1, now).then(() => undefined));
-  results.makeEnvelopeEphemeral = await rate(ms, (i) =>
-    ephemeral.make(record, i + 1, now).then(() => undefined),
-  );
+  // Alternating rounds, best of each: on a shared machine a burst of someone else's work then
+  // slows both cases alike instead of whichever happened to run during it.
+  let bestSession = 0;
+  let bestEphemeral = 0;
+  for (let round = 0; round < 5; round++) {
+    bestSession = Math.max(
+      bestSession,
+      await rate(ms / 5, (i) => session.make(record, i + 1, now).then(() => undefined)),
+    );
+    bestEphemeral = Math.max(
+      bestEphemeral,
+      await rate(ms / 5, (i) => ephemeral.make(record, i + 1, now).then(() => undefined)),
+    );
+  }
+  results.makeEnvelopeSession = bestSession;
+  results.makeEnvelopeEphemeral = bestEphemeral;
   const dir = mkdtempSync(join(tmpdir(), 'bkdms-site-bench-'));
   try {
     const spool = new Spool(join(dir, 'spool'), H);
