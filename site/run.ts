@@ -123,6 +123,12 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
     },
     { now: Date.now, rand: Math.random, log, ...(print ? { print } : {}) },
   );
-  handle.done.finally(() => chain.close()).catch(() => undefined);
+  handle.done
+    .finally(() => {
+      chain.close();
+      // The terminal progress line is redrawn in place: end it so the shell prompt starts clean.
+      if (opts.print === undefined && print !== undefined) process.stdout.write('\n');
+    })
+    .catch(() => undefined);
   return handle;
 }
