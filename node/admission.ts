@@ -7,9 +7,9 @@ import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
 import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
 import { type Envelope, EnvelopeKind } from '../codec/types.js';
-import { tracingCode } from '../crypto/hash.js';
 import { NodeErrorCode } from './errors.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
+import { envelopeTracingCode } from './tx-hash.js';
 
 export interface VerifyItem {
   publicKey: Uint8Array;
@@ -137,7 +137,7 @@ export class Admission {
     } catch (err) {
       return reject(EMPTY, NodeErrorCode.Malformed, (err as Error).message);
     }
-    const tc = tracingCode(bytes);
+    const tc = envelopeTracingCode(bytes);
     if (kind !== undefined && env.kind !== kind)
       return reject(
         tc,

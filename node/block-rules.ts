@@ -14,11 +14,11 @@ import type { Block, BlockHeader } from '../codec/types.js';
 import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
 import { verify } from '../crypto/ed25519.js';
-import { tracingCode } from '../crypto/hash.js';
 import { merkleRoot } from '../crypto/merkle.js';
 import { hex } from './admission.js';
 import { signerPublicKey } from './authorize.js';
 import type { Contracts } from './contracts/contracts.js';
+import { envelopeTracingCode } from './tx-hash.js';
 
 /** How far ahead of this node's clock a proposer's block time may be. */
 export const MAX_CLOCK_DRIFT_MS = 10_000;
@@ -74,7 +74,7 @@ export function buildBlock(ctx: BlockContext, proposal: Proposal): Block {
     view: p.view,
     time: Math.max(ctx.now(), parentTime + 1),
     parentHash: p.parentHash,
-    txRoot: merkleRoot(p.envelopes.map(tracingCode)),
+    txRoot: merkleRoot(p.envelopes.map(envelopeTracingCode)),
     txCount: p.envelopes.length,
     stateRoot: ctx.contracts.stateRoot(),
     validatorSetHash: validatorSetHash(ctx.contracts.validators(p.height)),
@@ -91,7 +91,7 @@ export function validateBlock(ctx: BlockContext, block: Block): string | null {
   if (h.time > ctx.now() + MAX_CLOCK_DRIFT_MS) return 'time-in-future';
   if (!eq(h.stateRoot, ctx.contracts.stateRoot())) return 'state-root';
   if (!eq(h.validatorSetHash, validatorSetHash(ctx.contracts.validators(h.height)))) return 'validator-set';
-  const codes = block.envelopes.map(tracingCode);
+  const codes = block.envelopes.map(envelopeTracingCode);
   if (!eq(h.txRoot, merkleRoot(codes))) return 'tx-root';
   for (let i = 0; i < block.envelopes.length; i++) {
     const bytes = block.envelopes[i]!;

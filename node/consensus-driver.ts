@@ -17,6 +17,7 @@ import type { Mempool, MempoolEntry } from './mempool.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
+import { envelopeTracingCode } from './tx-hash.js';
 
 const WAL_KEY = new TextEncoder().encode('consensus/state');
 
@@ -152,7 +153,7 @@ export class ConsensusDriver {
   private async apply(cb: CertifiedBlock): Promise<void> {
     const { ledger, mempool } = this.deps;
     const { tip } = await ledger.commit(encodeCertifiedBlock(cb), cb);
-    const ids = cb.block.envelopes.map((e) => hex(tracingCode(e)));
+    const ids = cb.block.envelopes.map((e) => hex(envelopeTracingCode(e)));
     mempool.remove(ids);
     this.deps.onCommitted(cb, tip, ids);
   }

@@ -5,9 +5,9 @@ import type { ChainParams } from '../codec/types.js';
 import { type ConsensusParams, defaultConsensusParams } from '../consensus/params.js';
 import type { ConsensusDeps } from '../consensus/types.js';
 import { type Ed25519KeyPair, sign, verify } from '../crypto/ed25519.js';
-import { tracingCode } from '../crypto/hash.js';
 import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
 import { headerHash } from './store/facts.js';
+import { envelopeTracingCode } from './tx-hash.js';
 
 const ticks = (ms: number, tickMs: number): number => Math.max(1, Math.ceil(ms / tickMs));
 
@@ -37,7 +37,7 @@ export function consensusDeps(
     hashHeader: (h) => headerHash(encodeBlockHeader(h)),
     sign: (bytes) => sign(key, bytes),
     verify: (pub, bytes, sig) => verify(pub, bytes, sig),
-    txHash: tracingCode,
+    txHash: envelopeTracingCode,
     buildBlock: (p) => buildBlock(ctx, p),
     validateBlock: (b) => validateBlock(ctx, b),
     committedBlock,

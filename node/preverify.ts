@@ -4,12 +4,12 @@
 // loop on hundreds of signature checks.
 import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
-import { tracingCode } from '../crypto/hash.js';
 import type { VerifyPool } from '../crypto/verify-pool.js';
 import { hex, type VerifyItem } from './admission.js';
 import { signerPublicKey } from './authorize.js';
 import type { BlockContext } from './block-rules.js';
 import type { Mempool } from './mempool.js';
+import { envelopeTracingCode } from './tx-hash.js';
 
 /** Bound of the set of pre-verified tracing codes; cleared when exceeded (they are re-verified). */
 export const MAX_PREVERIFIED = 200_000;
@@ -25,7 +25,7 @@ export async function preverifyEnvelopes(envelopes: Uint8Array[], d: PreverifyDe
   const ids: string[] = [];
   const items: VerifyItem[] = [];
   for (const bytes of envelopes) {
-    const id = hex(tracingCode(bytes));
+    const id = hex(envelopeTracingCode(bytes));
     if (d.mempool.has(id) || d.preverified.has(id)) continue;
     try {
       const key = signerPublicKey(d.ctx.contracts, decodeEnvelope(bytes).signerKeyId);
