@@ -35,6 +35,8 @@ export interface NodeFigures {
   node: number;
   /** Cores used on average during the window (CPU seconds / wall seconds). */
   cpuCores: number;
+  /** Share of the window its main thread was runnable but waited for a CPU (0..1). */
+  cpuWait: number;
   peakRssMb: number;
   /** RSS at the start and end of the window (MB): their ratio shows growth. */
   rssStartMb: number;
@@ -78,6 +80,8 @@ function nodeFigures(a: Snapshot, b: Snapshot): NodeFigures[] {
       node: i,
       cpuCores:
         start && end ? Math.round(((end.cpuSeconds - start.cpuSeconds) / wall) * 100) / 100 : Number.NaN,
+      cpuWait:
+        start && end ? Math.round(((end.waitSeconds - start.waitSeconds) / wall) * 100) / 100 : Number.NaN,
       peakRssMb: end ? mb(end.peakRssBytes) : Number.NaN,
       rssStartMb: start ? mb(start.rssBytes) : Number.NaN,
       rssEndMb: end ? mb(end.rssBytes) : Number.NaN,

@@ -44,7 +44,7 @@ export function clusterTable(bound: VerifyBound, runs: ScenarioResult[]): string
     );
     for (const x of r.nodes)
       lines.push(
-        `    node ${x.node}: cpu ${x.cpuCores.toFixed(2)} cores, rss ${num(x.rssStartMb)} -> ${num(x.rssEndMb)} MB (peak ${num(x.peakRssMb)}), blocks ${num(x.blocks)}, view changes ${num(x.viewChanges)}`,
+        `    node ${x.node}: cpu ${x.cpuCores.toFixed(2)} cores (main thread waiting for a CPU ${num(x.cpuWait * 100)}% of the time), rss ${num(x.rssStartMb)} -> ${num(x.rssEndMb)} MB (peak ${num(x.peakRssMb)}), blocks ${num(x.blocks)}, view changes ${num(x.viewChanges)}`,
       );
   }
   return `${lines.join('\n')}\n`;

@@ -11,6 +11,18 @@ export interface ProcSample {
   cpuSeconds: number;
   rssBytes: number;
   peakRssBytes: number;
+  /**
+   * Seconds the main thread was runnable but waited for a CPU (/proc/<pid>/schedstat, field 2):
+   * when it grows as fast as the wall clock, the machine's other users, not the node, set the pace.
+   */
+  waitSeconds: number;
+}
+
+/** Run-queue wait in seconds from the text of /proc/<pid>/schedstat ("run_ns wait_ns slices"). */
+export function parseSchedstat(text: string): number {
+  const wait = Number(text.trim().split(/\s+/)[1]);
+  if (!Number.isFinite(wait)) throw new Error('not a /proc/<pid>/schedstat line');
+  return wait / 1e9;
 }
 
 /** CPU seconds from the text of /proc/<pid>/stat. */
@@ -42,6 +54,7 @@ export function sampleProcess(pid: number): ProcSample | undefined {
       cpuSeconds: parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8')),
       rssBytes: statusField(status, 'VmRSS'),
       peakRssBytes: statusField(status, 'VmHWM'),
+      waitSeconds: parseSchedstat(readFileSync(`/proc/${pid}/schedstat`, 'utf8')),
     };
   } catch {
     return undefined;

@@ -16,6 +16,7 @@ const run = {
   nodes: [0, 1, 2, 3].map((node) => ({
     node,
     cpuCores: 0.5,
+    cpuWait: 0.25,
     peakRssMb: 200,
     rssStartMb: 150,
     rssEndMb: 180,
@@ -35,7 +36,11 @@ describe('cluster table', () => {
     const t = clusterTable(bound, [run]);
     // 1000 / (16,000 / 4) = 0.25.
     expect(t).toMatch(/n=4 open\s+1100\s+1000\s+0\.25\s+0\.20\s+300\s+500\s+700\s+12\s+MEMPOOL_FULL:3/);
-    expect(t.match(/ {4}node \d: cpu 0\.50 cores, rss 150 -> 180 MB \(peak 200\)/g)).toHaveLength(4);
+    expect(
+      t.match(
+        / {4}node \d: cpu 0\.50 cores \(main thread waiting for a CPU 25% of the time\), rss 150 -> 180 MB \(peak 200\)/g,
+      ),
+    ).toHaveLength(4);
   });
 
   it('draws the progress bar in proportion to the elapsed time', () => {

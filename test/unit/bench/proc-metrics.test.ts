@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseMetrics } from '../../../bench/load/node-metrics.js';
-import { parseProcStat, sampleProcess, statusField, USER_HZ } from '../../../bench/load/proc-stats.js';
+import {
+  parseProcStat,
+  parseSchedstat,
+  sampleProcess,
+  statusField,
+  USER_HZ,
+} from '../../../bench/load/proc-stats.js';
 
 describe('/proc parsing', () => {
   it('reads utime + stime after a command name holding spaces and parentheses', () => {
@@ -17,6 +23,11 @@ describe('/proc parsing', () => {
     expect(statusField(text, 'VmRSS')).toBe(1024 * 1024);
     expect(statusField(text, 'VmHWM')).toBe(2048 * 1024);
     expect(statusField(text, 'VmSwap')).toBeNaN();
+  });
+
+  it('reads the run-queue wait of /proc/<pid>/schedstat in seconds', () => {
+    expect(parseSchedstat('123456 2500000000 42\n')).toBe(2.5);
+    expect(() => parseSchedstat('')).toThrow();
   });
 
   it('samples this process and nothing for a pid that does not exist', () => {
