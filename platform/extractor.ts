@@ -159,7 +159,13 @@ export class Extractor {
           outcome: failed(PacketFailure.BadEnvelope),
         },
       };
-    const opened = this.opener.open(env, meta, mirror.site(meta.siteKeyId));
+    let opened: ReturnType<PacketOpener['open']>;
+    try {
+      opened = this.opener.open(env, meta, mirror.site(meta.siteKeyId));
+    } catch (err) {
+      // Whatever one packet holds must not stop extraction: it is recorded, with the error.
+      opened = { outcome: failed(PacketFailure.MalformedPacket, `open failed: ${(err as Error).message}`) };
+    }
     return {
       packet: { meta, storage, outcome: opened.outcome },
       ...(opened.acceptedOffer ? { offer: opened.acceptedOffer } : {}),

@@ -10,7 +10,7 @@ import { type KpiRecord, SealAlgorithm, type SealedPacket, SiteStatus } from '..
 import { bytesEqual } from '../crypto/bytes.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { OpenFailure, openPacket } from '../crypto/open.js';
-import { acceptSession } from '../crypto/session-key.js';
+import { acceptSession, type SessionOffer } from '../crypto/session-key.js';
 import { SessionKeyring } from '../crypto/session-keyring.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import type { SiteEntry } from './chain-mirror.js';
@@ -68,7 +68,20 @@ export class PacketOpener {
   restoreOffer(bytes: Uint8Array): void {
     const offer = readOffer(bytes);
     const scp = offer && this.scpKeys.find((k) => bytesEqual(keyIdOf(k.publicKey), offer.scpKeyId));
-    if (offer && scp) this.keyring.add(acceptSession(scp, offer, offer.createdAt), offer.createdAt);
+    if (offer && scp) this.accept(scp, offer, offer.createdAt);
+  }
+
+  /**
+   * Adds the offer's session; false when the keyring refuses it (full of live sessions). The
+   * record that carried it stands; packets sealed with that session will then be UNKNOWN_KEY.
+   */
+  private accept(scp: X25519KeyPair, offer: SessionOffer, now: number): boolean {
+    try {
+      this.keyring.add(acceptSession(scp, offer, now), now);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Opens the upload `envelope` committed at `meta.blockTime`, signed by `site` (as of that block). */
@@ -117,10 +130,8 @@ export class PacketOpener {
     if (found !== undefined && packet.alg === SealAlgorithm.EphemeralX25519) {
       const scp = keys.scpKey(found.offer.scpKeyId);
       // An offer already expired at commit, or for another key, opens nothing: the record stands.
-      if (scp && meta.blockTime < found.offer.expiresAt) {
-        this.keyring.add(acceptSession(scp, found.offer, meta.blockTime), meta.blockTime);
+      if (scp && meta.blockTime < found.offer.expiresAt && this.accept(scp, found.offer, meta.blockTime))
         result.acceptedOffer = found.bytes;
-      }
     }
     return result;
   }

@@ -4,6 +4,7 @@ import { SealAlgorithm } from '../../../codec/types.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
+import { SessionKeyring } from '../../../crypto/session-keyring.js';
 import { x25519FromPrivate } from '../../../crypto/x25519.js';
 import { Extractor } from '../../../platform/extractor.js';
 import { PacketFailure, type PacketOutcome } from '../../../platform/outcome.js';
@@ -143,5 +144,39 @@ describe('decryption and verification failures are recorded with their reason', 
     // A new opener (a restarted platform) re-derives the session from the stored offer.
     const after = await outcomes(chain, store);
     expect(after.map((o) => o.ok && o.seal)).toEqual(['ephemeral', 'session', 'session']);
+  });
+
+  it('a full session keyring leaves the offer unaccepted but stops nothing', async () => {
+    const dir = {
+      scpKeys: async () => [
+        {
+          keyId: keyIdOf(scpKey.publicKey),
+          publicKey: scpKey.publicKey,
+          notBefore: 0,
+          notAfter: T0 + 1000 * HOUR,
+        },
+      ],
+    };
+    const keys = new SealKeys(dir, {
+      mode: 'session',
+      sessionTtlMs: 10 * HOUR,
+      renewBeforeMs: HOUR,
+      directoryTtlMs: HOUR,
+    });
+    const maker = new SignedEnvelopeMaker(siteA.key, async () => chainId, keys);
+    const chain = new FakeChain();
+    chain.append(
+      [await maker.make(rec(), 1, T0), await maker.make(rec(T0 + HOUR), 2, T0 + HOUR)],
+      [0, 1, 2],
+      T0 + 2 * HOUR,
+    );
+    chain.append([upload(siteA, 3, rec())]);
+    const store = PlatformStore.memory();
+    const full = new PacketOpener([scpKey], new SessionKeyring({ capacity: 0 }));
+    const ex = await Extractor.open(store, genesis, full, 'bkdms://t');
+    await ex.follow(chain);
+    const got: PacketOutcome[] = [];
+    for await (const p of store.packets()) got.push(p.outcome);
+    expect(reasons(got)).toEqual(['OK', PacketFailure.UnknownKey, 'OK']);
   });
 });
