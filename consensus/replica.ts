@@ -274,7 +274,7 @@ export class Replica {
   }
 
   /** Answers a StateRequestIn with the certified blocks the driver read from its block log. */
-  respondState(to: Uint8Array, blocks: CertifiedBlock[]): void {
+  respondState(to: number, blocks: CertifiedBlock[]): void {
     const first = blocks[0];
     if (first === undefined) return;
     const me = this.schedule.at(first.block.header.height).indexOf(this.key);
@@ -768,7 +768,7 @@ export class Replica {
     }
     if (vc.newView < this.view || (vc.newView === this.view && !this.inViewChange)) {
       // The sender is behind and may have missed our NEW-VIEW: answer a signed request only.
-      if (this.verifier.signed(set, vc)) this.replyNewView(vc.sender, set);
+      if (this.verifier.signed(set, vc)) this.replyNewView(vc.sender);
       return;
     }
     const held = this.viewChanges.get(vc.sender);
@@ -789,12 +789,12 @@ export class Replica {
     this.tryNewView();
   }
 
-  private replyNewView(to: number, set: ValidatorSet): void {
+  private replyNewView(to: number): void {
     const nv = this.lastNewView;
     if (nv === null || nv.view !== this.view || this.inViewChange) return;
     if (this.now - (this.newViewReplies.get(to) ?? NEVER) < this.p.viewTimeoutTicks) return;
     this.newViewReplies.set(to, this.now);
-    this.send(set.keys[to]!, nv);
+    this.send(to, nv);
   }
 
   /** The new primary, holding 2f+1 VIEW-CHANGEs for its view, sends NEW-VIEW (§4.4). */
@@ -942,9 +942,13 @@ export class Replica {
     const signer = [this.schedule.at(from), this.schedule.latest()].find((s) => s.indexOf(this.key) >= 0);
     if (signer === undefined) return;
     const me = signer.indexOf(this.key);
-    let peers = [...this.status.values()].filter((s) => s.height >= from).map((s) => s.key);
-    if (peers.length === 0) peers = this.schedule.at(from).keys.filter((k) => !bytesEqual(k, this.key));
-    peers.sort((a, b) => (hashKey(a) < hashKey(b) ? -1 : 1));
+    // Peers are addressed by their index in the set at our tip + 1 (the driver's convention).
+    const set = this.schedule.at(from);
+    let peers = [...this.status.values()].filter((s) => s.height >= from).map((s) => set.indexOf(s.key));
+    peers = peers.filter((i) => i >= 0);
+    if (peers.length === 0) peers = set.keys.map((_, i) => i).filter((i) => i !== set.indexOf(this.key));
+    if (peers.length === 0) return;
+    peers.sort((a, b) => a - b);
     const peer = peers[this.peerCursor++ % peers.length]!;
     const toHeight = Math.min(target, this.tip.height + this.p.stateBatchBlocks);
     const req = this.signMessage({ type: MessageType.StateRequest, fromHeight: from, toHeight, sender: me });
@@ -964,13 +968,12 @@ export class Replica {
       this.drop('bad-signature');
       return;
     }
-    const from = set.keys[m.sender]!;
-    if (this.out.stateRequests.some((r) => bytesEqual(r.from, from))) {
+    if (this.out.stateRequests.some((r) => r.from === m.sender)) {
       this.drop('state-request-busy');
       return;
     }
     const toHeight = Math.min(m.toHeight, this.tip.height, m.fromHeight + this.p.stateBatchBlocks - 1);
-    this.out.stateRequests.push({ from, fromHeight: m.fromHeight, toHeight });
+    this.out.stateRequests.push({ from: m.sender, fromHeight: m.fromHeight, toHeight });
   }
 
   private onStateResponse(m: StateResponse): void {
@@ -1074,7 +1077,7 @@ export class Replica {
     return { ...m, signature: this.deps.sign(consensusSigningBytes(this.chainId, m)) };
   }
 
-  private send(to: 'all' | Uint8Array, msg: ConsensusMessage): void {
+  private send(to: 'all' | number, msg: ConsensusMessage): void {
     this.out.messages.push({ to, msg });
   }
 

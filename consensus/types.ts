@@ -70,15 +70,15 @@ export interface Request {
 }
 
 export interface Outbound {
-  /** Everyone (gossip), or one peer named by its validator public key (its libp2p identity). */
-  to: 'all' | Uint8Array;
+  /** Everyone (gossip), or one validator by its index in the set in force at our tip + 1. */
+  to: 'all' | number;
   msg: ConsensusMessage;
 }
 
 /** A peer asks for certified blocks; the driver answers with Replica.respondState(). */
 export interface StateRequestIn {
-  /** Public key of the asking peer (a joining node may not be in the current set yet). */
-  from: Uint8Array;
+  /** Index of the asking validator (in the latest scheduled set for a node still joining). */
+  from: number;
   fromHeight: number;
   toHeight: number;
 }

@@ -25,7 +25,7 @@ export type Behaviour =
 
 type Send = { to: number; msg: ConsensusMessage };
 
-export function misbehave(c: Cluster, from: SimNode, to: 'all' | Uint8Array, msg: ConsensusMessage): Send[] {
+export function misbehave(c: Cluster, from: SimNode, to: 'all' | number, msg: ConsensusMessage): Send[] {
   const sends = c.route(from, to, msg);
   switch (from.behaviour) {
     case 'silent':

@@ -136,20 +136,17 @@ export class Cluster implements NodeHost {
     if (this.checks) this.invariants.committed(node, cb);
   }
 
-  send(from: SimNode, to: 'all' | Uint8Array, msg: ConsensusMessage): void {
+  send(from: SimNode, to: 'all' | number, msg: ConsensusMessage): void {
     if (this.checks && from.honest && from.behaviour === null) this.invariants.sent(from, msg);
     const sends = from.behaviour === null ? this.route(from, to, msg) : misbehave(this, from, to, msg);
     for (const s of sends) this.deliverLater(from.addr, s.to, s.msg);
   }
 
-  /** Addresses a message to validator key `to` (or everyone) goes to (Twins share a key). */
-  route(
-    from: SimNode,
-    to: 'all' | Uint8Array,
-    msg: ConsensusMessage,
-  ): { to: number; msg: ConsensusMessage }[] {
+  /** The nodes a message to validator index `to` (or everyone) goes to. */
+  route(from: SimNode, to: 'all' | number, msg: ConsensusMessage): { to: number; msg: ConsensusMessage }[] {
     const out: { to: number; msg: ConsensusMessage }[] = [];
-    const target = to === 'all' ? null : toHex(to);
+    // The driver's convention: an index in the set at the sender's tip + 1 (Twins share a key).
+    const target = to === 'all' ? null : toHex(this.keysAt(from.height + 1)[to] ?? new Uint8Array());
     for (const node of this.nodes)
       if (node !== from && (target === null || toHex(node.key) === target)) out.push({ to: node.addr, msg });
     return out;

@@ -33,7 +33,7 @@ export const GENESIS_HASH = stubHash(new TextEncoder().encode('bkdms-sim-genesis
 
 /** What the node hands the network and the invariant checker. */
 export interface NodeHost {
-  send(from: SimNode, to: 'all' | Uint8Array, msg: ConsensusMessage): void;
+  send(from: SimNode, to: 'all' | number, msg: ConsensusMessage): void;
   committed(node: SimNode, cb: CertifiedBlock): void;
   /** Validator keys in force at a height, and the sets scheduled after `height`. */
   keysAt(height: number): Uint8Array[];
