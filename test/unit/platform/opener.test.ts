@@ -46,6 +46,35 @@ function reasons(os: PacketOutcome[]): string[] {
 
 const rec = (t = T0) => record(siteA, t, [entry(UNEMPLOYMENT, 4.2)]);
 
+/** A chain whose first block holds two records of siteA from the real site sealer in session
+ * mode: the first carries the session offer (sealed ephemerally), the second uses the session. */
+async function sessionChain(): Promise<{ maker: SignedEnvelopeMaker; chain: FakeChain }> {
+  const dir = {
+    scpKeys: async () => [
+      {
+        keyId: keyIdOf(scpKey.publicKey),
+        publicKey: scpKey.publicKey,
+        notBefore: 0,
+        notAfter: T0 + 1000 * HOUR,
+      },
+    ],
+  };
+  const keys = new SealKeys(dir, {
+    mode: 'session',
+    sessionTtlMs: 10 * HOUR,
+    renewBeforeMs: HOUR,
+    directoryTtlMs: HOUR,
+  });
+  const maker = new SignedEnvelopeMaker(siteA.key, async () => chainId, keys);
+  const chain = new FakeChain();
+  chain.append(
+    [await maker.make(rec(), 1, T0), await maker.make(rec(T0 + HOUR), 2, T0 + HOUR)],
+    [0, 1, 2],
+    T0 + 2 * HOUR,
+  );
+  return { maker, chain };
+}
+
 describe('decryption and verification failures are recorded with their reason', () => {
   it('names each failure', async () => {
     const stranger = { ...siteA, key: ed25519FromSeed(bytes(32, 0x77)) };
@@ -114,29 +143,7 @@ describe('decryption and verification failures are recorded with their reason', 
   });
 
   it('opens session-sealed packets from the real site sealer, also after a restart', async () => {
-    const dir = {
-      scpKeys: async () => [
-        {
-          keyId: keyIdOf(scpKey.publicKey),
-          publicKey: scpKey.publicKey,
-          notBefore: 0,
-          notAfter: T0 + 1000 * HOUR,
-        },
-      ],
-    };
-    const keys = new SealKeys(dir, {
-      mode: 'session',
-      sessionTtlMs: 10 * HOUR,
-      renewBeforeMs: HOUR,
-      directoryTtlMs: HOUR,
-    });
-    const maker = new SignedEnvelopeMaker(siteA.key, async () => chainId, keys);
-    const chain = new FakeChain();
-    chain.append(
-      [await maker.make(rec(), 1, T0), await maker.make(rec(T0 + HOUR), 2, T0 + HOUR)],
-      [0, 1, 2],
-      T0 + 2 * HOUR,
-    );
+    const { maker, chain } = await sessionChain();
     const store = PlatformStore.memory();
     const first = await outcomes(chain, store);
     expect(first.map((o) => o.ok && o.seal)).toEqual(['ephemeral', 'session']);
@@ -147,29 +154,7 @@ describe('decryption and verification failures are recorded with their reason', 
   });
 
   it('a full session keyring leaves the offer unaccepted but stops nothing', async () => {
-    const dir = {
-      scpKeys: async () => [
-        {
-          keyId: keyIdOf(scpKey.publicKey),
-          publicKey: scpKey.publicKey,
-          notBefore: 0,
-          notAfter: T0 + 1000 * HOUR,
-        },
-      ],
-    };
-    const keys = new SealKeys(dir, {
-      mode: 'session',
-      sessionTtlMs: 10 * HOUR,
-      renewBeforeMs: HOUR,
-      directoryTtlMs: HOUR,
-    });
-    const maker = new SignedEnvelopeMaker(siteA.key, async () => chainId, keys);
-    const chain = new FakeChain();
-    chain.append(
-      [await maker.make(rec(), 1, T0), await maker.make(rec(T0 + HOUR), 2, T0 + HOUR)],
-      [0, 1, 2],
-      T0 + 2 * HOUR,
-    );
+    const { chain } = await sessionChain();
     chain.append([upload(siteA, 3, rec())]);
     const store = PlatformStore.memory();
     const full = new PacketOpener([scpKey], new SessionKeyring({ capacity: 0 }));
