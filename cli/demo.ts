@@ -2,11 +2,10 @@
 // A 4-node cluster, one smart city platform and three sampling sites in two cities feeding the
 // shipped sample data (site/samples); live progress, then the quality report, an audit and three
 // verified traces. Everything it writes stays in one folder, named at the start and the end.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
-import { findRepoRoot } from '../api/proto.js';
 import { loadGenesis } from '../node/genesis.js';
 import type { PlatformCounters } from '../platform/counters.js';
 import {
@@ -17,23 +16,14 @@ import {
   runPlatform,
 } from '../platform/index.js';
 import { formatTrace } from '../platform/trace.js';
-import { parseSiteConfig } from '../site/config.js';
 import { runSite } from '../site/run.js';
 import type { SiteHandle } from '../site/runtime.js';
+import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
 import type { SiteStatus } from '../site/status.js';
-import { type RunningCluster, startCluster } from './cluster/cluster.js';
+import { startCluster } from './cluster/cluster.js';
 import { clusterPassphrase, prepareCluster } from './cluster/layout.js';
 import { freeNodePorts } from './cluster/ports.js';
 import { generateKeystore } from './keys.js';
-
-interface SampleSite {
-  name: string;
-  identity: { country: number; city: string; siteId: string };
-  kpiCodes: number[];
-  source: Record<string, unknown> & { path: string };
-  /** What the sample generator put in: readings, records, and drops by reason. */
-  expected: { readings: number; records: number; drops: Record<string, number> };
-}
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 let say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -59,11 +49,8 @@ export interface DemoSummary {
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   if (o.print) say = o.print;
-  const root = findRepoRoot(new URL('.', import.meta.url).pathname);
-  const samplesDir = join(root, 'site', 'samples');
-  const samples = (
-    JSON.parse(readFileSync(join(samplesDir, 'sites.json'), 'utf8')) as { sites: SampleSite[] }
-  ).sites;
+  const manifest = loadSampleManifest();
+  const samples = manifest.sites;
   const dir = resolve(o.dir);
   mkdirSync(dir, { recursive: true });
   say(`bkdms demo: ${o.nodes} accounting nodes, 1 smart city platform, ${samples.length} sampling sites`);
@@ -123,24 +110,31 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     platform = await runPlatform(platformConfig, { genesis, passphrase, log: quiet });
     say('platform following the chain; sites collecting, sealing and uploading…');
     for (const [i, s] of samples.entries()) {
-      const config = parseSiteConfig({
-        name: s.name,
-        dataDir: join(dir, 'sites', s.name),
-        keystore: { path: join(keysDir, `${s.name}.key`), passphraseFile },
-        identity: s.identity,
-        chain: { endpoints: [cluster.rpc[i % cluster.rpc.length]!, ...cluster.rpc], insecure: true },
-        sources: [{ ...s.source, path: join(samplesDir, s.source.path) }],
-        periodMs: 3_600_000,
-        closeAfterMs: 0,
+      const config = {
+        ...sampleSiteConfig(
+          s,
+          {
+            dataDir: join(dir, 'sites', s.name),
+            keystorePath: join(keysDir, `${s.name}.key`),
+            passphraseFile,
+            // Each site starts with a different node; the others are its fallbacks.
+            endpoints: [
+              ...cluster.rpc.slice(i % cluster.rpc.length),
+              ...cluster.rpc.slice(0, i % cluster.rpc.length),
+            ],
+            insecure: true,
+            exitWhenDrained: true,
+          },
+          manifest,
+        ),
         progressMs: 0,
-        exitWhenDrained: true,
         upload: {
           maxBatch: 64,
           receiptPollMs: 250,
           maxReceiptsPerStep: 256,
           backoff: { baseMs: 100, maxMs: 2000, jitter: 0.5 },
         },
-      });
+      };
       sites.push(await runSite(config, { passphrase, log: quiet, print: () => undefined }));
     }
     const client = new BkdmsClient({ address: cluster.rpc[0]!, tls: { insecure: true } });
