@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { certifiedBlockBlockBytes } from '../../../codec/certificate.js';
 import { envelopePacket } from '../../../codec/envelope-view.js';
@@ -119,36 +120,46 @@ describe('extractor', () => {
     expect(ex.height).toBe(2);
   });
 
-  it('resumes after a crash mid-stream with no gap and no duplicate', async () => {
+  it('resumes after any crashes mid-stream with no gap and no duplicate', async () => {
     const chain = new FakeChain();
     for (let h = 1; h <= 6; h++)
       chain.append([
         upload(siteA, h, record(siteA, T0 + h * HOUR, [entry(UNEMPLOYMENT, h)])),
         upload(siteB, h, record(siteB, T0 + h * HOUR, [entry(UNEMPLOYMENT, h)])),
       ]);
-    const inner = new MemoryKv();
-    let writes = 0;
-    // The disk "dies" on the 4th block's batch: that batch never lands.
-    const crashing: Kv = {
-      get: (k) => inner.get(k),
-      range: (a, b) => inner.range(a, b),
-      close: () => inner.close(),
-      batch: async (ops: KvOp[]) => {
-        if (++writes === 4) throw new Error('crash');
-        await inner.batch(ops);
-      },
-    };
-    const first = await extractor(new PlatformStore(crashing));
-    await expect(first.ex.follow(chain)).rejects.toThrow('crash');
-    expect(first.ex.height).toBe(3);
-    const second = await extractor(new PlatformStore(inner));
-    expect(second.ex.height).toBe(3);
-    await second.ex.follow(chain);
-    const heights = (await all(second.store)).map((p) => `${p.meta.height}/${p.meta.index}`);
-    expect(heights).toEqual([1, 2, 3, 4, 5, 6].flatMap((h) => [`${h}/0`, `${h}/1`]));
     const clean = await extractor();
     await clean.ex.follow(chain);
-    expect(await all(second.store)).toEqual(await all(clean.store));
+    const expected = await all(clean.store);
+    expect(expected.map((p) => `${p.meta.height}/${p.meta.index}`)).toEqual(
+      [1, 2, 3, 4, 5, 6].flatMap((h) => [`${h}/0`, `${h}/1`]),
+    );
+    // Any sequence of crashes, each killing the n-th block write after a restart, then a clean run.
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 3 }), async (crashes) => {
+        const inner = new MemoryKv();
+        for (const at of crashes) {
+          let writes = 0;
+          const crashing: Kv = {
+            get: (k) => inner.get(k),
+            range: (x, y) => inner.range(x, y),
+            close: () => inner.close(),
+            batch: async (ops: KvOp[]) => {
+              if (++writes === at) throw new Error('crash');
+              await inner.batch(ops);
+            },
+          };
+          const before = (await new PlatformStore(inner).checkpoint())?.height ?? 0;
+          const run = await extractor(new PlatformStore(crashing));
+          const outcome = await run.ex.follow(chain).catch((e: Error) => e.message);
+          expect(outcome).toBe(before + at <= 6 ? 'crash' : undefined);
+          expect(run.ex.height).toBe(Math.min(6, before + at - 1));
+        }
+        const last = await extractor(new PlatformStore(inner));
+        await last.ex.follow(chain);
+        expect(await all(last.store)).toEqual(expected);
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('accepts any quorum of the genesis validator set', async () => {
