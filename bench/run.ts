@@ -1,7 +1,8 @@
 // Every benchmark in one run: the micro-benchmarks per module, then the cluster load harness.
-// `node build/bench/run.js [--ci] [--only codec,cluster] [--skip p2p]`: --ci runs the short
-// versions and exits non-zero when a guard fails (or a benchmark throws); all guards are printed
-// at the end. Each benchmark writes its own bench/results/<name>.json.
+// `node build/bench/run.js [--ci] [--only codec,cluster] [--skip p2p] [--advisory cluster]`: --ci
+// runs the short versions and exits non-zero when a guard fails (or a benchmark throws), except the
+// guards of --advisory benchmarks, which are printed but do not fail the run (for a goal the code
+// does not meet yet, see docs/performance.md). Each benchmark writes bench/results/<name>.json.
 import '../cli/polyfill.js';
 import { runClusterBench } from './cluster.js';
 import { runCodecBench } from './codec.js';
@@ -32,17 +33,19 @@ function listArg(name: string): string[] | undefined {
   return at < 0 ? undefined : (process.argv[at + 1] ?? '').split(',').filter(Boolean);
 }
 
-async function runAll(opts: BenchOptions, names: string[]): Promise<Guard[]> {
+async function runAll(opts: BenchOptions, names: string[], advisory: Set<string>): Promise<Guard[]> {
   const guards: Guard[] = [];
+  const tag = (name: string, list: Guard[]): Guard[] =>
+    advisory.has(name) ? list.map((g) => ({ ...g, name: `${g.name} (advisory)` })) : list;
   for (const name of names) {
     const t0 = Date.now();
     process.stdout.write(`\n== ${name}${opts.ci ? ' (ci)' : ''}\n`);
     try {
-      guards.push(...(await benches[name]!(opts)).guards);
+      guards.push(...tag(name, (await benches[name]!(opts)).guards));
     } catch (err) {
       // A benchmark that cannot run is a failed guard, not a silent gap.
       process.stdout.write(`  ${name} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      guards.push({ name: `${name}: ran to the end`, ratio: 0, threshold: 1, pass: false });
+      guards.push(...tag(name, [{ name: `${name}: ran to the end`, ratio: 0, threshold: 1, pass: false }]));
     }
     process.stdout.write(`== ${name} took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
@@ -51,7 +54,8 @@ async function runAll(opts: BenchOptions, names: string[]): Promise<Guard[]> {
 
 const only = listArg('--only');
 const skip = new Set(listArg('--skip') ?? []);
-const unknown = [...(only ?? []), ...skip].filter((n) => !(n in benches));
+const advisory = new Set(listArg('--advisory') ?? []);
+const unknown = [...(only ?? []), ...skip, ...advisory].filter((n) => !(n in benches));
 if (unknown.length > 0) {
   process.stderr.write(
     `unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}\n`,
@@ -60,9 +64,13 @@ if (unknown.length > 0) {
 }
 const names = (only ?? Object.keys(benches)).filter((n) => !skip.has(n));
 const ci = process.argv.includes('--ci') || process.env.CI === 'true';
-const guards = await runAll({ ci }, names);
+const guards = await runAll({ ci }, names, advisory);
 process.stdout.write('\n== guards\n');
 printGuards(guards);
 const failed = guards.filter((g) => !g.pass).length;
-process.stdout.write(`${guards.length - failed} passed, ${failed} failed\n`);
-process.exitCode = failed === 0 ? 0 : 1;
+const blocking = guards.filter((g) => !g.pass && !g.name.endsWith('(advisory)')).length;
+// Not in a test runner's "N passed, N failed" form: these are guards, not tests.
+process.stdout.write(
+  `guards passed: ${guards.length - failed}; failed: ${blocking}; advisory failures: ${failed - blocking}\n`,
+);
+process.exitCode = blocking === 0 ? 0 : 1;
