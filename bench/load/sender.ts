@@ -10,8 +10,10 @@ import type { GeneratedLoad, Lane } from './generate.js';
 import type { DriverPlan, ReasonCounts } from './plan.js';
 
 const RETRYABLE = new Set(['MEMPOOL_FULL', 'RATE_LIMITED', 'NOT_READY', 'UNAVAILABLE', 'DEADLINE_EXCEEDED']);
-/** How often a lane looks again when nothing is due (ms). */
+/** How often an open-loop lane looks again while the pending cap holds it back (ms). */
 const IDLE_MS = 5;
+/** Longest a fixed-rate lane sleeps before looking again (ms). */
+const MAX_IDLE_MS = 50;
 
 export interface SendState {
   /** Time each envelope's (last) upload call started, NaN if never sent. */
@@ -48,6 +50,17 @@ function allowance(d: SendDeps, laneShare: number, laneSent: number): number {
   return Math.min(d.plan.batch, due);
 }
 
+/**
+ * How long a lane with nothing to send sleeps: at a fixed rate, until its next envelope is due
+ * (waking every few ms in every lane would cost the driver CPU the nodes share).
+ */
+function idleMs(d: SendDeps, laneShare: number, laneSent: number): number {
+  const { mode } = d.plan;
+  if (mode.kind === 'open') return IDLE_MS;
+  const dueAt = ((laneSent + 1) * 1000) / (mode.perSecond * laneShare);
+  return Math.min(MAX_IDLE_MS, Math.max(1, Math.ceil(dueAt - d.clock())));
+}
+
 async function runLane(d: SendDeps, s: SendState, lane: Lane, laneShare: number): Promise<void> {
   const client = d.clients[lane.node]!;
   let next = 0;
@@ -56,7 +69,7 @@ async function runLane(d: SendDeps, s: SendState, lane: Lane, laneShare: number)
   while (d.clock() < d.plan.durationMs && (retry.length > 0 || next < lane.order.length)) {
     const n = retry.length > 0 ? retry.length : allowance(d, laneShare, laneSent);
     if (n <= 0) {
-      await sleep(IDLE_MS);
+      await sleep(idleMs(d, laneShare, laneSent));
       continue;
     }
     const ids = retry.length > 0 ? retry : lane.order.slice(next, next + n);
