@@ -37,6 +37,11 @@ export function registerNodeCommands(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Started by a supervisor (cluster up, the demo, tests): stop when it goes away.
+      if (process.env.BKDMS_EXIT_WITH_PARENT === '1') {
+        process.stdin.once('close', stop);
+        process.stdin.resume();
+      }
       const err = await running.stopped;
       process.exitCode = err === undefined ? 0 : 1;
       process.exit();

@@ -33,8 +33,11 @@ export function startNodeProcess(
   logPath: string,
   nodeArgs: readonly string[] = [],
 ): NodeProcess {
+  // stdin is a pipe the child watches: if this supervisor dies without stopping it (SIGKILL, a
+  // closed terminal), the pipe closes and the node shuts down instead of running on orphaned.
   const child = spawn(process.execPath, [...nodeArgs, cliEntry, 'node', 'start', '--config', configPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, BKDMS_EXIT_WITH_PARENT: '1' },
   });
   const log = createWriteStream(logPath, { flags: 'a' });
   child.stderr?.pipe(log);
