@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
+import { toHex } from '../crypto/bytes.js';
 import { loadGenesis } from '../node/genesis.js';
 import type { PlatformCounters } from '../platform/counters.js';
 import {
@@ -25,7 +26,7 @@ import { clusterPassphrase, prepareCluster } from './cluster/layout.js';
 import { freeNodePorts } from './cluster/ports.js';
 import { generateKeystore } from './keys.js';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const hex = toHex;
 let say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 function stamp(): string {

@@ -1,6 +1,7 @@
 // `bkdms keys gen`: a new Ed25519 identity (validator, site, admin) or X25519 encryption key (the
 // platform's), written as a passphrase-encrypted keystore (0600, atomic). Prints only public data.
 import type { Command } from 'commander';
+import { toHex } from '../crypto/bytes.js';
 import { generateEd25519 } from '../crypto/ed25519.js';
 import { ed25519Raw, type RawOkpKey, x25519Raw } from '../crypto/key-formats.js';
 import { keyIdOf } from '../crypto/key-id.js';
@@ -8,7 +9,7 @@ import { keystoreExists, writeKeystore } from '../crypto/keystore.js';
 import { generateX25519 } from '../crypto/x25519.js';
 import { resolvePassphrase } from './passphrase.js';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const hex = toHex;
 
 export function newKey(type: 'ed25519' | 'x25519'): RawOkpKey {
   return type === 'ed25519' ? ed25519Raw(generateEd25519()) : x25519Raw(generateX25519());

@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
 import { SyncState } from '../api/types.js';
+import { toHex } from '../crypto/bytes.js';
 import { loadGenesis } from '../node/genesis.js';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const hex = toHex;
 
 function client(rpc: string): BkdmsClient {
   return new BkdmsClient({ address: rpc, tls: { insecure: true }, deadlineMs: 5000 });

@@ -15,11 +15,7 @@ export function keyBytes(key: string): Uint8Array {
 }
 
 /** Lower-case hex, for people (logs, the simulator's summaries). */
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
-  return s;
-}
+export { toHex } from '../crypto/bytes.js';
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

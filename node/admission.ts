@@ -7,6 +7,7 @@ import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
 import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
 import { type Envelope, EnvelopeKind } from '../codec/types.js';
+import { toHex } from '../crypto/bytes.js';
 import { NodeErrorCode } from './errors.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import { envelopeTracingCode } from './tx-hash.js';
@@ -42,8 +43,7 @@ export interface AdmissionDeps {
   count?(status: UploadStatus, reason: string): void;
 }
 
-export const hex = (b: Uint8Array): string =>
-  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+export const hex = toHex;
 
 const EMPTY = new Uint8Array(0);
 

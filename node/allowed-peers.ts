@@ -1,11 +1,13 @@
 // Keeps the p2p allow list in step with governance: the validators in force at the next height
 // plus every set scheduled above it (so a joining validator can connect before its activation
 // height), and drops a removed validator once its set is no longer current or scheduled.
+
+import { toHex } from '../crypto/bytes.js';
 import type { Contracts } from './contracts/contracts.js';
 import { history, VALIDATORS_KEY } from './contracts/schedule.js';
 import type { P2P } from './p2p/p2p.js';
 
-const hexOf = (k: Uint8Array): string => Buffer.from(k).toString('hex');
+const hexOf = toHex;
 
 export class AllowedPeers {
   private current: string;

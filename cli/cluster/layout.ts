@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { toHex } from '../../crypto/bytes.js';
 import { ed25519Of } from '../../crypto/key-formats.js';
 import { readKeystore } from '../../crypto/keystore.js';
 import type { NodeConfig } from '../../node/config.js';
@@ -42,7 +43,7 @@ export interface ClusterSpec {
   logSpec?: string;
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const hex = toHex;
 const layoutFile = (dir: string): string => join(dir, 'cluster.json');
 
 /** The passphrase of the cluster's keystores (created on first use, mode 0600). */

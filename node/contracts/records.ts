@@ -1,6 +1,7 @@
 // The contract state's keys and the JSON shapes stored under them. Byte fields are lower-case hex.
 // Keys are ASCII: "<area>/<id hex>".
 import type { ChainParams, CityCode, SiteStatus } from '../../codec/types.js';
+import { toHex } from '../../crypto/bytes.js';
 import type { Json } from './state.js';
 
 export const K = {
@@ -77,9 +78,7 @@ export interface ProposalRecord {
   height: number;
 }
 
-export function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
+export const hex = toHex;
 
 export function unhex(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'hex'));

@@ -1,13 +1,13 @@
 // Height 0 of a store: the genesis contract state, its state root, and the chain ID it belongs to,
 // written in one synced batch before any block. Reopening with another genesis is refused.
+
+import { toHex } from '../../crypto/bytes.js';
 import { Bucket, key, MetaKey, metaKey, u64 } from './buckets.js';
 import type { Db, DbOp } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import type { StateChange } from './index-batch.js';
 
-function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
+const hex = toHex;
 
 /**
  * Writes the genesis state into an empty index, or checks that the index belongs to `chainId`.

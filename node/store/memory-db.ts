@@ -1,6 +1,8 @@
 // In-memory twin of LevelDb for tests and models. Same ordering and atomicity; additionally it can
 // simulate a crash that loses the writes not yet synced (LevelDB without sync may lose its tail
 // of the write-ahead log on power loss, but never part of a batch).
+
+import { toHex } from '../../crypto/bytes.js';
 import { compareBytes, type Db, type DbOp, type DbRange, inRange } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 
@@ -105,6 +107,4 @@ export class MemoryDb implements Db {
   }
 }
 
-function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
+const hex = toHex;
