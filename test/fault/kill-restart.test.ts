@@ -21,6 +21,7 @@ afterAll(async () => {
 /** Uploads each site's envelopes in order, in small batches, to the current target nodes. */
 class Load {
   readonly acked: Uint8Array[] = [];
+  readonly transportErrors: string[] = [];
   private running = true;
   private readonly loops: Promise<void>[];
   targets: number[] = [1, 2];
@@ -36,8 +37,18 @@ class Load {
       const batch = Array.from({ length: 20 }, (_, k) =>
         syntheticEnvelope(site, this.cluster.chainId, this.cluster.scp.publicKey, seq + k, Date.now()),
       );
-      const target = this.targets[s % this.targets.length]!;
-      const results = await this.cluster.client(target).uploadBatch(batch);
+      let results: Awaited<ReturnType<ReturnType<TestCluster['client']>['uploadBatch']>> | undefined;
+      while (results === undefined && this.running) {
+        const target = this.targets[s % this.targets.length]!;
+        try {
+          results = await this.cluster.client(target).uploadBatch(batch);
+        } catch (err) {
+          // A call can fail while the cluster changes view under load; like a site's outbox, send
+          // the same envelopes again (re-sends are idempotent).
+          this.transportErrors.push(String(err));
+        }
+      }
+      if (results === undefined) break;
       results.forEach((r, k) => {
         expect(r.status, r.message).not.toBe(UploadStatus.Rejected);
         this.acked.push(batch[k]!);
