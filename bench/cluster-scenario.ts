@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClusterLayout } from '../cli/cluster/layout.js';
 import { type BenchCluster, openBenchCluster } from './load/bench-cluster.js';
 import { type NodeCounters, scrapeNode } from './load/node-metrics.js';
-import type { DriverMessage, DriverPlan, DriverProgress, DriverResult, LoadMode } from './load/plan.js';
+import type { DriverPlan, DriverProgress, DriverResult, LoadMode } from './load/plan.js';
 import { type ProcSample, sampleProcess } from './load/proc-stats.js';
 
 export interface ScenarioSpec {
@@ -91,15 +91,26 @@ function nodeFigures(a: Snapshot, b: Snapshot): NodeFigures[] {
   });
 }
 
-/** Runs the driver to its result; `onReady` runs between generation and the timed window. */
-function runDriver(
-  plan: DriverPlan,
+/** What a forked load driver says: ready, progress of shape P, its result R, or an error. */
+export type ForkedDriverMessage<P, R> =
+  | { type: 'ready' }
+  | ({ type: 'progress' } & P)
+  | ({ type: 'result' } & R)
+  | { type: 'error'; message: string };
+
+/**
+ * Forks the load driver `entry`, sends it `plan` and runs it to its result; `onReady` runs between
+ * its preparation and the timed window (the driver waits for `go`).
+ */
+export function runForkedDriver<P, R>(
+  entry: string,
+  plan: object,
   onReady: () => Promise<void>,
-  onProgress: (p: DriverProgress) => void,
-): Promise<DriverResult> {
-  const child: ChildProcess = fork(driverEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise<DriverResult>((resolve, reject) => {
-    child.on('message', (m: DriverMessage) => {
+  onProgress: (p: { type: 'progress' } & P) => void,
+): Promise<{ type: 'result' } & R> {
+  const child: ChildProcess = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: ForkedDriverMessage<P, R>) => {
       if (m.type === 'ready')
         void onReady().then(
           () => child.send({ type: 'go' }),
@@ -114,7 +125,8 @@ function runDriver(
   });
 }
 
-function pidsOf(layout: ClusterLayout): number[] {
+/** The node processes' ids of a started cluster (cluster.pids), in node order. */
+export function pidsOf(layout: ClusterLayout): number[] {
   const file = join(layout.dir, 'cluster.pids');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
@@ -152,7 +164,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     const mgmt = layout.nodes.map((x) => `127.0.0.1:${x.ports.mgmt}`);
     let first: Snapshot | undefined;
     let last: Snapshot | undefined;
-    const driver = await runDriver(
+    const driver = await runForkedDriver<DriverProgress, DriverResult>(
+      driverEntry,
       plan,
       async () => {
         first = await snapshot(pids, mgmt);

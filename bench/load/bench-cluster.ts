@@ -36,6 +36,8 @@ export interface OpenSpec {
   /** false: the nodes already run (--target); nothing is prepared or started. */
   start: boolean;
   cpuProfDir?: string;
+  /** More arguments for node in every node process (the soak's --heapsnapshot-signal). */
+  nodeArgs?: readonly string[];
 }
 
 const sitesPath = (dir: string): string => join(dir, 'bench-sites.json');
@@ -86,10 +88,9 @@ async function prepare(spec: OpenSpec): Promise<{ layout: ClusterLayout; sites: 
 }
 
 /** Starts the nodes; with a profile folder, each writes its V8 CPU profile there when it stops. */
-function start(layout: ClusterLayout, cpuProfDir: string | undefined): Promise<RunningCluster> {
-  return startCluster(layout, {
-    nodeArgs: cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
-  });
+function start(layout: ClusterLayout, spec: OpenSpec): Promise<RunningCluster> {
+  const prof = spec.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfDir}`];
+  return startCluster(layout, { nodeArgs: [...prof, ...(spec.nodeArgs ?? [])] });
 }
 
 export async function openBenchCluster(spec: OpenSpec): Promise<BenchCluster> {
@@ -103,6 +104,6 @@ export async function openBenchCluster(spec: OpenSpec): Promise<BenchCluster> {
     return { layout, ...sites, close: async () => undefined };
   }
   const { layout, sites } = await prepare(spec);
-  const running = await start(layout, spec.cpuProfDir);
+  const running = await start(layout, spec);
   return { layout, ...sites, close: () => running.stop() };
 }

@@ -119,12 +119,20 @@ export function siteLoad(
   if (count <= 0) return [];
   const template = syntheticEnvelope(site, chainId, scpPublicKey, firstSeq, time);
   const out = [template];
-  for (let k = 1; k < count; k++) {
-    const env = template.slice();
-    putU64(env, ENVELOPE_OFFSET.seq, firstSeq + k, 'seq');
-    putU64(env, ENVELOPE_OFFSET.time, time + k, 'time');
-    setEnvelopeSignature(env, sign(site.key, envelopeSignedRegion(env)));
-    out.push(env);
-  }
+  for (let k = 1; k < count; k++) out.push(resignedCopy(site, template, firstSeq + k, time + k));
   return out;
+}
+
+/** A copy of a site's envelope with another seq and time, signed again by the site. */
+export function resignedCopy(
+  site: SyntheticSite,
+  template: Uint8Array,
+  seq: number,
+  time: number,
+): Uint8Array {
+  const env = template.slice();
+  putU64(env, ENVELOPE_OFFSET.seq, seq, 'seq');
+  putU64(env, ENVELOPE_OFFSET.time, time, 'time');
+  setEnvelopeSignature(env, sign(site.key, envelopeSignedRegion(env)));
+  return env;
 }

@@ -9,7 +9,14 @@ import { UploadStatus } from '../../api/types.js';
 import type { GeneratedLoad, Lane } from './generate.js';
 import type { DriverPlan, ReasonCounts } from './plan.js';
 
-const RETRYABLE = new Set(['MEMPOOL_FULL', 'RATE_LIMITED', 'NOT_READY', 'UNAVAILABLE', 'DEADLINE_EXCEEDED']);
+/** Refusals worth re-sending (the envelope was not judged bad). */
+export const RETRYABLE = new Set([
+  'MEMPOOL_FULL',
+  'RATE_LIMITED',
+  'NOT_READY',
+  'UNAVAILABLE',
+  'DEADLINE_EXCEEDED',
+]);
 /** How often an open-loop lane looks again while the pending cap holds it back (ms). */
 const IDLE_MS = 5;
 /** Longest a fixed-rate lane sleeps before looking again (ms). */
