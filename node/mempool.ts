@@ -17,6 +17,10 @@ export interface MempoolEntry {
   /** Signer key ID, hex. */
   signer: string;
   seq: number;
+  /** When it entered the mempool (ms), set by `add`. */
+  arrivedAt?: number;
+  /** When it was last relayed to peers (ms), set by the relay. */
+  relayedAt?: number;
 }
 
 export type AddResult = 'added' | 'duplicate' | 'replayed' | 'full';
@@ -27,7 +31,10 @@ export class Mempool {
   private readonly bySignerSeq = new Map<string, string>();
   private bytes = 0;
 
-  constructor(private readonly opts: MempoolOptions = defaultMempoolOptions) {}
+  constructor(
+    private readonly opts: MempoolOptions = defaultMempoolOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -57,6 +64,7 @@ export class Mempool {
     if (this.entries.size >= this.opts.maxEnvelopes || this.bytes + entry.bytes.length > this.opts.maxBytes) {
       return 'full';
     }
+    entry.arrivedAt = this.now();
     this.entries.set(entry.id, entry);
     this.bySignerSeq.set(slot, entry.id);
     this.bytes += entry.bytes.length;
@@ -77,7 +85,7 @@ export class Mempool {
     return n;
   }
 
-  /** Oldest first. */
+  /** Oldest first (arrival order, so `arrivedAt` never decreases along it). */
   values(): IterableIterator<MempoolEntry> {
     return this.entries.values();
   }

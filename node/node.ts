@@ -34,6 +34,7 @@ import { P2P } from './p2p/p2p.js';
 import { ParentTracker } from './parent-tracker.js';
 import { preverifyEnvelopes } from './preverify.js';
 import { RecentBlocks } from './recent-blocks.js';
+import { EnvelopeRelay, relayOptionsOf } from './relay.js';
 import { RpcHandlers } from './rpc-handlers.js';
 
 export interface RunningNode {
@@ -69,6 +70,15 @@ const service = (name: string, start: () => Promise<unknown>, stop: () => Promis
     await stop();
   },
 });
+
+/** A block well below both limits: its primary had no more envelopes waiting. */
+function hasRoom(cb: CertifiedBlock, p: { maxBlockEnvelopes: number; maxBlockBytes: number }): boolean {
+  const envs = cb.block.envelopes;
+  if (envs.length >= 0.9 * p.maxBlockEnvelopes) return false;
+  let bytes = 0;
+  for (const e of envs) bytes += e.length;
+  return bytes < 0.9 * p.maxBlockBytes;
+}
 
 export async function startNode(config: NodeConfig, passphrase: string): Promise<RunningNode> {
   const logs = createLogs({ spec: config.log.spec });
@@ -123,6 +133,19 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     },
   });
   const allowed = new AllowedPeers(contracts, p2p, height);
+  const relay = new EnvelopeRelay(
+    {
+      mempool,
+      now: Date.now,
+      send: async (envelopes) => {
+        const peers = await p2p.relayEnvelopes(envelopes);
+        log.info({ envelopes: envelopes.length, peers }, 'relayed envelopes the chain passed over');
+        return peers;
+      },
+      onError: (err) => logUnlessClosed(log, err, 'envelope relay failed'),
+    },
+    relayOptionsOf(params),
+  );
   const notifier = new BlockNotifier();
   notifier.notify(height);
   let lifecycle: Lifecycle | undefined;
@@ -145,6 +168,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       },
       onCommitted: (cb: CertifiedBlock, _tip, ids) => {
         parents.header = cb.block.header;
+        relay.noteCommitted(cb.block.header.time, hasRoom(cb, params));
         recent.add(cb.block);
         void allowed
           .update(cb.block.header.height)
@@ -165,7 +189,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       chainIdHex: hex(genesis.chainId),
       mempool,
       verifier: pool,
-      isCommitted: async (tc) => (await store.findEnvelope(tc)) !== undefined,
+      committed: (tcs) => store.committed(tcs),
       authorize: (env) => authorize(contracts, env),
       onAdmitted,
       retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),
@@ -220,6 +244,11 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       'consensus',
       () => driver.start(),
       () => driver.stop(),
+    ),
+    service(
+      'relay',
+      async () => relay.start(),
+      async () => relay.stop(),
     ),
     service(
       'rpc',

@@ -50,3 +50,29 @@ export function decodeBatch(bytes: Uint8Array, maxItems: number): Uint8Array[] {
   if (at !== bytes.length) throw bad('trailing bytes', { trailing: bytes.length - at });
   return items;
 }
+
+/**
+ * Encodes envelopes as few batches as fit `maxBytes` each, in order. An envelope that could not fit
+ * a batch alone throws OVERSIZED (admission's cap keeps them far below it).
+ */
+export function splitBatches(items: readonly Uint8Array[], maxBytes: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let group: Uint8Array[] = [];
+  let bytes = 0;
+  for (const it of items) {
+    if (batchSize(it.length, 1) > maxBytes)
+      throw new P2PError(P2PErrorCode.Oversized, 'envelope larger than a batch', {
+        length: it.length,
+        maxBytes,
+      });
+    if (group.length > 0 && batchSize(bytes + it.length, group.length + 1) > maxBytes) {
+      out.push(encodeBatch(group));
+      group = [];
+      bytes = 0;
+    }
+    group.push(it);
+    bytes += it.length;
+  }
+  if (group.length > 0) out.push(encodeBatch(group));
+  return out;
+}

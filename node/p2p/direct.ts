@@ -1,15 +1,17 @@
-// Consensus messages addressed to one validator, sent on a stream instead of gossip: one stream
-// per message, one frame, no reply. They pass the same inbound gate as gossiped ones. Only state
-// responses and NEW-VIEW replies travel this way, so few streams per peer are allowed at once.
+// Messages addressed to one validator, sent on a stream instead of gossip: one stream per message,
+// one frame, no reply. They pass the same inbound gate as gossiped ones. Two protocols use it:
+// consensus messages (state responses and NEW-VIEW replies) and envelope batches relayed to each
+// peer when gossip did not carry them; both are rare, so few streams per peer are allowed at once.
 import type { IncomingStreamData, Libp2p, PeerId } from '@libp2p/interface';
 import { P2PError, P2PErrorCode } from './errors.js';
 import { frameOf, readFrame } from './frame.js';
-import type { InboundGate } from './inbound.js';
+import type { InboundGate, MessageKind } from './inbound.js';
 import { openStream, withDeadline } from './stream-io.js';
 
 export class DirectMessages {
   constructor(
     private readonly protocol: string,
+    private readonly kind: MessageKind,
     private readonly gate: InboundGate,
     private readonly maxBytes: number,
     private readonly timeoutMs: number,
@@ -38,7 +40,7 @@ export class DirectMessages {
     try {
       const data = await withDeadline(stream, this.timeoutMs, (s) => readFrame(s.source, this.maxBytes));
       await stream.close();
-      await this.gate.screenAdmitted('consensus', from, data, true);
+      await this.gate.screenAdmitted(this.kind, from, data, true);
     } catch (err) {
       stream.abort(err as Error);
     }

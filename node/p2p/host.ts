@@ -23,6 +23,7 @@ export interface HostParts {
   allow: AllowList;
   serveRequest: StreamHandler;
   serveDirect: StreamHandler;
+  serveDirectEnvelopes: StreamHandler;
 }
 
 export async function createHost(p: HostParts): Promise<Host> {
@@ -52,5 +53,6 @@ export async function createHost(p: HostParts): Promise<Host> {
     maxOutboundStreams: o.maxDirectStreamsPerPeer,
   };
   await host.handle(p.names.directProtocol, p.serveDirect, direct);
+  await host.handle(p.names.directEnvelopesProtocol, p.serveDirectEnvelopes, direct);
   return host;
 }

@@ -13,6 +13,8 @@ export interface InboundParts {
   gate: InboundGate;
   requests: RequestResponse;
   direct: DirectMessages;
+  /** Envelope batches relayed to one peer (see P2P.relayEnvelopes). */
+  directEnvelopes: DirectMessages;
 }
 
 export function buildInbound(
@@ -41,6 +43,19 @@ export function buildInbound(
     timeoutMs: o.requestTimeoutMs,
     maxInflight: o.maxInflightRequests,
   });
-  const direct = new DirectMessages(names.directProtocol, gate, o.maxConsensusBytes, o.requestTimeoutMs);
-  return { limiters, gate, requests, direct };
+  const direct = new DirectMessages(
+    names.directProtocol,
+    'consensus',
+    gate,
+    o.maxConsensusBytes,
+    o.requestTimeoutMs,
+  );
+  const directEnvelopes = new DirectMessages(
+    names.directEnvelopesProtocol,
+    'envelopes',
+    gate,
+    o.maxBatchBytes,
+    o.requestTimeoutMs,
+  );
+  return { limiters, gate, requests, direct, directEnvelopes };
 }

@@ -89,6 +89,7 @@ export interface P2PNames {
   consensusTopic: string;
   requestProtocol: string;
   directProtocol: string;
+  directEnvelopesProtocol: string;
 }
 
 export function namesOf(chainId: string): P2PNames {
@@ -99,6 +100,7 @@ export function namesOf(chainId: string): P2PNames {
     consensusTopic: `/bkdms/${c}/consensus/1`,
     requestProtocol: `/bkdms/${c}/request/1.0.0`,
     directProtocol: `/bkdms/${c}/direct/1.0.0`,
+    directEnvelopesProtocol: `/bkdms/${c}/direct-envelopes/1.0.0`,
   };
 }
 

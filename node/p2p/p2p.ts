@@ -6,6 +6,7 @@ import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { AllowList, type PeerRef } from './allow-list.js';
+import { splitBatches } from './batch-codec.js';
 import { EnvelopeBatcher } from './batcher.js';
 import { dialConfirmed } from './confirm-dial.js';
 import type { DirectMessages } from './direct.js';
@@ -50,6 +51,7 @@ export class P2P {
   private readonly gate: InboundGate;
   private readonly requests: RequestResponse;
   private readonly direct: DirectMessages;
+  private readonly directEnvelopes: DirectMessages;
   private readonly batcher: EnvelopeBatcher;
   private readonly redialer: Redialer;
   private readonly watchdog: GossipWatchdog;
@@ -75,6 +77,7 @@ export class P2P {
     this.gate = inbound.gate;
     this.requests = inbound.requests;
     this.direct = inbound.direct;
+    this.directEnvelopes = inbound.directEnvelopes;
     this.batcher = new EnvelopeBatcher(
       o.batcher,
       async (batch, count) => {
@@ -118,6 +121,7 @@ export class P2P {
       allow: this.allow,
       serveRequest: this.requests.serve,
       serveDirect: this.direct.serve,
+      serveDirectEnvelopes: this.directEnvelopes.serve,
     });
     this.listen(host);
     try {
@@ -293,6 +297,29 @@ export class P2P {
   /** Sends one consensus message to one peer on the direct stream protocol. */
   async sendConsensus(peer: PeerRef, data: Uint8Array): Promise<void> {
     await this.direct.send(this.running(), this.allow.resolve(peer), data);
+  }
+
+  /**
+   * Sends envelopes straight to every connected validator, in batches within the batch cap, on the
+   * direct-envelopes protocol. For envelopes that gossip did not carry: gossipsub drops a batch it
+   * has seen (content-addressed IDs), so a relay of the same batch would go nowhere. Resolves with
+   * the number of peers that took every batch.
+   */
+  async relayEnvelopes(envelopes: readonly Uint8Array[]): Promise<number> {
+    const libp2p = this.running();
+    const batches = splitBatches(envelopes, this.opts.maxBatchBytes);
+    const peers = libp2p.getPeers().filter((p) => this.allow.indexOf(p.toString()) !== undefined);
+    const sent = await Promise.all(
+      peers.map(async (peer) => {
+        try {
+          for (const b of batches) await this.directEnvelopes.send(libp2p, peer, b);
+          return 1;
+        } catch {
+          return 0;
+        }
+      }),
+    );
+    return sent.reduce<number>((a, b) => a + b, 0);
   }
 
   /** One request/response exchange with `peer` (state transfer). */

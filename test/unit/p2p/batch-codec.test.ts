@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { batchSize, decodeBatch, encodeBatch } from '../../../node/p2p/batch-codec.js';
+import { batchSize, decodeBatch, encodeBatch, splitBatches } from '../../../node/p2p/batch-codec.js';
 import { P2PErrorCode } from '../../../node/p2p/errors.js';
 
 describe('envelope batch layout', () => {
@@ -47,5 +47,32 @@ describe('envelope batch layout', () => {
     expect(bad(Uint8Array.of(0, 0))).toThrow(code);
     // A huge count is refused before any array of that size is built.
     expect(bad(Uint8Array.of(0xff, 0xff, 0xff, 0xff), 0xffffffff)).toThrow(code);
+  });
+});
+
+describe('splitBatches', () => {
+  it('keeps order, fills each batch up to the cap, and every batch decodes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 50 }), (lengths) => {
+        const items = lengths.map((n, i) => new Uint8Array(n).fill(i & 0xff));
+        const batches = splitBatches(items, 128);
+        const back = batches.flatMap((b) => decodeBatch(b, 64));
+        expect(back.map((x) => [...x])).toEqual(items.map((x) => [...x]));
+        for (const b of batches) expect(b.length).toBeLessThanOrEqual(128);
+        // Greedy: the next batch's first envelope would not have fitted in the one before.
+        for (let k = 1; k < batches.length; k++) {
+          const prev = decodeBatch(batches[k - 1]!, 64);
+          const first = decodeBatch(batches[k]!, 64)[0]!;
+          const bytes = prev.reduce((n, x) => n + x.length, 0) + first.length;
+          expect(batchSize(bytes, prev.length + 1)).toBeGreaterThan(128);
+        }
+      }),
+    );
+  });
+
+  it('throws OVERSIZED for an envelope that fits no batch', () => {
+    expect(() => splitBatches([new Uint8Array(200)], 128)).toThrow(
+      expect.objectContaining({ code: P2PErrorCode.Oversized }),
+    );
   });
 });

@@ -1,0 +1,120 @@
+// Re-sends envelopes that wait in this node's mempool while the chain passes them over, straight
+// to every connected validator. Gossip is best effort: a batch published while the mesh re-forms
+// (a peer killed or restarted) or refused by a full batcher reaches no one, and only the node that
+// admitted it then holds the envelope. The primary never proposes it, the other replicas never
+// wait for it, and this replica alone times out into a view change that no quorum joins. PBFT
+// backups forward requests to the primary for the same reason (Castro & Liskov §4.1).
+//
+// An envelope is relayed when the chain is stalled (no block committed for `stallMs`) or when a
+// block with room to spare, proposed `stallMs` after the envelope arrived here, committed without
+// it (the primary takes envelopes oldest first, so it did not have it). The proposal time is the
+// block header's, from the primary's clock: commit time would blame the primary for a slow
+// pipeline. Full blocks mean a busy primary, not a lost envelope: under overload nothing is
+// relayed. Each envelope waits `stallMs` between relays.
+import type { ChainParams } from '../codec/types.js';
+import type { Mempool, MempoolEntry } from './mempool.js';
+
+export interface RelayOptions {
+  intervalMs: number;
+  stallMs: number;
+  /** Most envelopes relayed per round (bounds the burst after a long stall). */
+  maxPerRound: number;
+}
+
+/** Waits two processing periods or half a view timeout, whichever is longer, before relaying. */
+export function relayOptionsOf(chain: Pick<ChainParams, 'periodMs' | 'viewTimeoutMs'>): RelayOptions {
+  const stallMs = Math.max(2 * chain.periodMs, Math.ceil(chain.viewTimeoutMs / 2));
+  return { stallMs, intervalMs: Math.max(50, Math.min(1000, Math.ceil(stallMs / 3))), maxPerRound: 4096 };
+}
+
+/** What the relay knows of the chain's progress, in ms on the node's clock. */
+export interface Progress {
+  lastCommitAt: number;
+  /** Proposal time (header time) of the last committed block that had room for more envelopes. */
+  lastSpareProposedAt: number;
+}
+
+/** The envelopes due for a relay now, oldest first, at most `maxPerRound`. */
+export function dueForRelay(
+  mempool: Mempool,
+  now: number,
+  progress: Progress,
+  o: RelayOptions,
+): MempoolEntry[] {
+  const stalled = now - progress.lastCommitAt >= o.stallMs;
+  const due: MempoolEntry[] = [];
+  for (const e of mempool.values()) {
+    const arrived = e.arrivedAt ?? now;
+    // Arrival order: everything after this one is younger still.
+    if (now - arrived < o.stallMs || due.length >= o.maxPerRound) break;
+    const since = Math.max(arrived, e.relayedAt ?? arrived);
+    const passedOver = progress.lastSpareProposedAt - since >= o.stallMs;
+    if (passedOver || (stalled && now - since >= o.stallMs)) due.push(e);
+  }
+  return due;
+}
+
+export interface RelayDeps {
+  mempool: Mempool;
+  now: () => number;
+  /** Sends to every connected validator; resolves with how many took them. */
+  send(envelopes: Uint8Array[]): Promise<number>;
+  onError(err: unknown): void;
+}
+
+export class EnvelopeRelay {
+  private readonly progress: Progress;
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  /** Envelopes relayed so far (a metric and a test hook). */
+  relayed = 0;
+
+  constructor(
+    private readonly deps: RelayDeps,
+    private readonly opts: RelayOptions,
+  ) {
+    const t = deps.now();
+    this.progress = { lastCommitAt: t, lastSpareProposedAt: Number.NEGATIVE_INFINITY };
+  }
+
+  /**
+   * A block committed. `proposedAt`: its header time; `spare`: it had room for more envelopes
+   * than it carried.
+   */
+  noteCommitted(proposedAt: number, spare: boolean): void {
+    this.progress.lastCommitAt = this.deps.now();
+    if (spare && proposedAt > this.progress.lastSpareProposedAt)
+      this.progress.lastSpareProposedAt = proposedAt;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.round(), this.opts.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One relay round; returns how many envelopes went out (0 while a round is still sending). */
+  async round(): Promise<number> {
+    if (this.busy) return 0;
+    const now = this.deps.now();
+    const due = dueForRelay(this.deps.mempool, now, this.progress, this.opts);
+    if (due.length === 0) return 0;
+    this.busy = true;
+    try {
+      const peers = await this.deps.send(due.map((e) => e.bytes));
+      // Nobody connected: try again next round rather than wait a full stall period.
+      if (peers === 0) return 0;
+      for (const e of due) e.relayedAt = now;
+      this.relayed += due.length;
+      return due.length;
+    } catch (err) {
+      this.deps.onError(err);
+      return 0;
+    } finally {
+      this.busy = false;
+    }
+  }
+}

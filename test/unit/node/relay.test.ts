@@ -1,0 +1,118 @@
+// The relay's rules on a fake clock: nothing under overload (full blocks), envelopes passed over
+// by a block with room, everything old once the chain stalls, a pause between relays of one
+// envelope, and a retry next round when no peer took them.
+import { describe, expect, it } from 'vitest';
+import { Mempool } from '../../../node/mempool.js';
+import { dueForRelay, EnvelopeRelay, type RelayOptions, relayOptionsOf } from '../../../node/relay.js';
+
+const o: RelayOptions = { intervalMs: 100, stallMs: 1000, maxPerRound: 3 };
+
+function setup() {
+  let now = 0;
+  const clock = () => now;
+  const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, clock);
+  const add = (id: number): void => {
+    mempool.add({ id: String(id), bytes: Uint8Array.of(id), signer: 's', seq: id });
+  };
+  const sent: number[][] = [];
+  let peers = 2;
+  const relay = new EnvelopeRelay(
+    {
+      mempool,
+      now: clock,
+      send: async (envs) => {
+        sent.push(envs.map((e) => e[0]!));
+        return peers;
+      },
+      onError: (err) => {
+        throw err;
+      },
+    },
+    o,
+  );
+  return {
+    mempool,
+    relay,
+    sent,
+    add,
+    at: (t: number) => {
+      now = t;
+    },
+    setPeers: (p: number) => {
+      peers = p;
+    },
+  };
+}
+
+describe('envelope relay', () => {
+  it('relays nothing while full blocks keep committing, whatever the envelopes age', async () => {
+    const s = setup();
+    s.add(1);
+    s.add(2);
+    for (let t = 500; t <= 10_000; t += 500) {
+      s.at(t);
+      s.relay.noteCommitted(t, false);
+      expect(await s.relay.round()).toBe(0);
+    }
+    expect(s.sent).toEqual([]);
+  });
+
+  it('relays an envelope a block with room passed over, judged by the proposal time of the block', async () => {
+    const s = setup();
+    s.add(1);
+    s.at(600);
+    s.add(2);
+    s.at(3000);
+    // Proposed at 1,100 and committed only at 3,000 (a slow pipeline): envelope 2 arrived 500 ms
+    // before the proposal, so only envelope 1 (1,100 ms before) was passed over.
+    s.relay.noteCommitted(1100, true);
+    expect(await s.relay.round()).toBe(1);
+    expect(s.sent).toEqual([[1]]);
+  });
+
+  it('relays every old envelope when the chain stalls, at most maxPerRound, then pauses each', async () => {
+    const s = setup();
+    for (let id = 1; id <= 5; id++) s.add(id);
+    s.at(999);
+    expect(await s.relay.round()).toBe(0);
+    s.at(1000);
+    expect(await s.relay.round()).toBe(3);
+    expect(await s.relay.round()).toBe(2);
+    expect(s.sent).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    s.at(1999);
+    expect(await s.relay.round()).toBe(0);
+    s.at(2000);
+    expect(await s.relay.round()).toBe(3);
+  });
+
+  it('tries again next round when no peer took the envelopes', async () => {
+    const s = setup();
+    s.add(1);
+    s.at(1000);
+    s.setPeers(0);
+    expect(await s.relay.round()).toBe(0);
+    s.setPeers(1);
+    expect(await s.relay.round()).toBe(1);
+    expect(s.sent).toEqual([[1], [1]]);
+    expect(s.relay.relayed).toBe(1);
+  });
+
+  it('forgets committed envelopes (they leave the mempool)', async () => {
+    const s = setup();
+    s.add(1);
+    s.add(2);
+    s.mempool.remove(['1']);
+    s.at(1000);
+    expect(
+      dueForRelay(s.mempool, 1000, { lastCommitAt: 0, lastSpareProposedAt: 0 }, o).map((e) => e.id),
+    ).toEqual(['2']);
+  });
+
+  it('waits two periods or half a view timeout, whichever is longer', () => {
+    expect(relayOptionsOf({ periodMs: 200, viewTimeoutMs: 1500 }).stallMs).toBe(750);
+    expect(relayOptionsOf({ periodMs: 1000, viewTimeoutMs: 1500 }).stallMs).toBe(2000);
+  });
+});
