@@ -21,6 +21,8 @@ export interface MempoolEntry {
   arrivedAt?: number;
   /** When it was last relayed to peers (ms), set by the relay. */
   relayedAt?: number;
+  /** How many times it was relayed (each wait doubles). */
+  relays?: number;
 }
 
 export type AddResult = 'added' | 'duplicate' | 'replayed' | 'full';

@@ -10,7 +10,8 @@
 // it (the primary takes envelopes oldest first, so it did not have it). The proposal time is the
 // block header's, from the primary's clock: commit time would blame the primary for a slow
 // pipeline. Full blocks mean a busy primary, not a lost envelope: under overload nothing is
-// relayed. Each envelope waits `stallMs` between relays.
+// relayed. Each envelope waits `stallMs` before its first relay and twice as long before each
+// next one (capped at 8x), so a primary that is merely slow to admit gossip is not flooded.
 import type { ChainParams } from '../codec/types.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 
@@ -24,7 +25,7 @@ export interface RelayOptions {
 /** Waits two processing periods or half a view timeout, whichever is longer, before relaying. */
 export function relayOptionsOf(chain: Pick<ChainParams, 'periodMs' | 'viewTimeoutMs'>): RelayOptions {
   const stallMs = Math.max(2 * chain.periodMs, Math.ceil(chain.viewTimeoutMs / 2));
-  return { stallMs, intervalMs: Math.max(50, Math.min(1000, Math.ceil(stallMs / 3))), maxPerRound: 4096 };
+  return { stallMs, intervalMs: Math.max(50, Math.min(1000, Math.ceil(stallMs / 3))), maxPerRound: 2048 };
 }
 
 /** What the relay knows of the chain's progress, in ms on the node's clock. */
@@ -48,8 +49,9 @@ export function dueForRelay(
     // Arrival order: everything after this one is younger still.
     if (now - arrived < o.stallMs || due.length >= o.maxPerRound) break;
     const since = Math.max(arrived, e.relayedAt ?? arrived);
-    const passedOver = progress.lastSpareProposedAt - since >= o.stallMs;
-    if (passedOver || (stalled && now - since >= o.stallMs)) due.push(e);
+    const wait = o.stallMs * 2 ** Math.min(e.relays ?? 0, 3);
+    const passedOver = progress.lastSpareProposedAt - since >= wait;
+    if (passedOver || (stalled && now - since >= wait)) due.push(e);
   }
   return due;
 }
@@ -107,7 +109,10 @@ export class EnvelopeRelay {
       const peers = await this.deps.send(due.map((e) => e.bytes));
       // Nobody connected: try again next round rather than wait a full stall period.
       if (peers === 0) return 0;
-      for (const e of due) e.relayedAt = now;
+      for (const e of due) {
+        e.relayedAt = now;
+        e.relays = (e.relays ?? 0) + 1;
+      }
       this.relayed += due.length;
       return due.length;
     } catch (err) {

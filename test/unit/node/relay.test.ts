@@ -70,7 +70,7 @@ describe('envelope relay', () => {
     expect(s.sent).toEqual([[1]]);
   });
 
-  it('relays every old envelope when the chain stalls, at most maxPerRound, then pauses each', async () => {
+  it('relays every old envelope when the chain stalls, at most maxPerRound, then backs off per envelope', async () => {
     const s = setup();
     for (let id = 1; id <= 5; id++) s.add(id);
     s.at(999);
@@ -82,9 +82,15 @@ describe('envelope relay', () => {
       [1, 2, 3],
       [4, 5],
     ]);
-    s.at(1999);
+    // Each next relay of an envelope waits twice as long: 2,000 ms after the first.
+    s.at(2999);
     expect(await s.relay.round()).toBe(0);
-    s.at(2000);
+    s.at(3000);
+    expect(await s.relay.round()).toBe(3);
+    s.at(6999);
+    expect(await s.relay.round()).toBe(2);
+    expect(await s.relay.round()).toBe(0);
+    s.at(7000);
     expect(await s.relay.round()).toBe(3);
   });
 
