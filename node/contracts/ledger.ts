@@ -15,6 +15,7 @@ import {
   StoreErrorCode,
   type Tip,
 } from '../store/index.js';
+import { envelopeTracingCode } from '../tx-hash.js';
 import { Contracts } from './contracts.js';
 
 export interface LedgerOptions {
@@ -51,6 +52,8 @@ export class Ledger {
         db,
         segmentBytes: opts.segmentBytes,
         execute: (cb) => contracts.applyBlock(cb.block),
+        // Admission or pre-verification already hashed each envelope: the commit reuses those codes.
+        tracingCode: envelopeTracingCode,
       });
       return new Ledger(store, contracts);
     } catch (err) {

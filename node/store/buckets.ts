@@ -74,10 +74,21 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
 /** Big-endian u64 of a safe integer, without a BigInt (this runs several times per envelope). */
 export function u64(n: number): Uint8Array {
   const b = new Uint8Array(8);
-  const v = new DataView(b.buffer);
-  v.setUint32(0, Math.floor(n / 0x1_0000_0000));
-  v.setUint32(4, n >>> 0);
+  writeU64(b, 0, n);
   return b;
+}
+
+/** Writes a safe integer as a big-endian u64 at `at`, in place (no DataView, no BigInt). */
+export function writeU64(b: Uint8Array, at: number, n: number): void {
+  writeU32(b, at, Math.floor(n / 0x1_0000_0000));
+  writeU32(b, at + 4, n >>> 0);
+}
+
+export function writeU32(b: Uint8Array, at: number, n: number): void {
+  b[at] = n >>> 24;
+  b[at + 1] = (n >>> 16) & 0xff;
+  b[at + 2] = (n >>> 8) & 0xff;
+  b[at + 3] = n & 0xff;
 }
 
 export function u32(n: number): Uint8Array {

@@ -20,6 +20,8 @@ export interface DbRange {
 
 export interface Db {
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  /** Several gets in one call (one native round trip on LevelDb), results in key order. */
+  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
   put(key: Uint8Array, value: Uint8Array): Promise<void>;
   del(key: Uint8Array): Promise<void>;
   /** Applies every op atomically. `sync` forces the write to stable storage before resolving. */

@@ -3,7 +3,7 @@
 // receipts, contract state changes, state root, and the new tip — all or nothing.
 import type { CityCode } from '../../codec/types.js';
 import type { BlockLocation } from './block-log.js';
-import { Bucket, key, MetaKey, metaKey, u16, u64 } from './buckets.js';
+import { Bucket, key, MetaKey, metaKey, u16, u64, writeU64 } from './buckets.js';
 import type { DbOp } from './db.js';
 import { chunkLevel } from './proof.js';
 import { encodeDataRecorder, encodeLocation, encodeReceipts, type Receipt, ReceiptStatus } from './values.js';
@@ -64,6 +64,59 @@ export function cityKeyPart(country: number, city: CityCode): Uint8Array {
   return out;
 }
 
+/**
+ * The per-envelope keys and values of one block, carved out of a few large buffers instead of one
+ * small array each: the LevelDB binding has to move every small (V8 on-heap) array off the heap
+ * before it can read it, and the block's thousands of tiny arrays were much of a commit's garbage.
+ * Measured with the chained batch: 2-3x less main-thread time per operation than separate arrays.
+ */
+class Arena {
+  private buf = new Uint8Array(0);
+  private at = 0;
+
+  take(n: number): Uint8Array {
+    if (this.at + n > this.buf.length) {
+      this.buf = new Uint8Array(Math.max(64 * 1024, n));
+      this.at = 0;
+    }
+    const out = this.buf.subarray(this.at, this.at + n);
+    this.at += n;
+    return out;
+  }
+}
+
+/** bucket ‖ prefix ‖ [kpi u16] ‖ time u64 ‖ tracing code: the layout of SiteTime and CityKpiTime keys. */
+function timeKey(
+  a: Arena,
+  bucket: Bucket,
+  prefix: Uint8Array,
+  kpi: number | undefined,
+  time: number,
+  tc: Uint8Array,
+): Uint8Array {
+  const k = a.take(1 + prefix.length + (kpi === undefined ? 0 : 2) + 8 + 32);
+  k[0] = bucket;
+  k.set(prefix, 1);
+  let o = 1 + prefix.length;
+  if (kpi !== undefined) {
+    k[o] = kpi >>> 8;
+    k[o + 1] = kpi & 0xff;
+    o += 2;
+  }
+  writeU64(k, o, time);
+  k.set(tc, o + 8);
+  return k;
+}
+
+/** Trace key and data recorder value of an applied envelope (layouts in buckets.ts / values.ts). */
+function traceOp(a: Arena, tc: Uint8Array, height: number, index: number, e: EnvelopeFacts): DbOp {
+  const k = a.take(33);
+  k[0] = Bucket.Trace;
+  k.set(tc, 1);
+  const recorder = { height, index, offset: e.offset, length: e.length };
+  return { type: 'put', key: k, value: encodeDataRecorder(recorder, a.take(20)) };
+}
+
 export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionResult): DbOp[] {
   const h = u64(facts.height);
   const leaves = new Uint8Array(32 * facts.envelopes.length);
@@ -80,6 +133,7 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
     { type: 'put', key: key(Bucket.Certificate, h), value: facts.certificateBytes },
     { type: 'put', key: key(Bucket.BlockHash, facts.hash), value: h },
   ];
+  const arena = new Arena();
   const cities = new Map<string, Uint8Array>();
   facts.envelopes.forEach((e, index) => {
     leaves.set(e.tracingCode, 32 * index);
@@ -87,20 +141,29 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
     // Only applied envelopes are findable by tracing code: a rejected one (e.g. a replay of an
     // applied envelope) must not shadow the applied copy; its receipt records it.
     if (receipt.status !== ReceiptStatus.Applied) return;
-    const recorder = { height: facts.height, index, offset: e.offset, length: e.length };
-    ops.push({ type: 'put', key: key(Bucket.Trace, e.tracingCode), value: encodeDataRecorder(recorder) });
-    if (e.upload === undefined) return;
-    const t = u64(e.upload.time);
-    ops.push({ type: 'put', key: key(Bucket.SiteTime, e.upload.siteId, t, e.tracingCode), value: EMPTY });
+    // Keys and values point into `leaves` and the arena: no per-envelope copies of the code.
+    const tc = leaves.subarray(32 * index, 32 * index + 32);
+    ops.push(traceOp(arena, tc, facts.height, index, e));
+    const up = e.upload;
+    if (up === undefined) return;
+    ops.push({
+      type: 'put',
+      key: timeKey(arena, Bucket.SiteTime, up.siteId, undefined, up.time, tc),
+      value: EMPTY,
+    });
     // A block's uploads come from few cities: build each city key part once per block.
-    const cityId = `${e.upload.country}|${e.upload.city.scheme}|${e.upload.city.code}`;
+    const cityId = `${up.country}|${up.city.scheme}|${up.city.code}`;
     let city = cities.get(cityId);
     if (city === undefined) {
-      city = cityKeyPart(e.upload.country, e.upload.city);
+      city = cityKeyPart(up.country, up.city);
       cities.set(cityId, city);
     }
-    for (const kpi of e.upload.kpiCodes)
-      ops.push({ type: 'put', key: key(Bucket.CityKpiTime, city, u16(kpi), t, e.tracingCode), value: EMPTY });
+    for (const kpi of up.kpiCodes)
+      ops.push({
+        type: 'put',
+        key: timeKey(arena, Bucket.CityKpiTime, city, kpi, up.time, tc),
+        value: EMPTY,
+      });
   });
   ops.push({ type: 'put', key: key(Bucket.Leaves, h), value: leaves });
   ops.push({

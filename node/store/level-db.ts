@@ -24,6 +24,12 @@ export class LevelDb implements Db {
     return v === undefined ? undefined : plain(v);
   }
 
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    const vs = await this.level.getMany(keys as Uint8Array[]);
+    return vs.map((v) => (v === undefined ? undefined : plain(v)));
+  }
+
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     await this.level.put(key, value);
   }
@@ -32,8 +38,24 @@ export class LevelDb implements Db {
     await this.level.del(key);
   }
 
+  /**
+   * A chained batch, not level's array form: the array form checks and re-encodes every operation
+   * object in JS and the binding reads each one's properties back, while a chained put hands key and
+   * value straight to the native batch (profiled: the array form was 19% of a loaded node's main
+   * thread; measured 2-4x more main-thread time per operation).
+   */
   async batch(ops: DbOp[], opts: { sync?: boolean } = {}): Promise<void> {
-    await this.level.batch(ops, { sync: opts.sync === true });
+    const b = this.level.batch();
+    try {
+      for (const op of ops) {
+        if (op.type === 'put') b.put(op.key, op.value);
+        else b.del(op.key);
+      }
+    } catch (err) {
+      await b.close();
+      throw err;
+    }
+    await b.write({ sync: opts.sync === true });
   }
 
   async *iterate(range: DbRange): AsyncIterable<[Uint8Array, Uint8Array]> {

@@ -21,6 +21,11 @@ export class MemoryDb implements Db {
     return this.values.get(hex(key));
   }
 
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.check();
+    return keys.map((k) => this.values.get(hex(k)));
+  }
+
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
     await this.batch([{ type: 'put', key, value }]);
   }

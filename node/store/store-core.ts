@@ -6,11 +6,12 @@
 // re-executes) any block found complete in the log beyond the indexed tip.
 import { join } from 'node:path';
 import type { CertifiedBlock } from '../../codec/types.js';
+import { tracingCode } from '../../crypto/hash.js';
 import { type BlockLocation, BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
 import type { Db } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { blockFacts, decodeStoredBlock, headerHash } from './facts.js';
+import { blockFacts, decodeStoredBlock, type EnvelopeHasher, headerHash } from './facts.js';
 import { type ExecutionResult, indexOps } from './index-batch.js';
 import { LevelDb } from './level-db.js';
 import { decodeLocation, ReceiptStatus } from './values.js';
@@ -34,6 +35,8 @@ export interface StoreOptions {
   segmentBytes?: number;
   /** Re-executes blocks re-indexed at open; without it they get all-applied receipts and an unchanged state root. */
   execute?: Execute;
+  /** Tracing code of an envelope (default: SHA-256); the node passes its remembering one (node/tx-hash.ts). */
+  tracingCode?: EnvelopeHasher;
 }
 
 export interface RecoveryReport {
@@ -49,6 +52,7 @@ export class StoreCore {
   protected constructor(
     readonly db: Db,
     readonly log: BlockLog,
+    private readonly hash: EnvelopeHasher = tracingCode,
   ) {}
 
   tip(): Tip | undefined {
@@ -79,7 +83,7 @@ export class StoreCore {
       // Keep a failed append from surfacing as an unhandled rejection while exec runs.
       appended.catch(() => undefined);
       const result = typeof exec === 'function' ? exec() : exec;
-      const facts = blockFacts(bytes, decoded);
+      const facts = blockFacts(bytes, decoded, this.hash);
       const location = await appended;
       await this.db.batch(indexOps(facts, location, result));
       this.tipInfo = { height, hash: facts.hash, stateRoot: result.stateRoot, location };
@@ -120,7 +124,7 @@ export class StoreCore {
           expected,
         });
       const decoded = decodeStoredBlock(frame.payload);
-      const facts = blockFacts(frame.payload, decoded);
+      const facts = blockFacts(frame.payload, decoded, this.hash);
       const exec = execute
         ? await execute(decoded, frame.payload)
         : await this.unchangedState(facts.envelopes.length);

@@ -37,7 +37,7 @@ export class Store extends StoreCore {
 
   static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
     const { db, log } = await openParts(dir, opts);
-    const s = new Store(db, log);
+    const s = new Store(db, log, opts.tracingCode);
     try {
       await s.loadTip();
       s.lastRecovery = await s.recover(opts.execute);
@@ -103,6 +103,13 @@ export class Store extends StoreCore {
       data.length,
     );
     return { envelope, data, block };
+  }
+
+  /** For each tracing code, whether an applied envelope carries it: one batched index read for all. */
+  async committed(tracingCodes: readonly Uint8Array[]): Promise<boolean[]> {
+    this.ensureOpen();
+    const found = await this.db.getMany(tracingCodes.map((tc) => key(Bucket.Trace, tc)));
+    return found.map((v) => v !== undefined);
   }
 
   /** Everything needed to verify the envelope's commitment offline (crypto/trace-bundle.ts). */

@@ -1,5 +1,6 @@
 // Fixed-layout values of the index buckets (see buckets.ts). Big-endian, bounds-checked on read.
 import type { BlockLocation } from './block-log.js';
+import { writeU32, writeU64 } from './buckets.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 
 /** Table 10-3 data recorder: where an envelope sits inside its block's stored bytes. */
@@ -59,14 +60,13 @@ export function decodeLocation(b: Uint8Array): StoredLocation {
   };
 }
 
-export function encodeDataRecorder(d: DataRecorder): Uint8Array {
-  const b = new Uint8Array(20);
-  const v = new DataView(b.buffer);
-  v.setBigUint64(0, BigInt(d.height));
-  v.setUint32(8, d.index);
-  v.setUint32(12, d.offset);
-  v.setUint32(16, d.length);
-  return b;
+/** Encodes into `out` (20 bytes; the commit carves them out of a shared buffer) and returns it. */
+export function encodeDataRecorder(d: DataRecorder, out: Uint8Array = new Uint8Array(20)): Uint8Array {
+  writeU64(out, 0, d.height);
+  writeU32(out, 8, d.index);
+  writeU32(out, 12, d.offset);
+  writeU32(out, 16, d.length);
+  return out;
 }
 
 export function decodeDataRecorder(b: Uint8Array): DataRecorder {

@@ -52,7 +52,10 @@ describe('MemoryDb vs LevelDb', () => {
               await mem.batch(b);
             }
             for (const r of [{}, ...ranges]) expect(await collect(mem, r)).toEqual(await collect(level, r));
-            for (const b of batches.flat()) expect(await mem.get(b.key)).toEqual(await level.get(b.key));
+            const keys = batches.flat().map((b) => b.key);
+            for (const k of keys) expect(await mem.get(k)).toEqual(await level.get(k));
+            const probe = [...keys, Uint8Array.of(0xfe, 0xfe, 0xfe, 0xfe)];
+            expect(await mem.getMany(probe)).toEqual(await level.getMany(probe));
           } finally {
             await level.close();
           }

@@ -44,6 +44,8 @@ describe('ledger on classic-level', () => {
       ReceiptStatus.Applied,
     ]);
     expect(await ledger.store.heightOf(b1.hash)).toBe(1);
+    const unknown = new Uint8Array(32).fill(9);
+    expect(await ledger.store.committed([...envs.map(tracingCode), unknown])).toEqual([true, true, false]);
   });
 
   it('records a rejected envelope in a receipt and leaves it out of the trace index', async () => {
