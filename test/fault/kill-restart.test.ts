@@ -1,10 +1,15 @@
 // Crash faults on a real 4-node cluster under load (PBFT tolerates f = 1): a replica killed with
 // SIGKILL and restarted catches up through state transfer; the primary killed with SIGKILL is
-// replaced by a view change and the chain goes on. Clients upload only to nodes that stay up, so
-// every envelope a node acknowledged must end up committed.
+// replaced by a view change and the chain goes on. Every envelope a surviving node acknowledged must
+// end up committed without being sent again (gossip, then the node's relay, carry it to the
+// primary). Envelopes only the killed primary acknowledged may die with its memory: like a site's
+// outbox, the load sends those again to a survivor, and they must commit too, unless the site's
+// later envelopes moved its sequence window past them (REPLAYED: a site makes such a record anew).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiErrorCode } from '../../api/errors.js';
 import { ReceiptState, UploadStatus } from '../../api/types.js';
 import { syntheticEnvelope } from '../../bench/load/envelopes.js';
+import { envelopeSeq } from '../../codec/envelope-view.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { startTestCluster, type TestCluster, waitForHeight } from '../support/cluster.js';
 
@@ -21,6 +26,8 @@ afterAll(async () => {
 /** Uploads each site's envelopes in order, in small batches, to the current target nodes. */
 class Load {
   readonly acked: Uint8Array[] = [];
+  /** Which node acknowledged each envelope of `acked`. */
+  readonly ackedBy: number[] = [];
   readonly transportErrors: string[] = [];
   private running = true;
   private readonly loops: Promise<void>[];
@@ -38,8 +45,9 @@ class Load {
         syntheticEnvelope(site, this.cluster.chainId, this.cluster.scp.publicKey, seq + k, Date.now()),
       );
       let results: Awaited<ReturnType<ReturnType<TestCluster['client']>['uploadBatch']>> | undefined;
+      let target = -1;
       while (results === undefined && this.running) {
-        const target = this.targets[s % this.targets.length]!;
+        target = this.targets[s % this.targets.length]!;
         try {
           results = await this.cluster.client(target).uploadBatch(batch);
         } catch (err) {
@@ -52,6 +60,7 @@ class Load {
       results.forEach((r, k) => {
         expect(r.status, r.message).not.toBe(UploadStatus.Rejected);
         this.acked.push(batch[k]!);
+        this.ackedBy.push(target);
       });
       seq += batch.length;
     }
@@ -61,6 +70,23 @@ class Load {
     this.running = false;
     await Promise.all(this.loops);
   }
+}
+
+/** Why an acknowledged envelope is missing: who acknowledged it, and what every live node says of it. */
+async function lostReport(env: Uint8Array, load: Load, alive: number[], h: number): Promise<string> {
+  const tc = tracingCode(env);
+  const k = load.acked.findIndex((e) => Buffer.from(e).equals(Buffer.from(env)));
+  const seen = await Promise.all(
+    alive.map(async (i) => {
+      const r = await c
+        .client(i)
+        .getReceipt(tc)
+        .then((x) => ReceiptState[x.state])
+        .catch((err: unknown) => String(err).slice(0, 60));
+      return `node ${i}: ${r}`;
+    }),
+  );
+  return `chain idle at height ${h}; envelope seq ${envelopeSeq(env)} acknowledged by node ${load.ackedBy[k]} not committed (${seen.join('; ')})`;
 }
 
 async function height(i: number): Promise<number> {
@@ -90,10 +116,22 @@ describe('crash faults under load', () => {
 
     await load.stop();
     expect(load.acked.length).toBeGreaterThan(0);
+    const mustCommit = load.acked.filter((_, k) => load.ackedBy[k] !== primary);
+    const fromPrimary = load.acked.filter((_, k) => load.ackedBy[k] === primary);
+    for (let k = 0; k < fromPrimary.length; k += 100) {
+      const batch = fromPrimary.slice(k, k + 100);
+      const again = await c.client(survivor).uploadBatch(batch);
+      again.forEach((r, j) => {
+        if (r.status !== UploadStatus.Rejected) mustCommit.push(batch[j]!);
+        else expect(r.reason, r.message).toBe(ApiErrorCode.Replayed);
+      });
+    }
+    expect(mustCommit.length).toBeGreaterThan(0);
     // Every acknowledged envelope commits: wait block by block until the last one is traceable
     // (a call that failed after admission may have added envelopes nobody acknowledged, so a count
     // of committed envelopes alone would not prove it).
-    for (const env of load.acked) {
+    const alive = [0, 1, 2, 3].filter((i) => i !== primary);
+    for (const env of mustCommit) {
       const tc = tracingCode(env);
       let found = false;
       for (let blocks = 0; !found && blocks < 200; blocks++) {
@@ -102,13 +140,19 @@ describe('crash faults under load', () => {
           .getReceipt(tc)
           .catch(() => undefined);
         if (r?.state === ReceiptState.Committed) found = true;
-        else await waitForHeight(c, survivor, (await height(survivor)) + 1, 30_000);
+        else {
+          const h = await height(survivor);
+          const grew = await waitForHeight(c, survivor, h + 1, 30_000).then(
+            () => true,
+            () => false,
+          );
+          if (!grew) throw new Error(await lostReport(env, load, alive, h));
+        }
       }
       expect(found).toBe(true);
       const t = await c.client(survivor).traceVerified(tc, c.validators);
       expect(Buffer.from(t.envelope).equals(Buffer.from(env))).toBe(true);
     }
-    const alive = [0, 1, 2, 3].filter((i) => i !== primary);
     const tops = await Promise.all(alive.map(height));
     const top = Math.min(...tops);
     await Promise.all(alive.map((i) => waitForHeight(c, i, top)));
