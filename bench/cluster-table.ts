@@ -22,6 +22,15 @@ export function verifyEfficiency(r: ScenarioResult, perCpuSecond: number): numbe
   return (r.driver.committedPerSecond * r.n) / (cores * perCpuSecond);
 }
 
+/**
+ * CPU time one node spent per committed envelope (all its threads, averaged over the nodes): the
+ * per-envelope cost profiles try to shrink, independent of how much CPU other users left.
+ */
+export function cpuMsPerEnvelope(r: ScenarioResult): number {
+  const cores = r.nodes.reduce((a, x) => a + x.cpuCores, 0);
+  return (1000 * cores) / (r.driver.committedPerSecond * r.n);
+}
+
 const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x)) : '-');
 
 function rejections(r: ScenarioResult): string {
@@ -34,13 +43,13 @@ export function clusterTable(bound: VerifyBound, runs: ScenarioResult[]): string
   const lines = [
     `verify bound: ${bound.oneCore}/s on one core, x ${bound.cores} cores = ${bound.nominal}/s; measured on all cores at once: ${bound.allCores}/s; ${bound.perCpuSecond} per CPU-second`,
     '',
-    'scenario        offered/s  committed/s  vs bound  verify eff  p50 ms  p95 ms  p99 ms  blocks  rejected',
+    'scenario        offered/s  committed/s  vs bound  verify eff  cpu ms/env  p50 ms  p95 ms  p99 ms  blocks  rejected',
   ];
   for (const r of runs) {
     const d = r.driver;
     const vsBound = d.committedPerSecond / (bound.allCores / r.n);
     lines.push(
-      `${r.name.padEnd(14)} ${num(d.offeredPerSecond).padStart(10)} ${num(d.committedPerSecond).padStart(12)} ${vsBound.toFixed(2).padStart(9)} ${verifyEfficiency(r, bound.perCpuSecond).toFixed(2).padStart(11)} ${num(d.latencyMs.p50).padStart(7)} ${num(d.latencyMs.p95).padStart(7)} ${num(d.latencyMs.p99).padStart(7)} ${String(d.blocks).padStart(7)}  ${rejections(r)}`,
+      `${r.name.padEnd(14)} ${num(d.offeredPerSecond).padStart(10)} ${num(d.committedPerSecond).padStart(12)} ${vsBound.toFixed(2).padStart(9)} ${verifyEfficiency(r, bound.perCpuSecond).toFixed(2).padStart(11)} ${cpuMsPerEnvelope(r).toFixed(3).padStart(11)} ${num(d.latencyMs.p50).padStart(7)} ${num(d.latencyMs.p95).padStart(7)} ${num(d.latencyMs.p99).padStart(7)} ${String(d.blocks).padStart(7)}  ${rejections(r)}`,
     );
     for (const x of r.nodes)
       lines.push(

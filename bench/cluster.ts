@@ -3,7 +3,7 @@
 // bound measured before and after in the same run. Writes bench/results/cluster.json.
 import { join } from 'node:path';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './cluster-scenario.js';
-import { printClusterTable, progressLine, verifyEfficiency } from './cluster-table.js';
+import { cpuMsPerEnvelope, printClusterTable, progressLine, verifyEfficiency } from './cluster-table.js';
 import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
 import type { LoadMode } from './load/plan.js';
 import { bestBound, measureVerifyBound, type VerifyBound } from './load/verify-bound.js';
@@ -108,6 +108,7 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchRepo
       verifyEfficiency: Object.fromEntries(
         runs.map((r) => [r.name, verifyEfficiency(r, bound.perCpuSecond)]),
       ),
+      cpuMsPerEnvelope: Object.fromEntries(runs.map((r) => [r.name, cpuMsPerEnvelope(r)])),
       nominalRatios: {
         admission: ratio(one, bound.nominal),
         cluster4: ratio(fourOpen, bound.nominal),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../../bench/cluster-scenario.js';
-import { clusterTable, progressLine, verifyEfficiency } from '../../../bench/cluster-table.js';
+import {
+  clusterTable,
+  cpuMsPerEnvelope,
+  progressLine,
+  verifyEfficiency,
+} from '../../../bench/cluster-table.js';
 
 const run = {
   name: 'n=4 open',
@@ -32,10 +37,17 @@ describe('cluster table', () => {
     expect(verifyEfficiency(run, bound.perCpuSecond)).toBeCloseTo(0.2);
   });
 
+  it('divides the nodes CPU by the envelopes each of them committed', () => {
+    // 4 nodes x 0.5 cores = 2 CPU-seconds per second for 1000 envelopes/s on each of 4 nodes.
+    expect(cpuMsPerEnvelope(run)).toBeCloseTo(0.5);
+  });
+
   it('prints one row per scenario with the ratio to the bound, and one per node', () => {
     const t = clusterTable(bound, [run]);
     // 1000 / (16,000 / 4) = 0.25.
-    expect(t).toMatch(/n=4 open\s+1100\s+1000\s+0\.25\s+0\.20\s+300\s+500\s+700\s+12\s+MEMPOOL_FULL:3/);
+    expect(t).toMatch(
+      /n=4 open\s+1100\s+1000\s+0\.25\s+0\.20\s+0\.500\s+300\s+500\s+700\s+12\s+MEMPOOL_FULL:3/,
+    );
     expect(
       t.match(
         / {4}node \d: cpu 0\.50 cores \(main thread waiting for a CPU 25% of the time\), rss 150 -> 180 MB \(peak 200\)/g,
