@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { SiteError, SiteErrorCode } from './errors.js';
+import { DEFAULT_MAX_REMAKES } from './remaker.js';
 
 export const defaultSiteOptions = {
   /** Processing period: readings are consolidated into one record per period. One hour. */
@@ -23,6 +24,8 @@ export const defaultSiteOptions = {
     receiptPollMs: 1_000,
     maxReceiptsPerStep: 256,
     backoff: { baseMs: 250, maxMs: 30_000, jitter: 0.5 },
+    /** Most times one reading is re-made under a new seq after the chain refused it as replayed. */
+    maxRemakes: DEFAULT_MAX_REMAKES,
   },
   /** Session keys are renegotiated this long before they expire, ms. */
   sessionRenewBeforeMs: 60_000,
@@ -163,6 +166,8 @@ export const siteConfigSchema = z
             jitter: z.number().min(0).max(1),
           })
           .strict(),
+        // Optional in the type (configs built in code may omit it); the runtime applies the default.
+        maxRemakes: z.number().int().nonnegative().max(100).optional(),
       })
       .strict()
       .default(d.upload),

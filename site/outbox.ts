@@ -3,45 +3,17 @@
 // it committed. Entries are named by sequence number, so a directory listing is the upload order
 // and the highest name repairs the sequence counter after a crash. Bounded in entries and bytes:
 // when full, add() throws OUTBOX_FULL and the site stops sealing (readings wait in the spool).
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { fsyncDir, removeDurable, writeFileDurable } from './fs-durable.js';
+import { entryBytes, entryFileBody, type OutboxEntry, readEntryFile } from './outbox-entry.js';
 
-export interface OutboxEntry {
-  seq: number;
-  /** Start of the processing period the record covers. */
-  period: number;
-  /** Index of this record among the period's records (a period with more entries than fit one record). */
-  part: number;
-  parts: number;
-  /** SHA-256 of the encoded envelope, hex: how the chain names it. */
-  tracingCode: string;
-  envelope: Uint8Array;
-  /** When the envelope was made, UTC ms. */
-  createdAt: number;
-}
+export { type OutboxEntry, tracingCodeOf } from './outbox-entry.js';
 
 export interface OutboxLimits {
   maxEntries: number;
   maxBytes: number;
-}
-
-const entrySchema = z.object({
-  v: z.literal(1),
-  seq: z.number().int().positive(),
-  period: z.number().int(),
-  part: z.number().int().nonnegative(),
-  parts: z.number().int().positive(),
-  tracingCode: z.string().regex(/^[0-9a-f]{64}$/),
-  envelope: z.string().max(4 * 1024 * 1024),
-  createdAt: z.number().int(),
-});
-
-export function tracingCodeOf(envelope: Uint8Array): string {
-  return createHash('sha256').update(envelope).digest('hex');
 }
 
 export class Outbox {
@@ -49,6 +21,8 @@ export class Outbox {
   private totalBytes = 0;
   /** Entries found unreadable on open, moved aside to corrupt/ (count, for the status). */
   readonly corruptOnOpen: number;
+  /** Seqs of entries found re-made on open (a crash inside replace()), removed: [old, new] pairs. */
+  readonly supersededOnOpen: [number, number][] = [];
 
   constructor(
     private readonly dir: string,
@@ -57,16 +31,24 @@ export class Outbox {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let corrupt = 0;
     for (const f of readdirSync(dir).filter((n) => /^\d{12}\.json$/.test(n))) {
-      const e = readEntry(join(dir, f));
+      const e = readEntryFile(join(dir, f));
       if (e === null || `${String(e.seq).padStart(12, '0')}.json` !== f) {
         this.quarantine(f);
         corrupt++;
       } else {
         this.byseq.set(e.seq, e);
-        this.totalBytes += e.envelope.length;
+        this.totalBytes += entryBytes(e);
       }
     }
     this.corruptOnOpen = corrupt;
+    // A crash inside replace() leaves the refused entry next to the one re-made from it. The old
+    // one was refused for good (that is why it was re-made) and can never commit: remove it now,
+    // before anything is uploaded, whether or not the new one has committed since.
+    for (const e of this.entries()) {
+      if (e.replaces === undefined || !this.byseq.has(e.replaces)) continue;
+      this.remove(e.replaces);
+      this.supersededOnOpen.push([e.replaces, e.seq]);
+    }
   }
 
   /** Entries in sequence order (the order they must be uploaded in). */
@@ -102,25 +84,22 @@ export class Outbox {
 
   /** Writes the entry durably; throws OUTBOX_FULL (nothing written) when a limit would be passed. */
   add(entry: OutboxEntry): void {
-    if (!this.hasRoom(1, entry.envelope.length)) {
-      throw new SiteError(SiteErrorCode.OutboxFull, 'outbox is full; waiting for the chain to commit', {
-        depth: this.byseq.size,
-        bytes: this.totalBytes,
-      });
-    }
-    const body = {
-      v: 1,
-      seq: entry.seq,
-      period: entry.period,
-      part: entry.part,
-      parts: entry.parts,
-      tracingCode: entry.tracingCode,
-      envelope: Buffer.from(entry.envelope).toString('base64'),
-      createdAt: entry.createdAt,
-    };
-    writeFileDurable(this.path(entry.seq), JSON.stringify(body));
-    this.byseq.set(entry.seq, entry);
-    this.totalBytes += entry.envelope.length;
+    if (!this.hasRoom(1, entryBytes(entry))) throw this.full();
+    this.write(entry);
+  }
+
+  /**
+   * Puts `entry` in the place of entry `old` (a reading re-made under a new seq): the new file is
+   * durable before the old one is deleted, so a crash in between leaves both, never neither (the
+   * new entry's `replaces` names the old one as superseded). Only the bytes are checked against
+   * the limits, as the count does not grow.
+   */
+  replace(old: number, entry: OutboxEntry): void {
+    const prev = this.byseq.get(old);
+    const freed = prev ? entryBytes(prev) : 0;
+    if (this.totalBytes - freed + entryBytes(entry) > this.limits.maxBytes) throw this.full();
+    this.write(entry);
+    this.remove(old);
   }
 
   /** Deletes a committed entry. */
@@ -129,7 +108,7 @@ export class Outbox {
     if (!e) return;
     removeDurable(this.path(seq));
     this.byseq.delete(seq);
-    this.totalBytes -= e.envelope.length;
+    this.totalBytes -= entryBytes(e);
   }
 
   /** Moves an entry the chain refused for good to rejected/, kept for the operator to inspect. */
@@ -138,7 +117,20 @@ export class Outbox {
     if (!e) return;
     this.moveAside(`${String(seq).padStart(12, '0')}.json`, 'rejected');
     this.byseq.delete(seq);
-    this.totalBytes -= e.envelope.length;
+    this.totalBytes -= entryBytes(e);
+  }
+
+  private write(entry: OutboxEntry): void {
+    writeFileDurable(this.path(entry.seq), entryFileBody(entry));
+    this.byseq.set(entry.seq, entry);
+    this.totalBytes += entryBytes(entry);
+  }
+
+  private full(): SiteError {
+    return new SiteError(SiteErrorCode.OutboxFull, 'outbox is full; waiting for the chain to commit', {
+      depth: this.byseq.size,
+      bytes: this.totalBytes,
+    });
   }
 
   private quarantine(file: string): void {
@@ -154,18 +146,5 @@ export class Outbox {
 
   private path(seq: number): string {
     return join(this.dir, `${String(seq).padStart(12, '0')}.json`);
-  }
-}
-
-/** Reads and checks one entry file; null when it does not parse or its tracing code does not match. */
-function readEntry(path: string): OutboxEntry | null {
-  try {
-    const raw = entrySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    const envelope = new Uint8Array(Buffer.from(raw.envelope, 'base64'));
-    if (tracingCodeOf(envelope) !== raw.tracingCode) return null;
-    const { v: _v, envelope: _b64, ...fields } = raw;
-    return { ...fields, envelope };
-  } catch {
-    return null;
   }
 }

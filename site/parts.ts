@@ -22,9 +22,21 @@ export interface Normalizer {
   };
 }
 
+export interface SealedEnvelope {
+  envelope: Uint8Array;
+  /** The encoded record exactly as sealed (with any session offer it carries), kept to reseal it. */
+  record: Uint8Array;
+}
+
 export interface EnvelopeMaker {
-  /** Seals the record for the SCP and wraps it in a signed KpiUpload envelope; returns its encoding. */
-  make(record: KpiRecord, seq: number, now: number): Promise<Uint8Array>;
+  /** Seals the record for the SCP and wraps it in a signed KpiUpload envelope. */
+  seal(record: KpiRecord, seq: number, now: number): Promise<SealedEnvelope>;
+  /**
+   * Seals an encoded record from an earlier seal() again, as it is, under a new seq and time (the
+   * sealed packet's associated data is the envelope header, so an envelope cannot be renumbered).
+   * Always ephemeral: the record may carry a session offer, and must open without any session.
+   */
+  reseal(record: Uint8Array, seq: number, now: number): Promise<Uint8Array>;
 }
 
 export interface SiteIdentity {

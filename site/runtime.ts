@@ -6,7 +6,9 @@ import { backoffDelay } from './backoff.js';
 import { collect } from './collector.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import type { EnvelopeMaker, Normalizer, SiteIdentity } from './parts.js';
+import { DEFAULT_MAX_REMAKES, Remaker } from './remaker.js';
 import { PeriodSealer } from './sealer.js';
+import { SeqLock } from './seq-lock.js';
 import { deferred, type Source } from './sources/source.js';
 import { Spool } from './spool.js';
 import { StateFile } from './state.js';
@@ -71,13 +73,20 @@ export async function startSite(
   const state = new StateFile(join(opts.dataDir, 'state.json'));
   if (outbox.corruptOnOpen > 0)
     env.log('error', 'outbox entries failed their checks', { moved: outbox.corruptOnOpen });
+  for (const [oldSeq, newSeq] of outbox.supersededOnOpen)
+    env.log('warn', 'refused entry left by a crash next to its re-made one; removed', { oldSeq, newSeq });
   const base = { spool, outbox, state, counters, log: env.log };
+  const lock = new SeqLock();
   const sealer = new PeriodSealer(
-    { ...base, normalizer: parts.normalizer, maker: parts.maker, identity: parts.identity },
+    { ...base, lock, normalizer: parts.normalizer, maker: parts.maker, identity: parts.identity },
     { periodMs: opts.periodMs, maxEntriesPerRecord: opts.maxEntriesPerRecord },
   );
+  const remaker = new Remaker(
+    { outbox, state, maker: parts.maker, lock, counters, log: env.log },
+    opts.upload.maxRemakes ?? DEFAULT_MAX_REMAKES,
+  );
   const uploads = new UploadLoop(
-    { outbox, counters, uploader: parts.uploader, rand: env.rand, log: env.log },
+    { outbox, counters, uploader: parts.uploader, remaker, rand: env.rand, log: env.log },
     opts.upload,
   );
   const sources = parts.makeSources(state.get().cursors);

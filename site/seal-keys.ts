@@ -80,6 +80,15 @@ export class SealKeys {
     return { target: { alg: SealAlgorithm.SessionKey, session: this.session!, now } };
   }
 
+  /**
+   * A per-packet ephemeral seal for the current SCP key, whatever the mode: for a record sealed
+   * again under a new seq, which must open without any session (it may carry a session offer).
+   */
+  async ephemeral(now: number): Promise<SealTarget> {
+    const scp = await this.currentScpKey(now);
+    return { alg: SealAlgorithm.EphemeralX25519, scpPublicKey: scp.publicKey };
+  }
+
   private async currentScpKey(now: number): Promise<ScpKey> {
     if (now - this.fetchedAt >= this.opts.directoryTtlMs || !pick(this.directory, now)) {
       try {

@@ -9,10 +9,14 @@
 // some parts in the outbox: recover() completes the period by making only the missing parts
 // (normalization is deterministic, so part i is the same record), and raises nextSeq past the
 // outbox. It runs before the upload loop starts, so no part can be committed and forgotten first.
+// Each period is sealed under the SeqLock shared with the re-maker (seq-lock.ts), the only other
+// writer of sequence numbers.
 import type { KpiEntry, KpiRecord } from '../codec/types.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
+import { entryBytes } from './outbox-entry.js';
 import type { EnvelopeMaker, Normalizer, SiteIdentity } from './parts.js';
+import type { SeqLock } from './seq-lock.js';
 import type { Spool } from './spool.js';
 import type { StateFile } from './state.js';
 import { type SiteCounters, SiteDropReason } from './status.js';
@@ -27,6 +31,7 @@ export interface SealerDeps {
   maker: EnvelopeMaker;
   identity: SiteIdentity;
   counters: SiteCounters;
+  lock: SeqLock;
   log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
 
@@ -102,7 +107,11 @@ export class PeriodSealer {
     return Math.floor(time / this.opts.periodMs) * this.opts.periodMs <= this.deps.state.get().sealedThrough;
   }
 
-  private async sealPeriod(period: number, now: number): Promise<void> {
+  private sealPeriod(period: number, now: number): Promise<void> {
+    return this.deps.lock.run(() => this.sealPeriodLocked(period, now));
+  }
+
+  private async sealPeriodLocked(period: number, now: number): Promise<void> {
     const { spool, outbox, state, counters, log } = this.deps;
     const loaded = spool.load(period);
     if (period <= state.get().sealedThrough) {
@@ -127,14 +136,14 @@ export class PeriodSealer {
     for (const [part, partEntries] of chunks.entries()) {
       if (present.has(part)) continue;
       const record = this.record(period, partEntries);
-      const envelope = await this.deps.maker.make(record, seq, now);
+      const sealed = await this.deps.maker.seal(record, seq, now);
       made.push({
         seq,
         period,
         part,
         parts: chunks.length,
-        tracingCode: tracingCodeOf(envelope),
-        envelope,
+        tracingCode: tracingCodeOf(sealed.envelope),
+        ...sealed,
         createdAt: now,
       });
       seq++;
@@ -143,7 +152,7 @@ export class PeriodSealer {
     if (
       !outbox.hasRoom(
         made.length,
-        made.reduce((a, e) => a + e.envelope.length, 0),
+        made.reduce((a, e) => a + entryBytes(e), 0),
       )
     ) {
       throw new SiteError(SiteErrorCode.OutboxFull, 'outbox is full; waiting for the chain to commit', {

@@ -17,6 +17,8 @@ export interface SiteStatus {
   committed: number;
   /** Envelopes the chain refused for good (moved to outbox/rejected). */
   rejected: number;
+  /** Readings sealed again under a new seq after the chain refused theirs as replayed (remaker.ts). */
+  remade: number;
   /** Failed upload or receipt calls that were retried. */
   retries: number;
   outboxDepth: number;
@@ -35,6 +37,7 @@ export class SiteCounters {
     uploaded: 0,
     committed: 0,
     rejected: 0,
+    remade: 0,
     retries: 0,
     outboxDepth: 0,
     outboxBytes: 0,
@@ -44,7 +47,15 @@ export class SiteCounters {
   };
 
   add(
-    field: 'collected' | 'consolidated' | 'sealed' | 'uploaded' | 'committed' | 'rejected' | 'retries',
+    field:
+      | 'collected'
+      | 'consolidated'
+      | 'sealed'
+      | 'uploaded'
+      | 'committed'
+      | 'rejected'
+      | 'remade'
+      | 'retries',
     n = 1,
   ): void {
     this.s[field] += n;
@@ -82,6 +93,7 @@ export function progressLine(name: string, s: SiteStatus): string {
     `site ${name}: collected ${s.collected} dropped ${dropped}${dropped > 0 ? ` (${reasons})` : ''}` +
     ` sealed ${s.sealed} uploaded ${s.uploaded} committed ${s.committed}` +
     (s.rejected > 0 ? ` rejected ${s.rejected}` : '') +
+    (s.remade > 0 ? ` remade ${s.remade}` : '') +
     ` | outbox ${s.outboxDepth} spooled periods ${s.spooledPeriods}` +
     (s.lastError ? ` | last error: ${s.lastError}` : '')
   );

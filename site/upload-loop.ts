@@ -2,11 +2,16 @@
 // one step at a time: step(now) does at most one upload call and one round of receipt polls and
 // returns how long to wait before the next step, so tests run it with a fake clock and no sleeps.
 // Re-sending is always safe: an outbox entry is byte-identical on every attempt, so the chain
-// answers "already pending" or "already committed" and nothing is committed twice.
+// answers "already pending" or "already committed" and nothing is committed twice. An entry
+// refused as REPLAYED is handed to the re-maker (remaker.ts) instead of being given up.
+import { ApiErrorCode } from '../api/errors.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
+import { type Remaker, seqHeldByPending } from './remaker.js';
 import type { SiteCounters } from './status.js';
 import type { Uploader, UploadOutcome } from './uploader.js';
+
+type Refusal = Extract<UploadOutcome, { kind: 'rejected' }>;
 
 export interface UploadLoopOptions {
   /** Envelopes per UploadBatch call. */
@@ -16,12 +21,16 @@ export interface UploadLoopOptions {
   /** Receipt calls per step, so a large backlog does not stall uploads. */
   maxReceiptsPerStep: number;
   backoff: BackoffOptions;
+  /** Most times one reading is re-made under a new seq after REPLAYED refusals (default 3). */
+  maxRemakes?: number;
 }
 
 export interface UploadLoopDeps {
   outbox: Outbox;
   uploader: Uploader;
   counters: SiteCounters;
+  /** Re-makes readings refused as REPLAYED; without it they are rejected like any refusal. */
+  remaker?: Remaker;
   rand: () => number;
   log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
 }
@@ -78,7 +87,8 @@ export class UploadLoop {
   private async send(batch: OutboxEntry[], now: number): Promise<number> {
     const outcomes = await this.deps.uploader.uploadBatch(batch.map((e) => e.envelope));
     let retryAfter = 0;
-    batch.forEach((e, i) => {
+    const refused: [OutboxEntry, Refusal][] = [];
+    for (const [i, e] of batch.entries()) {
       const o: UploadOutcome = outcomes[i] ?? { kind: 'retry', reason: 'no result', retryAfterMs: 0 };
       switch (o.kind) {
         case 'admitted':
@@ -90,20 +100,46 @@ export class UploadLoop {
           this.commit(e);
           break;
         case 'rejected':
-          this.deps.log('error', 'chain rejected envelope', {
-            seq: e.seq,
-            reason: o.reason,
-            message: o.message,
-          });
-          this.deps.outbox.reject(e.seq);
-          this.deps.counters.add('rejected');
+          refused.push([e, o]);
           break;
         case 'retry':
           retryAfter = Math.max(retryAfter, o.retryAfterMs, 1);
           break;
       }
-    });
+    }
+    // After every outcome is recorded: a re-make that fails (no SCP key...) fails the step, and
+    // the entry, still in the outbox, is sent and refused again after the backoff.
+    for (const [e, o] of refused) await this.refused(e, o, now);
     return retryAfter;
+  }
+
+  /** An entry the chain refused: re-made when refused as REPLAYED and it can be, else rejected/. */
+  private async refused(e: OutboxEntry, o: Refusal, now: number): Promise<void> {
+    let why = '';
+    if (o.reason === ApiErrorCode.Replayed && this.deps.remaker) {
+      if (seqHeldByPending(o.message)) {
+        // Not admitted, but handled like it: the receipt poll finds it unknown and sends it again.
+        this.admitted.set(e.seq, now);
+        this.deps.log('warn', 'sequence number held by another pending envelope; will send again', {
+          seq: e.seq,
+          tracingCode: e.tracingCode,
+          message: o.message,
+        });
+        return;
+      }
+      const r = await this.deps.remaker.remake(e, now);
+      if (r.kind !== 'refused') return;
+      why = r.why;
+    }
+    this.deps.log('error', 'chain rejected envelope', {
+      seq: e.seq,
+      tracingCode: e.tracingCode,
+      reason: o.reason,
+      message: o.message,
+      ...(why ? { notRemade: why } : {}),
+    });
+    this.deps.outbox.reject(e.seq);
+    this.deps.counters.add('rejected');
   }
 
   private async pollReceipts(now: number): Promise<void> {

@@ -4,6 +4,7 @@ import { collect } from '../../../site/collector.js';
 import { kpiNormalizer } from '../../../site/kpi-normalizer.js';
 import { Outbox } from '../../../site/outbox.js';
 import { PeriodSealer } from '../../../site/sealer.js';
+import { SeqLock } from '../../../site/seq-lock.js';
 import type { ReadingBatch, Source } from '../../../site/sources/source.js';
 import { Spool } from '../../../site/spool.js';
 import { StateFile } from '../../../site/state.js';
@@ -32,7 +33,7 @@ function stores(dir: string) {
   const identity = { country: 250, city: { scheme: 1, code: 'FRPAR' }, siteId: new Uint8Array(16) };
   const deps = { spool, outbox, state, counters, log: noLog };
   const sealer = new PeriodSealer(
-    { ...deps, normalizer: kpiNormalizer(), maker: new FakeMaker(), identity },
+    { ...deps, lock: new SeqLock(), normalizer: kpiNormalizer(), maker: new FakeMaker(), identity },
     { periodMs: H, maxEntriesPerRecord: 128 },
   );
   return { ...deps, sealer, maxSpoolBytes: 1e6, spoolFullWaitMs: 1 };

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
 import type { KpiRecord } from '../../../codec/types.js';
-import type { EnvelopeMaker } from '../../../site/parts.js';
+import type { EnvelopeMaker, SealedEnvelope } from '../../../site/parts.js';
 import type { RawReading } from '../../../site/reading.js';
 import type { SiteRuntimeOptions } from '../../../site/runtime.js';
 import type { ReceiptOutcome, Uploader, UploadOutcome } from '../../../site/uploader.js';
@@ -38,16 +39,32 @@ export function reading(over: Partial<RawReading> = {}): RawReading {
 
 /**
  * Stands in for sealing + signing: the "envelope" is JSON of the seq and the record's entries plus
- * a counter, so two makes of the same record differ like two real sealings (fresh nonces) do.
+ * a counter, so two makes of the same record differ like two real sealings (fresh nonces) do. The
+ * kept record is the real encoding, so a reseal carries the same entries.
  */
 export class FakeMaker implements EnvelopeMaker {
   made: { seq: number; record: KpiRecord }[] = [];
+  resealed: { seq: number; record: KpiRecord }[] = [];
   private n = 0;
-  async make(record: KpiRecord, seq: number): Promise<Uint8Array> {
+  async seal(record: KpiRecord, seq: number): Promise<SealedEnvelope> {
     this.made.push({ seq, record });
+    return { envelope: this.envelope(record, seq), record: encodeKpiRecord(record) };
+  }
+  async reseal(encoded: Uint8Array, seq: number): Promise<Uint8Array> {
+    const record = decodeKpiRecord(encoded);
+    this.resealed.push({ seq, record });
+    return this.envelope(record, seq);
+  }
+  private envelope(record: KpiRecord, seq: number): Uint8Array {
     const body = { seq, time: record.time, entries: record.entries, nonce: this.n++ };
     return new TextEncoder().encode(JSON.stringify(body));
   }
+}
+
+/** The record time and entries a FakeMaker envelope carries. */
+export function contentOf(envelope: Uint8Array): string {
+  const { time, entries } = JSON.parse(new TextDecoder().decode(envelope)) as Record<string, unknown>;
+  return JSON.stringify({ time, entries });
 }
 
 export function seqOf(envelope: Uint8Array): number {

@@ -5,6 +5,7 @@ import { KpiQuality } from '../../../codec/types.js';
 import { kpiNormalizer } from '../../../site/kpi-normalizer.js';
 import { Outbox, type OutboxEntry } from '../../../site/outbox.js';
 import { PeriodSealer } from '../../../site/sealer.js';
+import { SeqLock } from '../../../site/seq-lock.js';
 import { Spool } from '../../../site/spool.js';
 import { StateFile } from '../../../site/state.js';
 import { SiteCounters } from '../../../site/status.js';
@@ -26,7 +27,18 @@ function open(dir: string, added: OutboxEntry[] = [], maxEntriesPerRecord = 128)
   const state = new StateFile(join(dir, 'state.json'));
   const counters = new SiteCounters();
   const maker = new FakeMaker();
-  const deps = { spool, outbox, state, counters, maker, normalizer: kpiNormalizer(), identity, log: noLog };
+  const lock = new SeqLock();
+  const deps = {
+    spool,
+    outbox,
+    state,
+    counters,
+    maker,
+    lock,
+    normalizer: kpiNormalizer(),
+    identity,
+    log: noLog,
+  };
   const sealer = new PeriodSealer(deps, { periodMs: H, maxEntriesPerRecord });
   return { spool, outbox, state, counters, maker, sealer };
 }
@@ -76,14 +88,14 @@ describe('PeriodSealer', () => {
   it('keeps a reading spooled while its period was being sealed, and counts it late', async () => {
     const s = open(tempDir());
     s.spool.append([reading({ id: 'early' })]);
-    const make = s.maker.make.bind(s.maker);
-    s.maker.make = async (record, seq) => {
+    const seal = s.maker.seal.bind(s.maker);
+    s.maker.seal = async (record, seq) => {
       s.spool.append([reading({ id: 'racing', time: t0 + 7 })]); // a collector, during the await
-      return make(record, seq);
+      return seal(record, seq);
     };
     await s.sealer.sealClosed(0, 0, true);
     expect(s.spool.load(t0).readings.map((r) => r.id)).toEqual(['racing']);
-    s.maker.make = make;
+    s.maker.seal = seal;
     await s.sealer.sealClosed(0, 0, true);
     expect(s.spool.periods()).toEqual([]);
     expect(s.counters.snapshot().dropped).toEqual({ LATE: 1 });

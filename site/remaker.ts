@@ -1,0 +1,94 @@
+// Makes a reading anew when the chain refuses its envelope as REPLAYED. The case: a node admitted
+// the envelope, then crashed before passing it on; the site went on uploading later sequence
+// numbers, which committed; by the time the outbox re-sends the lost envelope, its seq has fallen
+// out of the permission contract's replay window (SeqTooOld), or another envelope holds it
+// (SeqReplayed, e.g. a data folder restored from a backup). Moving it to rejected/ would lose the
+// reading for the city, so the same record is sealed again under a fresh seq.
+//
+// Why no duplicate can follow: the contract refuses a seq below the window or already used, its
+// window only moves forward, and block execution applies the same check, so an envelope refused
+// that way can never commit later; only the re-made one can (docs/site.md §5).
+import type { Outbox, OutboxEntry } from './outbox.js';
+import { tracingCodeOf } from './outbox.js';
+import type { EnvelopeMaker } from './parts.js';
+import type { SeqLock } from './seq-lock.js';
+import type { StateFile } from './state.js';
+import type { SiteCounters } from './status.js';
+
+/** Default bound on re-makes of one reading, so a misconfigured site cannot loop. */
+export const DEFAULT_MAX_REMAKES = 3;
+
+export interface RemakerDeps {
+  outbox: Outbox;
+  state: StateFile;
+  maker: EnvelopeMaker;
+  /** Shared with the sealer: the two writers of sequence numbers take turns. */
+  lock: SeqLock;
+  counters: SiteCounters;
+  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+}
+
+export type RemakeResult =
+  /** Sealed again under `seq`; the new entry replaced the refused one in the outbox. */
+  | { kind: 'remade'; seq: number }
+  /** Cannot be re-made (no kept record, or the bound is reached): reject it as before. */
+  | { kind: 'refused'; why: string };
+
+/**
+ * True when the refusal says another envelope with the same seq is only pending in a node's
+ * mempool, not committed: that one may still be dropped and ours admitted, so ours must not be
+ * re-made (both could commit); it is sent again later instead. The node's messages are the only
+ * way to tell (api/ has one REPLAYED code): "sequence number N already pending" from admission,
+ * "refused by the permission contract: SeqTooOld|SeqReplayed" from committed state.
+ */
+export function seqHeldByPending(message: string): boolean {
+  return /already pending/i.test(message);
+}
+
+export class Remaker {
+  constructor(
+    private readonly deps: RemakerDeps,
+    private readonly maxRemakes: number,
+  ) {}
+
+  /** Handles `entry`, refused by the chain as REPLAYED (committed state), at `now`. */
+  remake(entry: OutboxEntry, now: number): Promise<RemakeResult> {
+    return this.deps.lock.run(() => this.remakeLocked(entry, now));
+  }
+
+  private async remakeLocked(entry: OutboxEntry, now: number): Promise<RemakeResult> {
+    const { outbox, state, maker, counters, log } = this.deps;
+    if (entry.record === undefined)
+      return { kind: 'refused', why: 'entry written before records were kept; cannot be re-made' };
+    const remakes = (entry.remakes ?? 0) + 1;
+    if (remakes > this.maxRemakes)
+      return { kind: 'refused', why: `already re-made ${this.maxRemakes} times` };
+    const seq = state.get().nextSeq;
+    const envelope = await maker.reseal(entry.record, seq, now);
+    const made: OutboxEntry = {
+      ...entry,
+      seq,
+      tracingCode: tracingCodeOf(envelope),
+      envelope,
+      createdAt: now,
+      remakes,
+      replaces: entry.seq,
+    };
+    // The order the sealer uses: the entry is durable, then nextSeq (recover() repairs it from the
+    // outbox should a crash fall in between); replace() writes the new file before deleting the old.
+    outbox.replace(entry.seq, made);
+    state.update({ nextSeq: seq + 1 });
+    counters.add('remade');
+    counters.set({ nextSeq: seq + 1 });
+    log('warn', 'envelope refused as replayed; reading re-made under a new sequence number', {
+      oldSeq: entry.seq,
+      newSeq: seq,
+      oldTracingCode: entry.tracingCode,
+      newTracingCode: made.tracingCode,
+      period: new Date(entry.period).toISOString(),
+      part: entry.part,
+      remakes,
+    });
+    return { kind: 'remade', seq };
+  }
+}

@@ -1,0 +1,302 @@
+// A reading the chain refuses as REPLAYED is made anew under a fresh seq, never lost (issue 7):
+// the crash-fault case (a node admitted it, crashed before gossip, later seqs committed past the
+// replay window), a crash between writing the new entry and removing the old, old-format entries,
+// the bound on re-makes, and other refusals unchanged.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiErrorCode } from '../../../api/errors.js';
+import { encodeKpiRecord } from '../../../codec/kpi-record.js';
+import type { KpiRecord } from '../../../codec/types.js';
+import { Outbox, type OutboxEntry, tracingCodeOf } from '../../../site/outbox.js';
+import { Remaker } from '../../../site/remaker.js';
+import { SeqLock } from '../../../site/seq-lock.js';
+import { StateFile } from '../../../site/state.js';
+import { progressLine, SiteCounters } from '../../../site/status.js';
+import { UploadLoop } from '../../../site/upload-loop.js';
+import type { UploadOutcome } from '../../../site/uploader.js';
+import { contentOf, FakeChain, FakeMaker, seqOf, tempDir } from './helpers.js';
+
+const H = 3_600_000;
+const t0 = Date.UTC(2026, 0, 1);
+const limits = { maxEntries: 100, maxBytes: 1e6 };
+const opts = {
+  maxBatch: 2,
+  receiptPollMs: 1_000,
+  maxReceiptsPerStep: 100,
+  backoff: { baseMs: 100, maxMs: 1_000, jitter: 0 },
+};
+
+function record(hour: number): KpiRecord {
+  return {
+    country: 756,
+    city: { scheme: 1, code: 'CHGVA' },
+    siteId: new Uint8Array(16),
+    time: t0 + hour * H,
+    entries: [{ code: 21101, series: 0, value: 10 + hour, flags: 0 }],
+    extension: new Uint8Array(0),
+  };
+}
+
+/**
+ * The chain's replay rule as the permission contract applies it to committed state: a seq at or
+ * below (highest committed - window) is too old, a seq committed by another envelope is replayed.
+ * `lose` drops an admitted envelope from the mempool (its node crashed before gossiping it).
+ */
+class WindowChain extends FakeChain {
+  lose = new Set<number>();
+  /** Refuse every upload of these seqs as held by another pending envelope, this many times. */
+  heldOnce = new Set<number>();
+  /** Refuse every seq as already used (a site whose every seq was taken). */
+  refuseAll = false;
+
+  constructor(private readonly window: number) {
+    super();
+  }
+
+  override async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
+    const used = new Set(this.committedSeqs());
+    const hwm = Math.max(0, ...used);
+    const out = await super.uploadBatch(envelopes);
+    return out.map((o, i) => {
+      const env = envelopes[i]!;
+      const seq = seqOf(env);
+      if (o.kind === 'committed') return o;
+      const refuse = (message: string): UploadOutcome => {
+        this.pending.delete(tracingCodeOf(env));
+        return { kind: 'rejected', reason: ApiErrorCode.Replayed, message };
+      };
+      if (this.heldOnce.delete(seq)) return refuse(`sequence number ${seq} already pending`);
+      if (this.refuseAll || used.has(seq)) return refuse('refused by the permission contract: SeqReplayed');
+      if (seq <= hwm - this.window) return refuse('refused by the permission contract: SeqTooOld');
+      if (this.lose.delete(seq)) this.pending.delete(tracingCodeOf(env));
+      return o;
+    });
+  }
+}
+
+interface Logged {
+  level: string;
+  msg: string;
+  meta?: Record<string, unknown>;
+}
+
+/** A site's outbox, state and upload loop over `dir`, opened as a fresh process would. */
+function site(dir: string, chain: FakeChain, maxRemakes = 3) {
+  const outbox = new Outbox(join(dir, 'outbox'), limits);
+  const state = new StateFile(join(dir, 'state.json'));
+  // What the sealer's recover() does at start: nextSeq past everything in the outbox.
+  if (outbox.maxSeq() >= state.get().nextSeq) state.update({ nextSeq: outbox.maxSeq() + 1 });
+  const counters = new SiteCounters();
+  const maker = new FakeMaker();
+  const logs: Logged[] = [];
+  const log = (level: string, msg: string, meta?: Record<string, unknown>): void => {
+    logs.push({ level, msg, ...(meta ? { meta } : {}) });
+  };
+  const remaker = new Remaker({ outbox, state, maker, lock: new SeqLock(), counters, log }, maxRemakes);
+  const loop = new UploadLoop({ outbox, uploader: chain, counters, remaker, rand: () => 0.5, log }, opts);
+  return { outbox, state, counters, maker, logs, loop };
+}
+
+type Site = ReturnType<typeof site>;
+
+/** Seals `hours` records into the outbox through the maker, the way the sealer does. */
+async function seal(s: Site, hours: number[]): Promise<void> {
+  for (const h of hours) {
+    const seq = s.state.get().nextSeq;
+    const sealed = await s.maker.seal(record(h), seq);
+    s.outbox.add({
+      seq,
+      period: t0 + h * H,
+      part: 0,
+      parts: 1,
+      tracingCode: tracingCodeOf(sealed.envelope),
+      ...sealed,
+      createdAt: 0,
+    });
+    s.state.update({ nextSeq: seq + 1 });
+  }
+}
+
+/** Steps the loop with a clock moving one poll interval per step until the outbox is empty. */
+async function drain(s: Site, chain: FakeChain, from = 0, maxSteps = 50): Promise<void> {
+  let now = from;
+  for (let i = 0; i < maxSteps && s.outbox.depth() > 0; i++) {
+    now += Math.max(1, await s.loop.step(now));
+    chain.commit();
+  }
+  expect(s.outbox.depth()).toBe(0);
+}
+
+/** Each committed envelope's record content; the readings as the SCP would receive them. */
+function committedContents(chain: FakeChain): string[] {
+  return [...chain.committed.values()].map(contentOf).sort();
+}
+
+function expectedContents(hours: number[]): string[] {
+  return hours.map((h) => JSON.stringify({ time: record(h).time, entries: record(h).entries })).sort();
+}
+
+describe('re-making a reading refused as REPLAYED', () => {
+  it('an envelope lost by a crashed node after later seqs committed is re-made, committed, not rejected', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(4);
+    const s = site(dir, chain);
+    await seal(s, [0, 1, 2, 3, 4, 5, 6]);
+    chain.lose.add(1); // acknowledged, then its node crashed before gossiping it
+    await drain(s, chain);
+    // seq 1 fell out of the window (2..7 committed): refused as too old, re-made as seq 8.
+    expect(chain.committedSeqs()).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(committedContents(chain)).toEqual(expectedContents([0, 1, 2, 3, 4, 5, 6]));
+    expect(s.maker.resealed.map((r) => [r.seq, r.record.time])).toEqual([[8, t0]]);
+    expect(existsSync(join(dir, 'outbox', 'rejected'))).toBe(false);
+    const c = s.counters.snapshot();
+    expect(c).toMatchObject({ remade: 1, rejected: 0, committed: 7 });
+    expect(progressLine('t', c)).toContain('remade 1');
+    expect(s.state.get().nextSeq).toBe(9);
+    const warn = s.logs.find((l) => l.level === 'warn' && l.msg.includes('re-made'));
+    expect(warn?.meta).toMatchObject({ oldSeq: 1, newSeq: 8, remakes: 1 });
+    expect(warn?.meta?.oldTracingCode).toMatch(/^[0-9a-f]{64}$/);
+    expect(warn?.meta?.newTracingCode).toBe(tracingCodeOf([...chain.committed.values()].at(-1)!));
+  });
+
+  it('re-makes an envelope whose seq another envelope committed (state restored from a backup)', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    const s = site(dir, chain);
+    await seal(s, [0]);
+    // Another envelope with seq 1 reached the chain first (the backup's twin).
+    chain.committed.set('f'.repeat(64), new TextEncoder().encode(JSON.stringify({ seq: 1 })));
+    await drain(s, chain);
+    expect(chain.committedSeqs()).toEqual([1, 2]);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 1, rejected: 0 });
+  });
+
+  it('a crash between writing the re-made entry and removing the old loses nothing and commits once', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(2);
+    const s = site(dir, chain);
+    await seal(s, [0, 1, 2, 3]);
+    chain.lose.add(1);
+    const remove = s.outbox.remove.bind(s.outbox);
+    let crashed = false;
+    s.outbox.remove = (seq) => {
+      if (seq !== 1) return remove(seq);
+      crashed = true; // the new entry is durable, the old one not yet removed: the process dies here
+      throw new Error('crash');
+    };
+    let now = 0;
+    while (!crashed) {
+      now += Math.max(1, await s.loop.step(now));
+      chain.commit();
+    }
+    // The hard case for the restart: the re-made entry has committed meanwhile.
+    await chain.uploadBatch([s.outbox.get(5)!.envelope]);
+    chain.commit();
+    const files = (): string[] => readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.json'));
+    expect(files()).toEqual(['000000000001.json', '000000000005.json']); // both, never neither
+    // Restart from disk (the re-made seq 5 may have committed meanwhile, which is the hard case).
+    expect(chain.committedSeqs()).toEqual([2, 3, 4, 5]);
+    const r = site(dir, chain);
+    expect(r.outbox.supersededOnOpen).toEqual([[1, 5]]);
+    expect(files()).toEqual(['000000000005.json']);
+    expect(r.state.get().nextSeq).toBe(6);
+    await drain(r, chain, 10_000);
+    expect(chain.committedSeqs()).toEqual([2, 3, 4, 5]);
+    expect(committedContents(chain)).toEqual(expectedContents([0, 1, 2, 3]));
+    expect(r.maker.resealed).toHaveLength(0); // the old one is not re-made a second time
+    expect(r.counters.snapshot()).toMatchObject({ remade: 0, rejected: 0 });
+    expect(existsSync(join(dir, 'outbox', 'rejected'))).toBe(false);
+  });
+
+  it('an entry written before records were kept is rejected as before', async () => {
+    const dir = tempDir();
+    const envelope = new TextEncoder().encode(JSON.stringify({ seq: 1 }));
+    // The file exactly as the previous format wrote it: no record, no remakes, no replaces.
+    const old = {
+      v: 1,
+      seq: 1,
+      period: 0,
+      part: 0,
+      parts: 1,
+      tracingCode: tracingCodeOf(envelope),
+      envelope: Buffer.from(envelope).toString('base64'),
+      createdAt: 0,
+    };
+    const chain = new WindowChain(64);
+    chain.committed.set('f'.repeat(64), new TextEncoder().encode(JSON.stringify({ seq: 1 })));
+    const s0 = new Outbox(join(dir, 'outbox'), limits); // creates the folder
+    expect(s0.depth()).toBe(0);
+    writeFileSync(join(dir, 'outbox', '000000000001.json'), JSON.stringify(old));
+    const s = site(dir, chain);
+    expect(s.outbox.get(1)?.record).toBeUndefined();
+    await s.loop.step(0);
+    expect(s.outbox.depth()).toBe(0);
+    expect(existsSync(join(dir, 'outbox', 'rejected', '000000000001.json'))).toBe(true);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 0, rejected: 1 });
+    const err = s.logs.find((l) => l.level === 'error');
+    expect(err?.meta?.notRemade).toContain('before records were kept');
+  });
+
+  it('re-makes one reading at most maxRemakes times, then rejects it as before', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    chain.refuseAll = true;
+    const s = site(dir, chain, 3);
+    await seal(s, [0]);
+    await drain(s, chain);
+    expect(s.maker.resealed.map((r) => r.seq)).toEqual([2, 3, 4]);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 3, rejected: 1 });
+    const kept = JSON.parse(readFileSync(join(dir, 'outbox', 'rejected', '000000000004.json'), 'utf8'));
+    expect(kept).toMatchObject({ seq: 4, remakes: 3, replaces: 3 });
+  });
+
+  it('other refusals keep today\u2019s behaviour: rejected/, no re-make', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    chain.rejectSeqs.add(1); // SITE_REVOKED
+    const s = site(dir, chain);
+    await seal(s, [0, 1]);
+    await drain(s, chain);
+    expect(chain.committedSeqs()).toEqual([2]);
+    expect(s.maker.resealed).toHaveLength(0);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 0, rejected: 1 });
+    expect(existsSync(join(dir, 'outbox', 'rejected', '000000000001.json'))).toBe(true);
+  });
+
+  it('a seq only held by another pending envelope is sent again later, not re-made', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    chain.heldOnce.add(1);
+    const s = site(dir, chain);
+    await seal(s, [0]);
+    await s.loop.step(0);
+    expect(s.outbox.depth()).toBe(1);
+    expect(chain.calls).toBe(1);
+    await s.loop.step(1); // held like an admitted entry: not sent again before the receipt poll
+    expect(chain.calls).toBe(1);
+    await drain(s, chain, 1_000);
+    expect(chain.committedSeqs()).toEqual([1]);
+    expect(s.maker.resealed).toHaveLength(0);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 0, rejected: 0 });
+  });
+
+  it('a re-make that cannot seal (no SCP key) keeps the entry and retries after a backoff', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    chain.committed.set('f'.repeat(64), new TextEncoder().encode(JSON.stringify({ seq: 1 })));
+    const s = site(dir, chain);
+    await seal(s, [0]);
+    const reseal = s.maker.reseal.bind(s.maker);
+    s.maker.reseal = async () => {
+      throw new Error('NO_SCP_KEY: no SCP encryption key is valid now');
+    };
+    expect(await s.loop.step(0)).toBeGreaterThan(0);
+    expect(s.outbox.entries().map((e: OutboxEntry) => e.seq)).toEqual([1]);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 0, rejected: 0, retries: 1 });
+    s.maker.reseal = reseal;
+    await drain(s, chain, 5_000);
+    expect(chain.committedSeqs()).toEqual([1, 2]);
+    expect(encodeKpiRecord(record(0))).toEqual(encodeKpiRecord(s.maker.resealed[0]!.record));
+  });
+});
