@@ -1,7 +1,7 @@
 // Admission of envelopes into the mempool, in the order of DESIGN §3 step 5: size cap (before
-// anything else) -> decode -> chain -> already pending / committed (idempotent re-sends succeed)
-// -> authorization and replay against committed state and the mempool -> signature (batched on the
-// verification pool) -> mempool. Used for RPC uploads and for envelopes gossiped by peers.
+// anything else) -> decode -> chain -> already pending -> authorization and replay against committed
+// state (a refused envelope that is committed already is an idempotent re-send) and the mempool ->
+// signature (batched on the verification pool) -> mempool. Used for RPC uploads and for envelopes gossiped by peers.
 import { type UploadResult, UploadStatus } from '../api/types.js';
 import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
 import { decodeEnvelope } from '../codec/envelope.js';
@@ -90,20 +90,24 @@ export class Admission {
       if ('status' in d) out[i] = d;
       return 'status' in d ? null : d;
     });
-    // One batched store lookup: one after another, a batch waited for each in turn (profiled under
-    // load, the sequential lookups set the upload latency of a 250-envelope batch), and one get per
-    // envelope cost a native round trip and a promise each (5% of a loaded node's main thread).
-    const committed = await this.committedOf(decoded);
+    // Authorization first, against the committed contract state. A committed envelope's sequence
+    // number is spent in its signer's replay window, so the contract refuses it: only refused
+    // envelopes need the store lookup that turns a re-send of a committed envelope into the
+    // idempotent ALREADY_COMMITTED. Fresh envelopes, nearly all of them, skip the store (the
+    // lookup was 4-5% of a loaded node's main thread).
+    const auths = decoded.map((d) => (d === null ? null : this.deps.authorize(d.env)));
+    const committed = await this.committedOf(decoded, auths);
     const candidates: Candidate[] = [];
     /** Signer:seq claimed by an earlier envelope of this same batch. */
     const claimed = new Set<string>();
     decoded.forEach((d, i) => {
-      if (d === null) return;
-      if (committed[i]) out[i] = result(UploadStatus.AlreadyCommitted, d.tc);
-      else {
-        const r = this.authorizeCheck(d, i, candidates, claimed);
+      const auth = auths[i];
+      if (d === null || auth == null) return;
+      if (auth.ok) {
+        const r = this.pendingCheck(d, auth.publicKey, i, candidates, claimed);
         if (r !== null) out[i] = r;
-      }
+      } else if (committed[i]) out[i] = result(UploadStatus.AlreadyCommitted, d.tc);
+      else out[i] = reject(d.tc, auth.code, auth.message);
     });
     const ok =
       candidates.length === 0 ? [] : await this.deps.verifier.verifyBatch(candidates.map((c) => c.item));
@@ -127,12 +131,20 @@ export class Admission {
     return out;
   }
 
-  private async committedOf(decoded: (Decoded | null)[]): Promise<boolean[]> {
+  /** Whether each refused envelope is committed; one batched store lookup, none when nothing was refused. */
+  private async committedOf(
+    decoded: (Decoded | null)[],
+    auths: (Authorization | null)[],
+  ): Promise<boolean[]> {
+    const refused = (i: number): boolean => decoded[i] != null && auths[i]?.ok === false;
     const tcs: Uint8Array[] = [];
-    for (const d of decoded) if (d !== null) tcs.push(d.tc);
-    const found = tcs.length === 0 ? [] : await this.deps.committed(tcs);
+    decoded.forEach((d, i) => {
+      if (d !== null && refused(i)) tcs.push(d.tc);
+    });
+    if (tcs.length === 0) return [];
+    const found = await this.deps.committed(tcs);
     let k = 0;
-    return decoded.map((d) => d !== null && found[k++] === true);
+    return decoded.map((_, i) => refused(i) && found[k++] === true);
   }
 
   /** The checks before the store lookup: a final result, or the decoded envelope to go on with. */
@@ -163,15 +175,14 @@ export class Admission {
     return { bytes, env, tc, id };
   }
 
-  /** Authorization and replay; returns the final result, or null when queued for verification. */
-  private authorizeCheck(
+  /** Replay against the mempool and this batch; returns the final result, or null when queued for verification. */
+  private pendingCheck(
     { bytes, env, tc, id }: Decoded,
+    publicKey: Uint8Array,
     at: number,
     candidates: Candidate[],
     claimed: Set<string>,
   ): UploadResult | null {
-    const auth = this.deps.authorize(env);
-    if (!auth.ok) return reject(tc, auth.code, auth.message);
     const signer = hex(env.signerKeyId);
     const slot = `${signer}:${env.seq}`;
     const pending = this.deps.mempool.pendingSeq(signer, env.seq);
@@ -183,7 +194,7 @@ export class Admission {
       tc,
       entry: { id, bytes, signer, seq: env.seq },
       item: {
-        publicKey: auth.publicKey,
+        publicKey,
         message: envelopeSignedRegion(bytes),
         signature: envelopeSignature(bytes),
       },

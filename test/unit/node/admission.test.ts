@@ -44,6 +44,8 @@ function upload(seq: number, opts: { chain?: Uint8Array; badSig?: boolean } = {}
 function setup(over: Partial<AdmissionDeps> = {}) {
   const admitted: MempoolEntry[] = [];
   const committed = new Set<string>();
+  /** Sequence numbers spent in the (single) site's replay window, as the contract would see them. */
+  const spent = new Set<number>();
   const mempool = new Mempool({ maxEnvelopes: 3, maxBytes: 1 << 20 });
   const deps: AdmissionDeps = {
     chainIdHex: hex(chainId),
@@ -53,12 +55,14 @@ function setup(over: Partial<AdmissionDeps> = {}) {
     authorize: (env: Envelope) =>
       env.seq === 666
         ? { ok: false, code: NodeErrorCode.Unauthorized, message: 'site suspended' }
-        : { ok: true, publicKey: site.publicKey },
+        : spent.has(env.seq)
+          ? { ok: false, code: NodeErrorCode.Replayed, message: 'seq spent' }
+          : { ok: true, publicKey: site.publicKey },
     onAdmitted: (e) => admitted.push(...e),
     retryAfterMs: () => 250,
     ...over,
   };
-  return { admission: new Admission(deps), admitted, committed, mempool };
+  return { admission: new Admission(deps), admitted, committed, spent, mempool };
 }
 
 describe('Admission', () => {
@@ -73,32 +77,43 @@ describe('Admission', () => {
     expect(admitted).toHaveLength(1);
   });
 
-  it('reports committed envelopes as already committed', async () => {
-    const { admission, committed } = setup();
+  it('reports committed envelopes as already committed, other replays of their sequence number as replays', async () => {
+    const { admission, committed, spent } = setup();
     const b = upload(5);
     const probe = setup();
     const tc = (await probe.admission.admit([b]))[0]!.tracingCode;
     committed.add(hex(tc));
+    spent.add(5);
     expect((await admission.admit([b]))[0]!.status).toBe(UploadStatus.AlreadyCommitted);
+    // Same sequence number, different bytes: not the committed envelope, so the refusal stands.
+    const other = upload(5, { badSig: true });
+    expect((await admission.admit([other]))[0]).toMatchObject({
+      status: UploadStatus.Rejected,
+      reason: NodeErrorCode.Replayed,
+    });
   });
 
-  it('looks up whether a batch is committed in one call, then answers in batch order', async () => {
-    const calls: number[] = [];
-    const { admission } = setup({
+  it('looks up only the envelopes the contract refused, all in one call, then answers in batch order', async () => {
+    const calls: number[][] = [];
+    const { admission, spent } = setup({
       committed: async (tcs) => {
-        calls.push(tcs.length);
+        calls.push(tcs.map((tc) => tc[0]!));
         return tcs.map((tc) => tc[0]! % 2 === 0);
       },
     });
-    const batch = [1, 2, 3].map((seq) => upload(seq));
-    const res = await admission.admit([new Uint8Array(3), ...batch]);
-    // The malformed first envelope is not looked up; the three others are, together.
-    expect(calls).toEqual([3]);
-    expect(res[0]!.status).toBe(UploadStatus.Rejected);
-    res.shift();
+    const batch = [1, 2, 3, 4].map((seq) => upload(seq));
+    spent.add(2);
+    spent.add(3);
+    spent.add(4);
+    const fresh = await admission.admit([new Uint8Array(3), batch[0]!]);
+    // Nothing refused: no store lookup at all.
+    expect(calls).toEqual([]);
+    expect(fresh.map((r) => r.status)).toEqual([UploadStatus.Rejected, UploadStatus.Accepted]);
+    const res = await admission.admit(batch.slice(1));
+    expect(calls).toEqual([res.map((r) => r.tracingCode[0]!)]);
     for (const r of res)
       expect(r.status).toBe(
-        r.tracingCode[0]! % 2 === 0 ? UploadStatus.AlreadyCommitted : UploadStatus.Accepted,
+        r.tracingCode[0]! % 2 === 0 ? UploadStatus.AlreadyCommitted : UploadStatus.Rejected,
       );
   });
 
