@@ -44,6 +44,11 @@ export function dueForRelay(
 ): MempoolEntry[] {
   const stalled = now - progress.lastCommitAt >= o.stallMs;
   const due: MempoolEntry[] = [];
+  // Under load (blocks committing, none with room since the oldest arrived) nothing can be due:
+  // skip the walk over a mempool that may hold 10^5 envelopes.
+  const oldest = mempool.values().next();
+  if (oldest.done === true) return due;
+  if (!stalled && progress.lastSpareProposedAt - (oldest.value.arrivedAt ?? now) < o.stallMs) return due;
   for (const e of mempool.values()) {
     const arrived = e.arrivedAt ?? now;
     // Arrival order: everything after this one is younger still.
