@@ -52,6 +52,15 @@ describe('site config', () => {
     expect(() => parseSiteConfig({ ...minimal, colour: 'red' })).toThrow('colour');
   });
 
+  it('bounds re-makes of a reading: 3 by default, a configured count kept, a negative one refused', () => {
+    expect(defaultSiteOptions.upload.maxRemakes).toBe(3);
+    const upload = { ...defaultSiteOptions.upload, maxRemakes: 0 };
+    expect(parseSiteConfig({ ...minimal, upload }).upload.maxRemakes).toBe(0);
+    expect(() => parseSiteConfig({ ...minimal, upload: { ...upload, maxRemakes: -1 } })).toThrow(
+      'upload.maxRemakes',
+    );
+  });
+
   it('turns the identity into record fields, refusing a bad city or address', () => {
     const id = siteIdentity(parseSiteConfig(minimal).identity);
     expect(id.city).toEqual({ scheme: 1, code: 'FRPAR' });

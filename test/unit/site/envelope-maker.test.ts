@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../../../codec/envelope.js';
 import { envelopeAadView, envelopeSignature, envelopeSignedRegion } from '../../../codec/envelope-view.js';
 import { decodeExtension } from '../../../codec/extension.js';
-import { decodeKpiRecord } from '../../../codec/kpi-record.js';
+import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
 import { decodeSealedPacket } from '../../../codec/sealed-packet.js';
 import { CityScheme, EnvelopeKind, type KpiRecord, SealAlgorithm } from '../../../codec/types.js';
 import { generateEd25519, verify } from '../../../crypto/ed25519.js';
@@ -89,6 +89,23 @@ describe('SignedEnvelopeMaker', () => {
     expect(rotated.alg).toBe(SealAlgorithm.EphemeralX25519);
     const next = decodeSessionOffer(decodeExtension(rotated.record.extension)[0]!.value);
     expect(Buffer.from(next.salt).equals(decodeSessionOffer(item!.value).salt)).toBe(false);
+  });
+
+  it('reseals a kept record under a new seq and time, ephemerally, offer included, for the SCP to open', async () => {
+    const m = maker('session');
+    const first = await m.seal(record, 1, now);
+    expect(decodeKpiRecord(first.record)).toEqual(open(first.envelope, []).record);
+    const second = decodeEnvelope(await m.make(record, 2, now + 1)); // seq 2 rides the session
+    if (second.kind !== EnvelopeKind.KpiUpload) throw new Error('kind');
+    expect(decodeSealedPacket(second.packet).alg).toBe(SealAlgorithm.SessionKey);
+    // Seq 1 was refused as replayed: its record (with the session offer) is sealed again as seq 3.
+    const again = open(await m.reseal(first.record, 3, now + H), []);
+    expect(again.alg).toBe(SealAlgorithm.EphemeralX25519);
+    expect(again.env).toMatchObject({ seq: 3, time: now + H, routing: { country: 156, kpiCodes: [21101] } });
+    expect(encodeKpiRecord(again.record)).toEqual(first.record);
+    expect(decodeExtension(again.record.extension)[0]!.type).toBe(EXT_SESSION_OFFER);
+    // The old envelope's signature and packet are bound to seq 1: the new one is not a copy.
+    expect(Buffer.from(await m.reseal(first.record, 3, now + H)).equals(first.envelope)).toBe(false);
   });
 
   it('defers with NO_SCP_KEY when no directory key is valid now', async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { ApiErrorCode } from '../../../api/errors.js';
 import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
 import type { KpiRecord } from '../../../codec/types.js';
 import type { EnvelopeMaker, SealedEnvelope } from '../../../site/parts.js';
@@ -120,8 +121,54 @@ export function sha(b: Uint8Array): string {
 
 export const noLog = (): void => undefined;
 
+/**
+ * The chain's replay rule as the permission contract applies it to committed state: a seq at or
+ * below (highest committed - window) is too old, a seq committed by another envelope is replayed.
+ * Envelopes with a seq in `lose` are acknowledged, then dropped from the mempool every time (the
+ * node they reach crashes before gossiping them), so they can only end refused as too old.
+ */
+export class WindowChain extends FakeChain {
+  lose = new Set<number>();
+  /** Refuse the next upload of each of these seqs as held by another pending envelope. */
+  heldOnce = new Set<number>();
+  /** Refuse every seq as already used (a site whose every seq was taken). */
+  refuseAll = false;
+
+  constructor(private readonly window: number) {
+    super();
+  }
+
+  override async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
+    const used = new Set(this.committedSeqs());
+    const hwm = Math.max(0, ...used);
+    const out = await super.uploadBatch(envelopes);
+    return out.map((o, i) => {
+      const env = envelopes[i]!;
+      const seq = seqOf(env);
+      if (o.kind === 'committed') return o;
+      const refuse = (message: string): UploadOutcome => {
+        this.pending.delete(sha(env));
+        return { kind: 'rejected', reason: ApiErrorCode.Replayed, message };
+      };
+      if (this.heldOnce.delete(seq)) return refuse(`sequence number ${seq} already pending`);
+      if (this.refuseAll || used.has(seq)) return refuse('refused by the permission contract: SeqReplayed');
+      if (seq <= hwm - this.window) return refuse('refused by the permission contract: SeqTooOld');
+      if (this.lose.has(seq)) this.pending.delete(sha(env));
+      return o;
+    });
+  }
+}
+
 /** A chain that commits what it admitted whenever a receipt is asked for, like a block per poll. */
 export class AutoChain extends FakeChain {
+  override async receipt(tc: string): Promise<ReceiptOutcome> {
+    this.commit();
+    return super.receipt(tc);
+  }
+}
+
+/** A WindowChain that commits whenever a receipt is asked for. */
+export class AutoWindowChain extends WindowChain {
   override async receipt(tc: string): Promise<ReceiptOutcome> {
     this.commit();
     return super.receipt(tc);

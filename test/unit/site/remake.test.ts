@@ -5,7 +5,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ApiErrorCode } from '../../../api/errors.js';
 import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import type { KpiRecord } from '../../../codec/types.js';
 import { Outbox, type OutboxEntry, tracingCodeOf } from '../../../site/outbox.js';
@@ -14,8 +13,7 @@ import { SeqLock } from '../../../site/seq-lock.js';
 import { StateFile } from '../../../site/state.js';
 import { progressLine, SiteCounters } from '../../../site/status.js';
 import { UploadLoop } from '../../../site/upload-loop.js';
-import type { UploadOutcome } from '../../../site/uploader.js';
-import { contentOf, FakeChain, FakeMaker, seqOf, tempDir } from './helpers.js';
+import { contentOf, type FakeChain, FakeMaker, tempDir, WindowChain } from './helpers.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 1);
@@ -36,43 +34,6 @@ function record(hour: number): KpiRecord {
     entries: [{ code: 21101, series: 0, value: 10 + hour, flags: 0 }],
     extension: new Uint8Array(0),
   };
-}
-
-/**
- * The chain's replay rule as the permission contract applies it to committed state: a seq at or
- * below (highest committed - window) is too old, a seq committed by another envelope is replayed.
- * `lose` drops an admitted envelope from the mempool (its node crashed before gossiping it).
- */
-class WindowChain extends FakeChain {
-  lose = new Set<number>();
-  /** Refuse every upload of these seqs as held by another pending envelope, this many times. */
-  heldOnce = new Set<number>();
-  /** Refuse every seq as already used (a site whose every seq was taken). */
-  refuseAll = false;
-
-  constructor(private readonly window: number) {
-    super();
-  }
-
-  override async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
-    const used = new Set(this.committedSeqs());
-    const hwm = Math.max(0, ...used);
-    const out = await super.uploadBatch(envelopes);
-    return out.map((o, i) => {
-      const env = envelopes[i]!;
-      const seq = seqOf(env);
-      if (o.kind === 'committed') return o;
-      const refuse = (message: string): UploadOutcome => {
-        this.pending.delete(tracingCodeOf(env));
-        return { kind: 'rejected', reason: ApiErrorCode.Replayed, message };
-      };
-      if (this.heldOnce.delete(seq)) return refuse(`sequence number ${seq} already pending`);
-      if (this.refuseAll || used.has(seq)) return refuse('refused by the permission contract: SeqReplayed');
-      if (seq <= hwm - this.window) return refuse('refused by the permission contract: SeqTooOld');
-      if (this.lose.delete(seq)) this.pending.delete(tracingCodeOf(env));
-      return o;
-    });
-  }
 }
 
 interface Logged {

@@ -5,7 +5,16 @@ import { kpiNormalizer } from '../../../site/kpi-normalizer.js';
 import { type SiteParts, startSite } from '../../../site/runtime.js';
 import { CsvSource } from '../../../site/sources/csv.js';
 import { droppedTotal, progressLine } from '../../../site/status.js';
-import { AutoChain, type FakeChain, FakeMaker, fastOptions, noLog, tempDir } from './helpers.js';
+import {
+  AutoChain,
+  AutoWindowChain,
+  contentOf,
+  type FakeChain,
+  FakeMaker,
+  fastOptions,
+  noLog,
+  tempDir,
+} from './helpers.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 1);
@@ -53,6 +62,17 @@ function clock(): () => number {
   return () => t0 + 10 * H + (Date.now() - start);
 }
 
+/** Starts a site that prints its progress line every ms into `lines`. */
+async function runPrinting({ parts, opts }: ReturnType<typeof setup>) {
+  const lines: string[] = [];
+  const site = await startSite(
+    parts,
+    { ...opts, progressMs: 1 },
+    { now: clock(), rand: () => 0.5, log: noLog, print: (l) => lines.push(l) },
+  );
+  return { site, lines };
+}
+
 describe('startSite', () => {
   it('collects, seals, uploads and drains; every reading is consolidated or dropped with a reason', async () => {
     const chain = new AutoChain();
@@ -91,13 +111,7 @@ describe('startSite', () => {
   });
 
   it('prints a progress line while it works', async () => {
-    const { parts, opts } = setup(tempDir(), new AutoChain());
-    const lines: string[] = [];
-    const site = await startSite(
-      parts,
-      { ...opts, progressMs: 1 },
-      { now: clock(), rand: () => 0.5, log: noLog, print: (l) => lines.push(l) },
-    );
+    const { site, lines } = await runPrinting(setup(tempDir(), new AutoChain()));
     await site.done;
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.at(-1)).toMatch(/^site test: collected \d+ dropped \d+/);
@@ -121,5 +135,19 @@ describe('startSite', () => {
     expect(maker.made).toHaveLength(0);
     expect(up.committedSeqs()).toEqual([1, 2, 3]);
     expect(site2.status()).toMatchObject({ collected: 0, committed: 3, outboxDepth: 0 });
+  });
+
+  it('re-makes a record a node lost before it committed past the replay window; nothing is rejected', async () => {
+    const chain = new AutoWindowChain(1);
+    chain.lose.add(1); // admitted by a node that crashed before gossiping it
+    const maker = new FakeMaker();
+    const { site, lines } = await runPrinting(setup(tempDir(), chain, maker));
+    await site.done;
+    expect(chain.committedSeqs()).toEqual([2, 3, 4]);
+    expect(maker.resealed.map((r) => r.seq)).toEqual([4]);
+    const sealed = maker.made.map((m) => JSON.stringify({ time: m.record.time, entries: m.record.entries }));
+    expect([...chain.committed.values()].map(contentOf).sort()).toEqual(sealed.sort());
+    expect(site.status()).toMatchObject({ sealed: 3, remade: 1, rejected: 0, committed: 3, outboxDepth: 0 });
+    expect(lines.at(-1)).toContain('remade 1');
   });
 });
