@@ -1,18 +1,17 @@
 // Long randomized simulator runs outside the test suite: `node build/bench/sim.js --seeds N`
 // (after `npm run build`), or `--seed S` to reproduce one run with its details. Every failing
 // seed is printed with its one-line reproduction command and added to
-// test/sim/regressions.json, so CI keeps running it.
+// test/sim/regressions.json, so CI keeps running it. `--reconfig`: the runs change the
+// validator set under faults (test/sim/reconfig-run.ts); failures go to reconfig-regressions.json.
 import '../cli/polyfill.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { type Regression, randomRun, reproduceCommand } from '../test/sim/random-run.js';
-
-// Run from the repository root (npm run sim).
-const regressionsFile = join(process.cwd(), 'test', 'sim', 'regressions.json');
+import { reconfigRun } from '../test/sim/reconfig-run.js';
 
 /** Keeps a failing seed as a regression case that CI runs from now on. */
-function keepRegression(seed: number, chaosTicks: number): void {
+function keepRegression(regressionsFile: string, seed: number, chaosTicks: number): void {
   const list: Regression[] = JSON.parse(readFileSync(regressionsFile, 'utf8'));
   const entry: Regression = chaosTicks === 240 ? seed : { seed, chaosTicks };
   if (list.some((r) => JSON.stringify(r) === JSON.stringify(entry))) return;
@@ -28,13 +27,29 @@ const program = new Command()
   .option('--from <n>', 'first seed', '1')
   .option('--seed <s>', 'run one seed and print its result')
   .option('--chaos <ticks>', 'ticks of the fault phase', '240')
+  .option('--reconfig', 'validator-set changes under faults (test/sim/reconfig-run.ts)')
   .parse();
 
-const opts = program.opts<{ seeds: string; from: string; seed?: string; chaos: string }>();
+const opts = program.opts<{
+  seeds: string;
+  from: string;
+  seed?: string;
+  chaos: string;
+  reconfig?: boolean;
+}>();
 const runOpts = { chaosTicks: Number(opts.chaos) };
+const reconfig = opts.reconfig === true;
+const run = reconfig ? reconfigRun : randomRun;
+// Run from the repository root (npm run sim).
+const regressionsFile = join(
+  process.cwd(),
+  'test',
+  'sim',
+  reconfig ? 'reconfig-regressions.json' : 'regressions.json',
+);
 
 if (opts.seed !== undefined) {
-  const r = randomRun(Number(opts.seed), runOpts);
+  const r = run(Number(opts.seed), runOpts);
   process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   process.exitCode = r.ok ? 0 : 1;
 } else {
@@ -44,13 +59,13 @@ if (opts.seed !== undefined) {
   let failed = 0;
   let messages = 0;
   for (let seed = from; seed < from + count; seed++) {
-    const r = randomRun(seed, runOpts);
+    const r = run(seed, runOpts);
     messages += r.messages;
     if (!r.ok) {
       failed++;
-      keepRegression(seed, runOpts.chaosTicks);
+      keepRegression(regressionsFile, seed, runOpts.chaosTicks);
       process.stdout.write(
-        `FAIL seed ${seed} (${r.fault}, n=${r.n}): ${r.error}\n  reproduce: ${reproduceCommand(seed, runOpts.chaosTicks)}\n`,
+        `FAIL seed ${seed} (${r.fault}, n=${r.n}): ${r.error}\n  reproduce: ${reproduceCommand(seed, runOpts.chaosTicks, reconfig)}\n`,
       );
     }
     if ((seed - from + 1) % 100 === 0)

@@ -7,7 +7,7 @@
 //                 proof: view u64 | seq u64 | digest 32 | header 191 | prePrepareSig 64 | sigs |
 //                        body flag u8 (1: envelope count u32 | (length u32 | bytes)*)
 //   NEW-VIEW      view u64 | count u16 | (length u32 | VIEW-CHANGE)* | count u16 | (length u32 | PRE-PREPARE)*
-//   STATE-REQUEST fromHeight u64 | toHeight u64
+//   STATE-REQUEST fromHeight u64 | toHeight u64 | flag u8 (1: key 32, a requester in no set it knows yet)
 //   STATE-RESPONSE count u16 | (length u32 | certified block)* | flag u8 (1: seq u64 | digest 32 | sigs)
 // sigs = count u16 | (sender u16 | signature 64)*, senders strictly ascending.
 // Signing bytes are defined apart, in consensus-signing.ts. Decoders bound every count and
@@ -20,6 +20,7 @@ import {
   MAX_CERTIFIED_BLOCK_BYTES,
   MAX_ENVELOPE_BYTES,
   MAX_VALIDATORS,
+  PUBLIC_KEY_BYTES,
   SIGNATURE_BYTES,
   WIRE_VERSION,
 } from './caps.js';
@@ -32,6 +33,7 @@ import {
   MessageType,
   type PrePrepare,
   type PreparedProof,
+  type StateRequest,
   type ViewChange,
 } from './types.js';
 import { Writer } from './writer.js';
@@ -154,6 +156,8 @@ function writeBody(w: Writer, m: ConsensusMessage): void {
       return;
     case MessageType.StateRequest:
       w.u64(m.fromHeight, 'fromHeight').u64(m.toHeight, 'toHeight');
+      w.u8(m.key === undefined ? 0 : 1);
+      if (m.key !== undefined) w.bytes(m.key, PUBLIC_KEY_BYTES, 'key');
       return;
     case MessageType.StateResponse: {
       if (m.blocks.length > MAX_STATE_BLOCKS)
@@ -228,8 +232,11 @@ function readMessage(r: Reader): ConsensusMessage {
       const prePrepares = readList(r, 'prePrepares', MessageType.PrePrepare) as PrePrepare[];
       return { type, view, viewChanges, prePrepares, ...s };
     }
-    case MessageType.StateRequest:
-      return { type, fromHeight: r.u64('fromHeight'), toHeight: r.u64('toHeight'), ...s };
+    case MessageType.StateRequest: {
+      const m: StateRequest = { type, fromHeight: r.u64('fromHeight'), toHeight: r.u64('toHeight'), ...s };
+      if (r.enumU8(0, 1, 'hasKey') === 1) m.key = r.bytes(PUBLIC_KEY_BYTES, 'key');
+      return m;
+    }
     case MessageType.StateResponse: {
       const n = r.length(r.u16('blocks'), 0, MAX_STATE_BLOCKS, 'blocks');
       const blocks = [];

@@ -3,7 +3,7 @@
 // never signed: a PRE-PREPARE binds its block through the header hash (digest), whose txRoot
 // binds the envelopes. A COMMIT signs exactly commitSigningBytes(), so the COMMIT votes a replica
 // collects are, unchanged, the signatures of the block's commit certificate.
-import { HASH_BYTES, WIRE_VERSION } from './caps.js';
+import { HASH_BYTES, PUBLIC_KEY_BYTES, WIRE_VERSION } from './caps.js';
 import { commitSigningBytes, domainTag } from './signing.js';
 import {
   type ConsensusMessage,
@@ -114,11 +114,13 @@ export function consensusSigningBytes(chainId: Uint8Array, m: Unsigned<Consensus
       return viewChangeSigningBytes(chainId, m);
     case MessageType.NewView:
       return newViewSigningBytes(chainId, m);
-    case MessageType.StateRequest:
-      return start(DOMAIN_STATE_REQUEST, chainId, 16)
+    case MessageType.StateRequest: {
+      const w = start(DOMAIN_STATE_REQUEST, chainId, 48)
         .u64(m.fromHeight, 'fromHeight')
-        .u64(m.toHeight, 'toHeight')
-        .finish();
+        .u64(m.toHeight, 'toHeight');
+      if (m.key !== undefined) w.bytes(m.key, PUBLIC_KEY_BYTES, 'key');
+      return w.finish();
+    }
     case MessageType.StateResponse:
       return stateResponseSigningBytes(chainId, m);
   }

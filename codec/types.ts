@@ -342,6 +342,11 @@ export interface StateRequest extends Signed {
   type: MessageType.StateRequest;
   fromHeight: number;
   toHeight: number;
+  /**
+   * The requester's public key when it belongs to no validator set it knows yet (a node joining
+   * by a set decided in a block it has not applied): it signs with this key, sender is 0.
+   */
+  key?: Uint8Array;
 }
 
 /** A stable checkpoint: 2f+1 CHECKPOINT signatures over (seq, digest). */

@@ -8,6 +8,9 @@
 // (honest replicas prepare height h only on top of the block they committed at h - 1, and the
 // 2f+1 VIEW-CHANGEs always contain an honest replica's proof for that block or a checkpoint at or
 // above it). The plan therefore ends at the first gap; nothing after it can have committed.
+//
+// It also ends before the next validator-set activation above min-s + 1 (`limitOf`): the view
+// is decided by the set in force at min-s + 1 and orders only heights that set certifies.
 import type { BlockHeader, CheckpointProof, Hash32, ViewChange } from '../codec/types.js';
 import { hashKey } from './bytes.js';
 
@@ -24,7 +27,10 @@ export interface NewViewPlan {
   entries: PlanEntry[];
 }
 
-export function newViewPlan(vcs: readonly ViewChange[]): NewViewPlan {
+export function newViewPlan(
+  vcs: readonly ViewChange[],
+  limitOf: (stableSeq: number) => number = () => Number.POSITIVE_INFINITY,
+): NewViewPlan {
   let best = vcs[0]!;
   for (const vc of vcs) if (vc.stableSeq > best.stableSeq) best = vc;
   const stable = { seq: best.stableSeq, digest: best.stableDigest, signatures: best.checkpointProof };
@@ -37,7 +43,8 @@ export function newViewPlan(vcs: readonly ViewChange[]): NewViewPlan {
         chosen.set(p.seq, { seq: p.seq, digest: p.digest, header: p.header, view: p.view });
     }
   const entries: PlanEntry[] = [];
-  for (let seq = stable.seq + 1; chosen.has(seq); seq++) {
+  const limit = limitOf(stable.seq);
+  for (let seq = stable.seq + 1; seq < limit && chosen.has(seq); seq++) {
     const e = chosen.get(seq)!;
     entries.push({
       seq,

@@ -38,6 +38,11 @@ export class Verifier {
     return this.deps.verify(key, consensusSigningBytes(this.chainId, m), m.signature);
   }
 
+  /** The message's signature by `key` (a message that names its signer by key, not index). */
+  signedBy(key: Uint8Array, m: ConsensusMessage): boolean {
+    return this.deps.verify(key, consensusSigningBytes(this.chainId, m), m.signature);
+  }
+
   /**
    * Number of valid signatures over `bytes`, senders strictly ascending (so none repeats), none
    * equal to `exclude`; -1 if any entry is bad.

@@ -91,12 +91,20 @@ export class Replica {
   private readonly checkpoints = new Map<number, Map<number, Checkpoint>>();
   /** Highest height each peer (by public key) announced: CHECKPOINTs, the status heartbeat included. */
   private readonly status = new Map<string, { key: Uint8Array; height: number }>();
-  private readonly viewChanges = new Map<number, ViewChange>();
+  /** The latest VIEW-CHANGE of each signer, by public key (indexes differ between sets). */
+  private readonly viewChanges = new Map<string, ViewChange>();
+  /** Signer of each VIEW-CHANGE held, resolved when it was verified. */
+  private readonly signers = new WeakMap<ViewChange, Uint8Array>();
+  /**
+   * First height of the current view's range: the view is decided by the set in force there
+   * (min-s + 1 of its NEW-VIEW) and orders heights below that set's end only (docs §7).
+   */
+  private viewBase = 1;
   private ownViewChange: ViewChange | null = null;
   private lastNewView: NewView | null = null;
   private readonly future = new Map<number, NormalMessage[]>();
   private readonly evidenceSeen = new Map<string, number>();
-  private readonly newViewReplies = new Map<number, number>();
+  private readonly newViewReplies = new Map<string, number>();
   private viewChangesSeen = 0;
   /** target() until the next status update; -1 = recompute. */
   private targetCache = -1;
@@ -159,11 +167,16 @@ export class Replica {
       first?.validators ?? config.validators,
     );
     for (const h of config.history?.slice(1) ?? []) this.schedule.schedule(h.from, h.validators);
-    if (first !== undefined) this.schedule.schedule(config.tip.height + 1, config.validators);
+    // The set at tip + 1 is a new entry only if it differs (a same-set entry would look like an
+    // activation, and activations make checkpoints and end views).
+    const held = this.schedule.at(config.tip.height + 1).keys;
+    if (first !== undefined && !sameKeys(held, config.validators))
+      this.schedule.schedule(config.tip.height + 1, config.validators);
     this.verifier = new Verifier(this.chainId, deps, this.schedule);
     this.requests = new RequestQueue(this.p.maxPendingRequests, this.p.windowSize, this.p.maxBlockBytes);
     this.stable = { seq: config.tip.height, digest: config.tip.hash, signatures: [] };
     if (restored !== undefined) this.restore(restored);
+    this.viewBase = this.stable.seq + 1;
   }
 
   private restore(s: PersistentState): void {
@@ -186,7 +199,8 @@ export class Replica {
     this.ownViewChange = s.viewChange;
     if (s.inViewChange && s.viewChange !== null && s.viewChange.newView === s.view) {
       // Re-send the VIEW-CHANGE signed before the crash, byte for byte: never a second one.
-      this.viewChanges.set(s.viewChange.sender, s.viewChange);
+      this.viewChanges.set(hashKey(this.key), s.viewChange);
+      this.signers.set(s.viewChange, this.key);
       this.send('all', s.viewChange);
     }
   }
@@ -203,6 +217,9 @@ export class Replica {
   /** One logical tick: timers, proposals, status heartbeat, state transfer. */
   tick(): void {
     this.now++;
+    // The stable checkpoint reached the end of the range of the set that decided this view:
+    // the next set takes over in a view it decides (all replicas get here at the same height).
+    if (!this.inViewChange && this.stable.seq + 1 >= this.viewLimit()) this.startViewChange(this.view + 1);
     if (!this.inViewChange) this.maybePropose();
     this.checkTimers();
     this.followQuorumView();
@@ -252,7 +269,7 @@ export class Replica {
     const before = this.applied;
     this.applied = height;
     for (let h = before + 1; h <= height; h++)
-      if (h % this.p.checkpointInterval === 0) this.sendCheckpoint(h, heldHash(this.hashes.get(h)));
+      if (this.isCheckpoint(h)) this.sendCheckpoint(h, heldHash(this.hashes.get(h)));
     this.processTransfer();
     const next = this.slots.get(this.tip.height + 1);
     if (next !== undefined) this.tryAccept(next);
@@ -273,15 +290,19 @@ export class Replica {
     this.targetCache = -1;
   }
 
-  /** Answers a StateRequestIn with the certified blocks the driver read from its block log. */
-  respondState(to: number, blocks: CertifiedBlock[]): void {
-    const first = blocks[0];
-    if (first === undefined) return;
-    const me = this.schedule.at(first.block.header.height).indexOf(this.key);
-    if (me < 0) return;
+  /**
+   * Answers a StateRequestIn (`to` = its `from` key) with the certified blocks the driver read
+   * from its block log. Sent to the requester's index in our current set; a requester outside it
+   * (a node joining by a later set) gets it by gossip, where everyone else drops it as stale.
+   */
+  respondState(to: Uint8Array, blocks: CertifiedBlock[]): void {
+    if (blocks.length === 0) return;
+    const current = this.schedule.at(this.tip.height + 1);
+    const me = Math.max(0, current.indexOf(this.key));
     const body: Unsigned<StateResponse> = { type: MessageType.StateResponse, sender: me, blocks };
     if (this.stable.signatures.length > 0) body.checkpoint = this.stable;
-    this.send(to, this.signMessage(body));
+    const index = current.indexOf(to);
+    this.send(index >= 0 ? index : 'all', this.signMessage(body));
   }
 
   hasReady(): boolean {
@@ -436,6 +457,8 @@ export class Replica {
       }
     } else {
       if (slot.seq !== this.tip.height + 1 || this.applied !== this.tip.height) return;
+      // Beyond the range of the set that decided this view: the next view orders it.
+      if (slot.seq >= this.viewLimit()) return;
       const reason = this.checkBlock(c, slot);
       if (reason !== null) {
         slot.candidate = null;
@@ -536,7 +559,7 @@ export class Replica {
     const set = this.schedule.at(seq);
     const me = set.indexOf(this.key);
     if (this.inViewChange || me !== set.primary(this.view) || this.applied !== this.tip.height) return;
-    if (!this.inWindow(seq) || this.target() > this.tip.height) return;
+    if (!this.inWindow(seq) || seq >= this.viewLimit() || this.target() > this.tip.height) return;
     const held = this.slots.get(seq);
     if (held?.prePrepare || held?.candidate) return;
     // Proposed before a restart: the body is gone and a second block would be equivocation.
@@ -631,7 +654,7 @@ export class Replica {
   }
 
   private recordCheckpoint(m: Checkpoint): void {
-    if (m.seq % this.p.checkpointInterval !== 0 || !this.inWindow(m.seq)) return;
+    if (!this.isCheckpoint(m.seq) || !this.inWindow(m.seq)) return;
     const at = this.checkpoints.get(m.seq) ?? new Map<number, Checkpoint>();
     at.set(m.sender, m);
     this.checkpoints.set(m.seq, at);
@@ -676,13 +699,18 @@ export class Replica {
       // §4.5.2: the view-change timer runs only once 2f+1 replicas want this view or a later
       // one (a replica alone in a higher view waits there instead of racing further ahead; one
       // that lost the VIEW-CHANGEs for this view can still move on with those beyond it).
+      const set = this.schedule.at(this.stable.seq + 1);
       let want = 0;
-      for (const vc of this.viewChanges.values()) if (vc.newView >= this.view) want++;
-      if (want < this.schedule.at(this.stable.seq + 1).quorum) this.viewChangeAt = this.now;
+      for (const vc of this.viewChanges.values())
+        if (vc.newView >= this.view && this.isMember(set, vc)) want++;
+      if (want < set.quorum) this.viewChangeAt = this.now;
       else if (this.now - this.viewChangeAt >= this.timeout()) {
         this.startViewChange(this.view + 1);
         return;
       }
+      // Not a member of the set at our checkpoint when we entered this view (a joining node that
+      // has since caught up): speak now, the view may need us.
+      if (this.ownViewChange?.newView !== this.view) this.sendViewChange();
       // Messages get lost: re-send our VIEW-CHANGE until the view is entered (a replica already
       // in it answers with its NEW-VIEW).
       const own = this.ownViewChange;
@@ -741,60 +769,114 @@ export class Replica {
     for (const slot of this.slots.values()) slot.resetView();
     for (const [k, v] of this.votes) if (v.view < newView) this.votes.delete(k);
     this.changed();
-    const set = this.schedule.at(this.stable.seq + 1);
-    const me = set.indexOf(this.key);
-    if (me < 0) return;
-    const prepared = this.preparedProofs();
-    const vc = this.signMessage({
-      type: MessageType.ViewChange,
-      newView,
-      stableSeq: this.stable.seq,
-      stableDigest: this.stable.digest,
-      checkpointProof: this.stable.signatures,
-      prepared,
-      sender: me,
-    });
-    this.ownViewChange = vc;
-    this.viewChanges.set(me, vc);
-    this.send('all', vc);
+    this.sendViewChange();
     this.tryNewView();
   }
 
+  /** Signs VIEW-CHANGE(view) as a member of the set at our stable checkpoint + 1, if we are one. */
+  private sendViewChange(): void {
+    const me = this.schedule.at(this.stable.seq + 1).indexOf(this.key);
+    if (me < 0) return;
+    const vc = this.signMessage({
+      type: MessageType.ViewChange,
+      newView: this.view,
+      stableSeq: this.stable.seq,
+      stableDigest: this.stable.digest,
+      checkpointProof: this.stable.signatures,
+      prepared: this.preparedProofs(),
+      sender: me,
+    });
+    this.ownViewChange = vc;
+    this.changed();
+    this.viewChanges.set(hashKey(this.key), vc);
+    this.signers.set(vc, this.key);
+    this.viewChangesSeen++;
+    this.send('all', vc);
+  }
+
   private onViewChange(vc: ViewChange): void {
+    // Signed as a member of the set at the sender's checkpoint + 1: that names the signer.
     const set = this.schedule.at(vc.stableSeq + 1);
-    if (vc.sender === set.indexOf(this.key)) {
+    const signer = set.keys[vc.sender];
+    if (signer === undefined) {
+      this.drop('bad-view-change');
+      return;
+    }
+    if (bytesEqual(signer, this.key)) {
       this.drop('own');
       return;
     }
     if (vc.newView < this.view || (vc.newView === this.view && !this.inViewChange)) {
       // The sender is behind and may have missed our NEW-VIEW: answer a signed request only.
-      if (this.verifier.signed(set, vc)) this.replyNewView(vc.sender);
+      if (this.verifier.signed(set, vc)) this.replyNewView(signer);
       return;
     }
-    const held = this.viewChanges.get(vc.sender);
+    const id = hashKey(signer);
+    const held = this.viewChanges.get(id);
     if (held !== undefined && held.newView >= vc.newView) return;
     if (!this.verifier.viewChange(vc, this.p.windowSize)) {
       this.drop('bad-view-change');
       return;
     }
-    this.viewChanges.set(vc.sender, vc);
+    this.viewChanges.set(id, vc);
+    this.signers.set(vc, signer);
     this.viewChangesSeen++;
     // §4.5.2: f+1 replicas want a higher view, so at least one honest one does: join the lowest.
+    const mine = this.schedule.at(this.stable.seq + 1);
     const higher = [...this.viewChanges.values()]
-      .filter((v) => v.newView > this.view && v.sender !== set.indexOf(this.key))
+      .filter((v) => v.newView > this.view && this.isMember(mine, v))
       .map((v) => v.newView)
       .sort((a, b) => b - a);
-    const join = higher[set.f];
+    const join = higher[mine.f];
     if (join !== undefined) this.startViewChange(join);
     this.tryNewView();
   }
 
-  private replyNewView(to: number): void {
+  private replyNewView(to: Uint8Array): void {
     const nv = this.lastNewView;
     if (nv === null || nv.view !== this.view || this.inViewChange) return;
-    if (this.now - (this.newViewReplies.get(to) ?? NEVER) < this.p.viewTimeoutTicks) return;
-    this.newViewReplies.set(to, this.now);
-    this.send(to, nv);
+    const id = hashKey(to);
+    if (this.now - (this.newViewReplies.get(id) ?? NEVER) < this.p.viewTimeoutTicks) return;
+    this.newViewReplies.set(id, this.now);
+    const index = this.schedule.at(this.tip.height + 1).indexOf(to);
+    this.send(index >= 0 ? index : 'all', nv);
+  }
+
+  /** Whether the signer of a VIEW-CHANGE we hold belongs to `set`. */
+  private isMember(set: ValidatorSet, vc: ViewChange): boolean {
+    const signer = this.signers.get(vc);
+    return signer !== undefined && set.indexOf(signer) >= 0;
+  }
+
+  /**
+   * The VIEW-CHANGEs for view `view` that decide it, with the set that decides it: the set in
+   * force at min-s + 1 (min-s = their highest stable checkpoint), and only its members' messages,
+   * ascending by index in that set (docs §7: one set decides a view, its primary and quorums).
+   */
+  private decidingViewChanges(vcs: readonly ViewChange[]): { set: ValidatorSet; vcs: ViewChange[] } {
+    let top = 0;
+    for (const vc of vcs) top = Math.max(top, vc.stableSeq);
+    const set = this.schedule.at(top + 1);
+    const index = (vc: ViewChange) => set.indexOf(this.signers.get(vc) ?? new Uint8Array());
+    const members = vcs.filter((vc) => index(vc) >= 0).sort((a, b) => index(a) - index(b));
+    return { set, vcs: members };
+  }
+
+  /** End (exclusive) of the heights a view decided by the set at `stableSeq + 1` orders. */
+  private readonly limitOf = (stableSeq: number): number => this.schedule.nextActivation(stableSeq + 1);
+
+  private viewLimit(): number {
+    return this.schedule.nextActivation(this.viewBase);
+  }
+
+  /**
+   * Checkpoints: every K heights, and the height before each validator-set activation, so that
+   * the new set's first view starts from a checkpoint at the boundary (docs §7).
+   */
+  private isCheckpoint(seq: number): boolean {
+    return (
+      seq > 0 && (seq % this.p.checkpointInterval === 0 || this.schedule.nextActivation(seq) === seq + 1)
+    );
   }
 
   /** The new primary, holding 2f+1 VIEW-CHANGEs for its view, sends NEW-VIEW (§4.4). */
@@ -804,12 +886,11 @@ export class Replica {
     const attempt = `${this.view}:${this.viewChangesSeen}:${this.tip.height}`;
     if (attempt === this.lastNewViewAttempt) return;
     this.lastNewViewAttempt = attempt;
-    const vcs = [...this.viewChanges.values()]
-      .filter((v) => v.newView === this.view)
-      .sort((a, b) => a.sender - b.sender);
+    const { set, vcs } = this.decidingViewChanges(
+      [...this.viewChanges.values()].filter((v) => v.newView === this.view),
+    );
     if (vcs.length === 0) return;
-    const plan = newViewPlan(vcs);
-    const set = this.schedule.at(plan.stable.seq + 1);
+    const plan = newViewPlan(vcs, this.limitOf);
     const me = set.indexOf(this.key);
     if (vcs.length < set.quorum || me !== set.primary(this.view)) return;
     if (this.votes.has(voteKey(VoteKind.NewView, this.view, 0))) return;
@@ -866,15 +947,20 @@ export class Replica {
 
   /** A backup recomputes the plan from the NEW-VIEW's own VIEW-CHANGEs and checks it matches. */
   private checkNewView(nv: NewView): NewViewPlan | null {
+    if (nv.viewChanges.length === 0) return null;
+    let top = 0;
+    for (const vc of nv.viewChanges) top = Math.max(top, vc.stableSeq);
+    const set = this.schedule.at(top + 1);
+    // Every VIEW-CHANGE valid, from a distinct member of the deciding set, ascending there.
     let last = -1;
     for (const vc of nv.viewChanges) {
-      if (vc.sender <= last || vc.newView !== nv.view) return null;
+      const signer = this.schedule.at(vc.stableSeq + 1).keys[vc.sender];
+      const i = signer === undefined ? -1 : set.indexOf(signer);
+      if (i <= last || vc.newView !== nv.view) return null;
       if (!this.verifier.viewChange(vc, this.p.windowSize)) return null;
-      last = vc.sender;
+      last = i;
     }
-    if (nv.viewChanges.length === 0) return null;
-    const plan = newViewPlan(nv.viewChanges);
-    const set = this.schedule.at(plan.stable.seq + 1);
+    const plan = newViewPlan(nv.viewChanges, this.limitOf);
     if (nv.viewChanges.length < set.quorum || nv.sender !== set.primary(nv.view)) return null;
     if (!this.verifier.signed(set, nv) || nv.prePrepares.length !== plan.entries.length) return null;
     for (const [i, e] of plan.entries.entries()) {
@@ -892,6 +978,7 @@ export class Replica {
     this.view = nv.view;
     this.inViewChange = false;
     this.viewStartedAt = this.now;
+    this.viewBase = plan.stable.seq + 1;
     this.lastNewView = nv;
     this.targetHint = 0;
     for (const [k, v] of this.votes) if (v.view < nv.view) this.votes.delete(k);
@@ -938,10 +1025,6 @@ export class Replica {
     if (target <= this.tip.height || this.transferQueue.length > 0) return;
     if (this.transfer !== null && this.now - this.transfer.sentAt < this.p.stateTimeoutTicks) return;
     const from = this.tip.height + 1;
-    // A node joining by a later validator set signs with its index there.
-    const signer = [this.schedule.at(from), this.schedule.latest()].find((s) => s.indexOf(this.key) >= 0);
-    if (signer === undefined) return;
-    const me = signer.indexOf(this.key);
     // Peers are addressed by their index in the set at our tip + 1 (the driver's convention).
     const set = this.schedule.at(from);
     let peers = [...this.status.values()].filter((s) => s.height >= from).map((s) => set.indexOf(s.key));
@@ -951,9 +1034,19 @@ export class Replica {
     peers.sort((a, b) => a - b);
     const peer = peers[this.peerCursor++ % peers.length]!;
     const toHeight = Math.min(target, this.tip.height + this.p.stateBatchBlocks);
-    const req = this.signMessage({ type: MessageType.StateRequest, fromHeight: from, toHeight, sender: me });
+    const req: Unsigned<StateRequest> = {
+      type: MessageType.StateRequest,
+      fromHeight: from,
+      toHeight,
+      sender: 0,
+    };
+    // A validator of a set we know signs with its index there; a node joining by a set decided in
+    // a block it has not applied yet knows no index of its own, so it names itself by key.
+    const signer = [this.schedule.at(from), this.schedule.latest()].find((s) => s.indexOf(this.key) >= 0);
+    if (signer === undefined) req.key = this.key;
+    else req.sender = signer.indexOf(this.key);
     this.transfer = { sentAt: this.now };
-    this.send(peer, req);
+    this.send(peer, this.signMessage(req));
   }
 
   private onStateRequest(m: StateRequest): void {
@@ -961,19 +1054,31 @@ export class Replica {
       this.drop('bad-state-request');
       return;
     }
-    const set = [this.schedule.at(m.fromHeight), this.schedule.latest()].find((s) =>
-      this.verifier.signed(s, m),
-    );
-    if (set === undefined) {
+    const from = this.requester(m);
+    if (from === undefined) {
       this.drop('bad-signature');
       return;
     }
-    if (this.out.stateRequests.some((r) => r.from === m.sender)) {
+    if (this.out.stateRequests.some((r) => bytesEqual(r.from, from))) {
       this.drop('state-request-busy');
       return;
     }
     const toHeight = Math.min(m.toHeight, this.tip.height, m.fromHeight + this.p.stateBatchBlocks - 1);
-    this.out.stateRequests.push({ from: m.sender, fromHeight: m.fromHeight, toHeight });
+    this.out.stateRequests.push({ from, fromHeight: m.fromHeight, toHeight });
+  }
+
+  /**
+   * The key of a state request's signer: a validator of the set at the requested height or of the
+   * latest set by index, or, for a request that names its key, a member of any set we hold (a
+   * node joining by a set it has not learnt yet). Blocks are served only to validators.
+   */
+  private requester(m: StateRequest): Uint8Array | undefined {
+    if (m.key !== undefined)
+      return this.schedule.includes(m.key) && this.verifier.signedBy(m.key, m) ? m.key : undefined;
+    const set = [this.schedule.at(m.fromHeight), this.schedule.latest()].find((s) =>
+      this.verifier.signed(s, m),
+    );
+    return set?.keys[m.sender];
   }
 
   private onStateResponse(m: StateResponse): void {
@@ -986,8 +1091,11 @@ export class Replica {
       this.drop('stale-state-response');
       return;
     }
-    if (!this.verifier.signed(this.schedule.at(first.block.header.height), m)) {
-      this.drop('bad-signature');
+    // The responder's signature is not relied on: every block is checked against its certificate
+    // and the checkpoint against its proof, and the responder (ahead of us) may sign as a member
+    // of a set we have not learnt yet.
+    if (this.transfer === null) {
+      this.drop('unasked-state-response');
       return;
     }
     this.transferQueue = m.blocks.slice();
@@ -1139,6 +1247,10 @@ export class Replica {
 
 function voteKey(kind: VoteKind, view: number, seq: number): string {
   return `${kind}:${view}:${seq}`;
+}
+
+function sameKeys(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((k, i) => bytesEqual(k, b[i]!));
 }
 
 /** The hash of a height we hold (the caller knows it is there). */

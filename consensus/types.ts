@@ -77,8 +77,8 @@ export interface Outbound {
 
 /** A peer asks for certified blocks; the driver answers with Replica.respondState(). */
 export interface StateRequestIn {
-  /** Index of the asking validator (in the latest scheduled set for a node still joining). */
-  from: number;
+  /** Public key of the asking node (a validator of some set this replica holds). */
+  from: Uint8Array;
   fromHeight: number;
   toHeight: number;
 }

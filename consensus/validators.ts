@@ -72,6 +72,20 @@ export class ValidatorSchedule {
     while (this.entries.length > 1 && this.entries[1]!.from <= height) this.entries.shift();
   }
 
+  /**
+   * The first activation height above `height` (Infinity when none is scheduled): a view decided
+   * by the set at `height` orders sequence numbers below it only.
+   */
+  nextActivation(height: number): number {
+    for (const e of this.entries) if (e.from > height) return e.from;
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** Whether the key belongs to any set held: in force now, scheduled, or kept for old proofs. */
+  includes(key: Uint8Array): boolean {
+    return this.entries.some((e) => e.set.indexOf(key) >= 0);
+  }
+
   /** The last scheduled set (a joining node's index there signs its state requests). */
   latest(): ValidatorSet {
     return this.entries[this.entries.length - 1]!.set;

@@ -158,7 +158,7 @@ export class ConsensusDriver {
     this.deps.onCommitted(cb, tip, ids);
   }
 
-  private async answerStateRequest(to: number, from: number, toHeight: number): Promise<void> {
+  private async answerStateRequest(to: Uint8Array, from: number, toHeight: number): Promise<void> {
     const blocks: CertifiedBlock[] = [];
     for await (const b of this.deps.ledger.store.blocks(from, toHeight))
       blocks.push(decodeCertifiedBlock(b.bytes));

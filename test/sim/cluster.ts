@@ -14,7 +14,7 @@ import {
 } from '../../consensus/index.js';
 import { type Behaviour, misbehave } from './byzantine.js';
 import { Invariants } from './invariants.js';
-import { CHAIN_ID, type NodeHost, SimNode } from './node.js';
+import { CHAIN_ID, type NodeHost, type ScheduledSet, SimNode } from './node.js';
 import { EventQueue, type Timed } from './queue.js';
 import { Rng } from './rng.js';
 import { stubHash, stubHashHeader, stubPublicKey, stubSign, stubVerify } from './stub-crypto.js';
@@ -88,7 +88,7 @@ export class Cluster implements NodeHost {
   private order = 0;
   private readonly queue = new EventQueue<Delivery>();
   private readonly schedule: ValidatorSchedule;
-  private readonly changes: { from: number; keys: Uint8Array[] }[] = [];
+  private readonly changes: ScheduledSet[] = [];
   private readonly genesisKeys: Uint8Array[];
   /** Recently delivered messages, for replay attacks. */
   readonly recent: ConsensusMessage[] = [];
@@ -128,7 +128,7 @@ export class Cluster implements NodeHost {
     return [{ from: 1, validators: this.genesisKeys }, ...earlier];
   }
 
-  scheduledAfter(height: number): { from: number; keys: Uint8Array[] }[] {
+  scheduledAfter(height: number): ScheduledSet[] {
     return this.changes.filter((c) => c.from > height);
   }
 
@@ -251,12 +251,15 @@ export class Cluster implements NodeHost {
     this.net.duplicate = 0;
   }
 
-  /** Validator ids `ids` certify every block from `from` on (fed to every live node now). */
-  scheduleValidators(from: number, ids: number[]): void {
+  /**
+   * Validator ids `ids` certify every block from `from` on. decidedAt 0: fed to every live node
+   * now; else as a real driver does, when the node applies the governance block `decidedAt`.
+   */
+  scheduleValidators(from: number, ids: number[], decidedAt = 0): void {
     const keys = ids.map((id) => stubPublicKey(id));
-    this.changes.push({ from, keys });
+    this.changes.push({ from, keys, decidedAt });
     this.schedule.schedule(from, keys);
-    for (const node of this.nodes) node.replica?.scheduleValidators(from, keys);
+    for (const node of this.nodes) node.feedSchedule();
   }
 
   honest(): SimNode[] {

@@ -37,9 +37,16 @@ export interface NodeHost {
   committed(node: SimNode, cb: CertifiedBlock): void;
   /** Validator keys in force at a height, and the sets scheduled after `height`. */
   keysAt(height: number): Uint8Array[];
-  scheduledAfter(height: number): { from: number; keys: Uint8Array[] }[];
+  scheduledAfter(height: number): ScheduledSet[];
   /** The sets in force up to `height`, oldest first. */
   history(height: number): { from: number; validators: Uint8Array[] }[];
+}
+
+/** A governance validator-set change: keys in force from `from`, decided in block `decidedAt`. */
+export interface ScheduledSet {
+  from: number;
+  keys: Uint8Array[];
+  decidedAt: number;
 }
 
 export class SimNode {
@@ -56,6 +63,8 @@ export class SimNode {
   light = false;
   /** A Byzantine behaviour applied to everything this node sends (see byzantine.ts). */
   behaviour: Behaviour | null = null;
+  /** Highest activation height handed to the current replica (as the real driver tracks it). */
+  private fedFrom = 0;
 
   constructor(
     readonly addr: number,
@@ -106,9 +115,24 @@ export class SimNode {
       this.deps,
       this.persisted,
     );
-    for (const s of this.host.scheduledAfter(height)) r.scheduleValidators(s.from, s.keys);
     this.replica = r;
+    this.fedFrom = 0;
+    this.feedSchedule();
     this.drain();
+  }
+
+  /**
+   * Hands the replica the validator sets decided in blocks it has applied and activating above
+   * its tip, once each: what node/consensus-driver.ts does from the governance history.
+   */
+  feedSchedule(): void {
+    const r = this.replica;
+    if (r === null) return;
+    for (const s of this.host.scheduledAfter(this.height)) {
+      if (s.decidedAt > this.height || s.from <= this.fedFrom) continue;
+      r.scheduleValidators(s.from, s.keys);
+      this.fedFrom = s.from;
+    }
   }
 
   crash(): void {
@@ -149,7 +173,10 @@ export class SimNode {
       this.evidence.push(...rd.evidence);
       r.advance(rd);
       for (const q of rd.stateRequests) r.respondState(q.from, this.log.slice(q.fromHeight - 1, q.toHeight));
-      if (rd.committed.length > 0) r.onBlocksApplied(this.height);
+      if (rd.committed.length > 0) {
+        r.onBlocksApplied(this.height);
+        this.feedSchedule();
+      }
     }
   }
 

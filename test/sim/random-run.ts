@@ -5,7 +5,7 @@
 // every live honest replica within a bounded number of ticks. Invariants are checked after
 // every event throughout (cluster.ts). Used by the CI test (random.test.ts) and bench/sim.ts.
 import type { Behaviour } from './byzantine.js';
-import { Cluster } from './cluster.js';
+import { Cluster, type ClusterOptions } from './cluster.js';
 import { Rng } from './rng.js';
 
 export interface RunResult {
@@ -32,9 +32,32 @@ export interface RunOptions {
 
 const BEHAVIOURS: Behaviour[] = ['silent', 'equivocate', 'forge-view-change', 'omit-new-view'];
 
-export function reproduceCommand(seed: number, chaosTicks = 240): string {
+export function reproduceCommand(seed: number, chaosTicks = 240, reconfig = false): string {
   const chaos = chaosTicks === 240 ? '' : ` --chaos ${chaosTicks}`;
-  return `npm run build && node build/bench/sim.js --seed ${seed}${chaos}`;
+  const mode = reconfig ? ' --reconfig' : '';
+  return `npm run build && node build/bench/sim.js${mode} --seed ${seed}${chaos}`;
+}
+
+/** K and L of the randomized runs: small, so that runs cross many checkpoints and windows. */
+export const RANDOM_K = 4;
+export const RANDOM_L = 8;
+
+/** Short timers and a random period and network (lossy, duplicating, slow), drawn from `rng`. */
+export function randomSettings(rng: Rng): Pick<ClusterOptions, 'params' | 'net'> {
+  return {
+    params: {
+      checkpointInterval: RANDOM_K,
+      windowSize: RANDOM_L,
+      periodTicks: rng.int(2, 8),
+      viewTimeoutTicks: 20,
+      maxViewTimeoutTicks: 160,
+      requestTimeoutTicks: 80,
+      stateBatchBlocks: 4,
+      statusIntervalTicks: 10,
+      maxFutureMessages: 32,
+    },
+    net: { drop: rng.next() * 0.15, duplicate: rng.next() * 0.1, minDelay: 1, maxDelay: rng.int(5, 40) },
+  };
 }
 
 export function randomRun(seed: number, opts: RunOptions = {}): RunResult {
@@ -47,18 +70,7 @@ export function randomRun(seed: number, opts: RunOptions = {}): RunResult {
     n,
     seed,
     twins: faultKind === 2 ? [byz] : [],
-    params: {
-      checkpointInterval: 4,
-      windowSize: 8,
-      periodTicks: rng.int(2, 8),
-      viewTimeoutTicks: 20,
-      maxViewTimeoutTicks: 160,
-      requestTimeoutTicks: 80,
-      stateBatchBlocks: 4,
-      statusIntervalTicks: 10,
-      maxFutureMessages: 32,
-    },
-    net: { drop: rng.next() * 0.15, duplicate: rng.next() * 0.1, minDelay: 1, maxDelay: rng.int(5, 40) },
+    ...randomSettings(rng),
   });
   let fault = faultKind === 0 ? 'crashes' : faultKind === 2 ? `twins(${byz})` : '';
   if (faultKind === 1) {
@@ -93,7 +105,11 @@ export function randomRun(seed: number, opts: RunOptions = {}): RunResult {
   }
 }
 
-function chaos(c: Cluster, rng: Rng, n: number, crashBudget: number, ticks: number): void {
+/**
+ * The fault phase shared by the randomized runs: envelopes, crashes of addresses 0..n-1 within
+ * the budget, restarts, partitions, message filters and bounces, until `ticks`.
+ */
+export function chaos(c: Cluster, rng: Rng, n: number, crashBudget: number, ticks: number): void {
   const down = new Set<number>();
   while (c.ticks < ticks) {
     const roll = rng.next();

@@ -13,7 +13,7 @@
 //   byzantine <addr> <silent|equivocate|forge-view-change|omit-new-view>
 //   replay <count>                    deliver the last <count> delivered messages to everyone again
 //   inject-far <addr>                 <addr> sends far-future views and far-out-of-window sequences
-//   validators from=<height> ids=0,1,2,4
+//   validators from=<height> ids=0,1,2,4 [decided=<g>]   (decided: each node learns it on applying g)
 //   expect <key> <op> <value>         keys below; ops >= <= == > <
 //   print                             appends the cluster summary to the output
 // Keys: height@A, view@A, stable@A, evidence@A, transferred@A, viewchanges@A, dropped@A:reason,
@@ -245,7 +245,11 @@ export class Transcript {
         injectFar(this.cluster, Number(args[0]));
         return;
       case 'validators':
-        this.cluster.scheduleValidators(Number(a.get('from')), ids(a.get('ids')) ?? []);
+        this.cluster.scheduleValidators(
+          Number(a.get('from')),
+          ids(a.get('ids')) ?? [],
+          Number(a.get('decided') ?? 0),
+        );
         return;
       case 'expect': {
         const [key, op, v] = args as [string, string, string];

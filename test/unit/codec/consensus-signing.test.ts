@@ -54,6 +54,7 @@ const votes: Unsigned<ConsensusMessage>[] = [
   vc,
   { type: MessageType.NewView, view: 2, viewChanges: [], prePrepares: [], sender: 2 },
   { type: MessageType.StateRequest, fromHeight: 1, toHeight: 5, sender: 1 },
+  { type: MessageType.StateRequest, fromHeight: 1, toHeight: 5, sender: 0, key: new Uint8Array(32).fill(4) },
   { type: MessageType.StateResponse, blocks: [], sender: 1 },
 ];
 
