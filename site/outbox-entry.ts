@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MAX_RECORD_BYTES } from '../codec/caps.js';
+import { decodeExtension } from '../codec/extension.js';
 import { decodeKpiRecord } from '../codec/kpi-record.js';
+import { EXT_SESSION_OFFER } from './session-offer.js';
 
 export interface OutboxEntry {
   seq: number;
@@ -55,6 +57,13 @@ export function tracingCodeOf(envelope: Uint8Array): string {
 /** Bytes an entry counts against the outbox's byte limit: its envelope and its kept record. */
 export function entryBytes(e: OutboxEntry): number {
   return e.envelope.length + (e.record?.length ?? 0);
+}
+
+/** True when the entry's kept record carries a session offer (its packet opens a session). */
+export function carriesSessionOffer(e: OutboxEntry): boolean {
+  if (e.record === undefined) return false;
+  const ext = decodeKpiRecord(e.record).extension;
+  return ext.length > 0 && decodeExtension(ext).some((i) => i.type === EXT_SESSION_OFFER);
 }
 
 /** The file body of an entry (JSON, bytes in base64; optional fields only when set). */

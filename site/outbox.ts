@@ -7,7 +7,13 @@ import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { fsyncDir, removeDurable, writeFileDurable } from './fs-durable.js';
-import { entryBytes, entryFileBody, type OutboxEntry, readEntryFile } from './outbox-entry.js';
+import {
+  carriesSessionOffer,
+  entryBytes,
+  entryFileBody,
+  type OutboxEntry,
+  readEntryFile,
+} from './outbox-entry.js';
 
 export { type OutboxEntry, tracingCodeOf } from './outbox-entry.js';
 
@@ -18,6 +24,8 @@ export interface OutboxLimits {
 
 export class Outbox {
   private readonly byseq = new Map<number, OutboxEntry>();
+  /** Seqs of entries whose record carries a session offer (see the upload loop's offer gate). */
+  private readonly offers = new Set<number>();
   private totalBytes = 0;
   /** Entries found unreadable on open, moved aside to corrupt/ (count, for the status). */
   readonly corruptOnOpen: number;
@@ -35,10 +43,7 @@ export class Outbox {
       if (e === null || `${String(e.seq).padStart(12, '0')}.json` !== f) {
         this.quarantine(f);
         corrupt++;
-      } else {
-        this.byseq.set(e.seq, e);
-        this.totalBytes += entryBytes(e);
-      }
+      } else this.hold(e);
     }
     this.corruptOnOpen = corrupt;
     // A crash inside replace() leaves the refused entry next to the one re-made from it. The old
@@ -66,6 +71,11 @@ export class Outbox {
 
   bytes(): number {
     return this.totalBytes;
+  }
+
+  /** Seqs of the entries whose record carries a session offer, in order (few: one per session). */
+  sessionOfferSeqs(): number[] {
+    return [...this.offers].sort((a, b) => a - b);
   }
 
   /** Highest sequence number held, 0 when empty. */
@@ -107,8 +117,7 @@ export class Outbox {
     const e = this.byseq.get(seq);
     if (!e) return;
     removeDurable(this.path(seq));
-    this.byseq.delete(seq);
-    this.totalBytes -= entryBytes(e);
+    this.forget(e);
   }
 
   /** Moves an entry the chain refused for good to rejected/, kept for the operator to inspect. */
@@ -116,14 +125,24 @@ export class Outbox {
     const e = this.byseq.get(seq);
     if (!e) return;
     this.moveAside(`${String(seq).padStart(12, '0')}.json`, 'rejected');
-    this.byseq.delete(seq);
-    this.totalBytes -= entryBytes(e);
+    this.forget(e);
   }
 
   private write(entry: OutboxEntry): void {
     writeFileDurable(this.path(entry.seq), entryFileBody(entry));
-    this.byseq.set(entry.seq, entry);
-    this.totalBytes += entryBytes(entry);
+    this.hold(entry);
+  }
+
+  private hold(e: OutboxEntry): void {
+    this.byseq.set(e.seq, e);
+    this.totalBytes += entryBytes(e);
+    if (carriesSessionOffer(e)) this.offers.add(e.seq);
+  }
+
+  private forget(e: OutboxEntry): void {
+    this.byseq.delete(e.seq);
+    this.totalBytes -= entryBytes(e);
+    this.offers.delete(e.seq);
   }
 
   private full(): SiteError {

@@ -4,6 +4,12 @@
 // Re-sending is always safe: an outbox entry is byte-identical on every attempt, so the chain
 // answers "already pending" or "already committed" and nothing is committed twice. An entry
 // refused as REPLAYED is handed to the re-maker (remaker.ts) instead of being given up.
+//
+// Offer gate: while an entry whose record carries a session offer waits in the outbox, only such
+// entries are sent. The SCP can open a session-sealed packet only once it has seen the offer, and
+// it reads packets in commit order; without the gate, an offer packet lost by a node (or re-made
+// under a higher seq) would commit after the packets sealed with its session, which the SCP could
+// then never open. It costs one commit round trip per new session (at start and every rotation).
 import { ApiErrorCode } from '../api/errors.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
@@ -51,10 +57,7 @@ export class UploadLoop {
   async step(now: number): Promise<number> {
     if (now < this.notBefore) return this.notBefore - now;
     try {
-      const toSend = this.deps.outbox
-        .entries()
-        .filter((e) => !this.admitted.has(e.seq))
-        .slice(0, this.opts.maxBatch);
+      const toSend = this.sendable().slice(0, this.opts.maxBatch);
       let retryAfter = 0;
       if (toSend.length > 0) retryAfter = await this.send(toSend, now);
       if (now >= this.nextReceiptPoll) {
@@ -73,9 +76,24 @@ export class UploadLoop {
         outboxBytes: this.deps.outbox.bytes(),
       });
     }
-    const unsent = this.deps.outbox.depth() > this.admitted.size;
-    if (unsent) return 0;
+    if (this.hasSendable()) return 0;
     return this.deps.outbox.depth() > 0 ? Math.max(0, this.nextReceiptPoll - now) : this.opts.receiptPollMs;
+  }
+
+  /** Entries to send now, in seq order: not admitted yet, and past the offer gate. */
+  private sendable(): OutboxEntry[] {
+    const { outbox } = this.deps;
+    const offers = outbox.sessionOfferSeqs();
+    const candidates = offers.length > 0 ? offers.flatMap((s) => outbox.get(s) ?? []) : outbox.entries();
+    return candidates.filter((e) => !this.admitted.has(e.seq));
+  }
+
+  /** sendable().length > 0, without sorting the whole outbox. */
+  private hasSendable(): boolean {
+    const { outbox } = this.deps;
+    const offers = outbox.sessionOfferSeqs();
+    if (offers.length > 0) return offers.some((s) => !this.admitted.has(s));
+    return outbox.depth() > this.admitted.size;
   }
 
   /** Number of consecutive failed steps (0 when the last step succeeded). */

@@ -1,6 +1,8 @@
 // A node's RPC surface in memory, served over real gRPC by api/server.ts, that checks what a site
-// sends the way the chain and the SCP would: envelope signature, replayed sequence numbers,
-// idempotent re-sends; and lets the test open every committed packet as the SCP.
+// sends the way the chain and the SCP would: envelope signature, the permission contract's replay
+// window over committed sequence numbers and the mempool's one-envelope-per-seq rule (with the
+// real node's messages), idempotent re-sends; and lets the test open every committed packet as
+// the SCP. `lose` makes it acknowledge an envelope and drop it, as a node crashing before gossip.
 
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import type { CallContext, NodeApi } from '../../../api/handlers.js';
@@ -22,6 +24,7 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { openPacket } from '../../../crypto/open.js';
 import { acceptSession, type SessionKey } from '../../../crypto/session-key.js';
 import type { X25519KeyPair } from '../../../crypto/x25519.js';
+import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
 import { decodeSessionOffer, EXT_SESSION_OFFER } from '../../../site/session-offer.js';
 import { sha } from './helpers.js';
 
@@ -34,9 +37,15 @@ export class FakeLedger implements NodeApi {
   /** tracing code hex -> envelope, in commit order. */
   readonly committed = new Map<string, Uint8Array>();
   private readonly pending = new Map<string, Uint8Array>();
-  private readonly seqs = new Map<number, string>();
+  /** seq -> tracing code, of pending envelopes. */
+  private readonly pendingSeqs = new Map<number, string>();
+  private readonly committedSeqs = new Set<number>();
   /** Upload calls to refuse with NOT_READY before accepting (the chain "down"). */
   refuseCalls = 0;
+  /** The contract's replay window (seq-window.ts). */
+  window = SEQ_WINDOW;
+  /** seq -> how many more times an envelope with it is acknowledged, then lost. */
+  lose = new Map<number, number>();
 
   constructor(
     private readonly sitePublicKey: Uint8Array,
@@ -63,17 +72,34 @@ export class FakeLedger implements NodeApi {
       if (!verify(this.sitePublicKey, envelopeSignedRegion(env), envelopeSignature(env)))
         return result(UploadStatus.Rejected, ApiErrorCode.BadSignature);
       const seq = decodeEnvelope(env).seq;
-      if (this.seqs.has(seq)) return result(UploadStatus.Rejected, ApiErrorCode.Replayed);
-      this.seqs.set(seq, tc);
+      const refused = this.replayed(seq);
+      if (refused) return { ...result(UploadStatus.Rejected, ApiErrorCode.Replayed), message: refused };
+      const losses = this.lose.get(seq) ?? 0;
+      if (losses > 0) {
+        this.lose.set(seq, losses - 1);
+        return result(UploadStatus.Accepted);
+      }
+      this.pendingSeqs.set(seq, tc);
       this.pending.set(tc, env);
       return result(UploadStatus.Accepted);
     });
   }
 
+  /** The node's REPLAYED messages: from the contract (committed state), then from the mempool. */
+  private replayed(seq: number): string | undefined {
+    const hwm = Math.max(0, ...this.committedSeqs);
+    if (seq <= hwm - this.window) return 'refused by the permission contract: SeqTooOld';
+    if (this.committedSeqs.has(seq)) return 'refused by the permission contract: SeqReplayed';
+    if (this.pendingSeqs.has(seq)) return `sequence number ${seq} already pending`;
+    return undefined;
+  }
+
   /** Every receipt query first "commits a block" of everything pending. */
   async getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
     for (const [tc, env] of this.pending) this.committed.set(tc, env);
+    for (const seq of this.pendingSeqs.keys()) this.committedSeqs.add(seq);
     this.pending.clear();
+    this.pendingSeqs.clear();
     const tc = Buffer.from(tracingCode).toString('hex');
     if (!this.committed.has(tc)) throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
     return { tracingCode, state: ReceiptState.Committed, height: 1, index: 0, result: '', blockTime: 0 };
@@ -108,7 +134,7 @@ export class FakeLedger implements NodeApi {
   async getSite(siteKeyId: Uint8Array) {
     if (!Buffer.from(siteKeyId).equals(keyIdOf(this.sitePublicKey)))
       throw new ApiError(ApiErrorCode.NotFound, 'site');
-    const seqs = [...this.seqs.keys()];
+    const seqs = [...this.committedSeqs, ...this.pendingSeqs.keys()];
     return {
       keyId: siteKeyId,
       publicKey: this.sitePublicKey,

@@ -111,7 +111,19 @@ describe('Outbox', () => {
 
   it('moves an entry whose kept record does not decode to corrupt/', () => {
     const dir = tempDir();
-    new Outbox(dir, limits).add({ ...entry(4), record: new Uint8Array([1, 2, 3]) });
+    const e = entry(4);
+    const body = {
+      v: 1,
+      seq: 4,
+      period: e.period,
+      part: 0,
+      parts: 1,
+      tracingCode: e.tracingCode,
+      envelope: Buffer.from(e.envelope).toString('base64'),
+      createdAt: 5,
+      record: Buffer.from([1, 2, 3]).toString('base64'),
+    };
+    writeFileSync(join(dir, '000000000004.json'), JSON.stringify(body));
     const box = new Outbox(dir, limits);
     expect(box.depth()).toBe(0);
     expect(box.corruptOnOpen).toBe(1);

@@ -80,6 +80,39 @@ describe('runSite', () => {
     expect(algs.filter((a) => a === SealAlgorithm.SessionKey)).toHaveLength(47);
   });
 
+  it('an offer packet a node lost is sent again before any packet of its session: the SCP opens all', async () => {
+    const { ledger, config } = await rig(sampleCsv);
+    ledger.window = 4;
+    ledger.lose.set(1, 1); // seq 1 carries the session offer; its node crashes before gossip
+    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
+    await handle.done;
+    expect(handle.status()).toMatchObject({ committed: 48, rejected: 0, remade: 0 });
+    const seqs = [...ledger.committed.values()].map((env) => decodeEnvelope(env).seq);
+    expect(seqs[0]).toBe(1); // committed first, although sent again after a loss
+    expect(ledger.openAll(Date.now())).toHaveLength(48);
+  });
+
+  it('a session packet refused as too old after a node lost it is re-made and opened by the SCP', async () => {
+    const { ledger, config } = await rig(sampleCsv);
+    ledger.window = 4;
+    ledger.lose.set(5, Number.POSITIVE_INFINITY); // every node it reaches crashes before gossip
+    const logs: { msg: string; meta?: Record<string, unknown> }[] = [];
+    const log = (_level: string, msg: string, meta?: Record<string, unknown>): void => {
+      logs.push({ msg, ...(meta ? { meta } : {}) });
+    };
+    const handle = await runSite(config, { passphrase: 'correct horse', log });
+    await handle.done;
+    expect(handle.status()).toMatchObject({ committed: 48, rejected: 0, remade: 1, outboxDepth: 0 });
+    const seqs = [...ledger.committed.values()].map((env) => decodeEnvelope(env).seq);
+    expect(seqs).not.toContain(5);
+    expect(Math.max(...seqs)).toBe(49);
+    const records = ledger.openAll(Date.now());
+    expect(records.map((r) => r.time).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 48 }, (_, h) => Date.UTC(2026, 2, 2, h)),
+    );
+    expect(logs.find((l) => l.msg.includes('re-made'))?.meta).toMatchObject({ oldSeq: 5, newSeq: 49 });
+  });
+
   it('restarted while the chain is down, seals from what it last read and uploads once the chain is back', async () => {
     const csv = join(tempDir(), 'air.csv');
     copyFileSync(sampleCsv, csv);

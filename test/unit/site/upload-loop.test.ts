@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { encodeExtension } from '../../../codec/extension.js';
+import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import { backoffDelay } from '../../../site/backoff.js';
 import { Outbox, tracingCodeOf } from '../../../site/outbox.js';
+import { EXT_SESSION_OFFER } from '../../../site/session-offer.js';
 import { SiteCounters } from '../../../site/status.js';
 import { UploadLoop } from '../../../site/upload-loop.js';
-import { FakeChain, noLog, tempDir } from './helpers.js';
+import { FakeChain, noLog, seqOf, tempDir } from './helpers.js';
 
 const backoff = { baseMs: 100, maxMs: 5_000, jitter: 0.5 };
 const opts = { maxBatch: 2, receiptPollMs: 1_000, maxReceiptsPerStep: 100, backoff };
@@ -123,5 +126,41 @@ describe('UploadLoop', () => {
     await loop(box, chain, counters).step(0);
     expect(box.entries().map((e) => e.seq)).toEqual([1]);
     expect(counters.snapshot().rejected).toBe(1);
+  });
+
+  it('while an entry carrying a session offer waits, sends only such entries, then the rest', async () => {
+    const chain = new FakeChain();
+    const box = filledOutbox(tempDir(), 4);
+    // Seq 5 opens a session (say, re-made under a later seq than the packets sealed with it).
+    const offer = encodeExtension([{ type: EXT_SESSION_OFFER, value: new Uint8Array(96) }]);
+    const record = encodeKpiRecord({
+      country: 756,
+      city: { scheme: 1, code: 'CHGVA' },
+      siteId: new Uint8Array(16),
+      time: 0,
+      entries: [{ code: 21101, series: 0, value: 1, flags: 0 }],
+      extension: offer,
+    });
+    const envelope = new TextEncoder().encode(JSON.stringify({ seq: 5 }));
+    box.add({
+      seq: 5,
+      period: 0,
+      part: 0,
+      parts: 1,
+      tracingCode: tracingCodeOf(envelope),
+      envelope,
+      record,
+      createdAt: 0,
+    });
+    expect(box.sessionOfferSeqs()).toEqual([5]);
+    const l = loop(box, chain);
+    expect(await l.step(0)).toBeGreaterThan(0); // nothing else may go: wait for the receipt poll
+    expect([...chain.pending.values()].map(seqOf)).toEqual([5]);
+    chain.commit();
+    await l.step(1_000); // receipt: committed, removed; the gate opens
+    expect(box.sessionOfferSeqs()).toEqual([]);
+    await l.step(1_000);
+    await l.step(1_000);
+    expect([...chain.pending.values()].map(seqOf)).toEqual([1, 2, 3, 4]);
   });
 });
