@@ -14,10 +14,10 @@ import type { Block, BlockHeader } from '../codec/types.js';
 import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
 import { verify } from '../crypto/ed25519.js';
-import { merkleRoot } from '../crypto/merkle.js';
 import { hex } from './admission.js';
 import { signerPublicKey } from './authorize.js';
 import type { Contracts } from './contracts/contracts.js';
+import { blockChunkLevel, rootOfChunkLevel } from './store/proof.js';
 import { envelopeTracingCode } from './tx-hash.js';
 
 /** How far ahead of this node's clock a proposer's block time may be. */
@@ -64,6 +64,14 @@ export function orderBySigner(envelopes: readonly Uint8Array[]): Uint8Array[] {
   return out;
 }
 
+/**
+ * RFC 9162 root over the tracing codes, through the tree's chunk level, which the store keeps and
+ * reuses for this same envelope list at commit instead of hashing the leaves again.
+ */
+function txRootOf(envelopes: readonly Uint8Array[], codes: readonly Uint8Array[]): Uint8Array {
+  return rootOfChunkLevel(blockChunkLevel(envelopes, codes));
+}
+
 export function buildBlock(ctx: BlockContext, proposal: Proposal): Block {
   const p = { ...proposal, envelopes: orderBySigner(proposal.envelopes) };
   const parent = ctx.parent();
@@ -74,7 +82,7 @@ export function buildBlock(ctx: BlockContext, proposal: Proposal): Block {
     view: p.view,
     time: Math.max(ctx.now(), parentTime + 1),
     parentHash: p.parentHash,
-    txRoot: merkleRoot(p.envelopes.map(envelopeTracingCode)),
+    txRoot: txRootOf(p.envelopes, p.envelopes.map(envelopeTracingCode)),
     txCount: p.envelopes.length,
     stateRoot: ctx.contracts.stateRoot(),
     validatorSetHash: validatorSetHash(ctx.contracts.validators(p.height)),
@@ -92,7 +100,7 @@ export function validateBlock(ctx: BlockContext, block: Block): string | null {
   if (!eq(h.stateRoot, ctx.contracts.stateRoot())) return 'state-root';
   if (!eq(h.validatorSetHash, validatorSetHash(ctx.contracts.validators(h.height)))) return 'validator-set';
   const codes = block.envelopes.map(envelopeTracingCode);
-  if (!eq(h.txRoot, merkleRoot(codes))) return 'tx-root';
+  if (!eq(h.txRoot, txRootOf(block.envelopes, codes))) return 'tx-root';
   for (let i = 0; i < block.envelopes.length; i++) {
     const bytes = block.envelopes[i]!;
     if (ctx.isVerified(hex(codes[i]!))) continue;

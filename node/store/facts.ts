@@ -9,6 +9,7 @@ import { type CertifiedBlock, EnvelopeKind } from '../../codec/types.js';
 import { sha256, tracingCode } from '../../crypto/hash.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import type { BlockFacts } from './index-batch.js';
+import { blockChunkLevel } from './proof.js';
 
 /** Block hash = SHA-256 of the domain-tagged 191-byte encoded header. */
 export function headerHash(headerBytes: Uint8Array): Uint8Array {
@@ -50,6 +51,10 @@ export function blockFacts(
     certificateBytes: certified.subarray(start + block.length),
     blockStart: start,
     envelopes,
+    chunkLevel: blockChunkLevel(
+      own,
+      envelopes.map((e) => e.tracingCode),
+    ),
   };
 }
 

@@ -5,7 +5,6 @@ import type { CityCode } from '../../codec/types.js';
 import type { BlockLocation } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, u16, u64, writeU64 } from './buckets.js';
 import type { DbOp } from './db.js';
-import { chunkLevel } from './proof.js';
 import { encodeDataRecorder, encodeLocation, encodeReceipts, type Receipt, ReceiptStatus } from './values.js';
 
 /** What the indexes need from a KPI upload's clear routing metadata. */
@@ -34,6 +33,8 @@ export interface BlockFacts {
   /** Offset of the encoded block inside the stored CertifiedBlock (data recorder offsets are relative to the block). */
   blockStart: number;
   envelopes: EnvelopeFacts[];
+  /** The Merkle tree's chunk level over the tracing codes (proof.ts). */
+  chunkLevel: Uint8Array;
 }
 
 /** A contract-state write: value undefined deletes. Keys are within the ContractState bucket. */
@@ -169,7 +170,7 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
   ops.push({
     type: 'put',
     key: key(Bucket.ChunkLevel, h),
-    value: chunkLevel(facts.envelopes.map((e) => e.tracingCode)),
+    value: facts.chunkLevel,
   });
   ops.push({ type: 'put', key: key(Bucket.Receipt, h), value: encodeReceipts(receipts) });
   for (const c of exec.stateChanges) {

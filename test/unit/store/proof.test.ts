@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MerkleTree, merkleRoot } from '../../../crypto/merkle.js';
 import { verifyInclusion } from '../../../crypto/merkle-verify.js';
-import { chunkLevel, inclusionPath } from '../../../node/store/proof.js';
+import { blockChunkLevel, chunkLevel, inclusionPath, rootOfChunkLevel } from '../../../node/store/proof.js';
 
 const leavesOf = (n: number, salt: number) =>
   Array.from({ length: n }, (_, i) =>
@@ -25,6 +25,27 @@ describe('store inclusion proofs from the chunk level', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('gives the RFC 9162 root from the chunk level alone, for every size including the empty tree', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 600 }), fc.nat(255), (n, salt) => {
+        const leaves = leavesOf(n, salt);
+        expect(rootOfChunkLevel(chunkLevel(leaves))).toEqual(merkleRoot(leaves));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('computes a block chunk level once per envelope list and gives it back for that list only', () => {
+    const envelopes = [Uint8Array.of(1), Uint8Array.of(2)];
+    const leaves = leavesOf(2, 3);
+    const level = blockChunkLevel(envelopes, leaves);
+    expect(level).toEqual(chunkLevel(leaves));
+    // The same list: the remembered level (not recomputed from the other leaves passed).
+    expect(blockChunkLevel(envelopes, leavesOf(2, 4))).toBe(level);
+    // An equal but distinct list: computed from its own leaves.
+    expect(blockChunkLevel([...envelopes], leavesOf(2, 4))).toEqual(chunkLevel(leavesOf(2, 4)));
   });
 
   it('refuses an index outside the block and a level that does not match', () => {
