@@ -6,11 +6,14 @@
 // backups forward requests to the primary for the same reason (Castro & Liskov §4.1).
 //
 // An envelope is relayed when the chain is stalled (no block committed for `stallMs`) or when a
-// block with room to spare, proposed `stallMs` after the envelope arrived here, committed without
+// block with room to spare, proposed `passedOverMs` after the envelope arrived here, committed without
 // it (the primary takes envelopes oldest first, so it did not have it). The proposal time is the
 // block header's, from the primary's clock: commit time would blame the primary for a slow
 // pipeline. Full blocks mean a busy primary, not a lost envelope: under overload nothing is
-// relayed. Each envelope waits `stallMs` before its first relay and twice as long before each
+// relayed. `passedOverMs` is twice `stallMs` because a loaded primary may take a second or more
+// to admit a gossiped batch (its admissions run one batch at a time): under load the shorter wait
+// relayed two copies per envelope uploaded in the crash-fault test. Each envelope waits the
+// relevant time before its first relay and twice as long before each
 // next one (capped at 8x), so a primary that is merely slow to admit gossip is not flooded.
 import type { ChainParams } from '../codec/types.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
@@ -18,6 +21,7 @@ import type { Mempool, MempoolEntry } from './mempool.js';
 export interface RelayOptions {
   intervalMs: number;
   stallMs: number;
+  passedOverMs: number;
   /** Most envelopes relayed per round (bounds the burst after a long stall). */
   maxPerRound: number;
 }
@@ -25,7 +29,12 @@ export interface RelayOptions {
 /** Waits two processing periods or half a view timeout, whichever is longer, before relaying. */
 export function relayOptionsOf(chain: Pick<ChainParams, 'periodMs' | 'viewTimeoutMs'>): RelayOptions {
   const stallMs = Math.max(2 * chain.periodMs, Math.ceil(chain.viewTimeoutMs / 2));
-  return { stallMs, intervalMs: Math.max(50, Math.min(1000, Math.ceil(stallMs / 3))), maxPerRound: 2048 };
+  return {
+    stallMs,
+    passedOverMs: 2 * stallMs,
+    intervalMs: Math.max(50, Math.min(1000, Math.ceil(stallMs / 3))),
+    maxPerRound: 2048,
+  };
 }
 
 /** What the relay knows of the chain's progress, in ms on the node's clock. */
@@ -48,15 +57,15 @@ export function dueForRelay(
   // skip the walk over a mempool that may hold 10^5 envelopes.
   const oldest = mempool.values().next();
   if (oldest.done === true) return due;
-  if (!stalled && progress.lastSpareProposedAt - (oldest.value.arrivedAt ?? now) < o.stallMs) return due;
+  if (!stalled && progress.lastSpareProposedAt - (oldest.value.arrivedAt ?? now) < o.passedOverMs) return due;
   for (const e of mempool.values()) {
     const arrived = e.arrivedAt ?? now;
     // Arrival order: everything after this one is younger still.
     if (now - arrived < o.stallMs || due.length >= o.maxPerRound) break;
     const since = Math.max(arrived, e.relayedAt ?? arrived);
-    const wait = o.stallMs * 2 ** Math.min(e.relays ?? 0, 3);
-    const passedOver = progress.lastSpareProposedAt - since >= wait;
-    if (passedOver || (stalled && now - since >= wait)) due.push(e);
+    const backoff = 2 ** Math.min(e.relays ?? 0, 3);
+    const passedOver = progress.lastSpareProposedAt - since >= o.passedOverMs * backoff;
+    if (passedOver || (stalled && now - since >= o.stallMs * backoff)) due.push(e);
   }
   return due;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Mempool } from '../../../node/mempool.js';
 import { dueForRelay, EnvelopeRelay, type RelayOptions, relayOptionsOf } from '../../../node/relay.js';
 
-const o: RelayOptions = { intervalMs: 100, stallMs: 1000, maxPerRound: 3 };
+const o: RelayOptions = { intervalMs: 100, stallMs: 1000, passedOverMs: 2000, maxPerRound: 3 };
 
 function setup() {
   let now = 0;
@@ -62,10 +62,10 @@ describe('envelope relay', () => {
     s.add(1);
     s.at(600);
     s.add(2);
-    s.at(3000);
-    // Proposed at 1,100 and committed only at 3,000 (a slow pipeline): envelope 2 arrived 500 ms
-    // before the proposal, so only envelope 1 (1,100 ms before) was passed over.
-    s.relay.noteCommitted(1100, true);
+    s.at(4000);
+    // Proposed at 2,100 and committed only at 4,000 (a slow pipeline): envelope 2 arrived 1,500 ms
+    // before the proposal, so only envelope 1 (2,100 ms before) was passed over.
+    s.relay.noteCommitted(2100, true);
     expect(await s.relay.round()).toBe(1);
     expect(s.sent).toEqual([[1]]);
   });
