@@ -1,6 +1,6 @@
 // Runs the memory soak alone, after `npm run build`:
 //   node build/bench/soak-main.js [--n 1] [--rate 1000] [--duration 600] [--sample 5]
-//     [--envelopes 1000000] [--dir D] [--name soak] [--heap-signal] [--ci]
+//     [--envelopes 1000000] [--dir D] [--name soak] [--heap-signal] [--node-arg=--flag ...] [--ci]
 // --heap-signal starts the nodes with --heapsnapshot-signal=SIGUSR2 (`kill -USR2 <pid>` writes a
 // heap snapshot into the working folder).
 import '../cli/polyfill.js';
@@ -17,6 +17,7 @@ const { values: v } = parseArgs({
     dir: { type: 'string' },
     name: { type: 'string' },
     'heap-signal': { type: 'boolean' },
+    'node-arg': { type: 'string', multiple: true },
     ci: { type: 'boolean' },
   },
 });
@@ -31,6 +32,9 @@ const report = await runSoakBench({
   maxEnvelopes: num(v.envelopes),
   dir: v.dir,
   name: v.name,
-  nodeArgs: v['heap-signal'] === true ? ['--heapsnapshot-signal=SIGUSR2'] : [],
+  nodeArgs: [
+    ...(v['heap-signal'] === true ? ['--heapsnapshot-signal=SIGUSR2'] : []),
+    ...(v['node-arg'] ?? []),
+  ],
 });
 process.exitCode = report.guards.every((g) => g.pass) ? 0 : 1;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { type ApiServer, startApiServer } from '../api/server.js';
 import type { ServerTls } from '../api/tls.js';
 import type { CertifiedBlock } from '../codec/types.js';
+import { defaultConsensusParams } from '../consensus/params.js';
 import { Replica } from '../consensus/replica.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
@@ -33,7 +34,7 @@ import { defaultP2POptions } from './p2p/options.js';
 import { P2P } from './p2p/p2p.js';
 import { ParentTracker } from './parent-tracker.js';
 import { preverifyEnvelopes } from './preverify.js';
-import { RecentBlocks } from './recent-blocks.js';
+import { RecentBlocks, recentBlocksBounds } from './recent-blocks.js';
 import { EnvelopeRelay, relayOptionsOf } from './relay.js';
 import { RpcHandlers } from './rpc-handlers.js';
 
@@ -99,7 +100,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const mempool = new Mempool(config.mempool);
   const pool = new VerifyPool();
   const parents = await ParentTracker.open(store);
-  const recent = new RecentBlocks(256);
+  const recent = new RecentBlocks(recentBlocksBounds(defaultConsensusParams().windowSize));
   await recent.load(store);
   const ctx: BlockContext = {
     chainId: genesis.chainId,

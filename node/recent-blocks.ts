@@ -1,28 +1,75 @@
 // The last committed blocks in memory, for the PBFT core's synchronous committedBlock(height): a new
-// primary re-proposes, in NEW-VIEW, committed blocks it no longer holds. Bounded; filled from the
-// block log at start so a restarted node has them too.
+// primary re-proposes, in NEW-VIEW, committed blocks it no longer holds. Filled from the block log
+// at start so a restarted node has them too. Bounded by count and by envelope bytes: a count alone
+// let full blocks (4,000 envelopes) hold ~700 MB, and at 1,000 envelopes/s 256 blocks were most of
+// a node's live heap (soak, docs/performance.md "Memory").
 import { decodeCertifiedBlock } from '../codec/certificate.js';
 import type { Block } from '../codec/types.js';
 import type { Store } from './store/store.js';
 
-export class RecentBlocks {
-  private readonly blocks = new Map<number, Block>();
+export interface RecentBlocksBounds {
+  /** Always kept, whatever their size: the heights a NEW-VIEW may re-propose (the PBFT window). */
+  minBlocks: number;
+  /** Never more than this many. */
+  maxBlocks: number;
+  /** Above minBlocks, older blocks go once the envelopes held exceed this many bytes. */
+  maxBytes: number;
+}
 
-  constructor(private readonly max: number) {}
+/**
+ * Bounds for a PBFT window of `window` heights: the window itself always (blocks above the stable
+ * checkpoint), up to twice it (the core remembers committed hashes that far) within `maxBytes`.
+ */
+export function recentBlocksBounds(window: number, maxBytes = 16 * 1024 ** 2): RecentBlocksBounds {
+  return { minBlocks: window, maxBlocks: 2 * window, maxBytes };
+}
+
+const bytesOf = (b: Block): number => b.envelopes.reduce((n, e) => n + e.length, 0);
+
+export class RecentBlocks {
+  private readonly blocks = new Map<number, { block: Block; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly bounds: RecentBlocksBounds) {}
+
+  get size(): number {
+    return this.blocks.size;
+  }
+
+  /** Envelope bytes held. */
+  get byteSize(): number {
+    return this.bytes;
+  }
 
   add(block: Block): void {
-    this.blocks.set(block.header.height, block);
-    const low = block.header.height - this.max;
-    for (const h of this.blocks.keys()) if (h <= low) this.blocks.delete(h);
+    const h = block.header.height;
+    this.drop(h);
+    const bytes = bytesOf(block);
+    this.blocks.set(h, { block, bytes });
+    this.bytes += bytes;
+    const { minBlocks, maxBlocks, maxBytes } = this.bounds;
+    // Heights arrive in order, so the Map's first key is the oldest.
+    for (const old of this.blocks.keys()) {
+      const over = this.blocks.size > maxBlocks || (this.bytes > maxBytes && this.blocks.size > minBlocks);
+      if (!over && old > h - maxBlocks) break;
+      this.drop(old);
+    }
   }
 
   get(height: number): Block | undefined {
-    return this.blocks.get(height);
+    return this.blocks.get(height)?.block;
   }
 
   async load(store: Store): Promise<void> {
     const tip = store.tip()?.height ?? 0;
-    for await (const b of store.blocks(Math.max(1, tip - this.max + 1), tip))
+    for await (const b of store.blocks(Math.max(1, tip - this.bounds.maxBlocks + 1), tip))
       this.add(decodeCertifiedBlock(b.bytes).block);
+  }
+
+  private drop(height: number): void {
+    const held = this.blocks.get(height);
+    if (held === undefined) return;
+    this.blocks.delete(height);
+    this.bytes -= held.bytes;
   }
 }
