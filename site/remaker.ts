@@ -7,9 +7,9 @@
 //
 // Why no duplicate can follow: the contract refuses a seq below the window or already used, its
 // window only moves forward, and block execution applies the same check, so an envelope refused
-// that way can never commit later; only the re-made one can (docs/site.md §5).
-import type { Outbox, OutboxEntry } from './outbox.js';
-import { tracingCodeOf } from './outbox.js';
+// that way can never commit later; only the re-made one can (docs/site.md §5). The one REPLAYED
+// answer that is not final ("already pending") is not re-made: see seqHeldByPending.
+import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 import type { EnvelopeMaker } from './parts.js';
 import type { SeqLock } from './seq-lock.js';
 import type { StateFile } from './state.js';
