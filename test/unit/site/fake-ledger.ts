@@ -26,7 +26,7 @@ import { acceptSession, type SessionKey } from '../../../crypto/session-key.js';
 import type { X25519KeyPair } from '../../../crypto/x25519.js';
 import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
 import { decodeSessionOffer, EXT_SESSION_OFFER } from '../../../site/session-offer.js';
-import { sha } from './helpers.js';
+import { sha, takeLoss } from './helpers.js';
 
 const unsupported = (): never => {
   throw new ApiError(ApiErrorCode.Internal, 'not in the fake');
@@ -74,11 +74,7 @@ export class FakeLedger implements NodeApi {
       const seq = decodeEnvelope(env).seq;
       const refused = this.replayed(seq);
       if (refused) return { ...result(UploadStatus.Rejected, ApiErrorCode.Replayed), message: refused };
-      const losses = this.lose.get(seq) ?? 0;
-      if (losses > 0) {
-        this.lose.set(seq, losses - 1);
-        return result(UploadStatus.Accepted);
-      }
+      if (takeLoss(this.lose, seq)) return result(UploadStatus.Accepted);
       this.pendingSeqs.set(seq, tc);
       this.pending.set(tc, env);
       return result(UploadStatus.Accepted);

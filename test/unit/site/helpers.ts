@@ -121,14 +121,22 @@ export function sha(b: Uint8Array): string {
 
 export const noLog = (): void => undefined;
 
+/** True when an envelope with `seq` is to be lost this time (and counts the loss). */
+export function takeLoss(lose: Map<number, number>, seq: number): boolean {
+  const left = lose.get(seq) ?? 0;
+  if (left > 0) lose.set(seq, left - 1);
+  return left > 0;
+}
+
 /**
  * The chain's replay rule as the permission contract applies it to committed state: a seq at or
  * below (highest committed - window) is too old, a seq committed by another envelope is replayed.
- * Envelopes with a seq in `lose` are acknowledged, then dropped from the mempool every time (the
- * node they reach crashes before gossiping them), so they can only end refused as too old.
+ * `lose` maps a seq to how many more times an envelope with it is acknowledged and then dropped
+ * from the mempool (the node it reached crashed before gossiping it); Infinity: every time, so it
+ * can only end refused as too old.
  */
 export class WindowChain extends FakeChain {
-  lose = new Set<number>();
+  lose = new Map<number, number>();
   /** Refuse the next upload of each of these seqs as held by another pending envelope. */
   heldOnce = new Set<number>();
   /** Refuse every seq as already used (a site whose every seq was taken). */
@@ -153,7 +161,7 @@ export class WindowChain extends FakeChain {
       if (this.heldOnce.delete(seq)) return refuse(`sequence number ${seq} already pending`);
       if (this.refuseAll || used.has(seq)) return refuse('refused by the permission contract: SeqReplayed');
       if (seq <= hwm - this.window) return refuse('refused by the permission contract: SeqTooOld');
-      if (this.lose.has(seq)) this.pending.delete(sha(env));
+      if (takeLoss(this.lose, seq)) this.pending.delete(sha(env));
       return o;
     });
   }

@@ -4,6 +4,7 @@
 // the bound on re-makes, and other refusals unchanged.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import type { KpiRecord } from '../../../codec/types.js';
@@ -104,7 +105,7 @@ describe('re-making a reading refused as REPLAYED', () => {
     const chain = new WindowChain(4);
     const s = site(dir, chain);
     await seal(s, [0, 1, 2, 3, 4, 5, 6]);
-    chain.lose.add(1); // acknowledged, then its node crashed before gossiping it
+    chain.lose.set(1, Number.POSITIVE_INFINITY); // acknowledged, then its node crashed before gossiping it
     await drain(s, chain);
     // seq 1 fell out of the window (2..7 committed): refused as too old, re-made as seq 8.
     expect(chain.committedSeqs()).toEqual([2, 3, 4, 5, 6, 7, 8]);
@@ -138,7 +139,7 @@ describe('re-making a reading refused as REPLAYED', () => {
     const chain = new WindowChain(2);
     const s = site(dir, chain);
     await seal(s, [0, 1, 2, 3]);
-    chain.lose.add(1);
+    chain.lose.set(1, Number.POSITIVE_INFINITY);
     const remove = s.outbox.remove.bind(s.outbox);
     let crashed = false;
     s.outbox.remove = (seq) => {
@@ -259,5 +260,54 @@ describe('re-making a reading refused as REPLAYED', () => {
     await drain(s, chain, 5_000);
     expect(chain.committedSeqs()).toEqual([1, 2]);
     expect(encodeKpiRecord(record(0))).toEqual(encodeKpiRecord(s.maker.resealed[0]!.record));
+  });
+
+  it('property: envelopes lost any number of times, a crash at any durable write, a restart: every reading commits once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 3, max: 7 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 6 })), { maxLength: 5 }),
+        fc.integer({ min: 0, max: 12 }),
+        async (n, window, losses, crashAt) => {
+          const dir = tempDir();
+          const chain = new WindowChain(window);
+          // Only first sealings are lost, so no reading reaches the re-make bound.
+          for (const [seq, times] of losses) chain.lose.set(((seq - 1) % n) + 1, times);
+          const hours = Array.from({ length: n }, (_, h) => h);
+          const s = site(dir, chain);
+          await seal(s, hours);
+          // The process dies at the crashAt-th delete or state write (0: it does not).
+          let writes = 0;
+          let crashed = false;
+          const dieAt = (): void => {
+            if (crashAt > 0 && ++writes === crashAt) {
+              crashed = true;
+              throw new Error('crash');
+            }
+          };
+          const remove = s.outbox.remove.bind(s.outbox);
+          s.outbox.remove = (seq) => {
+            dieAt();
+            remove(seq);
+          };
+          const update = s.state.update.bind(s.state);
+          s.state.update = (change) => {
+            dieAt();
+            update(change);
+          };
+          let now = 0;
+          for (let i = 0; i < 200 && !crashed && s.outbox.depth() > 0; i++) {
+            now += Math.max(1, await s.loop.step(now));
+            chain.commit();
+          }
+          const r = site(dir, chain);
+          await drain(r, chain, now + 10_000, 400);
+          expect(committedContents(chain)).toEqual(expectedContents(hours));
+          expect(existsSync(join(dir, 'outbox', 'rejected'))).toBe(false);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

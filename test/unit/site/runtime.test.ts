@@ -139,7 +139,7 @@ describe('startSite', () => {
 
   it('re-makes a record a node lost before it committed past the replay window; nothing is rejected', async () => {
     const chain = new AutoWindowChain(1);
-    chain.lose.add(1); // admitted by a node that crashed before gossiping it
+    chain.lose.set(1, Number.POSITIVE_INFINITY); // admitted by a node that crashed before gossiping it
     const maker = new FakeMaker();
     const { site, lines } = await runPrinting(setup(tempDir(), chain, maker));
     await site.done;
