@@ -50,17 +50,19 @@ export function encodeExtension(items: ExtensionItem[]): Uint8Array {
   return out;
 }
 
-/** Validates an extending part without building items (the decoder's hot path). */
-export function checkExtension(ext: Uint8Array, code: CodecErrorCode): void {
-  let at = 0;
+/**
+ * Validates the extending part ext[from, to) without building items or a view (the record
+ * codec's hot path checks it in place).
+ */
+export function checkExtension(ext: Uint8Array, from: number, to: number, code: CodecErrorCode): void {
+  let at = from;
   let last = 0;
-  const n = ext.length;
-  while (at < n) {
+  while (at < to) {
     const type = ext[at]!;
-    if (type <= last || at + 3 > n) throw extensionError(code, at);
+    if (type <= last || at + 3 > to) throw extensionError(code, at - from);
     const len = (ext[at + 1]! << 8) | ext[at + 2]!;
     at += 3 + len;
-    if (at > n) throw extensionError(code, at);
+    if (at > to) throw extensionError(code, at - from);
     last = type;
   }
 }

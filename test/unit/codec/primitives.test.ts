@@ -46,6 +46,31 @@ describe('primitives', () => {
     );
   });
 
+  it('getF64 reads any 8 bytes exactly as DataView does (every exponent, subnormals, -0, NaN, ±Infinity)', () => {
+    const b = new Uint8Array(8);
+    const dv = new DataView(b.buffer);
+    const same = (x: number, y: number) => Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
+    for (let exp = 0; exp <= 0x7ff; exp++)
+      for (const sign of [0, 1])
+        for (const [mantHi, lo] of [
+          [0, 0],
+          [0, 1],
+          [0xf_ffff, 0xffff_ffff],
+          [0x8_0000, 0x1234_5678],
+        ] as const) {
+          dv.setUint32(0, ((sign << 31) | (exp << 20) | mantHi) >>> 0);
+          dv.setUint32(4, lo);
+          expect(same(getF64(b, 0), dv.getFloat64(0))).toBe(true);
+        }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 }), (bytes) => {
+        b.set(bytes);
+        expect(same(getF64(b, 0), dv.getFloat64(0))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('u32 and u64 read and write big-endian; u64 rejects unsafe values', () => {
     const b = new Uint8Array(8);
     putU64(b, 0, 2 ** 53 - 1, 'x');
