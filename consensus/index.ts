@@ -1,6 +1,6 @@
 // Public surface of the consensus core. The driver (node/) needs nothing else.
 export { ConsensusError, ConsensusErrorCode } from './errors.js';
-export { type ConsensusParams, checkParams, defaultConsensusParams } from './params.js';
+export { type ConsensusParams, checkParams, defaultConsensusParams, ParamsSchedule } from './params.js';
 export { Verifier } from './proofs.js';
 export { type Footprint, Replica, type ReplicaStats } from './replica.js';
 export {

@@ -1,5 +1,6 @@
 // Consensus parameters, all in logical ticks (the driver calls tick() every tickMs) and counts.
 // defaultConsensusParams() suits a 100 ms tick: a 1 s processing period, 3 s base view timeout.
+import { ByHeight } from './by-height.js';
 import { ConsensusError, ConsensusErrorCode } from './errors.js';
 
 export interface ConsensusParams {
@@ -64,4 +65,37 @@ export function checkParams(p: ConsensusParams): void {
     );
   if (p.maxViewTimeoutTicks < p.viewTimeoutTicks)
     throw new ConsensusError(ConsensusErrorCode.BadConfig, 'maxViewTimeoutTicks < viewTimeoutTicks');
+}
+
+/** Parameters every replica sizes its window and memory bounds with: fixed for a chain's life. */
+const FIXED_PARAMS = [
+  'checkpointInterval',
+  'windowSize',
+  'maxPendingRequests',
+  'maxFutureMessages',
+  'stateBatchBlocks',
+] as const;
+
+/**
+ * The parameters in force by height. Governance changes the period, block limits and timeouts at
+ * an activation height; every replica applies them when it works on that height (proposing it,
+ * checking its block, timing its round), so all switch at the same block.
+ */
+export class ParamsSchedule extends ByHeight<ConsensusParams> {
+  constructor(params: ConsensusParams) {
+    checkParams(params);
+    super(0, params);
+  }
+
+  /** Params from `from` on; a later schedule for an equal or lower height replaces it. */
+  schedule(from: number, params: ConsensusParams): void {
+    checkParams(params);
+    const base = this.entries[0]!.value;
+    for (const k of FIXED_PARAMS)
+      if (params[k] !== base[k])
+        throw new ConsensusError(ConsensusErrorCode.BadInput, `${k} cannot change on a running chain`, {
+          [k]: params[k],
+        });
+    this.put(from, params);
+  }
 }

@@ -25,7 +25,7 @@ import {
 } from '../codec/types.js';
 import { bytesEqual, hashKey, keyBytes } from './bytes.js';
 import { ConsensusError, ConsensusErrorCode } from './errors.js';
-import { type ConsensusParams, checkParams } from './params.js';
+import { type ConsensusParams, ParamsSchedule } from './params.js';
 import { type NewViewPlan, newViewPlan } from './plan.js';
 import { Verifier } from './proofs.js';
 import { RequestQueue } from './requests.js';
@@ -72,7 +72,9 @@ const ZERO_HASH = new Uint8Array(32);
 
 export class Replica {
   readonly stats: ReplicaStats = { dropped: {}, viewChanges: 0, blocksCommitted: 0, blocksTransferred: 0 };
-  private readonly p: ConsensusParams;
+  /** The parameters in force at tip + 1, the height this replica works on (see refreshParams). */
+  private p: ConsensusParams;
+  private readonly params: ParamsSchedule;
   private readonly chainId: Hash32;
   private readonly key: Uint8Array;
   private readonly schedule: ValidatorSchedule;
@@ -145,7 +147,7 @@ export class Replica {
     private readonly deps: ConsensusDeps,
     restored?: PersistentState,
   ) {
-    checkParams(config.params);
+    this.params = new ParamsSchedule(config.params);
     this.p = config.params;
     this.chainId = config.chainId;
     const key = config.self === -1 ? config.key : config.validators[config.self];
@@ -173,7 +175,11 @@ export class Replica {
     if (first !== undefined && !sameKeys(held, config.validators))
       this.schedule.schedule(config.tip.height + 1, config.validators);
     this.verifier = new Verifier(this.chainId, deps, this.schedule);
-    this.requests = new RequestQueue(this.p.maxPendingRequests, this.p.windowSize, this.p.maxBlockBytes);
+    this.requests = new RequestQueue(
+      this.p.maxPendingRequests,
+      this.p.windowSize,
+      () => this.p.maxBlockBytes,
+    );
     this.stable = { seq: config.tip.height, digest: config.tip.hash, signatures: [] };
     if (restored !== undefined) this.restore(restored);
     this.viewBase = this.stable.seq + 1;
@@ -288,6 +294,20 @@ export class Replica {
     for (const [seq, slot] of this.slots) if (seq >= fromHeight) slot.resetView();
     this.status.clear();
     this.targetCache = -1;
+  }
+
+  /**
+   * Governance: chain parameters (period, block limits, timeouts) in force from `fromHeight`
+   * (> the tip) on. K, L and the memory bounds cannot change (BadInput).
+   */
+  scheduleParams(fromHeight: number, params: ConsensusParams): void {
+    if (!Number.isSafeInteger(fromHeight) || fromHeight <= this.tip.height)
+      throw new ConsensusError(ConsensusErrorCode.BadInput, 'parameters must start above the tip', {
+        fromHeight,
+        tip: this.tip.height,
+      });
+    this.params.schedule(fromHeight, params);
+    this.refreshParams();
   }
 
   /**
@@ -540,6 +560,7 @@ export class Replica {
     const height = block.header.height;
     this.out.committed.push({ block, certificate });
     this.tip = { height, hash: certificate.blockHash };
+    this.refreshParams();
     this.hashes.set(height, hashKey(certificate.blockHash));
     // A replica far behind its stable checkpoint (catching up) keeps only the last 2L hashes.
     this.hashes.delete(height - 2 * this.p.windowSize);
@@ -864,6 +885,12 @@ export class Replica {
 
   /** End (exclusive) of the heights a view decided by the set at `stableSeq + 1` orders. */
   private readonly limitOf = (stableSeq: number): number => this.schedule.nextActivation(stableSeq + 1);
+
+  /** Takes the parameters in force at the height now worked on (tip + 1). */
+  private refreshParams(): void {
+    this.p = this.params.at(this.tip.height + 1);
+    this.params.prune(this.tip.height + 1);
+  }
 
   private viewLimit(): number {
     return this.schedule.nextActivation(this.viewBase);

@@ -20,8 +20,8 @@ export class RequestQueue {
   constructor(
     private readonly max: number,
     private readonly keepHeights: number,
-    /** An envelope larger than a block can never be proposed: refused up front. */
-    private readonly maxBytesEach: number,
+    /** An envelope larger than a block (at the limit now in force) can never be proposed: refused up front. */
+    private readonly maxBytesEach: () => number,
   ) {}
 
   get size(): number {
@@ -38,7 +38,7 @@ export class RequestQueue {
     for (const r of requests) {
       const key = hashKey(r.hash);
       if (this.pending.size >= this.max) break;
-      if (r.bytes.length > this.maxBytesEach || this.pending.has(key) || this.committed.has(key)) continue;
+      if (r.bytes.length > this.maxBytesEach() || this.pending.has(key) || this.committed.has(key)) continue;
       this.pending.set(key, { bytes: r.bytes, arrival: now });
       this.bytesTotal += r.bytes.length;
       added++;

@@ -1,6 +1,7 @@
 // The validator sets by height. A set scheduled from height H certifies every block >= H; the
 // driver schedules it when it applies the governance block (at g < H), so every replica that
 // processes height H already knows it. Quorum: floor(2n/3) + 1 (= 2f+1 when n = 3f+1).
+import { ByHeight } from './by-height.js';
 import { hashKey } from './bytes.js';
 import { ConsensusError, ConsensusErrorCode } from './errors.js';
 
@@ -43,55 +44,22 @@ export class ValidatorSet {
   }
 }
 
-export class ValidatorSchedule {
-  // Ascending by `from`; the first entry applies to every height below the second's `from`.
-  private entries: { from: number; set: ValidatorSet }[];
-
+/**
+ * The validator sets by height. A view decided by the set at height h orders heights below
+ * nextActivation(h) only (docs/consensus.md §7).
+ */
+export class ValidatorSchedule extends ByHeight<ValidatorSet> {
   constructor(from: number, keys: readonly Uint8Array[]) {
-    this.entries = [{ from, set: new ValidatorSet(keys) }];
-  }
-
-  at(height: number): ValidatorSet {
-    let set = this.entries[0]!.set;
-    for (const e of this.entries) {
-      if (e.from > height) break;
-      set = e.set;
-    }
-    return set;
+    super(from, new ValidatorSet(keys));
   }
 
   /** Schedules a set from a height; a later schedule for an equal or lower height replaces it. */
   schedule(from: number, keys: readonly Uint8Array[]): void {
-    const set = new ValidatorSet(keys);
-    this.entries = this.entries.filter((e) => e.from < from);
-    this.entries.push({ from, set });
-  }
-
-  /** Forgets sets that no height >= `height` can use. */
-  prune(height: number): void {
-    while (this.entries.length > 1 && this.entries[1]!.from <= height) this.entries.shift();
-  }
-
-  /**
-   * The first activation height above `height` (Infinity when none is scheduled): a view decided
-   * by the set at `height` orders sequence numbers below it only.
-   */
-  nextActivation(height: number): number {
-    for (const e of this.entries) if (e.from > height) return e.from;
-    return Number.POSITIVE_INFINITY;
+    this.put(from, new ValidatorSet(keys));
   }
 
   /** Whether the key belongs to any set held: in force now, scheduled, or kept for old proofs. */
   includes(key: Uint8Array): boolean {
-    return this.entries.some((e) => e.set.indexOf(key) >= 0);
-  }
-
-  /** The last scheduled set (a joining node's index there signs its state requests). */
-  latest(): ValidatorSet {
-    return this.entries[this.entries.length - 1]!.set;
-  }
-
-  get size(): number {
-    return this.entries.length;
+    return this.entries.some((e) => e.value.indexOf(key) >= 0);
   }
 }

@@ -11,8 +11,8 @@ import type { Replica } from '../consensus/replica.js';
 import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
 import { hex } from './admission.js';
+import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
-import { history, VALIDATORS_KEY } from './contracts/schedule.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
@@ -57,7 +57,7 @@ export async function loadConsensusState(store: Store): Promise<PersistentState 
 export class ConsensusDriver {
   private readonly queue: SerialQueue;
   private timer: NodeJS.Timeout | undefined;
-  private scheduledFrom = 0;
+  private readonly schedules: ScheduleFeed;
   private stopped = false;
   readonly name = 'consensus';
 
@@ -66,10 +66,11 @@ export class ConsensusDriver {
     private readonly opts: DriverOptions = defaultDriverOptions,
   ) {
     this.queue = new SerialQueue(opts.maxQueued, deps.onFatal);
+    this.schedules = new ScheduleFeed(opts.tickMs);
   }
 
   async start(): Promise<void> {
-    this.feedValidatorSchedule();
+    this.feedSchedules();
     this.queue.push(() => this.drain());
     this.timer = setInterval(() => {
       if (this.queue.length < 2) this.queue.push(() => this.input((r) => r.tick()));
@@ -120,7 +121,7 @@ export class ConsensusDriver {
       const last = rd.committed[rd.committed.length - 1];
       if (last !== undefined) {
         replica.onBlocksApplied(last.block.header.height);
-        this.feedValidatorSchedule();
+        this.feedSchedules();
       }
     }
   }
@@ -165,17 +166,10 @@ export class ConsensusDriver {
     this.deps.replica.respondState(to, blocks);
   }
 
-  /** Governance validator-set changes scheduled above the tip, handed to the core once each. */
-  private feedValidatorSchedule(): void {
-    const tip = this.deps.ledger.tip()?.height ?? 0;
-    for (const s of history<string[]>(this.deps.ledger.contracts.state, VALIDATORS_KEY)) {
-      if (s.activateAt <= tip || s.activateAt <= this.scheduledFrom) continue;
-      this.deps.replica.scheduleValidators(
-        s.activateAt,
-        s.value.map((k) => Buffer.from(k, 'hex')),
-      );
-      this.scheduledFrom = s.activateAt;
-    }
+  /** Governance changes (validator sets, chain parameters) above the tip, to the core once each. */
+  private feedSchedules(): void {
+    const { ledger, replica } = this.deps;
+    this.schedules.feed(replica, ledger.contracts.state, ledger.tip()?.height ?? 0);
   }
 }
 

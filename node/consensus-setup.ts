@@ -1,11 +1,14 @@
-// Builds the PBFT core of a node: its parameters in ticks from the chain's parameters in ms, and
-// the injected dependencies (hashing, signing, verifying, building and validating blocks).
+// Builds the PBFT core of a node: its parameters in ticks from the chain's parameters in ms, the
+// injected dependencies (hashing, signing, verifying, building and validating blocks), and the
+// feed of governance schedules (validator sets, chain parameters) into the running core.
 import { encodeBlockHeader } from '../codec/block.js';
 import type { ChainParams } from '../codec/types.js';
 import { type ConsensusParams, defaultConsensusParams } from '../consensus/params.js';
 import type { ConsensusDeps } from '../consensus/types.js';
 import { type Ed25519KeyPair, sign, verify } from '../crypto/ed25519.js';
 import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
+import { history, PARAMS_KEY, VALIDATORS_KEY } from './contracts/schedule.js';
+import type { ContractState, Json } from './contracts/state.js';
 import { headerHash } from './store/facts.js';
 import { envelopeTracingCode } from './tx-hash.js';
 
@@ -42,4 +45,38 @@ export function consensusDeps(
     validateBlock: (b) => validateBlock(ctx, b),
     committedBlock,
   };
+}
+
+/** What the feed calls on the core (Replica). */
+export interface ScheduleTarget {
+  scheduleValidators(fromHeight: number, keys: Uint8Array[]): void;
+  scheduleParams(fromHeight: number, params: ConsensusParams): void;
+}
+
+/**
+ * Hands the core every governance change (validator set, chain parameters) that activates above
+ * the tip, once each, from the governance history: the core switches at the activation height,
+ * like every other replica, without a restart. Called at start and after each applied block.
+ */
+export class ScheduleFeed {
+  private validatorsFrom = 0;
+  private paramsFrom = 0;
+
+  constructor(private readonly tickMs: number) {}
+
+  feed(core: ScheduleTarget, state: ContractState, tip: number): void {
+    for (const s of history<string[]>(state, VALIDATORS_KEY)) {
+      if (s.activateAt <= tip || s.activateAt <= this.validatorsFrom) continue;
+      core.scheduleValidators(
+        s.activateAt,
+        s.value.map((k) => Buffer.from(k, 'hex')),
+      );
+      this.validatorsFrom = s.activateAt;
+    }
+    for (const s of history<ChainParams & Json>(state, PARAMS_KEY)) {
+      if (s.activateAt <= tip || s.activateAt <= this.paramsFrom) continue;
+      core.scheduleParams(s.activateAt, consensusParamsOf(s.value, this.tickMs));
+      this.paramsFrom = s.activateAt;
+    }
+  }
 }

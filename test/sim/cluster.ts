@@ -14,7 +14,7 @@ import {
 } from '../../consensus/index.js';
 import { type Behaviour, misbehave } from './byzantine.js';
 import { Invariants } from './invariants.js';
-import { CHAIN_ID, type NodeHost, type ScheduledSet, SimNode } from './node.js';
+import { CHAIN_ID, type NodeHost, type ScheduledParams, type ScheduledSet, SimNode } from './node.js';
 import { EventQueue, type Timed } from './queue.js';
 import { Rng } from './rng.js';
 import { stubHash, stubHashHeader, stubPublicKey, stubSign, stubVerify } from './stub-crypto.js';
@@ -89,6 +89,7 @@ export class Cluster implements NodeHost {
   private readonly queue = new EventQueue<Delivery>();
   private readonly schedule: ValidatorSchedule;
   private readonly changes: ScheduledSet[] = [];
+  private readonly paramChanges: ScheduledParams[] = [];
   private readonly genesisKeys: Uint8Array[];
   /** Recently delivered messages, for replay attacks. */
   readonly recent: ConsensusMessage[] = [];
@@ -108,7 +109,7 @@ export class Cluster implements NodeHost {
     for (let i = 0; i < (opts.observers ?? 0); i++) ids.push(opts.n + i);
     ids.forEach((id, addr) => {
       const twin = (opts.twins ?? []).includes(id);
-      const node = new SimNode(addr, stubPublicKey(id), this.params, this, !twin);
+      const node = new SimNode(addr, stubPublicKey(id), this, !twin);
       node.light = opts.light ?? false;
       this.nodes.push(node);
     });
@@ -130,6 +131,16 @@ export class Cluster implements NodeHost {
 
   scheduledAfter(height: number): ScheduledSet[] {
     return this.changes.filter((c) => c.from > height);
+  }
+
+  paramsAt(height: number): ConsensusParams {
+    let p = this.params;
+    for (const c of this.paramChanges) if (c.from <= height) p = c.params;
+    return p;
+  }
+
+  paramsAfter(height: number): ScheduledParams[] {
+    return this.paramChanges.filter((c) => c.from > height);
   }
 
   committed(node: SimNode, cb: CertifiedBlock): void {
@@ -259,6 +270,13 @@ export class Cluster implements NodeHost {
     const keys = ids.map((id) => stubPublicKey(id));
     this.changes.push({ from, keys, decidedAt });
     this.schedule.schedule(from, keys);
+    for (const node of this.nodes) node.feedSchedule();
+  }
+
+  /** Governance changes chain parameters from height `from` on (decidedAt as for validators). */
+  scheduleParams(from: number, change: Partial<ConsensusParams>, decidedAt = 0): void {
+    this.paramChanges.push({ from, params: { ...this.paramsAt(from), ...change }, decidedAt });
+    this.paramChanges.sort((a, b) => a.from - b.from);
     for (const node of this.nodes) node.feedSchedule();
   }
 

@@ -38,6 +38,9 @@ export interface NodeHost {
   /** Validator keys in force at a height, and the sets scheduled after `height`. */
   keysAt(height: number): Uint8Array[];
   scheduledAfter(height: number): ScheduledSet[];
+  /** Chain parameters in force at a height, and the changes scheduled after `height`. */
+  paramsAt(height: number): ConsensusParams;
+  paramsAfter(height: number): ScheduledParams[];
   /** The sets in force up to `height`, oldest first. */
   history(height: number): { from: number; validators: Uint8Array[] }[];
 }
@@ -46,6 +49,13 @@ export interface NodeHost {
 export interface ScheduledSet {
   from: number;
   keys: Uint8Array[];
+  decidedAt: number;
+}
+
+/** A governance change of chain parameters, like ScheduledSet. */
+export interface ScheduledParams {
+  from: number;
+  params: ConsensusParams;
   decidedAt: number;
 }
 
@@ -65,11 +75,11 @@ export class SimNode {
   behaviour: Behaviour | null = null;
   /** Highest activation height handed to the current replica (as the real driver tracks it). */
   private fedFrom = 0;
+  private fedParamsFrom = 0;
 
   constructor(
     readonly addr: number,
     readonly key: Uint8Array,
-    private readonly params: ConsensusParams,
     private readonly host: NodeHost,
     /** Twins and Byzantine nodes are excluded from the honest-replica invariants. */
     public honest: boolean,
@@ -108,7 +118,7 @@ export class SimNode {
         self,
         key: this.key,
         validators,
-        params: this.params,
+        params: this.host.paramsAt(height + 1),
         tip: { height, hash: this.tipHash },
         history: this.host.history(height),
       },
@@ -117,6 +127,7 @@ export class SimNode {
     );
     this.replica = r;
     this.fedFrom = 0;
+    this.fedParamsFrom = 0;
     this.feedSchedule();
     this.drain();
   }
@@ -132,6 +143,11 @@ export class SimNode {
       if (s.decidedAt > this.height || s.from <= this.fedFrom) continue;
       r.scheduleValidators(s.from, s.keys);
       this.fedFrom = s.from;
+    }
+    for (const s of this.host.paramsAfter(this.height)) {
+      if (s.decidedAt > this.height || s.from <= this.fedParamsFrom) continue;
+      r.scheduleParams(s.from, s.params);
+      this.fedParamsFrom = s.from;
     }
   }
 

@@ -1,7 +1,7 @@
 // Interpreter of the scenario transcripts in testdata/*.txt (etcd raft's datadriven style): one
 // command per line, `#` starts a comment. Commands:
 //   cluster n=4 [seed=1] [k=4] [l=8] [period=10] [timeout=30] [maxtimeout=300] [reqtimeout=100]
-//           [batch=16] [future=64] [empty] [twins=3] [observers=3] [drop=0.1] [dup=0.1] [delay=1-20]
+//           [batch=16] [future=64] [envelopes=1000] [empty] [twins=3] [observers=3] [drop=0.1] [dup=0.1] [delay=1-20]
 //   request <count> [at=0,1]          admit new envelopes (at every live node, or only these)
 //   resubmit <count> [at=0,1]         admit again the last <count> envelopes requested
 //   run <ticks>                       advance time
@@ -14,16 +14,17 @@
 //   replay <count>                    deliver the last <count> delivered messages to everyone again
 //   inject-far <addr>                 <addr> sends far-future views and far-out-of-window sequences
 //   validators from=<height> ids=0,1,2,4 [decided=<g>]   (decided: each node learns it on applying g)
+//   params from=<height> [envelopes=n] [period=n] [timeout=n] [decided=<g>]   chain parameters
 //   expect <key> <op> <value>         keys below; ops >= <= == > <
 //   print                             appends the cluster summary to the output
 // Keys: height@A, view@A, stable@A, evidence@A, transferred@A, viewchanges@A, dropped@A:reason,
 // footprint@A:field, min-height / max-height (live honest nodes), committed (envelopes on the
-// chain), cert@H / certview@H (signatures in / view of the certificate of height H), proposer@H,
+// chain), txcount@H (envelopes in block H), cert@H / certview@H (signatures in / view of the certificate of height H), proposer@H,
 // evidence-all (evidence records at honest nodes), agree (1 when every honest node's log is a
 // prefix of one chain).
 import { MessageType } from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
-import type { Footprint } from '../../consensus/index.js';
+import type { ConsensusParams, Footprint } from '../../consensus/index.js';
 import { Cluster, type ClusterOptions, TICK } from './cluster.js';
 import { injectFar } from './inject.js';
 
@@ -67,6 +68,7 @@ function clusterOptions(args: string[]): ClusterOptions {
   set('reqtimeout', 'requestTimeoutTicks');
   set('batch', 'stateBatchBlocks');
   set('future', 'maxFutureMessages');
+  set('envelopes', 'maxBlockEnvelopes');
   if (a.has('empty')) params.emptyBlocks = true;
   const [lo, hi] = (a.get('delay') ?? '1-20').split('-').map(Number);
   return {
@@ -109,6 +111,8 @@ export class Transcript {
         return this.anyBlock(Number(target)).certificate.view;
       case 'evidence-all':
         return c.honest().reduce((sum, n) => sum + n.evidence.length, 0);
+      case 'txcount':
+        return this.anyBlock(Number(target)).block.header.txCount;
       case 'proposer':
         return this.anyBlock(Number(target)).block.header.proposer;
       case 'agree':
@@ -244,6 +248,15 @@ export class Transcript {
       case 'inject-far':
         injectFar(this.cluster, Number(args[0]));
         return;
+      case 'params': {
+        const change: Partial<ConsensusParams> = {};
+        const num = (k: string) => (a.has(k) ? Number(a.get(k)) : undefined);
+        if (a.has('envelopes')) change.maxBlockEnvelopes = num('envelopes');
+        if (a.has('period')) change.periodTicks = num('period');
+        if (a.has('timeout')) change.viewTimeoutTicks = num('timeout');
+        this.cluster.scheduleParams(Number(a.get('from')), change, num('decided') ?? 0);
+        return;
+      }
       case 'validators':
         this.cluster.scheduleValidators(
           Number(a.get('from')),

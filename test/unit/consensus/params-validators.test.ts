@@ -4,6 +4,7 @@ import {
   ConsensusErrorCode,
   checkParams,
   defaultConsensusParams,
+  ParamsSchedule,
   ValidatorSchedule,
   ValidatorSet,
 } from '../../../consensus/index.js';
@@ -27,6 +28,29 @@ describe('params', () => {
     expect(errorCode(() => checkParams({ ...p, maxViewTimeoutTicks: p.viewTimeoutTicks - 1 }))).toBe(
       ConsensusErrorCode.BadConfig,
     );
+  });
+});
+
+describe('params schedule', () => {
+  test('the params in force at a height are the last scheduled at or below it; pruning keeps them', () => {
+    const p = defaultConsensusParams();
+    const s = new ParamsSchedule(p);
+    s.schedule(10, { ...p, periodTicks: 3 });
+    s.schedule(20, { ...p, periodTicks: 5 });
+    expect([1, 9, 10, 19, 20, 99].map((h) => s.at(h).periodTicks)).toEqual([10, 10, 3, 3, 5, 5]);
+    s.schedule(15, { ...p, periodTicks: 4 }); // a later decision for a lower height replaces what follows
+    expect([14, 15, 20].map((h) => s.at(h).periodTicks)).toEqual([3, 4, 4]);
+    s.prune(16);
+    expect([16, 99].map((h) => s.at(h).periodTicks)).toEqual([4, 4]);
+  });
+
+  test('invalid params and changes of K, L or the memory bounds are refused', () => {
+    const p = defaultConsensusParams();
+    const s = new ParamsSchedule(p);
+    expect(errorCode(() => s.schedule(5, { ...p, periodTicks: 0 }))).toBe(ConsensusErrorCode.BadConfig);
+    for (const k of ['checkpointInterval', 'windowSize', 'maxPendingRequests', 'maxFutureMessages'] as const)
+      expect(errorCode(() => s.schedule(5, { ...p, [k]: p[k] * 2 }))).toBe(ConsensusErrorCode.BadInput);
+    expect(s.at(5)).toBe(p);
   });
 });
 

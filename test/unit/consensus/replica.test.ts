@@ -63,6 +63,12 @@ describe('driver contract', () => {
     const r = new Replica(config(4), deps);
     expect(errorCode(() => r.onBlocksApplied(3))).toBe(ConsensusErrorCode.BadInput);
     expect(errorCode(() => r.scheduleValidators(0, [stubPublicKey(0)]))).toBe(ConsensusErrorCode.BadInput);
+    const p = defaultConsensusParams();
+    expect(errorCode(() => r.scheduleParams(0, p))).toBe(ConsensusErrorCode.BadInput);
+    expect(errorCode(() => r.scheduleParams(5, { ...p, windowSize: 2 * p.windowSize }))).toBe(
+      ConsensusErrorCode.BadInput,
+    );
+    expect(() => r.scheduleParams(5, { ...p, periodTicks: 3, maxBlockEnvelopes: 7 })).not.toThrow();
     expect(
       errorCode(() =>
         r.advance({ persist: null, messages: [], committed: [], stateRequests: [], evidence: [] }),

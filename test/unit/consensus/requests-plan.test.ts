@@ -16,7 +16,7 @@ const req = (i: number, size = 8) => ({ hash: env(i, 32), bytes: env(i, size) })
 
 describe('request queue', () => {
   test('adds each envelope once, refuses beyond the bound and anything larger than a block', () => {
-    const q = new RequestQueue(3, 4, 100);
+    const q = new RequestQueue(3, 4, () => 100);
     expect(q.add([req(1), req(1), req(2)], 0)).toBe(2);
     expect(q.add([req(3, 101)], 0)).toBe(0);
     expect(q.add([req(3), req(4)], 0)).toBe(1);
@@ -25,7 +25,7 @@ describe('request queue', () => {
   });
 
   test('cuts blocks from the front within the count and byte limits', () => {
-    const q = new RequestQueue(10, 4, 100);
+    const q = new RequestQueue(10, 4, () => 100);
     q.add([req(1, 10), req(2, 10), req(3, 10)], 5);
     expect(q.take(2, 100).map((b) => b[3])).toEqual([1, 2]);
     expect(q.take(10, 25)).toHaveLength(2);
@@ -33,7 +33,7 @@ describe('request queue', () => {
   });
 
   test('committed envelopes leave the queue and are refused for the next keepHeights blocks', () => {
-    const q = new RequestQueue(10, 2, 100);
+    const q = new RequestQueue(10, 2, () => 100);
     q.add([req(1), req(2)], 0);
     q.markCommitted(1, [hashKey(env(1, 32))]);
     expect(q.size).toBe(1);
@@ -47,7 +47,7 @@ describe('request queue', () => {
   test('property: size and bytes always match what is pending', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 20 }))), (ops) => {
-        const q = new RequestQueue(8, 3, 100);
+        const q = new RequestQueue(8, 3, () => 100);
         const pending = new Set<number>();
         let height = 0;
         for (const [add, i] of ops) {
