@@ -36,23 +36,35 @@ function bad(code: CodecErrorCode, message: string, at: number): CodecError {
   return new CodecError(code, `city: ${message}`, { field: 'city', at });
 }
 
+/** True when the 8-byte code field at b[at..] is a UN/LOCODE: 5 characters, then 3 zero bytes. */
+function isLocodeAt(b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 5; i++) if (!isLocodeChar(b[at + i]!, i)) return false;
+  return (b[at + 5]! | b[at + 6]! | b[at + 7]!) === 0;
+}
+
+/** The error for a city field readCityAt refused: an unknown scheme or a malformed UN/LOCODE. */
+function cityFieldError(b: Uint8Array, at: number): CodecError {
+  const scheme = b[at]!;
+  if (scheme === CityScheme.UnLocode)
+    return bad(CodecErrorCode.BadValue, 'not a UN/LOCODE (5 characters, 3 zero bytes)', at);
+  return new CodecError(CodecErrorCode.BadEnum, `city.scheme: ${scheme}`, {
+    field: 'city.scheme',
+    value: scheme,
+  });
+}
+
 /** Reads the 9-byte city field at b[at..] (the caller has bounds-checked). */
 export function readCityAt(b: Uint8Array, at: number): CityCode {
   const scheme = b[at]!;
-  if (scheme === CityScheme.NationalNumeric || scheme === CityScheme.GeoNames)
-    return { scheme, code: String(getU64(b, at + 1, 'city.code')) };
-  if (scheme !== CityScheme.UnLocode)
-    throw new CodecError(CodecErrorCode.BadEnum, `city.scheme: ${scheme}`, {
-      field: 'city.scheme',
-      value: scheme,
-    });
-  for (let i = 0; i < 5; i++)
-    if (!isLocodeChar(b[at + 1 + i]!, i)) throw bad(CodecErrorCode.BadValue, 'not a UN/LOCODE', at);
-  if (b[at + 6]! | b[at + 7]! | b[at + 8]!) throw bad(CodecErrorCode.BadValue, 'padding not zero', at);
-  return {
-    scheme,
-    code: String.fromCharCode(b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!),
-  };
+  let code: string;
+  if (scheme === CityScheme.UnLocode && isLocodeAt(b, at + 1))
+    code = String.fromCharCode(b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!);
+  else if (scheme === CityScheme.NationalNumeric || scheme === CityScheme.GeoNames)
+    code = String(getU64(b, at + 1, 'city.code'));
+  else throw cityFieldError(b, at);
+  // One object literal for every scheme, errors built out of line: with a literal per branch and
+  // the throws inline, the record decoder measured 1.2x slower (decode only, same paired run).
+  return { scheme, code };
 }
 
 /** Writes the 9-byte city field at b[at..] (b is zeroed there). */

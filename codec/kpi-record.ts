@@ -16,7 +16,7 @@ import {
 import { readCityAt, writeCityAt } from './city.js';
 import { CodecError, CodecErrorCode } from './errors.js';
 import { checkExtension } from './extension.js';
-import { allocBytes, getF64, getU64, lastAllocView, putU64 } from './primitives.js';
+import { allocBytes, getF64, getU64, lastAllocOffset, lastAllocView, putU64 } from './primitives.js';
 import { checkInputSize } from './reader.js';
 import type { KpiEntry, KpiRecord } from './types.js';
 
@@ -66,7 +66,7 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
   const extLength = extension.length;
   const out = allocBytes(FIXED + n * STRIDE + extLength);
   const view = lastAllocView();
-  const base = out.byteOffset;
+  const base = lastAllocOffset();
   const country = checkCountry(rec.country, bad);
   out[0] = WIRE_VERSION;
   out[1] = country >>> 8;
@@ -85,7 +85,8 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
     if ((code & 0xffff) !== code || code === 0) throw err(bad, 'entry.code', 'not in 1..65535');
     if ((series & 0xff) !== series) throw err(bad, 'entry.series', 'not in 0..255');
     if ((flags & FLAGS_MASK) !== flags) throw err(bad, 'entry.flags', 'reserved bits or not an integer');
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw err(bad, 'entry.value', 'not finite');
+    // Number.isFinite is false for non-numbers too (no coercion), so it is the whole type check.
+    if (!Number.isFinite(value)) throw err(bad, 'entry.value', 'not finite');
     const key = code * 256 + series;
     if (key <= prev) throw err(bad, 'entry.code', 'entries not strictly ascending by (code, series)');
     prev = key;
@@ -124,7 +125,8 @@ export function decodeKpiRecord(b: Uint8Array): KpiRecord {
     throw new CodecError(CodecErrorCode.TrailingBytes, 'record: trailing bytes', {
       trailing: b.length - size,
     });
-  const country = checkCountry((b[1]! << 8) | b[2]!, CodecErrorCode.BadValue);
+  const country = (b[1]! << 8) | b[2]!;
+  if (country === 0 || country > 999) checkCountry(country, CodecErrorCode.BadValue); // throws
   const city = readCityAt(b, CITY_AT);
   const time = getU64(b, TIME_AT, 'record.time');
   const n = b[COUNT_AT]!;

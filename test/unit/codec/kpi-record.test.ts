@@ -50,6 +50,7 @@ describe('KPI record (Table 10-1)', () => {
     expect(codeOf(() => decodeKpiRecord(patched(b, 9, 1)))).toBe(CodecErrorCode.BadValue); // LOCODE padding
     expect(codeOf(() => decodeKpiRecord(patched(b, 4, 0x61)))).toBe(CodecErrorCode.BadValue); // lower case
     expect(codeOf(() => decodeKpiRecord(patched(b, 1, 0x10)))).toBe(CodecErrorCode.BadValue); // country 4252
+    expect(codeOf(() => decodeKpiRecord(patched(b, 2, 0)))).toBe(CodecErrorCode.BadValue); // country 0
     expect(codeOf(() => decodeKpiRecord(patched(b, 28, 0x01)))).toBe(CodecErrorCode.BadValue); // time > 2^53
     expect(codeOf(() => decodeKpiRecord(patched(b, 36, 0)))).toBe(CodecErrorCode.BadValue); // no entries
     expect(codeOf(() => decodeKpiRecord(patched(b, 36, 200)))).toBe(CodecErrorCode.Oversized);
@@ -58,6 +59,9 @@ describe('KPI record (Table 10-1)', () => {
     expect(codeOf(() => decodeKpiRecord(patched(b, 55, 0x7f).fill(0xff, 56, 63)))).toBe(
       CodecErrorCode.BadValue,
     ); // NaN
+    expect(codeOf(() => decodeKpiRecord(patched(b, 55, 0xff).fill(0xf0, 56, 57).fill(0, 57, 63)))).toBe(
+      CodecErrorCode.BadValue,
+    ); // -Infinity
     expect(codeOf(() => decodeKpiRecord(patched(b, 63, 0)))).toBe(CodecErrorCode.BadValue); // bad TLV type
     expect(codeOf(() => decodeKpiRecord(Uint8Array.of(...b, 0)))).toBe(CodecErrorCode.TrailingBytes);
     expect(codeOf(() => decodeKpiRecord(new Uint8Array(MAX_RECORD_BYTES + 1)))).toBe(
