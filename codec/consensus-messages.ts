@@ -7,7 +7,7 @@
 //                 proof: view u64 | seq u64 | digest 32 | header 191 | prePrepareSig 64 | sigs |
 //                        body flag u8 (1: envelope count u32 | (length u32 | bytes)*)
 //   NEW-VIEW      view u64 | count u16 | (length u32 | VIEW-CHANGE)* | count u16 | (length u32 | PRE-PREPARE)*
-//   STATE-REQUEST fromHeight u64 | toHeight u64 | flag u8 (1: key 32, a requester in no set it knows yet)
+//   STATE-REQUEST fromHeight u64 | toHeight u64 | flag u8 (1: key 32, the signer named by key)
 //   STATE-RESPONSE count u16 | (length u32 | certified block)* | flag u8 (1: seq u64 | digest 32 | sigs)
 // sigs = count u16 | (sender u16 | signature 64)*, senders strictly ascending.
 // Signing bytes are defined apart, in consensus-signing.ts. Decoders bound every count and

@@ -343,8 +343,9 @@ export interface StateRequest extends Signed {
   fromHeight: number;
   toHeight: number;
   /**
-   * The requester's public key when it belongs to no validator set it knows yet (a node joining
-   * by a set decided in a block it has not applied): it signs with this key, sender is 0.
+   * The requester's public key, which signs the request (sender is then 0): a node joining by a
+   * set it has not learnt yet has no index, and the peer may no longer hold the set the
+   * requester's index belongs to. Without it the request names its signer by index.
    */
   key?: Uint8Array;
 }

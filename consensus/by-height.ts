@@ -36,9 +36,9 @@ export class ByHeight<T> {
     return Number.POSITIVE_INFINITY;
   }
 
-  /** The last scheduled value. */
-  latest(): T {
-    return this.entries[this.entries.length - 1]!.value;
+  /** Every value held, oldest first. */
+  values(): T[] {
+    return this.entries.map((e) => e.value);
   }
 
   get size(): number {

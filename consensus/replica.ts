@@ -661,17 +661,33 @@ export class Replica {
       this.drop('own');
       return;
     }
-    if (!this.verifier.signed(set, m)) {
-      this.drop('bad-signature');
+    if (this.verifier.signed(set, m)) {
+      this.noteStatus(set.keys[m.sender]!, m.seq);
+      this.recordCheckpoint(m);
       return;
     }
-    const key = set.keys[m.sender]!;
+    // Far ahead of our window, the signer may index a set we have not learnt yet (we lag behind
+    // its governance block): look for it among the keys we know, so that f+1 such announcements
+    // still tell us to fetch. Only as a status, never as a checkpoint vote.
+    const key = m.seq > this.stable.seq + this.p.windowSize ? this.knownSigner(m) : undefined;
+    if (key === undefined) this.drop('bad-signature');
+    else this.noteStatus(key, m.seq);
+  }
+
+  /** The highest height a peer announced (checkpoints and the status heartbeat). */
+  private noteStatus(key: Uint8Array, height: number): void {
     const known = this.status.get(hashKey(key));
-    if (known === undefined || m.seq > known.height) {
-      this.status.set(hashKey(key), { key, height: m.seq });
+    if (known === undefined || height > known.height) {
+      this.status.set(hashKey(key), { key, height });
       this.targetCache = -1;
     }
-    this.recordCheckpoint(m);
+  }
+
+  /** A key of a set we hold, other than ours, that signed `m` (at most one verify per key). */
+  private knownSigner(m: Checkpoint): Uint8Array | undefined {
+    for (const key of this.schedule.keys())
+      if (!bytesEqual(key, this.key) && this.verifier.signedBy(key, m)) return key;
+    return undefined;
   }
 
   private recordCheckpoint(m: Checkpoint): void {
@@ -704,8 +720,10 @@ export class Replica {
     for (const h of this.hashes.keys()) if (h < cp.seq) this.hashes.delete(h);
     for (const [k, v] of this.votes) if (v.seq <= cp.seq && v.kind !== VoteKind.NewView) this.votes.delete(k);
     for (const [k, seq] of this.evidenceSeen) if (seq <= cp.seq) this.evidenceSeen.delete(k);
-    // Keep the set in force at the checkpoint itself: it signed the proof a VIEW-CHANGE carries.
-    this.schedule.prune(cp.seq);
+    // Keep the sets in force a window below the checkpoint: they signed the checkpoint proofs of
+    // VIEW-CHANGEs from replicas a checkpoint or two behind us (with an activation at H, the
+    // checkpoints H - 1 and the next multiple of K are close: found by the reconfiguration sweep).
+    this.schedule.prune(cp.seq - this.p.windowSize);
     this.changed();
   }
 
@@ -1066,12 +1084,11 @@ export class Replica {
       fromHeight: from,
       toHeight,
       sender: 0,
+      // Named by key, not by an index: a node joining by a set decided in a block it has not
+      // applied knows no index of its own, and the peer (ahead of us) may have pruned the set our
+      // index belongs to (found by the reconfiguration sweep: seed 5214 with 800 ticks of faults).
+      key: this.key,
     };
-    // A validator of a set we know signs with its index there; a node joining by a set decided in
-    // a block it has not applied yet knows no index of its own, so it names itself by key.
-    const signer = [this.schedule.at(from), this.schedule.latest()].find((s) => s.indexOf(this.key) >= 0);
-    if (signer === undefined) req.key = this.key;
-    else req.sender = signer.indexOf(this.key);
     this.transfer = { sentAt: this.now };
     this.send(peer, this.signMessage(req));
   }
@@ -1095,17 +1112,12 @@ export class Replica {
   }
 
   /**
-   * The key of a state request's signer: a validator of the set at the requested height or of the
-   * latest set by index, or, for a request that names its key, a member of any set we hold (a
-   * node joining by a set it has not learnt yet). Blocks are served only to validators.
+   * The key of a state request's signer: requests name it (StateRequest.key), and blocks are
+   * served only to members of a set we hold (in force, scheduled, or kept for old proofs).
    */
   private requester(m: StateRequest): Uint8Array | undefined {
-    if (m.key !== undefined)
-      return this.schedule.includes(m.key) && this.verifier.signedBy(m.key, m) ? m.key : undefined;
-    const set = [this.schedule.at(m.fromHeight), this.schedule.latest()].find((s) =>
-      this.verifier.signed(s, m),
-    );
-    return set?.keys[m.sender];
+    if (m.key === undefined || !this.schedule.includes(m.key)) return undefined;
+    return this.verifier.signedBy(m.key, m) ? m.key : undefined;
   }
 
   private onStateResponse(m: StateResponse): void {

@@ -62,4 +62,11 @@ export class ValidatorSchedule extends ByHeight<ValidatorSet> {
   includes(key: Uint8Array): boolean {
     return this.entries.some((e) => e.value.indexOf(key) >= 0);
   }
+
+  /** The distinct keys of every set held. */
+  keys(): Uint8Array[] {
+    const seen = new Map<string, Uint8Array>();
+    for (const set of this.values()) for (const k of set.keys) seen.set(hashKey(k), k);
+    return [...seen.values()];
+  }
 }
