@@ -101,30 +101,45 @@ export function encodeKpiRecord(rec: KpiRecord): Uint8Array {
   return out;
 }
 
-/** Checks version and the fixed part's length; returns the full length the header announces. */
+/**
+ * Checks version and the fixed part's length; returns the full length the header announces.
+ * One combined test on the hot path; headerError() works out which check failed, in the
+ * documented order (input cap, version, fixed part, count, extension length).
+ */
 function checkHeader(b: Uint8Array): number {
-  checkInputSize(b, MAX_RECORD_BYTES, 'record');
-  if (b.length < 1) throw err(CodecErrorCode.Truncated, 'version', 'empty input');
-  if (b[0] !== WIRE_VERSION)
-    throw new CodecError(CodecErrorCode.UnknownVersion, `record.version: ${b[0]}`, {
-      field: 'record.version',
-    });
-  if (b.length < FIXED) throw err(CodecErrorCode.Truncated, 'fixed', 'shorter than the fixed part');
+  const length = b.length;
+  if (length < FIXED || length > MAX_RECORD_BYTES || b[0] !== WIRE_VERSION) throw headerError(b);
   const n = b[COUNT_AT]!;
   const extLength = (b[EXT_LENGTH_AT]! << 8) | b[EXT_LENGTH_AT + 1]!;
-  if (n === 0) throw err(CodecErrorCode.BadValue, 'count', 'no entries');
-  if (n > MAX_KPI_ENTRIES) throw err(CodecErrorCode.Oversized, 'count', `over ${MAX_KPI_ENTRIES}`);
-  if (extLength > MAX_EXTENSION_BYTES) throw err(CodecErrorCode.Oversized, 'extLength', 'over cap');
+  if (n === 0 || n > MAX_KPI_ENTRIES || extLength > MAX_EXTENSION_BYTES) throw headerError(b);
   return FIXED + n * STRIDE + extLength;
+}
+
+function headerError(b: Uint8Array): CodecError {
+  checkInputSize(b, MAX_RECORD_BYTES, 'record');
+  if (b.length < 1) return err(CodecErrorCode.Truncated, 'version', 'empty input');
+  if (b[0] !== WIRE_VERSION)
+    return new CodecError(CodecErrorCode.UnknownVersion, `record.version: ${b[0]}`, {
+      field: 'record.version',
+    });
+  if (b.length < FIXED) return err(CodecErrorCode.Truncated, 'fixed', 'shorter than the fixed part');
+  if (b[COUNT_AT] === 0) return err(CodecErrorCode.BadValue, 'count', 'no entries');
+  if (b[COUNT_AT]! > MAX_KPI_ENTRIES)
+    return err(CodecErrorCode.Oversized, 'count', `over ${MAX_KPI_ENTRIES}`);
+  return err(CodecErrorCode.Oversized, 'extLength', 'over cap');
+}
+
+/** The error for an input whose length is not the size its header announces. */
+function sizeError(b: Uint8Array, size: number): CodecError {
+  if (b.length < size) return err(CodecErrorCode.Truncated, 'entries', `need ${size} bytes`);
+  return new CodecError(CodecErrorCode.TrailingBytes, 'record: trailing bytes', {
+    trailing: b.length - size,
+  });
 }
 
 export function decodeKpiRecord(b: Uint8Array): KpiRecord {
   const size = checkHeader(b);
-  if (b.length < size) throw err(CodecErrorCode.Truncated, 'entries', `need ${size} bytes`);
-  if (b.length > size)
-    throw new CodecError(CodecErrorCode.TrailingBytes, 'record: trailing bytes', {
-      trailing: b.length - size,
-    });
+  if (b.length !== size) throw sizeError(b, size);
   const country = (b[1]! << 8) | b[2]!;
   if (country === 0 || country > 999) checkCountry(country, CodecErrorCode.BadValue); // throws
   const city = readCityAt(b, CITY_AT);

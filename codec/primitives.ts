@@ -26,26 +26,30 @@ let lastOffset = 0;
 
 /** n zeroed bytes. */
 export function allocBytes(n: number): Uint8Array {
-  if (n > MAX_SLAB_ALLOC) {
-    const own = new Uint8Array(n);
-    lastView = new DataView(own.buffer);
-    lastOffset = 0;
-    return own;
-  }
   // slab.length, not SLAB_BYTES: a slab whose ArrayBuffer someone transferred reads as length 0
   // and is replaced instead of handing out detached views.
-  if (used + n > slab.length) {
-    slab = new Uint8Array(SLAB_BYTES);
-    slabBuffer = slab.buffer;
-    slabView = new DataView(slabBuffer);
-    used = 0;
-  }
+  if (n > MAX_SLAB_ALLOC || used + n > slab.length) return allocSlow(n);
   lastView = slabView;
   lastOffset = used;
   // The constructor, not slab.subarray(): subarray looks up the species constructor (measured 2x).
   const out = new Uint8Array(slabBuffer, used, n);
   used = (used + n + 7) & ~7; // keep every output 8-byte aligned
   return out;
+}
+
+/** allocBytes() beyond the fast path (kept apart so V8 inlines the fast path into encoders). */
+function allocSlow(n: number): Uint8Array {
+  if (n > MAX_SLAB_ALLOC) {
+    const own = new Uint8Array(n);
+    lastView = new DataView(own.buffer);
+    lastOffset = 0;
+    return own;
+  }
+  slab = new Uint8Array(SLAB_BYTES);
+  slabBuffer = slab.buffer;
+  slabView = new DataView(slabBuffer);
+  used = 0;
+  return allocBytes(n);
 }
 
 /**
@@ -113,18 +117,25 @@ export function u32At(b: Uint8Array, at: number): number {
 /** Big-endian u64 at b[at..at+8) as a safe integer; BadValue above 2^53-1 (caller bounds-checked). */
 export function getU64(b: Uint8Array, at: number, field: string): number {
   const hi = u32At(b, at);
-  if (hi > MAX_SAFE_HIGH)
-    throw new CodecError(CodecErrorCode.BadValue, `${field}: u64 above 2^53-1`, { field, at });
+  if (hi > MAX_SAFE_HIGH) throw u64Error(CodecErrorCode.BadValue, field, 'u64 above 2^53-1', { at });
   return hi * TWO_POW_32 + u32At(b, at + 4);
+}
+
+// Errors are built out of line throughout this file: a template literal and an object literal in
+// a hot function's body count against V8's inlining budget even when they never run.
+function u64Error(
+  code: CodecErrorCode,
+  field: string,
+  message: string,
+  meta: Record<string, string | number>,
+): CodecError {
+  return new CodecError(code, `${field}: ${message}`, { field, ...meta });
 }
 
 /** Writes a safe non-negative integer as a big-endian u64; InvalidInput otherwise. */
 export function putU64(b: Uint8Array, at: number, v: number, field: string): void {
   if (!Number.isSafeInteger(v) || v < 0)
-    throw new CodecError(CodecErrorCode.InvalidInput, `${field}: not a u64 <= 2^53-1`, {
-      field,
-      value: String(v),
-    });
+    throw u64Error(CodecErrorCode.InvalidInput, field, 'not a u64 <= 2^53-1', { value: String(v) });
   putU32(b, at, Math.floor(v / TWO_POW_32));
   putU32(b, at + 4, v >>> 0);
 }
