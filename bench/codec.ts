@@ -29,12 +29,13 @@ export function runCodecBench(opts: BenchOptions): BenchReport {
   const guarded = ['bkdms', 'msgpackr', 'protobufjs'];
   const edCases = Object.fromEntries(guarded.map((n) => [n, (codecs[n] as CodecCases)['encode+decode']]));
   const paired = pairedTiming(edCases, 'bkdms', opts.ci ? 60 : 200, 500);
-  // Goal 5x msgpackr; measured 4.5-5.1x on this machine kind (msgpackr here runs at ~0.27M/s, faster
-  // than the 0.18M/s the goal was set against). The guard sits under the noise band so it catches a
-  // real regression, not a noisy run; docs/performance.md records the gap to the goal.
+  // Goals 5x msgpackr, 3x protobufjs. Measured 2026-11-22 (docs/performance.md, Codec): 5.2-7.8x
+  // msgpackr and 5.8-8.8x protobufjs over 16 runs at load averages 0-17 on 2 cores. The msgpackr
+  // guard sits under the lowest run (5.16) so a noisy run passes and a real regression fails; the
+  // protobufjs guard is its goal, far under its band.
   const guards = [
-    guard('encode+decode vs msgpackr (paired rounds, fastest batches)', paired.speedup.msgpackr!, 4.0),
-    guard('encode+decode vs protobufjs (paired rounds, fastest batches)', paired.speedup.protobufjs!, 2.7),
+    guard('encode+decode vs msgpackr (paired rounds, fastest batches)', paired.speedup.msgpackr!, 4.8),
+    guard('encode+decode vs protobufjs (paired rounds, fastest batches)', paired.speedup.protobufjs!, 3.0),
     guard('bytes per record: protobufjs / bkdms', bytesPerRecord.protobufjs! / bytesPerRecord.bkdms!, 1),
   ];
   printTable(hz, bytesPerRecord, names);
