@@ -35,7 +35,7 @@ import { P2P } from './p2p/p2p.js';
 import { ParentTracker } from './parent-tracker.js';
 import { preverifyEnvelopes } from './preverify.js';
 import { RecentBlocks, recentBlocksBounds } from './recent-blocks.js';
-import { EnvelopeRelay, relayOptionsOf } from './relay.js';
+import { blockHasRoom, EnvelopeRelay, relayOptionsOf } from './relay.js';
 import { RpcHandlers } from './rpc-handlers.js';
 
 export interface RunningNode {
@@ -71,15 +71,6 @@ const service = (name: string, start: () => Promise<unknown>, stop: () => Promis
     await stop();
   },
 });
-
-/** A block well below both limits: its primary had no more envelopes waiting. */
-function hasRoom(cb: CertifiedBlock, p: { maxBlockEnvelopes: number; maxBlockBytes: number }): boolean {
-  const envs = cb.block.envelopes;
-  if (envs.length >= 0.9 * p.maxBlockEnvelopes) return false;
-  let bytes = 0;
-  for (const e of envs) bytes += e.length;
-  return bytes < 0.9 * p.maxBlockBytes;
-}
 
 export async function startNode(config: NodeConfig, passphrase: string): Promise<RunningNode> {
   const logs = createLogs({ spec: config.log.spec });
@@ -169,7 +160,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       },
       onCommitted: (cb: CertifiedBlock, _tip, ids) => {
         parents.header = cb.block.header;
-        relay.noteCommitted(cb.block.header.time, hasRoom(cb, params));
+        relay.noteCommitted(cb.block.header.time, blockHasRoom(cb.block.envelopes, params));
         recent.add(cb.block);
         void allowed
           .update(cb.block.header.height)

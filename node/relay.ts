@@ -37,6 +37,17 @@ export function relayOptionsOf(chain: Pick<ChainParams, 'periodMs' | 'viewTimeou
   };
 }
 
+/** A block well below both limits: its primary had no more envelopes waiting. */
+export function blockHasRoom(
+  envelopes: readonly Uint8Array[],
+  limits: Pick<ChainParams, 'maxBlockEnvelopes' | 'maxBlockBytes'>,
+): boolean {
+  if (envelopes.length >= 0.9 * limits.maxBlockEnvelopes) return false;
+  let bytes = 0;
+  for (const e of envelopes) bytes += e.length;
+  return bytes < 0.9 * limits.maxBlockBytes;
+}
+
 /** What the relay knows of the chain's progress, in ms on the node's clock. */
 export interface Progress {
   lastCommitAt: number;

@@ -243,8 +243,13 @@ export class P2P {
 
   /** Validators (not observers) with an open connection. */
   connectedValidators(): number {
-    if (this.host === undefined) return 0;
-    return this.host.getPeers().filter((p) => this.allow.indexOf(p.toString()) !== undefined).length;
+    return this.validatorPeers().length;
+  }
+
+  /** Connected peers that are validators (not observers). */
+  private validatorPeers(): PeerId[] {
+    if (this.host === undefined) return [];
+    return this.host.getPeers().filter((p) => this.allow.indexOf(p.toString()) !== undefined);
   }
 
   connectedPeers(): string[] {
@@ -308,9 +313,8 @@ export class P2P {
   async relayEnvelopes(envelopes: readonly Uint8Array[]): Promise<number> {
     const libp2p = this.running();
     const batches = splitBatches(envelopes, this.opts.maxBatchBytes);
-    const peers = libp2p.getPeers().filter((p) => this.allow.indexOf(p.toString()) !== undefined);
     const sent = await Promise.all(
-      peers.map(async (peer) => {
+      this.validatorPeers().map(async (peer) => {
         try {
           for (const b of batches) await this.directEnvelopes.send(libp2p, peer, b);
           return 1;

@@ -3,7 +3,13 @@
 // envelope, and a retry next round when no peer took them.
 import { describe, expect, it } from 'vitest';
 import { Mempool } from '../../../node/mempool.js';
-import { dueForRelay, EnvelopeRelay, type RelayOptions, relayOptionsOf } from '../../../node/relay.js';
+import {
+  blockHasRoom,
+  dueForRelay,
+  EnvelopeRelay,
+  type RelayOptions,
+  relayOptionsOf,
+} from '../../../node/relay.js';
 
 const o: RelayOptions = { intervalMs: 100, stallMs: 1000, passedOverMs: 2000, maxPerRound: 3 };
 
@@ -120,5 +126,25 @@ describe('envelope relay', () => {
   it('waits two periods or half a view timeout, whichever is longer', () => {
     expect(relayOptionsOf({ periodMs: 200, viewTimeoutMs: 1500 }).stallMs).toBe(750);
     expect(relayOptionsOf({ periodMs: 1000, viewTimeoutMs: 1500 }).stallMs).toBe(2000);
+  });
+});
+
+describe('blockHasRoom', () => {
+  const limits = { maxBlockEnvelopes: 10, maxBlockBytes: 1000 };
+  it('is false at 90% of either limit, true below both', () => {
+    expect(
+      blockHasRoom(
+        Array.from({ length: 8 }, () => new Uint8Array(100)),
+        limits,
+      ),
+    ).toBe(true);
+    expect(
+      blockHasRoom(
+        Array.from({ length: 9 }, () => new Uint8Array(10)),
+        limits,
+      ),
+    ).toBe(false);
+    expect(blockHasRoom([new Uint8Array(900)], limits)).toBe(false);
+    expect(blockHasRoom([new Uint8Array(899)], limits)).toBe(true);
   });
 });
