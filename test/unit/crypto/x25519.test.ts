@@ -27,6 +27,28 @@ describe('X25519 (RFC 7748)', () => {
     expect(toHexString(out)).toBe('c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552');
   });
 
+  it('section 5.2: second vector (the top bit of u is masked)', () => {
+    const out = x25519(
+      hex('4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d'),
+      hex('e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493'),
+    );
+    expect(toHexString(out)).toBe('95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957');
+  });
+
+  it('section 5.2: k = u = 9 iterated, after 1 and 1,000 iterations', () => {
+    let k: Uint8Array = hex('0900000000000000000000000000000000000000000000000000000000000000');
+    let u: Uint8Array = k;
+    const after: Record<number, string> = {};
+    for (let i = 1; i <= 1000; i++) {
+      const next = x25519(k, u);
+      u = k;
+      k = next;
+      if (i === 1 || i === 1000) after[i] = toHexString(k);
+    }
+    expect(after[1]).toBe('422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079');
+    expect(after[1000]).toBe('684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51');
+  });
+
   it('section 6.1: Alice and Bob derive the listed public keys and shared secret', () => {
     const alice = x25519FromPrivate(hex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'));
     const bob = x25519FromPrivate(hex('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb'));
