@@ -42,9 +42,12 @@ export interface DriverDeps {
   log: Logger;
   /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
   preverify(envelopes: Uint8Array[]): Promise<void>;
-  /** After a block is durable, indexed and applied. */
-  /** `ids`: the block's tracing codes (hex) in block order, computed once for every consumer. */
-  onCommitted(block: CertifiedBlock, tip: Tip, ids: string[]): void;
+  /**
+   * After a block is durable, indexed and applied. `ids`: the block's tracing codes (hex) in block
+   * order, computed once for every consumer; `arrivals`: when each of its envelopes that this
+   * node's mempool held had arrived there (ms).
+   */
+  onCommitted(block: CertifiedBlock, tip: Tip, ids: string[], arrivals: number[]): void;
   onFatal(err: unknown): void;
 }
 
@@ -155,8 +158,9 @@ export class ConsensusDriver {
     const { ledger, mempool } = this.deps;
     const { tip } = await ledger.commit(encodeCertifiedBlock(cb), cb);
     const ids = cb.block.envelopes.map((e) => hex(envelopeTracingCode(e)));
-    mempool.remove(ids);
-    this.deps.onCommitted(cb, tip, ids);
+    const arrivals: number[] = [];
+    mempool.remove(ids, arrivals);
+    this.deps.onCommitted(cb, tip, ids, arrivals);
   }
 
   private async answerStateRequest(to: Uint8Array, from: number, toHeight: number): Promise<void> {

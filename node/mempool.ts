@@ -73,8 +73,11 @@ export class Mempool {
     return 'added';
   }
 
-  /** Removes envelopes (committed, or found invalid at execution). Unknown ids are ignored. */
-  remove(ids: Iterable<string>): number {
+  /**
+   * Removes envelopes (committed, or found invalid at execution). Unknown ids are ignored. When
+   * `arrivals` is given, the arrival time of each removed envelope is appended to it (commit latency).
+   */
+  remove(ids: Iterable<string>, arrivals?: number[]): number {
     let n = 0;
     for (const id of ids) {
       const e = this.entries.get(id);
@@ -82,6 +85,7 @@ export class Mempool {
       this.entries.delete(id);
       this.bySignerSeq.delete(`${e.signer}:${e.seq}`);
       this.bytes -= e.bytes.length;
+      if (arrivals !== undefined && e.arrivedAt !== undefined) arrivals.push(e.arrivedAt);
       n++;
     }
     return n;

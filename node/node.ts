@@ -25,7 +25,13 @@ import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
 import { createLogs, type Logs } from './log.js';
 import { Mempool } from './mempool.js';
-import { admissionCounter, createNodeMetrics, type NodeMetrics, rpcCallObserver } from './mgmt/metrics.js';
+import {
+  admissionCounter,
+  createNodeMetrics,
+  type NodeMetrics,
+  observeCommitLatency,
+  rpcCallObserver,
+} from './mgmt/metrics.js';
 import { type MgmtServer, startMgmtServer } from './mgmt/server.js';
 import { logUnlessClosed, wireNetwork } from './network-wiring.js';
 import { nodeHealth, nodeStatus } from './node-status.js';
@@ -87,8 +93,16 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     await ledger.close();
     throw new NodeError(NodeErrorCode.BadConfig, 'this key is not in the validator set of the chain');
   }
-  const metrics = createNodeMetrics({ labels: { node: String(self) } });
   const mempool = new Mempool(config.mempool);
+  // The replica is built below; the metrics read it only when scraped.
+  let replicaRef: Replica | undefined;
+  const metrics = createNodeMetrics({
+    labels: { node: String(self) },
+    sources: {
+      viewChanges: () => replicaRef?.stats.viewChanges ?? 0,
+      mempool: () => ({ envelopes: mempool.size, bytes: mempool.byteSize }),
+    },
+  });
   const pool = new VerifyPool();
   const parents = await ParentTracker.open(store);
   const recent = new RecentBlocks(recentBlocksBounds(defaultConsensusParams().windowSize));
@@ -114,6 +128,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     consensusDeps(key, ctx, (h) => recent.get(h)),
     await loadConsensusState(store),
   );
+  replicaRef = replica;
   const p2p = new P2P({
     identity: { seed: key.seed, publicKey: key.publicKey },
     validators,
@@ -158,7 +173,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       preverify: async (envelopes) => {
         await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
       },
-      onCommitted: (cb: CertifiedBlock, _tip, ids) => {
+      onCommitted: (cb: CertifiedBlock, _tip, ids, arrivals) => {
+        observeCommitLatency(metrics, arrivals, Date.now());
         parents.header = cb.block.header;
         relay.noteCommitted(cb.block.header.time, blockHasRoom(cb.block.envelopes, params));
         recent.add(cb.block);
@@ -169,8 +185,6 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
         if (preverified.size > 0) for (const id of ids) preverified.delete(id);
         notifier.notify(cb.block.header.height);
         metrics.blockHeight.set(cb.block.header.height);
-        metrics.mempoolEnvelopes.set(mempool.size);
-        metrics.mempoolBytes.set(mempool.byteSize);
       },
       onFatal: (err) => fatal(err),
     },

@@ -14,13 +14,13 @@ export interface NodeMetrics {
   blockHeight: Gauge;
   /** bkdms_commit_latency_seconds: envelope admitted -> its block committed. */
   commitLatency: Histogram;
-  /** bkdms_view_changes_total */
+  /** bkdms_view_changes_total, read from `sources.viewChanges` at each scrape. */
   viewChanges: Counter;
   /** bkdms_peers_connected */
   peersConnected: Gauge;
-  /** bkdms_mempool_envelopes */
+  /** bkdms_mempool_envelopes, read from `sources.mempool` at each scrape. */
   mempoolEnvelopes: Gauge;
-  /** bkdms_mempool_bytes */
+  /** bkdms_mempool_bytes, likewise. */
   mempoolBytes: Gauge;
   /** bkdms_rpc_requests_total{method,outcome} — outcome is OK or the reason. */
   rpcRequests: Counter<'method' | 'outcome'>;
@@ -33,6 +33,22 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** Labels on every series, e.g. { node: '2' }. */
   labels?: Record<string, string>;
+  /**
+   * Figures other services keep, read when /metrics is scraped (so they are never stale and the
+   * hot paths do not update gauges). Called lazily: they may refer to services built later.
+   */
+  sources?: MetricSources;
+}
+
+export interface MetricSources {
+  /** View changes this replica has started (each new view it moved to), since it started. */
+  viewChanges(): number;
+  mempool(): { envelopes: number; bytes: number };
+}
+
+/** Observes the commit latency of envelopes that arrived at `arrivals` (ms) and committed `now`. */
+export function observeCommitLatency(m: NodeMetrics, arrivals: readonly number[], now: number): void {
+  for (const t of arrivals) m.commitLatency.observe((now - t) / 1000);
 }
 
 export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
@@ -40,6 +56,8 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
   if (opts.labels) registry.setDefaultLabels(opts.labels);
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'bkdms_' });
   const registers = [registry];
+  const sources = opts.sources;
+  let reportedViewChanges = 0;
   return {
     registry,
     envelopesAdmitted: new Counter({
@@ -66,19 +84,33 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     }),
     viewChanges: new Counter({
       name: 'bkdms_view_changes_total',
-      help: 'PBFT view changes completed',
+      help: 'PBFT view changes this replica started (each new view it moved to)',
       registers,
+      collect() {
+        // A counter only goes up: add what the replica counted since the last scrape.
+        const total = sources?.viewChanges() ?? reportedViewChanges;
+        if (total > reportedViewChanges) this.inc(total - reportedViewChanges);
+        reportedViewChanges = Math.max(total, reportedViewChanges);
+      },
     }),
     peersConnected: new Gauge({ name: 'bkdms_peers_connected', help: 'Connected libp2p peers', registers }),
     mempoolEnvelopes: new Gauge({
       name: 'bkdms_mempool_envelopes',
       help: 'Envelopes in the mempool',
       registers,
+      collect() {
+        const m = sources?.mempool();
+        if (m !== undefined) this.set(m.envelopes);
+      },
     }),
     mempoolBytes: new Gauge({
       name: 'bkdms_mempool_bytes',
       help: 'Bytes of envelopes in the mempool',
       registers,
+      collect() {
+        const m = sources?.mempool();
+        if (m !== undefined) this.set(m.bytes);
+      },
     }),
     rpcRequests: new Counter({
       name: 'bkdms_rpc_requests_total',
