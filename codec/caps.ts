@@ -58,6 +58,14 @@ export const MAX_CERTIFICATE_BYTES = 1 + 8 + 8 + HASH_BYTES + 2 + MAX_VALIDATORS
 /** Largest encoded certified block: version, block length, block, certificate. */
 export const MAX_CERTIFIED_BLOCK_BYTES = 1 + 4 + MAX_BLOCK_BYTES + MAX_CERTIFICATE_BYTES;
 
+// Consensus messages (PBFT, codec/consensus-messages.ts).
+/** Largest encoded consensus message (a NEW-VIEW re-proposing a few full blocks). */
+export const MAX_CONSENSUS_MESSAGE_BYTES = 4 * MAX_BLOCK_BYTES;
+/** Most prepared proofs in a VIEW-CHANGE and PRE-PREPAREs in a NEW-VIEW (the window L). */
+export const MAX_WINDOW_ENTRIES = 1024;
+/** Most certified blocks in one STATE-RESPONSE. */
+export const MAX_STATE_BLOCKS = 256;
+
 // Storage record (Table 10-3).
 /** Longest chain URL (printable ASCII). */
 export const MAX_CHAIN_URL_BYTES = 512;

@@ -1,4 +1,4 @@
-// Wire layout of the PBFT messages (consensus/), see docs/consensus.md §Wire format.
+// Wire layout of the PBFT messages (consensus/), exact in docs/wire-format.md §9.
 // Every message: 0 version u8 | 1 type u8 | 2 sender u16 | 4 signature 64 | 68 body by type:
 //   PRE-PREPARE   view u64 | seq u64 | digest 32 | block length u32 | block (codec/block.ts)
 //   PREPARE, COMMIT  view u64 | seq u64 | digest 32
@@ -18,8 +18,11 @@ import {
   MAX_BLOCK_BYTES,
   MAX_BLOCK_ENVELOPES,
   MAX_CERTIFIED_BLOCK_BYTES,
+  MAX_CONSENSUS_MESSAGE_BYTES,
   MAX_ENVELOPE_BYTES,
+  MAX_STATE_BLOCKS,
   MAX_VALIDATORS,
+  MAX_WINDOW_ENTRIES,
   PUBLIC_KEY_BYTES,
   SIGNATURE_BYTES,
   WIRE_VERSION,
@@ -38,12 +41,8 @@ import {
 } from './types.js';
 import { Writer } from './writer.js';
 
-/** Largest encoded consensus message (a NEW-VIEW re-proposing a few full blocks). */
-export const MAX_CONSENSUS_MESSAGE_BYTES = 4 * MAX_BLOCK_BYTES;
-/** Most prepared proofs in a VIEW-CHANGE and PRE-PREPAREs in a NEW-VIEW (the window L). */
-export const MAX_WINDOW_ENTRIES = 1024;
-/** Most certified blocks in one STATE-RESPONSE. */
-export const MAX_STATE_BLOCKS = 256;
+// The caps live in caps.ts with every other; re-exported for importers of this module.
+export { MAX_CONSENSUS_MESSAGE_BYTES, MAX_STATE_BLOCKS, MAX_WINDOW_ENTRIES } from './caps.js';
 
 type Sig = { sender: number; signature: Uint8Array };
 

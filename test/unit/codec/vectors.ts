@@ -3,15 +3,25 @@ import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
 import {
   type Block,
   type BlockHeader,
+  type CertifiedBlock,
+  type Checkpoint,
   CityScheme,
+  type Commit,
   type CommitCertificate,
   type ContractCallEnvelope,
   EnvelopeKind,
   type KpiRecord,
   type KpiUploadEnvelope,
+  MessageType,
+  type NewView,
+  type PrePrepare,
+  type Prepare,
   SealAlgorithm,
   type SealedPacket,
+  type StateRequest,
+  type StateResponse,
   type StorageRecord,
+  type ViewChange,
 } from '../../../codec/types.js';
 import { unhex } from './hex.js';
 
@@ -40,6 +50,12 @@ export const vectorPacket: SealedPacket = {
   encryptedDigest: new Uint8Array(112).fill(0xd4),
   encryptedRecord: new Uint8Array(55).fill(0xe5),
 };
+/** Sealed packet, algorithm 1: the key reference is a 32-byte ephemeral X25519 public key (b2…). */
+export const vectorPacketEphemeral: SealedPacket = {
+  ...vectorPacket,
+  alg: SealAlgorithm.EphemeralX25519,
+  keyRef: new Uint8Array(32).fill(0xb2),
+};
 export const vectorPacketHex =
   '0102' + 'a1'.repeat(16) + 'b2'.repeat(16) + 'c3'.repeat(12) + 'd4'.repeat(112) + '0037' + 'e5'.repeat(55);
 
@@ -65,6 +81,23 @@ export const vectorApprove: ContractCallEnvelope = {
   kind: EnvelopeKind.ContractCall,
   ...header,
   call: { type: 'approve', proposalId: new Uint8Array(32).fill(0x55) },
+};
+/** Proposal to register a site (public key 66…, the record's country, city and site, KPIs 12 and 40). */
+export const vectorPropose: ContractCallEnvelope = {
+  kind: EnvelopeKind.ContractCall,
+  ...header,
+  call: {
+    type: 'propose',
+    expiresAt: 1_700_086_400_000,
+    action: {
+      type: 'registerSite',
+      publicKey: new Uint8Array(32).fill(0x66),
+      country: 156,
+      city: { scheme: CityScheme.UnLocode, code: 'CNSHA' },
+      siteId: unhex('00000000000000000000ffffc0000201'),
+      kpiCodes: [12, 40],
+    },
+  },
 };
 const headerHex = (kind: string) =>
   `01${kind}${'11'.repeat(32)}${'22'.repeat(16)}0000000000000007` + '0000018bcfe56800';
@@ -116,3 +149,100 @@ export const vectorStorageRecordHex =
   `01000000000000010200000001000000c600000002` +
   `000000000000000000001000${'00000190'}${'77'.repeat(32)}0009626b646d733a2f2f78` +
   `00d7${vectorPacketHex}${'88'.repeat(32)}`;
+
+// PBFT messages of docs/wire-format.md §Test vectors: chain 11…, the block above at height (seq)
+// 258 proposed in view 3 with block hash ee… (the certificate's), the stable checkpoint at 256
+// with digest 99…. Signatures are fill bytes: f1… the PRE-PREPARE's, f2… the PREPARE's, and so on
+// by message type; the COMMIT's is the certificate's signature of validator 0.
+const sig = (b: number) => new Uint8Array(64).fill(b);
+const blockHash = new Uint8Array(32).fill(0xee);
+const checkpointDigest = new Uint8Array(32).fill(0x99);
+
+export const vectorPrePrepare: PrePrepare = {
+  type: MessageType.PrePrepare,
+  sender: 1,
+  signature: sig(0xf1),
+  view: 3,
+  seq: 258,
+  digest: blockHash,
+  block: vectorBlock,
+};
+export const vectorPrepare: Prepare = {
+  type: MessageType.Prepare,
+  sender: 2,
+  signature: sig(0xf2),
+  view: 3,
+  seq: 258,
+  digest: blockHash,
+};
+export const vectorCommit: Commit = {
+  type: MessageType.Commit,
+  sender: 0,
+  signature: sig(0x01),
+  view: 3,
+  seq: 258,
+  digest: blockHash,
+};
+export const vectorCheckpoint: Checkpoint = {
+  type: MessageType.Checkpoint,
+  sender: 2,
+  signature: sig(0xf4),
+  seq: 256,
+  digest: checkpointDigest,
+};
+/** Validator 3 moves to view 4: checkpoint 256 proven by validator 2's CHECKPOINT, block 258 prepared. */
+export const vectorViewChange: ViewChange = {
+  type: MessageType.ViewChange,
+  sender: 3,
+  signature: sig(0xf5),
+  newView: 4,
+  stableSeq: 256,
+  stableDigest: checkpointDigest,
+  checkpointProof: [{ sender: 2, signature: sig(0xf4) }],
+  prepared: [
+    {
+      view: 3,
+      seq: 258,
+      digest: blockHash,
+      header: vectorHeader,
+      prePrepareSignature: sig(0xf1),
+      prepares: [{ sender: 2, signature: sig(0xf2) }],
+      envelopes: vectorBlock.envelopes,
+    },
+  ],
+};
+/** The primary of view 4 (validator 0) re-proposes block 258 on the VIEW-CHANGE above. */
+export const vectorNewView: NewView = {
+  type: MessageType.NewView,
+  sender: 0,
+  signature: sig(0xf6),
+  view: 4,
+  viewChanges: [vectorViewChange],
+  prePrepares: [{ ...vectorPrePrepare, sender: 0, signature: sig(0xf0), view: 4 }],
+};
+/** A node asks for heights 257..272, naming itself by its public key a7… (sender is then 0). */
+export const vectorStateRequest: StateRequest = {
+  type: MessageType.StateRequest,
+  sender: 0,
+  signature: sig(0xf7),
+  fromHeight: 257,
+  toHeight: 272,
+  key: new Uint8Array(32).fill(0xa7),
+};
+/** The same request by validator 1, named by its index (no key). */
+export const vectorStateRequestByIndex: StateRequest = {
+  type: MessageType.StateRequest,
+  sender: 1,
+  signature: sig(0xf7),
+  fromHeight: 257,
+  toHeight: 272,
+};
+export const vectorCertifiedBlock: CertifiedBlock = { block: vectorBlock, certificate: vectorCertificate };
+/** Validator 2 answers with the certified block above and its stable checkpoint. */
+export const vectorStateResponse: StateResponse = {
+  type: MessageType.StateResponse,
+  sender: 2,
+  signature: sig(0xf8),
+  blocks: [vectorCertifiedBlock],
+  checkpoint: { seq: 256, digest: checkpointDigest, signatures: [{ sender: 2, signature: sig(0xf4) }] },
+};
