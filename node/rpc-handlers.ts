@@ -28,6 +28,7 @@ import { NodeError, NodeErrorCode } from './errors.js';
 import type { Mempool } from './mempool.js';
 import type { Page, TraceRef } from './store/queries.js';
 import type { Store } from './store/store.js';
+import { ReceiptStatus } from './store/values.js';
 
 export interface RpcDeps {
   admission: Admission;
@@ -96,20 +97,17 @@ export class RpcHandlers implements NodeApi {
   async getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
     if (this.d.mempool.has(hex(tracingCode)))
       return { tracingCode, state: ReceiptState.Pending, height: 0, index: 0, result: '', blockTime: 0 };
-    const found = await this.d.store.findEnvelope(tracingCode);
-    if (found === undefined) throw notFound('tracing code neither pending nor committed');
-    const { height, index } = found.data;
-    const [stored, header] = await Promise.all([
-      this.d.store.receipts(height),
-      this.d.store.getHeader(height),
-    ]);
-    const reason = stored[index]?.reason ?? 0;
+    // Applied or rejected at execution, the envelope was committed in a block: its receipt says
+    // which, and `result` names the reason of a rejection.
+    const r = await this.d.store.receipt(tracingCode);
+    if (r === undefined) throw notFound('tracing code neither pending nor committed');
+    const header = await this.d.store.getHeader(r.height);
     return {
       tracingCode,
       state: ReceiptState.Committed,
-      height,
-      index,
-      result: reason === 0 ? '' : (Reason[reason] ?? `REASON_${reason}`),
+      height: r.height,
+      index: r.index,
+      result: r.status === ReceiptStatus.Applied ? '' : (Reason[r.reason] ?? `REASON_${r.reason}`),
       blockTime: decodeBlockHeader(header).time,
     };
   }

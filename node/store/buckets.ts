@@ -21,6 +21,12 @@ export enum Bucket {
   SiteTime = 0x11,
   /** country(u16) scheme(u8) codeLen(u8) code kpi(u16) time(u64) tracing code(32) -> empty. */
   CityKpiTime = 0x12,
+  /**
+   * tracing code(32) -> height(u64) index(u32) of the latest Rejected receipt for that code. Kept
+   * apart from Trace so that Trace (proofs, findEnvelope, admission's "already committed") keeps
+   * meaning applied only, while every executed envelope's receipt stays findable by code.
+   */
+  Rejected = 0x13,
   /** contract state key (UTF-8, see node/contracts/state-keys.ts) -> contract-defined value bytes. */
   ContractState = 0x20,
   /** height(u64) -> the block's receipts packed: status u8, reason u16 per envelope, block order (one value per block). */

@@ -1,11 +1,20 @@
 // Turns one committed block (its facts and its execution result) into the single atomic batch of
 // index writes: block location, header, certificate, Merkle leaves, hash, per-envelope indexes,
-// receipts, contract state changes, state root, and the new tip — all or nothing.
+// receipts (and where each rejected one is), contract state changes, state root, and the new tip —
+// all or nothing. Recovery re-indexes a block through this same function, so every bucket
+// written here is rebuilt with it.
 import type { CityCode } from '../../codec/types.js';
 import type { BlockLocation } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, u16, u64, writeU64 } from './buckets.js';
 import type { DbOp } from './db.js';
-import { encodeDataRecorder, encodeLocation, encodeReceipts, type Receipt, ReceiptStatus } from './values.js';
+import {
+  encodeDataRecorder,
+  encodeLocation,
+  encodeReceiptRef,
+  encodeReceipts,
+  type Receipt,
+  ReceiptStatus,
+} from './values.js';
 
 /** What the indexes need from a KPI upload's clear routing metadata. */
 export interface UploadFacts {
@@ -118,6 +127,17 @@ function traceOp(a: Arena, tc: Uint8Array, height: number, index: number, e: Env
   return { type: 'put', key: k, value: encodeDataRecorder(recorder, a.take(20)) };
 }
 
+/**
+ * Rejected key and receipt ref of a rejected envelope. A later rejection of the same code in a later
+ * block (or later in the same batch) overwrites it: the latest execution record is the one to show.
+ */
+function rejectedOp(a: Arena, tc: Uint8Array, height: number, index: number): DbOp {
+  const k = a.take(33);
+  k[0] = Bucket.Rejected;
+  k.set(tc, 1);
+  return { type: 'put', key: k, value: encodeReceiptRef({ height, index }, a.take(12)) };
+}
+
 export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionResult): DbOp[] {
   const h = u64(facts.height);
   const leaves = new Uint8Array(32 * facts.envelopes.length);
@@ -139,11 +159,15 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
   facts.envelopes.forEach((e, index) => {
     leaves.set(e.tracingCode, 32 * index);
     const receipt = receipts[index] as Receipt;
-    // Only applied envelopes are findable by tracing code: a rejected one (e.g. a replay of an
-    // applied envelope) must not shadow the applied copy; its receipt records it.
-    if (receipt.status !== ReceiptStatus.Applied) return;
     // Keys and values point into `leaves` and the arena: no per-envelope copies of the code.
     const tc = leaves.subarray(32 * index, 32 * index + 32);
+    // Only applied envelopes enter Trace and the time indexes: a rejected one (e.g. a replay of an
+    // applied envelope, same tracing code) must not shadow the applied copy. Its receipt is found
+    // by code through Rejected instead.
+    if (receipt.status !== ReceiptStatus.Applied) {
+      ops.push(rejectedOp(arena, tc, facts.height, index));
+      return;
+    }
     ops.push(traceOp(arena, tc, facts.height, index, e));
     const up = e.upload;
     if (up === undefined) return;

@@ -20,7 +20,11 @@ import {
   type DataRecorder,
   decodeDataRecorder,
   decodeLocation,
+  decodeReceiptRef,
   decodeReceipts,
+  type ReceiptRef,
+  ReceiptStatus,
+  receiptAt,
   type StoredLocation,
   type StoredReceipt,
 } from './values.js';
@@ -90,7 +94,36 @@ export class Store extends StoreCore {
     return v === undefined ? [] : decodeReceipts(v, h, await this.getLeaves(h));
   }
 
-  /** An applied envelope by tracing code; undefined when unknown (or only rejected). */
+  /**
+   * The receipt of the envelope with this tracing code: the applied one when a copy was applied
+   * (a later rejected replay of it does not hide it), else the latest rejection; undefined when no
+   * envelope with this code was ever executed.
+   */
+  async receipt(tracingCode: Uint8Array): Promise<StoredReceipt | undefined> {
+    this.ensureOpen();
+    const [applied, rejected] = await this.db.getMany([
+      key(Bucket.Trace, tracingCode),
+      key(Bucket.Rejected, tracingCode),
+    ]);
+    const at: ReceiptRef | undefined =
+      applied !== undefined ? decodeDataRecorder(applied) : rejected && decodeReceiptRef(rejected);
+    if (at === undefined) return undefined;
+    const packed = await this.must(key(Bucket.Receipt, u64(at.height)), 'receipts', at.height);
+    const r = receiptAt(packed, at.index);
+    // Trace, Rejected and the receipts go in one batch: a disagreement is not a crash artefact.
+    const expected = applied !== undefined ? ReceiptStatus.Applied : ReceiptStatus.Rejected;
+    if (r.status !== expected)
+      throw new StoreError(StoreErrorCode.Inconsistent, 'receipt disagrees with its index', {
+        height: at.height,
+        index: at.index,
+      });
+    return { ...r, height: at.height, index: at.index, tracingCode: tracingCode.slice() };
+  }
+
+  /**
+   * An applied envelope by tracing code; undefined when unknown or only rejected (a rejected
+   * envelope has no place in the trace bundles this serves: find its receipt with receipt()).
+   */
   async findEnvelope(tracingCode: Uint8Array): Promise<FoundEnvelope | undefined> {
     this.ensureOpen();
     const v = await this.db.get(key(Bucket.Trace, tracingCode));
@@ -105,7 +138,12 @@ export class Store extends StoreCore {
     return { envelope, data, block };
   }
 
-  /** For each tracing code, whether an applied envelope carries it: one batched index read for all. */
+  /**
+   * For each tracing code, whether an applied envelope carries it: one batched index read for all.
+   * Rejected-only codes answer false: admission asks this to call a refused re-send "already
+   * committed", which a rejected envelope is not (its data is not on the chain, and a re-send that
+   * passes the checks again may still be applied).
+   */
   async committed(tracingCodes: readonly Uint8Array[]): Promise<boolean[]> {
     this.ensureOpen();
     const found = await this.db.getMany(tracingCodes.map((tc) => key(Bucket.Trace, tc)));

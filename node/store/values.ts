@@ -29,6 +29,12 @@ export interface StoredReceipt extends Receipt {
   tracingCode: Uint8Array;
 }
 
+/** Where a receipt sits: its block and the envelope's index in it (value of Bucket.Rejected). */
+export interface ReceiptRef {
+  height: number;
+  index: number;
+}
+
 function view(b: Uint8Array, need: number, what: string): DataView {
   if (b.length !== need)
     throw new StoreError(StoreErrorCode.Corrupt, `bad ${what} value`, { bytes: b.length });
@@ -79,6 +85,17 @@ export function decodeDataRecorder(b: Uint8Array): DataRecorder {
   };
 }
 
+export function encodeReceiptRef(r: ReceiptRef, out: Uint8Array = new Uint8Array(12)): Uint8Array {
+  writeU64(out, 0, r.height);
+  writeU32(out, 8, r.index);
+  return out;
+}
+
+export function decodeReceiptRef(b: Uint8Array): ReceiptRef {
+  const v = view(b, 12, 'receipt ref');
+  return { height: Number(v.getBigUint64(0)), index: v.getUint32(8) };
+}
+
 /** All receipts of a block, packed: status u8, reason u16 per envelope, in block order. */
 export function encodeReceipts(rs: Receipt[]): Uint8Array {
   const b = new Uint8Array(3 * rs.length);
@@ -92,11 +109,16 @@ export function encodeReceipts(rs: Receipt[]): Uint8Array {
 
 /** Unpacks a block's receipts; `leaves` (the block's tracing codes) name each one. */
 export function decodeReceipts(b: Uint8Array, height: number, leaves: Uint8Array[]): StoredReceipt[] {
-  const v = view(b, 3 * leaves.length, 'receipts');
-  return leaves.map((tracingCode, index) => {
-    const status = v.getUint8(3 * index);
-    if (status !== ReceiptStatus.Applied && status !== ReceiptStatus.Rejected)
-      throw new StoreError(StoreErrorCode.Corrupt, 'bad receipt status', { status });
-    return { status, reason: v.getUint16(3 * index + 1), tracingCode, height, index };
-  });
+  view(b, 3 * leaves.length, 'receipts');
+  return leaves.map((tracingCode, index) => ({ ...receiptAt(b, index), tracingCode, height, index }));
+}
+
+/** The receipt of the envelope at `index` in a block's packed receipts, without unpacking the rest. */
+export function receiptAt(b: Uint8Array, index: number): Receipt {
+  if (b.length % 3 !== 0 || !(index >= 0 && 3 * index < b.length))
+    throw new StoreError(StoreErrorCode.Corrupt, 'no such receipt in the block', { bytes: b.length, index });
+  const status = b[3 * index] as number;
+  if (status !== ReceiptStatus.Applied && status !== ReceiptStatus.Rejected)
+    throw new StoreError(StoreErrorCode.Corrupt, 'bad receipt status', { status });
+  return { status, reason: ((b[3 * index + 1] as number) << 8) | (b[3 * index + 2] as number) };
 }

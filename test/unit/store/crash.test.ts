@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
 import { Ledger } from '../../../node/contracts/ledger.js';
+import { Reason } from '../../../node/contracts/reasons.js';
 import { BlockLog } from '../../../node/store/block-log.js';
+import { Bucket, key } from '../../../node/store/buckets.js';
 import { encodeFrameHeader } from '../../../node/store/frame.js';
-import { MemoryDb, StoreErrorCode } from '../../../node/store/index.js';
+import { MemoryDb, ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
 import { type BuiltBlock, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 const chain: TestChain = testChain();
@@ -123,6 +125,37 @@ describe('crash at each step of a block commit', () => {
     l = await Ledger.open(tmp.dir, chain.genesis, { db: db.reopen() });
     expect(l.store.lastRecovery.reindexed).toBe(3);
     await expectIntact(l, 3, roots);
+    await l.close();
+  });
+
+  it.each([
+    ['(b) never indexed', 'unindexed'],
+    ['(c) lost unsynced', 'lost'],
+  ])('%s: a rejected envelope gets its receipt by tracing code back with the block', async (_, how) => {
+    const good = upload(id, chain.sites[0]!, 1, 1);
+    const bad = upload(id, chain.sites[0]!, 2, 2, { country: 250 });
+    const b1 = certifiedBlock(chain, 1, [good, bad]);
+    const db = new MemoryDb();
+    let l = await Ledger.open(tmp.dir, chain.genesis, { db });
+    if (how === 'lost') await l.commit(b1.bytes, b1.decoded);
+    await l.store.log.close();
+    if (how === 'unindexed') {
+      const log = await BlockLog.open(join(tmp.dir, 'blocks'));
+      await log.append(1, b1.bytes);
+      await log.close();
+    } else db.crashUnsynced();
+    // The crash left no trace of the rejection in the index: recovery must write it again.
+    expect(await db.reopen().get(key(Bucket.Rejected, tracingCode(bad)))).toBeUndefined();
+    l = await Ledger.open(tmp.dir, chain.genesis, { db: db.reopen() });
+    expect(l.store.lastRecovery.reindexed).toBe(1);
+    expect(await l.store.receipt(tracingCode(bad))).toMatchObject({
+      status: ReceiptStatus.Rejected,
+      reason: Reason.CountryMismatch,
+      height: 1,
+      index: 1,
+    });
+    expect(await l.store.findEnvelope(tracingCode(bad))).toBeUndefined();
+    expect((await l.store.findEnvelope(tracingCode(good)))?.envelope).toEqual(good);
     await l.close();
   });
 

@@ -7,7 +7,7 @@ import { tracingCode } from '../../../crypto/hash.js';
 import { Bucket, key, u16, u64 } from '../../../node/store/buckets.js';
 import { blockFacts } from '../../../node/store/facts.js';
 import { cityKeyPart, indexOps } from '../../../node/store/index-batch.js';
-import { decodeDataRecorder, ReceiptStatus } from '../../../node/store/values.js';
+import { decodeDataRecorder, decodeReceiptRef, ReceiptStatus } from '../../../node/store/values.js';
 import { certifiedBlock, hexOf, testChain, upload } from './fixtures.js';
 
 const hexKey = (k: Uint8Array) => hexOf(k);
@@ -49,13 +49,16 @@ describe('index batch', () => {
       const kpiKeys = kpiCodes.map((kpi) =>
         hexKey(key(Bucket.CityKpiTime, cityKeyPart(country, city), u16(kpi), t, tc)),
       );
+      const rejected = puts.get(hexKey(key(Bucket.Rejected, tc)));
       if (index === 1) {
-        // Rejected: in no per-envelope index.
+        // Rejected: in no per-envelope index, but its receipt is found by tracing code.
+        expect(decodeReceiptRef(rejected!)).toEqual({ height: 9, index });
         expect(trace).toBeUndefined();
         expect(puts.has(siteKey)).toBe(false);
         for (const k of kpiKeys) expect(puts.has(k)).toBe(false);
         return;
       }
+      expect(rejected).toBeUndefined();
       const at = facts.envelopes[index]!;
       expect(decodeDataRecorder(trace!)).toEqual({ height: 9, index, offset: at.offset, length: at.length });
       expect(puts.get(siteKey)).toEqual(new Uint8Array(0));
@@ -68,6 +71,7 @@ describe('index batch', () => {
     );
     const applied = envs.filter((_, i) => i !== 1);
     expect(perEnvelope).toHaveLength(applied.reduce((n, e) => n + 2 + envelopeRouting(e).kpiCodes.length, 0));
+    expect(ops.filter((o) => o.key[0] === Bucket.Rejected)).toHaveLength(1);
     expect(puts.get(hexKey(key(Bucket.Leaves, u64(9))))).toEqual(
       Uint8Array.from(envs.flatMap((e) => [...tracingCode(e)])),
     );
