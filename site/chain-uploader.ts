@@ -52,9 +52,8 @@ export class ChainUploader implements Uploader, ScpKeySource {
     return this.use(async (c) => {
       try {
         const r = await c.getReceipt(Buffer.from(tracingCode, 'hex'));
-        return r.state === ReceiptState.Committed
-          ? { kind: 'committed', height: r.height }
-          : { kind: 'pending' };
+        if (r.state !== ReceiptState.Committed) return { kind: 'pending' };
+        return r.result === '' ? { kind: 'committed', height: r.height } : { kind: 'refused', reason: r.result };
       } catch (err) {
         if (err instanceof ApiError && err.code === ApiErrorCode.NotFound) return { kind: 'unknown' };
         throw err;

@@ -170,6 +170,15 @@ export class UploadLoop {
       }
       const r = await this.deps.uploader.receipt(e.tracingCode);
       if (r.kind === 'committed') this.commit(e);
+      else if (r.kind === 'refused') {
+        // Refused at execution, not spent: send it again; a lasting refusal comes back at admission.
+        this.deps.log('warn', 'chain refused envelope at execution; sending it again', {
+          seq: e.seq,
+          tracingCode: e.tracingCode,
+          reason: r.reason,
+        });
+        this.admitted.delete(seq);
+      }
       // Admitted but now unknown: the node lost its mempool (restart); send it again.
       else if (r.kind === 'unknown' && now - (this.admitted.get(seq) ?? now) >= this.opts.receiptPollMs)
         this.admitted.delete(seq);

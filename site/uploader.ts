@@ -14,6 +14,11 @@ export type UploadOutcome =
 
 export type ReceiptOutcome =
   | { kind: 'committed'; height: number }
+  /**
+   * In a block but refused when the block executed (e.g. the site was suspended after admission):
+   * its sequence number is not spent, so the site sends it again and admission's answer decides.
+   */
+  | { kind: 'refused'; reason: string }
   | { kind: 'pending' }
   | { kind: 'unknown' };
 

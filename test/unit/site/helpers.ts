@@ -82,6 +82,9 @@ export class FakeChain implements Uploader {
   pending = new Map<string, Uint8Array>();
   committed = new Map<string, Uint8Array>();
   rejectSeqs = new Set<number>();
+  /** Seqs whose next commit refuses them at execution (a receipt with a reason), once each. */
+  refuseAtExecution = new Set<number>();
+  refused = new Map<string, Uint8Array>();
 
   async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
     this.calls++;
@@ -94,6 +97,7 @@ export class FakeChain implements Uploader {
       if (this.rejectSeqs.has(seqOf(e)))
         return { kind: 'rejected', reason: 'SITE_REVOKED', message: 'revoked' };
       if (this.committed.has(tc)) return { kind: 'committed' };
+      this.refused.delete(tc);
       this.pending.set(tc, e);
       return { kind: 'admitted' };
     });
@@ -101,12 +105,16 @@ export class FakeChain implements Uploader {
 
   async receipt(tracingCode: string): Promise<ReceiptOutcome> {
     if (this.committed.has(tracingCode)) return { kind: 'committed', height: 1 };
+    if (this.refused.has(tracingCode)) return { kind: 'refused', reason: 'SiteSuspended' };
     return this.pending.has(tracingCode) ? { kind: 'pending' } : { kind: 'unknown' };
   }
 
-  /** Commits everything pending, as a block would. */
+  /** Commits everything pending, as a block would (refusing the seqs of `refuseAtExecution`). */
   commit(): void {
-    for (const [tc, e] of this.pending) this.committed.set(tc, e);
+    for (const [tc, e] of this.pending) {
+      if (this.refuseAtExecution.delete(seqOf(e))) this.refused.set(tc, e);
+      else this.committed.set(tc, e);
+    }
     this.pending.clear();
   }
 

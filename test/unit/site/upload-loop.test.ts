@@ -87,6 +87,28 @@ describe('UploadLoop', () => {
     expect(counters.snapshot().committed).toBe(2);
   });
 
+  it('sends again an envelope refused when its block executed, and removes it once applied', async () => {
+    const chain = new FakeChain();
+    chain.refuseAtExecution.add(2);
+    const counters = new SiteCounters();
+    const box = filledOutbox(tempDir(), 2);
+    const l = loop(box, chain, counters);
+    await l.step(0);
+    chain.commit();
+    await l.step(1_000);
+    // seq 1 applied and removed; seq 2 refused at execution: kept, and sent again.
+    expect(box.depth()).toBe(1);
+    expect(chain.committedSeqs()).toEqual([1]);
+    await l.step(1_000);
+    expect(chain.pending.size).toBe(1);
+    chain.commit();
+    await l.step(2_000);
+    expect(box.depth()).toBe(0);
+    expect(chain.committedSeqs()).toEqual([1, 2]);
+    expect(counters.snapshot().committed).toBe(2);
+    expect(counters.snapshot().rejected ?? 0).toBe(0);
+  });
+
   it('after a restart re-sends what it had sent; the chain dedupes, nothing is committed twice', async () => {
     const dir = tempDir();
     const chain = new FakeChain();
