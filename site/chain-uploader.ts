@@ -53,7 +53,9 @@ export class ChainUploader implements Uploader, ScpKeySource {
       try {
         const r = await c.getReceipt(Buffer.from(tracingCode, 'hex'));
         if (r.state !== ReceiptState.Committed) return { kind: 'pending' };
-        return r.result === '' ? { kind: 'committed', height: r.height } : { kind: 'refused', reason: r.result };
+        return r.result === ''
+          ? { kind: 'committed', height: r.height }
+          : { kind: 'refused', reason: r.result };
       } catch (err) {
         if (err instanceof ApiError && err.code === ApiErrorCode.NotFound) return { kind: 'unknown' };
         throw err;
