@@ -52,8 +52,11 @@ function writeSigs(w: Writer, sigs: readonly Sig[], field: string): void {
   w.u16(sigs.length, field);
   let prev = -1;
   for (const s of sigs) {
-    if (!(s.sender > prev))
-      throw new CodecError(CodecErrorCode.InvalidInput, `${field}: senders not ascending`, { field });
+    // The decoder's rule exactly: an encoder must never emit bytes its own decoder refuses.
+    if (!(s.sender > prev) || !(s.sender < MAX_VALIDATORS))
+      throw new CodecError(CodecErrorCode.InvalidInput, `${field}: senders not ascending validator indexes`, {
+        field,
+      });
     prev = s.sender;
     w.u16(s.sender, `${field}.sender`).bytes(s.signature, SIGNATURE_BYTES, `${field}.signature`);
   }
@@ -103,6 +106,10 @@ function writeProof(w: Writer, p: PreparedProof): void {
     w.u8(0);
     return;
   }
+  if (p.envelopes.length > MAX_BLOCK_ENVELOPES)
+    throw new CodecError(CodecErrorCode.InvalidInput, 'proof.envelopes: over cap', {
+      field: 'proof.envelopes',
+    });
   w.u8(1).u32(p.envelopes.length, 'proof.envelopes');
   for (const e of p.envelopes) w.bytes32(e, 1, MAX_ENVELOPE_BYTES, 'proof.envelope');
 }

@@ -129,6 +129,25 @@ describe('consensus message codec', () => {
     if (vc?.type !== MessageType.ViewChange) throw new Error('no view change with a checkpoint proof');
     const unordered = { ...vc, checkpointProof: [...vc.checkpointProof].reverse() };
     expect(codecError(() => encodeConsensusMessage(unordered))?.code).toBe(CodecErrorCode.InvalidInput);
+    // A signer index the decoder would refuse (>= 256) is refused by the encoder too.
+    const last = vc.checkpointProof[vc.checkpointProof.length - 1]!;
+    const tooHigh = {
+      ...vc,
+      checkpointProof: [...vc.checkpointProof.slice(0, -1), { ...last, sender: 256 }],
+    };
+    expect(codecError(() => encodeConsensusMessage(tooHigh))?.code).toBe(CodecErrorCode.InvalidInput);
+  });
+
+  test('an encoder refuses a prepared proof body over the block envelope cap', () => {
+    const vc = byType
+      .get(MessageType.ViewChange)!
+      .find((m) => m.type === MessageType.ViewChange && m.prepared.length > 0);
+    if (vc?.type !== MessageType.ViewChange) throw new Error('no view change with a prepared proof');
+    const envelope = new Uint8Array([1]);
+    const huge = { ...vc.prepared[0]!, envelopes: Array.from({ length: 10_001 }, () => envelope) };
+    expect(codecError(() => encodeConsensusMessage({ ...vc, prepared: [huge] }))?.code).toBe(
+      CodecErrorCode.InvalidInput,
+    );
   });
 
   test('a decoder refuses repeated or descending signers', () => {
