@@ -1,6 +1,7 @@
 // The node's side of the RPC contract (api/handlers.ts): uploads go through admission, reads go
 // to the store and the contracts. Arguments were validated by api/validate.ts already; what is
 // left to refuse here is what only the node knows (unknown codes, heights above the tip, kinds).
+import { ApiError, ApiErrorCode } from '../api/errors.js';
 import type { CallContext, NodeApi } from '../api/handlers.js';
 import {
   type BlockEvent,
@@ -26,6 +27,7 @@ import { Reason } from './contracts/reasons.js';
 import { seqWindow } from './contracts/registry.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { Mempool } from './mempool.js';
+import { StoreError, StoreErrorCode } from './store/errors.js';
 import type { Page, TraceRef } from './store/queries.js';
 import type { Store } from './store/store.js';
 import { ReceiptStatus } from './store/values.js';
@@ -47,6 +49,8 @@ const cursorIn = (c: Uint8Array): string | undefined =>
   c.length === 0 ? undefined : new TextDecoder().decode(c);
 const cursorOut = (c: string | undefined): Uint8Array =>
   c === undefined ? new Uint8Array(0) : new TextEncoder().encode(c);
+/** The API's time ranges include `toTime`; the store's end is exclusive (and open at MAX_SAFE_INTEGER). */
+const storeEnd = (toTime: number): number => Math.min(toTime + 1, Number.MAX_SAFE_INTEGER);
 
 export class RpcHandlers implements NodeApi {
   constructor(private readonly d: RpcDeps) {}
@@ -115,20 +119,13 @@ export class RpcHandlers implements NodeApi {
   async queryBySite(q: SiteQuery): Promise<QueryPage> {
     const site = this.d.contracts.site(q.siteKeyId);
     if (site === undefined) throw notFound('unknown site key ID');
-    const page = await this.d.store.bySite(site.siteId, q.fromTime, q.toTime, this.pageOpts(q));
-    return this.items(page);
+    return this.page(q, (opts) => this.d.store.bySite(site.siteId, q.fromTime, storeEnd(q.toTime), opts));
   }
 
   async queryByCity(q: CityQuery): Promise<QueryPage> {
-    const page = await this.d.store.byCityKpi(
-      q.country,
-      q.city,
-      q.kpiCode,
-      q.fromTime,
-      q.toTime,
-      this.pageOpts(q),
+    return this.page(q, (opts) =>
+      this.d.store.byCityKpi(q.country, q.city, q.kpiCode, q.fromTime, storeEnd(q.toTime), opts),
     );
-    return this.items(page);
   }
 
   async getBlock(height: number): Promise<Uint8Array> {
@@ -168,8 +165,21 @@ export class RpcHandlers implements NodeApi {
     return { ...site, lastCommittedSeq: committed, lastPendingSeq: pending };
   }
 
-  private pageOpts(q: { pageSize: number; cursor: Uint8Array }): { limit?: number; cursor?: string } {
-    return { limit: q.pageSize === 0 ? undefined : q.pageSize, cursor: cursorIn(q.cursor) };
+  /** One page of a query; the store's refusal of the cursor (BAD_QUERY) is the API's BAD_CURSOR. */
+  private async page(
+    q: { pageSize: number; cursor: Uint8Array },
+    query: (opts: { limit?: number; cursor?: string }) => Promise<Page<TraceRef>>,
+  ): Promise<QueryPage> {
+    let page: Page<TraceRef>;
+    try {
+      page = await query({ limit: q.pageSize === 0 ? undefined : q.pageSize, cursor: cursorIn(q.cursor) });
+    } catch (err) {
+      // api/validate.ts checked the range and the page size: with a cursor given, it is what the store refused.
+      if (q.cursor.length > 0 && err instanceof StoreError && err.code === StoreErrorCode.BadQuery)
+        throw new ApiError(ApiErrorCode.BadCursor, 'cursor not issued for this query', { field: 'cursor' });
+      throw err;
+    }
+    return this.items(page);
   }
 
   private async items(page: Page<TraceRef>): Promise<QueryPage> {
