@@ -58,6 +58,8 @@ export interface ClusterOptions {
   light?: boolean;
   /** Sees every delivered message (tests collect real messages with it). */
   tap?: (msg: ConsensusMessage) => void;
+  /** Called after every tick (transcripts note when each node entered each view). */
+  onTick?: () => void;
 }
 
 /** A rule that drops matching messages (from/to are node addresses). */
@@ -202,6 +204,7 @@ export class Cluster implements NodeHost {
         node.drain();
         if (this.checks) this.invariants.memory(node);
       }
+      this.opts.onTick?.();
     }
   }
 
@@ -228,11 +231,22 @@ export class Cluster implements NodeHost {
 
   // ------------------------------------------------------------------ faults and inputs
 
-  /** Admits `count` new envelopes at every live node (the mempool gossips them). */
-  request(count: number, addrs?: number[]): Uint8Array[] {
+  /**
+   * Admits `count` new envelopes at every live node (the mempool gossips them), or only at
+   * `addrs`; `size` pads each to exactly that many bytes (block byte-limit scenarios).
+   */
+  request(count: number, addrs?: number[], size?: number): Uint8Array[] {
     const envs: Uint8Array[] = [];
-    for (let i = 0; i < count; i++)
-      envs.push(new TextEncoder().encode(`envelope ${this.ticks}/${i} ${this.order++}`));
+    for (let i = 0; i < count; i++) {
+      const text = new TextEncoder().encode(`envelope ${this.ticks}/${i} ${this.order++}`);
+      if (size === undefined) envs.push(text);
+      else if (size < text.length) throw new Error(`envelope size ${size} below ${text.length} bytes`);
+      else {
+        const padded = new Uint8Array(size).fill(0x2e);
+        padded.set(text);
+        envs.push(padded);
+      }
+    }
     this.admit(envs, addrs);
     return envs;
   }

@@ -1,8 +1,12 @@
 // Interpreter of the scenario transcripts in testdata/*.txt (etcd raft's datadriven style): one
 // command per line, `#` starts a comment. Commands:
 //   cluster n=4 [seed=1] [k=4] [l=8] [period=10] [timeout=30] [maxtimeout=300] [reqtimeout=100]
-//           [batch=16] [future=64] [envelopes=1000] [empty] [twins=3] [observers=3] [drop=0.1] [dup=0.1] [delay=1-20]
-//   request <count> [at=0,1]          admit new envelopes (at every live node, or only these)
+//           [batch=16] [future=64] [envelopes=1000] [bytes=4194304] [empty] [twins=3] [observers=3]
+//           [drop=0.1] [dup=0.1] [delay=1-20]
+//   request <count> [at=0,1] [size=300] [name=c]
+//                                     admit new envelopes (at every live node, or only these), each
+//                                     padded to `size` bytes; `name` (count 1) names it for txat/txview
+//   mark                              viewat@ counts ticks from now (from the cluster's start before)
 //   resubmit <count> [at=0,1]         admit again the last <count> envelopes requested
 //   run <ticks>                       advance time
 //   load <blocks> [max=T]             one envelope, run until a block commits; repeat
@@ -19,14 +23,29 @@
 //   print                             appends the cluster summary to the output
 // Keys: height@A, view@A, stable@A, evidence@A, transferred@A, viewchanges@A, dropped@A:reason,
 // footprint@A:field, min-height / max-height (live honest nodes), committed (envelopes on the
-// chain), txcount@H (envelopes in block H), cert@H / certview@H (signatures in / view of the certificate of height H), proposer@H,
+// chain), txcount@H (envelopes in block H), bytes@H (envelope bytes in block H), cert@H / certview@H
+// (signatures in / view of the certificate of height H), proposer@H,
 // evidence-all (evidence records at honest nodes), agree (1 when every honest node's log is a
-// prefix of one chain).
-import { MessageType } from '../../codec/types.js';
-import { toHex } from '../../consensus/bytes.js';
-import type { ConsensusParams, Footprint } from '../../consensus/index.js';
+// prefix of one chain), viewat@A:v (tick, from the last mark, at whose end node A was first in view
+// v, -1 if never), viewgap@A:v (ticks between node A first being in view v-1 and in view v),
+// txat@name / txview@name (height / certificate view of the block holding the named envelope, -1
+// if not committed), evidence@A:kind (A's records of kind pre-prepare|prepare|commit that hold two
+// messages of that type for the record's (view, seq), with different digests, each signed by the
+// offender's key: what the ledger needs as proof), evidence-by@A:id (A's records naming validator id).
+import { consensusSigningBytes, type Unsigned } from '../../codec/consensus-signing.js';
+import {
+  type Commit,
+  type ConsensusMessage,
+  MessageType,
+  type PrePrepare,
+  type Prepare,
+} from '../../codec/types.js';
+import { bytesEqual, toHex } from '../../consensus/bytes.js';
+import { type ConsensusParams, type Evidence, EvidenceKind, type Footprint } from '../../consensus/index.js';
 import { Cluster, type ClusterOptions, TICK } from './cluster.js';
 import { injectFar } from './inject.js';
+import { CHAIN_ID } from './node.js';
+import { stubHashHeader, stubPublicKey, stubVerify } from './stub-crypto.js';
 
 export class TranscriptError extends Error {}
 
@@ -52,6 +71,45 @@ function kv(args: string[]): Map<string, string> {
 
 const ids = (s: string | undefined): number[] | undefined => s?.split(',').map(Number);
 
+/** Evidence kinds by transcript name, with the message type both of a record's messages must have. */
+const EVIDENCE: Record<string, { kind: EvidenceKind; type: MessageType }> = {
+  'pre-prepare': { kind: EvidenceKind.ConflictingPrePrepare, type: MessageType.PrePrepare },
+  prepare: { kind: EvidenceKind.ConflictingPrepare, type: MessageType.Prepare },
+  commit: { kind: EvidenceKind.ConflictingCommit, type: MessageType.Commit },
+};
+
+type Vote = PrePrepare | Prepare | Commit;
+
+function signedBy(key: Uint8Array, m: ConsensusMessage): boolean {
+  const { signature, ...body } = m;
+  return stubVerify(key, consensusSigningBytes(CHAIN_ID, body as Unsigned<ConsensusMessage>), signature);
+}
+
+/**
+ * Whether a record proves the equivocation on its own: both messages of the kind's type, for the
+ * record's (view, seq), from one sender whose key (in the set at seq) is the offender, each
+ * validly signed by it, with different digests; PRE-PREPAREs carry the blocks their digests name.
+ */
+function provesEquivocation(c: Cluster, e: Evidence, type: MessageType): boolean {
+  const msgs = [e.first, e.second].filter((m): m is Vote => m.type === type);
+  if (msgs.length !== 2) return false;
+  const [a, b] = msgs as [Vote, Vote];
+  const key = c.keysAt(e.seq)[a.sender];
+  return (
+    key !== undefined &&
+    bytesEqual(key, e.offender) &&
+    a.sender === b.sender &&
+    !bytesEqual(a.digest, b.digest) &&
+    msgs.every(
+      (m) =>
+        m.view === e.view &&
+        m.seq === e.seq &&
+        signedBy(e.offender, m) &&
+        (m.type !== MessageType.PrePrepare || bytesEqual(stubHashHeader(m.block.header), m.digest)),
+    )
+  );
+}
+
 function clusterOptions(args: string[]): ClusterOptions {
   const a = kv(args);
   const num = (k: string) => (a.has(k) ? Number(a.get(k)) : undefined);
@@ -69,6 +127,7 @@ function clusterOptions(args: string[]): ClusterOptions {
   set('batch', 'stateBatchBlocks');
   set('future', 'maxFutureMessages');
   set('envelopes', 'maxBlockEnvelopes');
+  set('bytes', 'maxBlockBytes');
   if (a.has('empty')) params.emptyBlocks = true;
   const [lo, hi] = (a.get('delay') ?? '1-20').split('-').map(Number);
   return {
@@ -85,6 +144,10 @@ export class Transcript {
   c: Cluster | null = null;
   readonly output: string[] = [];
   private lastRequested: Uint8Array[] = [];
+  private readonly named = new Map<string, Uint8Array>();
+  /** Per node address: view -> the cluster tick at whose end the node was first seen in it. */
+  private views: Map<number, number>[] = [];
+  private markTick = 0;
 
   private get cluster(): Cluster {
     if (this.c === null) throw new TranscriptError('no cluster yet');
@@ -117,6 +180,12 @@ export class Transcript {
         return this.anyBlock(Number(target)).block.header.proposer;
       case 'agree':
         return this.agree() ? 1 : 0;
+      case 'bytes':
+        return this.anyBlock(Number(target)).block.envelopes.reduce((sum, e) => sum + e.length, 0);
+      case 'txat':
+        return this.holding(target)?.certificate.height ?? -1;
+      case 'txview':
+        return this.holding(target)?.certificate.view ?? -1;
     }
     if (node === undefined) throw new TranscriptError(`${key}: no node ${target}`);
     const st = node.replica?.state;
@@ -127,8 +196,24 @@ export class Transcript {
         return st?.view ?? -1;
       case 'stable':
         return st?.stableSeq ?? -1;
-      case 'evidence':
-        return node.evidence.length;
+      case 'evidence': {
+        if (field === undefined) return node.evidence.length;
+        const want = EVIDENCE[field];
+        if (want === undefined) throw new TranscriptError(`unknown evidence kind ${field}`);
+        return node.evidence.filter((e) => e.kind === want.kind && provesEquivocation(c, e, want.type))
+          .length;
+      }
+      case 'evidence-by':
+        return node.evidence.filter((e) => bytesEqual(e.offender, stubPublicKey(Number(field)))).length;
+      case 'viewat': {
+        const at = this.views[node.addr]?.get(Number(field));
+        return at === undefined ? -1 : at - this.markTick;
+      }
+      case 'viewgap': {
+        const v = Number(field);
+        const [from, to] = [this.views[node.addr]?.get(v - 1), this.views[node.addr]?.get(v)];
+        return from === undefined || to === undefined ? Number.NaN : to - from;
+      }
       case 'transferred':
         return node.stats().transferred;
       case 'viewchanges':
@@ -147,6 +232,27 @@ export class Transcript {
       if (b !== undefined) return b;
     }
     throw new TranscriptError(`no honest node has height ${height}`);
+  }
+
+  /** The committed block (at an honest node) holding the envelope named `name`. */
+  private holding(name: string) {
+    const env = this.named.get(name);
+    if (env === undefined) throw new TranscriptError(`no envelope named ${name}`);
+    for (const n of this.cluster.honest()) {
+      const cb = n.log.find((b) => b.block.envelopes.some((e) => bytesEqual(e, env)));
+      if (cb !== undefined) return cb;
+    }
+    return undefined;
+  }
+
+  private noteViews(): void {
+    const c = this.cluster;
+    c.nodes.forEach((n, addr) => {
+      const v = n.replica?.state.view;
+      const seen = this.views[addr] ?? new Map<number, number>();
+      this.views[addr] = seen;
+      if (v !== undefined && !seen.has(v)) seen.set(v, c.ticks);
+    });
   }
 
   private agree(): boolean {
@@ -178,10 +284,24 @@ export class Transcript {
     const a = kv(args);
     switch (cmd) {
       case 'cluster':
-        this.c = new Cluster(clusterOptions(args));
+        this.c = new Cluster({ ...clusterOptions(args), onTick: () => this.noteViews() });
+        this.views = [];
+        this.markTick = 0;
+        this.named.clear();
+        this.noteViews();
         return;
-      case 'request':
-        this.lastRequested = this.cluster.request(Number(args[0]), ids(a.get('at')));
+      case 'request': {
+        const size = a.has('size') ? Number(a.get('size')) : undefined;
+        this.lastRequested = this.cluster.request(Number(args[0]), ids(a.get('at')), size);
+        const name = a.get('name');
+        if (name !== undefined) {
+          if (this.lastRequested.length !== 1) throw new TranscriptError('name= needs exactly one envelope');
+          this.named.set(name, this.lastRequested[0]!);
+        }
+        return;
+      }
+      case 'mark':
+        this.markTick = this.cluster.ticks;
         return;
       case 'resubmit':
         this.cluster.admit(this.lastRequested.slice(-Number(args[0])), ids(a.get('at')));

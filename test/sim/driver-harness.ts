@@ -1,0 +1,152 @@
+// The node's real consensus driver (node/consensus-driver.ts) around a simulator replica (stub
+// crypto, stub block building), so that node tests can feed it real simulator traffic and watch
+// what it does, in order: WAL writes (started / durable), sends, block commits, blocks applied.
+// The store is the real Store over the in-memory Db twin; the ledger is a stand-in that records
+// commits (the sim's stub-hashed blocks are not blocks the real contracts could execute).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unpack } from 'msgpackr';
+import { pino } from 'pino';
+import { decodeConsensusMessage, encodeConsensusMessage } from '../../codec/consensus-messages.js';
+import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
+import { toHex } from '../../consensus/bytes.js';
+import { defaultConsensusParams, type PersistentState, Replica } from '../../consensus/index.js';
+import { ConsensusDriver } from '../../node/consensus-driver.js';
+import type { Ledger } from '../../node/contracts/ledger.js';
+import { ContractState } from '../../node/contracts/state.js';
+import { Mempool } from '../../node/mempool.js';
+import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
+import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from './node.js';
+import { stubHash, stubPublicKey } from './stub-crypto.js';
+
+export type DriverEvent =
+  | { kind: 'wal-start' }
+  | { kind: 'wal-done'; state: PersistentState }
+  | { kind: 'send'; to: 'all' | number; msg: ConsensusMessage }
+  | { kind: 'commit-start' | 'commit-done' | 'on-committed' | 'core-applied'; height: number };
+
+export interface DriverHarness {
+  driver: ConsensusDriver;
+  replica: Replica;
+  store: Store;
+  db: MemoryDb;
+  events: DriverEvent[];
+  /** What the driver reported to onFatal (a test expects none). */
+  fatal: unknown[];
+  /** Hands each message to the driver as received bytes, then waits until it processed them all. */
+  deliver(msgs: ConsensusMessage[]): Promise<void>;
+  /** Envelopes admitted by the mempool, then waits until processed. */
+  admit(envelopes: Uint8Array[]): Promise<void>;
+  /**
+   * Power loss once the driver is stopped: the Db loses every write not synced, and the store is
+   * opened again over it, as a restarted node would (`store` is then the reopened one).
+   */
+  crash(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The deps of a SimNode never call its host: only the key and its block log matter. */
+const noHost = new Proxy({} as NodeHost, {
+  get: () => {
+    throw new Error('the driver harness has no simulator host');
+  },
+});
+
+/** One step of the event loop: every pending promise continuation runs first. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Validator `self` of `n` stub validators at genesis, run by the real driver. */
+export async function driverHarness(self: number, n: number): Promise<DriverHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'bkdms-driver-'));
+  const db = new MemoryDb();
+  const store = await Store.open(dir, { db });
+  const sim = new SimNode(self, stubPublicKey(self), noHost, true);
+  const events: DriverEvent[] = [];
+  const fatal: unknown[] = [];
+  const replica = new Replica(
+    {
+      chainId: CHAIN_ID,
+      self,
+      validators: Array.from({ length: n }, (_, i) => stubPublicKey(i)),
+      params: defaultConsensusParams(),
+      tip: { height: 0, hash: GENESIS_HASH },
+    },
+    sim.deps,
+  );
+  const coreApplied = replica.onBlocksApplied.bind(replica);
+  replica.onBlocksApplied = (height) => {
+    events.push({ kind: 'core-applied', height });
+    coreApplied(height);
+  };
+  // A WAL write takes a turn of the event loop before it is durable: a driver that did not wait
+  // for it would send in between.
+  const walPut = store.walPut.bind(store);
+  store.walPut = async (k, value, opts) => {
+    events.push({ kind: 'wal-start' });
+    await turn();
+    await walPut(k, value, opts);
+    events.push({ kind: 'wal-done', state: unpack(value) as PersistentState });
+  };
+  let tip: Tip | undefined;
+  const commit = async (_bytes: Uint8Array, cb: CertifiedBlock): Promise<{ tip: Tip }> => {
+    const height = cb.block.header.height;
+    events.push({ kind: 'commit-start', height });
+    await turn();
+    sim.log.push(cb); // the applied chain the sim deps build and validate against
+    tip = { height, hash: cb.certificate.blockHash, stateRoot: new Uint8Array(32), location: loc };
+    events.push({ kind: 'commit-done', height });
+    return { tip };
+  };
+  const loc = { segment: 0, offset: 0, length: 0 };
+  // The driver uses only these members of its Ledger.
+  const ledger = { store, contracts: { state: new ContractState() }, tip: () => tip, commit };
+  const record = (to: 'all' | number, bytes: Uint8Array) =>
+    events.push({ kind: 'send', to, msg: decodeConsensusMessage(bytes) });
+  const driver = new ConsensusDriver({
+    replica,
+    ledger: ledger as unknown as Ledger,
+    mempool: new Mempool(),
+    transport: { broadcast: (b) => record('all', b), sendTo: (i, b) => record(i, b) },
+    log: pino({ level: 'silent' }),
+    preverify: async () => undefined,
+    onCommitted: (cb) => events.push({ kind: 'on-committed', height: cb.block.header.height }),
+    onFatal: (err) => fatal.push(err),
+  });
+  const idle = async () => {
+    for (let i = 0; driver.queued > 0; i++) {
+      if (i > 10_000) throw new Error('the driver does not settle');
+      await turn();
+    }
+  };
+  const h: DriverHarness = {
+    driver,
+    replica,
+    store,
+    db,
+    events,
+    fatal,
+    deliver: async (msgs) => {
+      for (const m of msgs) await driver.onMessage(encodeConsensusMessage(m));
+      await idle();
+    },
+    admit: async (envelopes) => {
+      driver.addRequests(
+        envelopes.map((bytes, seq) => ({ id: toHex(stubHash(bytes, 3)), bytes, signer: '', seq })),
+      );
+      await idle();
+    },
+    crash: async () => {
+      await driver.stop();
+      db.crashUnsynced();
+      await h.store.close();
+      h.store = await Store.open(dir, { db: db.reopen() });
+    },
+    close: async () => {
+      await driver.stop();
+      await h.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
