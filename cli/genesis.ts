@@ -40,6 +40,15 @@ export function writeGenesis(path: string, spec: GenesisSpec): string {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
+/** The --sites file; a parse error names the file, which JSON.parse's message does not. */
+function readSites(path: string): GenesisFile['sites'] {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as GenesisFile['sites'];
+  } catch (err) {
+    throw new Error(`cannot read sites file ${path}: ${(err as Error).message}`);
+  }
+}
+
 export function registerGenesisCommands(program: Command): void {
   const genesis = program.command('genesis').description('create the genesis file of a chain');
   genesis
@@ -73,8 +82,7 @@ export function registerGenesisCommands(program: Command): void {
           validators: o.validator,
           admins: o.admin,
           threshold: Number(o.threshold),
-          sites:
-            o.sites === undefined ? [] : (JSON.parse(readFileSync(o.sites, 'utf8')) as GenesisFile['sites']),
+          sites: o.sites === undefined ? [] : readSites(o.sites),
           scpKeys: o.scpKey.map((publicKey) => ({
             publicKey,
             notBefore: now.toISOString(),

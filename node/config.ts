@@ -1,14 +1,20 @@
 // The node's config file: where its keys, genesis and data live, which addresses it listens on,
 // who its peers are, and the tuning of each subsystem. Validated with zod; every error names the
-// field and what was expected.
+// field and what was expected; an unknown (misspelled) field is an error, not silently ignored.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { NodeError, NodeErrorCode } from './errors.js';
 
-const hostPort = z.string().regex(/^[A-Za-z0-9.\-:[\]]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7101');
+// One check, so that a bad address gets one message: the shape, then the port's range.
+const hostPort = z
+  .string()
+  .refine(
+    (s) => /^[A-Za-z0-9.\-:[\]]+:\d{1,5}$/.test(s) && Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535,
+    'expected host:port with a port up to 65535, e.g. 127.0.0.1:7101',
+  );
 
-export const nodeConfigSchema = z.object({
+export const nodeConfigSchema = z.strictObject({
   /** Folder for the block log, indexes and consensus state. */
   dataDir: z.string().min(1),
   /** Path of the genesis file shared by every node of the chain. */
@@ -17,7 +23,7 @@ export const nodeConfigSchema = z.object({
   keystore: z.string().min(1),
   /** File holding the keystore passphrase (mode 0600); or set BKDMS_PASSPHRASE. */
   passphraseFile: z.string().min(1).optional(),
-  p2p: z.object({
+  p2p: z.strictObject({
     listen: z.array(z.string().min(1)).min(1),
     /** Multiaddrs (with /p2p/<peer id>) of the other validators and observers. */
     peers: z.array(z.string().min(1)).default([]),
@@ -25,25 +31,25 @@ export const nodeConfigSchema = z.object({
     observers: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
   }),
   rpc: z
-    .object({
+    .strictObject({
       listen: hostPort,
-      tls: z.object({ cert: z.string(), key: z.string(), clientCa: z.string().optional() }).optional(),
+      tls: z.strictObject({ cert: z.string(), key: z.string(), clientCa: z.string().optional() }).optional(),
       /** Plaintext RPC; only when said explicitly (loopback clusters, tests). */
       insecure: z.boolean().default(false),
     })
     .refine((r) => r.tls !== undefined || r.insecure, {
       message: 'set rpc.tls {cert, key[, clientCa]}, or rpc.insecure: true for plaintext',
     }),
-  mgmt: z.object({ listen: hostPort }),
-  log: z.object({ spec: z.string().default('info') }).default({ spec: 'info' }),
+  mgmt: z.strictObject({ listen: hostPort }),
+  log: z.strictObject({ spec: z.string().default('info') }).default({ spec: 'info' }),
   consensus: z
-    .object({
+    .strictObject({
       /** Real time of one consensus tick (ms). */
       tickMs: z.number().int().min(5).max(1000).default(50),
     })
     .default({ tickMs: 50 }),
   mempool: z
-    .object({
+    .strictObject({
       maxEnvelopes: z.number().int().min(1).max(10_000_000).default(200_000),
       maxBytes: z
         .number()

@@ -20,10 +20,15 @@ export function registerClusterCommands(program: Command): void {
     .action(async (o: { nodes: string; dir: string; basePort?: string }) => {
       const n = Number(o.nodes);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--nodes must be an integer from 1 to 64');
+      // Checked before prepareCluster, which would write the bad ports into the folder's configs.
+      const base = Number(o.basePort);
+      const maxBase = 65536 - 3 * n;
+      if (o.basePort !== undefined && (!Number.isInteger(base) || base < 1 || base > maxBase))
+        throw new Error(`--base-port must be an integer from 1 to ${maxBase} for ${n} nodes`);
       const ports =
         o.basePort === undefined
           ? await freeNodePorts(n)
-          : Array.from({ length: n }, (_, i) => portsFromBase(Number(o.basePort), i));
+          : Array.from({ length: n }, (_, i) => portsFromBase(base, i));
       const layout = await prepareCluster({ dir: o.dir, n, ports });
       process.stdout.write(
         `starting ${layout.nodes.length} nodes in ${o.dir} (chain ${layout.chainId.slice(0, 16)}…)\n`,

@@ -1,0 +1,369 @@
+// The `bkdms` command end to end (issue 6 §5, issue 7), as an operator runs it: the compiled CLI in
+// real processes on 127.0.0.1. `cluster up` on a base port prints its nodes' addresses; `status`
+// reads one; a site registered with `platform admin register-site` uploads envelopes whose
+// `trace` verifies offline against the genesis; `suspend-site`/`resume-site` take effect; Ctrl-C
+// (SIGINT to the whole process group, as a terminal sends it) and `cluster down` stop every node
+// and free its ports. Every wait is on a process's output line, its exit, or a committed block.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BkdmsClient } from '../../api/client.js';
+import { ApiError } from '../../api/errors.js';
+import { UploadStatus } from '../../api/types.js';
+import { syntheticEnvelope, syntheticSite } from '../../bench/load/envelopes.js';
+import type { ClusterLayout } from '../../cli/cluster/layout.js';
+import { cliEntry } from '../../cli/cluster/processes.js';
+import { decodeCertifiedBlock } from '../../codec/certificate.js';
+import { toHex } from '../../crypto/bytes.js';
+import { generateEd25519 } from '../../crypto/ed25519.js';
+import { tracingCode } from '../../crypto/hash.js';
+import { keyIdOf } from '../../crypto/key-id.js';
+
+/** Upper bound for any one CLI call; a hung command fails the test instead of stalling the run. */
+const CALL_MS = 30_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `bkdms <args>` to completion. */
+function bkdms(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CALL_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A long-running `bkdms` (cluster up) in its own process group, read line by line. */
+class Supervised {
+  readonly child: ChildProcess;
+  readonly lines: string[] = [];
+  readonly exited: Promise<number | string>;
+  private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
+
+  constructor(args: string[]) {
+    // detached: the process leads a new group, so SIGINT to -pid reaches it and its node
+    // processes together, exactly like Ctrl-C in a terminal.
+    this.child = spawn(process.execPath, [cliEntry, ...args], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      this.lines.push(line);
+      for (const w of this.waiters.filter((w) => w.re.test(line))) w.resolve(line);
+      this.waiters = this.waiters.filter((w) => !w.re.test(line));
+    });
+    this.child.stderr!.on('data', (d: Buffer) => this.lines.push(`stderr: ${d.toString().trimEnd()}`));
+    this.exited = new Promise((res) => this.child.on('exit', (code, signal) => res(code ?? signal ?? -1)));
+  }
+
+  /** Resolves with the first stdout line matching `re`; rejects if the process exits first. */
+  line(re: RegExp): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ re, resolve });
+      void this.exited.then((code) =>
+        reject(new Error(`exited (${code}) before printing ${re}:\n${this.lines.join('\n')}`)),
+      );
+    });
+  }
+
+  /** Last resort for a failed test: no process of the group outlives the run. */
+  kill(): void {
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  }
+}
+
+/** Whether 127.0.0.1:port can be listened on (nobody holds it). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port whose `count` consecutive ports are free. It is drawn below the kernel's ephemeral
+ * range, which the OS hands out for outgoing connections and port-0 listeners (other test files'
+ * clusters), so only a process binding fixed ports could take it before the cluster does.
+ */
+async function freeBasePort(count: number): Promise<number> {
+  const [low = 32768] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 10_000 + Math.floor(Math.random() * (low - 10_000 - count));
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports below ${low}`);
+}
+
+/** Resolves with the heights at which all of `codes` (hex) commit, following the node's blocks. */
+async function committedAt(client: BkdmsClient, codes: string[]): Promise<Map<string, number>> {
+  const pending = new Set(codes);
+  const at = new Map<string, number>();
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), CALL_MS);
+  try {
+    for await (const ev of client.subscribeBlocks(1, ac.signal)) {
+      for (const env of decodeCertifiedBlock(ev.certifiedBlock).block.envelopes) {
+        const tc = toHex(tracingCode(env));
+        if (pending.delete(tc)) at.set(tc, ev.height);
+      }
+      if (pending.size === 0) return at;
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  throw new Error(`not committed within ${CALL_MS} ms: ${[...pending].join(', ')}`);
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'accepted';
+  } catch (err) {
+    return err instanceof ApiError ? err.code : String(err);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bkdms-cli-it-'));
+const clusterDir = join(dir, 'cluster');
+const N = 4;
+let base = 0;
+let up: Supervised;
+let layout: ClusterLayout;
+let client: BkdmsClient;
+
+beforeAll(async () => {
+  base = await freeBasePort(3 * N);
+  up = new Supervised(['cluster', 'up', '-n', String(N), '--dir', clusterDir, '--base-port', String(base)]);
+  await up.line(/^cluster up; Ctrl-C stops every node$/);
+  layout = JSON.parse(readFileSync(join(clusterDir, 'cluster.json'), 'utf8')) as ClusterLayout;
+  client = new BkdmsClient({
+    address: `127.0.0.1:${base + 1}`,
+    tls: { insecure: true },
+    deadlineMs: CALL_MS,
+  });
+}, 60_000);
+
+afterAll(() => {
+  client?.close();
+  up?.kill();
+  if (process.env.BKDMS_KEEP_TEST_DIRS === undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bkdms cluster up -n 4 --base-port', () => {
+  it("prints every node's RPC and metrics address, on the ports the base gives", async () => {
+    for (let i = 0; i < N; i++) {
+      const p = base + 3 * i;
+      const line = up.lines.find((l) => l.trimStart().startsWith(`node ${i}:`));
+      expect(line, up.lines.join('\n')).toContain(`rpc 127.0.0.1:${p + 1}`);
+      expect(line).toContain(`metrics http://127.0.0.1:${p + 2}/metrics`);
+    }
+    // The printed metrics address is a live Prometheus endpoint.
+    const node0 = up.lines.find((l) => l.trimStart().startsWith('node 0:'))!;
+    const metrics = node0.match(/metrics (\S+)/)![1]!;
+    const res = await fetch(metrics);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^bkdms_block_height\{node="0"\} \d+$/m);
+  });
+
+  it('bkdms status shows the chain, height and view of the node asked', async () => {
+    const r = await bkdms(['status', '--rpc', `127.0.0.1:${base + 3 * 2 + 1}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(s.chainId).toBe(layout.chainId);
+    expect(s.selfIndex).toBe(2);
+    expect(Number.isInteger(s.height) && (s.height as number) >= 0).toBe(true);
+    expect(Number.isInteger(s.view) && (s.view as number) >= 0).toBe(true);
+    expect(s.validators).toEqual(layout.nodes.map((n) => n.publicKey));
+  });
+
+  describe('with a site registered by platform admin', () => {
+    const site = syntheticSite(0, generateEd25519());
+    const keyId = toHex(keyIdOf(site.key.publicKey));
+    const platformConfig = join(dir, 'platform.json');
+    let scpPublicKey: Uint8Array;
+    let seq = 0;
+    const upload = () =>
+      client.upload(
+        syntheticEnvelope(site, Buffer.from(layout.chainId, 'hex'), scpPublicKey, ++seq, Date.now()),
+      );
+    const admin = async (args: string[]) => {
+      const r = await bkdms(['platform', 'admin', ...args, '--config', platformConfig]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { tracingCode: string; height: number };
+    };
+
+    beforeAll(async () => {
+      // The platform's encryption key, made with keys gen under the cluster's passphrase.
+      const passphrase = readFileSync(layout.passphraseFile, 'utf8').trim();
+      const gen = await bkdms(['keys', 'gen', '--type', 'x25519', '--out', join(dir, 'scp.key')], {
+        BKDMS_PASSPHRASE: passphrase,
+      });
+      expect(gen.code, gen.stderr).toBe(0);
+      scpPublicKey = Buffer.from((JSON.parse(gen.stdout) as { publicKey: string }).publicKey, 'hex');
+      const keystore = (path: string) => ({ path, passphraseFile: layout.passphraseFile });
+      writeFileSync(
+        platformConfig,
+        JSON.stringify({
+          dataDir: join(dir, 'platform'),
+          genesis: layout.genesisPath,
+          chain: { endpoints: [`127.0.0.1:${base + 1}`], insecure: true },
+          encryptionKeys: [keystore(join(dir, 'scp.key'))],
+          admin: keystore(layout.adminKeystore),
+        }),
+      );
+      const reg = await admin([
+        'register-site',
+        '--public-key',
+        toHex(site.key.publicKey),
+        '--country',
+        String(site.country),
+        '--city',
+        `locode:${site.city.code}`,
+        '--site-id',
+        site.address,
+        '--kpi',
+        '21101',
+        '21202',
+      ]);
+      expect(reg.height).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('uploads commit and bkdms trace verifies each bundle offline against the genesis', async () => {
+      // register-site returned once its call committed: the site is active on that node.
+      expect((await client.getSite(keyIdOf(site.key.publicKey))).status).toBe(1);
+      const results = await Promise.all([upload(), upload(), upload()]);
+      for (const r of results) expect(r.status, r.message).toBe(UploadStatus.Accepted);
+      const codes = results.map((r) => toHex(r.tracingCode));
+      const heights = await committedAt(client, codes);
+      for (const [i, code] of codes.entries()) {
+        // Asked of another node than the one uploaded to, trusting only the genesis file.
+        const rpc = `127.0.0.1:${base + 3 * (1 + (i % 3)) + 1}`;
+        const r = await bkdms(['trace', code, '--rpc', rpc, '--genesis', layout.genesisPath]);
+        expect(r.code, r.stderr).toBe(0);
+        const t = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(t).toMatchObject({ tracingCode: code, verified: true, height: heights.get(code) });
+        expect(t.trustedValidators).toBe(`genesis ${layout.genesisPath}`);
+      }
+    }, 60_000);
+
+    it('bkdms trace fails for an unknown code and for a genesis of other validators', async () => {
+      const rpc = `127.0.0.1:${base + 1}`;
+      const unknown = await bkdms(['trace', 'ab'.repeat(32), '--rpc', rpc]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('NOT_FOUND');
+      // A genesis naming other validators: the node's certificate must not satisfy it.
+      const other = join(dir, 'other-genesis.json');
+      const key = () => toHex(generateEd25519().publicKey);
+      const init = await bkdms([
+        'genesis',
+        'init',
+        '--out',
+        other,
+        '--chain-name',
+        'other',
+        ...[key(), key(), key(), key()].flatMap((v) => ['--validator', v]),
+        '--admin',
+        key(),
+      ]);
+      expect(init.code, init.stderr).toBe(0);
+      const code = toHex((await upload()).tracingCode);
+      await committedAt(client, [code]);
+      const forged = await bkdms(['trace', code, '--rpc', rpc, '--genesis', other]);
+      expect(forged.code).toBe(1);
+      expect(forged.stderr).toContain('VERIFICATION_FAILED');
+      expect(forged.stdout).not.toContain('"verified": true');
+    }, 60_000);
+
+    it('suspend-site refuses the site, resume-site lets it upload again', async () => {
+      await admin(['suspend-site', keyId]);
+      expect((await client.getSite(keyIdOf(site.key.publicKey))).status).toBe(2);
+      expect(await refusal(upload())).toBe('UNAUTHORIZED');
+      await admin(['resume-site', keyId]);
+      expect((await client.getSite(keyIdOf(site.key.publicKey))).status).toBe(1);
+      expect((await upload()).status).toBe(UploadStatus.Accepted);
+    }, 60_000);
+  });
+
+  it('Ctrl-C stops every node: the supervisor reports it, exits 0 and every port is free', async () => {
+    client.close();
+    const pids = readFileSync(join(clusterDir, 'cluster.pids'), 'utf8').trim().split('\n').map(Number);
+    expect(pids).toHaveLength(N);
+    process.kill(-up.child.pid!, 'SIGINT');
+    await up.line(/^stopped$/);
+    expect(await up.exited).toBe(0);
+    // The supervisor saw every node exit before printing `stopped`; none is left running.
+    for (const pid of pids) expect(() => process.kill(pid, 0), `pid ${pid}`).toThrow();
+    const free = await Promise.all(Array.from({ length: 3 * N }, (_, i) => portFree(base + i)));
+    expect(free).toEqual(Array(3 * N).fill(true));
+    const status = await bkdms(['status', '--rpc', `127.0.0.1:${base + 1}`]);
+    expect(status.code).toBe(1);
+  }, 30_000);
+});
+
+describe('the compiled bkdms', () => {
+  it('prints its help with exit code 0, and refuses an unknown command', async () => {
+    const help = await bkdms(['--help']);
+    expect(help.code).toBe(0);
+    for (const name of ['keys', 'genesis', 'node', 'cluster', 'status', 'trace', 'platform'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    const wrong = await bkdms(['clustre', 'up']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("unknown command 'clustre'");
+  });
+});
+
+describe('bkdms cluster down', () => {
+  it('stops the nodes a cluster up started in that folder', async () => {
+    const one = join(dir, 'one');
+    const single = new Supervised(['cluster', 'up', '-n', '1', '--dir', one]);
+    try {
+      const line = await single.line(/^\s+node 0: rpc 127\.0\.0\.1:\d+/);
+      const rpcPort = Number(line.match(/rpc 127\.0\.0\.1:(\d+)/)![1]);
+      await single.line(/^cluster up;/);
+      const [pid] = readFileSync(join(one, 'cluster.pids'), 'utf8').trim().split('\n').map(Number);
+      const down = await bkdms(['cluster', 'down', '--dir', one]);
+      expect(down.code, down.stderr).toBe(0);
+      expect(down.stdout).toContain('signalled 1 node processes');
+      // Its only node gone, the supervisor has nothing left to run and ends.
+      expect(await single.exited).toBe(0);
+      expect(() => process.kill(pid!, 0)).toThrow();
+      expect(await portFree(rpcPort)).toBe(true);
+      const again = await bkdms(['cluster', 'down', '--dir', one]);
+      expect(again.stdout).toContain('signalled 0 node processes');
+    } finally {
+      single.kill();
+    }
+  }, 60_000);
+});

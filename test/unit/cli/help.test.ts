@@ -1,0 +1,57 @@
+// `--help` on every command (issue 6 §5): walks the command tree cli/commands.ts registers, so a
+// command added later is covered without editing this file.
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram, commandPaths, runHelp } from './program.js';
+
+const tree = buildProgram();
+const paths = commandPaths(tree);
+
+function commandAt(path: string[]): Command {
+  return path.reduce<Command>((cmd, name) => cmd.commands.find((c) => c.name() === name)!, tree);
+}
+
+/** Help text is wrapped to the terminal width; compare with whitespace runs collapsed. */
+const squash = (s: string): string => s.replace(/\s+/g, ' ');
+
+describe('bkdms --help', () => {
+  it('the tree holds the commands issues 6 and 7 name', () => {
+    const names = new Set(paths.map((p) => p.join(' ')));
+    for (const required of [
+      'keys gen',
+      'genesis init',
+      'node start',
+      'cluster up',
+      'cluster down',
+      'status',
+      'trace',
+      'platform admin register-site',
+      'platform admin suspend-site',
+      'platform admin resume-site',
+      'platform admin revoke-site',
+      'platform admin rotate-site-key',
+      'platform admin approve',
+    ])
+      expect(names, required).toContain(required);
+  });
+
+  it('the top level prints its help and exits 0', async () => {
+    const r = await runHelp([]);
+    expect(r.exitCode).toBe(0);
+    expect(r.out).toContain('Usage: bkdms');
+  });
+
+  it.each(paths.map((p) => [p.join(' '), p] as const))(
+    'bkdms %s --help exits 0 with a description',
+    async (_, path) => {
+      const r = await runHelp(path);
+      expect(r.code).toBe('commander.helpDisplayed');
+      expect(r.exitCode).toBe(0);
+      expect(r.out).toContain(`Usage: bkdms ${path.join(' ')}`);
+      // The help must say what the command does, not only list its options.
+      const description = commandAt(path).description();
+      expect(description.length).toBeGreaterThan(0);
+      expect(squash(r.out)).toContain(squash(description));
+    },
+  );
+});
