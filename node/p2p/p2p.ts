@@ -288,7 +288,11 @@ export class P2P {
 
   /**
    * Gossips one consensus message to all validators; resolves with the number of peers it was
-   * sent to (0 when no peer is subscribed yet: PBFT's retransmission covers that).
+   * sent to. Gossipsub publishes given bytes once per seen-cache lifetime (content-addressed IDs)
+   * and answers a repeat with no recipients, but PBFT repeats bytes exactly on purpose: the status
+   * heartbeat (a CHECKPOINT for an unchanged tip) on an idle chain, re-sent VIEW-CHANGEs. A
+   * message gossip did not take goes straight to every connected validator instead (a node
+   * restarted onto an idle chain otherwise hears nothing until the seen cache expires).
    */
   async broadcastConsensus(data: Uint8Array): Promise<number> {
     if (data.length > this.opts.maxConsensusBytes)
@@ -296,7 +300,18 @@ export class P2P {
         length: data.length,
         cap: this.opts.maxConsensusBytes,
       });
-    return this.publish(this.names.consensusTopic, data);
+    const gossiped = await this.publish(this.names.consensusTopic, data);
+    if (gossiped > 0) return gossiped;
+    const libp2p = this.running();
+    const sent = await Promise.all(
+      this.validatorPeers().map((peer) =>
+        this.direct.send(libp2p, peer, data).then(
+          () => 1,
+          () => 0,
+        ),
+      ),
+    );
+    return sent.reduce<number>((a, b) => a + b, 0);
   }
 
   /** Sends one consensus message to one peer on the direct stream protocol. */

@@ -28,6 +28,19 @@ describe('p2p mesh', () => {
     expect(gotD.direct).toBe(false);
   });
 
+  it('a consensus message broadcast again with the same bytes still arrives (gossip drops repeats)', async () => {
+    const nodes = await startMesh(await makeIdentities(3));
+    const [a, b] = nodes as [P2P, P2P, P2P];
+    const heartbeat = Uint8Array.of(7, 7, 7);
+    const first = waitFor(b, 'message', (m) => m.kind === 'consensus' && m.data[0] === 7);
+    expect(await a.broadcastConsensus(heartbeat)).toBe(2);
+    expect((await first).direct).toBe(false);
+    // The repeat: gossipsub has seen these bytes and publishes nothing; it must go direct.
+    const again = waitFor(b, 'message', (m) => m.kind === 'consensus' && m.data[0] === 7);
+    expect(await a.broadcastConsensus(heartbeat)).toBe(2);
+    expect((await again).direct).toBe(true);
+  });
+
   it('envelopes submitted on one node arrive as a batch on every other node', async () => {
     const nodes = await startMesh(await makeIdentities(3));
     const envs = [Uint8Array.of(10), Uint8Array.of(11, 12), Uint8Array.of(13, 14, 15)];
