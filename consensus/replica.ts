@@ -365,6 +365,8 @@ export class Replica {
     applied: number;
     stableSeq: number;
     primary: number;
+    /** This replica's index in the set in force at tip + 1; -1 while it is not a member. */
+    self: number;
   } {
     const set = this.schedule.at(this.tip.height + 1);
     return {
@@ -374,6 +376,7 @@ export class Replica {
       applied: this.applied,
       stableSeq: this.stable.seq,
       primary: set.primary(this.view),
+      self: set.indexOf(this.key),
     };
   }
 

@@ -47,6 +47,19 @@ export function consensusDeps(
   };
 }
 
+/**
+ * The validator sets in force up to `tip + 1`, oldest first, from the governance history (the
+ * genesis set is scheduled at 0, which the core reads as from height 1).
+ */
+export function validatorHistory(
+  state: ContractState,
+  tip: number,
+): { from: number; validators: Uint8Array[] }[] {
+  return history<string[]>(state, VALIDATORS_KEY)
+    .filter((s) => s.activateAt <= tip + 1)
+    .map((s) => ({ from: Math.max(1, s.activateAt), validators: s.value.map((k) => Buffer.from(k, 'hex')) }));
+}
+
 /** What the feed calls on the core (Replica). */
 export interface ScheduleTarget {
   scheduleValidators(fromHeight: number, keys: Uint8Array[]): void;

@@ -8,7 +8,6 @@ export interface StatusSources {
   genesis: Genesis;
   replica: Replica;
   p2p: P2P;
-  self: number;
   validators: () => Uint8Array[];
 }
 
@@ -32,7 +31,8 @@ export function nodeStatus(s: StatusSources): SelfStatus {
     primary: st.primary,
     validators: s.validators(),
     peers: s.p2p.connectedPeers(),
-    selfIndex: s.self,
+    // From the core, not the start-up config: a joining node becomes a member at its activation height.
+    selfIndex: st.self,
     catchingUp: s.replica.footprint().transferQueue > 0 || st.applied < st.height,
     inViewChange: st.inViewChange,
     stableCheckpoint: st.stableSeq,

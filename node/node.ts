@@ -18,9 +18,8 @@ import { BlockNotifier } from './block-notifier.js';
 import type { BlockContext } from './block-rules.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
-import { consensusDeps, consensusParamsOf } from './consensus-setup.js';
+import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
-import { NodeError, NodeErrorCode } from './errors.js';
 import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
 import { createLogs, type Logs } from './log.js';
@@ -89,10 +88,14 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const height = tip?.height ?? 0;
   const validators = contracts.validators(height + 1);
   const self = validators.findIndex((v) => hex(v) === hex(key.publicKey));
-  if (self < 0) {
-    await ledger.close();
-    throw new NodeError(NodeErrorCode.BadConfig, 'this key is not in the validator set of the chain');
-  }
+  // A key outside the set in force runs as a joining node: it follows the chain (commits from
+  // PRE-PREPAREs and certificates, state transfer) and votes from the height at which governance
+  // activates a set holding it. The validators admit its connection once that set is scheduled.
+  if (self < 0)
+    log.warn(
+      { key: hex(key.publicKey), height },
+      'this key is not in the validator set in force: following the chain as a joining node until a governance change activates it',
+    );
   const mempool = new Mempool(config.mempool);
   // The replica is built below; the metrics read it only when scraped.
   let replicaRef: Replica | undefined;
@@ -121,9 +124,12 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     {
       chainId: genesis.chainId,
       self,
+      key: key.publicKey,
       validators,
       params: consensusParamsOf(params, config.consensus.tickMs),
       tip: { height, hash: tip?.hash ?? genesis.chainId },
+      // The sets that signed checkpoints below the tip: a restarted node checks old proofs with them.
+      history: validatorHistory(contracts.state, height),
     },
     consensusDeps(key, ctx, (h) => recent.get(h)),
     await loadConsensusState(store),
@@ -215,7 +221,6 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       genesis,
       replica,
       p2p,
-      self,
       validators: () => contracts.validators(replica.state.height + 1),
     });
   const handlers = new RpcHandlers({

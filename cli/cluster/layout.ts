@@ -83,33 +83,16 @@ export async function prepareCluster(spec: ClusterSpec): Promise<ClusterLayout> 
     scpKeys: spec.scpKeys,
     params: spec.params,
   });
-  const addr = (i: number): string =>
-    `/ip4/127.0.0.1/tcp/${spec.ports[i]!.p2p}/p2p/${peerIdOfPublicKey(Buffer.from(keys[i]!, 'hex'))}`;
-  const nodes: ClusterNode[] = keys.map((publicKey, i) => {
-    const ports = spec.ports[i]!;
-    const config: NodeConfig = {
-      dataDir: 'data',
-      genesis: '../genesis.json',
-      keystore: 'node.key',
-      passphraseFile: '../passphrase',
-      p2p: {
-        listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`],
-        peers: keys
-          .map((_, j) => j)
-          .filter((j) => j !== i)
-          .map(addr),
-        observers: [],
-      },
-      rpc: { listen: `127.0.0.1:${ports.rpc}`, insecure: true },
-      mgmt: { listen: `127.0.0.1:${ports.mgmt}` },
-      log: { spec: spec.logSpec ?? 'info' },
-      consensus: { tickMs: spec.tickMs ?? 50 },
-      mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
-    };
-    const configPath = join(spec.dir, `node-${i}`, 'config.json');
-    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
-    return { index: i, configPath, logPath: join(spec.dir, `node-${i}`, 'node.log'), ports, publicKey };
-  });
+  const peers = keys.map((k, i) => peerAddress(k, spec.ports[i]!));
+  const nodes: ClusterNode[] = keys.map((publicKey, i) =>
+    writeNodeConfig(
+      spec,
+      i,
+      publicKey,
+      spec.ports[i]!,
+      peers.filter((_, j) => j !== i),
+    ),
+  );
   const layout: ClusterLayout = {
     dir: spec.dir,
     genesisPath,
@@ -120,6 +103,39 @@ export async function prepareCluster(spec: ClusterSpec): Promise<ClusterLayout> 
   };
   writeFileSync(layoutFile(spec.dir), `${JSON.stringify(layout, null, 2)}\n`);
   return layout;
+}
+
+/** The libp2p address of a cluster node on loopback. */
+export function peerAddress(publicKeyHex: string, ports: NodePorts): string {
+  return `/ip4/127.0.0.1/tcp/${ports.p2p}/p2p/${peerIdOfPublicKey(Buffer.from(publicKeyHex, 'hex'))}`;
+}
+
+/**
+ * Writes node-<i>/config.json of a cluster folder (its keystore is node-<i>/node.key) and returns
+ * the node's entry. Also used to add a node to a running cluster (a joining validator).
+ */
+export function writeNodeConfig(
+  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs'>,
+  i: number,
+  publicKey: string,
+  ports: NodePorts,
+  peers: string[],
+): ClusterNode {
+  const config: NodeConfig = {
+    dataDir: 'data',
+    genesis: '../genesis.json',
+    keystore: 'node.key',
+    passphraseFile: '../passphrase',
+    p2p: { listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`], peers, observers: [] },
+    rpc: { listen: `127.0.0.1:${ports.rpc}`, insecure: true },
+    mgmt: { listen: `127.0.0.1:${ports.mgmt}` },
+    log: { spec: spec.logSpec ?? 'info' },
+    consensus: { tickMs: spec.tickMs ?? 50 },
+    mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
+  };
+  const configPath = join(spec.dir, `node-${i}`, 'config.json');
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  return { index: i, configPath, logPath: join(spec.dir, `node-${i}`, 'node.log'), ports, publicKey };
 }
 
 /** The SCP administrator's key of a local cluster. */

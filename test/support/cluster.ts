@@ -74,15 +74,25 @@ export async function waitForHeight(
   height: number,
   timeoutMs = 60_000,
 ): Promise<void> {
+  return waitForClientHeight(c.client(i), height, timeoutMs, `node ${i}`);
+}
+
+/** waitForHeight for any node's client (one outside the cluster's list, say). */
+export async function waitForClientHeight(
+  client: BkdmsClient,
+  height: number,
+  timeoutMs = 60_000,
+  who = 'the node',
+): Promise<void> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
   try {
-    for await (const ev of c.client(i).subscribeBlocks(1, ac.signal)) if (ev.height >= height) return;
+    for await (const ev of client.subscribeBlocks(1, ac.signal)) if (ev.height >= height) return;
   } finally {
     clearTimeout(timer);
     ac.abort();
   }
-  throw new Error(`node ${i} did not reach height ${height} within ${timeoutMs} ms`);
+  throw new Error(`${who} did not reach height ${height} within ${timeoutMs} ms`);
 }
 
 /** Follows node i's blocks until `count` envelopes have committed; returns the height reached. */
