@@ -39,6 +39,13 @@ export interface AdmissionDeps {
   onAdmitted(entries: MempoolEntry[]): void;
   /** Retry hint for MEMPOOL_FULL. */
   retryAfterMs: () => number;
+  /**
+   * Version of the committed state `authorize` reads (it changes when a block is applied).
+   * Verification is asynchronous: when a block is applied meanwhile (it may hold the very
+   * envelope), candidates are authorized again before they enter the mempool, so a committed
+   * envelope never comes back as pending.
+   */
+  stateVersion?(): number;
   /** Counts admissions and rejections (metrics). */
   count?(status: UploadStatus, reason: string): void;
 }
@@ -70,6 +77,7 @@ interface Decoded {
 interface Candidate {
   at: number;
   entry: MempoolEntry;
+  env: Envelope;
   tc: Uint8Array;
   item: VerifyItem;
 }
@@ -95,6 +103,7 @@ export class Admission {
     // envelopes need the store lookup that turns a re-send of a committed envelope into the
     // idempotent ALREADY_COMMITTED. Fresh envelopes, nearly all of them, skip the store (the
     // lookup was 4-5% of a loaded node's main thread).
+    const versionBefore = this.deps.stateVersion?.();
     const auths = decoded.map((d) => (d === null ? null : this.deps.authorize(d.env)));
     const committed = await this.committedOf(decoded, auths);
     const candidates: Candidate[] = [];
@@ -111,8 +120,13 @@ export class Admission {
     });
     const ok =
       candidates.length === 0 ? [] : await this.deps.verifier.verifyBatch(candidates.map((c) => c.item));
+    const stale =
+      versionBefore !== undefined && this.deps.stateVersion?.() !== versionBefore
+        ? await this.reauthorize(candidates, ok, out)
+        : undefined;
     const added: MempoolEntry[] = [];
     candidates.forEach((c, k) => {
+      if (stale?.has(k)) return;
       if (ok[k] !== true) {
         out[c.at] = reject(c.tc, NodeErrorCode.BadSignature, 'envelope signature does not verify');
         return;
@@ -129,6 +143,32 @@ export class Admission {
     if (added.length > 0) this.deps.onAdmitted(added);
     if (this.deps.count) for (const r of out) this.deps.count(r.status, r.reason);
     return out;
+  }
+
+  /**
+   * After a block committed during verification: authorizes the verified candidates again and
+   * settles those now refused (ALREADY_COMMITTED when the block held them). Returns their positions.
+   */
+  private async reauthorize(
+    candidates: Candidate[],
+    ok: boolean[],
+    out: UploadResult[],
+  ): Promise<Set<number>> {
+    const refused: { k: number; code: NodeErrorCode; message: string }[] = [];
+    candidates.forEach((c, k) => {
+      if (ok[k] !== true) return;
+      const auth = this.deps.authorize(c.env);
+      if (!auth.ok) refused.push({ k, code: auth.code, message: auth.message });
+    });
+    if (refused.length === 0) return new Set();
+    const committed = await this.deps.committed(refused.map((r) => candidates[r.k]!.tc));
+    refused.forEach((r, j) => {
+      const c = candidates[r.k]!;
+      out[c.at] = committed[j]
+        ? result(UploadStatus.AlreadyCommitted, c.tc)
+        : reject(c.tc, r.code, r.message);
+    });
+    return new Set(refused.map((r) => r.k));
   }
 
   /** Whether each refused envelope is committed; one batched store lookup, none when nothing was refused. */
@@ -193,6 +233,7 @@ export class Admission {
       at,
       tc,
       entry: { id, bytes, signer, seq: env.seq },
+      env,
       item: {
         publicKey,
         message: envelopeSignedRegion(bytes),

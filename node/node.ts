@@ -205,6 +205,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       authorize: (env) => authorize(contracts, env),
       onAdmitted,
       retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),
+      stateVersion: () => contracts.version,
       count: admissionCounter(metrics),
     });
   // Uploads received over RPC are gossiped to the other validators; gossiped ones are not re-sent.

@@ -34,6 +34,8 @@ function rejected(reason: Reason): Receipt {
 
 export class Contracts {
   private readonly chainIdHex: string;
+  /** Blocks applied since load: changes whenever the state checks read may have changed. */
+  private applied = 0;
 
   constructor(
     readonly state: ContractState,
@@ -46,6 +48,11 @@ export class Contracts {
     return new Contracts(await ContractState.load(db), chainId);
   }
 
+  /** A number that changes each time a block is applied (admission's staleness check). */
+  get version(): number {
+    return this.applied;
+  }
+
   /** Admission before the mempool, against committed state. */
   checkUpload(fields: UploadFields): Check<SiteRecord> {
     return checkUploadRule(this.state, this.chainIdHex, fields);
@@ -56,6 +63,7 @@ export class Contracts {
    * envelopes before it; an envelope that became invalid is skipped with a Rejected receipt.
    */
   applyBlock(block: Block): ExecutionResult {
+    this.applied++;
     const { height, time } = block.header;
     const receipts = block.envelopes.map((bytes) => this.applyEnvelope(bytes, height, time));
     const stateChanges = this.state.flush();

@@ -9,6 +9,7 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { Admission, type AdmissionDeps, hex } from '../../../node/admission.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { envelopeTracingCode } from '../../../node/tx-hash.js';
 
 const chainId = new Uint8Array(32).fill(7);
 const site = generateEd25519();
@@ -147,6 +148,29 @@ describe('Admission', () => {
     const other = upload(9);
     other[other.length - 100]! ^= 1; // same signer and seq, different packet bytes
     expect((await admission.admit([other]))[0]!.reason).toBe(NodeErrorCode.Replayed);
+  });
+
+  it('a block applied while signatures were verified settles the envelopes it spent', async () => {
+    let version = 0;
+    const { admission, admitted, committed, spent, mempool } = setup({
+      stateVersion: () => version,
+      // The block holding seq 1 commits while the batch is on the verification pool.
+      verifier: {
+        verifyBatch: async (items) => {
+          committed.add(hex(envelopeTracingCode(a)));
+          spent.add(1);
+          version++;
+          return items.map((i) => verify(i.publicKey, i.message, i.signature));
+        },
+      },
+    });
+    const a = upload(1);
+    const b = upload(2);
+    const [ra, rb] = await admission.admit([a, b]);
+    expect(ra!.status).toBe(UploadStatus.AlreadyCommitted);
+    expect(rb!.status).toBe(UploadStatus.Accepted);
+    expect(admitted.map((e) => e.seq)).toEqual([2]);
+    expect(mempool.size).toBe(1);
   });
 
   it('answers MEMPOOL_FULL with a retry hint when the pool is full', async () => {
