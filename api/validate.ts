@@ -90,6 +90,7 @@ export function cityQuery(raw: Raw, limits: ApiLimits): CityQuery {
   const code = city.code;
   if (typeof code !== 'string' || code.length === 0 || code.length > MAX_CITY_CODE_CHARS)
     throw bad('city.code', `expected 1..${MAX_CITY_CODE_CHARS} characters`);
-  const kpiCode = intField(raw, 'kpiCode', 0, 65535);
+  // Catalogue codes start at 1; the index is per KPI (city + KPI + time), so one code per query.
+  const kpiCode = intField(raw, 'kpiCode', 1, 65535);
   return { country, city: { scheme, code }, kpiCode, ...pageWindow(raw, limits) };
 }

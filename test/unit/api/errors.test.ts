@@ -42,7 +42,7 @@ const siteQuery = (over: Partial<SiteQuery>): SiteQuery => ({
 const cityQuery = (over: Partial<CityQuery>): CityQuery => ({
   country: 156,
   city: { scheme: CityScheme.UnLocode, code: 'CNSHA' },
-  kpiCode: 0,
+  kpiCode: 12,
   fromTime: 0,
   toTime: 0,
   pageSize: 0,
@@ -116,6 +116,12 @@ describe('request validation', () => {
       () => rig.client.queryByCity(cityQuery({ city: { scheme: CityScheme.GeoNames, code: '' } })),
       ApiErrorCode.InvalidArgument,
       'city.code',
+    ],
+    [
+      'KPI code 0 (codes start at 1)',
+      () => rig.client.queryByCity(cityQuery({ kpiCode: 0 })),
+      ApiErrorCode.InvalidArgument,
+      'kpiCode',
     ],
     [
       'KPI code over 65535',
