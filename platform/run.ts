@@ -58,15 +58,17 @@ export interface PlatformHandle {
 /** Sleeps `ms`, or less when `signal` aborts first. */
 function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve();
+    };
+    // The listener goes with the pause: a platform cut off from every node pauses again and again
+    // on the same signal, and listeners left behind would pile up for as long as the outage lasts.
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

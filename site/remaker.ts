@@ -1,14 +1,24 @@
-// Makes a reading anew when the chain refuses its envelope as REPLAYED. The case: a node admitted
-// the envelope, then crashed before passing it on; the site went on uploading later sequence
-// numbers, which committed; by the time the outbox re-sends the lost envelope, its seq has fallen
-// out of the permission contract's replay window (SeqTooOld), or another envelope holds it
-// (SeqReplayed, e.g. a data folder restored from a backup). Moving it to rejected/ would lose the
-// reading for the city, so the same record is sealed again under a fresh seq.
+// Makes a reading anew when the chain refuses its envelope for good although the reading itself
+// is fine. Two cases:
+// - REPLAYED. A node admitted the envelope, then crashed before passing it on; the site went on
+//   uploading later sequence numbers, which committed; by the time the outbox re-sends the lost
+//   envelope, its seq has fallen out of the permission contract's replay window (SeqTooOld), or
+//   another envelope holds it (SeqReplayed, e.g. a data folder restored from a backup).
+// - Signed with a key rotated out (UNAUTHORIZED, KeyRotated). The site was restarted with its new
+//   keystore after an administrator rotated its key, with envelopes the old key signed still in
+//   the outbox (sealed while the site was cut off, or not yet committed when it stopped).
+// Moving it to rejected/ would lose the reading for the city, so the same record is sealed again
+// under a fresh seq, with the site's current key.
 //
 // Why no duplicate can follow: the contract refuses a seq below the window or already used, its
 // window only moves forward, and block execution applies the same check, so an envelope refused
-// that way can never commit later; only the re-made one can (docs/site.md §5). The one REPLAYED
-// answer that is not final ("already pending") is not re-made: see seqHeldByPending.
+// that way can never commit later; only the re-made one can (docs/site.md §5). Likewise a rotated
+// key never signs for the site again, at admission or at execution, and a node answers "already
+// committed" rather than refusing an envelope it has committed. The one REPLAYED answer that is
+// not final ("already pending") is not re-made: see seqHeldByPending.
+import { ApiErrorCode } from '../api/errors.js';
+import { envelopeSignerKeyId } from '../codec/envelope-view.js';
+import { bytesEqual } from '../crypto/bytes.js';
 import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 import type { EnvelopeMaker } from './parts.js';
 import type { SeqLock } from './seq-lock.js';
@@ -45,18 +55,28 @@ export function seqHeldByPending(message: string): boolean {
   return /already pending/i.test(message);
 }
 
+/** Why a refused envelope may be re-made: its seq is spent, or its signing key was rotated out. */
+export type RemakeCause = 'replayed' | 'keyRotated';
+
+/** The cause for re-making an envelope the chain refused so, or undefined when it must be rejected. */
+export function remakeCause(reason: string, message: string): RemakeCause | undefined {
+  if (reason === ApiErrorCode.Replayed) return 'replayed';
+  if (reason === ApiErrorCode.Unauthorized && /\bKeyRotated\b/.test(message)) return 'keyRotated';
+  return undefined;
+}
+
 export class Remaker {
   constructor(
     private readonly deps: RemakerDeps,
     private readonly maxRemakes: number,
   ) {}
 
-  /** Handles `entry`, refused by the chain as REPLAYED (committed state), at `now`. */
-  remake(entry: OutboxEntry, now: number): Promise<RemakeResult> {
-    return this.deps.lock.run(() => this.remakeLocked(entry, now));
+  /** Handles `entry`, refused by the chain (committed state) for `cause`, at `now`. */
+  remake(entry: OutboxEntry, now: number, cause: RemakeCause = 'replayed'): Promise<RemakeResult> {
+    return this.deps.lock.run(() => this.remakeLocked(entry, now, cause));
   }
 
-  private async remakeLocked(entry: OutboxEntry, now: number): Promise<RemakeResult> {
+  private async remakeLocked(entry: OutboxEntry, now: number, cause: RemakeCause): Promise<RemakeResult> {
     const { outbox, state, maker, counters, log } = this.deps;
     if (entry.record === undefined)
       return { kind: 'refused', why: 'entry written before records were kept; cannot be re-made' };
@@ -65,6 +85,15 @@ export class Remaker {
       return { kind: 'refused', why: `already re-made ${this.maxRemakes} times` };
     const seq = state.get().nextSeq;
     const envelope = await maker.reseal(entry.record, seq, now);
+    // Nothing written yet: a site still running with the rotated-out key would only be refused again.
+    if (
+      cause === 'keyRotated' &&
+      bytesEqual(envelopeSignerKeyId(envelope), envelopeSignerKeyId(entry.envelope))
+    )
+      return {
+        kind: 'refused',
+        why: 'signed with a key the chain rotated out; restart with the new keystore',
+      };
     const made: OutboxEntry = {
       ...entry,
       seq,
@@ -80,7 +109,8 @@ export class Remaker {
     state.update({ nextSeq: seq + 1 });
     counters.add('remade');
     counters.set({ nextSeq: seq + 1 });
-    log('warn', 'envelope refused as replayed; reading re-made under a new sequence number', {
+    const refusal = cause === 'replayed' ? 'replayed' : 'signed with a rotated-out key';
+    log('warn', `envelope refused as ${refusal}; reading re-made under a new sequence number`, {
       oldSeq: entry.seq,
       newSeq: seq,
       oldTracingCode: entry.tracingCode,

@@ -17,7 +17,10 @@ export interface SiteStatus {
   committed: number;
   /** Envelopes the chain refused for good (moved to outbox/rejected). */
   rejected: number;
-  /** Readings sealed again under a new seq after the chain refused theirs as replayed (remaker.ts). */
+  /**
+   * Readings sealed again under a new seq after the chain refused theirs as replayed, or as signed
+   * with a rotated-out key (remaker.ts).
+   */
   remade: number;
   /** Failed upload or receipt calls that were retried. */
   retries: number;

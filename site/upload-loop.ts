@@ -3,17 +3,17 @@
 // returns how long to wait before the next step, so tests run it with a fake clock and no sleeps.
 // Re-sending is always safe: an outbox entry is byte-identical on every attempt, so the chain
 // answers "already pending" or "already committed" and nothing is committed twice. An entry
-// refused as REPLAYED is handed to the re-maker (remaker.ts) instead of being given up.
+// refused as REPLAYED, or as signed with a key rotated out, is handed to the re-maker
+// (remaker.ts) instead of being given up.
 //
 // Offer gate: while an entry whose record carries a session offer waits in the outbox, only such
 // entries are sent. The SCP can open a session-sealed packet only once it has seen the offer, and
 // it reads packets in commit order; without the gate, an offer packet lost by a node (or re-made
 // under a higher seq) would commit after the packets sealed with its session, which the SCP could
 // then never open. It costs one commit round trip per new session (at start and every rotation).
-import { ApiErrorCode } from '../api/errors.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
-import { type Remaker, seqHeldByPending } from './remaker.js';
+import { type Remaker, remakeCause, seqHeldByPending } from './remaker.js';
 import type { SiteCounters } from './status.js';
 import type { Uploader, UploadOutcome } from './uploader.js';
 
@@ -131,11 +131,12 @@ export class UploadLoop {
     return retryAfter;
   }
 
-  /** An entry the chain refused: re-made when refused as REPLAYED and it can be, else rejected/. */
+  /** An entry the chain refused: re-made when its refusal allows it and it can be, else rejected/. */
   private async refused(e: OutboxEntry, o: Refusal, now: number): Promise<void> {
     let why = '';
-    if (o.reason === ApiErrorCode.Replayed && this.deps.remaker) {
-      if (seqHeldByPending(o.message)) {
+    const cause = remakeCause(o.reason, o.message);
+    if (cause !== undefined && this.deps.remaker) {
+      if (cause === 'replayed' && seqHeldByPending(o.message)) {
         // Not admitted, but handled like it: the receipt poll finds it unknown and sends it again.
         this.admitted.set(e.seq, now);
         this.deps.log('warn', 'sequence number held by another pending envelope; will send again', {
@@ -145,7 +146,7 @@ export class UploadLoop {
         });
         return;
       }
-      const r = await this.deps.remaker.remake(e, now);
+      const r = await this.deps.remaker.remake(e, now, cause);
       if (r.kind !== 'refused') return;
       why = r.why;
     }
