@@ -131,7 +131,7 @@ export const siteConfigSchema = z
       .object({
         /** host:port of one or more nodes' RPC servers, tried in order. */
         endpoints: z.array(z.string().min(3)).min(1),
-        /** PEM CA file for TLS; plaintext when absent. */
+        /** PEM CA file for TLS; the system roots when absent (plaintext only with `insecure`). */
         tlsCa: z.string().optional(),
         deadlineMs: z.number().int().positive().default(5_000),
         /** Hex SHA-256 of the genesis file; read from the node (GetStatus) when absent. */

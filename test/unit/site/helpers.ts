@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { ApiErrorCode } from '../../../api/errors.js';
+import { KEY_ID_BYTES, SIGNATURE_BYTES, WIRE_VERSION } from '../../../codec/caps.js';
+import { ENVELOPE_HEADER_BYTES, ENVELOPE_OFFSET } from '../../../codec/envelope.js';
 import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
-import type { KpiRecord } from '../../../codec/types.js';
+import { EnvelopeKind, type KpiRecord } from '../../../codec/types.js';
 import type { EnvelopeMaker, SealedEnvelope } from '../../../site/parts.js';
 import type { RawReading } from '../../../site/reading.js';
 import type { SiteRuntimeOptions } from '../../../site/runtime.js';
@@ -41,12 +43,15 @@ export function reading(over: Partial<RawReading> = {}): RawReading {
 /**
  * Stands in for sealing + signing: the "envelope" is JSON of the seq and the record's entries plus
  * a counter, so two makes of the same record differ like two real sealings (fresh nonces) do. The
- * kept record is the real encoding, so a reseal carries the same entries.
+ * kept record is the real encoding, so a reseal carries the same entries. Given a signer key ID,
+ * the JSON follows a real envelope header up to that key ID (keyedEnvelope), which is what the
+ * site reads of an envelope to tell which key signed it.
  */
 export class FakeMaker implements EnvelopeMaker {
   made: { seq: number; record: KpiRecord }[] = [];
   resealed: { seq: number; record: KpiRecord }[] = [];
   private n = 0;
+  constructor(private readonly signer?: Uint8Array) {}
   async seal(record: KpiRecord, seq: number): Promise<SealedEnvelope> {
     this.made.push({ seq, record });
     return { envelope: this.envelope(record, seq), record: encodeKpiRecord(record) };
@@ -58,18 +63,42 @@ export class FakeMaker implements EnvelopeMaker {
   }
   private envelope(record: KpiRecord, seq: number): Uint8Array {
     const body = { seq, time: record.time, entries: record.entries, nonce: this.n++ };
-    return new TextEncoder().encode(JSON.stringify(body));
+    const json = new TextEncoder().encode(JSON.stringify(body));
+    return this.signer ? keyedEnvelope(this.signer, json) : json;
   }
+}
+
+const KEYED_BODY_AT = ENVELOPE_OFFSET.signerKeyId + KEY_ID_BYTES;
+
+/**
+ * A fake envelope that real envelope readers can read the signer of: the header fields through
+ * the signer key ID at their offsets (version, KpiUpload, zero chain ID, key ID), then the JSON
+ * body, padded with spaces to an envelope's minimum length.
+ */
+export function keyedEnvelope(signer: Uint8Array, json: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.max(KEYED_BODY_AT + json.length, ENVELOPE_HEADER_BYTES + SIGNATURE_BYTES));
+  out.fill(0x20);
+  out.set([WIRE_VERSION, EnvelopeKind.KpiUpload]);
+  out.fill(0, ENVELOPE_OFFSET.chainId, ENVELOPE_OFFSET.signerKeyId);
+  out.set(signer, ENVELOPE_OFFSET.signerKeyId);
+  out.set(json, KEYED_BODY_AT);
+  return out;
+}
+
+/** The JSON body of a FakeMaker envelope, keyed or not. */
+function bodyOf(envelope: Uint8Array): Record<string, unknown> {
+  const json = envelope[0] === WIRE_VERSION ? envelope.subarray(KEYED_BODY_AT) : envelope;
+  return JSON.parse(new TextDecoder().decode(json)) as Record<string, unknown>;
 }
 
 /** The record time and entries a FakeMaker envelope carries. */
 export function contentOf(envelope: Uint8Array): string {
-  const { time, entries } = JSON.parse(new TextDecoder().decode(envelope)) as Record<string, unknown>;
+  const { time, entries } = bodyOf(envelope);
   return JSON.stringify({ time, entries });
 }
 
 export function seqOf(envelope: Uint8Array): number {
-  return (JSON.parse(new TextDecoder().decode(envelope)) as { seq: number }).seq;
+  return bodyOf(envelope).seq as number;
 }
 
 /**

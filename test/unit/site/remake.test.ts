@@ -1,20 +1,25 @@
 // A reading the chain refuses as REPLAYED is made anew under a fresh seq, never lost (issue 7):
 // the crash-fault case (a node admitted it, crashed before gossip, later seqs committed past the
 // replay window), a crash between writing the new entry and removing the old, old-format entries,
-// the bound on re-makes, and other refusals unchanged.
+// the bound on re-makes, and other refusals unchanged. Likewise a reading signed with a key the
+// administrators rotated out (UNAUTHORIZED KeyRotated), once the site runs with its new key.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ApiErrorCode } from '../../../api/errors.js';
+import { envelopeSignerKeyId } from '../../../codec/envelope-view.js';
 import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import type { KpiRecord } from '../../../codec/types.js';
 import { Outbox, type OutboxEntry, tracingCodeOf } from '../../../site/outbox.js';
-import { Remaker } from '../../../site/remaker.js';
+import { readEntryFile } from '../../../site/outbox-entry.js';
+import { Remaker, remakeCause } from '../../../site/remaker.js';
 import { SeqLock } from '../../../site/seq-lock.js';
 import { StateFile } from '../../../site/state.js';
 import { progressLine, SiteCounters } from '../../../site/status.js';
 import { UploadLoop } from '../../../site/upload-loop.js';
-import { contentOf, type FakeChain, FakeMaker, tempDir, WindowChain } from './helpers.js';
+import type { ReceiptOutcome, UploadOutcome } from '../../../site/uploader.js';
+import { contentOf, type FakeChain, FakeMaker, sha, tempDir, WindowChain } from './helpers.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 1);
@@ -43,14 +48,14 @@ interface Logged {
   meta?: Record<string, unknown>;
 }
 
-/** A site's outbox, state and upload loop over `dir`, opened as a fresh process would. */
-function site(dir: string, chain: FakeChain, maxRemakes = 3) {
+/** A site's outbox, state and upload loop over `dir`, opened as a fresh process would (signing with `signer`). */
+function site(dir: string, chain: FakeChain, maxRemakes = 3, signer?: Uint8Array) {
   const outbox = new Outbox(join(dir, 'outbox'), limits);
   const state = new StateFile(join(dir, 'state.json'));
   // What the sealer's recover() does at start: nextSeq past everything in the outbox.
   if (outbox.maxSeq() >= state.get().nextSeq) state.update({ nextSeq: outbox.maxSeq() + 1 });
   const counters = new SiteCounters();
-  const maker = new FakeMaker();
+  const maker = new FakeMaker(signer);
   const logs: Logged[] = [];
   const log = (level: string, msg: string, meta?: Record<string, unknown>): void => {
     logs.push({ level, msg, ...(meta ? { meta } : {}) });
@@ -309,5 +314,219 @@ describe('re-making a reading refused as REPLAYED', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+const oldKey = new Uint8Array(16).fill(0xa1);
+const newKey = new Uint8Array(16).fill(0xb2);
+const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const signerOf = (envelope: Uint8Array): string => hexOf(envelopeSignerKeyId(envelope));
+
+/**
+ * A WindowChain that checks signers as the permission contract does, after "already committed" and
+ * "already pending" like admission: a rotated-out key is refused (UNAUTHORIZED KeyRotated), at
+ * admission and when a block executes (an envelope still pending when the rotation commits);
+ * `refusing` refuses a key for another reason. A refused-at-execution envelope is not committed,
+ * so a re-send of it is authorized again, as node/admission.ts does (store.committed() is only
+ * true for applied envelopes).
+ */
+class KeyedChain extends WindowChain {
+  private readonly rotatedOut = new Set<string>();
+  /** key ID hex -> the contract's reason for refusing it (SiteRevoked, SiteSuspended, UnknownSigner). */
+  readonly refusing = new Map<string, string>();
+
+  /** The rotation of `key` commits. */
+  rotate(key: Uint8Array): void {
+    this.rotatedOut.add(hexOf(key));
+  }
+
+  private reasonOf(envelope: Uint8Array): string | undefined {
+    const signer = signerOf(envelope);
+    return this.rotatedOut.has(signer) ? 'KeyRotated' : this.refusing.get(signer);
+  }
+
+  override async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
+    const refusals = envelopes.map((e) =>
+      this.committed.has(sha(e)) || this.pending.has(sha(e)) ? undefined : this.reasonOf(e),
+    );
+    const rest = envelopes.filter((_, i) => refusals[i] === undefined);
+    const outcomes = rest.length > 0 ? await super.uploadBatch(rest) : [];
+    let k = 0;
+    return refusals.map((r) =>
+      r === undefined
+        ? outcomes[k++]!
+        : {
+            kind: 'rejected',
+            reason: ApiErrorCode.Unauthorized,
+            message: `refused by the permission contract: ${r}`,
+          },
+    );
+  }
+
+  override async receipt(tracingCode: string): Promise<ReceiptOutcome> {
+    const refused = this.refused.get(tracingCode);
+    const reason = refused && this.reasonOf(refused);
+    return reason ? { kind: 'refused', reason } : super.receipt(tracingCode);
+  }
+
+  override commit(): void {
+    for (const [tc, e] of this.pending)
+      if (this.reasonOf(e) !== undefined) {
+        this.pending.delete(tc);
+        this.refused.set(tc, e);
+      }
+    super.commit();
+  }
+}
+
+const outboxFiles = (dir: string): string[] =>
+  readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.json'));
+
+describe('re-making a reading signed with a rotated-out key', () => {
+  it('tells a KeyRotated refusal from the other UNAUTHORIZED ones by the node\u2019s message', () => {
+    const contract = (reason: string): string => `refused by the permission contract: ${reason}`;
+    expect(remakeCause(ApiErrorCode.Unauthorized, contract('KeyRotated'))).toBe('keyRotated');
+    for (const reason of ['SiteRevoked', 'SiteSuspended', 'UnknownSigner', 'KeyRotatedLater'])
+      expect(remakeCause(ApiErrorCode.Unauthorized, contract(reason))).toBeUndefined();
+    expect(remakeCause(ApiErrorCode.BadSignature, contract('KeyRotated'))).toBeUndefined();
+  });
+
+  it('envelopes the old key signed are re-made once each under the new key, with new seqs, and committed', async () => {
+    const dir = tempDir();
+    const chain = new KeyedChain(64);
+    await seal(site(dir, chain, 3, oldKey), [0, 1]); // sealed while the site was cut off
+    chain.rotate(oldKey);
+    const s = site(dir, chain, 3, newKey); // restarted with its new keystore, same dataDir
+    await drain(s, chain);
+    expect(chain.committedSeqs()).toEqual([3, 4]);
+    expect([...chain.committed.values()].map(signerOf)).toEqual([hexOf(newKey), hexOf(newKey)]);
+    expect(committedContents(chain)).toEqual(expectedContents([0, 1]));
+    expect(s.maker.resealed.map((r) => [r.seq, r.record.time])).toEqual([
+      [3, t0],
+      [4, t0 + H],
+    ]);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 2, rejected: 0, committed: 2 });
+    expect(s.state.get().nextSeq).toBe(5);
+    expect(existsSync(join(dir, 'outbox', 'rejected'))).toBe(false);
+    const warns = s.logs.filter((l) => l.msg.includes('signed with a rotated-out key'));
+    expect(warns.map((w) => [w.meta?.oldSeq, w.meta?.newSeq, w.meta?.remakes])).toEqual([
+      [1, 3, 1],
+      [2, 4, 1],
+    ]);
+  });
+
+  it('the re-made entry is durable before the refused one is removed; a crash between commits it once', async () => {
+    const dir = tempDir();
+    const chain = new KeyedChain(64);
+    await seal(site(dir, chain, 3, oldKey), [0]);
+    chain.rotate(oldKey);
+    const s = site(dir, chain, 3, newKey);
+    const remove = s.outbox.remove.bind(s.outbox);
+    let onDisk: OutboxEntry | null = null;
+    s.outbox.remove = (seq) => {
+      if (seq !== 1) return remove(seq);
+      onDisk = readEntryFile(join(dir, 'outbox', '000000000002.json'));
+      throw new Error('crash'); // the process dies before the refused entry is removed
+    };
+    await s.loop.step(0);
+    expect(onDisk).toMatchObject({ seq: 2, replaces: 1, remakes: 1 });
+    expect(signerOf(onDisk!.envelope)).toBe(hexOf(newKey));
+    expect(outboxFiles(dir)).toEqual(['000000000001.json', '000000000002.json']); // both, never neither
+    const r = site(dir, chain, 3, newKey);
+    expect(r.outbox.supersededOnOpen).toEqual([[1, 2]]);
+    expect(outboxFiles(dir)).toEqual(['000000000002.json']);
+    await drain(r, chain, 10_000);
+    expect(chain.committedSeqs()).toEqual([2]);
+    expect(committedContents(chain)).toEqual(expectedContents([0]));
+    expect(r.maker.resealed).toHaveLength(0);
+    expect(r.counters.snapshot()).toMatchObject({ remade: 0, rejected: 0, committed: 1 });
+  });
+
+  it('a site still holding the rotated-out key is refused: nothing re-made, the entry in rejected/ with the reason', async () => {
+    const dir = tempDir();
+    const chain = new KeyedChain(64);
+    const s = site(dir, chain, 3, oldKey);
+    await seal(s, [0]);
+    chain.rotate(oldKey);
+    await s.loop.step(0);
+    expect(s.outbox.depth()).toBe(0);
+    expect(outboxFiles(dir)).toEqual([]); // no re-made entry was written
+    expect(existsSync(join(dir, 'outbox', 'rejected', '000000000001.json'))).toBe(true);
+    expect(s.state.get().nextSeq).toBe(2); // no seq spent
+    expect(s.counters.snapshot()).toMatchObject({ remade: 0, rejected: 1 });
+    expect(s.logs.find((l) => l.level === 'error')?.meta).toMatchObject({
+      seq: 1,
+      reason: ApiErrorCode.Unauthorized,
+      message: 'refused by the permission contract: KeyRotated',
+      notRemade: 'signed with a key the chain rotated out; restart with the new keystore',
+    });
+    expect(chain.committed.size).toBe(0);
+  });
+
+  it.each(['SiteRevoked', 'SiteSuspended', 'UnknownSigner'])(
+    'an UNAUTHORIZED %s refusal is not re-made: the entry goes to rejected/',
+    async (reason) => {
+      const dir = tempDir();
+      const chain = new KeyedChain(64);
+      chain.refusing.set(hexOf(newKey), reason);
+      const s = site(dir, chain, 3, newKey);
+      await seal(s, [0]);
+      await s.loop.step(0);
+      expect(s.maker.resealed).toHaveLength(0);
+      expect(s.counters.snapshot()).toMatchObject({ remade: 0, rejected: 1 });
+      expect(existsSync(join(dir, 'outbox', 'rejected', '000000000001.json'))).toBe(true);
+      const err = s.logs.find((l) => l.level === 'error');
+      expect(err?.meta).toMatchObject({ message: `refused by the permission contract: ${reason}` });
+      expect(err?.meta?.notRemade).toBeUndefined();
+    },
+  );
+});
+
+describe('rotating the key of a site (docs/site.md §5)', () => {
+  /** Old-key envelopes admitted to a node's mempool, then the rotation commits before their block. */
+  async function pendingAtRotation(dir: string, chain: KeyedChain): Promise<Site> {
+    const old = site(dir, chain, 3, oldKey);
+    await seal(old, [0, 1]);
+    await old.loop.step(0);
+    expect(chain.pending.size).toBe(2);
+    chain.rotate(oldKey);
+    return old;
+  }
+
+  it('stopped before, restarted with the new key: old-key envelopes refused at execution are sent again and re-made', async () => {
+    const dir = tempDir();
+    const chain = new KeyedChain(64);
+    await pendingAtRotation(dir, chain);
+    const s = site(dir, chain, 3, newKey);
+    await s.loop.step(0); // the restart re-sends both: still pending, so admitted
+    chain.commit(); // their block executes after the rotation: refused, nothing applied
+    expect([chain.committed.size, chain.refused.size]).toEqual([0, 2]);
+    await drain(s, chain);
+    expect(chain.committedSeqs()).toEqual([3, 4]);
+    expect([...chain.committed.values()].map(signerOf)).toEqual([hexOf(newKey), hexOf(newKey)]);
+    expect(committedContents(chain)).toEqual(expectedContents([0, 1]));
+    expect(s.counters.snapshot()).toMatchObject({ remade: 2, rejected: 0, committed: 2 });
+    const resent = s.logs.filter((l) => l.msg.includes('refused envelope at execution'));
+    expect(resent.map((l) => [l.meta?.seq, l.meta?.reason])).toEqual([
+      [1, 'KeyRotated'],
+      [2, 'KeyRotated'],
+    ]);
+    expect(existsSync(join(dir, 'outbox', 'rejected'))).toBe(false);
+  });
+
+  it('still running with the old key when the rotation commits: what the chain then refuses goes to rejected/', async () => {
+    const dir = tempDir();
+    const chain = new KeyedChain(64);
+    const old = await pendingAtRotation(dir, chain);
+    await seal(old, [2]); // sealed after the rotation committed, with the old key
+    chain.commit();
+    await drain(old, chain);
+    expect(chain.committed.size).toBe(0);
+    expect(old.counters.snapshot()).toMatchObject({ remade: 0, rejected: 3, committed: 0 });
+    expect(readdirSync(join(dir, 'outbox', 'rejected')).sort()).toEqual([
+      '000000000001.json',
+      '000000000002.json',
+      '000000000003.json',
+    ]);
   });
 });

@@ -1,0 +1,41 @@
+// What the site makes of a node's receipt: applied, refused when its block executed (COMMITTED
+// with a reason in `result`, e.g. KeyRotated after a rotation committed first), pending, unknown.
+// A refusal at execution must not read as committed, or the site would drop a reading the chain
+// never applied.
+import { describe, expect, it } from 'vitest';
+import type { BkdmsClient } from '../../../api/client.js';
+import { ApiError, ApiErrorCode } from '../../../api/errors.js';
+import { type Receipt, ReceiptState } from '../../../api/types.js';
+import { ChainCache } from '../../../site/chain-cache.js';
+import { ChainUploader } from '../../../site/chain-uploader.js';
+
+function uploaderAnswering(answer: () => Receipt): ChainUploader {
+  const client = { getReceipt: async () => answer() } as unknown as BkdmsClient;
+  return new ChainUploader([client], new Uint8Array(16), new ChainCache());
+}
+
+const receipt = (state: ReceiptState, result: string, height: number): Receipt => ({
+  tracingCode: new Uint8Array(32),
+  state,
+  height,
+  index: 0,
+  result,
+  blockTime: 0,
+});
+
+describe('ChainUploader.receipt', () => {
+  it('maps each receipt to what the upload loop does with it', async () => {
+    const tc = 'ab'.repeat(32);
+    const of = (r: Receipt) => uploaderAnswering(() => r).receipt(tc);
+    expect(await of(receipt(ReceiptState.Committed, '', 5))).toEqual({ kind: 'committed', height: 5 });
+    expect(await of(receipt(ReceiptState.Committed, 'KeyRotated', 5))).toEqual({
+      kind: 'refused',
+      reason: 'KeyRotated',
+    });
+    expect(await of(receipt(ReceiptState.Pending, '', 0))).toEqual({ kind: 'pending' });
+    const unknown = uploaderAnswering(() => {
+      throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
+    });
+    expect(await unknown.receipt(tc)).toEqual({ kind: 'unknown' });
+  });
+});
