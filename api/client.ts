@@ -42,7 +42,10 @@ export interface ClientOptions {
   /** Deadline of each attempt of a unary call (ms). */
   deadlineMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Extra grpc channel options (e.g. grpc.ssl_target_name_override for a test certificate). */
+  /**
+   * Extra grpc channel options (e.g. grpc.ssl_target_name_override for a test certificate); they
+   * win over the defaults of channelOptionsOf, the reconnect backoff bounds included.
+   */
   channelOptions?: ChannelOptions;
   /** Injected for tests; Math.random and real timers otherwise. */
   deps?: Partial<RetryDeps>;
@@ -64,6 +67,27 @@ type StreamFn = (req: unknown, md: Metadata, opts: CallOptions) => ClientReadabl
 
 export const defaultClientDeadlineMs = 10_000;
 
+/**
+ * Bounds of grpc-js's reconnect backoff, whose default grows to 120 s. Clients of one node share
+ * its connection (grpc-js pools subchannels by address and options), and while that connection
+ * waits out its backoff every call fails at once without trying the node: after a chain outage a
+ * site (upload backoff up to 30 s) or the platform would wait up to two minutes for a node that is
+ * back. Capped like the client's own retries (5 s).
+ */
+export const defaultReconnectBackoffMs = { initial: 1_000, max: 5_000 } as const;
+
+/** The channel options a client is built with: message size caps, reconnect backoff, then the caller's. */
+export function channelOptionsOf(extra: ChannelOptions = {}): ChannelOptions {
+  return {
+    // A certified block is the largest response the server sends.
+    'grpc.max_receive_message_length': defaultApiLimits.maxSendBytes,
+    'grpc.max_send_message_length': defaultApiLimits.maxReceiveBytes,
+    'grpc.initial_reconnect_backoff_ms': defaultReconnectBackoffMs.initial,
+    'grpc.max_reconnect_backoff_ms': defaultReconnectBackoffMs.max,
+    ...extra,
+  };
+}
+
 export class BkdmsClient {
   private readonly raw: Client;
   private readonly deadlineMs: number;
@@ -72,12 +96,7 @@ export class BkdmsClient {
 
   constructor(opts: ClientOptions) {
     const Ctor = ledgerService();
-    this.raw = new Ctor(opts.address, clientCredentials(opts.tls), {
-      // A certified block is the largest response the server sends.
-      'grpc.max_receive_message_length': defaultApiLimits.maxSendBytes,
-      'grpc.max_send_message_length': defaultApiLimits.maxReceiveBytes,
-      ...opts.channelOptions,
-    });
+    this.raw = new Ctor(opts.address, clientCredentials(opts.tls), channelOptionsOf(opts.channelOptions));
     this.deadlineMs = opts.deadlineMs ?? defaultClientDeadlineMs;
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.deps = { random: Math.random, sleep: realSleep, ...opts.deps };
