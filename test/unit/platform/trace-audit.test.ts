@@ -3,12 +3,12 @@ import { envelopeAad } from '../../../codec/envelope.js';
 import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
 import { decodeStorageRecord, encodeStorageRecord } from '../../../codec/storage-record.js';
-import { SealAlgorithm } from '../../../codec/types.js';
+import { SealAlgorithm, type StorageRecord } from '../../../codec/types.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { sealKpiRecord } from '../../../crypto/seal.js';
-import { audit, formatAudit } from '../../../platform/audit.js';
+import { type AuditReport, audit, formatAudit, type RecorderField } from '../../../platform/audit.js';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { Extractor } from '../../../platform/extractor.js';
 import { hex } from '../../../platform/hex.js';
@@ -68,6 +68,18 @@ function edit(
   change(j);
   kv.entries.set(key, JSON.stringify(j));
 }
+
+type Fields = Omit<StorageRecord, 'checkCode'>;
+
+/** An edit of the stored record (height, index) with its check code recomputed, as a careful attacker does. */
+function rewrite(kv: MemoryKv, height: number, index: number, change: (r: Fields) => Fields): void {
+  edit(kv, height, index, (j) => {
+    const { checkCode: _, ...fields } = decodeStorageRecord(Buffer.from(j.storage, 'hex'));
+    j.storage = hex(makeStorageRecord(change(fields)));
+  });
+}
+
+const found = (r: AuditReport) => r.findings.map((f) => [f.height, f.index, f.problem, f.field]);
 
 describe('trace', () => {
   it('gives the verified chain of evidence of a value', async () => {
@@ -172,5 +184,58 @@ describe('audit', () => {
       [1, -1, 'BLOCK_UNVERIFIED'],
       [2, 1, 'MISSING_RECORD'],
     ]);
+  });
+
+  it('finds a block offset edited with a recomputed check code, whatever height the audit starts at', async () => {
+    const { kv, chain, deps } = await setup();
+    const [first, second] = chain.built.map((b) => b.certifiedBlock.length);
+    rewrite(kv, 3, 1, (r) => ({ ...r, block: { ...r.block, offset: r.block.offset + 7 } }));
+    const offsetFinding = [3, 1, 'BLOCK_RECORDER_MISMATCH', 'block.offset'];
+    expect(found(await audit(deps))).toEqual([offsetFinding]);
+    // From a later height the blocks before it are read for their lengths: the same answer.
+    for (const fromHeight of [2, 3]) {
+      const r = await audit(deps, { fromHeight });
+      expect(found(r)).toEqual([offsetFinding]);
+      expect(r.findings[0]!.detail).toBe(
+        `block.offset is ${first! + second! + 7}, chain has ${first! + second!}`,
+      );
+    }
+    expect((await audit(deps, { toHeight: 2 })).ok).toBe(true);
+  });
+
+  const edits: [RecorderField, (r: Fields) => Fields][] = [
+    ['data.height', (r) => ({ ...r, data: { ...r.data, height: r.data.height + 1 } })],
+    ['data.index', (r) => ({ ...r, data: { ...r.data, index: r.data.index + 1 } })],
+    ['data.offset', (r) => ({ ...r, data: { ...r.data, offset: r.data.offset + 1 } })],
+    ['data.length', (r) => ({ ...r, data: { ...r.data, length: r.data.length - 1 } })],
+    ['block.segment', (r) => ({ ...r, block: { ...r.block, segment: 1 } })],
+    ['block.offset', (r) => ({ ...r, block: { ...r.block, offset: 0 } })],
+    ['block.length', (r) => ({ ...r, block: { ...r.block, length: r.block.length + 64 } })],
+  ];
+
+  it.each(edits)('names an edited %s (check code recomputed) and nothing else', async (field, change) => {
+    const { kv, deps } = await setup();
+    rewrite(kv, 2, 0, change);
+    const problem = field.startsWith('data.') ? 'DATA_RECORDER_MISMATCH' : 'BLOCK_RECORDER_MISMATCH';
+    expect(found(await audit(deps))).toEqual([[2, 0, problem, field]]);
+  });
+
+  it('after a block that does not verify, compares no later offset but every other field', async () => {
+    const { kv, chain, deps } = await setup();
+    const stranger = new FakeChain([0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0x90 + i))));
+    stranger.append([]);
+    const lying = {
+      blocks: () => chain.blocks(1),
+      getBlock: (h: number) => (h === 1 ? stranger.getBlock(1) : chain.getBlock(h)),
+      trace: (t: Uint8Array) => chain.trace(t),
+    };
+    rewrite(kv, 3, 0, (r) => ({ ...r, block: { ...r.block, offset: 1 } }));
+    rewrite(kv, 3, 1, (r) => ({ ...r, block: { ...r.block, length: 1 } }));
+    const r = await audit({ ...deps, chain: lying }, { fromHeight: 2 });
+    expect(found(r)).toEqual([
+      [1, -1, 'BLOCK_UNVERIFIED', undefined],
+      [3, 1, 'BLOCK_RECORDER_MISMATCH', 'block.length'],
+    ]);
+    expect(r.findings[0]!.detail).toMatch(/^before the range, read for its length: /);
   });
 });
