@@ -1,25 +1,24 @@
 // `bkdms status` and `bkdms trace`: read-only questions to a node over RPC. A trace is verified
 // here, offline, against the validator set of the genesis file given (trusting no node), or, without
-// --genesis, against the set the node reports (then only as good as that node).
+// --genesis, against the set the node reports (then only as good as that node). TLS flags: rpc-flags.ts.
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
 import { SyncState } from '../api/types.js';
 import { toHex } from '../crypto/bytes.js';
 import { loadGenesis } from '../node/genesis.js';
+import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
 const hex = toHex;
 
-function client(rpc: string): BkdmsClient {
-  return new BkdmsClient({ address: rpc, tls: { insecure: true }, deadlineMs: 5000 });
+function client(o: RpcFlags): BkdmsClient {
+  return new BkdmsClient({ address: o.rpc, tls: rpcTls(o), deadlineMs: 5000 });
 }
 
 export function registerQueryCommands(program: Command): void {
-  program
-    .command('status')
+  addRpcFlags(program.command('status'))
     .description("print a node's status: height, view, primary, validators, peers, mempool")
-    .option('--rpc <host:port>', 'node RPC address', '127.0.0.1:7001')
-    .action(async (o: { rpc: string }) => {
-      const c = client(o.rpc);
+    .action(async (o: RpcFlags) => {
+      const c = client(o);
       try {
         const s = await c.getStatus();
         const out = {
@@ -39,15 +38,13 @@ export function registerQueryCommands(program: Command): void {
         c.close();
       }
     });
-  program
-    .command('trace')
+  addRpcFlags(program.command('trace'))
     .description('fetch the proof bundle of a committed envelope and verify it offline')
     .argument('<tracing-code>', 'SHA-256 of the envelope, 64 hex digits')
-    .option('--rpc <host:port>', 'node RPC address', '127.0.0.1:7001')
     .option('--genesis <file>', 'genesis file whose validator set the proof must satisfy')
-    .action(async (code: string, o: { rpc: string; genesis?: string }) => {
+    .action(async (code: string, o: RpcFlags & { genesis?: string }) => {
       if (!/^[0-9a-f]{64}$/.test(code)) throw new Error('tracing code must be 64 lower-case hex digits');
-      const c = client(o.rpc);
+      const c = client(o);
       try {
         const validators =
           o.genesis === undefined ? (await c.getStatus()).validators : loadGenesis(o.genesis).validators;

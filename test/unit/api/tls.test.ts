@@ -1,9 +1,4 @@
-// TLS and mutual TLS on the RPC port, with a throwaway CA made by openssl in a temp folder
-// (node:crypto cannot issue X.509 certificates).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// TLS and mutual TLS on the RPC port, with a throwaway CA (test-ca.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../../api/client.js';
 import { ApiErrorCode } from '../../../api/errors.js';
@@ -11,63 +6,15 @@ import type { ApiServer } from '../../../api/server.js';
 import { startApiServer } from '../../../api/server.js';
 import type { ClientTls } from '../../../api/tls.js';
 import { FakeNode } from './fake-node.js';
+import { makeTestCa, type TestCa } from './test-ca.js';
 
-let dir: string;
-const pem = (name: string): Uint8Array => readFileSync(join(dir, name));
-
-function issue(name: string, cn: string): void {
-  const ssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  };
-  ssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
-  ssl('req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-  writeFileSync(join(dir, `${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '1',
-    '-extfile',
-    `${name}.ext`,
-  );
-}
+let ca: TestCa;
+const pem = (name: string): Uint8Array => ca.pem(name);
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bkdms-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=bkdms-test-ca',
-    ],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  issue('server', 'localhost');
-  issue('client', 'bkdms-test-client');
+  ca = makeTestCa();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => ca.remove());
 
 async function height(server: ApiServer, tls: ClientTls): Promise<number> {
   const client = new BkdmsClient({
