@@ -4,7 +4,7 @@
 // own encryption key, the extractor killed with SIGKILL mid-stream, and `bkdms platform audit`
 // finding a tampered record and a re-encrypted packet. The cases share one cluster and run in order.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { appendFileSync, createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -42,6 +42,7 @@ import { runSite } from '../../site/run.js';
 import type { LogFn, SiteHandle } from '../../site/runtime.js';
 import { loadSampleManifest, sampleSiteConfig } from '../../site/samples/sample-sites.js';
 import type { SiteStatus } from '../../site/status.js';
+import { Feed, until } from '../support/live-site.js';
 
 const PERIOD_MS = 1_000;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -57,35 +58,6 @@ let admin: { admin: Admin; close(): void };
 let platform: PlatformProcess;
 const keys: Record<string, RawOkpKey> = {};
 const live = {} as Record<LiveName, { feed: Feed; site: SiteHandle; logs: LogLine[] }>;
-
-/** A sensor: one PM2.5 reading per processing period appended to a JSON Lines file, values 1, 2, 3... */
-class Feed {
-  readonly values: number[] = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(readonly path: string) {
-    writeFileSync(path, '');
-  }
-
-  start(): void {
-    // Stamped in the middle of the next period: even a late timer never puts two in one period.
-    const at = (Math.floor(Date.now() / PERIOD_MS) + 1) * PERIOD_MS + PERIOD_MS / 2;
-    this.timer = setTimeout(() => {
-      const value = this.values.length + 1;
-      const time = new Date(at).toISOString();
-      appendFileSync(
-        this.path,
-        `${JSON.stringify({ kpi: 'EN: EN: AQ: 1C', series: 'PM2.5', value, unit: 'µg/m³', time })}\n`,
-      );
-      this.values.push(value);
-      this.start();
-    }, at - Date.now());
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-}
 
 /** `bkdms platform run` as a child process, followed through its progress lines on stdout. */
 class PlatformProcess {
@@ -143,22 +115,6 @@ interface LogLine {
   meta: Record<string, unknown>;
 }
 
-/** Resolves when `pred` holds (sites expose counters, not events, so they are watched). */
-function until(what: string, pred: () => boolean, ms = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const t = setInterval(() => {
-      if (pred()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for: ${what}`));
-      }
-    }, 50);
-  });
-}
-
 const drained = (s: SiteStatus): boolean => s.outboxDepth === 0 && s.spooledPeriods === 0;
 
 function platformConfig(encryptionKeys: string[]): PlatformConfig {
@@ -178,7 +134,7 @@ function platformConfig(encryptionKeys: string[]): PlatformConfig {
 
 async function startLive(name: LiveName, key: string = name, endpoints = cluster.rpc): Promise<SiteHandle> {
   const logs = live[name]?.logs ?? [];
-  const feed = live[name]?.feed ?? new Feed(join(dir, `${name}.jsonl`));
+  const feed = live[name]?.feed ?? new Feed(join(dir, `${name}.jsonl`), PERIOD_MS);
   const log: LogFn = (level, msg, meta = {}) => void logs.push({ level, msg, meta });
   const config = parseSiteConfig({
     name,

@@ -3,7 +3,7 @@
 // during and after the outage; one site is stopped and started again while the chain is down,
 // with envelopes waiting in its outbox. When the chain is back, the platform must hold every
 // reading exactly once: nothing lost, nothing duplicated.
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { type PlatformHandle, parsePlatformConfig, runPlatform } from '../../pla
 import { parseSiteConfig } from '../../site/config.js';
 import { runSite } from '../../site/run.js';
 import type { SiteStatus } from '../../site/status.js';
+import { Feed, until } from '../support/live-site.js';
 
 const OUTAGE_MS = 30_000;
 const PERIOD_MS = 1_000;
@@ -36,52 +37,6 @@ afterAll(async () => {
   await cluster?.stop();
   if (process.env.BKDMS_KEEP_TEST_DIRS === undefined) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A sensor: appends one PM2.5 reading per processing period to a JSON Lines file, values 1, 2, 3... */
-class Feed {
-  readonly values: number[] = [];
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(readonly path: string) {
-    writeFileSync(path, '');
-  }
-
-  start(): void {
-    // Each reading is stamped in the middle of the next period, so even a late timer never puts
-    // two readings in one period (they would be consolidated into one value).
-    const at = (Math.floor(Date.now() / PERIOD_MS) + 1) * PERIOD_MS + PERIOD_MS / 2;
-    this.timer = setTimeout(() => {
-      const value = this.values.length + 1;
-      const time = new Date(at).toISOString();
-      appendFileSync(
-        this.path,
-        `${JSON.stringify({ kpi: 'EN: EN: AQ: 1C', series: 'PM2.5', value, unit: 'µg/m³', time })}\n`,
-      );
-      this.values.push(value);
-      this.start();
-    }, at - Date.now());
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-}
-
-/** Resolves when `pred` holds over the site's counters (the site exposes counters, not events). */
-function until(what: string, pred: () => boolean, ms = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const t = setInterval(() => {
-      if (pred()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for: ${what}`));
-      }
-    }, 50);
-  });
-}
 
 describe('sites through a 30 s outage of the whole chain', () => {
   const keys: Uint8Array[] = [];
@@ -148,7 +103,7 @@ describe('sites through a 30 s outage of the whole chain', () => {
         },
       });
     const quiet = { log: () => undefined, print: () => undefined };
-    for (const s of sites) feeds.push(new Feed(join(dir, `${s.name}.jsonl`)));
+    for (const s of sites) feeds.push(new Feed(join(dir, `${s.name}.jsonl`), PERIOD_MS));
     for (const f of feeds) f.start();
     const steady = await runSite(config(0), quiet);
     const first = await runSite(config(1), quiet);
