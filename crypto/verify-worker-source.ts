@@ -9,6 +9,13 @@
 
 export const VERIFY_WORKER_SOURCE = `
 'use strict';
+// The runtime polyfill of every entry point (cli/polyfill.ts): Node 20 lacks Promise.withResolvers.
+if (typeof Promise.withResolvers !== 'function')
+  Promise.withResolvers = () => {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
 const { parentPort, workerData } = require('node:worker_threads');
 const sodium = require(workerData.sodiumPath);
 parentPort.on('message', (job) => {
