@@ -6,7 +6,7 @@
 // it overstates the core's own cost.
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { Cluster } from '../test/sim/cluster.js';
-import { type BenchOptions, type BenchReport, guard } from './harness.js';
+import { type BenchOptions, type BenchReport, guard, writeReport } from './harness.js';
 
 interface CoreFigures {
   blocksPerSecond: number;
@@ -100,5 +100,8 @@ export function runConsensusBench(opts: BenchOptions): BenchReport {
       ),
     );
   }
-  return { name: 'consensus', results, guards };
+  const report: BenchReport = { name: 'consensus', results, guards };
+  // Written here, like every other benchmark, so `run.js` records it too (only consensus-main did).
+  writeReport(report);
+  return report;
 }
