@@ -2,7 +2,8 @@
 // validator at a future height H; the new node starts outside the set, follows the chain as a
 // joining node, and from H on its votes count: with one of the first four killed after H, the
 // quorum of five (4) needs it, and the chain still grows, every live node on the same blocks; the
-// killed node, restarted, catches up under the new set.
+// killed node, restarted, catches up under the new set. Then governance removes that node: the
+// others hang up on it at the activation height and the chain goes on without it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import { generateKeystore } from '../../cli/keys.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { defaultConsensusParams } from '../../consensus/params.js';
 import { toHex } from '../../crypto/bytes.js';
+import { peerIdOfPublicKey } from '../../node/p2p/index.js';
 import { Admin } from '../../platform/admin.js';
 import {
   startTestCluster,
@@ -31,6 +33,8 @@ import {
 let c: TestCluster;
 let joiner: NodeProcess | undefined;
 let joinerClient: BkdmsClient | undefined;
+/** The fifth validator's key, once the first test has added it. */
+let joinerKey: Uint8Array | undefined;
 
 beforeAll(async () => {
   c = await startTestCluster(4, 1);
@@ -139,5 +143,37 @@ describe('validator-set change on a running cluster', () => {
     expect(toHex(decodeCertifiedBlock(await c.client(3).getBlock(top)).certificate.blockHash)).toBe(
       hashes[0],
     );
+    joinerKey = key.publicKey;
+  }, 300_000);
+
+  it('a validator removed by governance is disconnected at the activation height', async () => {
+    if (joinerKey === undefined) throw new Error('needs the five-validator chain of the previous test');
+    const load = trickle(() => 0);
+    const admin = new Admin(c.client(0), {
+      chainId: c.chainId,
+      key: await clusterAdminKey(c.layout),
+      receiptPollMs: 100,
+    });
+    const now = (await c.client(0).getStatus()).height;
+    const activateAt = now + defaultConsensusParams().windowSize + 8;
+    // Node 3 leaves: the set becomes nodes 0, 1, 2 and the joiner (indexes 0..3).
+    const kept = [c.validators[0]!, c.validators[1]!, c.validators[2]!, joinerKey];
+    await admin.propose({
+      type: 'setValidators',
+      validators: kept.map((publicKey) => ({ publicKey })),
+      activateAt,
+    });
+    await waitForHeight(c, 0, activateAt + 2, 120_000);
+    await load.stop();
+    const removedPeer = peerIdOfPublicKey(c.validators[3]!);
+    const status = await c.client(0).getStatus();
+    expect(status.validators.map(toHex)).toEqual(kept.map(toHex));
+    expect(status.peers).not.toContain(removedPeer);
+    const removed = await c.client(3).getStatus();
+    expect(removed.selfIndex).toBe(-1);
+    expect(removed.peers).toHaveLength(0);
+    // The chain goes on with the four that remain, the joiner now index 3.
+    await waitForClientHeight(joinerClient!, activateAt + 2);
+    expect((await joinerClient!.getStatus()).selfIndex).toBe(3);
   }, 300_000);
 });
