@@ -6,13 +6,14 @@
 // re-executes) any block found complete in the log beyond the indexed tip.
 import { join } from 'node:path';
 import type { CertifiedBlock } from '../../codec/types.js';
+import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { type BlockLocation, BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
 import type { Db } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { blockFacts, decodeStoredBlock, type EnvelopeHasher, headerHash } from './facts.js';
-import { type ExecutionResult, indexOps } from './index-batch.js';
+import { type BlockFacts, type ExecutionResult, indexOps } from './index-batch.js';
 import { LevelDb } from './level-db.js';
 import { decodeLocation, ReceiptStatus } from './values.js';
 
@@ -44,10 +45,29 @@ export interface RecoveryReport {
   reindexed: number;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/** Hex tracing codes of the envelopes a block's execution applied (receipts absent count as applied). */
+function appliedCodes(facts: BlockFacts, result: ExecutionResult): Set<string> {
+  const out = new Set<string>();
+  facts.envelopes.forEach((e, i) => {
+    if ((result.receipts[i]?.status ?? ReceiptStatus.Applied) === ReceiptStatus.Applied)
+      out.add(toHex(e.tracingCode));
+  });
+  return out;
+}
+
 export class StoreCore {
   protected tipInfo: Tip | undefined;
   protected closed = false;
   private committing = false;
+  /**
+   * Tracing codes (hex) of the envelopes applied by the block being committed, from the moment its
+   * contracts ran until its index batch is written. The contract state, which admission reads,
+   * already counts them as spent in that window; `committed()` must agree or a re-send of one of
+   * them would be refused as a replay instead of answered ALREADY_COMMITTED.
+   */
+  protected applying: ReadonlySet<string> = NONE;
 
   protected constructor(
     readonly db: Db,
@@ -84,12 +104,14 @@ export class StoreCore {
       appended.catch(() => undefined);
       const result = typeof exec === 'function' ? exec() : exec;
       const facts = blockFacts(bytes, decoded, this.hash);
+      this.applying = appliedCodes(facts, result);
       const location = await appended;
       await this.db.batch(indexOps(facts, location, result));
       this.tipInfo = { height, hash: facts.hash, stateRoot: result.stateRoot, location };
       return this.tipInfo;
     } finally {
       this.committing = false;
+      this.applying = NONE;
     }
   }
 

@@ -2,6 +2,7 @@
 // the platform need: blocks by height, envelopes and proof bundles by tracing code, receipts,
 // state roots, time-range queries, and the consensus driver's WAL and evidence.
 import type { CityCode } from '../../codec/types.js';
+import { toHex } from '../../crypto/bytes.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
 import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { StoreError, StoreErrorCode } from './errors.js';
@@ -146,8 +147,17 @@ export class Store extends StoreCore {
    */
   async committed(tracingCodes: readonly Uint8Array[]): Promise<boolean[]> {
     this.ensureOpen();
+    // Applied by a block whose index batch is still being written: taken before the lookup (a batch
+    // that lands during it may be missed by the read) and after it (a commit that began meanwhile).
+    const before = this.applying;
     const found = await this.db.getMany(tracingCodes.map((tc) => key(Bucket.Trace, tc)));
-    return found.map((v) => v !== undefined);
+    const after = this.applying;
+    if (before.size === 0 && after.size === 0) return found.map((v) => v !== undefined);
+    return found.map((v, i) => {
+      if (v !== undefined) return true;
+      const id = toHex(tracingCodes[i]!);
+      return before.has(id) || after.has(id);
+    });
   }
 
   /** Everything needed to verify the envelope's commitment offline (crypto/trace-bundle.ts). */
