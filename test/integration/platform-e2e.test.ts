@@ -36,13 +36,12 @@ import {
   parsePlatformConfig,
   type StoredPacket,
 } from '../../platform/index.js';
-import { parseSiteConfig } from '../../site/config.js';
 import { readEntryFile } from '../../site/outbox-entry.js';
 import { runSite } from '../../site/run.js';
 import type { LogFn, SiteHandle } from '../../site/runtime.js';
 import { loadSampleManifest, sampleSiteConfig } from '../../site/samples/sample-sites.js';
 import type { SiteStatus } from '../../site/status.js';
-import { Feed, until } from '../support/live-site.js';
+import { Feed, liveSiteConfig, until } from '../support/live-site.js';
 
 const PERIOD_MS = 1_000;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -136,23 +135,15 @@ async function startLive(name: LiveName, key: string = name, endpoints = cluster
   const logs = live[name]?.logs ?? [];
   const feed = live[name]?.feed ?? new Feed(join(dir, `${name}.jsonl`), PERIOD_MS);
   const log: LogFn = (level, msg, meta = {}) => void logs.push({ level, msg, meta });
-  const config = parseSiteConfig({
+  const config = liveSiteConfig({
     name,
     dataDir: join(dir, name),
-    keystore: { path: join(dir, `${key}.key`), passphraseFile: cluster.layout.passphraseFile },
-    identity: { country: 756, city: 'locode:CHGVA', siteId: LIVE[name] },
-    chain: { endpoints, insecure: true, deadlineMs: 2_000 },
-    sources: [{ type: 'jsonl', name: 'sensor', path: join(dir, `${name}.jsonl`), follow: true, pollMs: 100 }],
+    keystorePath: join(dir, `${key}.key`),
+    passphraseFile: cluster.layout.passphraseFile,
+    siteId: LIVE[name],
+    endpoints,
+    feedPath: join(dir, `${name}.jsonl`),
     periodMs: PERIOD_MS,
-    closeAfterMs: 1_000,
-    sealEveryMs: 100,
-    progressMs: 0,
-    upload: {
-      maxBatch: 16,
-      receiptPollMs: 200,
-      maxReceiptsPerStep: 64,
-      backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 },
-    },
   });
   const site = await runSite(config, { log, print: () => undefined });
   live[name] = { feed, site, logs };

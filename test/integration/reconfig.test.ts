@@ -70,6 +70,15 @@ function trickle(target: () => number): { stop(): Promise<void> } {
   };
 }
 
+/** The cluster's administrator (threshold 1: a proposal applies when it commits). */
+async function clusterAdmin(): Promise<Admin> {
+  return new Admin(c.client(0), {
+    chainId: c.chainId,
+    key: await clusterAdminKey(c.layout),
+    receiptPollMs: 100,
+  });
+}
+
 describe('validator-set change on a running cluster', () => {
   it('a fifth validator joins at the activation height and its votes keep the chain going', async () => {
     const dir = join(c.dir, 'node-4');
@@ -87,11 +96,7 @@ describe('validator-set change on a running cluster', () => {
 
     let target = 0;
     const load = trickle(() => target);
-    const admin = new Admin(c.client(0), {
-      chainId: c.chainId,
-      key: await clusterAdminKey(c.layout),
-      receiptPollMs: 100,
-    });
+    const admin = await clusterAdmin();
     const now = (await c.client(0).getStatus()).height;
     // At least one PBFT window above the governance block (docs/consensus.md §7).
     const activateAt = now + defaultConsensusParams().windowSize + 8;
@@ -149,11 +154,7 @@ describe('validator-set change on a running cluster', () => {
   it('a validator removed by governance is disconnected at the activation height', async () => {
     if (joinerKey === undefined) throw new Error('needs the five-validator chain of the previous test');
     const load = trickle(() => 0);
-    const admin = new Admin(c.client(0), {
-      chainId: c.chainId,
-      key: await clusterAdminKey(c.layout),
-      receiptPollMs: 100,
-    });
+    const admin = await clusterAdmin();
     const now = (await c.client(0).getStatus()).height;
     const activateAt = now + defaultConsensusParams().windowSize + 8;
     // Node 3 leaves: the set becomes nodes 0, 1, 2 and the joiner (indexes 0..3).

@@ -15,10 +15,9 @@ import { generateKeystore } from '../../cli/keys.js';
 import { keyIdOf } from '../../crypto/key-id.js';
 import { loadGenesis } from '../../node/genesis.js';
 import { type PlatformHandle, parsePlatformConfig, runPlatform } from '../../platform/index.js';
-import { parseSiteConfig } from '../../site/config.js';
 import { runSite } from '../../site/run.js';
 import type { SiteStatus } from '../../site/status.js';
-import { Feed, until } from '../support/live-site.js';
+import { Feed, liveSiteConfig, until } from '../support/live-site.js';
 
 const OUTAGE_MS = 30_000;
 const PERIOD_MS = 1_000;
@@ -84,23 +83,15 @@ describe('sites through a 30 s outage of the whole chain', () => {
   it('commits every reading collected while the chain was down, once', async () => {
     const c = cluster!;
     const config = (i: number) =>
-      parseSiteConfig({
+      liveSiteConfig({
         name: sites[i]!.name,
         dataDir: join(dir, sites[i]!.name),
-        keystore: { path: join(dir, `${sites[i]!.name}.key`), passphraseFile: c.layout.passphraseFile },
-        identity: { country: 756, city: 'locode:CHGVA', siteId: sites[i]!.siteId },
-        chain: { endpoints: c.rpc, insecure: true, deadlineMs: 2_000 },
-        sources: [{ type: 'jsonl', name: 'sensor', path: feeds[i]!.path, follow: true, pollMs: 100 }],
+        keystorePath: join(dir, `${sites[i]!.name}.key`),
+        passphraseFile: c.layout.passphraseFile,
+        siteId: sites[i]!.siteId,
+        endpoints: c.rpc,
+        feedPath: feeds[i]!.path,
         periodMs: PERIOD_MS,
-        closeAfterMs: 1_000,
-        sealEveryMs: 100,
-        progressMs: 0,
-        upload: {
-          maxBatch: 16,
-          receiptPollMs: 200,
-          maxReceiptsPerStep: 64,
-          backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 },
-        },
       });
     const quiet = { log: () => undefined, print: () => undefined };
     for (const s of sites) feeds.push(new Feed(join(dir, `${s.name}.jsonl`), PERIOD_MS));

@@ -1,6 +1,8 @@
 // Helpers of the end-to-end tests that run live sites: a sensor feeding a JSON Lines source one
-// reading per processing period, and a wait on a condition over counters the site exposes.
+// reading per processing period, the config of a site following such a feed against a local
+// cluster, and a wait on a condition over counters the site exposes.
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { parseSiteConfig, type SiteConfig } from '../../site/config.js';
 
 /** A sensor: appends one PM2.5 reading per processing period to a JSON Lines file, values 1, 2, 3... */
 export class Feed {
@@ -51,5 +53,39 @@ export function until(what: string, pred: () => boolean, ms = 60_000): Promise<v
         reject(new Error(`timed out waiting for: ${what}`));
       }
     }, 50);
+  });
+}
+
+export interface LiveSiteSpec {
+  name: string;
+  dataDir: string;
+  keystorePath: string;
+  passphraseFile: string;
+  siteId: string;
+  endpoints: string[];
+  /** The JSON Lines file a Feed writes. */
+  feedPath: string;
+  periodMs: number;
+}
+
+/** A Geneva site reading its feed as it grows, with short timers for tests (plaintext loopback). */
+export function liveSiteConfig(s: LiveSiteSpec): SiteConfig {
+  return parseSiteConfig({
+    name: s.name,
+    dataDir: s.dataDir,
+    keystore: { path: s.keystorePath, passphraseFile: s.passphraseFile },
+    identity: { country: 756, city: 'locode:CHGVA', siteId: s.siteId },
+    chain: { endpoints: s.endpoints, insecure: true, deadlineMs: 2_000 },
+    sources: [{ type: 'jsonl', name: 'sensor', path: s.feedPath, follow: true, pollMs: 100 }],
+    periodMs: s.periodMs,
+    closeAfterMs: 1_000,
+    sealEveryMs: 100,
+    progressMs: 0,
+    upload: {
+      maxBatch: 16,
+      receiptPollMs: 200,
+      maxReceiptsPerStep: 64,
+      backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 },
+    },
   });
 }
