@@ -333,11 +333,19 @@ describe('platform end to end on a 4-node chain', () => {
     await steady.site.stop();
     const split = steady.site.status().nextSeq;
     const renewed = await startLive('steady');
-    await until('committing for the new key', () => renewed.status().committed >= 2);
+    // Counted by sequence number, not by commits: the outbox it reopened may still hold envelopes
+    // sealed for the old key, and their commits say nothing about the new one.
+    const sealedSince = (seq: number) => (s: SiteStatus) => s.nextSeq >= seq && s.outboxDepth === 0;
+    await until('two envelopes sealed for the new key, committed', () =>
+      sealedSince(split + 2)(renewed.status()),
+    );
     const retired = await admin.admin.retireScpKey(oldId!);
     expect((await client.getScpKeys()).keys.map((k) => hex(k.keyId))).toEqual([newId]);
-    const before = renewed.status().committed;
-    await until('committing after the retirement', () => renewed.status().committed >= before + 2);
+    // Sealed after the retirement committed, so committed in a later block.
+    const atRetirement = Math.max(renewed.status().nextSeq, split + 2);
+    await until('two more after the retirement, committed', () =>
+      sealedSince(Math.max(atRetirement + 2, split + 4))(renewed.status()),
+    );
 
     await inspect(async (packets) => {
       const mine = bySigner(packets, keys.steady!);
