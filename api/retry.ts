@@ -70,18 +70,26 @@ export async function withRetry<T>(
   }
 }
 
-/** Real-time sleep for the client (api/ is not a pure module). */
-export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new ApiError(ApiErrorCode.Cancelled, 'aborted'));
+/**
+ * Resolves after `ms`, or at once when `signal` aborts (true when the time elapsed). The listener
+ * goes with the timer: loops that pause again and again on one signal leave none behind.
+ */
+export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new ApiError(ApiErrorCode.Cancelled, 'aborted'));
+      resolve(false);
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
-      resolve();
+      resolve(true);
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Real-time sleep for the client (api/ is not a pure module); rejects CANCELLED on abort. */
+export async function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!(await pause(ms, signal))) throw new ApiError(ApiErrorCode.Cancelled, 'aborted');
 }

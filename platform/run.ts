@@ -3,6 +3,8 @@
 // starts following the chain: blocks from the last processed height, verified before use, from
 // one node at a time — a node that fails or serves a block that does not verify is left for the
 // next one, with a growing pause, so no single node is trusted or needed.
+
+import { pause as pauseUnlessAborted } from '../api/retry.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { formatSiteId } from '../kpi/site-id.js';
 import { type AssessOptions, assess, type QualityReport } from './assess.js';
@@ -53,23 +55,6 @@ export interface PlatformHandle {
   stop(): Promise<void>;
   /** Settles when following ends: resolves after stop(), rejects on a fatal (database) error. */
   readonly done: Promise<void>;
-}
-
-/** Sleeps `ms`, or less when `signal` aborts first. */
-function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve();
-    };
-    // The listener goes with the pause: a platform cut off from every node pauses again and again
-    // on the same signal, and listeners left behind would pile up for as long as the outage lasts.
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Opens the platform (database, keys, nodes) without following the chain. */

@@ -1,6 +1,7 @@
 // The one interface every collection adapter implements (Y.4907 §8.1 "Collection"). A new kind
 // of source is one small class: it turns its input into batches of RawReading and says where it
 // is, so the site can resume it after a restart without re-reading everything.
+
 import { type RawReading, toReading } from '../reading.js';
 
 /** An input row that could not be made into a reading; counted and logged as a drop. */
@@ -33,20 +34,7 @@ export interface Source {
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts; for sources that poll in follow mode. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { pause } from '../../api/retry.js';
 
 /** Validates one untrusted row; a bad row becomes an InvalidReading instead of stopping the source. */
 export function readingOrInvalid(input: unknown, source: string, id: string): RawReading | InvalidReading {
