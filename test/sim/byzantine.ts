@@ -52,14 +52,18 @@ export function resign<M extends ConsensusMessage>(c: Cluster, from: SimNode, m:
   return { ...m, signature: c.signAs(from.addr, consensusSigningBytes(CHAIN_ID, body as Unsigned<M>)) };
 }
 
-/** A valid-looking second block for the same (view, seq): same envelopes, a later time. */
-function equivocate(c: Cluster, from: SimNode, pp: PrePrepare, sends: Send[]): Send[] {
+/** A valid-looking second block for the same (view, seq), signed by `from`: same envelopes, a later time. */
+export function conflictingPrePrepare(c: Cluster, from: SimNode, pp: PrePrepare): PrePrepare {
   const header = { ...pp.block.header, time: pp.block.header.time + 1 };
-  const alt = resign<PrePrepare>(c, from, {
+  return resign<PrePrepare>(c, from, {
     ...pp,
     digest: stubHashHeader(header),
     block: { header, envelopes: pp.block.envelopes },
   });
+}
+
+function equivocate(c: Cluster, from: SimNode, pp: PrePrepare, sends: Send[]): Send[] {
+  const alt = conflictingPrePrepare(c, from, pp);
   const half = Math.ceil(sends.length / 2);
   const out = sends.map((s, i) => ({ to: s.to, msg: i < half ? pp : alt }));
   // One replica sees both, as gossip would show everyone: that one can produce the evidence.

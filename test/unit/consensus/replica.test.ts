@@ -11,7 +11,7 @@ import {
   Replica,
   VoteKind,
 } from '../../../consensus/index.js';
-import { resign } from '../../sim/byzantine.js';
+import { conflictingPrePrepare } from '../../sim/byzantine.js';
 import { Cluster } from '../../sim/cluster.js';
 import { CHAIN_ID, GENESIS_HASH } from '../../sim/node.js';
 import { stubHash, stubPublicKey, stubSign } from '../../sim/stub-crypto.js';
@@ -110,12 +110,7 @@ describe('restart from persisted state (never sign twice for one slot)', () => {
     c.request(2);
     c.run(6);
     const pp = c.recent.find((m): m is PrePrepare => m.type === MessageType.PrePrepare)!;
-    const header = { ...pp.block.header, time: pp.block.header.time + 1 };
-    const alt = resign<PrePrepare>(c, c.nodes[0]!, {
-      ...pp,
-      digest: c.nodes[0]!.deps.hashHeader(header),
-      block: { header, envelopes: pp.block.envelopes },
-    });
+    const alt = conflictingPrePrepare(c, c.nodes[0]!, pp);
     return { c, alt };
   }
 

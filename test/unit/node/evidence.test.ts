@@ -11,7 +11,7 @@ import { bytesEqual } from '../../../consensus/bytes.js';
 import { EvidenceKind } from '../../../consensus/index.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import type { Store } from '../../../node/store/index.js';
-import { resign } from '../../sim/byzantine.js';
+import { conflictingPrePrepare } from '../../sim/byzantine.js';
 import { Cluster } from '../../sim/cluster.js';
 import { type DriverHarness, driverHarness } from '../../sim/driver-harness.js';
 import { CHAIN_ID } from '../../sim/node.js';
@@ -82,12 +82,7 @@ describe('evidence through the driver into the store', () => {
     c.request(2);
     c.run(3);
     const pp = c.recent.find((m): m is PrePrepare => m.type === MessageType.PrePrepare)!;
-    const header = { ...pp.block.header, time: pp.block.header.time + 1 };
-    const alt = resign<PrePrepare>(c, c.nodes[0]!, {
-      ...pp,
-      digest: c.nodes[0]!.deps.hashHeader(header),
-      block: { header, envelopes: pp.block.envelopes },
-    });
+    const alt = conflictingPrePrepare(c, c.nodes[0]!, pp);
     h = await driverHarness(1, 4);
     await h.deliver([pp, alt]);
     expect(h.fatal).toEqual([]);
@@ -97,7 +92,7 @@ describe('evidence through the driver into the store', () => {
     expect(bytesEqual(stored[0]!.offender, stubPublicKey(0))).toBe(true);
     expectHolds(stored[0]!, pp, alt);
     const second = decodeConsensusMessage(stored[0]!.second) as PrePrepare;
-    expect(second.block.header.time).toBe(header.time);
+    expect(second.block.header.time).toBe(pp.block.header.time + 1);
     expect(second.block.envelopes).toHaveLength(2);
   });
 });
