@@ -81,6 +81,17 @@ function rewrite(kv: MemoryKv, height: number, index: number, change: (r: Fields
 
 const found = (r: AuditReport) => r.findings.map((f) => [f.height, f.index, f.problem, f.field]);
 
+/** `chain`, but its block 1 comes from validators the genesis does not know (a node forging it). */
+function forgingBlockOne(chain: FakeChain) {
+  const stranger = new FakeChain([0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0x90 + i))));
+  stranger.append([]);
+  return {
+    blocks: () => chain.blocks(1),
+    getBlock: (h: number) => (h === 1 ? stranger.getBlock(1) : chain.getBlock(h)),
+    trace: (t: Uint8Array) => chain.trace(t),
+  };
+}
+
 describe('trace', () => {
   it('gives the verified chain of evidence of a value', async () => {
     const { chain, deps } = await setup();
@@ -172,13 +183,7 @@ describe('audit', () => {
     const { kv, chain, deps } = await setup();
     const key = [...kv.entries.keys()].filter((k) => k.startsWith('p/'))[3]!;
     kv.entries.delete(key);
-    const stranger = new FakeChain([0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0x90 + i))));
-    stranger.append([]);
-    const lying = {
-      blocks: () => chain.blocks(1),
-      getBlock: (h: number) => (h === 1 ? stranger.getBlock(1) : chain.getBlock(h)),
-      trace: (t: Uint8Array) => chain.trace(t),
-    };
+    const lying = forgingBlockOne(chain);
     const r = await audit({ ...deps, chain: lying }, { fromHeight: 1, toHeight: 2 });
     expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([
       [1, -1, 'BLOCK_UNVERIFIED'],
@@ -222,13 +227,7 @@ describe('audit', () => {
 
   it('after a block that does not verify, compares no later offset but every other field', async () => {
     const { kv, chain, deps } = await setup();
-    const stranger = new FakeChain([0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0x90 + i))));
-    stranger.append([]);
-    const lying = {
-      blocks: () => chain.blocks(1),
-      getBlock: (h: number) => (h === 1 ? stranger.getBlock(1) : chain.getBlock(h)),
-      trace: (t: Uint8Array) => chain.trace(t),
-    };
+    const lying = forgingBlockOne(chain);
     rewrite(kv, 3, 0, (r) => ({ ...r, block: { ...r.block, offset: 1 } }));
     rewrite(kv, 3, 1, (r) => ({ ...r, block: { ...r.block, length: 1 } }));
     const r = await audit({ ...deps, chain: lying }, { fromHeight: 2 });
