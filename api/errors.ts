@@ -19,6 +19,10 @@ export enum ApiErrorCode {
   Unauthorized = 'UNAUTHORIZED',
   /** A different envelope already used this signer's sequence number. */
   Replayed = 'REPLAYED',
+  /** Sequence number too far above the signer's highest committed one (chain parameter maxSeqGap). */
+  SeqTooFar = 'SEQ_TOO_FAR',
+  /** Envelope time too far ahead of the node's clock (chain parameter maxEnvelopeFutureMs). */
+  TimeInFuture = 'TIME_IN_FUTURE',
   /** Mempool full: retry after the hint. */
   MempoolFull = 'MEMPOOL_FULL',
   /** Too many requests from this peer: retry after the hint. */
@@ -53,6 +57,9 @@ const statusOf: Record<ApiErrorCode, status> = {
   [ApiErrorCode.BadSignature]: status.PERMISSION_DENIED,
   [ApiErrorCode.Unauthorized]: status.PERMISSION_DENIED,
   [ApiErrorCode.Replayed]: status.ALREADY_EXISTS,
+  // OUT_OF_RANGE, not INVALID_ARGUMENT: the same envelope may pass once the chain or the clock moves on.
+  [ApiErrorCode.SeqTooFar]: status.OUT_OF_RANGE,
+  [ApiErrorCode.TimeInFuture]: status.OUT_OF_RANGE,
   [ApiErrorCode.MempoolFull]: status.RESOURCE_EXHAUSTED,
   [ApiErrorCode.RateLimited]: status.RESOURCE_EXHAUSTED,
   [ApiErrorCode.TooManyStreams]: status.RESOURCE_EXHAUSTED,

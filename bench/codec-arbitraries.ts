@@ -108,7 +108,18 @@ export const governanceAction: fc.Arbitrary<GovernanceAction> = fc.oneof(
   fc.record({ type: fc.constant('retireScpKey' as const), scpKeyId: bytes(16) }),
   fc.record({
     type: fc.constant('setParams' as const),
-    params: fc.record({ periodMs: u32, maxBlockEnvelopes: u32, maxBlockBytes: u32, viewTimeoutMs: u32 }),
+    // Layout 1 (type 8, no envelope bounds) and layout 2 (type 11, both bounds).
+    params: fc.oneof(
+      fc.record({ periodMs: u32, maxBlockEnvelopes: u32, maxBlockBytes: u32, viewTimeoutMs: u32 }),
+      fc.record({
+        periodMs: u32,
+        maxBlockEnvelopes: u32,
+        maxBlockBytes: u32,
+        viewTimeoutMs: u32,
+        maxSeqGap: u32,
+        maxEnvelopeFutureMs: u32,
+      }),
+    ),
     activateAt: u64,
   }),
   fc.record({

@@ -2,13 +2,17 @@
 // validates it exactly as a node will (node/genesis.ts), printing the chain ID it defines.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { DEFAULT_MAX_ENVELOPE_FUTURE_MS, DEFAULT_MAX_SEQ_GAP } from '../node/contracts/envelope-bounds.js';
 import { type GenesisFile, parseGenesis } from '../node/genesis.js';
 
-export const defaultGenesisParams: GenesisFile['params'] = {
+export const defaultGenesisParams: Required<GenesisFile['params']> = {
   periodMs: 1000,
   maxBlockEnvelopes: 2000,
   maxBlockBytes: 4 * 1024 * 1024,
   viewTimeoutMs: 3000,
+  // Written out so a new chain states its envelope bounds; a file without them gets the same values.
+  maxSeqGap: DEFAULT_MAX_SEQ_GAP,
+  maxEnvelopeFutureMs: DEFAULT_MAX_ENVELOPE_FUTURE_MS,
 };
 
 export interface GenesisSpec {
@@ -63,6 +67,16 @@ export function registerGenesisCommands(program: Command): void {
     .option('--scp-key <hex>', 'platform X25519 encryption public key (valid for 10 years)', collect, [])
     .option('--period-ms <ms>', 'processing period', String(defaultGenesisParams.periodMs))
     .option('--view-timeout-ms <ms>', 'base view-change timeout', String(defaultGenesisParams.viewTimeoutMs))
+    .option(
+      '--max-seq-gap <n>',
+      "most an upload's sequence number may exceed its site's highest committed one",
+      String(defaultGenesisParams.maxSeqGap),
+    )
+    .option(
+      '--max-envelope-future-ms <ms>',
+      "most an envelope's time may be ahead of the block time",
+      String(defaultGenesisParams.maxEnvelopeFutureMs),
+    )
     .action(
       (o: {
         out: string;
@@ -74,6 +88,8 @@ export function registerGenesisCommands(program: Command): void {
         scpKey: string[];
         periodMs: string;
         viewTimeoutMs: string;
+        maxSeqGap: string;
+        maxEnvelopeFutureMs: string;
       }) => {
         const now = new Date();
         const later = new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000);
@@ -88,7 +104,12 @@ export function registerGenesisCommands(program: Command): void {
             notBefore: now.toISOString(),
             notAfter: later.toISOString(),
           })),
-          params: { periodMs: Number(o.periodMs), viewTimeoutMs: Number(o.viewTimeoutMs) },
+          params: {
+            periodMs: Number(o.periodMs),
+            viewTimeoutMs: Number(o.viewTimeoutMs),
+            maxSeqGap: Number(o.maxSeqGap),
+            maxEnvelopeFutureMs: Number(o.maxEnvelopeFutureMs),
+          },
         });
         process.stdout.write(`${JSON.stringify({ file: o.out, chainId })}\n`);
       },

@@ -14,7 +14,7 @@ import { CodecError, CodecErrorCode } from './errors.js';
 import { checkCountry } from './kpi-record.js';
 import { keysSize, kpiCodesSize, readKeys, readKpiCodes, writeKeys, writeKpiCodes } from './lists.js';
 import type { Reader } from './reader.js';
-import type { ContractCall, GovernanceAction } from './types.js';
+import type { ChainParams, ContractCall, GovernanceAction } from './types.js';
 import { checkInt, type Writer } from './writer.js';
 
 export enum CallType {
@@ -36,6 +36,24 @@ export const ACTION_TYPES = [
   'setAdmins',
 ] as const satisfies readonly GovernanceAction['type'][];
 
+/**
+ * setParams carrying the envelope bounds too (layout 2). Type 8 keeps its original four-field
+ * layout, so calls encoded before the bounds existed still decode, and to the same bytes.
+ */
+export const SET_PARAMS_WITH_BOUNDS = ACTION_TYPES.length + 1;
+
+type SetParams = Extract<GovernanceAction, { type: 'setParams' }>;
+
+/** Whether a setParams action carries the bounds (layout 2); one bound without the other is refused. */
+function hasBounds(a: SetParams): boolean {
+  const gap = a.params.maxSeqGap !== undefined;
+  if (gap !== (a.params.maxEnvelopeFutureMs !== undefined)) {
+    const why = 'params: maxSeqGap and maxEnvelopeFutureMs go together';
+    throw new CodecError(CodecErrorCode.InvalidInput, why, { field: 'params.maxSeqGap' });
+  }
+  return gap;
+}
+
 function actionSize(a: GovernanceAction): number {
   switch (a.type) {
     case 'registerSite':
@@ -50,7 +68,7 @@ function actionSize(a: GovernanceAction): number {
     case 'addScpKey':
       return PUBLIC_KEY_BYTES + 16;
     case 'setParams':
-      return 16 + 8;
+      return (hasBounds(a) ? 24 : 16) + 8;
     case 'setValidators':
       return keysSize(a.validators.map((v) => v.publicKey)) + 8;
     case 'setAdmins':
@@ -73,9 +91,10 @@ export function writeContractCall(w: Writer, c: ContractCall): void {
   const t = ACTION_TYPES.indexOf(a.type);
   if (t < 0)
     throw new CodecError(CodecErrorCode.InvalidInput, 'action.type unknown', { field: 'action.type' });
+  const bounds = a.type === 'setParams' && hasBounds(a);
   w.u8(CallType.Propose)
     .u64(c.expiresAt, 'call.expiresAt')
-    .u8(t + 1);
+    .u8(bounds ? SET_PARAMS_WITH_BOUNDS : t + 1);
   switch (a.type) {
     case 'registerSite':
       w.bytes(a.publicKey, PUBLIC_KEY_BYTES, 'action.publicKey');
@@ -104,6 +123,8 @@ export function writeContractCall(w: Writer, c: ContractCall): void {
       const p = a.params;
       w.u32(p.periodMs, 'params.periodMs').u32(p.maxBlockEnvelopes, 'params.maxBlockEnvelopes');
       w.u32(p.maxBlockBytes, 'params.maxBlockBytes').u32(p.viewTimeoutMs, 'params.viewTimeoutMs');
+      if (bounds)
+        w.u32(p.maxSeqGap!, 'params.maxSeqGap').u32(p.maxEnvelopeFutureMs!, 'params.maxEnvelopeFutureMs');
       w.u64(a.activateAt, 'action.activateAt');
       return;
     }
@@ -133,7 +154,8 @@ export function readContractCall(r: Reader): ContractCall {
 }
 
 function readAction(r: Reader): GovernanceAction {
-  const type = ACTION_TYPES[r.enumU8(1, ACTION_TYPES.length, 'action.type') - 1]!;
+  const t = r.enumU8(1, SET_PARAMS_WITH_BOUNDS, 'action.type');
+  const type = t === SET_PARAMS_WITH_BOUNDS ? 'setParams' : ACTION_TYPES[t - 1]!;
   switch (type) {
     case 'registerSite':
       return {
@@ -163,17 +185,19 @@ function readAction(r: Reader): GovernanceAction {
         notBefore: r.u64('action.notBefore'),
         notAfter: r.u64('action.notAfter'),
       };
-    case 'setParams':
-      return {
-        type,
-        params: {
-          periodMs: r.u32('params.periodMs'),
-          maxBlockEnvelopes: r.u32('params.maxBlockEnvelopes'),
-          maxBlockBytes: r.u32('params.maxBlockBytes'),
-          viewTimeoutMs: r.u32('params.viewTimeoutMs'),
-        },
-        activateAt: r.u64('action.activateAt'),
+    case 'setParams': {
+      const params: ChainParams = {
+        periodMs: r.u32('params.periodMs'),
+        maxBlockEnvelopes: r.u32('params.maxBlockEnvelopes'),
+        maxBlockBytes: r.u32('params.maxBlockBytes'),
+        viewTimeoutMs: r.u32('params.viewTimeoutMs'),
       };
+      if (t === SET_PARAMS_WITH_BOUNDS) {
+        params.maxSeqGap = r.u32('params.maxSeqGap');
+        params.maxEnvelopeFutureMs = r.u32('params.maxEnvelopeFutureMs');
+      }
+      return { type, params, activateAt: r.u64('action.activateAt') };
+    }
     case 'setValidators':
       return {
         type,

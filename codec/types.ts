@@ -150,6 +150,13 @@ export interface ChainParams {
   maxBlockBytes: number;
   /** Base view-change timeout (ms). */
   viewTimeoutMs: number;
+  /**
+   * The envelope bounds, both or neither (setParams layout 2, docs/wire-format.md §5.3). Most a
+   * site's sequence number may jump above its highest applied one. Absent: the value in force.
+   */
+  maxSeqGap?: number;
+  /** Most an envelope's time may be after the block time (ms). Absent: the value in force. */
+  maxEnvelopeFutureMs?: number;
 }
 
 export interface ValidatorInfo {

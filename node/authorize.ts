@@ -1,26 +1,37 @@
 // Who may sign what, as admission and block validation ask it of the committed contract state:
 // a KPI upload needs an active site whose current key signed it, a fresh sequence number and
 // routing the registry allows; a contract call needs a current administrator and a fresh sequence
-// number. The contracts re-check the same rules when they execute a block.
+// number; either needs a time not too far ahead of the node's clock (the chain's bounds in force at
+// the next height). The contracts re-check the same rules when they execute a block.
 import { type Envelope, EnvelopeKind, type KeyId } from '../codec/types.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import type { Authorization } from './admission.js';
 import type { Contracts } from './contracts/contracts.js';
+import { checkEnvelopeTime } from './contracts/envelope-bounds.js';
 import { Reason } from './contracts/reasons.js';
 import { type AdminsRecord, hex, K, unhex } from './contracts/records.js';
 import { seqWindow } from './contracts/registry.js';
 import { checkSeq } from './contracts/seq-window.js';
 import { NodeErrorCode } from './errors.js';
 
-const REPLAY = new Set([Reason.SeqReplayed, Reason.SeqTooOld]);
+/** The RPC reason of each contract refusal that is not UNAUTHORIZED. */
+const CODE_OF = new Map<Reason, NodeErrorCode>([
+  [Reason.SeqReplayed, NodeErrorCode.Replayed],
+  [Reason.SeqTooOld, NodeErrorCode.Replayed],
+  [Reason.SeqTooFar, NodeErrorCode.SeqTooFar],
+  [Reason.TimeInFuture, NodeErrorCode.TimeInFuture],
+  [Reason.WrongChain, NodeErrorCode.WrongChain],
+]);
 
 function refusal(reason: Reason): Authorization {
-  const code = REPLAY.has(reason)
-    ? NodeErrorCode.Replayed
-    : reason === Reason.WrongChain
-      ? NodeErrorCode.WrongChain
-      : NodeErrorCode.Unauthorized;
+  const code = CODE_OF.get(reason) ?? NodeErrorCode.Unauthorized;
   return { ok: false, code, message: `refused by the permission contract: ${Reason[reason]}` };
+}
+
+/** When admission judges an envelope: the node's clock, and the height it would commit at (tip + 1). */
+export interface AdmissionTime {
+  now: number;
+  height: number;
 }
 
 /** Public key of a current administrator with this key ID, if any. */
@@ -36,9 +47,9 @@ export function signerPublicKey(contracts: Contracts, keyId: KeyId): Uint8Array 
   return contracts.site(keyId)?.publicKey ?? adminPublicKey(contracts, keyId);
 }
 
-export function authorize(contracts: Contracts, env: Envelope): Authorization {
+export function authorize(contracts: Contracts, env: Envelope, at: AdmissionTime): Authorization {
   if (env.kind === EnvelopeKind.KpiUpload) {
-    const check = contracts.checkUpload(env);
+    const check = contracts.checkUpload(env, at);
     if (!check.ok) return refusal(check.reason);
     return { ok: true, publicKey: unhex(check.value.publicKey) };
   }
@@ -46,5 +57,7 @@ export function authorize(contracts: Contracts, env: Envelope): Authorization {
   if (admin === undefined) return refusal(Reason.NotAdmin);
   const seq = checkSeq(seqWindow(contracts.state, hex(env.signerKeyId)), env.seq);
   if (seq !== Reason.None) return refusal(seq);
+  const ahead = checkEnvelopeTime(env.time, at.now, contracts.bounds(at.height).maxEnvelopeFutureMs);
+  if (ahead !== Reason.None) return refusal(ahead);
   return { ok: true, publicKey: admin };
 }

@@ -14,6 +14,10 @@ export enum NodeErrorCode {
   Unauthorized = 'UNAUTHORIZED',
   /** Sequence number already used (committed or pending). */
   Replayed = 'REPLAYED',
+  /** Sequence number more than the chain's maxSeqGap above the signer's highest applied one. */
+  SeqTooFar = 'SEQ_TOO_FAR',
+  /** Envelope time more than the chain's maxEnvelopeFutureMs ahead of the node's clock. */
+  TimeInFuture = 'TIME_IN_FUTURE',
   /** The same envelope is already pending; not an error for an idempotent re-send. */
   AlreadyPending = 'ALREADY_PENDING',
   /** The same envelope is already committed; not an error for an idempotent re-send. */

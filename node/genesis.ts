@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ChainParams, GovernanceAction, Hash32 } from '../codec/types.js';
 import { sha256 } from '../crypto/hash.js';
 import { findCountry, findKpi, parseCityCode, parseSiteId } from '../kpi/index.js';
+import { MAX_BOUND, MIN_MAX_SEQ_GAP } from './contracts/envelope-bounds.js';
 import { Reason } from './contracts/reasons.js';
 import { hex, K, unhex } from './contracts/records.js';
 import { applySiteAction } from './contracts/registry.js';
@@ -54,6 +55,10 @@ export const genesisSchema = z.strictObject({
     maxBlockEnvelopes: posInt,
     maxBlockBytes: posInt,
     viewTimeoutMs: posInt,
+    // Optional, and left out of the file's JSON when absent (so older files keep their chain ID and
+    // genesis state): the contracts then apply DEFAULT_MAX_SEQ_GAP / DEFAULT_MAX_ENVELOPE_FUTURE_MS.
+    maxSeqGap: z.number().int().min(MIN_MAX_SEQ_GAP).max(MAX_BOUND).optional(),
+    maxEnvelopeFutureMs: posInt.max(MAX_BOUND).optional(),
   }),
 });
 
@@ -109,6 +114,8 @@ export function parseGenesis(raw: unknown): Genesis {
   if (!r.success)
     bad(`\n${r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
   const g = r.data;
+  if ((g.params.maxSeqGap === undefined) !== (g.params.maxEnvelopeFutureMs === undefined))
+    bad('params: maxSeqGap and maxEnvelopeFutureMs go together (both or neither)');
   if (g.admins.threshold > g.admins.publicKeys.length)
     bad('admins.threshold: larger than the number of admins');
   for (const [name, list] of [

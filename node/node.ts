@@ -202,7 +202,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       mempool,
       verifier: pool,
       committed: (tcs) => store.committed(tcs),
-      authorize: (env) => authorize(contracts, env),
+      authorize: (env) =>
+        authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
       onAdmitted,
       retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),
       stateVersion: () => contracts.version,

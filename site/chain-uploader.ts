@@ -17,7 +17,12 @@ export function toOutcome(r: UploadResult): UploadOutcome {
     case UploadStatus.AlreadyCommitted:
       return { kind: 'committed' };
     default: {
-      const transient = isRetriable(new ApiError(r.reason as ApiErrorCode, r.message));
+      // Ahead of the node's clock by more than the chain allows: this site's clock runs fast. The
+      // envelope is admissible once the nodes' clocks reach its time, so it is kept and sent again
+      // after the backoff rather than given up (its bytes, time included, cannot change).
+      const transient =
+        r.reason === ApiErrorCode.TimeInFuture ||
+        isRetriable(new ApiError(r.reason as ApiErrorCode, r.message));
       return transient
         ? { kind: 'retry', reason: r.reason, retryAfterMs: r.retryAfterMs }
         : { kind: 'rejected', reason: r.reason, message: r.message };

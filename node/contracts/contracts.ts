@@ -7,9 +7,10 @@ import { tracingCode } from '../../crypto/hash.js';
 import type { Db } from '../store/db.js';
 import type { ExecutionResult } from '../store/index-batch.js';
 import { type Receipt, ReceiptStatus } from '../store/values.js';
+import { type BoundsAt, checkEnvelopeTime, type EnvelopeBounds, envelopeBounds } from './envelope-bounds.js';
 import { applyCall, currentAdmins } from './governance.js';
 import { type Check, Reason } from './reasons.js';
-import { hex, K, type SiteRecord, unhex } from './records.js';
+import { hex, K, type ParamsJson, type SiteRecord, unhex } from './records.js';
 import { checkUploadRule, putSeq, seqWindow, type UploadFields } from './registry.js';
 import { PARAMS_KEY, VALIDATORS_KEY, valueAt } from './schedule.js';
 import { listScpKeys, type ScpKey } from './scp-keys.js';
@@ -53,9 +54,17 @@ export class Contracts {
     return this.applied;
   }
 
-  /** Admission before the mempool, against committed state. */
-  checkUpload(fields: UploadFields): Check<SiteRecord> {
-    return checkUploadRule(this.state, this.chainIdHex, fields);
+  /** The envelope bounds in force at `height` (chain parameters, defaults where never set). */
+  bounds(height: number): EnvelopeBounds {
+    return envelopeBounds(valueAt<ParamsJson>(this.state, PARAMS_KEY, height));
+  }
+
+  /**
+   * Admission before the mempool, against committed state: `at.height` is the height the envelope
+   * would commit at (tip + 1, whose bounds apply), `at.now` the node's clock.
+   */
+  checkUpload(fields: UploadFields, at: { now: number; height: number }): Check<SiteRecord> {
+    return checkUploadRule(this.state, this.chainIdHex, fields, { ...this.bounds(at.height), now: at.now });
   }
 
   /**
@@ -65,12 +74,14 @@ export class Contracts {
   applyBlock(block: Block): ExecutionResult {
     this.applied++;
     const { height, time } = block.header;
-    const receipts = block.envelopes.map((bytes) => this.applyEnvelope(bytes, height, time));
+    // Envelope times are judged against the block's own time: chain data, the same on every node.
+    const at: BoundsAt = { ...this.bounds(height), now: time };
+    const receipts = block.envelopes.map((bytes) => this.applyEnvelope(bytes, height, at));
     const stateChanges = this.state.flush();
     return { receipts, stateChanges, stateRoot: this.state.root() };
   }
 
-  private applyEnvelope(bytes: Uint8Array, height: number, time: number): Receipt {
+  private applyEnvelope(bytes: Uint8Array, height: number, at: BoundsAt): Receipt {
     let env: ReturnType<typeof decodeEnvelope>;
     try {
       env = decodeEnvelope(bytes);
@@ -79,7 +90,7 @@ export class Contracts {
     }
     const signer = hex(env.signerKeyId);
     if (env.kind === EnvelopeKind.KpiUpload) {
-      const check = checkUploadRule(this.state, this.chainIdHex, env);
+      const check = checkUploadRule(this.state, this.chainIdHex, env, at);
       if (!check.ok) return rejected(check.reason);
       putSeq(this.state, signer, env.seq);
       return APPLIED;
@@ -88,12 +99,15 @@ export class Contracts {
     if (!currentAdmins(this.state).ids.has(signer)) return rejected(Reason.NotAdmin);
     const seq = checkSeq(seqWindow(this.state, signer), env.seq);
     if (seq !== Reason.None) return rejected(seq);
+    // No seq gap bound for calls: administrators number them by their clock (platform/admin.ts).
+    const ahead = checkEnvelopeTime(env.time, at.now, at.maxEnvelopeFutureMs);
+    if (ahead !== Reason.None) return rejected(ahead);
     // An authenticated call consumes its sequence number whatever its outcome.
     putSeq(this.state, signer, env.seq);
     const ctx = {
       state: this.state,
       height,
-      time,
+      time: at.now,
       signerKeyIdHex: signer,
       tracingCodeHex: hex(tracingCode(bytes)),
     };

@@ -5,10 +5,11 @@
 import type { ContractCall, GovernanceAction } from '../../codec/types.js';
 import { keyIdOf } from '../../crypto/key-id.js';
 import { actionFromJson, actionToJson } from './action-json.js';
+import { storedParams } from './envelope-bounds.js';
 import { Reason } from './reasons.js';
-import { type AdminsRecord, hex, K, type ProposalRecord, unhex } from './records.js';
+import { type AdminsRecord, hex, K, type ParamsJson, type ProposalRecord, unhex } from './records.js';
 import { applySiteAction } from './registry.js';
-import { PARAMS_KEY, schedule, VALIDATORS_KEY } from './schedule.js';
+import { PARAMS_KEY, schedule, VALIDATORS_KEY, valueAt } from './schedule.js';
 import { addScpKey, retireScpKey } from './scp-keys.js';
 import type { ContractState } from './state.js';
 import { validateAction } from './validate-action.js';
@@ -44,7 +45,12 @@ function execute(state: ContractState, a: GovernanceAction, height: number): Rea
       return retireScpKey(state, a.scpKeyId);
     case 'setParams':
       if (a.activateAt <= height) return Reason.ActivationNotInFuture;
-      schedule(state, PARAMS_KEY, a.activateAt, { ...a.params });
+      schedule(
+        state,
+        PARAMS_KEY,
+        a.activateAt,
+        storedParams(a.params, valueAt<ParamsJson>(state, PARAMS_KEY, a.activateAt)),
+      );
       return Reason.None;
     case 'setValidators':
       if (a.activateAt <= height) return Reason.ActivationNotInFuture;

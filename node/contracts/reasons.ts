@@ -21,6 +21,10 @@ export enum Reason {
   SiteIdMismatch = 10,
   /** A KPI code in the routing metadata that the site may not upload. */
   KpiNotAllowed = 11,
+  /** Sequence number more than the chain's maxSeqGap above the signer's highest applied one. */
+  SeqTooFar = 12,
+  /** Envelope time more than maxEnvelopeFutureMs after the block time (the node's clock at admission). */
+  TimeInFuture = 13,
   // ---- contract calls
   /** The signer is not a current administrator. */
   NotAdmin = 20,

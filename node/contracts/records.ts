@@ -32,9 +32,8 @@ export interface Scheduled<T extends Json> {
   value: T;
 }
 
-export interface ParamsJson extends ChainParams {
-  [k: string]: Json;
-}
+/** Chain parameters as stored: the bounds are absent on chains that never set them (defaults apply). */
+export type ParamsJson = ChainParams & { [k: string]: Json };
 
 export interface SiteRecord {
   [k: string]: Json;

@@ -3,6 +3,7 @@
 // an old key is refused with KeyRotated rather than UnknownSigner.
 import { type GovernanceAction, type Routing, SiteStatus } from '../../codec/types.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import { type BoundsAt, checkEnvelopeTime, checkSeqGap } from './envelope-bounds.js';
 import { type Check, Reason, reject } from './reasons.js';
 import { cityJson, hex, K, type RotatedRecord, type SeqRecord, type SiteRecord } from './records.js';
 import { checkSeq, EMPTY_WINDOW, recordSeq, type SeqWindow } from './seq-window.js';
@@ -13,6 +14,7 @@ export interface UploadFields {
   chainId: Uint8Array;
   signerKeyId: Uint8Array;
   seq: number;
+  time: number;
   routing: Routing;
 }
 
@@ -56,19 +58,28 @@ function routingReason(site: SiteRecord, r: Routing): Reason {
 
 /**
  * The admission rule, used before the mempool and again when a block executes: right chain, site
- * active under its current key, sequence number fresh, routing metadata matching the registry.
+ * active under its current key, sequence number fresh and not too far ahead, time not too far
+ * ahead of `at.now`, routing metadata matching the registry. The seq is judged before the time:
+ * an envelope refused as ahead of the clock is one the site keeps and sends again, and once later
+ * numbers have pushed it out of the window it is refused as replayed, which the site re-makes.
  */
 export function checkUploadRule(
   state: ContractState,
   chainIdHex: string,
   f: UploadFields,
+  at: BoundsAt,
 ): Check<SiteRecord> {
   if (hex(f.chainId) !== chainIdHex) return reject(Reason.WrongChain);
   const keyIdHex = hex(f.signerKeyId);
   const site = activeSite(state, keyIdHex);
   if (!site.ok) return site;
-  const seq = checkSeq(seqWindow(state, keyIdHex), f.seq);
+  const window = seqWindow(state, keyIdHex);
+  const seq = checkSeq(window, f.seq);
   if (seq !== Reason.None) return reject(seq);
+  const gap = checkSeqGap(window, f.seq, at.maxSeqGap);
+  if (gap !== Reason.None) return reject(gap);
+  const time = checkEnvelopeTime(f.time, at.now, at.maxEnvelopeFutureMs);
+  if (time !== Reason.None) return reject(time);
   const routing = routingReason(site.value, f.routing);
   return routing === Reason.None ? site : reject(routing);
 }

@@ -2,6 +2,7 @@
 // proposed so that a malformed action never collects approvals.
 import { MAX_ADMINS, MAX_SITE_KPI_CODES, MAX_VALIDATORS } from '../../codec/caps.js';
 import type { ChainParams, GovernanceAction } from '../../codec/types.js';
+import { validBounds } from './envelope-bounds.js';
 import { Reason } from './reasons.js';
 import { hex } from './records.js';
 
@@ -14,7 +15,9 @@ function distinct(keys: Uint8Array[]): boolean {
 }
 
 function validParams(p: ChainParams): boolean {
-  return [p.periodMs, p.maxBlockEnvelopes, p.maxBlockBytes, p.viewTimeoutMs].every(isPositiveInt);
+  return (
+    [p.periodMs, p.maxBlockEnvelopes, p.maxBlockBytes, p.viewTimeoutMs].every(isPositiveInt) && validBounds(p)
+  );
 }
 
 function validKpiCodes(codes: number[]): boolean {

@@ -96,6 +96,8 @@ describe('genesis init', () => {
       viewTimeoutMs: 2500,
       maxBlockEnvelopes: 2000,
       maxBlockBytes: 4194304,
+      maxSeqGap: 1_000_000,
+      maxEnvelopeFutureMs: 300_000,
     });
   });
 
@@ -136,6 +138,15 @@ describe('genesis init', () => {
     expect(await refusal(out, badName)).toContain('chainName: lower-case letters, digits and dashes');
     out = fresh();
     expect(await refusal(out, args(out, ['--period-ms', 'soon']))).toContain('params.periodMs:');
+    out = fresh();
+    expect(await refusal(out, args(out, ['--max-seq-gap', '10']))).toContain('params.maxSeqGap:');
+  });
+
+  it('writes the envelope bounds given on the command line', async () => {
+    const out = fresh();
+    await runCli(args(out, ['--max-seq-gap', '5000', '--max-envelope-future-ms', '60000']));
+    const g = loadGenesis(out);
+    expect([g.params.maxSeqGap, g.params.maxEnvelopeFutureMs]).toEqual([5000, 60_000]);
   });
 
   it('refuses a bad sites file, naming the site and field or the file', async () => {

@@ -126,4 +126,29 @@ describe('envelopes', () => {
     };
     expect(codeOf(() => encodeEnvelope({ ...vectorApprove, call }))).toBe(CodecErrorCode.InvalidInput);
   });
+
+  it('setParams: the envelope bounds choose layout 2 (type 11); one bound without the other is refused', () => {
+    const params = { periodMs: 1000, maxBlockEnvelopes: 2000, maxBlockBytes: 4_194_304, viewTimeoutMs: 3000 };
+    const propose = (p: typeof params & { maxSeqGap?: number; maxEnvelopeFutureMs?: number }) =>
+      encodeEnvelope({
+        ...vectorApprove,
+        signature: new Uint8Array(64),
+        call: { type: 'propose', expiresAt: 1, action: { type: 'setParams', params: p, activateAt: 10 } },
+      });
+    const v1 = propose(params);
+    const v2 = propose({ ...params, maxSeqGap: 1_000_000, maxEnvelopeFutureMs: 300_000 });
+    expect([v1[75], v2[75]]).toEqual([8, 11]);
+    expect(v2.length - v1.length).toBe(8);
+    // A type-8 call decodes without the bounds (they stay as they are on the chain), and re-encodes to itself.
+    const d1 = decodeEnvelope(v1);
+    if (d1.kind !== EnvelopeKind.ContractCall || d1.call.type !== 'propose') throw new Error('kind');
+    expect(d1.call.action).toEqual({ type: 'setParams', params, activateAt: 10 });
+    expect(hex(encodeEnvelope(d1))).toBe(hex(v1));
+    expect(codeOf(() => propose({ ...params, maxSeqGap: 5000 }))).toBe(CodecErrorCode.InvalidInput);
+    expect(codeOf(() => propose({ ...params, maxEnvelopeFutureMs: 5000 }))).toBe(CodecErrorCode.InvalidInput);
+    expect(codeOf(() => decodeEnvelope(patched(v1, 75, 12)))).toBe(CodecErrorCode.BadEnum);
+    // Layout 1 bytes read as layout 2 run short; layout 2 bytes read as layout 1 leave bytes over.
+    expect(codeOf(() => decodeEnvelope(patched(v1, 75, 11)))).toBe(CodecErrorCode.Truncated);
+    expect(codeOf(() => decodeEnvelope(patched(v2, 75, 8)))).toBe(CodecErrorCode.TrailingBytes);
+  });
 });

@@ -99,6 +99,31 @@ export const vectorPropose: ContractCallEnvelope = {
     },
   },
 };
+const setParams = { periodMs: 1000, maxBlockEnvelopes: 2000, maxBlockBytes: 4_194_304, viewTimeoutMs: 3000 };
+/** Proposal to change the chain parameters at height 300, layout 1 (type 8: no envelope bounds). */
+export const vectorSetParams: ContractCallEnvelope = {
+  kind: EnvelopeKind.ContractCall,
+  ...header,
+  call: {
+    type: 'propose',
+    expiresAt: 1_700_086_400_000,
+    action: { type: 'setParams', params: setParams, activateAt: 300 },
+  },
+};
+/** The same with the envelope bounds, layout 2 (type 11). */
+export const vectorSetParamsBounds: ContractCallEnvelope = {
+  kind: EnvelopeKind.ContractCall,
+  ...header,
+  call: {
+    type: 'propose',
+    expiresAt: 1_700_086_400_000,
+    action: {
+      type: 'setParams',
+      params: { ...setParams, maxSeqGap: 1_000_000, maxEnvelopeFutureMs: 300_000 },
+      activateAt: 300,
+    },
+  },
+};
 const headerHex = (kind: string) =>
   `01${kind}${'11'.repeat(32)}${'22'.repeat(16)}0000000000000007` + '0000018bcfe56800';
 export const vectorUploadAadHex = `${headerHex('01')}009c02000000000004baf0${'44'.repeat(16)}0002000c0028`;

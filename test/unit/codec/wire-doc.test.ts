@@ -75,6 +75,12 @@ const cases: Record<string, Case> = {
   'envelope-upload': [() => encodeEnvelope(v.vectorUpload), decodeEnvelope, v.vectorUpload],
   'envelope-approve': [() => encodeEnvelope(v.vectorApprove), decodeEnvelope, v.vectorApprove],
   'envelope-propose': [() => encodeEnvelope(v.vectorPropose), decodeEnvelope, v.vectorPropose],
+  'envelope-set-params': [() => encodeEnvelope(v.vectorSetParams), decodeEnvelope, v.vectorSetParams],
+  'envelope-set-params-bounds': [
+    () => encodeEnvelope(v.vectorSetParamsBounds),
+    decodeEnvelope,
+    v.vectorSetParamsBounds,
+  ],
   'block-header': [() => encodeBlockHeader(v.vectorHeader), decodeBlockHeader, v.vectorHeader],
   block: [() => encodeBlock(v.vectorBlock), decodeBlock, v.vectorBlock],
   'commit-certificate': [

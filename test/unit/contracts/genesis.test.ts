@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../../../crypto/hash.js';
+import { Contracts } from '../../../node/contracts/contracts.js';
+import {
+  DEFAULT_MAX_ENVELOPE_FUTURE_MS,
+  DEFAULT_MAX_SEQ_GAP,
+} from '../../../node/contracts/envelope-bounds.js';
+import type { ParamsJson } from '../../../node/contracts/records.js';
+import { PARAMS_KEY, valueAt } from '../../../node/contracts/schedule.js';
+import { canonicalJson, type Json } from '../../../node/contracts/state.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { genesisState, parseGenesis } from '../../../node/genesis.js';
 import { hexOf, keyPair } from '../store/fixtures.js';
+
+const PARAMS = { periodMs: 1000, maxBlockEnvelopes: 1000, maxBlockBytes: 4_000_000, viewTimeoutMs: 4000 };
 
 function base(): Record<string, unknown> {
   return {
@@ -19,7 +30,7 @@ function base(): Record<string, unknown> {
       },
     ],
     scpKeys: [],
-    params: { periodMs: 1000, maxBlockEnvelopes: 1000, maxBlockBytes: 4_000_000, viewTimeoutMs: 4000 },
+    params: PARAMS,
   };
 }
 
@@ -41,6 +52,27 @@ describe('genesis', () => {
     const reordered = Object.fromEntries(Object.entries(base()).reverse());
     expect(parseGenesis(reordered).chainId).toEqual(g.chainId);
     expect(parseGenesis({ ...base(), chainName: 'other' }).chainId).not.toEqual(g.chainId);
+  });
+
+  it('a file without the envelope bounds keeps its chain ID and genesis state: the defaults apply', () => {
+    const g = parseGenesis(base());
+    // The chain ID is the hash of the file as written: no default was added to it.
+    expect(g.chainId).toEqual(sha256(new TextEncoder().encode(canonicalJson(base() as Json))));
+    const { state } = genesisState(g);
+    expect(Object.keys(valueAt<ParamsJson>(state, PARAMS_KEY, 0)!).sort()).toEqual(
+      Object.keys(PARAMS).sort(),
+    );
+    expect(new Contracts(state, g.chainId).bounds(1)).toEqual({
+      maxSeqGap: DEFAULT_MAX_SEQ_GAP,
+      maxEnvelopeFutureMs: DEFAULT_MAX_ENVELOPE_FUTURE_MS,
+    });
+  });
+
+  it('a file with the envelope bounds sets them, and they are part of the chain ID', () => {
+    const bounds = { maxSeqGap: 5000, maxEnvelopeFutureMs: 60_000 };
+    const g = parseGenesis({ ...base(), params: { ...PARAMS, ...bounds } });
+    expect(g.chainId).not.toEqual(parseGenesis(base()).chainId);
+    expect(new Contracts(genesisState(g).state, g.chainId).bounds(1)).toEqual(bounds);
   });
 
   it('builds the initial contract state deterministically', () => {
@@ -72,6 +104,17 @@ describe('genesis', () => {
     ['an unknown KPI', { sites: [{ ...(base().sites as object[])[0], kpis: ['nope'] }] }, 'sites.0.kpis'],
     ['a bad address', { sites: [{ ...(base().sites as object[])[0], siteId: '300.1.1.1' }] }, 'sites.0'],
     ['a bad time', { genesisTime: 'yesterday' }, 'genesisTime'],
+    [
+      'a maxSeqGap below the replay window',
+      { params: { ...PARAMS, maxSeqGap: 1000, maxEnvelopeFutureMs: 60_000 } },
+      'params.maxSeqGap',
+    ],
+    [
+      'a maxEnvelopeFutureMs beyond u32',
+      { params: { ...PARAMS, maxSeqGap: 5000, maxEnvelopeFutureMs: 2 ** 32 } },
+      'params.maxEnvelopeFutureMs',
+    ],
+    ['one envelope bound without the other', { params: { ...PARAMS, maxSeqGap: 5000 } }, 'params: maxSeqGap'],
   ])('refuses %s with a message naming the field', (_name, patch, field) => {
     const err = errorOf({ ...base(), ...patch });
     expect(err.code).toBe(NodeErrorCode.BadConfig);

@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { CityScheme, type GovernanceAction, SiteStatus } from '../../../codec/types.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
+import {
+  DEFAULT_MAX_ENVELOPE_FUTURE_MS,
+  DEFAULT_MAX_SEQ_GAP,
+} from '../../../node/contracts/envelope-bounds.js';
 import { Reason } from '../../../node/contracts/reasons.js';
+import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
 import { validateAction } from '../../../node/contracts/validate-action.js';
 import { ReceiptStatus } from '../../../node/store/index.js';
 import { call, KPIS, keyPair, site, upload } from '../store/fixtures.js';
@@ -16,6 +21,8 @@ function register(s: ReturnType<typeof site>): GovernanceAction {
   return { type: 'registerSite', publicKey: s.key.publicKey, ...s.routing, kpiCodes: KPIS };
 }
 
+const PARAMS = { periodMs: 500, maxBlockEnvelopes: 10, maxBlockBytes: 100_000, viewTimeoutMs: 2000 };
+
 /** Malformed actions the codec still encodes: they reach the chain, and the contract refuses them. */
 const CODEC_CARRIES: [string, GovernanceAction][] = [
   [
@@ -27,6 +34,22 @@ const CODEC_CARRIES: [string, GovernanceAction][] = [
     {
       type: 'setParams',
       params: { periodMs: 0, maxBlockEnvelopes: 1, maxBlockBytes: 1, viewTimeoutMs: 1 },
+      activateAt: 10,
+    },
+  ],
+  [
+    'a maxSeqGap below the replay window',
+    {
+      type: 'setParams',
+      params: { ...PARAMS, maxSeqGap: SEQ_WINDOW - 1, maxEnvelopeFutureMs: 60_000 },
+      activateAt: 10,
+    },
+  ],
+  [
+    'a zero maxEnvelopeFutureMs',
+    {
+      type: 'setParams',
+      params: { ...PARAMS, maxSeqGap: SEQ_WINDOW, maxEnvelopeFutureMs: 0 },
       activateAt: 10,
     },
   ],
@@ -130,6 +153,39 @@ describe('governance', () => {
     expect(h.contracts.validators(20)).toEqual(next.map((v) => v.publicKey));
   });
 
+  it('setParams sets the envelope bounds at activation; a call without them (type 8) keeps them', () => {
+    const h = new Harness();
+    const s = h.chain.sites[0]!;
+    const defaults = { maxSeqGap: DEFAULT_MAX_SEQ_GAP, maxEnvelopeFutureMs: DEFAULT_MAX_ENVELOPE_FUTURE_MS };
+    const bounds = { maxSeqGap: 5000, maxEnvelopeFutureMs: 1000 };
+    expect(h.enact({ type: 'setParams', params: { ...PARAMS, ...bounds }, activateAt: 5 })).toEqual([
+      APPLIED,
+      APPLIED,
+    ]);
+    expect(h.enact({ type: 'setParams', params: { ...PARAMS, periodMs: 700 }, activateAt: 8 })).toEqual([
+      APPLIED,
+      APPLIED,
+    ]);
+    expect(h.contracts.bounds(4)).toEqual(defaults);
+    expect(h.contracts.bounds(5)).toEqual(bounds);
+    expect(h.contracts.params(8)).toEqual({ ...PARAMS, periodMs: 700, ...bounds });
+    while (h.height < 4) h.run([]);
+    // Height 5 executes under the new bounds: judged against its own block time and seq.
+    expect(
+      h.run([
+        upload(h.id, s, 5001, 1),
+        upload(h.id, s, 5000, h.time(5) + 1001),
+        upload(h.id, s, 5000, h.time(5) + 1000),
+      ]),
+    ).toEqual([rejected(Reason.SeqTooFar), rejected(Reason.TimeInFuture), APPLIED]);
+    expect(
+      h.contracts.checkUpload(
+        { chainId: h.id, signerKeyId: keyIdOf(s.key.publicKey), seq: 10_001, time: 1, routing: s.routing },
+        { now: h.time(), height: h.height + 1 },
+      ),
+    ).toEqual({ ok: false, reason: Reason.SeqTooFar });
+  });
+
   it('setAdmins replaces the admin set: old admins lose their vote', () => {
     const h = new Harness();
     const fresh = keyPair(60);
@@ -166,13 +222,10 @@ describe('site registry', () => {
     h.run([p]);
     const env = upload(h.id, s, 1, 1);
     expect(
-      h.contracts.checkUpload({
-        ...s,
-        chainId: h.id,
-        signerKeyId: keyIdOf(s.key.publicKey),
-        seq: 1,
-        routing: s.routing,
-      }).ok,
+      h.contracts.checkUpload(
+        { ...s, chainId: h.id, signerKeyId: keyIdOf(s.key.publicKey), seq: 1, time: 1, routing: s.routing },
+        { now: h.time(), height: h.height + 1 },
+      ).ok,
     ).toBe(true);
     expect(h.run([h.approve(a1!, p), env])).toEqual([APPLIED, rejected(Reason.SiteSuspended)]);
   });

@@ -38,7 +38,7 @@ async function setup() {
       },
     },
     committed: (tcs) => store.committed(tcs),
-    authorize: (e) => authorize(contracts, e),
+    authorize: (e) => authorize(contracts, e, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
     onAdmitted: () => undefined,
     retryAfterMs: () => 0,
     stateVersion: () => contracts.version,

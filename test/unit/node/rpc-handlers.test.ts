@@ -58,7 +58,8 @@ describe('RPC handlers', () => {
         mempool,
         verifier: { verifyBatch: async (items) => items.map(() => true) },
         committed: (tcs) => store.committed(tcs),
-        authorize: (env) => authorize(contracts, env),
+        authorize: (env) =>
+          authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
         onAdmitted: () => undefined,
         retryAfterMs: () => 0,
       }),

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BkdmsClient } from '../../../api/client.js';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
-import { type Receipt, ReceiptState } from '../../../api/types.js';
+import { type Receipt, ReceiptState, UploadStatus } from '../../../api/types.js';
 import { ChainCache } from '../../../site/chain-cache.js';
-import { ChainUploader } from '../../../site/chain-uploader.js';
+import { ChainUploader, toOutcome } from '../../../site/chain-uploader.js';
 
 function uploaderAnswering(answer: () => Receipt): ChainUploader {
   const client = { getReceipt: async () => answer() } as unknown as BkdmsClient;
@@ -37,5 +37,23 @@ describe('ChainUploader.receipt', () => {
       throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
     });
     expect(await unknown.receipt(tc)).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('toOutcome', () => {
+  const refused = (reason: ApiErrorCode) =>
+    toOutcome({
+      status: UploadStatus.Rejected,
+      tracingCode: new Uint8Array(32),
+      reason,
+      message: 'refused by the permission contract',
+      retryAfterMs: 0,
+    }).kind;
+
+  it('keeps an envelope ahead of the node clock for a later try; gives up a seq too far ahead', () => {
+    expect(refused(ApiErrorCode.TimeInFuture)).toBe('retry');
+    expect(refused(ApiErrorCode.MempoolFull)).toBe('retry');
+    expect(refused(ApiErrorCode.SeqTooFar)).toBe('rejected');
+    expect(refused(ApiErrorCode.Unauthorized)).toBe('rejected');
   });
 });
