@@ -3,7 +3,9 @@
 // head of the status message, and the client turns a status back into the same ApiError.
 // Reason strings match node/'s NodeErrorCode where both name the same thing, so a handler can
 // throw its own domain error and the server still reports the documented reason.
+
 import { status } from '@grpc/grpc-js';
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum ApiErrorCode {
   /** A request field is missing, of the wrong length or out of range. */
@@ -84,9 +86,7 @@ export function grpcStatusOf(code: ApiErrorCode): status {
   return statusOf[code];
 }
 
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
+export class ApiError extends BkdmsError<ApiErrorCode> {
   /** For RESOURCE_EXHAUSTED and UNAVAILABLE reasons: how long to wait before retrying (ms). */
   readonly retryAfterMs: number | undefined;
 
@@ -96,20 +96,12 @@ export class ApiError extends Error {
     meta: Record<string, string | number> = {},
     retryAfterMs?: number,
   ) {
-    super(`${code}: ${message}`);
-    this.name = 'ApiError';
-    this.code = code;
-    this.meta = meta;
+    super('ApiError', code, message, meta);
     this.retryAfterMs = retryAfterMs;
   }
 
   get grpcStatus(): status {
     return statusOf[this.code];
-  }
-
-  /** The message without the leading reason. */
-  get detail(): string {
-    return this.message.slice(this.code.length + 2);
   }
 }
 

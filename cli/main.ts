@@ -1,16 +1,11 @@
 #!/usr/bin/env node
 // Entry point of the `bkdms` command. The polyfill import must stay first.
 import './polyfill.js';
-import { Command } from 'commander';
-import { registerCommands } from './commands.js';
+import { createProgram } from './program.js';
 
-const program = new Command();
-program
-  .name('bkdms')
-  .description('Blockchain-based unified KPI data management for smart sustainable cities (ITU-T Y.4907)')
-  .showHelpAfterError();
-registerCommands(program);
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`bkdms: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+createProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`bkdms: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });

@@ -1,5 +1,6 @@
 // The one error class of the codec domain. Every decoder failure is a CodecError with a code;
 // a RangeError, TypeError or hang escaping a decoder is a bug.
+import { BkdmsError } from './base-error.js';
 
 export enum CodecErrorCode {
   /** Fewer bytes than the structure (or a length field inside it) requires. */
@@ -18,14 +19,8 @@ export enum CodecErrorCode {
   InvalidInput = 'INVALID_INPUT',
 }
 
-export class CodecError extends Error {
-  readonly code: CodecErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class CodecError extends BkdmsError<CodecErrorCode> {
   constructor(code: CodecErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'CodecError';
-    this.code = code;
-    this.meta = meta;
+    super('CodecError', code, message, meta);
   }
 }

@@ -1,6 +1,7 @@
 // The one error class of the consensus domain (the codec/errors.ts pattern). Thrown only for
 // misuse by the local caller (bad config, bad restored state, bad driver input). Messages from
 // peers never throw: an invalid message is dropped and counted in Replica.stats.dropped.
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum ConsensusErrorCode {
   /** ReplicaConfig or ConsensusParams out of their domain. */
@@ -11,14 +12,8 @@ export enum ConsensusErrorCode {
   BadInput = 'BAD_INPUT',
 }
 
-export class ConsensusError extends Error {
-  readonly code: ConsensusErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class ConsensusError extends BkdmsError<ConsensusErrorCode> {
   constructor(code: ConsensusErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'ConsensusError';
-    this.code = code;
-    this.meta = meta;
+    super('ConsensusError', code, message, meta);
   }
 }

@@ -1,6 +1,7 @@
 // The one error class of the crypto domain. Bad keys, bad lengths, a wrong keystore passphrase, a
 // closed or full verification pool: each is a CryptoError with a code. A failed signature check or
 // a packet that does not open is NOT an error: those are ordinary results (boolean / OpenResult).
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum CryptoErrorCode {
   /** A key, nonce, signature or salt of the wrong length or form. */
@@ -27,15 +28,9 @@ export enum CryptoErrorCode {
   WorkerFailed = 'WORKER_FAILED',
 }
 
-export class CryptoError extends Error {
-  readonly code: CryptoErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class CryptoError extends BkdmsError<CryptoErrorCode> {
   constructor(code: CryptoErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'CryptoError';
-    this.code = code;
-    this.meta = meta;
+    super('CryptoError', code, message, meta);
   }
 }
 

@@ -1,6 +1,7 @@
 // The one error class of the kpi domain. It signals misuse of the API (a malformed code string, a
 // site ID that is not an address, an empty period). A reading that cannot be normalized is not an
 // error: normalize() returns it as a drop with a DropReason, because bad rows are expected data.
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum KpiErrorCode {
   /** A KPI code string, wire code or name that is not in the catalogue. */
@@ -19,14 +20,8 @@ export enum KpiErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
 }
 
-export class KpiError extends Error {
-  readonly code: KpiErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class KpiError extends BkdmsError<KpiErrorCode> {
   constructor(code: KpiErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'KpiError';
-    this.code = code;
-    this.meta = meta;
+    super('KpiError', code, message, meta);
   }
 }

@@ -1,5 +1,6 @@
 // The node domain's error class: configuration, admission and lifecycle failures of one
 // accounting node. Admission rejections carry the reason the RPC layer maps to a status code.
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum NodeErrorCode {
   BadConfig = 'BAD_CONFIG',
@@ -29,14 +30,8 @@ export enum NodeErrorCode {
   Stopped = 'STOPPED',
 }
 
-export class NodeError extends Error {
-  readonly code: NodeErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class NodeError extends BkdmsError<NodeErrorCode> {
   constructor(code: NodeErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'NodeError';
-    this.code = code;
-    this.meta = meta;
+    super('NodeError', code, message, meta);
   }
 }

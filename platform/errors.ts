@@ -1,6 +1,7 @@
 // The one error class of the platform domain (the smart city platform's KPI management module).
 // Every failure that stops an operation is a PlatformError with a code; per-packet problems are
 // not errors but recorded outcomes (see outcome.ts), so one bad packet never stops extraction.
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum PlatformErrorCode {
   /** The JSON config is missing, unreadable or does not match the schema. */
@@ -25,14 +26,8 @@ export enum PlatformErrorCode {
   InvalidInput = 'INVALID_INPUT',
 }
 
-export class PlatformError extends Error {
-  readonly code: PlatformErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class PlatformError extends BkdmsError<PlatformErrorCode> {
   constructor(code: PlatformErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'PlatformError';
-    this.code = code;
-    this.meta = meta;
+    super('PlatformError', code, message, meta);
   }
 }

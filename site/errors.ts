@@ -1,5 +1,6 @@
 // The one error class of the site domain (copying codec/errors.ts): every failure a caller may
 // need to tell apart carries a code and metadata. Metadata never holds key material.
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum SiteErrorCode {
   /** The site's JSON config is missing, unreadable or fails validation. */
@@ -26,14 +27,8 @@ export enum SiteErrorCode {
   Stopped = 'STOPPED',
 }
 
-export class SiteError extends Error {
-  readonly code: SiteErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class SiteError extends BkdmsError<SiteErrorCode> {
   constructor(code: SiteErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'SiteError';
-    this.code = code;
-    this.meta = meta;
+    super('SiteError', code, message, meta);
   }
 }

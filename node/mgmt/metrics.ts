@@ -3,6 +3,7 @@
 // closed sets (rejection reasons, RPC methods and outcomes), so the series count stays bounded.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { UploadStatus } from '../../api/types.js';
+import { buildInfo } from './build-info.js';
 
 export interface NodeMetrics {
   registry: Registry;
@@ -58,6 +59,13 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
   const registers = [registry];
   const sources = opts.sources;
   let reportedViewChanges = 0;
+  const build = buildInfo();
+  new Gauge({
+    name: 'bkdms_build_info',
+    help: 'Always 1; the labels say which build runs (package version, git commit, Node.js version)',
+    labelNames: ['version', 'commit', 'node'] as const,
+    registers,
+  }).set({ version: build.version, commit: build.commit, node: build.node }, 1);
   return {
     registry,
     envelopesAdmitted: new Counter({

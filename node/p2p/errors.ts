@@ -1,5 +1,6 @@
 // The one error class of the network layer. Every failure a caller of node/p2p can see is a
 // P2PError with a code, so the consensus driver and the RPC layer can branch on it.
+import { BkdmsError } from '../../codec/base-error.js';
 
 export enum P2PErrorCode {
   /** A message, batch, request or response larger than its cap (checked before buffering). */
@@ -26,14 +27,8 @@ export enum P2PErrorCode {
   Stopped = 'STOPPED',
 }
 
-export class P2PError extends Error {
-  readonly code: P2PErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class P2PError extends BkdmsError<P2PErrorCode> {
   constructor(code: P2PErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'P2PError';
-    this.code = code;
-    this.meta = meta;
+    super('P2PError', code, message, meta);
   }
 }

@@ -1,5 +1,6 @@
 // The one error class of the store domain (block log, indexes, queries, recovery).
 // Callers branch on `code`; `meta` carries the figures that explain it (never key material).
+import { BkdmsError } from '../../codec/base-error.js';
 
 export enum StoreErrorCode {
   /** The store was used after close(). */
@@ -26,14 +27,8 @@ export enum StoreErrorCode {
   Io = 'IO',
 }
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class StoreError extends BkdmsError<StoreErrorCode> {
   constructor(code: StoreErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'StoreError';
-    this.code = code;
-    this.meta = meta;
+    super('StoreError', code, message, meta);
   }
 }

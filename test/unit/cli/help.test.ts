@@ -35,6 +35,18 @@ describe('bkdms --help', () => {
       expect(names, required).toContain(required);
   });
 
+  it('--version prints the version, the commit and the Node.js version, and exits 0', async () => {
+    const cap = { out: '', err: '' };
+    const err = await buildProgram(cap)
+      .parseAsync(['--version'], { from: 'user' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toMatchObject({ code: 'commander.version', exitCode: 0 });
+    expect(cap.out).toMatch(/^bkdms \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown), node v\d+/);
+  });
+
   it('the top level prints its help and exits 0', async () => {
     const r = await runHelp([]);
     expect(r.exitCode).toBe(0);

@@ -1,9 +1,9 @@
 // The `bkdms` command tree built in-process exactly as cli/main.ts builds it, with commander's
 // process.exit replaced by a thrown CommanderError and its output captured, so that tests can run
 // commands and read what they print without spawning the compiled CLI.
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { vi } from 'vitest';
-import { registerCommands } from '../../../cli/commands.js';
+import { createProgram } from '../../../cli/program.js';
 
 export interface Captured {
   /** Commander's own output (help, usage errors). */
@@ -25,8 +25,7 @@ function tame(cmd: Command, cap: Captured): void {
 }
 
 export function buildProgram(cap: Captured = { out: '', err: '' }): Command {
-  const program = new Command().name('bkdms');
-  registerCommands(program);
+  const program = createProgram();
   tame(program, cap);
   return program;
 }

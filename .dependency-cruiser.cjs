@@ -1,0 +1,109 @@
+// Import boundaries between the top-level folders, in the layer order of docs/architecture.md.
+// `npm run lint` runs it; a new import that runs up the layers fails CI.
+//
+// Each entry: a folder and the folders it may import (besides itself). Anything else is refused.
+const layers = {
+  codec: [],
+  crypto: ['codec'],
+  kpi: ['codec'],
+  consensus: ['codec', 'crypto'],
+  ledger: ['codec', 'crypto', 'kpi', 'consensus'],
+  api: ['codec', 'crypto', 'kpi', 'consensus', 'ledger'],
+  node: ['codec', 'crypto', 'kpi', 'consensus', 'ledger', 'api'],
+  site: ['codec', 'crypto', 'kpi', 'ledger', 'api'],
+  platform: ['codec', 'crypto', 'kpi', 'consensus', 'ledger', 'api'],
+  testkit: ['codec', 'crypto', 'kpi', 'consensus', 'ledger', 'api'],
+  devnet: ['codec', 'crypto', 'kpi', 'consensus', 'ledger', 'api', 'node', 'site', 'platform', 'testkit'],
+  cli: [
+    'codec',
+    'crypto',
+    'kpi',
+    'consensus',
+    'ledger',
+    'api',
+    'node',
+    'site',
+    'platform',
+    'testkit',
+    'devnet',
+  ],
+  bench: [
+    'codec',
+    'crypto',
+    'kpi',
+    'consensus',
+    'ledger',
+    'api',
+    'node',
+    'site',
+    'platform',
+    'testkit',
+    'devnet',
+    'cli',
+  ],
+  test: [
+    'codec',
+    'crypto',
+    'kpi',
+    'consensus',
+    'ledger',
+    'api',
+    'node',
+    'site',
+    'platform',
+    'testkit',
+    'devnet',
+    'cli',
+  ],
+};
+
+const folders = Object.keys(layers);
+
+/** One rule per folder: from it, no import of a project folder outside its list. */
+const layerRules = folders.map((from) => {
+  const refused = folders.filter((f) => f !== from && !layers[from].includes(f));
+  return {
+    name: `layer-${from}`,
+    comment: `${from}/ may import only ${layers[from].join(', ') || 'nothing outside itself'} (docs/architecture.md)`,
+    severity: 'error',
+    from: { path: `^${from}/` },
+    to: { path: `^(${refused.join('|')})/` },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'pure-core',
+      comment: 'codec, kpi, consensus and ledger do no I/O: no Node.js built-in modules',
+      severity: 'error',
+      from: { path: '^(codec|kpi|consensus|ledger)/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'no-circular-folders',
+      comment: 'a cycle between files makes the layer picture lie',
+      severity: 'error',
+      from: { path: '^(codec|crypto|kpi|consensus|ledger|api)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: `^(${folders.join('|')})/`,
+    exclude: { path: '^(build|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+  },
+};
