@@ -69,6 +69,8 @@ export interface Footprint {
 type NormalMessage = PrePrepare | Prepare | Commit;
 const NEVER = Number.MIN_SAFE_INTEGER;
 const ZERO_HASH = new Uint8Array(32);
+/** Status heartbeats on which a restarted replica asks whether the others moved to a later view. */
+const RESTART_PROBES = 3;
 
 export class Replica {
   readonly stats: ReplicaStats = { dropped: {}, viewChanges: 0, blocksCommitted: 0, blocksTransferred: 0 };
@@ -103,7 +105,14 @@ export class Replica {
    */
   private viewBase = 1;
   private ownViewChange: ViewChange | null = null;
-  private lastNewView: NewView | null = null;
+  /**
+   * The NEW-VIEW that started the current view, answered to a replica still behind. Persisted
+   * without its block bodies (onDisk), so that a restarted replica still answers: else a replica
+   * that missed the view change may find no one to give it (replyNewView puts bodies back).
+   */
+  private lastNewView: { sent: NewView; onDisk: NewView } | null = null;
+  /** Heartbeats left on which a restarted replica re-sends its last VIEW-CHANGE (see probeView). */
+  private restartProbes = 0;
   private readonly future = new Map<number, NormalMessage[]>();
   private readonly evidenceSeen = new Map<string, number>();
   private readonly newViewReplies = new Map<string, number>();
@@ -209,6 +218,13 @@ export class Replica {
       this.signers.set(s.viewChange, this.key);
       this.send('all', s.viewChange);
     }
+    if (!s.inViewChange) {
+      if (s.newView != null && s.newView.view === s.view)
+        this.lastNewView = { sent: s.newView, onDisk: s.newView };
+      // The others may have changed view while we were down, and on an idle network no message
+      // of their view would reach us: ask (probeView), if we have a VIEW-CHANGE to ask with.
+      if (s.viewChange !== null && s.viewChange.newView <= s.view) this.restartProbes = RESTART_PROBES;
+    }
   }
 
   // ------------------------------------------------------------------ driver interface
@@ -233,6 +249,7 @@ export class Replica {
     if (this.now - this.lastStatusAt >= this.p.statusIntervalTicks) {
       this.lastStatusAt = this.now;
       if (this.tip.height > 0) this.sendCheckpoint(this.tip.height, this.tip.hash);
+      this.probeView();
     }
     this.maybeRequestState();
   }
@@ -875,13 +892,38 @@ export class Replica {
   }
 
   private replyNewView(to: Uint8Array): void {
-    const nv = this.lastNewView;
-    if (nv === null || nv.view !== this.view || this.inViewChange) return;
+    const held = this.lastNewView?.sent;
+    if (held === undefined || held.view !== this.view || this.inViewChange) return;
     const id = hashKey(to);
     if (this.now - (this.newViewReplies.get(id) ?? NEVER) < this.p.viewTimeoutTicks) return;
+    // Restored from disk, its PRE-PREPAREs lack their bodies: take them from our log window or
+    // block log. One we no longer hold means no answer (the wire needs the body); a requester
+    // that far behind catches up by state transfer and enters the view from the certificates of
+    // the blocks proposed in it (followCertifiedView).
+    const prePrepares: PrePrepare[] = [];
+    for (const pp of held.prePrepares) {
+      const block =
+        pp.block.envelopes.length === pp.block.header.txCount ? pp.block : this.bodyOf(pp.seq, pp.digest);
+      if (block === undefined) return;
+      prePrepares.push(block === pp.block ? pp : { ...pp, block });
+    }
     this.newViewReplies.set(id, this.now);
     const index = this.schedule.at(this.tip.height + 1).indexOf(to);
-    this.send(index >= 0 ? index : 'all', nv);
+    this.send(index >= 0 ? index : 'all', { ...held, prePrepares });
+  }
+
+  /**
+   * A restarted replica does not know whether the others changed view while it was down; until
+   * they send blocks of that view (§4.5.2 joining) it would stay behind, and a further crash
+   * would then leave the view without a quorum. So on its first heartbeats it re-sends its last
+   * VIEW-CHANGE, byte for byte (nothing new is signed), which a replica in a later view answers
+   * with its NEW-VIEW (checked in full, so no liar can move us). Any NEW-VIEW of our view or a
+   * later one ends the asking. A replica that never signed a VIEW-CHANGE (view 0) cannot ask.
+   */
+  private probeView(): void {
+    if (this.restartProbes === 0) return;
+    this.restartProbes--;
+    if (!this.inViewChange && this.ownViewChange !== null) this.send('all', this.ownViewChange);
   }
 
   /** Whether the signer of a VIEW-CHANGE we hold belongs to `set`. */
@@ -981,6 +1023,8 @@ export class Replica {
   }
 
   private onNewView(nv: NewView): void {
+    // A peer answered (or the view moved on): a restarted replica stops asking (probeView).
+    if (nv.view >= this.view) this.restartProbes = 0;
     if (nv.view < this.view || (nv.view === this.view && !this.inViewChange)) {
       this.drop('old-view');
       return;
@@ -1022,16 +1066,8 @@ export class Replica {
   }
 
   private installNewView(nv: NewView, plan: NewViewPlan): void {
-    if (!this.inViewChange || nv.view !== this.view) for (const slot of this.slots.values()) slot.resetView();
-    this.view = nv.view;
-    this.inViewChange = false;
-    this.viewStartedAt = this.now;
-    this.viewBase = plan.stable.seq + 1;
-    this.lastNewView = nv;
-    this.targetHint = 0;
-    for (const [k, v] of this.votes) if (v.view < nv.view) this.votes.delete(k);
-    this.changed();
-    for (const [sender, vc] of this.viewChanges) if (vc.newView <= nv.view) this.viewChanges.delete(sender);
+    this.enterView(nv.view, plan.stable.seq + 1);
+    this.lastNewView = { sent: nv, onDisk: withoutBodies(nv) };
     if (plan.stable.seq > this.stable.seq) {
       if (!this.adoptCheckpoint(plan.stable)) this.targetHint = Math.max(this.targetHint, plan.stable.seq);
     }
@@ -1043,6 +1079,37 @@ export class Replica {
     }
     this.replayFuture();
     this.maybePropose();
+  }
+
+  /** Leaves the view change (or an earlier view) for `view`, whose range starts at height `base`. */
+  private enterView(view: number, base: number): void {
+    if (!this.inViewChange || view !== this.view) for (const slot of this.slots.values()) slot.resetView();
+    this.view = view;
+    this.inViewChange = false;
+    this.viewStartedAt = this.now;
+    this.viewBase = base;
+    this.lastNewView = null;
+    this.restartProbes = 0;
+    this.targetHint = 0;
+    for (const [k, v] of this.votes) if (v.view < view) this.votes.delete(k);
+    this.changed();
+    for (const [sender, vc] of this.viewChanges) if (vc.newView <= view) this.viewChanges.delete(sender);
+  }
+
+  /**
+   * A transferred block proposed and committed in a view we have not entered (header.view = its
+   * certificate's view = v): 2f+1 replicas, f+1 of them honest, committed in v, so the quorum got
+   * there. Its NEW-VIEW may reach us from no one (its holders restarted and the re-proposed
+   * bodies are gone from their block logs), and we need nothing from it any more: a new primary
+   * proposes only above every height its NEW-VIEW re-proposes, and honest backups refuse any other
+   * block at those heights, so every height the NEW-VIEW constrains lies at or below this block,
+   * which we hold. We enter v with the range starting there (no activation can lie between).
+   */
+  private followCertifiedView(cb: CertifiedBlock): void {
+    const v = cb.certificate.view;
+    if (cb.block.header.view !== v || v < this.view || (v === this.view && !this.inViewChange)) return;
+    this.enterView(v, cb.block.header.height);
+    this.replayFuture();
   }
 
   private replayFuture(): void {
@@ -1171,6 +1238,7 @@ export class Replica {
         cb.certificate,
         cb.block.envelopes.map((e) => hashKey(this.deps.txHash(e))),
       );
+      this.followCertifiedView(cb);
     }
     // The responder's checkpoint proof becomes ours once its block is applied here.
     const cp = this.transferCheckpoint;
@@ -1283,6 +1351,7 @@ export class Replica {
       votes: [...this.votes.values()],
       prepared,
       viewChange: this.ownViewChange === null ? null : stripBodies(this.ownViewChange),
+      newView: this.inViewChange ? null : (this.lastNewView?.onDisk ?? null),
     };
   }
 }
@@ -1300,6 +1369,18 @@ function heldHash(key: string | undefined): Uint8Array {
   if (key === undefined)
     throw new ConsensusError(ConsensusErrorCode.BadState, 'no block hash at that height');
   return keyBytes(key);
+}
+
+/**
+ * A NEW-VIEW without block bodies (neither is signed: its PRE-PREPAREs bind their blocks by
+ * digest), small enough to persist; replyNewView puts the bodies back.
+ */
+function withoutBodies(nv: NewView): NewView {
+  return {
+    ...nv,
+    viewChanges: nv.viewChanges.map(stripBodies),
+    prePrepares: nv.prePrepares.map((pp) => ({ ...pp, block: { header: pp.block.header, envelopes: [] } })),
+  };
 }
 
 /** A VIEW-CHANGE without the unsigned block bodies (inside NEW-VIEW and on disk). */

@@ -7,6 +7,7 @@ import type {
   CheckpointProof,
   ConsensusMessage,
   Hash32,
+  NewView,
   PreparedProof,
   Signature,
   ViewChange,
@@ -129,6 +130,12 @@ export interface PersistentState {
   prepared: PreparedProof[];
   /** The last VIEW-CHANGE this replica signed, re-sent as is after a restart. */
   viewChange: ViewChange | null;
+  /**
+   * The NEW-VIEW that started the current view (null during a view change), without block bodies:
+   * after a restart this replica still answers a replica that missed it (docs §4). Absent in
+   * snapshots written before it was kept.
+   */
+  newView?: NewView | null;
 }
 
 export interface Ready {
