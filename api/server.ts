@@ -77,7 +77,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
       }
       inFlight++;
       Promise.resolve()
-        .then(() => run(call.request, { peer: call.getPeer() }))
+        .then(() => run(v.decodedRequest(call.request), { peer: call.getPeer() }))
         .finally(() => {
           inFlight--;
         })

@@ -8,7 +8,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import type { NodeApi } from './handlers.js';
 import { toStatus } from './status.js';
-import { heightField } from './validate.js';
+import { decodedRequest, heightField } from './validate.js';
 
 export class StreamSlots {
   /** Stop functions of the open subscriptions. */
@@ -61,7 +61,7 @@ export async function streamBlocks(
       stopping = true;
       ac.abort();
     });
-    const from = heightField(call.request, 'fromHeight');
+    const from = heightField(decodedRequest(call.request), 'fromHeight');
     for await (const ev of api.subscribeBlocks(from, ac.signal)) {
       if (ac.signal.aborted) break;
       if (!call.write({ height: ev.height, certifiedBlock: ev.certifiedBlock }))

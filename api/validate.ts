@@ -6,12 +6,22 @@ import { type CityCode, CityScheme } from '../codec/types.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import type { ApiLimits } from './limits.js';
 import { KEY_ID_BYTES, MAX_CITY_CODE_CHARS, TRACING_CODE_BYTES } from './limits.js';
+import { UndecodableRequest } from './proto.js';
 import type { CityQuery, SiteQuery } from './types.js';
 
 type Raw = Record<string, unknown>;
 
 function bad(field: string, message: string, code = ApiErrorCode.InvalidArgument): ApiError {
   return new ApiError(code, `${field}: ${message}`, { field });
+}
+
+/** The decoded request, or INVALID_ARGUMENT when its bytes were not the method's message. */
+export function decodedRequest(raw: unknown): Raw {
+  if (raw instanceof UndecodableRequest)
+    throw new ApiError(ApiErrorCode.InvalidArgument, `request bytes are not a ${raw.method} request message`);
+  if (raw === null || typeof raw !== 'object')
+    throw new ApiError(ApiErrorCode.InvalidArgument, 'no request message');
+  return raw as Raw;
 }
 
 export function bytesField(raw: Raw, field: string, min: number, max: number): Uint8Array {
