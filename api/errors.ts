@@ -29,7 +29,7 @@ export enum ApiErrorCode {
   MempoolFull = 'MEMPOOL_FULL',
   /** Too many requests from this peer: retry after the hint. */
   RateLimited = 'RATE_LIMITED',
-  /** Too many open block subscriptions: retry after the hint. */
+  /** Too many open block subscriptions, or their unread blocks fill the node's budget: retry after the hint. */
   TooManyStreams = 'TOO_MANY_STREAMS',
   /** Unknown tracing code, height above the tip, unknown site. */
   NotFound = 'NOT_FOUND',

@@ -43,7 +43,8 @@ export interface NodeApi {
   /**
    * Certified blocks from `fromHeight` on, in height order without gaps, then each new block as it
    * commits. Ends when `signal` aborts (the caller went away). The server pulls one block at a
-   * time and waits for the connection to drain, so a slow subscriber never buffers the chain.
+   * time, only while the subscriber's unread bytes are within their caps (api/stream-buffers.ts),
+   * so a slow subscriber never makes the node buffer the chain.
    */
   subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent>;
   getScpKeys(): Promise<ScpKeyDirectory>;

@@ -22,6 +22,16 @@ export interface ApiLimits {
   maxCursorBytes: number;
   /** Open SubscribeBlocks streams across all connections. */
   maxSubscriptions: number;
+  /**
+   * Bytes of blocks one SubscribeBlocks stream may have written that its subscriber has not read
+   * yet; the stream then waits for it to read (a larger block goes alone).
+   */
+  maxStreamBufferBytes: number;
+  /**
+   * The same across all subscription streams; a new block for a stream holding nothing unread
+   * that would pass it ends that stream with TOO_MANY_STREAMS. At least one certified block.
+   */
+  maxSubscriptionBufferBytes: number;
   /** HTTP/2 concurrent streams per connection. */
   maxStreamsPerConnection: number;
   /** Hint sent with TOO_MANY_STREAMS. */
@@ -44,6 +54,9 @@ export const defaultApiLimits: ApiLimits = {
   defaultPageSize: 100,
   maxCursorBytes: 256,
   maxSubscriptions: 256,
+  maxStreamBufferBytes: 256 * 1024,
+  // Above the largest certified block (8 MiB + certificate), which must always fit.
+  maxSubscriptionBufferBytes: 32 * 1024 * 1024,
   maxStreamsPerConnection: 128,
   streamRetryAfterMs: 1000,
   maxInFlight: 2048,

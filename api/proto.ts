@@ -42,6 +42,31 @@ export function ledgerService(): ServiceClientConstructor {
   return cached;
 }
 
+/**
+ * What the server's request deserializer hands over for bytes that are not the method's request
+ * message. grpc-js answers INTERNAL when a deserializer throws, which docs/rpc.md reserves for node
+ * bugs; this value lets api/validate.ts answer INVALID_ARGUMENT instead (and lets a streaming call
+ * end at once rather than open a subscription).
+ */
+export class UndecodableRequest {
+  constructor(readonly method: string) {}
+}
+
+/**
+ * The Ledger service as the server registers it: the same methods, with request deserializers
+ * that return an UndecodableRequest instead of throwing.
+ */
 export function ledgerServiceDefinition(): ServiceDefinition {
-  return ledgerService().service;
+  const methods = Object.entries(ledgerService().service).map(([name, m]) => {
+    const decode = m.requestDeserialize;
+    const requestDeserialize = (bytes: Buffer): unknown => {
+      try {
+        return decode(bytes);
+      } catch {
+        return new UndecodableRequest(m.originalName ?? name);
+      }
+    };
+    return [name, { ...m, requestDeserialize }] as const;
+  });
+  return Object.fromEntries(methods) as ServiceDefinition;
 }

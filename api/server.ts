@@ -15,6 +15,7 @@ import { defaultApiLimits } from './limits.js';
 import { ledgerServiceDefinition } from './proto.js';
 import { toStatus } from './status.js';
 import { StreamSlots, streamBlocks } from './stream.js';
+import { StreamBuffers } from './stream-buffers.js';
 import type { ServerTls } from './tls.js';
 import { serverCredentials } from './tls.js';
 import { acceptedOrThrow } from './upload-result.js';
@@ -34,6 +35,11 @@ export interface ApiServerOptions {
 export interface ApiServer {
   readonly port: number;
   readonly limits: ApiLimits;
+  /**
+   * Block subscriptions: how many are open, the bytes written to them that their subscribers
+   * have not read yet, and how many are waiting for their subscriber to read.
+   */
+  subscriptions(): { open: number; bufferedBytes: number; waiting: number };
   /**
    * Stops accepting calls, ends block subscriptions with STOPPED, lets running unary calls finish
    * for up to graceMs, then cuts the rest.
@@ -77,7 +83,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
       }
       inFlight++;
       Promise.resolve()
-        .then(() => run(call.request, { peer: call.getPeer() }))
+        .then(() => run(v.decodedRequest(call.request), { peer: call.getPeer() }))
         .finally(() => {
           inFlight--;
         })
@@ -96,6 +102,11 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
   }
 
   const slots = new StreamSlots(limits.maxSubscriptions, limits.streamRetryAfterMs);
+  const buffers = new StreamBuffers(
+    limits.maxStreamBufferBytes,
+    limits.maxSubscriptionBufferBytes,
+    limits.streamRetryAfterMs,
+  );
   const impl: UntypedServiceImplementation = {
     Upload: unary('Upload', async (r, ctx) => {
       const [res] = await api.uploadBatch([v.envelopeField(r, limits)], ctx);
@@ -124,7 +135,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r))),
     SubscribeBlocks: (call: ServerWritableStream<Raw, unknown>) => {
       const started = performance.now();
-      streamBlocks(api, call, slots, (err) => fail('SubscribeBlocks', err)).then((outcome) =>
+      streamBlocks(api, call, slots, buffers, (err) => fail('SubscribeBlocks', err)).then((outcome) =>
         observe('SubscribeBlocks', started, outcome),
       );
     },
@@ -138,6 +149,11 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
   return {
     port,
     limits,
+    subscriptions: () => ({
+      open: slots.active,
+      bufferedBytes: buffers.bufferedBytes,
+      waiting: buffers.waiting,
+    }),
     stop: (graceMs = 2000) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

@@ -1,14 +1,15 @@
-// SubscribeBlocks on the server: pulls one block at a time from the node, writes it, and waits for
-// the HTTP/2 stream to drain before pulling the next, so a slow subscriber holds at most grpc-js's
-// small write buffer. The number of open subscriptions is bounded; the next one is refused with
-// TOO_MANY_STREAMS and a retry hint. A cancelled call aborts the node's iterator; a server that
+// SubscribeBlocks on the server: pulls one block at a time from the node and writes it once the
+// stream's byte budget has room (stream-buffers.ts), so a subscriber that reads slowly or not at
+// all holds at most maxStreamBufferBytes of unread blocks, and all of them together at most
+// maxSubscriptionBufferBytes. The number of open subscriptions is bounded; the next one is refused
+// with TOO_MANY_STREAMS and a retry hint. A cancelled call aborts the node's iterator; a server that
 // stops ends every subscription with STOPPED, which clients treat as "resume elsewhere or later".
-import { once } from 'node:events';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import type { NodeApi } from './handlers.js';
 import { toStatus } from './status.js';
-import { heightField } from './validate.js';
+import type { StreamBuffers } from './stream-buffers.js';
+import { decodedRequest, heightField } from './validate.js';
 
 export class StreamSlots {
   /** Stop functions of the open subscriptions. */
@@ -44,11 +45,15 @@ export class StreamSlots {
 
 type Raw = Record<string, unknown>;
 
+/** A CertifiedBlock message on the wire: the block, a few bytes of protobuf and the gRPC frame. */
+const MESSAGE_OVERHEAD_BYTES = 32;
+
 /** Serves one subscription to its end; resolves with 'OK' or the reason it ended with. */
 export async function streamBlocks(
   api: NodeApi,
   call: ServerWritableStream<Raw, unknown>,
   slots: StreamSlots,
+  buffers: StreamBuffers,
   fail: (err: unknown) => ApiError,
 ): Promise<'OK' | ApiErrorCode> {
   const ac = new AbortController();
@@ -56,16 +61,17 @@ export async function streamBlocks(
   const onCancel = (): void => ac.abort();
   call.on('cancelled', onCancel);
   let release: (() => void) | undefined;
+  const buffer = buffers.open();
   try {
     release = slots.take(() => {
       stopping = true;
       ac.abort();
     });
-    const from = heightField(call.request, 'fromHeight');
+    const from = heightField(decodedRequest(call.request), 'fromHeight');
     for await (const ev of api.subscribeBlocks(from, ac.signal)) {
       if (ac.signal.aborted) break;
-      if (!call.write({ height: ev.height, certifiedBlock: ev.certifiedBlock }))
-        await once(call, 'drain', { signal: ac.signal });
+      const message = { height: ev.height, certifiedBlock: ev.certifiedBlock };
+      await buffer.write(call, message, ev.certifiedBlock.length + MESSAGE_OVERHEAD_BYTES, ac.signal);
     }
     if (!ac.signal.aborted) {
       call.end();
@@ -78,6 +84,7 @@ export async function streamBlocks(
       return e.code;
     }
   } finally {
+    buffer.close();
     release?.();
     call.off('cancelled', onCancel);
     ac.abort();

@@ -1,16 +1,27 @@
 // Validation of every request as grpc-js hands it over (decoded by proto-loader, defaults filled):
 // each field is checked for type, length and range and turned into the plain request type, or an
 // ApiError with the field named in meta.field. Nothing reaches a handler unchecked.
-import { CityScheme } from '../codec/types.js';
+import { CITY_BYTES, writeCityAt } from '../codec/city.js';
+import { type CityCode, CityScheme } from '../codec/types.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import type { ApiLimits } from './limits.js';
 import { KEY_ID_BYTES, MAX_CITY_CODE_CHARS, TRACING_CODE_BYTES } from './limits.js';
+import { UndecodableRequest } from './proto.js';
 import type { CityQuery, SiteQuery } from './types.js';
 
 type Raw = Record<string, unknown>;
 
 function bad(field: string, message: string, code = ApiErrorCode.InvalidArgument): ApiError {
   return new ApiError(code, `${field}: ${message}`, { field });
+}
+
+/** The decoded request, or INVALID_ARGUMENT when its bytes were not the method's message. */
+export function decodedRequest(raw: unknown): Raw {
+  if (raw instanceof UndecodableRequest)
+    throw new ApiError(ApiErrorCode.InvalidArgument, `request bytes are not a ${raw.method} request message`);
+  if (raw === null || typeof raw !== 'object')
+    throw new ApiError(ApiErrorCode.InvalidArgument, 'no request message');
+  return raw as Raw;
 }
 
 export function bytesField(raw: Raw, field: string, min: number, max: number): Uint8Array {
@@ -90,7 +101,26 @@ export function cityQuery(raw: Raw, limits: ApiLimits): CityQuery {
   const code = city.code;
   if (typeof code !== 'string' || code.length === 0 || code.length > MAX_CITY_CODE_CHARS)
     throw bad('city.code', `expected 1..${MAX_CITY_CODE_CHARS} characters`);
+  checkCityForm({ scheme, code });
   // Catalogue codes start at 1; the index is per KPI (city + KPI + time), so one code per query.
   const kpiCode = intField(raw, 'kpiCode', 1, 65535);
   return { country, city: { scheme, code }, kpiCode, ...pageWindow(raw, limits) };
+}
+
+/**
+ * The index holds cities exactly as envelopes carry them, so a code the codec cannot encode
+ * ("cnsha", "CN SHA", "0310000") can never match: it is refused rather than answered with an
+ * empty page. The codec's own writer is the check, so the two cannot drift apart.
+ */
+function checkCityForm(city: CityCode): void {
+  try {
+    writeCityAt(new Uint8Array(CITY_BYTES), 0, city);
+  } catch {
+    throw bad(
+      'city.code',
+      city.scheme === CityScheme.UnLocode
+        ? `${JSON.stringify(city.code)} is not a UN/LOCODE as envelopes carry it (5 upper-case characters, no space)`
+        : `${JSON.stringify(city.code)} is not a canonical decimal below 2^53 (no sign, no leading zero)`,
+    );
+  }
 }

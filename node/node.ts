@@ -39,6 +39,7 @@ import { defaultP2POptions } from './p2p/options.js';
 import { P2P } from './p2p/p2p.js';
 import { ParentTracker } from './parent-tracker.js';
 import { preverifyEnvelopes } from './preverify.js';
+import { loadCursorSecret, QueryCursors } from './query-cursors.js';
 import { RecentBlocks, recentBlocksBounds } from './recent-blocks.js';
 import { blockHasRoom, EnvelopeRelay, relayOptionsOf } from './relay.js';
 import { RpcHandlers } from './rpc-handlers.js';
@@ -82,6 +83,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const log = logs.logger('node');
   const genesis = loadGenesis(config.genesis);
   const key = ed25519Of(await readKeystore(config.keystore, passphrase));
+  // Read (or made) before anything holds resources a failure here would have to release.
+  const cursorSecret = await loadCursorSecret(config.dataDir);
   const ledger = await openLedger(config.dataDir, genesis);
   const { store, contracts } = ledger;
   const tip = store.tip();
@@ -231,6 +234,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     contracts,
     mempool,
     notifier,
+    cursors: new QueryCursors(cursorSecret),
     status: statusOf,
     isReady: () => running,
   });

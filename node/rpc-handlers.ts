@@ -27,6 +27,7 @@ import { Reason } from './contracts/reasons.js';
 import { seqWindow } from './contracts/registry.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { Mempool } from './mempool.js';
+import type { QueryCursors } from './query-cursors.js';
 import { StoreError, StoreErrorCode } from './store/errors.js';
 import type { Page, TraceRef } from './store/queries.js';
 import type { Store } from './store/store.js';
@@ -38,6 +39,8 @@ export interface RpcDeps {
   contracts: Contracts;
   mempool: Mempool;
   notifier: BlockNotifier;
+  /** Authenticates the cursors queries hand out and take back. */
+  cursors: QueryCursors;
   status(): Pick<NodeStatus, 'chainId' | 'view' | 'primary' | 'validators' | 'peers' | 'selfIndex'> & {
     catchingUp: boolean;
   };
@@ -45,10 +48,10 @@ export interface RpcDeps {
 }
 
 const notFound = (what: string): NodeError => new NodeError(NodeErrorCode.NotFound, what);
-const cursorIn = (c: Uint8Array): string | undefined =>
-  c.length === 0 ? undefined : new TextDecoder().decode(c);
-const cursorOut = (c: string | undefined): Uint8Array =>
-  c === undefined ? new Uint8Array(0) : new TextEncoder().encode(c);
+/** The exact query a cursor is issued for: a cursor of one query is refused by any other. */
+const siteScope = (q: SiteQuery): string => `site/${hex(q.siteKeyId)}/${q.fromTime}/${q.toTime}`;
+const cityScope = (q: CityQuery): string =>
+  `city/${q.country}/${q.city.scheme}/${q.city.code}/${q.kpiCode}/${q.fromTime}/${q.toTime}`;
 /** The API's time ranges include `toTime`; the store's end is exclusive (and open at MAX_SAFE_INTEGER). */
 const storeEnd = (toTime: number): number => Math.min(toTime + 1, Number.MAX_SAFE_INTEGER);
 
@@ -119,11 +122,13 @@ export class RpcHandlers implements NodeApi {
   async queryBySite(q: SiteQuery): Promise<QueryPage> {
     const site = this.d.contracts.site(q.siteKeyId);
     if (site === undefined) throw notFound('unknown site key ID');
-    return this.page(q, (opts) => this.d.store.bySite(site.siteId, q.fromTime, storeEnd(q.toTime), opts));
+    return this.page(q, siteScope(q), (opts) =>
+      this.d.store.bySite(site.siteId, q.fromTime, storeEnd(q.toTime), opts),
+    );
   }
 
   async queryByCity(q: CityQuery): Promise<QueryPage> {
-    return this.page(q, (opts) =>
+    return this.page(q, cityScope(q), (opts) =>
       this.d.store.byCityKpi(q.country, q.city, q.kpiCode, q.fromTime, storeEnd(q.toTime), opts),
     );
   }
@@ -165,24 +170,29 @@ export class RpcHandlers implements NodeApi {
     return { ...site, lastCommittedSeq: committed, lastPendingSeq: pending };
   }
 
-  /** One page of a query; the store's refusal of the cursor (BAD_QUERY) is the API's BAD_CURSOR. */
+  /**
+   * One page of a query. The cursor must be one this node issued for `scope` (BAD_CURSOR otherwise);
+   * the store's own refusal of it (BAD_QUERY) is BAD_CURSOR too.
+   */
   private async page(
     q: { pageSize: number; cursor: Uint8Array },
+    scope: string,
     query: (opts: { limit?: number; cursor?: string }) => Promise<Page<TraceRef>>,
   ): Promise<QueryPage> {
+    const cursor = this.d.cursors.open(scope, q.cursor);
     let page: Page<TraceRef>;
     try {
-      page = await query({ limit: q.pageSize === 0 ? undefined : q.pageSize, cursor: cursorIn(q.cursor) });
+      page = await query({ limit: q.pageSize === 0 ? undefined : q.pageSize, cursor });
     } catch (err) {
       // api/validate.ts checked the range and the page size: with a cursor given, it is what the store refused.
-      if (q.cursor.length > 0 && err instanceof StoreError && err.code === StoreErrorCode.BadQuery)
+      if (cursor !== undefined && err instanceof StoreError && err.code === StoreErrorCode.BadQuery)
         throw new ApiError(ApiErrorCode.BadCursor, 'cursor not issued for this query', { field: 'cursor' });
       throw err;
     }
-    return this.items(page);
+    return this.items(page, scope);
   }
 
-  private async items(page: Page<TraceRef>): Promise<QueryPage> {
+  private async items(page: Page<TraceRef>, scope: string): Promise<QueryPage> {
     const items: QueryItem[] = [];
     for (const ref of page.items) {
       const found = await this.d.store.findEnvelope(ref.tracingCode);
@@ -195,7 +205,7 @@ export class RpcHandlers implements NodeApi {
         envelope: found.envelope,
       });
     }
-    return { items, nextCursor: cursorOut(page.cursor) };
+    return { items, nextCursor: this.d.cursors.seal(scope, page.cursor) };
   }
 
   private ensureReady(): void {

@@ -2,6 +2,7 @@
 // while the chain is unreachable can still seal: the chain ID its envelopes are bound to, the SCP
 // key directory, and the KPI codes it is registered for. All of it is public; a key's validity
 // window is still checked against the clock at every use, and fresh answers replace the file.
+// Public or not, it is 0600 like every file of the data folder (the folder is the site's alone).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { writeFileDurable } from './fs-durable.js';
@@ -57,7 +58,7 @@ export class ChainCache {
       }));
     }
     if (this.path !== undefined && JSON.stringify(next) !== JSON.stringify(this.data)) {
-      writeFileDurable(this.path, `${JSON.stringify(next, null, 2)}\n`, 0o644);
+      writeFileDurable(this.path, `${JSON.stringify(next, null, 2)}\n`);
     }
     this.data = next;
   }

@@ -2,7 +2,7 @@
 // loses no collected reading", "an envelope is on disk before upload") rests on these: data is
 // fsynced before it is acknowledged, and whole-file replacements go through temp + rename with
 // the directory fsynced so the rename itself survives a power cut.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** fsyncs a directory so that creations, renames and unlinks inside it are durable. */
@@ -15,11 +15,16 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes `data` to `path` atomically: temp file, fsync, rename, fsync of the directory. */
+/**
+ * Writes `data` to `path` atomically: temp file, fsync, rename, fsync of the directory. The file
+ * ends with exactly `mode`, whatever the umask or a temp file a crash left behind had.
+ */
 export function writeFileDurable(path: string, data: Uint8Array | string, mode = 0o600): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
+    // `mode` applies only when open creates the file: a leftover temp file keeps its own.
+    fchmodSync(fd, mode);
     writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fsyncSync(fd);
   } finally {

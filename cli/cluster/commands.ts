@@ -5,6 +5,7 @@ import { startCluster } from './cluster.js';
 import { prepareCluster } from './layout.js';
 import { freeNodePorts, portsFromBase } from './ports.js';
 import { signalRecordedPids } from './processes.js';
+import { watchNodes } from './watch.js';
 
 export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('run a local cluster of accounting nodes');
@@ -39,10 +40,19 @@ export function registerClusterCommands(program: Command): void {
           `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
         );
       process.stdout.write('cluster up; Ctrl-C stops every node\n');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      // A node that ends on its own is reported on stderr; when none is left, the supervisor ends
+      // too, with status 1 unless every node exited with code 0 (as `cluster down` makes them).
+      const watch = watchNodes(running.procs, (text) => process.stderr.write(text));
+      const signalled = new Promise<'signal'>((resolve) => {
+        process.once('SIGINT', () => resolve('signal'));
+        process.once('SIGTERM', () => resolve('signal'));
       });
+      const ended = await Promise.race([signalled, watch.allExited]);
+      if (ended !== 'signal') {
+        process.exitCode = ended.clean ? 0 : 1;
+        return;
+      }
+      watch.stop();
       process.stdout.write('stopping…\n');
       await running.stop();
       process.stdout.write('stopped\n');

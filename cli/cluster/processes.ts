@@ -2,7 +2,17 @@
 // in its own process; a node announces readiness with one JSON log line whose `event` is
 // `node.ready`, so the supervisor waits on that event, never on a timer.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +24,10 @@ export interface NodeProcess {
   ready: Promise<Record<string, unknown>>;
   /** Resolves with the exit code (or signal name) when the process ends. */
   exited: Promise<number | string>;
+  /** The file its stdout and stderr are appended to. */
+  logPath: string;
+  /** Resolves once everything the process wrote is in its log file (after it exited). */
+  logged: Promise<void>;
 }
 
 /**
@@ -40,7 +54,14 @@ export function startNodeProcess(
     env: { ...process.env, BKDMS_EXIT_WITH_PARENT: '1' },
   });
   const log = createWriteStream(logPath, { flags: 'a' });
-  child.stderr?.pipe(log);
+  // Ended once both pipes are drained ('close'), not when stderr ends: stdout lines may still come.
+  child.stderr?.pipe(log, { end: false });
+  child.on('close', () => log.end());
+  const logged = new Promise<void>((res) => {
+    log.on('finish', res);
+    // A log that cannot be written is no reason to take the supervisor down.
+    log.on('error', () => res());
+  });
   const exited = new Promise<number | string>((res) => {
     child.on('exit', (code, signal) => res(code ?? signal ?? -1));
   });
@@ -57,11 +78,38 @@ export function startNodeProcess(
       }
     });
     void exited.then((code) =>
-      reject(new Error(`node ${index} exited (${code}) before it was ready; see ${logPath}`)),
+      reject(new Error(`node ${index} ${howItEnded(code)} before it was ready; see ${logPath}`)),
     );
   });
   ready.catch(() => undefined);
-  return { index, child, ready, exited };
+  return { index, child, ready, exited, logPath, logged };
+}
+
+/** "exited with code 1", "was killed by SIGKILL": what `exited` resolved with, in words. */
+export function howItEnded(code: number | string): string {
+  return typeof code === 'number' ? `exited with code ${code}` : `was killed by ${code}`;
+}
+
+/**
+ * The last `lines` lines of a log file, read from at most its last `maxBytes` (a node's log may be
+ * large); [] when it cannot be read.
+ */
+export function logTail(path: string, lines = 5, maxBytes = 8192): string[] {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, maxBytes));
+    const n = readSync(fd, buf, 0, buf.length, size - buf.length);
+    const all = buf.subarray(0, n).toString('utf8').split('\n');
+    // The first line may be cut by the byte window; drop it unless the file is that short.
+    if (buf.length < size) all.shift();
+    return all.filter((l) => l.trim() !== '').slice(-lines);
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** SIGTERM to every process, SIGKILL after a grace period; resolves when all have exited. */

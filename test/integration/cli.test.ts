@@ -4,99 +4,22 @@
 // `trace` verifies offline against the genesis; `suspend-site`/`resume-site` take effect; Ctrl-C
 // (SIGINT to the whole process group, as a terminal sends it) and `cluster down` stop every node
 // and free its ports. Every wait is on a process's output line, its exit, or a committed block.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
 import { syntheticEnvelope, syntheticSite } from '../../bench/load/envelopes.js';
 import type { ClusterLayout } from '../../cli/cluster/layout.js';
-import { cliEntry } from '../../cli/cluster/processes.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { toHex } from '../../crypto/bytes.js';
 import { generateEd25519 } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { keyIdOf } from '../../crypto/key-id.js';
-
-/** Upper bound for any one CLI call; a hung command fails the test instead of stalling the run. */
-const CALL_MS = 30_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `bkdms <args>` to completion. */
-function bkdms(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), CALL_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A long-running `bkdms` (cluster up) in its own process group, read line by line. */
-class Supervised {
-  readonly child: ChildProcess;
-  readonly lines: string[] = [];
-  readonly exited: Promise<number | string>;
-  private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
-
-  constructor(args: string[]) {
-    // detached: the process leads a new group, so SIGINT to -pid reaches it and its node
-    // processes together, exactly like Ctrl-C in a terminal.
-    this.child = spawn(process.execPath, [cliEntry, ...args], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      this.lines.push(line);
-      for (const w of this.waiters.filter((w) => w.re.test(line))) w.resolve(line);
-      this.waiters = this.waiters.filter((w) => !w.re.test(line));
-    });
-    this.child.stderr!.on('data', (d: Buffer) => this.lines.push(`stderr: ${d.toString().trimEnd()}`));
-    this.exited = new Promise((res) => this.child.on('exit', (code, signal) => res(code ?? signal ?? -1)));
-  }
-
-  /** Resolves with the first stdout line matching `re`; rejects if the process exits first. */
-  line(re: RegExp): Promise<string> {
-    const seen = this.lines.find((l) => re.test(l));
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ re, resolve });
-      void this.exited.then((code) =>
-        reject(new Error(`exited (${code}) before printing ${re}:\n${this.lines.join('\n')}`)),
-      );
-    });
-  }
-
-  /** Last resort for a failed test: no process of the group outlives the run. */
-  kill(): void {
-    try {
-      process.kill(-this.child.pid!, 'SIGKILL');
-    } catch {
-      // The group is gone already.
-    }
-  }
-}
+import { bkdms, CALL_MS, Supervised } from '../support/bkdms-cli.js';
 
 /** Whether 127.0.0.1:port can be listened on (nobody holds it). */
 function portFree(port: number): Promise<boolean> {

@@ -118,6 +118,34 @@ describe('request validation', () => {
       'city.code',
     ],
     [
+      'lower-case UN/LOCODE (envelopes carry it upper case)',
+      () => rig.client.queryByCity(cityQuery({ city: { scheme: CityScheme.UnLocode, code: 'cnsha' } })),
+      ApiErrorCode.InvalidArgument,
+      'city.code',
+    ],
+    [
+      'UN/LOCODE printed with its space',
+      () => rig.client.queryByCity(cityQuery({ city: { scheme: CityScheme.UnLocode, code: 'CN SHA' } })),
+      ApiErrorCode.InvalidArgument,
+      'city.code',
+    ],
+    [
+      'numeric city code with a leading zero',
+      () =>
+        rig.client.queryByCity(cityQuery({ city: { scheme: CityScheme.NationalNumeric, code: '0310000' } })),
+      ApiErrorCode.InvalidArgument,
+      'city.code',
+    ],
+    [
+      'numeric city code above 2^53',
+      () =>
+        rig.client.queryByCity(
+          cityQuery({ city: { scheme: CityScheme.GeoNames, code: '9007199254740993' } }),
+        ),
+      ApiErrorCode.InvalidArgument,
+      'city.code',
+    ],
+    [
       'KPI code 0 (codes start at 1)',
       () => rig.client.queryByCity(cityQuery({ kpiCode: 0 })),
       ApiErrorCode.InvalidArgument,

@@ -55,9 +55,10 @@ export class FakeNode implements NodeApi {
   /** Signals of subscriptions, to see that a cancelled call aborted its iterator. */
   readonly subscriptions: { from: number; signal: AbortSignal }[] = [];
 
-  pushBlock(): BlockEvent {
+  /** Appends a block of `size` bytes (default 100 + height), filled with its height. */
+  pushBlock(size?: number): BlockEvent {
     const height = this.blocks.length + 1;
-    const ev = { height, certifiedBlock: bytes(100 + height, height) };
+    const ev = { height, certifiedBlock: bytes(size ?? 100 + height, height) };
     this.blocks.push(ev);
     this.pushed.emit('block', ev);
     return ev;

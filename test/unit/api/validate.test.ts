@@ -1,6 +1,6 @@
 // Request validation without a server: each checker accepts exactly its domain, and the .proto
 // is found from any folder below the repository root (api/ under vitest, build/api/ compiled).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import { defaultApiLimits } from '../../../api/limits.js';
 import { findRepoRoot, protoPath } from '../../../api/proto.js';
-import { fixedBytes, intField, siteQuery } from '../../../api/validate.js';
+import { cityQuery, fixedBytes, intField, siteQuery } from '../../../api/validate.js';
 
 const reason = (fn: () => unknown): string | undefined => {
   try {
@@ -71,5 +71,42 @@ describe('locating bkdms.proto', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the contract as written matches the code', () => {
+  const root = findRepoRoot(process.cwd());
+  const proto = readFileSync(protoPath, 'utf8');
+  const rpcDoc = readFileSync(join(root, 'docs', 'rpc.md'), 'utf8');
+
+  it('UploadBatch: the .proto and docs/rpc.md give the batch cap the server applies', () => {
+    const max = defaultApiLimits.maxBatchEnvelopes;
+    expect(/Admits up to (\d+) envelopes/.exec(proto)?.[1]).toBe(String(max));
+    expect(/\| envelopes per UploadBatch \| (\d+)/.exec(rpcDoc)?.[1]).toBe(String(max));
+    expect(/`envelopes`, 1\.\.(\d+) byte strings/.exec(rpcDoc)?.[1]).toBe(String(max));
+  });
+
+  it('QueryByCity: kpi_code is one catalogue code 1..65535 in the .proto, the doc and the checker', () => {
+    const comment = /((?:\s*\/\/[^\n]*\n)+)\s*uint32 kpi_code = 3;/.exec(proto)?.[1] ?? '';
+    expect(comment).toContain('1..65535');
+    expect(comment).not.toMatch(/0 = every/);
+    expect(rpcDoc).toContain('`kpi_code` (1..65535');
+    const q = (kpiCode: number) => () =>
+      cityQuery(
+        {
+          country: 156,
+          city: { scheme: 1, code: 'CNSHA' },
+          kpiCode,
+          fromTime: 0,
+          toTime: 0,
+          pageSize: 0,
+          cursor: new Uint8Array(0),
+        },
+        defaultApiLimits,
+      );
+    expect(reason(q(0))).toBe(ApiErrorCode.InvalidArgument);
+    expect(reason(q(65536))).toBe(ApiErrorCode.InvalidArgument);
+    expect(reason(q(1))).toBeUndefined();
+    expect(reason(q(65535))).toBeUndefined();
   });
 });

@@ -10,8 +10,11 @@ import { authorize } from '../../../node/authorize.js';
 import { BlockNotifier } from '../../../node/block-notifier.js';
 import { Ledger } from '../../../node/contracts/ledger.js';
 import { Mempool } from '../../../node/mempool.js';
+import { QueryCursors } from '../../../node/query-cursors.js';
 import { RpcHandlers } from '../../../node/rpc-handlers.js';
+import { u64 } from '../../../node/store/buckets.js';
 import { MemoryDb } from '../../../node/store/index.js';
+import { siteRange } from '../../../node/store/queries.js';
 import {
   certifiedBlock,
   KPIS,
@@ -67,6 +70,7 @@ describe('RPC handlers', () => {
       contracts,
       mempool,
       notifier: new BlockNotifier(),
+      cursors: new QueryCursors(new Uint8Array(32).fill(5)),
       status: () => ({
         chainId: chain.genesis.chainId,
         view: 2,
@@ -213,6 +217,32 @@ describe('RPC handlers', () => {
     expect(
       await reason(handlers.queryBySite(siteQuery(s1, { fromTime: 600, cursor: page.nextCursor }))),
     ).toBe(ApiErrorCode.BadCursor);
+  });
+
+  it('refuses a cursor the node did not issue, even one naming a key inside the query', async () => {
+    await commit(chainOfBlocks());
+    // An index key of this very query, in the store's own cursor form: a client that forges it
+    // would jump past entries (here to time 450, skipping 50..400) if the node trusted it.
+    const key = new Uint8Array([
+      ...siteRange(s1.routing.siteId, 0, 1).prefix,
+      ...u64(450),
+      ...new Uint8Array(32),
+    ]);
+    const forged = new TextEncoder().encode(Buffer.from(key).toString('base64url'));
+    expect(await reason(handlers.queryBySite(siteQuery(s1, { cursor: forged })))).toBe(
+      ApiErrorCode.BadCursor,
+    );
+    // A genuine cursor with any one byte changed is refused; the genuine one still pages on.
+    const page = await handlers.queryBySite(siteQuery(s1));
+    for (let i = 0; i < page.nextCursor.length; i++) {
+      const tampered = page.nextCursor.slice();
+      tampered[i]! ^= 0x01;
+      expect(await reason(handlers.queryBySite(siteQuery(s1, { cursor: tampered })))).toBe(
+        ApiErrorCode.BadCursor,
+      );
+    }
+    const next = await handlers.queryBySite(siteQuery(s1, { cursor: page.nextCursor }));
+    expect(next.items.map((i) => i.time)).toEqual([200, 400]);
   });
 
   it('reports status from the tip, the mempool and the consensus view', async () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChainCache } from '../../../site/chain-cache.js';
@@ -23,6 +23,18 @@ describe('ChainCache', () => {
     expect(again.chainId()).toEqual(new Uint8Array(32).fill(7));
     expect(again.scpKeys()).toEqual([key]);
     expect([...(again.kpiCodes() ?? [])]).toEqual([21101, 12501]);
+  });
+
+  it('writes chain.json with mode 0600, like the rest of the data folder', () => {
+    const dir = tempDir();
+    const path = join(dir, 'chain.json');
+    // A file left by an older version (0644) and a stale temp file from a crash (0644) do not keep
+    // their mode: the replacement is 0600 whatever was there before.
+    writeFileSync(path, '{}', { mode: 0o644 });
+    writeFileSync(`${path}.tmp`, '', { mode: 0o644 });
+    new ChainCache(path).save({ chainId: new Uint8Array(32).fill(7) });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(new ChainCache(path).chainId()).toEqual(new Uint8Array(32).fill(7));
   });
 
   it('treats a missing or damaged file as empty', () => {
