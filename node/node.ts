@@ -20,6 +20,7 @@ import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
+import { RecentRefusals, seqCheckOf, spentAmong } from './evictions.js';
 import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
 import { createLogs, type Logs } from './log.js';
@@ -97,6 +98,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       'this key is not in the validator set in force: following the chain as a joining node until a governance change activates it',
     );
   const mempool = new Mempool(config.mempool);
+  const refusals = new RecentRefusals();
   // The replica is built below; the metrics read it only when scraped.
   let replicaRef: Replica | undefined;
   const metrics = createNodeMetrics({
@@ -155,6 +157,11 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
         log.info({ envelopes: envelopes.length, peers }, 'relayed envelopes the chain passed over');
         return peers;
       },
+      screen: (due) => {
+        const spent = new Set(spentAmong(due, seqCheckOf(contracts)).map((e) => e.entry));
+        if (spent.size > 0) driver.evictSpent([...spent]);
+        return spent.size === 0 ? due : due.filter((e) => !spent.has(e));
+      },
       onError: (err) => logUnlessClosed(log, err, 'envelope relay failed'),
     },
     relayOptionsOf(params),
@@ -191,6 +198,10 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
         if (preverified.size > 0) for (const id of ids) preverified.delete(id);
         notifier.notify(cb.block.header.height);
         metrics.blockHeight.set(cb.block.header.height);
+      },
+      onEvicted: (evictions) => {
+        refusals.add(evictions);
+        log.info({ envelopes: evictions.length }, 'evicted envelopes whose sequence number is spent');
       },
       onFatal: (err) => fatal(err),
     },
@@ -229,6 +240,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     store,
     contracts,
     mempool,
+    refusals,
     notifier,
     status: statusOf,
     isReady: () => running,

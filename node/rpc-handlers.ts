@@ -26,6 +26,7 @@ import type { Contracts } from './contracts/contracts.js';
 import { Reason } from './contracts/reasons.js';
 import { seqWindow } from './contracts/registry.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import type { RecentRefusals } from './evictions.js';
 import type { Mempool } from './mempool.js';
 import { StoreError, StoreErrorCode } from './store/errors.js';
 import type { Page, TraceRef } from './store/queries.js';
@@ -37,6 +38,8 @@ export interface RpcDeps {
   store: Store;
   contracts: Contracts;
   mempool: Mempool;
+  /** Envelopes this node admitted, then evicted as never applicable: their receipt is that refusal. */
+  refusals?: RecentRefusals;
   notifier: BlockNotifier;
   status(): Pick<NodeStatus, 'chainId' | 'view' | 'primary' | 'validators' | 'peers' | 'selfIndex'> & {
     catchingUp: boolean;
@@ -104,7 +107,13 @@ export class RpcHandlers implements NodeApi {
     // Applied or rejected at execution, the envelope was committed in a block: its receipt says
     // which, and `result` names the reason of a rejection.
     const r = await this.d.store.receipt(tracingCode);
-    if (r === undefined) throw notFound('tracing code neither pending nor committed');
+    if (r === undefined) {
+      // Admitted once, then evicted: no block will ever hold it (a second envelope spent its
+      // sequence number), so say so rather than NOT_FOUND, which a client would answer by re-sending.
+      const refused = this.d.refusals?.get(hex(tracingCode));
+      if (refused !== undefined) throw new NodeError(refused.code, refused.message);
+      throw notFound('tracing code neither pending nor committed');
+    }
     const header = await this.d.store.getHeader(r.height);
     return {
       tracingCode,
