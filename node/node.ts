@@ -21,6 +21,7 @@ import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
 import { RecentRefusals, seqCheckOf, spentAmong } from './evictions.js';
+import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
 import { createLogs, type Logs } from './log.js';
@@ -212,7 +213,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       chainIdHex: hex(genesis.chainId),
       mempool,
       verifier: pool,
-      committed: (tcs) => store.committed(tcs),
+      recorded: async (tcs, refusedOnly) =>
+        (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
       authorize: (env) => authorize(contracts, env),
       onAdmitted,
       retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),

@@ -23,15 +23,14 @@ import { EnvelopeKind, type KeyId } from '../codec/types.js';
 import { type Admission, hex } from './admission.js';
 import type { BlockNotifier } from './block-notifier.js';
 import type { Contracts } from './contracts/contracts.js';
-import { Reason } from './contracts/reasons.js';
 import { seqWindow } from './contracts/registry.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { RecentRefusals } from './evictions.js';
+import { executionResult } from './execution-result.js';
 import type { Mempool } from './mempool.js';
 import { StoreError, StoreErrorCode } from './store/errors.js';
 import type { Page, TraceRef } from './store/queries.js';
 import type { Store } from './store/store.js';
-import { ReceiptStatus } from './store/values.js';
 
 export interface RpcDeps {
   admission: Admission;
@@ -120,7 +119,7 @@ export class RpcHandlers implements NodeApi {
       state: ReceiptState.Committed,
       height: r.height,
       index: r.index,
-      result: r.status === ReceiptStatus.Applied ? '' : (Reason[r.reason] ?? `REASON_${r.reason}`),
+      result: executionResult(r),
       blockTime: decodeBlockHeader(header).time,
     };
   }
