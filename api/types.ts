@@ -8,7 +8,11 @@ export enum UploadStatus {
   Accepted = 1,
   /** The same envelope is already pending: success for an idempotent re-send. */
   AlreadyPending = 2,
-  /** The same envelope is already committed: success for an idempotent re-send. */
+  /**
+   * A block already holds the same envelope: success for an idempotent re-send, and final (it is
+   * never admitted again). `reason` is the result the block recorded: '' applied, else why it was
+   * refused at execution (as a Receipt's `result`).
+   */
   AlreadyCommitted = 3,
   /** Refused; `reason` is an ApiErrorCode. */
   Rejected = 4,
@@ -18,7 +22,7 @@ export interface UploadResult {
   status: UploadStatus;
   /** SHA-256 of the encoded envelope; empty when the bytes did not decode. */
   tracingCode: Uint8Array;
-  /** ApiErrorCode when rejected, '' otherwise. */
+  /** ApiErrorCode when rejected; for ALREADY_COMMITTED the result its block recorded; '' otherwise. */
   reason: string;
   message: string;
   /** When rejected for a transient reason: how long to wait before re-sending; 0 otherwise. */

@@ -236,6 +236,15 @@ export class Replica {
     return added;
   }
 
+  /**
+   * Envelopes the driver dropped from its mempool because they can never be applied (another
+   * envelope spent their signer's sequence number): no longer proposed, nor waited for by the
+   * anti-censorship timer. Returns how many were pending.
+   */
+  dropRequests(hashes: readonly Uint8Array[]): number {
+    return this.requests.drop(hashes);
+  }
+
   /** One logical tick: timers, proposals, status heartbeat, state transfer. */
   tick(): void {
     this.now++;

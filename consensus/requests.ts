@@ -2,7 +2,9 @@
 // blocks from the front; every replica watches the oldest one's age (anti-censorship: a primary
 // that leaves an envelope waiting too long is replaced). Bounded: beyond `max` new ones are
 // refused. Hashes committed in the last `keepHeights` blocks are remembered so that a late
-// duplicate is not admitted again; older duplicates are the driver's validateBlock's job.
+// duplicate is not admitted again; older duplicates are the driver's validateBlock's job. The
+// driver drops an envelope that can never be applied (its sequence number spent by another), so
+// that it neither goes into a block nor makes the anti-censorship timer blame the primary.
 import { hashKey } from './bytes.js';
 import type { Request } from './types.js';
 
@@ -62,6 +64,20 @@ export class RequestQueue {
       bytes += p.bytes.length;
     }
     return out;
+  }
+
+  /** Removes pending envelopes (the driver found they can never be applied); returns how many were pending. */
+  drop(hashes: readonly Uint8Array[]): number {
+    let n = 0;
+    for (const h of hashes) {
+      const key = hashKey(h);
+      const p = this.pending.get(key);
+      if (p === undefined) continue;
+      this.bytesTotal -= p.bytes.length;
+      this.pending.delete(key);
+      n++;
+    }
+    return n;
   }
 
   wasCommitted(hash: string): boolean {

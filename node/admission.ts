@@ -1,7 +1,8 @@
 // Admission of envelopes into the mempool, in the order of DESIGN §3 step 5: size cap (before
 // anything else) -> decode -> chain -> already pending -> authorization and replay against committed
-// state (a refused envelope that is committed already is an idempotent re-send) and the mempool ->
-// signature (batched on the verification pool) -> mempool. Used for RPC uploads and for envelopes gossiped by peers.
+// state -> already in a block (applied or refused at execution: one tracing code, one block) -> the
+// mempool -> signature (batched on the verification pool) -> mempool. Used for RPC uploads and for
+// envelopes gossiped by peers.
 import { type UploadResult, UploadStatus } from '../api/types.js';
 import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
 import { decodeEnvelope } from '../codec/envelope.js';
@@ -31,8 +32,13 @@ export interface AdmissionDeps {
   chainIdHex: string;
   mempool: Mempool;
   verifier: BatchVerifier;
-  /** Committed already? One answer per tracing code, in order (one batched lookup in the store). */
-  committed(tracingCodes: Uint8Array[]): Promise<boolean[]>;
+  /**
+   * What a block recorded for each envelope, in order (one batched lookup in the store): '' when
+   * applied, else the reason it was refused at execution; undefined when no block holds it.
+   * `refusedOnly`: the envelopes passed authorization, so none was applied (an applied one's
+   * sequence number is spent): only refusals at execution need looking for.
+   */
+  recorded(tracingCodes: Uint8Array[], refusedOnly: boolean): Promise<(string | undefined)[]>;
   /** Signer authorized for this envelope and its sequence number fresh, against committed state. */
   authorize(env: Envelope): Authorization;
   /** Called once per admit() call with the envelopes newly added to the mempool, in order. */
@@ -67,6 +73,18 @@ function result(
 const reject = (tc: Uint8Array, code: NodeErrorCode, message: string, retryAfterMs = 0): UploadResult =>
   result(UploadStatus.Rejected, tc, code, message, retryAfterMs);
 
+/**
+ * A block holds the envelope: final, whatever it would get now. `reason` carries the result the
+ * block recorded ('' applied, else the contract's reason for refusing it at execution).
+ */
+const inBlock = (tc: Uint8Array, recorded: string): UploadResult =>
+  result(
+    UploadStatus.AlreadyCommitted,
+    tc,
+    recorded,
+    recorded === '' ? '' : `in a block already, refused at execution: ${recorded}`,
+  );
+
 interface Decoded {
   bytes: Uint8Array;
   env: Envelope;
@@ -99,24 +117,30 @@ export class Admission {
       return 'status' in d ? null : d;
     });
     // Authorization first, against the committed contract state. A committed envelope's sequence
-    // number is spent in its signer's replay window, so the contract refuses it: only refused
-    // envelopes need the store lookup that turns a re-send of a committed envelope into the
-    // idempotent ALREADY_COMMITTED. Fresh envelopes, nearly all of them, skip the store (the
-    // lookup was 4-5% of a loaded node's main thread).
+    // number is spent in its signer's replay window, so the contract refuses it: refused envelopes
+    // are looked up in the store (applied or refused at execution), which turns a re-send of a
+    // committed envelope into the idempotent ALREADY_COMMITTED. An authorized envelope can only be
+    // in a block refused at execution (an upload refused so leaves its sequence number unspent);
+    // the store answers that without a read while no envelope was ever refused at execution (the
+    // lookup of every envelope was 4-5% of a loaded node's main thread).
     const versionBefore = this.deps.stateVersion?.();
     const auths = decoded.map((d) => (d === null ? null : this.deps.authorize(d.env)));
-    const committed = await this.committedOf(decoded, auths);
+    const recorded = await this.recordedOf(decoded, auths);
     const candidates: Candidate[] = [];
-    /** Signer:seq claimed by an earlier envelope of this same batch. */
-    const claimed = new Set<string>();
+    /** Signer:seq -> the earlier envelope of this same batch that claimed it. */
+    const claimed = new Map<string, { id: string; at: number }>();
+    /** Copies of an envelope already earlier in this batch: [position, position of the first]. */
+    const copies: [number, number][] = [];
     decoded.forEach((d, i) => {
       const auth = auths[i];
       if (d === null || auth == null) return;
-      if (auth.ok) {
+      const rec = recorded[i];
+      if (rec !== undefined) out[i] = inBlock(d.tc, rec);
+      else if (auth.ok) {
         const r = this.pendingCheck(d, auth.publicKey, i, candidates, claimed);
-        if (r !== null) out[i] = r;
-      } else if (committed[i]) out[i] = result(UploadStatus.AlreadyCommitted, d.tc);
-      else out[i] = reject(d.tc, auth.code, auth.message);
+        if (typeof r === 'number') copies.push([i, r]);
+        else if (r !== null) out[i] = r;
+      } else out[i] = reject(d.tc, auth.code, auth.message);
     });
     const ok =
       candidates.length === 0 ? [] : await this.deps.verifier.verifyBatch(candidates.map((c) => c.item));
@@ -140,6 +164,13 @@ export class Admission {
         out[c.at] = reject(c.tc, NodeErrorCode.Replayed, 'sequence number already pending');
       else out[c.at] = reject(c.tc, NodeErrorCode.MempoolFull, 'mempool full', this.deps.retryAfterMs());
     });
+    // A second copy of the same bytes gets the first one's answer; the copy of one just admitted
+    // is the same envelope, pending (never REPLAYED: a site re-makes a reading refused so).
+    for (const [at, first] of copies) {
+      const f = out[first]!;
+      out[at] =
+        f.status === UploadStatus.Accepted ? result(UploadStatus.AlreadyPending, f.tracingCode) : { ...f };
+    }
     if (added.length > 0) this.deps.onAdmitted(added);
     if (this.deps.count) for (const r of out) this.deps.count(r.status, r.reason);
     return out;
@@ -147,44 +178,57 @@ export class Admission {
 
   /**
    * After a block committed during verification: authorizes the verified candidates again and
-   * settles those now refused (ALREADY_COMMITTED when the block held them). Returns their positions.
+   * settles those a block holds (ALREADY_COMMITTED with its result) or that are now refused,
+   * looked up as in admit(). Returns their positions.
    */
   private async reauthorize(
     candidates: Candidate[],
     ok: boolean[],
     out: UploadResult[],
   ): Promise<Set<number>> {
-    const refused: { k: number; code: NodeErrorCode; message: string }[] = [];
-    candidates.forEach((c, k) => {
-      if (ok[k] !== true) return;
-      const auth = this.deps.authorize(c.env);
-      if (!auth.ok) refused.push({ k, code: auth.code, message: auth.message });
-    });
-    if (refused.length === 0) return new Set();
-    const committed = await this.deps.committed(refused.map((r) => candidates[r.k]!.tc));
-    refused.forEach((r, j) => {
-      const c = candidates[r.k]!;
-      out[c.at] = committed[j]
-        ? result(UploadStatus.AlreadyCommitted, c.tc)
-        : reject(c.tc, r.code, r.message);
-    });
-    return new Set(refused.map((r) => r.k));
+    const verified = candidates.flatMap((c, k) =>
+      ok[k] === true ? [{ c, k, auth: this.deps.authorize(c.env) }] : [],
+    );
+    const settled = new Set<number>();
+    for (const refused of [true, false]) {
+      const these = verified.filter((v) => v.auth.ok === !refused);
+      if (these.length === 0) continue;
+      const recorded = await this.deps.recorded(
+        these.map((v) => v.c.tc),
+        !refused,
+      );
+      these.forEach(({ c, k, auth }, j) => {
+        const rec = recorded[j];
+        if (rec !== undefined) out[c.at] = inBlock(c.tc, rec);
+        else if (!auth.ok) out[c.at] = reject(c.tc, auth.code, auth.message);
+        else return;
+        settled.add(k);
+      });
+    }
+    return settled;
   }
 
-  /** Whether each refused envelope is committed; one batched store lookup, none when nothing was refused. */
-  private async committedOf(
+  /**
+   * What a block recorded for each envelope (undefined: in no block, or not looked up): refused
+   * ones are looked up fully, authorized ones for refusals at execution only; one store call each.
+   */
+  private async recordedOf(
     decoded: (Decoded | null)[],
     auths: (Authorization | null)[],
-  ): Promise<boolean[]> {
-    const refused = (i: number): boolean => decoded[i] != null && auths[i]?.ok === false;
-    const tcs: Uint8Array[] = [];
-    decoded.forEach((d, i) => {
-      if (d !== null && refused(i)) tcs.push(d.tc);
-    });
-    if (tcs.length === 0) return [];
-    const found = await this.deps.committed(tcs);
-    let k = 0;
-    return decoded.map((_, i) => refused(i) && found[k++] === true);
+  ): Promise<(string | undefined)[]> {
+    const out: (string | undefined)[] = new Array(decoded.length);
+    for (const refused of [true, false]) {
+      const at = decoded.flatMap((d, i) => (d !== null && auths[i]?.ok === !refused ? [i] : []));
+      if (at.length === 0) continue;
+      const found = await this.deps.recorded(
+        at.map((i) => decoded[i]!.tc),
+        !refused,
+      );
+      at.forEach((i, k) => {
+        out[i] = found[k];
+      });
+    }
+    return out;
   }
 
   /** The checks before the store lookup: a final result, or the decoded envelope to go on with. */
@@ -215,20 +259,25 @@ export class Admission {
     return { bytes, env, tc, id };
   }
 
-  /** Replay against the mempool and this batch; returns the final result, or null when queued for verification. */
+  /**
+   * Replay against the mempool and this batch; returns the final result, null when queued for
+   * verification, or the position of the same envelope earlier in the batch.
+   */
   private pendingCheck(
     { bytes, env, tc, id }: Decoded,
     publicKey: Uint8Array,
     at: number,
     candidates: Candidate[],
-    claimed: Set<string>,
-  ): UploadResult | null {
+    claimed: Map<string, { id: string; at: number }>,
+  ): UploadResult | number | null {
     const signer = hex(env.signerKeyId);
     const slot = `${signer}:${env.seq}`;
+    const earlier = claimed.get(slot);
+    if (earlier?.id === id) return earlier.at;
     const pending = this.deps.mempool.pendingSeq(signer, env.seq);
-    if ((pending !== undefined && pending !== id) || claimed.has(slot))
+    if ((pending !== undefined && pending !== id) || earlier !== undefined)
       return reject(tc, NodeErrorCode.Replayed, `sequence number ${env.seq} already pending`);
-    claimed.add(slot);
+    claimed.set(slot, { id, at });
     candidates.push({
       at,
       tc,

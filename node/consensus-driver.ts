@@ -13,6 +13,7 @@ import { tracingCode } from '../crypto/hash.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
+import { type Eviction, type SeqCheck, seqCheckOf, spentAmong, supersededBy } from './evictions.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
@@ -48,6 +49,8 @@ export interface DriverDeps {
    * node's mempool held had arrived there (ms).
    */
   onCommitted(block: CertifiedBlock, tip: Tip, ids: string[], arrivals: number[]): void;
+  /** Envelopes dropped from the mempool and the core's requests because they can never be applied. */
+  onEvicted?(evictions: Eviction[]): void;
   onFatal(err: unknown): void;
 }
 
@@ -62,6 +65,7 @@ export class ConsensusDriver {
   private timer: NodeJS.Timeout | undefined;
   private readonly schedules: ScheduleFeed;
   private stopped = false;
+  private readonly seqCheck: SeqCheck;
   readonly name = 'consensus';
 
   constructor(
@@ -70,6 +74,7 @@ export class ConsensusDriver {
   ) {
     this.queue = new SerialQueue(opts.maxQueued, deps.onFatal);
     this.schedules = new ScheduleFeed(opts.tickMs);
+    this.seqCheck = seqCheckOf(deps.ledger.contracts);
   }
 
   async start(): Promise<void> {
@@ -94,6 +99,24 @@ export class ConsensusDriver {
   addRequests(entries: MempoolEntry[]): void {
     const requests = entries.map((e) => ({ hash: Buffer.from(e.id, 'hex'), bytes: e.bytes }));
     this.queue.push(() => this.input((r) => r.addRequests(requests)));
+  }
+
+  /**
+   * Envelopes the relay found spent: checked again in turn with every other input (a block may
+   * have removed them meanwhile) and evicted. False when the queue was full (the relay's next
+   * round finds them again).
+   */
+  evictSpent(entries: MempoolEntry[]): boolean {
+    return this.queue.push(() =>
+      this.input(() =>
+        this.evict(
+          spentAmong(
+            entries.filter((e) => this.deps.mempool.has(e.id)),
+            this.seqCheck,
+          ),
+        ),
+      ),
+    );
   }
 
   /** A consensus message from a peer (already screened for size and rate). */
@@ -160,7 +183,17 @@ export class ConsensusDriver {
     const ids = cb.block.envelopes.map((e) => hex(envelopeTracingCode(e)));
     const arrivals: number[] = [];
     mempool.remove(ids, arrivals);
+    this.evict(supersededBy(mempool, cb.block.envelopes, ids, cb.block.header.height, this.seqCheck));
     this.deps.onCommitted(cb, tip, ids, arrivals);
+  }
+
+  /** Drops envelopes that can never be applied from the mempool and from the core's requests. */
+  private evict(evictions: Eviction[]): void {
+    if (evictions.length === 0) return;
+    const ids = evictions.map((e) => e.entry.id);
+    this.deps.mempool.remove(ids);
+    this.deps.replica.dropRequests(ids.map((id) => Buffer.from(id, 'hex')));
+    this.deps.onEvicted?.(evictions);
   }
 
   private async answerStateRequest(to: Uint8Array, from: number, toHeight: number): Promise<void> {

@@ -20,6 +20,8 @@ import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
+import { RecentRefusals, seqCheckOf, spentAmong } from './evictions.js';
+import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
 import { createLogs, type Logs } from './log.js';
@@ -100,6 +102,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       'this key is not in the validator set in force: following the chain as a joining node until a governance change activates it',
     );
   const mempool = new Mempool(config.mempool);
+  const refusals = new RecentRefusals();
   // The replica is built below; the metrics read it only when scraped.
   let replicaRef: Replica | undefined;
   const metrics = createNodeMetrics({
@@ -158,6 +161,11 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
         log.info({ envelopes: envelopes.length, peers }, 'relayed envelopes the chain passed over');
         return peers;
       },
+      screen: (due) => {
+        const spent = new Set(spentAmong(due, seqCheckOf(contracts)).map((e) => e.entry));
+        if (spent.size > 0) driver.evictSpent([...spent]);
+        return spent.size === 0 ? due : due.filter((e) => !spent.has(e));
+      },
       onError: (err) => logUnlessClosed(log, err, 'envelope relay failed'),
     },
     relayOptionsOf(params),
@@ -195,6 +203,10 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
         notifier.notify(cb.block.header.height);
         metrics.blockHeight.set(cb.block.header.height);
       },
+      onEvicted: (evictions) => {
+        refusals.add(evictions);
+        log.info({ envelopes: evictions.length }, 'evicted envelopes whose sequence number is spent');
+      },
       onFatal: (err) => fatal(err),
     },
     { tickMs: config.consensus.tickMs, maxQueued: 10_000 },
@@ -204,7 +216,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       chainIdHex: hex(genesis.chainId),
       mempool,
       verifier: pool,
-      committed: (tcs) => store.committed(tcs),
+      recorded: async (tcs, refusedOnly) =>
+        (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
       authorize: (env) =>
         authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
       onAdmitted,
@@ -233,6 +246,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     store,
     contracts,
     mempool,
+    refusals,
     notifier,
     cursors: new QueryCursors(cursorSecret),
     status: statusOf,

@@ -15,6 +15,9 @@
 // relayed two copies per envelope uploaded in the crash-fault test. Each envelope waits the
 // relevant time before its first relay and twice as long before each
 // next one (capped at 8x), so a primary that is merely slow to admit gossip is not flooded.
+// Before sending, the due envelopes are screened: one whose sequence number is spent (another
+// envelope took it, or the signer's window moved past it) can never be applied, so every other
+// node refuses it and only this one would wait for it; it is evicted instead (node/evictions.ts).
 import type { ChainParams } from '../codec/types.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 
@@ -86,6 +89,8 @@ export interface RelayDeps {
   now: () => number;
   /** Sends to every connected validator; resolves with how many took them. */
   send(envelopes: Uint8Array[]): Promise<number>;
+  /** The due envelopes still worth relaying; the others, which can never be applied, it evicts. */
+  screen?(due: MempoolEntry[]): MempoolEntry[];
   onError(err: unknown): void;
 }
 
@@ -127,7 +132,8 @@ export class EnvelopeRelay {
   async round(): Promise<number> {
     if (this.busy) return 0;
     const now = this.deps.now();
-    const due = dueForRelay(this.deps.mempool, now, this.progress, this.opts);
+    const found = dueForRelay(this.deps.mempool, now, this.progress, this.opts);
+    const due = found.length > 0 && this.deps.screen ? this.deps.screen(found) : found;
     if (due.length === 0) return 0;
     this.busy = true;
     try {

@@ -23,21 +23,23 @@ import { EnvelopeKind, type KeyId } from '../codec/types.js';
 import { type Admission, hex } from './admission.js';
 import type { BlockNotifier } from './block-notifier.js';
 import type { Contracts } from './contracts/contracts.js';
-import { Reason } from './contracts/reasons.js';
 import { seqWindow } from './contracts/registry.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import type { RecentRefusals } from './evictions.js';
+import { executionResult } from './execution-result.js';
 import type { Mempool } from './mempool.js';
 import type { QueryCursors } from './query-cursors.js';
 import { StoreError, StoreErrorCode } from './store/errors.js';
 import type { Page, TraceRef } from './store/queries.js';
 import type { Store } from './store/store.js';
-import { ReceiptStatus } from './store/values.js';
 
 export interface RpcDeps {
   admission: Admission;
   store: Store;
   contracts: Contracts;
   mempool: Mempool;
+  /** Envelopes this node admitted, then evicted as never applicable: their receipt is that refusal. */
+  refusals?: RecentRefusals;
   notifier: BlockNotifier;
   /** Authenticates the cursors queries hand out and take back. */
   cursors: QueryCursors;
@@ -107,14 +109,20 @@ export class RpcHandlers implements NodeApi {
     // Applied or rejected at execution, the envelope was committed in a block: its receipt says
     // which, and `result` names the reason of a rejection.
     const r = await this.d.store.receipt(tracingCode);
-    if (r === undefined) throw notFound('tracing code neither pending nor committed');
+    if (r === undefined) {
+      // Admitted once, then evicted: no block will ever hold it (a second envelope spent its
+      // sequence number), so say so rather than NOT_FOUND, which a client would answer by re-sending.
+      const refused = this.d.refusals?.get(hex(tracingCode));
+      if (refused !== undefined) throw new NodeError(refused.code, refused.message);
+      throw notFound('tracing code neither pending nor committed');
+    }
     const header = await this.d.store.getHeader(r.height);
     return {
       tracingCode,
       state: ReceiptState.Committed,
       height: r.height,
       index: r.index,
-      result: r.status === ReceiptStatus.Applied ? '' : (Reason[r.reason] ?? `REASON_${r.reason}`),
+      result: executionResult(r),
       blockTime: decodeBlockHeader(header).time,
     };
   }

@@ -15,7 +15,8 @@ export function toOutcome(r: UploadResult): UploadOutcome {
     case UploadStatus.AlreadyPending:
       return { kind: 'admitted' };
     case UploadStatus.AlreadyCommitted:
-      return { kind: 'committed' };
+      // `reason` carries what its block recorded: '' applied, else why it was refused at execution.
+      return r.reason === '' ? { kind: 'committed' } : { kind: 'refused', reason: r.reason };
     default: {
       // Ahead of the node's clock by more than the chain allows: this site's clock runs fast. The
       // envelope is admissible once the nodes' clocks reach its time, so it is kept and sent again
@@ -63,6 +64,9 @@ export class ChainUploader implements Uploader, ScpKeySource {
           : { kind: 'refused', reason: r.result };
       } catch (err) {
         if (err instanceof ApiError && err.code === ApiErrorCode.NotFound) return { kind: 'unknown' };
+        // The node admitted it, then evicted it: another envelope spent its sequence number.
+        if (err instanceof ApiError && err.code === ApiErrorCode.Replayed)
+          return { kind: 'replayed', message: err.message };
         throw err;
       }
     });

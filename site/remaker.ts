@@ -7,6 +7,10 @@
 // - Signed with a key rotated out (UNAUTHORIZED, KeyRotated). The site was restarted with its new
 //   keystore after an administrator rotated its key, with envelopes the old key signed still in
 //   the outbox (sealed while the site was cut off, or not yet committed when it stopped).
+// - Refused when its block executed (e.g. SiteSuspended: the site was suspended after admission).
+//   The envelope is in a block with that result for good: the chain never takes it again (a
+//   re-send is answered ALREADY_COMMITTED with the result), so the reading goes on only as a new
+//   envelope, and admission's answer to that one decides (a refusal that lasts comes back there).
 // Moving it to rejected/ would lose the reading for the city, so the same record is sealed again
 // under a fresh seq, with the site's current key.
 //
@@ -14,7 +18,8 @@
 // window only moves forward, and block execution applies the same check, so an envelope refused
 // that way can never commit later; only the re-made one can (docs/site.md §5). Likewise a rotated
 // key never signs for the site again, at admission or at execution, and a node answers "already
-// committed" rather than refusing an envelope it has committed. The one REPLAYED answer that is
+// committed" rather than refusing an envelope it has committed. An envelope refused at execution
+// is in its block for good and never admitted again. The one REPLAYED answer that is
 // not final ("already pending") is not re-made: see seqHeldByPending.
 import { ApiErrorCode } from '../api/errors.js';
 import { envelopeSignerKeyId } from '../codec/envelope-view.js';
@@ -55,8 +60,22 @@ export function seqHeldByPending(message: string): boolean {
   return /already pending/i.test(message);
 }
 
-/** Why a refused envelope may be re-made: its seq is spent, or its signing key was rotated out. */
-export type RemakeCause = 'replayed' | 'keyRotated';
+/**
+ * Why a refused envelope may be re-made: its seq is spent, its signing key was rotated out, or its
+ * block refused it when it executed.
+ */
+export type RemakeCause = 'replayed' | 'keyRotated' | 'refusedAtExecution';
+
+/** The cause for re-making an envelope its block refused at execution for `reason`. */
+export function executionRemakeCause(reason: string): RemakeCause {
+  return reason === 'KeyRotated' ? 'keyRotated' : 'refusedAtExecution';
+}
+
+const REFUSALS: Record<RemakeCause, string> = {
+  replayed: 'envelope refused as replayed',
+  keyRotated: 'envelope refused as signed with a rotated-out key',
+  refusedAtExecution: 'envelope refused when its block executed',
+};
 
 /** The cause for re-making an envelope the chain refused so, or undefined when it must be rejected. */
 export function remakeCause(reason: string, message: string): RemakeCause | undefined {
@@ -109,8 +128,7 @@ export class Remaker {
     state.update({ nextSeq: seq + 1 });
     counters.add('remade');
     counters.set({ nextSeq: seq + 1 });
-    const refusal = cause === 'replayed' ? 'replayed' : 'signed with a rotated-out key';
-    log('warn', `envelope refused as ${refusal}; reading re-made under a new sequence number`, {
+    log('warn', `${REFUSALS[cause]}; reading re-made under a new sequence number`, {
       oldSeq: entry.seq,
       newSeq: seq,
       oldTracingCode: entry.tracingCode,

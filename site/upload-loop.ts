@@ -3,7 +3,8 @@
 // returns how long to wait before the next step, so tests run it with a fake clock and no sleeps.
 // Re-sending is always safe: an outbox entry is byte-identical on every attempt, so the chain
 // answers "already pending" or "already committed" and nothing is committed twice. An entry
-// refused as REPLAYED, or as signed with a key rotated out, is handed to the re-maker
+// refused as REPLAYED, or as signed with a key rotated out, or refused when its block executed
+// (final for that envelope: the chain never takes it again), is handed to the re-maker
 // (remaker.ts) instead of being given up.
 //
 // Offer gate: while an entry whose record carries a session offer waits in the outbox, only such
@@ -11,9 +12,16 @@
 // it reads packets in commit order; without the gate, an offer packet lost by a node (or re-made
 // under a higher seq) would commit after the packets sealed with its session, which the SCP could
 // then never open. It costs one commit round trip per new session (at start and every rotation).
+import { ApiErrorCode } from '../api/errors.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
-import { type Remaker, remakeCause, seqHeldByPending } from './remaker.js';
+import {
+  executionRemakeCause,
+  type RemakeCause,
+  type Remaker,
+  remakeCause,
+  seqHeldByPending,
+} from './remaker.js';
 import type { SiteCounters } from './status.js';
 import type { Uploader, UploadOutcome } from './uploader.js';
 
@@ -106,6 +114,7 @@ export class UploadLoop {
     const outcomes = await this.deps.uploader.uploadBatch(batch.map((e) => e.envelope));
     let retryAfter = 0;
     const refused: [OutboxEntry, Refusal][] = [];
+    const refusedAtExecution: [OutboxEntry, string][] = [];
     for (const [i, e] of batch.entries()) {
       const o: UploadOutcome = outcomes[i] ?? { kind: 'retry', reason: 'no result', retryAfterMs: 0 };
       switch (o.kind) {
@@ -116,6 +125,9 @@ export class UploadLoop {
         case 'committed':
           this.deps.counters.add('uploaded');
           this.commit(e);
+          break;
+        case 'refused':
+          refusedAtExecution.push([e, o.reason]);
           break;
         case 'rejected':
           refused.push([e, o]);
@@ -128,12 +140,34 @@ export class UploadLoop {
     // After every outcome is recorded: a re-make that fails (no SCP key...) fails the step, and
     // the entry, still in the outbox, is sent and refused again after the backoff.
     for (const [e, o] of refused) await this.refused(e, o, now);
+    for (const [e, reason] of refusedAtExecution) await this.refusedAtExecution(e, reason, now);
     return retryAfter;
+  }
+
+  /**
+   * An entry its block refused when it executed (the receipt's result, or ALREADY_COMMITTED with
+   * that result to a re-send). That envelope is final: the chain never takes it again. The
+   * reading is made anew under a new seq, and admission judges the new envelope: a refusal that
+   * lasts (the site still suspended, revoked...) comes back there and is handled like any other.
+   */
+  private async refusedAtExecution(e: OutboxEntry, reason: string, now: number): Promise<void> {
+    this.admitted.delete(e.seq);
+    this.deps.log('warn', 'chain refused envelope at execution', {
+      seq: e.seq,
+      tracingCode: e.tracingCode,
+      reason,
+    });
+    await this.remakeOrReject(
+      e,
+      executionRemakeCause(reason),
+      reason,
+      `refused at execution: ${reason}`,
+      now,
+    );
   }
 
   /** An entry the chain refused: re-made when its refusal allows it and it can be, else rejected/. */
   private async refused(e: OutboxEntry, o: Refusal, now: number): Promise<void> {
-    let why = '';
     const cause = remakeCause(o.reason, o.message);
     if (cause !== undefined && this.deps.remaker) {
       if (cause === 'replayed' && seqHeldByPending(o.message)) {
@@ -146,15 +180,31 @@ export class UploadLoop {
         });
         return;
       }
-      const r = await this.deps.remaker.remake(e, now, cause);
-      if (r.kind !== 'refused') return;
-      why = r.why;
+      await this.remakeOrReject(e, cause, o.reason, o.message, now);
+      return;
     }
+    this.reject(e, o.reason, o.message, '');
+  }
+
+  private async remakeOrReject(
+    e: OutboxEntry,
+    cause: RemakeCause,
+    reason: string,
+    message: string,
+    now: number,
+  ): Promise<void> {
+    const r = this.deps.remaker
+      ? await this.deps.remaker.remake(e, now, cause)
+      : { kind: 'refused' as const, why: 'no re-maker' };
+    if (r.kind === 'refused') this.reject(e, reason, message, r.why);
+  }
+
+  private reject(e: OutboxEntry, reason: string, message: string, why: string): void {
     this.deps.log('error', 'chain rejected envelope', {
       seq: e.seq,
       tracingCode: e.tracingCode,
-      reason: o.reason,
-      message: o.message,
+      reason,
+      message,
       ...(why ? { notRemade: why } : {}),
     });
     this.deps.outbox.reject(e.seq);
@@ -171,14 +221,10 @@ export class UploadLoop {
       }
       const r = await this.deps.uploader.receipt(e.tracingCode);
       if (r.kind === 'committed') this.commit(e);
-      else if (r.kind === 'refused') {
-        // Refused at execution, not spent: send it again; a lasting refusal comes back at admission.
-        this.deps.log('warn', 'chain refused envelope at execution; sending it again', {
-          seq: e.seq,
-          tracingCode: e.tracingCode,
-          reason: r.reason,
-        });
+      else if (r.kind === 'refused') await this.refusedAtExecution(e, r.reason, now);
+      else if (r.kind === 'replayed') {
         this.admitted.delete(seq);
+        await this.refused(e, { kind: 'rejected', reason: ApiErrorCode.Replayed, message: r.message }, now);
       }
       // Admitted but now unknown: the node lost its mempool (restart); send it again.
       else if (r.kind === 'unknown' && now - (this.admitted.get(seq) ?? now) >= this.opts.receiptPollMs)

@@ -5,8 +5,13 @@
 export type UploadOutcome =
   /** In the mempool or already on chain (an idempotent re-send counts as admitted). */
   | { kind: 'admitted' }
-  /** Already committed (the chain knew it): the entry can go. */
+  /** Already committed and applied (the chain knew it): the entry can go. */
   | { kind: 'committed' }
+  /**
+   * Already in a block but refused when the block executed (ALREADY_COMMITTED carrying that
+   * result, e.g. SiteSuspended): final for this envelope, which the chain never takes again.
+   */
+  | { kind: 'refused'; reason: string }
   /** Refused for a reason re-sending cannot fix (revoked site, bad signature...). */
   | { kind: 'rejected'; reason: string; message: string }
   /** Refused for now (mempool full, not synced): try again after at least retryAfterMs. */
@@ -16,9 +21,15 @@ export type ReceiptOutcome =
   | { kind: 'committed'; height: number }
   /**
    * In a block but refused when the block executed (e.g. the site was suspended after admission):
-   * its sequence number is not spent, so the site sends it again and admission's answer decides.
+   * final for this envelope (one tracing code, one block), so its reading is made anew under a new
+   * sequence number and admission's answer to that envelope decides.
    */
   | { kind: 'refused'; reason: string }
+  /**
+   * Admitted, then dropped by the node: another envelope spent its sequence number (REPLAYED). It
+   * can never commit; handled as a REPLAYED refusal at admission.
+   */
+  | { kind: 'replayed'; message: string }
   | { kind: 'pending' }
   | { kind: 'unknown' };
 

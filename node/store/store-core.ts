@@ -9,13 +9,13 @@ import type { CertifiedBlock } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { type BlockLocation, BlockLog } from './block-log.js';
-import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
+import { Bucket, key, MetaKey, metaKey, prefixEnd, readU64, u64 } from './buckets.js';
 import type { Db } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { blockFacts, decodeStoredBlock, type EnvelopeHasher, headerHash } from './facts.js';
 import { type BlockFacts, type ExecutionResult, indexOps } from './index-batch.js';
 import { LevelDb } from './level-db.js';
-import { decodeLocation, ReceiptStatus } from './values.js';
+import { decodeLocation, type Receipt, ReceiptStatus } from './values.js';
 
 export interface Tip {
   height: number;
@@ -45,14 +45,13 @@ export interface RecoveryReport {
   reindexed: number;
 }
 
-const NONE: ReadonlySet<string> = new Set();
+const NONE: ReadonlyMap<string, Receipt> = new Map();
 
-/** Hex tracing codes of the envelopes a block's execution applied (receipts absent count as applied). */
-function appliedCodes(facts: BlockFacts, result: ExecutionResult): Set<string> {
-  const out = new Set<string>();
+/** Hex tracing code -> receipt, of every envelope of a block (receipts absent count as applied). */
+function executedCodes(facts: BlockFacts, result: ExecutionResult): Map<string, Receipt> {
+  const out = new Map<string, Receipt>();
   facts.envelopes.forEach((e, i) => {
-    if ((result.receipts[i]?.status ?? ReceiptStatus.Applied) === ReceiptStatus.Applied)
-      out.add(toHex(e.tracingCode));
+    out.set(toHex(e.tracingCode), result.receipts[i] ?? { status: ReceiptStatus.Applied, reason: 0 });
   });
   return out;
 }
@@ -62,12 +61,18 @@ export class StoreCore {
   protected closed = false;
   private committing = false;
   /**
-   * Tracing codes (hex) of the envelopes applied by the block being committed, from the moment its
-   * contracts ran until its index batch is written. The contract state, which admission reads,
-   * already counts them as spent in that window; `committed()` must agree or a re-send of one of
-   * them would be refused as a replay instead of answered ALREADY_COMMITTED.
+   * Receipts, by hex tracing code, of the envelopes of the block being committed, from the moment
+   * its contracts ran until its index batch is written. The contract state, which admission reads,
+   * already counts the applied ones as spent in that window; `committed()` and `recorded()` must
+   * agree or a re-send of one of them would be refused as a replay instead of answered
+   * ALREADY_COMMITTED.
    */
-  protected applying: ReadonlySet<string> = NONE;
+  protected applying: ReadonlyMap<string, Receipt> = NONE;
+  /**
+   * Whether any envelope was ever rejected at execution (the Rejected bucket is not empty): while
+   * none was, `recorded(…, rejectedOnly)` answers without reading the index.
+   */
+  protected rejectedAny = false;
 
   protected constructor(
     readonly db: Db,
@@ -104,7 +109,8 @@ export class StoreCore {
       appended.catch(() => undefined);
       const result = typeof exec === 'function' ? exec() : exec;
       const facts = blockFacts(bytes, decoded, this.hash);
-      this.applying = appliedCodes(facts, result);
+      this.applying = executedCodes(facts, result);
+      if (result.receipts.some((r) => r.status !== ReceiptStatus.Applied)) this.rejectedAny = true;
       const location = await appended;
       await this.db.batch(indexOps(facts, location, result));
       this.tipInfo = { height, hash: facts.hash, stateRoot: result.stateRoot, location };
@@ -130,6 +136,13 @@ export class StoreCore {
       });
     const { blockStart: _, ...location } = decodeLocation(loc);
     this.tipInfo = { height: readU64(t), hash: headerHash(header), stateRoot: root, location };
+  }
+
+  /** Reads whether any envelope was ever rejected at execution (after recovery re-indexed the log's tail). */
+  protected async loadRejectedAny(): Promise<void> {
+    const from = new Uint8Array([Bucket.Rejected]);
+    for await (const _ of this.db.iterate({ gte: from, lt: prefixEnd(from), limit: 1 }))
+      this.rejectedAny = true;
   }
 
   protected async recover(execute: Execute | undefined): Promise<RecoveryReport> {

@@ -23,6 +23,7 @@ import {
   decodeLocation,
   decodeReceiptRef,
   decodeReceipts,
+  type Receipt,
   type ReceiptRef,
   ReceiptStatus,
   receiptAt,
@@ -46,6 +47,7 @@ export class Store extends StoreCore {
     try {
       await s.loadTip();
       s.lastRecovery = await s.recover(opts.execute);
+      await s.loadRejectedAny();
     } catch (err) {
       // Release the files (and the LevelDB lock when the store opened the Db itself).
       await log.close();
@@ -139,25 +141,55 @@ export class Store extends StoreCore {
     return { envelope, data, block };
   }
 
-  /**
-   * For each tracing code, whether an applied envelope carries it: one batched index read for all.
-   * Rejected-only codes answer false: admission asks this to call a refused re-send "already
-   * committed", which a rejected envelope is not (its data is not on the chain, and a re-send that
-   * passes the checks again may still be applied).
-   */
+  /** For each tracing code, whether an applied envelope carries it (see recorded()). */
   async committed(tracingCodes: readonly Uint8Array[]): Promise<boolean[]> {
+    return (await this.recorded(tracingCodes)).map((r) => r?.status === ReceiptStatus.Applied);
+  }
+
+  /**
+   * For each tracing code, the receipt a block recorded for it (applied, else its latest rejection
+   * at execution; undefined when no block holds it), in a few batched index reads. Admission asks
+   * this to answer a re-send ALREADY_COMMITTED with that result. `rejectedOnly`: the caller knows
+   * none was applied (their sequence numbers are not spent), so only rejections are looked for,
+   * and nothing is read while no envelope was ever rejected at execution.
+   */
+  async recorded(
+    tracingCodes: readonly Uint8Array[],
+    rejectedOnly = false,
+  ): Promise<(Receipt | undefined)[]> {
     this.ensureOpen();
-    // Applied by a block whose index batch is still being written: taken before the lookup (a batch
-    // that lands during it may be missed by the read) and after it (a commit that began meanwhile).
+    // Executed by a block whose index batch is still being written: taken before the lookup (a
+    // batch that lands during it may be missed by the read) and after it (a commit that began meanwhile).
+    // Set as a block with a rejection starts committing, so it covers the block in flight too.
+    if (rejectedOnly && !this.rejectedAny) return tracingCodes.map(() => undefined);
     const before = this.applying;
-    const found = await this.db.getMany(tracingCodes.map((tc) => key(Bucket.Trace, tc)));
+    const buckets = rejectedOnly ? [Bucket.Rejected] : [Bucket.Trace, Bucket.Rejected];
+    const found = await this.db.getMany(tracingCodes.flatMap((tc) => buckets.map((b) => key(b, tc))));
     const after = this.applying;
-    if (before.size === 0 && after.size === 0) return found.map((v) => v !== undefined);
-    return found.map((v, i) => {
-      if (v !== undefined) return true;
-      const id = toHex(tracingCodes[i]!);
-      return before.has(id) || after.has(id);
+    const out: (Receipt | undefined)[] = [];
+    const refs: [number, ReceiptRef][] = [];
+    tracingCodes.forEach((tc, i) => {
+      const applied = rejectedOnly ? undefined : found[2 * i];
+      const rejected = found[buckets.length * i + buckets.length - 1];
+      if (applied !== undefined) out[i] = { status: ReceiptStatus.Applied, reason: 0 };
+      else if (rejected !== undefined) refs.push([i, decodeReceiptRef(rejected)]);
+      else if (before.size > 0 || after.size > 0) {
+        const id = toHex(tc);
+        const r = before.get(id) ?? after.get(id);
+        out[i] = rejectedOnly && r?.status === ReceiptStatus.Applied ? undefined : r;
+      }
     });
+    if (refs.length === 0) return tracingCodes.map((_, i) => out[i]);
+    // A rejection's reason is in its block's packed receipts: one read per block.
+    const heights = [...new Set(refs.map(([, ref]) => ref.height))];
+    const packed = await this.db.getMany(heights.map((h) => key(Bucket.Receipt, u64(h))));
+    for (const [i, ref] of refs) {
+      const p = packed[heights.indexOf(ref.height)];
+      if (p === undefined)
+        throw new StoreError(StoreErrorCode.Inconsistent, 'receipts', { height: ref.height });
+      out[i] = receiptAt(p, ref.index);
+    }
+    return tracingCodes.map((_, i) => out[i]);
   }
 
   /** Everything needed to verify the envelope's commitment offline (crypto/trace-bundle.ts). */

@@ -57,6 +57,13 @@ describe('upload rejections', () => {
 
     expect((await client.upload(env(2))).status).toBe(UploadStatus.Accepted);
     await waitForEnvelopes(c, 0, 2);
+
+    // One envelope twice in a batch: the second copy is the same envelope, already pending (a
+    // REPLAYED answer would make a site seal the reading again: it would commit twice).
+    const twice = env(3);
+    const copies = await client.uploadBatch([twice, twice]);
+    expect(copies.map((r) => r.status)).toEqual([UploadStatus.Accepted, UploadStatus.AlreadyPending]);
+    expect(copies[1]!.reason).toBe('');
     const status = await client.getStatus();
     expect(status.height).toBeGreaterThanOrEqual(1);
   }, 120_000);

@@ -7,6 +7,7 @@ import { UploadStatus } from '../../../api/types.js';
 import { Admission, hex } from '../../../node/admission.js';
 import { authorize } from '../../../node/authorize.js';
 import { Ledger } from '../../../node/contracts/ledger.js';
+import { executionResult } from '../../../node/execution-result.js';
 import { Mempool } from '../../../node/mempool.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { certifiedBlock, tempDir, testChain, upload } from '../store/fixtures.js';
@@ -37,7 +38,8 @@ async function setup() {
         return items.map(() => true);
       },
     },
-    committed: (tcs) => store.committed(tcs),
+    recorded: async (tcs, refusedOnly) =>
+      (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
     authorize: (e) => authorize(contracts, e, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
     onAdmitted: () => undefined,
     retryAfterMs: () => 0,

@@ -44,7 +44,8 @@ function upload(seq: number, opts: { chain?: Uint8Array; badSig?: boolean } = {}
 
 function setup(over: Partial<AdmissionDeps> = {}) {
   const admitted: MempoolEntry[] = [];
-  const committed = new Set<string>();
+  /** Tracing code (hex) -> the result its block recorded ('' applied, else the refusal's reason). */
+  const committed = new Map<string, string>();
   /** Sequence numbers spent in the (single) site's replay window, as the contract would see them. */
   const spent = new Set<number>();
   const mempool = new Mempool({ maxEnvelopes: 3, maxBytes: 1 << 20 });
@@ -52,7 +53,11 @@ function setup(over: Partial<AdmissionDeps> = {}) {
     chainIdHex: hex(chainId),
     mempool,
     verifier: { verifyBatch: async (items) => items.map((i) => verify(i.publicKey, i.message, i.signature)) },
-    committed: async (tcs) => tcs.map((tc) => committed.has(hex(tc))),
+    recorded: async (tcs, refusedOnly) =>
+      tcs.map((tc) => {
+        const r = committed.get(hex(tc));
+        return refusedOnly && r === '' ? undefined : r;
+      }),
     authorize: (env: Envelope) =>
       env.seq === 666
         ? { ok: false, code: NodeErrorCode.Unauthorized, message: 'site suspended' }
@@ -83,7 +88,7 @@ describe('Admission', () => {
     const b = upload(5);
     const probe = setup();
     const tc = (await probe.admission.admit([b]))[0]!.tracingCode;
-    committed.add(hex(tc));
+    committed.set(hex(tc), '');
     spent.add(5);
     expect((await admission.admit([b]))[0]!.status).toBe(UploadStatus.AlreadyCommitted);
     // Same sequence number, different bytes: not the committed envelope, so the refusal stands.
@@ -94,12 +99,12 @@ describe('Admission', () => {
     });
   });
 
-  it('looks up only the envelopes the contract refused, all in one call, then answers in batch order', async () => {
-    const calls: number[][] = [];
+  it('looks up refused envelopes fully and authorized ones for refusals at execution, one call each', async () => {
+    const calls: { codes: number[]; refusedOnly: boolean }[] = [];
     const { admission, spent } = setup({
-      committed: async (tcs) => {
-        calls.push(tcs.map((tc) => tc[0]!));
-        return tcs.map((tc) => tc[0]! % 2 === 0);
+      recorded: async (tcs, refusedOnly) => {
+        calls.push({ codes: tcs.map((tc) => tc[0]!), refusedOnly });
+        return tcs.map((tc) => (!refusedOnly && tc[0]! % 2 === 0 ? '' : undefined));
       },
     });
     const batch = [1, 2, 3, 4].map((seq) => upload(seq));
@@ -107,15 +112,68 @@ describe('Admission', () => {
     spent.add(3);
     spent.add(4);
     const fresh = await admission.admit([new Uint8Array(3), batch[0]!]);
-    // Nothing refused: no store lookup at all.
-    expect(calls).toEqual([]);
+    // Nothing refused: one lookup, for refusals at execution only (the store answers it without
+    // a read while none ever happened).
+    expect(calls).toEqual([{ codes: [fresh[1]!.tracingCode[0]!], refusedOnly: true }]);
     expect(fresh.map((r) => r.status)).toEqual([UploadStatus.Rejected, UploadStatus.Accepted]);
+    calls.length = 0;
     const res = await admission.admit(batch.slice(1));
-    expect(calls).toEqual([res.map((r) => r.tracingCode[0]!)]);
+    expect(calls).toEqual([{ codes: res.map((r) => r.tracingCode[0]!), refusedOnly: false }]);
     for (const r of res)
       expect(r.status).toBe(
         r.tracingCode[0]! % 2 === 0 ? UploadStatus.AlreadyCommitted : UploadStatus.Rejected,
       );
+  });
+
+  it('answers an envelope a block refused at execution ALREADY_COMMITTED with that result, even once it would pass again', async () => {
+    const { admission, committed, spent, admitted, mempool } = setup();
+    // Refused at execution (say the site was suspended), sequence number unspent: authorized now.
+    const refused = upload(7);
+    committed.set(hex(envelopeTracingCode(refused)), 'SiteSuspended');
+    const [again] = await admission.admit([refused]);
+    expect(again).toMatchObject({ status: UploadStatus.AlreadyCommitted, reason: 'SiteSuspended' });
+    expect(again!.message).toContain('refused at execution');
+    // A contract call refused at execution spent its sequence number: refused by the contract,
+    // then found in its block.
+    const call = upload(8);
+    committed.set(hex(envelopeTracingCode(call)), 'UnknownProposal');
+    spent.add(8);
+    expect((await admission.admit([call]))[0]).toMatchObject({
+      status: UploadStatus.AlreadyCommitted,
+      reason: 'UnknownProposal',
+    });
+    expect(admitted).toHaveLength(0);
+    expect(mempool.size).toBe(0);
+    // An applied one: ALREADY_COMMITTED with an empty result.
+    const applied = upload(9);
+    committed.set(hex(envelopeTracingCode(applied)), '');
+    spent.add(9);
+    expect((await admission.admit([applied]))[0]).toMatchObject({
+      status: UploadStatus.AlreadyCommitted,
+      reason: '',
+      message: '',
+    });
+  });
+
+  it('answers a second copy of an envelope in one batch ALREADY_PENDING, or the first copy\u2019s refusal', async () => {
+    const { admission, admitted, mempool } = setup();
+    const a = upload(11);
+    const res = await admission.admit([a, a]);
+    expect(res.map((r) => r.status)).toEqual([UploadStatus.Accepted, UploadStatus.AlreadyPending]);
+    expect(res[1]).toMatchObject({ reason: '', tracingCode: res[0]!.tracingCode });
+    expect(admitted.map((e) => e.seq)).toEqual([11]);
+    expect(mempool.size).toBe(1);
+    // Another envelope with that seq in the same batch is still a replay, and bad bytes twice are bad twice.
+    const other = upload(12);
+    other[other.length - 100]! ^= 1;
+    const forged = upload(13, { badSig: true });
+    const mixed = await admission.admit([upload(12), other, forged, forged]);
+    expect(mixed.map((r) => r.reason)).toEqual([
+      '',
+      NodeErrorCode.Replayed,
+      NodeErrorCode.BadSignature,
+      NodeErrorCode.BadSignature,
+    ]);
   });
 
   it('rejects each bad envelope with its reason and keeps the good ones of the batch', async () => {
@@ -157,7 +215,7 @@ describe('Admission', () => {
       // The block holding seq 1 commits while the batch is on the verification pool.
       verifier: {
         verifyBatch: async (items) => {
-          committed.add(hex(envelopeTracingCode(a)));
+          committed.set(hex(envelopeTracingCode(a)), '');
           spent.add(1);
           version++;
           return items.map((i) => verify(i.publicKey, i.message, i.signature));

@@ -67,7 +67,8 @@ function setup(opts: { verifier?: BatchVerifier; maxEnvelopes?: number; maxQueue
     chainIdHex: hex(chainId),
     mempool,
     verifier: opts.verifier ?? realVerifier,
-    committed: async (tcs) => tcs.map((tc) => committed.has(hex(tc))),
+    recorded: async (tcs, refusedOnly) =>
+      tcs.map((tc) => (!refusedOnly && committed.has(hex(tc)) ? '' : undefined)),
     authorize: (e: Envelope) =>
       bytesEqual(e.signerKeyId, keyIdOf(revoked.key.publicKey))
         ? { ok: false, code: NodeErrorCode.Unauthorized, message: 'site revoked' }

@@ -1,8 +1,8 @@
 // The relay's rules on a fake clock: nothing under overload (full blocks), envelopes passed over
 // by a block with room, everything old once the chain stalls, a pause between relays of one
-// envelope, and a retry next round when no peer took them.
+// envelope, a retry next round when no peer took them, and no relay of what the screen evicts.
 import { describe, expect, it } from 'vitest';
-import { Mempool } from '../../../node/mempool.js';
+import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
 import {
   blockHasRoom,
   dueForRelay,
@@ -13,7 +13,7 @@ import {
 
 const o: RelayOptions = { intervalMs: 100, stallMs: 1000, passedOverMs: 2000, maxPerRound: 3 };
 
-function setup() {
+function setup(screen?: (due: MempoolEntry[]) => MempoolEntry[]) {
   let now = 0;
   const clock = () => now;
   const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, clock);
@@ -33,6 +33,7 @@ function setup() {
       onError: (err) => {
         throw err;
       },
+      screen,
     },
     o,
   );
@@ -110,6 +111,26 @@ describe('envelope relay', () => {
     expect(await s.relay.round()).toBe(1);
     expect(s.sent).toEqual([[1], [1]]);
     expect(s.relay.relayed).toBe(1);
+  });
+
+  it('sends only what the screen keeps: an envelope that can never be applied is evicted, not relayed', async () => {
+    const screened: string[][] = [];
+    const s = setup((due) => {
+      screened.push(due.map((e) => e.id));
+      const dead = due.filter((e) => e.seq === 2);
+      s.mempool.remove(dead.map((e) => e.id));
+      return due.filter((e) => e.seq !== 2);
+    });
+    s.add(1);
+    s.add(2);
+    s.at(1000);
+    expect(await s.relay.round()).toBe(1);
+    expect(s.sent).toEqual([[1]]);
+    expect(screened).toEqual([['1', '2']]);
+    expect(s.mempool.has('2')).toBe(false);
+    // Nothing due: the screen is not asked.
+    expect(await s.relay.round()).toBe(0);
+    expect(screened).toHaveLength(1);
   });
 
   it('forgets committed envelopes (they leave the mempool)', async () => {

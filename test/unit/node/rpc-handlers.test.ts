@@ -9,6 +9,7 @@ import { Admission, hex } from '../../../node/admission.js';
 import { authorize } from '../../../node/authorize.js';
 import { BlockNotifier } from '../../../node/block-notifier.js';
 import { Ledger } from '../../../node/contracts/ledger.js';
+import { executionResult } from '../../../node/execution-result.js';
 import { Mempool } from '../../../node/mempool.js';
 import { QueryCursors } from '../../../node/query-cursors.js';
 import { RpcHandlers } from '../../../node/rpc-handlers.js';
@@ -60,7 +61,8 @@ describe('RPC handlers', () => {
         chainIdHex: hex(chain.genesis.chainId),
         mempool,
         verifier: { verifyBatch: async (items) => items.map(() => true) },
-        committed: (tcs) => store.committed(tcs),
+        recorded: async (tcs, refusedOnly) =>
+          (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
         authorize: (env) =>
           authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
         onAdmitted: () => undefined,

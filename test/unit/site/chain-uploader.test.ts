@@ -1,11 +1,12 @@
 // What the site makes of a node's receipt: applied, refused when its block executed (COMMITTED
-// with a reason in `result`, e.g. KeyRotated after a rotation committed first), pending, unknown.
+// with a reason in `result`, e.g. KeyRotated after a rotation committed first), pending, unknown,
+// evicted (REPLAYED); and of an upload answer (ALREADY_COMMITTED carries the recorded result).
 // A refusal at execution must not read as committed, or the site would drop a reading the chain
 // never applied.
 import { describe, expect, it } from 'vitest';
 import type { BkdmsClient } from '../../../api/client.js';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
-import { type Receipt, ReceiptState, UploadStatus } from '../../../api/types.js';
+import { type Receipt, ReceiptState, type UploadResult, UploadStatus } from '../../../api/types.js';
 import { ChainCache } from '../../../site/chain-cache.js';
 import { ChainUploader, toOutcome } from '../../../site/chain-uploader.js';
 
@@ -37,6 +38,40 @@ describe('ChainUploader.receipt', () => {
       throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
     });
     expect(await unknown.receipt(tc)).toEqual({ kind: 'unknown' });
+    // Admitted, then evicted by the node: another envelope spent its sequence number.
+    const evicted = uploaderAnswering(() => {
+      throw new ApiError(
+        ApiErrorCode.Replayed,
+        'evicted: sequence number 4 was spent by envelope ab in block 7',
+      );
+    });
+    const r = await evicted.receipt(tc);
+    expect(r.kind).toBe('replayed');
+    expect(r.kind === 'replayed' && r.message).toContain('sequence number 4 was spent');
+  });
+});
+
+describe('toOutcome', () => {
+  const res = (status: UploadStatus, reason = '', message = ''): UploadResult => ({
+    status,
+    tracingCode: new Uint8Array(32),
+    reason,
+    message,
+    retryAfterMs: 0,
+  });
+
+  it('reads ALREADY_COMMITTED with a result as refused at execution, not as committed', () => {
+    expect(toOutcome(res(UploadStatus.AlreadyCommitted))).toEqual({ kind: 'committed' });
+    expect(toOutcome(res(UploadStatus.AlreadyCommitted, 'SiteSuspended', 'refused at execution'))).toEqual({
+      kind: 'refused',
+      reason: 'SiteSuspended',
+    });
+    expect(toOutcome(res(UploadStatus.AlreadyPending))).toEqual({ kind: 'admitted' });
+    expect(toOutcome(res(UploadStatus.Rejected, ApiErrorCode.Replayed, 'seq spent'))).toEqual({
+      kind: 'rejected',
+      reason: ApiErrorCode.Replayed,
+      message: 'seq spent',
+    });
   });
 });
 

@@ -108,12 +108,16 @@ export function seqOf(envelope: Uint8Array): number {
 export class FakeChain implements Uploader {
   failNext = 0;
   calls = 0;
+  /** How many times each envelope (tracing code hex) was sent. */
+  sent = new Map<string, number>();
   pending = new Map<string, Uint8Array>();
   committed = new Map<string, Uint8Array>();
   rejectSeqs = new Set<number>();
   /** Seqs whose next commit refuses them at execution (a receipt with a reason), once each. */
   refuseAtExecution = new Set<number>();
+  /** Envelopes in a block but refused at execution, by tracing code, and the reason recorded. */
   refused = new Map<string, Uint8Array>();
+  refusedWhy = new Map<string, string>();
 
   async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
     this.calls++;
@@ -123,10 +127,13 @@ export class FakeChain implements Uploader {
     }
     return envelopes.map((e) => {
       const tc = sha(e);
+      this.sent.set(tc, (this.sent.get(tc) ?? 0) + 1);
       if (this.rejectSeqs.has(seqOf(e)))
         return { kind: 'rejected', reason: 'SITE_REVOKED', message: 'revoked' };
       if (this.committed.has(tc)) return { kind: 'committed' };
-      this.refused.delete(tc);
+      // One tracing code, one block: a re-send gets the result recorded there.
+      const why = this.refusedWhy.get(tc);
+      if (why !== undefined) return { kind: 'refused', reason: why };
       this.pending.set(tc, e);
       return { kind: 'admitted' };
     });
@@ -134,17 +141,24 @@ export class FakeChain implements Uploader {
 
   async receipt(tracingCode: string): Promise<ReceiptOutcome> {
     if (this.committed.has(tracingCode)) return { kind: 'committed', height: 1 };
-    if (this.refused.has(tracingCode)) return { kind: 'refused', reason: 'SiteSuspended' };
+    const why = this.refusedWhy.get(tracingCode);
+    if (why !== undefined) return { kind: 'refused', reason: why };
     return this.pending.has(tracingCode) ? { kind: 'pending' } : { kind: 'unknown' };
   }
 
   /** Commits everything pending, as a block would (refusing the seqs of `refuseAtExecution`). */
   commit(): void {
     for (const [tc, e] of this.pending) {
-      if (this.refuseAtExecution.delete(seqOf(e))) this.refused.set(tc, e);
+      if (this.refuseAtExecution.delete(seqOf(e))) this.refuse(tc, e, 'SiteSuspended');
       else this.committed.set(tc, e);
     }
     this.pending.clear();
+  }
+
+  /** The block holding `e` refused it at execution for `reason`. */
+  refuse(tc: string, e: Uint8Array, reason: string): void {
+    this.refused.set(tc, e);
+    this.refusedWhy.set(tc, reason);
   }
 
   committedSeqs(): number[] {
@@ -190,7 +204,7 @@ export class WindowChain extends FakeChain {
     return out.map((o, i) => {
       const env = envelopes[i]!;
       const seq = seqOf(env);
-      if (o.kind === 'committed') return o;
+      if (o.kind === 'committed' || o.kind === 'refused') return o;
       const refuse = (message: string): UploadOutcome => {
         this.pending.delete(sha(env));
         return { kind: 'rejected', reason: ApiErrorCode.Replayed, message };

@@ -19,7 +19,15 @@ import { StateFile } from '../../../site/state.js';
 import { progressLine, SiteCounters } from '../../../site/status.js';
 import { UploadLoop } from '../../../site/upload-loop.js';
 import type { ReceiptOutcome, UploadOutcome } from '../../../site/uploader.js';
-import { contentOf, type FakeChain, FakeMaker, sha, tempDir, WindowChain } from './helpers.js';
+import {
+  contentOf,
+  type FakeChain,
+  FakeMaker,
+  seqOf as seqOfEnvelope,
+  sha,
+  tempDir,
+  WindowChain,
+} from './helpers.js';
 
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 1);
@@ -317,6 +325,99 @@ describe('re-making a reading refused as REPLAYED', () => {
   });
 });
 
+describe('re-making a reading whose envelope its block refused at execution', () => {
+  it('is re-made under a new seq and committed once; the refused envelope is never sent again', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    chain.refuseAtExecution.add(1); // e.g. SiteSuspended: the site was suspended after admission
+    const s = site(dir, chain);
+    await seal(s, [0, 1]);
+    await drain(s, chain);
+    expect(chain.committedSeqs()).toEqual([2, 3]);
+    expect(committedContents(chain)).toEqual(expectedContents([0, 1]));
+    const [refusedTc] = [...chain.refused.keys()];
+    expect(chain.sent.get(refusedTc!)).toBe(1);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 1, rejected: 0, committed: 2 });
+    const warn = s.logs.find((l) => l.msg.includes('refused when its block executed'));
+    expect(warn?.meta).toMatchObject({ oldSeq: 1, newSeq: 3 });
+  });
+
+  it('sent again after a restart, it is answered with its recorded result and re-made', async () => {
+    const dir = tempDir();
+    const chain = new WindowChain(64);
+    chain.refuseAtExecution.add(1);
+    const first = site(dir, chain);
+    await seal(first, [0]);
+    await first.loop.step(0);
+    chain.commit(); // refused at execution; the site stops before reading the receipt
+    const s = site(dir, chain); // restarted: re-sends its whole outbox once
+    await drain(s, chain);
+    expect(chain.committedSeqs()).toEqual([2]);
+    expect(committedContents(chain)).toEqual(expectedContents([0]));
+    expect(s.counters.snapshot()).toMatchObject({ remade: 1, rejected: 0, committed: 1 });
+  });
+
+  it('a refusal that lasts comes back at admission for the re-made envelope, which goes to rejected/', async () => {
+    const dir = tempDir();
+    const chain = new KeyedChain(64);
+    const s = site(dir, chain, 3, newKey);
+    await seal(s, [0]);
+    await s.loop.step(0); // admitted while the site is active
+    chain.refusing.set(hexOf(newKey), 'SiteSuspended'); // suspended before the block executes
+    chain.commit();
+    for (let now = 1_000; now < 5_000 && s.outbox.depth() > 0; now += 1_000) await s.loop.step(now);
+    expect(s.outbox.depth()).toBe(0);
+    expect(chain.committed.size).toBe(0);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 1, rejected: 1, committed: 0 });
+    expect(s.logs.find((l) => l.level === 'error')?.meta).toMatchObject({
+      seq: 2,
+      reason: ApiErrorCode.Unauthorized,
+      message: 'refused by the permission contract: SiteSuspended',
+    });
+  });
+});
+
+/** A WindowChain whose node evicts an admitted envelope once another one spends its seq. */
+class EvictingChain extends WindowChain {
+  private readonly spent = new Set<number>();
+  private readonly evicted = new Set<string>();
+
+  /** Another envelope with `seq` commits: the pending one with that seq is evicted. */
+  spendElsewhere(seq: number): void {
+    this.spent.add(seq);
+    for (const [tc, e] of this.pending)
+      if (seqOfEnvelope(e) === seq) {
+        this.pending.delete(tc);
+        this.evicted.add(tc);
+      }
+  }
+
+  override committedSeqs(): number[] {
+    return [...super.committedSeqs(), ...this.spent].sort((a, b) => a - b);
+  }
+
+  override async receipt(tracingCode: string): Promise<ReceiptOutcome> {
+    if (this.evicted.has(tracingCode))
+      return { kind: 'replayed', message: 'REPLAYED: evicted: sequence number 1 was spent by envelope cd' };
+    return super.receipt(tracingCode);
+  }
+}
+
+describe('re-making a reading whose admitted envelope a node evicted', () => {
+  it('a receipt answering REPLAYED (another envelope spent the seq) re-makes the reading, committed once', async () => {
+    const dir = tempDir();
+    const chain = new EvictingChain(64);
+    const s = site(dir, chain);
+    await seal(s, [0]);
+    await s.loop.step(0);
+    chain.spendElsewhere(1);
+    await drain(s, chain, 0);
+    expect(committedContents(chain)).toEqual(expectedContents([0]));
+    expect(chain.committedSeqs()).toEqual([1, 2]);
+    expect(s.counters.snapshot()).toMatchObject({ remade: 1, rejected: 0, committed: 1 });
+  });
+});
+
 const oldKey = new Uint8Array(16).fill(0xa1);
 const newKey = new Uint8Array(16).fill(0xb2);
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -326,9 +427,9 @@ const signerOf = (envelope: Uint8Array): string => hexOf(envelopeSignerKeyId(env
  * A WindowChain that checks signers as the permission contract does, after "already committed" and
  * "already pending" like admission: a rotated-out key is refused (UNAUTHORIZED KeyRotated), at
  * admission and when a block executes (an envelope still pending when the rotation commits);
- * `refusing` refuses a key for another reason. A refused-at-execution envelope is not committed,
- * so a re-send of it is authorized again, as node/admission.ts does (store.committed() is only
- * true for applied envelopes).
+ * `refusing` refuses a key for another reason. A refused-at-execution envelope keeps the result
+ * its block recorded: a re-send of it is answered with that result (ALREADY_COMMITTED), as
+ * node/admission.ts does.
  */
 class KeyedChain extends WindowChain {
   private readonly rotatedOut = new Set<string>();
@@ -346,9 +447,9 @@ class KeyedChain extends WindowChain {
   }
 
   override async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
-    const refusals = envelopes.map((e) =>
-      this.committed.has(sha(e)) || this.pending.has(sha(e)) ? undefined : this.reasonOf(e),
-    );
+    const known = (e: Uint8Array): boolean =>
+      this.committed.has(sha(e)) || this.pending.has(sha(e)) || this.refused.has(sha(e));
+    const refusals = envelopes.map((e) => (known(e) ? undefined : this.reasonOf(e)));
     const rest = envelopes.filter((_, i) => refusals[i] === undefined);
     const outcomes = rest.length > 0 ? await super.uploadBatch(rest) : [];
     let k = 0;
@@ -363,18 +464,14 @@ class KeyedChain extends WindowChain {
     );
   }
 
-  override async receipt(tracingCode: string): Promise<ReceiptOutcome> {
-    const refused = this.refused.get(tracingCode);
-    const reason = refused && this.reasonOf(refused);
-    return reason ? { kind: 'refused', reason } : super.receipt(tracingCode);
-  }
-
   override commit(): void {
-    for (const [tc, e] of this.pending)
-      if (this.reasonOf(e) !== undefined) {
+    for (const [tc, e] of this.pending) {
+      const reason = this.reasonOf(e);
+      if (reason !== undefined) {
         this.pending.delete(tc);
-        this.refused.set(tc, e);
+        this.refuse(tc, e, reason);
       }
+    }
     super.commit();
   }
 }

@@ -1,17 +1,22 @@
 // Every executed envelope's receipt is found by tracing code (issue 5 §2), applied or rejected,
 // while the trace index, proofs, queries and "already committed" keep meaning applied only. Also
 // the GetReceipt RPC handler on top of it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReceiptState } from '../../../api/types.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CallContext } from '../../../api/handlers.js';
+import { ReceiptState, UploadStatus } from '../../../api/types.js';
 import type { GovernanceAction } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
+import { Admission, hex } from '../../../node/admission.js';
+import { authorize } from '../../../node/authorize.js';
 import { Ledger } from '../../../node/contracts/ledger.js';
 import { Reason } from '../../../node/contracts/reasons.js';
 import { NodeErrorCode } from '../../../node/errors.js';
+import { RecentRefusals } from '../../../node/evictions.js';
+import { executionResult } from '../../../node/execution-result.js';
 import { Mempool } from '../../../node/mempool.js';
 import { type RpcDeps, RpcHandlers } from '../../../node/rpc-handlers.js';
-import { ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
+import { MemoryDb, ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 describe('receipts by tracing code', () => {
@@ -126,5 +131,106 @@ describe('receipts by tracing code', () => {
     const tc = tracingCode(pending);
     mempool.add({ id: Buffer.from(tc).toString('hex'), bytes: pending, signer: 's', seq: 3 });
     expect(await rpc.getReceipt(tc)).toMatchObject({ state: ReceiptState.Pending, height: 0 });
+  });
+
+  it('UploadBatch answers an envelope its block refused ALREADY_COMMITTED with that result, even once it would pass', async () => {
+    const siteKeyId = keyIdOf(site().key.publicKey);
+    const env = upload(id(), site(), 1, 10);
+    await enact({ type: 'suspendSite', siteKeyId });
+    await commit([env]);
+    await enact({ type: 'resumeSite', siteKeyId });
+    const mempool = new Mempool();
+    const { store, contracts } = ledger;
+    const admission = new Admission({
+      chainIdHex: hex(id()),
+      mempool,
+      verifier: { verifyBatch: async (items) => items.map(() => true) },
+      recorded: async (tcs, refusedOnly) =>
+        (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
+      authorize: (e) => authorize(contracts, e, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
+      onAdmitted: () => undefined,
+      retryAfterMs: () => 0,
+    });
+    const rpc = new RpcHandlers({ admission, store, mempool, isReady: () => true } as unknown as RpcDeps);
+    const res = await rpc.uploadBatch([env, env], {} as CallContext);
+    expect(res.map((r) => [r.status, r.reason])).toEqual([
+      [UploadStatus.AlreadyCommitted, 'SiteSuspended'],
+      [UploadStatus.AlreadyCommitted, 'SiteSuspended'],
+    ]);
+    expect(mempool.size).toBe(0);
+    expect(await rpc.getReceipt(tracingCode(env))).toMatchObject({
+      state: ReceiptState.Committed,
+      height: 2,
+      result: 'SiteSuspended',
+    });
+    // The site's way on, a new envelope for the reading, is admitted.
+    const remade = upload(id(), site(), 2, 10);
+    expect((await rpc.uploadBatch([remade], {} as CallContext))[0]!.status).toBe(UploadStatus.Accepted);
+  });
+
+  it('recorded(): what a block recorded per code, rejections only on request, in one pass', async () => {
+    const good = upload(id(), site(), 1, 10);
+    const bad = upload(id(), site(), 2, 20, { country: 250 });
+    const unknown = new Uint8Array(32).fill(7);
+    const codes = [tracingCode(good), tracingCode(bad), unknown];
+    expect(await ledger.store.recorded(codes)).toEqual([undefined, undefined, undefined]);
+    await commit([good, bad]);
+    const applied = { status: ReceiptStatus.Applied, reason: 0 };
+    const rejected = { status: ReceiptStatus.Rejected, reason: Reason.CountryMismatch };
+    expect(await ledger.store.recorded(codes)).toEqual([applied, rejected, undefined]);
+    expect(await ledger.store.recorded(codes, true)).toEqual([undefined, rejected, undefined]);
+    // After a reopen the store still knows some envelope was rejected, and finds it.
+    await ledger.close();
+    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    expect(await ledger.store.recorded(codes, true)).toEqual([undefined, rejected, undefined]);
+  });
+
+  it('GetReceipt of an envelope this node evicted answers its refusal, REPLAYED', async () => {
+    const refusals = new RecentRefusals();
+    const evicted = upload(id(), site(), 1, 10);
+    const tc = tracingCode(evicted);
+    refusals.add([
+      {
+        entry: { id: hex(tc), bytes: evicted, signer: 's', seq: 1 },
+        message: 'evicted: sequence number 1 was spent',
+      },
+    ]);
+    const rpc = new RpcHandlers({
+      store: ledger.store,
+      mempool: new Mempool(),
+      refusals,
+    } as unknown as RpcDeps);
+    await expect(rpc.getReceipt(tc)).rejects.toMatchObject({
+      code: NodeErrorCode.Replayed,
+      message: 'REPLAYED: evicted: sequence number 1 was spent',
+    });
+    await expect(rpc.getReceipt(new Uint8Array(32))).rejects.toMatchObject({ code: NodeErrorCode.NotFound });
+    // Should a block hold it after all (proposed before the eviction), the block's record wins.
+    await commit([evicted]);
+    expect(await rpc.getReceipt(tc)).toMatchObject({ state: ReceiptState.Committed, result: '' });
+  });
+});
+
+describe('recorded() while nothing was ever rejected', () => {
+  it('answers a rejections-only lookup without reading the index', async () => {
+    const chain = testChain();
+    const tmp = tempDir();
+    const db = new MemoryDb();
+    const ledger = await Ledger.open(tmp.dir, chain.genesis, { db });
+    try {
+      const env = upload(chain.genesis.chainId, chain.sites[0]!, 1, 10);
+      const b = certifiedBlock(chain, 1, [env]);
+      await ledger.commit(b.bytes, b.decoded);
+      const reads = vi.spyOn(db, 'getMany');
+      expect(await ledger.store.recorded([tracingCode(env)], true)).toEqual([undefined]);
+      expect(reads).not.toHaveBeenCalled();
+      expect(await ledger.store.recorded([tracingCode(env)])).toEqual([
+        { status: ReceiptStatus.Applied, reason: 0 },
+      ]);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      await ledger.close();
+      tmp.cleanup();
+    }
   });
 });
