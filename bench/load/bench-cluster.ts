@@ -10,7 +10,7 @@ import { type ClusterLayout, prepareCluster, readLayout } from '../../cli/cluste
 import { freeNodePorts } from '../../cli/cluster/ports.js';
 import { ed25519FromSeed } from '../../crypto/ed25519.js';
 import { generateX25519 } from '../../crypto/x25519.js';
-import { genesisSites, syntheticSite } from './envelopes.js';
+import { genesisSites, syntheticSite } from '../../testkit/envelopes.js';
 
 /** Chain parameters of bench clusters: short periods, full blocks proposed at once. */
 export const benchParams = { periodMs: 200, viewTimeoutMs: 2000, maxBlockEnvelopes: 4000 };

@@ -1,11 +1,11 @@
-// The driver's pre-generated load: every site's envelopes (bench/load/envelopes.ts siteLoad),
+// The driver's pre-generated load: every site's envelopes (testkit/envelopes.ts siteLoad),
 // dealt into lanes. A lane belongs to one node and owns whole sites, so each site's sequence
 // numbers reach one node in order (the chain's replay window per site is bounded). Within a lane
 // the envelopes are interleaved site by site: seq k of every site, then seq k+1, ...
 
 import { ed25519FromSeed } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
-import { siteLoad, syntheticSite } from './envelopes.js';
+import { siteLoad, syntheticSite } from '../../testkit/envelopes.js';
 import type { DriverPlan } from './plan.js';
 
 export interface Lane {

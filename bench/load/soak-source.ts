@@ -3,7 +3,12 @@
 // envelope is a copy with the next sequence number, signed again by the site (as siteLoad does).
 // A lane owns whole sites and takes them in turn, so each site's numbers reach one node in order.
 import { ed25519FromSeed } from '../../crypto/ed25519.js';
-import { resignedCopy, type SyntheticSite, syntheticEnvelope, syntheticSite } from './envelopes.js';
+import {
+  resignedCopy,
+  type SyntheticSite,
+  syntheticEnvelope,
+  syntheticSite,
+} from '../../testkit/envelopes.js';
 
 interface SiteStream {
   site: SyntheticSite;

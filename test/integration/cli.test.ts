@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope, syntheticSite } from '../../bench/load/envelopes.js';
 import type { ClusterLayout } from '../../cli/cluster/layout.js';
 import { cliEntry } from '../../cli/cluster/processes.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
@@ -22,6 +21,7 @@ import { toHex } from '../../crypto/bytes.js';
 import { generateEd25519 } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import { syntheticEnvelope, syntheticSite } from '../../testkit/envelopes.js';
 
 /** Upper bound for any one CLI call; a hung command fails the test instead of stalling the run. */
 const CALL_MS = 30_000;

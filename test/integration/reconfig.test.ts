@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
 import {
   clusterAdminKey,
   clusterPassphrase,
@@ -23,6 +22,7 @@ import { defaultConsensusParams } from '../../consensus/params.js';
 import { toHex } from '../../crypto/bytes.js';
 import { peerIdOfPublicKey } from '../../node/p2p/index.js';
 import { Admin } from '../../platform/admin.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import {
   startTestCluster,
   type TestCluster,

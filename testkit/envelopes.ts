@@ -1,15 +1,14 @@
 // Synthetic sites and their signed, sealed KPI upload envelopes, for the load harness and the
 // integration tests: real records, real sealing for the SCP key, real site signatures.
-import { ENVELOPE_OFFSET, encodeEnvelope, envelopeAad } from '../../codec/envelope.js';
-import { envelopeSignedRegion, setEnvelopeSignature } from '../../codec/envelope-view.js';
-import { encodeKpiRecord } from '../../codec/kpi-record.js';
-import { putU64 } from '../../codec/primitives.js';
-import { encodeSealedPacket } from '../../codec/sealed-packet.js';
-import { CityScheme, EnvelopeKind, type KpiRecord, SealAlgorithm } from '../../codec/types.js';
-import { type Ed25519KeyPair, generateEd25519, sign } from '../../crypto/ed25519.js';
-import { keyIdOf } from '../../crypto/key-id.js';
-import { sealKpiRecord } from '../../crypto/seal.js';
-import type { GenesisFile } from '../../node/genesis.js';
+import { ENVELOPE_OFFSET, encodeEnvelope, envelopeAad } from '../codec/envelope.js';
+import { envelopeSignedRegion, setEnvelopeSignature } from '../codec/envelope-view.js';
+import { encodeKpiRecord } from '../codec/kpi-record.js';
+import { putU64 } from '../codec/primitives.js';
+import { encodeSealedPacket } from '../codec/sealed-packet.js';
+import { CityScheme, EnvelopeKind, type KpiRecord, SealAlgorithm } from '../codec/types.js';
+import { type Ed25519KeyPair, generateEd25519, sign } from '../crypto/ed25519.js';
+import { keyIdOf } from '../crypto/key-id.js';
+import { sealKpiRecord } from '../crypto/seal.js';
 
 export interface SyntheticSite {
   key: Ed25519KeyPair;
@@ -45,8 +44,17 @@ export function syntheticSites(count: number): SyntheticSite[] {
   return Array.from({ length: count }, (_, i) => syntheticSite(i, generateEd25519()));
 }
 
+/** A site entry of a genesis file (node/genesis.ts `GenesisFile['sites']`), in its JSON form. */
+export interface GenesisSiteEntry {
+  publicKey: string;
+  country: number;
+  city: string;
+  siteId: string;
+  kpis: number[];
+}
+
 /** The genesis entries registering these sites. */
-export function genesisSites(sites: SyntheticSite[]): GenesisFile['sites'] {
+export function genesisSites(sites: SyntheticSite[]): GenesisSiteEntry[] {
   return sites.map((s) => ({
     publicKey: Buffer.from(s.key.publicKey).toString('hex'),
     country: s.country,

@@ -1,5 +1,5 @@
 // fast-check arbitraries of valid values for every codec structure. Shared by the property
-// tests (test/unit/codec) and the fuzzer (bench/fuzz.ts), which mutates their encodings.
+// tests (test/unit/codec) and the fuzzer (testkit/fuzz.ts), which mutates their encodings.
 import fc from 'fast-check';
 import { encodeExtension } from '../codec/extension.js';
 import { encodeSealedPacket } from '../codec/sealed-packet.js';

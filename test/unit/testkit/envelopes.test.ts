@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { siteLoad, syntheticSite, syntheticSites } from '../../../bench/load/envelopes.js';
 import { decodeEnvelope } from '../../../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../../../codec/envelope-view.js';
 import { ed25519FromSeed, verify } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { generateX25519 } from '../../../crypto/x25519.js';
+import { siteLoad, syntheticSite, syntheticSites } from '../../../testkit/envelopes.js';
 
 const chainId = new Uint8Array(32).fill(7);
 const scp = generateX25519();

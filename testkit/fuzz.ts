@@ -1,8 +1,8 @@
 // Codec fuzzer: random and mutated inputs against every decoder and lazy reader. Only
 // CodecError may escape; every accepted input must re-encode to the same bytes (canonical), and
 // lazy readers must agree with the full decode. `npm run fuzz -- --count N [--seed S]
-// [--target a,b]` runs it standalone; test/fuzz/*.test.ts run a fixed-seed CI slice.
-import { pathToFileURL } from 'node:url';
+// [--target a,b]` runs it standalone (bench/fuzz-main.ts); test/fuzz/*.test.ts run a fixed-seed
+// CI slice.
 import fc from 'fast-check';
 import { decodeBlock, decodeBlockHeader, encodeBlock, encodeBlockHeader } from '../codec/block.js';
 import {
@@ -300,32 +300,4 @@ function byName(name: string): Target {
   if (t === undefined)
     throw new Error(`no fuzz target ${name}; targets: ${targets.map((x) => x.name).join(', ')}`);
   return t;
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? (process.argv[i + 1] ?? '') : undefined;
-}
-
-function intArg(name: string, fallback: number): number {
-  const v = Number(arg(name) ?? fallback);
-  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${name} needs a non-negative integer`);
-  return v;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const names = arg('--target')?.split(',');
-  const count = intArg('--count', 1_000_000);
-  const seed = intArg('--seed', Date.now() % 0x7fff_ffff);
-  // --count is the whole run, spread evenly over the targets run.
-  const per = Math.ceil(count / (names ?? targets).length);
-  const started = process.hrtime.bigint();
-  const stats = runCodecFuzz(per, seed, names);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`codec fuzz: ${stats.inputs} inputs, seed ${seed}, ${seconds.toFixed(1)} s\n`);
-  for (const [name, s] of Object.entries(stats.perTarget))
-    process.stdout.write(`  ${name.padEnd(24)} ${s.inputs} inputs, ${s.accepted} accepted\n`);
-  for (const f of stats.failures)
-    process.stdout.write(`  FAIL ${f.target}: ${f.error}\n    input ${f.input}\n`);
-  process.exitCode = stats.failures.length === 0 ? 0 : 1;
 }

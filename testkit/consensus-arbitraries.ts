@@ -1,6 +1,6 @@
 // fast-check arbitraries of valid PBFT messages, one per message type (codec/consensus-messages.ts).
 // Used by the round-trip properties (test/unit/codec/consensus-roundtrip.test.ts) and as seeds
-// of the fuzzer (bench/fuzz.ts). Values are valid for the codec, not for the protocol: digests
+// of the fuzzer (testkit/fuzz.ts). Values are valid for the codec, not for the protocol: digests
 // and signatures are random bytes, since the codec checks shapes (sizes, counts, ascending
 // senders), never hashes or signatures. Blocks and lists stay small so one fuzz input is cheap;
 // the code paths are the same for ten items as for a thousand.

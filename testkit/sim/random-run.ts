@@ -3,7 +3,8 @@
 // replica (memory lost, state persisted), at most f Byzantine replicas (a
 // behaviour or a Twin), steady envelopes; then everything heals and a new block must commit at
 // every live honest replica within a bounded number of ticks. Invariants are checked after
-// every event throughout (cluster.ts). Used by the CI test (random.test.ts) and bench/sim.ts.
+// every event throughout (cluster.ts). Used by the CI tests (test/sim/random-*.test.ts) and
+// bench/sim.ts.
 import type { Behaviour } from './byzantine.js';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { Rng } from './rng.js';
