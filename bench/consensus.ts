@@ -5,8 +5,8 @@
 // that (ratio >= 20). The cost measured includes the simulated network and the stub hashing, so
 // it overstates the core's own cost.
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { type BenchOptions, type BenchReport, guard, writeReport } from '../testkit/bench-report.js';
 import { Cluster } from '../testkit/sim/cluster.js';
-import { type BenchOptions, type BenchReport, guard, writeReport } from './harness.js';
 
 interface CoreFigures {
   blocksPerSecond: number;

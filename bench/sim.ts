@@ -3,7 +3,7 @@
 // seed is printed with its one-line reproduction command and added to
 // test/sim/regressions.json, so CI keeps running it. `--reconfig`: the runs change the
 // validator set under faults (testkit/sim/reconfig-run.ts); failures go to reconfig-regressions.json.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';

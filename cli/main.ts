@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `bkdms` command. The polyfill import must stay first.
-import './polyfill.js';
+import '../node/polyfill.js';
 import { Command } from 'commander';
 import { registerCommands } from './commands.js';
 

@@ -14,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
-import type { ClusterLayout } from '../../cli/cluster/layout.js';
-import { cliEntry } from '../../cli/cluster/processes.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { toHex } from '../../crypto/bytes.js';
 import { generateEd25519 } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import type { ClusterLayout } from '../../devnet/layout.js';
+import { cliEntry } from '../../devnet/processes.js';
 import { syntheticEnvelope, syntheticSite } from '../../testkit/envelopes.js';
 
 /** Upper bound for any one CLI call; a hung command fails the test instead of stalling the run. */

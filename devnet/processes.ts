@@ -17,13 +17,14 @@ export interface NodeProcess {
 }
 
 /**
- * The compiled CLI (build/cli/main.js): next to this file when it runs compiled, or under build/
- * at the repository root when it runs from source (vitest); node processes always run compiled JS.
+ * The compiled CLI (build/cli/main.js): beside this file's folder when it runs compiled
+ * (build/devnet), or under build/ at the repository root when it runs from source (vitest); node
+ * processes always run compiled JS.
  */
 export const cliEntry = ((): string => {
   const here = fileURLToPath(import.meta.url);
-  if (here.includes(`${sep}build${sep}`)) return join(dirname(here), '..', 'main.js');
-  return join(dirname(here), '..', '..', 'build', 'cli', 'main.js');
+  if (here.includes(`${sep}build${sep}`)) return join(dirname(here), '..', 'cli', 'main.js');
+  return join(dirname(here), '..', 'build', 'cli', 'main.js');
 })();
 
 /** `nodeArgs` go to node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses). */

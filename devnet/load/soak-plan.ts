@@ -1,7 +1,12 @@
 // The messages between the soak benchmark (bench/soak.ts) and its load driver
-// (bench/load/soak-driver.ts, a separate process): the plan, progress once a second, the result.
+// (soak-driver.ts, a separate process): the plan, progress once a second, the result.
 // Unlike the cluster driver, the soak driver generates its envelopes as it goes, so a run of
 // 10^6 envelopes holds only one batch per lane in memory.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The soak driver's entry point (compiled beside this file), for fork(). */
+export const soakDriverEntry = join(dirname(fileURLToPath(import.meta.url)), 'soak-driver.js');
 
 export interface SoakPlan {
   /** RPC addresses (host:port); lanes are spread over them round-robin. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DriverPlan, quantile } from '../../../bench/load/plan.js';
-import { newSendState } from '../../../bench/load/sender.js';
-import { summarize } from '../../../bench/load/summary.js';
+import { type DriverPlan, quantile } from '../../../devnet/load/plan.js';
+import { newSendState } from '../../../devnet/load/sender.js';
+import { summarize } from '../../../devnet/load/summary.js';
 
 describe('quantile', () => {
   it('is an element of the data and grows with q', () => {

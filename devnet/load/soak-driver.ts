@@ -2,7 +2,7 @@
 // per site, says `ready`, waits for `go`, then sends at a fixed rate for the whole run, making
 // each envelope just before its upload, and counts committed envelopes from node 0's block
 // stream. Memory stays flat however long the run: nothing is kept per envelope.
-import '../../cli/polyfill.js';
+import '../../node/polyfill.js';
 import { performance } from 'node:perf_hooks';
 import { BkdmsClient } from '../../api/client.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';

@@ -1,9 +1,9 @@
 // Single-core and pool verification rates measured by timing loops (ops/s), shared by the crypto
 // benchmark and the cluster benchmark (which sizes its expectations by what one core can verify).
 import { performance } from 'node:perf_hooks';
-import { generateEd25519, sign, verify } from '../crypto/ed25519.js';
-import { verifyNode } from '../crypto/ed25519-node.js';
-import type { VerifyItem, VerifyPool } from '../crypto/verify-pool.js';
+import { generateEd25519, sign, verify } from '../../crypto/ed25519.js';
+import { verifyNode } from '../../crypto/ed25519-node.js';
+import type { VerifyItem, VerifyPool } from '../../crypto/verify-pool.js';
 
 /** n distinct signed 200-byte messages from a few keys. */
 export function signedItems(n: number): VerifyItem[] {

@@ -1,9 +1,8 @@
-// Shared plumbing of the benchmarks: the report shape every bench returns, guards (ratios
-// measured in the same run against a threshold), running a benchmark.js suite, and writing
-// bench/results/<name>.json.
+// The report every benchmark returns (bench/ and the cluster benchmark in devnet/load): guards
+// (ratios measured in the same run against a threshold), printing them, and writing
+// bench/results/<name>.json. Running a benchmark.js suite is bench/suite.ts.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Benchmark from 'benchmark';
 
 export interface BenchOptions {
   /** Short run for CI: fewer samples, smaller data sets. */
@@ -27,26 +26,6 @@ export interface BenchReport {
 
 export function guard(name: string, ratio: number, threshold: number): Guard {
   return { name, ratio, threshold, pass: Number.isFinite(ratio) && ratio >= threshold };
-}
-
-/** Runs benchmark.js cases one after another and returns ops/s per case name. */
-export function runSuite(
-  title: string,
-  cases: Record<string, () => void>,
-  opts: BenchOptions,
-): Record<string, number> {
-  const suite = new Benchmark.Suite(title);
-  const maxTime = opts.ci ? 0.5 : 3;
-  for (const [name, fn] of Object.entries(cases))
-    suite.add(name, fn, { maxTime, minSamples: opts.ci ? 3 : 10 });
-  const out: Record<string, number> = {};
-  suite.on('cycle', (ev: Benchmark.Event) => {
-    const b = ev.target as unknown as Benchmark;
-    out[String(b.name)] = b.hz ?? 0;
-    process.stdout.write(`  ${title} › ${String(b)}\n`);
-  });
-  suite.run({ async: false });
-  return out;
 }
 
 // npm scripts run from the repository root.

@@ -1,7 +1,7 @@
 // What the soak prints: a line per sample while it runs, then the series thinned to about a dozen
 // rows, each node's growth figures and the driver's counts.
-import type { SoakCounts } from './load/soak-plan.js';
-import { MILESTONE, type NodeSoakSummary, type SoakSample } from './load/soak-summary.js';
+import type { SoakCounts } from './soak-plan.js';
+import { MILESTONE, type NodeSoakSummary, type SoakSample } from './soak-summary.js';
 
 const int = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const one = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '–');

@@ -2,11 +2,17 @@
 // loop against the verification bound, and n = 4 at half of its measured rate for latency; the
 // bound measured before and after in the same run. Writes bench/results/cluster.json.
 import { join } from 'node:path';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../../testkit/bench-report.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './cluster-scenario.js';
 import { cpuMsPerEnvelope, printClusterTable, progressLine, verifyEfficiency } from './cluster-table.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
-import type { LoadMode } from './load/plan.js';
-import { bestBound, measureVerifyBound, type VerifyBound } from './load/verify-bound.js';
+import type { LoadMode } from './plan.js';
+import { bestBound, measureVerifyBound, type VerifyBound } from './verify-bound.js';
 
 export interface ClusterBenchOptions extends BenchOptions {
   /** Cluster sizes to drive open loop (default: 1 and 4; 1, 4 and 7 in a full run). */

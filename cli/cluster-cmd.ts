@@ -1,10 +1,10 @@
 // `bkdms cluster up` / `cluster down`: a local cluster of N validators on this machine.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startCluster } from './cluster.js';
-import { prepareCluster } from './layout.js';
-import { freeNodePorts, portsFromBase } from './ports.js';
-import { signalRecordedPids } from './processes.js';
+import { startCluster } from '../devnet/cluster.js';
+import { prepareCluster } from '../devnet/layout.js';
+import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
+import { signalRecordedPids } from '../devnet/processes.js';
 
 export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('run a local cluster of accounting nodes');

@@ -1,5 +1,5 @@
 // The verification bound of a load run, measured in the same run: the best native Ed25519 verify
-// rate on one core (the faster of libsodium and node:crypto, bench/crypto-verify-rate.ts), and the
+// rate on one core (the faster of libsodium and node:crypto, crypto-verify-rate.ts), and the
 // same loop on every core at once in worker threads. On an idle machine the second is the first
 // times the cores; on a shared one (Linux autogroup gives each session one share of the CPU,
 // whatever its thread count) it is what this session can really verify, so the guards use it.
@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { verify } from '../../crypto/ed25519.js';
 import { verifyNode } from '../../crypto/ed25519-node.js';
-import { measureBestVerifyRate, signedItems } from '../crypto-verify-rate.js';
+import { measureBestVerifyRate, signedItems } from './crypto-verify-rate.js';
 import { parseProcStat } from './proc-stats.js';
 
 export interface VerifyBound {
@@ -51,7 +51,7 @@ const workerSource = `
 `;
 
 function parallelRate(cores: number, ms: number): Promise<number> {
-  const module = new URL('../crypto-verify-rate.js', import.meta.url).href;
+  const module = new URL('./crypto-verify-rate.js', import.meta.url).href;
   const one = (): Promise<number> =>
     new Promise((resolve, reject) => {
       const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(workerSource)}`), {

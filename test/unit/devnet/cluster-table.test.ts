@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioResult } from '../../../bench/cluster-scenario.js';
+import type { ScenarioResult } from '../../../devnet/load/cluster-scenario.js';
 import {
   clusterTable,
   cpuMsPerEnvelope,
   progressLine,
   verifyEfficiency,
-} from '../../../bench/cluster-table.js';
+} from '../../../devnet/load/cluster-table.js';
 
 const run = {
   name: 'n=4 open',

@@ -1,16 +1,16 @@
-// The cluster a load run drives: prepared with the cluster code (cli/cluster) with synthetic sites
+// The cluster a load run drives: prepared with the cluster code (devnet/) with synthetic sites
 // and an SCP key in its genesis, whose site seeds are kept beside it (bench-sites.json, 0600) so a
 // later run can target the same chain. Started here, or only opened when it already runs
 // (`bkdms cluster up --dir <dir>` on a folder a bench run prepared).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunningCluster, startCluster } from '../../cli/cluster/cluster.js';
-import { type ClusterLayout, prepareCluster, readLayout } from '../../cli/cluster/layout.js';
-import { freeNodePorts } from '../../cli/cluster/ports.js';
 import { ed25519FromSeed } from '../../crypto/ed25519.js';
 import { generateX25519 } from '../../crypto/x25519.js';
 import { genesisSites, syntheticSite } from '../../testkit/envelopes.js';
+import { type RunningCluster, startCluster } from '../cluster.js';
+import { type ClusterLayout, prepareCluster, readLayout } from '../layout.js';
+import { freeNodePorts } from '../ports.js';
 
 /** Chain parameters of bench clusters: short periods, full blocks proposed at once. */
 export const benchParams = { periodMs: 200, viewTimeoutMs: 2000, maxBlockEnvelopes: 4000 };

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClusterLayout } from '../cli/cluster/layout.js';
-import { type BenchCluster, openBenchCluster } from './load/bench-cluster.js';
-import { type NodeCounters, scrapeNode } from './load/node-metrics.js';
-import type { DriverPlan, DriverProgress, DriverResult, LoadMode } from './load/plan.js';
-import { type ProcSample, sampleProcess } from './load/proc-stats.js';
+import type { ClusterLayout } from '../layout.js';
+import { type BenchCluster, openBenchCluster } from './bench-cluster.js';
+import { type NodeCounters, scrapeNode } from './node-metrics.js';
+import type { DriverPlan, DriverProgress, DriverResult, LoadMode } from './plan.js';
+import { type ProcSample, sampleProcess } from './proc-stats.js';
 
 export interface ScenarioSpec {
   name: string;
@@ -53,7 +53,7 @@ export interface ScenarioResult {
   nodes: NodeFigures[];
 }
 
-const driverEntry = join(dirname(fileURLToPath(import.meta.url)), 'load', 'driver.js');
+const driverEntry = join(dirname(fileURLToPath(import.meta.url)), 'driver.js');
 const mb = (b: number): number => Math.round(b / 1024 / 1024);
 
 interface Snapshot {

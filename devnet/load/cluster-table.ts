@@ -1,8 +1,8 @@
 // The cluster benchmark's human output: a progress line while a scenario runs (rewritten in place
 // with \r) and a table of every scenario at the end.
 import type { ScenarioResult } from './cluster-scenario.js';
-import type { DriverProgress } from './load/plan.js';
-import type { VerifyBound } from './load/verify-bound.js';
+import type { DriverProgress } from './plan.js';
+import type { VerifyBound } from './verify-bound.js';
 
 const BAR = 20;
 

@@ -1,5 +1,5 @@
 // The soak driver's sending side: one loop per lane at its share of a fixed rate, envelopes made
-// just before their upload call (bench/load/soak-source.ts). Refused-for-now envelopes (mempool
+// just before their upload call (soak-source.ts). Refused-for-now envelopes (mempool
 // full, rate limited, a failed call) are re-sent first, so a site's order holds. Sending stops at
 // the duration or once the envelope budget is used up.
 import type { BkdmsClient } from '../../api/client.js';

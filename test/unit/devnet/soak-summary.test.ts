@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { growth, type SoakSample, slope, summarizeSoak } from '../../../bench/load/soak-summary.js';
-import { thin } from '../../../bench/soak-table.js';
+import { growth, type SoakSample, slope, summarizeSoak } from '../../../devnet/load/soak-summary.js';
+import { thin } from '../../../devnet/load/soak-table.js';
 
 const series = (vs: number[]): { t: number; v: number }[] => vs.map((v, t) => ({ t, v }));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateLoad, tcKey } from '../../../bench/load/generate.js';
-import type { DriverPlan } from '../../../bench/load/plan.js';
 import { envelopeSeq, envelopeSignerKeyId } from '../../../codec/envelope-view.js';
 import { tracingCode } from '../../../crypto/hash.js';
+import { generateLoad, tcKey } from '../../../devnet/load/generate.js';
+import type { DriverPlan } from '../../../devnet/load/plan.js';
 
 const plan: DriverPlan = {
   rpc: ['a:1', 'b:2'],

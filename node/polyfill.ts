@@ -1,5 +1,7 @@
 // Promise.withResolvers arrived in Node 22; libp2p 2.x's dependencies call it. This module must be
-// the first import of every entry point (CLI, node process, worker threads, vitest setup).
+// the first import of every entry point (CLI, node process, worker threads, bench mains, the
+// devnet load drivers, vitest setup). It lives here, below cli/ and devnet/, so that all of them
+// may import it.
 type Resolvers<T> = {
   promise: Promise<T>;
   resolve: (value: T | PromiseLike<T>) => void;

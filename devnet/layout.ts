@@ -4,14 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHex } from '../../crypto/bytes.js';
-import { ed25519Of } from '../../crypto/key-formats.js';
-import { readKeystore } from '../../crypto/keystore.js';
-import type { NodeConfig } from '../../node/config.js';
-import type { GenesisFile } from '../../node/genesis.js';
-import { peerIdOfPublicKey } from '../../node/p2p/identity.js';
-import { type GenesisSpec, writeGenesis } from '../genesis.js';
-import { generateKeystore } from '../keys.js';
+import { toHex } from '../crypto/bytes.js';
+import { ed25519Of } from '../crypto/key-formats.js';
+import { generateKeystore, readKeystore } from '../crypto/keystore.js';
+import type { NodeConfig } from '../node/config.js';
+import type { GenesisFile } from '../node/genesis.js';
+import { type GenesisSpec, writeGenesis } from '../node/genesis-write.js';
+import { peerIdOfPublicKey } from '../node/p2p/identity.js';
 import type { NodePorts } from './ports.js';
 
 export interface ClusterNode {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BkdmsClient } from '../../../api/client.js';
 import { type UploadResult, UploadStatus } from '../../../api/types.js';
-import type { GeneratedLoad } from '../../../bench/load/generate.js';
-import type { DriverPlan, LoadMode } from '../../../bench/load/plan.js';
-import { driveLanes, newSendState } from '../../../bench/load/sender.js';
+import type { GeneratedLoad } from '../../../devnet/load/generate.js';
+import type { DriverPlan, LoadMode } from '../../../devnet/load/plan.js';
+import { driveLanes, newSendState } from '../../../devnet/load/sender.js';
 
 /** 2 lanes of 10 one-byte envelopes (the byte is the envelope's index), lane l on node l. */
 function load(): GeneratedLoad {

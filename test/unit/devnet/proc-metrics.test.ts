@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseMetrics } from '../../../bench/load/node-metrics.js';
+import { parseMetrics } from '../../../devnet/load/node-metrics.js';
 import {
   parseProcStat,
   parseSchedstat,
   sampleProcess,
   statusField,
   USER_HZ,
-} from '../../../bench/load/proc-stats.js';
+} from '../../../devnet/load/proc-stats.js';
 
 describe('/proc parsing', () => {
   it('reads utime + stime after a command name holding spaces and parentheses', () => {

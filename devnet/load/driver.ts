@@ -1,7 +1,7 @@
-// The load driver process (forked by bench/cluster-scenario.ts): receives a DriverPlan, pre-generates
+// The load driver process (forked by cluster-scenario.ts): receives a DriverPlan, pre-generates
 // its envelopes, says `ready`, waits for `go`, then drives the nodes over gRPC, follows node 0's
 // blocks for commit times, reports progress every second and its result at the end.
-import '../../cli/polyfill.js';
+import '../../node/polyfill.js';
 import { performance } from 'node:perf_hooks';
 import { BkdmsClient } from '../../api/client.js';
 import { CommitTracker } from './commits.js';
