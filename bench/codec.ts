@@ -4,10 +4,17 @@
 // ratios measured in this run: the encode+decode cases behind them are re-timed in paired,
 // interleaved rounds (bench/codec-paired.ts) because these machines are shared and loads drift.
 
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
 import { type CodecCases, makeCodecCases } from './codec-cases.js';
 import { pairedTiming } from './codec-paired.js';
 import { realisticRecords } from './codec-records.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, runSuite, writeReport } from './harness.js';
+import { runSuite } from './suite.js';
 
 const OPS = ['encode', 'decode', 'encode+decode', 'lazy time'] as const;
 

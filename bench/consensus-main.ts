@@ -1,7 +1,7 @@
 // Standalone entry: `node build/bench/consensus-main.js [--ci]` after `npm run build`.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
+import { printGuards } from '../testkit/bench-report.js';
 import { runConsensusBench } from './consensus.js';
-import { printGuards } from './harness.js';
 
 const report = runConsensusBench({ ci: process.argv.includes('--ci') });
 printGuards(report.guards);

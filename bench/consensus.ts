@@ -1,12 +1,12 @@
 // Consensus core throughput: blocks per second through n replicas in the simulator with crypto
-// stubbed (test/sim), for n = 4 and n = 7, empty blocks and 1,000-envelope blocks. Compared, in
+// stubbed (testkit/sim), for n = 4 and n = 7, empty blocks and 1,000-envelope blocks. Compared, in
 // the same run, with what one replica pays to verify the 1,000 Ed25519 envelope signatures of a
 // block (node:crypto directly). Guard: the core's cost per block and replica stays under 5% of
 // that (ratio >= 20). The cost measured includes the simulated network and the stub hashing, so
 // it overstates the core's own cost.
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { Cluster } from '../test/sim/cluster.js';
-import { type BenchOptions, type BenchReport, guard, writeReport } from './harness.js';
+import { type BenchOptions, type BenchReport, guard, writeReport } from '../testkit/bench-report.js';
+import { Cluster } from '../testkit/sim/cluster.js';
 
 interface CoreFigures {
   blocksPerSecond: number;

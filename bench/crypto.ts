@@ -18,10 +18,15 @@ import { type SealTarget, sealPacket } from '../crypto/seal.js';
 import { acceptSession, createSession } from '../crypto/session-key.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
 import { generateX25519 } from '../crypto/x25519.js';
-import { bestRates, loopVerifyRate, poolVerifyRate, signedItems } from './crypto-verify-rate.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, runSuite, writeReport } from './harness.js';
-
-export { measureBestVerifyRate } from './crypto-verify-rate.js';
+import { bestRates, loopVerifyRate, poolVerifyRate, signedItems } from '../devnet/load/crypto-verify-rate.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
+import { runSuite } from './suite.js';
 
 noble.hashes.sha512 = (m: Uint8Array) => new Uint8Array(createHash('sha512').update(m).digest());
 

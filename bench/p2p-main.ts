@@ -1,5 +1,5 @@
 // Runs the network benchmark alone: `npm run build && node build/bench/p2p-main.js [--ci]`.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
 import { runP2PBench } from './p2p.js';
 
 const report = await runP2PBench({ ci: process.argv.includes('--ci') || process.env.CI === 'true' });

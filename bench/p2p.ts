@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { defaultP2POptions, type NodeIdentity, P2P, type P2POptions } from '../node/p2p/index.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
 
 const SIZE = 300;
 

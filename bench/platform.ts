@@ -19,7 +19,14 @@ import { PacketOpener } from '../platform/packet-opener.js';
 import { makeStorageRecord } from '../platform/storage-record.js';
 import { SignedEnvelopeMaker } from '../site/envelope-maker.js';
 import { SealKeys } from '../site/seal-keys.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, runSuite, writeReport } from './harness.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
+import { runSuite } from './suite.js';
 
 const H = 3_600_000;
 const T = Date.UTC(2026, 0, 1);

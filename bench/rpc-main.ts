@@ -1,5 +1,5 @@
 // Runs the RPC benchmark alone: `npm run build && node build/bench/rpc-main.js [--ci]`.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
 import { runRpcBench } from './rpc.js';
 
 const report = await runRpcBench({ ci: process.argv.includes('--ci') || process.env.CI === 'true' });

@@ -10,7 +10,13 @@ import type { NodeApi } from '../api/handlers.js';
 import { startApiServer } from '../api/server.js';
 import type { BlockEvent, NodeStatus, UploadResult } from '../api/types.js';
 import { SyncState, UploadStatus } from '../api/types.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
 
 const ENVELOPE_BYTES = 300;
 const code = new Uint8Array(32).fill(7);

@@ -3,12 +3,12 @@
 // runs the short versions and exits non-zero when a guard fails (or a benchmark throws), except the
 // guards of --advisory benchmarks, which are printed but do not fail the run (for a goal the code
 // does not meet yet, see docs/performance.md). Each benchmark writes bench/results/<name>.json.
-import '../cli/polyfill.js';
-import { runClusterBench } from './cluster.js';
+import '../node/polyfill.js';
+import { runClusterBench } from '../devnet/load/cluster-bench.js';
+import { type BenchOptions, type BenchReport, type Guard, printGuards } from '../testkit/bench-report.js';
 import { runCodecBench } from './codec.js';
 import { runConsensusBench } from './consensus.js';
 import { runCryptoBench } from './crypto.js';
-import { type BenchOptions, type BenchReport, type Guard, printGuards } from './harness.js';
 import { runP2PBench } from './p2p.js';
 import { runPlatformBench } from './platform.js';
 import { runRpcBench } from './rpc.js';

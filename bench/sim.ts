@@ -2,13 +2,13 @@
 // (after `npm run build`), or `--seed S` to reproduce one run with its details. Every failing
 // seed is printed with its one-line reproduction command and added to
 // test/sim/regressions.json, so CI keeps running it. `--reconfig`: the runs change the
-// validator set under faults (test/sim/reconfig-run.ts); failures go to reconfig-regressions.json.
-import '../cli/polyfill.js';
+// validator set under faults (testkit/sim/reconfig-run.ts); failures go to reconfig-regressions.json.
+import '../node/polyfill.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { type Regression, randomRun, reproduceCommand } from '../test/sim/random-run.js';
-import { reconfigRun } from '../test/sim/reconfig-run.js';
+import { type Regression, randomRun, reproduceCommand } from '../testkit/sim/random-run.js';
+import { reconfigRun } from '../testkit/sim/reconfig-run.js';
 
 /** Keeps a failing seed as a regression case that CI runs from now on. */
 function keepRegression(regressionsFile: string, seed: number, chaosTicks: number): void {
@@ -22,12 +22,12 @@ function keepRegression(regressionsFile: string, seed: number, chaosTicks: numbe
 
 const program = new Command()
   .name('sim')
-  .description('randomized PBFT simulator runs (test/sim)')
+  .description('randomized PBFT simulator runs (testkit/sim)')
   .option('--seeds <n>', 'number of seeds to run', '1000')
   .option('--from <n>', 'first seed', '1')
   .option('--seed <s>', 'run one seed and print its result')
   .option('--chaos <ticks>', 'ticks of the fault phase', '240')
-  .option('--reconfig', 'validator-set changes under faults (test/sim/reconfig-run.ts)')
+  .option('--reconfig', 'validator-set changes under faults (testkit/sim/reconfig-run.ts)')
   .parse();
 
 const opts = program.opts<{

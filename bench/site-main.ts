@@ -1,5 +1,5 @@
 // Runs the site benchmark alone: `npm run build && node build/bench/site-main.js [--ci]`.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
 import { runSiteBench } from './site.js';
 
 const report = await runSiteBench({ ci: process.argv.includes('--ci') || process.env.CI === 'true' });

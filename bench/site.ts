@@ -13,7 +13,13 @@ import { SignedEnvelopeMaker } from '../site/envelope-maker.js';
 import { Outbox, tracingCodeOf } from '../site/outbox.js';
 import { SealKeys } from '../site/seal-keys.js';
 import { Spool } from '../site/spool.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
 
 const H = 3_600_000;
 const now = Date.UTC(2026, 0, 1);

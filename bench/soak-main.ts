@@ -3,7 +3,7 @@
 //     [--envelopes 1000000] [--dir D] [--name soak] [--heap-signal] [--node-arg=--flag ...] [--ci]
 // --heap-signal starts the nodes with --heapsnapshot-signal=SIGUSR2 (`kill -USR2 <pid>` writes a
 // heap snapshot into the working folder).
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
 import { parseArgs } from 'node:util';
 import { runSoakBench } from './soak.js';
 

@@ -4,13 +4,16 @@
 // 10%) and RSS once 10^6 envelopes had committed (goal ≤ 300 MB). Writes bench/results/<name>.json.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pidsOf, runForkedDriver } from './cluster-scenario.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
-import { openBenchCluster } from './load/bench-cluster.js';
-import type { SoakCounts, SoakPlan, SoakResult } from './load/soak-plan.js';
-import { sampleNodes } from './load/soak-sample.js';
+import { join } from 'node:path';
+import { openBenchCluster } from '../devnet/load/bench-cluster.js';
+import { pidsOf, runForkedDriver } from '../devnet/load/cluster-scenario.js';
+import {
+  type SoakCounts,
+  type SoakPlan,
+  type SoakResult,
+  soakDriverEntry,
+} from '../devnet/load/soak-plan.js';
+import { sampleNodes } from '../devnet/load/soak-sample.js';
 import {
   FLAT_LIMIT_PCT,
   MILESTONE,
@@ -18,8 +21,15 @@ import {
   RSS_CAP_MB,
   type SoakSample,
   summarizeSoak,
-} from './load/soak-summary.js';
-import { printSoakTable, soakLine } from './soak-table.js';
+} from '../devnet/load/soak-summary.js';
+import { printSoakTable, soakLine } from '../devnet/load/soak-table.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
 
 export interface SoakOptions extends BenchOptions {
   n?: number;
@@ -38,7 +48,6 @@ export interface SoakOptions extends BenchOptions {
 }
 
 const SITES = 200;
-const driverEntry = join(dirname(fileURLToPath(import.meta.url)), 'load', 'soak-driver.js');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runSoakBench(o: SoakOptions): Promise<BenchReport> {
@@ -76,7 +85,7 @@ export async function runSoakBench(o: SoakOptions): Promise<BenchReport> {
       lanesPerNode: Math.max(1, Math.ceil(4 / n)),
     };
     const result = await runForkedDriver<SoakCounts, SoakResult>(
-      driverEntry,
+      soakDriverEntry,
       plan,
       async () => {
         t0 = performance.now();

@@ -1,5 +1,5 @@
 // Runs the store benchmark alone: `npm run build && node build/bench/store-main.js [--ci]`.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';
 import { runStoreBench } from './store.js';
 
 const report = await runStoreBench({ ci: process.argv.includes('--ci') || process.env.CI === 'true' });

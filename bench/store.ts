@@ -12,7 +12,13 @@ import { ClassicLevel } from 'classic-level';
 import { verifyTraceBundle } from '../crypto/trace-bundle.js';
 import { openLedger } from '../node/contracts/ledger.js';
 import { StateRootTree } from '../node/contracts/state-root.js';
-import { type BenchOptions, type BenchReport, guard, printGuards, writeReport } from './harness.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  guard,
+  printGuards,
+  writeReport,
+} from '../testkit/bench-report.js';
 import { benchChain, nextBlock } from './store-data.js';
 
 const BLOCK_ENVELOPES = 1000;

@@ -1,6 +1,6 @@
-// `bkdms bench cluster`: the cluster load benchmark (bench/cluster.ts) from the command line.
+// `bkdms bench cluster`: the cluster load benchmark (devnet/load/cluster-bench.ts) from the command line.
 import type { Command } from 'commander';
-import { runClusterBench } from '../bench/cluster.js';
+import { runClusterBench } from '../devnet/load/cluster-bench.js';
 
 interface BenchClusterOpts {
   nodes: string;

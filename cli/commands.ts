@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registerBenchCommands } from './bench.js';
-import { registerClusterCommands } from './cluster/commands.js';
+import { registerClusterCommands } from './cluster-cmd.js';
 import { registerDemoCommand } from './demo.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerKeyCommands } from './keys.js';

@@ -7,6 +7,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
 import { toHex } from '../crypto/bytes.js';
+import { generateKeystore } from '../crypto/keystore.js';
+import { startCluster } from '../devnet/cluster.js';
+import { clusterPassphrase, prepareCluster } from '../devnet/layout.js';
+import { freeNodePorts } from '../devnet/ports.js';
 import { loadGenesis } from '../node/genesis.js';
 import type { PlatformCounters } from '../platform/counters.js';
 import {
@@ -21,10 +25,6 @@ import { runSite } from '../site/run.js';
 import type { SiteHandle } from '../site/runtime.js';
 import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
 import type { SiteStatus } from '../site/status.js';
-import { startCluster } from './cluster/cluster.js';
-import { clusterPassphrase, prepareCluster } from './cluster/layout.js';
-import { freeNodePorts } from './cluster/ports.js';
-import { generateKeystore } from './keys.js';
 
 const hex = toHex;
 let say = (line: string): void => void process.stdout.write(`${line}\n`);

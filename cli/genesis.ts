@@ -1,46 +1,9 @@
 // `bkdms genesis init`: writes a genesis file from validators, admins, sites and parameters, and
 // validates it exactly as a node will (node/genesis.ts), printing the chain ID it defines.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_MAX_ENVELOPE_FUTURE_MS, DEFAULT_MAX_SEQ_GAP } from '../node/contracts/envelope-bounds.js';
-import { type GenesisFile, parseGenesis } from '../node/genesis.js';
-
-export const defaultGenesisParams: Required<GenesisFile['params']> = {
-  periodMs: 1000,
-  maxBlockEnvelopes: 2000,
-  maxBlockBytes: 4 * 1024 * 1024,
-  viewTimeoutMs: 3000,
-  // Written out so a new chain states its envelope bounds; a file without them gets the same values.
-  maxSeqGap: DEFAULT_MAX_SEQ_GAP,
-  maxEnvelopeFutureMs: DEFAULT_MAX_ENVELOPE_FUTURE_MS,
-};
-
-export interface GenesisSpec {
-  chainName: string;
-  genesisTime?: string;
-  validators: string[];
-  admins: string[];
-  threshold: number;
-  sites?: GenesisFile['sites'];
-  scpKeys?: GenesisFile['scpKeys'];
-  params?: Partial<GenesisFile['params']>;
-}
-
-/** Builds, validates and writes a genesis file; returns the chain ID (hex). */
-export function writeGenesis(path: string, spec: GenesisSpec): string {
-  const file: GenesisFile = {
-    chainName: spec.chainName,
-    genesisTime: spec.genesisTime ?? new Date().toISOString(),
-    validators: spec.validators,
-    admins: { publicKeys: spec.admins, threshold: spec.threshold },
-    sites: spec.sites ?? [],
-    scpKeys: spec.scpKeys ?? [],
-    params: { ...defaultGenesisParams, ...spec.params },
-  };
-  const g = parseGenesis(file);
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
-  return Buffer.from(g.chainId).toString('hex');
-}
+import type { GenesisFile } from '../node/genesis.js';
+import { defaultGenesisParams, writeGenesis } from '../node/genesis-write.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 

@@ -2,30 +2,11 @@
 // platform's), written as a passphrase-encrypted keystore (0600, atomic). Prints only public data.
 import type { Command } from 'commander';
 import { toHex } from '../crypto/bytes.js';
-import { generateEd25519 } from '../crypto/ed25519.js';
-import { ed25519Raw, type RawOkpKey, x25519Raw } from '../crypto/key-formats.js';
 import { keyIdOf } from '../crypto/key-id.js';
-import { keystoreExists, writeKeystore } from '../crypto/keystore.js';
-import { generateX25519 } from '../crypto/x25519.js';
+import { generateKeystore } from '../crypto/keystore.js';
 import { resolvePassphrase } from './passphrase.js';
 
 const hex = toHex;
-
-export function newKey(type: 'ed25519' | 'x25519'): RawOkpKey {
-  return type === 'ed25519' ? ed25519Raw(generateEd25519()) : x25519Raw(generateX25519());
-}
-
-/** Writes a new keystore and returns its public key; refuses to overwrite. */
-export async function generateKeystore(
-  path: string,
-  type: 'ed25519' | 'x25519',
-  passphrase: string,
-): Promise<RawOkpKey> {
-  if (await keystoreExists(path)) throw new Error(`${path} exists; refusing to overwrite a key`);
-  const key = newKey(type);
-  await writeKeystore(path, key, passphrase);
-  return key;
-}
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('manage key files');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `bkdms` command. The polyfill import must stay first.
-import './polyfill.js';
+import '../node/polyfill.js';
 import { createProgram } from './program.js';
 
 createProgram()

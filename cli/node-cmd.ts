@@ -17,7 +17,7 @@ export function registerNodeCommands(program: Command): void {
     .action(async (o: { config: string; passphraseFile?: string }) => {
       const config = loadNodeConfig(o.config);
       const running = await startNode(config, resolvePassphrase(o.passphraseFile ?? config.passphraseFile));
-      // The readiness line supervisors wait for (cli/cluster/processes.ts): always printed, whatever the log level.
+      // The readiness line supervisors wait for (devnet/processes.ts): always printed, whatever the log level.
       process.stdout.write(
         `${JSON.stringify({
           event: 'node.ready',

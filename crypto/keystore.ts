@@ -5,9 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { generateEd25519 } from './ed25519.js';
 import { CryptoError, CryptoErrorCode } from './errors.js';
-import type { RawOkpKey } from './key-formats.js';
+import { ed25519Raw, type RawOkpKey, x25519Raw } from './key-formats.js';
 import { decryptKeystore, encryptKeystore, type ScryptParams } from './keystore-format.js';
+import { generateX25519 } from './x25519.js';
 
 /** Keystore files are a few hundred bytes; anything far larger is not one (checked before reading). */
 const MAX_KEYSTORE_BYTES = 16 * 1024;
@@ -87,4 +89,21 @@ export async function keystoreExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A new key pair of either curve, in the raw form a keystore holds. */
+export function newKey(type: 'ed25519' | 'x25519'): RawOkpKey {
+  return type === 'ed25519' ? ed25519Raw(generateEd25519()) : x25519Raw(generateX25519());
+}
+
+/** Writes a new keystore and returns its public key; refuses to overwrite. */
+export async function generateKeystore(
+  path: string,
+  type: 'ed25519' | 'x25519',
+  passphrase: string,
+): Promise<RawOkpKey> {
+  if (await keystoreExists(path)) throw new Error(`${path} exists; refusing to overwrite a key`);
+  const key = newKey(type);
+  await writeKeystore(path, key, passphrase);
+  return key;
 }

@@ -9,7 +9,7 @@
 
 export const VERIFY_WORKER_SOURCE = `
 'use strict';
-// The runtime polyfill of every entry point (cli/polyfill.ts): Node 20 lacks Promise.withResolvers.
+// The runtime polyfill of every entry point (node/polyfill.ts): Node 20 lacks Promise.withResolvers.
 if (typeof Promise.withResolvers !== 'function')
   Promise.withResolvers = () => {
     let resolve, reject;

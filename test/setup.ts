@@ -1,3 +1,3 @@
 // Loaded by vitest before every test file: libp2p's dependencies need Promise.withResolvers,
 // which Node 20 lacks.
-import '../cli/polyfill.js';
+import '../node/polyfill.js';

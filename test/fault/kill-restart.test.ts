@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../api/errors.js';
 import { ReceiptState, UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
 import { envelopeSeq } from '../../codec/envelope-view.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForHeight } from '../support/cluster.js';
 
 let c: TestCluster;

@@ -6,7 +6,7 @@
 // (f = 1) must keep committing, all in one view. Before the fix the old primary stayed in view 0
 // on the idle chain (this test failed there); scenario 20 of the simulator shows the stall after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForHeight } from '../support/cluster.js';
 
 let c: TestCluster;

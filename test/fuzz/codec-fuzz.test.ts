@@ -1,8 +1,8 @@
-// CI slice of the codec fuzzer (bench/fuzz.ts), fixed seed: 100,000 random and mutated inputs
+// CI slice of the codec fuzzer (testkit/fuzz.ts), fixed seed: 100,000 random and mutated inputs
 // per decoder, each target its own test. The consensus-message targets run in
 // consensus-fuzz.test.ts, a second file so that vitest can give each half its own worker.
 import { describe, expect, it } from 'vitest';
-import { targets } from '../../bench/fuzz.js';
+import { targets } from '../../testkit/fuzz.js';
 import { fuzzTargetTest } from './fuzz-target.js';
 
 describe('codec fuzz (CI slice)', () => {

@@ -1,7 +1,7 @@
 // One CI fuzz test per target, shared by the two fuzz files: a fixed seed, 100,000 random and
 // mutated inputs, only CodecError may escape, accepted inputs re-encode to the same bytes.
 import { expect, it } from 'vitest';
-import { runCodecFuzz } from '../../bench/fuzz.js';
+import { runCodecFuzz } from '../../testkit/fuzz.js';
 
 export const PER_TARGET = 100_000;
 const SEED = 20_261_122;

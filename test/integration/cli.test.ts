@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope, syntheticSite } from '../../bench/load/envelopes.js';
-import type { ClusterLayout } from '../../cli/cluster/layout.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { toHex } from '../../crypto/bytes.js';
 import { generateEd25519 } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import type { ClusterLayout } from '../../devnet/layout.js';
+import { syntheticEnvelope, syntheticSite } from '../../testkit/envelopes.js';
 import { bkdms, CALL_MS, Supervised } from '../support/bkdms-cli.js';
 
 /** Whether 127.0.0.1:port can be listened on (nobody holds it). */

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClusterLayout } from '../../cli/cluster/layout.js';
+import type { ClusterLayout } from '../../devnet/layout.js';
 import { Supervised } from '../support/bkdms-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bkdms-deaths-it-'));

@@ -4,10 +4,10 @@
 // connect to a node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { P2PErrorCode, peerIdOfPublicKey } from '../../node/p2p/index.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForEnvelopes } from '../support/cluster.js';
 import { makeIdentity, startNode } from './p2p-helpers.js';
 

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
-import { clusterAdminKey } from '../../cli/cluster/layout.js';
 import { generateEd25519 } from '../../crypto/ed25519.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import { clusterAdminKey } from '../../devnet/layout.js';
 import { Admin } from '../../platform/admin.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForEnvelopes } from '../support/cluster.js';
 
 let c: TestCluster;

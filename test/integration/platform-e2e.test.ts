@@ -10,11 +10,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
-import { type RunningCluster, startCluster } from '../../cli/cluster/cluster.js';
-import { clusterPassphrase, prepareCluster } from '../../cli/cluster/layout.js';
-import { freeNodePorts } from '../../cli/cluster/ports.js';
-import { cliEntry } from '../../cli/cluster/processes.js';
-import { generateKeystore } from '../../cli/keys.js';
 import { blockEnvelopeLocations } from '../../codec/block-view.js';
 import { certifiedBlockBlockBytes } from '../../codec/certificate.js';
 import { envelopeAadView, envelopeKind } from '../../codec/envelope-view.js';
@@ -25,8 +20,13 @@ import { EnvelopeKind, SealAlgorithm } from '../../codec/types.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { ed25519Of, type RawOkpKey, x25519Of } from '../../crypto/key-formats.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import { generateKeystore } from '../../crypto/keystore.js';
 import { openPacket } from '../../crypto/open.js';
 import { sealKpiRecord } from '../../crypto/seal.js';
+import { type RunningCluster, startCluster } from '../../devnet/cluster.js';
+import { clusterPassphrase, prepareCluster } from '../../devnet/layout.js';
+import { freeNodePorts } from '../../devnet/ports.js';
+import { cliEntry } from '../../devnet/processes.js';
 import {
   type Admin,
   makeStorageRecord,

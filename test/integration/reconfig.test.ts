@@ -8,21 +8,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
-import {
-  clusterAdminKey,
-  clusterPassphrase,
-  peerAddress,
-  writeNodeConfig,
-} from '../../cli/cluster/layout.js';
-import { freeNodePorts } from '../../cli/cluster/ports.js';
-import { type NodeProcess, startNodeProcess } from '../../cli/cluster/processes.js';
-import { generateKeystore } from '../../cli/keys.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { defaultConsensusParams } from '../../consensus/params.js';
 import { toHex } from '../../crypto/bytes.js';
+import { generateKeystore } from '../../crypto/keystore.js';
+import { clusterAdminKey, clusterPassphrase, peerAddress, writeNodeConfig } from '../../devnet/layout.js';
+import { freeNodePorts } from '../../devnet/ports.js';
+import { type NodeProcess, startNodeProcess } from '../../devnet/processes.js';
 import { peerIdOfPublicKey } from '../../node/p2p/index.js';
 import { Admin } from '../../platform/admin.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import {
   startTestCluster,
   type TestCluster,

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../api/errors.js';
 import { ReceiptState, UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
-import { clusterAdminKey } from '../../cli/cluster/layout.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import { clusterAdminKey } from '../../devnet/layout.js';
 import { Admin } from '../../platform/admin.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 
 let c: TestCluster;

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope, syntheticSites } from '../../bench/load/envelopes.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { syntheticEnvelope, syntheticSites } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForEnvelopes } from '../support/cluster.js';
 
 let c: TestCluster;

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../api/errors.js';
 import { ReceiptState, type UploadResult, UploadStatus } from '../../api/types.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForHeight } from '../support/cluster.js';
 import { commitUntil, mgmtStatus } from '../support/steady-load.js';
 

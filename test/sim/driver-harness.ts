@@ -17,8 +17,8 @@ import type { Ledger } from '../../node/contracts/ledger.js';
 import { ContractState } from '../../node/contracts/state.js';
 import { Mempool } from '../../node/mempool.js';
 import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
-import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from './node.js';
-import { stubHash, stubPublicKey } from './stub-crypto.js';
+import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from '../../testkit/sim/node.js';
+import { stubHash, stubPublicKey } from '../../testkit/sim/stub-crypto.js';
 
 export type DriverEvent =
   | { kind: 'wal-start' }

@@ -7,8 +7,8 @@ import {
   type RunResult,
   randomRun,
   reproduceCommand,
-} from './random-run.js';
-import { reconfigRun } from './reconfig-run.js';
+} from '../../testkit/sim/random-run.js';
+import { reconfigRun } from '../../testkit/sim/reconfig-run.js';
 
 /** Runs the seeds (randomRun, or reconfigRun when `reconfig`) and expects no failure. */
 export function runSeeds(seeds: readonly Regression[], reconfig = false): RunResult[] {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
-import type { Regression } from './random-run.js';
+import type { Regression } from '../../testkit/sim/random-run.js';
 import { range, runSeeds } from './random-seeds.js';
 
 const regressions: Regression[] = JSON.parse(

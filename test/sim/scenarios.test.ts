@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Transcript } from './transcript.js';
+import { Transcript } from '../../testkit/sim/transcript.js';
 
 const dir = join(import.meta.dirname, 'testdata');
 const files = readdirSync(dir).filter((f) => f.endsWith('.txt'));

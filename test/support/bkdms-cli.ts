@@ -2,7 +2,7 @@
 // completion, or a long-running one (cluster up) read line by line. Build first (`npm run build`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { cliEntry } from '../../cli/cluster/processes.js';
+import { cliEntry } from '../../devnet/processes.js';
 
 /** Upper bound for any one CLI call; a hung command fails the test instead of stalling the run. */
 export const CALL_MS = 30_000;

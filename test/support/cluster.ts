@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BkdmsClient } from '../../api/client.js';
-import { genesisSites, type SyntheticSite, syntheticSites } from '../../bench/load/envelopes.js';
-import { type RunningCluster, startCluster } from '../../cli/cluster/cluster.js';
-import { prepareCluster } from '../../cli/cluster/layout.js';
-import { freeNodePorts } from '../../cli/cluster/ports.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { generateX25519, type X25519KeyPair } from '../../crypto/x25519.js';
+import { type RunningCluster, startCluster } from '../../devnet/cluster.js';
+import { prepareCluster } from '../../devnet/layout.js';
+import { freeNodePorts } from '../../devnet/ports.js';
+import { genesisSites, type SyntheticSite, syntheticSites } from '../../testkit/envelopes.js';
 
 export interface TestCluster extends RunningCluster {
   dir: string;

@@ -2,8 +2,8 @@
 // own time (empty periods make no block): one envelope at a time, each waited for until committed,
 // and the node's own view of itself from its management port (/status).
 import { ReceiptState } from '../../api/types.js';
-import { syntheticEnvelope } from '../../bench/load/envelopes.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { type TestCluster, waitForHeight } from './cluster.js';
 
 /** The fields of a node's GET /status the tests read (node/node-status.ts). */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { block, certifiedBlock, commitCertificate } from '../../../bench/codec-arbitraries.js';
 import { decodeBlock, decodeBlockHeader, encodeBlock, encodeBlockHeader } from '../../../codec/block.js';
 import {
   blockEnvelopeLocation,
@@ -17,6 +16,7 @@ import {
   encodeCommitCertificate,
 } from '../../../codec/certificate.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
+import { block, certifiedBlock, commitCertificate } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
 import {
   vectorBlock,

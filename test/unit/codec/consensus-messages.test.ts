@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../../../codec/consensus-messages.js';
 import { CodecError, CodecErrorCode } from '../../../codec/errors.js';
 import { type ConsensusMessage, MessageType } from '../../../codec/types.js';
-import { Cluster } from '../../sim/cluster.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
 
 function collect(): ConsensusMessage[] {
   const seen: ConsensusMessage[] = [];

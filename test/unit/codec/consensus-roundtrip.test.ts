@@ -1,13 +1,13 @@
 // Round trip and canonical re-encoding of random valid PBFT messages of every type
-// (bench/consensus-arbitraries.ts): decode(encode(x)) is x, encode(decode(b)) is b. The
+// (testkit/consensus-arbitraries.ts): decode(encode(x)) is x, encode(decode(b)) is b. The
 // captured-cluster tests (consensus-messages.test.ts) cover the messages a cluster happens to
 // send; these cover the shapes it seldom does (u64 extremes, senders up to 255, empty and
 // several-item lists, proofs with and without bodies, optional fields both ways).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { consensusMessage, consensusMessages } from '../../../bench/consensus-arbitraries.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../../../codec/consensus-messages.js';
 import { type ConsensusMessage, MessageType } from '../../../codec/types.js';
+import { consensusMessage, consensusMessages } from '../../../testkit/consensus-arbitraries.js';
 import { hex } from './helpers.js';
 
 function roundTrips(m: ConsensusMessage): void {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { contractCall, envelope } from '../../../bench/codec-arbitraries.js';
 import { MAX_ENVELOPE_BYTES } from '../../../codec/caps.js';
 import { decodeEnvelope, encodeEnvelope, envelopeAad } from '../../../codec/envelope.js';
 import {
@@ -17,6 +16,7 @@ import {
 } from '../../../codec/envelope-view.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
 import { type Envelope, EnvelopeKind } from '../../../codec/types.js';
+import { contractCall, envelope } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
 import { vectorApprove, vectorApproveHex, vectorUpload, vectorUploadAadHex } from './vectors.js';
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { kpiRecord } from '../../../bench/codec-arbitraries.js';
 import { MAX_RECORD_BYTES } from '../../../codec/caps.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
 import { decodeExtension, encodeExtension } from '../../../codec/extension.js';
@@ -11,6 +10,7 @@ import {
   kpiRecordTime,
 } from '../../../codec/kpi-record.js';
 import { CityScheme, type KpiRecord } from '../../../codec/types.js';
+import { kpiRecord } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched, unhex } from './helpers.js';
 import { vectorRecord, vectorRecordHex } from './vectors.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sealedPacket } from '../../../bench/codec-arbitraries.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
 import { decodeSealedPacket, encodeSealedPacket } from '../../../codec/sealed-packet.js';
 import { SealAlgorithm } from '../../../codec/types.js';
+import { sealedPacket } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
 import { vectorPacket, vectorPacketHex } from './vectors.js';
 

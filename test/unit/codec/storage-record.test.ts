@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { storageRecord } from '../../../bench/codec-arbitraries.js';
 import { MAX_STORAGE_RECORD_BYTES } from '../../../codec/caps.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
 import { domainTag, storageCheckInput } from '../../../codec/signing.js';
 import { decodeStorageRecord, encodeStorageRecord } from '../../../codec/storage-record.js';
+import { storageRecord } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
 import { vectorStorageRecord, vectorStorageRecordHex } from './vectors.js';
 

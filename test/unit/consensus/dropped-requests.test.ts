@@ -4,9 +4,9 @@
 import { describe, expect, test } from 'vitest';
 import { defaultConsensusParams, Replica } from '../../../consensus/index.js';
 import { RequestQueue } from '../../../consensus/requests.js';
-import { Cluster } from '../../sim/cluster.js';
-import { CHAIN_ID, GENESIS_HASH } from '../../sim/node.js';
-import { stubHash, stubPublicKey } from '../../sim/stub-crypto.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
+import { CHAIN_ID, GENESIS_HASH } from '../../../testkit/sim/node.js';
+import { stubHash, stubPublicKey } from '../../../testkit/sim/stub-crypto.js';
 
 const params = defaultConsensusParams();
 

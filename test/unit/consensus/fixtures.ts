@@ -8,7 +8,7 @@ import {
   type ViewChange,
 } from '../../../codec/types.js';
 import { ConsensusError } from '../../../consensus/index.js';
-import { Cluster } from '../../sim/cluster.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
 
 export interface Traffic {
   cluster: Cluster;

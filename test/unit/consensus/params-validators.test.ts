@@ -8,7 +8,7 @@ import {
   ValidatorSchedule,
   ValidatorSet,
 } from '../../../consensus/index.js';
-import { stubPublicKey } from '../../sim/stub-crypto.js';
+import { stubPublicKey } from '../../../testkit/sim/stub-crypto.js';
 import { errorCode } from './fixtures.js';
 
 const keys = (n: number, from = 0) => Array.from({ length: n }, (_, i) => stubPublicKey(from + i));

@@ -3,8 +3,8 @@
 import { describe, expect, test } from 'vitest';
 import type { CommitCertificate, PreparedProof, ViewChange } from '../../../codec/types.js';
 import { type ConsensusDeps, ValidatorSchedule, Verifier } from '../../../consensus/index.js';
-import { CHAIN_ID } from '../../sim/node.js';
-import { stubHash, stubHashHeader, stubPublicKey, stubVerify } from '../../sim/stub-crypto.js';
+import { CHAIN_ID } from '../../../testkit/sim/node.js';
+import { stubHash, stubHashHeader, stubPublicKey, stubVerify } from '../../../testkit/sim/stub-crypto.js';
 import { viewChangeTraffic } from './fixtures.js';
 
 const deps: ConsensusDeps = {

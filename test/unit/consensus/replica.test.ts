@@ -11,10 +11,10 @@ import {
   Replica,
   VoteKind,
 } from '../../../consensus/index.js';
-import { conflictingPrePrepare } from '../../sim/byzantine.js';
-import { Cluster } from '../../sim/cluster.js';
-import { CHAIN_ID, GENESIS_HASH } from '../../sim/node.js';
-import { stubHash, stubPublicKey, stubSign } from '../../sim/stub-crypto.js';
+import { conflictingPrePrepare } from '../../../testkit/sim/byzantine.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
+import { CHAIN_ID, GENESIS_HASH } from '../../../testkit/sim/node.js';
+import { stubHash, stubPublicKey, stubSign } from '../../../testkit/sim/stub-crypto.js';
 import { errorCode } from './fixtures.js';
 
 /** A single-node cluster's node, for its deps (stub crypto, block building). */

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { type ConsensusMessage, MessageType } from '../../../codec/types.js';
 import { bytesEqual } from '../../../consensus/bytes.js';
 import { type PersistentState, VoteKind } from '../../../consensus/index.js';
-import { Cluster } from '../../sim/cluster.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
 import { type DriverEvent, type DriverHarness, driverHarness } from '../../sim/driver-harness.js';
 
 /**

@@ -11,11 +11,11 @@ import { bytesEqual } from '../../../consensus/bytes.js';
 import { EvidenceKind } from '../../../consensus/index.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import type { Store } from '../../../node/store/index.js';
-import { conflictingPrePrepare } from '../../sim/byzantine.js';
-import { Cluster } from '../../sim/cluster.js';
+import { conflictingPrePrepare } from '../../../testkit/sim/byzantine.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
+import { CHAIN_ID } from '../../../testkit/sim/node.js';
+import { stubPublicKey, stubSign, stubVerify } from '../../../testkit/sim/stub-crypto.js';
 import { type DriverHarness, driverHarness } from '../../sim/driver-harness.js';
-import { CHAIN_ID } from '../../sim/node.js';
-import { stubPublicKey, stubSign, stubVerify } from '../../sim/stub-crypto.js';
 
 interface StoredEvidence {
   key: Uint8Array;

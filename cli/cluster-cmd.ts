@@ -1,0 +1,67 @@
+// `bkdms cluster up` / `cluster down`: a local cluster of N validators on this machine.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { startCluster } from '../devnet/cluster.js';
+import { prepareCluster } from '../devnet/layout.js';
+import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
+import { signalRecordedPids } from '../devnet/processes.js';
+import { watchNodes } from '../devnet/watch.js';
+
+export function registerClusterCommands(program: Command): void {
+  const cluster = program.command('cluster').description('run a local cluster of accounting nodes');
+  cluster
+    .command('up')
+    .description('create keys, genesis and configs (first time), start N node processes, stop them on Ctrl-C')
+    .option('-n, --nodes <n>', 'number of validators (3f+1: 1, 4, 7, ...)', '4')
+    .option('--dir <dir>', 'folder holding the cluster files', join('.bkdms', 'cluster'))
+    .option(
+      '--base-port <port>',
+      'first port; node i uses base+3i (p2p), +1 (rpc), +2 (mgmt); default: free ports',
+    )
+    .action(async (o: { nodes: string; dir: string; basePort?: string }) => {
+      const n = Number(o.nodes);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--nodes must be an integer from 1 to 64');
+      // Checked before prepareCluster, which would write the bad ports into the folder's configs.
+      const base = Number(o.basePort);
+      const maxBase = 65536 - 3 * n;
+      if (o.basePort !== undefined && (!Number.isInteger(base) || base < 1 || base > maxBase))
+        throw new Error(`--base-port must be an integer from 1 to ${maxBase} for ${n} nodes`);
+      const ports =
+        o.basePort === undefined
+          ? await freeNodePorts(n)
+          : Array.from({ length: n }, (_, i) => portsFromBase(base, i));
+      const layout = await prepareCluster({ dir: o.dir, n, ports });
+      process.stdout.write(
+        `starting ${layout.nodes.length} nodes in ${o.dir} (chain ${layout.chainId.slice(0, 16)}…)\n`,
+      );
+      const running = await startCluster(layout);
+      for (const node of layout.nodes)
+        process.stdout.write(
+          `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
+        );
+      process.stdout.write('cluster up; Ctrl-C stops every node\n');
+      // A node that ends on its own is reported on stderr; when none is left, the supervisor ends
+      // too, with status 1 unless every node exited with code 0 (as `cluster down` makes them).
+      const watch = watchNodes(running.procs, (text) => process.stderr.write(text));
+      const signalled = new Promise<'signal'>((resolve) => {
+        process.once('SIGINT', () => resolve('signal'));
+        process.once('SIGTERM', () => resolve('signal'));
+      });
+      const ended = await Promise.race([signalled, watch.allExited]);
+      if (ended !== 'signal') {
+        process.exitCode = ended.clean ? 0 : 1;
+        return;
+      }
+      watch.stop();
+      process.stdout.write('stopping…\n');
+      await running.stop();
+      process.stdout.write('stopped\n');
+    });
+  cluster
+    .command('down')
+    .description('stop the node processes a `cluster up` started in that folder')
+    .option('--dir <dir>', 'folder holding the cluster files', join('.bkdms', 'cluster'))
+    .action((o: { dir: string }) => {
+      process.stdout.write(`signalled ${signalRecordedPids(o.dir)} node processes\n`);
+    });
+}

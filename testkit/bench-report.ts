@@ -1,0 +1,49 @@
+// The report every benchmark returns (bench/ and the cluster benchmark in devnet/load): guards
+// (ratios measured in the same run against a threshold), printing them, and writing
+// bench/results/<name>.json. Running a benchmark.js suite is bench/suite.ts.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface BenchOptions {
+  /** Short run for CI: fewer samples, smaller data sets. */
+  ci: boolean;
+}
+
+/** A ratio measured in this run compared with the threshold it must reach. */
+export interface Guard {
+  name: string;
+  ratio: number;
+  threshold: number;
+  pass: boolean;
+}
+
+export interface BenchReport {
+  name: string;
+  /** Free-form figures: ops/s per case, bytes per record, percentiles... */
+  results: Record<string, unknown>;
+  guards: Guard[];
+}
+
+export function guard(name: string, ratio: number, threshold: number): Guard {
+  return { name, ratio, threshold, pass: Number.isFinite(ratio) && ratio >= threshold };
+}
+
+// npm scripts run from the repository root.
+const resultsDir = join(process.cwd(), 'bench', 'results');
+
+/** Writes bench/results/<name>.json atomically and returns its path. */
+export function writeReport(report: BenchReport): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${report.name}.json`);
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ ...report, at: new Date().toISOString() }, null, 2)}\n`);
+  renameSync(tmp, path);
+  return path;
+}
+
+export function printGuards(guards: Guard[]): void {
+  for (const g of guards) {
+    const mark = g.pass ? 'ok  ' : 'FAIL';
+    process.stdout.write(`  [${mark}] ${g.name}: ${g.ratio.toFixed(2)} (threshold ${g.threshold})\n`);
+  }
+}
