@@ -1,4 +1,4 @@
-// Codec benchmark (issue 2 §4): this codec against msgpackr (records + shared structures),
+// Codec benchmark: this codec against msgpackr (records + shared structures),
 // protobufjs (bench/codec.proto) and JSON, over the same realistic KPI records. Cases: encode,
 // decode, encode+decode, and a lazy single-field read (the record's time). Guards compare
 // ratios measured in this run: the encode+decode cases behind them are re-timed in paired,

@@ -1,4 +1,4 @@
-// The memory soak (issue 8, Memory): a bench cluster driven at a fixed rate well below capacity
+// The memory soak: a bench cluster driven at a fixed rate well below capacity
 // for a long run (10 minutes, or until 10^6 envelopes), every node's RSS, V8 heap and mempool
 // sampled every few seconds. Reports whether RSS stayed flat (warmed-up level vs the end, within
 // 10%) and RSS once 10^6 envelopes had committed (goal ≤ 300 MB). Writes bench/results/<name>.json.

@@ -1,4 +1,4 @@
-// `bkdms cluster up` / `cluster down`: a local cluster of N validators on this machine.
+// `bkdms cluster up` / `cluster down`: a local cluster of N validators on one host.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { startCluster } from '../devnet/cluster.js';

@@ -1,5 +1,5 @@
 // Ed25519 identity keys, signing and verification through libsodium (sodium-native): the fastest
-// native path measured on this machine kind (verify ~12k/s vs ~7.7k/s for node:crypto, see
+// native path measured (bench/crypto.ts) (verify ~12k/s vs ~7.7k/s for node:crypto, see
 // bench/crypto.ts). libsodium takes raw 32-byte public keys, so there is nothing to parse or cache.
 import type { Signature } from '../codec/types.js';
 import { CryptoError, CryptoErrorCode, expectLength } from './errors.js';

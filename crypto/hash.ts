@@ -1,4 +1,4 @@
-// SHA-256 helpers. Two engines, chosen by input size as measured on this machine kind: libsodium's
+// SHA-256 helpers. Two engines, chosen by input size as measured in bench/crypto.ts: libsodium's
 // one-shot call is about 2x faster than node:crypto on short inputs (no hash object to allocate),
 // while OpenSSL uses the CPU's SHA extensions and is 2.5x-6x faster from about 1 KB up.
 import { createHash, hash as nodeHash } from 'node:crypto';

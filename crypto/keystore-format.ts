@@ -24,7 +24,7 @@ export interface ScryptParams {
   p: number;
 }
 
-/** 2^15 x 8 x 128 bytes = 32 MiB and ~0.1 s per unlock on this machine kind. */
+/** 2^15 x 8 x 128 bytes = 32 MiB and ~0.1 s per unlock on a 2-core x86-64 test machine. */
 export const defaultScryptParams: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
 /** Bounds accepted when reading: a file cannot make us allocate more than 256 MiB or run for minutes. */
 const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;

@@ -1,4 +1,4 @@
-// The 91 U4SSC / Y.4903 KPIs as data, written by hand from ../shared/reference/u4ssc-kpis.md
+// The 91 U4SSC / Y.4903 KPIs as data, written by hand from the U4SSC reference (test/fixtures/u4ssc-kpis.md)
 // (copied to test/fixtures/, which the catalogue test compares against).
 // One row per KPI: [code string, name, canonical unit, consolidation kind, extras].
 // Units use the spellings of unit-tokens.ts ("/100k" = per 100,000 inhabitants). Consolidation:

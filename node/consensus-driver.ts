@@ -1,6 +1,6 @@
 // Runs the pure PBFT core against real time, disk and network. Every input (peer message, tick,
 // admitted envelopes) goes through one serial queue; after each input the driver drains the core's
-// Ready batches in the order persist -> send -> apply (DESIGN §4): its own votes are durable before
+// Ready batches in the order persist -> send -> apply (docs/architecture.md §4): its own votes are durable before
 // they leave, and a committed block is in the block log and indexed before the core hears it applied.
 import { pack, unpack } from 'msgpackr';
 import type { Logger } from 'pino';

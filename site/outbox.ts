@@ -1,4 +1,4 @@
-// The durable outbox (Y.4907 §8.1 "Block", DESIGN §3 step 4): every envelope is written to its
+// The durable outbox (Y.4907 §8.1 "Block", docs/architecture.md §3 step 4): every envelope is written to its
 // own file and fsynced before it is offered to the chain, and deleted only when the chain reports
 // it committed. Entries are named by sequence number, so a directory listing is the upload order
 // and the highest name repairs the sequence counter after a crash. Bounded in entries and bytes:

@@ -2,7 +2,7 @@
 // loop (readings re-made under a new seq after the chain refused theirs as replayed). Both read
 // nextSeq, await the sealing of an envelope, then write the outbox and the state file; run
 // interleaved, they would give two different envelopes one sequence number, which the chain
-// refuses and DESIGN §3 forbids. Only one such read-make-write block runs at a time.
+// refuses and the outbox rule forbids (docs/architecture.md §3). Only one such read-make-write block runs at a time.
 
 export class SeqLock {
   private tail: Promise<unknown> = Promise.resolve();

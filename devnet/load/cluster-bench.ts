@@ -1,4 +1,4 @@
-// The cluster load benchmark (issue 8): admission on one node, n = 4 (and 7 in a full run) open
+// The cluster load benchmark: admission on one node, n = 4 (and 7 in a full run) open
 // loop against the verification bound, and n = 4 at half of its measured rate for latency; the
 // bound measured before and after in the same run. Writes bench/results/cluster.json.
 import { join } from 'node:path';

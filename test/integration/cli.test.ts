@@ -1,4 +1,4 @@
-// The `bkdms` command end to end (issue 6 §5, issue 7), as an operator runs it: the compiled CLI in
+// The `bkdms` command end to end as an operator runs it: the compiled CLI in
 // real processes on 127.0.0.1. `cluster up` on a base port prints its nodes' addresses; `status`
 // reads one; a site registered with `platform admin register-site` uploads envelopes whose
 // `trace` verifies offline against the genesis; `suspend-site`/`resume-site` take effect; Ctrl-C

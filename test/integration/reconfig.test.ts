@@ -1,4 +1,4 @@
-// A validator-set change on real node processes (issue 4, reconfiguration): governance adds a fifth
+// A validator-set change on real node processes (reconfiguration, docs/consensus.md §7): governance adds a fifth
 // validator at a future height H; the new node starts outside the set, follows the chain as a
 // joining node, and from H on its votes count: with one of the first four killed after H, the
 // quorum of five (4) needs it, and the chain still grows, every live node on the same blocks; the

@@ -1,4 +1,4 @@
-// The invariants checked after every simulator event (issue 4 §2): no two honest replicas
+// The invariants checked after every simulator event: no two honest replicas
 // commit different blocks at one height; every committed block carries a valid certificate;
 // no envelope commits twice on one chain; every replica's memory stays within fixed bounds.
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../../codec/types.js';

@@ -1,4 +1,4 @@
-// One randomized run of a validator-set change under faults (issue 4, §7 of docs/consensus.md):
+// One randomized run of a validator-set change under faults (docs/consensus.md §7):
 // a set grows (4 -> 7), shrinks (7 -> 4) or swaps one member, decided by governance in block g
 // and in force from H = g + L + x; each node learns it when it applies g, as the real driver
 // does. Crashes (within the f of both sets), restarts, bounces, drops, duplicates, delays and

@@ -1,4 +1,4 @@
-// Persist before send (issue 4 §1, docs/consensus.md §1), in the node's real driver: every vote
+// Persist before send (docs/consensus.md §1), in the node's real driver: every vote
 // this node signs is in a WAL write that completed before the transport got the message, so a
 // restarted node never signs a second, different one for the slot; and a committed block reaches
 // the node (onCommitted) and the core (onBlocksApplied) only once the ledger has persisted it.

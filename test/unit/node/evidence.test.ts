@@ -1,4 +1,4 @@
-// Evidence for the ledger (issue 4 §1, docs/consensus.md §8), through the node's real driver and
+// Evidence for the ledger (docs/consensus.md §8), through the node's real driver and
 // store: two conflicting messages signed by one validator become one record in the store's
 // evidence bucket, keyed by the tracing code of the first, holding both signed messages byte for
 // byte; the write is synced, so the record survives a power loss right after it.

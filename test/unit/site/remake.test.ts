@@ -1,4 +1,4 @@
-// A reading the chain refuses as REPLAYED is made anew under a fresh seq, never lost (issue 7):
+// A reading the chain refuses as REPLAYED is made anew under a fresh seq, never lost:
 // the crash-fault case (a node admitted it, crashed before gossip, later seqs committed past the
 // replay window), a crash between writing the new entry and removing the old, old-format entries,
 // the bound on re-makes, and other refusals unchanged. Likewise a reading signed with a key the

@@ -1,4 +1,4 @@
-// Crash safety (issue 5 §4): a crash at each step of a block commit, then reopen. Steps:
+// Crash safety (docs/storage.md): a crash at each step of a block commit, then reopen. Steps:
 // (a) the block-log append is torn part-way, (b) the append is synced but the index batch never
 // ran, (c) index batches ran but were never synced and are lost. After reopening, the store is
 // consistent, every block reported committed is intact, and the state equals a clean run's.

@@ -1,4 +1,4 @@
-// Every executed envelope's receipt is found by tracing code (issue 5 §2), applied or rejected,
+// Every executed envelope's receipt is found by tracing code, applied or rejected,
 // while the trace index, proofs, queries and "already committed" keep meaning applied only. Also
 // the GetReceipt RPC handler on top of it.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-// Proof bundles (issue 5 §4): a bundle verifies; altering any byte of the envelope, the proof, the
+// Proof bundles: a bundle verifies; altering any byte of the envelope, the proof, the
 // header or the certificate, or verifying against another validator set, fails.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCommitCertificate, encodeCommitCertificate } from '../../../codec/certificate.js';
