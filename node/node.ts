@@ -143,6 +143,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       listen: config.p2p.listen,
       bootstrap: config.p2p.peers,
       observers: config.p2p.observers.map((k) => Buffer.from(k, 'hex')),
+      dialTimeoutMs: config.p2p.dialTimeoutMs,
+      pingIntervalMs: config.p2p.pingIntervalMs,
     },
   });
   const allowed = new AllowedPeers(contracts, p2p, height);
