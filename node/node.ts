@@ -168,7 +168,10 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const stopped = new Promise<unknown>((resolve) => {
     fatal = (err) => {
       log.fatal({ err }, 'fatal error, stopping');
-      void lifecycle?.stop().finally(() => resolve(err));
+      // The node is down either way: a stop that fails is logged, never left unhandled.
+      (lifecycle?.stop() ?? Promise.resolve())
+        .catch((stopErr: unknown) => log.error({ err: stopErr }, 'stop after a fatal error failed'))
+        .finally(() => resolve(err));
     };
   });
   const driver = new ConsensusDriver(
