@@ -53,6 +53,8 @@ export interface RunningNode {
   readonly mgmtPort: number;
   readonly p2pAddresses: string[];
   stop(): Promise<void>;
+  /** Stops the node as a fatal error does: logged, services stopped, `stopped` resolves with `err`. */
+  fail(err: unknown): void;
   /** Resolves when the node stops for good (signal, fatal error). */
   readonly stopped: Promise<unknown>;
 }
@@ -313,6 +315,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     mgmtPort: mgmt!.port,
     p2pAddresses: p2p.addresses,
     stop: () => lifecycle!.stop(),
+    fail: (err) => fatal(err),
     stopped,
   };
   log.info({ index: self, height, rpc: node.rpcPort, mgmt: node.mgmtPort }, 'node ready');

@@ -26,6 +26,8 @@ export interface NodeMetrics {
   rpcRequests: Counter<'method' | 'outcome'>;
   /** bkdms_rpc_duration_seconds{method} */
   rpcDuration: Histogram<'method'>;
+  /** bkdms_uncaught_errors_total{kind} — kind is rejection or exception (node/process-guard.ts). */
+  uncaughtErrors: Counter<'kind'>;
 }
 
 export interface MetricsOptions {
@@ -58,6 +60,14 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
   const registers = [registry];
   const sources = opts.sources;
   let reportedViewChanges = 0;
+  const uncaughtErrors = new Counter({
+    name: 'bkdms_uncaught_errors_total',
+    help: 'Errors nothing caught (unhandled rejections, uncaught exceptions), by kind',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  // Both series from the start: a scrape shows 0 rather than nothing.
+  for (const kind of ['rejection', 'exception']) uncaughtErrors.inc({ kind }, 0);
   return {
     registry,
     envelopesAdmitted: new Counter({
@@ -125,6 +135,7 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     }),
+    uncaughtErrors,
   };
 }
 
