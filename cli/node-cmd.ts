@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadNodeConfig } from '../node/config.js';
 import { startNode } from '../node/node.js';
+import { guardProcess } from '../node/process-guard.js';
 import { resolvePassphrase } from './passphrase.js';
 
 export function registerNodeCommands(program: Command): void {
@@ -17,6 +18,15 @@ export function registerNodeCommands(program: Command): void {
     .action(async (o: { config: string; passphraseFile?: string }) => {
       const config = loadNodeConfig(o.config);
       const running = await startNode(config, resolvePassphrase(o.passphraseFile ?? config.passphraseFile));
+      // From here on an error nothing caught is logged and counted, not the end of the process
+      // (node/process-guard.ts). During start-up Node's default stands: a node that cannot start
+      // cleanly exits.
+      guardProcess({
+        log: running.logs.logger('process'),
+        count: (kind) => running.metrics.uncaughtErrors.inc({ kind }),
+        fail: (err) => running.fail(err),
+        dataDir: config.dataDir,
+      });
       // The readiness line supervisors wait for (devnet/processes.ts): always printed, whatever the log level.
       process.stdout.write(
         `${JSON.stringify({

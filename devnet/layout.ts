@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { toHex } from '../crypto/bytes.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { generateKeystore, readKeystore } from '../crypto/keystore.js';
-import type { NodeConfig } from '../node/config.js';
+import type { NodeConfigFile } from '../node/config.js';
 import type { GenesisFile } from '../node/genesis.js';
 import { type GenesisSpec, writeGenesis } from '../node/genesis-write.js';
 import { peerIdOfPublicKey } from '../node/p2p/identity.js';
@@ -40,6 +40,8 @@ export interface ClusterSpec {
   params?: GenesisSpec['params'];
   tickMs?: number;
   logSpec?: string;
+  /** Network timings of every node (tests shorten them); the node's defaults otherwise. */
+  p2p?: Pick<NodeConfigFile['p2p'], 'dialTimeoutMs' | 'pingIntervalMs'>;
 }
 
 const hex = toHex;
@@ -114,18 +116,18 @@ export function peerAddress(publicKeyHex: string, ports: NodePorts): string {
  * the node's entry. Also used to add a node to a running cluster (a joining validator).
  */
 export function writeNodeConfig(
-  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs'>,
+  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p'>,
   i: number,
   publicKey: string,
   ports: NodePorts,
   peers: string[],
 ): ClusterNode {
-  const config: NodeConfig = {
+  const config: NodeConfigFile = {
     dataDir: 'data',
     genesis: '../genesis.json',
     keystore: 'node.key',
     passphraseFile: '../passphrase',
-    p2p: { listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`], peers, observers: [] },
+    p2p: { listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`], peers, observers: [], ...spec.p2p },
     rpc: { listen: `127.0.0.1:${ports.rpc}`, insecure: true },
     mgmt: { listen: `127.0.0.1:${ports.mgmt}` },
     log: { spec: spec.logSpec ?? 'info' },

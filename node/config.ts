@@ -29,6 +29,10 @@ export const nodeConfigSchema = z.strictObject({
     peers: z.array(z.string().min(1)).default([]),
     /** Ed25519 public keys (hex) of observers allowed to connect besides validators. */
     observers: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+    /** How long a dial may take until the peer has identified over it (ms). */
+    dialTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** Liveness ping of every connection (ms); a peer that fails it is disconnected and re-dialed. */
+    pingIntervalMs: z.number().int().min(100).max(600_000).default(10_000),
   }),
   rpc: z
     .strictObject({
@@ -62,6 +66,8 @@ export const nodeConfigSchema = z.strictObject({
 });
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+/** A config file as written: fields with a default may be left out. */
+export type NodeConfigFile = z.input<typeof nodeConfigSchema>;
 
 /** Reads and validates a config file; relative paths inside it are relative to the file. */
 export function loadNodeConfig(path: string): NodeConfig {

@@ -56,6 +56,8 @@ export interface RunningNode {
   readonly mgmtPort: number;
   readonly p2pAddresses: string[];
   stop(): Promise<void>;
+  /** Stops the node as a fatal error does: logged, services stopped, `stopped` resolves with `err`. */
+  fail(err: unknown): void;
   /** Resolves when the node stops for good (signal, fatal error). */
   readonly stopped: Promise<unknown>;
 }
@@ -149,6 +151,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       listen: config.p2p.listen,
       bootstrap: config.p2p.peers,
       observers: config.p2p.observers.map((k) => Buffer.from(k, 'hex')),
+      dialTimeoutMs: config.p2p.dialTimeoutMs,
+      pingIntervalMs: config.p2p.pingIntervalMs,
     },
   });
   const allowed = new AllowedPeers(contracts, p2p, height);
@@ -177,7 +181,10 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const stopped = new Promise<unknown>((resolve) => {
     fatal = (err) => {
       log.fatal({ err }, 'fatal error, stopping');
-      void lifecycle?.stop().finally(() => resolve(err));
+      // The node is down either way: a stop that fails is logged, never left unhandled.
+      (lifecycle?.stop() ?? Promise.resolve())
+        .catch((stopErr: unknown) => log.error({ err: stopErr }, 'stop after a fatal error failed'))
+        .finally(() => resolve(err));
     };
   });
   const driver = new ConsensusDriver(
@@ -327,6 +334,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     mgmtPort: mgmt!.port,
     p2pAddresses: p2p.addresses,
     stop: () => lifecycle!.stop(),
+    fail: (err) => fatal(err),
     stopped,
   };
   log.info({ index: self, height, rpc: node.rpcPort, mgmt: node.mgmtPort }, 'node ready');

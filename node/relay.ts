@@ -120,7 +120,10 @@ export class EnvelopeRelay {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.round(), this.opts.intervalMs);
+    this.timer ??= setInterval(
+      () => this.round().catch((err: unknown) => this.deps.onError(err)),
+      this.opts.intervalMs,
+    );
   }
 
   stop(): void {

@@ -27,6 +27,8 @@ export interface NodeMetrics {
   rpcRequests: Counter<'method' | 'outcome'>;
   /** bkdms_rpc_duration_seconds{method} */
   rpcDuration: Histogram<'method'>;
+  /** bkdms_uncaught_errors_total{kind} — kind is rejection or exception (node/process-guard.ts). */
+  uncaughtErrors: Counter<'kind'>;
 }
 
 export interface MetricsOptions {
@@ -66,6 +68,14 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
     labelNames: ['version', 'commit', 'node'] as const,
     registers,
   }).set({ version: build.version, commit: build.commit, node: build.node }, 1);
+  const uncaughtErrors = new Counter({
+    name: 'bkdms_uncaught_errors_total',
+    help: 'Errors nothing caught (unhandled rejections, uncaught exceptions), by kind',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  // Both series from the start: a scrape shows 0 rather than nothing.
+  for (const kind of ['rejection', 'exception']) uncaughtErrors.inc({ kind }, 0);
   return {
     registry,
     envelopesAdmitted: new Counter({
@@ -133,6 +143,7 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     }),
+    uncaughtErrors,
   };
 }
 

@@ -36,6 +36,7 @@ export async function createHost(p: HostParts): Promise<Host> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: allowListGater(p.allow),
+    connectionMonitor: { pingInterval: o.pingIntervalMs },
     services: {
       identify: identify(),
       pubsub: gossipService(

@@ -37,6 +37,10 @@ export interface P2POptions {
   maxResponseBytes: number;
   /** Deadline of one request/response exchange (ms). */
   requestTimeoutMs: number;
+  /** Deadline of a dial, until the peer has identified over the new connection (ms). */
+  dialTimeoutMs: number;
+  /** Interval of libp2p's liveness ping on every connection (ms); a failed ping closes it. */
+  pingIntervalMs: number;
   /** Inbound gossip messages and direct messages per peer. */
   messageRate: RateLimit;
   /** Inbound requests per peer. */
@@ -68,6 +72,8 @@ export function defaultP2POptions(chainId: string): P2POptions {
     maxRequestBytes: 64 * 1024,
     maxResponseBytes: 32 * 1024 * 1024,
     requestTimeoutMs: 10_000,
+    dialTimeoutMs: 10_000,
+    pingIntervalMs: 10_000,
     messageRate: { perSecond: 2_000, burst: 4_000 },
     requestRate: { perSecond: 50, burst: 100 },
     maxInflightRequests: 32,

@@ -233,7 +233,7 @@ export class P2P {
       throw new P2PError(P2PErrorCode.NotAllowed, 'peer not in the allowed set', { peer: target.peerId });
     const host = this.running();
     try {
-      await dialConfirmed(host, multiaddr(addr), target.peerId, this.opts.requestTimeoutMs, (id) =>
+      await dialConfirmed(host, multiaddr(addr), target.peerId, this.opts.dialTimeoutMs, (id) =>
         this.identified.has(id),
       );
     } catch (err) {

@@ -61,9 +61,10 @@ export class Redialer {
     this.timers.set(t.addr, timer);
   }
 
+  /** Never rejects (a timer starts it and nothing awaits it): any failure means a later retry. */
   private async attempt(t: RedialTarget): Promise<void> {
-    if (!this.running || !this.hooks.isAllowed(t.peerId) || this.hooks.isConnected(t.peerId)) return;
     try {
+      if (!this.running || !this.hooks.isAllowed(t.peerId) || this.hooks.isConnected(t.peerId)) return;
       await this.hooks.dial(t);
       this.attempts.set(t.peerId, 0);
     } catch {

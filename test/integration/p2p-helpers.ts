@@ -28,6 +28,7 @@ export function testOptions(overrides: Partial<P2POptions> = {}): P2POptions {
     redialMinMs: 50,
     redialMaxMs: 500,
     requestTimeoutMs: 3_000,
+    dialTimeoutMs: 3_000,
     ...overrides,
   };
 }

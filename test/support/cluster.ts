@@ -7,7 +7,7 @@ import { BkdmsClient } from '../../api/client.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { generateX25519, type X25519KeyPair } from '../../crypto/x25519.js';
 import { type RunningCluster, startCluster } from '../../devnet/cluster.js';
-import { prepareCluster } from '../../devnet/layout.js';
+import { type ClusterSpec, prepareCluster } from '../../devnet/layout.js';
 import { freeNodePorts } from '../../devnet/ports.js';
 import { genesisSites, type SyntheticSite, syntheticSites } from '../../testkit/envelopes.js';
 
@@ -21,7 +21,16 @@ export interface TestCluster extends RunningCluster {
   dispose(): Promise<void>;
 }
 
-export async function startTestCluster(n: number, siteCount: number): Promise<TestCluster> {
+export interface TestClusterOptions {
+  /** Network timings of every node (a fault test shortens the dial and ping timeouts). */
+  p2p?: ClusterSpec['p2p'];
+}
+
+export async function startTestCluster(
+  n: number,
+  siteCount: number,
+  opts: TestClusterOptions = {},
+): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'bkdms-it-'));
   const sites = syntheticSites(siteCount);
   const scp = generateX25519();
@@ -41,6 +50,7 @@ export async function startTestCluster(n: number, siteCount: number): Promise<Te
     params: { periodMs: 200, viewTimeoutMs: 1500, maxBlockEnvelopes: 2000 },
     tickMs: 20,
     logSpec: process.env.BKDMS_TEST_LOG ?? 'warn',
+    p2p: opts.p2p,
   });
   const running = await startCluster(layout);
   const clients = new Map<number, BkdmsClient>();

@@ -50,6 +50,8 @@ describe('node config', () => {
     expect(c.passphraseFile).toBe(join(dir, '..', 'passphrase'));
     expect(c.p2p.peers).toEqual([]);
     expect(c.p2p.observers).toEqual([]);
+    expect(c.p2p.dialTimeoutMs).toBe(10_000);
+    expect(c.p2p.pingIntervalMs).toBe(10_000);
     expect(c.log.spec).toBe('info');
     expect(c.consensus.tickMs).toBe(50);
     expect(c.mempool).toEqual({ maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 });
@@ -84,6 +86,11 @@ describe('node config', () => {
     expect(refusal({ ...good(), p2p: { listen: [] } })).toContain('p2p.listen:');
     expect(refusal({ ...good(), p2p: { listen: ['/ip4/127.0.0.1/tcp/1'], observers: ['XYZ'] } })).toContain(
       'p2p.observers.0:',
+    );
+    const listen = ['/ip4/127.0.0.1/tcp/1'];
+    expect(refusal({ ...good(), p2p: { listen, dialTimeoutMs: 10 } })).toMatch(/p2p\.dialTimeoutMs: .*>=100/);
+    expect(refusal({ ...good(), p2p: { listen, pingIntervalMs: 0.5 } })).toMatch(
+      /p2p\.pingIntervalMs: .*expected int/,
     );
   });
 

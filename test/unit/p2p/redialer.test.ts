@@ -75,6 +75,32 @@ describe('bootstrap re-dialer', () => {
     r.stop();
   });
 
+  it('a hook that throws counts as a failed attempt: retried with backoff, no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { state, hooks } = fakePeer();
+      let checks = 0;
+      hooks.isConnected = () => {
+        checks++;
+        throw new TypeError('not a peer ID');
+      };
+      const r = new Redialer([target], hooks, 100, 1000);
+      r.start();
+      await vi.advanceTimersByTimeAsync(5_000);
+      r.stop();
+      expect(checks).toBeGreaterThan(3);
+      expect(state.dials).toEqual([]);
+      // Node reports unhandled rejections once the microtasks of a real macrotask have run.
+      vi.useRealTimers();
+      for (let i = 0; i < 3; i++) await new Promise((res) => setImmediate(res));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('after stop, no timer fires', async () => {
     const { state, hooks } = fakePeer();
     const r = new Redialer([target], hooks, 100, 1000);
