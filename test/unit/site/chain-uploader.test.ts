@@ -73,9 +73,7 @@ describe('toOutcome', () => {
       message: 'seq spent',
     });
   });
-});
 
-describe('toOutcome', () => {
   const refused = (reason: ApiErrorCode) =>
     toOutcome({
       status: UploadStatus.Rejected,
