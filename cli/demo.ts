@@ -17,6 +17,7 @@ import {
   runPlatform,
 } from '../platform/index.js';
 import { formatTrace } from '../platform/trace.js';
+import { silentLogger } from '../runtime/log.js';
 import { runSite } from '../site/run.js';
 import type { SiteHandle } from '../site/runtime.js';
 import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
@@ -108,7 +109,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       encryptionKeys: [{ path: scpKeyPath, passphraseFile }],
       progressMs: 0,
     });
-    platform = await runPlatform(platformConfig, { genesis, passphrase, log: quiet });
+    platform = await runPlatform(platformConfig, { genesis, passphrase, log: silentLogger });
     say('platform following the chain; sites collecting, sealing and uploading…');
     for (const [i, s] of samples.entries()) {
       const config = {
@@ -136,7 +137,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           backoff: { baseMs: 100, maxMs: 2000, jitter: 0.5 },
         },
       };
-      sites.push(await runSite(config, { passphrase, log: quiet, print: () => undefined }));
+      sites.push(await runSite(config, { passphrase, log: silentLogger, print: () => undefined }));
     }
     const client = new BkdmsClient({ address: cluster.rpc[0]!, tls: { insecure: true } });
     const progress = setInterval(() => {
@@ -171,8 +172,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   say(`done. Everything the demo wrote is in ${dir}`);
   return summary!;
 }
-
-const quiet = (): void => undefined;
 
 async function showProgress(
   client: BkdmsClient,

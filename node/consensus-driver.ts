@@ -3,13 +3,13 @@
 // Ready batches in the order persist -> send -> apply (DESIGN §4): its own votes are durable before
 // they leave, and a committed block is in the block log and indexed before the core hears it applied.
 import { pack, unpack } from 'msgpackr';
-import type { Logger } from 'pino';
 import { decodeCertifiedBlock, encodeCertifiedBlock } from '../codec/certificate.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
 import type { Replica } from '../consensus/replica.js';
 import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
+import type { Logger } from '../runtime/log.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';

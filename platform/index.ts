@@ -41,7 +41,6 @@ export {
 } from './outcome.js';
 export { PacketOpener } from './packet-opener.js';
 export {
-  type LogFn,
   openPlatform,
   type PlatformDeps,
   type PlatformHandle,

@@ -16,9 +16,8 @@ export { kpiNormalizer } from './kpi-normalizer.js';
 export { Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 export type { EnvelopeMaker, NormalizeDrop, Normalizer, SiteIdentity } from './parts.js';
 export type { RawReading } from './reading.js';
-export { keystorePassphrase, type RunSiteOptions, runSite, siteIdentity } from './run.js';
+export { type RunSiteOptions, runSite, siteIdentity, siteLogger } from './run.js';
 export {
-  type LogFn,
   type SiteEnv,
   type SiteHandle,
   type SiteParts,

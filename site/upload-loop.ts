@@ -11,6 +11,7 @@
 // it reads packets in commit order; without the gate, an offer packet lost by a node (or re-made
 // under a higher seq) would commit after the packets sealed with its session, which the SCP could
 // then never open. It costs one commit round trip per new session (at start and every rotation).
+import type { Logger } from '../runtime/log.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { type Remaker, remakeCause, seqHeldByPending } from './remaker.js';
@@ -38,7 +39,7 @@ export interface UploadLoopDeps {
   /** Re-makes readings refused as REPLAYED; without it they are rejected like any refusal. */
   remaker?: Remaker;
   rand: () => number;
-  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 export class UploadLoop {
@@ -139,24 +140,30 @@ export class UploadLoop {
       if (cause === 'replayed' && seqHeldByPending(o.message)) {
         // Not admitted, but handled like it: the receipt poll finds it unknown and sends it again.
         this.admitted.set(e.seq, now);
-        this.deps.log('warn', 'sequence number held by another pending envelope; will send again', {
-          seq: e.seq,
-          tracingCode: e.tracingCode,
-          message: o.message,
-        });
+        this.deps.log.warn(
+          {
+            seq: e.seq,
+            tracingCode: e.tracingCode,
+            message: o.message,
+          },
+          'sequence number held by another pending envelope; will send again',
+        );
         return;
       }
       const r = await this.deps.remaker.remake(e, now, cause);
       if (r.kind !== 'refused') return;
       why = r.why;
     }
-    this.deps.log('error', 'chain rejected envelope', {
-      seq: e.seq,
-      tracingCode: e.tracingCode,
-      reason: o.reason,
-      message: o.message,
-      ...(why ? { notRemade: why } : {}),
-    });
+    this.deps.log.error(
+      {
+        seq: e.seq,
+        tracingCode: e.tracingCode,
+        reason: o.reason,
+        message: o.message,
+        ...(why ? { notRemade: why } : {}),
+      },
+      'chain rejected envelope',
+    );
     this.deps.outbox.reject(e.seq);
     this.deps.counters.add('rejected');
   }
@@ -173,11 +180,14 @@ export class UploadLoop {
       if (r.kind === 'committed') this.commit(e);
       else if (r.kind === 'refused') {
         // Refused at execution, not spent: send it again; a lasting refusal comes back at admission.
-        this.deps.log('warn', 'chain refused envelope at execution; sending it again', {
-          seq: e.seq,
-          tracingCode: e.tracingCode,
-          reason: r.reason,
-        });
+        this.deps.log.warn(
+          {
+            seq: e.seq,
+            tracingCode: e.tracingCode,
+            reason: r.reason,
+          },
+          'chain refused envelope at execution; sending it again',
+        );
         this.admitted.delete(seq);
       }
       // Admitted but now unknown: the node lost its mempool (restart); send it again.
@@ -197,11 +207,14 @@ export class UploadLoop {
     this.deps.counters.add('retries');
     this.deps.counters.set({ lastError: message });
     const wait = Math.max(hintMs, backoffDelay(this.failures, this.opts.backoff, this.deps.rand));
-    this.deps.log('warn', 'upload failed; backing off', {
-      attempt: this.failures,
-      waitMs: wait,
-      error: message,
-    });
+    this.deps.log.warn(
+      {
+        attempt: this.failures,
+        waitMs: wait,
+        error: message,
+      },
+      'upload failed; backing off',
+    );
     this.notBefore = now + wait;
     return wait;
   }

@@ -1,6 +1,7 @@
 // `bkdms cluster up` / `cluster down`: a local cluster of N validators on this machine.
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { runUntilSignal } from '../../runtime/lifecycle.js';
 import { startCluster } from './cluster.js';
 import { prepareCluster } from './layout.js';
 import { freeNodePorts, portsFromBase } from './ports.js';
@@ -39,13 +40,13 @@ export function registerClusterCommands(program: Command): void {
           `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
         );
       process.stdout.write('cluster up; Ctrl-C stops every node\n');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      await runUntilSignal({
+        stop: async () => {
+          process.stdout.write('stopping…\n');
+          await running.stop();
+          process.stdout.write('stopped\n');
+        },
       });
-      process.stdout.write('stopping…\n');
-      await running.stop();
-      process.stdout.write('stopped\n');
     });
   cluster
     .command('down')

@@ -3,6 +3,7 @@
 // permission administration (a revoked site, a rotated site key), the rotation of the platform's
 // own encryption key, the extractor killed with SIGKILL mid-stream, and `bkdms platform audit`
 // finding a tampered record and a re-encrypted packet. The cases share one cluster and run in order.
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,9 +37,10 @@ import {
   parsePlatformConfig,
   type StoredPacket,
 } from '../../platform/index.js';
+import { loggerFrom, silentLogger } from '../../runtime/log.js';
 import { readEntryFile } from '../../site/outbox-entry.js';
 import { runSite } from '../../site/run.js';
-import type { LogFn, SiteHandle } from '../../site/runtime.js';
+import type { SiteHandle } from '../../site/runtime.js';
 import { loadSampleManifest, sampleSiteConfig } from '../../site/samples/sample-sites.js';
 import type { SiteStatus } from '../../site/status.js';
 import { Feed, liveSiteConfig, until } from '../support/live-site.js';
@@ -134,7 +136,7 @@ function platformConfig(encryptionKeys: string[]): PlatformConfig {
 async function startLive(name: LiveName, key: string = name, endpoints = cluster.rpc): Promise<SiteHandle> {
   const logs = live[name]?.logs ?? [];
   const feed = live[name]?.feed ?? new Feed(join(dir, `${name}.jsonl`), PERIOD_MS);
-  const log: LogFn = (level, msg, meta = {}) => void logs.push({ level, msg, meta });
+  const log = loggerFrom((level, msg, meta = {}) => void logs.push({ level, msg, meta }));
   const config = liveSiteConfig({
     name,
     dataDir: join(dir, name),
@@ -385,7 +387,7 @@ describe('platform end to end on a 4-node chain', () => {
           backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 },
         },
       },
-      { log: () => undefined, print: () => undefined },
+      { log: silentLogger, print: () => undefined },
     );
     await until('burst committing', () => burst.status().committed >= 4);
     await platform.reach(platform.height + 1);

@@ -83,7 +83,7 @@ describe('node config', () => {
     expect(refusal({ ...good(), mempool: { maxBytes: 10 } })).toMatch(/mempool\.maxBytes: .*>=1024/);
     expect(refusal({ ...good(), p2p: { listen: [] } })).toContain('p2p.listen:');
     expect(refusal({ ...good(), p2p: { listen: ['/ip4/127.0.0.1/tcp/1'], observers: ['XYZ'] } })).toContain(
-      'p2p.observers.0:',
+      'p2p.observers[0]:',
     );
   });
 
