@@ -21,7 +21,7 @@ import { silentLogger } from '../runtime/log.js';
 import { runSite } from '../site/run.js';
 import type { SiteHandle } from '../site/runtime.js';
 import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
-import type { SiteStatus } from '../site/status.js';
+import type { SiteRunStatus } from '../site/status.js';
 import { startCluster } from './cluster/cluster.js';
 import { clusterPassphrase, prepareCluster } from './cluster/layout.js';
 import { freeNodePorts } from './cluster/ports.js';
@@ -43,7 +43,7 @@ export interface DemoOptions {
 
 /** What the demo did, for its end-to-end test. */
 export interface DemoSummary {
-  sites: { name: string; status: SiteStatus; expected: SampleSite['expected'] }[];
+  sites: { name: string; status: SiteRunStatus; expected: SampleSite['expected'] }[];
   platform: PlatformCounters;
   auditOk: boolean;
   tracesVerified: number;

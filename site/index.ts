@@ -31,5 +31,5 @@ export { HttpPushSource } from './sources/http-push.js';
 export { JsonLinesSource } from './sources/jsonl.js';
 export type { ReadingBatch, Source } from './sources/source.js';
 export { SqlSource } from './sources/sql.js';
-export { droppedTotal, progressLine, SiteCounters, SiteDropReason, type SiteStatus } from './status.js';
+export { droppedTotal, progressLine, SiteCounters, SiteDropReason, type SiteRunStatus } from './status.js';
 export type { ReceiptOutcome, Uploader, UploadOutcome } from './uploader.js';

@@ -13,7 +13,7 @@ import { SeqLock } from './seq-lock.js';
 import { deferred, type Source } from './sources/source.js';
 import { Spool } from './spool.js';
 import { StateFile } from './state.js';
-import { progressLine, SiteCounters, type SiteStatus } from './status.js';
+import { progressLine, SiteCounters, type SiteRunStatus } from './status.js';
 import { UploadLoop, type UploadLoopOptions } from './upload-loop.js';
 import type { Uploader } from './uploader.js';
 
@@ -54,7 +54,7 @@ export interface SiteEnv {
 }
 
 export interface SiteHandle {
-  status(): SiteStatus;
+  status(): SiteRunStatus;
   /** Stops collection and uploading; everything collected stays on disk for the next start. */
   stop(): Promise<void>;
   /** Settles when the site stops: by stop(), by draining (exitWhenDrained), or with a source's error. */

@@ -42,7 +42,7 @@ import { readEntryFile } from '../../site/outbox-entry.js';
 import { runSite } from '../../site/run.js';
 import type { SiteHandle } from '../../site/runtime.js';
 import { loadSampleManifest, sampleSiteConfig } from '../../site/samples/sample-sites.js';
-import type { SiteStatus } from '../../site/status.js';
+import type { SiteRunStatus } from '../../site/status.js';
 import { Feed, liveSiteConfig, until } from '../support/live-site.js';
 
 const PERIOD_MS = 1_000;
@@ -116,7 +116,7 @@ interface LogLine {
   meta: Record<string, unknown>;
 }
 
-const drained = (s: SiteStatus): boolean => s.outboxDepth === 0 && s.spooledPeriods === 0;
+const drained = (s: SiteRunStatus): boolean => s.outboxDepth === 0 && s.spooledPeriods === 0;
 
 function platformConfig(encryptionKeys: string[]): PlatformConfig {
   const passphraseFile = cluster.layout.passphraseFile;
@@ -153,7 +153,7 @@ async function startLive(name: LiveName, key: string = name, endpoints = cluster
 }
 
 /** Stops a live site's sensor, waits until everything it collected is committed or refused, stops it. */
-async function drain(name: LiveName): Promise<SiteStatus> {
+async function drain(name: LiveName): Promise<SiteRunStatus> {
   const { feed, site } = live[name];
   feed.stop();
   await until(`${name} drained`, () => drained(site.status()));
@@ -337,7 +337,7 @@ describe('platform end to end on a 4-node chain', () => {
     const renewed = await startLive('steady');
     // Counted by sequence number, not by commits: the outbox it reopened may still hold envelopes
     // sealed for the old key, and their commits say nothing about the new one.
-    const sealedSince = (seq: number) => (s: SiteStatus) => s.nextSeq >= seq && s.outboxDepth === 0;
+    const sealedSince = (seq: number) => (s: SiteRunStatus) => s.nextSeq >= seq && s.outboxDepth === 0;
     await until('two envelopes sealed for the new key, committed', () =>
       sealedSince(split + 2)(renewed.status()),
     );

@@ -18,7 +18,7 @@ import { loadGenesis } from '../../node/genesis.js';
 import { type PlatformHandle, parsePlatformConfig, runPlatform } from '../../platform/index.js';
 import { silentLogger } from '../../runtime/log.js';
 import { runSite } from '../../site/run.js';
-import type { SiteStatus } from '../../site/status.js';
+import type { SiteRunStatus } from '../../site/status.js';
 import { Feed, liveSiteConfig, until } from '../support/live-site.js';
 
 const OUTAGE_MS = 30_000;
@@ -137,7 +137,7 @@ describe('sites through a 30 s outage of the whole chain', () => {
     await until('backlog committed', () => steady.status().committed >= atUp.sealed);
     for (const f of feeds) f.stop();
     const [a, b] = feeds as [Feed, Feed];
-    const drained = (s: SiteStatus) => s.outboxDepth === 0 && s.spooledPeriods === 0;
+    const drained = (s: SiteRunStatus) => s.outboxDepth === 0 && s.spooledPeriods === 0;
     await until('all sealed and committed', () => {
       const s = steady.status();
       const s2 = second.status();
