@@ -47,5 +47,5 @@ export {
   runPlatform,
 } from './run.js';
 export { checkCodeMatches, defaultChainUrl, makeStorageRecord } from './storage-record.js';
-export { type Checkpoint, PlatformStore } from './store.js';
+export { type ExtractorCheckpoint, PlatformStore } from './store.js';
 export { formatTrace, type TraceEvidence, trace } from './trace.js';
