@@ -15,7 +15,7 @@ export { SiteError, SiteErrorCode } from './errors.js';
 export { kpiNormalizer } from './kpi-normalizer.js';
 export { Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 export type { EnvelopeMaker, NormalizeDrop, Normalizer, SiteIdentity } from './parts.js';
-export type { RawReading } from './reading.js';
+export type { SourceReading } from './reading.js';
 export { type RunSiteOptions, runSite, siteIdentity, siteLogger } from './run.js';
 export {
   type SiteEnv,

@@ -12,7 +12,7 @@ import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
 import { EnvelopeKind, type KpiRecord } from '../../../codec/types.js';
 import { type Logger, silentLogger } from '../../../runtime/log.js';
 import type { EnvelopeMaker, SealedEnvelope } from '../../../site/parts.js';
-import type { RawReading } from '../../../site/reading.js';
+import type { SourceReading } from '../../../site/reading.js';
 import type { SiteRuntimeOptions } from '../../../site/runtime.js';
 import type { ReceiptOutcome, Uploader, UploadOutcome } from '../../../site/uploader.js';
 
@@ -28,7 +28,7 @@ export function tempDir(): string {
   return d;
 }
 
-export function reading(over: Partial<RawReading> = {}): RawReading {
+export function reading(over: Partial<SourceReading> = {}): SourceReading {
   return {
     kpi: 'EN: EN: AQ: 1C',
     series: 'PM10',
