@@ -14,17 +14,13 @@ import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
+import type { ConsensusTransport } from './p2p/index.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
 import { envelopeTracingCode } from './tx-hash.js';
 
 const WAL_KEY = new TextEncoder().encode('consensus/state');
-
-export interface ConsensusTransport {
-  broadcast(data: Uint8Array): void;
-  sendTo(validatorIndex: number, data: Uint8Array): void;
-}
 
 export interface DriverOptions {
   tickMs: number;
