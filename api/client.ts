@@ -25,7 +25,7 @@ import type {
   CityQuery,
   NodeStatus,
   QueryPage,
-  Receipt,
+  ReceiptView,
   ScpKeyDirectory,
   SiteInfo,
   SiteQuery,
@@ -154,7 +154,7 @@ export class BkdmsClient {
     return this.call('Trace', { tracingCode }, opts);
   }
 
-  getReceipt(tracingCode: Uint8Array, opts?: CallOpts): Promise<Receipt> {
+  getReceipt(tracingCode: Uint8Array, opts?: CallOpts): Promise<ReceiptView> {
     return this.call('GetReceipt', { tracingCode }, opts);
   }
 

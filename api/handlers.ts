@@ -8,7 +8,7 @@ import type {
   CityQuery,
   NodeStatus,
   QueryPage,
-  Receipt,
+  ReceiptView,
   ScpKeyDirectory,
   SiteInfo,
   SiteQuery,
@@ -35,7 +35,7 @@ export interface NodeApi {
   /** Throws NOT_FOUND for a tracing code that is not committed. */
   trace(tracingCode: Uint8Array): Promise<TraceBundleBytes>;
   /** Throws NOT_FOUND for a tracing code neither pending nor committed. */
-  getReceipt(tracingCode: Uint8Array): Promise<Receipt>;
+  getReceipt(tracingCode: Uint8Array): Promise<ReceiptView>;
   queryBySite(query: SiteQuery): Promise<QueryPage>;
   queryByCity(query: CityQuery): Promise<QueryPage>;
   /** Encoded CertifiedBlock at `height`; NOT_FOUND above the tip. */

@@ -70,7 +70,8 @@ export enum ReceiptState {
   Committed = 2,
 }
 
-export interface Receipt {
+/** A receipt as the RPC answers it (GetReceipt); the store's execution result is node/store's Receipt. */
+export interface ReceiptView {
   tracingCode: Hash32;
   state: ReceiptState;
   /** 0 while pending. */

@@ -6,6 +6,7 @@ import { prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
 import { signalRecordedPids } from '../devnet/processes.js';
 import { watchNodes } from '../devnet/watch.js';
+import { runUntilSignal } from '../runtime/lifecycle.js';
 
 export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('run a local cluster of accounting nodes');
@@ -43,19 +44,17 @@ export function registerClusterCommands(program: Command): void {
       // A node that ends on its own is reported on stderr; when none is left, the supervisor ends
       // too, with status 1 unless every node exited with code 0 (as `cluster down` makes them).
       const watch = watchNodes(running.procs, (text) => process.stderr.write(text));
-      const signalled = new Promise<'signal'>((resolve) => {
-        process.once('SIGINT', () => resolve('signal'));
-        process.once('SIGTERM', () => resolve('signal'));
+      await runUntilSignal({
+        done: watch.allExited.then(({ clean }) => {
+          process.exitCode = clean ? 0 : 1;
+        }),
+        stop: async () => {
+          watch.stop();
+          process.stdout.write('stopping…\n');
+          await running.stop();
+          process.stdout.write('stopped\n');
+        },
       });
-      const ended = await Promise.race([signalled, watch.allExited]);
-      if (ended !== 'signal') {
-        process.exitCode = ended.clean ? 0 : 1;
-        return;
-      }
-      watch.stop();
-      process.stdout.write('stopping…\n');
-      await running.stop();
-      process.stdout.write('stopped\n');
     });
   cluster
     .command('down')

@@ -21,10 +21,11 @@ import {
   runPlatform,
 } from '../platform/index.js';
 import { formatTrace } from '../platform/trace.js';
+import { silentLogger } from '../runtime/log.js';
 import { runSite } from '../site/run.js';
 import type { SiteHandle } from '../site/runtime.js';
 import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
-import type { SiteStatus } from '../site/status.js';
+import type { SiteRunStatus } from '../site/status.js';
 
 const hex = toHex;
 let say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -42,7 +43,7 @@ export interface DemoOptions {
 
 /** What the demo did, for its end-to-end test. */
 export interface DemoSummary {
-  sites: { name: string; status: SiteStatus; expected: SampleSite['expected'] }[];
+  sites: { name: string; status: SiteRunStatus; expected: SampleSite['expected'] }[];
   platform: PlatformCounters;
   auditOk: boolean;
   tracesVerified: number;
@@ -108,7 +109,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       encryptionKeys: [{ path: scpKeyPath, passphraseFile }],
       progressMs: 0,
     });
-    platform = await runPlatform(platformConfig, { genesis, passphrase, log: quiet });
+    platform = await runPlatform(platformConfig, { genesis, passphrase, log: silentLogger });
     say('platform following the chain; sites collecting, sealing and uploading…');
     for (const [i, s] of samples.entries()) {
       const config = {
@@ -136,7 +137,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           backoff: { baseMs: 100, maxMs: 2000, jitter: 0.5 },
         },
       };
-      sites.push(await runSite(config, { passphrase, log: quiet, print: () => undefined }));
+      sites.push(await runSite(config, { passphrase, log: silentLogger, print: () => undefined }));
     }
     const client = new BkdmsClient({ address: cluster.rpc[0]!, tls: { insecure: true } });
     const progress = setInterval(() => {
@@ -171,8 +172,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   say(`done. Everything the demo wrote is in ${dir}`);
   return summary!;
 }
-
-const quiet = (): void => undefined;
 
 async function showProgress(
   client: BkdmsClient,

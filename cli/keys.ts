@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { toHex } from '../crypto/bytes.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { generateKeystore } from '../crypto/keystore.js';
-import { resolvePassphrase } from './passphrase.js';
+import { resolvePassphrase } from '../runtime/passphrase.js';
 
 const hex = toHex;
 
@@ -23,7 +23,11 @@ export function registerKeyCommands(program: Command): void {
     .action(async (o: { out: string; type: string; passphraseFile?: string }) => {
       if (o.type !== 'ed25519' && o.type !== 'x25519')
         throw new Error(`--type must be ed25519 or x25519, not ${o.type}`);
-      const key = await generateKeystore(o.out, o.type, resolvePassphrase(o.passphraseFile));
+      const key = await generateKeystore(
+        o.out,
+        o.type,
+        resolvePassphrase({ passphraseFile: o.passphraseFile }, { fileHint: 'pass --passphrase-file' }),
+      );
       process.stdout.write(
         `${JSON.stringify({ file: o.out, type: o.type, publicKey: hex(key.publicKey), keyId: hex(keyIdOf(key.publicKey)) })}\n`,
       );

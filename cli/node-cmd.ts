@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadNodeConfig } from '../node/config.js';
 import { startNode } from '../node/node.js';
 import { guardProcess } from '../node/process-guard.js';
-import { resolvePassphrase } from './passphrase.js';
+import { exitWithParentRequested, runUntilSignal } from '../runtime/lifecycle.js';
+import { resolvePassphrase } from '../runtime/passphrase.js';
 
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run an accounting node');
@@ -17,7 +18,11 @@ export function registerNodeCommands(program: Command): void {
     )
     .action(async (o: { config: string; passphraseFile?: string }) => {
       const config = loadNodeConfig(o.config);
-      const running = await startNode(config, resolvePassphrase(o.passphraseFile ?? config.passphraseFile));
+      const passphrase = resolvePassphrase(
+        { passphraseFile: o.passphraseFile ?? config.passphraseFile },
+        { fileHint: 'pass --passphrase-file' },
+      );
+      const running = await startNode(config, passphrase);
       // From here on an error nothing caught is logged and counted, not the end of the process
       // (node/process-guard.ts). During start-up Node's default stands: a node that cannot start
       // cleanly exits.
@@ -39,21 +44,20 @@ export function registerNodeCommands(program: Command): void {
           chainId: Buffer.from(running.chainId).toString('hex'),
         })}\n`,
       );
-      const stop = (): void => {
-        running.stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      // Started by a supervisor (cluster up, the demo, tests): stop when it goes away.
-      if (process.env.BKDMS_EXIT_WITH_PARENT === '1') {
-        process.stdin.once('close', stop);
-        process.stdin.resume();
-      }
-      const err = await running.stopped;
-      process.exitCode = err === undefined ? 0 : 1;
-      process.exit();
+      // Ends on SIGINT/SIGTERM (a clean stop), on a fatal error (`stopped`), or, when started by a
+      // supervisor (cluster up, the demo, tests), when the supervisor goes away.
+      const exitCode = await runUntilSignal(
+        {
+          stop: () => running.stop(),
+          done: running.stopped.then((err) => {
+            if (err !== undefined) throw err;
+          }),
+        },
+        { stopWhenStdinCloses: exitWithParentRequested() },
+      ).then(
+        () => 0,
+        () => 1,
+      );
+      process.exit(exitCode);
     });
 }

@@ -18,6 +18,7 @@ import {
   runPlatform,
 } from '../platform/index.js';
 import { formatTrace } from '../platform/trace.js';
+import { runUntilSignal } from '../runtime/lifecycle.js';
 
 const say = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -56,9 +57,8 @@ export function registerPlatformCommands(program: Command): void {
     .action(async (o: { config: string }) => {
       const { config, genesis } = load(o.config);
       const p = await runPlatform(config, { genesis, print: say });
-      const stop = (): void => void p.stop();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      await runUntilSignal(p);
+      // A database failure while stopping still fails the command.
       await p.done;
     });
   cfg(platform.command('trace'))

@@ -1,7 +1,8 @@
 // `bkdms site run --config <file>`: the KPI processing module of one sampling site (docs/site.md).
 import type { Command } from 'commander';
+import { runUntilSignal } from '../runtime/lifecycle.js';
 import { loadSiteConfig } from '../site/config.js';
-import { pinoLog, runSite } from '../site/run.js';
+import { runSite, siteLogger } from '../site/run.js';
 
 export function registerSiteCommands(program: Command): void {
   const site = program.command('site').description('run a sampling site (KPI processing module)');
@@ -11,10 +12,9 @@ export function registerSiteCommands(program: Command): void {
     .requiredOption('--config <file>', 'site config (JSON)')
     .action(async (o: { config: string }) => {
       const config = loadSiteConfig(o.config);
-      const handle = await runSite(config, { log: pinoLog(config.name) });
-      const stop = (): void => void handle.stop();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const handle = await runSite(config, { log: siteLogger(config.name) });
+      await runUntilSignal(handle);
+      // A failure while stopping still fails the command.
       await handle.done;
     });
 }

@@ -1,4 +1,5 @@
 // Public surface of the consensus core. The driver (node/) needs nothing else.
+export { MessageDropReason } from './drop-reasons.js';
 export { ConsensusError, ConsensusErrorCode } from './errors.js';
 export { type ConsensusParams, checkParams, defaultConsensusParams, ParamsSchedule } from './params.js';
 export { Verifier } from './proofs.js';

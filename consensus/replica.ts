@@ -24,6 +24,7 @@ import {
   type ViewChange,
 } from '../codec/types.js';
 import { bytesEqual, hashKey, keyBytes } from './bytes.js';
+import { MessageDropReason } from './drop-reasons.js';
 import { ConsensusError, ConsensusErrorCode } from './errors.js';
 import { type ConsensusParams, ParamsSchedule } from './params.js';
 import { type NewViewPlan, newViewPlan } from './plan.js';
@@ -47,7 +48,7 @@ import { ValidatorSchedule, type ValidatorSet } from './validators.js';
 
 /** Counters a driver can export as metrics and tests can assert on. */
 export interface ReplicaStats {
-  /** Messages dropped, by reason. */
+  /** Messages dropped, by reason (a MessageDropReason value). */
   dropped: Record<string, number>;
   viewChanges: number;
   blocksCommitted: number;
@@ -430,11 +431,11 @@ export class Replica {
     if (slot === null) return;
     const set = this.schedule.at(m.seq);
     if (m.sender !== set.primary(m.view)) {
-      this.drop('not-primary');
+      this.drop(MessageDropReason.NotPrimary);
       return;
     }
     if (m.block.header.height !== m.seq || !bytesEqual(this.deps.hashHeader(m.block.header), m.digest)) {
-      this.drop('bad-digest');
+      this.drop(MessageDropReason.BadDigest);
       return;
     }
     const held = slot.prePrepare ?? slot.candidate;
@@ -477,14 +478,14 @@ export class Replica {
    * validator other than this one; a message of a view not entered yet waits in a bounded buffer.
    */
   private admit(m: NormalMessage): Slot | null {
-    if (m.view < this.view) return this.reject('old-view');
-    if (!this.inWindow(m.seq)) return this.reject('out-of-window');
+    if (m.view < this.view) return this.reject(MessageDropReason.OldView);
+    if (!this.inWindow(m.seq)) return this.reject(MessageDropReason.OutOfWindow);
     const set = this.schedule.at(m.seq);
-    if (m.sender === set.indexOf(this.key)) return this.reject('own');
-    if (!this.verifier.signed(set, m)) return this.reject('bad-signature');
+    if (m.sender === set.indexOf(this.key)) return this.reject(MessageDropReason.Own);
+    if (!this.verifier.signed(set, m)) return this.reject(MessageDropReason.BadSignature);
     if (m.view > this.view || this.inViewChange) {
       const list = this.future.get(m.sender) ?? [];
-      if (list.length >= this.p.maxFutureMessages) return this.reject('future-full');
+      if (list.length >= this.p.maxFutureMessages) return this.reject(MessageDropReason.FutureFull);
       list.push(m);
       this.future.set(m.sender, list);
       return null;
@@ -501,7 +502,7 @@ export class Replica {
       // A NEW-VIEW re-proposes a block this replica committed: vote again so others can finish.
       if (this.committedHash(slot.seq) !== digest) {
         slot.candidate = null;
-        this.drop('conflicts-committed');
+        this.drop(MessageDropReason.ConflictsCommitted);
         return;
       }
     } else {
@@ -525,25 +526,27 @@ export class Replica {
   }
 
   /** The block of a PRE-PREPARE extends our tip, is sized right, repeats no envelope, and validates. */
-  private checkBlock(pp: PrePrepare, slot: Slot): string | null {
+  private checkBlock(pp: PrePrepare, slot: Slot): MessageDropReason | null {
     const h = pp.block.header;
-    if (!bytesEqual(h.chainId, this.chainId)) return 'wrong-chain';
-    if (!bytesEqual(h.parentHash, this.tip.hash)) return 'wrong-parent';
-    if (h.view > pp.view || h.proposer !== this.schedule.at(pp.seq).primary(h.view)) return 'wrong-proposer';
-    if (h.txCount !== pp.block.envelopes.length || h.txCount > this.p.maxBlockEnvelopes) return 'too-many';
+    if (!bytesEqual(h.chainId, this.chainId)) return MessageDropReason.WrongChain;
+    if (!bytesEqual(h.parentHash, this.tip.hash)) return MessageDropReason.WrongParent;
+    if (h.view > pp.view || h.proposer !== this.schedule.at(pp.seq).primary(h.view))
+      return MessageDropReason.WrongProposer;
+    if (h.txCount !== pp.block.envelopes.length || h.txCount > this.p.maxBlockEnvelopes)
+      return MessageDropReason.TooMany;
     let bytes = 0;
     const hashes: string[] = [];
     const seen = new Set<string>();
     for (const e of pp.block.envelopes) {
       bytes += e.length;
       const t = hashKey(this.deps.txHash(e));
-      if (seen.has(t) || this.requests.wasCommitted(t)) return 'duplicate-envelope';
+      if (seen.has(t) || this.requests.wasCommitted(t)) return MessageDropReason.DuplicateEnvelope;
       seen.add(t);
       hashes.push(t);
     }
-    if (bytes > this.p.maxBlockBytes) return 'too-large';
+    if (bytes > this.p.maxBlockBytes) return MessageDropReason.TooLarge;
     const invalid = this.deps.validateBlock(pp.block);
-    if (invalid !== null) return `invalid-block:${invalid}`;
+    if (invalid !== null) return MessageDropReason.InvalidBlock;
     slot.txHashes = hashes;
     return null;
   }
@@ -687,7 +690,7 @@ export class Replica {
   private onCheckpoint(m: Checkpoint): void {
     const set = this.schedule.at(m.seq);
     if (m.sender === set.indexOf(this.key)) {
-      this.drop('own');
+      this.drop(MessageDropReason.Own);
       return;
     }
     if (this.verifier.signed(set, m)) {
@@ -699,7 +702,7 @@ export class Replica {
     // its governance block): look for it among the keys we know, so that f+1 such announcements
     // still tell us to fetch. Only as a status, never as a checkpoint vote.
     const key = m.seq > this.stable.seq + this.p.windowSize ? this.knownSigner(m) : undefined;
-    if (key === undefined) this.drop('bad-signature');
+    if (key === undefined) this.drop(MessageDropReason.BadSignature);
     else this.noteStatus(key, m.seq);
   }
 
@@ -867,11 +870,11 @@ export class Replica {
     const set = this.schedule.at(vc.stableSeq + 1);
     const signer = set.keys[vc.sender];
     if (signer === undefined) {
-      this.drop('bad-view-change');
+      this.drop(MessageDropReason.BadViewChange);
       return;
     }
     if (bytesEqual(signer, this.key)) {
-      this.drop('own');
+      this.drop(MessageDropReason.Own);
       return;
     }
     if (vc.newView < this.view || (vc.newView === this.view && !this.inViewChange)) {
@@ -883,7 +886,7 @@ export class Replica {
     const held = this.viewChanges.get(id);
     if (held !== undefined && held.newView >= vc.newView) return;
     if (!this.verifier.viewChange(vc, this.p.windowSize)) {
-      this.drop('bad-view-change');
+      this.drop(MessageDropReason.BadViewChange);
       return;
     }
     this.viewChanges.set(id, vc);
@@ -1035,12 +1038,12 @@ export class Replica {
     // A peer answered (or the view moved on): a restarted replica stops asking (probeView).
     if (nv.view >= this.view) this.restartProbes = 0;
     if (nv.view < this.view || (nv.view === this.view && !this.inViewChange)) {
-      this.drop('old-view');
+      this.drop(MessageDropReason.OldView);
       return;
     }
     const plan = this.checkNewView(nv);
     if (plan === null) {
-      this.drop('bad-new-view');
+      this.drop(MessageDropReason.BadNewView);
       return;
     }
     this.installNewView(nv, plan);
@@ -1174,16 +1177,16 @@ export class Replica {
 
   private onStateRequest(m: StateRequest): void {
     if (m.fromHeight < 1 || m.toHeight < m.fromHeight || m.fromHeight > this.tip.height) {
-      this.drop('bad-state-request');
+      this.drop(MessageDropReason.BadStateRequest);
       return;
     }
     const from = this.requester(m);
     if (from === undefined) {
-      this.drop('bad-signature');
+      this.drop(MessageDropReason.BadSignature);
       return;
     }
     if (this.out.stateRequests.some((r) => bytesEqual(r.from, from))) {
-      this.drop('state-request-busy');
+      this.drop(MessageDropReason.StateRequestBusy);
       return;
     }
     const toHeight = Math.min(m.toHeight, this.tip.height, m.fromHeight + this.p.stateBatchBlocks - 1);
@@ -1202,18 +1205,18 @@ export class Replica {
   private onStateResponse(m: StateResponse): void {
     const first = m.blocks[0];
     if (first === undefined || m.blocks.length > this.p.stateBatchBlocks) {
-      this.drop('bad-state-response');
+      this.drop(MessageDropReason.BadStateResponse);
       return;
     }
     if (first.block.header.height !== this.tip.height + 1 || this.transferQueue.length > 0) {
-      this.drop('stale-state-response');
+      this.drop(MessageDropReason.StaleStateResponse);
       return;
     }
     // The responder's signature is not relied on: every block is checked against its certificate
     // and the checkpoint against its proof, and the responder (ahead of us) may sign as a member
     // of a set we have not learnt yet.
     if (this.transfer === null) {
-      this.drop('unasked-state-response');
+      this.drop(MessageDropReason.UnaskedStateResponse);
       return;
     }
     this.transferQueue = m.blocks.slice();
@@ -1238,7 +1241,7 @@ export class Replica {
       ) {
         this.transferQueue = [];
         this.peerCursor++;
-        this.drop('bad-certified-block');
+        this.drop(MessageDropReason.BadCertifiedBlock);
         return;
       }
       this.stats.blocksTransferred++;
@@ -1312,11 +1315,11 @@ export class Replica {
     this.version++;
   }
 
-  private drop(reason: string): void {
+  private drop(reason: MessageDropReason): void {
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
   }
 
-  private reject(reason: string): null {
+  private reject(reason: MessageDropReason): null {
     this.drop(reason);
     return null;
   }

@@ -9,15 +9,10 @@ import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
 import { type Envelope, EnvelopeKind } from '../codec/types.js';
 import { bytesEqual, toHex } from '../crypto/bytes.js';
+import type { VerifyItem } from '../crypto/verify-pool.js';
 import { NodeErrorCode } from './errors.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import { envelopeTracingCode } from './tx-hash.js';
-
-export interface VerifyItem {
-  publicKey: Uint8Array;
-  message: Uint8Array;
-  signature: Uint8Array;
-}
 
 /** The verification pool's contract, as admission needs it. */
 export interface BatchVerifier {

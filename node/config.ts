@@ -1,9 +1,8 @@
 // The node's config file: where its keys, genesis and data live, which addresses it listens on,
 // who its peers are, and the tuning of each subsystem. Validated with zod; every error names the
 // field and what was expected; an unknown (misspelled) field is an error, not silently ignored.
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { loadJsonConfig, resolvePathsAgainst } from '../runtime/json-config.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 
 // One check, so that a bad address gets one message: the shape, then the port's range.
@@ -21,7 +20,7 @@ export const nodeConfigSchema = z.strictObject({
   genesis: z.string().min(1),
   /** Passphrase-encrypted keystore holding the validator's Ed25519 key. */
   keystore: z.string().min(1),
-  /** File holding the keystore passphrase (mode 0600); or set BKDMS_PASSPHRASE. */
+  /** File holding the keystore passphrase (mode 0600); else BKDMS_PASSPHRASE (runtime/passphrase.ts). */
   passphraseFile: z.string().min(1).optional(),
   p2p: z.strictObject({
     listen: z.array(z.string().min(1)).min(1),
@@ -71,20 +70,12 @@ export type NodeConfigFile = z.input<typeof nodeConfigSchema>;
 
 /** Reads and validates a config file; relative paths inside it are relative to the file. */
 export function loadNodeConfig(path: string): NodeConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new NodeError(NodeErrorCode.BadConfig, `cannot read config ${path}: ${(err as Error).message}`);
-  }
-  const parsed = nodeConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new NodeError(NodeErrorCode.BadConfig, `invalid config ${path}:\n${lines.join('\n')}`);
-  }
-  const base = dirname(resolve(path));
-  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
-  const c = parsed.data;
+  const { config: c, dir } = loadJsonConfig(
+    path,
+    nodeConfigSchema,
+    (message) => new NodeError(NodeErrorCode.BadConfig, message),
+  );
+  const abs = resolvePathsAgainst(dir);
   return {
     ...c,
     dataDir: abs(c.dataDir),

@@ -3,29 +3,25 @@
 // Ready batches in the order persist -> send -> apply (docs/architecture.md §4): its own votes are durable before
 // they leave, and a committed block is in the block log and indexed before the core hears it applied.
 import { pack, unpack } from 'msgpackr';
-import type { Logger } from 'pino';
 import { decodeCertifiedBlock, encodeCertifiedBlock } from '../codec/certificate.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
 import type { Replica } from '../consensus/replica.js';
 import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
+import type { Logger } from '../runtime/log.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
 import { type Eviction, type SeqCheck, seqCheckOf, spentAmong, supersededBy } from './evictions.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
+import type { ConsensusTransport } from './p2p/index.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
 import { envelopeTracingCode } from './tx-hash.js';
 
 const WAL_KEY = new TextEncoder().encode('consensus/state');
-
-export interface ConsensusTransport {
-  broadcast(data: Uint8Array): void;
-  sendTo(validatorIndex: number, data: Uint8Array): void;
-}
 
 export interface DriverOptions {
   tickMs: number;

@@ -2,9 +2,10 @@
 // to admission (the same checks as an RPC upload, without re-gossiping), and peer counts to metrics.
 // The envelopes validator runs admission itself, so gossipsub's verdict is admission's: a peer that
 // hands us an invalid envelope is penalised, and a batch that brings nothing new is not forwarded.
-import type { Logger } from 'pino';
+
 import { type UploadResult, UploadStatus } from '../api/types.js';
 import { decodeConsensusMessage } from '../codec/consensus-messages.js';
+import type { Logger } from '../runtime/log.js';
 import type { Admission } from './admission.js';
 import type { ConsensusDriver } from './consensus-driver.js';
 import { NodeErrorCode } from './errors.js';

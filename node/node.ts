@@ -11,6 +11,8 @@ import { Replica } from '../consensus/replica.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
+import { Lifecycle, type Service } from '../runtime/lifecycle.js';
+import { createLogs, type Logs } from '../runtime/log.js';
 import { Admission, type AdmissionDeps, hex } from './admission.js';
 import { AllowedPeers } from './allowed-peers.js';
 import { authorize } from './authorize.js';
@@ -23,8 +25,6 @@ import { openLedger } from './contracts/ledger.js';
 import { RecentRefusals, seqCheckOf, spentAmong } from './evictions.js';
 import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
-import { Lifecycle, type Service } from './lifecycle.js';
-import { createLogs, type Logs } from './log.js';
 import { Mempool } from './mempool.js';
 import {
   admissionCounter,

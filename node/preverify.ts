@@ -9,8 +9,8 @@ import {
   envelopeSignedRegion,
   envelopeSignerKeyId,
 } from '../codec/envelope-view.js';
-import type { VerifyPool } from '../crypto/verify-pool.js';
-import { hex, type VerifyItem } from './admission.js';
+import type { VerifyItem, VerifyPool } from '../crypto/verify-pool.js';
+import { hex } from './admission.js';
 import { signerPublicKey } from './authorize.js';
 import type { BlockContext } from './block-rules.js';
 import type { Mempool } from './mempool.js';

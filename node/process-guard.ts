@@ -13,8 +13,8 @@
 // error under the data folder): there the state may be half written, so the node stops cleanly
 // through its lifecycle (exit code 1) and recovers at the next start (docs/storage.md).
 import { resolve, sep } from 'node:path';
-import type { Logger } from 'pino';
 import { ConsensusError } from '../consensus/errors.js';
+import type { Logger } from '../runtime/log.js';
 import { StoreError } from './store/errors.js';
 
 export type UncaughtKind = 'rejection' | 'exception';

@@ -9,8 +9,8 @@ import {
   type NodeStatus,
   type QueryItem,
   type QueryPage,
-  type Receipt,
   ReceiptState,
+  type ReceiptView,
   type ScpKeyDirectory,
   type SiteInfo,
   type SiteQuery,
@@ -103,7 +103,7 @@ export class RpcHandlers implements NodeApi {
     };
   }
 
-  async getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
+  async getReceipt(tracingCode: Uint8Array): Promise<ReceiptView> {
     if (this.d.mempool.has(hex(tracingCode)))
       return { tracingCode, state: ReceiptState.Pending, height: 0, index: 0, result: '', blockTime: 0 };
     // Applied or rejected at execution, the envelope was committed in a block: its receipt says

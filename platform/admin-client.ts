@@ -2,7 +2,7 @@
 // the first configured node that answers, for submitting calls and reading their receipts.
 import type { BkdmsClient } from '../api/client.js';
 import { ApiError, ApiErrorCode } from '../api/errors.js';
-import type { Receipt, UploadResult } from '../api/types.js';
+import type { ReceiptView, UploadResult } from '../api/types.js';
 import { Admin, type AdminOptions, type GovernanceChain } from './admin.js';
 import { nodeClients } from './chain-source.js';
 import type { PlatformConfig } from './config.js';
@@ -33,7 +33,7 @@ function failover(clients: BkdmsClient[]): GovernanceChain {
   };
   return {
     submitGovernance: (env): Promise<UploadResult> => first((c) => c.submitGovernance(env)),
-    getReceipt: (tc): Promise<Receipt> => first((c) => c.getReceipt(tc)),
+    getReceipt: (tc): Promise<ReceiptView> => first((c) => c.getReceipt(tc)),
   };
 }
 

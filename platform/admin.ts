@@ -5,7 +5,7 @@
 // the current time in ms (bumped when two calls share a millisecond), so an admin needs no local
 // state and never reuses one across restarts.
 import { ApiError, ApiErrorCode } from '../api/errors.js';
-import { type Receipt, ReceiptState, type UploadResult, UploadStatus } from '../api/types.js';
+import { ReceiptState, type ReceiptView, type UploadResult, UploadStatus } from '../api/types.js';
 import { encodeEnvelope } from '../codec/envelope.js';
 import { envelopeSignedRegion, setEnvelopeSignature } from '../codec/envelope-view.js';
 import { type CityCode, type ContractCall, EnvelopeKind, type GovernanceAction } from '../codec/types.js';
@@ -18,7 +18,7 @@ import { hex, unhex } from './hex.js';
 /** What administration needs from a node (api/'s BkdmsClient has both). */
 export interface GovernanceChain {
   submitGovernance(envelope: Uint8Array): Promise<UploadResult>;
-  getReceipt(tracingCode: Uint8Array): Promise<Receipt>;
+  getReceipt(tracingCode: Uint8Array): Promise<ReceiptView>;
 }
 
 export interface AdminOptions {
@@ -96,7 +96,7 @@ export class Admin {
   }
 
   /** Polls the receipt of `tc` until it is committed or the timeout passes. */
-  async waitReceipt(tc: Uint8Array): Promise<Receipt> {
+  async waitReceipt(tc: Uint8Array): Promise<ReceiptView> {
     const deadline = this.o.now() + this.o.receiptTimeoutMs;
     for (;;) {
       try {

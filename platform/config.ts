@@ -1,10 +1,10 @@
 // The platform's JSON config, validated with zod so a typo is reported by its path. A minimal
 // config names the data folder, the genesis file, the nodes and the platform's encryption key
 // keystore(s); everything else has a default in defaultPlatformOptions.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_CHAIN_URL_BYTES } from '../codec/caps.js';
+import { loadJsonConfig, parseConfig, resolvePathsAgainst } from '../runtime/json-config.js';
+import { keystoreRefSchema, PassphraseEnv } from '../runtime/passphrase.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 
 export const defaultPlatformOptions = {
@@ -17,15 +17,8 @@ export const defaultPlatformOptions = {
   retry: { baseMs: 500, maxMs: 30_000 },
 };
 
-const keystore = z
-  .object({
-    path: z.string().min(1),
-    /** Environment variable holding the passphrase (never the command line). */
-    passphraseEnv: z.string().default('BKDMS_PLATFORM_PASSPHRASE'),
-    /** Or a 0600 file whose first line is the passphrase. */
-    passphraseFile: z.string().optional(),
-  })
-  .strict();
+/** An encryption keystore; its passphrase from a 0600 file or BKDMS_PLATFORM_PASSPHRASE. */
+const keystore = keystoreRefSchema(PassphraseEnv.Platform);
 
 const d = defaultPlatformOptions;
 export const platformConfigSchema = z
@@ -54,11 +47,8 @@ export const platformConfigSchema = z
       .strict(),
     /** X25519 keystores of the platform's encryption keys: the current one and any still needed. */
     encryptionKeys: z.array(keystore).min(1),
-    /** Ed25519 keystore of this platform's administrator, for the admin commands. */
-    admin: keystore
-      .extend({ passphraseEnv: z.string().default('BKDMS_ADMIN_PASSPHRASE') })
-      .strict()
-      .optional(),
+    /** Ed25519 keystore of this platform's administrator, for the admin commands (BKDMS_ADMIN_PASSPHRASE). */
+    admin: keystoreRefSchema(PassphraseEnv.Admin).optional(),
     assess: z
       .object({
         periodMs: z.number().int().min(1_000).default(d.periodMs),
@@ -77,31 +67,17 @@ export const platformConfigSchema = z
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type KeystoreConfig = z.infer<typeof keystore>;
 
+const badConfig = (message: string): PlatformError => new PlatformError(PlatformErrorCode.BadConfig, message);
+
 /** Validates a parsed config object; throws BAD_CONFIG listing every problem by path. */
 export function parsePlatformConfig(obj: unknown): PlatformConfig {
-  const r = platformConfigSchema.safeParse(obj);
-  if (!r.success)
-    throw new PlatformError(
-      PlatformErrorCode.BadConfig,
-      `invalid platform config:\n${z.prettifyError(r.error)}`,
-    );
-  return r.data;
+  return parseConfig(obj, platformConfigSchema, badConfig, 'platform config');
 }
 
 /** Reads and validates a config file; relative paths inside it become relative to its folder. */
 export function loadPlatformConfig(path: string): PlatformConfig {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new PlatformError(
-      PlatformErrorCode.BadConfig,
-      `cannot read platform config ${path}: ${(err as Error).message}`,
-    );
-  }
-  const c = parsePlatformConfig(obj);
-  const base = dirname(resolve(path));
-  const at = (p: string) => resolve(base, p);
+  const { config: c, dir } = loadJsonConfig(path, platformConfigSchema, badConfig);
+  const at = resolvePathsAgainst(dir);
   const ks = <K extends KeystoreConfig>(k: K): K => ({
     ...k,
     path: at(k.path),

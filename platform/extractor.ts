@@ -20,7 +20,7 @@ import { hex } from './hex.js';
 import { failed, PacketFailure, type PacketMeta, type StoredPacket } from './outcome.js';
 import type { PacketOpener } from './packet-opener.js';
 import { makeStorageRecord } from './storage-record.js';
-import type { BlockBatch, Checkpoint, PlatformStore } from './store.js';
+import type { BlockBatch, ExtractorCheckpoint, PlatformStore } from './store.js';
 
 export interface BlockSummary {
   height: number;
@@ -45,7 +45,7 @@ export class Extractor {
     private readonly chainId: Uint8Array,
     private readonly chainUrl: string,
     private mirror: ChainMirror,
-    private cp: Checkpoint | undefined,
+    private cp: ExtractorCheckpoint | undefined,
   ) {}
 
   /** Resumes from the store's checkpoint (or the genesis), restoring accepted session offers. */
@@ -106,7 +106,7 @@ export class Extractor {
       if (packet.outcome.ok) summary.decrypted++;
       else summary.failures[packet.outcome.reason] = (summary.failures[packet.outcome.reason] ?? 0) + 1;
     });
-    const checkpoint: Checkpoint = {
+    const checkpoint: ExtractorCheckpoint = {
       height,
       blockHash: hex(blockHash),
       chainOffset: chainOffset + certifiedBlock.length,

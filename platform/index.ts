@@ -41,12 +41,11 @@ export {
 } from './outcome.js';
 export { PacketOpener } from './packet-opener.js';
 export {
-  type LogFn,
   openPlatform,
   type PlatformDeps,
   type PlatformHandle,
   runPlatform,
 } from './run.js';
 export { checkCodeMatches, defaultChainUrl, makeStorageRecord } from './storage-record.js';
-export { type Checkpoint, PlatformStore } from './store.js';
+export { type ExtractorCheckpoint, PlatformStore } from './store.js';
 export { formatTrace, type TraceEvidence, trace } from './trace.js';

@@ -1,12 +1,12 @@
 // Loading the platform's keys from passphrase keystores (crypto/keystore: scrypt + AES-GCM, 0600):
 // the X25519 encryption keys that open packets and the administrator's Ed25519 signing key. The
-// passphrase comes from a 0600 file or an environment variable, never from the command line, and
-// no key or passphrase is ever logged.
-import { readFileSync, statSync } from 'node:fs';
+// passphrase comes from a 0600 file or an environment variable (runtime/passphrase.ts), never from
+// the command line, and no key or passphrase is ever logged.
 import type { Ed25519KeyPair } from '../crypto/ed25519.js';
 import { ed25519Of, x25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
+import { resolvePassphrase } from '../runtime/passphrase.js';
 import type { KeystoreConfig } from './config.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 
@@ -14,25 +14,12 @@ function badKey(message: string): PlatformError {
   return new PlatformError(PlatformErrorCode.BadKey, message);
 }
 
-export function keystorePassphrase(k: KeystoreConfig): string {
-  if (k.passphraseFile !== undefined) {
-    let mode: number;
-    let text: string;
-    try {
-      mode = statSync(k.passphraseFile).mode;
-      text = readFileSync(k.passphraseFile, 'utf8');
-    } catch (err) {
-      throw badKey(`cannot read ${k.passphraseFile}: ${(err as Error).message}`);
-    }
-    if ((mode & 0o077) !== 0) throw badKey(`${k.passphraseFile} is readable by group or others; chmod 600`);
-    const first = text.split('\n')[0] ?? '';
-    if (first === '') throw badKey(`${k.passphraseFile} is empty`);
-    return first;
-  }
-  const env = process.env[k.passphraseEnv];
-  if (env === undefined || env === '')
-    throw badKey(`set ${k.passphraseEnv} or passphraseFile to the keystore passphrase`);
-  return env;
+/** The passphrase of a platform keystore; BAD_KEY when there is none. */
+function keystorePassphrase(k: KeystoreConfig): string {
+  return resolvePassphrase(k, {
+    fileHint: 'set passphraseFile',
+    makeError: (_code, message) => badKey(message),
+  });
 }
 
 async function open(k: KeystoreConfig, passphrase?: string) {

@@ -7,6 +7,7 @@
 import { pause as pauseUnlessAborted } from '../api/retry.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { formatSiteId } from '../kpi/site-id.js';
+import { type Logger, silentLogger } from '../runtime/log.js';
 import { type AssessOptions, assess, type QualityReport } from './assess.js';
 import { rowsFromPackets } from './assess-input.js';
 import { type AuditReport, audit } from './audit.js';
@@ -25,8 +26,6 @@ import { defaultChainUrl } from './storage-record.js';
 import { PlatformStore } from './store.js';
 import { type TraceEvidence, trace } from './trace.js';
 
-export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
-
 export interface PlatformDeps {
   /** The parsed genesis (the CLI loads it with node/genesis's loadGenesis). */
   genesis: GenesisView;
@@ -36,7 +35,8 @@ export interface PlatformDeps {
   scpKeys?: X25519KeyPair[];
   store?: PlatformStore;
   passphrase?: string;
-  log?: LogFn;
+  /** Where warnings and errors go; nowhere when absent. */
+  log?: Logger;
   onBlock?: (s: BlockSummary) => void;
   /** Progress line sink, called every config.progressMs while following (none when absent). */
   print?: (line: string) => void;
@@ -62,7 +62,7 @@ export async function openPlatform(
   config: PlatformConfig,
   deps: PlatformDeps,
 ): Promise<PlatformHandle & { follow(): void }> {
-  const log: LogFn = deps.log ?? (() => {});
+  const log = deps.log ?? silentLogger;
   const scpKeys = deps.scpKeys ?? (await loadEncryptionKeys(config.encryptionKeys, deps.passphrase));
   const store = deps.store ?? (await PlatformStore.open(config.dataDir));
   const clients = deps.sources ? [] : nodeClients(config.chain);
@@ -104,14 +104,17 @@ export async function openPlatform(
       } catch (err) {
         if (abort.signal.aborted) return;
         if (err instanceof PlatformError && err.code === PlatformErrorCode.Store) {
-          log('error', 'platform database failed; stopping', { error: err.message });
+          log.error({ error: err.message }, 'platform database failed; stopping');
           for (const w of waiters.splice(0)) w.reject(err);
           throw err;
         }
-        log('warn', 'chain source failed; trying the next node', {
-          node: node % net.sources.length,
-          error: (err as Error).message,
-        });
+        log.warn(
+          {
+            node: node % net.sources.length,
+            error: (err as Error).message,
+          },
+          'chain source failed; trying the next node',
+        );
       }
       node++;
       await pauseUnlessAborted(pause, abort.signal);

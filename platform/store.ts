@@ -1,7 +1,7 @@
 // The platform database (Table 10-3 records and what the platform learnt from them), over a Kv.
 // Layout, every key `key -> value` (JSON values):
-//   cp                              -> Checkpoint: last processed height, its block hash, chain
-//                                      offset, and the chain mirror as of that height
+//   cp                              -> ExtractorCheckpoint: last processed height, its block hash,
+//                                      chain offset, and the chain mirror as of that height
 //   p/<height 13 hex><index 8 hex>  -> StoredPacket (storage record hex, meta, outcome)
 //   t/<tracing code hex>            -> the p/ key of that packet
 //   o/<offer hex>                   -> '' (an accepted session offer, re-derived on start)
@@ -13,7 +13,8 @@ import { hex, unhex } from './hex.js';
 import { type Kv, LevelKv, MemoryKv } from './kv.js';
 import type { PacketMeta, PacketOutcome, StoredPacket } from './outcome.js';
 
-export interface Checkpoint {
+/** Where the extractor resumes (not a PBFT checkpoint, codec's Checkpoint). */
+export interface ExtractorCheckpoint {
   height: number;
   /** Hash of the block at `height` (hex): the next block's parent. */
   blockHash: string;
@@ -23,7 +24,7 @@ export interface Checkpoint {
 }
 
 export interface BlockBatch {
-  checkpoint: Checkpoint;
+  checkpoint: ExtractorCheckpoint;
   packets: StoredPacket[];
   /** Session offers accepted in this block (96-byte values). */
   offers: Uint8Array[];
@@ -70,9 +71,9 @@ export class PlatformStore {
     return new PlatformStore(await LevelKv.open(dir));
   }
 
-  async checkpoint(): Promise<Checkpoint | undefined> {
+  async checkpoint(): Promise<ExtractorCheckpoint | undefined> {
     const text = await this.kv.get(CHECKPOINT);
-    return text === undefined ? undefined : parse<Checkpoint>(CHECKPOINT, text);
+    return text === undefined ? undefined : parse<ExtractorCheckpoint>(CHECKPOINT, text);
   }
 
   /** Writes one processed block atomically; refuses a height that does not follow the checkpoint. */

@@ -2,6 +2,7 @@
 // already sealed are dropped and counted), appended durably, and only then is the source's cursor
 // saved and the next batch requested. When the spool passes its byte cap the pump waits, which
 // holds the source back (a push source then answers 503) instead of filling the disk.
+import type { Logger } from '../runtime/log.js';
 import type { PeriodSealer } from './sealer.js';
 import type { Source } from './sources/source.js';
 import { pause } from './sources/source.js';
@@ -14,7 +15,7 @@ export interface CollectorDeps {
   state: StateFile;
   sealer: PeriodSealer;
   counters: SiteCounters;
-  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+  log: Logger;
   /** Largest spool (all periods) before sources are held back, bytes. */
   maxSpoolBytes: number;
   /** How long to wait between checks while the spool is full, ms. */
@@ -27,18 +28,21 @@ export async function collect(source: Source, deps: CollectorDeps, signal: Abort
   for await (const batch of source.batches(signal)) {
     for (const bad of batch.invalid) {
       counters.drop(SiteDropReason.InvalidInput);
-      log('info', 'reading dropped', {
-        reason: SiteDropReason.InvalidInput,
-        source: bad.source,
-        id: bad.id,
-        detail: bad.reason,
-      });
+      log.info(
+        {
+          reason: SiteDropReason.InvalidInput,
+          source: bad.source,
+          id: bad.id,
+          detail: bad.reason,
+        },
+        'reading dropped',
+      );
     }
     const fresh = batch.readings.filter((r) => !sealer.isLate(r.time));
     const late = batch.readings.length - fresh.length;
     if (late > 0) {
       counters.drop(SiteDropReason.Late, late);
-      log('info', 'readings dropped', { reason: SiteDropReason.Late, source: source.name, count: late });
+      log.info({ reason: SiteDropReason.Late, source: source.name, count: late }, 'readings dropped');
     }
     if (fresh.length > 0) spool.append(fresh);
     counters.add('collected', fresh.length);

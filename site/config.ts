@@ -2,9 +2,9 @@
 // port: expected number") instead of surfacing later as a confusing failure. Every tunable has a
 // default in defaultSiteOptions; a minimal config names the site, its identity, its keystore,
 // the chain and its sources.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { loadJsonConfig, parseConfig, resolvePathsAgainst } from '../runtime/json-config.js';
+import { keystoreRefSchema, PassphraseEnv } from '../runtime/passphrase.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { DEFAULT_MAX_REMAKES } from './remaker.js';
 
@@ -110,14 +110,8 @@ export const siteConfigSchema = z
     name: z.string().min(1).max(64),
     /** Folder of the spool, outbox and state; relative paths are relative to the config file. */
     dataDir: z.string().min(1),
-    keystore: z
-      .object({
-        path: z.string().min(1),
-        /** File (mode 0600) whose first line is the passphrase; else the environment variable. */
-        passphraseFile: z.string().optional(),
-        passphraseEnv: z.string().default('BKDMS_PASSPHRASE'),
-      })
-      .strict(),
+    /** The site's Ed25519 keystore; its passphrase from a 0600 file or BKDMS_PASSPHRASE. */
+    keystore: keystoreRefSchema(PassphraseEnv.Default),
     identity: z
       .object({
         country: z.number().int().min(1).max(999),
@@ -184,28 +178,17 @@ export const siteConfigSchema = z
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 
+const badConfig = (message: string): SiteError => new SiteError(SiteErrorCode.BadConfig, message);
+
 /** Validates a parsed config object; throws BAD_CONFIG listing every problem by path. */
 export function parseSiteConfig(obj: unknown): SiteConfig {
-  const r = siteConfigSchema.safeParse(obj);
-  if (!r.success)
-    throw new SiteError(SiteErrorCode.BadConfig, `invalid site config:\n${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseConfig(obj, siteConfigSchema, badConfig, 'site config');
 }
 
 /** Reads and validates a config file; relative paths inside it become relative to its folder. */
 export function loadSiteConfig(path: string): SiteConfig {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SiteError(
-      SiteErrorCode.BadConfig,
-      `cannot read site config ${path}: ${(err as Error).message}`,
-    );
-  }
-  const c = parseSiteConfig(obj);
-  const base = dirname(resolve(path));
-  const at = (p: string): string => resolve(base, p);
+  const { config: c, dir } = loadJsonConfig(path, siteConfigSchema, badConfig);
+  const at = resolvePathsAgainst(dir);
   return {
     ...c,
     dataDir: at(c.dataDir),

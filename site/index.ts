@@ -15,10 +15,9 @@ export { SiteError, SiteErrorCode } from './errors.js';
 export { kpiNormalizer } from './kpi-normalizer.js';
 export { Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 export type { EnvelopeMaker, NormalizeDrop, Normalizer, SiteIdentity } from './parts.js';
-export type { RawReading } from './reading.js';
-export { keystorePassphrase, type RunSiteOptions, runSite, siteIdentity } from './run.js';
+export type { SourceReading } from './reading.js';
+export { type RunSiteOptions, runSite, siteIdentity, siteLogger } from './run.js';
 export {
-  type LogFn,
   type SiteEnv,
   type SiteHandle,
   type SiteParts,
@@ -32,5 +31,5 @@ export { HttpPushSource } from './sources/http-push.js';
 export { JsonLinesSource } from './sources/jsonl.js';
 export type { ReadingBatch, Source } from './sources/source.js';
 export { SqlSource } from './sources/sql.js';
-export { droppedTotal, progressLine, SiteCounters, SiteDropReason, type SiteStatus } from './status.js';
+export { droppedTotal, progressLine, SiteCounters, SiteDropReason, type SiteRunStatus } from './status.js';
 export type { ReceiptOutcome, Uploader, UploadOutcome } from './uploader.js';

@@ -2,14 +2,14 @@
 // and per-period consolidation. Sources hand over text (a CSV cell "1" is a wire code or a series
 // index); numeric strings are turned into numbers here, since kpi/ reads a number as a code.
 
-import type { RawReading as KpiRawReading } from '../kpi/index.js';
+import type { RawReading } from '../kpi/index.js';
 import { normalize } from '../kpi/index.js';
 import type { NormalizeDrop, Normalizer } from './parts.js';
-import type { RawReading } from './reading.js';
+import type { SourceReading } from './reading.js';
 
 const digits = /^\d+$/;
 
-function toKpiReading(r: RawReading): KpiRawReading {
+function toKpiReading(r: SourceReading): RawReading {
   return {
     kpi: digits.test(r.kpi) ? Number(r.kpi) : r.kpi,
     ...(r.series === '' ? {} : { series: digits.test(r.series) ? Number(r.series) : r.series }),

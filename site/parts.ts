@@ -2,10 +2,10 @@
 // in production), how a record becomes an encoded envelope (codec + crypto in production), and
 // the site's identity fields of the record. Tests put fakes in their place.
 import type { CityCode, KpiEntry, KpiRecord } from '../codec/types.js';
-import type { RawReading } from './reading.js';
+import type { SourceReading } from './reading.js';
 
 export interface NormalizeDrop {
-  reading: RawReading;
+  reading: SourceReading;
   /** Machine-readable reason (kpi/'s DropReason codes). */
   reason: string;
   detail?: string;
@@ -14,7 +14,7 @@ export interface NormalizeDrop {
 export interface Normalizer {
   /** Pure: the same readings and period always give the same entries in the same order. */
   normalize(
-    readings: readonly RawReading[],
+    readings: readonly SourceReading[],
     period: { start: number; end: number },
   ): {
     entries: KpiEntry[];

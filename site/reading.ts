@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { SiteError, SiteErrorCode } from './errors.js';
 
-export interface RawReading {
+/** What a source reads, as text (kpi/'s RawReading is the typed input of normalization). */
+export interface SourceReading {
   /** KPI as the source names it: a catalogue code string ("EN: EN: AQ: 1C"), a compact code or a name. */
   kpi: string;
   /** Series name or index as the source gives it ("PM10", "1"); empty when the KPI has none. */
@@ -58,10 +59,10 @@ function parseTime(t: number | string): number {
 }
 
 /**
- * Validates one untrusted object into a RawReading; throws SiteError(BadReading) naming the field.
+ * Validates one untrusted object into a SourceReading; throws SiteError(BadReading) naming the field.
  * `fallbackId` is used when the input carries no id of its own (a file offset, a row number).
  */
-export function toReading(input: unknown, source: string, fallbackId: string): RawReading {
+export function toReading(input: unknown, source: string, fallbackId: string): SourceReading {
   const parsed = readingInputSchema.safeParse(input);
   if (!parsed.success) {
     throw new SiteError(SiteErrorCode.BadReading, z.prettifyError(parsed.error).replace(/\n/g, '; '), {

@@ -21,9 +21,11 @@
 // committed" rather than refusing an envelope it has committed. An envelope refused at execution
 // is in its block for good and never admitted again. The one REPLAYED answer that is
 // not final ("already pending") is not re-made: see seqHeldByPending.
+
 import { ApiErrorCode } from '../api/errors.js';
 import { envelopeSignerKeyId } from '../codec/envelope-view.js';
 import { bytesEqual } from '../crypto/bytes.js';
+import type { Logger } from '../runtime/log.js';
 import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 import type { EnvelopeMaker } from './parts.js';
 import type { SeqLock } from './seq-lock.js';
@@ -40,7 +42,7 @@ export interface RemakerDeps {
   /** Shared with the sealer: the two writers of sequence numbers take turns. */
   lock: SeqLock;
   counters: SiteCounters;
-  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 export type RemakeResult =
@@ -128,15 +130,18 @@ export class Remaker {
     state.update({ nextSeq: seq + 1 });
     counters.add('remade');
     counters.set({ nextSeq: seq + 1 });
-    log('warn', `${REFUSALS[cause]}; reading re-made under a new sequence number`, {
-      oldSeq: entry.seq,
-      newSeq: seq,
-      oldTracingCode: entry.tracingCode,
-      newTracingCode: made.tracingCode,
-      period: new Date(entry.period).toISOString(),
-      part: entry.part,
-      remakes,
-    });
+    log.warn(
+      {
+        oldSeq: entry.seq,
+        newSeq: seq,
+        oldTracingCode: entry.tracingCode,
+        newTracingCode: made.tracingCode,
+        period: new Date(entry.period).toISOString(),
+        part: entry.part,
+        remakes,
+      },
+      `${REFUSALS[cause]}; reading re-made under a new sequence number`,
+    );
     return { kind: 'remade', seq };
   }
 }

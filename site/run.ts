@@ -1,14 +1,15 @@
 // `bkdms site run --config <file>` lands here: build the real parts of a site from its config
 // (keystore, identity, chain client, sources, kpi/ normalizer, sealing) and start it.
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { BkdmsClient } from '../api/client.js';
 import { MAX_KPI_ENTRIES } from '../codec/caps.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { parseCityCode, parseSiteId } from '../kpi/index.js';
+import { createLogs, type Logger } from '../runtime/log.js';
+import { resolvePassphrase } from '../runtime/passphrase.js';
 import { ChainCache } from './chain-cache.js';
 import { ChainUploader } from './chain-uploader.js';
 import type { SiteConfig } from './config.js';
@@ -16,15 +17,15 @@ import { SignedEnvelopeMaker } from './envelope-maker.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { kpiNormalizer } from './kpi-normalizer.js';
 import type { SiteIdentity } from './parts.js';
-import { type LogFn, type SiteHandle, startSite } from './runtime.js';
+import { type SiteHandle, startSite } from './runtime.js';
 import { SealKeys } from './seal-keys.js';
 import { sourceFromConfig } from './sources/from-config.js';
 
 export interface RunSiteOptions {
-  /** Passphrase of the keystore; read from the env variable the config names when absent. */
+  /** Passphrase of the keystore; from the config's passphrase file or variable when absent. */
   passphrase?: string;
-  /** Structured log sink; JSON lines on stderr (pino) when absent. */
-  log?: LogFn;
+  /** Where log lines go; JSON lines on stderr (siteLogger) when absent. */
+  log?: Logger;
   /** Progress line sink; stdout when it is a terminal, none otherwise, when absent. */
   print?: (line: string) => void;
 }
@@ -38,36 +39,18 @@ export function siteIdentity(c: SiteConfig['identity']): SiteIdentity {
   }
 }
 
-/** The passphrase from the configured file (0600, first line) or environment variable; never from argv. */
-export function keystorePassphrase(k: SiteConfig['keystore']): string {
-  if (k.passphraseFile !== undefined) {
-    if ((statSync(k.passphraseFile).mode & 0o077) !== 0) {
-      throw new SiteError(
-        SiteErrorCode.BadConfig,
-        `${k.passphraseFile} is readable by group or others; chmod 600`,
-      );
-    }
-    const first = readFileSync(k.passphraseFile, 'utf8').split('\n')[0] ?? '';
-    if (first !== '') return first;
-    throw new SiteError(SiteErrorCode.BadConfig, `${k.passphraseFile} is empty`);
-  }
-  const env = process.env[k.passphraseEnv];
-  if (env === undefined || env === '') {
-    throw new SiteError(
-      SiteErrorCode.BadConfig,
-      `set ${k.passphraseEnv} or keystore.passphraseFile to the keystore passphrase`,
-    );
-  }
-  return env;
-}
-
-export function pinoLog(name: string): LogFn {
-  const logger = pino({ name: `site:${name}` }, pino.destination(2));
-  return (level, msg, meta = {}) => logger[level](meta, msg);
+/** The site's log: JSON lines on stderr, secret-named fields redacted (runtime/log.ts). */
+export function siteLogger(name: string): Logger {
+  return createLogs({ destination: 'stderr', base: { name: `site:${name}` } }).root;
 }
 
 export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Promise<SiteHandle> {
-  const passphrase = opts.passphrase ?? keystorePassphrase(config.keystore);
+  const passphrase =
+    opts.passphrase ??
+    resolvePassphrase(config.keystore, {
+      fileHint: 'set keystore.passphraseFile',
+      makeError: (_code, message) => new SiteError(SiteErrorCode.BadConfig, message),
+    });
   const raw = await readKeystore(config.keystore.path, passphrase);
   if (raw.crv !== 'Ed25519')
     throw new SiteError(SiteErrorCode.BadConfig, 'the site keystore must hold an Ed25519 key');
@@ -95,7 +78,7 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
     renewBeforeMs: config.sessionRenewBeforeMs,
     directoryTtlMs: 60_000,
   });
-  const log = opts.log ?? pinoLog(config.name);
+  const log = opts.log ?? siteLogger(config.name);
   const print =
     opts.print ??
     (process.stdout.isTTY ? (line: string) => process.stdout.write(`\r${line}\u001b[K`) : undefined);

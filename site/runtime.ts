@@ -2,6 +2,7 @@
 // line, all started and stopped here. The parts (sources, normalizer, envelope maker, uploader)
 // are passed in, so tests run a whole site against fakes; run.ts builds the real ones from config.
 import { join } from 'node:path';
+import type { Logger } from '../runtime/log.js';
 import { backoffDelay } from './backoff.js';
 import { collect } from './collector.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
@@ -12,7 +13,7 @@ import { SeqLock } from './seq-lock.js';
 import { deferred, type Source } from './sources/source.js';
 import { Spool } from './spool.js';
 import { StateFile } from './state.js';
-import { progressLine, SiteCounters, type SiteStatus } from './status.js';
+import { progressLine, SiteCounters, type SiteRunStatus } from './status.js';
 import { UploadLoop, type UploadLoopOptions } from './upload-loop.js';
 import type { Uploader } from './uploader.js';
 
@@ -44,18 +45,16 @@ export interface SiteRuntimeOptions {
   exitWhenDrained: boolean;
 }
 
-export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
-
 export interface SiteEnv {
   now(): number;
   rand(): number;
-  log: LogFn;
+  log: Logger;
   /** Where progress lines go (a terminal); omitted = no progress line. */
   print?: (line: string) => void;
 }
 
 export interface SiteHandle {
-  status(): SiteStatus;
+  status(): SiteRunStatus;
   /** Stops collection and uploading; everything collected stays on disk for the next start. */
   stop(): Promise<void>;
   /** Settles when the site stops: by stop(), by draining (exitWhenDrained), or with a source's error. */
@@ -72,9 +71,9 @@ export async function startSite(
   const outbox = new Outbox(join(opts.dataDir, 'outbox'), opts.outbox);
   const state = new StateFile(join(opts.dataDir, 'state.json'));
   if (outbox.corruptOnOpen > 0)
-    env.log('error', 'outbox entries failed their checks', { moved: outbox.corruptOnOpen });
+    env.log.error({ moved: outbox.corruptOnOpen }, 'outbox entries failed their checks');
   for (const [oldSeq, newSeq] of outbox.supersededOnOpen)
-    env.log('warn', 'refused entry left by a crash next to its re-made one; removed', { oldSeq, newSeq });
+    env.log.warn({ oldSeq, newSeq }, 'refused entry left by a crash next to its re-made one; removed');
   const base = { spool, outbox, state, counters, log: env.log };
   const lock = new SeqLock();
   const sealer = new PeriodSealer(
@@ -108,10 +107,13 @@ export async function startSite(
         if (abort.signal.aborted) return;
         const wait = backoffDelay(attempt, opts.upload.backoff, env.rand);
         counters.set({ lastError: err instanceof Error ? err.message : String(err) });
-        env.log('warn', 'recovery deferred; the chain may be unreachable', {
-          error: String(err),
-          waitMs: wait,
-        });
+        env.log.warn(
+          {
+            error: String(err),
+            waitMs: wait,
+          },
+          'recovery deferred; the chain may be unreachable',
+        );
         await waker.wait(wait);
       }
     }
@@ -124,7 +126,7 @@ export async function startSite(
       sealer.raiseSeq(await seqFloor());
     } catch (err) {
       if (state.fresh) throw err;
-      env.log('warn', 'chain unreachable; sealing continues from the local state', { error: String(err) });
+      env.log.warn({ error: String(err) }, 'chain unreachable; sealing continues from the local state');
     }
   };
 

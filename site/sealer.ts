@@ -11,7 +11,9 @@
 // outbox. It runs before the upload loop starts, so no part can be committed and forgotten first.
 // Each period is sealed under the SeqLock shared with the re-maker (seq-lock.ts), the only other
 // writer of sequence numbers.
+
 import type { KpiEntry, KpiRecord } from '../codec/types.js';
+import type { Logger } from '../runtime/log.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { type Outbox, type OutboxEntry, tracingCodeOf } from './outbox.js';
 import { entryBytes } from './outbox-entry.js';
@@ -32,7 +34,7 @@ export interface SealerDeps {
   identity: SiteIdentity;
   counters: SiteCounters;
   lock: SeqLock;
-  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 export interface SealerOptions {
@@ -78,7 +80,7 @@ export class PeriodSealer {
         if (err instanceof SiteError && retryLater.has(err.code)) {
           this.deferred = true;
           this.deps.counters.set({ lastError: err.message });
-          this.deps.log('warn', 'sealing deferred', { error: err.message });
+          this.deps.log.warn({ error: err.message }, 'sealing deferred');
           break;
         }
         throw err;
@@ -167,21 +169,27 @@ export class PeriodSealer {
     if (loaded.corrupt > 0) counters.drop(SiteDropReason.CorruptSpoolLine, loaded.corrupt);
     for (const d of drops) {
       counters.drop(d.reason);
-      log('info', 'reading dropped', {
-        reason: d.reason,
-        source: d.reading.source,
-        id: d.reading.id,
-        kpi: d.reading.kpi,
-        detail: d.detail,
-      });
+      log.info(
+        {
+          reason: d.reason,
+          source: d.reading.source,
+          id: d.reading.id,
+          kpi: d.reading.kpi,
+          detail: d.detail,
+        },
+        'reading dropped',
+      );
     }
     counters.add('consolidated', loaded.readings.length - drops.length);
     counters.add('sealed', made.length);
-    log('info', 'period sealed', {
-      period: new Date(period).toISOString(),
-      records: made.length,
-      entries: entries.length,
-    });
+    log.info(
+      {
+        period: new Date(period).toISOString(),
+        records: made.length,
+        entries: entries.length,
+      },
+      'period sealed',
+    );
   }
 
   private record(period: number, entries: KpiEntry[]): KpiRecord {

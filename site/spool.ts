@@ -5,10 +5,10 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendDurable, removeDurable, writeFileDurable } from './fs-durable.js';
-import type { RawReading } from './reading.js';
+import type { SourceReading } from './reading.js';
 
 export interface SpoolLoad {
-  readings: RawReading[];
+  readings: SourceReading[];
   /** Lines that did not parse (a torn write from a crash before fsync returned). */
   corrupt: number;
   /** Readings seen more than once (re-read after a restart). */
@@ -47,7 +47,7 @@ export class Spool {
   }
 
   /** Appends readings to their periods' files and fsyncs each file before returning. */
-  append(readings: RawReading[]): void {
+  append(readings: SourceReading[]): void {
     const byPeriod = new Map<number, string[]>();
     for (const r of readings) {
       const p = periodStart(r.time, this.periodMs);
@@ -119,9 +119,9 @@ export class Spool {
 }
 
 /** Spool lines were written by this module, so a shape check (not full validation) suffices. */
-function parseSpooled(line: string): RawReading | null {
+function parseSpooled(line: string): SourceReading | null {
   try {
-    const r = JSON.parse(line) as RawReading;
+    const r = JSON.parse(line) as SourceReading;
     const ok =
       typeof r.kpi === 'string' &&
       typeof r.series === 'string' &&

@@ -2,7 +2,8 @@
 // as one progress line while a backlog is being caught up. Every reading that enters the site
 // ends in exactly one of: still spooled, dropped (with a reason), or part of a sealed record.
 
-export interface SiteStatus {
+/** A running site's counters (not the on-chain registration status, codec's SiteStatus). */
+export interface SiteRunStatus {
   /** Readings accepted from sources and durably spooled. */
   collected: number;
   /** Readings dropped, by machine-readable reason (invalid input, out of range, late...). */
@@ -32,7 +33,7 @@ export interface SiteStatus {
 }
 
 export class SiteCounters {
-  private readonly s: SiteStatus = {
+  private readonly s: SiteRunStatus = {
     collected: 0,
     dropped: {},
     consolidated: 0,
@@ -70,23 +71,23 @@ export class SiteCounters {
 
   set(
     change: Partial<
-      Pick<SiteStatus, 'outboxDepth' | 'outboxBytes' | 'spooledPeriods' | 'nextSeq' | 'lastError'>
+      Pick<SiteRunStatus, 'outboxDepth' | 'outboxBytes' | 'spooledPeriods' | 'nextSeq' | 'lastError'>
     >,
   ): void {
     Object.assign(this.s, change);
   }
 
-  snapshot(): SiteStatus {
+  snapshot(): SiteRunStatus {
     return { ...this.s, dropped: { ...this.s.dropped } };
   }
 }
 
-export function droppedTotal(s: SiteStatus): number {
+export function droppedTotal(s: SiteRunStatus): number {
   return Object.values(s.dropped).reduce((a, b) => a + b, 0);
 }
 
 /** One line for a terminal: what came in, what left, what is still waiting. */
-export function progressLine(name: string, s: SiteStatus): string {
+export function progressLine(name: string, s: SiteRunStatus): string {
   const reasons = Object.entries(s.dropped)
     .sort((a, b) => b[1] - a[1])
     .map(([r, n]) => `${r} ${n}`)

@@ -13,6 +13,7 @@
 // under a higher seq) would commit after the packets sealed with its session, which the SCP could
 // then never open. It costs one commit round trip per new session (at start and every rotation).
 import { ApiErrorCode } from '../api/errors.js';
+import type { Logger } from '../runtime/log.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import {
@@ -46,7 +47,7 @@ export interface UploadLoopDeps {
   /** Re-makes readings refused as REPLAYED; without it they are rejected like any refusal. */
   remaker?: Remaker;
   rand: () => number;
-  log: (level: 'info' | 'warn' | 'error', msg: string, meta?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 export class UploadLoop {
@@ -152,11 +153,10 @@ export class UploadLoop {
    */
   private async refusedAtExecution(e: OutboxEntry, reason: string, now: number): Promise<void> {
     this.admitted.delete(e.seq);
-    this.deps.log('warn', 'chain refused envelope at execution', {
-      seq: e.seq,
-      tracingCode: e.tracingCode,
-      reason,
-    });
+    this.deps.log.warn(
+      { seq: e.seq, tracingCode: e.tracingCode, reason },
+      'chain refused envelope at execution',
+    );
     await this.remakeOrReject(
       e,
       executionRemakeCause(reason),
@@ -173,11 +173,14 @@ export class UploadLoop {
       if (cause === 'replayed' && seqHeldByPending(o.message)) {
         // Not admitted, but handled like it: the receipt poll finds it unknown and sends it again.
         this.admitted.set(e.seq, now);
-        this.deps.log('warn', 'sequence number held by another pending envelope; will send again', {
-          seq: e.seq,
-          tracingCode: e.tracingCode,
-          message: o.message,
-        });
+        this.deps.log.warn(
+          {
+            seq: e.seq,
+            tracingCode: e.tracingCode,
+            message: o.message,
+          },
+          'sequence number held by another pending envelope; will send again',
+        );
         return;
       }
       await this.remakeOrReject(e, cause, o.reason, o.message, now);
@@ -200,13 +203,16 @@ export class UploadLoop {
   }
 
   private reject(e: OutboxEntry, reason: string, message: string, why: string): void {
-    this.deps.log('error', 'chain rejected envelope', {
-      seq: e.seq,
-      tracingCode: e.tracingCode,
-      reason,
-      message,
-      ...(why ? { notRemade: why } : {}),
-    });
+    this.deps.log.error(
+      {
+        seq: e.seq,
+        tracingCode: e.tracingCode,
+        reason,
+        message,
+        ...(why ? { notRemade: why } : {}),
+      },
+      'chain rejected envelope',
+    );
     this.deps.outbox.reject(e.seq);
     this.deps.counters.add('rejected');
   }
@@ -243,11 +249,14 @@ export class UploadLoop {
     this.deps.counters.add('retries');
     this.deps.counters.set({ lastError: message });
     const wait = Math.max(hintMs, backoffDelay(this.failures, this.opts.backoff, this.deps.rand));
-    this.deps.log('warn', 'upload failed; backing off', {
-      attempt: this.failures,
-      waitMs: wait,
-      error: message,
-    });
+    this.deps.log.warn(
+      {
+        attempt: this.failures,
+        waitMs: wait,
+        error: message,
+      },
+      'upload failed; backing off',
+    );
     this.notBefore = now + wait;
     return wait;
   }

@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { RuntimeError } from '../../runtime/errors.js';
 import { NodeError, NodeErrorCode } from '../errors.js';
 import type { Health } from './health.js';
 import { toJson } from './json.js';
@@ -86,7 +87,7 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
         try {
           opts.logs.setLogSpec(body.trim());
         } catch (err) {
-          if (err instanceof NodeError) return send(res, 400, text, `${err.message}\n`);
+          if (err instanceof RuntimeError) return send(res, 400, text, `${err.message}\n`);
           throw err;
         }
         send(res, 200, text, `${opts.logs.spec()}\n`);

@@ -9,9 +9,14 @@ export interface ConsensusSender {
   sendConsensus(peer: number, data: Uint8Array): Promise<void>;
 }
 
+/** What the consensus driver sends through: fire-and-forget, to all validators or to one. */
 export interface ConsensusTransport {
   broadcast(data: Uint8Array): void;
   sendTo(validatorIndex: number, data: Uint8Array): void;
+}
+
+/** The adapter over P2P: a ConsensusTransport that bounds and counts its sends in flight. */
+export interface BoundedConsensusTransport extends ConsensusTransport {
   /** Sends started and not finished. */
   readonly inflight: number;
 }
@@ -24,7 +29,7 @@ export function consensusTransport(
   p2p: ConsensusSender,
   maxInflight: number,
   onFailure: (f: SendFailure) => void,
-): ConsensusTransport {
+): BoundedConsensusTransport {
   let inflight = 0;
   const run = (to: number | 'all', send: () => Promise<unknown>): void => {
     if (inflight >= maxInflight) {

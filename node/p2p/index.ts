@@ -4,6 +4,7 @@ export type { PeerRef } from './allow-list.js';
 export { decodeBatch, encodeBatch } from './batch-codec.js';
 export { EnvelopeBatcher } from './batcher.js';
 export {
+  type BoundedConsensusTransport,
   type ConsensusSender,
   type ConsensusTransport,
   consensusTransport,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { findKpi } from '../../kpi/index.js';
 import { kpiNormalizer } from '../kpi-normalizer.js';
-import type { RawReading } from '../reading.js';
+import type { SourceReading } from '../reading.js';
 import { readingOrInvalid } from '../sources/source.js';
 import {
   AQ,
@@ -72,7 +72,7 @@ function expected(
   rows: Row[],
 ): { readings: number; records: number; drops: Record<string, number> } {
   const drops: Record<string, number> = {};
-  const valid: RawReading[] = [];
+  const valid: SourceReading[] = [];
   rows.forEach((r, i) => {
     const input = {
       kpi: r.kpi,

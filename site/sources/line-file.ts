@@ -3,7 +3,7 @@
 // line delivered, so a restart resumes exactly there; a partial last line waits for its newline.
 import { open } from 'node:fs/promises';
 import { SiteError, SiteErrorCode } from '../errors.js';
-import type { RawReading } from '../reading.js';
+import type { SourceReading } from '../reading.js';
 import { type InvalidReading, pause, type ReadingBatch, type Source } from './source.js';
 
 export interface LineFileOptions {
@@ -23,7 +23,7 @@ export interface LineFileOptions {
 }
 
 /** What a line parser returns: a reading, an invalid row, or null to skip silently (blank, header). */
-export type LineResult = RawReading | InvalidReading | null;
+export type LineResult = SourceReading | InvalidReading | null;
 
 const chunkBytes = 64 * 1024;
 

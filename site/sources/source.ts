@@ -1,8 +1,8 @@
 // The one interface every collection adapter implements (Y.4907 §8.1 "Collection"). A new kind
-// of source is one small class: it turns its input into batches of RawReading and says where it
+// of source is one small class: it turns its input into batches of SourceReading and says where it
 // is, so the site can resume it after a restart without re-reading everything.
 
-import { type RawReading, toReading } from '../reading.js';
+import { type SourceReading, toReading } from '../reading.js';
 
 /** An input row that could not be made into a reading; counted and logged as a drop. */
 export interface InvalidReading {
@@ -12,7 +12,7 @@ export interface InvalidReading {
 }
 
 export interface ReadingBatch {
-  readings: RawReading[];
+  readings: SourceReading[];
   invalid: InvalidReading[];
   /**
    * Where the source stands after this batch (a byte offset, a last row key), persisted by the
@@ -37,7 +37,7 @@ export interface Source {
 export { pause } from '../../api/retry.js';
 
 /** Validates one untrusted row; a bad row becomes an InvalidReading instead of stopping the source. */
-export function readingOrInvalid(input: unknown, source: string, id: string): RawReading | InvalidReading {
+export function readingOrInvalid(input: unknown, source: string, id: string): SourceReading | InvalidReading {
   try {
     return toReading(input, source, id);
   } catch (err) {

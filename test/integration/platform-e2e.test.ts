@@ -3,6 +3,7 @@
 // permission administration (a revoked site, a rotated site key), the rotation of the platform's
 // own encryption key, the extractor killed with SIGKILL mid-stream, and `bkdms platform audit`
 // finding a tampered record and a re-encrypted packet. The cases share one cluster and run in order.
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,11 +37,12 @@ import {
   parsePlatformConfig,
   type StoredPacket,
 } from '../../platform/index.js';
+import { loggerFrom, silentLogger } from '../../runtime/log.js';
 import { readEntryFile } from '../../site/outbox-entry.js';
 import { runSite } from '../../site/run.js';
-import type { LogFn, SiteHandle } from '../../site/runtime.js';
+import type { SiteHandle } from '../../site/runtime.js';
 import { loadSampleManifest, sampleSiteConfig } from '../../site/samples/sample-sites.js';
-import type { SiteStatus } from '../../site/status.js';
+import type { SiteRunStatus } from '../../site/status.js';
 import { Feed, liveSiteConfig, until } from '../support/live-site.js';
 
 const PERIOD_MS = 1_000;
@@ -114,7 +116,7 @@ interface LogLine {
   meta: Record<string, unknown>;
 }
 
-const drained = (s: SiteStatus): boolean => s.outboxDepth === 0 && s.spooledPeriods === 0;
+const drained = (s: SiteRunStatus): boolean => s.outboxDepth === 0 && s.spooledPeriods === 0;
 
 function platformConfig(encryptionKeys: string[]): PlatformConfig {
   const passphraseFile = cluster.layout.passphraseFile;
@@ -134,7 +136,7 @@ function platformConfig(encryptionKeys: string[]): PlatformConfig {
 async function startLive(name: LiveName, key: string = name, endpoints = cluster.rpc): Promise<SiteHandle> {
   const logs = live[name]?.logs ?? [];
   const feed = live[name]?.feed ?? new Feed(join(dir, `${name}.jsonl`), PERIOD_MS);
-  const log: LogFn = (level, msg, meta = {}) => void logs.push({ level, msg, meta });
+  const log = loggerFrom((level, msg, meta = {}) => void logs.push({ level, msg, meta }));
   const config = liveSiteConfig({
     name,
     dataDir: join(dir, name),
@@ -151,7 +153,7 @@ async function startLive(name: LiveName, key: string = name, endpoints = cluster
 }
 
 /** Stops a live site's sensor, waits until everything it collected is committed or refused, stops it. */
-async function drain(name: LiveName): Promise<SiteStatus> {
+async function drain(name: LiveName): Promise<SiteRunStatus> {
   const { feed, site } = live[name];
   feed.stop();
   await until(`${name} drained`, () => drained(site.status()));
@@ -335,7 +337,7 @@ describe('platform end to end on a 4-node chain', () => {
     const renewed = await startLive('steady');
     // Counted by sequence number, not by commits: the outbox it reopened may still hold envelopes
     // sealed for the old key, and their commits say nothing about the new one.
-    const sealedSince = (seq: number) => (s: SiteStatus) => s.nextSeq >= seq && s.outboxDepth === 0;
+    const sealedSince = (seq: number) => (s: SiteRunStatus) => s.nextSeq >= seq && s.outboxDepth === 0;
     await until('two envelopes sealed for the new key, committed', () =>
       sealedSince(split + 2)(renewed.status()),
     );
@@ -385,7 +387,7 @@ describe('platform end to end on a 4-node chain', () => {
           backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 },
         },
       },
-      { log: () => undefined, print: () => undefined },
+      { log: silentLogger, print: () => undefined },
     );
     await until('burst committing', () => burst.status().committed >= 4);
     await platform.reach(platform.height + 1);

@@ -3,6 +3,7 @@
 // during and after the outage; one site is stopped and started again while the chain is down,
 // with envelopes waiting in its outbox. When the chain is back, the platform must hold every
 // reading exactly once: nothing lost, nothing duplicated.
+
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,9 @@ import { clusterPassphrase, prepareCluster } from '../../devnet/layout.js';
 import { freeNodePorts } from '../../devnet/ports.js';
 import { loadGenesis } from '../../node/genesis.js';
 import { type PlatformHandle, parsePlatformConfig, runPlatform } from '../../platform/index.js';
+import { silentLogger } from '../../runtime/log.js';
 import { runSite } from '../../site/run.js';
-import type { SiteStatus } from '../../site/status.js';
+import type { SiteRunStatus } from '../../site/status.js';
 import { Feed, liveSiteConfig, until } from '../support/live-site.js';
 
 const OUTAGE_MS = 30_000;
@@ -93,7 +95,7 @@ describe('sites through a 30 s outage of the whole chain', () => {
         feedPath: feeds[i]!.path,
         periodMs: PERIOD_MS,
       });
-    const quiet = { log: () => undefined, print: () => undefined };
+    const quiet = { log: silentLogger, print: () => undefined };
     for (const s of sites) feeds.push(new Feed(join(dir, `${s.name}.jsonl`), PERIOD_MS));
     for (const f of feeds) f.start();
     const steady = await runSite(config(0), quiet);
@@ -135,7 +137,7 @@ describe('sites through a 30 s outage of the whole chain', () => {
     await until('backlog committed', () => steady.status().committed >= atUp.sealed);
     for (const f of feeds) f.stop();
     const [a, b] = feeds as [Feed, Feed];
-    const drained = (s: SiteStatus) => s.outboxDepth === 0 && s.spooledPeriods === 0;
+    const drained = (s: SiteRunStatus) => s.outboxDepth === 0 && s.spooledPeriods === 0;
     await until('all sealed and committed', () => {
       const s = steady.status();
       const s2 = second.status();

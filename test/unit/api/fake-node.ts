@@ -7,7 +7,7 @@ import type {
   CityQuery,
   NodeStatus,
   QueryPage,
-  Receipt,
+  ReceiptView,
   ScpKeyDirectory,
   SiteInfo,
   SiteQuery,
@@ -91,7 +91,7 @@ export class FakeNode implements NodeApi {
       height: 4,
     });
   }
-  getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
+  getReceipt(tracingCode: Uint8Array): Promise<ReceiptView> {
     return this.answer('getReceipt', tracingCode, {
       tracingCode,
       state: ReceiptState.Committed,

@@ -85,7 +85,7 @@ describe('node config', () => {
     expect(refusal({ ...good(), mempool: { maxBytes: 10 } })).toMatch(/mempool\.maxBytes: .*>=1024/);
     expect(refusal({ ...good(), p2p: { listen: [] } })).toContain('p2p.listen:');
     expect(refusal({ ...good(), p2p: { listen: ['/ip4/127.0.0.1/tcp/1'], observers: ['XYZ'] } })).toContain(
-      'p2p.observers.0:',
+      'p2p.observers[0]:',
     );
     const listen = ['/ip4/127.0.0.1/tcp/1'];
     expect(refusal({ ...good(), p2p: { listen, dialTimeoutMs: 10 } })).toMatch(/p2p\.dialTimeoutMs: .*>=100/);

@@ -8,6 +8,7 @@ import {
   ConsensusErrorCode,
   defaultConsensusParams,
   EvidenceKind,
+  MessageDropReason,
   Replica,
   VoteKind,
 } from '../../../consensus/index.js';
@@ -93,7 +94,7 @@ describe('driver contract', () => {
       return { ...body, signature: stubSign(stubPublicKey(signer), consensusSigningBytes(CHAIN_ID, body)) };
     };
     r.step(prepare(digest, 3));
-    expect(r.stats.dropped['bad-signature']).toBe(1);
+    expect(r.stats.dropped[MessageDropReason.BadSignature]).toBe(1);
     r.step(prepare(digest));
     r.step(prepare(new Uint8Array(32).fill(2)));
     const ev = r.ready().evidence;

@@ -1,13 +1,13 @@
 // The management port over real HTTP on 127.0.0.1:0: metrics text, health, status, log spec.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadStatus } from '../../../api/types.js';
-import type { Logs } from '../../../node/log.js';
-import { createLogs } from '../../../node/log.js';
 import type { Health } from '../../../node/mgmt/health.js';
 import type { NodeMetrics } from '../../../node/mgmt/metrics.js';
 import { admissionCounter, createNodeMetrics, rpcCallObserver } from '../../../node/mgmt/metrics.js';
 import type { MgmtServer } from '../../../node/mgmt/server.js';
 import { splitHostPort, startMgmtServer } from '../../../node/mgmt/server.js';
+import type { Logs } from '../../../runtime/log.js';
+import { createLogs } from '../../../runtime/log.js';
 
 let server: MgmtServer;
 let metrics: NodeMetrics;

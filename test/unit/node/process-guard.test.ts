@@ -5,11 +5,11 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConsensusError, ConsensusErrorCode } from '../../../consensus/errors.js';
-import { createLogs } from '../../../node/log.js';
 import { createNodeMetrics } from '../../../node/mgmt/metrics.js';
 import { P2PError, P2PErrorCode } from '../../../node/p2p/errors.js';
 import { guardProcess, threatensState } from '../../../node/process-guard.js';
 import { StoreError, StoreErrorCode } from '../../../node/store/errors.js';
+import { createLogs } from '../../../runtime/log.js';
 
 const DATA = join('/', 'var', 'lib', 'bkdms', 'data');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
-import { type Receipt, ReceiptState, type UploadResult, UploadStatus } from '../../../api/types.js';
+import { ReceiptState, type ReceiptView, type UploadResult, UploadStatus } from '../../../api/types.js';
 import { decodeEnvelope } from '../../../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../../../codec/envelope-view.js';
 import { type ContractCallEnvelope, SiteStatus } from '../../../codec/types.js';
@@ -36,7 +36,7 @@ class FakeGovernance {
     return { status: UploadStatus.Accepted, tracingCode: tc, reason: '', message: '', retryAfterMs: 0 };
   }
 
-  async getReceipt(tc: Uint8Array): Promise<Receipt> {
+  async getReceipt(tc: Uint8Array): Promise<ReceiptView> {
     this.polls++;
     if (this.polls === 1) throw new ApiError(ApiErrorCode.NotFound, 'not yet');
     const committed = !this.opts.never && this.polls > (this.opts.pendingPolls ?? 1);

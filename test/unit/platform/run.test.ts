@@ -9,6 +9,7 @@ import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { hex } from '../../../platform/hex.js';
 import { runPlatform } from '../../../platform/run.js';
 import { PlatformStore } from '../../../platform/store.js';
+import { loggerFrom } from '../../../runtime/log.js';
 import {
   bytes,
   entry,
@@ -97,7 +98,7 @@ describe('runPlatform', () => {
       sources: [forger, honest],
       scpKeys: [scpKey],
       store: PlatformStore.memory(),
-      log: (_level, msg, meta) => warnings.push(`${msg} ${JSON.stringify(meta)}`),
+      log: loggerFrom((_level, msg, meta) => warnings.push(`${msg} ${JSON.stringify(meta)}`)),
     });
     await p.waitForHeight(4);
     expect(p.counters).toMatchObject({ height: 4, packets: 8, decrypted: 8, failures: {} });

@@ -6,16 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import type { BkdmsClient } from '../../../api/client.js';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
-import { type Receipt, ReceiptState, type UploadResult, UploadStatus } from '../../../api/types.js';
+import { ReceiptState, type ReceiptView, type UploadResult, UploadStatus } from '../../../api/types.js';
 import { ChainCache } from '../../../site/chain-cache.js';
 import { ChainUploader, toOutcome } from '../../../site/chain-uploader.js';
 
-function uploaderAnswering(answer: () => Receipt): ChainUploader {
+function uploaderAnswering(answer: () => ReceiptView): ChainUploader {
   const client = { getReceipt: async () => answer() } as unknown as BkdmsClient;
   return new ChainUploader([client], new Uint8Array(16), new ChainCache());
 }
 
-const receipt = (state: ReceiptState, result: string, height: number): Receipt => ({
+const receipt = (state: ReceiptState, result: string, height: number): ReceiptView => ({
   tracingCode: new Uint8Array(32),
   state,
   height,
@@ -27,7 +27,7 @@ const receipt = (state: ReceiptState, result: string, height: number): Receipt =
 describe('ChainUploader.receipt', () => {
   it('maps each receipt to what the upload loop does with it', async () => {
     const tc = 'ab'.repeat(32);
-    const of = (r: Receipt) => uploaderAnswering(() => r).receipt(tc);
+    const of = (r: ReceiptView) => uploaderAnswering(() => r).receipt(tc);
     expect(await of(receipt(ReceiptState.Committed, '', 5))).toEqual({ kind: 'committed', height: 5 });
     expect(await of(receipt(ReceiptState.Committed, 'KeyRotated', 5))).toEqual({
       kind: 'refused',

@@ -7,8 +7,8 @@
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import type { CallContext, NodeApi } from '../../../api/handlers.js';
 import {
-  type Receipt,
   ReceiptState,
+  type ReceiptView,
   SyncState,
   type UploadResult,
   UploadStatus,
@@ -91,7 +91,7 @@ export class FakeLedger implements NodeApi {
   }
 
   /** Every receipt query first "commits a block" of everything pending. */
-  async getReceipt(tracingCode: Uint8Array): Promise<Receipt> {
+  async getReceipt(tracingCode: Uint8Array): Promise<ReceiptView> {
     for (const [tc, env] of this.pending) this.committed.set(tc, env);
     for (const seq of this.pendingSeqs.keys()) this.committedSeqs.add(seq);
     this.pending.clear();

@@ -1,4 +1,5 @@
 // Fakes and temp folders shared by the site tests.
+
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,9 @@ import { KEY_ID_BYTES, SIGNATURE_BYTES, WIRE_VERSION } from '../../../codec/caps
 import { ENVELOPE_HEADER_BYTES, ENVELOPE_OFFSET } from '../../../codec/envelope.js';
 import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
 import { EnvelopeKind, type KpiRecord } from '../../../codec/types.js';
+import { type Logger, silentLogger } from '../../../runtime/log.js';
 import type { EnvelopeMaker, SealedEnvelope } from '../../../site/parts.js';
-import type { RawReading } from '../../../site/reading.js';
+import type { SourceReading } from '../../../site/reading.js';
 import type { SiteRuntimeOptions } from '../../../site/runtime.js';
 import type { ReceiptOutcome, Uploader, UploadOutcome } from '../../../site/uploader.js';
 
@@ -26,7 +28,7 @@ export function tempDir(): string {
   return d;
 }
 
-export function reading(over: Partial<RawReading> = {}): RawReading {
+export function reading(over: Partial<SourceReading> = {}): SourceReading {
   return {
     kpi: 'EN: EN: AQ: 1C',
     series: 'PM10',
@@ -170,7 +172,7 @@ export function sha(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-export const noLog = (): void => undefined;
+export const noLog: Logger = silentLogger;
 
 /** True when an envelope with `seq` is to be lost this time (and counts the loss). */
 export function takeLoss(lose: Map<number, number>, seq: number): boolean {

@@ -3,6 +3,7 @@
 // replay window), a crash between writing the new entry and removing the old, old-format entries,
 // the bound on re-makes, and other refusals unchanged. Likewise a reading signed with a key the
 // administrators rotated out (UNAUTHORIZED KeyRotated), once the site runs with its new key.
+
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,6 +12,7 @@ import { ApiErrorCode } from '../../../api/errors.js';
 import { envelopeSignerKeyId } from '../../../codec/envelope-view.js';
 import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import type { KpiRecord } from '../../../codec/types.js';
+import { loggerFrom } from '../../../runtime/log.js';
 import { Outbox, type OutboxEntry, tracingCodeOf } from '../../../site/outbox.js';
 import { readEntryFile } from '../../../site/outbox-entry.js';
 import { Remaker, remakeCause } from '../../../site/remaker.js';
@@ -65,9 +67,9 @@ function site(dir: string, chain: FakeChain, maxRemakes = 3, signer?: Uint8Array
   const counters = new SiteCounters();
   const maker = new FakeMaker(signer);
   const logs: Logged[] = [];
-  const log = (level: string, msg: string, meta?: Record<string, unknown>): void => {
+  const log = loggerFrom((level, msg, meta) => {
     logs.push({ level, msg, ...(meta ? { meta } : {}) });
-  };
+  });
   const remaker = new Remaker({ outbox, state, maker, lock: new SeqLock(), counters, log }, maxRemakes);
   const loop = new UploadLoop({ outbox, uploader: chain, counters, remaker, rand: () => 0.5, log }, opts);
   return { outbox, state, counters, maker, logs, loop };

@@ -1,6 +1,7 @@
 // runSite from a config file's worth of settings against a node's real gRPC surface (api/server.ts
 // over a FakeLedger): keystore, chain client, sample CSV, sealing with a negotiated session, upload
 // through a chain that is not ready at first, and every packet opened by the SCP afterwards.
+
 import { appendFileSync, chmodSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,8 +13,10 @@ import { generateEd25519 } from '../../../crypto/ed25519.js';
 import { ed25519Raw } from '../../../crypto/key-formats.js';
 import { writeKeystore } from '../../../crypto/keystore.js';
 import { generateX25519 } from '../../../crypto/x25519.js';
+import { loggerFrom } from '../../../runtime/log.js';
 import { parseSiteConfig } from '../../../site/config.js';
-import { keystorePassphrase, runSite } from '../../../site/run.js';
+import { SiteErrorCode } from '../../../site/errors.js';
+import { runSite } from '../../../site/run.js';
 import { FakeLedger } from './fake-ledger.js';
 import { noLog, tempDir } from './helpers.js';
 
@@ -97,9 +100,9 @@ describe('runSite', () => {
     ledger.window = 4;
     ledger.lose.set(5, Number.POSITIVE_INFINITY); // every node it reaches crashes before gossip
     const logs: { msg: string; meta?: Record<string, unknown> }[] = [];
-    const log = (_level: string, msg: string, meta?: Record<string, unknown>): void => {
+    const log = loggerFrom((_level, msg, meta) => {
       logs.push({ msg, ...(meta ? { meta } : {}) });
-    };
+    });
     const handle = await runSite(config, { passphrase: 'correct horse', log });
     await handle.done;
     expect(handle.status()).toMatchObject({ committed: 48, rejected: 0, remade: 1, outboxDepth: 0 });
@@ -154,16 +157,23 @@ describe('runSite', () => {
       sources: [{ type: 'http', name: 'push', port: 0 }],
     });
     await expect(runSite(config, { log: noLog })).rejects.toThrow('BKDMS_TEST_NO_SUCH_VARIABLE');
+    await expect(runSite(config, { log: noLog })).rejects.toMatchObject({ code: SiteErrorCode.BadConfig });
   });
 
-  it('reads the passphrase from a 0600 file, refusing one others can read', () => {
-    const dir = tempDir();
-    const file = join(dir, 'pass');
-    writeFileSync(file, 'open sesame\nignored\n', { mode: 0o600 });
-    expect(keystorePassphrase({ path: 'k', passphraseFile: file, passphraseEnv: 'X' })).toBe('open sesame');
+  it('refuses a passphrase file others can read, as BAD_CONFIG (runtime/passphrase.ts has the rest)', async () => {
+    const file = join(tempDir(), 'pass');
+    writeFileSync(file, 'open sesame\n', { mode: 0o644 });
     chmodSync(file, 0o644);
-    expect(() => keystorePassphrase({ path: 'k', passphraseFile: file, passphraseEnv: 'X' })).toThrow(
-      'chmod 600',
-    );
+    const config = parseSiteConfig({
+      name: 's',
+      dataDir: 'd',
+      keystore: { path: 'k', passphraseFile: file },
+      identity: { country: 756, city: 'locode:CHGVA', siteId: '::1' },
+      chain: { endpoints: ['127.0.0.1:1'] },
+      sources: [{ type: 'http', name: 'push', port: 0 }],
+    });
+    const refused = runSite(config, { log: noLog });
+    await expect(refused).rejects.toThrow('chmod 600');
+    await expect(refused).rejects.toMatchObject({ code: SiteErrorCode.BadConfig });
   });
 });

@@ -1,7 +1,17 @@
-// Logger factory: spec parsing, per-module levels changed at run time, and redaction of secrets.
+// Logger factory (runtime/log.ts): spec parsing, per-module levels changed at run time, redaction
+// of secrets, and the small Logger interface.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogs, formatLogSpec, levelFor, parseLogSpec, redact } from '../../../node/log.js';
+import {
+  createLogs,
+  formatLogSpec,
+  type Logger,
+  levelFor,
+  loggerFrom,
+  parseLogSpec,
+  redact,
+  silentLogger,
+} from '../../../runtime/log.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -91,5 +101,23 @@ describe('module loggers', () => {
     const a: Record<string, unknown> = { name: 'a' };
     a.self = a;
     expect(JSON.stringify(redact(a))).toContain('[depth]');
+  });
+});
+
+describe('the Logger interface', () => {
+  it('takes pino argument order, with or without fields, and a pino logger is one', () => {
+    const calls: unknown[][] = [];
+    const log: Logger = loggerFrom((level, msg, meta) => calls.push([level, msg, meta]));
+    log.warn({ seq: 3 }, 'refused');
+    log.info('sealed');
+    expect(calls).toEqual([
+      ['warn', 'refused', { seq: 3 }],
+      ['info', 'sealed', undefined],
+    ]);
+    const { lines, destination } = capture();
+    const pinoLogger: Logger = createLogs({ destination }).logger('site');
+    pinoLogger.error({ passphrase: 'p', seq: 1 }, 'failed');
+    expect(lines[0]).toMatchObject({ module: 'site', msg: 'failed', seq: 1, passphrase: '[redacted]' });
+    expect(() => silentLogger.info({ a: 1 }, 'nothing')).not.toThrow();
   });
 });

@@ -1,10 +1,44 @@
-// Structured JSON logs (pino) for one node: a child logger per module whose level can change at
-// run time from a spec such as "info,p2p=debug,consensus=warn" (PUT /logspec on the management
-// port). Anything whose name says it is a key, secret, passphrase, password or seed is redacted
-// at any depth before it is written, so a careless log call cannot leak key material.
-import type { DestinationStream, Level, Logger } from 'pino';
+// Structured JSON logs (pino) for every program: a child logger per module whose level can change
+// at run time from a spec such as "info,p2p=debug,consensus=warn" (a node's PUT /logspec on the
+// management port). Anything whose name says it is a key, secret, passphrase, password or seed is
+// redacted at any depth before it is written, so a careless log call cannot leak key material.
+// Code that logs takes the small `Logger` interface below, not pino's type, so tests and embedders
+// can pass any sink.
+import type { DestinationStream, Level, Logger as PinoLogger } from 'pino';
 import pino from 'pino';
-import { NodeError, NodeErrorCode } from './errors.js';
+import { RuntimeError, RuntimeErrorCode } from './errors.js';
+
+/** One log call: `log.warn({ seq }, 'message')` or `log.warn('message')` (pino's argument order). */
+export interface LogMethod {
+  (meta: object, msg?: string): void;
+  (msg: string): void;
+}
+
+/** What logging code needs; a pino logger is one. */
+export interface Logger {
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+}
+
+export type LoggerLevel = keyof Logger;
+
+/** A Logger that hands every call to `write` (tests, embedding programs). */
+export function loggerFrom(
+  write: (level: LoggerLevel, msg: string, meta?: Record<string, unknown>) => void,
+): Logger {
+  const method =
+    (level: LoggerLevel): LogMethod =>
+    (metaOrMsg: object | string, msg?: string) =>
+      typeof metaOrMsg === 'string'
+        ? write(level, metaOrMsg)
+        : write(level, msg ?? '', metaOrMsg as Record<string, unknown>);
+  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error') };
+}
+
+/** A Logger that writes nothing. */
+export const silentLogger: Logger = loggerFrom(() => undefined);
 
 const levels: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 type LogLevel = Level | 'silent';
@@ -20,13 +54,13 @@ const MAX_SPEC_CHARS = 1024;
 
 function level(s: string, spec: string): LogLevel {
   if (!levels.includes(s))
-    throw new NodeError(NodeErrorCode.BadConfig, `log spec "${spec}": unknown level "${s}"`);
+    throw new RuntimeError(RuntimeErrorCode.BadConfig, `log spec "${spec}": unknown level "${s}"`);
   return s as LogLevel;
 }
 
 /** Parses "level[,module=level]*"; the bare level may be left out (then info). */
 export function parseLogSpec(spec: string): LogSpec {
-  if (spec.length > MAX_SPEC_CHARS) throw new NodeError(NodeErrorCode.BadConfig, 'log spec too long');
+  if (spec.length > MAX_SPEC_CHARS) throw new RuntimeError(RuntimeErrorCode.BadConfig, 'log spec too long');
   const out: LogSpec = { defaultLevel: 'info', modules: {} };
   for (const raw of spec.split(',')) {
     const part = raw.trim();
@@ -38,7 +72,7 @@ export function parseLogSpec(spec: string): LogSpec {
     }
     const name = part.slice(0, eq).trim();
     if (!moduleName.test(name))
-      throw new NodeError(NodeErrorCode.BadConfig, `log spec "${spec}": bad module name "${name}"`);
+      throw new RuntimeError(RuntimeErrorCode.BadConfig, `log spec "${spec}": bad module name "${name}"`);
     out.modules[name] = level(part.slice(eq + 1).trim(), spec);
   }
   return out;
@@ -73,18 +107,18 @@ export function redact(v: unknown, depth = 0): unknown {
 }
 
 export interface Logs {
-  root: Logger;
+  root: PinoLogger;
   /** The logger of a module; the same instance each time, so later spec changes reach it. */
-  logger(module: string): Logger;
-  /** Validates and applies a spec to every module logger; throws NodeError BAD_CONFIG. */
+  logger(module: string): PinoLogger;
+  /** Validates and applies a spec to every module logger; throws RuntimeError BAD_CONFIG. */
   setLogSpec(spec: string): void;
   spec(): string;
 }
 
 export interface LogOptions {
   spec?: string;
-  /** Where JSON lines go; stdout when absent. */
-  destination?: DestinationStream;
+  /** Where JSON lines go: a stream, or stdout (the default) or stderr. */
+  destination?: DestinationStream | 'stdout' | 'stderr';
   /** Fields on every line (node index, chain...). */
   base?: Record<string, unknown>;
 }
@@ -98,9 +132,11 @@ export function createLogs(opts: LogOptions = {}): Logs {
       formatters: { log: (o) => redact(o) as Record<string, unknown> },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    opts.destination ?? pino.destination(1),
+    typeof opts.destination === 'object'
+      ? opts.destination
+      : pino.destination(opts.destination === 'stderr' ? 2 : 1),
   );
-  const modules = new Map<string, Logger>();
+  const modules = new Map<string, PinoLogger>();
   return {
     root,
     logger(module) {
