@@ -13,7 +13,16 @@ import { tracingCode } from '../crypto/hash.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
-import { type Eviction, type SeqCheck, seqCheckOf, spentAmong, supersededBy } from './evictions.js';
+import {
+  type Eviction,
+  type Reauthorize,
+  refusedAmong,
+  type SeqCheck,
+  seqCheckOf,
+  spentAmong,
+  supersededBy,
+  toReauthorize,
+} from './evictions.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
@@ -51,6 +60,13 @@ export interface DriverDeps {
   onCommitted(block: CertifiedBlock, tip: Tip, ids: string[], arrivals: number[]): void;
   /** Envelopes dropped from the mempool and the core's requests because they can never be applied. */
   onEvicted?(evictions: Eviction[]): void;
+  /**
+   * Admission's authorization of a pending envelope against the committed state now. Given, the
+   * driver re-checks after each block that changed who may sign (node/evictions.ts
+   * toReauthorize) the pending envelopes it touched, and evicts those refused; without it, only
+   * envelopes with a spent sequence number are evicted.
+   */
+  reauthorize?: Reauthorize;
   onFatal(err: unknown): void;
 }
 
@@ -102,21 +118,22 @@ export class ConsensusDriver {
   }
 
   /**
-   * Envelopes the relay found spent: checked again in turn with every other input (a block may
-   * have removed them meanwhile) and evicted. False when the queue was full (the relay's next
-   * round finds them again).
+   * Envelopes the relay found can never be applied (sequence number spent, or refused by
+   * reauthorize): checked again in turn with every other input (a block may have removed them
+   * meanwhile) and evicted. False when the queue was full (the relay's next round finds them again).
    */
-  evictSpent(entries: MempoolEntry[]): boolean {
+  evictInapplicable(entries: MempoolEntry[]): boolean {
     return this.queue.push(() =>
-      this.input(() =>
-        this.evict(
-          spentAmong(
-            entries.filter((e) => this.deps.mempool.has(e.id)),
-            this.seqCheck,
-          ),
-        ),
-      ),
+      this.input(() => this.evict(this.inapplicable(entries.filter((e) => this.deps.mempool.has(e.id))))),
     );
+  }
+
+  /** Those of `entries` that can never be applied, as the committed state stands now. */
+  inapplicable(entries: readonly MempoolEntry[]): Eviction[] {
+    const { reauthorize } = this.deps;
+    return reauthorize === undefined
+      ? spentAmong(entries, this.seqCheck)
+      : refusedAmong(entries, reauthorize);
   }
 
   /** A consensus message from a peer (already screened for size and rate). */
@@ -179,11 +196,17 @@ export class ConsensusDriver {
 
   private async apply(cb: CertifiedBlock): Promise<void> {
     const { ledger, mempool } = this.deps;
-    const { tip } = await ledger.commit(encodeCertifiedBlock(cb), cb);
+    const { tip, execution } = await ledger.commit(encodeCertifiedBlock(cb), cb);
     const ids = cb.block.envelopes.map((e) => hex(envelopeTracingCode(e)));
     const arrivals: number[] = [];
+    const height = cb.block.header.height;
     mempool.remove(ids, arrivals);
-    this.evict(supersededBy(mempool, cb.block.envelopes, ids, cb.block.header.height, this.seqCheck));
+    this.evict(supersededBy(mempool, cb.block.envelopes, ids, height, this.seqCheck));
+    const { reauthorize } = this.deps;
+    if (reauthorize !== undefined && execution !== undefined)
+      this.evict(
+        refusedAmong(toReauthorize(mempool, execution.stateChanges, ledger.contracts, height), reauthorize),
+      );
     this.deps.onCommitted(cb, tip, ids, arrivals);
   }
 
