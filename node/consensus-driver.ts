@@ -52,6 +52,8 @@ export interface DriverDeps {
   log: Logger;
   /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
   preverify(envelopes: Uint8Array[]): Promise<void>;
+  /** Looks up which envelopes of a proposed block an earlier block holds (node/committed-lookup.ts). */
+  lookUpCommitted?(envelopes: Uint8Array[]): Promise<void>;
   /**
    * After a block is durable, indexed and applied. `ids`: the block's tracing codes (hex) in block
    * order, computed once for every consumer; `arrivals`: when each of its envelopes that this
@@ -145,7 +147,9 @@ export class ConsensusDriver {
       return false;
     }
     const bodies = blocksOf(msg);
-    if (bodies.length > 0) await this.deps.preverify(bodies);
+    // Certified blocks (state transfer) are not validated again: only proposals are looked up.
+    const lookUp = msg.type === MessageType.StateResponse ? undefined : this.deps.lookUpCommitted;
+    if (bodies.length > 0) await Promise.all([this.deps.preverify(bodies), lookUp?.(bodies)]);
     return this.queue.push(() => this.input((r) => r.step(msg)));
   }
 

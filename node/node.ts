@@ -16,11 +16,12 @@ import { AllowedPeers } from './allowed-peers.js';
 import { authorize } from './authorize.js';
 import { BlockNotifier } from './block-notifier.js';
 import type { BlockContext } from './block-rules.js';
+import { lookUpCommitted } from './committed-lookup.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
-import { RecentRefusals, reauthorizer } from './evictions.js';
+import { RecentRefusals, reauthorizer, seqCheckOf } from './evictions.js';
 import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
@@ -125,7 +126,9 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     genesisTime: genesis.genesisTime,
     now: Date.now,
     isVerified: (id) => mempool.has(id) || preverified.has(id),
+    isCommitted: (id) => foundCommitted.has(id),
   };
+  const foundCommitted = new Set<string>();
   const preverified = new Set<string>();
   const params = contracts.params(height + 1) ?? genesis.params;
   const replica = new Replica(
@@ -194,6 +197,13 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       preverify: async (envelopes) => {
         await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
       },
+      lookUpCommitted: (envelopes) =>
+        lookUpCommitted(envelopes, {
+          mempool,
+          seqCheck: seqCheckOf(contracts),
+          recorded: (tcs, rejectedOnly) => store.recorded(tcs, rejectedOnly),
+          found: foundCommitted,
+        }),
       onCommitted: (cb: CertifiedBlock, _tip, ids, arrivals) => {
         observeCommitLatency(metrics, arrivals, Date.now());
         parents.header = cb.block.header;
