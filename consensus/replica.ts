@@ -239,8 +239,8 @@ export class Replica {
 
   /**
    * Envelopes the driver dropped from its mempool because they can never be applied (another
-   * envelope spent their signer's sequence number): no longer proposed, nor waited for by the
-   * anti-censorship timer. Returns how many were pending.
+   * envelope spent their signer's sequence number, or their signer lost its right to sign): no
+   * longer proposed, nor waited for by the anti-censorship timer. Returns how many were pending.
    */
   dropRequests(hashes: readonly Uint8Array[]): number {
     return this.requests.drop(hashes);

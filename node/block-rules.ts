@@ -1,7 +1,8 @@
 // What a valid block is, on top of what the PBFT core checks (parent, proposer, size, duplicates):
 // its header commits to the envelopes (txRoot), to the state after the parent (stateRoot) and to the
 // validator set that certifies it; its time moves forward and is not far in the future; and every
-// envelope decodes, belongs to this chain and carries a valid signature by a known signer. The same
+// envelope decodes, belongs to this chain and carries a valid signature by a known signer; and no
+// tracing code appears twice in it or in an earlier block (one tracing code, one block). The same
 // module builds the primary's block so that proposer and validators agree by construction.
 import { decodeEnvelope } from '../codec/envelope.js';
 import {
@@ -34,6 +35,11 @@ export interface BlockContext {
   now(): number;
   /** Tracing codes (hex) whose signatures are known good: in the mempool or pre-verified. */
   isVerified(tracingCodeHex: string): boolean;
+  /**
+   * Whether an earlier block holds this tracing code (hex), as looked up before validation
+   * (node/committed-lookup.ts); absent, only the core's memory of recent blocks is consulted.
+   */
+  isCommitted?(tracingCodeHex: string): boolean;
 }
 
 /**
@@ -101,9 +107,14 @@ export function validateBlock(ctx: BlockContext, block: Block): string | null {
   if (!eq(h.validatorSetHash, validatorSetHash(ctx.contracts.validators(h.height)))) return 'validator-set';
   const codes = block.envelopes.map(envelopeTracingCode);
   if (!eq(h.txRoot, txRootOf(block.envelopes, codes))) return 'tx-root';
+  const seen = new Set<string>();
   for (let i = 0; i < block.envelopes.length; i++) {
     const bytes = block.envelopes[i]!;
-    if (ctx.isVerified(hex(codes[i]!))) continue;
+    const id = hex(codes[i]!);
+    if (seen.has(id)) return `envelope-${i}:repeated-in-block`;
+    seen.add(id);
+    if (ctx.isCommitted?.(id) === true) return `envelope-${i}:committed-in-earlier-block`;
+    if (ctx.isVerified(id)) continue;
     const reason = envelopeProblem(ctx, bytes);
     if (reason !== null) return `envelope-${i}:${reason}`;
   }

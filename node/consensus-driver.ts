@@ -13,7 +13,16 @@ import type { Logger } from '../runtime/log.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
-import { type Eviction, type SeqCheck, seqCheckOf, spentAmong, supersededBy } from './evictions.js';
+import {
+  type Eviction,
+  type Reauthorize,
+  refusedAmong,
+  type SeqCheck,
+  seqCheckOf,
+  spentAmong,
+  supersededBy,
+  toReauthorize,
+} from './evictions.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import { SerialQueue } from './serial-queue.js';
@@ -39,6 +48,8 @@ export interface DriverDeps {
   log: Logger;
   /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
   preverify(envelopes: Uint8Array[]): Promise<void>;
+  /** Looks up which envelopes of a proposed block an earlier block holds (node/committed-lookup.ts). */
+  lookUpCommitted?(envelopes: Uint8Array[]): Promise<void>;
   /**
    * After a block is durable, indexed and applied. `ids`: the block's tracing codes (hex) in block
    * order, computed once for every consumer; `arrivals`: when each of its envelopes that this
@@ -47,6 +58,13 @@ export interface DriverDeps {
   onCommitted(block: CertifiedBlock, tip: Tip, ids: string[], arrivals: number[]): void;
   /** Envelopes dropped from the mempool and the core's requests because they can never be applied. */
   onEvicted?(evictions: Eviction[]): void;
+  /**
+   * Admission's authorization of a pending envelope against the committed state now. Given, the
+   * driver re-checks after each block that changed who may sign (node/evictions.ts
+   * toReauthorize) the pending envelopes it touched, and evicts those refused; without it, only
+   * envelopes with a spent sequence number are evicted.
+   */
+  reauthorize?: Reauthorize;
   onFatal(err: unknown): void;
 }
 
@@ -98,21 +116,22 @@ export class ConsensusDriver {
   }
 
   /**
-   * Envelopes the relay found spent: checked again in turn with every other input (a block may
-   * have removed them meanwhile) and evicted. False when the queue was full (the relay's next
-   * round finds them again).
+   * Envelopes the relay found can never be applied (sequence number spent, or refused by
+   * reauthorize): checked again in turn with every other input (a block may have removed them
+   * meanwhile) and evicted. False when the queue was full (the relay's next round finds them again).
    */
-  evictSpent(entries: MempoolEntry[]): boolean {
+  evictInapplicable(entries: MempoolEntry[]): boolean {
     return this.queue.push(() =>
-      this.input(() =>
-        this.evict(
-          spentAmong(
-            entries.filter((e) => this.deps.mempool.has(e.id)),
-            this.seqCheck,
-          ),
-        ),
-      ),
+      this.input(() => this.evict(this.inapplicable(entries.filter((e) => this.deps.mempool.has(e.id))))),
     );
+  }
+
+  /** Those of `entries` that can never be applied, as the committed state stands now. */
+  inapplicable(entries: readonly MempoolEntry[]): Eviction[] {
+    const { reauthorize } = this.deps;
+    return reauthorize === undefined
+      ? spentAmong(entries, this.seqCheck)
+      : refusedAmong(entries, reauthorize);
   }
 
   /** A consensus message from a peer (already screened for size and rate). */
@@ -124,7 +143,9 @@ export class ConsensusDriver {
       return false;
     }
     const bodies = blocksOf(msg);
-    if (bodies.length > 0) await this.deps.preverify(bodies);
+    // Certified blocks (state transfer) are not validated again: only proposals are looked up.
+    const lookUp = msg.type === MessageType.StateResponse ? undefined : this.deps.lookUpCommitted;
+    if (bodies.length > 0) await Promise.all([this.deps.preverify(bodies), lookUp?.(bodies)]);
     return this.queue.push(() => this.input((r) => r.step(msg)));
   }
 
@@ -175,11 +196,17 @@ export class ConsensusDriver {
 
   private async apply(cb: CertifiedBlock): Promise<void> {
     const { ledger, mempool } = this.deps;
-    const { tip } = await ledger.commit(encodeCertifiedBlock(cb), cb);
+    const { tip, execution } = await ledger.commit(encodeCertifiedBlock(cb), cb);
     const ids = cb.block.envelopes.map((e) => hex(envelopeTracingCode(e)));
     const arrivals: number[] = [];
+    const height = cb.block.header.height;
     mempool.remove(ids, arrivals);
-    this.evict(supersededBy(mempool, cb.block.envelopes, ids, cb.block.header.height, this.seqCheck));
+    this.evict(supersededBy(mempool, cb.block.envelopes, ids, height, this.seqCheck));
+    const { reauthorize } = this.deps;
+    if (reauthorize !== undefined && execution !== undefined)
+      this.evict(
+        refusedAmong(toReauthorize(mempool, execution.stateChanges, ledger.contracts, height), reauthorize),
+      );
     this.deps.onCommitted(cb, tip, ids, arrivals);
   }
 

@@ -6,14 +6,25 @@
 // node evicts such an envelope from its mempool and from the core's request table as soon as the
 // block is applied, and the relay re-checks an envelope before sending it round. GetReceipt then
 // answers the eviction's refusal (REPLAYED) from a bounded memory (RecentRefusals).
+// The same holds for an envelope whose signer governance suspended, revoked or rotated away (or
+// removed from the administrators) after admission: after a block that changed such state, the
+// pending envelopes of the signers it touched are authorized again as admission would now, and
+// those refused are evicted with admission's answer (UNAUTHORIZED...). The relay screens the
+// envelopes it would send the same way.
+import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeSeq, envelopeSignerKeyId } from '../codec/envelope-view.js';
+import type { Envelope } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
+import type { Authorization } from './admission.js';
+import { type AdmissionTime, authorize } from './authorize.js';
 import type { Contracts } from './contracts/contracts.js';
 import { Reason } from './contracts/reasons.js';
+import { K } from './contracts/records.js';
 import { seqWindow } from './contracts/registry.js';
 import { checkSeq } from './contracts/seq-window.js';
 import { NodeErrorCode } from './errors.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
+import type { StateChange } from './store/index-batch.js';
 
 /** Reason.None while (signer, seq) may still be applied, else SeqReplayed or SeqTooOld. */
 export type SeqCheck = (signer: string, seq: number) => Reason;
@@ -26,6 +37,8 @@ export interface Eviction {
   entry: MempoolEntry;
   /** Why it can never be applied: what GetReceipt answers for it. */
   message: string;
+  /** The RPC reason GetReceipt answers (REPLAYED when absent: a spent sequence number). */
+  code?: NodeErrorCode;
 }
 
 /**
@@ -74,6 +87,73 @@ export function spentAmong(entries: readonly MempoolEntry[], check: SeqCheck): E
   return out;
 }
 
+/** A pending envelope authorized again against the committed state now, as admission would. */
+export type Reauthorize = (entry: MempoolEntry) => Authorization;
+
+/** Reauthorize with admission's own authorize(), at the time and height `at` gives. */
+export function reauthorizer(contracts: Contracts, at: () => AdmissionTime): Reauthorize {
+  return (entry) => {
+    let env: Envelope;
+    try {
+      env = decodeEnvelope(entry.bytes);
+    } catch (err) {
+      return { ok: false, code: NodeErrorCode.Malformed, message: (err as Error).message };
+    }
+    return authorize(contracts, env, at());
+  };
+}
+
+const enc = new TextEncoder();
+const SITE_PREFIX = enc.encode(K.site(''));
+const ADMINS_KEY = enc.encode(K.admins);
+
+const startsWith = (b: Uint8Array, prefix: Uint8Array): boolean =>
+  b.length >= prefix.length && prefix.every((x, i) => b[i] === x);
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && startsWith(a, b);
+
+/**
+ * The pending envelopes a just-applied block (at `height`) may have made unauthorized, from its
+ * state changes: those of a site whose record changed (suspended, revoked, rotated away, resumed),
+ * and, when the administrators changed, those of every signer that is not a site (contract calls
+ * are signed by administrators); all of them when the envelope bounds admission applies next
+ * (height + 1) are tighter than before. Empty, without walking the mempool, for a block that
+ * changed none of these (every block of uploads: only sequence windows change).
+ */
+export function toReauthorize(
+  mempool: Mempool,
+  changes: readonly StateChange[],
+  contracts: Contracts,
+  height: number,
+): MempoolEntry[] {
+  if (mempool.size === 0) return [];
+  const sites = new Set<string>();
+  let admins = false;
+  for (const c of changes) {
+    if (startsWith(c.key, SITE_PREFIX))
+      sites.add(new TextDecoder().decode(c.key.subarray(SITE_PREFIX.length)));
+    else if (sameBytes(c.key, ADMINS_KEY)) admins = true;
+  }
+  const before = contracts.bounds(height);
+  const after = contracts.bounds(height + 1);
+  const all = after.maxSeqGap < before.maxSeqGap || after.maxEnvelopeFutureMs < before.maxEnvelopeFutureMs;
+  if (!all && sites.size === 0 && !admins) return [];
+  const out: MempoolEntry[] = [];
+  for (const e of mempool.values())
+    if (all || sites.has(e.signer) || (admins && contracts.state.get(K.site(e.signer)) === undefined))
+      out.push(e);
+  return out;
+}
+
+/** The entries admission would refuse now, with its answer. */
+export function refusedAmong(entries: readonly MempoolEntry[], reauthorize: Reauthorize): Eviction[] {
+  const out: Eviction[] = [];
+  for (const entry of entries) {
+    const auth = reauthorize(entry);
+    if (!auth.ok) out.push({ entry, code: auth.code, message: `evicted: ${auth.message}` });
+  }
+  return out;
+}
+
 export interface Refusal {
   code: NodeErrorCode;
   message: string;
@@ -99,7 +179,7 @@ export class RecentRefusals {
   add(evictions: readonly Eviction[]): void {
     for (const e of evictions) {
       this.byId.delete(e.entry.id);
-      this.byId.set(e.entry.id, { code: NodeErrorCode.Replayed, message: e.message });
+      this.byId.set(e.entry.id, { code: e.code ?? NodeErrorCode.Replayed, message: e.message });
       if (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value as string);
     }
   }

@@ -18,11 +18,12 @@ import { AllowedPeers } from './allowed-peers.js';
 import { authorize } from './authorize.js';
 import { BlockNotifier } from './block-notifier.js';
 import type { BlockContext } from './block-rules.js';
+import { lookUpCommitted } from './committed-lookup.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
-import { RecentRefusals, seqCheckOf, spentAmong } from './evictions.js';
+import { RecentRefusals, reauthorizer, seqCheckOf } from './evictions.js';
 import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
 import { Mempool } from './mempool.js';
@@ -104,6 +105,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       'this key is not in the validator set in force: following the chain as a joining node until a governance change activates it',
     );
   const mempool = new Mempool(config.mempool);
+  /** When admission judges an envelope: the node's clock, at the next height. */
+  const admissionTime = () => ({ now: Date.now(), height: (store.tip()?.height ?? 0) + 1 });
   const refusals = new RecentRefusals();
   // The replica is built below; the metrics read it only when scraped.
   let replicaRef: Replica | undefined;
@@ -125,7 +128,9 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     genesisTime: genesis.genesisTime,
     now: Date.now,
     isVerified: (id) => mempool.has(id) || preverified.has(id),
+    isCommitted: (id) => foundCommitted.has(id),
   };
+  const foundCommitted = new Set<string>();
   const preverified = new Set<string>();
   const params = contracts.params(height + 1) ?? genesis.params;
   const replica = new Replica(
@@ -165,10 +170,12 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
         log.info({ envelopes: envelopes.length, peers }, 'relayed envelopes the chain passed over');
         return peers;
       },
+      // Never sends round what admission would refuse now (a spent sequence number, a signer
+      // suspended or revoked since): evicted instead.
       screen: (due) => {
-        const spent = new Set(spentAmong(due, seqCheckOf(contracts)).map((e) => e.entry));
-        if (spent.size > 0) driver.evictSpent([...spent]);
-        return spent.size === 0 ? due : due.filter((e) => !spent.has(e));
+        const dead = new Set(driver.inapplicable(due).map((e) => e.entry));
+        if (dead.size > 0) driver.evictInapplicable([...dead]);
+        return dead.size === 0 ? due : due.filter((e) => !dead.has(e));
       },
       onError: (err) => logUnlessClosed(log, err, 'envelope relay failed'),
     },
@@ -197,6 +204,13 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       preverify: async (envelopes) => {
         await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
       },
+      lookUpCommitted: (envelopes) =>
+        lookUpCommitted(envelopes, {
+          mempool,
+          seqCheck: seqCheckOf(contracts),
+          recorded: (tcs, rejectedOnly) => store.recorded(tcs, rejectedOnly),
+          found: foundCommitted,
+        }),
       onCommitted: (cb: CertifiedBlock, _tip, ids, arrivals) => {
         observeCommitLatency(metrics, arrivals, Date.now());
         parents.header = cb.block.header;
@@ -212,8 +226,12 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       },
       onEvicted: (evictions) => {
         refusals.add(evictions);
-        log.info({ envelopes: evictions.length }, 'evicted envelopes whose sequence number is spent');
+        log.info(
+          { envelopes: evictions.length, reason: evictions[0]!.message },
+          'evicted pending envelopes that can no longer be applied',
+        );
       },
+      reauthorize: reauthorizer(contracts, admissionTime),
       onFatal: (err) => fatal(err),
     },
     { tickMs: config.consensus.tickMs, maxQueued: 10_000 },
@@ -225,8 +243,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       verifier: pool,
       recorded: async (tcs, refusedOnly) =>
         (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
-      authorize: (env) =>
-        authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
+      authorize: (env) => authorize(contracts, env, admissionTime()),
       onAdmitted,
       retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),
       stateVersion: () => contracts.version,

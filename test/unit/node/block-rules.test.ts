@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeSeq } from '../../../codec/envelope-view.js';
 import type { Block } from '../../../codec/types.js';
+import { toHex } from '../../../crypto/bytes.js';
+import { tracingCode } from '../../../crypto/hash.js';
 import { type BlockContext, buildBlock, orderBySigner, validateBlock } from '../../../node/block-rules.js';
 import { Harness } from '../contracts/helpers.js';
 import { upload } from '../store/fixtures.js';
@@ -56,5 +58,19 @@ describe('block rules', () => {
     const block = buildBlock(ctx, proposal([forged], h.id));
     expect(validateBlock(ctx, block)).toBe('envelope-0:bad-signature');
     expect(validateBlock({ ...ctx, isVerified: () => true }, block)).toBeNull();
+  });
+
+  it('refuses a block holding one tracing code twice, or one an earlier block holds', () => {
+    const { h, ctx, t, a, b } = setup();
+    const env = upload(h.id, a, 1, t + 1);
+    const other = upload(h.id, b, 1, t + 1);
+    const twice = buildBlock(ctx, proposal([env, other, env.slice()], h.id));
+    expect(validateBlock({ ...ctx, isVerified: () => true }, twice)).toBe('envelope-1:repeated-in-block');
+    const block = buildBlock(ctx, proposal([other, env], h.id));
+    const committed = new Set([toHex(tracingCode(env))]);
+    const withLookup = { ...ctx, isVerified: () => true, isCommitted: (id: string) => committed.has(id) };
+    expect(validateBlock(withLookup, block)).toBe('envelope-1:committed-in-earlier-block');
+    committed.clear();
+    expect(validateBlock(withLookup, block)).toBeNull();
   });
 });
