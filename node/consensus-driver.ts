@@ -12,8 +12,8 @@ import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
-import type { Ledger } from './contracts/ledger.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
+import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
@@ -36,7 +36,7 @@ export const defaultDriverOptions: DriverOptions = { tickMs: 50, maxQueued: 10_0
 
 export interface DriverDeps {
   replica: Replica;
-  ledger: Ledger;
+  ledger: PersistedLedger;
   mempool: Mempool;
   transport: ConsensusTransport;
   log: Logger;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { envelopeSeq } from '../../../codec/envelope-view.js';
 import type { Block } from '../../../codec/types.js';
 import { type BlockContext, buildBlock, orderBySigner, validateBlock } from '../../../node/block-rules.js';
-import { Harness } from '../contracts/helpers.js';
+import { Harness } from '../ledger/helpers.js';
 import { upload } from '../store/fixtures.js';
 
 function setup() {

@@ -8,8 +8,8 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { Admission, hex } from '../../../node/admission.js';
 import { authorize } from '../../../node/authorize.js';
 import { BlockNotifier } from '../../../node/block-notifier.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
 import { Mempool } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { RpcHandlers } from '../../../node/rpc-handlers.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import {
@@ -37,7 +37,7 @@ async function reason(p: Promise<unknown>): Promise<string> {
 describe('RPC handlers', () => {
   let chain: TestChain;
   let tmp: ReturnType<typeof tempDir>;
-  let ledger: Ledger;
+  let ledger: PersistedLedger;
   let handlers: RpcHandlers;
   let mempool: Mempool;
   let catchingUp: boolean;
@@ -48,7 +48,7 @@ describe('RPC handlers', () => {
     chain = testChain();
     [s1, s2] = [chain.sites[0]!, chain.sites[1]!];
     tmp = tempDir();
-    ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     mempool = new Mempool();
     catchingUp = false;
     const { store, contracts } = ledger;

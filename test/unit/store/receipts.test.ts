@@ -6,10 +6,10 @@ import { ReceiptState } from '../../../api/types.js';
 import type { GovernanceAction } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
-import { Reason } from '../../../node/contracts/reasons.js';
+import { Reason } from '../../../ledger/reasons.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { Mempool } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { type RpcDeps, RpcHandlers } from '../../../node/rpc-handlers.js';
 import { ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
@@ -17,14 +17,14 @@ import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from
 describe('receipts by tracing code', () => {
   let chain: TestChain;
   let tmp: ReturnType<typeof tempDir>;
-  let ledger: Ledger;
+  let ledger: PersistedLedger;
   let height: number;
   let adminSeq: number;
 
   beforeEach(async () => {
     chain = testChain();
     tmp = tempDir();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
     height = 0;
     adminSeq = 0;
   });
@@ -69,7 +69,7 @@ describe('receipts by tracing code', () => {
     expect(bySite.items.map((i) => i.time)).toEqual([10]);
     // Still there after a clean reopen.
     await ledger.close();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
     expect(await ledger.store.receipt(tc)).toMatchObject(expected);
   });
 

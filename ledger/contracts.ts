@@ -1,12 +1,10 @@
 // The system contracts as one deterministic machine over ContractState: admission checks for the
 // mempool, execution of committed blocks (receipts + state changes + state root), and the
 // read-side queries the node and the platform need (validators, params, SCP keys, sites).
-import { decodeEnvelope } from '../../codec/envelope.js';
-import { type Block, type ChainParams, EnvelopeKind, type KeyId } from '../../codec/types.js';
-import { tracingCode } from '../../crypto/hash.js';
-import type { Db } from '../store/db.js';
-import type { ExecutionResult } from '../store/index-batch.js';
-import { type Receipt, ReceiptStatus } from '../store/values.js';
+import { decodeEnvelope } from '../codec/envelope.js';
+import { type Block, type ChainParams, EnvelopeKind, type KeyId } from '../codec/types.js';
+import { tracingCode } from '../crypto/hash.js';
+import { type ExecutionResult, type Receipt, ReceiptStatus } from './execution.js';
 import { applyCall, currentAdmins } from './governance.js';
 import { type Check, Reason } from './reasons.js';
 import { hex, K, type SiteRecord, unhex } from './records.js';
@@ -14,7 +12,7 @@ import { checkUploadRule, putSeq, seqWindow, type UploadFields } from './registr
 import { PARAMS_KEY, VALIDATORS_KEY, valueAt } from './schedule.js';
 import { listScpKeys, type ScpKey } from './scp-keys.js';
 import { checkSeq } from './seq-window.js';
-import { ContractState } from './state.js';
+import type { ContractState } from './state.js';
 
 export interface SiteInfo {
   keyId: KeyId;
@@ -42,10 +40,6 @@ export class Contracts {
     readonly chainId: Uint8Array,
   ) {
     this.chainIdHex = hex(chainId);
-  }
-
-  static async load(db: Db, chainId: Uint8Array): Promise<Contracts> {
-    return new Contracts(await ContractState.load(db), chainId);
   }
 
   /** A number that changes each time a block is applied (admission's staleness check). */

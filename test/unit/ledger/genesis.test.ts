@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { LedgerError, LedgerErrorCode } from '../../../ledger/errors.js';
+import { genesisState } from '../../../ledger/genesis.js';
 import { NodeErrorCode } from '../../../node/errors.js';
-import { genesisState, parseGenesis } from '../../../node/genesis.js';
+import { parseGenesis } from '../../../node/genesis.js';
 import { hexOf, keyPair } from '../store/fixtures.js';
 
 function base(): Record<string, unknown> {
@@ -48,6 +50,21 @@ describe('genesis', () => {
     const b = genesisState(parseGenesis(base()));
     expect(a.root).toEqual(b.root);
     expect(a.changes.length).toBeGreaterThan(3);
+  });
+
+  it('refuses a genesis that lists the same site twice: no initial state exists', () => {
+    const g = parseGenesis(base());
+    const err = (() => {
+      try {
+        genesisState({ ...g, sites: [g.sites[0]!, g.sites[0]!] });
+      } catch (e) {
+        return e;
+      }
+      throw new Error('expected genesisState to throw');
+    })();
+    expect(err).toBeInstanceOf(LedgerError);
+    expect((err as LedgerError).code).toBe(LedgerErrorCode.BadGenesis);
+    expect((err as LedgerError).message).toContain('sites.1');
   });
 
   it.each([

@@ -1,7 +1,7 @@
 // The contract state's keys and the JSON shapes stored under them. Byte fields are lower-case hex.
 // Keys are ASCII: "<area>/<id hex>".
-import type { ChainParams, CityCode, SiteStatus } from '../../codec/types.js';
-import { toHex } from '../../crypto/bytes.js';
+import type { ChainParams, CityCode, SiteStatus } from '../codec/types.js';
+import { toHex } from '../crypto/bytes.js';
 import type { Json } from './state.js';
 
 export const K = {

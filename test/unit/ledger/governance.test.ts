@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { CityScheme, type GovernanceAction, SiteStatus } from '../../../codec/types.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { Reason } from '../../../node/contracts/reasons.js';
-import { validateAction } from '../../../node/contracts/validate-action.js';
-import { ReceiptStatus } from '../../../node/store/index.js';
+import { ReceiptStatus } from '../../../ledger/execution.js';
+import { Reason } from '../../../ledger/reasons.js';
+import { validateAction } from '../../../ledger/validate-action.js';
 import { call, KPIS, keyPair, site, upload } from '../store/fixtures.js';
 import { Harness } from './helpers.js';
 

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { CityScheme } from '../../../codec/types.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { Reason } from '../../../node/contracts/reasons.js';
-import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
-import { ReceiptStatus } from '../../../node/store/index.js';
+import { ReceiptStatus } from '../../../ledger/execution.js';
+import { Reason } from '../../../ledger/reasons.js';
+import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { KPIS, upload } from '../store/fixtures.js';
 import { Harness } from './helpers.js';
 
