@@ -24,6 +24,18 @@ export interface SiteInfo {
   status: number;
 }
 
+function siteInfo(keyId: KeyId, r: SiteRecord): SiteInfo {
+  return {
+    keyId,
+    publicKey: unhex(r.publicKey),
+    country: r.country,
+    city: { ...r.city },
+    siteId: unhex(r.siteId),
+    kpiCodes: [...r.kpiCodes],
+    status: r.status,
+  };
+}
+
 const APPLIED: Receipt = { status: ReceiptStatus.Applied, reason: 0 };
 
 function rejected(reason: Reason): Receipt {
@@ -55,11 +67,17 @@ export class Contracts {
   /**
    * Executes a committed block: each envelope is re-checked against the state as left by the
    * envelopes before it; an envelope that became invalid is skipped with a Rejected receipt.
+   * `after`, when given, is called after each envelope with the state as that envelope left it
+   * (the platform reads there the registry entry each upload is judged by).
    */
-  applyBlock(block: Block): ExecutionResult {
+  applyBlock(block: Block, after?: (index: number, receipt: Receipt) => void): ExecutionResult {
     this.applied++;
     const { height, time } = block.header;
-    const receipts = block.envelopes.map((bytes) => this.applyEnvelope(bytes, height, time));
+    const receipts = block.envelopes.map((bytes, i) => {
+      const receipt = this.applyEnvelope(bytes, height, time);
+      after?.(i, receipt);
+      return receipt;
+    });
     const stateChanges = this.state.flush();
     return { receipts, stateChanges, stateRoot: this.state.root() };
   }
@@ -111,16 +129,14 @@ export class Contracts {
 
   site(keyId: KeyId): SiteInfo | undefined {
     const r = this.state.get<SiteRecord>(K.site(hex(keyId)));
-    if (r === undefined) return undefined;
-    return {
-      keyId,
-      publicKey: unhex(r.publicKey),
-      country: r.country,
-      city: { ...r.city },
-      siteId: unhex(r.siteId),
-      kpiCodes: [...r.kpiCodes],
-      status: r.status,
-    };
+    return r === undefined ? undefined : siteInfo(keyId, r);
+  }
+
+  /** Every registered site under its current key (revoked and suspended ones included), by key ID. */
+  sites(): SiteInfo[] {
+    return this.state
+      .keys(K.sitePrefix)
+      .map((k) => siteInfo(unhex(k.slice(K.sitePrefix.length)), this.state.get<SiteRecord>(k) as SiteRecord));
   }
 
   stateRoot(): Uint8Array {

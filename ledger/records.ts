@@ -10,6 +10,7 @@ export const K = {
   validators: 'gov/validators',
   proposal: (idHex: string) => `gov/proposal/${idHex}`,
   site: (keyIdHex: string) => `site/${keyIdHex}`,
+  sitePrefix: 'site/',
   /** A site ID (IPv6 hex) -> the key ID currently registered for it: one site per address. */
   siteAddr: (siteIdHex: string) => `siteaddr/${siteIdHex}`,
   rotated: (keyIdHex: string) => `rotated/${keyIdHex}`,
