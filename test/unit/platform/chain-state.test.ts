@@ -11,7 +11,9 @@ import { hex } from '../../../platform/hex.js';
 import { type Kv, type KvOp, MemoryKv } from '../../../platform/kv.js';
 import { PacketOpener } from '../../../platform/packet-opener.js';
 import { PlatformStore } from '../../../platform/store.js';
+import { withKeyRepeated } from '../store/fixtures.js';
 import {
+  adminKey,
   bytes,
   entry,
   FakeChain,
@@ -118,6 +120,24 @@ describe('the platform ledger', () => {
     expect(err.code).toBe(PlatformErrorCode.BadBlock);
     expect(ex.chain.validatorsAt(2)).toEqual(validatorKeys.map((k) => k.publicKey));
     expect(ex.chain.validatorsAt(3)).toEqual(next.map((k) => k.publicKey));
+  });
+
+  it('does not adopt a validator set whose key list repeats a key: the chain refused it', async () => {
+    const next = [0, 1, 2, 3].map((i) => ed25519FromSeed(bytes(32, 0xa0 + i)));
+    const action = {
+      type: 'setValidators' as const,
+      validators: next.map((k) => ({ publicKey: k.publicKey })),
+      activateAt: 3,
+    };
+    const [k0, k1] = [next[0]!.publicKey, next[1]!.publicKey];
+    const chain = new FakeChain();
+    chain.append([withKeyRepeated(propose(action, 1), k0, k1, adminKey)]);
+    chain.append([]);
+    chain.append([]); // still certified by the genesis set, which is still in force
+    const ex = await open(PlatformStore.memory());
+    await ex.follow(chain);
+    expect(ex.height).toBe(3);
+    expect(ex.chain.validatorsAt(3)).toEqual(validatorKeys.map((k) => k.publicKey));
   });
 
   it('judges each upload by the registry as the block left it at that point', async () => {
