@@ -10,8 +10,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { verifyTraceBundle } from '../crypto/trace-bundle.js';
-import { openLedger } from '../node/contracts/ledger.js';
-import { StateRootTree } from '../node/contracts/state-root.js';
+import { StateRootTree } from '../ledger/state-root.js';
+import { openPersistedLedger } from '../node/persisted-ledger.js';
 import {
   type BenchOptions,
   type BenchReport,
@@ -92,7 +92,7 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
   const blocks = total / BLOCK_ENVELOPES;
   const dir = mkdtempSync(join(tmpdir(), 'bkdms-bench-store-'));
   const chain = benchChain();
-  const ledger = await openLedger(dir, chain.genesis);
+  const ledger = await openPersistedLedger(dir, chain.genesis);
   const sample: Uint8Array[] = [];
   let commitMs = 0;
   /** Commit time of the first GUARD_BLOCKS blocks: the guard's window, the same in CI and full runs. */

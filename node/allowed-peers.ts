@@ -3,8 +3,8 @@
 // height), and drops a removed validator once its set is no longer current or scheduled.
 
 import { toHex } from '../crypto/bytes.js';
-import type { Contracts } from './contracts/contracts.js';
-import { history, VALIDATORS_KEY } from './contracts/schedule.js';
+import type { Contracts } from '../ledger/contracts.js';
+import { history, VALIDATORS_KEY } from '../ledger/schedule.js';
 import type { P2P } from './p2p/p2p.js';
 
 const hexOf = toHex;

@@ -5,13 +5,13 @@
 // the next height). The contracts re-check the same rules when they execute a block.
 import { type Envelope, EnvelopeKind, type KeyId } from '../codec/types.js';
 import { keyIdOf } from '../crypto/key-id.js';
+import type { Contracts } from '../ledger/contracts.js';
+import { checkEnvelopeTime } from '../ledger/envelope-bounds.js';
+import { Reason } from '../ledger/reasons.js';
+import { type AdminsRecord, hex, K, unhex } from '../ledger/records.js';
+import { seqWindow } from '../ledger/registry.js';
+import { checkSeq } from '../ledger/seq-window.js';
 import type { Authorization } from './admission.js';
-import type { Contracts } from './contracts/contracts.js';
-import { checkEnvelopeTime } from './contracts/envelope-bounds.js';
-import { Reason } from './contracts/reasons.js';
-import { type AdminsRecord, hex, K, unhex } from './contracts/records.js';
-import { seqWindow } from './contracts/registry.js';
-import { checkSeq } from './contracts/seq-window.js';
 import { NodeErrorCode } from './errors.js';
 
 /** The RPC reason of each contract refusal that is not UNAUTHORIZED. */

@@ -15,9 +15,9 @@ import type { Block, BlockHeader } from '../codec/types.js';
 import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
 import { verify } from '../crypto/ed25519.js';
+import type { Contracts } from '../ledger/contracts.js';
 import { hex } from './admission.js';
 import { signerPublicKey } from './authorize.js';
-import type { Contracts } from './contracts/contracts.js';
 import { blockChunkLevel, rootOfChunkLevel } from './store/proof.js';
 import { envelopeTracingCode } from './tx-hash.js';
 

@@ -6,8 +6,8 @@
 // memory. A block committed between the lookup and the validation is in the core's own memory of
 // recently committed envelopes (the last L blocks), which refuses a repeat of it.
 import { envelopeSeq, envelopeSignerKeyId } from '../codec/envelope-view.js';
+import { Reason } from '../ledger/reasons.js';
 import { hex } from './admission.js';
-import { Reason } from './contracts/reasons.js';
 import type { SeqCheck } from './evictions.js';
 import type { Mempool } from './mempool.js';
 import { envelopeTracingCode } from './tx-hash.js';

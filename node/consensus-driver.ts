@@ -12,7 +12,6 @@ import { tracingCode } from '../crypto/hash.js';
 import type { Logger } from '../runtime/log.js';
 import { hex } from './admission.js';
 import { ScheduleFeed } from './consensus-setup.js';
-import type { Ledger } from './contracts/ledger.js';
 import {
   type Eviction,
   type Reauthorize,
@@ -25,6 +24,7 @@ import {
 } from './evictions.js';
 import type { Mempool, MempoolEntry } from './mempool.js';
 import type { ConsensusTransport } from './p2p/index.js';
+import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
@@ -42,7 +42,7 @@ export const defaultDriverOptions: DriverOptions = { tickMs: 50, maxQueued: 10_0
 
 export interface DriverDeps {
   replica: Replica;
-  ledger: Ledger;
+  ledger: PersistedLedger;
   mempool: Mempool;
   transport: ConsensusTransport;
   log: Logger;

@@ -6,9 +6,9 @@ import type { ChainParams } from '../codec/types.js';
 import { type ConsensusParams, defaultConsensusParams } from '../consensus/params.js';
 import type { ConsensusDeps } from '../consensus/types.js';
 import { type Ed25519KeyPair, sign, verify } from '../crypto/ed25519.js';
+import { history, PARAMS_KEY, VALIDATORS_KEY } from '../ledger/schedule.js';
+import type { ContractState, Json } from '../ledger/state.js';
 import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
-import { history, PARAMS_KEY, VALIDATORS_KEY } from './contracts/schedule.js';
-import type { ContractState, Json } from './contracts/state.js';
 import { headerHash } from './store/facts.js';
 import { envelopeTracingCode } from './tx-hash.js';
 

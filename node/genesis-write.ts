@@ -2,7 +2,7 @@
 // validated exactly as a node will (genesis.ts) and written; `bkdms genesis init` and the local
 // cluster (devnet/layout.ts) both use it.
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_MAX_ENVELOPE_FUTURE_MS, DEFAULT_MAX_SEQ_GAP } from './contracts/envelope-bounds.js';
+import { DEFAULT_MAX_ENVELOPE_FUTURE_MS, DEFAULT_MAX_SEQ_GAP } from '../ledger/envelope-bounds.js';
 import { type GenesisFile, parseGenesis } from './genesis.js';
 
 export const defaultGenesisParams: Required<GenesisFile['params']> = {

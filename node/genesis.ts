@@ -2,22 +2,20 @@
 // addresses live in each node's config), the SCP administrators and their threshold, the initial
 // sites and SCP encryption keys, and the chain parameters. chainId = SHA-256 of the canonical JSON
 // (sorted keys) of the validated file, so any edit makes another chain. The initial contract state
-// is built from it by the same contract code that later executes governance actions.
+// is built from it by ledger/genesis.ts, with the same contract code that later executes
+// governance actions.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ChainParams, GovernanceAction, Hash32 } from '../codec/types.js';
+import type { GovernanceAction } from '../codec/types.js';
 import { sha256 } from '../crypto/hash.js';
 import { findCountry, findKpi, parseCityCode, parseSiteId } from '../kpi/index.js';
-import { MAX_BOUND, MIN_MAX_SEQ_GAP } from './contracts/envelope-bounds.js';
-import { Reason } from './contracts/reasons.js';
-import { hex, K, unhex } from './contracts/records.js';
-import { applySiteAction } from './contracts/registry.js';
-import { PARAMS_KEY, schedule, VALIDATORS_KEY } from './contracts/schedule.js';
-import { addScpKey } from './contracts/scp-keys.js';
-import { ContractState, canonicalJson, type Json } from './contracts/state.js';
-import { validateAction } from './contracts/validate-action.js';
+import { MAX_BOUND, MIN_MAX_SEQ_GAP } from '../ledger/envelope-bounds.js';
+import type { LedgerGenesis } from '../ledger/genesis.js';
+import { Reason } from '../ledger/reasons.js';
+import { unhex } from '../ledger/records.js';
+import { canonicalJson, type Json } from '../ledger/state.js';
+import { validateAction } from '../ledger/validate-action.js';
 import { NodeError, NodeErrorCode } from './errors.js';
-import type { StateChange } from './store/index-batch.js';
 
 const key32 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a 32-byte key as 64 lower-case hex digits');
 const isoTime = z.iso.datetime({
@@ -64,17 +62,11 @@ export const genesisSchema = z.strictObject({
 
 export type GenesisFile = z.infer<typeof genesisSchema>;
 
-export interface Genesis {
-  chainId: Hash32;
+/** The parsed genesis: what the ledger starts from (ledger/genesis.ts), plus name and start time. */
+export interface Genesis extends LedgerGenesis {
   chainName: string;
   /** UTC ms. */
   genesisTime: number;
-  validators: Uint8Array[];
-  admins: Uint8Array[];
-  threshold: number;
-  sites: Extract<GovernanceAction, { type: 'registerSite' }>[];
-  scpKeys: { publicKey: Uint8Array; notBefore: number; notAfter: number }[];
-  params: ChainParams;
 }
 
 function bad(message: string): never {
@@ -150,20 +142,4 @@ export function loadGenesis(path: string): Genesis {
     bad(`cannot read ${path}: ${(err as Error).message}`);
   }
   return parseGenesis(raw);
-}
-
-/** The contract state at height 0: its entries as state changes, and its root. */
-export function genesisState(g: Genesis): { state: ContractState; changes: StateChange[]; root: Uint8Array } {
-  const state = new ContractState();
-  state.put(K.admins, { admins: g.admins.map(hex), threshold: g.threshold });
-  schedule(state, PARAMS_KEY, 0, { ...g.params });
-  schedule(state, VALIDATORS_KEY, 0, g.validators.map(hex));
-  g.sites.forEach((s, i) => {
-    if (applySiteAction(state, s) !== Reason.None) bad(`sites.${i}: duplicate site key or address`);
-  });
-  g.scpKeys.forEach((k, i) => {
-    if (addScpKey(state, k) !== Reason.None) bad(`scpKeys.${i}: duplicate key`);
-  });
-  const changes = state.flush();
-  return { state, changes, root: state.root() };
 }

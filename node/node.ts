@@ -22,7 +22,6 @@ import { lookUpCommitted } from './committed-lookup.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
-import { openLedger } from './contracts/ledger.js';
 import { RecentRefusals, reauthorizer, seqCheckOf } from './evictions.js';
 import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
@@ -41,6 +40,7 @@ import { consensusTransport } from './p2p/index.js';
 import { defaultP2POptions } from './p2p/options.js';
 import { P2P } from './p2p/p2p.js';
 import { ParentTracker } from './parent-tracker.js';
+import { openPersistedLedger } from './persisted-ledger.js';
 import { preverifyEnvelopes } from './preverify.js';
 import { loadCursorSecret, QueryCursors } from './query-cursors.js';
 import { RecentBlocks, recentBlocksBounds } from './recent-blocks.js';
@@ -90,7 +90,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const key = ed25519Of(await readKeystore(config.keystore, passphrase));
   // Read (or made) before anything holds resources a failure here would have to release.
   const cursorSecret = await loadCursorSecret(config.dataDir);
-  const ledger = await openLedger(config.dataDir, genesis);
+  const ledger = await openPersistedLedger(config.dataDir, genesis);
   const { store, contracts } = ledger;
   const tip = store.tip();
   const height = tip?.height ?? 0;

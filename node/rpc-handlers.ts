@@ -20,10 +20,10 @@ import {
 } from '../api/types.js';
 import { decodeBlockHeader } from '../codec/block.js';
 import { EnvelopeKind, type KeyId } from '../codec/types.js';
+import type { Contracts } from '../ledger/contracts.js';
+import { seqWindow } from '../ledger/registry.js';
 import { type Admission, hex } from './admission.js';
 import type { BlockNotifier } from './block-notifier.js';
-import type { Contracts } from './contracts/contracts.js';
-import { seqWindow } from './contracts/registry.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { RecentRefusals } from './evictions.js';
 import { executionResult } from './execution-result.js';

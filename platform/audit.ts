@@ -13,8 +13,8 @@ import { decodeStorageRecord } from '../codec/storage-record.js';
 import { EnvelopeKind, SiteStatus, type StorageRecord } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { tracingCode } from '../crypto/hash.js';
-import type { ChainMirror } from './chain-mirror.js';
 import type { ChainSource } from './chain-source.js';
+import type { ChainState } from './chain-state.js';
 import { hex } from './hex.js';
 import type { StoredPacket } from './outcome.js';
 import type { PacketOpener } from './packet-opener.js';
@@ -67,7 +67,7 @@ export interface AuditReport {
 export interface AuditDeps {
   store: PlatformStore;
   chain: ChainSource;
-  mirror: ChainMirror;
+  ledger: ChainState;
   chainUrl: string;
   /** When given, stored values are compared with a fresh decryption of the chain's packet. */
   opener?: PacketOpener;
@@ -160,7 +160,7 @@ function packetProblems(p: StoredPacket, env: Uint8Array, at: Position, deps: Au
 async function verifiedBlock(deps: AuditDeps, height: number): Promise<Uint8Array | string> {
   const bytes = await deps.chain.getBlock(height);
   try {
-    verifyCertifiedBlock(bytes, height, (x) => deps.mirror.validatorsAt(x));
+    verifyCertifiedBlock(bytes, height, (x) => deps.ledger.validatorsAt(x));
     return bytes;
   } catch (err) {
     return (err as Error).message;

@@ -8,6 +8,12 @@ export enum PlatformErrorCode {
   BadConfig = 'BAD_CONFIG',
   /** A block failed verification (certificate, validator set, body, chain linkage): not stored. */
   BadBlock = 'BAD_BLOCK',
+  /**
+   * A verified block's header carries another state root than the platform's own execution of the
+   * chain up to its parent (ledger/, the nodes' state machine): the platform and the validators
+   * disagree on what the chain means. Extraction stops: asking another node gives the same block.
+   */
+  StateRootMismatch = 'STATE_ROOT_MISMATCH',
   /** The block stream skipped or repeated a height. */
   OutOfOrder = 'OUT_OF_ORDER',
   /** The platform database could not be read or written, or holds bytes it did not write. */

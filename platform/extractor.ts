@@ -1,22 +1,27 @@
 // The extractor (Y.4907 §8.3 storage and retrieval): takes certified blocks in height order,
 // verifies each against the validator set the platform tracks itself (certificate quorum, body
-// against txRoot, chain ID, parent hash), replays contract calls into the chain mirror, and writes
-// one Table 10-3 storage record per KPI packet together with what opening it gave. A block that
-// does not verify is refused whole and nothing of it is written; a verified block is written in
-// one atomic batch with the new checkpoint, so a crash never leaves a gap or a duplicate.
+// against txRoot, chain ID, parent hash), checks its state root against the platform's own
+// execution of the chain so far and executes it with the ledger the nodes run (ledger/), and
+// writes one Table 10-3 storage record per KPI packet together with what opening it gave. A block
+// that does not verify is refused whole and nothing of it is written; a verified block is written
+// in one atomic batch with its contract state changes and the new checkpoint, so a crash never
+// leaves a gap, a duplicate, or a contract state of another height.
 import { ApiError } from '../api/errors.js';
 import { verifyCertifiedBlock } from '../api/verify.js';
 import { blockEnvelopeLocations } from '../codec/block-view.js';
 import { certifiedBlockBlockBytes } from '../codec/certificate.js';
 import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopeKind, envelopePacket, envelopeRouting } from '../codec/envelope-view.js';
-import { type BlockHeader, EnvelopeKind } from '../codec/types.js';
+import { type Block, type BlockHeader, EnvelopeKind } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { tracingCode } from '../crypto/hash.js';
-import { ChainMirror, type GenesisView } from './chain-mirror.js';
+import type { Contracts } from '../ledger/contracts.js';
+import type { LedgerGenesis } from '../ledger/genesis.js';
 import type { ChainSource } from './chain-source.js';
+import { ChainState, type SiteEntry } from './chain-state.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 import { hex } from './hex.js';
+import { type OpenedLedger, openLedger } from './ledger-store.js';
 import { failed, PacketFailure, type PacketMeta, type StoredPacket } from './outcome.js';
 import type { PacketOpener } from './packet-opener.js';
 import { makeStorageRecord } from './storage-record.js';
@@ -38,27 +43,36 @@ function badBlock(height: number, check: string): PlatformError {
   });
 }
 
+/** One envelope of a block: where it is, its code, and for an upload its clear metadata. */
+interface Item {
+  env: Uint8Array;
+  tc: Uint8Array;
+  at: { index: number; offset: number; length: number };
+  call: boolean;
+  meta: PacketMeta | undefined;
+}
+
 export class Extractor {
   private constructor(
     private readonly store: PlatformStore,
     private readonly opener: PacketOpener,
-    private readonly chainId: Uint8Array,
+    private readonly genesis: LedgerGenesis,
     private readonly chainUrl: string,
-    private mirror: ChainMirror,
+    private opened: OpenedLedger,
     private cp: ExtractorCheckpoint | undefined,
   ) {}
 
   /** Resumes from the store's checkpoint (or the genesis), restoring accepted session offers. */
   static async open(
     store: PlatformStore,
-    genesis: GenesisView,
+    genesis: LedgerGenesis,
     opener: PacketOpener,
     chainUrl: string,
   ): Promise<Extractor> {
     const cp = await store.checkpoint();
-    const mirror = cp ? ChainMirror.fromSnapshot(cp.mirror) : ChainMirror.fromGenesis(genesis);
+    const opened = await openLedger(store, genesis, cp);
     for (const offer of await store.offers()) opener.restoreOffer(offer);
-    return new Extractor(store, opener, genesis.chainId, chainUrl, mirror, cp);
+    return new Extractor(store, opener, genesis, chainUrl, opened, cp);
   }
 
   /** Last processed height (0 before the first block). */
@@ -66,12 +80,16 @@ export class Extractor {
     return this.cp?.height ?? 0;
   }
 
-  /** The mirror as of the last processed block (validators, sites, SCP keys). */
-  get chain(): ChainMirror {
-    return this.mirror;
+  /** The ledger as of the last processed block (validators, sites, SCP keys). */
+  get chain(): ChainState {
+    return new ChainState(this.ledger);
   }
 
-  /** Verifies, extracts and stores the block at `height` (which must be the next one). */
+  private get ledger(): Contracts {
+    return this.opened.ledger;
+  }
+
+  /** Verifies, executes, extracts and stores the block at `height` (which must be the next one). */
   async apply(height: number, certifiedBlock: Uint8Array): Promise<BlockSummary> {
     if (height !== this.height + 1)
       throw new PlatformError(
@@ -82,24 +100,37 @@ export class Extractor {
           expected: this.height + 1,
         },
       );
-    const { header, blockHash } = this.verify(height, certifiedBlock);
-    // Work on a copy: if the write fails, the mirror in memory still matches the store.
-    const mirror = ChainMirror.fromSnapshot(this.mirror.snapshot());
+    // A failed write left the ledger in memory ahead of the store: start again from the store.
+    if (this.opened.stale) this.opened = await openLedger(this.store, this.genesis, this.cp);
+    const { block, blockHash } = this.verify(height, certifiedBlock);
+    const { header } = block;
     const blockBytes = certifiedBlockBlockBytes(certifiedBlock);
     const chainOffset = this.cp?.chainOffset ?? 0;
+    const items: Item[] = blockEnvelopeLocations(blockBytes).map((loc, index) => {
+      const env = blockBytes.subarray(loc.offset, loc.offset + loc.length);
+      const tc = tracingCode(env);
+      const call = envelopeKind(env) === EnvelopeKind.ContractCall;
+      const meta = call ? undefined : packetMeta(env, hex(tc), height, index, header);
+      return { env, tc, at: { ...loc, index }, call, meta };
+    });
+    // Each upload is judged by the registry as the envelopes before it in the block left it.
+    const view = this.chain;
+    const sites: (SiteEntry | undefined)[] = [];
+    this.opened.stale = true;
+    const execution = this.ledger.applyBlock(block, (i) => {
+      const meta = items[i]?.meta;
+      if (meta) sites[i] = view.site(meta.siteKeyId);
+    });
     const summary: BlockSummary = { height, packets: 0, decrypted: 0, failures: {}, contractCalls: 0 };
     const packets: StoredPacket[] = [];
     const offers: Uint8Array[] = [];
-    const block = { height, header, bytes: certifiedBlock, chainOffset };
-    blockEnvelopeLocations(blockBytes).forEach((loc, index) => {
-      const env = blockBytes.subarray(loc.offset, loc.offset + loc.length);
-      const tc = tracingCode(env);
-      if (envelopeKind(env) === EnvelopeKind.ContractCall) {
+    const at = { height, header, bytes: certifiedBlock, chainOffset };
+    items.forEach((item, i) => {
+      if (item.call) {
         summary.contractCalls++;
-        mirror.applyCall(env, hex(tc), height, header.time);
         return;
       }
-      const { packet, offer } = this.extractUpload(env, tc, { ...loc, index }, block, mirror);
+      const { packet, offer } = this.extractUpload(item, at, sites[i]);
       if (offer) offers.push(offer);
       packets.push(packet);
       summary.packets++;
@@ -110,24 +141,25 @@ export class Extractor {
       height,
       blockHash: hex(blockHash),
       chainOffset: chainOffset + certifiedBlock.length,
-      mirror: mirror.snapshot(),
+      stateRoot: hex(execution.stateRoot),
     };
-    const batch: BlockBatch = { checkpoint, packets, offers };
+    // Genesis entries first: a later write of the same key wins within one batch (both Kvs apply a
+    // batch in order).
+    const stateChanges = [...this.opened.genesisChanges, ...execution.stateChanges];
+    const batch: BlockBatch = { checkpoint, packets, offers, stateChanges };
     await this.store.commit(batch);
     this.cp = batch.checkpoint;
-    this.mirror = mirror;
+    this.opened = { ledger: this.ledger, genesisChanges: [], stale: false };
     return summary;
   }
 
   /** One upload: its Table 10-3 record, its clear metadata, and the outcome of opening it. */
   private extractUpload(
-    env: Uint8Array,
-    tc: Uint8Array,
-    at: { index: number; offset: number; length: number },
+    item: Item,
     block: { height: number; header: BlockHeader; bytes: Uint8Array; chainOffset: number },
-    mirror: ChainMirror,
+    site: SiteEntry | undefined,
   ): { packet: StoredPacket; offer?: Uint8Array } {
-    const meta = packetMeta(env, hex(tc), block.height, at.index, block.header);
+    const { env, tc, at, meta } = item;
     let storage: Uint8Array;
     try {
       storage = makeStorageRecord({
@@ -161,7 +193,7 @@ export class Extractor {
       };
     let opened: ReturnType<PacketOpener['open']>;
     try {
-      opened = this.opener.open(env, meta, mirror.site(meta.siteKeyId));
+      opened = this.opener.open(env, meta, site);
     } catch (err) {
       // Whatever one packet holds must not stop extraction: it is recorded, with the error.
       opened = { outcome: failed(PacketFailure.MalformedPacket, `open failed: ${(err as Error).message}`) };
@@ -186,19 +218,28 @@ export class Extractor {
     }
   }
 
-  private verify(height: number, certifiedBlock: Uint8Array): { header: BlockHeader; blockHash: Uint8Array } {
+  private verify(height: number, certifiedBlock: Uint8Array): { block: Block; blockHash: Uint8Array } {
     let verified: ReturnType<typeof verifyCertifiedBlock>;
     try {
-      verified = verifyCertifiedBlock(certifiedBlock, height, (h) => this.mirror.validatorsAt(h));
+      verified = verifyCertifiedBlock(certifiedBlock, height, (h) => this.ledger.validators(h));
     } catch (err) {
       if (err instanceof ApiError) throw badBlock(height, String(err.meta.check ?? err.message));
       throw err;
     }
-    const { header } = verified.certified.block;
-    if (!bytesEqual(header.chainId, this.chainId)) throw badBlock(height, 'WRONG_CHAIN');
+    const { block } = verified.certified;
+    const { header } = block;
+    if (!bytesEqual(header.chainId, this.genesis.chainId)) throw badBlock(height, 'WRONG_CHAIN');
     if (this.cp && header.parentHash.length > 0 && hex(header.parentHash) !== this.cp.blockHash)
       throw badBlock(height, 'PARENT_MISMATCH');
-    return { header, blockHash: verified.blockHash };
+    // The header commits to the state after its parent: our execution of the chain up to there.
+    const ours = this.ledger.stateRoot();
+    if (!bytesEqual(header.stateRoot, ours))
+      throw new PlatformError(
+        PlatformErrorCode.StateRootMismatch,
+        `block ${height} carries state root ${hex(header.stateRoot)}, the platform's execution gives ${hex(ours)}`,
+        { height, header: hex(header.stateRoot), platform: hex(ours) },
+      );
+    return { block, blockHash: verified.blockHash };
   }
 }
 

@@ -5,8 +5,8 @@
 
 import type { TraceBundleBytes } from '../api/types.js';
 import { verifyCertifiedBlock, verifyTrace } from '../api/verify.js';
-import type { ChainMirror } from './chain-mirror.js';
 import type { ChainBlock, ChainSource } from './chain-source.js';
+import type { ChainState } from './chain-state.js';
 
 async function firstVerified<T>(
   sources: readonly ChainSource[],
@@ -34,8 +34,8 @@ async function firstVerified<T>(
   throw error;
 }
 
-export function failoverSource(sources: readonly ChainSource[], mirror: () => ChainMirror): ChainSource {
-  const validators = (h: number) => mirror().validatorsAt(h);
+export function failoverSource(sources: readonly ChainSource[], ledger: () => ChainState): ChainSource {
+  const validators = (h: number) => ledger().validatorsAt(h);
   return {
     blocks: (from: number, signal?: AbortSignal): AsyncIterable<ChainBlock> =>
       sources[0]!.blocks(from, signal),

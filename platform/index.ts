@@ -19,8 +19,8 @@ export {
 export { rowsFromPackets } from './assess-input.js';
 export { formatQualityTable } from './assess-table.js';
 export { type AuditFinding, type AuditReport, audit, formatAudit } from './audit.js';
-export { ChainMirror, type GenesisView, type MirrorSnapshot, type SiteEntry } from './chain-mirror.js';
 export { type ChainBlock, type ChainSource, clientSource, nodeClients } from './chain-source.js';
+export { ChainState, type ScpKeyEntry, type SiteEntry } from './chain-state.js';
 export {
   defaultPlatformOptions,
   loadPlatformConfig,

@@ -13,7 +13,7 @@ import { OpenFailure, openPacket } from '../crypto/open.js';
 import { acceptSession, type SessionOffer } from '../crypto/session-key.js';
 import { SessionKeyring } from '../crypto/session-keyring.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
-import type { SiteEntry } from './chain-mirror.js';
+import type { SiteEntry } from './chain-state.js';
 import { hex, unhex } from './hex.js';
 import { failed, PacketFailure, type PacketMeta, type PacketOutcome } from './outcome.js';
 import { findSessionOffer, readOffer } from './session-offers.js';

@@ -2,16 +2,17 @@
 // (database, keys, nodes, extractor) and exposes trace/audit/assess over them; runPlatform also
 // starts following the chain: blocks from the last processed height, verified before use, from
 // one node at a time — a node that fails or serves a block that does not verify is left for the
-// next one, with a growing pause, so no single node is trusted or needed.
+// next one, with a growing pause, so no single node is trusted or needed. A database failure or a
+// state root that disagrees with the platform's own execution stops following (no node can help).
 
 import { pause as pauseUnlessAborted } from '../api/retry.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { formatSiteId } from '../kpi/site-id.js';
+import type { LedgerGenesis } from '../ledger/genesis.js';
 import { type Logger, silentLogger } from '../runtime/log.js';
 import { type AssessOptions, assess, type QualityReport } from './assess.js';
 import { rowsFromPackets } from './assess-input.js';
 import { type AuditReport, audit } from './audit.js';
-import type { GenesisView } from './chain-mirror.js';
 import { type ChainSource, clientSource, nodeClients } from './chain-source.js';
 import type { PlatformConfig } from './config.js';
 import { addSummary, emptyCounters, type PlatformCounters, progressLine } from './counters.js';
@@ -26,9 +27,21 @@ import { defaultChainUrl } from './storage-record.js';
 import { PlatformStore } from './store.js';
 import { type TraceEvidence, trace } from './trace.js';
 
+/**
+ * Failures another node cannot cure: the database itself, or a verified block whose state root
+ * disagrees with the platform's own execution (every node serves the same certified block).
+ */
+const FATAL = new Map<PlatformErrorCode, string>([
+  [PlatformErrorCode.Store, 'platform database failed; stopping'],
+  [
+    PlatformErrorCode.StateRootMismatch,
+    "the chain's state root differs from the platform's execution; stopping",
+  ],
+]);
+
 export interface PlatformDeps {
-  /** The parsed genesis (the CLI loads it with node/genesis's loadGenesis). */
-  genesis: GenesisView;
+  /** The parsed genesis (the CLI loads it with node/genesis's loadGenesis; the ledger starts from it). */
+  genesis: LedgerGenesis;
   /** Chain sources to use instead of gRPC clients to config.chain.endpoints (tests, demo). */
   sources?: ChainSource[];
   /** Encryption keys to use instead of the configured keystores. */
@@ -53,7 +66,7 @@ export interface PlatformHandle {
   waitForHeight(height: number): Promise<void>;
   /** Stops following (if running) and closes the database and clients. */
   stop(): Promise<void>;
-  /** Settles when following ends: resolves after stop(), rejects on a fatal (database) error. */
+  /** Settles when following ends: resolves after stop(), rejects on a fatal error (database, state root). */
   readonly done: Promise<void>;
 }
 
@@ -103,8 +116,8 @@ export async function openPlatform(
         if (abort.signal.aborted) return;
       } catch (err) {
         if (abort.signal.aborted) return;
-        if (err instanceof PlatformError && err.code === PlatformErrorCode.Store) {
-          log.error({ error: err.message }, 'platform database failed; stopping');
+        if (err instanceof PlatformError && FATAL.has(err.code)) {
+          log.error({ error: err.message }, FATAL.get(err.code) as string);
           for (const w of waiters.splice(0)) w.reject(err);
           throw err;
         }
@@ -125,8 +138,8 @@ export async function openPlatform(
   const reads = failoverSource(net.sources, () => ex.chain);
   const handle = {
     counters,
-    trace: (tc: string) => trace(tc, { store, chain: reads, mirror: ex.chain }),
-    audit: (range = {}) => audit({ store, chain: reads, mirror: ex.chain, chainUrl, opener }, range),
+    trace: (tc: string) => trace(tc, { store, chain: reads, ledger: ex.chain }),
+    audit: (range = {}) => audit({ store, chain: reads, ledger: ex.chain, chainUrl, opener }, range),
     assess: async (opts: Partial<AssessOptions> = {}) => {
       const packets: StoredPacket[] = [];
       for await (const p of store.packets()) packets.push(p);

@@ -1,16 +1,20 @@
 // The platform database (Table 10-3 records and what the platform learnt from them), over a Kv.
-// Layout, every key `key -> value` (JSON values):
-//   cp                              -> ExtractorCheckpoint: last processed height, its block hash,
-//                                      chain offset, and the chain mirror as of that height
-//   p/<height 13 hex><index 8 hex>  -> StoredPacket (storage record hex, meta, outcome)
+// Layout, every key `key -> value`:
+//   cp                              -> ExtractorCheckpoint (JSON): last processed height, its block hash,
+//                                      chain offset, and the state root after it
+//   s/<contract state key>          -> the ledger's contract state entry after that height: its
+//                                      canonical JSON value, the same bytes a node keeps in its
+//                                      ContractState bucket (ledger/state.ts)
+//   p/<height 13 hex><index 8 hex>  -> StoredPacket (JSON: storage record hex, meta, outcome)
 //   t/<tracing code hex>            -> the p/ key of that packet
 //   o/<offer hex>                   -> '' (an accepted session offer, re-derived on start)
-// One block = one Kv batch holding its packets, offers and the new checkpoint, so a crash leaves
-// either the whole block or none of it: the extractor resumes at checkpoint.height + 1.
-import type { MirrorSnapshot } from './chain-mirror.js';
+// One block = one Kv batch holding its packets, offers, contract state changes and the new
+// checkpoint, so a crash leaves either the whole block or none of it: the extractor resumes at
+// checkpoint.height + 1 with exactly the contract state of checkpoint.height.
+import type { StateChange } from '../ledger/execution.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 import { hex, unhex } from './hex.js';
-import { type Kv, LevelKv, MemoryKv } from './kv.js';
+import { type Kv, type KvOp, LevelKv, MemoryKv } from './kv.js';
 import type { PacketMeta, PacketOutcome, StoredPacket } from './outcome.js';
 
 /** Where the extractor resumes (not a PBFT checkpoint, codec's Checkpoint). */
@@ -20,7 +24,8 @@ export interface ExtractorCheckpoint {
   blockHash: string;
   /** Sum of the encoded certified blocks' lengths up to `height`: the next block's chain offset. */
   chainOffset: number;
-  mirror: MirrorSnapshot;
+  /** State root (hex) after executing the block at `height`: the s/ entries hash to it. */
+  stateRoot: string;
 }
 
 export interface BlockBatch {
@@ -28,6 +33,8 @@ export interface BlockBatch {
   packets: StoredPacket[];
   /** Session offers accepted in this block (96-byte values). */
   offers: Uint8Array[];
+  /** Contract state writes of this block (of the genesis too, with the first block). */
+  stateChanges: StateChange[];
 }
 
 export interface HeightRange {
@@ -42,6 +49,9 @@ interface PacketJson {
 }
 
 const CHECKPOINT = 'cp';
+const STATE = 's/';
+const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 function packetKey(height: number, index: number): string {
   return `p/${height.toString(16).padStart(13, '0')}${index.toString(16).padStart(8, '0')}`;
@@ -73,7 +83,25 @@ export class PlatformStore {
 
   async checkpoint(): Promise<ExtractorCheckpoint | undefined> {
     const text = await this.kv.get(CHECKPOINT);
-    return text === undefined ? undefined : parse<ExtractorCheckpoint>(CHECKPOINT, text);
+    if (text === undefined) return undefined;
+    const cp = parse<ExtractorCheckpoint>(CHECKPOINT, text);
+    // Written before the platform executed blocks with the ledger: it kept a JSON snapshot of its
+    // own replica ("mirror") and no contract state, from which the ledger's state cannot be rebuilt.
+    if (typeof cp.stateRoot !== 'string')
+      throw new PlatformError(
+        PlatformErrorCode.Store,
+        'the platform database was written by an earlier version (chain mirror, no contract state): ' +
+          'move the data folder aside and extract again into an empty one (docs/platform.md)',
+        { height: cp.height },
+      );
+    return cp;
+  }
+
+  /** The contract state entries as of the checkpoint (key, canonical value bytes), by key. */
+  async stateEntries(): Promise<[string, Uint8Array][]> {
+    const out: [string, Uint8Array][] = [];
+    for await (const [k, v] of this.kv.range(STATE, 's0')) out.push([k.slice(STATE.length), enc.encode(v)]);
+    return out;
   }
 
   /** Writes one processed block atomically; refuses a height that does not follow the checkpoint. */
@@ -88,13 +116,19 @@ export class PlatformStore {
           expected: prev + 1,
         },
       );
-    const ops = [{ key: CHECKPOINT, value: JSON.stringify(batch.checkpoint) }];
+    const ops: KvOp[] = [{ key: CHECKPOINT, value: JSON.stringify(batch.checkpoint) }];
     for (const p of batch.packets) {
       const key = packetKey(p.meta.height, p.meta.index);
       const value: PacketJson = { meta: p.meta, storage: hex(p.storage), outcome: p.outcome };
       ops.push({ key, value: JSON.stringify(value) }, { key: `t/${p.meta.tracingCode}`, value: key });
     }
     for (const o of batch.offers) ops.push({ key: `o/${hex(o)}`, value: '' });
+    // Values are canonical JSON (valid UTF-8): stored as that text, read back as the same bytes.
+    for (const c of batch.stateChanges)
+      ops.push({
+        key: STATE + dec.decode(c.key),
+        value: c.value === undefined ? undefined : dec.decode(c.value),
+      });
     await this.kv.batch(ops);
   }
 

@@ -13,8 +13,8 @@ import { bytesEqual } from '../crypto/bytes.js';
 import { commitQuorum } from '../crypto/certificate.js';
 import { describeEntry } from '../kpi/entry-check.js';
 import { formatSiteId } from '../kpi/site-id.js';
-import type { ChainMirror } from './chain-mirror.js';
 import type { ChainSource } from './chain-source.js';
+import type { ChainState } from './chain-state.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 import { hex, unhex } from './hex.js';
 import type { PacketOutcome, StoredPacket } from './outcome.js';
@@ -72,7 +72,7 @@ function tryDecodeRecord(storage: Uint8Array): StorageRecord | undefined {
 /** Gathers and verifies the evidence of the stored packet with this tracing code (hex). */
 export async function trace(
   tracingCodeHex: string,
-  deps: { store: PlatformStore; chain: ChainSource; mirror: ChainMirror },
+  deps: { store: PlatformStore; chain: ChainSource; ledger: ChainState },
 ): Promise<TraceEvidence> {
   const tc = unhex(tracingCodeHex, 32, 'tracing code');
   const p = await deps.store.packet(hex(tc));
@@ -83,16 +83,16 @@ export async function trace(
   try {
     bundle = await deps.chain.trace(tc);
     // verifyTrace runs crypto/verifyTraceBundle against our own validator set, offline.
-    check = verifyTrace(bundle, tc, (h) => deps.mirror.validatorsAt(h));
+    check = verifyTrace(bundle, tc, (h) => deps.ledger.validatorsAt(h));
   } catch (err) {
     throw new PlatformError(PlatformErrorCode.Chain, `trace from node refused: ${(err as Error).message}`);
   }
-  const validators = deps.mirror.validatorsAt(bundle.height);
+  const validators = deps.ledger.validatorsAt(bundle.height);
   const record = tryDecodeRecord(p.storage);
   const failure = bundleProblem(p, record, bundle);
   const env = decodeEnvelope(bundle.envelope);
   const cert = decodeCommitCertificate(bundle.certificate);
-  const site = deps.mirror.site(p.meta.siteKeyId);
+  const site = deps.ledger.site(p.meta.siteKeyId);
   const { header } = check;
   return {
     tracingCode: hex(tc),

@@ -91,7 +91,9 @@ const routing: fc.Arbitrary<Routing> = fc.record({
   kpiCodes: kpiCodes(20),
 });
 
-const keyList = (max: number) => fc.array(bytes(32), { minLength: 1, maxLength: max });
+/** Public-key lists never repeat a key (the codec refuses a repeated one). */
+const keyList = (max: number) =>
+  fc.uniqueArray(bytes(32), { minLength: 1, maxLength: max, selector: (k) => String.fromCharCode(...k) });
 
 export const governanceAction: fc.Arbitrary<GovernanceAction> = fc.oneof(
   fc.record({
@@ -124,7 +126,7 @@ export const governanceAction: fc.Arbitrary<GovernanceAction> = fc.oneof(
   }),
   fc.record({
     type: fc.constant('setValidators' as const),
-    validators: fc.array(fc.record({ publicKey: bytes(32) }), { minLength: 1, maxLength: 7 }),
+    validators: keyList(7).map((keys) => keys.map((publicKey) => ({ publicKey }))),
     activateAt: u64,
   }),
   keyList(5).chain((admins) =>

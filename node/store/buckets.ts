@@ -27,7 +27,7 @@ export enum Bucket {
    * meaning applied only, while every executed envelope's receipt stays findable by code.
    */
   Rejected = 0x13,
-  /** contract state key (UTF-8, see node/contracts/state-keys.ts) -> contract-defined value bytes. */
+  /** contract state key (ASCII, see ledger/records.ts) -> contract-defined value bytes. */
   ContractState = 0x20,
   /** height(u64) -> the block's receipts packed: status u8, reason u16 per envelope, block order (one value per block). */
   Receipt = 0x21,

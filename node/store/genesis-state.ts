@@ -2,10 +2,10 @@
 // written in one synced batch before any block. Reopening with another genesis is refused.
 
 import { toHex } from '../../crypto/bytes.js';
+import type { StateChange } from '../../ledger/execution.js';
 import { Bucket, key, MetaKey, metaKey, u64 } from './buckets.js';
 import type { Db, DbOp } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import type { StateChange } from './index-batch.js';
 
 const hex = toHex;
 

@@ -4,6 +4,7 @@
 // all or nothing. Recovery re-indexes a block through this same function, so every bucket
 // written here is rebuilt with it.
 import type { CityCode } from '../../codec/types.js';
+import type { ExecutionResult, StateChange } from '../../ledger/execution.js';
 import type { BlockLocation } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, u16, u64, writeU64 } from './buckets.js';
 import type { DbOp } from './db.js';
@@ -15,6 +16,10 @@ import {
   type Receipt,
   ReceiptStatus,
 } from './values.js';
+
+// Execution results are the ledger's (ledger/execution.ts); the store persists them with the
+// block's index: state changes go to the ContractState bucket.
+export type { ExecutionResult, StateChange };
 
 /** What the indexes need from a KPI upload's clear routing metadata. */
 export interface UploadFacts {
@@ -44,21 +49,6 @@ export interface BlockFacts {
   envelopes: EnvelopeFacts[];
   /** The Merkle tree's chunk level over the tracing codes (proof.ts). */
   chunkLevel: Uint8Array;
-}
-
-/** A contract-state write: value undefined deletes. Keys are within the ContractState bucket. */
-export interface StateChange {
-  key: Uint8Array;
-  value: Uint8Array | undefined;
-}
-
-/** What executing a block produced; the store persists it atomically with the block's index. */
-export interface ExecutionResult {
-  /** One per envelope, in block order. */
-  receipts: Receipt[];
-  stateChanges: StateChange[];
-  /** State root after this block. */
-  stateRoot: Uint8Array;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -1,8 +1,9 @@
 // Public API of node/store: the ledger's block log + index, its Db abstraction, and its queries.
 // Owns: on-disk layout, commit protocol, crash recovery, queries, proof bundles, consensus WAL.
-// Does not own: what a block means (node/contracts executes it), byte layouts (codec/).
+// Does not own: what a block means (ledger/ executes it), byte layouts (codec/).
 export { type BlockLocation, DEFAULT_SEGMENT_BYTES } from './block-log.js';
 export { Bucket, MetaKey } from './buckets.js';
+export { readContractState } from './contract-state.js';
 export { compareBytes, type Db, type DbOp, type DbRange } from './db.js';
 export { StoreError, StoreErrorCode } from './errors.js';
 export { ensureGenesis } from './genesis-state.js';

@@ -1,7 +1,10 @@
 // Fixed-layout values of the index buckets (see buckets.ts). Big-endian, bounds-checked on read.
+import { type Receipt, ReceiptStatus } from '../../ledger/execution.js';
 import type { BlockLocation } from './block-log.js';
 import { writeU32, writeU64 } from './buckets.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+
+export { type Receipt, ReceiptStatus };
 
 /** Table 10-3 data recorder: where an envelope sits inside its block's stored bytes. */
 export interface DataRecorder {
@@ -10,17 +13,6 @@ export interface DataRecorder {
   /** Offset of the encoded envelope inside the encoded block (codec/block-view.ts). */
   offset: number;
   length: number;
-}
-
-export enum ReceiptStatus {
-  Applied = 1,
-  Rejected = 2,
-}
-
-/** The execution record of one envelope. `reason` is 0 when applied (codes: node/contracts/reasons.ts). */
-export interface Receipt {
-  status: ReceiptStatus;
-  reason: number;
 }
 
 export interface StoredReceipt extends Receipt {

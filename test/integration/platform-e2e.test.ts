@@ -290,18 +290,22 @@ describe('platform end to end on a 4-node chain', () => {
     expect(k.remade).toBeGreaterThanOrEqual(sealedOffline);
 
     await inspect(async (packets) => {
-      // Every reading of the revoked site: committed and decrypted up to the revocation; refused
-      // by the chain with its reason and kept in rejected/; or, when it was already in a node's
-      // mempool, committed after the revocation without effect and recorded as SITE_NOT_ACTIVE.
+      // Every reading of the revoked site is either committed and decrypted up to the revocation,
+      // or refused by the chain with its reason and kept in rejected/. One that was already in a
+      // node's mempool is also committed after the revocation without effect (recorded as
+      // SITE_NOT_ACTIVE); the site sends it again (a refusal at execution is not final) and
+      // admission refuses it: it is in rejected/ too, under its sequence number.
       const mine = bySigner(packets, keys.revoked!);
       const ok = mine.filter((p) => p.outcome.ok);
       const late = mine.filter((p) => !p.outcome.ok);
+      const refusedSeqs = readdirSync(refusedDir).map((f) => Number.parseInt(f, 10));
       for (const p of ok) expect(p.meta.height).toBeLessThanOrEqual(revokedAt.height);
       for (const p of late) {
         expect(p.outcome).toMatchObject({ ok: false, reason: 'SITE_NOT_ACTIVE' });
         expect(p.meta.height).toBeGreaterThanOrEqual(revokedAt.height);
+        expect(refusedSeqs).toContain(p.meta.seq);
       }
-      expect(ok.length + late.length + refusedValues.length).toBe(revoked.feed.values.length);
+      expect(ok.length + refusedValues.length).toBe(revoked.feed.values.length);
       const seen = [...okValues(ok), ...refusedValues];
       expect(new Set(seen).size).toBe(seen.length);
       expect(revoked.feed.values).toEqual(expect.arrayContaining(seen));

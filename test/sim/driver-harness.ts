@@ -12,10 +12,10 @@ import { decodeConsensusMessage, encodeConsensusMessage } from '../../codec/cons
 import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
 import { defaultConsensusParams, type PersistentState, Replica } from '../../consensus/index.js';
+import { ContractState } from '../../ledger/state.js';
 import { ConsensusDriver } from '../../node/consensus-driver.js';
-import type { Ledger } from '../../node/contracts/ledger.js';
-import { ContractState } from '../../node/contracts/state.js';
 import { Mempool } from '../../node/mempool.js';
+import type { PersistedLedger } from '../../node/persisted-ledger.js';
 import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
 import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from '../../testkit/sim/node.js';
 import { stubHash, stubPublicKey } from '../../testkit/sim/stub-crypto.js';
@@ -99,13 +99,13 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
     return { tip };
   };
   const loc = { segment: 0, offset: 0, length: 0 };
-  // The driver uses only these members of its Ledger.
+  // The driver uses only these members of its PersistedLedger.
   const ledger = { store, contracts: { state: new ContractState() }, tip: () => tip, commit };
   const record = (to: 'all' | number, bytes: Uint8Array) =>
     events.push({ kind: 'send', to, msg: decodeConsensusMessage(bytes) });
   const driver = new ConsensusDriver({
     replica,
-    ledger: ledger as unknown as Ledger,
+    ledger: ledger as unknown as PersistedLedger,
     mempool: new Mempool(),
     transport: { broadcast: (b) => record('all', b), sendTo: (i, b) => record(i, b) },
     log: pino({ level: 'silent' }),

@@ -15,7 +15,7 @@ import {
   setEnvelopeSignature,
 } from '../../../codec/envelope-view.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
-import { type Envelope, EnvelopeKind } from '../../../codec/types.js';
+import { type Envelope, EnvelopeKind, type GovernanceAction } from '../../../codec/types.js';
 import { contractCall, envelope } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
 import { vectorApprove, vectorApproveHex, vectorUpload, vectorUploadAadHex } from './vectors.js';
@@ -150,5 +150,27 @@ describe('envelopes', () => {
     // Layout 1 bytes read as layout 2 run short; layout 2 bytes read as layout 1 leave bytes over.
     expect(codeOf(() => decodeEnvelope(patched(v1, 75, 11)))).toBe(CodecErrorCode.Truncated);
     expect(codeOf(() => decodeEnvelope(patched(v2, 75, 8)))).toBe(CodecErrorCode.TrailingBytes);
+  });
+
+  it('refuses a public-key list that repeats a key (setValidators, setAdmins), decoding and encoding', () => {
+    const a = new Uint8Array(32).fill(0xa1);
+    const b = new Uint8Array(32).fill(0xb2);
+    const actions = (x: Uint8Array, y: Uint8Array): GovernanceAction[] => [
+      { type: 'setValidators', validators: [{ publicKey: x }, { publicKey: y }], activateAt: 5 },
+      { type: 'setAdmins', admins: [x, y], threshold: 1 },
+    ];
+    const envelopeOf = (action: GovernanceAction) =>
+      encodeEnvelope({ ...vectorApprove, call: { type: 'propose', expiresAt: 1, action } });
+    for (const [i, action] of actions(a, b).entries()) {
+      const distinct = envelopeOf(action);
+      // The same bytes with the second key overwritten by the first: as a writer that skips the
+      // encoder's check would send them.
+      const at = Buffer.from(distinct).indexOf(Buffer.from(b));
+      const repeated = Uint8Array.from(distinct);
+      repeated.set(a, at);
+      expect(codeOf(() => decodeEnvelope(distinct))).toBe('none');
+      expect(codeOf(() => decodeEnvelope(repeated))).toBe(CodecErrorCode.BadValue);
+      expect(codeOf(() => envelopeOf(actions(a, a)[i]!))).toBe(CodecErrorCode.InvalidInput);
+    }
   });
 });

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UploadStatus } from '../../../api/types.js';
 import { Admission, hex } from '../../../node/admission.js';
 import { authorize } from '../../../node/authorize.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
 import { executionResult } from '../../../node/execution-result.js';
 import { Mempool } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { certifiedBlock, tempDir, testChain, upload } from '../store/fixtures.js';
 
@@ -21,7 +21,7 @@ async function setup() {
   const chain = testChain();
   const tmp = tempDir();
   dirs.push(tmp);
-  const ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+  const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
   const site = chain.sites[0]!;
   const env = upload(chain.genesis.chainId, site, 1, Date.parse('2026-01-01T00:01:00Z'));
   const block = certifiedBlock(chain, 1, [env]);

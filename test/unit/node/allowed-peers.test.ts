@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllowedPeers } from '../../../node/allowed-peers.js';
-import { Harness } from '../contracts/helpers.js';
+import { Harness } from '../ledger/helpers.js';
 
 describe('AllowedPeers', () => {
   it('admits a scheduled validator before its height and drops a removed one after it', async () => {

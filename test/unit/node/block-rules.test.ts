@@ -4,7 +4,7 @@ import type { Block } from '../../../codec/types.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { type BlockContext, buildBlock, orderBySigner, validateBlock } from '../../../node/block-rules.js';
-import { Harness } from '../contracts/helpers.js';
+import { Harness } from '../ledger/helpers.js';
 import { upload } from '../store/fixtures.js';
 
 function setup() {

@@ -6,15 +6,15 @@ import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { hex } from '../../../node/admission.js';
 import { lookUpCommitted } from '../../../node/committed-lookup.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
 import { seqCheckOf } from '../../../node/evictions.js';
 import { Mempool } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { ReceiptStatus } from '../../../node/store/values.js';
 import { certifiedBlock, tempDir, testChain, upload } from '../store/fixtures.js';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
-const ledgers: Ledger[] = [];
+const ledgers: PersistedLedger[] = [];
 afterEach(async () => {
   for (const l of ledgers.splice(0)) await l.close();
   for (const d of dirs.splice(0)) d.cleanup();
@@ -27,7 +27,7 @@ describe('lookUpCommitted', () => {
     const chain = testChain();
     const tmp = tempDir();
     dirs.push(tmp);
-    const ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+    const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     ledgers.push(ledger);
     const [s1, s2] = chain.sites;
     const id = chain.genesis.chainId;

@@ -3,9 +3,9 @@
 // once each, as blocks are applied (the core then switches at the activation height).
 import { describe, expect, test } from 'vitest';
 import type { ConsensusParams } from '../../../consensus/params.js';
+import { PARAMS_KEY, schedule, VALIDATORS_KEY } from '../../../ledger/schedule.js';
+import { ContractState } from '../../../ledger/state.js';
 import { consensusParamsOf, ScheduleFeed, type ScheduleTarget } from '../../../node/consensus-setup.js';
-import { PARAMS_KEY, schedule, VALIDATORS_KEY } from '../../../node/contracts/schedule.js';
-import { ContractState } from '../../../node/contracts/state.js';
 
 const chain = (periodMs: number) => ({
   periodMs,

@@ -4,9 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
+import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { hex } from '../../../node/admission.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
-import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import {
   type Eviction,
@@ -16,6 +15,7 @@ import {
   supersededBy,
 } from '../../../node/evictions.js';
 import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { certifiedBlock, type TestSite, tempDir, testChain, upload } from '../store/fixtures.js';
 
@@ -28,7 +28,7 @@ async function setup() {
   const chain = testChain();
   const tmp = tempDir();
   dirs.push(tmp);
-  const ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+  const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
   const mempool = new Mempool();
   const entryOf = (s: TestSite, env: Uint8Array, seq: number): MempoolEntry => ({
     id: hex(tracingCode(env)),

@@ -9,8 +9,8 @@ import { CityScheme, EnvelopeKind, SealAlgorithm } from '../../../codec/types.js
 import { generateEd25519, sign, verify } from '../../../crypto/ed25519.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import type { VerifyItem } from '../../../crypto/verify-pool.js';
+import type { Contracts } from '../../../ledger/contracts.js';
 import { hex } from '../../../node/admission.js';
-import type { Contracts } from '../../../node/contracts/contracts.js';
 import { Mempool } from '../../../node/mempool.js';
 import { preverifyEnvelopes } from '../../../node/preverify.js';
 import { envelopeTracingCode } from '../../../node/tx-hash.js';

@@ -11,15 +11,15 @@ import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { hex } from '../../../node/admission.js';
 import { ConsensusDriver } from '../../../node/consensus-driver.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { type Eviction, RecentRefusals, reauthorizer, toReauthorize } from '../../../node/evictions.js';
 import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestSite, tempDir, testChain, upload } from '../store/fixtures.js';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
-const ledgers: Ledger[] = [];
+const ledgers: PersistedLedger[] = [];
 afterEach(async () => {
   for (const l of ledgers.splice(0)) await l.close();
   for (const d of dirs.splice(0)) d.cleanup();
@@ -58,7 +58,7 @@ async function setup() {
   const chain = testChain();
   const tmp = tempDir();
   dirs.push(tmp);
-  const ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+  const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
   ledgers.push(ledger);
   const mempool = new Mempool();
   const core = new StubCore();

@@ -8,9 +8,9 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { Admission, hex } from '../../../node/admission.js';
 import { authorize } from '../../../node/authorize.js';
 import { BlockNotifier } from '../../../node/block-notifier.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
 import { executionResult } from '../../../node/execution-result.js';
 import { Mempool } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { QueryCursors } from '../../../node/query-cursors.js';
 import { RpcHandlers } from '../../../node/rpc-handlers.js';
 import { u64 } from '../../../node/store/buckets.js';
@@ -41,7 +41,7 @@ async function reason(p: Promise<unknown>): Promise<string> {
 describe('RPC handlers', () => {
   let chain: TestChain;
   let tmp: ReturnType<typeof tempDir>;
-  let ledger: Ledger;
+  let ledger: PersistedLedger;
   let handlers: RpcHandlers;
   let mempool: Mempool;
   let catchingUp: boolean;
@@ -52,7 +52,7 @@ describe('RPC handlers', () => {
     chain = testChain();
     [s1, s2] = [chain.sites[0]!, chain.sites[1]!];
     tmp = tempDir();
-    ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     mempool = new Mempool();
     catchingUp = false;
     const { store, contracts } = ledger;

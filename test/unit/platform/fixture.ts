@@ -1,7 +1,8 @@
 // A small genuine chain for the platform tests: four validators, one admin, two sites, one SCP
 // X25519 key, uploads sealed with the real crypto, contract calls signed by the admin, and
-// certified blocks (real Merkle roots, parent hashes, quorum certificates) behind a fake
-// ChainSource. Nothing is mocked below the ChainSource interface.
+// certified blocks (real Merkle roots, parent hashes, state roots from executing the chain with
+// the ledger the nodes run, quorum certificates) behind a fake ChainSource. Nothing is mocked below
+// the ChainSource interface.
 import type { TraceBundleBytes } from '../../../api/types.js';
 import { encodeBlockHeader } from '../../../codec/block.js';
 import { encodeCertifiedBlock, encodeCommitCertificate } from '../../../codec/certificate.js';
@@ -28,7 +29,8 @@ import { MerkleTree } from '../../../crypto/merkle.js';
 import type { SealTarget } from '../../../crypto/seal.js';
 import { sealKpiRecord } from '../../../crypto/seal.js';
 import { x25519FromPrivate } from '../../../crypto/x25519.js';
-import type { GenesisView } from '../../../platform/chain-mirror.js';
+import { Contracts } from '../../../ledger/contracts.js';
+import { genesisState, type LedgerGenesis } from '../../../ledger/genesis.js';
 import type { ChainBlock, ChainSource } from '../../../platform/chain-source.js';
 
 export function bytes(n: number, fill: number): Uint8Array {
@@ -84,13 +86,14 @@ export function registerAction(s: TestSite, kpiCodes = [UNEMPLOYMENT, ELECTRICIT
   };
 }
 
-export const genesis: GenesisView = {
+export const genesis: LedgerGenesis = {
   chainId,
   validators: validatorKeys.map((k) => k.publicKey),
   admins: [adminKey.publicKey],
   threshold: 1,
   sites: [registerAction(siteA), registerAction(siteB)],
   scpKeys: [{ publicKey: scpKey.publicKey, notBefore: 0, notAfter: T0 + 1000 * HOUR }],
+  params: { periodMs: HOUR, maxBlockEnvelopes: 1000, maxBlockBytes: 4_000_000, viewTimeoutMs: 4000 },
 };
 
 export function record(s: TestSite, time: number, entries: KpiEntry[]): KpiRecord {
@@ -164,11 +167,17 @@ interface Built {
 export class FakeChain implements ChainSource {
   readonly built: Built[] = [];
   private parent = bytes(32, 0);
+  /** The chain's contracts, executed block by block as a node does: headers carry their roots. */
+  readonly ledger = new Contracts(genesisState(genesis).state, chainId);
 
   constructor(private readonly signers: Ed25519KeyPair[] = validatorKeys) {}
 
-  /** Appends a block of `envelopes` certified by validators `by` (indexes); returns its height. */
-  append(envelopes: Uint8Array[], by = [0, 1, 2], time?: number): number {
+  /**
+   * Appends a block of `envelopes` certified by validators `by` (indexes); returns its height.
+   * `stateRoot` replaces the root of the executed chain in the header (a quorum certifying a state
+   * the contracts do not give).
+   */
+  append(envelopes: Uint8Array[], by = [0, 1, 2], time?: number, stateRoot?: Uint8Array): number {
     const height = this.built.length + 1;
     const tree = new MerkleTree(envelopes.map(tracingCode));
     const header: BlockHeader = {
@@ -179,7 +188,7 @@ export class FakeChain implements ChainSource {
       parentHash: this.parent,
       txRoot: tree.root(),
       txCount: envelopes.length,
-      stateRoot: bytes(32, 0x55),
+      stateRoot: stateRoot ?? this.ledger.stateRoot(),
       validatorSetHash: validatorSetHash(this.signers.map((k) => k.publicKey)),
       proposer: 0,
     };
@@ -193,6 +202,7 @@ export class FakeChain implements ChainSource {
       signatures: by.map((v) => ({ validator: v, signature: sign(this.signers[v]!, vote) })),
     };
     const certifiedBlock = encodeCertifiedBlock({ block: { header, envelopes }, certificate: cert });
+    this.ledger.applyBlock({ header, envelopes });
     this.built.push({ header, envelopes, tree, certifiedBlock, certificate: encodeCommitCertificate(cert) });
     this.parent = blockHash;
     return height;

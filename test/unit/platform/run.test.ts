@@ -144,6 +144,32 @@ describe('runPlatform', () => {
     expect(await printed).toBe('platform: height 2, packets 4 (decrypted 4, failed 0), calls 0');
     await p.stop();
   });
+  it('stops with STATE_ROOT_MISMATCH instead of asking the next node when a certified root is not its own', async () => {
+    // The same empty block 1; block 2 certified with a root the contracts do not give. The honest
+    // node's block 2 would verify, but a quorum certified the other one: no node can cure that.
+    const liar = new FakeChain();
+    liar.append([]);
+    liar.append([], [0, 1, 2], undefined, bytes(32, 0x55));
+    const honest = new FakeChain();
+    honest.append([]);
+    honest.append([]);
+    const errors: string[] = [];
+    const p = await runPlatform(parsePlatformConfig(base), {
+      genesis,
+      sources: [liar, honest],
+      scpKeys: [scpKey],
+      store: PlatformStore.memory(),
+      log: loggerFrom((level, msg) => {
+        if (level === 'error') errors.push(msg);
+      }),
+    });
+    await expect(p.waitForHeight(2)).rejects.toMatchObject({ code: PlatformErrorCode.StateRootMismatch });
+    await expect(p.done).rejects.toMatchObject({ code: PlatformErrorCode.StateRootMismatch });
+    expect(p.counters.height).toBe(1);
+    expect(errors).toEqual(["the chain's state root differs from the platform's execution; stopping"]);
+    await p.stop();
+  });
+
   it('keeps its place on disk (classic-level) across a restart', async () => {
     const dir = tmp();
     const config = parsePlatformConfig({ ...base, dataDir: join(dir, 'db') });

@@ -47,7 +47,7 @@ async function setup() {
   const opener = new PacketOpener([scpKey]);
   const ex = await Extractor.open(store, genesis, opener, URL);
   await ex.follow(chain);
-  const deps = { store, chain, mirror: ex.chain, chainUrl: URL, opener };
+  const deps = { store, chain, ledger: ex.chain, chainUrl: URL, opener };
   return { chain, kv, store, deps };
 }
 

@@ -24,7 +24,7 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { openPacket } from '../../../crypto/open.js';
 import { acceptSession, type SessionKey } from '../../../crypto/session-key.js';
 import type { X25519KeyPair } from '../../../crypto/x25519.js';
-import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
+import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { decodeSessionOffer, EXT_SESSION_OFFER } from '../../../site/session-offer.js';
 import { sha, takeLoss } from './helpers.js';
 

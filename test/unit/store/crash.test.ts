@@ -6,8 +6,8 @@ import { appendFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
-import { Reason } from '../../../node/contracts/reasons.js';
+import { Reason } from '../../../ledger/reasons.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { BlockLog } from '../../../node/store/block-log.js';
 import { Bucket, key } from '../../../node/store/buckets.js';
 import { encodeFrameHeader } from '../../../node/store/frame.js';
@@ -28,7 +28,7 @@ const blocks: BuiltBlock[] = [1, 2, 3].map((h) =>
 
 async function cleanRun(n: number): Promise<{ roots: Uint8Array[] }> {
   const tmp = tempDir();
-  const l = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+  const l = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
   const roots: Uint8Array[] = [];
   for (const b of blocks.slice(0, n)) roots.push((await l.commit(b.bytes, b.decoded)).tip.stateRoot);
   await l.close();
@@ -44,7 +44,7 @@ function segmentPath(dir: string): string {
   return join(dir, 'blocks', f);
 }
 
-async function expectIntact(l: Ledger, upTo: number, roots: Uint8Array[]): Promise<void> {
+async function expectIntact(l: PersistedLedger, upTo: number, roots: Uint8Array[]): Promise<void> {
   expect(l.tip()?.height).toBe(upTo);
   expect(l.contracts.stateRoot()).toEqual(roots[upTo - 1]);
   for (let h = 1; h <= upTo; h++) {
@@ -69,12 +69,12 @@ describe('crash at each step of a block commit', () => {
     const frame = Buffer.concat([encodeFrameHeader(3, b3.bytes), b3.bytes]);
     for (const cut of [1, 30, 48, 49, frame.length - 1]) {
       const dir = join(tmp.dir, `cut-${cut}`);
-      let l = await Ledger.open(dir, chain.genesis);
+      let l = await PersistedLedger.open(dir, chain.genesis);
       for (const b of blocks.slice(0, 2)) await l.commit(b.bytes, b.decoded);
       await l.close();
       const before = statSync(segmentPath(dir)).size;
       appendFileSync(segmentPath(dir), frame.subarray(0, cut));
-      l = await Ledger.open(dir, chain.genesis);
+      l = await PersistedLedger.open(dir, chain.genesis);
       expect(statSync(segmentPath(dir)).size).toBe(before);
       expect(l.store.lastRecovery.reindexed).toBe(0);
       await expectIntact(l, 2, roots);
@@ -86,28 +86,28 @@ describe('crash at each step of a block commit', () => {
 
   it('(a) a frame whose bytes were garbled in the tail is treated as torn, not indexed', async () => {
     const { roots } = await cleanRun(2);
-    let l = await Ledger.open(tmp.dir, chain.genesis);
+    let l = await PersistedLedger.open(tmp.dir, chain.genesis);
     await l.commit(blocks[0]!.bytes, blocks[0]!.decoded);
     await l.close();
     const b2 = blocks[1] as BuiltBlock;
     const frame = Buffer.concat([encodeFrameHeader(2, b2.bytes), b2.bytes]);
     frame.writeUInt8(frame.readUInt8(frame.length - 10) ^ 0xff, frame.length - 10);
     appendFileSync(segmentPath(tmp.dir), frame);
-    l = await Ledger.open(tmp.dir, chain.genesis);
+    l = await PersistedLedger.open(tmp.dir, chain.genesis);
     await expectIntact(l, 1, roots);
     await l.close();
   });
 
   it('(b) a block synced to the log but never indexed is re-indexed and re-executed', async () => {
     const { roots } = await cleanRun(3);
-    let l = await Ledger.open(tmp.dir, chain.genesis);
+    let l = await PersistedLedger.open(tmp.dir, chain.genesis);
     await l.commit(blocks[0]!.bytes, blocks[0]!.decoded);
     await l.close();
     const log = await BlockLog.open(join(tmp.dir, 'blocks'));
     await log.append(2, blocks[1]!.bytes);
     await log.append(3, blocks[2]!.bytes);
     await log.close();
-    l = await Ledger.open(tmp.dir, chain.genesis);
+    l = await PersistedLedger.open(tmp.dir, chain.genesis);
     expect(l.store.lastRecovery.reindexed).toBe(2);
     await expectIntact(l, 3, roots);
     const receipts = await l.store.receipts(3);
@@ -118,11 +118,11 @@ describe('crash at each step of a block commit', () => {
   it('(c) index batches lost with their unsynced writes are rebuilt from the log', async () => {
     const { roots } = await cleanRun(3);
     const db = new MemoryDb();
-    let l = await Ledger.open(tmp.dir, chain.genesis, { db });
+    let l = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
     for (const b of blocks) await l.commit(b.bytes, b.decoded);
     await l.store.log.close();
     db.crashUnsynced();
-    l = await Ledger.open(tmp.dir, chain.genesis, { db: db.reopen() });
+    l = await PersistedLedger.open(tmp.dir, chain.genesis, { db: db.reopen() });
     expect(l.store.lastRecovery.reindexed).toBe(3);
     await expectIntact(l, 3, roots);
     await l.close();
@@ -136,7 +136,7 @@ describe('crash at each step of a block commit', () => {
     const bad = upload(id, chain.sites[0]!, 2, 2, { country: 250 });
     const b1 = certifiedBlock(chain, 1, [good, bad]);
     const db = new MemoryDb();
-    let l = await Ledger.open(tmp.dir, chain.genesis, { db });
+    let l = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
     if (how === 'lost') await l.commit(b1.bytes, b1.decoded);
     await l.store.log.close();
     if (how === 'unindexed') {
@@ -146,7 +146,7 @@ describe('crash at each step of a block commit', () => {
     } else db.crashUnsynced();
     // The crash left no trace of the rejection in the index: recovery must write it again.
     expect(await db.reopen().get(key(Bucket.Rejected, tracingCode(bad)))).toBeUndefined();
-    l = await Ledger.open(tmp.dir, chain.genesis, { db: db.reopen() });
+    l = await PersistedLedger.open(tmp.dir, chain.genesis, { db: db.reopen() });
     expect(l.store.lastRecovery.reindexed).toBe(1);
     expect(await l.store.receipt(tracingCode(bad))).toMatchObject({
       status: ReceiptStatus.Rejected,
@@ -161,23 +161,23 @@ describe('crash at each step of a block commit', () => {
 
   it('(c) a synced WAL write survives the same crash', async () => {
     const db = new MemoryDb();
-    const l = await Ledger.open(tmp.dir, chain.genesis, { db });
+    const l = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
     await l.store.walPut(Uint8Array.of(1, 2), Uint8Array.of(9));
     await l.commit(blocks[0]!.bytes, blocks[0]!.decoded);
     await l.store.log.close();
     db.crashUnsynced();
-    const again = await Ledger.open(tmp.dir, chain.genesis, { db: db.reopen() });
+    const again = await PersistedLedger.open(tmp.dir, chain.genesis, { db: db.reopen() });
     expect(await again.store.walGet(Uint8Array.of(1, 2))).toEqual(Uint8Array.of(9));
     expect(again.tip()?.height).toBe(1);
     await again.close();
   });
 
   it('refuses to open when the index points past the block log (the log lost synced blocks)', async () => {
-    const l = await Ledger.open(tmp.dir, chain.genesis);
+    const l = await PersistedLedger.open(tmp.dir, chain.genesis);
     for (const b of blocks.slice(0, 2)) await l.commit(b.bytes, b.decoded);
     await l.close();
     truncateSync(segmentPath(tmp.dir), 100);
-    await expect(Ledger.open(tmp.dir, chain.genesis)).rejects.toMatchObject({
+    await expect(PersistedLedger.open(tmp.dir, chain.genesis)).rejects.toMatchObject({
       code: StoreErrorCode.Inconsistent,
     });
   });

@@ -1,20 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
 import { verifyTraceBundle } from '../../../crypto/trace-bundle.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
-import { Reason } from '../../../node/contracts/reasons.js';
+import { Reason } from '../../../ledger/reasons.js';
+import { NodeErrorCode } from '../../../node/errors.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
 import { certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 describe('ledger on classic-level', () => {
   let chain: TestChain;
   let tmp: ReturnType<typeof tempDir>;
-  let ledger: Ledger;
+  let ledger: PersistedLedger;
 
   beforeEach(async () => {
     chain = testChain();
     tmp = tempDir();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
   });
   afterEach(async () => {
     await ledger.close();
@@ -114,12 +115,29 @@ describe('ledger on classic-level', () => {
     ).rejects.toMatchObject({ code: StoreErrorCode.BadQuery });
   });
 
+  it('refuses a genesis that lists a site twice as a config error, and leaves no lock behind', async () => {
+    const g = chain.genesis;
+    const twice = { ...g, sites: [g.sites[0]!, g.sites[0]!] };
+    const other = tempDir();
+    try {
+      await expect(PersistedLedger.open(other.dir, twice)).rejects.toMatchObject({
+        code: NodeErrorCode.BadConfig,
+        message: expect.stringContaining('sites.1: duplicate site key or address'),
+      });
+      // The LevelDB lock was released: the corrected genesis opens in the same process.
+      const fixed = await PersistedLedger.open(other.dir, g);
+      await fixed.close();
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('keeps everything across close and reopen, and refuses a block out of order', async () => {
     const id = chain.genesis.chainId;
     const b1 = await commitUploads(1, [upload(id, chain.sites[s1]!, 1, 1)]);
     const root = ledger.tip()?.stateRoot;
     await ledger.close();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
     expect(ledger.tip()?.height).toBe(1);
     expect(ledger.tip()?.stateRoot).toEqual(root);
     expect(ledger.contracts.stateRoot()).toEqual(root);

@@ -4,7 +4,7 @@ import type fc from 'fast-check';
 import { expect } from 'vitest';
 import { CityScheme } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
-import { Reason } from '../../../node/contracts/reasons.js';
+import { Reason } from '../../../ledger/reasons.js';
 import {
   type ExecutionResult,
   type MemoryDb,

@@ -5,7 +5,7 @@
 // model-commands.ts.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { Reason } from '../../../node/contracts/reasons.js';
+import { Reason } from '../../../ledger/reasons.js';
 import { MemoryDb, Store } from '../../../node/store/index.js';
 import { KPIS, tempDir } from './fixtures.js';
 import {

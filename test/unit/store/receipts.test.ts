@@ -7,14 +7,14 @@ import { ReceiptState, UploadStatus } from '../../../api/types.js';
 import type { GovernanceAction } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
+import { Reason } from '../../../ledger/reasons.js';
 import { Admission, hex } from '../../../node/admission.js';
 import { authorize } from '../../../node/authorize.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
-import { Reason } from '../../../node/contracts/reasons.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { RecentRefusals } from '../../../node/evictions.js';
 import { executionResult } from '../../../node/execution-result.js';
 import { Mempool } from '../../../node/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { type RpcDeps, RpcHandlers } from '../../../node/rpc-handlers.js';
 import { MemoryDb, ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
@@ -22,14 +22,14 @@ import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from
 describe('receipts by tracing code', () => {
   let chain: TestChain;
   let tmp: ReturnType<typeof tempDir>;
-  let ledger: Ledger;
+  let ledger: PersistedLedger;
   let height: number;
   let adminSeq: number;
 
   beforeEach(async () => {
     chain = testChain();
     tmp = tempDir();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
     height = 0;
     adminSeq = 0;
   });
@@ -74,7 +74,7 @@ describe('receipts by tracing code', () => {
     expect(bySite.items.map((i) => i.time)).toEqual([10]);
     // Still there after a clean reopen.
     await ledger.close();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
     expect(await ledger.store.receipt(tc)).toMatchObject(expected);
   });
 
@@ -181,7 +181,7 @@ describe('receipts by tracing code', () => {
     expect(await ledger.store.recorded(codes, true)).toEqual([undefined, rejected, undefined]);
     // After a reopen the store still knows some envelope was rejected, and finds it.
     await ledger.close();
-    ledger = await Ledger.open(tmp.dir, chain.genesis);
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
     expect(await ledger.store.recorded(codes, true)).toEqual([undefined, rejected, undefined]);
   });
 
@@ -216,7 +216,7 @@ describe('recorded() while nothing was ever rejected', () => {
     const chain = testChain();
     const tmp = tempDir();
     const db = new MemoryDb();
-    const ledger = await Ledger.open(tmp.dir, chain.genesis, { db });
+    const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
     try {
       const env = upload(chain.genesis.chainId, chain.sites[0]!, 1, 10);
       const b = certifiedBlock(chain, 1, [env]);

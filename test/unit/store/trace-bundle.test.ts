@@ -10,7 +10,7 @@ import {
 } from '../../../crypto/certificate.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { type TraceBundle, TraceFailure, verifyTraceBundle } from '../../../crypto/trace-bundle.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { certifiedBlock, keyPair, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
@@ -23,7 +23,7 @@ describe('trace bundles', () => {
     chain = testChain();
     validators = chain.validators.map((v) => v.publicKey);
     const tmp = tempDir();
-    const ledger = await Ledger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+    const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     const envs = [1, 2, 3, 4, 5, 6, 7].map((seq) => upload(chain.genesis.chainId, chain.sites[0]!, seq, seq));
     const b = certifiedBlock(chain, 1, envs);
     await ledger.commit(b.bytes, b.decoded);

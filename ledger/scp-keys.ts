@@ -1,7 +1,7 @@
 // SCP key directory: the smart city platform's X25519 encryption keys, with IDs and validity
 // windows, so that sites know which key to seal for and when to move to the next one.
-import type { KeyId } from '../../codec/types.js';
-import { keyIdOf } from '../../crypto/key-id.js';
+import type { KeyId } from '../codec/types.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { Reason } from './reasons.js';
 import { hex, K, type ScpKeyRecord, unhex } from './records.js';
 import type { ContractState } from './state.js';

@@ -1,5 +1,5 @@
 // GovernanceAction <-> JSON for storing open proposals in contract state (bytes as hex).
-import type { ChainParams, CityCode, GovernanceAction } from '../../codec/types.js';
+import type { ChainParams, CityCode, GovernanceAction } from '../codec/types.js';
 import { hex, unhex } from './records.js';
 import type { Json } from './state.js';
 

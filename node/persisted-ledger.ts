@@ -1,24 +1,30 @@
-// Opens the ledger of one node: index Db, genesis state (written once), system contracts loaded
-// from it, then the store, whose recovery re-executes through the same contracts any block found
-// durable in the block log but not yet indexed. commit() runs the contracts and persists the block
-// with its receipts and state changes in one index batch.
+// The node's persistence adapter around the pure ledger (ledger/): opens the index Db, writes the
+// genesis state once, loads the contract state from the ContractState bucket, then opens the
+// store, whose recovery re-executes through the same contracts any block found durable in the
+// block log but not yet indexed. commit() runs the contracts and persists the block with its
+// receipts and state changes in one index batch.
 import { join } from 'node:path';
-import type { CertifiedBlock } from '../../codec/types.js';
-import { type Genesis, genesisState } from '../genesis.js';
+import type { CertifiedBlock } from '../codec/types.js';
+import { Contracts } from '../ledger/contracts.js';
+import { LedgerError } from '../ledger/errors.js';
+import type { ExecutionResult } from '../ledger/execution.js';
+import { genesisState } from '../ledger/genesis.js';
+import { ContractState } from '../ledger/state.js';
+import { NodeError, NodeErrorCode } from './errors.js';
+import type { Genesis } from './genesis.js';
 import {
   type Db,
-  type ExecutionResult,
   ensureGenesis,
   LevelDb,
+  readContractState,
   Store,
   StoreError,
   StoreErrorCode,
   type Tip,
-} from '../store/index.js';
-import { envelopeTracingCode } from '../tx-hash.js';
-import { Contracts } from './contracts.js';
+} from './store/index.js';
+import { envelopeTracingCode } from './tx-hash.js';
 
-export interface LedgerOptions {
+export interface PersistedLedgerOptions {
   /** Index database; default a LevelDb at <dir>/index. */
   db?: Db;
   segmentBytes?: number;
@@ -32,7 +38,18 @@ export interface Committed {
   execution: ExecutionResult;
 }
 
-export class Ledger {
+/** The genesis state; a genesis no state can start from is a config error, as parsing would say. */
+function initialState(genesis: Genesis): ReturnType<typeof genesisState> {
+  try {
+    return genesisState(genesis);
+  } catch (err) {
+    if (err instanceof LedgerError)
+      throw new NodeError(NodeErrorCode.BadConfig, `invalid genesis: ${err.message}`, { ...err.meta });
+    throw err;
+  }
+}
+
+export class PersistedLedger {
   private broken = false;
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
@@ -42,12 +59,17 @@ export class Ledger {
     readonly contracts: Contracts,
   ) {}
 
-  static async open(dir: string, genesis: Genesis, opts: LedgerOptions = {}): Promise<Ledger> {
+  static async open(
+    dir: string,
+    genesis: Genesis,
+    opts: PersistedLedgerOptions = {},
+  ): Promise<PersistedLedger> {
     const db = opts.db ?? (await LevelDb.open(join(dir, 'index')));
     try {
-      const g = genesisState(genesis);
+      const g = initialState(genesis);
       await ensureGenesis(db, genesis.chainId, g.changes, g.root);
-      const contracts = await Contracts.load(db, genesis.chainId);
+      const state = ContractState.fromEntries(await readContractState(db));
+      const contracts = new Contracts(state, genesis.chainId);
       const store = await Store.open(dir, {
         db,
         segmentBytes: opts.segmentBytes,
@@ -55,7 +77,7 @@ export class Ledger {
         // Admission or pre-verification already hashed each envelope: the commit reuses those codes.
         tracingCode: envelopeTracingCode,
       });
-      return new Ledger(store, contracts);
+      return new PersistedLedger(store, contracts);
     } catch (err) {
       // Release the LevelDB lock so the caller can repair and retry in the same process.
       if (opts.db === undefined) await db.close();
@@ -112,6 +134,10 @@ export class Ledger {
   }
 }
 
-export function openLedger(dir: string, genesis: Genesis, opts: LedgerOptions = {}): Promise<Ledger> {
-  return Ledger.open(dir, genesis, opts);
+export function openPersistedLedger(
+  dir: string,
+  genesis: Genesis,
+  opts: PersistedLedgerOptions = {},
+): Promise<PersistedLedger> {
+  return PersistedLedger.open(dir, genesis, opts);
 }

@@ -2,9 +2,9 @@
 import type { ContractCall, GovernanceAction } from '../../../codec/types.js';
 import type { Ed25519KeyPair } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
-import { Contracts } from '../../../node/contracts/contracts.js';
-import { genesisState } from '../../../node/genesis.js';
-import type { Receipt } from '../../../node/store/index.js';
+import { Contracts } from '../../../ledger/contracts.js';
+import type { Receipt } from '../../../ledger/execution.js';
+import { genesisState } from '../../../ledger/genesis.js';
 import { call, type TestChain, testChain } from '../store/fixtures.js';
 
 export class Harness {

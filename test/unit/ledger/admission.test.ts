@@ -6,11 +6,11 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import {
   DEFAULT_MAX_ENVELOPE_FUTURE_MS as AHEAD,
   DEFAULT_MAX_SEQ_GAP as GAP,
-} from '../../../node/contracts/envelope-bounds.js';
-import { Reason } from '../../../node/contracts/reasons.js';
-import type { UploadFields } from '../../../node/contracts/registry.js';
-import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
-import { ReceiptStatus } from '../../../node/store/index.js';
+} from '../../../ledger/envelope-bounds.js';
+import { ReceiptStatus } from '../../../ledger/execution.js';
+import { Reason } from '../../../ledger/reasons.js';
+import type { UploadFields } from '../../../ledger/registry.js';
+import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { call, KPIS, upload } from '../store/fixtures.js';
 import { Harness } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // The contract state's keys and the JSON shapes stored under them. Byte fields are lower-case hex.
 // Keys are ASCII: "<area>/<id hex>".
-import type { ChainParams, CityCode, SiteStatus } from '../../codec/types.js';
-import { toHex } from '../../crypto/bytes.js';
+import type { ChainParams, CityCode, SiteStatus } from '../codec/types.js';
+import { toHex } from '../crypto/bytes.js';
 import type { Json } from './state.js';
 
 export const K = {
@@ -10,6 +10,7 @@ export const K = {
   validators: 'gov/validators',
   proposal: (idHex: string) => `gov/proposal/${idHex}`,
   site: (keyIdHex: string) => `site/${keyIdHex}`,
+  sitePrefix: 'site/',
   /** A site ID (IPv6 hex) -> the key ID currently registered for it: one site per address. */
   siteAddr: (siteIdHex: string) => `siteaddr/${siteIdHex}`,
   rotated: (keyIdHex: string) => `rotated/${keyIdHex}`,

@@ -1,8 +1,8 @@
 // Site registry (the permission contract of Y.4907 Appendix I) and the admission rule for uploads.
 // Sites are keyed by their current key ID; a rotated-out key ID points at its successor so that
 // an old key is refused with KeyRotated rather than UnknownSigner.
-import { type GovernanceAction, type Routing, SiteStatus } from '../../codec/types.js';
-import { keyIdOf } from '../../crypto/key-id.js';
+import { type GovernanceAction, type Routing, SiteStatus } from '../codec/types.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { type BoundsAt, checkEnvelopeTime, checkSeqGap } from './envelope-bounds.js';
 import { type Check, Reason, reject } from './reasons.js';
 import { cityJson, hex, K, type RotatedRecord, type SeqRecord, type SiteRecord } from './records.js';

@@ -6,7 +6,7 @@
 // admission against the node's clock. There is deliberately no bound on old times: a site uploads
 // the readings it kept through an outage with the times they were sealed at, and the replay
 // window, not the time, is what refuses a replay.
-import type { ChainParams } from '../../codec/types.js';
+import type { ChainParams } from '../codec/types.js';
 import { Reason } from './reasons.js';
 import type { ParamsJson } from './records.js';
 import { SEQ_WINDOW, type SeqWindow } from './seq-window.js';

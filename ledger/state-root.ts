@@ -4,8 +4,8 @@
 // block only the buckets it touched are re-hashed (bench/store measures this against a full
 // recomputation). Each bucket is hashed as one contiguous buffer: one native call per bucket
 // instead of one per field.
-import { domainTag } from '../../codec/signing.js';
-import { sha256, sha256Parts } from '../../crypto/hash.js';
+import { domainTag } from '../codec/signing.js';
+import { sha256, sha256Parts } from '../crypto/hash.js';
 
 const BUCKETS = 4096;
 const ROOT_DOMAIN = domainTag('state-root');

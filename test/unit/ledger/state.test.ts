@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Reason } from '../../../node/contracts/reasons.js';
-import { checkSeq, EMPTY_WINDOW, recordSeq, SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
-import { ContractState, canonicalJson } from '../../../node/contracts/state.js';
-import { StateRootTree } from '../../../node/contracts/state-root.js';
+import { Reason } from '../../../ledger/reasons.js';
+import { checkSeq, EMPTY_WINDOW, recordSeq, SEQ_WINDOW } from '../../../ledger/seq-window.js';
+import { ContractState, canonicalJson } from '../../../ledger/state.js';
+import { StateRootTree } from '../../../ledger/state-root.js';
 
 describe('replay window', () => {
   it('accepts exactly the unseen seqs above hwm - window (model: a set of applied seqs)', () => {

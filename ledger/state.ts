@@ -1,11 +1,9 @@
 // Contract state: the system contracts' key/value state, held in memory (it is small: admins,
-// params, sites, SCP keys, replay windows, open proposals) and persisted in the store's
-// ContractState bucket. Values are canonical JSON (sorted keys) so every node serializes the same
-// object to the same bytes. Writes of a block are staged; flush() returns them as the block's
-// state changes (written in the block's atomic index batch) and updates the state root.
-import { Bucket, key, prefixEnd } from '../store/buckets.js';
-import type { Db } from '../store/db.js';
-import type { StateChange } from '../store/index-batch.js';
+// params, sites, SCP keys, replay windows, open proposals) and persisted by its owner (a node's
+// ContractState bucket, the platform's database). Values are canonical JSON (sorted keys) so every
+// node serializes the same object to the same bytes. Writes of a block are staged; flush() returns
+// them as the block's state changes (persisted with the block, atomically) and updates the state root.
+import type { StateChange } from './execution.js';
 import { StateRootTree } from './state-root.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -29,7 +27,7 @@ export class ContractState {
   private readonly staged = new Map<string, Json | undefined>();
   private readonly tree = new StateRootTree();
 
-  /** State from (key, value bytes) pairs, e.g. the ContractState bucket. */
+  /** State from (key, value bytes) pairs: the node's ContractState bucket, the platform's store. */
   static fromEntries(entries: Iterable<[string, Uint8Array]>): ContractState {
     const s = new ContractState();
     for (const [k, v] of entries) {
@@ -37,14 +35,6 @@ export class ContractState {
       s.tree.set(k, v);
     }
     return s;
-  }
-
-  static async load(db: Db): Promise<ContractState> {
-    const prefix = key(Bucket.ContractState);
-    const entries: [string, Uint8Array][] = [];
-    for await (const [k, v] of db.iterate({ gte: prefix, lt: prefixEnd(prefix) }))
-      entries.push([dec.decode(k.subarray(1)), v]);
-    return ContractState.fromEntries(entries);
   }
 
   get size(): number {

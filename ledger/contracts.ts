@@ -1,13 +1,11 @@
 // The system contracts as one deterministic machine over ContractState: admission checks for the
 // mempool, execution of committed blocks (receipts + state changes + state root), and the
 // read-side queries the node and the platform need (validators, params, SCP keys, sites).
-import { decodeEnvelope } from '../../codec/envelope.js';
-import { type Block, type ChainParams, EnvelopeKind, type KeyId } from '../../codec/types.js';
-import { tracingCode } from '../../crypto/hash.js';
-import type { Db } from '../store/db.js';
-import type { ExecutionResult } from '../store/index-batch.js';
-import { type Receipt, ReceiptStatus } from '../store/values.js';
+import { decodeEnvelope } from '../codec/envelope.js';
+import { type Block, type ChainParams, EnvelopeKind, type KeyId } from '../codec/types.js';
+import { tracingCode } from '../crypto/hash.js';
 import { type BoundsAt, checkEnvelopeTime, type EnvelopeBounds, envelopeBounds } from './envelope-bounds.js';
+import { type ExecutionResult, type Receipt, ReceiptStatus } from './execution.js';
 import { applyCall, currentAdmins } from './governance.js';
 import { type Check, Reason } from './reasons.js';
 import { hex, K, type ParamsJson, type SiteRecord, unhex } from './records.js';
@@ -15,7 +13,7 @@ import { checkUploadRule, putSeq, seqWindow, type UploadFields } from './registr
 import { PARAMS_KEY, VALIDATORS_KEY, valueAt } from './schedule.js';
 import { listScpKeys, type ScpKey } from './scp-keys.js';
 import { checkSeq } from './seq-window.js';
-import { ContractState } from './state.js';
+import type { ContractState } from './state.js';
 
 export interface SiteInfo {
   keyId: KeyId;
@@ -25,6 +23,18 @@ export interface SiteInfo {
   siteId: Uint8Array;
   kpiCodes: number[];
   status: number;
+}
+
+function siteInfo(keyId: KeyId, r: SiteRecord): SiteInfo {
+  return {
+    keyId,
+    publicKey: unhex(r.publicKey),
+    country: r.country,
+    city: { ...r.city },
+    siteId: unhex(r.siteId),
+    kpiCodes: [...r.kpiCodes],
+    status: r.status,
+  };
 }
 
 const APPLIED: Receipt = { status: ReceiptStatus.Applied, reason: 0 };
@@ -43,10 +53,6 @@ export class Contracts {
     readonly chainId: Uint8Array,
   ) {
     this.chainIdHex = hex(chainId);
-  }
-
-  static async load(db: Db, chainId: Uint8Array): Promise<Contracts> {
-    return new Contracts(await ContractState.load(db), chainId);
   }
 
   /** A number that changes each time a block is applied (admission's staleness check). */
@@ -70,13 +76,19 @@ export class Contracts {
   /**
    * Executes a committed block: each envelope is re-checked against the state as left by the
    * envelopes before it; an envelope that became invalid is skipped with a Rejected receipt.
+   * `after`, when given, is called after each envelope with the state as that envelope left it
+   * (the platform reads there the registry entry each upload is judged by).
    */
-  applyBlock(block: Block): ExecutionResult {
+  applyBlock(block: Block, after?: (index: number, receipt: Receipt) => void): ExecutionResult {
     this.applied++;
     const { height, time } = block.header;
     // Envelope times are judged against the block's own time: chain data, the same on every node.
     const at: BoundsAt = { ...this.bounds(height), now: time };
-    const receipts = block.envelopes.map((bytes) => this.applyEnvelope(bytes, height, at));
+    const receipts = block.envelopes.map((bytes, i) => {
+      const receipt = this.applyEnvelope(bytes, height, at);
+      after?.(i, receipt);
+      return receipt;
+    });
     const stateChanges = this.state.flush();
     return { receipts, stateChanges, stateRoot: this.state.root() };
   }
@@ -131,16 +143,14 @@ export class Contracts {
 
   site(keyId: KeyId): SiteInfo | undefined {
     const r = this.state.get<SiteRecord>(K.site(hex(keyId)));
-    if (r === undefined) return undefined;
-    return {
-      keyId,
-      publicKey: unhex(r.publicKey),
-      country: r.country,
-      city: { ...r.city },
-      siteId: unhex(r.siteId),
-      kpiCodes: [...r.kpiCodes],
-      status: r.status,
-    };
+    return r === undefined ? undefined : siteInfo(keyId, r);
+  }
+
+  /** Every registered site under its current key (revoked and suspended ones included), by key ID. */
+  sites(): SiteInfo[] {
+    return this.state
+      .keys(K.sitePrefix)
+      .map((k) => siteInfo(unhex(k.slice(K.sitePrefix.length)), this.state.get<SiteRecord>(k) as SiteRecord));
   }
 
   stateRoot(): Uint8Array {

@@ -2,8 +2,8 @@
 // propose envelope) collects approvals from current admins until it reaches the threshold, then
 // executes once; past its expiry it can no longer be approved. Actions that change chain
 // parameters or the validator set take effect at a future height.
-import type { ContractCall, GovernanceAction } from '../../codec/types.js';
-import { keyIdOf } from '../../crypto/key-id.js';
+import type { ContractCall, GovernanceAction } from '../codec/types.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { actionFromJson, actionToJson } from './action-json.js';
 import { storedParams } from './envelope-bounds.js';
 import { Reason } from './reasons.js';

@@ -1,7 +1,7 @@
 // Static checks of a governance action (shape and bounds, independent of state), done when it is
 // proposed so that a malformed action never collects approvals.
-import { MAX_ADMINS, MAX_SITE_KPI_CODES, MAX_VALIDATORS } from '../../codec/caps.js';
-import type { ChainParams, GovernanceAction } from '../../codec/types.js';
+import { MAX_ADMINS, MAX_SITE_KPI_CODES, MAX_VALIDATORS } from '../codec/caps.js';
+import type { ChainParams, GovernanceAction } from '../codec/types.js';
 import { validBounds } from './envelope-bounds.js';
 import { Reason } from './reasons.js';
 import { hex } from './records.js';

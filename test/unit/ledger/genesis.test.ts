@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../crypto/hash.js';
-import { Contracts } from '../../../node/contracts/contracts.js';
-import {
-  DEFAULT_MAX_ENVELOPE_FUTURE_MS,
-  DEFAULT_MAX_SEQ_GAP,
-} from '../../../node/contracts/envelope-bounds.js';
-import type { ParamsJson } from '../../../node/contracts/records.js';
-import { PARAMS_KEY, valueAt } from '../../../node/contracts/schedule.js';
-import { canonicalJson, type Json } from '../../../node/contracts/state.js';
+import { Contracts } from '../../../ledger/contracts.js';
+import { DEFAULT_MAX_ENVELOPE_FUTURE_MS, DEFAULT_MAX_SEQ_GAP } from '../../../ledger/envelope-bounds.js';
+import { LedgerError, LedgerErrorCode } from '../../../ledger/errors.js';
+import { genesisState } from '../../../ledger/genesis.js';
+import type { ParamsJson } from '../../../ledger/records.js';
+import { PARAMS_KEY, valueAt } from '../../../ledger/schedule.js';
+import { canonicalJson, type Json } from '../../../ledger/state.js';
 import { NodeErrorCode } from '../../../node/errors.js';
-import { genesisState, parseGenesis } from '../../../node/genesis.js';
+import { parseGenesis } from '../../../node/genesis.js';
 import { hexOf, keyPair } from '../store/fixtures.js';
 
 const PARAMS = { periodMs: 1000, maxBlockEnvelopes: 1000, maxBlockBytes: 4_000_000, viewTimeoutMs: 4000 };
@@ -80,6 +79,21 @@ describe('genesis', () => {
     const b = genesisState(parseGenesis(base()));
     expect(a.root).toEqual(b.root);
     expect(a.changes.length).toBeGreaterThan(3);
+  });
+
+  it('refuses a genesis that lists the same site twice: no initial state exists', () => {
+    const g = parseGenesis(base());
+    const err = (() => {
+      try {
+        genesisState({ ...g, sites: [g.sites[0]!, g.sites[0]!] });
+      } catch (e) {
+        return e;
+      }
+      throw new Error('expected genesisState to throw');
+    })();
+    expect(err).toBeInstanceOf(LedgerError);
+    expect((err as LedgerError).code).toBe(LedgerErrorCode.BadGenesis);
+    expect((err as LedgerError).message).toContain('sites.1');
   });
 
   it.each([
