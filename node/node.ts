@@ -16,6 +16,7 @@ import { AllowedPeers } from './allowed-peers.js';
 import { authorize } from './authorize.js';
 import { BlockNotifier } from './block-notifier.js';
 import type { BlockContext } from './block-rules.js';
+import { ChainParamsView } from './chain/params.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
@@ -43,7 +44,7 @@ import { ParentTracker } from './parent-tracker.js';
 import { preverifyEnvelopes } from './preverify.js';
 import { loadCursorSecret, QueryCursors } from './query-cursors.js';
 import { RecentBlocks, recentBlocksBounds } from './recent-blocks.js';
-import { blockHasRoom, EnvelopeRelay, relayOptionsOf } from './relay.js';
+import { EnvelopeRelay } from './relay.js';
 import { RpcHandlers } from './rpc-handlers.js';
 
 export interface RunningNode {
@@ -125,14 +126,14 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     isVerified: (id) => mempool.has(id) || preverified.has(id),
   };
   const preverified = new Set<string>();
-  const params = contracts.params(height + 1) ?? genesis.params;
+  const chainParams = new ChainParamsView(contracts, genesis.params, () => store.tip()?.height ?? 0);
   const replica = new Replica(
     {
       chainId: genesis.chainId,
       self,
       key: key.publicKey,
       validators,
-      params: consensusParamsOf(params, config.consensus.tickMs),
+      params: consensusParamsOf(chainParams.next(), config.consensus.tickMs),
       tip: { height, hash: tip?.hash ?? genesis.chainId },
       // The sets that signed checkpoints below the tip: a restarted node checks old proofs with them.
       history: validatorHistory(contracts.state, height),
@@ -168,7 +169,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       },
       onError: (err) => logUnlessClosed(log, err, 'envelope relay failed'),
     },
-    relayOptionsOf(params),
+    () => chainParams.relayOptions(),
   );
   const notifier = new BlockNotifier();
   notifier.notify(height);
@@ -193,7 +194,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       onCommitted: (cb: CertifiedBlock, _tip, ids, arrivals) => {
         observeCommitLatency(metrics, arrivals, Date.now());
         parents.header = cb.block.header;
-        relay.noteCommitted(cb.block.header.time, blockHasRoom(cb.block.envelopes, params));
+        relay.noteCommitted(cb.block.header.time, chainParams.hadRoom(cb.block));
         recent.add(cb.block);
         void allowed
           .update(cb.block.header.height)
@@ -278,8 +279,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     ),
     service(
       'relay',
-      async () => relay.start(),
-      async () => relay.stop(),
+      () => relay.start(),
+      () => relay.stop(),
     ),
     service(
       'rpc',

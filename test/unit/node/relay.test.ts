@@ -144,6 +144,34 @@ describe('envelope relay', () => {
     ).toEqual(['2']);
   });
 
+  it('reads its options at every round: a longer stall set meanwhile holds envelopes back', async () => {
+    let opts = o;
+    const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, () => 0);
+    mempool.add({ id: '1', bytes: Uint8Array.of(1), signer: 's', seq: 1 });
+    let now = 0;
+    const sent: number[] = [];
+    const relay = new EnvelopeRelay(
+      {
+        mempool,
+        now: () => now,
+        send: async (envs) => {
+          sent.push(envs.length);
+          return 1;
+        },
+        onError: (err) => {
+          throw err;
+        },
+      },
+      () => opts,
+    );
+    opts = { ...o, stallMs: 5000, passedOverMs: 10_000 };
+    now = 1500;
+    expect(await relay.round()).toBe(0);
+    now = 5000;
+    expect(await relay.round()).toBe(1);
+    expect(sent).toEqual([1]);
+  });
+
   it('waits two periods or half a view timeout, whichever is longer', () => {
     expect(relayOptionsOf({ periodMs: 200, viewTimeoutMs: 1500 }).stallMs).toBe(750);
     expect(relayOptionsOf({ periodMs: 1000, viewTimeoutMs: 1500 }).stallMs).toBe(2000);
