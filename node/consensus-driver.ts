@@ -10,15 +10,15 @@ import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../code
 import type { Replica } from '../consensus/replica.js';
 import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
-import { hex } from './admission.js';
+import { hex } from './admission/admission.js';
+import { type Eviction, type SeqCheck, seqCheckOf, spentAmong, supersededBy } from './admission/evictions.js';
+import type { Mempool, MempoolEntry } from './chain/mempool.js';
+import { envelopeTracingCode } from './chain/tx-hash.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import type { Ledger } from './contracts/ledger.js';
-import { type Eviction, type SeqCheck, seqCheckOf, spentAmong, supersededBy } from './evictions.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
-import { envelopeTracingCode } from './tx-hash.js';
 
 const WAL_KEY = new TextEncoder().encode('consensus/state');
 

@@ -7,10 +7,10 @@ import { type ConsensusParams, defaultConsensusParams } from '../consensus/param
 import type { ConsensusDeps } from '../consensus/types.js';
 import { type Ed25519KeyPair, sign, verify } from '../crypto/ed25519.js';
 import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
+import { envelopeTracingCode } from './chain/tx-hash.js';
 import { history, PARAMS_KEY, VALIDATORS_KEY } from './contracts/schedule.js';
 import type { ContractState, Json } from './contracts/state.js';
 import { headerHash } from './store/facts.js';
-import { envelopeTracingCode } from './tx-hash.js';
 
 const ticks = (ms: number, tickMs: number): number => Math.max(1, Math.ceil(ms / tickMs));
 

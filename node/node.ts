@@ -5,28 +5,23 @@
 import { readFileSync } from 'node:fs';
 import { type ApiServer, startApiServer } from '../api/server.js';
 import type { ServerTls } from '../api/tls.js';
-import type { CertifiedBlock } from '../codec/types.js';
-import { defaultConsensusParams } from '../consensus/params.js';
 import { Replica } from '../consensus/replica.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
-import { Admission, type AdmissionDeps, hex } from './admission.js';
+import { Admission, type AdmissionDeps, hex } from './admission/admission.js';
+import { authorize } from './admission/authorize.js';
+import { RecentRefusals, seqCheckOf, spentAmong } from './admission/evictions.js';
+import { executionResult } from './admission/execution-result.js';
 import { AllowedPeers } from './allowed-peers.js';
-import { authorize } from './authorize.js';
-import { BlockNotifier } from './block-notifier.js';
-import type { BlockContext } from './block-rules.js';
-import { ChainParamsView } from './chain/params.js';
+import { Chain } from './chain/chain.js';
 import type { NodeConfig } from './config.js';
 import { ConsensusDriver, loadConsensusState } from './consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from './consensus-setup.js';
 import { openLedger } from './contracts/ledger.js';
-import { RecentRefusals, seqCheckOf, spentAmong } from './evictions.js';
-import { executionResult } from './execution-result.js';
 import { loadGenesis } from './genesis.js';
 import { Lifecycle, type Service } from './lifecycle.js';
 import { createLogs, type Logs } from './log.js';
-import { Mempool } from './mempool.js';
 import {
   admissionCounter,
   createNodeMetrics,
@@ -40,10 +35,7 @@ import { nodeHealth, nodeStatus } from './node-status.js';
 import { consensusTransport } from './p2p/index.js';
 import { defaultP2POptions } from './p2p/options.js';
 import { P2P } from './p2p/p2p.js';
-import { ParentTracker } from './parent-tracker.js';
-import { preverifyEnvelopes } from './preverify.js';
 import { loadCursorSecret, QueryCursors } from './query-cursors.js';
-import { RecentBlocks, recentBlocksBounds } from './recent-blocks.js';
 import { EnvelopeRelay } from './relay.js';
 import { RpcHandlers } from './rpc-handlers.js';
 
@@ -102,7 +94,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       { key: hex(key.publicKey), height },
       'this key is not in the validator set in force: following the chain as a joining node until a governance change activates it',
     );
-  const mempool = new Mempool(config.mempool);
+  const chain = await Chain.open(store, contracts, genesis, config.mempool);
+  const { mempool } = chain;
   const refusals = new RecentRefusals();
   // The replica is built below; the metrics read it only when scraped.
   let replicaRef: Replica | undefined;
@@ -114,31 +107,18 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     },
   });
   const pool = new VerifyPool();
-  const parents = await ParentTracker.open(store);
-  const recent = new RecentBlocks(recentBlocksBounds(defaultConsensusParams().windowSize));
-  await recent.load(store);
-  const ctx: BlockContext = {
-    chainId: genesis.chainId,
-    contracts,
-    parent: () => parents.header,
-    genesisTime: genesis.genesisTime,
-    now: Date.now,
-    isVerified: (id) => mempool.has(id) || preverified.has(id),
-  };
-  const preverified = new Set<string>();
-  const chainParams = new ChainParamsView(contracts, genesis.params, () => store.tip()?.height ?? 0);
   const replica = new Replica(
     {
       chainId: genesis.chainId,
       self,
       key: key.publicKey,
       validators,
-      params: consensusParamsOf(chainParams.next(), config.consensus.tickMs),
+      params: consensusParamsOf(chain.params.next(), config.consensus.tickMs),
       tip: { height, hash: tip?.hash ?? genesis.chainId },
       // The sets that signed checkpoints below the tip: a restarted node checks old proofs with them.
       history: validatorHistory(contracts.state, height),
     },
-    consensusDeps(key, ctx, (h) => recent.get(h)),
+    consensusDeps(key, chain.blockContext, (h) => chain.recent.get(h)),
     await loadConsensusState(store),
   );
   replicaRef = replica;
@@ -169,10 +149,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       },
       onError: (err) => logUnlessClosed(log, err, 'envelope relay failed'),
     },
-    () => chainParams.relayOptions(),
+    () => chain.params.relayOptions(),
   );
-  const notifier = new BlockNotifier();
-  notifier.notify(height);
   let lifecycle: Lifecycle | undefined;
   let fatal: (err: unknown) => void = () => undefined;
   const stopped = new Promise<unknown>((resolve) => {
@@ -188,22 +166,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       mempool,
       transport: consensusTransport(p2p, 256, (f) => log.debug({ failure: f }, 'consensus send failed')),
       log: logs.logger('consensus'),
-      preverify: async (envelopes) => {
-        await preverifyEnvelopes(envelopes, { ctx, pool, mempool, preverified });
-      },
-      onCommitted: (cb: CertifiedBlock, _tip, ids, arrivals) => {
-        observeCommitLatency(metrics, arrivals, Date.now());
-        parents.header = cb.block.header;
-        relay.noteCommitted(cb.block.header.time, chainParams.hadRoom(cb.block));
-        recent.add(cb.block);
-        void allowed
-          .update(cb.block.header.height)
-          .catch((err: unknown) => log.warn({ err }, 'peer set update failed'));
-        // The driver hashed the block's envelopes once already; nothing to do when none was pre-verified.
-        if (preverified.size > 0) for (const id of ids) preverified.delete(id);
-        notifier.notify(cb.block.header.height);
-        metrics.blockHeight.set(cb.block.header.height);
-      },
+      preverify: (envelopes) => chain.preverify(envelopes, pool),
+      onCommitted: (block, tip, ids, arrivals) => chain.committed({ block, tip, ids, arrivals }),
       onEvicted: (evictions) => {
         refusals.add(evictions);
         log.info({ envelopes: evictions.length }, 'evicted envelopes whose sequence number is spent');
@@ -212,6 +176,14 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     },
     { tickMs: config.consensus.tickMs, maxQueued: 10_000 },
   );
+  chain.onCommitted(({ block: cb, arrivals }) => {
+    observeCommitLatency(metrics, arrivals, Date.now());
+    relay.noteCommitted(cb.block.header.time, chain.params.hadRoom(cb.block));
+    void allowed
+      .update(cb.block.header.height)
+      .catch((err: unknown) => log.warn({ err }, 'peer set update failed'));
+    metrics.blockHeight.set(cb.block.header.height);
+  });
   const admissionOf = (onAdmitted: AdmissionDeps['onAdmitted']): Admission =>
     new Admission({
       chainIdHex: hex(genesis.chainId),
@@ -248,7 +220,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     contracts,
     mempool,
     refusals,
-    notifier,
+    notifier: chain.notifier,
     cursors: new QueryCursors(cursorSecret),
     status: statusOf,
     isReady: () => running,

@@ -17,9 +17,9 @@
 // next one (capped at 8x), so a primary that is merely slow to admit gossip is not flooded.
 // Before sending, the due envelopes are screened: one whose sequence number is spent (another
 // envelope took it, or the signer's window moved past it) can never be applied, so every other
-// node refuses it and only this one would wait for it; it is evicted instead (node/evictions.ts).
+// node refuses it and only this one would wait for it; it is evicted instead (node/admission/evictions.ts).
 import type { ChainParams } from '../codec/types.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
+import type { Mempool, MempoolEntry } from './chain/mempool.js';
 
 export interface RelayOptions {
   intervalMs: number;

@@ -4,6 +4,7 @@
 // with its receipts and state changes in one index batch.
 import { join } from 'node:path';
 import type { CertifiedBlock } from '../../codec/types.js';
+import { envelopeTracingCode } from '../chain/tx-hash.js';
 import { type Genesis, genesisState } from '../genesis.js';
 import {
   type Db,
@@ -15,7 +16,6 @@ import {
   StoreErrorCode,
   type Tip,
 } from '../store/index.js';
-import { envelopeTracingCode } from '../tx-hash.js';
 import { Contracts } from './contracts.js';
 
 export interface LedgerOptions {

@@ -12,10 +12,10 @@ import { decodeConsensusMessage, encodeConsensusMessage } from '../../codec/cons
 import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
 import { defaultConsensusParams, type PersistentState, Replica } from '../../consensus/index.js';
+import { Mempool } from '../../node/chain/mempool.js';
 import { ConsensusDriver } from '../../node/consensus-driver.js';
 import type { Ledger } from '../../node/contracts/ledger.js';
 import { ContractState } from '../../node/contracts/state.js';
-import { Mempool } from '../../node/mempool.js';
 import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
 import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from '../../testkit/sim/node.js';
 import { stubHash, stubPublicKey } from '../../testkit/sim/stub-crypto.js';

@@ -2,7 +2,7 @@
 // by a block with room, everything old once the chain stalls, a pause between relays of one
 // envelope, a retry next round when no peer took them, and no relay of what the screen evicts.
 import { describe, expect, it } from 'vitest';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { Mempool, type MempoolEntry } from '../../../node/chain/mempool.js';
 import {
   blockHasRoom,
   dueForRelay,

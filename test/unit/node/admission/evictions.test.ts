@@ -2,22 +2,22 @@
 // their signer's sequence number, or the window moved past it), checked against a real ledger's
 // contract state; and the bounded memory of why this node dropped them (GetReceipt's answer).
 import { afterEach, describe, expect, it } from 'vitest';
-import { tracingCode } from '../../../crypto/hash.js';
-import { keyIdOf } from '../../../crypto/key-id.js';
-import { hex } from '../../../node/admission.js';
-import { Ledger } from '../../../node/contracts/ledger.js';
-import { SEQ_WINDOW } from '../../../node/contracts/seq-window.js';
-import { NodeErrorCode } from '../../../node/errors.js';
+import { tracingCode } from '../../../../crypto/hash.js';
+import { keyIdOf } from '../../../../crypto/key-id.js';
+import { hex } from '../../../../node/admission/admission.js';
 import {
   type Eviction,
   RecentRefusals,
   seqCheckOf,
   spentAmong,
   supersededBy,
-} from '../../../node/evictions.js';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
-import { MemoryDb } from '../../../node/store/index.js';
-import { certifiedBlock, type TestSite, tempDir, testChain, upload } from '../store/fixtures.js';
+} from '../../../../node/admission/evictions.js';
+import { Mempool, type MempoolEntry } from '../../../../node/chain/mempool.js';
+import { Ledger } from '../../../../node/contracts/ledger.js';
+import { SEQ_WINDOW } from '../../../../node/contracts/seq-window.js';
+import { NodeErrorCode } from '../../../../node/errors.js';
+import { MemoryDb } from '../../../../node/store/index.js';
+import { certifiedBlock, type TestSite, tempDir, testChain, upload } from '../../store/fixtures.js';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(() => {

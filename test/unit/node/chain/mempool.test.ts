@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { Mempool, type MempoolEntry } from '../../../../node/chain/mempool.js';
 
 const entry = (id: string, signer: string, seq: number, size = 10): MempoolEntry => ({
   id,

@@ -3,16 +3,16 @@
 // routing the registry allows; a contract call needs a current administrator and a fresh sequence
 // number; either needs a time not too far ahead of the node's clock (the chain's bounds in force at
 // the next height). The contracts re-check the same rules when they execute a block.
-import { type Envelope, EnvelopeKind, type KeyId } from '../codec/types.js';
-import { keyIdOf } from '../crypto/key-id.js';
+import { type Envelope, EnvelopeKind, type KeyId } from '../../codec/types.js';
+import { keyIdOf } from '../../crypto/key-id.js';
+import type { Contracts } from '../contracts/contracts.js';
+import { checkEnvelopeTime } from '../contracts/envelope-bounds.js';
+import { Reason } from '../contracts/reasons.js';
+import { type AdminsRecord, hex, K, unhex } from '../contracts/records.js';
+import { seqWindow } from '../contracts/registry.js';
+import { checkSeq } from '../contracts/seq-window.js';
+import { NodeErrorCode } from '../errors.js';
 import type { Authorization } from './admission.js';
-import type { Contracts } from './contracts/contracts.js';
-import { checkEnvelopeTime } from './contracts/envelope-bounds.js';
-import { Reason } from './contracts/reasons.js';
-import { type AdminsRecord, hex, K, unhex } from './contracts/records.js';
-import { seqWindow } from './contracts/registry.js';
-import { checkSeq } from './contracts/seq-window.js';
-import { NodeErrorCode } from './errors.js';
 
 /** The RPC reason of each contract refusal that is not UNAUTHORIZED. */
 const CODE_OF = new Map<Reason, NodeErrorCode>([

@@ -3,15 +3,15 @@
 // state -> already in a block (applied or refused at execution: one tracing code, one block) -> the
 // mempool -> signature (batched on the verification pool) -> mempool. Used for RPC uploads and for
 // envelopes gossiped by peers.
-import { type UploadResult, UploadStatus } from '../api/types.js';
-import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
-import { decodeEnvelope } from '../codec/envelope.js';
-import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
-import { type Envelope, EnvelopeKind } from '../codec/types.js';
-import { bytesEqual, toHex } from '../crypto/bytes.js';
-import { NodeErrorCode } from './errors.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
-import { envelopeTracingCode } from './tx-hash.js';
+import { type UploadResult, UploadStatus } from '../../api/types.js';
+import { MAX_ENVELOPE_BYTES } from '../../codec/caps.js';
+import { decodeEnvelope } from '../../codec/envelope.js';
+import { envelopeSignature, envelopeSignedRegion } from '../../codec/envelope-view.js';
+import { type Envelope, EnvelopeKind } from '../../codec/types.js';
+import { bytesEqual, toHex } from '../../crypto/bytes.js';
+import type { Mempool, MempoolEntry } from '../chain/mempool.js';
+import { envelopeTracingCode } from '../chain/tx-hash.js';
+import { NodeErrorCode } from '../errors.js';
 
 export interface VerifyItem {
   publicKey: Uint8Array;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { UploadStatus } from '../../../api/types.js';
-import { encodeEnvelope } from '../../../codec/envelope.js';
-import { envelopeSignedRegion, setEnvelopeSignature } from '../../../codec/envelope-view.js';
-import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
-import { CityScheme, type Envelope, EnvelopeKind, SealAlgorithm } from '../../../codec/types.js';
-import { generateEd25519, sign, verify } from '../../../crypto/ed25519.js';
-import { keyIdOf } from '../../../crypto/key-id.js';
-import { Admission, type AdmissionDeps, hex } from '../../../node/admission.js';
-import { NodeErrorCode } from '../../../node/errors.js';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
-import { envelopeTracingCode } from '../../../node/tx-hash.js';
+import { UploadStatus } from '../../../../api/types.js';
+import { encodeEnvelope } from '../../../../codec/envelope.js';
+import { envelopeSignedRegion, setEnvelopeSignature } from '../../../../codec/envelope-view.js';
+import { encodeSealedPacket } from '../../../../codec/sealed-packet.js';
+import { CityScheme, type Envelope, EnvelopeKind, SealAlgorithm } from '../../../../codec/types.js';
+import { generateEd25519, sign, verify } from '../../../../crypto/ed25519.js';
+import { keyIdOf } from '../../../../crypto/key-id.js';
+import { Admission, type AdmissionDeps, hex } from '../../../../node/admission/admission.js';
+import { Mempool, type MempoolEntry } from '../../../../node/chain/mempool.js';
+import { envelopeTracingCode } from '../../../../node/chain/tx-hash.js';
+import { NodeErrorCode } from '../../../../node/errors.js';
 
 const chainId = new Uint8Array(32).fill(7);
 const site = generateEd25519();

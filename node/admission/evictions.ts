@@ -6,14 +6,14 @@
 // node evicts such an envelope from its mempool and from the core's request table as soon as the
 // block is applied, and the relay re-checks an envelope before sending it round. GetReceipt then
 // answers the eviction's refusal (REPLAYED) from a bounded memory (RecentRefusals).
-import { envelopeSeq, envelopeSignerKeyId } from '../codec/envelope-view.js';
-import { toHex } from '../crypto/bytes.js';
-import type { Contracts } from './contracts/contracts.js';
-import { Reason } from './contracts/reasons.js';
-import { seqWindow } from './contracts/registry.js';
-import { checkSeq } from './contracts/seq-window.js';
-import { NodeErrorCode } from './errors.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
+import { envelopeSeq, envelopeSignerKeyId } from '../../codec/envelope-view.js';
+import { toHex } from '../../crypto/bytes.js';
+import type { Mempool, MempoolEntry } from '../chain/mempool.js';
+import type { Contracts } from '../contracts/contracts.js';
+import { Reason } from '../contracts/reasons.js';
+import { seqWindow } from '../contracts/registry.js';
+import { checkSeq } from '../contracts/seq-window.js';
+import { NodeErrorCode } from '../errors.js';
 
 /** Reason.None while (signer, seq) may still be applied, else SeqReplayed or SeqTooOld. */
 export type SeqCheck = (signer: string, seq: number) => Reason;
