@@ -97,7 +97,7 @@ export class ConsensusDriver {
 
   /** Envelopes newly admitted to the mempool. */
   addRequests(entries: MempoolEntry[]): void {
-    const requests = entries.map((e) => ({ hash: Buffer.from(e.id, 'hex'), bytes: e.bytes }));
+    const requests = entries.map((e) => ({ hash: e.code, bytes: e.bytes }));
     this.queue.push(() => this.input((r) => r.addRequests(requests)));
   }
 
@@ -192,7 +192,7 @@ export class ConsensusDriver {
     if (evictions.length === 0) return;
     const ids = evictions.map((e) => e.entry.id);
     this.deps.mempool.remove(ids);
-    this.deps.replica.dropRequests(ids.map((id) => Buffer.from(id, 'hex')));
+    this.deps.replica.dropRequests(evictions.map((e) => e.entry.code));
     this.deps.onEvicted?.(evictions);
   }
 

@@ -10,7 +10,7 @@ import { envelopeSignature, envelopeSignedRegion } from '../../codec/envelope-vi
 import { type Envelope, EnvelopeKind } from '../../codec/types.js';
 import { bytesEqual, toHex } from '../../crypto/bytes.js';
 import type { Mempool, MempoolEntry } from '../chain/mempool.js';
-import { envelopeTracingCode } from '../chain/tx-hash.js';
+import { type TxRef, txRefOf } from '../chain/tx-ref.js';
 import { NodeErrorCode } from '../errors.js';
 
 export interface VerifyItem {
@@ -86,10 +86,10 @@ const inBlock = (tc: Uint8Array, recorded: string): UploadResult =>
   );
 
 interface Decoded {
-  bytes: Uint8Array;
+  /** The envelope's identity, made once here and carried into the mempool entry. */
+  ref: TxRef;
   env: Envelope;
   tc: Uint8Array;
-  id: string;
 }
 
 interface Candidate {
@@ -245,7 +245,8 @@ export class Admission {
     } catch (err) {
       return reject(EMPTY, NodeErrorCode.Malformed, (err as Error).message);
     }
-    const tc = envelopeTracingCode(bytes);
+    const ref = txRefOf(bytes);
+    const tc = ref.code;
     if (kind !== undefined && env.kind !== kind)
       return reject(
         tc,
@@ -254,9 +255,8 @@ export class Admission {
       );
     if (!bytesEqual(env.chainId, this.chainId))
       return reject(tc, NodeErrorCode.WrongChain, 'envelope bound to another chain');
-    const id = hex(tc);
-    if (this.deps.mempool.has(id)) return result(UploadStatus.AlreadyPending, tc);
-    return { bytes, env, tc, id };
+    if (this.deps.mempool.has(ref.key)) return result(UploadStatus.AlreadyPending, tc);
+    return { ref, env, tc };
   }
 
   /**
@@ -264,12 +264,13 @@ export class Admission {
    * verification, or the position of the same envelope earlier in the batch.
    */
   private pendingCheck(
-    { bytes, env, tc, id }: Decoded,
+    { ref, env, tc }: Decoded,
     publicKey: Uint8Array,
     at: number,
     candidates: Candidate[],
     claimed: Map<string, { id: string; at: number }>,
   ): UploadResult | number | null {
+    const { bytes, key: id } = ref;
     const signer = hex(env.signerKeyId);
     const slot = `${signer}:${env.seq}`;
     const earlier = claimed.get(slot);
@@ -281,7 +282,7 @@ export class Admission {
     candidates.push({
       at,
       tc,
-      entry: { id, bytes, signer, seq: env.seq },
+      entry: { id, bytes, code: ref.code, signer, seq: env.seq },
       env,
       item: {
         publicKey,

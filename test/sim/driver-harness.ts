@@ -132,7 +132,10 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
     },
     admit: async (envelopes) => {
       driver.addRequests(
-        envelopes.map((bytes, seq) => ({ id: toHex(stubHash(bytes, 3)), bytes, signer: '', seq })),
+        envelopes.map((bytes, seq) => {
+          const code = stubHash(bytes, 3);
+          return { id: toHex(code), code, bytes, signer: '', seq };
+        }),
       );
       await idle();
     },

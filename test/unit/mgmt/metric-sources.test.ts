@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { Mempool } from '../../../node/chain/mempool.js';
 import { createNodeMetrics, observeCommitLatency } from '../../../node/mgmt/metrics.js';
 
-const entry = (id: string, seq: number) => ({ id, bytes: new Uint8Array(100), signer: 'aa', seq });
+const entry = (id: string, seq: number) => ({
+  id,
+  bytes: new Uint8Array(100),
+  code: new Uint8Array(32),
+  signer: 'aa',
+  seq,
+});
 
 describe('metric sources', () => {
   it('reads view changes and the mempool at each scrape; the counter never goes down', async () => {

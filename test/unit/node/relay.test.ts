@@ -18,7 +18,7 @@ function setup(screen?: (due: MempoolEntry[]) => MempoolEntry[]) {
   const clock = () => now;
   const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, clock);
   const add = (id: number): void => {
-    mempool.add({ id: String(id), bytes: Uint8Array.of(id), signer: 's', seq: id });
+    mempool.add({ id: String(id), bytes: Uint8Array.of(id), code: new Uint8Array(32), signer: 's', seq: id });
   };
   const sent: number[][] = [];
   let peers = 2;
@@ -147,7 +147,7 @@ describe('envelope relay', () => {
   it('reads its options at every round: a longer stall set meanwhile holds envelopes back', async () => {
     let opts = o;
     const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, () => 0);
-    mempool.add({ id: '1', bytes: Uint8Array.of(1), signer: 's', seq: 1 });
+    mempool.add({ id: '1', bytes: Uint8Array.of(1), code: new Uint8Array(32), signer: 's', seq: 1 });
     let now = 0;
     const sent: number[] = [];
     const relay = new EnvelopeRelay(

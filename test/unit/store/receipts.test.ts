@@ -129,7 +129,7 @@ describe('receipts by tracing code', () => {
     await expect(rpc.getReceipt(new Uint8Array(32))).rejects.toMatchObject({ code: NodeErrorCode.NotFound });
     const pending = upload(id(), site(), 3, 30);
     const tc = tracingCode(pending);
-    mempool.add({ id: Buffer.from(tc).toString('hex'), bytes: pending, signer: 's', seq: 3 });
+    mempool.add({ id: Buffer.from(tc).toString('hex'), bytes: pending, code: tc, signer: 's', seq: 3 });
     expect(await rpc.getReceipt(tc)).toMatchObject({ state: ReceiptState.Pending, height: 0 });
   });
 
@@ -191,7 +191,7 @@ describe('receipts by tracing code', () => {
     const tc = tracingCode(evicted);
     refusals.add([
       {
-        entry: { id: hex(tc), bytes: evicted, signer: 's', seq: 1 },
+        entry: { id: hex(tc), bytes: evicted, code: tc, signer: 's', seq: 1 },
         message: 'evicted: sequence number 1 was spent',
       },
     ]);

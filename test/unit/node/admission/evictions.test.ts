@@ -33,6 +33,7 @@ async function setup() {
   const entryOf = (s: TestSite, env: Uint8Array, seq: number): MempoolEntry => ({
     id: hex(tracingCode(env)),
     bytes: env,
+    code: tracingCode(env),
     signer: hex(keyIdOf(s.key.publicKey)),
     seq,
   });
@@ -101,7 +102,7 @@ describe('spentAmong', () => {
 
 describe('RecentRefusals', () => {
   const eviction = (id: string): Eviction => ({
-    entry: { id, bytes: new Uint8Array(1), signer: 's', seq: 1 },
+    entry: { id, bytes: new Uint8Array(1), code: new Uint8Array(32), signer: 's', seq: 1 },
     message: `evicted ${id}`,
   });
 

@@ -63,7 +63,9 @@ function setup() {
   };
   const admit = (bytes: Uint8Array, seq: number) => {
     const id = hex(envelopeTracingCode(bytes));
-    expect(mempool.add({ id, bytes, signer: hex(keyIdOf(site.publicKey)), seq })).toBe('added');
+    expect(
+      mempool.add({ id, bytes, code: envelopeTracingCode(bytes), signer: hex(keyIdOf(site.publicKey)), seq }),
+    ).toBe('added');
     return id;
   };
   return { deps, verified, admit };

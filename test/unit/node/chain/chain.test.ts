@@ -76,7 +76,7 @@ describe('chain aggregate', () => {
   it('counts pending envelopes as verified in the block context', () => {
     const { chain } = setup();
     expect(chain.blockContext.isVerified('01')).toBe(false);
-    chain.mempool.add({ id: '01', bytes: Uint8Array.of(1), signer: 's', seq: 1 });
+    chain.mempool.add({ id: '01', bytes: Uint8Array.of(1), code: new Uint8Array(32), signer: 's', seq: 1 });
     expect(chain.blockContext.isVerified('01')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ const entry = (id: string, signer: string, seq: number, size = 10): MempoolEntry
   signer,
   seq,
   bytes: new Uint8Array(size),
+  code: new Uint8Array(32),
 });
 
 describe('Mempool', () => {
