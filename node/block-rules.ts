@@ -16,10 +16,10 @@ import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
 import { verify } from '../crypto/ed25519.js';
 import type { Contracts } from '../ledger/contracts.js';
-import { hex } from './admission.js';
-import { signerPublicKey } from './authorize.js';
+import { hex } from './admission/admission.js';
+import { signerPublicKey } from './admission/authorize.js';
+import { envelopeTracingCode } from './chain/tx-hash.js';
 import { blockChunkLevel, rootOfChunkLevel } from './store/proof.js';
-import { envelopeTracingCode } from './tx-hash.js';
 
 /** How far ahead of this node's clock a proposer's block time may be. */
 export const MAX_CLOCK_DRIFT_MS = 10_000;

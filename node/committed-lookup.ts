@@ -7,10 +7,10 @@
 // recently committed envelopes (the last L blocks), which refuses a repeat of it.
 import { envelopeSeq, envelopeSignerKeyId } from '../codec/envelope-view.js';
 import { Reason } from '../ledger/reasons.js';
-import { hex } from './admission.js';
-import type { SeqCheck } from './evictions.js';
-import type { Mempool } from './mempool.js';
-import { envelopeTracingCode } from './tx-hash.js';
+import { hex } from './admission/admission.js';
+import type { SeqCheck } from './admission/evictions.js';
+import type { Mempool } from './chain/mempool.js';
+import { envelopeTracingCode } from './chain/tx-hash.js';
 
 /** Bound of the set of tracing codes found in a block; cleared when exceeded (honest primaries add none). */
 export const MAX_FOUND_COMMITTED = 65_536;

@@ -10,8 +10,7 @@ import type { Replica } from '../consensus/replica.js';
 import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
 import type { Logger } from '../runtime/log.js';
-import { hex } from './admission.js';
-import { ScheduleFeed } from './consensus-setup.js';
+import { hex } from './admission/admission.js';
 import {
   type Eviction,
   type Reauthorize,
@@ -21,14 +20,15 @@ import {
   spentAmong,
   supersededBy,
   toReauthorize,
-} from './evictions.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
+} from './admission/evictions.js';
+import type { Mempool, MempoolEntry } from './chain/mempool.js';
+import { envelopeTracingCode } from './chain/tx-hash.js';
+import { ScheduleFeed } from './consensus-setup.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store } from './store/store.js';
 import type { Tip } from './store/store-core.js';
-import { envelopeTracingCode } from './tx-hash.js';
 
 const WAL_KEY = new TextEncoder().encode('consensus/state');
 
@@ -111,7 +111,7 @@ export class ConsensusDriver {
 
   /** Envelopes newly admitted to the mempool. */
   addRequests(entries: MempoolEntry[]): void {
-    const requests = entries.map((e) => ({ hash: Buffer.from(e.id, 'hex'), bytes: e.bytes }));
+    const requests = entries.map((e) => ({ hash: e.code, bytes: e.bytes }));
     this.queue.push(() => this.input((r) => r.addRequests(requests)));
   }
 
@@ -215,7 +215,7 @@ export class ConsensusDriver {
     if (evictions.length === 0) return;
     const ids = evictions.map((e) => e.entry.id);
     this.deps.mempool.remove(ids);
-    this.deps.replica.dropRequests(ids.map((id) => Buffer.from(id, 'hex')));
+    this.deps.replica.dropRequests(evictions.map((e) => e.entry.code));
     this.deps.onEvicted?.(evictions);
   }
 

@@ -6,7 +6,7 @@
 import { type UploadResult, UploadStatus } from '../api/types.js';
 import { decodeConsensusMessage } from '../codec/consensus-messages.js';
 import type { Logger } from '../runtime/log.js';
-import type { Admission } from './admission.js';
+import type { Admission } from './admission/admission.js';
 import type { ConsensusDriver } from './consensus-driver.js';
 import { NodeErrorCode } from './errors.js';
 import type { NodeMetrics } from './mgmt/metrics.js';

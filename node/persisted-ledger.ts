@@ -10,6 +10,7 @@ import { LedgerError } from '../ledger/errors.js';
 import type { ExecutionResult } from '../ledger/execution.js';
 import { genesisState } from '../ledger/genesis.js';
 import { ContractState } from '../ledger/state.js';
+import { envelopeTracingCode } from './chain/tx-hash.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { Genesis } from './genesis.js';
 import {
@@ -22,7 +23,6 @@ import {
   StoreErrorCode,
   type Tip,
 } from './store/index.js';
-import { envelopeTracingCode } from './tx-hash.js';
 
 export interface PersistedLedgerOptions {
   /** Index database; default a LevelDb at <dir>/index. */

@@ -18,9 +18,9 @@
 // Before sending, the due envelopes are screened: one whose sequence number is spent (another
 // envelope took it, or the signer's window moved past it) or whose signer admission would now
 // refuse (site suspended or revoked since) can never be applied, so every other node refuses it
-// and only this one would wait for it; it is evicted instead (node/evictions.ts).
+// and only this one would wait for it; it is evicted instead (node/admission/evictions.ts).
 import type { ChainParams } from '../codec/types.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
+import type { Mempool, MempoolEntry } from './chain/mempool.js';
 
 export interface RelayOptions {
   intervalMs: number;
@@ -96,16 +96,24 @@ export interface RelayDeps {
 }
 
 export class EnvelopeRelay {
+  readonly name = 'relay';
   private readonly progress: Progress;
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   private busy = false;
+  private readonly options: () => RelayOptions;
   /** Envelopes relayed so far (a metric and a test hook). */
   relayed = 0;
 
+  /**
+   * `opts` as a function is read at every round: the chain's timing is a governance parameter, and
+   * a change applies at its activation height without a restart, as it does in the consensus core.
+   */
   constructor(
     private readonly deps: RelayDeps,
-    private readonly opts: RelayOptions,
+    opts: RelayOptions | (() => RelayOptions),
   ) {
+    this.options = typeof opts === 'function' ? opts : () => opts;
     const t = deps.now();
     this.progress = { lastCommitAt: t, lastSpareProposedAt: Number.NEGATIVE_INFINITY };
   }
@@ -120,23 +128,34 @@ export class EnvelopeRelay {
       this.progress.lastSpareProposedAt = proposedAt;
   }
 
-  start(): void {
-    this.timer ??= setInterval(
-      () => this.round().catch((err: unknown) => this.deps.onError(err)),
-      this.opts.intervalMs,
-    );
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
   }
 
-  stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** The next round after the interval in force now (it follows the chain's parameters). */
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      void this.round()
+        .catch((err: unknown) => this.deps.onError(err))
+        .finally(() => {
+          if (this.running) this.schedule();
+        });
+    }, this.options().intervalMs);
   }
 
   /** One relay round; returns how many envelopes went out (0 while a round is still sending). */
   async round(): Promise<number> {
     if (this.busy) return 0;
     const now = this.deps.now();
-    const found = dueForRelay(this.deps.mempool, now, this.progress, this.opts);
+    const found = dueForRelay(this.deps.mempool, now, this.progress, this.options());
     const due = found.length > 0 && this.deps.screen ? this.deps.screen(found) : found;
     if (due.length === 0) return 0;
     this.busy = true;

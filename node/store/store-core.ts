@@ -36,7 +36,7 @@ export interface StoreOptions {
   segmentBytes?: number;
   /** Re-executes blocks re-indexed at open; without it they get all-applied receipts and an unchanged state root. */
   execute?: Execute;
-  /** Tracing code of an envelope (default: SHA-256); the node passes its remembering one (node/tx-hash.ts). */
+  /** Tracing code of an envelope (default: SHA-256); the node passes its remembering one (node/chain/tx-hash.ts). */
   tracingCode?: EnvelopeHasher;
 }
 

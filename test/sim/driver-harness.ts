@@ -13,8 +13,8 @@ import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
 import { defaultConsensusParams, type PersistentState, Replica } from '../../consensus/index.js';
 import { ContractState } from '../../ledger/state.js';
+import { Mempool } from '../../node/chain/mempool.js';
 import { ConsensusDriver } from '../../node/consensus-driver.js';
-import { Mempool } from '../../node/mempool.js';
 import type { PersistedLedger } from '../../node/persisted-ledger.js';
 import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
 import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from '../../testkit/sim/node.js';
@@ -132,7 +132,10 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
     },
     admit: async (envelopes) => {
       driver.addRequests(
-        envelopes.map((bytes, seq) => ({ id: toHex(stubHash(bytes, 3)), bytes, signer: '', seq })),
+        envelopes.map((bytes, seq) => {
+          const code = stubHash(bytes, 3);
+          return { id: toHex(code), code, bytes, signer: '', seq };
+        }),
       );
       await idle();
     },

@@ -1,10 +1,16 @@
 // Metrics fed by other services: read when scraped (view changes, mempool) or observed from the
 // mempool's arrival times when a block commits (commit latency).
 import { describe, expect, it } from 'vitest';
-import { Mempool } from '../../../node/mempool.js';
+import { Mempool } from '../../../node/chain/mempool.js';
 import { createNodeMetrics, observeCommitLatency } from '../../../node/mgmt/metrics.js';
 
-const entry = (id: string, seq: number) => ({ id, bytes: new Uint8Array(100), signer: 'aa', seq });
+const entry = (id: string, seq: number) => ({
+  id,
+  bytes: new Uint8Array(100),
+  code: new Uint8Array(32),
+  signer: 'aa',
+  seq,
+});
 
 describe('metric sources', () => {
   it('reads view changes and the mempool at each scrape; the counter never goes down', async () => {

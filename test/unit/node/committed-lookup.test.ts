@@ -4,10 +4,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { hex } from '../../../node/admission.js';
+import { hex } from '../../../node/admission/admission.js';
+import { seqCheckOf } from '../../../node/admission/evictions.js';
+import { Mempool } from '../../../node/chain/mempool.js';
 import { lookUpCommitted } from '../../../node/committed-lookup.js';
-import { seqCheckOf } from '../../../node/evictions.js';
-import { Mempool } from '../../../node/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { ReceiptStatus } from '../../../node/store/values.js';
@@ -42,6 +42,7 @@ describe('lookUpCommitted', () => {
     const mempool = new Mempool();
     mempool.add({
       id: hex(tracingCode(pending)),
+      code: tracingCode(pending),
       bytes: pending,
       signer: hex(keyIdOf(s2!.key.publicKey)),
       seq: 2,

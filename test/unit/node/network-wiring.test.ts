@@ -8,9 +8,10 @@ import { type Envelope, MessageType } from '../../../codec/types.js';
 import { bytesEqual } from '../../../crypto/bytes.js';
 import { verify } from '../../../crypto/ed25519.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { Admission, type BatchVerifier, hex } from '../../../node/admission.js';
+import { Admission, type BatchVerifier, hex } from '../../../node/admission/admission.js';
+import { Mempool } from '../../../node/chain/mempool.js';
+import { envelopeTracingCode } from '../../../node/chain/tx-hash.js';
 import { NodeErrorCode } from '../../../node/errors.js';
-import { Mempool } from '../../../node/mempool.js';
 import { createNodeMetrics } from '../../../node/mgmt/metrics.js';
 import { type NetworkWiring, wireNetwork } from '../../../node/network-wiring.js';
 import type {
@@ -20,7 +21,6 @@ import type {
   P2PEventMap,
   Verdict,
 } from '../../../node/p2p/index.js';
-import { envelopeTracingCode } from '../../../node/tx-hash.js';
 import { site, upload } from '../store/fixtures.js';
 
 const chainId = new Uint8Array(32).fill(7);

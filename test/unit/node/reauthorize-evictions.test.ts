@@ -9,11 +9,16 @@ import type { CertifiedBlock, ContractCall } from '../../../codec/types.js';
 import type { Replica } from '../../../consensus/replica.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { hex } from '../../../node/admission.js';
+import { hex } from '../../../node/admission/admission.js';
+import {
+  type Eviction,
+  RecentRefusals,
+  reauthorizer,
+  toReauthorize,
+} from '../../../node/admission/evictions.js';
+import { Mempool, type MempoolEntry } from '../../../node/chain/mempool.js';
 import { ConsensusDriver } from '../../../node/consensus-driver.js';
 import { NodeErrorCode } from '../../../node/errors.js';
-import { type Eviction, RecentRefusals, reauthorizer, toReauthorize } from '../../../node/evictions.js';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestSite, tempDir, testChain, upload } from '../store/fixtures.js';
@@ -85,6 +90,7 @@ async function setup() {
   };
   const entryOf = (signer: Uint8Array, env: Uint8Array, seq: number): MempoolEntry => ({
     id: hex(tracingCode(env)),
+    code: tracingCode(env),
     bytes: env,
     signer: hex(keyIdOf(signer)),
     seq,

@@ -2,7 +2,7 @@
 // by a block with room, everything old once the chain stalls, a pause between relays of one
 // envelope, a retry next round when no peer took them, and no relay of what the screen evicts.
 import { describe, expect, it } from 'vitest';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { Mempool, type MempoolEntry } from '../../../node/chain/mempool.js';
 import {
   blockHasRoom,
   dueForRelay,
@@ -18,7 +18,7 @@ function setup(screen?: (due: MempoolEntry[]) => MempoolEntry[]) {
   const clock = () => now;
   const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, clock);
   const add = (id: number): void => {
-    mempool.add({ id: String(id), bytes: Uint8Array.of(id), signer: 's', seq: id });
+    mempool.add({ id: String(id), bytes: Uint8Array.of(id), code: new Uint8Array(32), signer: 's', seq: id });
   };
   const sent: number[][] = [];
   let peers = 2;
@@ -142,6 +142,34 @@ describe('envelope relay', () => {
     expect(
       dueForRelay(s.mempool, 1000, { lastCommitAt: 0, lastSpareProposedAt: 0 }, o).map((e) => e.id),
     ).toEqual(['2']);
+  });
+
+  it('reads its options at every round: a longer stall set meanwhile holds envelopes back', async () => {
+    let opts = o;
+    const mempool = new Mempool({ maxEnvelopes: 100, maxBytes: 1 << 20 }, () => 0);
+    mempool.add({ id: '1', bytes: Uint8Array.of(1), code: new Uint8Array(32), signer: 's', seq: 1 });
+    let now = 0;
+    const sent: number[] = [];
+    const relay = new EnvelopeRelay(
+      {
+        mempool,
+        now: () => now,
+        send: async (envs) => {
+          sent.push(envs.length);
+          return 1;
+        },
+        onError: (err) => {
+          throw err;
+        },
+      },
+      () => opts,
+    );
+    opts = { ...o, stallMs: 5000, passedOverMs: 10_000 };
+    now = 1500;
+    expect(await relay.round()).toBe(0);
+    now = 5000;
+    expect(await relay.round()).toBe(1);
+    expect(sent).toEqual([1]);
   });
 
   it('waits two periods or half a view timeout, whichever is longer', () => {

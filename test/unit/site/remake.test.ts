@@ -431,7 +431,7 @@ const signerOf = (envelope: Uint8Array): string => hexOf(envelopeSignerKeyId(env
  * admission and when a block executes (an envelope still pending when the rotation commits);
  * `refusing` refuses a key for another reason. A refused-at-execution envelope keeps the result
  * its block recorded: a re-send of it is answered with that result (ALREADY_COMMITTED), as
- * node/admission.ts does.
+ * node/admission/admission.ts does.
  */
 class KeyedChain extends WindowChain {
   private readonly rotatedOut = new Set<string>();

@@ -8,12 +8,12 @@ import type { GovernanceAction } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { Reason } from '../../../ledger/reasons.js';
-import { Admission, hex } from '../../../node/admission.js';
-import { authorize } from '../../../node/authorize.js';
+import { Admission, hex } from '../../../node/admission/admission.js';
+import { authorize } from '../../../node/admission/authorize.js';
+import { RecentRefusals } from '../../../node/admission/evictions.js';
+import { executionResult } from '../../../node/admission/execution-result.js';
+import { Mempool } from '../../../node/chain/mempool.js';
 import { NodeErrorCode } from '../../../node/errors.js';
-import { RecentRefusals } from '../../../node/evictions.js';
-import { executionResult } from '../../../node/execution-result.js';
-import { Mempool } from '../../../node/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { type RpcDeps, RpcHandlers } from '../../../node/rpc-handlers.js';
 import { MemoryDb, ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
@@ -129,7 +129,7 @@ describe('receipts by tracing code', () => {
     await expect(rpc.getReceipt(new Uint8Array(32))).rejects.toMatchObject({ code: NodeErrorCode.NotFound });
     const pending = upload(id(), site(), 3, 30);
     const tc = tracingCode(pending);
-    mempool.add({ id: Buffer.from(tc).toString('hex'), bytes: pending, signer: 's', seq: 3 });
+    mempool.add({ id: Buffer.from(tc).toString('hex'), bytes: pending, code: tc, signer: 's', seq: 3 });
     expect(await rpc.getReceipt(tc)).toMatchObject({ state: ReceiptState.Pending, height: 0 });
   });
 
@@ -191,7 +191,7 @@ describe('receipts by tracing code', () => {
     const tc = tracingCode(evicted);
     refusals.add([
       {
-        entry: { id: hex(tc), bytes: evicted, signer: 's', seq: 1 },
+        entry: { id: hex(tc), bytes: evicted, code: tc, signer: 's', seq: 1 },
         message: 'evicted: sequence number 1 was spent',
       },
     ]);

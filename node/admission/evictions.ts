@@ -6,25 +6,26 @@
 // node evicts such an envelope from its mempool and from the core's request table as soon as the
 // block is applied, and the relay re-checks an envelope before sending it round. GetReceipt then
 // answers the eviction's refusal (REPLAYED) from a bounded memory (RecentRefusals).
+
 // The same holds for an envelope whose signer governance suspended, revoked or rotated away (or
 // removed from the administrators) after admission: after a block that changed such state, the
 // pending envelopes of the signers it touched are authorized again as admission would now, and
 // those refused are evicted with admission's answer (UNAUTHORIZED...). The relay screens the
 // envelopes it would send the same way.
-import { decodeEnvelope } from '../codec/envelope.js';
-import { envelopeSeq, envelopeSignerKeyId } from '../codec/envelope-view.js';
-import type { Envelope } from '../codec/types.js';
-import { toHex } from '../crypto/bytes.js';
-import type { Contracts } from '../ledger/contracts.js';
-import { Reason } from '../ledger/reasons.js';
-import { K } from '../ledger/records.js';
-import { seqWindow } from '../ledger/registry.js';
-import { checkSeq } from '../ledger/seq-window.js';
+import { decodeEnvelope } from '../../codec/envelope.js';
+import { envelopeSeq, envelopeSignerKeyId } from '../../codec/envelope-view.js';
+import type { Envelope } from '../../codec/types.js';
+import { toHex } from '../../crypto/bytes.js';
+import type { Contracts } from '../../ledger/contracts.js';
+import { Reason } from '../../ledger/reasons.js';
+import { K } from '../../ledger/records.js';
+import { seqWindow } from '../../ledger/registry.js';
+import { checkSeq } from '../../ledger/seq-window.js';
+import type { Mempool, MempoolEntry } from '../chain/mempool.js';
+import { NodeErrorCode } from '../errors.js';
+import type { StateChange } from '../store/index-batch.js';
 import type { Authorization } from './admission.js';
 import { type AdmissionTime, authorize } from './authorize.js';
-import { NodeErrorCode } from './errors.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
-import type { StateChange } from './store/index-batch.js';
 
 /** Reason.None while (signer, seq) may still be applied, else SeqReplayed or SeqTooOld. */
 export type SeqCheck = (signer: string, seq: number) => Reason;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlockNotifier } from '../../../node/block-notifier.js';
+import { BlockNotifier } from '../../../../node/chain/block-notifier.js';
 
 describe('BlockNotifier', () => {
   it('resolves waiters once the tip passes their height, not before', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Block } from '../../../codec/types.js';
-import { RecentBlocks, recentBlocksBounds } from '../../../node/recent-blocks.js';
+import type { Block } from '../../../../codec/types.js';
+import { RecentBlocks, recentBlocksBounds } from '../../../../node/chain/recent-blocks.js';
 
 /** A block of `sizes.length` envelopes of those byte lengths (only height and envelopes matter here). */
 const block = (height: number, sizes: number[]): Block =>

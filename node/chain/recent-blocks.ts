@@ -3,9 +3,9 @@
 // at start so a restarted node has them too. Bounded by count and by envelope bytes: a count alone
 // let full blocks (4,000 envelopes) hold ~700 MB, and at 1,000 envelopes/s 256 blocks were most of
 // a node's live heap (soak, docs/performance.md "Memory").
-import { decodeCertifiedBlock } from '../codec/certificate.js';
-import type { Block } from '../codec/types.js';
-import type { Store } from './store/store.js';
+import { decodeCertifiedBlock } from '../../codec/certificate.js';
+import type { Block } from '../../codec/types.js';
+import type { Store } from '../store/store.js';
 
 export interface RecentBlocksBounds {
   /** Always kept, whatever their size: the heights a NEW-VIEW may re-propose (the PBFT window). */

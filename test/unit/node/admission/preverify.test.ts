@@ -2,18 +2,18 @@
 // their (signer, seq) slot and their bytes, without verifying or hashing them again; the others are
 // verified on the pool and remembered when good.
 import { describe, expect, it } from 'vitest';
-import { encodeEnvelope } from '../../../codec/envelope.js';
-import { envelopeSignedRegion, setEnvelopeSignature } from '../../../codec/envelope-view.js';
-import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
-import { CityScheme, EnvelopeKind, SealAlgorithm } from '../../../codec/types.js';
-import { generateEd25519, sign, verify } from '../../../crypto/ed25519.js';
-import { keyIdOf } from '../../../crypto/key-id.js';
-import type { VerifyItem } from '../../../crypto/verify-pool.js';
-import type { Contracts } from '../../../ledger/contracts.js';
-import { hex } from '../../../node/admission.js';
-import { Mempool } from '../../../node/mempool.js';
-import { preverifyEnvelopes } from '../../../node/preverify.js';
-import { envelopeTracingCode } from '../../../node/tx-hash.js';
+import { encodeEnvelope } from '../../../../codec/envelope.js';
+import { envelopeSignedRegion, setEnvelopeSignature } from '../../../../codec/envelope-view.js';
+import { encodeSealedPacket } from '../../../../codec/sealed-packet.js';
+import { CityScheme, EnvelopeKind, SealAlgorithm } from '../../../../codec/types.js';
+import { generateEd25519, sign, verify } from '../../../../crypto/ed25519.js';
+import { keyIdOf } from '../../../../crypto/key-id.js';
+import type { VerifyItem } from '../../../../crypto/verify-pool.js';
+import type { Contracts } from '../../../../ledger/contracts.js';
+import { hex } from '../../../../node/admission/admission.js';
+import { preverifyEnvelopes } from '../../../../node/admission/preverify.js';
+import { Mempool } from '../../../../node/chain/mempool.js';
+import { envelopeTracingCode } from '../../../../node/chain/tx-hash.js';
 
 const site = generateEd25519();
 
@@ -64,7 +64,9 @@ function setup() {
   };
   const admit = (bytes: Uint8Array, seq: number) => {
     const id = hex(envelopeTracingCode(bytes));
-    expect(mempool.add({ id, bytes, signer: hex(keyIdOf(site.publicKey)), seq })).toBe('added');
+    expect(
+      mempool.add({ id, bytes, code: envelopeTracingCode(bytes), signer: hex(keyIdOf(site.publicKey)), seq }),
+    ).toBe('added');
     return id;
   };
   return { deps, verified, admit };

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
+import { Mempool, type MempoolEntry } from '../../../../node/chain/mempool.js';
 
 const entry = (id: string, signer: string, seq: number, size = 10): MempoolEntry => ({
   id,
   signer,
   seq,
   bytes: new Uint8Array(size),
+  code: new Uint8Array(32),
 });
 
 describe('Mempool', () => {

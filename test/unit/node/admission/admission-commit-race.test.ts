@@ -3,14 +3,14 @@
 // one of them in that window must be ALREADY_COMMITTED, never REPLAYED (a site re-makes a REPLAYED
 // reading under a new sequence number, and the same reading would commit twice).
 import { afterEach, describe, expect, it } from 'vitest';
-import { UploadStatus } from '../../../api/types.js';
-import { Admission, hex } from '../../../node/admission.js';
-import { authorize } from '../../../node/authorize.js';
-import { executionResult } from '../../../node/execution-result.js';
-import { Mempool } from '../../../node/mempool.js';
-import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { MemoryDb } from '../../../node/store/index.js';
-import { certifiedBlock, tempDir, testChain, upload } from '../store/fixtures.js';
+import { UploadStatus } from '../../../../api/types.js';
+import { Admission, hex } from '../../../../node/admission/admission.js';
+import { authorize } from '../../../../node/admission/authorize.js';
+import { executionResult } from '../../../../node/admission/execution-result.js';
+import { Mempool } from '../../../../node/chain/mempool.js';
+import { PersistedLedger } from '../../../../node/persisted-ledger.js';
+import { MemoryDb } from '../../../../node/store/index.js';
+import { certifiedBlock, tempDir, testChain, upload } from '../../store/fixtures.js';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(() => {

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { UploadStatus } from '../../../api/types.js';
-import { encodeEnvelope } from '../../../codec/envelope.js';
-import { envelopeSignedRegion, setEnvelopeSignature } from '../../../codec/envelope-view.js';
-import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
-import { CityScheme, type Envelope, EnvelopeKind, SealAlgorithm } from '../../../codec/types.js';
-import { generateEd25519, sign, verify } from '../../../crypto/ed25519.js';
-import { keyIdOf } from '../../../crypto/key-id.js';
-import { Admission, type AdmissionDeps, hex } from '../../../node/admission.js';
-import { NodeErrorCode } from '../../../node/errors.js';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
-import { envelopeTracingCode } from '../../../node/tx-hash.js';
+import { UploadStatus } from '../../../../api/types.js';
+import { encodeEnvelope } from '../../../../codec/envelope.js';
+import { envelopeSignedRegion, setEnvelopeSignature } from '../../../../codec/envelope-view.js';
+import { encodeSealedPacket } from '../../../../codec/sealed-packet.js';
+import { CityScheme, type Envelope, EnvelopeKind, SealAlgorithm } from '../../../../codec/types.js';
+import { generateEd25519, sign, verify } from '../../../../crypto/ed25519.js';
+import { tracingCode } from '../../../../crypto/hash.js';
+import { keyIdOf } from '../../../../crypto/key-id.js';
+import { Admission, type AdmissionDeps, hex } from '../../../../node/admission/admission.js';
+import { Mempool, type MempoolEntry } from '../../../../node/chain/mempool.js';
+import { envelopeTracingCode } from '../../../../node/chain/tx-hash.js';
+import { NodeErrorCode } from '../../../../node/errors.js';
 
 const chainId = new Uint8Array(32).fill(7);
 const site = generateEd25519();
@@ -81,6 +82,17 @@ describe('Admission', () => {
     const [r2] = await admission.admit([a]);
     expect(r2!.status).toBe(UploadStatus.AlreadyPending);
     expect(admitted).toHaveLength(1);
+  });
+
+  it('hands on each admitted envelope with its identity made once: code bytes, hex key, same bytes', async () => {
+    const { admission, admitted } = setup();
+    const a = upload(1);
+    const [r] = await admission.admit([a]);
+    const [e] = admitted;
+    expect(Buffer.from(e!.code)).toEqual(Buffer.from(r!.tracingCode));
+    expect(Buffer.from(e!.code)).toEqual(Buffer.from(tracingCode(a)));
+    expect(e!.id).toBe(hex(e!.code));
+    expect(e!.bytes).toBe(a);
   });
 
   it('reports committed envelopes as already committed, other replays of their sequence number as replays', async () => {

@@ -11,9 +11,11 @@ export interface MempoolOptions {
 export const defaultMempoolOptions: MempoolOptions = { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 };
 
 export interface MempoolEntry {
-  /** Tracing code (SHA-256 of the envelope), hex. */
+  /** Tracing code (SHA-256 of the envelope), hex: TxRef.key. */
   id: string;
   bytes: Uint8Array;
+  /** Tracing code bytes (TxRef.code): what the consensus core's request table is keyed by. */
+  code: Uint8Array;
   /** Signer key ID, hex. */
   signer: string;
   seq: number;

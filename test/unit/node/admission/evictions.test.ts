@@ -2,22 +2,22 @@
 // their signer's sequence number, or the window moved past it), checked against a real ledger's
 // contract state; and the bounded memory of why this node dropped them (GetReceipt's answer).
 import { afterEach, describe, expect, it } from 'vitest';
-import { tracingCode } from '../../../crypto/hash.js';
-import { keyIdOf } from '../../../crypto/key-id.js';
-import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
-import { hex } from '../../../node/admission.js';
-import { NodeErrorCode } from '../../../node/errors.js';
+import { tracingCode } from '../../../../crypto/hash.js';
+import { keyIdOf } from '../../../../crypto/key-id.js';
+import { SEQ_WINDOW } from '../../../../ledger/seq-window.js';
+import { hex } from '../../../../node/admission/admission.js';
 import {
   type Eviction,
   RecentRefusals,
   seqCheckOf,
   spentAmong,
   supersededBy,
-} from '../../../node/evictions.js';
-import { Mempool, type MempoolEntry } from '../../../node/mempool.js';
-import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { MemoryDb } from '../../../node/store/index.js';
-import { certifiedBlock, type TestSite, tempDir, testChain, upload } from '../store/fixtures.js';
+} from '../../../../node/admission/evictions.js';
+import { Mempool, type MempoolEntry } from '../../../../node/chain/mempool.js';
+import { NodeErrorCode } from '../../../../node/errors.js';
+import { PersistedLedger } from '../../../../node/persisted-ledger.js';
+import { MemoryDb } from '../../../../node/store/index.js';
+import { certifiedBlock, type TestSite, tempDir, testChain, upload } from '../../store/fixtures.js';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(() => {
@@ -33,6 +33,7 @@ async function setup() {
   const entryOf = (s: TestSite, env: Uint8Array, seq: number): MempoolEntry => ({
     id: hex(tracingCode(env)),
     bytes: env,
+    code: tracingCode(env),
     signer: hex(keyIdOf(s.key.publicKey)),
     seq,
   });
@@ -101,7 +102,7 @@ describe('spentAmong', () => {
 
 describe('RecentRefusals', () => {
   const eviction = (id: string): Eviction => ({
-    entry: { id, bytes: new Uint8Array(1), signer: 's', seq: 1 },
+    entry: { id, bytes: new Uint8Array(1), code: new Uint8Array(32), signer: 's', seq: 1 },
     message: `evicted ${id}`,
   });
 

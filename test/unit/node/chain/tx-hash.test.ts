@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tracingCode } from '../../../crypto/hash.js';
-import { envelopeTracingCode } from '../../../node/tx-hash.js';
+import { tracingCode } from '../../../../crypto/hash.js';
+import { envelopeTracingCode } from '../../../../node/chain/tx-hash.js';
 
 describe('envelopeTracingCode', () => {
   it('equals the tracing code of the bytes, for fresh and remembered arrays alike', () => {

@@ -3,16 +3,16 @@
 // state -> already in a block (applied or refused at execution: one tracing code, one block) -> the
 // mempool -> signature (batched on the verification pool) -> mempool. Used for RPC uploads and for
 // envelopes gossiped by peers.
-import { type UploadResult, UploadStatus } from '../api/types.js';
-import { MAX_ENVELOPE_BYTES } from '../codec/caps.js';
-import { decodeEnvelope } from '../codec/envelope.js';
-import { envelopeSignature, envelopeSignedRegion } from '../codec/envelope-view.js';
-import { type Envelope, EnvelopeKind } from '../codec/types.js';
-import { bytesEqual, toHex } from '../crypto/bytes.js';
-import type { VerifyItem } from '../crypto/verify-pool.js';
-import { NodeErrorCode } from './errors.js';
-import type { Mempool, MempoolEntry } from './mempool.js';
-import { envelopeTracingCode } from './tx-hash.js';
+import { type UploadResult, UploadStatus } from '../../api/types.js';
+import { MAX_ENVELOPE_BYTES } from '../../codec/caps.js';
+import { decodeEnvelope } from '../../codec/envelope.js';
+import { envelopeSignature, envelopeSignedRegion } from '../../codec/envelope-view.js';
+import { type Envelope, EnvelopeKind } from '../../codec/types.js';
+import { bytesEqual, toHex } from '../../crypto/bytes.js';
+import type { VerifyItem } from '../../crypto/verify-pool.js';
+import type { Mempool, MempoolEntry } from '../chain/mempool.js';
+import { type TxRef, txRefOf } from '../chain/tx-ref.js';
+import { NodeErrorCode } from '../errors.js';
 
 /** The verification pool's contract, as admission needs it. */
 export interface BatchVerifier {
@@ -81,10 +81,10 @@ const inBlock = (tc: Uint8Array, recorded: string): UploadResult =>
   );
 
 interface Decoded {
-  bytes: Uint8Array;
+  /** The envelope's identity, made once here and carried into the mempool entry. */
+  ref: TxRef;
   env: Envelope;
   tc: Uint8Array;
-  id: string;
 }
 
 interface Candidate {
@@ -240,7 +240,8 @@ export class Admission {
     } catch (err) {
       return reject(EMPTY, NodeErrorCode.Malformed, (err as Error).message);
     }
-    const tc = envelopeTracingCode(bytes);
+    const ref = txRefOf(bytes);
+    const tc = ref.code;
     if (kind !== undefined && env.kind !== kind)
       return reject(
         tc,
@@ -249,9 +250,8 @@ export class Admission {
       );
     if (!bytesEqual(env.chainId, this.chainId))
       return reject(tc, NodeErrorCode.WrongChain, 'envelope bound to another chain');
-    const id = hex(tc);
-    if (this.deps.mempool.has(id)) return result(UploadStatus.AlreadyPending, tc);
-    return { bytes, env, tc, id };
+    if (this.deps.mempool.has(ref.key)) return result(UploadStatus.AlreadyPending, tc);
+    return { ref, env, tc };
   }
 
   /**
@@ -259,12 +259,13 @@ export class Admission {
    * verification, or the position of the same envelope earlier in the batch.
    */
   private pendingCheck(
-    { bytes, env, tc, id }: Decoded,
+    { ref, env, tc }: Decoded,
     publicKey: Uint8Array,
     at: number,
     candidates: Candidate[],
     claimed: Map<string, { id: string; at: number }>,
   ): UploadResult | number | null {
+    const { bytes, key: id } = ref;
     const signer = hex(env.signerKeyId);
     const slot = `${signer}:${env.seq}`;
     const earlier = claimed.get(slot);
@@ -276,7 +277,7 @@ export class Admission {
     candidates.push({
       at,
       tc,
-      entry: { id, bytes, signer, seq: env.seq },
+      entry: { id, bytes, code: ref.code, signer, seq: env.seq },
       env,
       item: {
         publicKey,

@@ -3,8 +3,8 @@
 // and each of them needs the same SHA-256 (profiled under load: five hashes of every envelope on a
 // primary, 9% of its main thread). Keyed by the array object (a WeakMap, so nothing outlives the
 // envelope); envelope bytes are never modified once received.
-import type { Hash32 } from '../codec/types.js';
-import { tracingCode } from '../crypto/hash.js';
+import type { Hash32 } from '../../codec/types.js';
+import { tracingCode } from '../../crypto/hash.js';
 
 const known = new WeakMap<Uint8Array, Hash32>();
 

@@ -2,19 +2,19 @@
 // (or a NEW-VIEW or a state transfer) without having passed this node's admission, so that the
 // core's synchronous block validation finds them already verified instead of blocking the event
 // loop on hundreds of signature checks.
-import { decodeEnvelope } from '../codec/envelope.js';
+import { decodeEnvelope } from '../../codec/envelope.js';
 import {
   envelopeSeq,
   envelopeSignature,
   envelopeSignedRegion,
   envelopeSignerKeyId,
-} from '../codec/envelope-view.js';
-import type { VerifyItem, VerifyPool } from '../crypto/verify-pool.js';
+} from '../../codec/envelope-view.js';
+import type { VerifyItem, VerifyPool } from '../../crypto/verify-pool.js';
+import type { BlockContext } from '../block-rules.js';
+import type { Mempool } from '../chain/mempool.js';
+import { envelopeTracingCode, rememberTracingCode } from '../chain/tx-hash.js';
 import { hex } from './admission.js';
 import { signerPublicKey } from './authorize.js';
-import type { BlockContext } from './block-rules.js';
-import type { Mempool } from './mempool.js';
-import { envelopeTracingCode, rememberTracingCode } from './tx-hash.js';
 
 /** Bound of the set of pre-verified tracing codes; cleared when exceeded (they are re-verified). */
 export const MAX_PREVERIFIED = 200_000;

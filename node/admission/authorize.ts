@@ -3,16 +3,16 @@
 // routing the registry allows; a contract call needs a current administrator and a fresh sequence
 // number; either needs a time not too far ahead of the node's clock (the chain's bounds in force at
 // the next height). The contracts re-check the same rules when they execute a block.
-import { type Envelope, EnvelopeKind, type KeyId } from '../codec/types.js';
-import { keyIdOf } from '../crypto/key-id.js';
-import type { Contracts } from '../ledger/contracts.js';
-import { checkEnvelopeTime } from '../ledger/envelope-bounds.js';
-import { Reason } from '../ledger/reasons.js';
-import { type AdminsRecord, hex, K, unhex } from '../ledger/records.js';
-import { seqWindow } from '../ledger/registry.js';
-import { checkSeq } from '../ledger/seq-window.js';
+import { type Envelope, EnvelopeKind, type KeyId } from '../../codec/types.js';
+import { keyIdOf } from '../../crypto/key-id.js';
+import type { Contracts } from '../../ledger/contracts.js';
+import { checkEnvelopeTime } from '../../ledger/envelope-bounds.js';
+import { Reason } from '../../ledger/reasons.js';
+import { type AdminsRecord, hex, K, unhex } from '../../ledger/records.js';
+import { seqWindow } from '../../ledger/registry.js';
+import { checkSeq } from '../../ledger/seq-window.js';
+import { NodeErrorCode } from '../errors.js';
 import type { Authorization } from './admission.js';
-import { NodeErrorCode } from './errors.js';
 
 /** The RPC reason of each contract refusal that is not UNAUTHORIZED. */
 const CODE_OF = new Map<Reason, NodeErrorCode>([

@@ -1,0 +1,108 @@
+// Builds the consensus side of a node: the PBFT core (Replica) for this key at the stored tip, and
+// the driver that runs it against real time, disk and network, reporting applied blocks to the
+// chain aggregate.
+
+import { Replica } from '../../consensus/replica.js';
+import { toHex } from '../../crypto/bytes.js';
+import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
+import type { VerifyPool } from '../../crypto/verify-pool.js';
+import type { Logger } from '../../runtime/log.js';
+import { type RecentRefusals, reauthorizer, seqCheckOf } from '../admission/evictions.js';
+import type { Chain } from '../chain/chain.js';
+import { lookUpCommitted } from '../committed-lookup.js';
+import { ConsensusDriver, loadConsensusState } from '../consensus-driver.js';
+import { consensusDeps, consensusParamsOf, validatorHistory } from '../consensus-setup.js';
+import type { Genesis } from '../genesis.js';
+import { consensusTransport } from '../p2p/index.js';
+import type { P2P } from '../p2p/p2p.js';
+import type { PersistedLedger } from '../persisted-ledger.js';
+
+export interface ReplicaOf {
+  replica: Replica;
+  /** This key's index in the validator set in force, -1 when it is not in it (a joining node). */
+  self: number;
+  validators: Uint8Array[];
+}
+
+export async function createReplica(
+  key: Ed25519KeyPair,
+  genesis: Pick<Genesis, 'chainId'>,
+  ledger: PersistedLedger,
+  chain: Chain,
+  tickMs: number,
+  log: Logger,
+): Promise<ReplicaOf> {
+  const { store, contracts } = ledger;
+  const tip = store.tip();
+  const height = tip?.height ?? 0;
+  const validators = contracts.validators(height + 1);
+  const self = validators.findIndex((v) => toHex(v) === toHex(key.publicKey));
+  // A key outside the set in force runs as a joining node: it follows the chain (commits from
+  // PRE-PREPAREs and certificates, state transfer) and votes from the height at which governance
+  // activates a set holding it. The validators admit its connection once that set is scheduled.
+  if (self < 0)
+    log.warn(
+      { key: toHex(key.publicKey), height },
+      'this key is not in the validator set in force: following the chain as a joining node until a governance change activates it',
+    );
+  const replica = new Replica(
+    {
+      chainId: genesis.chainId,
+      self,
+      key: key.publicKey,
+      validators,
+      params: consensusParamsOf(chain.params.next(), tickMs),
+      tip: { height, hash: tip?.hash ?? genesis.chainId },
+      // The sets that signed checkpoints below the tip: a restarted node checks old proofs with them.
+      history: validatorHistory(contracts.state, height),
+    },
+    consensusDeps(key, chain.blockContext, (h) => chain.recent.get(h)),
+    await loadConsensusState(store),
+  );
+  return { replica, self, validators };
+}
+
+export interface DriverWiring {
+  replica: Replica;
+  ledger: PersistedLedger;
+  chain: Chain;
+  pool: VerifyPool;
+  p2p: P2P;
+  tickMs: number;
+  logs: { logger(name: string): Logger };
+  /** Where evictions are remembered for GetReceipt. */
+  refusals: RecentRefusals;
+  onFatal(err: unknown): void;
+}
+
+export function createDriver(w: DriverWiring): ConsensusDriver {
+  const log = w.logs.logger('consensus');
+  return new ConsensusDriver(
+    {
+      replica: w.replica,
+      ledger: w.ledger,
+      mempool: w.chain.mempool,
+      transport: consensusTransport(w.p2p, 256, (f) => log.debug({ failure: f }, 'consensus send failed')),
+      log,
+      preverify: (envelopes) => w.chain.preverify(envelopes, w.pool),
+      lookUpCommitted: (envelopes) =>
+        lookUpCommitted(envelopes, {
+          mempool: w.chain.mempool,
+          seqCheck: seqCheckOf(w.ledger.contracts),
+          recorded: (tcs, rejectedOnly) => w.ledger.store.recorded(tcs, rejectedOnly),
+          found: w.chain.foundCommitted,
+        }),
+      onCommitted: (block, tip, ids, arrivals) => w.chain.committed({ block, tip, ids, arrivals }),
+      onEvicted: (evictions) => {
+        w.refusals.add(evictions);
+        log.info(
+          { envelopes: evictions.length, reason: evictions[0]!.message },
+          'evicted pending envelopes that can no longer be applied',
+        );
+      },
+      reauthorize: reauthorizer(w.ledger.contracts, () => w.chain.admissionTime()),
+      onFatal: w.onFatal,
+    },
+    { tickMs: w.tickMs, maxQueued: 10_000 },
+  );
+}

@@ -1,0 +1,142 @@
+// The node's servers as lifecycle services (node/lifecycle.ts): the RPC server and the management
+// port start listening in start() and close in stop(). Built here with everything they read.
+import { readFileSync } from 'node:fs';
+import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
+import type { ServerTls } from '../../api/tls.js';
+import type { Replica } from '../../consensus/replica.js';
+import type { Service } from '../../runtime/lifecycle.js';
+import type { Logger, Logs } from '../../runtime/log.js';
+import type { Admission } from '../admission/admission.js';
+import type { RecentRefusals } from '../admission/evictions.js';
+import type { Chain } from '../chain/chain.js';
+import type { NodeConfig } from '../config.js';
+import type { Genesis } from '../genesis.js';
+import { createNodeMetrics, type NodeMetrics, rpcCallObserver } from '../mgmt/metrics.js';
+import { type MgmtOptions, type MgmtServer, startMgmtServer } from '../mgmt/server.js';
+import { logUnlessClosed } from '../network-wiring.js';
+import { nodeHealth, nodeStatus } from '../node-status.js';
+import type { P2P } from '../p2p/p2p.js';
+import type { PersistedLedger } from '../persisted-ledger.js';
+import { QueryCursors } from '../query-cursors.js';
+import { RpcHandlers } from '../rpc-handlers.js';
+
+export function tlsOf(c: NodeConfig['rpc']['tls']): ServerTls {
+  if (c === undefined) return { insecure: true };
+  return {
+    cert: readFileSync(c.cert),
+    key: readFileSync(c.key),
+    clientCa: c.clientCa === undefined ? undefined : readFileSync(c.clientCa),
+  };
+}
+
+/** The RPC server; `ready` is true between its start and its stop (the node answers NodeStatus so). */
+export class RpcService implements Service {
+  readonly name = 'rpc';
+  ready = false;
+  private server: ApiServer | undefined;
+  private readonly handlers: RpcHandlers;
+
+  /** `handlers` is given the readiness this service reports. */
+  constructor(
+    handlers: (isReady: () => boolean) => RpcHandlers,
+    private readonly opts: ApiServerOptions,
+  ) {
+    this.handlers = handlers(() => this.ready);
+  }
+
+  get port(): number {
+    return this.server?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.server = await startApiServer(this.handlers, this.opts);
+    this.ready = true;
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.server?.stop(2000);
+  }
+}
+
+/** The management port (metrics, health, status, logs, faults). */
+export class MgmtService implements Service {
+  readonly name = 'mgmt';
+  private server: MgmtServer | undefined;
+
+  constructor(private readonly opts: MgmtOptions) {}
+
+  get port(): number {
+    return this.server?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.server = await startMgmtServer(this.opts);
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+  }
+}
+
+/** The node's metrics; they read the core and the mempool only when scraped. */
+export function metricsOf(self: number, replica: Replica, chain: Chain): NodeMetrics {
+  const { mempool } = chain;
+  return createNodeMetrics({
+    labels: { node: String(self) },
+    sources: {
+      viewChanges: () => replica.stats.viewChanges,
+      mempool: () => ({ envelopes: mempool.size, bytes: mempool.byteSize }),
+    },
+  });
+}
+
+export interface ServersWiring {
+  config: NodeConfig;
+  genesis: Genesis;
+  ledger: PersistedLedger;
+  chain: Chain;
+  replica: Replica;
+  p2p: P2P;
+  admission: Admission;
+  refusals: RecentRefusals;
+  cursorSecret: Uint8Array;
+  metrics: NodeMetrics;
+  logs: Logs;
+  log: Logger;
+}
+
+export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtService } {
+  const { contracts, store } = w.ledger;
+  const { replica, p2p, chain } = w;
+  const validators = () => contracts.validators(replica.state.height + 1);
+  const status = () => nodeStatus({ genesis: w.genesis, replica, p2p, validators });
+  const rpc = new RpcService(
+    (isReady) =>
+      new RpcHandlers({
+        admission: w.admission,
+        store,
+        contracts,
+        mempool: chain.mempool,
+        refusals: w.refusals,
+        notifier: chain.notifier,
+        cursors: new QueryCursors(w.cursorSecret),
+        status,
+        isReady,
+      }),
+    {
+      listen: w.config.rpc.listen,
+      tls: tlsOf(w.config.rpc.tls),
+      onCall: rpcCallObserver(w.metrics),
+      onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
+    },
+  );
+  const mgmt = new MgmtService({
+    listen: w.config.mgmt.listen,
+    registry: w.metrics.registry,
+    health: () => nodeHealth(status(), p2p, validators().length),
+    status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),
+    logs: w.logs,
+  });
+  return { rpc, mgmt };
+}
