@@ -87,9 +87,23 @@ const layerRules = folders.map((from) => {
   };
 });
 
+/**
+ * A sub-folder with an index.ts (node/store, node/p2p) has an interior: from outside it, import
+ * its index only. Its own unit tests (test/) may reach the parts they test.
+ */
+const interiors = ['node/store', 'node/p2p'];
+const indexRules = interiors.map((dir) => ({
+  name: `index-only-${dir.replace('/', '-')}`,
+  comment: `outside ${dir}/, import ${dir}/index.ts, not the files behind it`,
+  severity: 'error',
+  from: { pathNot: `^(${dir}/|test/)` },
+  to: { path: `^${dir}/`, pathNot: `^${dir}/index\\.ts$` },
+}));
+
 module.exports = {
   forbidden: [
     ...layerRules,
+    ...indexRules,
     {
       name: 'pure-core',
       comment: 'codec, kpi, consensus and ledger do no I/O: no Node.js built-in modules',

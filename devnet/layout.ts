@@ -10,7 +10,7 @@ import { generateKeystore, readKeystore } from '../crypto/keystore.js';
 import type { NodeConfigFile } from '../node/config.js';
 import type { GenesisFile } from '../node/genesis.js';
 import { type GenesisSpec, writeGenesis } from '../node/genesis-write.js';
-import { peerIdOfPublicKey } from '../node/p2p/identity.js';
+import { peerIdOfPublicKey } from '../node/p2p/index.js';
 import type { NodePorts } from './ports.js';
 
 export interface ClusterNode {

@@ -5,7 +5,7 @@
 import { toHex } from '../crypto/bytes.js';
 import type { Contracts } from '../ledger/contracts.js';
 import { history, VALIDATORS_KEY } from '../ledger/schedule.js';
-import type { P2P } from './p2p/p2p.js';
+import type { P2P } from './p2p/index.js';
 
 const hexOf = toHex;
 

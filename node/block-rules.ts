@@ -19,7 +19,7 @@ import type { Contracts } from '../ledger/contracts.js';
 import { hex } from './admission/admission.js';
 import { signerPublicKey } from './admission/authorize.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
-import { blockChunkLevel, rootOfChunkLevel } from './store/proof.js';
+import { blockChunkLevel, rootOfChunkLevel } from './store/index.js';
 
 /** How far ahead of this node's clock a proposer's block time may be. */
 export const MAX_CLOCK_DRIFT_MS = 10_000;

@@ -27,8 +27,7 @@ import { ScheduleFeed } from './consensus-setup.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
-import type { Store } from './store/store.js';
-import type { Tip } from './store/store-core.js';
+import type { Store, Tip } from './store/index.js';
 
 const WAL_KEY = new TextEncoder().encode('consensus/state');
 

@@ -10,7 +10,7 @@ import { history, PARAMS_KEY, VALIDATORS_KEY } from '../ledger/schedule.js';
 import type { ContractState, Json } from '../ledger/state.js';
 import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
-import { headerHash } from './store/facts.js';
+import { headerHash } from './store/index.js';
 
 const ticks = (ms: number, tickMs: number): number => Math.max(1, Math.ceil(ms / tickMs));
 

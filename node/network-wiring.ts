@@ -12,7 +12,7 @@ import { NodeErrorCode } from './errors.js';
 import type { NodeMetrics } from './mgmt/metrics.js';
 import type { InboundMessage, P2P, Verdict } from './p2p/index.js';
 import { SerialQueue } from './serial-queue.js';
-import { StoreError, StoreErrorCode } from './store/errors.js';
+import { StoreError, StoreErrorCode } from './store/index.js';
 
 /** Gossiped envelope batches waiting for admission. */
 export const MAX_QUEUED_BATCHES = 256;

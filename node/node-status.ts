@@ -2,7 +2,7 @@
 import type { Replica } from '../consensus/replica.js';
 import type { Genesis } from './genesis.js';
 import { type Health, readiness } from './mgmt/health.js';
-import type { P2P } from './p2p/p2p.js';
+import type { P2P } from './p2p/index.js';
 
 export interface StatusSources {
   genesis: Genesis;

@@ -15,7 +15,7 @@
 import { resolve, sep } from 'node:path';
 import { ConsensusError } from '../consensus/errors.js';
 import type { Logger } from '../runtime/log.js';
-import { StoreError } from './store/errors.js';
+import { StoreError } from './store/index.js';
 
 export type UncaughtKind = 'rejection' | 'exception';
 

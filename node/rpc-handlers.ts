@@ -29,9 +29,8 @@ import type { BlockNotifier } from './chain/block-notifier.js';
 import type { Mempool } from './chain/mempool.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { QueryCursors } from './query-cursors.js';
-import { StoreError, StoreErrorCode } from './store/errors.js';
-import type { Page, TraceRef } from './store/queries.js';
-import type { Store } from './store/store.js';
+import type { Page, Store, TraceRef } from './store/index.js';
+import { StoreError, StoreErrorCode } from './store/index.js';
 
 export interface RpcDeps {
   admission: Admission;

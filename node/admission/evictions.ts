@@ -23,7 +23,7 @@ import { seqWindow } from '../../ledger/registry.js';
 import { checkSeq } from '../../ledger/seq-window.js';
 import type { Mempool, MempoolEntry } from '../chain/mempool.js';
 import { NodeErrorCode } from '../errors.js';
-import type { StateChange } from '../store/index-batch.js';
+import type { StateChange } from '../store/index.js';
 import type { Authorization } from './admission.js';
 import { type AdmissionTime, authorize } from './authorize.js';
 

@@ -2,7 +2,7 @@
 // `reason` of an ALREADY_COMMITTED answer to a re-send): '' when applied, else the name of the
 // contract's reason for refusing it at execution (node/contracts/reasons.ts).
 import { Reason } from '../../ledger/reasons.js';
-import { type Receipt, ReceiptStatus } from '../store/values.js';
+import { type Receipt, ReceiptStatus } from '../store/index.js';
 // contract's reason for refusing it at execution (ledger/reasons.ts).
 
 export function executionResult(r: Receipt): string {

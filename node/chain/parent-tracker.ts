@@ -1,7 +1,7 @@
 // The header of the applied tip: the parent every next block is checked against (its time).
 import { decodeBlockHeader } from '../../codec/block.js';
 import type { BlockHeader } from '../../codec/types.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 
 export class ParentTracker {
   constructor(public header: BlockHeader | null) {}

@@ -5,7 +5,7 @@
 // a node's live heap (soak, docs/performance.md "Memory").
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import type { Block } from '../../codec/types.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 
 export interface RecentBlocksBounds {
   /** Always kept, whatever their size: the heights a NEW-VIEW may re-propose (the PBFT window). */

@@ -13,8 +13,8 @@ import { lookUpCommitted } from '../committed-lookup.js';
 import { ConsensusDriver, loadConsensusState } from '../consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from '../consensus-setup.js';
 import type { Genesis } from '../genesis.js';
+import type { P2P } from '../p2p/index.js';
 import { consensusTransport } from '../p2p/index.js';
-import type { P2P } from '../p2p/p2p.js';
 import type { PersistedLedger } from '../persisted-ledger.js';
 
 export interface ReplicaOf {

@@ -16,8 +16,7 @@ import type { NodeConfig } from '../config.js';
 import type { ConsensusDriver } from '../consensus-driver.js';
 import { admissionCounter, type NodeMetrics, observeCommitLatency } from '../mgmt/metrics.js';
 import { logUnlessClosed } from '../network-wiring.js';
-import { defaultP2POptions } from '../p2p/options.js';
-import { P2P } from '../p2p/p2p.js';
+import { defaultP2POptions, P2P } from '../p2p/index.js';
 import type { PersistedLedger } from '../persisted-ledger.js';
 import { EnvelopeRelay } from '../relay.js';
 

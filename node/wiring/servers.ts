@@ -15,7 +15,7 @@ import { createNodeMetrics, type NodeMetrics, rpcCallObserver } from '../mgmt/me
 import { type MgmtOptions, type MgmtServer, startMgmtServer } from '../mgmt/server.js';
 import { logUnlessClosed } from '../network-wiring.js';
 import { nodeHealth, nodeStatus } from '../node-status.js';
-import type { P2P } from '../p2p/p2p.js';
+import type { P2P } from '../p2p/index.js';
 import type { PersistedLedger } from '../persisted-ledger.js';
 import { QueryCursors } from '../query-cursors.js';
 import { RpcHandlers } from '../rpc-handlers.js';
