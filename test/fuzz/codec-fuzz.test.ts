@@ -18,6 +18,9 @@ describe('codec fuzz (CI slice)', () => {
       'commitCertificate',
       'certifiedBlock',
       'storageRecord',
+      'consensusState',
+      'consensusStateRecord',
+      'evidence',
       ...[
         'PrePrepare',
         'Prepare',
