@@ -145,7 +145,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
       history: validatorHistory(contracts.state, height),
     },
     consensusDeps(key, ctx, (h) => recent.get(h)),
-    await loadConsensusState(store),
+    loadConsensusState(store, logs.logger('consensus')),
   );
   replicaRef = replica;
   const p2p = new P2P({
