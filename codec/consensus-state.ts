@@ -144,7 +144,7 @@ export function decodeConsensusState(b: Uint8Array): PersistentState {
       kind,
       view: r.u64('vote.view'),
       seq: r.u64('vote.seq'),
-      digest: r.bytes(HASH_BYTES, 'digest'),
+      digest: r.bytes(HASH_BYTES, 'vote.digest'),
     };
     if (i > 0 && voteOrder(votes[i - 1]!, v) >= 0) throw unordered('votes', at);
     votes[i] = v;

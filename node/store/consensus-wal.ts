@@ -108,7 +108,15 @@ export class ConsensusWal {
     }
     this.size += rec.length;
     this.state = state;
-    if (this.size > Math.max(this.compactBytes, 4 * rec.length)) await this.compact(rec);
+    if (this.size > Math.max(this.compactBytes, 4 * rec.length))
+      await this.compact(rec).catch((err: unknown) => {
+        // The record is durable in the old file or the new one; which one the handle now points
+        // at is unsure, so nothing more is appended.
+        this.broken = err;
+        throw new StoreError(StoreErrorCode.Io, `consensus WAL rewrite failed: ${String(err)}`, {
+          file: this.file,
+        });
+      });
   }
 
   /** Replaces the file by one holding only `last` (already durable in the current file). */
