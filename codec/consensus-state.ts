@@ -4,17 +4,22 @@
 //   view u64 | inViewChange flag | stable seq u64 | stable digest 32 | sigs |
 //   vote count u16 | (kind u8 | view u64 | seq u64 | digest 32)*, strictly ascending (view, seq, kind) |
 //   proof count u16 | prepared proof*, strictly ascending seq |
-//   flag (1: frame holding the VIEW-CHANGE last signed)
+//   flag (1: frame holding the VIEW-CHANGE last signed) |
+//   flag (1: the NEW-VIEW that started the view, kept without block envelopes, below)
 // Evidence (kind 2, version 1), one record per store value:
 //   kind u8 | offender key 32 | frame: first message | frame: second message, both of the kind's type
 // Signature lists, prepared proofs and frames are those of the PBFT messages (consensus-messages.ts).
+import { readBlockHeader, writeBlockHeader } from './block.js';
 import {
+  BLOCK_HEADER_BYTES,
   HASH_BYTES,
   MAX_CONSENSUS_STATE_BYTES,
   MAX_EVIDENCE_BYTES,
   MAX_STATE_VOTES,
+  MAX_VALIDATORS,
   MAX_WINDOW_ENTRIES,
   PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
 } from './caps.js';
 import {
   readFramedMessage,
@@ -31,7 +36,9 @@ import {
   EvidenceKind,
   type EvidenceRecord,
   MessageType,
+  type NewView,
   type PersistentState,
+  type PrePrepare,
   type PreparedProof,
   type ViewChange,
   type Vote,
@@ -109,6 +116,9 @@ export function encodeConsensusState(s: PersistentState): Uint8Array {
     if (vc.type !== MessageType.ViewChange) throw invalid('viewChange', 'not a VIEW-CHANGE');
     writeFramedMessage(w, vc, 'viewChange');
   }
+  const nv = s.newView ?? null;
+  writeFlag(w, nv !== null, 'newView');
+  if (nv !== null) writeStoredNewView(w, nv);
   const out = w.finish();
   if (out.length > MAX_CONSENSUS_STATE_BYTES) throw invalid('consensusState', 'over cap');
   return out;
@@ -161,8 +171,84 @@ export function decodeConsensusState(b: Uint8Array): PersistentState {
     r.enumU8(0, 1, 'hasViewChange') === 1
       ? (readFramedMessage(r, 'viewChange', MessageType.ViewChange) as ViewChange)
       : null;
+  const newView = r.enumU8(0, 1, 'hasNewView') === 1 ? readStoredNewView(r) : null;
   r.end('consensusState');
-  return { view, inViewChange, stable, votes, prepared, viewChange };
+  return { view, inViewChange, stable, votes, prepared, viewChange, newView };
+}
+
+// The NEW-VIEW that started the current view, as the replica keeps it: its VIEW-CHANGEs whole
+// (complete messages), its PRE-PREPAREs without their blocks' envelopes (a PRE-PREPARE signs its
+// block by digest, and the header keeps the digest checkable). Not a wire message: a block whose
+// tx count is not its envelope count has no PRE-PREPARE encoding.
+//   sender u16 | signature 64 | view u64 | count u16 | frame: VIEW-CHANGE* |
+//   count u16 | (sender u16 | signature 64 | view u64 | seq u64 | digest 32 | header 191)*
+function writeStoredNewView(w: Writer, nv: NewView): void {
+  if (nv.type !== MessageType.NewView) throw invalid('newView', 'not a NEW-VIEW');
+  writeSender(w, nv.sender, 'newView.sender');
+  w.bytes(nv.signature, SIGNATURE_BYTES, 'newView.signature').u64(nv.view, 'newView.view');
+  if (nv.viewChanges.length > MAX_WINDOW_ENTRIES || nv.prePrepares.length > MAX_WINDOW_ENTRIES)
+    throw invalid('newView', `more than ${MAX_WINDOW_ENTRIES} entries`);
+  w.u16(nv.viewChanges.length, 'newView.viewChanges');
+  for (const vc of nv.viewChanges) {
+    if (vc.type !== MessageType.ViewChange) throw invalid('newView.viewChanges', 'not a VIEW-CHANGE');
+    writeFramedMessage(w, vc, 'newView.viewChange');
+  }
+  w.u16(nv.prePrepares.length, 'newView.prePrepares');
+  for (const pp of nv.prePrepares) {
+    if (pp.type !== MessageType.PrePrepare) throw invalid('newView.prePrepares', 'not a PRE-PREPARE');
+    if (pp.block.envelopes.length !== 0)
+      throw invalid('newView.prePrepares', 'kept without block envelopes (the replica strips them)');
+    writeSender(w, pp.sender, 'newView.prePrepare.sender');
+    w.bytes(pp.signature, SIGNATURE_BYTES, 'newView.prePrepare.signature');
+    w.u64(pp.view, 'newView.prePrepare.view').u64(pp.seq, 'newView.prePrepare.seq');
+    w.bytes(pp.digest, HASH_BYTES, 'newView.prePrepare.digest');
+    writeBlockHeader(w, pp.block.header);
+  }
+}
+
+function readStoredNewView(r: Reader): NewView {
+  const sender = readSender(r, 'newView.sender');
+  const signature = r.bytes(SIGNATURE_BYTES, 'newView.signature');
+  const view = r.u64('newView.view');
+  const nvc = r.length(r.u16('newView.viewChanges'), 0, MAX_WINDOW_ENTRIES, 'newView.viewChanges');
+  const viewChanges: ViewChange[] = [];
+  for (let i = 0; i < nvc; i++)
+    viewChanges.push(readFramedMessage(r, 'newView.viewChange', MessageType.ViewChange) as ViewChange);
+  const npp = r.length(r.u16('newView.prePrepares'), 0, MAX_WINDOW_ENTRIES, 'newView.prePrepares');
+  r.ensure(npp * STORED_PRE_PREPARE_BYTES, 'newView.prePrepares');
+  const prePrepares: PrePrepare[] = [];
+  for (let i = 0; i < npp; i++) {
+    const ppSender = readSender(r, 'newView.prePrepare.sender');
+    const ppSignature = r.bytes(SIGNATURE_BYTES, 'newView.prePrepare.signature');
+    const ppView = r.u64('newView.prePrepare.view');
+    const seq = r.u64('newView.prePrepare.seq');
+    const digest = r.bytes(HASH_BYTES, 'newView.prePrepare.digest');
+    const block = { header: readBlockHeader(r), envelopes: [] };
+    prePrepares.push({
+      type: MessageType.PrePrepare,
+      view: ppView,
+      seq,
+      digest,
+      block,
+      sender: ppSender,
+      signature: ppSignature,
+    });
+  }
+  return { type: MessageType.NewView, view, viewChanges, prePrepares, sender, signature };
+}
+
+const STORED_PRE_PREPARE_BYTES = 2 + SIGNATURE_BYTES + 8 + 8 + HASH_BYTES + BLOCK_HEADER_BYTES;
+
+function writeSender(w: Writer, sender: number, field: string): void {
+  if (!(sender < MAX_VALIDATORS)) throw invalid(field, 'not a validator index');
+  w.u16(sender, field);
+}
+
+function readSender(r: Reader, field: string): number {
+  const sender = r.u16(field);
+  if (sender >= MAX_VALIDATORS)
+    throw new CodecError(CodecErrorCode.BadValue, `${field}: not a validator index`, { field, sender });
+  return sender;
 }
 
 export function encodeEvidence(e: EvidenceRecord): Uint8Array {

@@ -175,6 +175,14 @@ export const consensusState: fc.Arbitrary<PersistentState> = fc.record({
     .uniqueArray(preparedProof, { selector: (p) => p.seq, maxLength: 3 })
     .map((ps) => ps.sort((a, b) => a.seq - b.seq)),
   viewChange: fc.option(viewChange, { nil: null }),
+  // Kept as the replica keeps it: PRE-PREPAREs without their blocks' envelopes.
+  newView: fc.option(
+    newView.map((nv) => ({
+      ...nv,
+      prePrepares: nv.prePrepares.map((pp) => ({ ...pp, block: { header: pp.block.header, envelopes: [] } })),
+    })),
+    { nil: null },
+  ),
 });
 
 const conflicting = <K extends EvidenceKind, M extends EvidenceRecord['first']>(

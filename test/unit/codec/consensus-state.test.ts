@@ -3,7 +3,6 @@
 // one key, and the decoder refuses the order and types the encoder never writes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consensusState, evidenceRecord } from '../../../testkit/consensus-arbitraries.js';
 import {
   decodeConsensusState,
   decodeEvidence,
@@ -11,12 +10,20 @@ import {
   encodeEvidence,
 } from '../../../codec/consensus-state.js';
 import { CodecError, CodecErrorCode } from '../../../codec/errors.js';
-import { type EvidenceRecord, MessageType, type PersistentState, VoteKind } from '../../../codec/types.js';
+import {
+  type EvidenceRecord,
+  MessageType,
+  type PersistentState,
+  type PrePrepare,
+  VoteKind,
+} from '../../../codec/types.js';
+import { consensusState, evidenceRecord } from '../../../testkit/consensus-arbitraries.js';
 import { hex } from './helpers.js';
 import {
   vectorCommit,
   vectorConsensusState,
   vectorEvidence,
+  vectorNewView,
   vectorPrePrepare,
   vectorViewChange,
 } from './vectors.js';
@@ -48,10 +55,19 @@ describe('consensus state payload', () => {
     const seen = new Set<string>();
     for (const s of fc.sample(consensusState, { seed: 1, numRuns: 500 })) {
       if (s.viewChange !== null) seen.add('view-change');
+      if (s.newView?.prePrepares.length) seen.add('new-view kept');
       for (const v of s.votes) seen.add(v.kind);
       if (s.prepared.some((p) => p.envelopes !== undefined)) seen.add('body');
     }
-    expect([...seen].sort()).toEqual(['body', 'commit', 'new-view', 'pre-prepare', 'prepare', 'view-change']);
+    expect([...seen].sort()).toEqual([
+      'body',
+      'commit',
+      'new-view',
+      'new-view kept',
+      'pre-prepare',
+      'prepare',
+      'view-change',
+    ]);
   });
 
   it('votes are written sorted by (view, seq, kind), whatever order the replica holds them in', () => {
@@ -120,6 +136,45 @@ describe('consensus state payload', () => {
       VoteKind.Commit,
       VoteKind.NewView,
     ]);
+  });
+});
+
+describe('consensus state: the NEW-VIEW kept', () => {
+  const bodyless = (pp: PrePrepare): PrePrepare => ({
+    ...pp,
+    block: { header: pp.block.header, envelopes: [] },
+  });
+  const kept = { ...vectorNewView, prePrepares: vectorNewView.prePrepares.map(bodyless) };
+  const state: PersistentState = { ...vectorConsensusState, view: 4, newView: kept };
+
+  it("round-trips without its PRE-PREPAREs' envelopes, which no wire message could hold", () => {
+    expect(kept.prePrepares[0]!.block.header.txCount).toBe(2);
+    const b = encodeConsensusState(state);
+    expect(decodeConsensusState(b)).toEqual(state);
+    // The stored entry is its header only: 305 bytes, not the 324 of the PRE-PREPARE vector.
+    const withNone = encodeConsensusState({ ...state, newView: { ...kept, prePrepares: [] } });
+    expect(b.length - withNone.length).toBe(305);
+  });
+
+  it('a state without the field is written with the flag 0 and read back as null', () => {
+    const { newView: _, ...without } = vectorConsensusState;
+    expect(decodeConsensusState(encodeConsensusState(without)).newView).toBeNull();
+  });
+
+  it('the encoder refuses a PRE-PREPARE still holding envelopes; the decoder a sender above 255', () => {
+    expect(codeOf(() => encodeConsensusState({ ...state, newView: vectorNewView }))).toBe(
+      CodecErrorCode.InvalidInput,
+    );
+    const b = encodeConsensusState({ ...state, newView: { ...kept, viewChanges: [] } });
+    // The stored NEW-VIEW's sender is the u16 after the flag; the entry's sender 305 bytes from the end.
+    const at = b.length - 305 - 2 - 2 - 8 - 64 - 2;
+    expect(b[at - 1]).toBe(1);
+    const bad = Uint8Array.from(b);
+    bad[at] = 0x01; // sender 256 + 0
+    expect(codeOf(() => decodeConsensusState(bad))).toBe(CodecErrorCode.BadValue);
+    const badEntry = Uint8Array.from(b);
+    badEntry[b.length - 305] = 0x01;
+    expect(codeOf(() => decodeConsensusState(badEntry))).toBe(CodecErrorCode.BadValue);
   });
 });
 

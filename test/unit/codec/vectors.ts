@@ -292,6 +292,7 @@ export const vectorConsensusState: PersistentState = {
   ],
   prepared: vectorViewChange.prepared,
   viewChange: null,
+  newView: null,
 };
 /** Validator 2 (public key a2…) signed the PREPARE vector and a second PREPARE for digest ab…. */
 export const vectorEvidence: EvidenceRecord = {

@@ -5,10 +5,16 @@ import {
   type EvidenceRecord,
   MessageType,
   type PersistentState,
+  type PrePrepare,
   type Prepare,
   VoteKind,
 } from '../../../codec/types.js';
-import { vectorPrepare, vectorViewChange } from '../codec/vectors.js';
+import { vectorNewView, vectorPrepare, vectorViewChange } from '../codec/vectors.js';
+
+const bodyless = (pp: PrePrepare): PrePrepare => ({
+  ...pp,
+  block: { header: pp.block.header, envelopes: [] },
+});
 
 /** The i-th state a replica might persist: a view and a vote of its own that move with i. */
 export function consensusState(i: number): PersistentState {
@@ -27,6 +33,11 @@ export function consensusState(i: number): PersistentState {
     // A prepared block with its body: records of a few hundred bytes, as with a real block.
     prepared: vectorViewChange.prepared,
     viewChange: i % 2 === 1 ? { ...vectorViewChange, newView: i } : null,
+    // The NEW-VIEW that started view i, as kept: its PRE-PREPARE without the block's envelopes.
+    newView:
+      i % 2 === 1
+        ? null
+        : { ...vectorNewView, view: i, prePrepares: vectorNewView.prePrepares.map(bodyless) },
   };
 }
 

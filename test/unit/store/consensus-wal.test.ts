@@ -140,7 +140,7 @@ describe('data folders of earlier versions (msgpackr values in the index)', () =
     const first = encodeConsensusMessage(e.first);
     const second = encodeConsensusMessage(e.second);
     await db.batch([
-      { type: 'put', key: LEGACY_STATE_KEY, value: pack(consensusState(3)) },
+      { type: 'put', key: LEGACY_STATE_KEY, value: pack(consensusState(2)) },
       {
         type: 'put',
         key: key(Bucket.Evidence, Uint8Array.of(1)),
@@ -149,12 +149,12 @@ describe('data folders of earlier versions (msgpackr values in the index)', () =
     ]);
     let store = await Store.open(tmp.dir, { db });
     expect(store.walReport.migrated).toEqual({ state: true, evidence: 1 });
-    expect(store.consensusState()).toEqual(consensusState(3));
+    expect(store.consensusState()).toEqual(consensusState(2));
     expect(await db.get(LEGACY_STATE_KEY)).toBeUndefined();
     await store.close();
     store = await Store.open(tmp.dir, { db: db.reopen() });
     expect(store.walReport.migrated).toEqual({ state: false, evidence: 0 });
-    expect(store.consensusState()).toEqual(consensusState(3));
+    expect(store.consensusState()).toEqual(consensusState(2));
     const stored = [];
     for await (const [k, v] of store.evidence()) stored.push([[...k], v]);
     expect(stored).toEqual([[[1], e]]);
