@@ -66,6 +66,19 @@ export const MAX_WINDOW_ENTRIES = 1024;
 /** Most certified blocks in one STATE-RESPONSE. */
 export const MAX_STATE_BLOCKS = 256;
 
+// Durable records (codec/durable-record.ts, consensus-state.ts): the consensus WAL and evidence.
+/** Record header (magic 4, kind 1, version 1, length 4) and trailing CRC-32C (4). */
+export const DURABLE_RECORD_OVERHEAD_BYTES = 14;
+/**
+ * Largest consensus-state payload: room for 128 full blocks prepared and not yet committed (the
+ * state carries their bodies), far above what the default window of 64 can reach.
+ */
+export const MAX_CONSENSUS_STATE_BYTES = 128 * MAX_BLOCK_BYTES;
+/** Most own votes in a consensus state: three per seq of the largest window, and NEW-VIEWs. */
+export const MAX_STATE_VOTES = 4 * MAX_WINDOW_ENTRIES;
+/** Largest evidence payload: kind, offender key, two framed consensus messages. */
+export const MAX_EVIDENCE_BYTES = 1 + PUBLIC_KEY_BYTES + 2 * (4 + MAX_CONSENSUS_MESSAGE_BYTES);
+
 // Storage record (Table 10-3).
 /** Longest chain URL (printable ASCII). */
 export const MAX_CHAIN_URL_BYTES = 512;

@@ -46,7 +46,10 @@ export { MAX_CONSENSUS_MESSAGE_BYTES, MAX_STATE_BLOCKS, MAX_WINDOW_ENTRIES } fro
 
 type Sig = { sender: number; signature: Uint8Array };
 
-function writeSigs(w: Writer, sigs: readonly Sig[], field: string): void {
+// The signature list, the prepared proof and the framed message are exported for the durable
+// consensus state and evidence (consensus-state.ts), which hold them in the same layouts.
+
+export function writeSigs(w: Writer, sigs: readonly Sig[], field: string): void {
   if (sigs.length > MAX_VALIDATORS)
     throw new CodecError(CodecErrorCode.InvalidInput, `${field}: too many signatures`, { field });
   w.u16(sigs.length, field);
@@ -62,7 +65,7 @@ function writeSigs(w: Writer, sigs: readonly Sig[], field: string): void {
   }
 }
 
-function readSigs(r: Reader, field: string): Sig[] {
+export function readSigs(r: Reader, field: string): Sig[] {
   const n = r.length(r.u16(field), 0, MAX_VALIDATORS, field);
   r.ensure(n * (2 + SIGNATURE_BYTES), field);
   const out: Sig[] = new Array(n);
@@ -97,7 +100,7 @@ function readFramed<T>(r: Reader, cap: number, field: string, read: (r: Reader) 
   return v;
 }
 
-function writeProof(w: Writer, p: PreparedProof): void {
+export function writeProof(w: Writer, p: PreparedProof): void {
   w.u64(p.view, 'proof.view').u64(p.seq, 'proof.seq').bytes(p.digest, HASH_BYTES, 'proof.digest');
   writeBlockHeader(w, p.header);
   w.bytes(p.prePrepareSignature, SIGNATURE_BYTES, 'proof.prePrepareSignature');
@@ -114,7 +117,7 @@ function writeProof(w: Writer, p: PreparedProof): void {
   for (const e of p.envelopes) w.bytes32(e, 1, MAX_ENVELOPE_BYTES, 'proof.envelope');
 }
 
-function readProof(r: Reader): PreparedProof {
+export function readProof(r: Reader): PreparedProof {
   const view = r.u64('proof.view');
   const seq = r.u64('proof.seq');
   const digest = r.bytes(HASH_BYTES, 'proof.digest');
@@ -154,11 +157,9 @@ function writeBody(w: Writer, m: ConsensusMessage): void {
       return;
     case MessageType.NewView:
       w.u64(m.view, 'view').u16(count(m.viewChanges.length, 'viewChanges'), 'viewChanges');
-      for (const vc of m.viewChanges)
-        framed(w, MAX_CONSENSUS_MESSAGE_BYTES, 'viewChange', (b) => writeMessage(b, vc));
+      for (const vc of m.viewChanges) writeFramedMessage(w, vc, 'viewChange');
       w.u16(count(m.prePrepares.length, 'prePrepares'), 'prePrepares');
-      for (const pp of m.prePrepares)
-        framed(w, MAX_CONSENSUS_MESSAGE_BYTES, 'prePrepare', (b) => writeMessage(b, pp));
+      for (const pp of m.prePrepares) writeFramedMessage(w, pp, 'prePrepare');
       return;
     case MessageType.StateRequest:
       w.u64(m.fromHeight, 'fromHeight').u64(m.toHeight, 'toHeight');
@@ -266,17 +267,24 @@ function readMessage(r: Reader): ConsensusMessage {
 function readList(r: Reader, field: string, want: MessageType): ConsensusMessage[] {
   const n = r.length(r.u16(field), 0, MAX_WINDOW_ENTRIES, field);
   const out: ConsensusMessage[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) out.push(readFramedMessage(r, field, want));
+  return out;
+}
+
+/** u32 length | one complete message (frame cap MAX_CONSENSUS_MESSAGE_BYTES). */
+export function writeFramedMessage(w: Writer, m: ConsensusMessage, field: string): void {
+  framed(w, MAX_CONSENSUS_MESSAGE_BYTES, field, (b) => writeMessage(b, m));
+}
+
+/** One framed message that must be of type `want`. */
+export function readFramedMessage(r: Reader, field: string, want: MessageType): ConsensusMessage {
+  return readFramed(r, MAX_CONSENSUS_MESSAGE_BYTES, field, (inner) => {
     // The type byte is checked before the body is parsed: a NEW-VIEW nested in a NEW-VIEW would
     // otherwise recurse as deep as the input allows.
-    const m = readFramed(r, MAX_CONSENSUS_MESSAGE_BYTES, field, (inner) => {
-      if (inner.remaining() >= 2 && inner.buf[inner.pos + 1] !== want)
-        throw new CodecError(CodecErrorCode.BadValue, `${field}: wrong message type`, { field });
-      return readMessage(inner);
-    });
-    out.push(m);
-  }
-  return out;
+    if (inner.remaining() >= 2 && inner.buf[inner.pos + 1] !== want)
+      throw new CodecError(CodecErrorCode.BadValue, `${field}: wrong message type`, { field });
+    return readMessage(inner);
+  });
 }
 
 export function encodeConsensusMessage(m: ConsensusMessage): Uint8Array {

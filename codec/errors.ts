@@ -15,6 +15,8 @@ export enum CodecErrorCode {
   BadEnum = 'BAD_ENUM',
   /** A value that is well-formed but not canonical or out of its domain (NaN, padding not zero...). */
   BadValue = 'BAD_VALUE',
+  /** A durable record whose CRC-32C does not match its bytes (torn or corrupted on disk). */
+  BadChecksum = 'BAD_CHECKSUM',
   /** A value given to an encoder that cannot be encoded. */
   InvalidInput = 'INVALID_INPUT',
 }

@@ -380,3 +380,58 @@ export type ConsensusMessage =
   | NewView
   | StateRequest
   | StateResponse;
+
+// ---------------------------------------------------------------- durable consensus records
+// What the consensus driver keeps on disk (codec/consensus-state.ts, docs/wire-format.md §12):
+// the replica's own votes and view (consensus/ produces and restores it) and evidence.
+
+export enum VoteKind {
+  PrePrepare = 'pre-prepare',
+  Prepare = 'prepare',
+  Commit = 'commit',
+  NewView = 'new-view',
+}
+
+/** A signature this replica gave: never give another for the same (kind, view, seq). */
+export interface Vote {
+  kind: VoteKind;
+  view: number;
+  seq: number;
+  digest: Hash32;
+}
+
+/** What must be durable before the messages of the same Ready leave. */
+export interface PersistentState {
+  view: number;
+  inViewChange: boolean;
+  stable: CheckpointProof;
+  /** Own votes in the current view and above, for seq above the stable checkpoint. */
+  votes: Vote[];
+  /**
+   * Prepared certificates above the stable checkpoint, highest view per seq (VIEW-CHANGE needs
+   * them); the one for a block not yet committed carries its envelopes.
+   */
+  prepared: PreparedProof[];
+  /** The last VIEW-CHANGE this replica signed, re-sent as is after a restart. */
+  viewChange: ViewChange | null;
+  /**
+   * The NEW-VIEW that started the current view (null during a view change), without block bodies:
+   * after a restart this replica still answers a replica that missed it (docs/consensus.md §4).
+   * Absent in snapshots written before it was kept.
+   */
+  newView?: NewView | null;
+}
+
+export enum EvidenceKind {
+  ConflictingPrePrepare = 'conflicting-pre-prepare',
+  ConflictingPrepare = 'conflicting-prepare',
+  ConflictingCommit = 'conflicting-commit',
+}
+
+/** Evidence as stored: two messages of `kind`'s type signed by `offender` (its public key). */
+export interface EvidenceRecord {
+  kind: EvidenceKind;
+  offender: Uint8Array;
+  first: PrePrepare | Prepare | Commit;
+  second: PrePrepare | Prepare | Commit;
+}

@@ -4,15 +4,20 @@ import type {
   Block,
   BlockHeader,
   CertifiedBlock,
-  CheckpointProof,
+  Commit,
   ConsensusMessage,
+  EvidenceKind,
   Hash32,
-  NewView,
-  PreparedProof,
+  PersistentState,
+  PrePrepare,
+  Prepare,
   Signature,
-  ViewChange,
 } from '../codec/types.js';
 import type { ConsensusParams } from './params.js';
+
+// The persisted state and the kinds of votes and evidence are durable structures: their shapes
+// live with their byte layout in codec/ (docs/wire-format.md §12), re-exported here.
+export { EvidenceKind, type PersistentState, type Vote, VoteKind } from '../codec/types.js';
 
 export interface ReplicaConfig {
   chainId: Hash32;
@@ -84,12 +89,6 @@ export interface StateRequestIn {
   toHeight: number;
 }
 
-export enum EvidenceKind {
-  ConflictingPrePrepare = 'conflicting-pre-prepare',
-  ConflictingPrepare = 'conflicting-prepare',
-  ConflictingCommit = 'conflicting-commit',
-}
-
 /** Two messages signed by the same validator for the same (view, seq) with different digests. */
 export interface Evidence {
   kind: EvidenceKind;
@@ -97,45 +96,8 @@ export interface Evidence {
   offender: Uint8Array;
   view: number;
   seq: number;
-  first: ConsensusMessage;
-  second: ConsensusMessage;
-}
-
-export enum VoteKind {
-  PrePrepare = 'pre-prepare',
-  Prepare = 'prepare',
-  Commit = 'commit',
-  NewView = 'new-view',
-}
-
-/** A signature this replica gave: never give another for the same (kind, view, seq). */
-export interface Vote {
-  kind: VoteKind;
-  view: number;
-  seq: number;
-  digest: Hash32;
-}
-
-/** What must be durable before the messages of the same Ready leave. */
-export interface PersistentState {
-  view: number;
-  inViewChange: boolean;
-  stable: CheckpointProof;
-  /** Own votes in the current view and above, for seq above the stable checkpoint. */
-  votes: Vote[];
-  /**
-   * Prepared certificates above the stable checkpoint, highest view per seq (VIEW-CHANGE needs
-   * them); the one for a block not yet committed carries its envelopes.
-   */
-  prepared: PreparedProof[];
-  /** The last VIEW-CHANGE this replica signed, re-sent as is after a restart. */
-  viewChange: ViewChange | null;
-  /**
-   * The NEW-VIEW that started the current view (null during a view change), without block bodies:
-   * after a restart this replica still answers a replica that missed it (docs §4). Absent in
-   * snapshots written before it was kept.
-   */
-  newView?: NewView | null;
+  first: PrePrepare | Prepare | Commit;
+  second: PrePrepare | Prepare | Commit;
 }
 
 export interface Ready {

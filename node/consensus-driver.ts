@@ -2,7 +2,6 @@
 // admitted envelopes) goes through one serial queue; after each input the driver drains the core's
 // Ready batches in the order persist -> send -> apply (docs/architecture.md §4): its own votes are durable before
 // they leave, and a committed block is in the block log and indexed before the core hears it applied.
-import { pack, unpack } from 'msgpackr';
 import { decodeCertifiedBlock, encodeCertifiedBlock } from '../codec/certificate.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
@@ -28,8 +27,6 @@ import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store, Tip } from './store/index.js';
-
-const WAL_KEY = new TextEncoder().encode('consensus/state');
 
 export interface DriverOptions {
   tickMs: number;
@@ -67,10 +64,37 @@ export interface DriverDeps {
   onFatal(err: unknown): void;
 }
 
-/** Reads the core's persisted state (own votes, view) written before a crash. */
-export async function loadConsensusState(store: Store): Promise<PersistentState | undefined> {
-  const b = await store.walGet(WAL_KEY);
-  return b === undefined ? undefined : (unpack(b) as PersistentState);
+/**
+ * The core's persisted state (own votes, view) written before a crash, as the store's open found
+ * it: a torn last record was cut off and is reported here, at warn. That record's append never
+ * completed, so the driver never sent what it held (persist before send): the record before it
+ * is the state every message sent so far agrees with (docs/storage.md, consensus WAL).
+ */
+export function loadConsensusState(store: Store, log: Logger): PersistentState | undefined {
+  const r = store.walReport;
+  if (r.torn !== null)
+    log.warn(
+      {
+        event: 'consensus.wal.torn',
+        file: r.file,
+        offset: r.torn.offset,
+        droppedBytes: r.torn.bytes,
+        reason: r.torn.reason,
+        records: r.records,
+      },
+      'consensus WAL: cut off a last record that a crash left unfinished (its votes were never sent); restoring the record before it',
+    );
+  if (r.migrated.state || r.migrated.evidence > 0)
+    log.info(
+      {
+        event: 'consensus.wal.migrated',
+        file: r.file,
+        state: r.migrated.state,
+        evidence: r.migrated.evidence,
+      },
+      'consensus state and evidence of an earlier version rewritten as durable records',
+    );
+  return store.consensusState();
 }
 
 export class ConsensusDriver {
@@ -171,7 +195,7 @@ export class ConsensusDriver {
   private async process(rd: Ready): Promise<void> {
     const { transport } = this.deps;
     const store = this.deps.ledger.store;
-    if (rd.persist !== null) await store.walPut(WAL_KEY, pack(rd.persist), { sync: true });
+    if (rd.persist !== null) await store.putConsensusState(rd.persist);
     for (const o of rd.messages) {
       const bytes = encodeConsensusMessage(o.msg);
       if (o.to === 'all') transport.broadcast(bytes);
@@ -179,12 +203,8 @@ export class ConsensusDriver {
     }
     for (const cb of rd.committed) await this.apply(cb);
     for (const e of rd.evidence) {
-      const first = encodeConsensusMessage(e.first);
-      const second = encodeConsensusMessage(e.second);
-      await store.putEvidence(
-        tracingCode(first),
-        pack({ kind: e.kind, offender: e.offender, first, second }),
-      );
+      const { kind, offender, first, second } = e;
+      await store.putEvidence(tracingCode(encodeConsensusMessage(first)), { kind, offender, first, second });
       this.deps.log.warn(
         { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq },
         'equivocation',

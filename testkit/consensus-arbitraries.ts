@@ -11,14 +11,19 @@ import {
   type Checkpoint,
   type Commit,
   type ConsensusMessage,
+  EvidenceKind,
+  type EvidenceRecord,
   MessageType,
   type NewView,
+  type PersistentState,
   type PrePrepare,
   type Prepare,
   type PreparedProof,
   type StateRequest,
   type StateResponse,
   type ViewChange,
+  type Vote,
+  VoteKind,
 } from '../codec/types.js';
 import { blockHeader, bytes, commitCertificate } from './codec-arbitraries.js';
 
@@ -77,19 +82,21 @@ export const checkpoint: fc.Arbitrary<Checkpoint> = fc.record({
 });
 
 /** A prepared certificate, with the block body (for a new primary that missed it) or without. */
-const preparedProof: fc.Arbitrary<PreparedProof> = fc.option(envelopes, { nil: undefined }).chain((body) =>
-  fc
-    .record({
-      view: u64,
-      seq: u64,
-      digest: hash,
-      header:
-        body === undefined ? fc.integer({ min: 0, max: 9 }).chain(blockHeader) : blockHeader(body.length),
-      prePrepareSignature: signature,
-      prepares: sigs(0, 6),
-    })
-    .map((p) => withOptional(p, 'envelopes', body)),
-);
+export const preparedProof: fc.Arbitrary<PreparedProof> = fc
+  .option(envelopes, { nil: undefined })
+  .chain((body) =>
+    fc
+      .record({
+        view: u64,
+        seq: u64,
+        digest: hash,
+        header:
+          body === undefined ? fc.integer({ min: 0, max: 9 }).chain(blockHeader) : blockHeader(body.length),
+        prePrepareSignature: signature,
+        prepares: sigs(0, 6),
+      })
+      .map((p) => withOptional(p, 'envelopes', body)),
+  );
 
 export const viewChange: fc.Arbitrary<ViewChange> = fc.record({
   type: fc.constant(MessageType.ViewChange as const),
@@ -145,3 +152,46 @@ export const consensusMessages = {
 } satisfies { [K in keyof typeof MessageType]: fc.Arbitrary<ConsensusMessage> };
 
 export const consensusMessage: fc.Arbitrary<ConsensusMessage> = fc.oneof(...Object.values(consensusMessages));
+
+// Durable records (codec/consensus-state.ts): the consensus WAL's state and evidence.
+
+/** In the codec's order of kind codes: votes are sorted by (view, seq, this index). */
+const VOTE_KINDS = [VoteKind.PrePrepare, VoteKind.Prepare, VoteKind.Commit, VoteKind.NewView];
+const voteOrder = (a: Vote, b: Vote) =>
+  a.view - b.view || a.seq - b.seq || VOTE_KINDS.indexOf(a.kind) - VOTE_KINDS.indexOf(b.kind);
+
+/** A persisted state as the codec writes it: votes and proofs sorted, one per key. */
+export const consensusState: fc.Arbitrary<PersistentState> = fc.record({
+  view: u64,
+  inViewChange: fc.boolean(),
+  stable: fc.record({ seq: u64, digest: hash, signatures: sigs(0, 7) }),
+  votes: fc
+    .uniqueArray(fc.record({ kind: fc.constantFrom(...VOTE_KINDS), view: u64, seq: u64, digest: hash }), {
+      selector: (v) => `${v.kind}:${v.view}:${v.seq}`,
+      maxLength: 6,
+    })
+    .map((vs) => vs.sort(voteOrder)),
+  prepared: fc
+    .uniqueArray(preparedProof, { selector: (p) => p.seq, maxLength: 3 })
+    .map((ps) => ps.sort((a, b) => a.seq - b.seq)),
+  viewChange: fc.option(viewChange, { nil: null }),
+  // Kept as the replica keeps it: PRE-PREPAREs without their blocks' envelopes.
+  newView: fc.option(
+    newView.map((nv) => ({
+      ...nv,
+      prePrepares: nv.prePrepares.map((pp) => ({ ...pp, block: { header: pp.block.header, envelopes: [] } })),
+    })),
+    { nil: null },
+  ),
+});
+
+const conflicting = <K extends EvidenceKind, M extends EvidenceRecord['first']>(
+  kind: K,
+  m: fc.Arbitrary<M>,
+) => fc.record({ kind: fc.constant(kind), offender: bytes(32), first: m, second: m });
+
+export const evidenceRecord: fc.Arbitrary<EvidenceRecord> = fc.oneof(
+  conflicting(EvidenceKind.ConflictingPrePrepare, prePrepare),
+  conflicting(EvidenceKind.ConflictingPrepare, prepare),
+  conflicting(EvidenceKind.ConflictingCommit, commit),
+);

@@ -23,6 +23,14 @@ import {
   encodeCommitCertificate,
 } from '../codec/certificate.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
+import {
+  decodeConsensusState,
+  decodeConsensusStateRecord,
+  decodeEvidence,
+  encodeConsensusState,
+  encodeConsensusStateRecord,
+  encodeEvidence,
+} from '../codec/consensus-state.js';
 import { contractCallSize, readContractCall, writeContractCall } from '../codec/contract-call.js';
 import { decodeEnvelope, encodeEnvelope, envelopeAad } from '../codec/envelope.js';
 import {
@@ -52,7 +60,7 @@ import { decodeStorageRecord, encodeStorageRecord } from '../codec/storage-recor
 import { type ConsensusMessage, type ContractCall, EnvelopeKind } from '../codec/types.js';
 import { Writer } from '../codec/writer.js';
 import * as arb from './codec-arbitraries.js';
-import { consensusMessages } from './consensus-arbitraries.js';
+import { consensusMessages, consensusState, evidenceRecord } from './consensus-arbitraries.js';
 
 /** One decoder under fuzz. */
 export interface Target {
@@ -168,6 +176,10 @@ export const targets: Target[] = [
     agree('certifiedBlockBlockBytes', () => certifiedBlockBlockBytes(b), d && encodeBlock(d.block));
   }),
   target('storageRecord', arb.storageRecord, encodeStorageRecord, decodeStorageRecord),
+  target('consensusState', consensusState, encodeConsensusState, decodeConsensusState),
+  // Framed: most mutations fail the CRC, so this target is about the frame, the one above the payload.
+  target('consensusStateRecord', consensusState, encodeConsensusStateRecord, decodeConsensusStateRecord),
+  target('evidence', evidenceRecord, encodeEvidence, decodeEvidence),
   // One decoder, one target per message type: each type's body parser gets its own inputs.
   ...Object.entries(consensusMessages).map(([name, a]) =>
     target<ConsensusMessage>(`consensus.${name}`, a, encodeConsensusMessage, decodeConsensusMessage),

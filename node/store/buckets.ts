@@ -33,9 +33,12 @@ export enum Bucket {
   Receipt = 0x21,
   /** height(u64) -> state root(32) after executing the block at that height. */
   StateRoot = 0x22,
-  /** evidence key (driver-chosen bytes) -> evidence bytes (e.g. conflicting signed votes). */
+  /** tracing code of the first message -> evidence record (codec/consensus-state.ts): two conflicting signed messages. */
   Evidence = 0x30,
-  /** WAL key (driver-chosen bytes) -> opaque bytes: the consensus driver's persisted votes and state. */
+  /**
+   * Earlier versions only: "consensus/state" -> the driver's state as msgpackr. Read once at open
+   * into the consensus WAL file (consensus-wal.ts) and deleted (legacy-consensus.ts).
+   */
   Wal = 0x31,
   /** metadata name (UTF-8) -> value; names in MetaKey. */
   Meta = 0x40,

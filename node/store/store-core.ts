@@ -38,6 +38,8 @@ export interface StoreOptions {
   execute?: Execute;
   /** Tracing code of an envelope (default: SHA-256); the node passes its remembering one (node/chain/tx-hash.ts). */
   tracingCode?: EnvelopeHasher;
+  /** Size past which the consensus WAL file is rewritten to its last record (consensus-wal.ts). */
+  walCompactBytes?: number;
 }
 
 export interface RecoveryReport {

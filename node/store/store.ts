@@ -1,11 +1,16 @@
 // The store's public face: open (with recovery), commit, and every read the node, the RPC layer and
 // the platform need: blocks by height, envelopes and proof bundles by tracing code, receipts,
 // state roots, time-range queries, and the consensus driver's WAL and evidence.
-import type { CityCode } from '../../codec/types.js';
+import { join } from 'node:path';
+import { decodeEvidenceRecord, encodeEvidenceRecord } from '../../codec/consensus-state.js';
+import { CodecError } from '../../codec/errors.js';
+import type { CityCode, EvidenceRecord, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
 import { Bucket, key, prefixEnd, u64 } from './buckets.js';
+import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
   cityKpiRange,
@@ -40,6 +45,14 @@ export interface FoundEnvelope {
 
 export class Store extends StoreCore {
   lastRecovery: RecoveryReport = { reindexed: 0 };
+  /** What opening the consensus WAL found (a torn tail cut off) and migrated from older folders. */
+  walReport: WalOpenReport & { migrated: LegacyMigration } = {
+    file: '',
+    records: 0,
+    torn: null,
+    migrated: { state: false, evidence: 0 },
+  };
+  private wal: ConsensusWal | undefined;
 
   static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
     const { db, log } = await openParts(dir, opts);
@@ -48,8 +61,12 @@ export class Store extends StoreCore {
       await s.loadTip();
       s.lastRecovery = await s.recover(opts.execute);
       await s.loadRejectedAny();
+      s.wal = await ConsensusWal.open(join(dir, 'wal'), opts.walCompactBytes);
+      const migrated = await migrateLegacyConsensus(db, s.wal);
+      s.walReport = { ...s.wal.report, migrated };
     } catch (err) {
       // Release the files (and the LevelDB lock when the store opened the Db itself).
+      await s.wal?.close();
       await log.close();
       if (opts.db === undefined) await db.close();
       throw err;
@@ -245,41 +262,51 @@ export class Store extends StoreCore {
     return queryAll(this.db, cityKpiRange(country, city, kpi, from, to));
   }
 
-  // ---- consensus WAL and evidence: opaque bytes under keys the driver picks.
+  // ---- consensus WAL (consensus-wal.ts) and evidence, as durable records (codec/consensus-state.ts).
 
-  walGet(k: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.db.get(key(Bucket.Wal, k));
+  /** The consensus state persisted last (restored at open); undefined on a node that never voted. */
+  consensusState(): PersistentState | undefined {
+    return this.walOrThrow().state;
   }
 
-  /** Synced by default: a vote must be durable before it is sent. */
-  walPut(k: Uint8Array, value: Uint8Array, opts: { sync?: boolean } = {}): Promise<void> {
-    return this.db.batch([{ type: 'put', key: key(Bucket.Wal, k), value }], { sync: opts.sync ?? true });
+  /** Appends the state to the WAL and fdatasyncs it: a vote must be durable before it is sent. */
+  putConsensusState(state: PersistentState): Promise<void> {
+    return this.walOrThrow().put(state);
   }
 
-  walDel(k: Uint8Array): Promise<void> {
-    return this.db.batch([{ type: 'del', key: key(Bucket.Wal, k) }], { sync: true });
-  }
-
-  /** WAL entries whose key starts with `prefix`, in key order. */
-  async *walScan(prefix: Uint8Array = new Uint8Array(0)): AsyncGenerator<[Uint8Array, Uint8Array]> {
-    const p = key(Bucket.Wal, prefix);
-    for await (const [k, v] of this.db.iterate({ gte: p, lt: prefixEnd(p) })) yield [k.subarray(1), v];
-  }
-
-  putEvidence(k: Uint8Array, value: Uint8Array): Promise<void> {
+  /** Synced: evidence survives a crash right after it is reported. */
+  putEvidence(k: Uint8Array, e: EvidenceRecord): Promise<void> {
+    const value = encodeEvidenceRecord(e);
     return this.db.batch([{ type: 'put', key: key(Bucket.Evidence, k), value }], { sync: true });
   }
 
-  async *evidence(): AsyncGenerator<[Uint8Array, Uint8Array]> {
+  async *evidence(): AsyncGenerator<[Uint8Array, EvidenceRecord]> {
     const p = key(Bucket.Evidence);
-    for await (const [k, v] of this.db.iterate({ gte: p, lt: prefixEnd(p) })) yield [k.subarray(1), v];
+    for await (const [k, v] of this.db.iterate({ gte: p, lt: prefixEnd(p) })) {
+      let e: EvidenceRecord;
+      try {
+        e = decodeEvidenceRecord(v);
+      } catch (err) {
+        if (!(err instanceof CodecError)) throw err;
+        throw new StoreError(StoreErrorCode.Corrupt, `evidence record unreadable: ${err.message}`, {
+          key: toHex(k.subarray(1)),
+        });
+      }
+      yield [k.subarray(1), e];
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.wal?.close();
     await this.log.close();
     await this.db.close();
+  }
+
+  private walOrThrow(): ConsensusWal {
+    if (this.wal === undefined || this.closed) throw new StoreError(StoreErrorCode.Closed, 'store is closed');
+    return this.wal;
   }
 
   private async must(k: Uint8Array, what: string, height: number): Promise<Uint8Array> {

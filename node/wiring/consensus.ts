@@ -57,7 +57,7 @@ export async function createReplica(
       history: validatorHistory(contracts.state, height),
     },
     consensusDeps(key, chain.blockContext, (h) => chain.recent.get(h)),
-    await loadConsensusState(store),
+    loadConsensusState(store, log),
   );
   return { replica, self, validators };
 }

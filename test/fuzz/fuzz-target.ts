@@ -4,6 +4,8 @@ import { expect, it } from 'vitest';
 import { runCodecFuzz } from '../../testkit/fuzz.js';
 
 export const PER_TARGET = 100_000;
+/** The durable-record decoders (codec/consensus-state.ts), run by durable-fuzz.test.ts. */
+export const DURABLE_TARGETS: readonly string[] = ['consensusState', 'consensusStateRecord', 'evidence'];
 const SEED = 20_261_122;
 
 export function fuzzTargetTest(name: string): void {

@@ -3,12 +3,13 @@
 // what it does, in order: WAL writes (started / durable), sends, block commits, blocks applied.
 // The store is the real Store over the in-memory Db twin; the ledger is a stand-in that records
 // commits (the sim's stub-hashed blocks are not blocks the real contracts could execute).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unpack } from 'msgpackr';
 import { pino } from 'pino';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../../codec/consensus-messages.js';
+import { decodeConsensusState } from '../../codec/consensus-state.js';
+import { DurableKind, scanDurableLog } from '../../codec/durable-record.js';
 import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
 import { defaultConsensusParams, type PersistentState, Replica } from '../../consensus/index.js';
@@ -16,6 +17,7 @@ import { ContractState } from '../../ledger/state.js';
 import { Mempool } from '../../node/chain/mempool.js';
 import { ConsensusDriver } from '../../node/consensus-driver.js';
 import type { PersistedLedger } from '../../node/persisted-ledger.js';
+import { WAL_FILE } from '../../node/store/consensus-wal.js';
 import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
 import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from '../../testkit/sim/node.js';
 import { stubHash, stubPublicKey } from '../../testkit/sim/stub-crypto.js';
@@ -31,6 +33,8 @@ export interface DriverHarness {
   replica: Replica;
   store: Store;
   db: MemoryDb;
+  /** The store's data folder (its WAL file is `walFile(dir)`). */
+  dir: string;
   events: DriverEvent[];
   /** What the driver reported to onFatal (a test expects none). */
   fatal: unknown[];
@@ -53,14 +57,31 @@ const noHost = new Proxy({} as NodeHost, {
   },
 });
 
+/** Small, so that the driver tests rewrite the WAL file now and then as a long-running node does. */
+const WAL_COMPACT_BYTES = 64 * 1024;
+
+export const walFile = (dir: string): string => join(dir, 'wal', WAL_FILE);
+
+/** The state of the WAL file's last whole record, read from disk. */
+export function lastWalState(dir: string): PersistentState {
+  const scan = scanDurableLog(new Uint8Array(readFileSync(walFile(dir))), DurableKind.ConsensusState);
+  const last = scan.records.at(-1);
+  if (last === undefined) throw new Error('the WAL file holds no record');
+  return decodeConsensusState(last.payload);
+}
+
 /** One step of the event loop: every pending promise continuation runs first. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Validator `self` of `n` stub validators at genesis, run by the real driver. */
-export async function driverHarness(self: number, n: number): Promise<DriverHarness> {
+/** Validator `self` of `n` stub validators at genesis, run by the real driver (restarted from `restored`). */
+export async function driverHarness(
+  self: number,
+  n: number,
+  restored?: PersistentState,
+): Promise<DriverHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'bkdms-driver-'));
   const db = new MemoryDb();
-  const store = await Store.open(dir, { db });
+  const store = await Store.open(dir, { db, walCompactBytes: WAL_COMPACT_BYTES });
   const sim = new SimNode(self, stubPublicKey(self), noHost, true);
   const events: DriverEvent[] = [];
   const fatal: unknown[] = [];
@@ -73,6 +94,7 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
       tip: { height: 0, hash: GENESIS_HASH },
     },
     sim.deps,
+    restored,
   );
   const coreApplied = replica.onBlocksApplied.bind(replica);
   replica.onBlocksApplied = (height) => {
@@ -80,13 +102,13 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
     coreApplied(height);
   };
   // A WAL write takes a turn of the event loop before it is durable: a driver that did not wait
-  // for it would send in between.
-  const walPut = store.walPut.bind(store);
-  store.walPut = async (k, value, opts) => {
+  // for it would send in between. The state recorded is the one read back from the WAL file.
+  const put = store.putConsensusState.bind(store);
+  store.putConsensusState = async (state) => {
     events.push({ kind: 'wal-start' });
     await turn();
-    await walPut(k, value, opts);
-    events.push({ kind: 'wal-done', state: unpack(value) as PersistentState });
+    await put(state);
+    events.push({ kind: 'wal-done', state: lastWalState(dir) });
   };
   let tip: Tip | undefined;
   const commit = async (_bytes: Uint8Array, cb: CertifiedBlock): Promise<{ tip: Tip }> => {
@@ -124,6 +146,7 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
     replica,
     store,
     db,
+    dir,
     events,
     fatal,
     deliver: async (msgs) => {
@@ -143,7 +166,7 @@ export async function driverHarness(self: number, n: number): Promise<DriverHarn
       await driver.stop();
       db.crashUnsynced();
       await h.store.close();
-      h.store = await Store.open(dir, { db: db.reopen() });
+      h.store = await Store.open(dir, { db: db.reopen(), walCompactBytes: WAL_COMPACT_BYTES });
     },
     close: async () => {
       await driver.stop();

@@ -10,10 +10,13 @@ import {
   type CommitCertificate,
   type ContractCallEnvelope,
   EnvelopeKind,
+  EvidenceKind,
+  type EvidenceRecord,
   type KpiRecord,
   type KpiUploadEnvelope,
   MessageType,
   type NewView,
+  type PersistentState,
   type PrePrepare,
   type Prepare,
   SealAlgorithm,
@@ -22,6 +25,7 @@ import {
   type StateResponse,
   type StorageRecord,
   type ViewChange,
+  VoteKind,
 } from '../../../codec/types.js';
 import { unhex } from './hex.js';
 
@@ -270,4 +274,30 @@ export const vectorStateResponse: StateResponse = {
   signature: sig(0xf8),
   blocks: [vectorCertifiedBlock],
   checkpoint: { seq: 256, digest: checkpointDigest, signatures: [{ sender: 2, signature: sig(0xf4) }] },
+};
+
+// Durable records (docs/wire-format.md §12).
+/**
+ * What validator 3 persists once it has prepared block 258 in view 3 and sent its PREPARE and
+ * COMMIT: its stable checkpoint 256 (validator 2's CHECKPOINT), both votes, and the prepared
+ * proof of the VIEW-CHANGE vector with the block's body; no view change under way.
+ */
+export const vectorConsensusState: PersistentState = {
+  view: 3,
+  inViewChange: false,
+  stable: { seq: 256, digest: checkpointDigest, signatures: [{ sender: 2, signature: sig(0xf4) }] },
+  votes: [
+    { kind: VoteKind.Prepare, view: 3, seq: 258, digest: blockHash },
+    { kind: VoteKind.Commit, view: 3, seq: 258, digest: blockHash },
+  ],
+  prepared: vectorViewChange.prepared,
+  viewChange: null,
+  newView: null,
+};
+/** Validator 2 (public key a2…) signed the PREPARE vector and a second PREPARE for digest ab…. */
+export const vectorEvidence: EvidenceRecord = {
+  kind: EvidenceKind.ConflictingPrepare,
+  offender: new Uint8Array(32).fill(0xa2),
+  first: vectorPrepare,
+  second: { ...vectorPrepare, digest: new Uint8Array(32).fill(0xab) },
 };

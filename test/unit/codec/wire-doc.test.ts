@@ -14,6 +14,12 @@ import {
 } from '../../../codec/certificate.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../../../codec/consensus-messages.js';
 import { consensusSigningBytes } from '../../../codec/consensus-signing.js';
+import {
+  decodeConsensusStateRecord,
+  decodeEvidenceRecord,
+  encodeConsensusStateRecord,
+  encodeEvidenceRecord,
+} from '../../../codec/consensus-state.js';
 import { decodeEnvelope, encodeEnvelope, envelopeAad } from '../../../codec/envelope.js';
 import { envelopeAadView } from '../../../codec/envelope-view.js';
 import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
@@ -132,6 +138,12 @@ const cases: Record<string, Case> = {
   'new-view-signing-bytes': signing(v.vectorNewView),
   'state-request-signing-bytes': signing(v.vectorStateRequest),
   'state-response-signing-bytes': signing(v.vectorStateResponse),
+  'consensus-state-record': [
+    () => encodeConsensusStateRecord(v.vectorConsensusState),
+    decodeConsensusStateRecord,
+    v.vectorConsensusState,
+  ],
+  'evidence-record': [() => encodeEvidenceRecord(v.vectorEvidence), decodeEvidenceRecord, v.vectorEvidence],
 };
 
 /** [outer vector, offset, inner vector]: the doc says the inner structure sits there. */
@@ -147,6 +159,8 @@ const nested: [string, number, string][] = [
   ['view-change', 234, 'block-header'],
   ['new-view', 82, 'view-change'],
   ['state-response', 74, 'certified-block'],
+  ['consensus-state-record', 277, 'block-header'],
+  ['evidence-record', 47, 'prepare'],
 ];
 
 describe('docs/wire-format.md', () => {

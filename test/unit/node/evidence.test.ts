@@ -2,7 +2,6 @@
 // store: two conflicting messages signed by one validator become one record in the store's
 // evidence bucket, keyed by the tracing code of the first, holding both signed messages byte for
 // byte; the write is synced, so the record survives a power loss right after it.
-import { unpack } from 'msgpackr';
 import { afterEach, describe, expect, test } from 'vitest';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../../../codec/consensus-messages.js';
 import { consensusSigningBytes, type Unsigned } from '../../../codec/consensus-signing.js';
@@ -21,14 +20,21 @@ interface StoredEvidence {
   key: Uint8Array;
   kind: EvidenceKind;
   offender: Uint8Array;
+  /** The messages as stored, encoded again (canonical: the bytes the offender signed and sent). */
   first: Uint8Array;
   second: Uint8Array;
 }
 
 async function storedEvidence(store: Store): Promise<StoredEvidence[]> {
   const out: StoredEvidence[] = [];
-  for await (const [key, value] of store.evidence())
-    out.push({ key, ...(unpack(value) as Omit<StoredEvidence, 'key'>) });
+  for await (const [key, e] of store.evidence())
+    out.push({
+      key,
+      kind: e.kind,
+      offender: e.offender,
+      first: encodeConsensusMessage(e.first),
+      second: encodeConsensusMessage(e.second),
+    });
   return out;
 }
 

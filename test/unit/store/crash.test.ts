@@ -12,6 +12,7 @@ import { BlockLog } from '../../../node/store/block-log.js';
 import { Bucket, key } from '../../../node/store/buckets.js';
 import { encodeFrameHeader } from '../../../node/store/frame.js';
 import { MemoryDb, ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
+import { consensusState } from './consensus-fixtures.js';
 import { type BuiltBlock, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 const chain: TestChain = testChain();
@@ -159,15 +160,15 @@ describe('crash at each step of a block commit', () => {
     await l.close();
   });
 
-  it('(c) a synced WAL write survives the same crash', async () => {
+  it('(c) a consensus WAL write survives the same crash', async () => {
     const db = new MemoryDb();
     const l = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
-    await l.store.walPut(Uint8Array.of(1, 2), Uint8Array.of(9));
+    await l.store.putConsensusState(consensusState(1));
     await l.commit(blocks[0]!.bytes, blocks[0]!.decoded);
     await l.store.log.close();
     db.crashUnsynced();
     const again = await PersistedLedger.open(tmp.dir, chain.genesis, { db: db.reopen() });
-    expect(await again.store.walGet(Uint8Array.of(1, 2))).toEqual(Uint8Array.of(9));
+    expect(again.store.consensusState()).toEqual(consensusState(1));
     expect(again.tip()?.height).toBe(1);
     await again.close();
   });

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EvidenceRecord } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { verifyTraceBundle } from '../../../crypto/trace-bundle.js';
 import { Reason } from '../../../ledger/reasons.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { ReceiptStatus, StoreErrorCode } from '../../../node/store/index.js';
+import { consensusState, prepareEvidence } from './consensus-fixtures.js';
 import { certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 describe('ledger on classic-level', () => {
@@ -166,7 +168,7 @@ describe('ledger on classic-level', () => {
     expect((await ledger.store.receipts(2)).map((r) => r.status)).toEqual([ReceiptStatus.Applied]);
   });
 
-  it('streams blocks by height range, and keeps WAL entries and evidence under driver-chosen keys', async () => {
+  it('streams blocks by height range, and keeps the consensus state and evidence', async () => {
     const id = chain.genesis.chainId;
     const built = [];
     for (let h = 1; h <= 3; h++) built.push(await commitUploads(h, [upload(id, chain.sites[s1]!, h, h)]));
@@ -176,16 +178,19 @@ describe('ledger on classic-level', () => {
       expect(b.bytes).toEqual(built[b.height - 1]!.bytes);
     }
     expect(streamed).toEqual([2, 3]);
-    await ledger.store.walPut(Uint8Array.of(7, 1), Uint8Array.of(1));
-    await ledger.store.walPut(Uint8Array.of(7, 2), Uint8Array.of(2));
-    await ledger.store.walPut(Uint8Array.of(8, 1), Uint8Array.of(3));
-    await ledger.store.walDel(Uint8Array.of(7, 1));
-    const wal: number[][] = [];
-    for await (const [k, v] of ledger.store.walScan(Uint8Array.of(7))) wal.push([...k, ...v]);
-    expect(wal).toEqual([[7, 2, 2]]);
-    await ledger.store.putEvidence(Uint8Array.of(1), Uint8Array.of(5, 5));
-    const ev: number[][] = [];
-    for await (const [k, v] of ledger.store.evidence()) ev.push([...k, ...v]);
-    expect(ev).toEqual([[1, 5, 5]]);
+    expect(ledger.store.consensusState()).toBeUndefined();
+    await ledger.store.putConsensusState(consensusState(1));
+    await ledger.store.putConsensusState(consensusState(2));
+    expect(ledger.store.consensusState()).toEqual(consensusState(2));
+    await ledger.store.putEvidence(Uint8Array.of(1), prepareEvidence());
+    const ev: [number[], EvidenceRecord][] = [];
+    for await (const [k, e] of ledger.store.evidence()) ev.push([[...k], e]);
+    expect(ev).toEqual([[[1], prepareEvidence()]]);
+    // Reopened: both read back from disk (the WAL file, the index).
+    await ledger.close();
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis);
+    expect(ledger.store.consensusState()).toEqual(consensusState(2));
+    expect(ledger.store.walReport).toMatchObject({ records: 2, torn: null });
+    for await (const [, e] of ledger.store.evidence()) expect(e).toEqual(prepareEvidence());
   });
 });
