@@ -5,7 +5,14 @@
 // does not meet yet, see docs/performance.md). Each benchmark writes bench/results/<name>.json.
 import '../node/polyfill.js';
 import { runClusterBench } from '../devnet/load/cluster-bench.js';
-import { type BenchOptions, type BenchReport, type Guard, printGuards } from '../testkit/bench-report.js';
+import {
+  type BenchOptions,
+  type BenchReport,
+  blockingFailures,
+  type Guard,
+  markAdvisory,
+  printGuards,
+} from '../testkit/bench-report.js';
 import { runCodecBench } from './codec.js';
 import { runConsensusBench } from './consensus.js';
 import { runCryptoBench } from './crypto.js';
@@ -35,8 +42,7 @@ function listArg(name: string): string[] | undefined {
 
 async function runAll(opts: BenchOptions, names: string[], advisory: Set<string>): Promise<Guard[]> {
   const guards: Guard[] = [];
-  const tag = (name: string, list: Guard[]): Guard[] =>
-    advisory.has(name) ? list.map((g) => ({ ...g, name: `${g.name} (advisory)` })) : list;
+  const tag = (name: string, list: Guard[]): Guard[] => (advisory.has(name) ? markAdvisory(list) : list);
   for (const name of names) {
     const t0 = Date.now();
     process.stdout.write(`\n== ${name}${opts.ci ? ' (ci)' : ''}\n`);
@@ -68,7 +74,7 @@ const guards = await runAll({ ci }, names, advisory);
 process.stdout.write('\n== guards\n');
 printGuards(guards);
 const failed = guards.filter((g) => !g.pass).length;
-const blocking = guards.filter((g) => !g.pass && !g.name.endsWith('(advisory)')).length;
+const blocking = blockingFailures(guards);
 // Not in a test runner's "N passed, N failed" form: these are guards, not tests.
 process.stdout.write(
   `guards passed: ${guards.length - failed}; failed: ${blocking}; advisory failures: ${failed - blocking}\n`,

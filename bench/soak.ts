@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBenchCluster } from '../devnet/load/bench-cluster.js';
 import { pidsOf, runForkedDriver } from '../devnet/load/cluster-scenario.js';
+import { firstSeqFor, reserveSeqs } from '../devnet/load/seq-base.js';
 import {
   type SoakCounts,
   type SoakPlan,
@@ -71,15 +72,20 @@ export async function runSoakBench(o: SoakOptions): Promise<BenchReport> {
       const nodes = await sampleNodes(pids, mgmt);
       return { t, committed: counts?.committed ?? 0, accepted: counts?.accepted ?? 0, nodes };
     };
+    // Above every sequence number an earlier run on this cluster used, within the chain's gap: no
+    // site sends more than its share of maxEnvelopes (re-sends keep their number).
+    const firstSeq = firstSeqFor(layout.dir);
+    const maxEnvelopes = o.maxEnvelopes ?? MILESTONE;
+    reserveSeqs(layout.dir, firstSeq, Math.ceil(maxEnvelopes / cluster.siteSeedsHex.length) + 1);
     const plan: SoakPlan = {
       rpc: layout.nodes.map((x) => `127.0.0.1:${x.ports.rpc}`),
       chainIdHex: layout.chainId,
       scpPublicKeyHex: cluster.scpPublicKeyHex,
       siteSeedsHex: cluster.siteSeedsHex,
-      firstSeq: Date.now() * 1000,
+      firstSeq,
       perSecond,
       durationMs,
-      maxEnvelopes: o.maxEnvelopes ?? MILESTONE,
+      maxEnvelopes,
       drainMs: 30_000,
       batch: 100,
       lanesPerNode: Math.max(1, Math.ceil(4 / n)),

@@ -15,6 +15,11 @@ export interface Guard {
   ratio: number;
   threshold: number;
   pass: boolean;
+  /**
+   * A check that the benchmark measured what it meant to (its load was taken at all), not a speed
+   * goal: it fails the run even where the benchmark's speed guards are advisory.
+   */
+  blocking?: true;
 }
 
 export interface BenchReport {
@@ -26,6 +31,16 @@ export interface BenchReport {
 
 export function guard(name: string, ratio: number, threshold: number): Guard {
   return { name, ratio, threshold, pass: Number.isFinite(ratio) && ratio >= threshold };
+}
+
+/** The guards of an advisory benchmark: printed, not failing the run; blocking checks stay as they are. */
+export function markAdvisory(list: readonly Guard[]): Guard[] {
+  return list.map((g) => (g.blocking ? g : { ...g, name: `${g.name} (advisory)` }));
+}
+
+/** Guards that fail the run: failed and not advisory. */
+export function blockingFailures(list: readonly Guard[]): number {
+  return list.filter((g) => !g.pass && !g.name.endsWith('(advisory)')).length;
 }
 
 // npm scripts run from the repository root.

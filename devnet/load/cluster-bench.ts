@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import {
   type BenchOptions,
   type BenchReport,
+  type Guard,
   guard,
   printGuards,
   writeReport,
 } from '../../testkit/bench-report.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './cluster-scenario.js';
 import { cpuMsPerEnvelope, printClusterTable, progressLine, verifyEfficiency } from './cluster-table.js';
-import type { LoadMode } from './plan.js';
+import type { DriverResult, LoadMode } from './plan.js';
 import { bestBound, measureVerifyBound, type VerifyBound } from './verify-bound.js';
 
 export interface ClusterBenchOptions extends BenchOptions {
@@ -64,6 +65,18 @@ function specFor(
   };
 }
 
+/**
+ * Whether the chain took a scenario's load: it committed, and refused nothing but the mempool's
+ * back-pressure. A run whose envelopes the chain refused measures nothing (a change to what the
+ * chain admits that the load generator does not follow shows here, not as a slow cluster).
+ */
+export function tookLoad(d: Pick<DriverResult, 'committed' | 'rejected'>): boolean {
+  return (
+    d.committed > 0 &&
+    Object.entries(d.rejected).every(([reason, count]) => count === 0 || reason === 'MEMPOOL_FULL')
+  );
+}
+
 export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchReport> {
   const ms = o.ci ? 500 : 2000;
   const before = await measureVerifyBound(ms);
@@ -86,7 +99,15 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchRepo
     r === undefined ? Number.NaN : r.driver.committedPerSecond / (perNode / r.n);
   const one = runs.find((r) => r.n === 1 && r.mode.kind === 'open');
   const fourOpen = runs.find((r) => r.n === 4 && r.mode.kind === 'open');
-  const guards = [
+  const guards: Guard[] = [
+    {
+      ...guard(
+        'cluster: scenarios whose load the chain took',
+        runs.filter((r) => tookLoad(r.driver)).length / runs.length,
+        1,
+      ),
+      blocking: true,
+    },
     ...(one
       ? [
           guard(

@@ -12,6 +12,7 @@ import { type BenchCluster, openBenchCluster } from './bench-cluster.js';
 import { type NodeCounters, scrapeNode } from './node-metrics.js';
 import type { DriverPlan, DriverProgress, DriverResult, LoadMode } from './plan.js';
 import { type ProcSample, sampleProcess } from './proc-stats.js';
+import { firstSeqFor, reserveSeqs } from './seq-base.js';
 
 export interface ScenarioSpec {
   name: string;
@@ -144,14 +145,16 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       cpuProfDir: spec.cpuProfDir,
     });
     const layout = cluster.layout;
+    const firstSeq = firstSeqFor(layout.dir);
+    reserveSeqs(layout.dir, firstSeq, spec.perSite);
     const plan: DriverPlan = {
       rpc: layout.nodes.map((x) => `127.0.0.1:${x.ports.rpc}`),
       chainIdHex: layout.chainId,
       scpPublicKeyHex: cluster.scpPublicKeyHex,
       siteSeedsHex: cluster.siteSeedsHex,
       perSite: spec.perSite,
-      // Above every sequence number an earlier run on this chain used (runs are seconds apart).
-      firstSeq: Date.now() * 1000,
+      // Above every sequence number an earlier run on this cluster used, within the chain's gap.
+      firstSeq,
       mode: spec.mode,
       durationMs: spec.durationMs,
       warmupMs: spec.warmupMs,
