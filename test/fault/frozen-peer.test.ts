@@ -265,11 +265,20 @@ describe('a validator that accepts connections and never answers', () => {
     const load = new Load(ALL);
     await until('the first blocks', async () => Math.min(...(await heights(ALL))) >= 2, 60_000, ALL);
     const primary = (await status(0)).primary;
-    await freeze((primary + 1) % 4, load);
+    const x = (primary + 1) % 4;
+    await freeze(x, load);
     await expectNoUncaught(ALL);
     await load.stop();
     expect(load.rejected).toEqual([]);
-    await expectCommitted(load, ALL, 0);
+    // What the frozen node acknowledged just before it stopped may have reached no one else, and by
+    // the time it is continued the site's replay window can have moved past it: ACCEPTED is not
+    // durable (docs/rpc.md), a site keeps such an envelope and makes the reading anew. Everything
+    // a node that kept running acknowledged commits.
+    await expectCommitted(
+      load,
+      ALL.filter((i) => i !== x),
+      primary,
+    );
   }, 180_000);
 
   it('a frozen primary: the others change view and keep committing; it catches up when continued', async () => {
@@ -281,7 +290,11 @@ describe('a validator that accepts connections and never answers', () => {
     await expectNoUncaught(ALL);
     await load.stop();
     expect(load.rejected).toEqual([]);
-    await expectCommitted(load, ALL, (primary + 1) % 4);
+    await expectCommitted(
+      load,
+      ALL.filter((i) => i !== primary),
+      (primary + 1) % 4,
+    );
   }, 180_000);
 
   it('a killed backup whose port a tarpit holds: the others keep committing', async () => {
