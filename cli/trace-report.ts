@@ -31,6 +31,12 @@ export type TraceReport =
 export const NO_ANCHOR_MESSAGE =
   'no trust anchor: give --genesis <file> or --anchor <file>; the validator set a node reports proves nothing about that node';
 
+/** UTC ms as ISO 8601; a u64 past the year 275760 (valid on the wire) as its number. */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
 /** Checks `bundle` for the envelope `expected` (hex) against `anchor`; never throws on a bad bundle. */
 export function checkBundle(
   bundle: TraceBundleBytes,
@@ -60,12 +66,12 @@ export function checkBundle(
       kind: envelopeKind(e) === EnvelopeKind.KpiUpload ? 'kpi-upload' : 'contract-call',
       signerKeyId: toHex(envelopeSignerKeyId(e)),
       seq: envelopeSeq(e),
-      time: new Date(envelopeTime(e)).toISOString(),
+      time: isoTime(envelopeTime(e)),
       bytes: e.length,
     },
     height: v.header.height,
     blockHash: toHex(v.blockHash),
-    blockTime: new Date(v.header.time).toISOString(),
+    blockTime: isoTime(v.header.time),
     leafIndex: bundle.leafIndex,
     txCount: v.header.txCount,
     merklePath: bundle.proof.map(toHex),
