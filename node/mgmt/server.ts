@@ -152,7 +152,7 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
     },
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const refused = refusal(req, opts.tls !== undefined);
     if (refused !== undefined) return send(res, refused.code, text, refused.body, { connection: 'close' });
     const path = (req.url ?? '/').split('?')[0]!;
