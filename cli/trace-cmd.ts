@@ -51,8 +51,10 @@ export function registerTraceCommands(program: Command): void {
       const c = new BkdmsClient({ address: o.rpc, tls: rpcTls(o), deadlineMs: 5000 });
       try {
         const bundle = await c.trace(tc);
-        if (o.out !== undefined) writeFileSync(o.out, encodeTraceFile(bundle));
         print(checkBundle(bundle, tc, anchor), o);
+        // Saved as fetched, verified or not (a bundle may be checked later against another
+        // anchor); one whose header does not even decode has no file form.
+        if (o.out !== undefined) writeFileSync(o.out, encodeTraceFile(bundle));
       } finally {
         c.close();
       }

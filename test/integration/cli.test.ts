@@ -218,6 +218,9 @@ describe('bkdms cluster up -n 4 --base-port', () => {
           height: heights.get(code),
         });
       }
+      // docs/wire-format.md §6: block 1's parent hash is the chain ID.
+      const first = decodeCertifiedBlock(await client.getBlock(1));
+      expect(toHex(first.block.header.parentHash)).toBe(layout.chainId);
     }, 60_000);
 
     it('bkdms trace fails for an unknown code and for a genesis of other validators', async () => {
