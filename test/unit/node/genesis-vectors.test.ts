@@ -48,6 +48,22 @@ describe('genesis and chain ID vectors (docs/wire-format.md §5.5)', () => {
     ).not.toBe(id);
   });
 
+  it('a site keeps its written forms and its keys sorted (the second vector)', () => {
+    const site = {
+      publicKey: 'bb'.repeat(32),
+      country: 'CH',
+      city: 'locode:CHGVA',
+      siteId: '10.0.1.1',
+      kpis: ['EN: EN: AQ: 1C', 21202],
+    };
+    const withSite = { ...(raw as object), sites: [site] };
+    const canonical = canonicalJson(genesisSchema.parse(withSite) as unknown as Json);
+    const sitesPart = blocks[2]!.trim();
+    expect(canonical).toBe(canonicalText.replace('"sites":[]', sitesPart));
+    const after = section.slice(section.indexOf(sitesPart) + sitesPart.length);
+    expect(toHex(parseGenesis(withSite).chainId)).toBe(hexAfter(after, 'and chain ID'));
+  });
+
   it('the validator set hash of the example validators is the documented one (§5.5 and §6)', () => {
     const keys = parseGenesis(raw).validators;
     const expected = hexAfter(section, 'validator set hash \\(§6\\) is');
