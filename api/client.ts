@@ -32,7 +32,7 @@ import type {
   TraceBundleBytes,
   UploadResult,
 } from './types.js';
-import type { ValidatorSource, VerifiedBlock, VerifiedTrace } from './verify.js';
+import type { TrustAnchor, VerifiedBlock, VerifiedTrace } from './verify.js';
 import { verifyCertifiedBlock, verifyTrace } from './verify.js';
 
 export interface ClientOptions {
@@ -171,22 +171,14 @@ export class BkdmsClient {
     return (await this.call<BlockEvent>('GetBlock', { height }, opts)).certifiedBlock;
   }
 
-  /** A trace checked against `validators`: throws VERIFICATION_FAILED unless it proves the commit. */
-  async traceVerified(
-    tracingCode: Uint8Array,
-    validators: ValidatorSource,
-    opts?: CallOpts,
-  ): Promise<VerifiedTrace> {
-    return verifyTrace(await this.trace(tracingCode, opts), tracingCode, validators);
+  /** A trace checked against the caller's trust anchor (chain ID, validators): throws VERIFICATION_FAILED unless it proves the commit. */
+  async traceVerified(tracingCode: Uint8Array, trust: TrustAnchor, opts?: CallOpts): Promise<VerifiedTrace> {
+    return verifyTrace(await this.trace(tracingCode, opts), tracingCode, trust);
   }
 
-  /** A block checked against `validators` (height, body, certificate). */
-  async getBlockVerified(
-    height: number,
-    validators: ValidatorSource,
-    opts?: CallOpts,
-  ): Promise<VerifiedBlock> {
-    return verifyCertifiedBlock(await this.getBlock(height, opts), height, validators);
+  /** A block checked against the trust anchor (height, chain, body, certificate). */
+  async getBlockVerified(height: number, trust: TrustAnchor, opts?: CallOpts): Promise<VerifiedBlock> {
+    return verifyCertifiedBlock(await this.getBlock(height, opts), height, trust);
   }
 
   getScpKeys(opts?: CallOpts): Promise<ScpKeyDirectory> {
@@ -212,13 +204,13 @@ export class BkdmsClient {
     );
   }
 
-  /** subscribeBlocks with each block verified against `validators`; a bad block ends the loop. */
+  /** subscribeBlocks with each block verified against the trust anchor; a bad block ends the loop. */
   async *subscribeVerified(
     fromHeight: number,
-    validators: ValidatorSource,
+    trust: TrustAnchor,
     signal?: AbortSignal,
   ): AsyncGenerator<VerifiedBlock> {
     for await (const ev of this.subscribeBlocks(fromHeight, signal))
-      yield verifyCertifiedBlock(ev.certifiedBlock, ev.height, validators);
+      yield verifyCertifiedBlock(ev.certifiedBlock, ev.height, trust);
   }
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ClientTls } from '../api/tls.js';
+import { isLoopbackAddress } from '../runtime/loopback.js';
 
 export interface RpcFlags {
   rpc: string;
@@ -33,18 +34,8 @@ export function addRpcFlags(cmd: Command): Command {
     );
 }
 
-/** The host of host:port, without the brackets of an IPv6 address. */
-function hostOf(address: string): string {
-  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
-  const colon = address.lastIndexOf(':');
-  return colon < 0 ? address : address.slice(0, colon);
-}
-
 /** True for an address on this machine: 127.0.0.0/8, ::1 or localhost. */
-export function isLoopback(address: string): boolean {
-  const host = hostOf(address).toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+export const isLoopback = isLoopbackAddress;
 
 /** The transport the flags ask for; files are read here, so a bad path fails before any connection. */
 export function rpcTls(o: RpcFlags, read: (path: string) => Uint8Array = readFileSync): ClientTls {

@@ -3,6 +3,7 @@
 // field and what was expected; an unknown (misspelled) field is an error, not silently ignored.
 import { z } from 'zod';
 import { loadJsonConfig, resolvePathsAgainst } from '../runtime/json-config.js';
+import { isLoopbackAddress } from '../runtime/loopback.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 
 // One check, so that a bad address gets one message: the shape, then the port's range.
@@ -12,6 +13,24 @@ const hostPort = z
     (s) => /^[A-Za-z0-9.\-:[\]]+:\d{1,5}$/.test(s) && Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535,
     'expected host:port with a port up to 65535, e.g. 127.0.0.1:7101',
   );
+
+/** Where each port listens when the config does not say: this machine only (docs/operations.md). */
+export const DEFAULT_LISTEN = {
+  p2p: '/ip4/127.0.0.1/tcp/7000',
+  rpc: '127.0.0.1:7001',
+  mgmt: '127.0.0.1:7002',
+} as const;
+
+const mgmtSchema = z
+  .strictObject({
+    listen: hostPort.default(DEFAULT_LISTEN.mgmt),
+    /** HTTPS with client certificates signed by clientCa; required off loopback. */
+    tls: z.strictObject({ cert: z.string(), key: z.string(), clientCa: z.string() }).optional(),
+  })
+  .refine((m) => m.tls !== undefined || isLoopbackAddress(m.listen), {
+    message:
+      'mgmt.listen is off loopback: set mgmt.tls {cert, key, clientCa} (mutual TLS), or listen on 127.0.0.1',
+  });
 
 export const nodeConfigSchema = z.strictObject({
   /** Folder for the block log, indexes and consensus state. */
@@ -23,7 +42,7 @@ export const nodeConfigSchema = z.strictObject({
   /** File holding the keystore passphrase (mode 0600); else BKDMS_PASSPHRASE (runtime/passphrase.ts). */
   passphraseFile: z.string().min(1).optional(),
   p2p: z.strictObject({
-    listen: z.array(z.string().min(1)).min(1),
+    listen: z.array(z.string().min(1)).min(1).default([DEFAULT_LISTEN.p2p]),
     /** Multiaddrs (with /p2p/<peer id>) of the other validators and observers. */
     peers: z.array(z.string().min(1)).default([]),
     /** Ed25519 public keys (hex) of observers allowed to connect besides validators. */
@@ -35,7 +54,7 @@ export const nodeConfigSchema = z.strictObject({
   }),
   rpc: z
     .strictObject({
-      listen: hostPort,
+      listen: hostPort.default(DEFAULT_LISTEN.rpc),
       tls: z.strictObject({ cert: z.string(), key: z.string(), clientCa: z.string().optional() }).optional(),
       /** Plaintext RPC; only when said explicitly (loopback clusters, tests). */
       insecure: z.boolean().default(false),
@@ -43,7 +62,7 @@ export const nodeConfigSchema = z.strictObject({
     .refine((r) => r.tls !== undefined || r.insecure, {
       message: 'set rpc.tls {cert, key[, clientCa]}, or rpc.insecure: true for plaintext',
     }),
-  mgmt: z.strictObject({ listen: hostPort }),
+  mgmt: mgmtSchema.default({ listen: DEFAULT_LISTEN.mgmt }),
   log: z.strictObject({ spec: z.string().default('info') }).default({ spec: 'info' }),
   consensus: z
     .strictObject({
@@ -82,5 +101,25 @@ export function loadNodeConfig(path: string): NodeConfig {
     genesis: abs(c.genesis),
     keystore: abs(c.keystore),
     passphraseFile: c.passphraseFile === undefined ? undefined : abs(c.passphraseFile),
+    rpc: {
+      ...c.rpc,
+      ...(c.rpc.tls === undefined
+        ? {}
+        : {
+            tls: {
+              cert: abs(c.rpc.tls.cert),
+              key: abs(c.rpc.tls.key),
+              ...(c.rpc.tls.clientCa === undefined ? {} : { clientCa: abs(c.rpc.tls.clientCa) }),
+            },
+          }),
+    },
+    mgmt: {
+      ...c.mgmt,
+      ...(c.mgmt.tls === undefined
+        ? {}
+        : {
+            tls: { cert: abs(c.mgmt.tls.cert), key: abs(c.mgmt.tls.key), clientCa: abs(c.mgmt.tls.clientCa) },
+          }),
+    },
   };
 }

@@ -160,7 +160,10 @@ function packetProblems(p: StoredPacket, env: Uint8Array, at: Position, deps: Au
 async function verifiedBlock(deps: AuditDeps, height: number): Promise<Uint8Array | string> {
   const bytes = await deps.chain.getBlock(height);
   try {
-    verifyCertifiedBlock(bytes, height, (x) => deps.ledger.validatorsAt(x));
+    verifyCertifiedBlock(bytes, height, {
+      chainId: deps.ledger.chainId,
+      validators: (x) => deps.ledger.validatorsAt(x),
+    });
     return bytes;
   } catch (err) {
     return (err as Error).message;

@@ -39,6 +39,11 @@ function siteEntry(s: SiteInfo): SiteEntry {
 export class ChainState {
   constructor(private readonly ledger: Contracts) {}
 
+  /** The chain ID of the genesis the platform was started from: what every answer must belong to. */
+  get chainId(): Uint8Array {
+    return this.ledger.chainId;
+  }
+
   /** Validator public keys certifying blocks at `height`. */
   validatorsAt(height: number): Uint8Array[] {
     return this.ledger.validators(height);

@@ -221,7 +221,10 @@ export class Extractor {
   private verify(height: number, certifiedBlock: Uint8Array): { block: Block; blockHash: Uint8Array } {
     let verified: ReturnType<typeof verifyCertifiedBlock>;
     try {
-      verified = verifyCertifiedBlock(certifiedBlock, height, (h) => this.ledger.validators(h));
+      verified = verifyCertifiedBlock(certifiedBlock, height, {
+        chainId: this.genesis.chainId,
+        validators: (h) => this.ledger.validators(h),
+      });
     } catch (err) {
       if (err instanceof ApiError) throw badBlock(height, String(err.meta.check ?? err.message));
       throw err;

@@ -35,7 +35,12 @@ async function firstVerified<T>(
 }
 
 export function failoverSource(sources: readonly ChainSource[], ledger: () => ChainState): ChainSource {
-  const validators = (h: number) => ledger().validatorsAt(h);
+  const trust = {
+    get chainId() {
+      return ledger().chainId;
+    },
+    validators: (h: number) => ledger().validatorsAt(h),
+  };
   return {
     blocks: (from: number, signal?: AbortSignal): AsyncIterable<ChainBlock> =>
       sources[0]!.blocks(from, signal),
@@ -43,13 +48,13 @@ export function failoverSource(sources: readonly ChainSource[], ledger: () => Ch
       firstVerified(
         sources,
         (s) => s.getBlock(height),
-        (b) => verifyCertifiedBlock(b, height, validators),
+        (b) => verifyCertifiedBlock(b, height, trust),
       ),
     trace: (tc: Uint8Array): Promise<TraceBundleBytes> =>
       firstVerified(
         sources,
         (s) => s.trace(tc),
-        (b) => verifyTrace(b, tc, validators),
+        (b) => verifyTrace(b, tc, trust),
       ),
   };
 }

@@ -83,7 +83,10 @@ export async function trace(
   try {
     bundle = await deps.chain.trace(tc);
     // verifyTrace runs crypto/verifyTraceBundle against our own validator set, offline.
-    check = verifyTrace(bundle, tc, (h) => deps.ledger.validatorsAt(h));
+    check = verifyTrace(bundle, tc, {
+      chainId: deps.ledger.chainId,
+      validators: (h) => deps.ledger.validatorsAt(h),
+    });
   } catch (err) {
     throw new PlatformError(PlatformErrorCode.Chain, `trace from node refused: ${(err as Error).message}`);
   }

@@ -4,6 +4,7 @@
 // the chain and its sources.
 import { z } from 'zod';
 import { loadJsonConfig, parseConfig, resolvePathsAgainst } from '../runtime/json-config.js';
+import { isLoopbackHost } from '../runtime/loopback.js';
 import { keystoreRefSchema, PassphraseEnv } from '../runtime/passphrase.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { DEFAULT_MAX_REMAKES } from './remaker.js';
@@ -87,8 +88,16 @@ export const sourceConfigSchema = z.discriminatedUnion('type', [
         .default(1024 * 1024),
       maxReadings: z.number().int().positive().default(5_000),
       maxQueued: z.number().int().positive().default(64),
+      /** File whose first line is the bearer token every request must carry (mode 0600). */
+      tokenFile: z.string().min(1).optional(),
+      /** HTTPS with client certificates signed by clientCa. */
+      tls: z.strictObject({ cert: z.string(), key: z.string(), clientCa: z.string() }).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((h) => isLoopbackHost(h.host) || h.tokenFile !== undefined || h.tls !== undefined, {
+      message:
+        'an http source off loopback needs tokenFile (bearer token) or tls {cert, key, clientCa}; or host 127.0.0.1',
+    }),
   z
     .object({
       type: z.literal('sql'),
@@ -242,6 +251,16 @@ export function loadSiteConfig(path: string): SiteConfig {
       ...(c.keystore.passphraseFile ? { passphraseFile: at(c.keystore.passphraseFile) } : {}),
     },
     chain: { ...c.chain, ...(c.chain.tlsCa ? { tlsCa: at(c.chain.tlsCa) } : {}) },
-    sources: c.sources.map((s) => ('path' in s ? { ...s, path: at(s.path) } : s)),
+    sources: c.sources.map((s) => {
+      if ('path' in s) return { ...s, path: at(s.path) };
+      if (s.type !== 'http') return s;
+      return {
+        ...s,
+        ...(s.tokenFile === undefined ? {} : { tokenFile: at(s.tokenFile) }),
+        ...(s.tls === undefined
+          ? {}
+          : { tls: { cert: at(s.tls.cert), key: at(s.tls.key), clientCa: at(s.tls.clientCa) } }),
+      };
+    }),
   };
 }

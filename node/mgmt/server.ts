@@ -1,11 +1,20 @@
 // The management HTTP port of one node (node:http, separate from the RPC port so scrapers and
 // probes never compete with uploads): GET /metrics, GET /healthz, GET /status, GET and PUT
 // /logspec. Request bodies are capped before buffering; slow clients time out.
+// It listens on loopback by default. Off loopback it must be HTTPS with client certificates
+// (mutual TLS): it refuses to start otherwise, and answers any request without a certificate its
+// CA signed with 401/403 before routing it (caller-controlled log levels are a denial-of-service
+// lever, and /status describes the chain's topology).
+
+import { constants as tlsConstants } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Registry } from 'prom-client';
 import { RuntimeError } from '../../runtime/errors.js';
+import { isLoopbackHost } from '../../runtime/loopback.js';
 import { NodeError, NodeErrorCode } from '../errors.js';
 import type { Health } from './health.js';
 import { toJson } from './json.js';
@@ -20,6 +29,17 @@ export interface MgmtOptions {
   logs: { setLogSpec(spec: string): void; spec(): string };
   /** Largest request body (the log spec); default 4 KiB. */
   maxBodyBytes?: number;
+  /**
+   * HTTPS with mutual TLS: PEM server certificate chain and key, and the CA bundle that signs the
+   * clients' certificates. Required when `listen` is off loopback.
+   */
+  tls?: MgmtTls;
+}
+
+export interface MgmtTls {
+  cert: Uint8Array;
+  key: Uint8Array;
+  clientCa: Uint8Array;
 }
 
 export interface MgmtServer {
@@ -62,8 +82,45 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | nul
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Why a request may not go on, or undefined when its caller is authenticated: over TLS, by a
+ * client certificate the configured CA signed; over plain HTTP (loopback only), by coming from
+ * this machine.
+ */
+function refusal(req: IncomingMessage, tls: boolean): { code: number; body: string } | undefined {
+  if (!tls) {
+    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    return isLoopbackHost(from)
+      ? undefined
+      : { code: 403, body: 'management calls are only taken from this machine without TLS\n' };
+  }
+  const socket = req.socket as TLSSocket;
+  const presented = Object.keys(socket.getPeerCertificate?.() ?? {}).length > 0;
+  if (socket.authorized && presented) return undefined;
+  return presented
+    ? {
+        code: 403,
+        body: `client certificate refused (${String(socket.authorizationError)}): it must be signed by mgmt.tls.clientCa\n`,
+      }
+    : {
+        code: 401,
+        body: 'client certificate required: the management port uses mutual TLS (mgmt.tls.clientCa)\n',
+      };
+}
+
+/** Off loopback only with mutual TLS: a plain management port would hand anyone the log levels. */
+function checkExposure(host: string, tls: MgmtTls | undefined): void {
+  if (tls === undefined && !isLoopbackHost(host))
+    throw new NodeError(
+      NodeErrorCode.BadConfig,
+      `mgmt.listen is off loopback (${host}): set mgmt.tls {cert, key, clientCa} for mutual TLS, or listen on 127.0.0.1`,
+    );
+}
+
 export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
   const maxBody = opts.maxBodyBytes ?? 4096;
+  const { host, port } = splitHostPort(opts.listen);
+  checkExposure(host, opts.tls);
   const routes: Record<
     string,
     Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>
@@ -95,7 +152,9 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
     },
   };
 
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const refused = refusal(req, opts.tls !== undefined);
+    if (refused !== undefined) return send(res, refused.code, text, refused.body, { connection: 'close' });
     const path = (req.url ?? '/').split('?')[0]!;
     const route = routes[path];
     const handler = route?.[req.method ?? ''];
@@ -106,12 +165,30 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
       if (!res.headersSent) send(res, 500, text, 'internal error\n');
       else res.destroy();
     });
-  });
+  };
+  const tls = opts.tls;
+  const server: Server =
+    tls === undefined
+      ? createServer(handle)
+      : createHttpsServer(
+          {
+            cert: Buffer.from(tls.cert),
+            key: Buffer.from(tls.key),
+            ca: Buffer.from(tls.clientCa),
+            // Asked for, then judged per request, so that a caller without one gets a clear 401.
+            requestCert: true,
+            rejectUnauthorized: false,
+            // No session resumption: a resumed TLS session reports `authorized` without the
+            // client having shown a certificate on it, so every connection must do a full handshake.
+            secureOptions: tlsConstants.SSL_OP_NO_TICKET,
+            sessionTimeout: 0,
+          },
+          handle,
+        );
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   server.maxHeadersCount = 50;
 
-  const { host, port } = splitHostPort(opts.listen);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -131,8 +131,18 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
     },
   );
+  const mgmtTls = w.config.mgmt.tls;
   const mgmt = new MgmtService({
     listen: w.config.mgmt.listen,
+    ...(mgmtTls === undefined
+      ? {}
+      : {
+          tls: {
+            cert: readFileSync(mgmtTls.cert),
+            key: readFileSync(mgmtTls.key),
+            clientCa: readFileSync(mgmtTls.clientCa),
+          },
+        }),
     registry: w.metrics.registry,
     health: () => nodeHealth(status(), p2p, validators().length),
     status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),

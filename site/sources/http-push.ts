@@ -3,9 +3,16 @@
 // validated, and the client gets 202 only once the batch is durably spooled: a 202 is a promise
 // that the reading will not be lost. When the site falls behind, requests queue up to a bound and
 // then get 503 with Retry-After rather than growing memory.
-import { randomUUID } from 'node:crypto';
+// It listens on loopback by default. Off loopback every request must carry the configured bearer
+// token (compared in constant time) or come over mutual TLS with a certificate the configured CA
+// signed; the source refuses to start off loopback with neither, since anyone reaching the port
+// could otherwise inject readings the site would sign as its own.
+import { createHash, randomUUID, timingSafeEqual, constants as tlsConstants } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { isLoopbackHost } from '../../runtime/loopback.js';
 import { SiteError, SiteErrorCode } from '../errors.js';
 import { deferred, type ReadingBatch, readingOrInvalid, type Source } from './source.js';
 
@@ -18,6 +25,21 @@ export interface HttpPushOptions {
   maxReadings: number;
   /** Requests waiting to be spooled before new ones get 503. */
   maxQueued: number;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** HTTPS; clients must present a certificate `clientCa` signed. */
+  tls?: { cert: Uint8Array; key: Uint8Array; clientCa: Uint8Array };
+}
+
+/** Shortest accepted bearer token: 16 characters (about 96 bits as base64). */
+export const MIN_PUSH_TOKEN_CHARS = 16;
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant time whatever the lengths: the digests compared always have 32 bytes. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? '');
+  return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && m !== null;
 }
 
 interface Queued {
@@ -45,8 +67,62 @@ export class HttpPushSource implements Source {
     return this.bound.promise;
   }
 
+  /** Refuses an exposed port with no way to tell who is pushing. */
+  private checkExposure(): void {
+    const { host, token, tls } = this.opts;
+    if (token !== undefined && token.length < MIN_PUSH_TOKEN_CHARS)
+      throw new SiteError(
+        SiteErrorCode.BadConfig,
+        `push source ${this.name}: token shorter than ${MIN_PUSH_TOKEN_CHARS} characters`,
+        { source: this.name },
+      );
+    if (!isLoopbackHost(host) && token === undefined && tls === undefined)
+      throw new SiteError(
+        SiteErrorCode.BadConfig,
+        `push source ${this.name} listens off loopback (${host}): set tokenFile (bearer token) or tls {cert, key, clientCa}, or listen on 127.0.0.1`,
+        { source: this.name },
+      );
+  }
+
+  private createServer(signal: AbortSignal): Server {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res, signal);
+    const tls = this.opts.tls;
+    if (tls === undefined) return createServer(handler);
+    return createHttpsServer(
+      {
+        cert: Buffer.from(tls.cert),
+        key: Buffer.from(tls.key),
+        ca: Buffer.from(tls.clientCa),
+        requestCert: true,
+        rejectUnauthorized: true,
+        // Full handshakes only: a resumed session would skip the client certificate.
+        secureOptions: tlsConstants.SSL_OP_NO_TICKET,
+        sessionTimeout: 0,
+      },
+      handler,
+    );
+  }
+
+  /** 401 unless the caller shows the token (when one is configured) and, over TLS, a verified certificate. */
+  private authenticated(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.opts.tls !== undefined) {
+      const socket = req.socket as TLSSocket;
+      if (!socket.authorized || Object.keys(socket.getPeerCertificate()).length === 0) {
+        reply(res, 401, { error: 'client certificate required' });
+        return false;
+      }
+    }
+    if (this.opts.token !== undefined && !tokenMatches(req.headers.authorization, this.opts.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      reply(res, 401, { error: 'missing or wrong bearer token' });
+      return false;
+    }
+    return true;
+  }
+
   async *batches(signal: AbortSignal): AsyncIterable<ReadingBatch> {
-    const server = createServer((req, res) => void this.handle(req, res, signal));
+    this.checkExposure();
+    const server = this.createServer(signal);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
@@ -84,6 +160,10 @@ export class HttpPushSource implements Source {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    if (!this.authenticated(req, res)) {
+      req.resume();
+      return;
+    }
     if (req.method !== 'POST' || req.url !== '/readings') return reply(res, 404, { error: 'POST /readings' });
     if (signal.aborted || this.queue.length >= this.opts.maxQueued) {
       res.setHeader('Retry-After', '1');

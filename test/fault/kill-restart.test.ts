@@ -150,7 +150,7 @@ describe('crash faults under load', () => {
         }
       }
       expect(found).toBe(true);
-      const t = await c.client(survivor).traceVerified(tc, c.validators);
+      const t = await c.client(survivor).traceVerified(tc, { chainId: c.chainId, validators: c.validators });
       expect(Buffer.from(t.envelope).equals(Buffer.from(env))).toBe(true);
     }
     const tops = await Promise.all(alive.map(height));

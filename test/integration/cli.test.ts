@@ -193,12 +193,34 @@ describe('bkdms cluster up -n 4 --base-port', () => {
       for (const [i, code] of codes.entries()) {
         // Asked of another node than the one uploaded to, trusting only the genesis file.
         const rpc = `127.0.0.1:${base + 3 * (1 + (i % 3)) + 1}`;
-        const r = await bkdms(['trace', code, '--rpc', rpc, '--genesis', layout.genesisPath]);
+        const saved = join(dir, `bundle-${i}.bin`);
+        const r = await bkdms([
+          'trace',
+          code,
+          '--rpc',
+          rpc,
+          '--genesis',
+          layout.genesisPath,
+          '--json',
+          '--out',
+          saved,
+        ]);
         expect(r.code, r.stderr).toBe(0);
         const t = JSON.parse(r.stdout) as Record<string, unknown>;
         expect(t).toMatchObject({ tracingCode: code, verified: true, height: heights.get(code) });
-        expect(t.trustedValidators).toBe(`genesis ${layout.genesisPath}`);
+        expect(t.trustAnchor).toBe(`genesis ${layout.genesisPath}`);
+        // The saved bundle verifies again with no node at all.
+        const v = await bkdms(['verify', saved, '--genesis', layout.genesisPath, '--json']);
+        expect(v.code, v.stderr).toBe(0);
+        expect(JSON.parse(v.stdout)).toMatchObject({
+          tracingCode: code,
+          verified: true,
+          height: heights.get(code),
+        });
       }
+      // docs/wire-format.md §6: block 1's parent hash is the chain ID.
+      const first = decodeCertifiedBlock(await client.getBlock(1));
+      expect(toHex(first.block.header.parentHash)).toBe(layout.chainId);
     }, 60_000);
 
     it('bkdms trace fails for an unknown code and for a genesis of other validators', async () => {
@@ -223,10 +245,16 @@ describe('bkdms cluster up -n 4 --base-port', () => {
       expect(init.code, init.stderr).toBe(0);
       const code = toHex((await upload()).tracingCode);
       await committedAt(client, [code]);
+      // Its chain ID is another too: the first check that fails is the chain's.
       const forged = await bkdms(['trace', code, '--rpc', rpc, '--genesis', other]);
       expect(forged.code).toBe(1);
-      expect(forged.stderr).toContain('VERIFICATION_FAILED');
-      expect(forged.stdout).not.toContain('"verified": true');
+      expect(forged.stdout).toMatch(/^NOT VERIFIED: /);
+      expect(forged.stdout).toContain('reason: WRONG_CHAIN');
+      expect(forged.stdout).not.toContain('verified: true');
+      // No trust anchor at all: the node's word is not shown as verified.
+      const bare = await bkdms(['trace', code, '--rpc', rpc, '--json']);
+      expect(bare.code).toBe(1);
+      expect(JSON.parse(bare.stdout)).toMatchObject({ verified: false, reason: 'NO_TRUST_ANCHOR' });
     }, 60_000);
 
     it('suspend-site refuses the site, resume-site lets it upload again', async () => {
@@ -259,7 +287,7 @@ describe('the compiled bkdms', () => {
   it('prints its help with exit code 0, and refuses an unknown command', async () => {
     const help = await bkdms(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['keys', 'genesis', 'node', 'cluster', 'status', 'trace', 'platform'])
+    for (const name of ['keys', 'genesis', 'node', 'cluster', 'status', 'trace', 'verify', 'platform'])
       expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     const wrong = await bkdms(['clustre', 'up']);
     expect(wrong.code).toBe(1);

@@ -60,7 +60,9 @@ describe('4-node cluster', () => {
         let ok = 0;
         const worker = async () => {
           for (let k = next++; k < all.length; k = next++) {
-            const v = await c.client(i).traceVerified(tracingCode(all[k]!), c.validators);
+            const v = await c
+              .client(i)
+              .traceVerified(tracingCode(all[k]!), { chainId: c.chainId, validators: c.validators });
             if (Buffer.from(v.envelope).equals(Buffer.from(all[k]!))) ok++;
           }
         };

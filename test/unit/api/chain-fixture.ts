@@ -38,11 +38,12 @@ export function makeBlock(
   height: number,
   signers = [0, 1, 2],
   envelopes = [1, 2, 3, 4, 5].map((i) => fakeEnvelope(i)),
+  chain = chainId,
 ): Fixture {
   const codes = envelopes.map(tracingCode);
   const tree = new MerkleTree(codes);
   const header: BlockHeader = {
-    chainId,
+    chainId: chain,
     height,
     view: 0,
     time: 1_700_000_000_000 + height,
@@ -55,7 +56,7 @@ export function makeBlock(
   };
   const headerBytes = encodeBlockHeader(header);
   const blockHash = sha256(blockHeaderHashInput(headerBytes));
-  const vote = commitSigningBytes(chainId, 0, height, blockHash);
+  const vote = commitSigningBytes(chain, 0, height, blockHash);
   const certificate: CommitCertificate = {
     height,
     view: 0,

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadNodeConfig } from '../../../node/config.js';
+import { DEFAULT_LISTEN, loadNodeConfig } from '../../../node/config.js';
 import { NodeError, NodeErrorCode } from '../../../node/errors.js';
+import { isLoopbackAddress, isLoopbackMultiaddr } from '../../../runtime/loopback.js';
 import { runCli } from './program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bkdms-node-config-'));
@@ -67,13 +68,12 @@ describe('node config', () => {
     );
     expect(c.dataDir).toBe('/var/lib/bkdms');
     expect(c.rpc.insecure).toBe(false);
-    expect(c.rpc.tls).toEqual({ cert: 'a', key: 'b' });
+    expect(c.rpc.tls).toEqual({ cert: join(dir, 'a'), key: join(dir, 'b') });
   });
 
   it('names every missing field', () => {
     const m = refusal({});
-    for (const field of ['dataDir', 'genesis', 'keystore', 'p2p', 'rpc', 'mgmt'])
-      expect(m).toContain(`${field}:`);
+    for (const field of ['dataDir', 'genesis', 'keystore', 'p2p', 'rpc']) expect(m).toContain(`${field}:`);
     expect(m).toContain('config-');
   });
 
@@ -92,6 +92,34 @@ describe('node config', () => {
     expect(refusal({ ...good(), p2p: { listen, pingIntervalMs: 0.5 } })).toMatch(
       /p2p\.pingIntervalMs: .*expected int/,
     );
+  });
+
+  it('listens on loopback only, unless the config says otherwise', () => {
+    const c = loadNodeConfig(
+      write({ dataDir: 'd', genesis: 'g', keystore: 'k', p2p: {}, rpc: { insecure: true } }),
+    );
+    expect(c.p2p.listen).toEqual(['/ip4/127.0.0.1/tcp/7000']);
+    expect(c.rpc.listen).toBe('127.0.0.1:7001');
+    expect(c.mgmt).toEqual({ listen: '127.0.0.1:7002' });
+    expect(c.p2p.listen.every(isLoopbackMultiaddr)).toBe(true);
+    for (const a of [c.rpc.listen, c.mgmt.listen]) expect(isLoopbackAddress(a)).toBe(true);
+    for (const a of Object.values(DEFAULT_LISTEN))
+      expect(a.startsWith('/') ? isLoopbackMultiaddr(a) : isLoopbackAddress(a)).toBe(true);
+  });
+
+  it('refuses a management port off loopback without mutual TLS, and resolves its TLS files', () => {
+    for (const listen of ['0.0.0.0:7002', '[::]:7002', '10.0.0.5:7002'])
+      expect(refusal({ ...good(), mgmt: { listen } })).toContain(
+        'mgmt: mgmt.listen is off loopback: set mgmt.tls {cert, key, clientCa} (mutual TLS), or listen on 127.0.0.1',
+      );
+    // A TLS config without the client CA is not mutual TLS.
+    expect(refusal({ ...good(), mgmt: { listen: '0.0.0.0:7002', tls: { cert: 'c', key: 'k' } } })).toContain(
+      'mgmt.tls',
+    );
+    const c = loadNodeConfig(
+      write({ ...good(), mgmt: { listen: '0.0.0.0:7002', tls: { cert: 'c', key: 'k', clientCa: 'ca' } } }),
+    );
+    expect(c.mgmt.tls).toEqual({ cert: join(dir, 'c'), key: join(dir, 'k'), clientCa: join(dir, 'ca') });
   });
 
   it('refuses plaintext RPC unless insecure is said explicitly', () => {
