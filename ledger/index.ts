@@ -13,6 +13,7 @@ export type { UploadFields } from './registry.js';
 export type { ScpKey } from './scp-keys.js';
 export { SEQ_WINDOW } from './seq-window.js';
 export { ContractState } from './state.js';
+export { StateProofCheck, verifyStateGroup, verifyStateProof } from './state-proof.js';
 export {
   bucketOf,
   GROUP_PREFIXES,
@@ -22,4 +23,3 @@ export {
   STATE_BUCKETS,
   StateRootTree,
 } from './state-root.js';
-export { StateProofCheck, verifyStateGroup, verifyStateProof } from './state-proof.js';
