@@ -68,7 +68,7 @@ export class RpcHandlers implements NodeApi {
   private readonly reads: StateReads;
 
   constructor(private readonly d: RpcDeps) {
-    this.reads = new StateReads(d.store, d.contracts.state, d.proven);
+    this.reads = new StateReads(d);
   }
 
   async uploadBatch(envelopes: Uint8Array[], _ctx: CallContext): Promise<UploadResult[]> {

@@ -37,18 +37,17 @@ export function entriesFor(key: string, bucket: StateProof): StateEntryView[] {
 }
 
 export class StateReads {
+  /** Read at each call: the handlers' dependencies, of which a test may give only some. */
   constructor(
-    private readonly store: Store,
-    private readonly state: ContractState,
-    private readonly proven: ProvenState,
+    private readonly d: { store: Store; contracts: { state: ContractState }; proven: ProvenState },
   ) {}
 
   /** The current (not proven) entries for a key or a group prefix. */
   current(key: string): StateEntryView[] {
-    const keys = isGroupPrefix(key) ? this.state.keys(key) : [key];
+    const keys = isGroupPrefix(key) ? this.d.contracts.state.keys(key) : [key];
     const out: StateEntryView[] = [];
     for (const k of keys) {
-      const value = this.state.raw(k);
+      const value = this.d.contracts.state.raw(k);
       if (value !== undefined) out.push({ key: k, value });
     }
     return out;
@@ -56,7 +55,7 @@ export class StateReads {
 
   /** Bucket proofs of `keys` from one certified state, with that state's certified header. */
   async prove(keys: readonly string[]): Promise<ProvenAnswer> {
-    const read = this.proven.read(keys);
+    const read = this.d.proven.read(keys);
     if (read === undefined)
       throw new NodeError(
         NodeErrorCode.NotReady,
@@ -71,8 +70,8 @@ export class StateReads {
       throw err;
     }
     const [header, certificate] = await Promise.all([
-      this.store.getHeader(read.height),
-      this.store.getCertificate(read.height),
+      this.d.store.getHeader(read.height),
+      this.d.store.getCertificate(read.height),
     ]);
     // A node whose proven copy drifted from its chain must not serve proofs that cannot verify.
     if (!bytesEqual(decodeBlockHeader(header).stateRoot, read.root))
