@@ -11,10 +11,12 @@ import type { NodeApi } from '../../../api/handlers.js';
 import { type ApiServer, startApiServer } from '../../../api/server.js';
 import type { ScpKeyDirectory, StateProofBytes } from '../../../api/types.js';
 import type { StateTrust } from '../../../api/verify-state.js';
+import { decodeBlockHeader } from '../../../codec/block.js';
 import { decodeStateProof, encodeStateProof } from '../../../codec/state-proof.js';
 import type { GovernanceAction } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
+import { verifyStateGroup } from '../../../ledger/state-proof.js';
 import { Admission, hex } from '../../../node/admission/admission.js';
 import { authorize } from '../../../node/admission/authorize.js';
 import { executionResult } from '../../../node/admission/execution-result.js';
@@ -29,6 +31,7 @@ import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from
 let chain: TestChain;
 let tmp: ReturnType<typeof tempDir>;
 let ledger: PersistedLedger;
+let db: MemoryDb;
 let handlers: RpcHandlers;
 let servers: ApiServer[];
 let clients: BkdmsClient[];
@@ -72,7 +75,8 @@ beforeEach(async () => {
   tmp = tempDir();
   servers = [];
   clients = [];
-  ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+  db = new MemoryDb();
+  ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
   const mempool = new Mempool();
   const { store, contracts } = ledger;
   handlers = new RpcHandlers({
@@ -223,5 +227,28 @@ describe('proven state reads through a node', () => {
     ];
     for (const [check, edit] of cases)
       expect(await verificationCheck((await serve(tampering(edit))).getScpKeysVerified(trust))).toBe(check);
+  });
+
+  it('after a restart, proves again from the next commit on, whose header certifies the state it loaded', async () => {
+    const [a0, a1] = [chain.admins[0]!, chain.admins[1]!];
+    const propose = call(chain.genesis.chainId, a0, 1, t(1), {
+      type: 'propose',
+      action: addScp,
+      expiresAt: t(1) + 3600_000,
+    });
+    await commit(1, [propose]);
+    await commit(2, [
+      call(chain.genesis.chainId, a1, 1, t(2), { type: 'approve', proposalId: tracingCode(propose) }),
+    ]);
+    await ledger.close();
+    ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: db.reopen() });
+    // The loaded state is the state after block 2: no header certifies it until block 3 commits.
+    expect(ledger.proven.read(['scp/'])).toBeUndefined();
+    await commit(3, [upload(chain.genesis.chainId, chain.sites[0]!, 1, t(3))]);
+    const read = ledger.proven.read(['scp/']);
+    expect(read?.height).toBe(3);
+    const header = decodeBlockHeader(await ledger.store.getHeader(3));
+    // Block 2 added the second SCP key: the state after it, proven by header 3, lists both.
+    expect(verifyStateGroup(header.stateRoot, 'scp/', encodeStateProof(read!.proofs[0]!))).toHaveLength(2);
   });
 });
