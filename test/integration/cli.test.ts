@@ -198,6 +198,15 @@ describe('bkdms cluster up -n 4 --base-port', () => {
         const t = JSON.parse(r.stdout) as Record<string, unknown>;
         expect(t).toMatchObject({ tracingCode: code, verified: true, height: heights.get(code) });
         expect(t.trustedValidators).toBe(`genesis ${layout.genesisPath}`);
+        // The same node proves the site's registration (committed before these uploads' blocks).
+        const s = await bkdms(['state', `site/${keyId}`, '--rpc', rpc, '--genesis', layout.genesisPath]);
+        expect(s.code, s.stderr).toBe(0);
+        const proven = JSON.parse(s.stdout) as {
+          verified: boolean;
+          entries: { value: { publicKey: string } }[];
+        };
+        expect(proven.verified).toBe(true);
+        expect(proven.entries.map((e) => e.value.publicKey)).toEqual([toHex(site.key.publicKey)]);
       }
     }, 60_000);
 

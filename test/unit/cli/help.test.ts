@@ -25,6 +25,7 @@ describe('bkdms --help', () => {
       'cluster down',
       'status',
       'trace',
+      'state',
       'platform admin register-site',
       'platform admin suspend-site',
       'platform admin resume-site',
