@@ -8,6 +8,7 @@ import { registerNodeCommands } from './node-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
 import { registerSiteCommands } from './site-cmd.js';
+import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerClusterCommands(program);
   registerQueryCommands(program);
   registerTraceCommands(program);
+  registerStateCommand(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
   registerBenchCommands(program);

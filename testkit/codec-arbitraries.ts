@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { encodeExtension } from '../codec/extension.js';
 import { encodeSealedPacket } from '../codec/sealed-packet.js';
+import type { StateProof } from '../codec/state-proof.js';
 import {
   type Block,
   type BlockHeader,
@@ -209,4 +210,17 @@ export const storageRecord: fc.Arbitrary<StorageRecord> = fc.record({
   chainUrl: fc.array(urlChar, { minLength: 1, maxLength: 80 }).map((cs) => cs.join('')),
   tracingCode: bytes(32),
   checkCode: bytes(32),
+});
+
+/** A bucket proof as the codec sees it (order and bucket membership are the verifier's checks). */
+export const stateProof: fc.Arbitrary<StateProof> = fc.record({
+  bucket: fc.integer({ min: 0, max: 4095 }),
+  entries: fc.array(
+    fc.record({
+      key: fc.uint8Array({ minLength: 1, maxLength: 24 }),
+      value: fc.uint8Array({ maxLength: 40 }),
+    }),
+    { maxLength: 4 },
+  ),
+  siblings: fc.array(bytes(32), { minLength: 12, maxLength: 12 }),
 });

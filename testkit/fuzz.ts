@@ -56,6 +56,7 @@ import {
 } from '../codec/kpi-record.js';
 import { Reader } from '../codec/reader.js';
 import { decodeSealedPacket, encodeSealedPacket } from '../codec/sealed-packet.js';
+import { decodeStateProof, encodeStateProof } from '../codec/state-proof.js';
 import { decodeStorageRecord, encodeStorageRecord } from '../codec/storage-record.js';
 import { type ConsensusMessage, type ContractCall, EnvelopeKind } from '../codec/types.js';
 import { Writer } from '../codec/writer.js';
@@ -176,6 +177,7 @@ export const targets: Target[] = [
     agree('certifiedBlockBlockBytes', () => certifiedBlockBlockBytes(b), d && encodeBlock(d.block));
   }),
   target('storageRecord', arb.storageRecord, encodeStorageRecord, decodeStorageRecord),
+  target('stateProof', arb.stateProof, encodeStateProof, decodeStateProof),
   target('consensusState', consensusState, encodeConsensusState, decodeConsensusState),
   // Framed: most mutations fail the CRC, so this target is about the frame, the one above the payload.
   target('consensusStateRecord', consensusState, encodeConsensusStateRecord, decodeConsensusStateRecord),

@@ -19,6 +19,7 @@ describe('codec fuzz (CI slice)', () => {
       'commitCertificate',
       'certifiedBlock',
       'storageRecord',
+      'stateProof',
       'consensusState',
       'consensusStateRecord',
       'evidence',

@@ -217,6 +217,15 @@ describe('bkdms cluster up -n 4 --base-port', () => {
           verified: true,
           height: heights.get(code),
         });
+        // The same node proves the site's registration (committed before these uploads' blocks).
+        const s = await bkdms(['state', `site/${keyId}`, '--rpc', rpc, '--genesis', layout.genesisPath]);
+        expect(s.code, s.stderr).toBe(0);
+        const proven = JSON.parse(s.stdout) as {
+          verified: boolean;
+          entries: { value: { publicKey: string } }[];
+        };
+        expect(proven.verified).toBe(true);
+        expect(proven.entries.map((e) => e.value.publicKey)).toEqual([toHex(site.key.publicKey)]);
       }
       // docs/wire-format.md §6: block 1's parent hash is the chain ID.
       const first = decodeCertifiedBlock(await client.getBlock(1));

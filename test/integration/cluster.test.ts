@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadStatus } from '../../api/types.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { keyIdOf } from '../../crypto/key-id.js';
 import { P2PErrorCode, peerIdOfPublicKey } from '../../node/p2p/index.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
-import { startTestCluster, type TestCluster, waitForEnvelopes } from '../support/cluster.js';
+import { startTestCluster, type TestCluster, waitForEnvelopes, waitForHeight } from '../support/cluster.js';
 import { makeIdentity, startNode } from './p2p-helpers.js';
 
 const TOTAL = Number(process.env.BKDMS_IT_ENVELOPES ?? 10_000);
@@ -92,4 +93,33 @@ describe('4-node cluster', () => {
       await host.stop();
     }
   }, 60_000);
+
+  it('answers proven SCP keys and site registrations that verify on every node', async () => {
+    const trust = { chainId: c.chainId, validators: c.validators };
+    const site = c.sites[0]!;
+    const keyId = keyIdOf(site.key.publicKey);
+    // Two uploads, each waited for: the header of the second block certifies the first one's effects.
+    let seq = 0;
+    for (let k = 0; k < 2; k++) {
+      seq = (await c.client(0).getSite(keyId)).lastPendingSeq + 1;
+      const before = (await c.client(0).getStatus()).height;
+      const r = await c
+        .client(0)
+        .upload(syntheticEnvelope(site, c.chainId, c.scp.publicKey, seq, Date.now()));
+      expect(r.status, r.message).toBe(UploadStatus.Accepted);
+      await Promise.all([0, 1, 2, 3].map((i) => waitForHeight(c, i, before + 1)));
+    }
+    for (const i of [0, 1, 2, 3]) {
+      const proven = await c.client(i).getSiteVerified(keyId, trust);
+      expect(proven.site?.publicKey).toEqual(site.key.publicKey);
+      expect(proven.lastCommittedSeq).toBeGreaterThanOrEqual(seq - 1);
+      const scp = await c.client(i).getScpKeysVerified(trust);
+      expect(scp.keys.map((k) => Buffer.from(k.publicKey).toString('hex'))).toEqual([
+        Buffer.from(c.scp.publicKey).toString('hex'),
+      ]);
+      expect((await c.client(i).getValidatorsVerified(trust)).value.at(-1)?.value).toEqual(
+        c.validators.map((v) => Buffer.from(v).toString('hex')),
+      );
+    }
+  }, 120_000);
 });

@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import { defaultApiLimits } from '../../../api/limits.js';
 import { findRepoRoot, protoPath } from '../../../api/proto.js';
-import { cityQuery, fixedBytes, intField, siteQuery } from '../../../api/validate.js';
+import {
+  boolField,
+  cityQuery,
+  fixedBytes,
+  intField,
+  siteQuery,
+  stateKeyField,
+} from '../../../api/validate.js';
 
 const reason = (fn: () => unknown): string | undefined => {
   try {
@@ -40,6 +47,19 @@ describe('field checkers', () => {
       }),
     );
     expect(reason(() => fixedBytes({ id: 'abc' }, 'id', 3))).toBe(ApiErrorCode.InvalidArgument);
+  });
+
+  it('a state key is 1..256 printable ASCII characters; prove is a bool, false when absent', () => {
+    expect(stateKeyField({ key: 'gov/params' })).toBe('gov/params');
+    expect(stateKeyField({ key: 'k'.repeat(256) })).toHaveLength(256);
+    for (const key of ['', 'k'.repeat(257), 'gov params', 'gov/\u00e9', 'a\nb', 7, undefined])
+      expect(
+        reason(() => stateKeyField({ key })),
+        String(key),
+      ).toBe(ApiErrorCode.InvalidArgument);
+    expect(boolField({}, 'prove')).toBe(false);
+    expect(boolField({ prove: true }, 'prove')).toBe(true);
+    expect(reason(() => boolField({ prove: 'yes' }, 'prove'))).toBe(ApiErrorCode.InvalidArgument);
   });
 
   it('a site query fills the default page size and an open upper time bound', () => {

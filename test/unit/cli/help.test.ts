@@ -26,6 +26,7 @@ describe('bkdms --help', () => {
       'status',
       'trace',
       'verify',
+      'state',
       'platform admin register-site',
       'platform admin suspend-site',
       'platform admin resume-site',
