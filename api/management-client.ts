@@ -65,19 +65,27 @@ export class ManagementClient {
    * caller by its mutual-TLS certificate.
    */
   async setLogLevel(spec: string, admin?: Ed25519KeyPair): Promise<{ spec: string; admin: string }> {
-    const req = { spec };
     let md = new Metadata();
     if (admin !== undefined) {
       const { identity } = await this.getNodeInfo();
-      const bytes = managementService().service.SetLogLevel!.requestSerialize(req);
       md = signAdminRequest(admin, {
         chainId: Buffer.from(identity.chainId, 'hex'),
         audience: identity.peerId,
         method: SET_LOG_LEVEL_PATH,
-        request: new Uint8Array(bytes),
+        request: ManagementClient.setLogLevelBytes(spec),
       });
     }
-    return this.call('SetLogLevel', req, md);
+    return this.setLogLevelWith(spec, md);
+  }
+
+  /** SetLogLevel with call metadata made by the caller (a signature made elsewhere, tests). */
+  setLogLevelWith(spec: string, md: Metadata): Promise<{ spec: string; admin: string }> {
+    return this.call('SetLogLevel', { spec }, md);
+  }
+
+  /** The bytes a SetLogLevel request is sent as (what an admin signature covers). */
+  static setLogLevelBytes(spec: string): Uint8Array {
+    return new Uint8Array(managementService().service.SetLogLevel!.requestSerialize({ spec }));
   }
 
   /** Samples as the node sends them (one a second); ends after `maxSamples` or when `signal` aborts. */
