@@ -6,7 +6,7 @@ import { AdminAuth, type AdminCall } from '../../../api/admin-auth.js';
 import { adminSigningBytes, signAdminRequest } from '../../../api/admin-request.js';
 import { ApiErrorCode } from '../../../api/errors.js';
 import { toHex } from '../../../crypto/bytes.js';
-import { ed25519FromSeed } from '../../../crypto/ed25519.js';
+import { ed25519FromSeed, sign } from '../../../crypto/ed25519.js';
 import { sha256 } from '../../../crypto/hash.js';
 
 const chainId = new Uint8Array(32).fill(7);
@@ -132,5 +132,8 @@ describe('adminSigningBytes', () => {
     expect(toHex(bytes.subarray(bytes.length - 32))).toBe(toHex(sha256(request)));
     // The vector in docs/rpc.md.
     expect(toHex(sha256(bytes))).toBe('bc10e4c53d219cbeb0b61a9fd57274e7b03676e744dedf638164b60bfddab17b');
+    expect(toHex(sign(admin, bytes))).toBe(
+      '280a1eb6b0ce25ffb58e13f366751212a3a05aa8f5aca70d6582084fd1de0c32866d51fbb1fd3e75b8d739fe5cdd1b9b1f4cf250d8bf9ae9bda2734bd72ac101',
+    );
   });
 });
