@@ -81,6 +81,7 @@ export function formatSample(s: NodeSample): string {
 
 export function registerNodeMgmtCommands(program: Command): void {
   const node = program.commands.find((c) => c.name() === 'node') ?? program.command('node');
+  node.description('run an accounting node, or ask a running one about itself (info, peers, top, log-level)');
   addRpcFlags(node.command('info'))
     .description("a node's identity, software, hardware, configuration (secrets redacted) and sync state")
     .option('--json', 'print JSON')
