@@ -17,6 +17,7 @@ let server: ApiServer;
 let client: ManagementClient;
 let spec = 'info';
 let listed: string[] = [];
+const logged: { method: string; caller: Record<string, string | undefined> }[] = [];
 
 const sample: NodeSample = {
   time: 1,
@@ -44,7 +45,9 @@ const api: ManagementApi = {
     spec = s;
     return s;
   },
-  logCall: () => undefined,
+  logCall: (method, caller) => {
+    logged.push({ method, caller });
+  },
 };
 
 beforeAll(async () => {
@@ -83,6 +86,10 @@ describe('admin by client certificate', () => {
     const res = await client.setLogLevel('debug');
     expect(res).toEqual({ spec: 'debug', admin: `cert:${fp.replaceAll(':', '').toLowerCase()}` });
     expect(spec).toBe('debug');
+    const line = logged.at(-1)!;
+    expect(line.method).toBe('SetLogLevel');
+    expect(line.caller.admin).toBe(res.admin);
+    expect(line.caller.cert).toBe(fp);
   });
 
   it('refuses an unlisted certificate, which may still read', async () => {
@@ -90,6 +97,7 @@ describe('admin by client certificate', () => {
     const err = await client.setLogLevel('warn').catch((e: { code: string }) => e.code);
     expect(err).toBe(ApiErrorCode.PermissionDenied);
     expect(spec).toBe('debug');
+    expect(logged.at(-1)).toMatchObject({ method: 'SetLogLevel', caller: { admin: 'refused' } });
     expect((await client.listPeers()).peers).toEqual([]);
   });
 });
