@@ -30,6 +30,13 @@ const out = (s: string): void => {
 };
 const mib = (n: number): string => `${(n / 1024 ** 2).toFixed(1)} MiB`;
 const gib = (n: number): string => `${(n / 1024 ** 3).toFixed(1)} GiB`;
+/** Bytes in the largest unit that keeps a number of at least 1. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return gib(n);
+}
 
 export function formatInfo(i: NodeInfo): string {
   const id = i.identity;
@@ -53,8 +60,8 @@ export function formatPeers(peers: readonly PeerLink[]): string {
     p.direction.toLowerCase() || '-',
     p.remoteAddress,
     p.connectedSince ? `${Math.round((Date.now() - p.connectedSince) / 1000)}s` : '-',
-    p.state === 'CONNECTED' ? `${mib(p.bytesSent)} ${(p.sendRateBps / 1024).toFixed(1)}K/s` : '-',
-    p.state === 'CONNECTED' ? `${mib(p.bytesReceived)} ${(p.receiveRateBps / 1024).toFixed(1)}K/s` : '-',
+    p.state === 'CONNECTED' ? `${bytes(p.bytesSent)} ${bytes(p.sendRateBps)}/s` : '-',
+    p.state === 'CONNECTED' ? `${bytes(p.bytesReceived)} ${bytes(p.receiveRateBps)}/s` : '-',
     p.rttMs ? p.rttMs.toFixed(2) : '-',
     p.rttAvgMs ? p.rttAvgMs.toFixed(2) : '-',
     p.reportedHeight >= 0 ? String(p.reportedHeight) : '-',
@@ -73,7 +80,7 @@ export function formatSample(s: NodeSample): string {
     `${new Date(s.time).toISOString()}  height ${s.height}  mempool ${s.mempoolEnvelopes}`,
     `cpu host ${(s.hostCpu * 100).toFixed(1)}%  process ${(s.processCpu * 100).toFixed(1)}% of a core`,
     `memory rss ${mib(s.rssBytes)}  heap ${mib(s.heapUsedBytes)} / ${mib(s.heapTotalBytes)}  host free ${mib(s.memoryFreeBytes)}`,
-    `data ${mib(s.dataBytes)}  growth ${(s.dataGrowthBps / 1024).toFixed(1)} KiB/s  disk free ${gib(s.diskFreeBytes)}`,
+    `data ${bytes(s.dataBytes)}  growth ${bytes(s.dataGrowthBps)}/s  disk free ${gib(s.diskFreeBytes)}`,
     '',
     formatPeers(s.peers),
   ].join('\n');
