@@ -1,6 +1,6 @@
 // The peer table of a real 4-node cluster (compiled CLI processes): every configured peer with
 // its direction and a measured round-trip time once pings ran, a stopped peer listed as down, and
-// `bkdms node info --json` / `node peers --json` as parseable JSON.
+// `bkdms node info --json` / `node top --json` as parseable JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManagementClient } from '../../api/management-client.js';
 import type { NodeSample, PeerLink } from '../../api/management-types.js';
@@ -66,7 +66,7 @@ describe('ListPeers on a 4-node cluster', () => {
 });
 
 describe('the CLI', () => {
-  it('prints node info and peers as JSON', async () => {
+  it('prints node info and node samples as JSON', async () => {
     const info = await bkdms(['node', 'info', '--json', '--rpc', c.rpc[1]!]);
     expect(info.code, info.stderr).toBe(0);
     const parsed = JSON.parse(info.stdout) as {
@@ -75,13 +75,10 @@ describe('the CLI', () => {
     };
     expect(parsed.identity.validatorIndex).toBe(1);
     expect(parsed.config.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const peers = await bkdms(['node', 'peers', '--json', '--rpc', c.rpc[1]!]);
-    expect(peers.code, peers.stderr).toBe(0);
-    expect((JSON.parse(peers.stdout) as { peers: unknown[] }).peers).toHaveLength(3);
     const top = await bkdms(['node', 'top', '--json', '--count', '2', '--rpc', c.rpc[1]!]);
     expect(top.code, top.stderr).toBe(0);
     const lines = top.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     for (const l of lines) expect((JSON.parse(l) as NodeSample).rssBytes).toBeGreaterThan(0);
-  }, 60_000);
+  }, 150_000);
 });
