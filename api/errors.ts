@@ -19,6 +19,10 @@ export enum ApiErrorCode {
   BadSignature = 'BAD_SIGNATURE',
   /** Signer unknown, suspended, revoked, key not current, or routing not allowed. */
   Unauthorized = 'UNAUTHORIZED',
+  /** A management call that needs an administrator came without a valid credential (none, bad signature, stale, replayed). */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** A management call's credential is valid but names no administrator. */
+  PermissionDenied = 'PERMISSION_DENIED',
   /** A different envelope already used this signer's sequence number. */
   Replayed = 'REPLAYED',
   /** Sequence number too far above the signer's highest committed one (chain parameter maxSeqGap). */
@@ -58,6 +62,8 @@ const statusOf: Record<ApiErrorCode, status> = {
   [ApiErrorCode.WrongChain]: status.INVALID_ARGUMENT,
   [ApiErrorCode.BadSignature]: status.PERMISSION_DENIED,
   [ApiErrorCode.Unauthorized]: status.PERMISSION_DENIED,
+  [ApiErrorCode.Unauthenticated]: status.UNAUTHENTICATED,
+  [ApiErrorCode.PermissionDenied]: status.PERMISSION_DENIED,
   [ApiErrorCode.Replayed]: status.ALREADY_EXISTS,
   // OUT_OF_RANGE, not INVALID_ARGUMENT: the same envelope may pass once the chain or the clock moves on.
   [ApiErrorCode.SeqTooFar]: status.OUT_OF_RANGE,

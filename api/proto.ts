@@ -1,4 +1,4 @@
-// Loads api/bkdms.proto at run time. There is no build step that copies it, so the file is found
+// Loads the .proto files of api/ at run time. There is no build step that copies it, so the file is found
 // from this module's own location by walking up to the folder holding package.json: the same code
 // then works from api/ under vitest and from build/api/ when the compiled JS runs.
 import { existsSync } from 'node:fs';
@@ -20,26 +20,37 @@ export function findRepoRoot(start: string): string {
   }
 }
 
-export const protoPath: string = join(
-  findRepoRoot(dirname(fileURLToPath(import.meta.url))),
-  'api',
-  'bkdms.proto',
-);
+/** Path of a .proto file of api/ (found from api/ and from build/api/ alike). */
+export function apiProtoPath(file: string): string {
+  return join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'api', file);
+}
 
-let cached: ServiceClientConstructor | undefined;
+export const protoPath: string = apiProtoPath('bkdms.proto');
+
+/**
+ * A service of a .proto file of api/ in package bkdms.v1, loaded once per process. uint64 fields
+ * arrive as JS numbers (longs: Number).
+ */
+export function loadService(file: string, name: string): ServiceClientConstructor {
+  const key = `${file}#${name}`;
+  const hit = loaded.get(key);
+  if (hit) return hit;
+  const def = loadSync(apiProtoPath(file), { keepCase: false, longs: Number, defaults: true, oneofs: false });
+  const pkg = loadPackageDefinition(def) as unknown as { bkdms: { v1: Record<string, unknown> } };
+  const ctor = pkg.bkdms.v1[name] as ServiceClientConstructor | undefined;
+  if (ctor === undefined) throw new ApiError(ApiErrorCode.Internal, `no service ${name} in ${file}`);
+  loaded.set(key, ctor);
+  return ctor;
+}
+
+const loaded = new Map<string, ServiceClientConstructor>();
 
 /**
  * The Ledger service's client constructor (its `.service` is the server-side definition).
  * uint64 fields arrive as JS numbers: the handlers reject anything at or above 2^53.
  */
 export function ledgerService(): ServiceClientConstructor {
-  if (cached) return cached;
-  const def = loadSync(protoPath, { keepCase: false, longs: Number, defaults: true, oneofs: false });
-  const pkg = loadPackageDefinition(def) as unknown as {
-    bkdms: { v1: { Ledger: ServiceClientConstructor } };
-  };
-  cached = pkg.bkdms.v1.Ledger;
-  return cached;
+  return loadService('bkdms.proto', 'Ledger');
 }
 
 /**
@@ -57,11 +68,29 @@ export class UndecodableRequest {
  * that return an UndecodableRequest instead of throwing.
  */
 export function ledgerServiceDefinition(): ServiceDefinition {
-  const methods = Object.entries(ledgerService().service).map(([name, m]) => {
+  return tolerantDefinition(ledgerService());
+}
+
+/** Request bytes as received, by decoded request object (what an admin signature covers). */
+const rawRequests = new WeakMap<object, Uint8Array>();
+
+/** The bytes a decoded request arrived as; undefined for an object no server decoded. */
+export function requestBytesOf(request: unknown): Uint8Array | undefined {
+  return typeof request === 'object' && request !== null ? rawRequests.get(request) : undefined;
+}
+
+/**
+ * A service as a server registers it: the same methods, with request deserializers that return an
+ * UndecodableRequest instead of throwing and remember the bytes each request arrived as.
+ */
+export function tolerantDefinition(ctor: ServiceClientConstructor): ServiceDefinition {
+  const methods = Object.entries(ctor.service).map(([name, m]) => {
     const decode = m.requestDeserialize;
     const requestDeserialize = (bytes: Buffer): unknown => {
       try {
-        return decode(bytes);
+        const req = decode(bytes) as unknown;
+        if (typeof req === 'object' && req !== null) rawRequests.set(req, new Uint8Array(bytes));
+        return req;
       } catch {
         return new UndecodableRequest(m.originalName ?? name);
       }

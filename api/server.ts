@@ -1,19 +1,13 @@
 // Binds a NodeApi to a grpc-js Server: message-size caps at the transport, validation of every
 // request, errors as documented statuses, and a bound on open block subscriptions.
-import type {
-  handleUnaryCall,
-  ServerUnaryCall,
-  ServerWritableStream,
-  sendUnaryData,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import type { handleUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Server } from '@grpc/grpc-js';
-import { ApiError, ApiErrorCode, toApiError } from './errors.js';
+import { ApiError, ApiErrorCode } from './errors.js';
 import type { CallContext, NodeApi } from './handlers.js';
 import type { ApiLimits } from './limits.js';
 import { defaultApiLimits } from './limits.js';
 import { ledgerServiceDefinition } from './proto.js';
-import { toStatus } from './status.js';
+import { type ApiService, createBinder, type Raw } from './service-registry.js';
 import { StreamSlots, streamBlocks } from './stream.js';
 import { StreamBuffers } from './stream-buffers.js';
 import type { ServerTls } from './tls.js';
@@ -30,6 +24,8 @@ export interface ApiServerOptions {
   onCall?: (method: string, outcome: 'OK' | ApiErrorCode, seconds: number) => void;
   /** Called with the original error when a handler fails with an internal error, for logs. */
   onInternalError?: (method: string, err: unknown) => void;
+  /** More services on the same port (api/service-registry.ts), e.g. bkdms.v1.Management. */
+  services?: readonly ApiService[];
 }
 
 export interface ApiServer {
@@ -47,8 +43,6 @@ export interface ApiServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-type Raw = Record<string, unknown>;
-
 export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Promise<ApiServer> {
   const limits: ApiLimits = { ...defaultApiLimits, ...opts.limits };
   const server = new Server({
@@ -59,47 +53,12 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     'grpc.keepalive_timeout_ms': 20_000,
   });
 
-  const observe = (method: string, started: number, outcome: 'OK' | ApiErrorCode): void =>
-    opts.onCall?.(method, outcome, (performance.now() - started) / 1000);
-  const fail = (method: string, err: unknown): ApiError => {
-    const e = toApiError(err);
-    if (e.code === ApiErrorCode.Internal) opts.onInternalError?.(method, err);
-    return e;
-  };
-
-  let inFlight = 0;
-  function unary(
+  const binder = createBinder(limits, opts);
+  const { observe, fail } = binder;
+  const unary = (
     method: string,
     run: (req: Raw, ctx: CallContext) => Promise<unknown>,
-  ): handleUnaryCall<Raw, unknown> {
-    return (call: ServerUnaryCall<Raw, unknown>, callback: sendUnaryData<unknown>): void => {
-      const started = performance.now();
-      // Bounded work in progress: a node that falls behind sheds load instead of queueing it.
-      if (inFlight >= limits.maxInFlight) {
-        const e = new ApiError(ApiErrorCode.RateLimited, 'node busy', {}, limits.busyRetryAfterMs);
-        observe(method, started, e.code);
-        callback(toStatus(e));
-        return;
-      }
-      inFlight++;
-      Promise.resolve()
-        .then(() => run(v.decodedRequest(call.request), { peer: call.getPeer() }))
-        .finally(() => {
-          inFlight--;
-        })
-        .then(
-          (res) => {
-            observe(method, started, 'OK');
-            callback(null, res);
-          },
-          (err: unknown) => {
-            const e = fail(method, err);
-            observe(method, started, e.code);
-            callback(toStatus(e));
-          },
-        );
-    };
-  }
+  ): handleUnaryCall<Raw, unknown> => binder.unary(method, (req, call) => run(req, { peer: call.getPeer() }));
 
   const slots = new StreamSlots(limits.maxSubscriptions, limits.streamRetryAfterMs);
   const buffers = new StreamBuffers(
@@ -142,6 +101,11 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     },
   };
   server.addService(ledgerServiceDefinition(), impl);
+  const services = opts.services ?? [];
+  for (const service of services) {
+    const { definition, implementation } = service.bind(binder);
+    server.addService(definition, implementation);
+  }
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(opts.listen, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
@@ -166,6 +130,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
           resolve();
         });
         slots.stopAll();
+        for (const service of services) service.stop?.();
       }),
   };
 }

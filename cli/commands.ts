@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerKeyCommands } from './keys.js';
 import { registerNodeCommands } from './node-cmd.js';
+import { registerNodeMgmtCommands } from './node-mgmt-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
 import { registerSiteCommands } from './site-cmd.js';
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerKeyCommands(program);
   registerGenesisCommands(program);
   registerNodeCommands(program);
+  registerNodeMgmtCommands(program);
   registerClusterCommands(program);
   registerQueryCommands(program);
   registerTraceCommands(program);

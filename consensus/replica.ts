@@ -407,6 +407,11 @@ export class Replica {
     };
   }
 
+  /** The highest height each peer announced (checkpoints, status heartbeat), by public key. */
+  announcedHeights(): { key: Uint8Array; height: number }[] {
+    return [...this.status.values()].map((s) => ({ key: s.key, height: s.height }));
+  }
+
   footprint(): Footprint {
     let future = 0;
     for (const l of this.future.values()) future += l.length;

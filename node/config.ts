@@ -63,6 +63,17 @@ export const nodeConfigSchema = z.strictObject({
       message: 'set rpc.tls {cert, key[, clientCa]}, or rpc.insecure: true for plaintext',
     }),
   mgmt: mgmtSchema.default({ listen: DEFAULT_LISTEN.mgmt }),
+  /** Organisation running the node, shown by GetNodeInfo (`bkdms node info`). */
+  org: z.string().min(1).max(128).optional(),
+  /** Who may make state-changing management calls besides the chain's admin keys (docs/operations.md). */
+  admin: z
+    .strictObject({
+      /** SHA-256 fingerprints (hex, colons allowed) of mutual-TLS client certificates of administrators. */
+      certSha256: z.array(z.string().regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/)).default([]),
+      /** How far a signed request's time may be from the node's clock (ms). */
+      signatureWindowMs: z.number().int().min(1000).max(600_000).default(60_000),
+    })
+    .default({ certSha256: [], signatureWindowMs: 60_000 }),
   log: z.strictObject({ spec: z.string().default('info') }).default({ spec: 'info' }),
   consensus: z
     .strictObject({

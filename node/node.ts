@@ -70,13 +70,14 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const { admission, peerAdmission } = createAdmissions(w, genesis.chainId);
   wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
-  const { rpc, mgmt } = createServers({ ...servers, metrics, logs, log });
+  const { rpc, mgmt, sampler } = createServers({ ...servers, metrics, logs, log, publicKey: key.publicKey });
   const lifecycle = new Lifecycle([
     closing('ledger', () => ledger.close()),
     closing('verify-pool', () => pool.close()),
     p2p,
     driver,
     relay,
+    sampler,
     rpc,
     mgmt,
   ]);

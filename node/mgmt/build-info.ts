@@ -15,7 +15,7 @@ export interface BuildInfo {
 let cached: BuildInfo | undefined;
 
 /** The folder holding package.json: the source root, or the build folder's parent. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     try {

@@ -5,7 +5,7 @@ import type { GossipSub } from '@chainsafe/libp2p-gossipsub';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { type Identify, identify } from '@libp2p/identify';
-import type { Libp2p, StreamHandler } from '@libp2p/interface';
+import type { Libp2p, Metrics, StreamHandler } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import type { AllowList } from './allow-list.js';
@@ -24,6 +24,10 @@ export interface HostParts {
   serveRequest: StreamHandler;
   serveDirect: StreamHandler;
   serveDirectEnvelopes: StreamHandler;
+  servePing: StreamHandler;
+  /** Counts bytes per connection (traffic.ts). */
+  metrics: Metrics;
+  onDeny: (peerId: string) => void;
 }
 
 export async function createHost(p: HostParts): Promise<Host> {
@@ -35,7 +39,8 @@ export async function createHost(p: HostParts): Promise<Host> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: allowListGater(p.allow),
+    connectionGater: allowListGater(p.allow, p.onDeny),
+    metrics: () => p.metrics,
     connectionMonitor: { pingInterval: o.pingIntervalMs },
     services: {
       identify: identify(),
@@ -55,5 +60,6 @@ export async function createHost(p: HostParts): Promise<Host> {
   };
   await host.handle(p.names.directProtocol, p.serveDirect, direct);
   await host.handle(p.names.directEnvelopesProtocol, p.serveDirectEnvelopes, direct);
+  await host.handle(p.names.pingProtocol, p.servePing, { maxInboundStreams: 2, maxOutboundStreams: 2 });
   return host;
 }

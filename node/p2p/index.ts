@@ -14,6 +14,7 @@ export { P2PError, P2PErrorCode } from './errors.js';
 export type { P2PEventMap, PeerEvent, SubscribersEvent } from './events.js';
 export { type NodeIdentity, peerIdOfPublicKey } from './identity.js';
 export type { InboundMessage, InboundStats, MessageKind, MessageValidator, Verdict } from './inbound.js';
+export type { LinkState, PeerLinkStats } from './links.js';
 export {
   type BatcherOptions,
   defaultP2POptions,

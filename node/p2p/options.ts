@@ -96,6 +96,8 @@ export interface P2PNames {
   requestProtocol: string;
   directProtocol: string;
   directEnvelopesProtocol: string;
+  /** Round-trip measurement (pinger.ts). */
+  pingProtocol: string;
 }
 
 export function namesOf(chainId: string): P2PNames {
@@ -107,6 +109,7 @@ export function namesOf(chainId: string): P2PNames {
     requestProtocol: `/bkdms/${c}/request/1.0.0`,
     directProtocol: `/bkdms/${c}/direct/1.0.0`,
     directEnvelopesProtocol: `/bkdms/${c}/direct-envelopes/1.0.0`,
+    pingProtocol: `/bkdms/${c}/ping/1.0.0`,
   };
 }
 

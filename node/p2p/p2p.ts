@@ -18,10 +18,13 @@ import { createHost, type Host } from './host.js';
 import { type NodeIdentity, peerIdOfPublicKey } from './identity.js';
 import type { InboundGate, InboundStats, MessageKind, MessageValidator } from './inbound.js';
 import { buildInbound } from './inbound-parts.js';
+import { type PeerLinkStats, peerLinks, Refusals } from './links.js';
 import { namesOf, type P2PNames, type P2POptions, topicOf } from './options.js';
+import { Pinger } from './pinger.js';
 import type { PeerRateLimiter } from './rate-limit.js';
 import { parseTarget, Redialer } from './redialer.js';
 import type { RequestHandler, RequestResponse } from './request-response.js';
+import { TrafficMeter } from './traffic.js';
 
 export interface OutboundStats {
   batches: number;
@@ -60,6 +63,10 @@ export class P2P {
   private host: Host | undefined;
   private stopped = false;
   private readonly outbound: OutboundStats = { batches: 0, envelopes: 0, failedEnvelopes: 0 };
+  /** Management-plane bookkeeping: bytes per connection, round-trip times, gater refusals. */
+  private readonly traffic = new TrafficMeter();
+  private readonly pinger: Pinger;
+  private readonly refusals = new Refusals();
   /** Connected peers whose identify exchange completed: their connection was accepted. */
   private readonly identified = new Set<string>();
 
@@ -70,6 +77,7 @@ export class P2P {
     this.identity = init.identity;
     this.ownPeerId = peerIdOfPublicKey(init.identity.publicKey);
     this.names = namesOf(o.chainId);
+    this.pinger = new Pinger(this.names.pingProtocol, o.pingIntervalMs, Math.max(o.dialTimeoutMs, 5000));
     this.allow = new AllowList(init.validators, o.observers);
     this.events = new P2PEvents(init.onListenerError);
     const inbound = buildInbound(o, this.names, this.allow, now, (msg) => this.events.emit('message', msg));
@@ -122,6 +130,9 @@ export class P2P {
       serveRequest: this.requests.serve,
       serveDirect: this.direct.serve,
       serveDirectEnvelopes: this.directEnvelopes.serve,
+      servePing: this.pinger.serve,
+      metrics: this.traffic.metrics(),
+      onDeny: (id) => this.refusals.note(id),
     });
     this.listen(host);
     try {
@@ -139,6 +150,7 @@ export class P2P {
     this.host = host;
     this.redialer.start();
     this.watchdog.start();
+    this.pinger.start(host);
   }
 
   /** Peer lifecycle: events for the application, bookkeeping, and re-dial of lost peers. */
@@ -149,6 +161,7 @@ export class P2P {
       const id = ev.detail.toString();
       this.identified.delete(id);
       for (const l of this.limiters) l.forget(id);
+      this.pinger.forget(id);
       this.peerEvent('peer:disconnect', ev.detail);
       // Gossipsub drops a gone peer's subscriptions without an event of its own.
       this.emitSubscribers(host);
@@ -169,6 +182,7 @@ export class P2P {
     this.stopped = true;
     this.redialer.stop();
     this.watchdog.stop();
+    this.pinger.stop();
     await this.batcher.stop();
     this.host = undefined;
     await host.stop();
@@ -239,6 +253,21 @@ export class P2P {
     } catch (err) {
       throw new P2PError(P2PErrorCode.Unreachable, `cannot connect: ${(err as Error).message}`, { addr });
     }
+  }
+
+  /**
+   * Every link to a peer (direction, age, bytes, round-trip time) and every configured peer
+   * without one (dialing, down, refused): the management plane's peer table.
+   */
+  links(): PeerLinkStats[] {
+    return peerLinks({
+      host: this.host,
+      allow: this.allow,
+      traffic: this.traffic,
+      pinger: this.pinger,
+      redialer: this.redialer,
+      refusals: this.refusals,
+    });
   }
 
   /** Validators (not observers) with an open connection. */

@@ -19,6 +19,8 @@ export class Redialer {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly attempts = new Map<string, number>();
   private running = false;
+  /** Targets with a dial under way (the management plane shows them as DIALING). */
+  private readonly dialing = new Set<string>();
 
   constructor(
     private readonly targets: readonly RedialTarget[],
@@ -65,6 +67,7 @@ export class Redialer {
   private async attempt(t: RedialTarget): Promise<void> {
     try {
       if (!this.running || !this.hooks.isAllowed(t.peerId) || this.hooks.isConnected(t.peerId)) return;
+      this.dialing.add(t.peerId);
       await this.hooks.dial(t);
       this.attempts.set(t.peerId, 0);
     } catch {
@@ -72,7 +75,18 @@ export class Redialer {
       this.attempts.set(t.peerId, n);
       const base = Math.min(this.maxMs, this.minMs * 2 ** Math.min(n, 20));
       this.schedule(t, base / 2 + Math.random() * (base / 2));
+    } finally {
+      this.dialing.delete(t.peerId);
     }
+  }
+
+  /** The configured targets, and whether a dial to each is under way. */
+  targetStates(): { peerId: string; addr: string; dialing: boolean; failedAttempts: number }[] {
+    return this.targets.map((t) => ({
+      ...t,
+      dialing: this.dialing.has(t.peerId),
+      failedAttempts: this.attempts.get(t.peerId) ?? 0,
+    }));
   }
 }
 

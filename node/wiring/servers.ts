@@ -11,7 +11,10 @@ import type { RecentRefusals } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
+import { createManagement } from '../mgmt/management.js';
 import { createNodeMetrics, type NodeMetrics, rpcCallObserver } from '../mgmt/metrics.js';
+import { registerPerfMetrics } from '../mgmt/perf-metrics.js';
+import type { PerfSampler } from '../mgmt/perf-sampler.js';
 import { type MgmtOptions, type MgmtServer, startMgmtServer } from '../mgmt/server.js';
 import { logUnlessClosed } from '../network-wiring.js';
 import { nodeHealth, nodeStatus } from '../node-status.js';
@@ -104,11 +107,20 @@ export interface ServersWiring {
   metrics: NodeMetrics;
   logs: Logs;
   log: Logger;
+  /** The validator's Ed25519 public key (GetNodeInfo). */
+  publicKey: Uint8Array;
 }
 
-export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtService } {
+export function createServers(w: ServersWiring): {
+  rpc: RpcService;
+  mgmt: MgmtService;
+  sampler: PerfSampler;
+} {
   const { contracts, store } = w.ledger;
   const { replica, p2p, chain } = w;
+  // More services on the RPC port go into `services` (api/service-registry.ts).
+  const management = createManagement(w);
+  registerPerfMetrics(w.metrics.registry, () => management.sampler.sample());
   const validators = () => contracts.validators(replica.state.height + 1);
   const status = () => nodeStatus({ genesis: w.genesis, replica, p2p, validators });
   const rpc = new RpcService(
@@ -130,6 +142,7 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
       tls: tlsOf(w.config.rpc.tls),
       onCall: rpcCallObserver(w.metrics),
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
+      services: [management.service],
     },
   );
   const mgmtTls = w.config.mgmt.tls;
@@ -149,5 +162,5 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
     status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),
     logs: w.logs,
   });
-  return { rpc, mgmt };
+  return { rpc, mgmt, sampler: management.sampler };
 }

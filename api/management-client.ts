@@ -1,0 +1,113 @@
+// The typed client of bkdms.v1.Management: deadlines, ApiErrors with the server's reason, WatchNode
+// as an async iterator that the caller ends by breaking out or aborting, and SetLogLevel signed
+// with an administrator's key (api/admin-request.ts). Connects like BkdmsClient (TLS flags).
+import type { CallOptions, Client, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
+import type { Ed25519KeyPair } from '../crypto/ed25519.js';
+import { signAdminRequest } from './admin-request.js';
+import { channelOptionsOf, defaultClientDeadlineMs } from './client.js';
+import { ApiError, ApiErrorCode } from './errors.js';
+import { managementService } from './management-service.js';
+import type { NodeInfo, NodeSample, PeerList } from './management-types.js';
+import { fromServiceError } from './status.js';
+import type { ClientTls } from './tls.js';
+import { clientCredentials } from './tls.js';
+
+export interface ManagementClientOptions {
+  address: string;
+  tls: ClientTls;
+  deadlineMs?: number;
+}
+
+type UnaryFn = (
+  req: unknown,
+  md: Metadata,
+  opts: CallOptions,
+  cb: (err: ServiceError | null, res?: unknown) => void,
+) => unknown;
+
+export const SET_LOG_LEVEL_PATH = '/bkdms.v1.Management/SetLogLevel';
+
+export class ManagementClient {
+  private readonly raw: Client;
+  private readonly deadlineMs: number;
+
+  constructor(opts: ManagementClientOptions) {
+    const Ctor = managementService();
+    this.raw = new Ctor(opts.address, clientCredentials(opts.tls), channelOptionsOf());
+    this.deadlineMs = opts.deadlineMs ?? defaultClientDeadlineMs;
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+
+  private call<T>(method: string, req: unknown, md: Metadata = new Metadata()): Promise<T> {
+    const fn = (this.raw as unknown as Record<string, UnaryFn>)[method]!.bind(this.raw);
+    return new Promise<T>((resolve, reject) => {
+      fn(req, md, { deadline: Date.now() + this.deadlineMs }, (err, res) =>
+        err ? reject(fromServiceError(err)) : resolve(res as T),
+      );
+    });
+  }
+
+  getNodeInfo(): Promise<NodeInfo> {
+    return this.call('GetNodeInfo', {});
+  }
+
+  listPeers(): Promise<PeerList> {
+    return this.call('ListPeers', {});
+  }
+
+  /**
+   * Sets the node's log spec. With `admin`, the request is signed for the node this client talks
+   * to (its chain ID and peer ID come from GetNodeInfo first); without it, the node must know the
+   * caller by its mutual-TLS certificate.
+   */
+  async setLogLevel(spec: string, admin?: Ed25519KeyPair): Promise<{ spec: string; admin: string }> {
+    let md = new Metadata();
+    if (admin !== undefined) {
+      const { identity } = await this.getNodeInfo();
+      md = signAdminRequest(admin, {
+        chainId: Buffer.from(identity.chainId, 'hex'),
+        audience: identity.peerId,
+        method: SET_LOG_LEVEL_PATH,
+        request: ManagementClient.setLogLevelBytes(spec),
+      });
+    }
+    return this.setLogLevelWith(spec, md);
+  }
+
+  /** SetLogLevel with call metadata made by the caller (a signature made elsewhere, tests). */
+  setLogLevelWith(spec: string, md: Metadata): Promise<{ spec: string; admin: string }> {
+    return this.call('SetLogLevel', { spec }, md);
+  }
+
+  /** The bytes a SetLogLevel request is sent as (what an admin signature covers). */
+  static setLogLevelBytes(spec: string): Uint8Array {
+    return new Uint8Array(managementService().service.SetLogLevel!.requestSerialize({ spec }));
+  }
+
+  /** Samples as the node sends them (one a second); ends after `maxSamples` or when `signal` aborts. */
+  async *watchNode(maxSamples = 0, signal?: AbortSignal): AsyncGenerator<NodeSample> {
+    const fn = (
+      this.raw as unknown as Record<string, (r: unknown) => ClientReadableStream<NodeSample>>
+    ).WatchNode!.bind(this.raw);
+    const stream = fn({ maxSamples });
+    const onAbort = (): void => stream.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const s of stream as AsyncIterable<NodeSample>) yield s;
+    } catch (err) {
+      if (signal?.aborted) return;
+      const e = err as ServiceError;
+      throw typeof e.code === 'number'
+        ? fromServiceError(e)
+        : new ApiError(ApiErrorCode.Transport, String(err));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // Breaking out of the loop lands here too: tell the node to stop sending.
+      stream.cancel();
+    }
+  }
+}
