@@ -151,7 +151,7 @@ const nested: [string, number, string][] = [
   ['envelope-upload', 0, 'envelope-upload-aad'],
   ['block', 0, 'block-header'],
   ['certified-block', 5, 'block'],
-  ['certified-block', 209, 'commit-certificate'],
+  ['certified-block', 241, 'commit-certificate'],
   ['kpi-record-hash-input', 20, 'kpi-record'],
   ['block-header-hash-input', 22, 'block-header'],
   ['storage-check-input', 23, 'storage-record'],

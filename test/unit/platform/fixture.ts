@@ -24,6 +24,7 @@ import {
 import { validatorSetHash } from '../../../crypto/certificate.js';
 import { type Ed25519KeyPair, ed25519FromSeed, sign } from '../../../crypto/ed25519.js';
 import { sha256, tracingCode } from '../../../crypto/hash.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { MerkleTree } from '../../../crypto/merkle.js';
 import type { SealTarget } from '../../../crypto/seal.js';
@@ -166,7 +167,10 @@ interface Built {
 /** An in-memory chain of certified blocks and the ChainSource over it. */
 export class FakeChain implements ChainSource {
   readonly built: Built[] = [];
-  private parent = bytes(32, 0);
+  /** Block 1's parent is the genesis hash (the chain ID). */
+  private parent: Uint8Array = chainId;
+  /** The block-hash log over blocks 0..tip, leaf 0 the genesis hash (crypto/hash-log.ts). */
+  readonly hashLog = LogFrontier.empty();
   /** The chain's contracts, executed block by block as a node does: headers carry their roots. */
   readonly ledger = new Contracts(genesisState(genesis).state, chainId);
 
@@ -180,6 +184,7 @@ export class FakeChain implements ChainSource {
   append(envelopes: Uint8Array[], by = [0, 1, 2], time?: number, stateRoot?: Uint8Array): number {
     const height = this.built.length + 1;
     const tree = new MerkleTree(envelopes.map(tracingCode));
+    if (this.hashLog.size === 0) this.hashLog.append(this.parent);
     const header: BlockHeader = {
       chainId,
       height,
@@ -191,6 +196,7 @@ export class FakeChain implements ChainSource {
       stateRoot: stateRoot ?? this.ledger.stateRoot(),
       validatorSetHash: validatorSetHash(this.signers.map((k) => k.publicKey)),
       proposer: 0,
+      hashLogRoot: this.hashLog.root(),
     };
     const headerBytes = encodeBlockHeader(header);
     const blockHash = sha256(blockHeaderHashInput(headerBytes));
@@ -205,6 +211,7 @@ export class FakeChain implements ChainSource {
     this.ledger.applyBlock({ header, envelopes });
     this.built.push({ header, envelopes, tree, certifiedBlock, certificate: encodeCommitCertificate(cert) });
     this.parent = blockHash;
+    this.hashLog.append(blockHash);
     return height;
   }
 

@@ -183,7 +183,13 @@ export function certifiedBlock(
   chain: TestChain,
   height: number,
   envelopes: Uint8Array[],
-  opts: { parentHash?: Uint8Array; time?: number; stateRoot?: Uint8Array; signers?: Ed25519KeyPair[] } = {},
+  opts: {
+    parentHash?: Uint8Array;
+    time?: number;
+    stateRoot?: Uint8Array;
+    signers?: Ed25519KeyPair[];
+    hashLogRoot?: Uint8Array;
+  } = {},
 ): BuiltBlock {
   const validatorKeys = chain.validators.map((v) => v.publicKey);
   const header = {
@@ -197,6 +203,7 @@ export function certifiedBlock(
     stateRoot: opts.stateRoot ?? new Uint8Array(32),
     validatorSetHash: validatorSetHash(validatorKeys),
     proposer: 0,
+    hashLogRoot: opts.hashLogRoot ?? new Uint8Array(32),
   };
   const hash = sha256(blockHeaderHashInput(encodeBlockHeader(header)));
   const message = commitSigningBytes(chain.genesis.chainId, 0, height, hash);
