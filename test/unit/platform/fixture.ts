@@ -179,9 +179,15 @@ export class FakeChain implements ChainSource {
   /**
    * Appends a block of `envelopes` certified by validators `by` (indexes); returns its height.
    * `stateRoot` replaces the root of the executed chain in the header (a quorum certifying a state
-   * the contracts do not give).
+   * the contracts do not give); `hashLogRoot` likewise replaces the root of the block-hash log.
    */
-  append(envelopes: Uint8Array[], by = [0, 1, 2], time?: number, stateRoot?: Uint8Array): number {
+  append(
+    envelopes: Uint8Array[],
+    by = [0, 1, 2],
+    time?: number,
+    stateRoot?: Uint8Array,
+    hashLogRoot?: Uint8Array,
+  ): number {
     const height = this.built.length + 1;
     const tree = new MerkleTree(envelopes.map(tracingCode));
     if (this.hashLog.size === 0) this.hashLog.append(this.parent);
@@ -196,7 +202,7 @@ export class FakeChain implements ChainSource {
       stateRoot: stateRoot ?? this.ledger.stateRoot(),
       validatorSetHash: validatorSetHash(this.signers.map((k) => k.publicKey)),
       proposer: 0,
-      hashLogRoot: this.hashLog.root(),
+      hashLogRoot: hashLogRoot ?? this.hashLog.root(),
     };
     const headerBytes = encodeBlockHeader(header);
     const blockHash = sha256(blockHeaderHashInput(headerBytes));
