@@ -133,6 +133,15 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     }),
     GetScpKeys: unary('GetScpKeys', () => api.getScpKeys()),
     GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r))),
+    GetHeaders: unary('GetHeaders', (r) => api.getHeaders(v.headersQuery(r))),
+    GetConsistencyProof: unary('GetConsistencyProof', async (r) => {
+      const { first, second } = v.consistencyRequest(r);
+      return { proof: await api.getConsistencyProof(first, second) };
+    }),
+    GetBlockHashProof: unary('GetBlockHashProof', async (r) => {
+      const { height, at } = v.blockHashProofRequest(r);
+      return { proof: await api.getBlockHashProof(height, at) };
+    }),
     SubscribeBlocks: (call: ServerWritableStream<Raw, unknown>) => {
       const started = performance.now();
       streamBlocks(api, call, slots, buffers, (err) => fail('SubscribeBlocks', err)).then((outcome) =>

@@ -3,34 +3,15 @@
 // headers carry, and a restart, or a recovery that re-indexes lost batches, reproduces the same roots.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../../crypto/bytes.js';
-import { LogFrontier } from '../../../crypto/hash-log.js';
 import { verifyConsistency, verifyInclusion } from '../../../crypto/merkle-verify.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb, StoreErrorCode } from '../../../node/store/index.js';
-import { type BuiltBlock, certifiedBlock, type TestChain, tempDir, testChain } from './fixtures.js';
+import { linkedChain, type TestChain, tempDir, testChain } from './fixtures.js';
 
 const chain: TestChain = testChain();
 
-/** n empty blocks chained from the genesis hash, each header carrying the log of the blocks before it. */
-function chainOf(n: number): { blocks: BuiltBlock[]; roots: Uint8Array[] } {
-  const log = LogFrontier.empty();
-  let parent = chain.genesis.chainId;
-  log.append(parent);
-  const blocks: BuiltBlock[] = [];
-  const roots: Uint8Array[] = [];
-  for (let h = 1; h <= n; h++) {
-    roots.push(log.root());
-    const b = certifiedBlock(chain, h, [], { parentHash: parent, hashLogRoot: log.root() });
-    blocks.push(b);
-    log.append(b.hash);
-    parent = b.hash;
-  }
-  roots.push(log.root());
-  return { blocks, roots };
-}
-
 const N = 37;
-const { blocks, roots } = chainOf(N);
+const { blocks, roots } = linkedChain(chain, N);
 
 describe('block-hash log in the store', () => {
   let tmp: ReturnType<typeof tempDir>;
