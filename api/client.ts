@@ -228,6 +228,12 @@ export class BkdmsClient {
     return verifyConsistencyAnswer(res.proof, first, second);
   }
 
+  /** The encoded inclusion proof of block `height`'s hash in header `at`'s log, unverified. */
+  async getBlockHashProof(height: number, at: number, opts?: CallOpts): Promise<Uint8Array> {
+    return (await this.call<{ proof: Uint8Array }>('GetBlockHashProof', { height, atHeight: at }, opts))
+      .proof;
+  }
+
   /**
    * The proof that block `height` has hash `blockHash`, in the block-hash log of a header `at`
    * the caller holds as certified; VERIFICATION_FAILED unless it leads to that header's log root.
@@ -238,12 +244,12 @@ export class BkdmsClient {
     at: LogHead,
     opts?: CallOpts,
   ): Promise<InclusionProof> {
-    const res = await this.call<{ proof: Uint8Array }>(
-      'GetBlockHashProof',
-      { height, atHeight: at.height },
-      opts,
+    return verifyBlockHashAnswer(
+      await this.getBlockHashProof(height, at.height, opts),
+      height,
+      blockHash,
+      at,
     );
-    return verifyBlockHashAnswer(res.proof, height, blockHash, at);
   }
 
   /**

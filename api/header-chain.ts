@@ -13,7 +13,12 @@ import type { Hash32 } from '../codec/types.js';
 import { bytesEqual, toHex } from '../crypto/bytes.js';
 import { LogFrontier } from '../crypto/hash-log.js';
 import { ApiError } from './errors.js';
-import { type VerifiedHeader, verifyCertifiedHeader } from './hash-log-verify.js';
+import {
+  refuse,
+  type VerifiedHeader,
+  verifyBlockHashAnswer,
+  verifyCertifiedHeader,
+} from './hash-log-verify.js';
 import type { CertifiedHeaderBytes } from './types.js';
 import type { ValidatorSource } from './verify.js';
 
@@ -39,12 +44,40 @@ export class HeaderChainVerifier {
   private next = 1;
   private failed: HeaderFailure | undefined;
   /** The block-hash log over blocks 0..height (leaf 0 the genesis hash). */
-  private readonly log = LogFrontier.empty();
+  private log = LogFrontier.empty();
 
   constructor(private readonly opts: HeaderChainOptions) {
     this.parentHash = opts.chainId;
     this.parentTime = opts.genesisTime;
     this.log.append(opts.chainId);
+  }
+
+  /**
+   * A walk that starts after certified header `anchor` (height a) instead of genesis: the anchor is
+   * checked alone (certificate of the set in force), and `parentProof`, the inclusion proof of its
+   * parent's hash as the last leaf of its own log (GetBlockHashProof(a - 1, a)), gives the log's
+   * frontier: the path of a tree's last leaf is exactly the perfect subtrees left of it. Headers
+   * below the anchor are not walked; everything from a + 1 on is checked as from genesis.
+   */
+  static anchored(
+    opts: HeaderChainOptions,
+    anchor: CertifiedHeaderBytes,
+    parentProof: Uint8Array,
+  ): HeaderChainVerifier {
+    const v = verifyCertifiedHeader(anchor, opts.chainId, opts.validators);
+    const { header } = v;
+    const a = header.height;
+    const p = verifyBlockHashAnswer(parentProof, a - 1, header.parentHash, header);
+    const out = new HeaderChainVerifier(opts);
+    out.log = LogFrontier.of(a - 1, [...p.path].reverse());
+    out.log.append(header.parentHash);
+    if (!bytesEqual(out.log.root(), header.hashLogRoot))
+      throw refuse('anchor', 'HASH_LOG_ROOT', { height: a });
+    out.log.append(v.blockHash);
+    out.parentHash = v.blockHash;
+    out.parentTime = header.time;
+    out.next = a + 1;
+    return out;
   }
 
   /** Height of the last header verified (0 before the first). */

@@ -8,6 +8,7 @@ import { registerNodeCommands } from './node-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
 import { registerSiteCommands } from './site-cmd.js';
+import { registerVerifyChainCommand } from './verify-chain.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerNodeCommands(program);
   registerClusterCommands(program);
   registerQueryCommands(program);
+  registerVerifyChainCommand(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
   registerBenchCommands(program);
