@@ -59,6 +59,23 @@ describe('verify-chain', () => {
     }
   });
 
+  it('refuses an anchor whose parent proof does not lead to its log root', async () => {
+    const real = rig.node.getBlockHashProof;
+    rig.node.getBlockHashProof = async (h, at) => {
+      const p = await real(h, at);
+      p[p.length - 1]! ^= 1; // the last hash of the path
+      return p;
+    };
+    try {
+      await expect(verifyChain(rig.client, { ...opts, from: 100 })).rejects.toMatchObject({
+        code: 'VERIFICATION_FAILED',
+        meta: { check: 'NOT_INCLUDED' },
+      });
+    } finally {
+      rig.node.getBlockHashProof = real;
+    }
+  });
+
   it('reports the first bad height and why for a node serving a forked log or a bad certificate', async () => {
     const liar = await startRig();
     try {
