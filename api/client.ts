@@ -10,8 +10,9 @@ import type {
   ServiceError,
 } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
-import type { KeyId } from '../codec/types.js';
+import type { Hash32, KeyId } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
+import type { ConsistencyProof, InclusionProof } from '../crypto/merkle.js';
 import {
   type AdminsRecord,
   K,
@@ -21,6 +22,7 @@ import {
   type SiteRecord,
 } from '../ledger/records.js';
 import { ApiError, ApiErrorCode } from './errors.js';
+import { type LogHead, verifyBlockHashAnswer, verifyConsistencyAnswer } from './hash-log-verify.js';
 import { defaultApiLimits } from './limits.js';
 import { ledgerService } from './proto.js';
 import type { RetryDeps, RetryPolicy } from './retry.js';
@@ -41,6 +43,8 @@ import { clientCredentials } from './tls.js';
 import type {
   BlockEvent,
   CityQuery,
+  HeadersPage,
+  HeadersQuery,
   NodeStatus,
   QueryPage,
   ReceiptView,
@@ -263,6 +267,57 @@ export class BkdmsClient {
   async getProposalsVerified(trust: TrustAnchor, opts?: CallOpts): Promise<Proven<ProposalEntry[]>> {
     const p = await this.getStateVerified(K.proposal(''), trust, opts);
     return { ...p, value: proposalsOf(p.entries) };
+  }
+
+  /**
+   * One page of certified headers from `fromHeight` (to the tip, or `toHeight`); check them with
+   * api/header-chain.ts or hash-log-verify.ts's verifyCertifiedHeader. Unverified.
+   */
+  getHeaders(q: Partial<HeadersQuery> & { fromHeight: number }, opts?: CallOpts): Promise<HeadersPage> {
+    const toHeight = q.toHeight === undefined || q.toHeight >= Number.MAX_SAFE_INTEGER ? 0 : q.toHeight;
+    return this.call('GetHeaders', { fromHeight: q.fromHeight, toHeight, maxCount: q.maxCount ?? 0 }, opts);
+  }
+
+  /**
+   * The consistency proof between the block-hash logs of two headers the caller holds as certified
+   * (verified with their certificates), checked against both roots: throws VERIFICATION_FAILED
+   * unless the second log extends the first.
+   */
+  async consistencyProofVerified(
+    first: LogHead,
+    second: LogHead,
+    opts?: CallOpts,
+  ): Promise<ConsistencyProof> {
+    const res = await this.call<{ proof: Uint8Array }>(
+      'GetConsistencyProof',
+      { firstHeight: first.height, secondHeight: second.height },
+      opts,
+    );
+    return verifyConsistencyAnswer(res.proof, first, second);
+  }
+
+  /** The encoded inclusion proof of block `height`'s hash in header `at`'s log, unverified. */
+  async getBlockHashProof(height: number, at: number, opts?: CallOpts): Promise<Uint8Array> {
+    return (await this.call<{ proof: Uint8Array }>('GetBlockHashProof', { height, atHeight: at }, opts))
+      .proof;
+  }
+
+  /**
+   * The proof that block `height` has hash `blockHash`, in the block-hash log of a header `at`
+   * the caller holds as certified; VERIFICATION_FAILED unless it leads to that header's log root.
+   */
+  async blockHashProofVerified(
+    height: number,
+    blockHash: Hash32,
+    at: LogHead,
+    opts?: CallOpts,
+  ): Promise<InclusionProof> {
+    return verifyBlockHashAnswer(
+      await this.getBlockHashProof(height, at.height, opts),
+      height,
+      blockHash,
+      at,
+    );
   }
 
   /**

@@ -6,6 +6,8 @@ import type { KeyId } from '../codec/types.js';
 import type {
   BlockEvent,
   CityQuery,
+  HeadersPage,
+  HeadersQuery,
   NodeStatus,
   QueryPage,
   ReceiptView,
@@ -54,4 +56,13 @@ export interface NodeApi {
   getSite(siteKeyId: KeyId, prove?: boolean): Promise<SiteInfo>;
   /** One key or a group's entries (`key` validated: printable ASCII, a group only as its exact prefix). */
   getState(key: string, prove: boolean): Promise<StateAnswer>;
+  /**
+   * Headers and certificates from query.fromHeight on, consecutive, at most maxCount and
+   * MAX_HEADERS_PAGE_BYTES of them; NOT_FOUND when fromHeight is above the tip.
+   */
+  getHeaders(query: HeadersQuery): Promise<HeadersPage>;
+  /** Encoded RFC 9162 consistency proof between the logs of headers `first` and `second`; NOT_FOUND above the tip. */
+  getConsistencyProof(first: number, second: number): Promise<Uint8Array>;
+  /** Encoded RFC 9162 inclusion proof of block `height`'s hash in the log of header `at`; NOT_FOUND above the tip. */
+  getBlockHashProof(height: number, at: number): Promise<Uint8Array>;
 }

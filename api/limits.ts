@@ -64,6 +64,11 @@ export const defaultApiLimits: ApiLimits = {
   keepaliveMs: 60_000,
 };
 
+/** Most headers in one GetHeaders page (max_count 0 asks for this many). */
+export const MAX_HEADERS_PAGE = 256;
+/** A GetHeaders page stops before its headers and certificates pass this many bytes. */
+export const MAX_HEADERS_PAGE_BYTES = 1024 * 1024;
+
 /** Fixed lengths of identifiers on the wire. */
 export const TRACING_CODE_BYTES = HASH_BYTES;
 export const KEY_ID_BYTES = CODEC_KEY_ID_BYTES;

@@ -93,6 +93,15 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     GetScpKeys: unary('GetScpKeys', (r) => api.getScpKeys(v.boolField(r, 'prove'))),
     GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r), v.boolField(r, 'prove'))),
     GetState: unary('GetState', (r) => api.getState(v.stateKeyField(r), v.boolField(r, 'prove'))),
+    GetHeaders: unary('GetHeaders', (r) => api.getHeaders(v.headersQuery(r))),
+    GetConsistencyProof: unary('GetConsistencyProof', async (r) => {
+      const { first, second } = v.consistencyRequest(r);
+      return { proof: await api.getConsistencyProof(first, second) };
+    }),
+    GetBlockHashProof: unary('GetBlockHashProof', async (r) => {
+      const { height, at } = v.blockHashProofRequest(r);
+      return { proof: await api.getBlockHashProof(height, at) };
+    }),
     SubscribeBlocks: (call: ServerWritableStream<Raw, unknown>) => {
       const started = performance.now();
       streamBlocks(api, call, slots, buffers, (err) => fail('SubscribeBlocks', err)).then((outcome) =>

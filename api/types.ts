@@ -182,3 +182,26 @@ export interface SiteInfo {
   /** With prove: the buckets of "site/<key id>" and "seq/<key id>", in that order. */
   proof?: StateProofBytes | null;
 }
+
+/** GetHeaders: heights fromHeight..toHeight (clamped to the tip), at most maxCount of them. */
+export interface HeadersQuery {
+  fromHeight: number;
+  /** Inclusive; Number.MAX_SAFE_INTEGER for "up to the tip" (to_height 0 on the wire). */
+  toHeight: number;
+  maxCount: number;
+}
+
+export interface CertifiedHeaderBytes {
+  height: number;
+  /** Encoded BlockHeader. */
+  header: Uint8Array;
+  /** Encoded CommitCertificate. */
+  certificate: Uint8Array;
+}
+
+export interface HeadersPage {
+  headers: CertifiedHeaderBytes[];
+  /** Where the next page starts; 0 when this page reached toHeight or the tip. */
+  nextHeight: number;
+  tip: number;
+}

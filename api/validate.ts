@@ -6,9 +6,9 @@ import { CITY_BYTES, writeCityAt } from '../codec/city.js';
 import { type CityCode, CityScheme } from '../codec/types.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import type { ApiLimits } from './limits.js';
-import { KEY_ID_BYTES, MAX_CITY_CODE_CHARS, TRACING_CODE_BYTES } from './limits.js';
+import { KEY_ID_BYTES, MAX_CITY_CODE_CHARS, MAX_HEADERS_PAGE, TRACING_CODE_BYTES } from './limits.js';
 import { UndecodableRequest } from './proto.js';
-import type { CityQuery, SiteQuery } from './types.js';
+import type { CityQuery, HeadersQuery, SiteQuery } from './types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -139,4 +139,32 @@ function checkCityForm(city: CityCode): void {
         : `${JSON.stringify(city.code)} is not a canonical decimal below 2^53 (no sign, no leading zero)`,
     );
   }
+}
+
+const MAX_HEIGHT = Number.MAX_SAFE_INTEGER;
+
+/** GetHeaders: from >= 1, to 0 (the tip) or >= from, a page of 1..MAX_HEADERS_PAGE (0: the most). */
+export function headersQuery(raw: Raw): HeadersQuery {
+  const fromHeight = intField(raw, 'fromHeight', 1, MAX_HEIGHT);
+  const rawTo = intField(raw, 'toHeight', 0, MAX_HEIGHT);
+  const toHeight = rawTo === 0 ? MAX_HEIGHT : rawTo;
+  if (toHeight < fromHeight) throw bad('toHeight', `before fromHeight (${toHeight} < ${fromHeight})`);
+  const count = intField(raw, 'maxCount', 0, MAX_HEADERS_PAGE);
+  return { fromHeight, toHeight, maxCount: count === 0 ? MAX_HEADERS_PAGE : count };
+}
+
+/** GetConsistencyProof: 1 <= first <= second (the tip is the node's check). */
+export function consistencyRequest(raw: Raw): { first: number; second: number } {
+  const first = intField(raw, 'firstHeight', 1, MAX_HEIGHT);
+  const second = intField(raw, 'secondHeight', 1, MAX_HEIGHT);
+  if (second < first) throw bad('secondHeight', `before firstHeight (${second} < ${first})`);
+  return { first, second };
+}
+
+/** GetBlockHashProof: 0 <= height < atHeight (the tip is the node's check). */
+export function blockHashProofRequest(raw: Raw): { height: number; at: number } {
+  const height = intField(raw, 'height', 0, MAX_HEIGHT - 1);
+  const at = intField(raw, 'atHeight', 1, MAX_HEIGHT);
+  if (at <= height) throw bad('atHeight', `must be above height (${at} <= ${height})`);
+  return { height, at };
 }

@@ -56,6 +56,9 @@ function acceptAll(blockCount: number, blockBytes: number): NodeApi {
     getScpKeys: missing,
     getSite: missing,
     getState: missing,
+    getHeaders: missing,
+    getConsistencyProof: missing,
+    getBlockHashProof: missing,
     async *subscribeBlocks(from): AsyncIterable<BlockEvent> {
       for (let h = from; h <= blockCount; h++) yield { height: h, certifiedBlock: block };
     },

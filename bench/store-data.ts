@@ -110,6 +110,8 @@ export function nextBlock(c: BenchChain, height: number, n: number): BenchBlock 
     stateRoot: new Uint8Array(32),
     validatorSetHash: validatorSetHash(c.validators.map((v) => v.publicKey)),
     proposer: 0,
+    // The store does not check it: a benchmark needs no real log.
+    hashLogRoot: new Uint8Array(32),
   };
   const hash = sha256(blockHeaderHashInput(encodeBlockHeader(header)));
   c.parentHash = hash;

@@ -11,6 +11,7 @@ import { registerQueryCommands } from './query.js';
 import { registerSiteCommands } from './site-cmd.js';
 import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
+import { registerVerifyChainCommand } from './verify-chain.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerQueryCommands(program);
   registerTraceCommands(program);
   registerStateCommand(program);
+  registerVerifyChainCommand(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
   registerBenchCommands(program);

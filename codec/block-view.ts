@@ -42,7 +42,7 @@ export function blockTxCount(b: Uint8Array): number {
   return r.length(r.u32('header.txCount'), 0, MAX_BLOCK_ENVELOPES, 'header.txCount');
 }
 
-/** View of the 191-byte encoded header (input of the block hash). */
+/** View of the 223-byte encoded header (input of the block hash). */
 export function blockHeaderBytes(b: Uint8Array): Uint8Array {
   open(b, 0);
   return b.subarray(0, BLOCK_HEADER_BYTES);

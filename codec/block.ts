@@ -1,7 +1,7 @@
 // Block header and block, see docs/wire-format.md §Block.
-// Header (191 bytes, fixed): 0 version u8 | 1 chainId 32 | 33 height u64 | 41 view u64 |
+// Header (223 bytes, fixed): 0 version u8 | 1 chainId 32 | 33 height u64 | 41 view u64 |
 // 49 time u64 | 57 parentHash 32 | 89 txRoot 32 | 121 txCount u32 | 125 stateRoot 32 |
-// 157 validatorSetHash 32 | 189 proposer u16.
+// 157 validatorSetHash 32 | 189 proposer u16 | 191 hashLogRoot 32.
 // Block: header || txCount x (length u32 || encoded envelope). The block codec does not look
 // inside envelopes (admission already decoded each one); it only frames them.
 import {
@@ -29,6 +29,7 @@ export const HEADER_OFFSET = {
   stateRoot: 125,
   validatorSetHash: 157,
   proposer: 189,
+  hashLogRoot: 191,
 } as const;
 
 export function writeBlockHeader(w: Writer, h: BlockHeader): void {
@@ -39,7 +40,7 @@ export function writeBlockHeader(w: Writer, h: BlockHeader): void {
   w.u32(h.txCount).bytes(h.stateRoot, HASH_BYTES, 'header.stateRoot');
   w.bytes(h.validatorSetHash, HASH_BYTES, 'header.validatorSetHash');
   checkInt(h.proposer, 0, MAX_VALIDATORS - 1, 'header.proposer');
-  w.u16(h.proposer);
+  w.u16(h.proposer).bytes(h.hashLogRoot, HASH_BYTES, 'header.hashLogRoot');
 }
 
 export function readBlockHeader(r: Reader): BlockHeader {
@@ -56,10 +57,11 @@ export function readBlockHeader(r: Reader): BlockHeader {
     stateRoot: r.bytes(HASH_BYTES),
     validatorSetHash: r.bytes(HASH_BYTES),
     proposer: r.length(r.u16('header.proposer'), 0, MAX_VALIDATORS - 1, 'header.proposer'),
+    hashLogRoot: r.bytes(HASH_BYTES),
   };
 }
 
-/** The 191-byte header alone (what blockHeaderHashInput takes). */
+/** The 223-byte header alone (what blockHeaderHashInput takes). */
 export function encodeBlockHeader(h: BlockHeader): Uint8Array {
   const w = new Writer(BLOCK_HEADER_BYTES);
   writeBlockHeader(w, h);

@@ -48,7 +48,7 @@ export const MAX_ADMINS = 64;
 export const MAX_ENVELOPE_BYTES = 16 * 1024;
 
 // Blocks.
-export const BLOCK_HEADER_BYTES = 191;
+export const BLOCK_HEADER_BYTES = 223;
 /** Most envelopes in one block. */
 export const MAX_BLOCK_ENVELOPES = 10_000;
 /** Largest encoded block (header + length-prefixed envelopes). */

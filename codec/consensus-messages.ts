@@ -4,7 +4,7 @@
 //   PREPARE, COMMIT  view u64 | seq u64 | digest 32
 //   CHECKPOINT    seq u64 | digest 32
 //   VIEW-CHANGE   newView u64 | stableSeq u64 | stableDigest 32 | sigs | proof count u16 | proofs
-//                 proof: view u64 | seq u64 | digest 32 | header 191 | prePrepareSig 64 | sigs |
+//                 proof: view u64 | seq u64 | digest 32 | header 223 | prePrepareSig 64 | sigs |
 //                        body flag u8 (1: envelope count u32 | (length u32 | bytes)*)
 //   NEW-VIEW      view u64 | count u16 | (length u32 | VIEW-CHANGE)* | count u16 | (length u32 | PRE-PREPARE)*
 //   STATE-REQUEST fromHeight u64 | toHeight u64 | flag u8 (1: key 32, the signer named by key)

@@ -181,7 +181,7 @@ export function decodeConsensusState(b: Uint8Array): PersistentState {
 // block by digest, and the header keeps the digest checkable). Not a wire message: a block whose
 // tx count is not its envelope count has no PRE-PREPARE encoding.
 //   sender u16 | signature 64 | view u64 | count u16 | frame: VIEW-CHANGE* |
-//   count u16 | (sender u16 | signature 64 | view u64 | seq u64 | digest 32 | header 191)*
+//   count u16 | (sender u16 | signature 64 | view u64 | seq u64 | digest 32 | header 223)*
 function writeStoredNewView(w: Writer, nv: NewView): void {
   if (nv.type !== MessageType.NewView) throw invalid('newView', 'not a NEW-VIEW');
   writeSender(w, nv.sender, 'newView.sender');

@@ -61,7 +61,7 @@ export function kpiDigestSigningBytes(digest: Uint8Array): Uint8Array {
   return withDomain(DOMAIN_KPI_DIGEST, digest);
 }
 
-/** Block hash input: tag || the 191-byte encoded header. Block hash = SHA-256 of this. */
+/** Block hash input: tag || the 223-byte encoded header. Block hash = SHA-256 of this. */
 export function blockHeaderHashInput(encodedHeader: Uint8Array): Uint8Array {
   checkLen(encodedHeader, BLOCK_HEADER_BYTES, BLOCK_HEADER_BYTES, 'header');
   return withDomain(DOMAIN_BLOCK_HEADER, encodedHeader);

@@ -214,6 +214,11 @@ export interface BlockHeader {
   validatorSetHash: Hash32;
   /** Index of the proposer in the validator set. */
   proposer: number;
+  /**
+   * Root of the block-hash log before this block: the RFC 9162 tree whose leaf i is the hash of
+   * block i (leaf 0: the chain ID, block 1's parent), leaves 0..height-1 (crypto/hash-log.ts).
+   */
+  hashLogRoot: Hash32;
 }
 
 export interface Block {

@@ -14,7 +14,7 @@ import { verifyInclusion } from './merkle-verify.js';
 export interface TraceBundle {
   /** Encoded envelope. */
   envelope: Uint8Array;
-  /** Encoded block header (191 bytes). */
+  /** Encoded block header (223 bytes). */
   blockHeader: Uint8Array;
   /** Leaf index of the envelope in its block. */
   index: number;

@@ -15,6 +15,7 @@ import type { Block, BlockHeader } from '../codec/types.js';
 import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
 import { verify } from '../crypto/ed25519.js';
+import { LogFrontier } from '../crypto/hash-log.js';
 import type { Contracts } from '../ledger/contracts.js';
 import { hex } from './admission/admission.js';
 import { signerPublicKey } from './admission/authorize.js';
@@ -31,6 +32,11 @@ export interface BlockContext {
   contracts: Contracts;
   /** Header of the applied tip (the parent of the next block); null before the first block. */
   parent(): BlockHeader | null;
+  /**
+   * The block-hash log over blocks 0..tip (crypto/hash-log.ts): size tip + 1 and the root the next
+   * header carries; size 0 before block 1, whose log is the genesis hash alone.
+   */
+  hashLog(): { size: number; root: Uint8Array };
   genesisTime: number;
   now(): number;
   /** Tracing codes (hex) whose signatures are known good: in the mempool or pre-verified. */
@@ -78,6 +84,21 @@ function txRootOf(envelopes: readonly Uint8Array[], codes: readonly Uint8Array[]
   return rootOfChunkLevel(blockChunkLevel(envelopes, codes));
 }
 
+/**
+ * The log root a block at `height` must carry: the context's log, or before block 1 (an empty log)
+ * the log of the genesis hash alone, which is block 1's parent hash. null when the log is not at
+ * `height` leaves (the parent not applied yet: nothing valid can be said).
+ */
+function expectedLogRoot(ctx: BlockContext, height: number, parentHash: Uint8Array): Uint8Array | null {
+  const log = ctx.hashLog();
+  if (log.size === 0 && height === 1) {
+    const genesis = LogFrontier.empty();
+    genesis.append(parentHash);
+    return genesis.root();
+  }
+  return log.size === height ? log.root : null;
+}
+
 export function buildBlock(ctx: BlockContext, proposal: Proposal): Block {
   const p = { ...proposal, envelopes: orderBySigner(proposal.envelopes) };
   const parent = ctx.parent();
@@ -93,6 +114,8 @@ export function buildBlock(ctx: BlockContext, proposal: Proposal): Block {
     stateRoot: ctx.contracts.stateRoot(),
     validatorSetHash: validatorSetHash(ctx.contracts.validators(p.height)),
     proposer: p.proposer,
+    // A proposal is built on the applied parent, so the log is at its height.
+    hashLogRoot: expectedLogRoot(ctx, p.height, p.parentHash) ?? new Uint8Array(32),
   };
   return { header, envelopes: p.envelopes };
 }
@@ -105,6 +128,8 @@ export function validateBlock(ctx: BlockContext, block: Block): string | null {
   if (h.time > ctx.now() + MAX_CLOCK_DRIFT_MS) return 'time-in-future';
   if (!eq(h.stateRoot, ctx.contracts.stateRoot())) return 'state-root';
   if (!eq(h.validatorSetHash, validatorSetHash(ctx.contracts.validators(h.height)))) return 'validator-set';
+  const logRoot = expectedLogRoot(ctx, h.height, h.parentHash);
+  if (logRoot === null || !eq(h.hashLogRoot, logRoot)) return 'hash-log-root';
   const codes = block.envelopes.map(envelopeTracingCode);
   if (!eq(h.txRoot, txRootOf(block.envelopes, codes))) return 'tx-root';
   const seen = new Set<string>();

@@ -7,6 +7,8 @@ import { absentSite, parseJson, scpKeysOf, siteInfoOf } from '../api/state-value
 import {
   type BlockEvent,
   type CityQuery,
+  type HeadersPage,
+  type HeadersQuery,
   type NodeStatus,
   type QueryItem,
   type QueryPage,
@@ -32,6 +34,7 @@ import { executionResult } from './admission/execution-result.js';
 import type { BlockNotifier } from './chain/block-notifier.js';
 import type { Mempool } from './chain/mempool.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import { blockHashProof, consistencyProof, headersPage } from './hash-log-rpc.js';
 import type { ProvenState } from './proven-state.js';
 import type { QueryCursors } from './query-cursors.js';
 import { entriesFor, StateReads } from './state-reads.js';
@@ -217,6 +220,18 @@ export class RpcHandlers implements NodeApi {
     let pending = committed;
     for (const e of this.d.mempool.values()) if (e.signer === signer && e.seq > pending) pending = e.seq;
     return pending;
+  }
+
+  getHeaders(q: HeadersQuery): Promise<HeadersPage> {
+    return headersPage(this.d.store, q);
+  }
+
+  getConsistencyProof(first: number, second: number): Promise<Uint8Array> {
+    return consistencyProof(this.d.store, first, second);
+  }
+
+  getBlockHashProof(height: number, at: number): Promise<Uint8Array> {
+    return blockHashProof(this.d.store, height, at);
   }
 
   /**

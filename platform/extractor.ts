@@ -15,12 +15,13 @@ import { envelopeKind, envelopePacket, envelopeRouting } from '../codec/envelope
 import { type Block, type BlockHeader, EnvelopeKind } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { tracingCode } from '../crypto/hash.js';
+import { LogFrontier } from '../crypto/hash-log.js';
 import type { Contracts } from '../ledger/contracts.js';
 import type { LedgerGenesis } from '../ledger/genesis.js';
 import type { ChainSource } from './chain-source.js';
 import { ChainState, type SiteEntry } from './chain-state.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
-import { hex } from './hex.js';
+import { hex, unhex } from './hex.js';
 import { type OpenedLedger, openLedger } from './ledger-store.js';
 import { failed, PacketFailure, type PacketMeta, type StoredPacket } from './outcome.js';
 import type { PacketOpener } from './packet-opener.js';
@@ -60,6 +61,7 @@ export class Extractor {
     private readonly chainUrl: string,
     private opened: OpenedLedger,
     private cp: ExtractorCheckpoint | undefined,
+    private hashLog: LogFrontier,
   ) {}
 
   /** Resumes from the store's checkpoint (or the genesis), restoring accepted session offers. */
@@ -72,7 +74,7 @@ export class Extractor {
     const cp = await store.checkpoint();
     const opened = await openLedger(store, genesis, cp);
     for (const offer of await store.offers()) opener.restoreOffer(offer);
-    return new Extractor(store, opener, genesis, chainUrl, opened, cp);
+    return new Extractor(store, opener, genesis, chainUrl, opened, cp, hashLogOf(genesis, cp));
   }
 
   /** Last processed height (0 before the first block). */
@@ -137,11 +139,14 @@ export class Extractor {
       if (packet.outcome.ok) summary.decrypted++;
       else summary.failures[packet.outcome.reason] = (summary.failures[packet.outcome.reason] ?? 0) + 1;
     });
+    const hashLog = this.hashLog.clone();
+    hashLog.append(blockHash);
     const checkpoint: ExtractorCheckpoint = {
       height,
       blockHash: hex(blockHash),
       chainOffset: chainOffset + certifiedBlock.length,
       stateRoot: hex(execution.stateRoot),
+      hashLog: hashLog.subtrees.map(hex),
     };
     // Genesis entries first: a later write of the same key wins within one batch (both Kvs apply a
     // batch in order).
@@ -149,6 +154,7 @@ export class Extractor {
     const batch: BlockBatch = { checkpoint, packets, offers, stateChanges };
     await this.store.commit(batch);
     this.cp = batch.checkpoint;
+    this.hashLog = hashLog;
     this.opened = { ledger: this.ledger, genesisChanges: [], stale: false };
     return summary;
   }
@@ -232,8 +238,11 @@ export class Extractor {
     const { block } = verified.certified;
     const { header } = block;
     if (!bytesEqual(header.chainId, this.genesis.chainId)) throw badBlock(height, 'WRONG_CHAIN');
-    if (this.cp && header.parentHash.length > 0 && hex(header.parentHash) !== this.cp.blockHash)
+    // Block 1's parent is the genesis hash, the chain ID.
+    if (hex(header.parentHash) !== (this.cp?.blockHash ?? hex(this.genesis.chainId)))
       throw badBlock(height, 'PARENT_MISMATCH');
+    // The header commits to the hashes of every block before it: the platform's own log of them.
+    if (!bytesEqual(header.hashLogRoot, this.hashLog.root())) throw badBlock(height, 'HASH_LOG_ROOT');
     // The header commits to the state after its parent: our execution of the chain up to there.
     const ours = this.ledger.stateRoot();
     if (!bytesEqual(header.stateRoot, ours))
@@ -244,6 +253,26 @@ export class Extractor {
       );
     return { block, blockHash: verified.blockHash };
   }
+}
+
+/** The block-hash log over blocks 0..checkpoint height: leaf 0 the genesis hash (chain ID). */
+function hashLogOf(genesis: LedgerGenesis, cp: ExtractorCheckpoint | undefined): LogFrontier {
+  if (cp === undefined) {
+    const f = LogFrontier.empty();
+    f.append(genesis.chainId);
+    return f;
+  }
+  if (cp.hashLog === undefined)
+    throw new PlatformError(
+      PlatformErrorCode.Store,
+      'the platform database was written by a version without the block-hash log: move the data ' +
+        'folder aside and extract again into an empty one (docs/platform.md)',
+      { height: cp.height },
+    );
+  return LogFrontier.of(
+    cp.height + 1,
+    cp.hashLog.map((h) => unhex(h, 32, 'checkpoint hash log')),
+  );
 }
 
 function packetMeta(

@@ -26,6 +26,12 @@ export interface ExtractorCheckpoint {
   chainOffset: number;
   /** State root (hex) after executing the block at `height`: the s/ entries hash to it. */
   stateRoot: string;
+  /**
+   * Frontier (hex, largest subtree first) of the block-hash log over blocks 0..height
+   * (crypto/hash-log.ts): the next header's hashLogRoot is its root. Absent in checkpoints of
+   * versions without the log, whose blocks this version cannot read anyway.
+   */
+  hashLog?: string[];
 }
 
 export interface BlockBatch {

@@ -174,6 +174,7 @@ export const blockHeader = (txCount: number): fc.Arbitrary<BlockHeader> =>
     stateRoot: bytes(32),
     validatorSetHash: bytes(32),
     proposer: fc.integer({ min: 0, max: 255 }),
+    hashLogRoot: bytes(32),
   });
 
 /** Blocks whose envelopes are opaque byte strings (the block codec does not look inside). */

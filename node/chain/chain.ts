@@ -37,7 +37,7 @@ export interface ChainGenesis {
 }
 
 export interface ChainParts {
-  store: Pick<Store, 'tip'>;
+  store: Pick<Store, 'tip' | 'hashLog'>;
   contracts: Contracts;
   genesis: ChainGenesis;
   mempool: Mempool;
@@ -72,6 +72,7 @@ export class Chain {
       chainId: parts.genesis.chainId,
       contracts: parts.contracts,
       parent: () => this.parents.header,
+      hashLog: () => parts.store.hashLog(),
       genesisTime: parts.genesis.genesisTime,
       now: parts.now ?? Date.now,
       isVerified: (id) => this.mempool.has(id) || this.preverified.has(id),

@@ -15,6 +15,12 @@ export enum Bucket {
   ChunkLevel = 0x06,
   /** block hash(32) -> height(u64). */
   BlockHash = 0x05,
+  /**
+   * leaf index j (u64; leaf j is block j's hash, leaf 0 the genesis hash) -> the hashes (32 each) of
+   * the block-hash log's perfect subtrees that leaf j completes, level 0 (the leaf hash) first:
+   * one per trailing one bit of j, plus one (see hash-log.ts).
+   */
+  HashLog = 0x07,
   /** tracing code(32) -> data recorder: height(u64) index(u32) offset(u32) length(u32). First occurrence wins. */
   Trace = 0x10,
   /** siteId(16) time(u64) tracing code(32) -> empty. The site is the routing siteId (IPv6), stable across key rotation. */

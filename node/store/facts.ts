@@ -11,7 +11,7 @@ import { StoreError, StoreErrorCode } from './errors.js';
 import type { BlockFacts } from './index-batch.js';
 import { blockChunkLevel } from './proof.js';
 
-/** Block hash = SHA-256 of the domain-tagged 191-byte encoded header. */
+/** Block hash = SHA-256 of the domain-tagged 223-byte encoded header. */
 export function headerHash(headerBytes: Uint8Array): Uint8Array {
   return sha256(blockHeaderHashInput(headerBytes));
 }

@@ -14,7 +14,7 @@ export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';
 export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
 export { type FoundEnvelope, openStore, Store } from './store.js';
-export type { Execute, RecoveryReport, StoreOptions, Tip } from './store-core.js';
+export type { Execute, HashLogHead, RecoveryReport, StoreOptions, Tip } from './store-core.js';
 export {
   type DataRecorder,
   type Receipt,

@@ -5,14 +5,16 @@
 // The batch is not synced: the block log is the durable record, and open() re-indexes (and
 // re-executes) any block found complete in the log beyond the indexed tip.
 import { join } from 'node:path';
-import type { CertifiedBlock } from '../../codec/types.js';
+import type { CertifiedBlock, Hash32 } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { LogFrontier } from '../../crypto/hash-log.js';
 import { type BlockLocation, BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, prefixEnd, readU64, u64 } from './buckets.js';
 import type { Db } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { blockFacts, decodeStoredBlock, type EnvelopeHasher, headerHash } from './facts.js';
+import { hashLogOps, loadFrontier } from './hash-log.js';
 import { type BlockFacts, type ExecutionResult, indexOps } from './index-batch.js';
 import { LevelDb } from './level-db.js';
 import { decodeLocation, type Receipt, ReceiptStatus } from './values.js';
@@ -58,8 +60,17 @@ function executedCodes(facts: BlockFacts, result: ExecutionResult): Map<string, 
   return out;
 }
 
+/** The block-hash log as of the tip: its size (tip + 1 once a block is in) and root. */
+export interface HashLogHead {
+  size: number;
+  root: Hash32;
+}
+
 export class StoreCore {
   protected tipInfo: Tip | undefined;
+  /** Right edge of the block-hash log over blocks 0..tip (hash-log.ts); advanced with each batch. */
+  private frontier = LogFrontier.empty();
+  private logHead: HashLogHead = { size: 0, root: LogFrontier.empty().root() };
   protected closed = false;
   private committing = false;
   /**
@@ -84,6 +95,30 @@ export class StoreCore {
 
   tip(): Tip | undefined {
     return this.tipInfo;
+  }
+
+  /**
+   * The block-hash log over blocks 0..tip: the root the next block's header must carry, over
+   * tip + 1 leaves (size 0 before the first block, whose parent then becomes leaf 0).
+   */
+  hashLog(): HashLogHead {
+    return this.logHead;
+  }
+
+  /** The index ops of a block's leaves in the block-hash log; the frontier moves once they are written. */
+  private logOps(
+    decoded: CertifiedBlock,
+    hash: Uint8Array,
+  ): { ops: ReturnType<typeof hashLogOps>['ops']; done(): void } {
+    const h = decoded.block.header;
+    const { ops, next } = hashLogOps(this.frontier, h.height, h.parentHash, hash);
+    return {
+      ops,
+      done: () => {
+        this.frontier = next;
+        this.logHead = { size: next.size, root: next.root() };
+      },
+    };
   }
 
   /**
@@ -113,8 +148,10 @@ export class StoreCore {
       const facts = blockFacts(bytes, decoded, this.hash);
       this.applying = executedCodes(facts, result);
       if (result.receipts.some((r) => r.status !== ReceiptStatus.Applied)) this.rejectedAny = true;
+      const log = this.logOps(decoded, facts.hash);
       const location = await appended;
-      await this.db.batch(indexOps(facts, location, result));
+      await this.db.batch([...indexOps(facts, location, result), ...log.ops]);
+      log.done();
       this.tipInfo = { height, hash: facts.hash, stateRoot: result.stateRoot, location };
       return this.tipInfo;
     } finally {
@@ -138,6 +175,9 @@ export class StoreCore {
       });
     const { blockStart: _, ...location } = decodeLocation(loc);
     this.tipInfo = { height: readU64(t), hash: headerHash(header), stateRoot: root, location };
+    // Leaves 0..tip, each written in its block's batch: the same roots as before the restart.
+    this.frontier = await loadFrontier(this.db, readU64(t) + 1);
+    this.logHead = { size: this.frontier.size, root: this.frontier.root() };
   }
 
   /** Reads whether any envelope was ever rejected at execution (after recovery re-indexed the log's tail). */
@@ -165,7 +205,9 @@ export class StoreCore {
       const exec = execute
         ? await execute(decoded, frame.payload)
         : await this.unchangedState(facts.envelopes.length);
-      await this.db.batch(indexOps(facts, frame.location, exec));
+      const log = this.logOps(decoded, facts.hash);
+      await this.db.batch([...indexOps(facts, frame.location, exec), ...log.ops]);
+      log.done();
       this.tipInfo = {
         height: frame.height,
         hash: facts.hash,

@@ -6,10 +6,12 @@ import { decodeEvidenceRecord, encodeEvidenceRecord } from '../../codec/consensu
 import { CodecError } from '../../codec/errors.js';
 import type { CityCode, EvidenceRecord, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
+import type { ConsistencyProof, InclusionProof } from '../../crypto/merkle.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
 import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+import { readConsistencyProof, readInclusionProof } from './hash-log.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
@@ -222,6 +224,30 @@ export class Store extends StoreCore {
     ]);
     const proof = inclusionPath(leaves, found.data.index, level);
     return { envelope: found.envelope, blockHeader, index: found.data.index, proof, certificate };
+  }
+
+  /**
+   * RFC 9162 inclusion proof of leaf `index` (the hash of block `index`; leaf 0 the genesis hash) in
+   * the block-hash log of `size` leaves, the log the header at height `size` carries.
+   */
+  async hashLogInclusion(index: number, size: number): Promise<InclusionProof> {
+    this.ensureLogSize(size);
+    return readInclusionProof(this.db, index, size);
+  }
+
+  /** RFC 9162 consistency proof between the block-hash logs of `first` and `second` leaves. */
+  async hashLogConsistency(first: number, second: number): Promise<ConsistencyProof> {
+    this.ensureLogSize(second);
+    return readConsistencyProof(this.db, first, second);
+  }
+
+  private ensureLogSize(size: number): void {
+    this.ensureOpen();
+    if (size > this.hashLog().size)
+      throw new StoreError(StoreErrorCode.NotFound, 'block-hash log not that long', {
+        size,
+        logSize: this.hashLog().size,
+      });
   }
 
   /** Encoded CertifiedBlocks from `from` to `to` inclusive (clamped to the tip), streamed. */

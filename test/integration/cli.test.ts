@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import { UploadStatus } from '../../api/types.js';
+import { decodeBlockHeader } from '../../codec/block.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { toHex } from '../../crypto/bytes.js';
 import { generateEd25519 } from '../../crypto/ed25519.js';
@@ -230,6 +231,42 @@ describe('bkdms cluster up -n 4 --base-port', () => {
       // docs/wire-format.md §6: block 1's parent hash is the chain ID.
       const first = decodeCertifiedBlock(await client.getBlock(1));
       expect(toHex(first.block.header.parentHash)).toBe(layout.chainId);
+    }, 60_000);
+
+    it("bkdms verify-chain checks a node's headers from genesis, and refuses them under another genesis", async () => {
+      const rpc = `127.0.0.1:${base + 3 * 3 + 1}`;
+      // Up to the block below the tip: its log root is in the tip's header, which every node has.
+      const tip = (await client.getStatus()).height;
+      const to = tip - 1;
+      const r = await bkdms([
+        'verify-chain',
+        '--genesis',
+        layout.genesisPath,
+        '--rpc',
+        rpc,
+        '--to',
+        String(to),
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const v = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(v).toMatchObject({
+        ok: true,
+        from: 1,
+        to,
+        verified: to,
+        firstBad: null,
+        chainId: layout.chainId,
+      });
+      const page = await client.getHeaders({ fromHeight: tip, toHeight: tip });
+      expect(v.logRoot).toBe(toHex(decodeBlockHeader(page.headers[0]!.header).hashLogRoot));
+      // A tampered genesis (another chain ID): the first header is refused, exit code 1.
+      const g = JSON.parse(readFileSync(layout.genesisPath, 'utf8')) as Record<string, unknown>;
+      const other = join(dir, 'renamed-genesis.json');
+      writeFileSync(other, JSON.stringify({ ...g, chainName: `${String(g.chainName)}-other` }));
+      const bad = await bkdms(['verify-chain', '--genesis', other, '--rpc', rpc, '--to', '3']);
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toContain('BAD at height 1: WRONG_CHAIN');
     }, 60_000);
 
     it('bkdms trace fails for an unknown code and for a genesis of other validators', async () => {

@@ -84,6 +84,7 @@ function withForgedProof(c: Cluster, vc: ViewChange): PreparedProof[] {
     stateRoot: new Uint8Array(32),
     validatorSetHash: new Uint8Array(32),
     proposer: 0,
+    hashLogRoot: new Uint8Array(32),
   };
   const fake = (i: number) => ({ sender: i, signature: new Uint8Array(64).fill(i + 1) });
   const quorum = Math.floor((2 * c.opts.n) / 3) + 1;

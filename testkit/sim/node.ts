@@ -213,6 +213,7 @@ export class SimNode {
         stateRoot: stubHash(p.parentHash, 9),
         validatorSetHash: new Uint8Array(32),
         proposer: p.proposer,
+        hashLogRoot: new Uint8Array(32),
       },
       envelopes: p.envelopes,
     };

@@ -53,6 +53,7 @@ export function makeBlock(
     stateRoot: bytes(32, 0x55),
     validatorSetHash: validatorSetHash(validators),
     proposer: 0,
+    hashLogRoot: bytes(32, 0x66),
   };
   const headerBytes = encodeBlockHeader(header);
   const blockHash = sha256(blockHeaderHashInput(headerBytes));

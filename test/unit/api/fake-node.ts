@@ -4,7 +4,10 @@ import { EventEmitter, on } from 'node:events';
 import type { CallContext, NodeApi } from '../../../api/handlers.js';
 import type {
   BlockEvent,
+  CertifiedHeaderBytes,
   CityQuery,
+  HeadersPage,
+  HeadersQuery,
   NodeStatus,
   QueryPage,
   ReceiptView,
@@ -53,6 +56,10 @@ export class FakeNode implements NodeApi {
   private readonly pushed = new EventEmitter();
   /** Per subscription: throw this after yielding so many blocks (once). */
   breakAfter: { count: number; error: unknown } | undefined;
+  /** Headers served by getHeaders (height h at index h - 1) and the proofs the two proof calls answer. */
+  readonly headers: CertifiedHeaderBytes[] = [];
+  consistency: (first: number, second: number) => Uint8Array = () => bytes(3, 2);
+  inclusion: (height: number, at: number) => Uint8Array = () => bytes(3, 1);
   /** Signals of subscriptions, to see that a cancelled call aborted its iterator. */
   readonly subscriptions: { from: number; signal: AbortSignal }[] = [];
 
@@ -137,6 +144,23 @@ export class FakeNode implements NodeApi {
       lastCommittedSeq: 41,
       lastPendingSeq: 42,
     });
+  }
+
+  getHeaders(q: HeadersQuery): Promise<HeadersPage> {
+    const tip = this.headers.length;
+    const last = Math.min(q.toHeight, tip, q.fromHeight + q.maxCount - 1);
+    const page = this.headers.slice(q.fromHeight - 1, last);
+    return this.answer('getHeaders', q, {
+      headers: page,
+      nextHeight: last < Math.min(q.toHeight, tip) ? last + 1 : 0,
+      tip,
+    });
+  }
+  getConsistencyProof(first: number, second: number): Promise<Uint8Array> {
+    return this.answer('getConsistencyProof', { first, second }, this.consistency(first, second));
+  }
+  getBlockHashProof(height: number, at: number): Promise<Uint8Array> {
+    return this.answer('getBlockHashProof', { height, at }, this.inclusion(height, at));
   }
 
   async *subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent> {

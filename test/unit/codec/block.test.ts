@@ -62,8 +62,8 @@ describe('block header and block', () => {
     );
     const b = encodeBlock(vectorBlock);
     expect(blockEnvelopeLocations(b)).toEqual([
-      { offset: 195, length: 3 },
-      { offset: 202, length: 2 },
+      { offset: 227, length: 3 },
+      { offset: 234, length: 2 },
     ]);
     expect(codeOf(() => blockEnvelopeLocation(b, 2))).toBe(CodecErrorCode.InvalidInput);
   });
@@ -76,7 +76,7 @@ describe('block header and block', () => {
     expect(codeOf(() => decodeBlock(patched(b, 122, 0xff)))).toBe(CodecErrorCode.Oversized); // txCount
     expect(codeOf(() => decodeBlock(patched(b, 121, 0x7f)))).toBe(CodecErrorCode.Oversized);
     expect(codeOf(() => decodeBlock(patched(b, 189, 1)))).toBe(CodecErrorCode.Oversized); // proposer 257
-    expect(codeOf(() => decodeBlock(patched(b, 194, 0)))).toBe(CodecErrorCode.BadValue); // empty envelope
+    expect(codeOf(() => decodeBlock(patched(b, 226, 0)))).toBe(CodecErrorCode.BadValue); // empty envelope
     expect(codeOf(() => decodeBlock(patched(b, 124, 1)))).toBe(CodecErrorCode.TrailingBytes);
     expect(codeOf(() => encodeBlock({ ...vectorBlock, envelopes: [] }))).toBe(CodecErrorCode.InvalidInput);
     expect(codeOf(() => blockHeight(b.subarray(0, 100)))).toBe(CodecErrorCode.Truncated);
@@ -88,7 +88,7 @@ describe('commit certificate and certified block', () => {
     expect(hex(encodeCommitCertificate(vectorCertificate))).toBe(vectorCertificateHex);
     const cb = { block: vectorBlock, certificate: vectorCertificate };
     const b = encodeCertifiedBlock(cb);
-    expect(hex(b)).toBe(`01000000cc${vectorBlockHex}${vectorCertificateHex}`);
+    expect(hex(b)).toBe(`01000000ec${vectorBlockHex}${vectorCertificateHex}`);
     expect(decodeCertifiedBlock(b)).toEqual(cb);
     expect(hex(certifiedBlockBlockBytes(b))).toBe(vectorBlockHex);
   });
@@ -110,8 +110,8 @@ describe('commit certificate and certified block', () => {
     const cb = encodeCertifiedBlock({ block: vectorBlock, certificate: vectorCertificate });
     checkPrefixesRejected(cb, decodeCertifiedBlock);
     expect(codeOf(() => decodeCertifiedBlock(patched(cb, 5 + 40, 3)))).toBe(CodecErrorCode.BadValue); // height
-    expect(codeOf(() => decodeCertifiedBlock(patched(cb, 4, 0xcd)))).toBe(CodecErrorCode.TrailingBytes);
-    expect(codeOf(() => decodeCertifiedBlock(patched(cb, 4, 0xcb)))).toBe(CodecErrorCode.Truncated);
+    expect(codeOf(() => decodeCertifiedBlock(patched(cb, 4, 0xed)))).toBe(CodecErrorCode.TrailingBytes);
+    expect(codeOf(() => decodeCertifiedBlock(patched(cb, 4, 0xeb)))).toBe(CodecErrorCode.Truncated);
     expect(
       codeOf(() =>
         encodeCertifiedBlock({ block: vectorBlock, certificate: { ...vectorCertificate, height: 1 } }),

@@ -24,6 +24,7 @@ const header = {
   stateRoot: new Uint8Array(32),
   validatorSetHash: new Uint8Array(32),
   proposer: 1,
+  hashLogRoot: new Uint8Array(32).fill(9),
 };
 const proof: PreparedProof = {
   view: 1,

@@ -110,14 +110,14 @@ describe('consensus state payload', () => {
     kind[at] = 5;
     expect(codeOf(() => decodeConsensusState(kind))).toBe(CodecErrorCode.BadEnum);
     expect(codeOf(() => decodeConsensusState(b.subarray(0, b.length - 1)))).toBe(CodecErrorCode.Truncated);
-    // The VIEW-CHANGE runs to the end (575 bytes, §13's vector); its type byte is the second.
+    // The VIEW-CHANGE runs to the end (607 bytes, §13's vector); its type byte is the second.
     const vc = encodeConsensusState({
       ...vectorConsensusState,
       inViewChange: true,
       viewChange: vectorViewChange,
     });
     expect(decodeConsensusState(vc).viewChange).toEqual(vectorViewChange);
-    vc[vc.length - 575 + 1] = MessageType.NewView;
+    vc[vc.length - 607 + 1] = MessageType.NewView;
     expect(codeOf(() => decodeConsensusState(vc))).toBe(CodecErrorCode.BadValue);
   });
 
@@ -151,9 +151,9 @@ describe('consensus state: the NEW-VIEW kept', () => {
     expect(kept.prePrepares[0]!.block.header.txCount).toBe(2);
     const b = encodeConsensusState(state);
     expect(decodeConsensusState(b)).toEqual(state);
-    // The stored entry is its header only: 305 bytes, not the 324 of the PRE-PREPARE vector.
+    // The stored entry is its header only: 337 bytes, not the 356 of the PRE-PREPARE vector.
     const withNone = encodeConsensusState({ ...state, newView: { ...kept, prePrepares: [] } });
-    expect(b.length - withNone.length).toBe(305);
+    expect(b.length - withNone.length).toBe(337);
   });
 
   it('a state without the field is written with the flag 0 and read back as null', () => {
@@ -166,14 +166,14 @@ describe('consensus state: the NEW-VIEW kept', () => {
       CodecErrorCode.InvalidInput,
     );
     const b = encodeConsensusState({ ...state, newView: { ...kept, viewChanges: [] } });
-    // The stored NEW-VIEW's sender is the u16 after the flag; the entry's sender 305 bytes from the end.
-    const at = b.length - 305 - 2 - 2 - 8 - 64 - 2;
+    // The stored NEW-VIEW's sender is the u16 after the flag; the entry's sender 337 bytes from the end.
+    const at = b.length - 337 - 2 - 2 - 8 - 64 - 2;
     expect(b[at - 1]).toBe(1);
     const bad = Uint8Array.from(b);
     bad[at] = 0x01; // sender 256 + 0
     expect(codeOf(() => decodeConsensusState(bad))).toBe(CodecErrorCode.BadValue);
     const badEntry = Uint8Array.from(b);
-    badEntry[b.length - 305] = 0x01;
+    badEntry[b.length - 337] = 0x01;
     expect(codeOf(() => decodeConsensusState(badEntry))).toBe(CodecErrorCode.BadValue);
   });
 });

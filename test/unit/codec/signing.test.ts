@@ -38,11 +38,11 @@ describe('signing bytes', () => {
   });
 
   it('distinct purposes never share signing bytes for the same payload', () => {
-    const h = new Uint8Array(191);
+    const h = new Uint8Array(223);
     const a = hex(blockHeaderHashInput(h));
-    const s = hex(storageCheckInput(new Uint8Array(191 + 32)));
+    const s = hex(storageCheckInput(new Uint8Array(223 + 32)));
     expect(a).not.toBe(s);
     expect(s.startsWith(hex(domainTag('storage-check')))).toBe(true);
-    expect(s.length).toBe((domainTag('storage-check').length + 191) * 2);
+    expect(s.length).toBe((domainTag('storage-check').length + 223) * 2);
   });
 });

@@ -145,6 +145,7 @@ export const vectorHeader: BlockHeader = {
   stateRoot: new Uint8Array(32).fill(0xcc),
   validatorSetHash: new Uint8Array(32).fill(0xdd),
   proposer: 1,
+  hashLogRoot: new Uint8Array(32).fill(0x5a),
 };
 export const vectorBlock: Block = {
   header: vectorHeader,
@@ -152,7 +153,7 @@ export const vectorBlock: Block = {
 };
 export const vectorHeaderHex =
   `01${'11'.repeat(32)}0000000000000102${'0000000000000003'}0000018bcfe56800` +
-  `${'aa'.repeat(32)}${'bb'.repeat(32)}00000002${'cc'.repeat(32)}${'dd'.repeat(32)}0001`;
+  `${'aa'.repeat(32)}${'bb'.repeat(32)}00000002${'cc'.repeat(32)}${'dd'.repeat(32)}0001${'5a'.repeat(32)}`;
 export const vectorBlockHex = `${vectorHeaderHex}00000003010203000000020405`;
 
 export const vectorCertificate: CommitCertificate = {

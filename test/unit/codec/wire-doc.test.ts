@@ -36,6 +36,14 @@ import {
 } from '../../../codec/signing.js';
 import { decodeStorageRecord, encodeStorageRecord } from '../../../codec/storage-record.js';
 import type { ConsensusMessage } from '../../../codec/types.js';
+import {
+  decodeConsistencyProof,
+  decodeInclusionProof,
+  encodeConsistencyProof,
+  encodeInclusionProof,
+} from '../../../crypto/merkle-proof-codec.js';
+import { verifyConsistency, verifyInclusion } from '../../../crypto/merkle-verify.js';
+import { hashLogConsistency, hashLogInclusion, hashLogRoot } from './hash-log-vectors.js';
 import { hex, unhex } from './hex.js';
 import * as v from './vectors.js';
 
@@ -144,6 +152,18 @@ const cases: Record<string, Case> = {
     v.vectorConsensusState,
   ],
   'evidence-record': [() => encodeEvidenceRecord(v.vectorEvidence), decodeEvidenceRecord, v.vectorEvidence],
+  // Block-hash log (§11): the root has no decoder; the proofs round-trip through the compact codec.
+  'hash-log-root': [hashLogRoot, null, null],
+  'hash-log-consistency': [
+    () => encodeConsistencyProof(hashLogConsistency),
+    decodeConsistencyProof,
+    hashLogConsistency,
+  ],
+  'hash-log-inclusion': [
+    () => encodeInclusionProof(hashLogInclusion),
+    decodeInclusionProof,
+    hashLogInclusion,
+  ],
 };
 
 /** [outer vector, offset, inner vector]: the doc says the inner structure sits there. */
@@ -151,7 +171,7 @@ const nested: [string, number, string][] = [
   ['envelope-upload', 0, 'envelope-upload-aad'],
   ['block', 0, 'block-header'],
   ['certified-block', 5, 'block'],
-  ['certified-block', 209, 'commit-certificate'],
+  ['certified-block', 241, 'commit-certificate'],
   ['kpi-record-hash-input', 20, 'kpi-record'],
   ['block-header-hash-input', 22, 'block-header'],
   ['storage-check-input', 23, 'storage-record'],
@@ -213,6 +233,18 @@ describe('docs/wire-format.md', () => {
   it('a COMMIT message signs the COMMIT vote: its signing bytes are the commit-signing-bytes vector', () => {
     expect(hex(consensusSigningBytes(chainId, v.vectorCommit))).toBe(
       hex(vectors.get('commit-signing-bytes')!),
+    );
+  });
+
+  it('the block-hash log proofs verify against the roots of headers 3 and 5', () => {
+    const root5 = vectors.get('hash-log-root')!;
+    const root3 = unhex('52b0ce889c826a2dcab068494ec0fdc7acd363c44ab370a3915f1b5d409f7c08');
+    expect(
+      verifyConsistency(decodeConsistencyProof(vectors.get('hash-log-consistency')!), root3, root5),
+    ).toBe(true);
+    const leaf2 = new Uint8Array(32).fill(0x22);
+    expect(verifyInclusion(leaf2, decodeInclusionProof(vectors.get('hash-log-inclusion')!), root5)).toBe(
+      true,
     );
   });
 

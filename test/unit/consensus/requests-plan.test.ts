@@ -77,6 +77,7 @@ const header = (seq: number) => ({
   stateRoot: hash(0),
   validatorSetHash: hash(0),
   proposer: 0,
+  hashLogRoot: hash(0),
 });
 const proof = (seq: number, view: number, digest: number, body?: Uint8Array[]): PreparedProof => ({
   view,

@@ -10,6 +10,7 @@ import type { BlockHeader } from '../../../codec/types.js';
 import { commitQuorum, validatorSetHash } from '../../../crypto/certificate.js';
 import { type Ed25519KeyPair, sign } from '../../../crypto/ed25519.js';
 import { sha256, tracingCode } from '../../../crypto/hash.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { merkleRoot } from '../../../crypto/merkle.js';
 import type { Receipt } from '../../../ledger/execution.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
@@ -29,7 +30,10 @@ export interface Answers {
 }
 
 export class Twin {
-  private parent: Uint8Array = new Uint8Array(32);
+  /** The last block's hash; block 1's parent is the genesis hash (the chain ID). */
+  private parent: Uint8Array | undefined;
+  /** The block-hash log over the blocks so far, the proposer's (crypto/hash-log.ts). */
+  private readonly hashLog = LogFrontier.empty();
   private readonly db = new MemoryDb();
   private readonly tmp = tempDir();
   readonly store = PlatformStore.memory();
@@ -74,17 +78,20 @@ export class Twin {
   async block(envelopes: Uint8Array[]): Promise<Receipt[]> {
     const height = this.height + 1;
     const validators = this.node.contracts.validators(height);
+    const parentHash = this.parent ?? this.chain.genesis.chainId;
+    if (this.hashLog.size === 0) this.hashLog.append(parentHash);
     const header: BlockHeader = {
       chainId: this.chain.genesis.chainId,
       height,
       view: 0,
       time: this.time(height),
-      parentHash: this.parent,
+      parentHash,
       txRoot: merkleRoot(envelopes.map(tracingCode)),
       txCount: envelopes.length,
       stateRoot: this.node.contracts.stateRoot(),
       validatorSetHash: validatorSetHash(validators),
       proposer: 0,
+      hashLogRoot: this.hashLog.root(),
     };
     const blockHash = sha256(blockHeaderHashInput(encodeBlockHeader(header)));
     const vote = commitSigningBytes(this.chain.genesis.chainId, 0, height, blockHash);
@@ -100,6 +107,7 @@ export class Twin {
     const { execution } = await this.node.commit(bytes, decodeCertifiedBlock(bytes));
     await this.platform.apply(height, bytes);
     this.parent = blockHash;
+    this.hashLog.append(blockHash);
     return execution.receipts;
   }
 

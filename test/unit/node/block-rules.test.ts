@@ -3,6 +3,7 @@ import { envelopeSeq } from '../../../codec/envelope-view.js';
 import type { Block } from '../../../codec/types.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { tracingCode } from '../../../crypto/hash.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { type BlockContext, buildBlock, orderBySigner, validateBlock } from '../../../node/block-rules.js';
 import { Harness } from '../ledger/helpers.js';
 import { upload } from '../store/fixtures.js';
@@ -14,6 +15,7 @@ function setup() {
     chainId: h.id,
     contracts: h.contracts,
     parent: () => null,
+    hashLog: () => ({ size: 0, root: new Uint8Array(32) }),
     genesisTime: t,
     now: () => t + 5_000,
     isVerified: () => false,
@@ -49,6 +51,26 @@ describe('block rules', () => {
     expect(bad({ stateRoot: new Uint8Array(32) })).toBe('state-root');
     expect(bad({ validatorSetHash: new Uint8Array(32) })).toBe('validator-set');
     expect(bad({ txRoot: new Uint8Array(32) })).toBe('tx-root');
+    expect(bad({ hashLogRoot: new Uint8Array(32) })).toBe('hash-log-root');
+  });
+
+  it("fills and checks the block-hash log root: the genesis hash alone, then the node's log", () => {
+    const { h, ctx, t, a } = setup();
+    const first = buildBlock(ctx, proposal([upload(h.id, a, 1, t + 1)], h.id));
+    const genesisLog = LogFrontier.empty();
+    genesisLog.append(h.id);
+    expect(toHex(first.header.hashLogRoot)).toBe(toHex(genesisLog.root()));
+    // Block 1 on another parent than the genesis hash names another log.
+    const elsewhere = buildBlock(ctx, proposal([upload(h.id, a, 1, t + 1)], new Uint8Array(32).fill(3)));
+    expect(toHex(elsewhere.header.hashLogRoot)).not.toBe(toHex(genesisLog.root()));
+    // Later blocks carry the log the context holds, and only at its size.
+    const log = { size: 5, root: new Uint8Array(32).fill(7) };
+    const at5 = { ...ctx, hashLog: () => log, isVerified: () => true };
+    const p5 = { ...proposal([], h.id), height: 5 };
+    const b5 = buildBlock(at5, p5);
+    expect(toHex(b5.header.hashLogRoot)).toBe(toHex(log.root));
+    expect(validateBlock(at5, b5)).toBeNull();
+    expect(validateBlock({ ...at5, hashLog: () => ({ size: 4, root: log.root }) }, b5)).toBe('hash-log-root');
   });
 
   it('refuses envelopes with a bad signature or an unknown signer unless pre-verified', () => {

@@ -120,6 +120,17 @@ describe('extractor', () => {
     expect(ex.height).toBe(2);
   });
 
+  it('refuses a certified block whose block-hash log root is not the log of the blocks before it', async () => {
+    const chain = new FakeChain();
+    chain.append([]);
+    chain.append([], [0, 1, 2], undefined, undefined, bytes(32, 0x42));
+    const { ex, store } = await extractor();
+    await ex.apply(1, chain.built[0]!.certifiedBlock);
+    await expect(ex.apply(2, chain.built[1]!.certifiedBlock)).rejects.toThrow(/HASH_LOG_ROOT/);
+    expect(ex.height).toBe(1);
+    expect((await store.checkpoint())?.hashLog).toHaveLength(1); // two leaves: one perfect subtree
+  });
+
   it('resumes after any crashes mid-stream with no gap and no duplicate', async () => {
     const chain = new FakeChain();
     for (let h = 1; h <= 6; h++)

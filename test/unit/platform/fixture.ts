@@ -24,6 +24,7 @@ import {
 import { validatorSetHash } from '../../../crypto/certificate.js';
 import { type Ed25519KeyPair, ed25519FromSeed, sign } from '../../../crypto/ed25519.js';
 import { sha256, tracingCode } from '../../../crypto/hash.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { MerkleTree } from '../../../crypto/merkle.js';
 import type { SealTarget } from '../../../crypto/seal.js';
@@ -166,7 +167,10 @@ interface Built {
 /** An in-memory chain of certified blocks and the ChainSource over it. */
 export class FakeChain implements ChainSource {
   readonly built: Built[] = [];
-  private parent = bytes(32, 0);
+  /** Block 1's parent is the genesis hash (the chain ID). */
+  private parent: Uint8Array = chainId;
+  /** The block-hash log over blocks 0..tip, leaf 0 the genesis hash (crypto/hash-log.ts). */
+  readonly hashLog = LogFrontier.empty();
   /** The chain's contracts, executed block by block as a node does: headers carry their roots. */
   readonly ledger = new Contracts(genesisState(genesis).state, chainId);
 
@@ -175,11 +179,18 @@ export class FakeChain implements ChainSource {
   /**
    * Appends a block of `envelopes` certified by validators `by` (indexes); returns its height.
    * `stateRoot` replaces the root of the executed chain in the header (a quorum certifying a state
-   * the contracts do not give).
+   * the contracts do not give); `hashLogRoot` likewise replaces the root of the block-hash log.
    */
-  append(envelopes: Uint8Array[], by = [0, 1, 2], time?: number, stateRoot?: Uint8Array): number {
+  append(
+    envelopes: Uint8Array[],
+    by = [0, 1, 2],
+    time?: number,
+    stateRoot?: Uint8Array,
+    hashLogRoot?: Uint8Array,
+  ): number {
     const height = this.built.length + 1;
     const tree = new MerkleTree(envelopes.map(tracingCode));
+    if (this.hashLog.size === 0) this.hashLog.append(this.parent);
     const header: BlockHeader = {
       chainId,
       height,
@@ -191,6 +202,7 @@ export class FakeChain implements ChainSource {
       stateRoot: stateRoot ?? this.ledger.stateRoot(),
       validatorSetHash: validatorSetHash(this.signers.map((k) => k.publicKey)),
       proposer: 0,
+      hashLogRoot: hashLogRoot ?? this.hashLog.root(),
     };
     const headerBytes = encodeBlockHeader(header);
     const blockHash = sha256(blockHeaderHashInput(headerBytes));
@@ -205,6 +217,7 @@ export class FakeChain implements ChainSource {
     this.ledger.applyBlock({ header, envelopes });
     this.built.push({ header, envelopes, tree, certifiedBlock, certificate: encodeCommitCertificate(cert) });
     this.parent = blockHash;
+    this.hashLog.append(blockHash);
     return height;
   }
 

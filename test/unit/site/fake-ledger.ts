@@ -130,6 +130,16 @@ export class FakeLedger implements NodeApi {
   async getState(): Promise<never> {
     throw new ApiError(ApiErrorCode.NotFound, 'state');
   }
+  // A site never reads headers or the block-hash log.
+  async getHeaders(): Promise<never> {
+    throw new ApiError(ApiErrorCode.NotFound, 'headers');
+  }
+  async getConsistencyProof(): Promise<never> {
+    throw new ApiError(ApiErrorCode.NotFound, 'consistency proof');
+  }
+  async getBlockHashProof(): Promise<never> {
+    throw new ApiError(ApiErrorCode.NotFound, 'block hash proof');
+  }
 
   async getSite(siteKeyId: Uint8Array) {
     if (!Buffer.from(siteKeyId).equals(keyIdOf(this.sitePublicKey)))

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeBlockHeader } from '../../../codec/block.js';
 import { ENCRYPTED_DIGEST_BYTES, MIN_ENCRYPTED_RECORD_BYTES } from '../../../codec/caps.js';
-import { decodeCertifiedBlock, encodeCertifiedBlock } from '../../../codec/certificate.js';
+import {
+  decodeCertifiedBlock,
+  encodeCertifiedBlock,
+  encodeCommitCertificate,
+} from '../../../codec/certificate.js';
 import { encodeEnvelope } from '../../../codec/envelope.js';
 import { envelopeSignedRegion, setEnvelopeSignature } from '../../../codec/envelope-view.js';
 import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
@@ -21,6 +25,7 @@ import {
 import { commitQuorum, validatorSetHash } from '../../../crypto/certificate.js';
 import { type Ed25519KeyPair, ed25519FromSeed, sign } from '../../../crypto/ed25519.js';
 import { sha256, tracingCode } from '../../../crypto/hash.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { merkleRoot } from '../../../crypto/merkle.js';
 import { CATALOGUE } from '../../../kpi/catalogue.js';
@@ -183,7 +188,13 @@ export function certifiedBlock(
   chain: TestChain,
   height: number,
   envelopes: Uint8Array[],
-  opts: { parentHash?: Uint8Array; time?: number; stateRoot?: Uint8Array; signers?: Ed25519KeyPair[] } = {},
+  opts: {
+    parentHash?: Uint8Array;
+    time?: number;
+    stateRoot?: Uint8Array;
+    signers?: Ed25519KeyPair[];
+    hashLogRoot?: Uint8Array;
+  } = {},
 ): BuiltBlock {
   const validatorKeys = chain.validators.map((v) => v.publicKey);
   const header = {
@@ -197,6 +208,7 @@ export function certifiedBlock(
     stateRoot: opts.stateRoot ?? new Uint8Array(32),
     validatorSetHash: validatorSetHash(validatorKeys),
     proposer: 0,
+    hashLogRoot: opts.hashLogRoot ?? new Uint8Array(32),
   };
   const hash = sha256(blockHeaderHashInput(encodeBlockHeader(header)));
   const message = commitSigningBytes(chain.genesis.chainId, 0, height, hash);
@@ -209,6 +221,48 @@ export function certifiedBlock(
     certificate: { height, view: 0, blockHash: hash, signatures },
   });
   return { bytes, decoded: decodeCertifiedBlock(bytes), hash };
+}
+
+/** How one block of linkedChain deviates from the honest one (the later blocks still build on it). */
+export type BlockTweak = Parameters<typeof certifiedBlock>[3];
+
+/**
+ * `n` empty certified blocks chained from the genesis hash, each header carrying the block-hash
+ * log of the blocks before it; `roots[h - 1]` is header h's log root, `roots[n]` the log after block n.
+ * `tweak(h)` overrides block h's header fields (a fork, a forged root, other signers).
+ */
+export function linkedChain(
+  chain: TestChain,
+  n: number,
+  tweak: (height: number) => BlockTweak = () => ({}),
+): { blocks: BuiltBlock[]; roots: Uint8Array[] } {
+  const log = LogFrontier.empty();
+  let parent = chain.genesis.chainId;
+  log.append(parent);
+  const blocks: BuiltBlock[] = [];
+  const roots: Uint8Array[] = [];
+  for (let h = 1; h <= n; h++) {
+    roots.push(log.root());
+    const b = certifiedBlock(chain, h, [], { parentHash: parent, hashLogRoot: log.root(), ...tweak(h) });
+    blocks.push(b);
+    log.append(b.hash);
+    parent = b.hash;
+  }
+  roots.push(log.root());
+  return { blocks, roots };
+}
+
+/** A block's header and certificate as GetHeaders serves them. */
+export function headerBytesOf(b: BuiltBlock): {
+  height: number;
+  header: Uint8Array;
+  certificate: Uint8Array;
+} {
+  return {
+    height: b.decoded.block.header.height,
+    header: encodeBlockHeader(b.decoded.block.header),
+    certificate: encodeCommitCertificate(b.decoded.certificate),
+  };
 }
 
 /** A fresh temporary directory and its cleanup. */

@@ -24,7 +24,10 @@ const genesis = {
 function setup() {
   let tip = 0;
   const chain = new Chain({
-    store: { tip: () => (tip === 0 ? undefined : ({ height: tip } as Tip)) },
+    store: {
+      tip: () => (tip === 0 ? undefined : ({ height: tip } as Tip)),
+      hashLog: () => ({ size: tip + 1, root: new Uint8Array(32) }),
+    },
     contracts: {
       params: (h: number) => (h >= 3 ? { ...genesis.params, maxBlockEnvelopes: 4 } : undefined),
     } as unknown as Contracts,

@@ -26,7 +26,10 @@ describe('commit wiring', () => {
       state: { get: () => undefined },
     } as unknown as Contracts;
     const chain = new Chain({
-      store: { tip: () => (tip === 0 ? undefined : ({ height: tip } as Tip)) },
+      store: {
+        tip: () => (tip === 0 ? undefined : ({ height: tip } as Tip)),
+        hashLog: () => ({ size: tip + 1, root: new Uint8Array(32) }),
+      },
       contracts,
       genesis: { chainId: new Uint8Array(32), genesisTime: 0, params: genesisParams as ChainParams },
       mempool: new Mempool(),
