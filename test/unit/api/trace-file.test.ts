@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../../api/errors.js';
 import { decodeTraceFile, encodeTraceFile, MAX_TRACE_FILE_BYTES } from '../../../api/trace-file.js';
+import { BLOCK_HEADER_BYTES } from '../../../codec/caps.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { sha256 } from '../../../crypto/hash.js';
 import { makeBlock } from './chain-fixture.js';
@@ -30,17 +31,21 @@ describe('trace bundle file', () => {
     expect(hex.slice(0, 46)).toBe(`${toHex(new TextEncoder().encode('BKDMS/v1/trace-bundle\0'))}01`);
     expect(hex.slice(46, 54)).toBe('0000008c');
     const afterEnvelope = 22 + 1 + 4 + 140;
-    expect(toHex(file.subarray(afterEnvelope, afterEnvelope + 191))).toBe(toHex(bundle.header));
+    expect(toHex(file.subarray(afterEnvelope, afterEnvelope + BLOCK_HEADER_BYTES))).toBe(
+      toHex(bundle.header),
+    );
     // Proof: length u16, then 01 (inclusion) 02 (leaf 2) 05 (5 leaves), the hash count, the hashes.
-    const proofAt = afterEnvelope + 191;
+    const proofAt = afterEnvelope + BLOCK_HEADER_BYTES;
     const proofLen = (file[proofAt]! << 8) | file[proofAt + 1]!;
     expect(proofLen).toBe(4 + 32 * bundle.proof.length);
     expect(toHex(file.subarray(proofAt + 2, proofAt + 6))).toBe(
       `010205${bundle.proof.length.toString(16).padStart(2, '0')}`,
     );
-    expect(file.length).toBe(afterEnvelope + 191 + 2 + proofLen + 4 + bundle.certificate.length);
+    expect(file.length).toBe(
+      afterEnvelope + BLOCK_HEADER_BYTES + 2 + proofLen + 4 + bundle.certificate.length,
+    );
     // The vector of docs/wire-format.md (deterministic: Ed25519 signatures from fixed seeds).
-    expect(file.length).toBe(713);
+    expect(file.length).toBe(745);
     expect(toHex(sha256(file))).toBe(DOC_VECTOR_SHA256);
   });
 
@@ -63,13 +68,13 @@ describe('trace bundle file', () => {
     expect(refusedField(file.subarray(0, 100))).toBe('envelope');
     expect(refusedField(file.subarray(0, file.length - 1))).toBe('certificate');
     expect(refusedField(new Uint8Array([...file, 0]))).toBe('end');
-    expect(MAX_TRACE_FILE_BYTES).toBe(37_669);
+    expect(MAX_TRACE_FILE_BYTES).toBe(37_701);
     expect(refusedField(new Uint8Array(MAX_TRACE_FILE_BYTES + 1))).toBe('size');
     // A tree size that is not the header's tx count: the same path would mean another tree.
-    const proofAt = 22 + 1 + 4 + 140 + 191 + 2;
+    const proofAt = 22 + 1 + 4 + 140 + BLOCK_HEADER_BYTES + 2;
     expect(refusedField(copy((b) => (b[proofAt + 2] = 6)))).toBe('proof');
     expect(refusedField(copy((b) => (b[proofAt] = 2)))).toBe('proof');
   });
 });
 
-const DOC_VECTOR_SHA256 = '2ead0aedc285886dabe19e84ce69b156d9d34f51ca9f0558c55d1ca226e6f4d4';
+const DOC_VECTOR_SHA256 = '4e3ec024cef03d23ae5eceed4ffde29fb5be6cdb6c5670256b6c6e42e4128834';
