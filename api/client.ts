@@ -11,11 +11,29 @@ import type {
 } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import type { KeyId } from '../codec/types.js';
+import { toHex } from '../crypto/bytes.js';
+import {
+  type AdminsRecord,
+  K,
+  type ParamsJson,
+  type Scheduled,
+  type SeqRecord,
+  type SiteRecord,
+} from '../ledger/records.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import { defaultApiLimits } from './limits.js';
 import { ledgerService } from './proto.js';
 import type { RetryDeps, RetryPolicy } from './retry.js';
 import { defaultRetryPolicy, realSleep, withRetry } from './retry.js';
+import {
+  adminsOf,
+  type ProposalEntry,
+  parseJson,
+  proposalsOf,
+  scheduleOf,
+  scpKeysOf,
+  siteInfoOf,
+} from './state-values.js';
 import { fromServiceError } from './status.js';
 import { resumableBlocks } from './subscribe.js';
 import type { ClientTls } from './tls.js';
@@ -29,11 +47,14 @@ import type {
   ScpKeyDirectory,
   SiteInfo,
   SiteQuery,
+  StateAnswer,
   TraceBundleBytes,
   UploadResult,
 } from './types.js';
+import type { Proven, VerifiedScpKeys, VerifiedSite, VerifiedState } from './verified-state.js';
 import type { ValidatorSource, VerifiedBlock, VerifiedTrace } from './verify.js';
 import { verifyCertifiedBlock, verifyTrace } from './verify.js';
+import { type StateTrust, verifyStateAnswer } from './verify-state.js';
 
 export interface ClientOptions {
   /** host:port of the node's RPC listener. */
@@ -189,12 +210,67 @@ export class BkdmsClient {
     return verifyCertifiedBlock(await this.getBlock(height, opts), height, validators);
   }
 
-  getScpKeys(opts?: CallOpts): Promise<ScpKeyDirectory> {
-    return this.call('GetScpKeys', {}, opts);
+  /** With `prove`, the answer carries its proof (check it with getScpKeysVerified instead). */
+  getScpKeys(opts?: CallOpts, prove = false): Promise<ScpKeyDirectory> {
+    return this.call('GetScpKeys', { prove }, opts);
   }
 
-  getSite(siteKeyId: KeyId, opts?: CallOpts): Promise<SiteInfo> {
-    return this.call('GetSite', { siteKeyId }, opts);
+  getSite(siteKeyId: KeyId, opts?: CallOpts, prove = false): Promise<SiteInfo> {
+    return this.call('GetSite', { siteKeyId, prove }, opts);
+  }
+
+  /** One contract-state key or every entry of a group prefix ("scp/", "gov/proposal/"). */
+  getState(key: string, prove = false, opts?: CallOpts): Promise<StateAnswer> {
+    return this.call('GetState', { key, prove }, opts);
+  }
+
+  /** A key or group, proven against a certified header of `trust`'s chain and validators. */
+  async getStateVerified(key: string, trust: StateTrust, opts?: CallOpts): Promise<VerifiedState> {
+    const p = verifyStateAnswer((await this.getState(key, true, opts)).proof, [key], trust);
+    return { ...p, entries: p.entries[0] ?? [] };
+  }
+
+  /** The SCP key directory (non-retired keys), proven complete. */
+  async getScpKeysVerified(trust: StateTrust, opts?: CallOpts): Promise<VerifiedScpKeys> {
+    const p = verifyStateAnswer((await this.getScpKeys(opts, true)).proof, [K.scpPrefix], trust);
+    return { ...p, keys: scpKeysOf(p.entries[0] ?? []) };
+  }
+
+  /** A site's registration (undefined when proven absent) and its committed sequence number. */
+  async getSiteVerified(siteKeyId: KeyId, trust: StateTrust, opts?: CallOpts): Promise<VerifiedSite> {
+    const id = toHex(siteKeyId);
+    const keys = [K.site(id), K.seq(id)];
+    const p = verifyStateAnswer((await this.getSite(siteKeyId, opts, true)).proof, keys, trust);
+    const [site] = p.entries[0] ?? [];
+    const [seq] = p.entries[1] ?? [];
+    return {
+      ...p,
+      site: site === undefined ? undefined : siteInfoOf(siteKeyId, parseJson<SiteRecord>(site.value)),
+      lastCommittedSeq: seq === undefined ? 0 : parseJson<SeqRecord>(seq.value).hwm,
+    };
+  }
+
+  /** Chain parameters: every scheduled activation (scheduledAt picks the one in force). */
+  async getParamsVerified(trust: StateTrust, opts?: CallOpts): Promise<Proven<Scheduled<ParamsJson>[]>> {
+    const p = await this.getStateVerified(K.params, trust, opts);
+    return { ...p, value: scheduleOf<ParamsJson>(p.entries) };
+  }
+
+  /** The validator schedule: public keys (hex) in set order, per activation height. */
+  async getValidatorsVerified(trust: StateTrust, opts?: CallOpts): Promise<Proven<Scheduled<string[]>[]>> {
+    const p = await this.getStateVerified(K.validators, trust, opts);
+    return { ...p, value: scheduleOf<string[]>(p.entries) };
+  }
+
+  async getAdminsVerified(trust: StateTrust, opts?: CallOpts): Promise<Proven<AdminsRecord | undefined>> {
+    const p = await this.getStateVerified(K.admins, trust, opts);
+    return { ...p, value: adminsOf(p.entries) };
+  }
+
+  /** Every open proposal, proven complete (expired ones stay until touched, see docs/rpc.md). */
+  async getProposalsVerified(trust: StateTrust, opts?: CallOpts): Promise<Proven<ProposalEntry[]>> {
+    const p = await this.getStateVerified(K.proposal(''), trust, opts);
+    return { ...p, value: proposalsOf(p.entries) };
   }
 
   /**

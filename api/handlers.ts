@@ -12,6 +12,7 @@ import type {
   ScpKeyDirectory,
   SiteInfo,
   SiteQuery,
+  StateAnswer,
   TraceBundleBytes,
   UploadResult,
 } from './types.js';
@@ -47,7 +48,10 @@ export interface NodeApi {
    * so a slow subscriber never makes the node buffer the chain.
    */
   subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent>;
-  getScpKeys(): Promise<ScpKeyDirectory>;
-  /** NOT_FOUND for an unknown site key ID. */
-  getSite(siteKeyId: KeyId): Promise<SiteInfo>;
+  /** With `prove`, from the state the newest certified header commits to, with its proof. */
+  getScpKeys(prove?: boolean): Promise<ScpKeyDirectory>;
+  /** NOT_FOUND for an unknown site key ID (without prove; with prove, the proof shows the absence). */
+  getSite(siteKeyId: KeyId, prove?: boolean): Promise<SiteInfo>;
+  /** One key or a group's entries (`key` validated: printable ASCII, a group only as its exact prefix). */
+  getState(key: string, prove: boolean): Promise<StateAnswer>;
 }

@@ -131,8 +131,9 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
       const height = v.heightField(r, 'height');
       return { height, certifiedBlock: await api.getBlock(height) };
     }),
-    GetScpKeys: unary('GetScpKeys', () => api.getScpKeys()),
-    GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r))),
+    GetScpKeys: unary('GetScpKeys', (r) => api.getScpKeys(v.boolField(r, 'prove'))),
+    GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r), v.boolField(r, 'prove'))),
+    GetState: unary('GetState', (r) => api.getState(v.stateKeyField(r), v.boolField(r, 'prove'))),
     SubscribeBlocks: (call: ServerWritableStream<Raw, unknown>) => {
       const started = performance.now();
       streamBlocks(api, call, slots, buffers, (err) => fail('SubscribeBlocks', err)).then((outcome) =>

@@ -133,10 +133,38 @@ export interface ScpKeyInfo {
   notAfter: number;
 }
 
+/** A proof of contract state against a certified header (docs/wire-format.md §State proofs). */
+export interface StateProofBytes {
+  /** Encoded BlockHeader: its stateRoot commits to the state after the block before it. */
+  header: Uint8Array;
+  /** Encoded CommitCertificate of that header's block. */
+  certificate: Uint8Array;
+  /** Encoded bucket proofs, in the order the answer documents. */
+  buckets: Uint8Array[];
+}
+
 export interface ScpKeyDirectory {
   keys: ScpKeyInfo[];
-  /** Height the directory was read at. */
+  /** The directory is the state after the block at this height. */
   height: number;
+  /** With prove: the bucket of the "scp/" group. Absent (null on the wire) otherwise. */
+  proof?: StateProofBytes | null;
+}
+
+export interface StateEntryView {
+  key: string;
+  /** Canonical JSON bytes. */
+  value: Uint8Array;
+}
+
+/** GetState's answer. */
+export interface StateAnswer {
+  /** The key's entry (none when absent), or every entry of a group, by key. */
+  entries: StateEntryView[];
+  /** The state after the block at this height. */
+  height: number;
+  /** With prove: the bucket of the key or group. */
+  proof?: StateProofBytes | null;
 }
 
 export interface SiteInfo {
@@ -151,4 +179,6 @@ export interface SiteInfo {
   /** Highest committed sequence number; the next upload uses one more than lastPendingSeq. */
   lastCommittedSeq: number;
   lastPendingSeq: number;
+  /** With prove: the buckets of "site/<key id>" and "seq/<key id>", in that order. */
+  proof?: StateProofBytes | null;
 }

@@ -1,6 +1,7 @@
 // Validation of every request as grpc-js hands it over (decoded by proto-loader, defaults filled):
 // each field is checked for type, length and range and turned into the plain request type, or an
 // ApiError with the field named in meta.field. Nothing reaches a handler unchecked.
+import { MAX_STATE_KEY_BYTES } from '../codec/caps.js';
 import { CITY_BYTES, writeCityAt } from '../codec/city.js';
 import { type CityCode, CityScheme } from '../codec/types.js';
 import { ApiError, ApiErrorCode } from './errors.js';
@@ -68,6 +69,21 @@ export function envelopeList(raw: Raw, limits: ApiLimits): Uint8Array[] {
 
 export const tracingCodeField = (raw: Raw): Uint8Array => fixedBytes(raw, 'tracingCode', TRACING_CODE_BYTES);
 export const siteKeyIdField = (raw: Raw): Uint8Array => fixedBytes(raw, 'siteKeyId', KEY_ID_BYTES);
+/** proto3 bool: false when absent. */
+export function boolField(raw: Raw, field: string): boolean {
+  const v = raw[field] ?? false;
+  if (typeof v !== 'boolean') throw bad(field, 'expected a bool');
+  return v;
+}
+
+/** A contract-state key: printable ASCII without spaces, 1..MAX_STATE_KEY_BYTES characters. */
+export function stateKeyField(raw: Raw): string {
+  const v = raw.key;
+  if (typeof v !== 'string' || v.length < 1 || v.length > MAX_STATE_KEY_BYTES || !/^[\x21-\x7e]+$/.test(v))
+    throw bad('key', `expected 1..${MAX_STATE_KEY_BYTES} printable ASCII characters`);
+  return v;
+}
+
 export const heightField = (raw: Raw, field: string): number =>
   intField(raw, field, 0, Number.MAX_SAFE_INTEGER);
 

@@ -55,6 +55,7 @@ function acceptAll(blockCount: number, blockBytes: number): NodeApi {
     getBlock: missing,
     getScpKeys: missing,
     getSite: missing,
+    getState: missing,
     async *subscribeBlocks(from): AsyncIterable<BlockEvent> {
       for (let h = from; h <= blockCount; h++) yield { height: h, certifiedBlock: block };
     },

@@ -87,3 +87,15 @@ export const MAX_STORAGE_RECORD_BYTES = 69 + 2 + MAX_CHAIN_URL_BYTES + 2 + MAX_P
 
 /** Largest integer a u64 field may carry: JS numbers are exact only up to here. */
 export const MAX_SAFE_U64 = Number.MAX_SAFE_INTEGER;
+
+// State proofs (codec/state-proof.ts): one bucket of the contract state with its Merkle path.
+/** Levels of the state tree: 2^12 = 4096 buckets. */
+export const STATE_TREE_LEVELS = 12;
+/** Longest contract-state key (keys are ASCII "<area>/<id hex>", far shorter). */
+export const MAX_STATE_KEY_BYTES = 256;
+/** Largest contract-state value (canonical JSON; the validator schedule is the largest). */
+export const MAX_STATE_VALUE_BYTES = 256 * 1024;
+/** Most entries in one bucket proof. */
+export const MAX_STATE_PROOF_ENTRIES = 16_384;
+/** Largest encoded bucket proof. */
+export const MAX_STATE_PROOF_BYTES = 4 * 1024 * 1024;

@@ -16,6 +16,7 @@ export * from './kpi-record.js';
 export * from './reader.js';
 export * from './sealed-packet.js';
 export * from './signing.js';
+export * from './state-proof.js';
 export * from './storage-record.js';
 export * from './types.js';
 export * from './writer.js';

@@ -25,7 +25,8 @@ export interface SiteInfo {
   status: number;
 }
 
-function siteInfo(keyId: KeyId, r: SiteRecord): SiteInfo {
+/** A site registration as stored, in the shape the RPC answers it. */
+export function siteInfo(keyId: KeyId, r: SiteRecord): SiteInfo {
   return {
     keyId,
     publicKey: unhex(r.publicKey),

@@ -1,20 +1,17 @@
 // The one error class of the ledger domain. The state machine itself never throws on chain input
 // (an envelope it cannot apply gets a Rejected receipt); an error here means the caller handed it
-// something no chain can start from.
+// something no chain can start from, or a state proof that does not prove what it claims.
+import { BkdmsError } from '../codec/base-error.js';
 
 export enum LedgerErrorCode {
   /** The genesis lists a site key, site address or SCP key twice: no initial state exists. */
   BadGenesis = 'BAD_GENESIS',
+  /** A state proof that does not decode or does not lead to the state root; meta.check says which check. */
+  BadStateProof = 'BAD_STATE_PROOF',
 }
 
-export class LedgerError extends Error {
-  readonly code: LedgerErrorCode;
-  readonly meta: Readonly<Record<string, string | number>>;
-
+export class LedgerError extends BkdmsError<LedgerErrorCode> {
   constructor(code: LedgerErrorCode, message: string, meta: Record<string, string | number> = {}) {
-    super(`${code}: ${message}`);
-    this.name = 'LedgerError';
-    this.code = code;
-    this.meta = meta;
+    super('LedgerError', code, message, meta);
   }
 }

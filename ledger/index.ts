@@ -13,3 +13,13 @@ export type { UploadFields } from './registry.js';
 export type { ScpKey } from './scp-keys.js';
 export { SEQ_WINDOW } from './seq-window.js';
 export { ContractState } from './state.js';
+export { StateProofCheck, verifyStateGroup, verifyStateProof } from './state-proof.js';
+export {
+  bucketOf,
+  GROUP_PREFIXES,
+  type GroupPrefix,
+  groupOf,
+  isGroupPrefix,
+  STATE_BUCKETS,
+  StateRootTree,
+} from './state-root.js';

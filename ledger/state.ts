@@ -53,6 +53,11 @@ export class ContractState {
     return v as T;
   }
 
+  /** The committed bytes under k (canonical JSON), staged writes ignored. */
+  raw(k: string): Uint8Array | undefined {
+    return this.committed.get(k);
+  }
+
   put(k: string, v: Json): void {
     this.staged.set(k, v);
   }

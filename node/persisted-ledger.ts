@@ -13,6 +13,7 @@ import { ContractState } from '../ledger/state.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import type { Genesis } from './genesis.js';
+import { ProvenState } from './proven-state.js';
 import {
   type Db,
   ensureGenesis,
@@ -54,10 +55,15 @@ export class PersistedLedger {
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
 
+  /** The state the newest certified header commits to, for state proofs (one block behind). */
+  readonly proven: ProvenState;
+
   private constructor(
     readonly store: Store,
     readonly contracts: Contracts,
-  ) {}
+  ) {
+    this.proven = new ProvenState(contracts.state.entries());
+  }
 
   static async open(
     dir: string,
@@ -121,6 +127,7 @@ export class PersistedLedger {
         execution = this.contracts.applyBlock(decoded.block);
         return execution;
       });
+      this.proven.committed(height, (execution as ExecutionResult).stateChanges);
       return { tip, execution: execution as ExecutionResult };
     } catch (err) {
       // The contracts may have run: in-memory state can be ahead of the disk.

@@ -3,6 +3,7 @@
 // left to refuse here is what only the node knows (unknown codes, heights above the tip, kinds).
 import { ApiError, ApiErrorCode } from '../api/errors.js';
 import type { CallContext, NodeApi } from '../api/handlers.js';
+import { absentSite, parseJson, scpKeysOf, siteInfoOf } from '../api/state-values.js';
 import {
   type BlockEvent,
   type CityQuery,
@@ -14,13 +15,16 @@ import {
   type ScpKeyDirectory,
   type SiteInfo,
   type SiteQuery,
+  type StateAnswer,
   SyncState,
   type TraceBundleBytes,
   type UploadResult,
 } from '../api/types.js';
 import { decodeBlockHeader } from '../codec/block.js';
+import type { StateProof } from '../codec/state-proof.js';
 import { EnvelopeKind, type KeyId } from '../codec/types.js';
 import type { Contracts } from '../ledger/contracts.js';
+import { K, type SeqRecord, type SiteRecord } from '../ledger/records.js';
 import { seqWindow } from '../ledger/registry.js';
 import { type Admission, hex } from './admission/admission.js';
 import type { RecentRefusals } from './admission/evictions.js';
@@ -28,7 +32,9 @@ import { executionResult } from './admission/execution-result.js';
 import type { BlockNotifier } from './chain/block-notifier.js';
 import type { Mempool } from './chain/mempool.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import type { ProvenState } from './proven-state.js';
 import type { QueryCursors } from './query-cursors.js';
+import { entriesFor, StateReads } from './state-reads.js';
 import type { Page, Store, TraceRef } from './store/index.js';
 import { StoreError, StoreErrorCode } from './store/index.js';
 
@@ -36,6 +42,8 @@ export interface RpcDeps {
   admission: Admission;
   store: Store;
   contracts: Contracts;
+  /** The state the newest certified header commits to (PersistedLedger.proven). */
+  proven: ProvenState;
   mempool: Mempool;
   /** Envelopes this node admitted, then evicted as never applicable: their receipt is that refusal. */
   refusals?: RecentRefusals;
@@ -57,7 +65,11 @@ const cityScope = (q: CityQuery): string =>
 const storeEnd = (toTime: number): number => Math.min(toTime + 1, Number.MAX_SAFE_INTEGER);
 
 export class RpcHandlers implements NodeApi {
-  constructor(private readonly d: RpcDeps) {}
+  private readonly reads: StateReads;
+
+  constructor(private readonly d: RpcDeps) {
+    this.reads = new StateReads(d);
+  }
 
   async uploadBatch(envelopes: Uint8Array[], _ctx: CallContext): Promise<UploadResult[]> {
     this.ensureReady();
@@ -159,7 +171,12 @@ export class RpcHandlers implements NodeApi {
     }
   }
 
-  async getScpKeys(): Promise<ScpKeyDirectory> {
+  async getScpKeys(prove = false): Promise<ScpKeyDirectory> {
+    if (prove) {
+      const a = await this.reads.prove([K.scpPrefix]);
+      const keys = scpKeysOf(entriesFor(K.scpPrefix, a.buckets[0] as StateProof));
+      return { keys, height: a.height, proof: a.proof };
+    }
     const keys = this.d.contracts
       .scpKeys()
       .filter((k) => !k.retired)
@@ -167,14 +184,39 @@ export class RpcHandlers implements NodeApi {
     return { keys, height: this.d.store.tip()?.height ?? 0 };
   }
 
-  async getSite(siteKeyId: KeyId): Promise<SiteInfo> {
+  async getSite(siteKeyId: KeyId, prove = false): Promise<SiteInfo> {
+    const signer = hex(siteKeyId);
+    if (prove) {
+      // An unknown site is answered, not refused: the proof shows its absence (key_id empty).
+      const a = await this.reads.prove([K.site(signer), K.seq(signer)]);
+      const [site] = entriesFor(K.site(signer), a.buckets[0] as StateProof);
+      const [seq] = entriesFor(K.seq(signer), a.buckets[1] as StateProof);
+      const committed = seq === undefined ? 0 : parseJson<SeqRecord>(seq.value).hwm;
+      const info =
+        site === undefined ? absentSite() : siteInfoOf(siteKeyId, parseJson<SiteRecord>(site.value));
+      return {
+        ...info,
+        lastCommittedSeq: committed,
+        lastPendingSeq: this.pendingSeq(signer, committed),
+        proof: a.proof,
+      };
+    }
     const site = this.d.contracts.site(siteKeyId);
     if (site === undefined) throw notFound('unknown site key ID');
-    const signer = hex(siteKeyId);
     const committed = seqWindow(this.d.contracts.state, signer).hwm;
+    return { ...site, lastCommittedSeq: committed, lastPendingSeq: this.pendingSeq(signer, committed) };
+  }
+
+  async getState(key: string, prove: boolean): Promise<StateAnswer> {
+    if (!prove) return { entries: this.reads.current(key), height: this.d.store.tip()?.height ?? 0 };
+    const a = await this.reads.prove([key]);
+    return { entries: entriesFor(key, a.buckets[0] as StateProof), height: a.height, proof: a.proof };
+  }
+
+  private pendingSeq(signer: string, committed: number): number {
     let pending = committed;
     for (const e of this.d.mempool.values()) if (e.signer === signer && e.seq > pending) pending = e.seq;
-    return { ...site, lastCommittedSeq: committed, lastPendingSeq: pending };
+    return pending;
   }
 
   /**

@@ -117,6 +117,7 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
         admission: w.admission,
         store,
         contracts,
+        proven: w.ledger.proven,
         mempool: chain.mempool,
         refusals: w.refusals,
         notifier: chain.notifier,

@@ -11,6 +11,7 @@ import type {
   ScpKeyDirectory,
   SiteInfo,
   SiteQuery,
+  StateAnswer,
   TraceBundleBytes,
   UploadResult,
 } from '../../../api/types.js';
@@ -120,6 +121,9 @@ export class FakeNode implements NodeApi {
       keys: [{ keyId: bytes(16, 2), publicKey: bytes(32, 3), notBefore: 1, notAfter: 2 ** 40 }],
       height: 7,
     });
+  }
+  getState(key: string, prove: boolean): Promise<StateAnswer> {
+    return this.answer('getState', { key, prove }, { entries: [], height: 7 });
   }
   getSite(siteKeyId: Uint8Array): Promise<SiteInfo> {
     return this.answer('getSite', siteKeyId, {

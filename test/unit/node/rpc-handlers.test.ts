@@ -70,6 +70,7 @@ describe('RPC handlers', () => {
       }),
       store,
       contracts,
+      proven: ledger.proven,
       mempool,
       notifier: new BlockNotifier(),
       cursors: new QueryCursors(new Uint8Array(32).fill(5)),

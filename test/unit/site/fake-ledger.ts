@@ -127,6 +127,10 @@ export class FakeLedger implements NodeApi {
     };
   }
 
+  async getState(): Promise<never> {
+    throw new ApiError(ApiErrorCode.NotFound, 'state');
+  }
+
   async getSite(siteKeyId: Uint8Array) {
     if (!Buffer.from(siteKeyId).equals(keyIdOf(this.sitePublicKey)))
       throw new ApiError(ApiErrorCode.NotFound, 'site');
