@@ -7,9 +7,11 @@ import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
 import { signalRecordedPids } from '../devnet/processes.js';
 import { watchNodes } from '../devnet/watch.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
+import { registerClusterCheck } from './cluster-check.js';
 
 export function registerClusterCommands(program: Command): void {
   const cluster = program.command('cluster').description('run a local cluster of accounting nodes');
+  registerClusterCheck(cluster);
   cluster
     .command('up')
     .description('create keys, genesis and configs (first time), start N node processes, stop them on Ctrl-C')

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerBenchCommands } from './bench.js';
+import { registerChainCommands } from './chain-cmd.js';
 import { registerClusterCommands } from './cluster-cmd.js';
 import { registerDemoCommand } from './demo.js';
 import { registerGenesisCommands } from './genesis.js';
+import { registerGovCommands } from './gov-cmd.js';
 import { registerKeyCommands } from './keys.js';
 import { registerNodeCommands } from './node-cmd.js';
 import { registerNodeMgmtCommands } from './node-mgmt-cmd.js';
@@ -26,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerVerifyChainCommand(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
+  registerGovCommands(program);
+  registerChainCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
 }

@@ -6,6 +6,7 @@ import type { ContractCall, GovernanceAction } from '../codec/types.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { actionFromJson, actionToJson } from './action-json.js';
 import { storedParams } from './envelope-bounds.js';
+import { before, changesOf, close, sweepExpired } from './gov-history.js';
 import { Reason } from './reasons.js';
 import { type AdminsRecord, hex, K, type ParamsJson, type ProposalRecord, unhex } from './records.js';
 import { applySiteAction } from './registry.js';
@@ -67,7 +68,10 @@ function execute(state: ContractState, a: GovernanceAction, height: number): Rea
   }
 }
 
-/** Executes when the approvals of current admins reach the threshold; the proposal then closes. */
+/**
+ * Executes when the approvals of current admins reach the threshold; the proposal then closes and
+ * goes to the history, executed or failed (the action did not apply), with the call that closed it.
+ */
 function settle(ctx: CallContext, id: string, p: ProposalRecord): Reason {
   const { ids, threshold } = currentAdmins(ctx.state);
   const votes = p.approvals.filter((a) => ids.has(a)).length;
@@ -75,12 +79,31 @@ function settle(ctx: CallContext, id: string, p: ProposalRecord): Reason {
     ctx.state.put(K.proposal(id), p);
     return Reason.None;
   }
-  ctx.state.del(K.proposal(id));
-  return execute(ctx.state, actionFromJson(p.action), ctx.height);
+  const action = actionFromJson(p.action);
+  const prior = before(ctx.state, action);
+  const reason = execute(ctx.state, action, ctx.height);
+  const ok = reason === Reason.None;
+  close(ctx.state, {
+    id,
+    p,
+    outcome: ok ? 'executed' : 'failed',
+    height: ctx.height,
+    closedBy: ctx.tracingCodeHex,
+    reason,
+    changes: ok ? changesOf(action, prior, ctx.height) : [],
+  });
+  return reason;
+}
+
+/** Applies one contract call, then closes every other proposal found expired at the block time. */
+export function applyCall(ctx: CallContext, call: ContractCall): Reason {
+  const reason = applyOne(ctx, call);
+  if (reason !== Reason.NotAdmin) sweepExpired(ctx.state, ctx.time, ctx.height);
+  return reason;
 }
 
 /** Applies one contract call; Reason.None when applied. */
-export function applyCall(ctx: CallContext, call: ContractCall): Reason {
+function applyOne(ctx: CallContext, call: ContractCall): Reason {
   if (!currentAdmins(ctx.state).ids.has(ctx.signerKeyIdHex)) return Reason.NotAdmin;
   if (call.type === 'propose') {
     const invalid = validateAction(call.action);
@@ -99,7 +122,8 @@ export function applyCall(ctx: CallContext, call: ContractCall): Reason {
   const p = ctx.state.get<ProposalRecord>(K.proposal(id));
   if (p === undefined) return Reason.UnknownProposal;
   if (ctx.time > p.expiresAt) {
-    ctx.state.del(K.proposal(id));
+    const closing = { id, p, outcome: 'expired' as const, height: ctx.height, changes: [] };
+    close(ctx.state, { ...closing, closedBy: ctx.tracingCodeHex, reason: Reason.ProposalExpired });
     return Reason.ProposalExpired;
   }
   if (p.approvals.includes(ctx.signerKeyIdHex)) return Reason.AlreadyApproved;

@@ -9,6 +9,8 @@ export const K = {
   params: 'gov/params',
   validators: 'gov/validators',
   proposal: (idHex: string) => `gov/proposal/${idHex}`,
+  /** Closed proposals (ledger/gov-history.ts): one list group, bounded. */
+  historyPrefix: 'gov/history/',
   site: (keyIdHex: string) => `site/${keyIdHex}`,
   sitePrefix: 'site/',
   /** A site ID (IPv6 hex) -> the key ID currently registered for it: one site per address. */

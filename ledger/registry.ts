@@ -85,7 +85,7 @@ export function checkUploadRule(
 }
 
 /** Follows rotations so an action may name a site by any key it ever had. */
-function currentKeyId(state: ContractState, keyIdHex: string): string {
+export function currentKeyId(state: ContractState, keyIdHex: string): string {
   let k = keyIdHex;
   for (let hops = 0; hops < 1024; hops++) {
     const r = state.get<RotatedRecord>(K.rotated(k));

@@ -11,6 +11,7 @@ import { RecentRefusals } from './admission/evictions.js';
 import { Chain } from './chain/chain.js';
 import type { NodeConfig } from './config.js';
 import { loadGenesis } from './genesis.js';
+import { GovernanceAudit } from './gov-audit.js';
 import type { NodeMetrics } from './mgmt/metrics.js';
 import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
@@ -26,6 +27,8 @@ export interface RunningNode {
   readonly height: number;
   readonly logs: Logs;
   readonly metrics: NodeMetrics;
+  /** Governance events (proposals opened and closed, membership changes) from committed blocks. */
+  readonly governance: GovernanceAudit;
   readonly rpcPort: number;
   readonly mgmtPort: number;
   readonly p2pAddresses: string[];
@@ -67,6 +70,19 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const w = { chain, ledger, pool, p2p, driver, metrics, log };
   const relay = createRelay(w);
   listenCommitted(w, relay, height);
+  const governance = new GovernanceAudit({
+    state: ledger.contracts.state,
+    log: logs.logger('audit'),
+    metrics,
+  });
+  chain.onCommitted(({ block }) => {
+    // Reporting must never stop the chain's other listeners.
+    try {
+      governance.committed(block.block);
+    } catch (err) {
+      log.warn({ err }, 'governance audit failed');
+    }
+  });
   const { admission, peerAdmission } = createAdmissions(w, genesis.chainId);
   wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
@@ -90,7 +106,16 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   }
   const { stopped } = stop;
   const ports = { rpcPort: rpc.port, mgmtPort: mgmt.port, p2pAddresses: p2p.addresses };
-  const node = { index: self, chainId: genesis.chainId, height, logs, metrics, ...ports, stopped };
+  const node = {
+    index: self,
+    chainId: genesis.chainId,
+    height,
+    logs,
+    metrics,
+    governance,
+    ...ports,
+    stopped,
+  };
   log.info({ index: self, height, rpc: node.rpcPort, mgmt: node.mgmtPort }, 'node ready');
   return { ...node, stop: () => lifecycle.stop(), fail: stop.fatal };
 }

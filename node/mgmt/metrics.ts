@@ -29,6 +29,10 @@ export interface NodeMetrics {
   rpcDuration: Histogram<'method'>;
   /** bkdms_uncaught_errors_total{kind} — kind is rejection or exception (node/process-guard.ts). */
   uncaughtErrors: Counter<'kind'>;
+  /** bkdms_governance_proposals_total{action,outcome} — outcome: proposed, executed, failed, expired. */
+  governance: Counter<'action' | 'outcome'>;
+  /** bkdms_membership_changes_total{kind,op} — kind: validator, admin, site (node/gov-audit.ts). */
+  membershipChanges: Counter<'kind' | 'op'>;
 }
 
 export interface MetricsOptions {
@@ -144,6 +148,18 @@ export function createNodeMetrics(opts: MetricsOptions = {}): NodeMetrics {
       registers,
     }),
     uncaughtErrors,
+    governance: new Counter({
+      name: 'bkdms_governance_proposals_total',
+      help: 'Governance proposals by action and outcome (proposed, executed, failed, expired), from committed blocks',
+      labelNames: ['action', 'outcome'] as const,
+      registers,
+    }),
+    membershipChanges: new Counter({
+      name: 'bkdms_membership_changes_total',
+      help: 'Membership changes executed by governance, by kind (validator, admin, site) and op',
+      labelNames: ['kind', 'op'] as const,
+      registers,
+    }),
   };
 }
 

@@ -1,0 +1,142 @@
+// Governance, ledger and consistency commands through the real `bkdms` CLI on a real 4-node cluster:
+// the admins become 2 of 3, one proposes, `gov list` names the two admins still missing, a second
+// approves, the proposal executes and `gov history` keeps it with both signatories; `chain members`
+// shows the change at its height, proven against the genesis; `cluster check` finds no divergence.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UploadStatus } from '../../api/types.js';
+import { toHex } from '../../crypto/bytes.js';
+import { keyIdOf } from '../../crypto/key-id.js';
+import { generateKeystore } from '../../crypto/keystore.js';
+import { clusterAdminKey, clusterPassphrase } from '../../devnet/layout.js';
+import { syntheticEnvelope } from '../../testkit/envelopes.js';
+import { bkdms, type Run } from '../support/bkdms-cli.js';
+import { startTestCluster, type TestCluster, waitForClientHeight } from '../support/cluster.js';
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  c = await startTestCluster(4, 2);
+}, 180_000);
+
+afterAll(async () => {
+  await c?.dispose();
+});
+
+function ok(r: Run): string {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe('bkdms gov, chain and cluster check on a running cluster', () => {
+  it('runs a 2-of-3 governance round and reports it', async () => {
+    const env = { BKDMS_ADMIN_PASSPHRASE: clusterPassphrase(c.dir) };
+    const rpc = ['--rpc', c.rpc[0]!];
+    const genesis = ['--genesis', c.layout.genesisPath];
+    const keys = [c.layout.adminKeystore, join(c.dir, 'admin-1.key'), join(c.dir, 'admin-2.key')];
+    const pubs = [
+      (await clusterAdminKey(c.layout)).publicKey,
+      (await generateKeystore(keys[1]!, 'ed25519', env.BKDMS_ADMIN_PASSPHRASE)).publicKey,
+      (await generateKeystore(keys[2]!, 'ed25519', env.BKDMS_ADMIN_PASSPHRASE)).publicKey,
+    ];
+    const ids = pubs.map((p) => toHex(keyIdOf(p)));
+
+    // Threshold 1 today: set-admins executes on its proposal.
+    const setAdmins = JSON.parse(
+      ok(
+        await bkdms(
+          [
+            'gov',
+            'propose',
+            'set-admins',
+            ...rpc,
+            '--key',
+            keys[0]!,
+            '--admin',
+            ...pubs.map(toHex),
+            '--threshold',
+            '2',
+          ],
+          env,
+        ),
+      ),
+    );
+    expect(setAdmins.open).toBe(false);
+
+    const site = c.sites[0]!;
+    const siteId = toHex(keyIdOf(site.key.publicKey));
+    const proposed = JSON.parse(
+      ok(await bkdms(['gov', 'propose', 'suspend-site', siteId, ...rpc, '--key', keys[0]!], env)),
+    );
+    expect(proposed.open).toBe(true);
+    const id: string = proposed.proposalId;
+
+    const list = JSON.parse(ok(await bkdms(['gov', 'list', ...rpc, '--json'])));
+    expect(list.verified).toBe(false);
+    expect(list.proposals).toEqual([
+      expect.objectContaining({
+        id,
+        action: 'suspendSite',
+        proposer: ids[0],
+        approvals: [ids[0]],
+        missing: [ids[1], ids[2]],
+        needed: 1,
+      }),
+    ]);
+
+    const approved = JSON.parse(ok(await bkdms(['gov', 'approve', id, ...rpc, '--key', keys[1]!], env)));
+    expect(approved.open).toBe(false);
+    expect(JSON.parse(ok(await bkdms(['gov', 'list', ...rpc, '--json']))).proposals).toEqual([]);
+
+    // Proofs cover the state one block behind the tip: one more block makes the approval provable.
+    const other = c.sites[1]!;
+    expect(
+      (await c.client(0).upload(syntheticEnvelope(other, c.chainId, c.scp.publicKey, 1, Date.now()))).status,
+    ).toBe(UploadStatus.Accepted);
+    await waitForClientHeight(c.client(0), approved.height + 1);
+
+    const history = JSON.parse(ok(await bkdms(['gov', 'history', ...rpc, ...genesis, '--json'])));
+    expect(history.verified).toBe(true);
+    const closed = history.history.find((h: { id: string }) => h.id === id);
+    expect(closed).toMatchObject({
+      outcome: 'executed',
+      type: 'suspendSite',
+      approvals: [ids[0], ids[1]],
+      height: approved.height,
+    });
+    expect(JSON.parse(ok(await bkdms(['gov', 'show', id, ...rpc, '--json']))).closed.outcome).toBe(
+      'executed',
+    );
+
+    const members = JSON.parse(ok(await bkdms(['chain', 'members', ...rpc, ...genesis, '--json'])));
+    expect(members.verified).toBe(true);
+    expect(members.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'site',
+          op: 'suspend',
+          id: siteId,
+          height: approved.height,
+          proposal: id,
+        }),
+        expect.objectContaining({ kind: 'admin', op: 'enter', id: ids[1], height: setAdmins.height }),
+        expect.objectContaining({ kind: 'validator', op: 'enter', height: 0 }),
+      ]),
+    );
+
+    const info = JSON.parse(ok(await bkdms(['chain', 'info', ...rpc, ...genesis, '--json'])));
+    expect(info).toMatchObject({
+      verified: true,
+      chainId: toHex(c.chainId),
+      admins: { keyIds: ids, threshold: 2 },
+      sitesCount: 2,
+    });
+    expect(info.validators).toEqual(c.validators.map(toHex));
+
+    const check = await bkdms(['cluster', 'check', '--rpc', c.rpc.join(','), '--json']);
+    expect(check.code).toBe(0);
+    const report = JSON.parse(check.stdout);
+    expect(report.divergence).toBeNull();
+    expect(report.commonHeight).toBeGreaterThanOrEqual(approved.height);
+  }, 300_000);
+});
