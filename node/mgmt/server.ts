@@ -20,6 +20,8 @@ export interface MgmtOptions {
   logs: { setLogSpec(spec: string): void; spec(): string };
   /** Largest request body (the log spec); default 4 KiB. */
   maxBodyBytes?: number;
+  /** Fault management: GET /alarms and GET /alarms/history (read only; acknowledging is gRPC's). */
+  alarms?: { list(): unknown; history(): unknown };
 }
 
 export interface MgmtServer {
@@ -94,6 +96,13 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
       },
     },
   };
+  const alarms = opts.alarms;
+  if (alarms !== undefined) {
+    routes['/alarms'] = { GET: async (_req, res) => send(res, 200, json, toJson({ alarms: alarms.list() })) };
+    routes['/alarms/history'] = {
+      GET: async (_req, res) => send(res, 200, json, toJson({ alarms: alarms.history() })),
+    };
+  }
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;

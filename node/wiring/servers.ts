@@ -104,6 +104,8 @@ export interface ServersWiring {
   metrics: NodeMetrics;
   logs: Logs;
   log: Logger;
+  /** Fault management, served on the management port when given. */
+  alarms?: { list(): unknown; history(): unknown };
 }
 
 export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtService } {
@@ -137,6 +139,7 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
     health: () => nodeHealth(status(), p2p, validators().length),
     status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),
     logs: w.logs,
+    alarms: w.alarms,
   });
   return { rpc, mgmt };
 }
