@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAlarmsCommand } from './alarms-cmd.js';
 import { registerBenchCommands } from './bench.js';
 import { registerClusterCommands } from './cluster-cmd.js';
 import { registerDemoCommand } from './demo.js';
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerNodeCommands(program);
   registerClusterCommands(program);
   registerQueryCommands(program);
+  registerAlarmsCommand(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
   registerBenchCommands(program);

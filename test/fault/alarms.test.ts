@@ -4,6 +4,7 @@
 // killed raise quorum-lost. Everything is polled through GET /alarms with bounded timeouts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../node/mgmt/alarms/types.js';
+import { bkdms } from '../support/bkdms-cli.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 
 const HOLD = 1500;
@@ -106,5 +107,15 @@ describe('alarms on a real cluster', () => {
         '2 of 4 validators unreachable: the chain tolerates 1 (f=1); commits stop at 2',
       );
     }
+    // What an operator runs: `bkdms alarms`, as JSON and as the table.
+    const json = await bkdms(['alarms', '--mgmt', c.mgmt[0]!, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const ids = (JSON.parse(json.stdout) as { alarms: Alarm[] }).alarms.map((a) => a.id);
+    expect(ids).toEqual(expect.arrayContaining(['quorum-lost:chain', 'peer-unreachable:peer-2']));
+    const table = await bkdms(['alarms', '--mgmt', c.mgmt[0]!]);
+    expect(table.stdout).toMatch(/^CRITICAL +quorum-lost:chain/m);
+    const history = await bkdms(['alarms', '--history', '--json', '--mgmt', c.mgmt[0]!]);
+    const cleared = (JSON.parse(history.stdout) as { alarms: Alarm[] }).alarms.map((a) => a.id);
+    expect(cleared).toContain('quorum-at-risk:chain');
   }, 180_000);
 });
