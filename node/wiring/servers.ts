@@ -1,6 +1,7 @@
 // The node's servers as lifecycle services (node/lifecycle.ts): the RPC server and the management
 // port start listening in start() and close in stop(). Built here with everything they read.
 import { readFileSync } from 'node:fs';
+import { type AlarmSourceApi, alarmsServiceHandlers } from '../../api/alarms.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
 import type { ServerTls } from '../../api/tls.js';
 import type { Replica } from '../../consensus/replica.js';
@@ -104,8 +105,8 @@ export interface ServersWiring {
   metrics: NodeMetrics;
   logs: Logs;
   log: Logger;
-  /** Fault management, served on the management port when given. */
-  alarms?: { list(): unknown; history(): unknown };
+  /** Fault management: GET /alarms on the management port, the Alarms service on the RPC port. */
+  alarms?: AlarmSourceApi;
 }
 
 export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtService } {
@@ -131,6 +132,8 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
       tls: tlsOf(w.config.rpc.tls),
       onCall: rpcCallObserver(w.metrics),
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
+      // No administrator authentication here yet: AckAlarm is refused until one is injected.
+      services: w.alarms === undefined ? [] : [alarmsServiceHandlers(w.alarms)],
     },
   );
   const mgmt = new MgmtService({

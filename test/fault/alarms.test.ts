@@ -2,7 +2,9 @@
 // would: a validator killed with SIGKILL raises peer-unreachable and quorum-at-risk on the
 // survivors once their (shortened) hold time has passed, both clear after it is restarted; two
 // killed raise quorum-lost. Everything is polled through GET /alarms with bounded timeouts.
+import { credentials, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alarmsService } from '../../api/alarms.js';
 import type { Alarm } from '../../node/mgmt/alarms/types.js';
 import { bkdms } from '../support/bkdms-cli.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
@@ -117,5 +119,19 @@ describe('alarms on a real cluster', () => {
     const history = await bkdms(['alarms', '--history', '--json', '--mgmt', c.mgmt[0]!]);
     const cleared = (JSON.parse(history.stdout) as { alarms: Alarm[] }).alarms.map((a) => a.id);
     expect(cleared).toContain('quorum-at-risk:chain');
+    // The same alarms over gRPC on the RPC port; acknowledging is refused without admin authentication.
+    const rpc = new (alarmsService())(c.rpc[0]!, credentials.createInsecure());
+    try {
+      const listed = await new Promise<{ alarms: { id: string }[] }>((res, rej) =>
+        rpc.ListAlarms!({}, (e: Error | null, v: { alarms: { id: string }[] }) => (e ? rej(e) : res(v))),
+      );
+      expect(listed.alarms.map((a) => a.id)).toContain('quorum-lost:chain');
+      const ack = new Promise((res, rej) =>
+        rpc.AckAlarm!({ id: 'quorum-lost:chain' }, (e: Error | null, v: unknown) => (e ? rej(e) : res(v))),
+      );
+      await expect(ack).rejects.toMatchObject({ code: status.UNIMPLEMENTED });
+    } finally {
+      rpc.close();
+    }
   }, 180_000);
 });
