@@ -90,11 +90,10 @@ export class AlarmWebhook {
     if (this.sending) return;
     this.sending = true;
     try {
-      while (!this.closed && this.queue.length > 0) {
-        const msg = this.queue[0]!;
+      // The message in flight is out of the queue: a full queue drops the oldest waiting one.
+      for (let msg = this.queue.shift(); msg !== undefined && !this.closed; msg = this.queue.shift()) {
         if (await this.deliver(msg)) this.delivered++;
         else this.dropped++;
-        this.queue.shift();
       }
     } finally {
       this.sending = false;
