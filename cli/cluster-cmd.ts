@@ -5,7 +5,7 @@ import { startCluster } from '../devnet/cluster.js';
 import { prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
 import { signalRecordedPids } from '../devnet/processes.js';
-import { watchNodes } from '../devnet/watch.js';
+import { defaultSupervisorOptions, superviseNodes } from '../devnet/supervisor.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
 import { registerClusterCheck } from './cluster-check.js';
 
@@ -21,8 +21,16 @@ export function registerClusterCommands(program: Command): void {
       '--base-port <port>',
       'first port; node i uses base+3i (p2p), +1 (rpc), +2 (mgmt); default: free ports',
     )
-    .action(async (o: { nodes: string; dir: string; basePort?: string }) => {
+    .option(
+      '--max-restarts <n>',
+      'restarts of a node that ended on its own (crash, kill) before giving up on it; 0: never restart',
+      String(defaultSupervisorOptions.maxRestarts),
+    )
+    .action(async (o: { nodes: string; dir: string; basePort?: string; maxRestarts: string }) => {
       const n = Number(o.nodes);
+      const maxRestarts = Number(o.maxRestarts);
+      if (!Number.isInteger(maxRestarts) || maxRestarts < 0 || maxRestarts > 1000)
+        throw new Error('--max-restarts must be an integer from 0 to 1000');
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--nodes must be an integer from 1 to 64');
       // Checked before prepareCluster, which would write the bad ports into the folder's configs.
       const base = Number(o.basePort);
@@ -43,9 +51,14 @@ export function registerClusterCommands(program: Command): void {
           `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
         );
       process.stdout.write('cluster up; Ctrl-C stops every node\n');
-      // A node that ends on its own is reported on stderr; when none is left, the supervisor ends
-      // too, with status 1 unless every node exited with code 0 (as `cluster down` makes them).
-      const watch = watchNodes(running.procs, (text) => process.stderr.write(text));
+      // A node that ends on its own is reported on stderr and restarted with backoff (up to
+      // --max-restarts); when none is left, the supervisor ends too, with status 1 unless every
+      // node exited with code 0 (as `cluster down` makes them).
+      const watch = superviseNodes(running, {
+        ...defaultSupervisorOptions,
+        maxRestarts,
+        write: (text) => process.stderr.write(text),
+      });
       await runUntilSignal({
         done: watch.allExited.then(({ clean }) => {
           process.exitCode = clean ? 0 : 1;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAlarmsCommand } from './alarms-cmd.js';
 import { registerBenchCommands } from './bench.js';
 import { registerChainCommands } from './chain-cmd.js';
 import { registerClusterCommands } from './cluster-cmd.js';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   registerTraceCommands(program);
   registerStateCommand(program);
   registerVerifyChainCommand(program);
+  registerAlarmsCommand(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
   registerGovCommands(program);

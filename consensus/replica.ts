@@ -96,6 +96,8 @@ export class Replica {
   private readonly checkpoints = new Map<number, Map<number, Checkpoint>>();
   /** Highest height each peer (by public key) announced: CHECKPOINTs, the status heartbeat included. */
   private readonly status = new Map<string, { key: Uint8Array; height: number }>();
+  /** Latest signed tip (height, block hash) each peer announced, by public key. */
+  private readonly tips = new Map<string, { key: Uint8Array; height: number; digest: Hash32 }>();
   /** The latest VIEW-CHANGE of each signer, by public key (indexes differ between sets). */
   private readonly viewChanges = new Map<string, ViewChange>();
   /** Signer of each VIEW-CHANGE held, resolved when it was verified. */
@@ -700,6 +702,7 @@ export class Replica {
     }
     if (this.verifier.signed(set, m)) {
       this.noteStatus(set.keys[m.sender]!, m.seq);
+      this.notePeerTip(set.keys[m.sender]!, m.seq, m.digest);
       this.recordCheckpoint(m);
       return;
     }
@@ -709,6 +712,23 @@ export class Replica {
     const key = m.seq > this.stable.seq + this.p.windowSize ? this.knownSigner(m) : undefined;
     if (key === undefined) this.drop(MessageDropReason.BadSignature);
     else this.noteStatus(key, m.seq);
+  }
+
+  /** The block hash a peer signed at the highest height it announced (for divergence alarms). */
+  private notePeerTip(key: Uint8Array, height: number, digest: Hash32): void {
+    const id = hashKey(key);
+    const known = this.tips.get(id);
+    // Bounded: one entry per key of a set we hold.
+    if (known === undefined && this.tips.size >= this.schedule.keys().length) return;
+    if (known === undefined || height >= known.height) this.tips.set(id, { key, height, digest });
+  }
+
+  /**
+   * What each peer last announced of its tip in a signed CHECKPOINT (the status heartbeat
+   * included): height and block hash, by public key. Read by the node's fault management.
+   */
+  peerTips(): { key: Uint8Array; height: number; digest: Hash32 }[] {
+    return [...this.tips.values()];
   }
 
   /** The highest height a peer announced (checkpoints and the status heartbeat). */

@@ -10,8 +10,8 @@ export interface RunningCluster {
   /** RPC addresses (host:port) in node order. */
   rpc: string[];
   mgmt: string[];
-  /** Restarts node i (after a kill or stop) and resolves when it is ready again. */
-  restart(i: number): Promise<void>;
+  /** Restarts node i (after a kill or stop) and resolves when it is ready again; `env` adds to its environment. */
+  restart(i: number, env?: NodeJS.ProcessEnv): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -21,9 +21,9 @@ export interface StartOptions {
 }
 
 export async function startCluster(layout: ClusterLayout, opts: StartOptions = {}): Promise<RunningCluster> {
-  const start = (n: ClusterLayout['nodes'][number]): NodeProcess =>
-    startNodeProcess(n.index, n.configPath, n.logPath, opts.nodeArgs);
-  const procs = layout.nodes.map(start);
+  const start = (n: ClusterLayout['nodes'][number], env?: NodeJS.ProcessEnv): NodeProcess =>
+    startNodeProcess(n.index, n.configPath, n.logPath, opts.nodeArgs, env);
+  const procs = layout.nodes.map((n) => start(n));
   try {
     await Promise.all(procs.map((p) => p.ready));
   } catch (err) {
@@ -36,8 +36,8 @@ export async function startCluster(layout: ClusterLayout, opts: StartOptions = {
     procs,
     rpc: layout.nodes.map((n) => `127.0.0.1:${n.ports.rpc}`),
     mgmt: layout.nodes.map((n) => `127.0.0.1:${n.ports.mgmt}`),
-    async restart(i) {
-      const p = start(layout.nodes[i]!);
+    async restart(i, env) {
+      const p = start(layout.nodes[i]!, env);
       procs[i] = p;
       await p.ready;
       writePids(layout.dir, procs);

@@ -42,6 +42,8 @@ export interface ClusterSpec {
   logSpec?: string;
   /** Network timings of every node (tests shorten them); the node's defaults otherwise. */
   p2p?: Pick<NodeConfigFile['p2p'], 'dialTimeoutMs' | 'pingIntervalMs'>;
+  /** Fault management of every node (tests shorten hold times); the node's defaults otherwise. */
+  alarms?: NodeConfigFile['alarms'];
 }
 
 const hex = toHex;
@@ -116,7 +118,7 @@ export function peerAddress(publicKeyHex: string, ports: NodePorts): string {
  * the node's entry. Also used to add a node to a running cluster (a joining validator).
  */
 export function writeNodeConfig(
-  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p'>,
+  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms'>,
   i: number,
   publicKey: string,
   ports: NodePorts,
@@ -133,6 +135,7 @@ export function writeNodeConfig(
     log: { spec: spec.logSpec ?? 'info' },
     consensus: { tickMs: spec.tickMs ?? 50 },
     mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
+    ...(spec.alarms === undefined ? {} : { alarms: spec.alarms }),
   };
   const configPath = join(spec.dir, `node-${i}`, 'config.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);

@@ -47,12 +47,13 @@ export function startNodeProcess(
   configPath: string,
   logPath: string,
   nodeArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): NodeProcess {
   // stdin is a pipe the child watches: if this supervisor dies without stopping it (SIGKILL, a
   // closed terminal), the pipe closes and the node shuts down instead of running on orphaned.
   const child = spawn(process.execPath, [...nodeArgs, cliEntry, 'node', 'start', '--config', configPath], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, BKDMS_EXIT_WITH_PARENT: '1' },
+    env: { ...process.env, ...env, BKDMS_EXIT_WITH_PARENT: '1' },
   });
   const log = createWriteStream(logPath, { flags: 'a' });
   // Ended once both pipes are drained ('close'), not when stderr ends: stdout lines may still come.

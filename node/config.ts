@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadJsonConfig, resolvePathsAgainst } from '../runtime/json-config.js';
 import { isLoopbackAddress } from '../runtime/loopback.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import { alarmsConfigSchema, defaultAlarmsConfig } from './mgmt/alarms/config.js';
 
 // One check, so that a bad address gets one message: the shape, then the port's range.
 const hostPort = z
@@ -92,6 +93,8 @@ export const nodeConfigSchema = z.strictObject({
         .default(256 * 1024 ** 2),
     })
     .default({ maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 }),
+  /** Fault management: evaluation period, hold times, thresholds, webhook (docs/operations.md). */
+  alarms: alarmsConfigSchema.default(defaultAlarmsConfig()),
 });
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;

@@ -97,6 +97,18 @@ export function loadConsensusState(store: Store, log: Logger): PersistentState |
   return store.consensusState();
 }
 
+/** Counters the node's fault management reads (node/mgmt/alarms/collector.ts). */
+export interface FaultSignals {
+  votesSent: number;
+  /** The latest pieces of equivocation evidence (at most MAX_RECENT_EVIDENCE). */
+  evidence: { offender: Uint8Array; at: number }[];
+}
+
+const MAX_RECENT_EVIDENCE = 64;
+
+const isVote = (t: MessageType): boolean =>
+  t === MessageType.PrePrepare || t === MessageType.Prepare || t === MessageType.Commit;
+
 export class ConsensusDriver {
   private readonly queue: SerialQueue;
   private timer: NodeJS.Timeout | undefined;
@@ -104,6 +116,8 @@ export class ConsensusDriver {
   private stopped = false;
   private readonly seqCheck: SeqCheck;
   readonly name = 'consensus';
+  /** What fault management reads: votes this replica sent, equivocation evidence it recorded. */
+  readonly faultSignals: FaultSignals = { votesSent: 0, evidence: [] };
 
   constructor(
     private readonly deps: DriverDeps,
@@ -198,6 +212,7 @@ export class ConsensusDriver {
     if (rd.persist !== null) await store.putConsensusState(rd.persist);
     for (const o of rd.messages) {
       const bytes = encodeConsensusMessage(o.msg);
+      if (isVote(o.msg.type)) this.faultSignals.votesSent++;
       if (o.to === 'all') transport.broadcast(bytes);
       else transport.sendTo(o.to, bytes);
     }
@@ -205,6 +220,9 @@ export class ConsensusDriver {
     for (const e of rd.evidence) {
       const { kind, offender, first, second } = e;
       await store.putEvidence(tracingCode(encodeConsensusMessage(first)), { kind, offender, first, second });
+      const recent = this.faultSignals.evidence;
+      recent.push({ offender, at: Date.now() });
+      if (recent.length > MAX_RECENT_EVIDENCE) recent.shift();
       this.deps.log.warn(
         { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq },
         'equivocation',

@@ -16,6 +16,7 @@ import type { NodeMetrics } from './mgmt/metrics.js';
 import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { loadCursorSecret } from './query-cursors.js';
+import { createAlarms } from './wiring/alarms.js';
 import { createDriver, createReplica } from './wiring/consensus.js';
 import { createAdmissions, createP2P, createRelay, listenCommitted } from './wiring/pipeline.js';
 import { createServers, metricsOf } from './wiring/servers.js';
@@ -86,7 +87,16 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
   const { admission, peerAdmission } = createAdmissions(w, genesis.chainId);
   wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
-  const { rpc, mgmt, sampler } = createServers({ ...servers, metrics, logs, log, publicKey: key.publicKey });
+  const alarmLog = logs.logger('alarms');
+  const alarms = await createAlarms({ config, replica, p2p, chain, ledger, driver, metrics, log: alarmLog });
+  const { rpc, mgmt, sampler } = createServers({
+    ...servers,
+    metrics,
+    logs,
+    log,
+    publicKey: key.publicKey,
+    alarms,
+  });
   const lifecycle = new Lifecycle([
     closing('ledger', () => ledger.close()),
     closing('verify-pool', () => pool.close()),
@@ -96,6 +106,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     sampler,
     rpc,
     mgmt,
+    alarms,
   ]);
   stop.bind(lifecycle);
   try {

@@ -181,3 +181,30 @@ export function admissionCounter(m: NodeMetrics): (status: UploadStatus, reason:
     else if (status === UploadStatus.Rejected) m.envelopesRejected.inc({ reason });
   };
 }
+
+/**
+ * bkdms_alarms_active{severity,rule}: active (raised or acknowledged) alarms, read from `active`
+ * at each scrape. Series of rules with no active alarm are removed, not left at their last value.
+ */
+export function registerAlarmMetric(
+  m: NodeMetrics,
+  active: () => readonly { severity: string; rule: string }[],
+): void {
+  new Gauge({
+    name: 'bkdms_alarms_active',
+    help: 'Active alarms (raised or acknowledged), by severity and rule',
+    labelNames: ['severity', 'rule'] as const,
+    registers: [m.registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, { severity: string; rule: string; n: number }>();
+      for (const a of active()) {
+        const k = `${a.severity}/${a.rule}`;
+        const c = counts.get(k) ?? { severity: a.severity, rule: a.rule, n: 0 };
+        c.n++;
+        counts.set(k, c);
+      }
+      for (const c of counts.values()) this.set({ severity: c.severity, rule: c.rule }, c.n);
+    },
+  });
+}

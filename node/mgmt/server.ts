@@ -29,6 +29,8 @@ export interface MgmtOptions {
   logs: { setLogSpec(spec: string): void; spec(): string };
   /** Largest request body (the log spec); default 4 KiB. */
   maxBodyBytes?: number;
+  /** Fault management: GET /alarms and GET /alarms/history (read only; acknowledging is gRPC's). */
+  alarms?: { list(): unknown; history(): unknown };
   /**
    * HTTPS with mutual TLS: PEM server certificate chain and key, and the CA bundle that signs the
    * clients' certificates. Required when `listen` is off loopback.
@@ -151,6 +153,13 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
       },
     },
   };
+  const alarms = opts.alarms;
+  if (alarms !== undefined) {
+    routes['/alarms'] = { GET: async (_req, res) => send(res, 200, json, toJson({ alarms: alarms.list() })) };
+    routes['/alarms/history'] = {
+      GET: async (_req, res) => send(res, 200, json, toJson({ alarms: alarms.history() })),
+    };
+  }
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const refused = refusal(req, opts.tls !== undefined);

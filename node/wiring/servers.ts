@@ -1,6 +1,7 @@
 // The node's servers as lifecycle services (node/lifecycle.ts): the RPC server and the management
 // port start listening in start() and close in stop(). Built here with everything they read.
 import { readFileSync } from 'node:fs';
+import { type AlarmSourceApi, alarmsApiService } from '../../api/alarms.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
 import type { ServerTls } from '../../api/tls.js';
 import type { Replica } from '../../consensus/replica.js';
@@ -109,6 +110,8 @@ export interface ServersWiring {
   log: Logger;
   /** The validator's Ed25519 public key (GetNodeInfo). */
   publicKey: Uint8Array;
+  /** Fault management: GET /alarms on the management port, the Alarms service on the RPC port. */
+  alarms?: AlarmSourceApi;
 }
 
 export function createServers(w: ServersWiring): {
@@ -142,7 +145,8 @@ export function createServers(w: ServersWiring): {
       tls: tlsOf(w.config.rpc.tls),
       onCall: rpcCallObserver(w.metrics),
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
-      services: [management.service],
+      services:
+        w.alarms === undefined ? [management.service] : [management.service, alarmsApiService(w.alarms)],
     },
   );
   const mgmtTls = w.config.mgmt.tls;
@@ -161,6 +165,7 @@ export function createServers(w: ServersWiring): {
     health: () => nodeHealth(status(), p2p, validators().length),
     status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),
     logs: w.logs,
+    alarms: w.alarms,
   });
   return { rpc, mgmt, sampler: management.sampler };
 }

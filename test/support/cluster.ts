@@ -24,6 +24,8 @@ export interface TestCluster extends RunningCluster {
 export interface TestClusterOptions {
   /** Network timings of every node (a fault test shortens the dial and ping timeouts). */
   p2p?: ClusterSpec['p2p'];
+  /** Fault management of every node (a fault test shortens the hold times). */
+  alarms?: ClusterSpec['alarms'];
 }
 
 export async function startTestCluster(
@@ -51,6 +53,7 @@ export async function startTestCluster(
     tickMs: 20,
     logSpec: process.env.BKDMS_TEST_LOG ?? 'warn',
     p2p: opts.p2p,
+    alarms: opts.alarms,
   });
   const running = await startCluster(layout);
   const clients = new Map<number, BkdmsClient>();

@@ -1,0 +1,90 @@
+// `bkdms alarms`: a node's active alarms (or the history of cleared ones) read from its management
+// port (GET /alarms, GET /alarms/history), as a table or as JSON; --watch reads again on an
+// interval and prints the list whenever it changed, until Ctrl-C.
+import type { Command } from 'commander';
+import type { Alarm } from '../node/mgmt/alarms/types.js';
+
+interface AlarmsFlags {
+  mgmt: string;
+  json?: boolean;
+  watch?: boolean;
+  history?: boolean;
+  interval: string;
+}
+
+const ORDER = { critical: 0, major: 1, minor: 2, warning: 3 } as const;
+
+/** The table `bkdms alarms` prints: most severe first, then oldest first. */
+export function formatAlarms(alarms: readonly Alarm[], now: number): string {
+  if (alarms.length === 0) return 'no alarms\n';
+  const sorted = [...alarms].sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.raisedAt - b.raisedAt);
+  const ago = (t: number) => `${Math.max(0, Math.round((now - t) / 1000))} s ago`;
+  return sorted
+    .map((a) => {
+      const since =
+        a.state === 'cleared' && a.clearedAt !== undefined
+          ? `cleared ${ago(a.clearedAt)}`
+          : `${a.state} ${ago(a.raisedAt)}`;
+      const lines = [`${a.severity.toUpperCase().padEnd(8)} ${a.id}  (${since})`, `         ${a.cause}`];
+      lines.push(`         ${a.analysis}`);
+      if (a.recovery !== undefined) lines.push(`         node: ${a.recovery}`);
+      if (a.acknowledgedBy !== undefined) lines.push(`         acknowledged by ${a.acknowledgedBy}`);
+      lines.push(`         runbook: ${a.runbook}`);
+      return lines.join('\n');
+    })
+    .join('\n')
+    .concat('\n');
+}
+
+async function read(mgmt: string, history: boolean): Promise<Alarm[]> {
+  const url = `http://${mgmt}/alarms${history ? '/history' : ''}`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return ((await res.json()) as { alarms: Alarm[] }).alarms;
+}
+
+export function registerAlarmsCommand(program: Command): void {
+  program
+    .command('alarms')
+    .description("a node's active alarms (fault management), read from its management port")
+    .requiredOption('--mgmt <host:port>', 'the node management port (mgmt.listen of its config)')
+    .option('--json', 'print JSON ({"alarms": [...]}) instead of a table')
+    .option('--history', 'the cleared alarms kept by the node instead of the active ones')
+    .option('--watch', 'read again every --interval and print the list whenever it changed')
+    .option('--interval <ms>', 'period of --watch', '2000')
+    .action(async (o: AlarmsFlags) => {
+      const interval = Number(o.interval);
+      if (!Number.isInteger(interval) || interval < 100)
+        throw new Error('--interval must be at least 100 ms');
+      const print = (alarms: Alarm[]) => {
+        process.stdout.write(o.json ? `${JSON.stringify({ alarms })}\n` : formatAlarms(alarms, Date.now()));
+      };
+      if (!o.watch) {
+        print(await read(o.mgmt, o.history === true));
+        return;
+      }
+      let last = '';
+      const ac = new AbortController();
+      process.once('SIGINT', () => ac.abort());
+      while (!ac.signal.aborted) {
+        const alarms = await read(o.mgmt, o.history === true).catch((err: unknown) => {
+          process.stderr.write(`${String(err)}\n`);
+          return undefined;
+        });
+        // Changes of state and cause count; the refresh time alone does not.
+        const key = JSON.stringify(alarms?.map((a) => [a.id, a.state, a.severity, a.cause]));
+        if (alarms !== undefined && key !== last) {
+          last = key;
+          if (!o.json) process.stdout.write(`--- ${new Date().toISOString()}\n`);
+          print(alarms);
+        }
+        await new Promise((r) => {
+          const t = setTimeout(r, interval);
+          ac.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            r(undefined);
+          });
+        });
+      }
+    });
+}

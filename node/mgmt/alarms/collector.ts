@@ -1,0 +1,144 @@
+// Reads the running node into a Snapshot for the rules (signals.ts): connections to each
+// validator, each peer's signed tip (height and block hash from its CHECKPOINT heartbeats), our own
+// recent block hashes, the proposers' clocks as their block times show them, the driver's vote and
+// evidence counters, disk, memory, the TLS certificate and the SCP keys in force. The only module
+// of fault management that touches the node and the host.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statfsSync } from 'node:fs';
+import type { Replica } from '../../../consensus/replica.js';
+import type { ScpKey } from '../../../ledger/scp-keys.js';
+import type { Committed } from '../../chain/chain.js';
+import type { FaultSignals } from '../../consensus-driver.js';
+import { peerIdOfPublicKey } from '../../p2p/index.js';
+import type { Snapshot, ValidatorSignal } from './signals.js';
+
+export interface CollectorSources {
+  replica: Pick<Replica, 'state' | 'peerTips' | 'footprint' | 'stats'>;
+  connectedPeers(): string[];
+  /** Public keys of the validator set in force. */
+  validators(): Uint8Array[];
+  pending(): number;
+  faults: FaultSignals;
+  scpKeys(): ScpKey[];
+  dataDir: string;
+  /** PEM file of the RPC TLS certificate, when the node serves TLS. */
+  tlsCert?: string;
+  /** `count,atMs,reason` from the supervisor that restarted this process (BKDMS_RESTART). */
+  restartNotice?: string;
+  clock?: () => number;
+}
+
+/** Our block hashes kept for comparison with the peers' announcements. */
+const HASHES_KEPT = 1024;
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+export class SignalCollector {
+  private readonly hashes = new Map<number, string>();
+  /** Proposer's block time minus our clock at commit, by proposer key (hex). */
+  private readonly skews = new Map<string, number>();
+  private readonly tlsNotAfter: number | undefined;
+  private readonly restarts: Snapshot['restarts'];
+  private readonly clock: () => number;
+
+  constructor(private readonly s: CollectorSources) {
+    this.clock = s.clock ?? Date.now;
+    this.tlsNotAfter = certNotAfter(s.tlsCert);
+    this.restarts = parseRestart(s.restartNotice);
+  }
+
+  /** Chain listener: our block hash at each height, and the proposer's clock as its block shows it. */
+  readonly onCommitted = (c: Committed): void => {
+    const { header } = c.block.block;
+    this.hashes.set(header.height, hex(c.tip.hash));
+    if (this.hashes.size > HASHES_KEPT) this.hashes.delete(this.hashes.keys().next().value as number);
+    // Blocks fetched by state transfer are old: their time says nothing of the proposer's clock.
+    if (this.catchingUp()) return;
+    const proposer = this.s.validators()[header.proposer];
+    if (proposer !== undefined) this.skews.set(hex(proposer), header.time - this.clock());
+  };
+
+  /** Seeds the hash of the tip the node started from. */
+  noteTip(height: number, hash: Uint8Array): void {
+    this.hashes.set(height, hex(hash));
+  }
+
+  private catchingUp(): boolean {
+    const st = this.s.replica.state;
+    return this.s.replica.footprint().transferQueue > 0 || st.applied < st.height;
+  }
+
+  snapshot(): Snapshot {
+    const now = this.clock();
+    const { replica, faults } = this.s;
+    const st = replica.state;
+    const keys = this.s.validators();
+    const connected = new Set(this.s.connectedPeers());
+    const tips = new Map(replica.peerTips().map((t) => [hex(t.key), t]));
+    const index = new Map(keys.map((k, i) => [hex(k), i]));
+    const validators: ValidatorSignal[] = keys.map((k, i) => {
+      const tip = tips.get(hex(k));
+      const self = i === st.self;
+      return {
+        index: i,
+        connected: self || connected.has(peerIdOfPublicKey(k)),
+        height: self ? st.height : (tip?.height ?? -1),
+        hash: self || tip === undefined ? undefined : hex(tip.digest),
+        skewMs: self ? undefined : this.skews.get(hex(k)),
+      };
+    });
+    const hashes: Record<number, string> = {};
+    for (const v of validators) {
+      const h = this.hashes.get(v.height);
+      if (h !== undefined) hashes[v.height] = h;
+    }
+    return {
+      now,
+      self: st.self,
+      validators,
+      height: st.height,
+      hashes,
+      pending: this.s.pending(),
+      catchingUp: this.catchingUp(),
+      inViewChange: st.inViewChange,
+      viewChanges: replica.stats.viewChanges,
+      votesSent: faults.votesSent,
+      evidence: faults.evidence.map((e) => ({ offender: index.get(hex(e.offender)) ?? -1, at: e.at })),
+      disk: diskOf(this.s.dataDir),
+      rssBytes: process.memoryUsage.rss(),
+      tlsNotAfter: this.tlsNotAfter,
+      scpKeyNotAfter: scpKeyNotAfter(this.s.scpKeys(), now),
+      restarts: this.restarts,
+    };
+  }
+}
+
+function diskOf(dir: string): Snapshot['disk'] {
+  try {
+    const s = statfsSync(dir);
+    return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
+  } catch {
+    return undefined;
+  }
+}
+
+function certNotAfter(path: string | undefined): number | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return Date.parse(new X509Certificate(readFileSync(path)).validTo);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The latest expiry among the keys not retired; undefined when there is none. */
+export function scpKeyNotAfter(keys: readonly ScpKey[], now: number): number | undefined {
+  // A successor registered ahead of time (notBefore in the future) counts: it takes over in time.
+  const inForce = keys.filter((k) => !k.retired && (k.notBefore <= now || k.notAfter > now));
+  return inForce.length === 0 ? undefined : Math.max(...inForce.map((k) => k.notAfter));
+}
+
+export function parseRestart(notice: string | undefined): Snapshot['restarts'] {
+  const m = /^(\d+),(\d+),(.{0,200})$/s.exec(notice ?? '');
+  return m === null ? undefined : { count: Number(m[1]), at: Number(m[2]), reason: m[3]! };
+}

@@ -1,0 +1,83 @@
+// The collector's reading of a node into a snapshot: connections by validator, peers' signed tips
+// against our own block hashes (a divergence becomes a condition), proposers' clocks from block
+// times, SCP key expiry and the supervisor's restart notice.
+import { describe, expect, it } from 'vitest';
+import type { Footprint } from '../../../../consensus/replica.js';
+import { ed25519FromSeed } from '../../../../crypto/ed25519.js';
+import type { Committed } from '../../../../node/chain/chain.js';
+import { parseRestart, SignalCollector, scpKeyNotAfter } from '../../../../node/mgmt/alarms/collector.js';
+import { alarmsConfigSchema } from '../../../../node/mgmt/alarms/config.js';
+import { evaluateRules } from '../../../../node/mgmt/alarms/rules.js';
+import { peerIdOfPublicKey } from '../../../../node/p2p/index.js';
+
+const keys = [0, 1, 2, 3].map((i) => ed25519FromSeed(new Uint8Array(32).fill(i + 1)).publicKey);
+const NOW = 1_800_000_000_000;
+
+function collector(tips: { key: Uint8Array; height: number; digest: Uint8Array }[]) {
+  const c = new SignalCollector({
+    replica: {
+      state: { view: 0, inViewChange: false, height: 9, applied: 9, stableSeq: 0, primary: 0, self: 0 },
+      peerTips: () => tips,
+      footprint: () => ({ transferQueue: 0 }) as Footprint,
+      stats: { dropped: {}, viewChanges: 2, blocksCommitted: 0, blocksTransferred: 0 },
+    },
+    connectedPeers: () => [peerIdOfPublicKey(keys[1]!), peerIdOfPublicKey(keys[2]!)],
+    validators: () => keys,
+    pending: () => 4,
+    faults: { votesSent: 11, evidence: [{ offender: keys[3]!, at: NOW - 1 }] },
+    scpKeys: () => [],
+    dataDir: '/',
+    clock: () => NOW,
+  });
+  return c;
+}
+
+const committed = (height: number, hashFill: number, proposer: number, time: number) =>
+  ({
+    block: { block: { header: { height, proposer, time } } },
+    tip: { hash: new Uint8Array(32).fill(hashFill) },
+  }) as unknown as Committed;
+
+describe('signal collector', () => {
+  it('reads connections, tips, counters and proposers\u2019 clocks, and a divergence is a condition', () => {
+    const c = collector([
+      { key: keys[1]!, height: 9, digest: new Uint8Array(32).fill(0xaa) },
+      { key: keys[2]!, height: 9, digest: new Uint8Array(32).fill(0xbb) },
+    ]);
+    c.onCommitted(committed(9, 0xaa, 2, NOW + 7000));
+    const s = c.snapshot();
+    expect(s.validators.map((v) => v.connected)).toEqual([true, true, true, false]);
+    expect(s.validators[1]).toMatchObject({ height: 9, hash: 'aa'.repeat(32) });
+    expect(s.validators[2]).toMatchObject({ skewMs: 7000 });
+    expect(s.hashes[9]).toBe('aa'.repeat(32));
+    expect(s).toMatchObject({ self: 0, height: 9, pending: 4, viewChanges: 2, votesSent: 11 });
+    expect(s.evidence).toEqual([{ offender: 3, at: NOW - 1 }]);
+    expect(s.disk?.total).toBeGreaterThan(0);
+    const t = alarmsConfigSchema.parse({}).thresholds;
+    const ids = evaluateRules({ now: s, t }).map((x) => `${x.rule}:${x.subject}`);
+    expect(ids).toContain('block-hash-divergence:peer-2');
+    expect(ids).not.toContain('block-hash-divergence:peer-1');
+    expect(ids).toContain('clock-skew:peer-2');
+    expect(ids).toContain('equivocation:peer-3');
+    expect(ids).toContain('peer-unreachable:peer-3');
+  });
+
+  it('takes the latest expiry of the SCP keys not retired, and parses the restart notice', () => {
+    const k = (notBefore: number, notAfter: number, retired = false) => ({
+      keyId: new Uint8Array(8),
+      publicKey: new Uint8Array(32),
+      notBefore,
+      notAfter,
+      retired,
+    });
+    expect(scpKeyNotAfter([k(0, 100), k(50, 300), k(0, 900, true)], 60)).toBe(300);
+    expect(scpKeyNotAfter([], 60)).toBeUndefined();
+    expect(parseRestart('2,1700,was killed by SIGKILL')).toEqual({
+      count: 2,
+      at: 1700,
+      reason: 'was killed by SIGKILL',
+    });
+    expect(parseRestart('garbage')).toBeUndefined();
+    expect(parseRestart(undefined)).toBeUndefined();
+  });
+});
