@@ -4,6 +4,7 @@ import { registerClusterCommands } from './cluster-cmd.js';
 import { registerDemoCommand } from './demo.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerKeyCommands } from './keys.js';
+import { registerLogsCommands } from './logs-cmd.js';
 import { registerNodeCommands } from './node-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerQueryCommands(program);
   registerSiteCommands(program);
   registerPlatformCommands(program);
+  registerLogsCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
 }

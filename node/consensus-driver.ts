@@ -23,6 +23,7 @@ import {
 import type { Mempool, MempoolEntry } from './chain/mempool.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
 import { ScheduleFeed } from './consensus-setup.js';
+import { logExecution } from './contract-log.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
@@ -42,6 +43,10 @@ export interface DriverDeps {
   mempool: Mempool;
   transport: ConsensusTransport;
   log: Logger;
+  /** The consensus stream: commits, view changes, evidence; votes sent at debug. Default: `log`. */
+  consensusLog?: Logger;
+  /** The contract stream: execution results of each committed block (node/contract-log.ts). Default: `log`. */
+  contractLog?: Logger;
   /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
   preverify(envelopes: Uint8Array[]): Promise<void>;
   /** Looks up which envelopes of a proposed block an earlier block holds (node/committed-lookup.ts). */
@@ -102,6 +107,8 @@ export class ConsensusDriver {
   private timer: NodeJS.Timeout | undefined;
   private readonly schedules: ScheduleFeed;
   private stopped = false;
+  /** The view last seen; set at the first batch, so a restart is not reported as a change. */
+  private lastView: { view: number; inViewChange: boolean } | undefined;
   private readonly seqCheck: SeqCheck;
   readonly name = 'consensus';
 
@@ -195,9 +202,22 @@ export class ConsensusDriver {
   private async process(rd: Ready): Promise<void> {
     const { transport } = this.deps;
     const store = this.deps.ledger.store;
+    const clog = this.consensusLog;
     if (rd.persist !== null) await store.putConsensusState(rd.persist);
+    if (rd.persist !== null) this.noteView(clog, rd.persist.view, rd.persist.inViewChange);
     for (const o of rd.messages) {
       const bytes = encodeConsensusMessage(o.msg);
+      if (o.msg.type !== MessageType.StateResponse)
+        clog.debug(
+          {
+            event: 'consensus.send',
+            type: MessageType[o.msg.type],
+            ...('view' in o.msg ? { view: o.msg.view } : {}),
+            ...('seq' in o.msg ? { seq: o.msg.seq } : {}),
+            to: o.to,
+          },
+          'vote sent',
+        );
       if (o.to === 'all') transport.broadcast(bytes);
       else transport.sendTo(o.to, bytes);
     }
@@ -205,8 +225,8 @@ export class ConsensusDriver {
     for (const e of rd.evidence) {
       const { kind, offender, first, second } = e;
       await store.putEvidence(tracingCode(encodeConsensusMessage(first)), { kind, offender, first, second });
-      this.deps.log.warn(
-        { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq },
+      clog.warn(
+        { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq, offender: hex(e.offender) },
         'equivocation',
       );
     }
@@ -226,7 +246,36 @@ export class ConsensusDriver {
       this.evict(
         refusedAmong(toReauthorize(mempool, execution.stateChanges, ledger.contracts, height), reauthorize),
       );
+    this.consensusLog.info(
+      {
+        event: 'consensus.commit',
+        height,
+        view: cb.certificate.view,
+        envelopes: ids.length,
+        signatures: cb.certificate.signatures.length,
+      },
+      'block committed',
+    );
+    if (execution !== undefined)
+      logExecution(this.deps.contractLog ?? this.deps.log, cb.block, execution, ids);
     this.deps.onCommitted(cb, tip, ids, arrivals);
+  }
+
+  private get consensusLog(): Logger {
+    return this.deps.consensusLog ?? this.deps.log;
+  }
+
+  /**
+   * The view as the core persists it: a change is logged once, when a view change starts and when
+   * the new view is entered. The first state seen is the starting point, not a change.
+   */
+  private noteView(clog: Logger, view: number, inViewChange: boolean): void {
+    const last = this.lastView;
+    this.lastView = { view, inViewChange };
+    if (last === undefined || (last.view === view && last.inViewChange === inViewChange)) return;
+    if (inViewChange)
+      clog.info({ event: 'consensus.view-change', from: last.view, to: view }, 'view change started');
+    else clog.info({ event: 'consensus.view', from: last.view, view }, 'new view entered');
   }
 
   /** Drops envelopes that can never be applied from the mempool and from the core's requests. */

@@ -123,6 +123,7 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
         cursors: new QueryCursors(w.cursorSecret),
         status,
         isReady,
+        audit: w.logs.audit('rpc'),
       }),
     {
       listen: w.config.rpc.listen,
@@ -137,6 +138,7 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
     health: () => nodeHealth(status(), p2p, validators().length),
     status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),
     logs: w.logs,
+    audit: w.logs.audit('mgmt'),
   });
   return { rpc, mgmt };
 }
