@@ -4,6 +4,7 @@ import type {
   handleUnaryCall,
   ServerUnaryCall,
   ServerWritableStream,
+  ServiceDefinition,
   sendUnaryData,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   onCall?: (method: string, outcome: 'OK' | ApiErrorCode, seconds: number) => void;
   /** Called with the original error when a handler fails with an internal error, for logs. */
   onInternalError?: (method: string, err: unknown) => void;
+  /** Further services served on the same port (the Logs service, api/logs-binding.ts). */
+  services?: { definition: ServiceDefinition; implementation: UntypedServiceImplementation }[];
 }
 
 export interface ApiServer {
@@ -141,6 +144,7 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     },
   };
   server.addService(ledgerServiceDefinition(), impl);
+  for (const svc of opts.services ?? []) server.addService(svc.definition, svc.implementation);
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(opts.listen, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),

@@ -1,6 +1,8 @@
 // The node's servers as lifecycle services (node/lifecycle.ts): the RPC server and the management
 // port start listening in start() and close in stop(). Built here with everything they read.
 import { readFileSync } from 'node:fs';
+import { logsServiceBinding } from '../../api/logs-binding.js';
+import { type LogsAuthorization, LogsHandlers } from '../../api/logs-service.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
 import type { ServerTls } from '../../api/tls.js';
 import type { Replica } from '../../consensus/replica.js';
@@ -11,6 +13,7 @@ import type { RecentRefusals } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
+import { loopbackOnly } from '../log-access.js';
 import { createNodeMetrics, type NodeMetrics, rpcCallObserver } from '../mgmt/metrics.js';
 import { type MgmtOptions, type MgmtServer, startMgmtServer } from '../mgmt/server.js';
 import { logUnlessClosed } from '../network-wiring.js';
@@ -104,6 +107,20 @@ export interface ServersWiring {
   metrics: NodeMetrics;
   logs: Logs;
   log: Logger;
+  /** The administrator check DeleteLogs needs; without it log deletion over RPC is refused. */
+  authorizeLogAdmin?: LogsAuthorization;
+}
+
+/** The Logs service, when the node writes log files. */
+function logsServices(w: ServersWiring): NonNullable<ApiServerOptions['services']> {
+  if (w.config.logs === undefined) return [];
+  const handlers = new LogsHandlers({
+    dir: w.config.logs.dir,
+    authorizeQuery: loopbackOnly,
+    authorizeAdmin: w.authorizeLogAdmin,
+    audit: w.logs.audit('logs'),
+  });
+  return [logsServiceBinding(handlers)];
 }
 
 export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtService } {
@@ -130,6 +147,7 @@ export function createServers(w: ServersWiring): { rpc: RpcService; mgmt: MgmtSe
       tls: tlsOf(w.config.rpc.tls),
       onCall: rpcCallObserver(w.metrics),
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
+      services: logsServices(w),
     },
   );
   const mgmt = new MgmtService({
