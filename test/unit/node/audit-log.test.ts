@@ -76,8 +76,11 @@ describe('audit stream', () => {
     expect(await lines('operation')).toEqual([]);
   });
 
-  it('an upload batch without refusals writes no audit line', async () => {
+  it('an upload batch without refusals, or refused only for load, writes no audit line', async () => {
     await handlers([result(UploadStatus.Accepted, 1)]).uploadBatch([new Uint8Array(1)], { peer: 'p' });
+    await handlers([result(UploadStatus.Rejected, 2, 'MEMPOOL_FULL')]).uploadBatch([new Uint8Array(1)], {
+      peer: 'p',
+    });
     expect(await lines('audit')).toEqual([]);
   });
 
