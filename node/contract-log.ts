@@ -26,6 +26,13 @@ export function logExecution(log: Logger, block: Block, execution: ExecutionResu
     { event: 'contract.block', height, envelopes: execution.receipts.length, applied, refused },
     'block executed',
   );
+  const governance = execution.stateChanges
+    // "record", not "key": the log's redaction would hide a field named key.
+    .map((c) => ({ record: ascii.decode(c.key), deleted: c.value === undefined }))
+    .filter((c) => c.record.startsWith('gov/'));
+  // A proposal still pending after the block has its record written; an applied call whose
+  // proposal has no record left (never written: threshold 1; deleted: the last approval) executed.
+  const pending = new Set(governance.filter((c) => !c.deleted).map((c) => c.record));
   for (const [i, bytes] of block.envelopes.entries()) {
     // Uploads are the bulk of every block and have their summary above; only calls are decoded.
     if (bytes[1] !== EnvelopeKind.ContractCall) continue;
@@ -33,6 +40,8 @@ export function logExecution(log: Logger, block: Block, execution: ExecutionResu
     if (env.kind !== EnvelopeKind.ContractCall) continue;
     const receipt = execution.receipts[i];
     const call = env.call;
+    const proposalId = call.type === 'propose' ? ids[i]! : toHex(call.proposalId);
+    const ok = receipt?.status === ReceiptStatus.Applied;
     log.info(
       {
         event: 'contract.call',
@@ -40,18 +49,14 @@ export function logExecution(log: Logger, block: Block, execution: ExecutionResu
         tracingCode: ids[i],
         signerKeyId: toHex(env.signerKeyId),
         call: call.type,
-        ...(call.type === 'propose'
-          ? { action: call.action.type, proposalId: ids[i] }
-          : { proposalId: toHex(call.proposalId) }),
-        result: receipt?.status === ReceiptStatus.Applied ? 'applied' : reasonName(receipt?.reason ?? -1),
+        ...(call.type === 'propose' ? { action: call.action.type } : {}),
+        proposalId,
+        result: ok ? 'applied' : reasonName(receipt?.reason ?? -1),
+        executed: ok && !pending.has(`gov/proposal/${proposalId}`),
       },
       call.type === 'propose' ? 'governance proposal' : 'governance approval',
     );
   }
-  const governance = execution.stateChanges
-    // "record", not "key": the log's redaction would hide a field named key.
-    .map((c) => ({ record: ascii.decode(c.key), deleted: c.value === undefined }))
-    .filter((c) => c.record.startsWith('gov/'));
   if (governance.length > 0)
     log.info({ event: 'contract.governance', height, changes: governance }, 'governance state changed');
 }

@@ -65,11 +65,43 @@ describe('contract stream', () => {
       proposalId: ids[1],
       signerKeyId: hex(keyIdOf(admin!.publicKey)),
       result: 'applied',
+      // Threshold 2: proposed, not executed yet.
+      executed: false,
     });
     expect(lines[2]?.meta).toMatchObject({
       result: 'NotAdmin',
       signerKeyId: hex(keyIdOf(s1!.key.publicKey)),
     });
     expect(lines[3]?.meta?.changes).toEqual([{ record: `gov/proposal/${ids[1]}`, deleted: false }]);
+  });
+
+  it('marks a proposal that reached its threshold as executed', async () => {
+    const chain = testChain({ threshold: 1 });
+    const tmp = tempDir();
+    const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+    cleanups.push(tmp.cleanup, () => ledger.close());
+    const t = chain.genesis.genesisTime + 1000;
+    const siteKeyId = keyIdOf(chain.sites[0]!.key.publicKey);
+    const envelopes = [
+      call(chain.genesis.chainId, chain.admins[0]!, 1, t, {
+        type: 'propose',
+        action: { type: 'suspendSite', siteKeyId },
+        expiresAt: t + 60_000,
+      }),
+    ];
+    const b = certifiedBlock(chain, 1, envelopes, { time: t });
+    const { execution } = await ledger.commit(b.bytes, b.decoded);
+    const metas: Record<string, unknown>[] = [];
+    const ids = envelopes.map((e) => hex(tracingCode(e)));
+    logExecution(
+      loggerFrom((_l, _m, meta) => meta && metas.push(meta)),
+      b.decoded.block,
+      execution,
+      ids,
+    );
+    expect(metas.find((m) => m.event === 'contract.call')).toMatchObject({
+      result: 'applied',
+      executed: true,
+    });
   });
 });
