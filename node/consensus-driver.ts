@@ -22,6 +22,7 @@ import {
 } from './admission/evictions.js';
 import type { Mempool, MempoolEntry } from './chain/mempool.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
+import { ConsensusLog } from './consensus-log.js';
 import { ScheduleFeed } from './consensus-setup.js';
 import { logExecution } from './contract-log.js';
 import type { ConsensusTransport } from './p2p/index.js';
@@ -107,8 +108,7 @@ export class ConsensusDriver {
   private timer: NodeJS.Timeout | undefined;
   private readonly schedules: ScheduleFeed;
   private stopped = false;
-  /** The view last seen; set at the first batch, so a restart is not reported as a change. */
-  private lastView: { view: number; inViewChange: boolean } | undefined;
+  private readonly clog: ConsensusLog;
   private readonly seqCheck: SeqCheck;
   readonly name = 'consensus';
 
@@ -119,6 +119,7 @@ export class ConsensusDriver {
     this.queue = new SerialQueue(opts.maxQueued, deps.onFatal);
     this.schedules = new ScheduleFeed(opts.tickMs);
     this.seqCheck = seqCheckOf(deps.ledger.contracts);
+    this.clog = new ConsensusLog(deps.consensusLog ?? deps.log);
   }
 
   async start(): Promise<void> {
@@ -202,22 +203,13 @@ export class ConsensusDriver {
   private async process(rd: Ready): Promise<void> {
     const { transport } = this.deps;
     const store = this.deps.ledger.store;
-    const clog = this.consensusLog;
-    if (rd.persist !== null) await store.putConsensusState(rd.persist);
-    if (rd.persist !== null) this.noteView(clog, rd.persist.view, rd.persist.inViewChange);
+    if (rd.persist !== null) {
+      await store.putConsensusState(rd.persist);
+      this.clog.view(rd.persist.view, rd.persist.inViewChange);
+    }
     for (const o of rd.messages) {
       const bytes = encodeConsensusMessage(o.msg);
-      if (o.msg.type !== MessageType.StateResponse)
-        clog.debug(
-          {
-            event: 'consensus.send',
-            type: MessageType[o.msg.type],
-            ...('view' in o.msg ? { view: o.msg.view } : {}),
-            ...('seq' in o.msg ? { seq: o.msg.seq } : {}),
-            to: o.to,
-          },
-          'vote sent',
-        );
+      this.clog.sent(o.msg, o.to);
       if (o.to === 'all') transport.broadcast(bytes);
       else transport.sendTo(o.to, bytes);
     }
@@ -225,10 +217,7 @@ export class ConsensusDriver {
     for (const e of rd.evidence) {
       const { kind, offender, first, second } = e;
       await store.putEvidence(tracingCode(encodeConsensusMessage(first)), { kind, offender, first, second });
-      clog.warn(
-        { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq, offender: hex(e.offender) },
-        'equivocation',
-      );
+      this.clog.evidence(e);
     }
     for (const sr of rd.stateRequests) await this.answerStateRequest(sr.from, sr.fromHeight, sr.toHeight);
   }
@@ -246,36 +235,10 @@ export class ConsensusDriver {
       this.evict(
         refusedAmong(toReauthorize(mempool, execution.stateChanges, ledger.contracts, height), reauthorize),
       );
-    this.consensusLog.info(
-      {
-        event: 'consensus.commit',
-        height,
-        view: cb.certificate.view,
-        envelopes: ids.length,
-        signatures: cb.certificate.signatures.length,
-      },
-      'block committed',
-    );
+    this.clog.committed(cb, ids.length);
     if (execution !== undefined)
       logExecution(this.deps.contractLog ?? this.deps.log, cb.block, execution, ids);
     this.deps.onCommitted(cb, tip, ids, arrivals);
-  }
-
-  private get consensusLog(): Logger {
-    return this.deps.consensusLog ?? this.deps.log;
-  }
-
-  /**
-   * The view as the core persists it: a change is logged once, when a view change starts and when
-   * the new view is entered. The first state seen is the starting point, not a change.
-   */
-  private noteView(clog: Logger, view: number, inViewChange: boolean): void {
-    const last = this.lastView;
-    this.lastView = { view, inViewChange };
-    if (last === undefined || (last.view === view && last.inViewChange === inViewChange)) return;
-    if (inViewChange)
-      clog.info({ event: 'consensus.view-change', from: last.view, to: view }, 'view change started');
-    else clog.info({ event: 'consensus.view', from: last.view, view }, 'new view entered');
   }
 
   /** Drops envelopes that can never be applied from the mempool and from the core's requests. */
