@@ -7,6 +7,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerGovCommands } from './gov-cmd.js';
 import { registerKeyCommands } from './keys.js';
+import { registerLogsCommands } from './logs-cmd.js';
 import { registerNodeCommands } from './node-cmd.js';
 import { registerNodeMgmtCommands } from './node-mgmt-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
@@ -32,6 +33,7 @@ export function registerCommands(program: Command): void {
   registerPlatformCommands(program);
   registerGovCommands(program);
   registerChainCommands(program);
+  registerLogsCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
 }

@@ -133,6 +133,8 @@ export function writeNodeConfig(
     rpc: { listen: `127.0.0.1:${ports.rpc}`, insecure: true },
     mgmt: { listen: `127.0.0.1:${ports.mgmt}` },
     log: { spec: spec.logSpec ?? 'info' },
+    // Each log stream in its own rotated files in node-<i>/logs (docs/operations.md, "Log management").
+    logs: { dir: 'logs' },
     consensus: { tickMs: spec.tickMs ?? 50 },
     mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
     ...(spec.alarms === undefined ? {} : { alarms: spec.alarms }),

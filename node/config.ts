@@ -3,6 +3,7 @@
 // field and what was expected; an unknown (misspelled) field is an error, not silently ignored.
 import { z } from 'zod';
 import { loadJsonConfig, resolvePathsAgainst } from '../runtime/json-config.js';
+import { defaultLogFiles } from '../runtime/log-files.js';
 import { isLoopbackAddress } from '../runtime/loopback.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import { alarmsConfigSchema, defaultAlarmsConfig } from './mgmt/alarms/config.js';
@@ -76,6 +77,15 @@ export const nodeConfigSchema = z.strictObject({
     })
     .default({ certSha256: [], signatureWindowMs: 60_000 }),
   log: z.strictObject({ spec: z.string().default('info') }).default({ spec: 'info' }),
+  /** Log files: each stream in its own rotated files in `dir` (runtime/log-files.ts); none when absent. */
+  logs: z
+    .strictObject({
+      dir: z.string().min(1),
+      maxSizeMb: z.number().min(0.01).max(10_240).default(defaultLogFiles.maxSizeMb),
+      maxFiles: z.number().int().min(1).max(100_000).default(defaultLogFiles.maxFiles),
+      maxDays: z.number().min(0.01).max(36_500).default(defaultLogFiles.maxDays),
+    })
+    .optional(),
   consensus: z
     .strictObject({
       /** Real time of one consensus tick (ms). */
@@ -135,5 +145,6 @@ export function loadNodeConfig(path: string): NodeConfig {
             tls: { cert: abs(c.mgmt.tls.cert), key: abs(c.mgmt.tls.key), clientCa: abs(c.mgmt.tls.clientCa) },
           }),
     },
+    logs: c.logs === undefined ? undefined : { ...c.logs, dir: abs(c.logs.dir) },
   };
 }

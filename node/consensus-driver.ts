@@ -22,7 +22,9 @@ import {
 } from './admission/evictions.js';
 import type { Mempool, MempoolEntry } from './chain/mempool.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
+import { ConsensusLog } from './consensus-log.js';
 import { ScheduleFeed } from './consensus-setup.js';
+import { logExecution } from './contract-log.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
 import { SerialQueue } from './serial-queue.js';
@@ -42,6 +44,10 @@ export interface DriverDeps {
   mempool: Mempool;
   transport: ConsensusTransport;
   log: Logger;
+  /** The consensus stream: commits, view changes, evidence; votes sent at debug. Default: `log`. */
+  consensusLog?: Logger;
+  /** The contract stream: execution results of each committed block (node/contract-log.ts). Default: `log`. */
+  contractLog?: Logger;
   /** Verifies (on the pool) the envelopes of a proposed block not already known good. */
   preverify(envelopes: Uint8Array[]): Promise<void>;
   /** Looks up which envelopes of a proposed block an earlier block holds (node/committed-lookup.ts). */
@@ -114,6 +120,7 @@ export class ConsensusDriver {
   private timer: NodeJS.Timeout | undefined;
   private readonly schedules: ScheduleFeed;
   private stopped = false;
+  private readonly clog: ConsensusLog;
   private readonly seqCheck: SeqCheck;
   readonly name = 'consensus';
   /** What fault management reads: votes this replica sent, equivocation evidence it recorded. */
@@ -126,6 +133,7 @@ export class ConsensusDriver {
     this.queue = new SerialQueue(opts.maxQueued, deps.onFatal);
     this.schedules = new ScheduleFeed(opts.tickMs);
     this.seqCheck = seqCheckOf(deps.ledger.contracts);
+    this.clog = new ConsensusLog(deps.consensusLog ?? deps.log);
   }
 
   async start(): Promise<void> {
@@ -209,10 +217,14 @@ export class ConsensusDriver {
   private async process(rd: Ready): Promise<void> {
     const { transport } = this.deps;
     const store = this.deps.ledger.store;
-    if (rd.persist !== null) await store.putConsensusState(rd.persist);
+    if (rd.persist !== null) {
+      await store.putConsensusState(rd.persist);
+      this.clog.view(rd.persist.view, rd.persist.inViewChange);
+    }
     for (const o of rd.messages) {
       const bytes = encodeConsensusMessage(o.msg);
       if (isVote(o.msg.type)) this.faultSignals.votesSent++;
+      this.clog.sent(o.msg, o.to);
       if (o.to === 'all') transport.broadcast(bytes);
       else transport.sendTo(o.to, bytes);
     }
@@ -223,10 +235,7 @@ export class ConsensusDriver {
       const recent = this.faultSignals.evidence;
       recent.push({ offender, at: Date.now() });
       if (recent.length > MAX_RECENT_EVIDENCE) recent.shift();
-      this.deps.log.warn(
-        { event: 'consensus.evidence', kind: e.kind, view: e.view, seq: e.seq },
-        'equivocation',
-      );
+      this.clog.evidence(e);
     }
     for (const sr of rd.stateRequests) await this.answerStateRequest(sr.from, sr.fromHeight, sr.toHeight);
   }
@@ -244,6 +253,9 @@ export class ConsensusDriver {
       this.evict(
         refusedAmong(toReauthorize(mempool, execution.stateChanges, ledger.contracts, height), reauthorize),
       );
+    this.clog.committed(cb, ids.length);
+    if (execution !== undefined)
+      logExecution(this.deps.contractLog ?? this.deps.log, cb.block, execution, ids);
     this.deps.onCommitted(cb, tip, ids, arrivals);
   }
 

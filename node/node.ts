@@ -2,6 +2,7 @@
 // aggregate (mempool, pre-verified cache, tip), verification pool, admission, PBFT core and its
 // driver, p2p, relay, RPC server, management port. The pieces are built in node/wiring/; services
 // start in that order and stop in the reverse order; `node ready` is logged last.
+import { toHex } from '../crypto/bytes.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
@@ -12,6 +13,7 @@ import { Chain } from './chain/chain.js';
 import type { NodeConfig } from './config.js';
 import { loadGenesis } from './genesis.js';
 import { GovernanceAudit } from './gov-audit.js';
+import { logFilesOf } from './log-config.js';
 import type { NodeMetrics } from './mgmt/metrics.js';
 import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
@@ -43,6 +45,7 @@ export interface RunningNode {
 export async function startNode(config: NodeConfig, passphrase: string): Promise<RunningNode> {
   const logs = createLogs({ spec: config.log.spec });
   const log = logs.logger('node');
+  if (config.logs !== undefined) await logs.attachFiles(logFilesOf(config.logs));
   const genesis = loadGenesis(config.genesis);
   const key = ed25519Of(await readKeystore(config.keystore, passphrase));
   // Read (or made) before anything holds resources a failure here would have to release.
@@ -98,6 +101,8 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     alarms,
   });
   const lifecycle = new Lifecycle([
+    // Stopped last: every service's stop is logged before the files are flushed and closed.
+    closing('logs', () => logs.close()),
     closing('ledger', () => ledger.close()),
     closing('verify-pool', () => pool.close()),
     p2p,
@@ -128,5 +133,11 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     stopped,
   };
   log.info({ index: self, height, rpc: node.rpcPort, mgmt: node.mgmtPort }, 'node ready');
+  logs
+    .audit('node')
+    .info(
+      { event: 'node.started', index: self, validator: toHex(key.publicKey), logSpec: logs.spec() },
+      'node started',
+    );
   return { ...node, stop: () => lifecycle.stop(), fail: stop.fatal };
 }

@@ -28,7 +28,9 @@ import { EnvelopeKind, type KeyId } from '../codec/types.js';
 import type { Contracts } from '../ledger/contracts.js';
 import { K, type SeqRecord, type SiteRecord } from '../ledger/records.js';
 import { seqWindow } from '../ledger/registry.js';
+import type { Logger } from '../runtime/log.js';
 import { type Admission, hex } from './admission/admission.js';
+import { auditGovernance, auditUploads } from './admission/audit.js';
 import type { RecentRefusals } from './admission/evictions.js';
 import { executionResult } from './admission/execution-result.js';
 import type { BlockNotifier } from './chain/block-notifier.js';
@@ -57,6 +59,8 @@ export interface RpcDeps {
     catchingUp: boolean;
   };
   isReady(): boolean;
+  /** The audit stream: refused uploads and governance submissions, with the caller's address. */
+  audit?: Logger;
 }
 
 const notFound = (what: string): NodeError => new NodeError(NodeErrorCode.NotFound, what);
@@ -74,14 +78,17 @@ export class RpcHandlers implements NodeApi {
     this.reads = new StateReads(d);
   }
 
-  async uploadBatch(envelopes: Uint8Array[], _ctx: CallContext): Promise<UploadResult[]> {
+  async uploadBatch(envelopes: Uint8Array[], ctx: CallContext): Promise<UploadResult[]> {
     this.ensureReady();
-    return this.d.admission.admit(envelopes, EnvelopeKind.KpiUpload);
+    const results = await this.d.admission.admit(envelopes, EnvelopeKind.KpiUpload);
+    if (this.d.audit) auditUploads(this.d.audit, ctx.peer, results);
+    return results;
   }
 
-  async submitGovernance(envelope: Uint8Array, _ctx: CallContext): Promise<UploadResult> {
+  async submitGovernance(envelope: Uint8Array, ctx: CallContext): Promise<UploadResult> {
     this.ensureReady();
     const [r] = await this.d.admission.admit([envelope], EnvelopeKind.ContractCall);
+    if (this.d.audit) auditGovernance(this.d.audit, ctx.peer, r!);
     return r!;
   }
 

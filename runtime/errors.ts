@@ -10,6 +10,8 @@ export enum RuntimeErrorCode {
   NoPassphrase = 'NO_PASSPHRASE',
   /** A passphrase file that cannot be read, is readable by others, or is empty. */
   BadPassphraseFile = 'BAD_PASSPHRASE_FILE',
+  /** A log query or deletion with a field out of range (type, time, level, pattern, limit). */
+  BadLogQuery = 'BAD_LOG_QUERY',
 }
 
 export class RuntimeError extends BkdmsError<RuntimeErrorCode> {

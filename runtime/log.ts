@@ -7,6 +7,11 @@
 import type { DestinationStream, Level, Logger as PinoLogger } from 'pino';
 import pino from 'pino';
 import { RuntimeError, RuntimeErrorCode } from './errors.js';
+import { LogFileSinks, type LogFilesOptions } from './log-files.js';
+import { LOG_TYPES, type LogType } from './log-types.js';
+
+export type { LogFilesOptions };
+export { LOG_TYPES, type LogType };
 
 /** One log call: `log.warn({ seq }, 'message')` or `log.warn('message')` (pino's argument order). */
 export interface LogMethod {
@@ -107,52 +112,112 @@ export function redact(v: unknown, depth = 0): unknown {
 }
 
 export interface Logs {
+  /** The operation stream's root logger. */
   root: PinoLogger;
-  /** The logger of a module; the same instance each time, so later spec changes reach it. */
-  logger(module: string): PinoLogger;
+  /**
+   * The logger of a module on a stream (default: operation); the same instance each time, so later
+   * spec changes reach it. Audit loggers write info and above whatever the spec says: an audit
+   * trail a log level could switch off would not be one.
+   */
+  logger(module: string, type?: LogType): PinoLogger;
+  /** Shorthands: `logs.audit('admission')` is `logs.logger('admission', 'audit')`. */
+  audit(module: string): PinoLogger;
+  consensus(module: string): PinoLogger;
+  contract(module: string): PinoLogger;
   /** Validates and applies a spec to every module logger; throws RuntimeError BAD_CONFIG. */
   setLogSpec(spec: string): void;
   spec(): string;
+  /**
+   * From now on also writes each stream to its own rotated files in `files.dir` (runtime/log-files.ts),
+   * after a retention sweep. Resolves once the files are open; lines logged before go to the
+   * main destination only.
+   */
+  attachFiles(files: LogFilesOptions): Promise<void>;
+  /** Resolves once every line handed to the files so far is written to them. */
+  flush(): Promise<void>;
+  /** Flushes and closes the files (the main destination stays open); later lines skip the files. */
+  close(): Promise<void>;
 }
 
 export interface LogOptions {
   spec?: string;
-  /** Where JSON lines go: a stream, or stdout (the default) or stderr. */
+  /** Where JSON lines of every stream go: a stream, or stdout (the default) or stderr. */
   destination?: DestinationStream | 'stdout' | 'stderr';
   /** Fields on every line (node index, chain...). */
   base?: Record<string, unknown>;
 }
 
+const order: Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: 99,
+};
+
+/** The audit stream's level: the spec's, but never less verbose than info. */
+const auditLevel = (l: LogLevel): LogLevel => (order[l] > order.info ? 'info' : l);
+
 export function createLogs(opts: LogOptions = {}): Logs {
   let current = parseLogSpec(opts.spec ?? 'info');
-  const root = pino(
-    {
-      level: current.defaultLevel,
-      base: { pid: process.pid, ...opts.base },
-      formatters: { log: (o) => redact(o) as Record<string, unknown> },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
+  const main =
     typeof opts.destination === 'object'
       ? opts.destination
-      : pino.destination(opts.destination === 'stderr' ? 2 : 1),
-  );
-  const modules = new Map<string, PinoLogger>();
+      : pino.destination(opts.destination === 'stderr' ? 2 : 1);
+  const files = new LogFileSinks();
+  const roots = new Map<LogType, PinoLogger>();
+  for (const type of LOG_TYPES) {
+    // Every stream goes to the main destination (stdout reads as before); a line names its stream
+    // unless it is an operation line, the stream lines always belonged to.
+    const tag = type === 'operation' ? {} : { log: type };
+    const sink: DestinationStream = {
+      write: (line: string) => {
+        main.write(line);
+        files.write(type, line);
+      },
+    };
+    const root = pino(
+      {
+        level: type === 'audit' ? auditLevel(current.defaultLevel) : current.defaultLevel,
+        base: { pid: process.pid, ...opts.base, ...tag },
+        formatters: { log: (o) => redact(o) as Record<string, unknown> },
+        timestamp: pino.stdTimeFunctions.isoTime,
+      },
+      sink,
+    );
+    roots.set(type, root);
+  }
+  const modules = new Map<string, { type: LogType; name: string; l: PinoLogger }>();
+  const levelOf = (type: LogType, name: string): LogLevel =>
+    type === 'audit' ? auditLevel(levelFor(current, name)) : levelFor(current, name);
+  const logger = (module: string, type: LogType = 'operation'): PinoLogger => {
+    const key = `${type}/${module}`;
+    let m = modules.get(key);
+    if (m === undefined) {
+      const l = roots.get(type)!.child({ module });
+      l.level = levelOf(type, module);
+      m = { type, name: module, l };
+      modules.set(key, m);
+    }
+    return m.l;
+  };
   return {
-    root,
-    logger(module) {
-      let l = modules.get(module);
-      if (l === undefined) {
-        l = root.child({ module });
-        l.level = levelFor(current, module);
-        modules.set(module, l);
-      }
-      return l;
-    },
+    root: roots.get('operation')!,
+    logger,
+    audit: (module) => logger(module, 'audit'),
+    consensus: (module) => logger(module, 'consensus'),
+    contract: (module) => logger(module, 'contract'),
     setLogSpec(spec) {
       current = parseLogSpec(spec);
-      root.level = current.defaultLevel;
-      for (const [name, l] of modules) l.level = levelFor(current, name);
+      for (const [type, root] of roots)
+        root.level = type === 'audit' ? auditLevel(current.defaultLevel) : current.defaultLevel;
+      for (const m of modules.values()) m.l.level = levelOf(m.type, m.name);
     },
     spec: () => formatLogSpec(current),
+    attachFiles: (o) => files.open(o, logger('logs')),
+    flush: () => files.flush(),
+    close: () => files.close(),
   };
 }

@@ -27,6 +27,8 @@ export interface MgmtOptions {
   /** Any JSON-able value; byte arrays are shown as hex. */
   status: () => unknown;
   logs: { setLogSpec(spec: string): void; spec(): string };
+  /** The audit stream: each PUT /logspec with the caller's address, the spec before and after. */
+  audit?: { info(meta: object, msg: string): void };
   /** Largest request body (the log spec); default 4 KiB. */
   maxBodyBytes?: number;
   /** Fault management: GET /alarms and GET /alarms/history (read only; acknowledging is gRPC's). */
@@ -143,12 +145,24 @@ export async function startMgmtServer(opts: MgmtOptions): Promise<MgmtServer> {
         const body = await readBody(req, maxBody);
         if (body === null)
           return send(res, 413, text, `body larger than ${maxBody} bytes\n`, { connection: 'close' });
+        const before = opts.logs.spec();
+        const caller = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
         try {
           opts.logs.setLogSpec(body.trim());
         } catch (err) {
-          if (err instanceof RuntimeError) return send(res, 400, text, `${err.message}\n`);
+          if (err instanceof RuntimeError) {
+            opts.audit?.info(
+              { event: 'mgmt.logspec', caller, before, refused: err.message },
+              'log spec refused',
+            );
+            return send(res, 400, text, `${err.message}\n`);
+          }
           throw err;
         }
+        opts.audit?.info(
+          { event: 'mgmt.logspec', caller, before, after: opts.logs.spec() },
+          'log spec changed',
+        );
         send(res, 200, text, `${opts.logs.spec()}\n`);
       },
     },

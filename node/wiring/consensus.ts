@@ -6,7 +6,7 @@ import { Replica } from '../../consensus/replica.js';
 import { toHex } from '../../crypto/bytes.js';
 import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
 import type { VerifyPool } from '../../crypto/verify-pool.js';
-import type { Logger } from '../../runtime/log.js';
+import type { Logger, Logs } from '../../runtime/log.js';
 import { type RecentRefusals, reauthorizer, seqCheckOf } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
 import { lookUpCommitted } from '../committed-lookup.js';
@@ -69,7 +69,7 @@ export interface DriverWiring {
   pool: VerifyPool;
   p2p: P2P;
   tickMs: number;
-  logs: { logger(name: string): Logger };
+  logs: Pick<Logs, 'logger' | 'consensus' | 'contract'>;
   /** Where evictions are remembered for GetReceipt. */
   refusals: RecentRefusals;
   onFatal(err: unknown): void;
@@ -84,6 +84,8 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
       mempool: w.chain.mempool,
       transport: consensusTransport(w.p2p, 256, (f) => log.debug({ failure: f }, 'consensus send failed')),
       log,
+      consensusLog: w.logs.consensus('consensus'),
+      contractLog: w.logs.contract('ledger'),
       preverify: (envelopes) => w.chain.preverify(envelopes, w.pool),
       lookUpCommitted: (envelopes) =>
         lookUpCommitted(envelopes, {

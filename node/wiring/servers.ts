@@ -2,6 +2,8 @@
 // port start listening in start() and close in stop(). Built here with everything they read.
 import { readFileSync } from 'node:fs';
 import { type AlarmSourceApi, alarmsApiService } from '../../api/alarms.js';
+import { logsServiceBinding } from '../../api/logs-binding.js';
+import { type LogsAuthorization, LogsHandlers } from '../../api/logs-service.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
 import type { ServerTls } from '../../api/tls.js';
 import type { Replica } from '../../consensus/replica.js';
@@ -12,6 +14,7 @@ import type { RecentRefusals } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
+import { loopbackOnly } from '../log-access.js';
 import { createManagement } from '../mgmt/management.js';
 import { createNodeMetrics, type NodeMetrics, rpcCallObserver } from '../mgmt/metrics.js';
 import { registerPerfMetrics } from '../mgmt/perf-metrics.js';
@@ -112,6 +115,20 @@ export interface ServersWiring {
   publicKey: Uint8Array;
   /** Fault management: GET /alarms on the management port, the Alarms service on the RPC port. */
   alarms?: AlarmSourceApi;
+  /** The administrator check DeleteLogs needs; without it log deletion over RPC is refused. */
+  authorizeLogAdmin?: LogsAuthorization;
+}
+
+/** The Logs service, when the node writes log files. */
+function logsServices(w: ServersWiring): NonNullable<ApiServerOptions['services']> {
+  if (w.config.logs === undefined) return [];
+  const handlers = new LogsHandlers({
+    dir: w.config.logs.dir,
+    authorizeQuery: loopbackOnly,
+    authorizeAdmin: w.authorizeLogAdmin,
+    audit: w.logs.audit('logs'),
+  });
+  return [{ name: 'bkdms.logs.v1.Logs', bind: () => logsServiceBinding(handlers) }];
 }
 
 export function createServers(w: ServersWiring): {
@@ -139,14 +156,18 @@ export function createServers(w: ServersWiring): {
         cursors: new QueryCursors(w.cursorSecret),
         status,
         isReady,
+        audit: w.logs.audit('rpc'),
       }),
     {
       listen: w.config.rpc.listen,
       tls: tlsOf(w.config.rpc.tls),
       onCall: rpcCallObserver(w.metrics),
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
-      services:
-        w.alarms === undefined ? [management.service] : [management.service, alarmsApiService(w.alarms)],
+      services: [
+        management.service,
+        ...(w.alarms === undefined ? [] : [alarmsApiService(w.alarms)]),
+        ...logsServices(w),
+      ],
     },
   );
   const mgmtTls = w.config.mgmt.tls;
@@ -166,6 +187,7 @@ export function createServers(w: ServersWiring): {
     status: () => ({ ...status(), height: chain.height, mempool: chain.mempool.size }),
     logs: w.logs,
     alarms: w.alarms,
+    audit: w.logs.audit('mgmt'),
   });
   return { rpc, mgmt, sampler: management.sampler };
 }

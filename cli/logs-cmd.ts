@@ -1,0 +1,98 @@
+// `bkdms logs query|backup|verify-backup`: a node's log folder read offline (runtime/log-query.ts,
+// runtime/log-backup.ts). Queries stream: a folder of any size is read in bounded memory.
+import type { Command } from 'commander';
+import { backupLogs, verifyBackup } from '../runtime/log-backup.js';
+import { parseLogFilter, parseTime } from '../runtime/log-filter.js';
+import { type LogLine, newQueryStats, queryLogs } from '../runtime/log-query.js';
+
+interface QueryFlags {
+  dir: string;
+  type: string[];
+  from?: string;
+  to?: string;
+  level?: string;
+  module?: string;
+  grep?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** Fields every line has; the rest is shown after the message. */
+const common = new Set(['level', 'time', 'pid', 'module', 'msg', 'log']);
+
+function human(l: LogLine): string {
+  const extra = Object.fromEntries(Object.entries(l.record).filter(([k]) => !common.has(k)));
+  const rest = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+  return `${l.time} ${l.level.padEnd(5)} ${l.type.padEnd(9)} ${l.module || '-'}: ${l.msg}${rest}`;
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+export function registerLogsCommands(program: Command): void {
+  const logs = program
+    .command('logs')
+    .description("a node's log files: query, back up, verify a backup (docs/operations.md, Log management)");
+  logs
+    .command('query')
+    .description('print the lines of a log folder that match, oldest first, streams merged by time')
+    .requiredOption('--dir <folder>', "the node's log folder (config logs.dir)")
+    .option(
+      '--type <type>',
+      'operation, audit, consensus or contract (repeat, or comma-separated); default all',
+      collect,
+      [],
+    )
+    .option('--from <iso>', 'lines at or after this time (ISO 8601)')
+    .option('--to <iso>', 'lines at or before this time (ISO 8601)')
+    .option('--level <level>', 'lowest level shown: trace, debug, info, warn, error, fatal')
+    .option('--module <name>', 'this module and its sub-modules (p2p matches p2p.gossip)')
+    .option('--grep <regex>', 'lines whose JSON text matches this regular expression')
+    .option('--limit <n>', 'at most n lines')
+    .option('--json', 'JSON Lines: each line as written, with its stream and file')
+    .action(async (o: QueryFlags) => {
+      const filter = parseLogFilter({ ...o, types: o.type });
+      const stats = newQueryStats();
+      for await (const l of queryLogs(o.dir, filter, stats)) {
+        const text = o.json ? JSON.stringify({ type: l.type, file: l.file, ...l.record }) : human(l);
+        if (!process.stdout.write(`${text}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+      }
+      process.stderr.write(
+        `${stats.matched} lines matched; ${stats.lines} read from ${stats.files} files; ${stats.malformed} malformed lines skipped\n`,
+      );
+    });
+  logs
+    .command('backup')
+    .description('a tar.gz of the log files covering a time range, with a manifest (name, size, SHA-256)')
+    .requiredOption('--dir <folder>', "the node's log folder")
+    .requiredOption('--out <file.tar.gz>', 'archive to write')
+    .option('--from <iso>', 'files with lines at or after this time')
+    .option('--to <iso>', 'files with lines at or before this time')
+    .option('--json', 'print the manifest as JSON')
+    .action(async (o: { dir: string; out: string; from?: string; to?: string; json?: boolean }) => {
+      const manifest = await backupLogs(o.dir, o.out, {
+        fromMs: o.from === undefined ? undefined : parseTime(o.from, 'from'),
+        toMs: o.to === undefined ? undefined : parseTime(o.to, 'to'),
+      });
+      if (o.json) process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
+      else {
+        for (const f of manifest.files)
+          process.stdout.write(`${f.sha256}  ${String(f.size).padStart(10)}  ${f.name}\n`);
+        process.stdout.write(`${manifest.files.length} files written to ${o.out}\n`);
+      }
+    });
+  logs
+    .command('verify-backup')
+    .description("check every file of a log backup against the archive's manifest; exit 1 on any difference")
+    .argument('<file.tar.gz>', 'archive written by logs backup')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const v = await verifyBackup(file);
+      if (o.json)
+        process.stdout.write(
+          `${JSON.stringify({ ok: v.ok, problems: v.problems, manifest: v.manifest }, null, 2)}\n`,
+        );
+      else if (v.ok) process.stdout.write(`ok: ${v.manifest?.files.length ?? 0} files match the manifest\n`);
+      else process.stdout.write(`FAILED:\n${v.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      if (!v.ok) process.exitCode = 1;
+    });
+}
