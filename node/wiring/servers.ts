@@ -128,7 +128,7 @@ function logsServices(w: ServersWiring): NonNullable<ApiServerOptions['services'
     authorizeAdmin: w.authorizeLogAdmin,
     audit: w.logs.audit('logs'),
   });
-  return [{ name: 'bkdms.logs.v1.Logs', bind: () => logsServiceBinding(handlers) }];
+  return [{ name: 'bkdms.v1.Logs', bind: () => logsServiceBinding(handlers) }];
 }
 
 export function createServers(w: ServersWiring): {
