@@ -32,11 +32,13 @@ import {
   type Admin,
   makeStorageRecord,
   openAdmin,
+  openStore,
   type PlatformConfig,
-  PlatformStore,
+  type PlatformStore,
   parsePlatformConfig,
   type StoredPacket,
 } from '../../platform/index.js';
+import { insertPackets } from '../../platform/store-write.js';
 import { loggerFrom, silentLogger } from '../../runtime/log.js';
 import { readEntryFile } from '../../site/outbox-entry.js';
 import { runSite } from '../../site/run.js';
@@ -165,7 +167,7 @@ async function drain(name: LiveName): Promise<SiteRunStatus> {
 async function inspect<T>(read: (packets: StoredPacket[], store: PlatformStore) => Promise<T>): Promise<T> {
   await platform.reach((await client.getStatus()).height);
   expect(await platform.stop()).toBe('0');
-  const store = await PlatformStore.open(join(dir, 'platform'));
+  const store = await openStore({ dataDir: join(dir, 'platform') });
   try {
     const packets: StoredPacket[] = [];
     for await (const p of store.packets()) packets.push(p);
@@ -436,12 +438,8 @@ describe('platform end to end on a 4-node chain', () => {
           block: expected[i]!.block,
         });
       });
-      let indexed = 0;
-      for await (const [k, v] of store.kv.range('t/', 't0')) {
-        indexed++;
-        expect(packets.some((p) => `t/${p.meta.tracingCode}` === k && v.startsWith('p/'))).toBe(true);
-      }
-      expect(indexed).toBe(packets.length);
+      // Every packet is found by its tracing code.
+      for (const p of packets) expect(await store.packet(p.meta.tracingCode)).toEqual(p);
       expect(bySigner(packets, keys.backlog!).filter((p) => p.outcome.ok)).toHaveLength(
         backlog.expected.records,
       );
@@ -450,7 +448,7 @@ describe('platform end to end on a 4-node chain', () => {
 
   it('audit finds a tampered record and a re-encrypted packet, and nothing else', async () => {
     // The platform is stopped (previous case); an attacker with write access to its database edits it.
-    const store = await PlatformStore.open(join(dir, 'platform'));
+    const store = await openStore({ dataDir: join(dir, 'platform') });
     let edited: StoredPacket;
     let planted: StoredPacket;
     try {
@@ -517,12 +515,12 @@ describe('platform end to end on a 4-node chain', () => {
   }, 60_000);
 });
 
-/** Overwrites one stored packet, as the platform store lays it out (platform/store.ts). */
+/** Overwrites one stored packet: its rows replaced as the platform writes them (store-write.ts). */
 async function put(store: PlatformStore, p: StoredPacket): Promise<void> {
-  const key = `p/${p.meta.height.toString(16).padStart(13, '0')}${p.meta.index.toString(16).padStart(8, '0')}`;
-  await store.kv.batch([
-    { key, value: JSON.stringify({ meta: p.meta, storage: hex(p.storage), outcome: p.outcome }) },
-  ]);
+  await store.db.transaction(async (tx) => {
+    await tx.query('DELETE FROM packets WHERE height = $1 AND idx = $2', [p.meta.height, p.meta.index]);
+    await insertPackets(tx, [p]);
+  });
 }
 
 /** Runs the compiled CLI; resolves with its exit code and output. */
