@@ -26,6 +26,7 @@ export interface CollectorDeps {
 export async function collect(source: Source, deps: CollectorDeps, signal: AbortSignal): Promise<void> {
   const { spool, state, sealer, counters, log } = deps;
   for await (const batch of source.batches(signal)) {
+    if (batch.sourceError !== undefined) reportSourceError(source.name, batch.sourceError, deps);
     for (const bad of batch.invalid) {
       counters.drop(SiteDropReason.InvalidInput);
       log.info(
@@ -52,4 +53,15 @@ export async function collect(source: Source, deps: CollectorDeps, signal: Abort
     while (spool.totalBytes() > deps.maxSpoolBytes && !signal.aborted)
       await pause(deps.spoolFullWaitMs, signal);
   }
+}
+
+/** A source that cannot read (and retries) shows in status until it reads again. */
+function reportSourceError(name: string, error: string, { counters, log }: CollectorDeps): void {
+  const was = counters.snapshot().sourceErrors[name];
+  counters.setSourceError(name, error);
+  if (error === '') {
+    if (was !== undefined) log.info({ source: name }, 'source reading again');
+    return;
+  }
+  log.warn({ source: name, error }, 'source cannot read its input; retrying');
 }

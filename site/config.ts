@@ -56,6 +56,12 @@ const fieldMap = z
     flags: z.string(),
   })
   .partial();
+/** Reading field -> column name (or constant value), for sources whose columns are named otherwise. */
+export type FieldMap = z.infer<typeof fieldMap>;
+
+/** Unquoted PostgreSQL names: the source quotes them, so they are matched exactly (case included). */
+const pgIdentifier = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+const pgTableName = /^([A-Za-z_][A-Za-z0-9_$]{0,62}\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 
 export const sourceConfigSchema = z.discriminatedUnion('type', [
   z
@@ -100,6 +106,44 @@ export const sourceConfigSchema = z.discriminatedUnion('type', [
         .default(256 * 1024 * 1024),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('pg'),
+      name: z.string().min(1).max(64),
+      /** postgresql://user[:password]@host[:port]/database[?sslmode=…] */
+      url: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
+      /** Variable holding the password, to keep it out of the config file (wins over the URL's). */
+      passwordEnv: z.string().min(1).optional(),
+      /** Read this table or view ([schema.]name)... */
+      table: z.string().regex(pgTableName, 'must be [schema.]name of letters, digits, _ and $').optional(),
+      /** ...or this SELECT (no trailing semicolon); the source adds the cursor filter, order and limit. */
+      query: z.string().min(1).optional(),
+      /** Column that orders the rows: unique, increasing in the order rows are committed. */
+      cursorColumn: z.string().regex(pgIdentifier, 'must be a column name of letters, digits, _ and $'),
+      /** Read only rows with cursor > this on the first run; every row when absent. */
+      initialCursor: z.string().min(1).optional(),
+      columns: fieldMap.default({}),
+      constants: fieldMap.default({}),
+      follow: z.boolean().default(false),
+      pollMs: z.number().int().positive().default(5_000),
+      /** Rows per query (one page = one batch): bounds the memory a poll takes. */
+      batchRows: z.number().int().positive().max(10_000).default(1_000),
+      connectTimeoutMs: z.number().int().positive().default(10_000),
+      queryTimeoutMs: z.number().int().positive().default(30_000),
+      /** Reconnect delays while the database is unreachable. */
+      backoff: z
+        .object({
+          baseMs: z.number().positive(),
+          maxMs: z.number().positive(),
+          jitter: z.number().min(0).max(1),
+        })
+        .strict()
+        .default({ baseMs: 500, maxMs: 30_000, jitter: 0.5 }),
+    })
+    .strict()
+    .refine((s) => (s.table === undefined) !== (s.query === undefined), {
+      message: 'give exactly one of table and query',
+    }),
 ]);
 
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;

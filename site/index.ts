@@ -29,6 +29,7 @@ export { decodeSessionOffer, EXT_SESSION_OFFER, encodeSessionOffer } from './ses
 export { CsvSource } from './sources/csv.js';
 export { HttpPushSource } from './sources/http-push.js';
 export { JsonLinesSource } from './sources/jsonl.js';
+export { PgSource } from './sources/postgres.js';
 export type { ReadingBatch, Source } from './sources/source.js';
 export { SqlSource } from './sources/sql.js';
 export { droppedTotal, progressLine, SiteCounters, SiteDropReason, type SiteRunStatus } from './status.js';

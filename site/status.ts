@@ -30,6 +30,8 @@ export interface SiteRunStatus {
   spooledPeriods: number;
   nextSeq: number;
   lastError: string;
+  /** Sources that cannot read their input right now and are retrying (a database down): the problem. */
+  sourceErrors: Record<string, string>;
 }
 
 export class SiteCounters {
@@ -48,6 +50,7 @@ export class SiteCounters {
     spooledPeriods: 0,
     nextSeq: 1,
     lastError: '',
+    sourceErrors: {},
   };
 
   add(
@@ -77,8 +80,14 @@ export class SiteCounters {
     Object.assign(this.s, change);
   }
 
+  /** A source's current problem; '' clears it. */
+  setSourceError(source: string, error: string): void {
+    if (error === '') delete this.s.sourceErrors[source];
+    else this.s.sourceErrors[source] = error;
+  }
+
   snapshot(): SiteRunStatus {
-    return { ...this.s, dropped: { ...this.s.dropped } };
+    return { ...this.s, dropped: { ...this.s.dropped }, sourceErrors: { ...this.s.sourceErrors } };
   }
 }
 
@@ -99,7 +108,10 @@ export function progressLine(name: string, s: SiteRunStatus): string {
     (s.rejected > 0 ? ` rejected ${s.rejected}` : '') +
     (s.remade > 0 ? ` remade ${s.remade}` : '') +
     ` | outbox ${s.outboxDepth} spooled periods ${s.spooledPeriods}` +
-    (s.lastError ? ` | last error: ${s.lastError}` : '')
+    (s.lastError ? ` | last error: ${s.lastError}` : '') +
+    Object.entries(s.sourceErrors)
+      .map(([source, error]) => ` | source ${source}: ${error}`)
+      .join('')
   );
 }
 

@@ -3,6 +3,7 @@ import type { SourceConfig } from '../config.js';
 import { CsvSource } from './csv.js';
 import { HttpPushSource } from './http-push.js';
 import { JsonLinesSource } from './jsonl.js';
+import { PgSource } from './postgres.js';
 import type { Source } from './source.js';
 import { SqlSource } from './sql.js';
 
@@ -17,5 +18,7 @@ export function sourceFromConfig(c: SourceConfig, cursor: string | undefined): S
       return new HttpPushSource(c);
     case 'sql':
       return new SqlSource({ ...c, ...resume });
+    case 'pg':
+      return new PgSource({ ...c, ...resume });
   }
 }

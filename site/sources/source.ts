@@ -19,6 +19,12 @@ export interface ReadingBatch {
    * site once the batch is durably spooled and handed back to the source's factory on restart.
    */
   cursor?: string;
+  /**
+   * Set by a source that cannot read its input right now and keeps retrying (a database that is
+   * down): the problem, shown in the site's status; '' once it reads again. Such a batch may be
+   * empty.
+   */
+  sourceError?: string;
 }
 
 export interface Source {

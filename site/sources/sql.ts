@@ -1,12 +1,14 @@
 // Local SQL database source (SQLite through sql.js, in WASM: no native build). Runs a configured
 // query against a snapshot of the database file, passing the last cursor as :cursor, and maps the
-// result columns (kpi, series, value, unit, time, id, cursor) to readings. The query must order
+// result columns (kpi, series, value, unit, time, id, cursor) to readings (sql-rows.ts, shared
+// with the PostgreSQL source). The query must order
 // its rows by the cursor column so that resuming from the last cursor skips exactly what was
 // delivered. In follow mode the file is re-read every pollMs to see rows the city system added.
 import { readFile, stat } from 'node:fs/promises';
 import initSqlJs from 'sql.js';
 import { SiteError, SiteErrorCode } from '../errors.js';
-import { pause, type ReadingBatch, readingOrInvalid, type Source } from './source.js';
+import { pause, type ReadingBatch, type Source } from './source.js';
+import { RowBatcher } from './sql-rows.js';
 
 export interface SqlSourceOptions {
   name: string;
@@ -68,31 +70,18 @@ export class SqlSource implements Source {
   /** One run of the query from `from`, in batches that each carry the cursor of their last row. */
   private async *poll(SQL: SqlJs, from: string): AsyncGenerator<ReadingBatch> {
     const db = new SQL.Database(await this.load());
-    let cursor = from;
-    let rows = 0;
     try {
       const stmt = db.prepare(this.opts.query);
       try {
         stmt.bind({ ':cursor': /^-?\d+(\.\d+)?$/.test(from) ? Number(from) : from });
-        let batch: ReadingBatch = { readings: [], invalid: [] };
+        const rows = new RowBatcher(this.name, this.opts.batchRows);
         while (stmt.step()) {
-          const { cursor: rowCursor, ...fields } = stmt.getAsObject();
-          if (rowCursor === undefined || rowCursor === null) {
-            throw new SiteError(SiteErrorCode.SourceFailed, 'query must return a non-null "cursor" column', {
-              source: this.name,
-            });
-          }
-          cursor = String(rowCursor);
-          const input = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
-          const r = readingOrInvalid(input, this.name, `row:${cursor}`);
-          if ('reason' in r) batch.invalid.push(r);
-          else batch.readings.push(r);
-          if (++rows % this.opts.batchRows === 0) {
-            yield { ...batch, cursor };
-            batch = { readings: [], invalid: [] };
-          }
+          const { cursor, ...fields } = stmt.getAsObject();
+          const full = rows.add(fields, cursor);
+          if (full) yield full;
         }
-        if (batch.readings.length + batch.invalid.length > 0) yield { ...batch, cursor };
+        const rest = rows.flush();
+        if (rest) yield rest;
       } finally {
         stmt.free();
       }

@@ -8,7 +8,7 @@ import { SeqLock } from '../../../site/seq-lock.js';
 import type { ReadingBatch, Source } from '../../../site/sources/source.js';
 import { Spool } from '../../../site/spool.js';
 import { StateFile } from '../../../site/state.js';
-import { SiteCounters } from '../../../site/status.js';
+import { progressLine, SiteCounters } from '../../../site/status.js';
 import { FakeMaker, noLog, reading, tempDir } from './helpers.js';
 
 const H = 3_600_000;
@@ -74,5 +74,22 @@ describe('collect', () => {
     ac.abort(); // the spool is over its cap again: the pump waits until stopped
     await run;
     expect(d.spool.load(t0).readings.map((r) => r.id)).toEqual(['b']);
+  });
+
+  it('shows a source that cannot read in the status until it reads again', async () => {
+    const d = stores(tempDir());
+    let seen: ReturnType<SiteCounters['snapshot']> | undefined;
+    class DownThenUp extends ListSource {
+      async *batches(): AsyncIterable<ReadingBatch> {
+        yield { readings: [], invalid: [], sourceError: 'cannot read database db:5432/x: ECONNREFUSED' };
+        seen = d.counters.snapshot();
+        yield { readings: [], invalid: [], sourceError: '' };
+        yield { readings: [reading({ time: t0 + 5, id: 'r' })], invalid: [], cursor: '7' };
+      }
+    }
+    await collect(new DownThenUp([]), d, new AbortController().signal);
+    expect(seen?.sourceErrors).toEqual({ list: 'cannot read database db:5432/x: ECONNREFUSED' });
+    expect(progressLine('site', seen!)).toContain('| source list: cannot read database db:5432/x');
+    expect(d.counters.snapshot()).toMatchObject({ collected: 1, sourceErrors: {} });
   });
 });

@@ -318,6 +318,28 @@ describe('SqlSource', () => {
     await expect(drain(src)).rejects.toThrow('SOURCE_FAILED');
   });
 
+  it('refuses a cursor that repeats: resuming after the first row would skip the second', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE m (t INTEGER, v REAL)');
+    db.run('INSERT INTO m VALUES (1, 1), (2, 2), (2, 3)');
+    const path = join(tempDir(), 'ties.sqlite');
+    writeFileSync(path, db.export());
+    db.close();
+    const src = new SqlSource({
+      name: 's',
+      path,
+      query:
+        "SELECT t AS cursor, 'EN: EN: AQ: 1C' AS kpi, v AS value, t AS time FROM m WHERE t > :cursor ORDER BY t",
+      initialCursor: '0',
+      follow: false,
+      pollMs: 1,
+      batchRows: 10,
+      maxDbBytes: 1e6,
+    });
+    await expect(drain(src)).rejects.toThrow(/cursor value 2 is not unique/);
+  });
+
   it('refuses a database file over its size cap before loading it', async () => {
     const path = join(tempDir(), 'big.sqlite');
     writeFileSync(path, Buffer.alloc(2_000));
