@@ -1,7 +1,11 @@
-// The back ends the platform store tests run on: the in-memory PGlite always, and a throw-away
-// PostgreSQL server when the machine can start one.
+// The back ends the platform store tests run on: the in-memory PGlite, and a throw-away PostgreSQL
+// server (test/support/pg-server.ts; its binaries come from .ci/ensure-postgres.sh), each test
+// database a fresh database of that server.
+import pg from 'pg';
 import type { SqlDb } from '../../../platform/sql-db.js';
 import { MemoryDb } from '../../../platform/sql-pglite-memory.js';
+import { PostgresDb } from '../../../platform/sql-postgres.js';
+import { type PgServer, startPgServer } from '../../support/pg-server.js';
 
 export interface Backend {
   name: string;
@@ -11,13 +15,36 @@ export interface Backend {
   tearDown: () => Promise<void>;
 }
 
-export function backends(): Backend[] {
-  return [
-    {
-      name: 'PGlite',
-      setUp: () => MemoryDb.warmUp(),
-      db: async () => new MemoryDb(),
-      tearDown: async () => {},
+const pglite: Backend = {
+  name: 'PGlite',
+  setUp: () => MemoryDb.warmUp(),
+  db: async () => new MemoryDb(),
+  tearDown: async () => {},
+};
+
+function server(): Backend {
+  let s: PgServer | undefined;
+  let n = 0;
+  return {
+    name: 'PostgreSQL server',
+    setUp: async () => {
+      s = await startPgServer();
     },
-  ];
+    db: async () => {
+      if (s === undefined) throw new Error('server not started');
+      const name = `store_${n++}`;
+      const admin = new pg.Client({ connectionString: s.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      return PostgresDb.open(s.url.replace(/\/[^/]+$/, `/${name}`));
+    },
+    tearDown: async () => {
+      await s?.stop();
+    },
+  };
+}
+
+export function backends(): Backend[] {
+  return [pglite, server()];
 }

@@ -1,6 +1,7 @@
 // The platform's SQL store: schema migrations, byte-exact Table 10-3 records and their derived
 // fields, the relational KPI values, and one block = one transaction. Run on every back end the
 // machine offers (store-backends.ts).
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStorageRecord } from '../../../codec/storage-record.js';
 import { PlatformErrorCode } from '../../../platform/errors.js';
@@ -142,6 +143,24 @@ describe.each(backends())('platform store on $name', (backend) => {
     await ex.apply(2, c.built[1]!.certifiedBlock);
     await ex0.apply(2, c.built[1]!.certifiedBlock);
     expect(await dump(inner)).toEqual(await dump(clean));
+  });
+
+  it('resumes after crashes at any block with no gap and no duplicate', async () => {
+    const c = chain();
+    const clean = await fresh();
+    await (await extractor(new PlatformStore(clean))).follow(c);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), async (crashes) => {
+        const inner = await fresh();
+        for (const at of crashes) {
+          const ex = await extractor(new PlatformStore(crashing(inner, { fails: (n) => n === at })));
+          await ex.follow(c).catch(() => undefined);
+        }
+        await (await extractor(new PlatformStore(inner))).follow(c);
+        expect(await dump(inner)).toEqual(await dump(clean));
+      }),
+      { numRuns: 4 },
+    );
   });
 
   it('keeps audit runs and their findings', async () => {
