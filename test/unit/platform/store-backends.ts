@@ -12,6 +12,8 @@ export interface Backend {
   setUp: () => Promise<void>;
   /** A fresh, empty database (schema not yet migrated). */
   db: () => Promise<SqlDb>;
+  /** Another connection to `db`'s database: another process's on a server, the same on PGlite. */
+  reader: (db: SqlDb) => Promise<SqlDb>;
   tearDown: () => Promise<void>;
 }
 
@@ -19,12 +21,14 @@ const pglite: Backend = {
   name: 'PGlite',
   setUp: () => MemoryDb.warmUp(),
   db: async () => new MemoryDb(),
+  reader: async (db) => db,
   tearDown: async () => {},
 };
 
 function server(): Backend {
   let s: PgServer | undefined;
   let n = 0;
+  const urls = new Map<SqlDb, string>();
   return {
     name: 'PostgreSQL server',
     setUp: async () => {
@@ -37,8 +41,12 @@ function server(): Backend {
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name}`);
       await admin.end();
-      return PostgresDb.open(s.url.replace(/\/[^/]+$/, `/${name}`));
+      const url = s.url.replace(/\/[^/]+$/, `/${name}`);
+      const db = await PostgresDb.open(url);
+      urls.set(db, url);
+      return db;
     },
+    reader: (db) => PostgresDb.open(urls.get(db) as string),
     tearDown: async () => {
       await s?.stop();
     },

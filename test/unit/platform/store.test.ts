@@ -163,6 +163,30 @@ describe.each(backends())('platform store on $name', (backend) => {
     );
   });
 
+  it('shows a reader whole blocks only while the follower writes', async () => {
+    const c = chain();
+    const db = await fresh();
+    const store = new PlatformStore(db);
+    const ex = await extractor(store);
+    const reader = await backend.reader(db);
+    if (reader !== db) open.push(reader);
+    let writing = true;
+    const seen: number[][] = [];
+    const reading = (async () => {
+      while (writing) {
+        // One statement, one snapshot: cursor, packets and values as of the same moment.
+        const [r] = await reader.query(`SELECT (SELECT height FROM extract_cursor) AS h,
+          (SELECT count(*) FROM packets) AS p, (SELECT count(*) FROM kpi_values) AS v`);
+        seen.push([Number(r!.h ?? 0), Number(r!.p), Number(r!.v)]);
+      }
+    })();
+    for (const [i, b] of c.built.entries()) await ex.apply(i + 1, b.certifiedBlock);
+    writing = false;
+    await reading;
+    expect(seen.length).toBeGreaterThan(0);
+    for (const [h, p, v] of seen) expect([p, v]).toEqual([2 * h!, 3 * h!]);
+  });
+
   it('keeps audit runs and their findings', async () => {
     const store = new PlatformStore(await fresh());
     const finding = {
