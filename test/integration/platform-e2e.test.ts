@@ -185,6 +185,8 @@ const sorted = (v: number[]): number[] => [...v].sort((a, b) => a - b);
 const scpKeyIdOf = (p: StoredPacket): string =>
   hex(decodeSealedPacket(decodeStorageRecord(p.storage).cityData).scpKeyId);
 
+// Timeouts: each start of `platform run` (and each open of its database here) starts an embedded
+// PostgreSQL (PGlite), seconds each and tens of seconds for the first one on a loaded machine.
 beforeAll(async () => {
   const passphrase = clusterPassphrase(dir);
   for (const k of ['revoked', 'rotated', 'rotated-new', 'steady', 'backlog'])
@@ -235,7 +237,7 @@ beforeAll(async () => {
     await startLive(name);
     live[name].feed.start();
   }
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const l of Object.values(live)) {
@@ -324,7 +326,7 @@ describe('platform end to end on a 4-node chain', () => {
       expect(sorted(okValues([...old, ...fresh]))).toEqual(rotated.feed.values);
     });
     await platform.start();
-  }, 90_000);
+  }, 180_000);
 
   it('rotates the platform encryption key: sites move to the new key, the platform opens both', async () => {
     const { steady } = live;
@@ -367,7 +369,7 @@ describe('platform end to end on a 4-node chain', () => {
       expect(mine.some((p) => p.meta.height > retired.height)).toBe(true);
     });
     await platform.start();
-  }, 60_000);
+  }, 120_000);
 
   it('resumes after SIGKILL mid-stream with exactly one record per committed envelope', async () => {
     // A burst of blocks: the shipped sample backlog (48 records) uploads while the steady site goes on.
@@ -444,7 +446,7 @@ describe('platform end to end on a 4-node chain', () => {
         backlog.expected.records,
       );
     });
-  }, 90_000);
+  }, 180_000);
 
   it('audit finds a tampered record and a re-encrypted packet, and nothing else', async () => {
     // The platform is stopped (previous case); an attacker with write access to its database edits it.
@@ -512,7 +514,7 @@ describe('platform end to end on a 4-node chain', () => {
       new Set([line(edited, 'CHECK_CODE_MISMATCH'), line(planted, 'CITY_DATA_MISMATCH')]),
     );
     expect(findings).toHaveLength(2);
-  }, 60_000);
+  }, 120_000);
 });
 
 /** Overwrites one stored packet: its rows replaced as the platform writes them (store-write.ts). */
