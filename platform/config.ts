@@ -24,8 +24,18 @@ const d = defaultPlatformOptions;
 export const platformConfigSchema = z
   .object({
     name: z.string().min(1).max(64).default('scp'),
-    /** Folder of the platform database; relative paths are relative to the config file. */
+    /** Folder of the embedded (PGlite) platform database; relative to the config file. */
     dataDir: z.string().min(1),
+    /** A PostgreSQL server instead of the embedded database (postgres://user@host:port/db). */
+    store: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** The chain's genesis file: chain ID, first validator set, admins, initial sites and keys. */
     genesis: z.string().min(1),
     /** Chain ID written in every storage record; bkdms://<chain ID hex> when absent. */

@@ -31,7 +31,6 @@ export { PlatformError, PlatformErrorCode } from './errors.js';
 export { type BlockSummary, Extractor } from './extractor.js';
 export { failoverSource } from './failover-source.js';
 export { loadAdminKey, loadEncryptionKeys } from './keys.js';
-export { LevelKv, MemoryKv } from './kv.js';
 export {
   type DecryptedRecord,
   PacketFailure,
@@ -46,6 +45,10 @@ export {
   type PlatformHandle,
   runPlatform,
 } from './run.js';
+export type { SqlDb, SqlRunner } from './sql-db.js';
+export { openStore } from './sql-open.js';
+export { PgliteDb } from './sql-pglite.js';
+export { PostgresDb } from './sql-postgres.js';
 export { checkCodeMatches, defaultChainUrl, makeStorageRecord } from './storage-record.js';
 export { type ExtractorCheckpoint, PlatformStore } from './store.js';
 export { formatTrace, type TraceEvidence, trace } from './trace.js';

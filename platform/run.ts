@@ -23,8 +23,9 @@ import { unhex } from './hex.js';
 import { loadEncryptionKeys } from './keys.js';
 import type { StoredPacket } from './outcome.js';
 import { PacketOpener } from './packet-opener.js';
+import { openStore } from './sql-open.js';
 import { defaultChainUrl } from './storage-record.js';
-import { PlatformStore } from './store.js';
+import type { PlatformStore } from './store.js';
 import { type TraceEvidence, trace } from './trace.js';
 
 /**
@@ -77,7 +78,7 @@ export async function openPlatform(
 ): Promise<PlatformHandle & { follow(): void }> {
   const log = deps.log ?? silentLogger;
   const scpKeys = deps.scpKeys ?? (await loadEncryptionKeys(config.encryptionKeys, deps.passphrase));
-  const store = deps.store ?? (await PlatformStore.open(config.dataDir));
+  const store = deps.store ?? (await openStore(config));
   const clients = deps.sources ? [] : nodeClients(config.chain);
   const net = {
     sources: deps.sources ?? clients.map(clientSource),
@@ -139,7 +140,11 @@ export async function openPlatform(
   const handle = {
     counters,
     trace: (tc: string) => trace(tc, { store, chain: reads, ledger: ex.chain }),
-    audit: (range = {}) => audit({ store, chain: reads, ledger: ex.chain, chainUrl, opener }, range),
+    audit: async (range = {}) => {
+      const report = await audit({ store, chain: reads, ledger: ex.chain, chainUrl, opener }, range);
+      await store.saveAudit(report, Date.now());
+      return report;
+    },
     assess: async (opts: Partial<AssessOptions> = {}) => {
       const packets: StoredPacket[] = [];
       for await (const p of store.packets()) packets.push(p);

@@ -1,21 +1,19 @@
-// The platform database (Table 10-3 records and what the platform learnt from them), over a Kv.
-// Layout, every key `key -> value`:
-//   cp                              -> ExtractorCheckpoint (JSON): last processed height, its block hash,
-//                                      chain offset, and the state root after it
-//   s/<contract state key>          -> the ledger's contract state entry after that height: its
-//                                      canonical JSON value, the same bytes a node keeps in its
-//                                      ContractState bucket (ledger/state.ts)
-//   p/<height 13 hex><index 8 hex>  -> StoredPacket (JSON: storage record hex, meta, outcome)
-//   t/<tracing code hex>            -> the p/ key of that packet
-//   o/<offer hex>                   -> '' (an accepted session offer, re-derived on start)
-// One block = one Kv batch holding its packets, offers, contract state changes and the new
-// checkpoint, so a crash leaves either the whole block or none of it: the extractor resumes at
-// checkpoint.height + 1 with exactly the contract state of checkpoint.height.
+// The platform database (Y.4907 §8.3, the KPI management module's storage): Table 10-3 storage
+// records, decrypted KPI values, packet outcomes and failures, accepted session offers, the
+// ledger's contract state and the extraction cursor, in SQL (schema: sql-schema.ts) on PGlite or
+// a PostgreSQL server (sql-open.ts). One block = one transaction holding its packets, offers,
+// contract state changes and the new cursor, so a crash leaves either the whole block or none of
+// it: the extractor resumes at cursor.height + 1 with exactly the contract state of that height.
+
 import type { StateChange } from '../ledger/execution.js';
+import type { AuditReport } from './audit.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
-import { hex, unhex } from './hex.js';
-import { type Kv, type KvOp, LevelKv, MemoryKv } from './kv.js';
-import type { PacketMeta, PacketOutcome, StoredPacket } from './outcome.js';
+import type { StoredPacket } from './outcome.js';
+import { bytes, num, type SqlDb, storeError } from './sql-db.js';
+import { migrate } from './sql-migrate.js';
+import { MemoryDb } from './sql-pglite-memory.js';
+import { PACKET_SELECT, withValues } from './store-read.js';
+import { insertOffers, insertPackets, writeState } from './store-write.js';
 
 /** Where the extractor resumes (not a PBFT checkpoint, codec's Checkpoint). */
 export interface ExtractorCheckpoint {
@@ -24,7 +22,7 @@ export interface ExtractorCheckpoint {
   blockHash: string;
   /** Sum of the encoded certified blocks' lengths up to `height`: the next block's chain offset. */
   chainOffset: number;
-  /** State root (hex) after executing the block at `height`: the s/ entries hash to it. */
+  /** State root (hex) after executing the block at `height`: the contract state hashes to it. */
   stateRoot: string;
   /**
    * Frontier (hex, largest subtree first) of the block-hash log over blocks 0..height
@@ -48,117 +46,164 @@ export interface HeightRange {
   toHeight?: number;
 }
 
-interface PacketJson {
-  meta: PacketMeta;
-  storage: string;
-  outcome: PacketOutcome;
-}
-
-const CHECKPOINT = 'cp';
-const STATE = 's/';
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-function packetKey(height: number, index: number): string {
-  return `p/${height.toString(16).padStart(13, '0')}${index.toString(16).padStart(8, '0')}`;
-}
-
-function parse<T>(key: string, text: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new PlatformError(PlatformErrorCode.Store, `unreadable value at ${key}`, { key });
-  }
-}
-
-function toPacket(key: string, text: string): StoredPacket {
-  const j = parse<PacketJson>(key, text);
-  return { meta: j.meta, storage: unhex(j.storage), outcome: j.outcome };
-}
+const PAGE = 500;
+const NO_TOP = Number.MAX_SAFE_INTEGER;
 
 export class PlatformStore {
-  constructor(readonly kv: Kv) {}
+  private ready: Promise<unknown> | undefined;
 
+  /** The store over `db`; the schema is brought up to date on first use (see `opened`). */
+  constructor(readonly db: SqlDb) {}
+
+  /** A store in memory (a schema of the process's in-memory PGlite): tests, throw-away runs. */
   static memory(): PlatformStore {
-    return new PlatformStore(new MemoryKv());
+    return new PlatformStore(new MemoryDb());
   }
 
-  static async open(dir: string): Promise<PlatformStore> {
-    return new PlatformStore(await LevelKv.open(dir));
+  /** The store over `db` with its schema migrated now (a refused version is reported here). */
+  static async opened(db: SqlDb): Promise<PlatformStore> {
+    const store = new PlatformStore(db);
+    try {
+      await store.schema();
+    } catch (err) {
+      await db.close().catch(() => {});
+      throw storeError('open', err);
+    }
+    return store;
+  }
+
+  private schema(): Promise<unknown> {
+    this.ready ??= migrate(this.db);
+    return this.ready;
+  }
+
+  private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      await this.schema();
+      return await fn();
+    } catch (err) {
+      throw storeError(what, err);
+    }
   }
 
   async checkpoint(): Promise<ExtractorCheckpoint | undefined> {
-    const text = await this.kv.get(CHECKPOINT);
-    if (text === undefined) return undefined;
-    const cp = parse<ExtractorCheckpoint>(CHECKPOINT, text);
-    // Written before the platform executed blocks with the ledger: it kept a JSON snapshot of its
-    // own replica ("mirror") and no contract state, from which the ledger's state cannot be rebuilt.
-    if (typeof cp.stateRoot !== 'string')
-      throw new PlatformError(
-        PlatformErrorCode.Store,
-        'the platform database was written by an earlier version (chain mirror, no contract state): ' +
-          'move the data folder aside and extract again into an empty one (docs/platform.md)',
-        { height: cp.height },
-      );
-    return cp;
+    return this.run('read', async () => {
+      const [r] = await this.db.query('SELECT * FROM extract_cursor WHERE id = 1');
+      if (r === undefined) return undefined;
+      return {
+        height: num(r.height),
+        blockHash: String(r.block_hash),
+        chainOffset: num(r.chain_offset),
+        stateRoot: String(r.state_root),
+      };
+    });
   }
 
   /** The contract state entries as of the checkpoint (key, canonical value bytes), by key. */
   async stateEntries(): Promise<[string, Uint8Array][]> {
-    const out: [string, Uint8Array][] = [];
-    for await (const [k, v] of this.kv.range(STATE, 's0')) out.push([k.slice(STATE.length), enc.encode(v)]);
-    return out;
+    return this.run('read', async () => {
+      const rows = await this.db.query('SELECT key, value FROM contract_state ORDER BY key COLLATE "C"');
+      return rows.map((r) => [String(r.key), bytes(r.value)] as [string, Uint8Array]);
+    });
   }
 
-  /** Writes one processed block atomically; refuses a height that does not follow the checkpoint. */
+  /** Writes one processed block in one transaction; refuses a height that does not follow the cursor. */
   async commit(batch: BlockBatch): Promise<void> {
-    const prev = (await this.checkpoint())?.height ?? 0;
-    if (batch.checkpoint.height !== prev + 1)
-      throw new PlatformError(
-        PlatformErrorCode.OutOfOrder,
-        `block ${batch.checkpoint.height} after ${prev}`,
-        {
-          height: batch.checkpoint.height,
-          expected: prev + 1,
-        },
-      );
-    const ops: KvOp[] = [{ key: CHECKPOINT, value: JSON.stringify(batch.checkpoint) }];
-    for (const p of batch.packets) {
-      const key = packetKey(p.meta.height, p.meta.index);
-      const value: PacketJson = { meta: p.meta, storage: hex(p.storage), outcome: p.outcome };
-      ops.push({ key, value: JSON.stringify(value) }, { key: `t/${p.meta.tracingCode}`, value: key });
-    }
-    for (const o of batch.offers) ops.push({ key: `o/${hex(o)}`, value: '' });
-    // Values are canonical JSON (valid UTF-8): stored as that text, read back as the same bytes.
-    for (const c of batch.stateChanges)
-      ops.push({
-        key: STATE + dec.decode(c.key),
-        value: c.value === undefined ? undefined : dec.decode(c.value),
-      });
-    await this.kv.batch(ops);
+    const cp = batch.checkpoint;
+    await this.run('write', () =>
+      this.db.transaction(async (tx) => {
+        const [row] = await tx.query('SELECT height FROM extract_cursor WHERE id = 1 FOR UPDATE');
+        const prev = row === undefined ? 0 : num(row.height);
+        if (cp.height !== prev + 1)
+          throw new PlatformError(PlatformErrorCode.OutOfOrder, `block ${cp.height} after ${prev}`, {
+            height: cp.height,
+            expected: prev + 1,
+          });
+        await insertPackets(tx, batch.packets);
+        await insertOffers(tx, cp.height, batch.offers);
+        await writeState(tx, batch.stateChanges);
+        await tx.query(
+          `INSERT INTO extract_cursor (id, height, block_hash, chain_offset, state_root)
+           VALUES (1, $1, $2, $3, $4)
+           ON CONFLICT (id) DO UPDATE SET height = EXCLUDED.height, block_hash = EXCLUDED.block_hash,
+             chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root`,
+          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot],
+        );
+      }),
+    );
   }
 
+  /** The packet with this tracing code (the last one, should the chain carry it twice). */
   async packet(tracingCodeHex: string): Promise<StoredPacket | undefined> {
-    const key = await this.kv.get(`t/${tracingCodeHex.toLowerCase()}`);
-    if (key === undefined) return undefined;
-    const text = await this.kv.get(key);
-    return text === undefined ? undefined : toPacket(key, text);
+    return this.run('read', async () => {
+      const rows = await this.db.query(
+        `${PACKET_SELECT} WHERE p.tracing_code = $1 ORDER BY p.height DESC, p.idx DESC LIMIT 1`,
+        [tracingCodeHex.toLowerCase()],
+      );
+      return (await withValues(this.db, rows))[0];
+    });
   }
 
   /** Packets in chain order (height, then index) within the inclusive height range. */
   async *packets(range: HeightRange = {}): AsyncIterable<StoredPacket> {
-    const from = packetKey(range.fromHeight ?? 0, 0);
-    const to = range.toHeight === undefined ? 'p0' : packetKey(range.toHeight + 1, 0);
-    for await (const [k, v] of this.kv.range(from, to)) yield toPacket(k, v);
+    let after: [number, number] = [range.fromHeight ?? 0, -1];
+    const top = range.toHeight ?? NO_TOP;
+    for (;;) {
+      const page = await this.run('read', async () => {
+        const rows = await this.db.query(
+          `${PACKET_SELECT} WHERE (p.height, p.idx) > ($1, $2) AND p.height <= $3
+           ORDER BY p.height, p.idx LIMIT ${PAGE}`,
+          [after[0], after[1], top],
+        );
+        return withValues(this.db, rows);
+      });
+      yield* page;
+      const last = page[page.length - 1];
+      if (last === undefined || page.length < PAGE) return;
+      after = [last.meta.height, last.meta.index];
+    }
   }
 
   async offers(): Promise<Uint8Array[]> {
-    const out: Uint8Array[] = [];
-    for await (const [k] of this.kv.range('o/', 'o0')) out.push(unhex(k.slice(2)));
-    return out;
+    return this.run('read', async () => {
+      const rows = await this.db.query('SELECT offer FROM session_offers ORDER BY height, offer');
+      return rows.map((r) => bytes(r.offer));
+    });
+  }
+
+  /** Keeps an audit's report and findings (audit_runs, audit_findings); resolves with its run ID. */
+  async saveAudit(report: AuditReport, at: number): Promise<number> {
+    return this.run('write', () =>
+      this.db.transaction(async (tx) => {
+        const [run] = await tx.query(
+          `INSERT INTO audit_runs (at, from_height, to_height, blocks, records, ok)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [at, report.fromHeight, report.toHeight, report.blocks, report.records, report.ok],
+        );
+        const id = num(run?.id);
+        const f = report.findings;
+        if (f.length > 0)
+          await tx.query(
+            `INSERT INTO audit_findings (run_id, n, height, idx, tracing_code, problem, field, detail)
+             SELECT $1, n, h, i, t, p, fl, d FROM unnest($2::integer[], $3::bigint[], $4::integer[],
+               $5::text[], $6::text[], $7::text[], $8::text[]) AS u(n, h, i, t, p, fl, d)`,
+            [
+              id,
+              f.map((_, n) => n),
+              f.map((x) => x.height),
+              f.map((x) => x.index),
+              f.map((x) => x.tracingCode),
+              f.map((x) => x.problem),
+              f.map((x) => x.field ?? null),
+              f.map((x) => x.detail),
+            ],
+          );
+        return id;
+      }),
+    );
   }
 
   close(): Promise<void> {
-    return this.kv.close();
+    return this.db.close();
   }
 }

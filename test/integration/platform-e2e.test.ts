@@ -32,11 +32,13 @@ import {
   type Admin,
   makeStorageRecord,
   openAdmin,
+  openStore,
   type PlatformConfig,
-  PlatformStore,
+  type PlatformStore,
   parsePlatformConfig,
   type StoredPacket,
 } from '../../platform/index.js';
+import { insertPackets } from '../../platform/store-write.js';
 import { loggerFrom, silentLogger } from '../../runtime/log.js';
 import { readEntryFile } from '../../site/outbox-entry.js';
 import { runSite } from '../../site/run.js';
@@ -165,7 +167,7 @@ async function drain(name: LiveName): Promise<SiteRunStatus> {
 async function inspect<T>(read: (packets: StoredPacket[], store: PlatformStore) => Promise<T>): Promise<T> {
   await platform.reach((await client.getStatus()).height);
   expect(await platform.stop()).toBe('0');
-  const store = await PlatformStore.open(join(dir, 'platform'));
+  const store = await openStore({ dataDir: join(dir, 'platform') });
   try {
     const packets: StoredPacket[] = [];
     for await (const p of store.packets()) packets.push(p);
@@ -183,6 +185,8 @@ const sorted = (v: number[]): number[] => [...v].sort((a, b) => a - b);
 const scpKeyIdOf = (p: StoredPacket): string =>
   hex(decodeSealedPacket(decodeStorageRecord(p.storage).cityData).scpKeyId);
 
+// Timeouts: each start of `platform run` (and each open of its database here) starts an embedded
+// PostgreSQL (PGlite), seconds each and tens of seconds for the first one on a loaded machine.
 beforeAll(async () => {
   const passphrase = clusterPassphrase(dir);
   for (const k of ['revoked', 'rotated', 'rotated-new', 'steady', 'backlog'])
@@ -233,7 +237,7 @@ beforeAll(async () => {
     await startLive(name);
     live[name].feed.start();
   }
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const l of Object.values(live)) {
@@ -322,7 +326,7 @@ describe('platform end to end on a 4-node chain', () => {
       expect(sorted(okValues([...old, ...fresh]))).toEqual(rotated.feed.values);
     });
     await platform.start();
-  }, 90_000);
+  }, 180_000);
 
   it('rotates the platform encryption key: sites move to the new key, the platform opens both', async () => {
     const { steady } = live;
@@ -365,7 +369,7 @@ describe('platform end to end on a 4-node chain', () => {
       expect(mine.some((p) => p.meta.height > retired.height)).toBe(true);
     });
     await platform.start();
-  }, 60_000);
+  }, 120_000);
 
   it('resumes after SIGKILL mid-stream with exactly one record per committed envelope', async () => {
     // A burst of blocks: the shipped sample backlog (48 records) uploads while the steady site goes on.
@@ -436,21 +440,17 @@ describe('platform end to end on a 4-node chain', () => {
           block: expected[i]!.block,
         });
       });
-      let indexed = 0;
-      for await (const [k, v] of store.kv.range('t/', 't0')) {
-        indexed++;
-        expect(packets.some((p) => `t/${p.meta.tracingCode}` === k && v.startsWith('p/'))).toBe(true);
-      }
-      expect(indexed).toBe(packets.length);
+      // Every packet is found by its tracing code.
+      for (const p of packets) expect(await store.packet(p.meta.tracingCode)).toEqual(p);
       expect(bySigner(packets, keys.backlog!).filter((p) => p.outcome.ok)).toHaveLength(
         backlog.expected.records,
       );
     });
-  }, 90_000);
+  }, 180_000);
 
   it('audit finds a tampered record and a re-encrypted packet, and nothing else', async () => {
     // The platform is stopped (previous case); an attacker with write access to its database edits it.
-    const store = await PlatformStore.open(join(dir, 'platform'));
+    const store = await openStore({ dataDir: join(dir, 'platform') });
     let edited: StoredPacket;
     let planted: StoredPacket;
     try {
@@ -514,15 +514,15 @@ describe('platform end to end on a 4-node chain', () => {
       new Set([line(edited, 'CHECK_CODE_MISMATCH'), line(planted, 'CITY_DATA_MISMATCH')]),
     );
     expect(findings).toHaveLength(2);
-  }, 60_000);
+  }, 120_000);
 });
 
-/** Overwrites one stored packet, as the platform store lays it out (platform/store.ts). */
+/** Overwrites one stored packet: its rows replaced as the platform writes them (store-write.ts). */
 async function put(store: PlatformStore, p: StoredPacket): Promise<void> {
-  const key = `p/${p.meta.height.toString(16).padStart(13, '0')}${p.meta.index.toString(16).padStart(8, '0')}`;
-  await store.kv.batch([
-    { key, value: JSON.stringify({ meta: p.meta, storage: hex(p.storage), outcome: p.outcome }) },
-  ]);
+  await store.db.transaction(async (tx) => {
+    await tx.query('DELETE FROM packets WHERE height = $1 AND idx = $2', [p.meta.height, p.meta.index]);
+    await insertPackets(tx, [p]);
+  });
 }
 
 /** Runs the compiled CLI; resolves with its exit code and output. */

@@ -3,7 +3,7 @@
 // every block, the same answers (validators by height, sites, SCP keys) and the same persisted
 // contract state bytes, also across restarts of both.
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ContractCall, type GovernanceAction, SiteStatus } from '../../../codec/types.js';
 import type { Ed25519KeyPair } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
@@ -11,6 +11,7 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { ReceiptStatus } from '../../../ledger/execution.js';
 import { Reason } from '../../../ledger/reasons.js';
 import { hex } from '../../../platform/hex.js';
+import { WARM_UP } from '../platform/sql-fakes.js';
 import {
   call,
   KPIS,
@@ -84,6 +85,8 @@ async function expectSame(t: Twin): Promise<void> {
   const persisted = await t.persisted();
   expect(persisted.platform).toEqual(persisted.node);
 }
+
+beforeAll(...WARM_UP);
 
 describe('node and platform execute the same ledger', () => {
   it('agree through every governance action, approvals, expiry, refusals and restarts', async () => {

@@ -1,6 +1,6 @@
 // The platform executes the chain with the nodes' ledger (ledger/): what it reads from it, how it
 // checks each header's state root, and how its contract state is stored and resumed.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SiteStatus } from '../../../codec/types.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
@@ -8,8 +8,8 @@ import { parseGenesis } from '../../../node/genesis.js';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { Extractor } from '../../../platform/extractor.js';
 import { hex } from '../../../platform/hex.js';
-import { type Kv, type KvOp, MemoryKv } from '../../../platform/kv.js';
 import { PacketOpener } from '../../../platform/packet-opener.js';
+import { MemoryDb } from '../../../platform/sql-pglite-memory.js';
 import { PlatformStore } from '../../../platform/store.js';
 import { withKeyRepeated } from '../store/fixtures.js';
 import {
@@ -29,6 +29,7 @@ import {
   upload,
   validatorKeys,
 } from './fixture.js';
+import { crashing, dump, WARM_UP } from './sql-fakes.js';
 
 const open = (store: PlatformStore) =>
   Extractor.open(store, genesis, new PacketOpener([scpKey]), 'bkdms://t');
@@ -53,6 +54,8 @@ async function errorOf(p: Promise<unknown>): Promise<PlatformError> {
   expect(err).toBeInstanceOf(PlatformError);
   return err as PlatformError;
 }
+
+beforeAll(...WARM_UP);
 
 describe('the platform ledger', () => {
   it('takes the genesis the nodes use (node/genesis.ts) as it is', async () => {
@@ -193,43 +196,26 @@ describe('the platform ledger', () => {
   it('refuses a database whose contract state does not hash to its checkpoint', async () => {
     const store = PlatformStore.memory();
     await (await open(store)).follow(governedChain());
-    (store.kv as MemoryKv).entries.set('s/gov/admins', '{"admins":[],"threshold":1}');
+    await store.db.query(
+      "UPDATE contract_state SET value = convert_to($1, 'UTF8') WHERE key = 'gov/admins'",
+      ['{"admins":[],"threshold":1}'],
+    );
     const err = await errorOf(open(store));
     expect(err.code).toBe(PlatformErrorCode.Store);
     expect(err.message).toMatch(/checkpoint says/);
-  });
-
-  it('refuses a database of the chain mirror format, saying to extract again', async () => {
-    const kv = new MemoryKv();
-    kv.entries.set(
-      'cp',
-      JSON.stringify({ height: 3, blockHash: 'ab'.repeat(32), chainOffset: 900, mirror: { validators: [] } }),
-    );
-    const err = await errorOf(open(new PlatformStore(kv)));
-    expect(err.code).toBe(PlatformErrorCode.Store);
-    expect(err.message).toMatch(/extract again/);
   });
 
   it('after a failed write, the same extractor executes the block again from the stored state', async () => {
     const chain = governedChain(); // one chain: uploads are sealed with fresh ephemeral keys
     const clean = PlatformStore.memory();
     await (await open(clean)).follow(chain);
-    const inner = new MemoryKv();
-    let writes = 0;
-    const flaky: Kv = {
-      get: (k) => inner.get(k),
-      range: (a, b) => inner.range(a, b),
-      close: () => inner.close(),
-      batch: async (ops: KvOp[]) => {
-        if (++writes === 2) throw new Error('disk hiccup');
-        await inner.batch(ops);
-      },
-    };
+    const inner = new MemoryDb();
+    const flaky = crashing(inner, { fails: (n) => n === 2, error: () => new Error('disk hiccup') });
     const ex = await open(new PlatformStore(flaky));
     await expect(ex.follow(chain)).rejects.toThrow('disk hiccup');
     expect(ex.height).toBe(1);
     await ex.follow(chain);
     expect(ex.height).toBe(2);
-    expect([...inner.entries].sort()).toEqual([...(clean.kv as MemoryKv).entries].sort());
+    expect(await dump(inner)).toEqual(await dump(clean.db));
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeExtension } from '../../../codec/extension.js';
 import { SealAlgorithm } from '../../../codec/types.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
@@ -31,6 +31,7 @@ import {
   UNEMPLOYMENT,
   upload,
 } from './fixture.js';
+import { WARM_UP } from './sql-fakes.js';
 
 async function outcomes(chain: FakeChain, store = PlatformStore.memory()): Promise<PacketOutcome[]> {
   const ex = await Extractor.open(store, genesis, new PacketOpener([scpKey]), 'bkdms://t');
@@ -74,6 +75,8 @@ async function sessionChain(): Promise<{ maker: SignedEnvelopeMaker; chain: Fake
   );
   return { maker, chain };
 }
+
+beforeAll(...WARM_UP);
 
 describe('decryption and verification failures are recorded with their reason', () => {
   it('names each failure', async () => {

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { loadPlatformConfig, parsePlatformConfig } from '../../../platform/config.js';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { hex } from '../../../platform/hex.js';
 import { runPlatform } from '../../../platform/run.js';
+import { MemoryDb } from '../../../platform/sql-pglite-memory.js';
 import { PlatformStore } from '../../../platform/store.js';
 import { loggerFrom } from '../../../runtime/log.js';
 import {
@@ -24,6 +25,7 @@ import {
   UNEMPLOYMENT,
   upload,
 } from './fixture.js';
+import { crashing, WARM_UP } from './sql-fakes.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -53,6 +55,8 @@ function chainOf(n: number): FakeChain {
     ]);
   return chain;
 }
+
+beforeAll(...WARM_UP);
 
 describe('config', () => {
   it('fills defaults and resolves paths against the config file', () => {
@@ -114,17 +118,12 @@ describe('runPlatform', () => {
   });
 
   it('prints progress, and stops with a STORE error when the database fails', async () => {
-    const inner = PlatformStore.memory();
-    let writes = 0;
-    const failing = new PlatformStore({
-      get: (k) => inner.kv.get(k),
-      range: (a, b) => inner.kv.range(a, b),
-      close: () => inner.kv.close(),
-      batch: async (ops) => {
-        if (++writes === 3) throw new PlatformError(PlatformErrorCode.Store, 'disk full');
-        await inner.kv.batch(ops);
-      },
-    });
+    const failing = new PlatformStore(
+      crashing(new MemoryDb(), {
+        fails: (n) => n === 3,
+        error: () => new PlatformError(PlatformErrorCode.Store, 'disk full'),
+      }),
+    );
     let firstLine: (l: string) => void = () => {};
     const printed = new Promise<string>((resolve) => {
       firstLine = resolve;
@@ -170,7 +169,8 @@ describe('runPlatform', () => {
     await p.stop();
   });
 
-  it('keeps its place on disk (classic-level) across a restart', async () => {
+  // Starting an on-disk PGlite twice takes tens of seconds on a loaded machine.
+  it('keeps its place on disk (PGlite) across a restart', { timeout: 180_000 }, async () => {
     const dir = tmp();
     const config = parsePlatformConfig({ ...base, dataDir: join(dir, 'db') });
     const chain = chainOf(2);

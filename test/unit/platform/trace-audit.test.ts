@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { envelopeAad } from '../../../codec/envelope.js';
 import { encodeKpiRecord } from '../../../codec/kpi-record.js';
 import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
@@ -12,8 +12,8 @@ import { type AuditReport, audit, formatAudit, type RecorderField } from '../../
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { Extractor } from '../../../platform/extractor.js';
 import { hex } from '../../../platform/hex.js';
-import { MemoryKv } from '../../../platform/kv.js';
 import { PacketOpener } from '../../../platform/packet-opener.js';
+import type { SqlDb } from '../../../platform/sql-db.js';
 import { makeStorageRecord } from '../../../platform/storage-record.js';
 import { PlatformStore } from '../../../platform/store.js';
 import { formatTrace, trace } from '../../../platform/trace.js';
@@ -32,6 +32,7 @@ import {
   UNEMPLOYMENT,
   upload,
 } from './fixture.js';
+import { WARM_UP } from './sql-fakes.js';
 
 const URL = 'bkdms://test-chain';
 
@@ -42,40 +43,44 @@ async function setup() {
       upload(siteA, h, record(siteA, T0 + h * HOUR, [entry(UNEMPLOYMENT, 4 + h / 10)])),
       upload(siteB, h, record(siteB, T0 + h * HOUR, [entry(UNEMPLOYMENT, 6 + h / 10)])),
     ]);
-  const kv = new MemoryKv();
-  const store = new PlatformStore(kv);
+  const store = PlatformStore.memory();
+  const db = store.db;
   const opener = new PacketOpener([scpKey]);
   const ex = await Extractor.open(store, genesis, opener, URL);
   await ex.follow(chain);
   const deps = { store, chain, ledger: ex.chain, chainUrl: URL, opener };
-  return { chain, kv, store, deps };
+  return { chain, db, store, deps };
 }
 
-/** The attacker's edit of the stored JSON of packet (height, index). */
-function edit(
-  kv: MemoryKv,
+/** The attacker's edit of the stored Table 10-3 record of packet (height, index). */
+async function editRecord(
+  db: SqlDb,
   height: number,
   index: number,
-  change: (j: {
-    storage: string;
-    outcome: { ok: boolean; record?: { entries: { value: number }[] } };
-  }) => void,
-): void {
-  const key = [...kv.entries.keys()].find(
-    (k) => k === `p/${height.toString(16).padStart(13, '0')}${index.toString(16).padStart(8, '0')}`,
-  )!;
-  const j = JSON.parse(kv.entries.get(key)!);
-  change(j);
-  kv.entries.set(key, JSON.stringify(j));
+  change: (record: Uint8Array) => Uint8Array,
+): Promise<void> {
+  const where = 'WHERE height = $1 AND idx = $2';
+  const [row] = await db.query(`SELECT record FROM storage_records ${where}`, [height, index]);
+  const record = change(Uint8Array.from(row!.record as Uint8Array));
+  await db.query(`UPDATE storage_records SET record = $3 ${where}`, [height, index, record]);
+}
+
+/** The attacker's edit of a stored decrypted value. */
+async function editValue(db: SqlDb, height: number, index: number, value: number): Promise<void> {
+  await db.query('UPDATE kpi_values SET value = $3 WHERE height = $1 AND idx = $2 AND entry = 0', [
+    height,
+    index,
+    value,
+  ]);
 }
 
 type Fields = Omit<StorageRecord, 'checkCode'>;
 
 /** An edit of the stored record (height, index) with its check code recomputed, as a careful attacker does. */
-function rewrite(kv: MemoryKv, height: number, index: number, change: (r: Fields) => Fields): void {
-  edit(kv, height, index, (j) => {
-    const { checkCode: _, ...fields } = decodeStorageRecord(Buffer.from(j.storage, 'hex'));
-    j.storage = hex(makeStorageRecord(change(fields)));
+function rewrite(db: SqlDb, height: number, index: number, change: (r: Fields) => Fields): Promise<void> {
+  return editRecord(db, height, index, (b) => {
+    const { checkCode: _, ...fields } = decodeStorageRecord(b);
+    return makeStorageRecord(change(fields));
   });
 }
 
@@ -91,6 +96,8 @@ function forgingBlockOne(chain: FakeChain) {
     trace: (t: Uint8Array) => chain.trace(t),
   };
 }
+
+beforeAll(...WARM_UP);
 
 describe('trace', () => {
   it('gives the verified chain of evidence of a value', async () => {
@@ -108,7 +115,7 @@ describe('trace', () => {
   });
 
   it('refuses a bundle that does not verify, and flags a tampered record', async () => {
-    const { chain, kv, deps } = await setup();
+    const { chain, db, deps } = await setup();
     const tc = hex(tracingCode(chain.built[0]!.envelopes[1]!));
     const lying = {
       blocks: () => chain.blocks(1),
@@ -117,8 +124,9 @@ describe('trace', () => {
     };
     const err = await trace(tc, { ...deps, chain: lying }).catch((e: unknown) => e);
     expect((err as PlatformError).code).toBe(PlatformErrorCode.Chain);
-    edit(kv, 1, 1, (j) => {
-      j.storage = `${j.storage.slice(0, -2)}${j.storage.endsWith('00') ? '01' : '00'}`;
+    await editRecord(db, 1, 1, (b) => {
+      b[b.length - 1]! ^= 1;
+      return b;
     });
     const e = await trace(tc, deps);
     expect(e.verified).toBe(false);
@@ -135,10 +143,10 @@ describe('audit', () => {
   });
 
   it('finds a tampered platform record (check code)', async () => {
-    const { kv, deps } = await setup();
-    edit(kv, 2, 1, (j) => {
-      const rec = decodeStorageRecord(Buffer.from(j.storage, 'hex'));
-      j.storage = hex(encodeStorageRecord({ ...rec, data: { ...rec.data, offset: rec.data.offset + 1 } }));
+    const { db, deps } = await setup();
+    await editRecord(db, 2, 1, (b) => {
+      const rec = decodeStorageRecord(b);
+      return encodeStorageRecord({ ...rec, data: { ...rec.data, offset: rec.data.offset + 1 } });
     });
     const r = await audit(deps);
     expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([[2, 1, 'CHECK_CODE_MISMATCH']]);
@@ -146,7 +154,7 @@ describe('audit', () => {
   });
 
   it('finds a re-encrypted packet with a recomputed check code, and edited values', async () => {
-    const { kv, chain, deps } = await setup();
+    const { db, chain, deps } = await setup();
     const env = chain.built[2]!.envelopes[0]!;
     // The attacker re-seals a different value for the SCP key and rebuilds a self-consistent record.
     const fake = record(siteA, T0 + 3 * HOUR, [entry(UNEMPLOYMENT, 1.0)]);
@@ -162,16 +170,16 @@ describe('audit', () => {
       alg: SealAlgorithm.EphemeralX25519,
       scpPublicKey: scpKey.publicKey,
     });
-    edit(kv, 3, 0, (j) => {
-      const rec = decodeStorageRecord(Buffer.from(j.storage, 'hex'));
-      j.storage = hex(
-        makeStorageRecord({ ...rec, cityData: encodeSealedPacket(sealed), tracingCode: tracingCode(env) }),
-      );
-      j.outcome.record!.entries[0]!.value = 1.0;
+    await editRecord(db, 3, 0, (b) => {
+      const rec = decodeStorageRecord(b);
+      return makeStorageRecord({
+        ...rec,
+        cityData: encodeSealedPacket(sealed),
+        tracingCode: tracingCode(env),
+      });
     });
-    edit(kv, 1, 0, (j) => {
-      j.outcome.record!.entries[0]!.value = 99;
-    });
+    await editValue(db, 3, 0, 1.0);
+    await editValue(db, 1, 0, 99);
     const r = await audit(deps);
     expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([
       [1, 0, 'VALUES_MISMATCH'],
@@ -180,9 +188,8 @@ describe('audit', () => {
   });
 
   it('finds a deleted record and refuses blocks a node forged', async () => {
-    const { kv, chain, deps } = await setup();
-    const key = [...kv.entries.keys()].filter((k) => k.startsWith('p/'))[3]!;
-    kv.entries.delete(key);
+    const { db, chain, deps } = await setup();
+    await db.query('DELETE FROM packets WHERE height = 2 AND idx = 1');
     const lying = forgingBlockOne(chain);
     const r = await audit({ ...deps, chain: lying }, { fromHeight: 1, toHeight: 2 });
     expect(r.findings.map((f) => [f.height, f.index, f.problem])).toEqual([
@@ -192,9 +199,9 @@ describe('audit', () => {
   });
 
   it('finds a block offset edited with a recomputed check code, whatever height the audit starts at', async () => {
-    const { kv, chain, deps } = await setup();
+    const { db, chain, deps } = await setup();
     const [first, second] = chain.built.map((b) => b.certifiedBlock.length);
-    rewrite(kv, 3, 1, (r) => ({ ...r, block: { ...r.block, offset: r.block.offset + 7 } }));
+    await rewrite(db, 3, 1, (r) => ({ ...r, block: { ...r.block, offset: r.block.offset + 7 } }));
     const offsetFinding = [3, 1, 'BLOCK_RECORDER_MISMATCH', 'block.offset'];
     expect(found(await audit(deps))).toEqual([offsetFinding]);
     // From a later height the blocks before it are read for their lengths: the same answer.
@@ -219,17 +226,17 @@ describe('audit', () => {
   ];
 
   it.each(edits)('names an edited %s (check code recomputed) and nothing else', async (field, change) => {
-    const { kv, deps } = await setup();
-    rewrite(kv, 2, 0, change);
+    const { db, deps } = await setup();
+    await rewrite(db, 2, 0, change);
     const problem = field.startsWith('data.') ? 'DATA_RECORDER_MISMATCH' : 'BLOCK_RECORDER_MISMATCH';
     expect(found(await audit(deps))).toEqual([[2, 0, problem, field]]);
   });
 
   it('after a block that does not verify, compares no later offset but every other field', async () => {
-    const { kv, chain, deps } = await setup();
+    const { db, chain, deps } = await setup();
     const lying = forgingBlockOne(chain);
-    rewrite(kv, 3, 0, (r) => ({ ...r, block: { ...r.block, offset: 1 } }));
-    rewrite(kv, 3, 1, (r) => ({ ...r, block: { ...r.block, length: 1 } }));
+    await rewrite(db, 3, 0, (r) => ({ ...r, block: { ...r.block, offset: 1 } }));
+    await rewrite(db, 3, 1, (r) => ({ ...r, block: { ...r.block, length: 1 } }));
     const r = await audit({ ...deps, chain: lying }, { fromHeight: 2 });
     expect(found(r)).toEqual([
       [1, -1, 'BLOCK_UNVERIFIED', undefined],

@@ -1,0 +1,180 @@
+// One processed block as SQL: a few multi-row statements (unnest over column arrays) inside the
+// block's transaction, so a block of hundreds of packets costs a handful of round trips.
+import { kpiByWire } from '../kpi/catalogue.js';
+import type { StateChange } from '../ledger/execution.js';
+import { hex } from './hex.js';
+import type { StoredPacket } from './outcome.js';
+import type { SqlRunner } from './sql-db.js';
+
+type Columns = Record<string, unknown[]>;
+
+function columns(names: string[]): Columns {
+  return Object.fromEntries(names.map((n) => [n, []]));
+}
+
+/**
+ * INSERT INTO table SELECT ... FROM unnest(one array per column). `types` maps each column to the
+ * element type of its array, or to [type, expression] when the column is computed from it (bytes
+ * travel as hex text and integer lists as array literals, which both back ends pass unchanged).
+ */
+async function insert(
+  tx: SqlRunner,
+  table: string,
+  types: Record<string, string | [string, string]>,
+  cols: Columns,
+): Promise<void> {
+  const names = Object.keys(types);
+  if ((cols[names[0] as string] ?? []).length === 0) return;
+  const type = (n: string) => {
+    const t = types[n] as string | [string, string];
+    return typeof t === 'string' ? t : t[0];
+  };
+  const expr = (n: string) => {
+    const t = types[n] as string | [string, string];
+    return typeof t === 'string' ? n : t[1];
+  };
+  await tx.query(
+    `INSERT INTO ${table} (${names.join(', ')})
+     SELECT ${names.map(expr).join(', ')}
+     FROM unnest(${names.map((n, i) => `$${i + 1}::${type(n)}[]`).join(', ')}) AS t(${names.join(', ')})`,
+    names.map((n) => cols[n]),
+  );
+}
+
+const PACKET = {
+  height: 'bigint',
+  idx: 'integer',
+  tracing_code: 'text',
+  block_time: 'bigint',
+  envelope_time: 'bigint',
+  seq: 'bigint',
+  site_key_id: 'text',
+  country: 'integer',
+  city_scheme: 'smallint',
+  city: 'text',
+  site_id: 'text',
+  kpi_codes: ['text', 'kpi_codes::integer[]'] as [string, string],
+};
+const RECORD = {
+  height: 'bigint',
+  idx: 'integer',
+  record: ['text', "decode(record, 'hex')"] as [string, string],
+};
+const OUTCOME = {
+  height: 'bigint',
+  idx: 'integer',
+  site_public_key: 'text',
+  seal: 'text',
+  country: 'integer',
+  city_scheme: 'smallint',
+  city: 'text',
+  site_id: 'text',
+  time: 'bigint',
+};
+const FAILURE = { height: 'bigint', idx: 'integer', reason: 'text', detail: 'text' };
+const VALUE = {
+  height: 'bigint',
+  idx: 'integer',
+  entry: 'integer',
+  tracing_code: 'text',
+  country: 'integer',
+  city_scheme: 'smallint',
+  city: 'text',
+  site_id: 'text',
+  kpi_code: 'integer',
+  series: 'integer',
+  time: 'bigint',
+  value: 'float8',
+  unit: 'text',
+  flags: 'smallint',
+};
+
+function push(cols: Columns, row: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(row)) cols[k]!.push(v);
+}
+
+/** Inserts the packets of one block with their records, outcomes or failures, and values. */
+export async function insertPackets(tx: SqlRunner, packets: StoredPacket[]): Promise<void> {
+  const p = columns(Object.keys(PACKET));
+  const r = columns(Object.keys(RECORD));
+  const o = columns(Object.keys(OUTCOME));
+  const f = columns(Object.keys(FAILURE));
+  const v = columns(Object.keys(VALUE));
+  for (const { meta: m, storage, outcome } of packets) {
+    const at = { height: m.height, idx: m.index };
+    push(p, {
+      ...at,
+      tracing_code: m.tracingCode,
+      block_time: m.blockTime,
+      envelope_time: m.envelopeTime,
+      seq: m.seq,
+      site_key_id: m.siteKeyId,
+      country: m.country,
+      city_scheme: m.city.scheme,
+      city: m.city.code,
+      site_id: m.siteId,
+      kpi_codes: `{${m.kpiCodes.join(',')}}`,
+    });
+    if (storage.length > 0) push(r, { ...at, record: hex(storage) });
+    if (!outcome.ok) {
+      push(f, { ...at, reason: outcome.reason, detail: outcome.detail });
+      continue;
+    }
+    const rec = outcome.record;
+    const where = {
+      country: rec.country,
+      city_scheme: rec.city.scheme,
+      city: rec.city.code,
+      site_id: rec.siteId,
+    };
+    push(o, { ...at, site_public_key: outcome.sitePublicKey, seal: outcome.seal, ...where, time: rec.time });
+    rec.entries.forEach((e, entry) => {
+      const def = kpiByWire(e.code);
+      const unit = def?.series[e.series]?.unit ?? def?.unit ?? '';
+      push(v, {
+        ...at,
+        entry,
+        tracing_code: m.tracingCode,
+        ...where,
+        kpi_code: e.code,
+        series: e.series,
+        time: rec.time,
+        value: e.value,
+        unit,
+        flags: e.flags,
+      });
+    });
+  }
+  await insert(tx, 'packets', PACKET, p);
+  await insert(tx, 'storage_records', RECORD, r);
+  await insert(tx, 'packet_outcomes', OUTCOME, o);
+  await insert(tx, 'packet_failures', FAILURE, f);
+  await insert(tx, 'kpi_values', VALUE, v);
+}
+
+/** Writes contract state changes in order (a later write of a key wins), deletes included. */
+export async function writeState(tx: SqlRunner, changes: StateChange[]): Promise<void> {
+  const last = new Map<string, Uint8Array | undefined>();
+  const dec = new TextDecoder();
+  for (const c of changes) last.set(dec.decode(c.key), c.value);
+  const del = [...last].filter(([, v]) => v === undefined).map(([k]) => k);
+  const put = [...last].filter(([, v]) => v !== undefined) as [string, Uint8Array][];
+  if (del.length > 0) await tx.query('DELETE FROM contract_state WHERE key = ANY($1::text[])', [del]);
+  if (put.length > 0)
+    await tx.query(
+      `INSERT INTO contract_state (key, value)
+       SELECT k, decode(v, 'hex') FROM unnest($1::text[], $2::text[]) AS t(k, v)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [put.map(([k]) => k), put.map(([, v]) => hex(v))],
+    );
+}
+
+/** Records the accepted session offers of a block (an offer seen again keeps its first height). */
+export async function insertOffers(tx: SqlRunner, height: number, offers: Uint8Array[]): Promise<void> {
+  if (offers.length === 0) return;
+  await tx.query(
+    `INSERT INTO session_offers (offer, height)
+     SELECT decode(o, 'hex'), $2 FROM unnest($1::text[]) AS t(o) ON CONFLICT (offer) DO NOTHING`,
+    [offers.map(hex), height],
+  );
+}
