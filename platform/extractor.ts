@@ -262,13 +262,6 @@ function hashLogOf(genesis: LedgerGenesis, cp: ExtractorCheckpoint | undefined):
     f.append(genesis.chainId);
     return f;
   }
-  if (cp.hashLog === undefined)
-    throw new PlatformError(
-      PlatformErrorCode.Store,
-      'the platform database was written by a version without the block-hash log: move the data ' +
-        'folder aside and extract again into an empty one (docs/platform.md)',
-      { height: cp.height },
-    );
   return LogFrontier.of(
     cp.height + 1,
     cp.hashLog.map((h) => unhex(h, 32, 'checkpoint hash log')),

@@ -13,7 +13,8 @@ const V1 = [
      height bigint NOT NULL,
      block_hash text NOT NULL,
      chain_offset bigint NOT NULL,
-     state_root text NOT NULL)`,
+     state_root text NOT NULL,
+     hash_log text NOT NULL)`,
   `CREATE TABLE contract_state (key text PRIMARY KEY, value bytea NOT NULL)`,
   `CREATE TABLE packets (
      height bigint NOT NULL,

@@ -26,10 +26,9 @@ export interface ExtractorCheckpoint {
   stateRoot: string;
   /**
    * Frontier (hex, largest subtree first) of the block-hash log over blocks 0..height
-   * (crypto/hash-log.ts): the next header's hashLogRoot is its root. Absent in checkpoints of
-   * versions without the log, whose blocks this version cannot read anyway.
+   * (crypto/hash-log.ts): the next header's hashLogRoot is its root.
    */
-  hashLog?: string[];
+  hashLog: string[];
 }
 
 export interface BlockBatch {
@@ -95,6 +94,8 @@ export class PlatformStore {
         blockHash: String(r.block_hash),
         chainOffset: num(r.chain_offset),
         stateRoot: String(r.state_root),
+        // The block-hash log's frontier, comma-separated hex (never empty: block 0 is a leaf).
+        hashLog: String(r.hash_log).split(','),
       };
     });
   }
@@ -123,11 +124,12 @@ export class PlatformStore {
         await insertOffers(tx, cp.height, batch.offers);
         await writeState(tx, batch.stateChanges);
         await tx.query(
-          `INSERT INTO extract_cursor (id, height, block_hash, chain_offset, state_root)
-           VALUES (1, $1, $2, $3, $4)
+          `INSERT INTO extract_cursor (id, height, block_hash, chain_offset, state_root, hash_log)
+           VALUES (1, $1, $2, $3, $4, $5)
            ON CONFLICT (id) DO UPDATE SET height = EXCLUDED.height, block_hash = EXCLUDED.block_hash,
-             chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root`,
-          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot],
+             chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root,
+             hash_log = EXCLUDED.hash_log`,
+          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot, cp.hashLog.join(',')],
         );
       }),
     );
