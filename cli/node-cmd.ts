@@ -18,7 +18,7 @@ export function registerNodeCommands(program: Command): void {
       'keystore passphrase file (overrides the config; else BKDMS_PASSPHRASE)',
     )
     .addOption(
-      new Option('--testkit', 'TEST ONLY: serve the lies named by BKDMS_TESTKIT_LIE (docs/reliability.md)'),
+      new Option('--testkit', 'TEST ONLY: serve the lies named by BKDMS_TESTKIT_LIE (docs/operations.md)'),
     )
     .action(async (o: { config: string; passphraseFile?: string; testkit?: boolean }) => {
       const liar = testkitSwitch(o.testkit === true);

@@ -1,4 +1,4 @@
-// The test-kit switch of `bkdms node start` (test-only, docs/reliability.md "Test-kit modes"): the
+// The test-kit switch of `bkdms node start` (test-only, docs/operations.md "Test-kit modes"): the
 // lies named by BKDMS_TESTKIT_LIE are taken only together with the explicit --testkit flag, so an
 // environment variable left behind can never turn a production node into a liar; either one alone
 // refuses to start. Read once, at start.

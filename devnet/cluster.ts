@@ -18,7 +18,7 @@ export interface RunningCluster {
 export interface StartOptions {
   /** Arguments for node itself in every node process (the benchmark's --cpu-prof). */
   nodeArgs?: readonly string[];
-  /** Environment and `node start` arguments of one node (a test's lying node: docs/reliability.md). */
+  /** Environment and `node start` arguments of one node (a test's lying node: docs/operations.md). */
   perNode?: (index: number) => { env?: NodeJS.ProcessEnv; args?: readonly string[] };
 }
 

@@ -1,4 +1,4 @@
-// A lying node for tests of clients that trust no single node (docs/reliability.md "Test-kit
+// A lying node for tests of clients that trust no single node (docs/operations.md "Test-kit
 // modes"). It wraps a node's RPC handlers (api/handlers.ts NodeApi) and lies in the ways named:
 //   scp-key          GetScpKeys and GetState "scp/…" name a forged X25519 key; with prove, a forged proof
 //   scp-key-unproven GetScpKeys with prove: the forged key and no proof at all
