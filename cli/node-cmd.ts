@@ -1,10 +1,11 @@
 // `bkdms node start --config <file>`: runs one accounting node until SIGINT/SIGTERM.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadNodeConfig } from '../node/config.js';
 import { startNode } from '../node/node.js';
 import { guardProcess } from '../node/process-guard.js';
 import { exitWithParentRequested, runUntilSignal } from '../runtime/lifecycle.js';
 import { resolvePassphrase } from '../runtime/passphrase.js';
+import { testkitSwitch } from './testkit-switch.js';
 
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('run an accounting node');
@@ -16,13 +17,23 @@ export function registerNodeCommands(program: Command): void {
       '--passphrase-file <file>',
       'keystore passphrase file (overrides the config; else BKDMS_PASSPHRASE)',
     )
-    .action(async (o: { config: string; passphraseFile?: string }) => {
+    .addOption(
+      new Option('--testkit', 'TEST ONLY: serve the lies named by BKDMS_TESTKIT_LIE (docs/operations.md)'),
+    )
+    .action(async (o: { config: string; passphraseFile?: string; testkit?: boolean }) => {
+      const liar = testkitSwitch(o.testkit === true);
       const config = loadNodeConfig(o.config);
       const passphrase = resolvePassphrase(
         { passphraseFile: o.passphraseFile ?? config.passphraseFile },
         { fileHint: 'pass --passphrase-file' },
       );
-      const running = await startNode(config, passphrase);
+      const running = await startNode(
+        config,
+        passphrase,
+        liar === undefined ? {} : { wrapApi: liar.wrapApi },
+      );
+      if (liar !== undefined)
+        running.logs.logger('node').warn({ lies: liar.lies }, 'TEST KIT: this node lies on purpose');
       // From here on an error nothing caught is logged and counted, not the end of the process
       // (node/process-guard.ts). During start-up Node's default stands: a node that cannot start
       // cleanly exits.

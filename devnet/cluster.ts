@@ -18,11 +18,22 @@ export interface RunningCluster {
 export interface StartOptions {
   /** Arguments for node itself in every node process (the benchmark's --cpu-prof). */
   nodeArgs?: readonly string[];
+  /** Environment and `node start` arguments of one node (a test's lying node: docs/operations.md). */
+  perNode?: (index: number) => { env?: NodeJS.ProcessEnv; args?: readonly string[] };
 }
 
 export async function startCluster(layout: ClusterLayout, opts: StartOptions = {}): Promise<RunningCluster> {
-  const start = (n: ClusterLayout['nodes'][number], env?: NodeJS.ProcessEnv): NodeProcess =>
-    startNodeProcess(n.index, n.configPath, n.logPath, opts.nodeArgs, env);
+  const start = (n: ClusterLayout['nodes'][number], env?: NodeJS.ProcessEnv): NodeProcess => {
+    const own = opts.perNode?.(n.index) ?? {};
+    return startNodeProcess(
+      n.index,
+      n.configPath,
+      n.logPath,
+      opts.nodeArgs,
+      { ...own.env, ...env },
+      own.args,
+    );
+  };
   const procs = layout.nodes.map((n) => start(n));
   try {
     await Promise.all(procs.map((p) => p.ready));

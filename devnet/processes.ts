@@ -41,20 +41,28 @@ export const cliEntry = ((): string => {
   return join(dirname(here), '..', 'build', 'cli', 'main.js');
 })();
 
-/** `nodeArgs` go to node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+/**
+ * `nodeArgs` go to node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses);
+ * `cliArgs` after `node start --config <file>` (the test kit's --testkit).
+ */
 export function startNodeProcess(
   index: number,
   configPath: string,
   logPath: string,
   nodeArgs: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
+  cliArgs: readonly string[] = [],
 ): NodeProcess {
   // stdin is a pipe the child watches: if this supervisor dies without stopping it (SIGKILL, a
   // closed terminal), the pipe closes and the node shuts down instead of running on orphaned.
-  const child = spawn(process.execPath, [...nodeArgs, cliEntry, 'node', 'start', '--config', configPath], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...env, BKDMS_EXIT_WITH_PARENT: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, cliEntry, 'node', 'start', '--config', configPath, ...cliArgs],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env, BKDMS_EXIT_WITH_PARENT: '1' },
+    },
+  );
   const log = createWriteStream(logPath, { flags: 'a' });
   // Ended once both pipes are drained ('close'), not when stderr ends: stdout lines may still come.
   child.stderr?.pipe(log, { end: false });

@@ -2,6 +2,7 @@
 // aggregate (mempool, pre-verified cache, tip), verification pool, admission, PBFT core and its
 // driver, p2p, relay, RPC server, management port. The pieces are built in node/wiring/; services
 // start in that order and stop in the reverse order; `node ready` is logged last.
+import type { NodeApi } from '../api/handlers.js';
 import { toHex } from '../crypto/bytes.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
@@ -42,7 +43,16 @@ export interface RunningNode {
   readonly stopped: Promise<unknown>;
 }
 
-export async function startNode(config: NodeConfig, passphrase: string): Promise<RunningNode> {
+export interface StartNodeOptions {
+  /** Wraps the RPC handlers (the test kit's lying node, switched on by `bkdms node start --testkit`). */
+  wrapApi?: (api: NodeApi) => NodeApi;
+}
+
+export async function startNode(
+  config: NodeConfig,
+  passphrase: string,
+  opts: StartNodeOptions = {},
+): Promise<RunningNode> {
   const logs = createLogs({ spec: config.log.spec });
   const log = logs.logger('node');
   if (config.logs !== undefined) await logs.attachFiles(logFilesOf(config.logs));
@@ -99,6 +109,7 @@ export async function startNode(config: NodeConfig, passphrase: string): Promise
     log,
     publicKey: key.publicKey,
     alarms,
+    wrapApi: opts.wrapApi,
   });
   const lifecycle = new Lifecycle([
     // Stopped last: every service's stop is logged before the files are flushed and closed.

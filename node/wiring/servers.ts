@@ -2,6 +2,7 @@
 // port start listening in start() and close in stop(). Built here with everything they read.
 import { readFileSync } from 'node:fs';
 import { type AlarmSourceApi, alarmsApiService } from '../../api/alarms.js';
+import type { NodeApi } from '../../api/handlers.js';
 import { logsServiceBinding } from '../../api/logs-binding.js';
 import { type LogsAuthorization, LogsHandlers } from '../../api/logs-service.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
@@ -41,11 +42,11 @@ export class RpcService implements Service {
   readonly name = 'rpc';
   ready = false;
   private server: ApiServer | undefined;
-  private readonly handlers: RpcHandlers;
+  private readonly handlers: NodeApi;
 
   /** `handlers` is given the readiness this service reports. */
   constructor(
-    handlers: (isReady: () => boolean) => RpcHandlers,
+    handlers: (isReady: () => boolean) => NodeApi,
     private readonly opts: ApiServerOptions,
   ) {
     this.handlers = handlers(() => this.ready);
@@ -117,6 +118,8 @@ export interface ServersWiring {
   alarms?: AlarmSourceApi;
   /** The administrator check DeleteLogs needs; without it log deletion over RPC is refused. */
   authorizeLogAdmin?: LogsAuthorization;
+  /** What the RPC server serves instead of the handlers themselves (the test kit's lying node only). */
+  wrapApi?: (api: NodeApi) => NodeApi;
 }
 
 /** The Logs service, when the node writes log files. */
@@ -143,21 +146,24 @@ export function createServers(w: ServersWiring): {
   registerPerfMetrics(w.metrics.registry, () => management.sampler.sample());
   const validators = () => contracts.validators(replica.state.height + 1);
   const status = () => nodeStatus({ genesis: w.genesis, replica, p2p, validators });
+  const wrap = w.wrapApi ?? ((api: NodeApi) => api);
   const rpc = new RpcService(
     (isReady) =>
-      new RpcHandlers({
-        admission: w.admission,
-        store,
-        contracts,
-        proven: w.ledger.proven,
-        mempool: chain.mempool,
-        refusals: w.refusals,
-        notifier: chain.notifier,
-        cursors: new QueryCursors(w.cursorSecret),
-        status,
-        isReady,
-        audit: w.logs.audit('rpc'),
-      }),
+      wrap(
+        new RpcHandlers({
+          admission: w.admission,
+          store,
+          contracts,
+          proven: w.ledger.proven,
+          mempool: chain.mempool,
+          refusals: w.refusals,
+          notifier: chain.notifier,
+          cursors: new QueryCursors(w.cursorSecret),
+          status,
+          isReady,
+          audit: w.logs.audit('rpc'),
+        }),
+      ),
     {
       listen: w.config.rpc.listen,
       tls: tlsOf(w.config.rpc.tls),

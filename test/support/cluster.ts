@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BkdmsClient } from '../../api/client.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { generateX25519, type X25519KeyPair } from '../../crypto/x25519.js';
-import { type RunningCluster, startCluster } from '../../devnet/cluster.js';
+import { type RunningCluster, type StartOptions, startCluster } from '../../devnet/cluster.js';
 import { type ClusterSpec, prepareCluster } from '../../devnet/layout.js';
 import { freeNodePorts } from '../../devnet/ports.js';
 import { genesisSites, type SyntheticSite, syntheticSites } from '../../testkit/envelopes.js';
@@ -26,6 +26,8 @@ export interface TestClusterOptions {
   p2p?: ClusterSpec['p2p'];
   /** Fault management of every node (a fault test shortens the hold times). */
   alarms?: ClusterSpec['alarms'];
+  /** Environment and `node start` arguments of one node (devnet/cluster.ts). */
+  perNode?: StartOptions['perNode'];
 }
 
 export async function startTestCluster(
@@ -55,7 +57,7 @@ export async function startTestCluster(
     p2p: opts.p2p,
     alarms: opts.alarms,
   });
-  const running = await startCluster(layout);
+  const running = await startCluster(layout, { perNode: opts.perNode });
   const clients = new Map<number, BkdmsClient>();
   return {
     ...running,
