@@ -10,7 +10,7 @@ import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
 interface AlarmsFlags {
-  mgmt: string;
+  mgmt?: string;
   json?: boolean;
   watch?: boolean;
   history?: boolean;
@@ -80,12 +80,15 @@ export function registerAlarmsCommand(program: Command): void {
     // `alarms ack … --json` is the ack's flag, not the list's.
     .enablePositionalOptions()
     .description("a node's active alarms (fault management), read from its management port")
-    .requiredOption('--mgmt <host:port>', 'the node management port (mgmt.listen of its config)')
+    // Checked in the action, not as a required option: commander would demand it of `alarms ack` too.
+    .option('--mgmt <host:port>', 'the node management port (mgmt.listen of its config); required')
     .option('--json', 'print JSON ({"alarms": [...]}) instead of a table')
     .option('--history', 'the cleared alarms kept by the node instead of the active ones')
     .option('--watch', 'read again every --interval and print the list whenever it changed')
     .option('--interval <ms>', 'period of --watch', '2000')
-    .action(async (o: AlarmsFlags) => {
+    .action(async (flags: AlarmsFlags, cmd: Command) => {
+      if (flags.mgmt === undefined) cmd.error("error: required option '--mgmt <host:port>' not specified");
+      const o = { ...flags, mgmt: flags.mgmt };
       const interval = Number(o.interval);
       if (!Number.isInteger(interval) || interval < 100)
         throw new Error('--interval must be at least 100 ms');
