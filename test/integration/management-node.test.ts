@@ -23,6 +23,7 @@ import { freeNodePorts } from '../../devnet/ports.js';
 import { loadNodeConfig } from '../../node/config.js';
 import { type RunningNode, startNode } from '../../node/node.js';
 import { peerIdOfPublicKey } from '../../node/p2p/index.js';
+import { bkdms } from '../support/bkdms-cli.js';
 
 let dir: string;
 let layout: ClusterLayout;
@@ -193,4 +194,24 @@ describe('AckAlarm and DeleteLogs on the node', () => {
     expect(await reason(del(generateEd25519()))).toBe(ApiErrorCode.PermissionDenied);
     expect((await del(admin)).files).toEqual([]);
   });
+});
+
+describe('bkdms alarms ack and logs delete (compiled CLI)', () => {
+  it('sign with --admin-key as node log-level does, and are refused without it', async () => {
+    const rpc = ['--rpc', `127.0.0.1:${node.rpcPort}`];
+    const env = { BKDMS_ADMIN_PASSPHRASE: passphrase };
+    const key = ['--admin-key', layout.adminKeystore];
+    const unsigned = await bkdms(['alarms', 'ack', 'no-such:alarm', ...rpc]);
+    expect(unsigned.code).not.toBe(0);
+    expect(unsigned.stderr).toContain('UNAUTHENTICATED');
+    const signed = await bkdms(['alarms', 'ack', 'no-such:alarm', ...rpc, ...key, '--json'], env);
+    expect(signed.code).not.toBe(0);
+    expect(signed.stderr).toContain('NOT_FOUND');
+    const before = new Date(Date.now() - 86_400_000).toISOString();
+    const refused = await bkdms(['logs', 'delete', '--before', before, ...rpc]);
+    expect(refused.stderr).toContain('UNAUTHENTICATED');
+    const del = await bkdms(['logs', 'delete', '--before', before, ...rpc, ...key, '--json'], env);
+    expect(del.code, del.stderr).toBe(0);
+    expect(JSON.parse(del.stdout)).toEqual({ files: [] });
+  }, 120_000);
 });
