@@ -1,12 +1,12 @@
 // The Alarms gRPC service (api/alarms.proto): handlers written against a small source interface
 // the node's fault management implements (node/mgmt/alarms/service.ts), so this layer knows
-// nothing of how alarms are made. Acknowledging needs an administrator: who the caller is, is
-// decided by the injected `authorizeAck`; without one, AckAlarm is refused with UNIMPLEMENTED
-// (never acknowledged on an unauthenticated call).
+// nothing of how alarms are made. Acknowledging needs an administrator, checked by the injected
+// AdminAuth (api/admin-auth.ts: an allow-listed client certificate, or a signature over the
+// request bytes as received); without one, AckAlarm is refused with UNIMPLEMENTED (never
+// acknowledged on an unauthenticated call). The admin's identity is what acknowledgedBy records.
 import { join } from 'node:path';
 import {
   loadPackageDefinition,
-  type Metadata,
   type ServerUnaryCall,
   type ServerWritableStream,
   type ServiceClientConstructor,
@@ -16,8 +16,13 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { protoPath } from './proto.js';
+import type { Logger } from '../runtime/log.js';
+import type { AdminAuth } from './admin-auth.js';
+import { ApiError, ApiErrorCode, toApiError } from './errors.js';
+import { protoPath, requestBytesOf, tolerantDefinition } from './proto.js';
 import type { ApiService } from './service-registry.js';
+import { toStatus } from './status.js';
+import { decodedRequest } from './validate.js';
 
 /** An alarm as the source gives it (the node's Alarm is of this shape). */
 export interface AlarmView {
@@ -46,14 +51,13 @@ export interface AlarmSourceApi {
   watch(listener: (e: { kind: string; alarm: AlarmView }) => void): () => void;
 }
 
-/**
- * Who may acknowledge: resolves with the administrator's name for the call's metadata and peer,
- * or rejects (the error's message is returned as PERMISSION_DENIED).
- */
-export type AuthorizeAck = (call: { metadata: Metadata; peer: string }) => Promise<string>;
+export const ACK_ALARM_PATH = '/bkdms.alarms.v1.Alarms/AckAlarm';
 
 export interface AlarmsServiceOptions {
-  authorizeAck?: AuthorizeAck;
+  /** Who may acknowledge: the node's administrator check. Absent, AckAlarm is UNIMPLEMENTED. */
+  admin?: Pick<AdminAuth, 'requireAdmin'>;
+  /** Where acknowledgements and refused attempts are recorded (the audit stream). */
+  audit?: Logger;
   /** Events a watcher may have unread before it is cut off; default 256. */
   maxUnread?: number;
 }
@@ -129,28 +133,43 @@ export function alarmsServiceHandlers(
       call.on('close', close);
       for (const a of source.list()) send('active', a);
     },
-    AckAlarm: (call: ServerUnaryCall<{ id?: string }, unknown>, cb: sendUnaryData<unknown>) => {
-      const id = call.request.id ?? '';
-      if (id === '' || id.length > MAX_ID)
-        return cb({ code: status.INVALID_ARGUMENT, details: `id must be 1 to ${MAX_ID} characters` });
-      const authorize = opts.authorizeAck;
-      if (authorize === undefined)
-        return cb({ code: status.UNIMPLEMENTED, details: 'no administrator authentication on this node' });
-      authorize({ metadata: call.metadata, peer: call.getPeer() }).then(
-        (by) => {
-          if (!source.ack(id, by)) return cb({ code: status.NOT_FOUND, details: `no active alarm ${id}` });
-          const alarm = source.list().find((a) => a.id === id);
-          cb(null, { alarm: alarm === undefined ? undefined : toAlarmMessage(alarm) });
-        },
-        (err: unknown) =>
-          cb({
-            code: status.PERMISSION_DENIED,
-            details: err instanceof Error ? err.message : 'not an administrator',
-          }),
-      );
+    AckAlarm: (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+      const fail = (err: unknown): void => cb(toStatus(toApiError(err)));
+      const peer = call.getPeer();
+      let id = '';
+      let by: string;
+      try {
+        const req = decodedRequest(call.request);
+        id = typeof req.id === 'string' ? req.id : '';
+        const admin = opts.admin;
+        if (admin === undefined)
+          return cb({ code: status.UNIMPLEMENTED, details: 'no administrator authentication on this node' });
+        const bytes = requestBytesOf(call.request);
+        if (bytes === undefined) throw new ApiError(ApiErrorCode.Internal, 'request bytes not kept');
+        try {
+          by = admin.requireAdmin(call, call.getPath(), bytes).id;
+        } catch (err) {
+          opts.audit?.info(
+            { event: 'alarm.ack.refused', id, peer, reason: toApiError(err).message },
+            'alarm acknowledgement refused',
+          );
+          throw err;
+        }
+        if (id === '' || id.length > MAX_ID)
+          throw new ApiError(ApiErrorCode.InvalidArgument, `id must be 1 to ${MAX_ID} characters`, {
+            field: 'id',
+          });
+      } catch (err) {
+        return fail(err);
+      }
+      if (!source.ack(id, by)) return cb({ code: status.NOT_FOUND, details: `no active alarm ${id}` });
+      opts.audit?.info({ event: 'alarm.ack', id, admin: by, peer }, 'alarm acknowledged by an administrator');
+      const alarm = source.list().find((a) => a.id === id);
+      cb(null, { alarm: alarm === undefined ? undefined : toAlarmMessage(alarm) });
     },
   };
-  return { definition: alarmsService().service, impl };
+  // The tolerant definition keeps each request's bytes: an admin signature covers them as received.
+  return { definition: tolerantDefinition(alarmsService()), impl };
 }
 
 /** The Alarms service as one more service of the node's RPC server (api/service-registry.ts). */

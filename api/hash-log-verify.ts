@@ -32,37 +32,51 @@ export function refuse(what: string, check: string, meta: Record<string, string 
 
 const detail = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Decodes a header and its certificate; UNDECODABLE when either does not decode. */
-export function decodeCertifiedHeader(h: CertifiedHeaderBytes): VerifiedHeader {
+/** A header and its certificate as received; `height` is the height asked for, when one was. */
+export type CertifiedHeaderInput = Pick<CertifiedHeaderBytes, 'header' | 'certificate'> & { height?: number };
+
+/**
+ * Decodes a header and its certificate; UNDECODABLE when either does not decode (meta.part says
+ * which). The block hash is taken over the header bytes as received.
+ */
+export function decodeCertifiedHeader(h: CertifiedHeaderInput): VerifiedHeader {
+  const at: Record<string, number> = h.height === undefined ? {} : { height: h.height };
   let header: BlockHeader;
   let certificate: CommitCertificate;
   try {
     header = decodeBlockHeader(h.header);
+  } catch (err) {
+    throw refuse('header', 'UNDECODABLE', { ...at, part: 'header', detail: detail(err) });
+  }
+  try {
     certificate = decodeCommitCertificate(h.certificate);
   } catch (err) {
-    throw refuse('header', 'UNDECODABLE', { height: h.height, detail: detail(err) });
+    throw refuse('header', 'UNDECODABLE', { ...at, part: 'certificate', detail: detail(err) });
   }
   return { header, certificate, blockHash: sha256(blockHeaderHashInput(h.header)) };
 }
 
 /**
- * One certified header on its own: the height asked for, the chain, the validator set in force at
- * that height and a quorum certificate of it over the header's hash.
+ * One certified header on its own: the height asked for (when one was), the chain, the validator
+ * set in force at that height and a quorum certificate of it over the header's hash. The one
+ * check of a certified header on the client side: proven state (verify-state.ts) and header
+ * chains (header-chain.ts) both use it.
  */
 export function verifyCertifiedHeader(
-  h: CertifiedHeaderBytes,
+  h: CertifiedHeaderInput,
   chainId: Hash32,
   validators: ValidatorSource,
 ): VerifiedHeader {
   const v = decodeCertifiedHeader(h);
   const { header } = v;
-  const at = { height: h.height };
-  if (header.height !== h.height) throw refuse('header', 'WRONG_HEIGHT', at);
+  const at = { height: header.height };
+  if (h.height !== undefined && header.height !== h.height)
+    throw refuse('header', 'WRONG_HEIGHT', { height: h.height });
   if (!bytesEqual(header.chainId, chainId)) throw refuse('header', 'WRONG_CHAIN', at);
-  const set = validatorsAt(validators, h.height);
+  const set = validatorsAt(validators, header.height);
   if (!bytesEqual(validatorSetHash(set), header.validatorSetHash))
     throw refuse('header', 'WRONG_VALIDATOR_SET', at);
-  const check = verifyCertificate(v.certificate, { hash: v.blockHash, height: h.height }, chainId, set);
+  const check = verifyCertificate(v.certificate, { hash: v.blockHash, height: header.height }, chainId, set);
   if (!check.ok) throw refuse('header', check.reason, at);
   return v;
 }

@@ -1,10 +1,9 @@
 // The Logs service (api/logs.proto) on a gRPC server: the proto loaded at run time like
-// bkdms.proto (proto.ts), undecodable requests answered INVALID_ARGUMENT, QueryLogs paced by its
-// reader, errors as documented statuses. The handlers are logs-service.ts.
+// bkdms.proto (proto.ts), undecodable requests answered INVALID_ARGUMENT, the bytes of each request
+// kept for the administrator check, QueryLogs paced by its reader, errors as documented statuses. The handlers are logs-service.ts.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
-  Metadata,
   ServerUnaryCall,
   ServerWritableStream,
   ServiceDefinition,
@@ -15,7 +14,7 @@ import { loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc
 import { loadSync } from '@grpc/proto-loader';
 import { ApiError, ApiErrorCode, toApiError } from './errors.js';
 import type { LogLineMessage, LogsCaller, LogsHandlers, Raw } from './logs-service.js';
-import { findRepoRoot, UndecodableRequest } from './proto.js';
+import { findRepoRoot, requestBytesOf, tolerantDefinition, UndecodableRequest } from './proto.js';
 import { toStatus } from './status.js';
 
 export const logsProtoPath: string = join(
@@ -35,22 +34,6 @@ export function logsService(): ServiceClientConstructor {
   return cached;
 }
 
-/** Undecodable request bytes become an INVALID_ARGUMENT answer, not grpc-js's INTERNAL (as in proto.ts). */
-function tolerantDefinition(): ServiceDefinition {
-  const methods = Object.entries(logsService().service).map(([name, m]) => {
-    const decode = m.requestDeserialize;
-    const requestDeserialize = (bytes: Buffer): unknown => {
-      try {
-        return decode(bytes);
-      } catch {
-        return new UndecodableRequest(m.originalName ?? name);
-      }
-    };
-    return [name, { ...m, requestDeserialize }] as const;
-  });
-  return Object.fromEntries(methods) as ServiceDefinition;
-}
-
 function requestOf(call: { request: unknown }): Raw {
   if (call.request instanceof UndecodableRequest)
     throw new ApiError(
@@ -65,9 +48,14 @@ export function logsServiceBinding(h: LogsHandlers): {
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
 } {
-  const callerOf = (call: { getPeer(): string; metadata: Metadata }): LogsCaller => ({
+  const callerOf = (
+    call: ServerUnaryCall<Raw, unknown> | ServerWritableStream<Raw, LogLineMessage>,
+  ): LogsCaller => ({
     peer: call.getPeer(),
     metadata: call.metadata,
+    getAuthContext: () => call.getAuthContext(),
+    method: call.getPath(),
+    requestBytes: requestBytesOf(call.request) ?? new Uint8Array(0),
   });
   const implementation: UntypedServiceImplementation = {
     QueryLogs: (call: ServerWritableStream<Raw, LogLineMessage>) => {
@@ -97,5 +85,6 @@ export function logsServiceBinding(h: LogsHandlers): {
         );
     },
   };
-  return { definition: tolerantDefinition(), implementation };
+  // The tolerant definition keeps each request's bytes: an admin signature covers them as received.
+  return { definition: tolerantDefinition(logsService()), implementation };
 }

@@ -3,20 +3,23 @@
 // functions the node injects: this module checks nothing about identities itself. Every call is
 // written to the audit stream with the caller; every file deleted is named there. The gRPC
 // binding is logs-binding.ts.
-import type { Metadata } from '@grpc/grpc-js';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/log.js';
 import { deleteLogFiles } from '../runtime/log-files.js';
 import { parseLogFilter, parseLogTypes, parseTime } from '../runtime/log-filter.js';
 import { queryLogs } from '../runtime/log-query.js';
 import { LOG_TYPES } from '../runtime/log-types.js';
+import type { AdminCall } from './admin-auth.js';
 import { ApiError, ApiErrorCode, toApiError } from './errors.js';
 
-/** What an authorization check sees of a call. */
-export interface LogsCaller {
+/** What an authorization check sees of a call: enough for AdminAuth.requireAdmin. */
+export interface LogsCaller extends AdminCall {
   /** Remote address as grpc-js reports it ("ipv4:127.0.0.1:53412"). */
   peer: string;
-  metadata: Metadata;
+  /** Full gRPC method path ("/bkdms.v1.Logs/DeleteLogs"). */
+  method: string;
+  /** The request as received: what an admin signature covers. */
+  requestBytes: Uint8Array;
 }
 
 /**

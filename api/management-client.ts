@@ -65,17 +65,26 @@ export class ManagementClient {
    * caller by its mutual-TLS certificate.
    */
   async setLogLevel(spec: string, admin?: Ed25519KeyPair): Promise<{ spec: string; admin: string }> {
-    let md = new Metadata();
-    if (admin !== undefined) {
-      const { identity } = await this.getNodeInfo();
-      md = signAdminRequest(admin, {
-        chainId: Buffer.from(identity.chainId, 'hex'),
-        audience: identity.peerId,
-        method: SET_LOG_LEVEL_PATH,
-        request: ManagementClient.setLogLevelBytes(spec),
-      });
-    }
+    const md =
+      admin === undefined
+        ? new Metadata()
+        : await this.adminMetadata(admin, SET_LOG_LEVEL_PATH, ManagementClient.setLogLevelBytes(spec));
     return this.setLogLevelWith(spec, md);
+  }
+
+  /**
+   * Call metadata signing one request for the node this client talks to (its chain ID and peer ID
+   * from GetNodeInfo): `method` is the full gRPC path, `request` the bytes the request is sent as.
+   * Any service's admin-only call on this node is signed so (api/admin-call.ts).
+   */
+  async adminMetadata(admin: Ed25519KeyPair, method: string, request: Uint8Array): Promise<Metadata> {
+    const { identity } = await this.getNodeInfo();
+    return signAdminRequest(admin, {
+      chainId: Buffer.from(identity.chainId, 'hex'),
+      audience: identity.peerId,
+      method,
+      request,
+    });
   }
 
   /** SetLogLevel with call metadata made by the caller (a signature made elsewhere, tests). */

@@ -3,19 +3,14 @@
 // and carries a commit certificate with a quorum of valid signatures over its hash; then each bucket
 // proof leads to the header's state root. Only then are the proven entries handed out. Every
 // failure is ApiError VERIFICATION_FAILED with meta.check naming the failed check.
-import { decodeBlockHeader, encodeBlockHeader } from '../codec/block.js';
-import { decodeCommitCertificate } from '../codec/certificate.js';
-import { blockHeaderHashInput } from '../codec/signing.js';
-import type { BlockHeader, CommitCertificate, Hash32 } from '../codec/types.js';
-import { bytesEqual } from '../crypto/bytes.js';
-import { validatorSetHash, verifyCertificate } from '../crypto/certificate.js';
-import { sha256 } from '../crypto/hash.js';
+import type { BlockHeader, Hash32 } from '../codec/types.js';
 import { LedgerError } from '../ledger/errors.js';
 import { verifyStateGroup, verifyStateProof } from '../ledger/state-proof.js';
 import { isGroupPrefix } from '../ledger/state-root.js';
 import { ApiError, ApiErrorCode } from './errors.js';
+import { verifyCertifiedHeader as verifyHeader } from './hash-log-verify.js';
 import type { StateEntryView, StateProofBytes } from './types.js';
-import { type TrustAnchor, validatorsAt } from './verify.js';
+import type { TrustAnchor } from './verify.js';
 
 export interface VerifiedHeader {
   header: BlockHeader;
@@ -43,33 +38,33 @@ function refuse(check: string, detail: string): ApiError {
   return new ApiError(ApiErrorCode.VerificationFailed, `state proof: ${check}: ${detail}`, { check });
 }
 
-function decodeOr<T>(check: StateAnswerCheck, decode: () => T): T {
-  try {
-    return decode();
-  } catch (err) {
-    throw refuse(check, err instanceof Error ? err.message : String(err));
-  }
-}
-
-/** Checks a header and its commit certificate against the caller's chain and validator set. */
+/**
+ * Checks a header and its commit certificate against the caller's chain and validator set: the
+ * checks of hash-log-verify.ts's verifyCertifiedHeader, refusals renamed as a state answer's.
+ */
 export function verifyCertifiedHeader(
   headerBytes: Uint8Array,
   certificateBytes: Uint8Array,
   trust: TrustAnchor,
 ): VerifiedHeader {
-  const header = decodeOr(StateAnswerCheck.UndecodableHeader, () => decodeBlockHeader(headerBytes));
-  const cert: CommitCertificate = decodeOr(StateAnswerCheck.UndecodableCertificate, () =>
-    decodeCommitCertificate(certificateBytes),
-  );
-  if (!bytesEqual(header.chainId, trust.chainId))
-    throw refuse(StateAnswerCheck.WrongChain, 'header of another chain');
-  const set = validatorsAt(trust.validators, header.height);
-  if (!bytesEqual(validatorSetHash(set), header.validatorSetHash))
-    throw refuse(StateAnswerCheck.WrongValidatorSet, `header ${header.height} names another validator set`);
-  const blockHash = sha256(blockHeaderHashInput(encodeBlockHeader(header)));
-  const check = verifyCertificate(cert, { hash: blockHash, height: header.height }, header.chainId, set);
-  if (!check.ok) throw refuse(check.reason, `certificate of header ${header.height}`);
-  return { header, blockHash };
+  try {
+    const { header, blockHash } = verifyHeader(
+      { header: headerBytes, certificate: certificateBytes },
+      trust.chainId,
+      trust.validators,
+    );
+    return { header, blockHash };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== ApiErrorCode.VerificationFailed) throw err;
+    const check = String(err.meta.check);
+    const renamed =
+      check === 'UNDECODABLE'
+        ? err.meta.part === 'certificate'
+          ? StateAnswerCheck.UndecodableCertificate
+          : StateAnswerCheck.UndecodableHeader
+        : check;
+    throw refuse(renamed, String(err.meta.detail ?? err.message));
+  }
 }
 
 /**

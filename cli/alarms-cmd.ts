@@ -1,11 +1,16 @@
 // `bkdms alarms`: a node's active alarms (or the history of cleared ones) read from its management
 // port (GET /alarms, GET /alarms/history), as a table or as JSON; --watch reads again on an
-// interval and prints the list whenever it changed, until Ctrl-C.
+// interval and prints the list whenever it changed, until Ctrl-C. `bkdms alarms ack <id>`
+// acknowledges one over the RPC port (AckAlarm), as an administrator (admin-flags.ts).
 import type { Command } from 'commander';
+import { adminCall } from '../api/admin-call.js';
+import { alarmsService } from '../api/alarms.js';
 import type { Alarm } from '../node/mgmt/alarms/types.js';
+import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
+import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
 interface AlarmsFlags {
-  mgmt: string;
+  mgmt?: string;
   json?: boolean;
   watch?: boolean;
   history?: boolean;
@@ -43,16 +48,47 @@ async function read(mgmt: string, history: boolean): Promise<Alarm[]> {
   return ((await res.json()) as { alarms: Alarm[] }).alarms;
 }
 
+interface AckReply {
+  alarm?: { id: string; state: string; acknowledgedBy: string; acknowledgedAtMs: number };
+}
+
+function registerAck(alarms: Command): void {
+  addAdminFlags(addRpcFlags(alarms.command('ack')))
+    .description('acknowledge an active alarm (admin only): it stays until its condition clears')
+    .argument('<id>', 'alarm ID, as `bkdms alarms` shows it (rule:subject)')
+    .option('--json', 'print the acknowledged alarm as JSON')
+    .action(async (id: string, o: RpcFlags & AdminFlags & { json?: boolean }) => {
+      const res = await adminCall<AckReply>(
+        { address: o.rpc, tls: rpcTls(o), deadlineMs: 10_000 },
+        alarmsService(),
+        'AckAlarm',
+        { id },
+        await adminKeyOf(o),
+      );
+      const a = res.alarm;
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(res)}\n`
+          : `${a?.id ?? id} ${a?.state ?? 'acknowledged'} by ${a?.acknowledgedBy ?? '?'}\n`,
+      );
+    });
+}
+
 export function registerAlarmsCommand(program: Command): void {
-  program
+  const alarms = program
     .command('alarms')
+    // `alarms ack … --json` is the ack's flag, not the list's.
+    .enablePositionalOptions()
     .description("a node's active alarms (fault management), read from its management port")
-    .requiredOption('--mgmt <host:port>', 'the node management port (mgmt.listen of its config)')
+    // Checked in the action, not as a required option: commander would demand it of `alarms ack` too.
+    .option('--mgmt <host:port>', 'the node management port (mgmt.listen of its config); required')
     .option('--json', 'print JSON ({"alarms": [...]}) instead of a table')
     .option('--history', 'the cleared alarms kept by the node instead of the active ones')
     .option('--watch', 'read again every --interval and print the list whenever it changed')
     .option('--interval <ms>', 'period of --watch', '2000')
-    .action(async (o: AlarmsFlags) => {
+    .action(async (flags: AlarmsFlags, cmd: Command) => {
+      if (flags.mgmt === undefined) cmd.error("error: required option '--mgmt <host:port>' not specified");
+      const o = { ...flags, mgmt: flags.mgmt };
       const interval = Number(o.interval);
       if (!Number.isInteger(interval) || interval < 100)
         throw new Error('--interval must be at least 100 ms');
@@ -87,4 +123,5 @@ export function registerAlarmsCommand(program: Command): void {
         });
       }
     });
+  registerAck(alarms);
 }

@@ -1,9 +1,14 @@
 // `bkdms logs query|backup|verify-backup`: a node's log folder read offline (runtime/log-query.ts,
 // runtime/log-backup.ts). Queries stream: a folder of any size is read in bounded memory.
+// `bkdms logs delete` asks a running node over its RPC port (DeleteLogs), as an administrator.
 import type { Command } from 'commander';
+import { adminCall } from '../api/admin-call.js';
+import { logsService } from '../api/logs-binding.js';
 import { backupLogs, verifyBackup } from '../runtime/log-backup.js';
 import { parseLogFilter, parseTime } from '../runtime/log-filter.js';
 import { type LogLine, newQueryStats, queryLogs } from '../runtime/log-query.js';
+import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
+import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
 interface QueryFlags {
   dir: string;
@@ -27,6 +32,33 @@ function human(l: LogLine): string {
 }
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+type DeleteFlags = RpcFlags & AdminFlags & { type: string[]; before: string; json?: boolean };
+
+function registerDelete(logs: Command): void {
+  addAdminFlags(addRpcFlags(logs.command('delete')))
+    .description(
+      "delete a running node's log files last written before --before, never a current one (admin only; audited)",
+    )
+    .requiredOption('--before <iso>', 'files last written before this time (ISO 8601)')
+    .option('--type <type>', 'operation, audit, consensus or contract (repeat); default all', collect, [])
+    .option('--json', 'print the deleted files as JSON')
+    .action(async (o: DeleteFlags) => {
+      parseTime(o.before, 'before');
+      const res = await adminCall<{ files: { name: string; size: number }[] }>(
+        { address: o.rpc, tls: rpcTls(o), deadlineMs: 30_000 },
+        logsService(),
+        'DeleteLogs',
+        { types: o.type.flatMap((t) => t.split(',')), before: o.before },
+        await adminKeyOf(o),
+      );
+      if (o.json) process.stdout.write(`${JSON.stringify(res)}\n`);
+      else {
+        for (const f of res.files) process.stdout.write(`${String(f.size).padStart(10)}  ${f.name}\n`);
+        process.stdout.write(`${res.files.length} files deleted\n`);
+      }
+    });
+}
 
 export function registerLogsCommands(program: Command): void {
   const logs = program
@@ -95,4 +127,5 @@ export function registerLogsCommands(program: Command): void {
       else process.stdout.write(`FAILED:\n${v.problems.map((p) => `  ${p}`).join('\n')}\n`);
       if (!v.ok) process.exitCode = 1;
     });
+  registerDelete(logs);
 }

@@ -5,9 +5,7 @@
 import type { Command } from 'commander';
 import { ManagementClient } from '../api/management-client.js';
 import type { NodeInfo, NodeSample, PeerLink } from '../api/management-types.js';
-import { ed25519Of } from '../crypto/key-formats.js';
-import { readKeystore } from '../crypto/keystore.js';
-import { PassphraseEnv, resolvePassphrase } from '../runtime/passphrase.js';
+import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
 type ReadFlags = RpcFlags & { json?: boolean };
@@ -135,23 +133,13 @@ export function registerNodeMgmtCommands(program: Command): void {
         }
       }),
     );
-  addRpcFlags(node.command('log-level'))
+  addAdminFlags(addRpcFlags(node.command('log-level')))
     .description("change a node's log levels at run time (admin only), e.g. info,p2p=debug")
     .argument('<spec>', 'log spec: level[,module=level]*')
-    .option('--admin-key <file>', "administrator's Ed25519 keystore that signs the request")
-    .option('--passphrase-file <file>', `passphrase of --admin-key (else ${PassphraseEnv.Admin})`)
     .option('--json', 'print JSON')
-    .action((spec: string, o: ReadFlags & { adminKey?: string; passphraseFile?: string }) =>
+    .action((spec: string, o: ReadFlags & AdminFlags) =>
       withClient(o, async (c) => {
-        let key: ReturnType<typeof ed25519Of> | undefined;
-        if (o.adminKey !== undefined) {
-          const pass = resolvePassphrase(
-            { passphraseFile: o.passphraseFile, passphraseEnv: PassphraseEnv.Admin },
-            { fileHint: 'pass --passphrase-file' },
-          );
-          key = ed25519Of(await readKeystore(o.adminKey, pass));
-        }
-        const res = await c.setLogLevel(spec, key);
+        const res = await c.setLogLevel(spec, await adminKeyOf(o));
         out(o.json ? JSON.stringify(res) : `log spec now ${res.spec} (by ${res.admin})`);
       }),
     );

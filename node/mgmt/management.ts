@@ -129,8 +129,16 @@ export class NodeManagement implements ManagementApi {
   }
 }
 
-/** The Management service and its sampler, for the RPC server and the lifecycle. */
-export function createManagement(w: ManagementWiring): { service: ManagementService; sampler: PerfSampler } {
+/**
+ * The Management service and its sampler, for the RPC server and the lifecycle, and the node's one
+ * administrator check (AdminAuth), which the Alarms and Logs services use too: one nonce memory,
+ * so a signed request is accepted once whichever service it is sent to.
+ */
+export function createManagement(w: ManagementWiring): {
+  service: ManagementService;
+  sampler: PerfSampler;
+  auth: AdminAuth;
+} {
   const mgmt = new NodeManagement(w);
   const auth = new AdminAuth({
     chainId: w.genesis.chainId,
@@ -139,5 +147,5 @@ export function createManagement(w: ManagementWiring): { service: ManagementServ
     certSha256: w.config.admin.certSha256,
     windowMs: w.config.admin.signatureWindowMs,
   });
-  return { service: new ManagementService(mgmt, auth), sampler: mgmt.sampler };
+  return { service: new ManagementService(mgmt, auth), sampler: mgmt.sampler, auth };
 }

@@ -1,10 +1,11 @@
 // The node's servers as lifecycle services (node/lifecycle.ts): the RPC server and the management
 // port start listening in start() and close in stop(). Built here with everything they read.
 import { readFileSync } from 'node:fs';
+import type { AdminAuth } from '../../api/admin-auth.js';
 import { type AlarmSourceApi, alarmsApiService } from '../../api/alarms.js';
 import type { NodeApi } from '../../api/handlers.js';
 import { logsServiceBinding } from '../../api/logs-binding.js';
-import { type LogsAuthorization, LogsHandlers } from '../../api/logs-service.js';
+import { LogsHandlers } from '../../api/logs-service.js';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../api/server.js';
 import type { ServerTls } from '../../api/tls.js';
 import type { Replica } from '../../consensus/replica.js';
@@ -15,7 +16,7 @@ import type { RecentRefusals } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
-import { loopbackOnly } from '../log-access.js';
+import { adminOnly, loopbackOrAdmin } from '../log-access.js';
 import { createManagement } from '../mgmt/management.js';
 import { createNodeMetrics, type NodeMetrics, rpcCallObserver } from '../mgmt/metrics.js';
 import { registerPerfMetrics } from '../mgmt/perf-metrics.js';
@@ -116,19 +117,17 @@ export interface ServersWiring {
   publicKey: Uint8Array;
   /** Fault management: GET /alarms on the management port, the Alarms service on the RPC port. */
   alarms?: AlarmSourceApi;
-  /** The administrator check DeleteLogs needs; without it log deletion over RPC is refused. */
-  authorizeLogAdmin?: LogsAuthorization;
   /** What the RPC server serves instead of the handlers themselves (the test kit's lying node only). */
   wrapApi?: (api: NodeApi) => NodeApi;
 }
 
-/** The Logs service, when the node writes log files. */
-function logsServices(w: ServersWiring): NonNullable<ApiServerOptions['services']> {
+/** The Logs service, when the node writes log files: queries from loopback or an admin, deletion by an admin. */
+function logsServices(w: ServersWiring, auth: AdminAuth): NonNullable<ApiServerOptions['services']> {
   if (w.config.logs === undefined) return [];
   const handlers = new LogsHandlers({
     dir: w.config.logs.dir,
-    authorizeQuery: loopbackOnly,
-    authorizeAdmin: w.authorizeLogAdmin,
+    authorizeQuery: loopbackOrAdmin(auth),
+    authorizeAdmin: adminOnly(auth),
     audit: w.logs.audit('logs'),
   });
   return [{ name: 'bkdms.v1.Logs', bind: () => logsServiceBinding(handlers) }];
@@ -171,8 +170,10 @@ export function createServers(w: ServersWiring): {
       onInternalError: (method, err) => logUnlessClosed(w.log, err, `rpc ${method} failed`),
       services: [
         management.service,
-        ...(w.alarms === undefined ? [] : [alarmsApiService(w.alarms)]),
-        ...logsServices(w),
+        ...(w.alarms === undefined
+          ? []
+          : [alarmsApiService(w.alarms, { admin: management.auth, audit: w.logs.audit('alarms') })]),
+        ...logsServices(w, management.auth),
       ],
     },
   );

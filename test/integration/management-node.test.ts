@@ -1,14 +1,17 @@
 // The Management service of one node started in this process (the other validators of its genesis
 // stay down): GetNodeInfo's fields with secrets redacted, configured peers listed as down, the
-// admin-authenticated SetLogLevel refused and accepted as documented, and WatchNode's samples
-// ending cleanly when the client cancels.
+// admin-authenticated SetLogLevel, AckAlarm and DeleteLogs refused and accepted as documented,
+// and WatchNode's samples ending cleanly when the client cancels.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCall } from '../../api/admin-call.js';
 import { signAdminRequest } from '../../api/admin-request.js';
+import { alarmsService } from '../../api/alarms.js';
 import { ApiErrorCode } from '../../api/errors.js';
+import { logsService } from '../../api/logs-binding.js';
 import { ManagementClient, SET_LOG_LEVEL_PATH } from '../../api/management-client.js';
 import { toHex } from '../../crypto/bytes.js';
 import { type ed25519FromSeed, generateEd25519 } from '../../crypto/ed25519.js';
@@ -20,6 +23,7 @@ import { freeNodePorts } from '../../devnet/ports.js';
 import { loadNodeConfig } from '../../node/config.js';
 import { type RunningNode, startNode } from '../../node/node.js';
 import { peerIdOfPublicKey } from '../../node/p2p/index.js';
+import { bkdms } from '../support/bkdms-cli.js';
 
 let dir: string;
 let layout: ClusterLayout;
@@ -166,4 +170,48 @@ describe('WatchNode', () => {
     for await (const s of client.watchNode(2)) samples.push(s);
     expect(samples).toHaveLength(2);
   });
+});
+
+describe('AckAlarm and DeleteLogs on the node', () => {
+  const target = () => ({ address: `127.0.0.1:${node.rpcPort}`, tls: { insecure: true } as const });
+
+  it('AckAlarm is refused unsigned or from a non-admin, and reaches the alarms for the admin key', async () => {
+    const admin = ed25519Of(await readKeystore(layout.adminKeystore, passphrase));
+    const ack = (key?: ReturnType<typeof ed25519FromSeed>) =>
+      reason(adminCall(target(), alarmsService(), 'AckAlarm', { id: 'no-such:alarm' }, key));
+    expect(await ack()).toBe(ApiErrorCode.Unauthenticated);
+    expect(await ack(generateEd25519())).toBe(ApiErrorCode.PermissionDenied);
+    // Past the administrator check: the node looks the alarm up.
+    expect(await ack(admin)).toBe(ApiErrorCode.NotFound);
+  });
+
+  it('DeleteLogs is refused unsigned or from a non-admin, and deletes nothing current for the admin key', async () => {
+    const admin = ed25519Of(await readKeystore(layout.adminKeystore, passphrase));
+    const req = { before: new Date(Date.now() - 86_400_000).toISOString() };
+    const del = (key?: ReturnType<typeof ed25519FromSeed>) =>
+      adminCall<{ files: unknown[] }>(target(), logsService(), 'DeleteLogs', req, key);
+    expect(await reason(del())).toBe(ApiErrorCode.Unauthenticated);
+    expect(await reason(del(generateEd25519()))).toBe(ApiErrorCode.PermissionDenied);
+    expect((await del(admin)).files).toEqual([]);
+  });
+});
+
+describe('bkdms alarms ack and logs delete (compiled CLI)', () => {
+  it('sign with --admin-key as node log-level does, and are refused without it', async () => {
+    const rpc = ['--rpc', `127.0.0.1:${node.rpcPort}`];
+    const env = { BKDMS_ADMIN_PASSPHRASE: passphrase };
+    const key = ['--admin-key', layout.adminKeystore];
+    const unsigned = await bkdms(['alarms', 'ack', 'no-such:alarm', ...rpc]);
+    expect(unsigned.code).not.toBe(0);
+    expect(unsigned.stderr).toContain('UNAUTHENTICATED');
+    const signed = await bkdms(['alarms', 'ack', 'no-such:alarm', ...rpc, ...key, '--json'], env);
+    expect(signed.code).not.toBe(0);
+    expect(signed.stderr).toContain('NOT_FOUND');
+    const before = new Date(Date.now() - 86_400_000).toISOString();
+    const refused = await bkdms(['logs', 'delete', '--before', before, ...rpc]);
+    expect(refused.stderr).toContain('UNAUTHENTICATED');
+    const del = await bkdms(['logs', 'delete', '--before', before, ...rpc, ...key, '--json'], env);
+    expect(del.code, del.stderr).toBe(0);
+    expect(JSON.parse(del.stdout)).toEqual({ files: [] });
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 // The Alarms gRPC service (api/alarms.proto, api/alarms.ts) over a real grpc-js server on
 // loopback, in front of a real alarm engine: list, watch (the active list, then changes), and
-// acknowledgement only through the injected administrator check.
+// acknowledgement only by an administrator (api/admin-auth.ts), signed over the request bytes.
 import {
   type ClientReadableStream,
   credentials,
@@ -10,15 +10,19 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestBytesFor } from '../../../api/admin-call.js';
 import {
+  ACK_ALARM_PATH,
   type AlarmSourceApi,
-  type AuthorizeAck,
+  type AlarmsServiceOptions,
   alarmsService,
   alarmsServiceHandlers,
 } from '../../../api/alarms.js';
 import { alarmsConfigSchema } from '../../../node/mgmt/alarms/config.js';
 import { AlarmEngine } from '../../../node/mgmt/alarms/engine.js';
 import type { Snapshot } from '../../../node/mgmt/alarms/signals.js';
+import { loggerFrom } from '../../../runtime/log.js';
+import { adminId, adminKey, signedFor, strangerKey, testAdminAuth } from './admin-fixture.js';
 
 const cfg = alarmsConfigSchema.parse({ holdMs: { 'node-restarted': 0 }, clearMs: 0 });
 
@@ -67,7 +71,7 @@ function eventQueue(call: ClientReadableStream<WatchEvent>) {
   };
 }
 
-async function rig(authorizeAck?: AuthorizeAck): Promise<{ engine: AlarmEngine; client: Client }> {
+async function rig(opts: AlarmsServiceOptions = {}): Promise<{ engine: AlarmEngine; client: Client }> {
   const engine = new AlarmEngine(cfg);
   const source: AlarmSourceApi = {
     list: () => engine.list(),
@@ -76,7 +80,7 @@ async function rig(authorizeAck?: AuthorizeAck): Promise<{ engine: AlarmEngine; 
     watch: (l) => engine.watch(l),
   };
   const server = new Server();
-  const { definition, impl } = alarmsServiceHandlers(source, { authorizeAck });
+  const { definition, impl } = alarmsServiceHandlers(source, opts);
   server.addService(definition, impl);
   const port = await new Promise<number>((res, rej) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
@@ -139,31 +143,41 @@ describe('Alarms gRPC service', () => {
     });
   });
 
-  it('acknowledges for the administrator the injected check names, and refuses others', async () => {
-    const authorize: AuthorizeAck = async ({ metadata }) => {
-      const who = metadata.get('x-admin')[0];
-      if (who !== 'ops-1') throw new Error('not an administrator');
-      return who;
-    };
-    const { engine, client } = await rig(authorize);
-    const md = new Metadata();
-    md.set('x-admin', 'ops-1');
-    const r = await unary<{ alarm: { state: string; acknowledgedBy: string } }>(
-      client,
-      'AckAlarm',
-      { id: 'node-restarted:process' },
-      md,
-    );
-    expect(r.alarm).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ops-1' });
-    expect(engine.list()[0]?.acknowledgedBy).toBe('ops-1');
-    await expect(unary(client, 'AckAlarm', { id: 'lagging:self' }, md)).rejects.toMatchObject({
-      code: status.NOT_FOUND,
+  it('acknowledges for an administrator only, signed over the request as sent; acknowledgedBy names the admin key', async () => {
+    const audit: { msg: string; meta?: Record<string, unknown> }[] = [];
+    const { engine, client } = await rig({
+      admin: testAdminAuth(),
+      audit: loggerFrom((_l, msg, meta) => audit.push({ msg, meta })),
     });
-    await expect(unary(client, 'AckAlarm', { id: 'node-restarted:process' })).rejects.toMatchObject({
+    const id = 'node-restarted:process';
+    const ack = (req: { id: string }, md?: Metadata) => unary<AckReply>(client, 'AckAlarm', req, md);
+    const sign = (key: typeof adminKey, req: { id: string }) =>
+      signedFor(key, ACK_ALARM_PATH, requestBytesFor(alarmsService(), 'AckAlarm', req));
+    await expect(ack({ id })).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+    await expect(ack({ id }, sign(strangerKey, { id }))).rejects.toMatchObject({
       code: status.PERMISSION_DENIED,
     });
-    await expect(unary(client, 'AckAlarm', { id: '' }, md)).rejects.toMatchObject({
+    // A signature over other request bytes does not carry over to this request.
+    await expect(ack({ id }, sign(adminKey, { id: 'lagging:self' }))).rejects.toMatchObject({
+      code: status.UNAUTHENTICATED,
+    });
+    expect(engine.list()[0]?.state).toBe('raised');
+    const r = await ack({ id }, sign(adminKey, { id }));
+    expect(r.alarm).toMatchObject({ state: 'acknowledged', acknowledgedBy: adminId });
+    expect(engine.list()[0]?.acknowledgedBy).toBe(adminId);
+    expect(audit.map((a) => [a.meta?.event, a.meta?.admin ?? a.meta?.reason !== undefined])).toEqual([
+      ['alarm.ack.refused', true],
+      ['alarm.ack.refused', true],
+      ['alarm.ack.refused', true],
+      ['alarm.ack', adminId],
+    ]);
+    await expect(ack({ id: 'lagging:self' }, sign(adminKey, { id: 'lagging:self' }))).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+    });
+    await expect(ack({ id: '' }, sign(adminKey, { id: '' }))).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
     });
   });
 });
+
+type AckReply = { alarm: { state: string; acknowledgedBy: string } };

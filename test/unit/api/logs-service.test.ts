@@ -9,8 +9,27 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import { logsService, logsServiceBinding } from '../../../api/logs-binding.js';
 import { type LogsCaller, LogsHandlers, type LogsServiceDeps } from '../../../api/logs-service.js';
-import { loopbackOnly } from '../../../node/log-access.js';
+import { adminOnly, loopbackOnly, loopbackOrAdmin } from '../../../node/log-access.js';
 import { loggerFrom } from '../../../runtime/log.js';
+import { adminId, adminKey, signedFor, strangerKey, testAdminAuth } from './admin-fixture.js';
+
+const DELETE_PATH = '/bkdms.v1.Logs/DeleteLogs';
+const QUERY_PATH = '/bkdms.v1.Logs/QueryLogs';
+const requestBytes = (method: 'QueryLogs' | 'DeleteLogs', req: object): Uint8Array =>
+  new Uint8Array(logsService().service[method]!.requestSerialize(req));
+
+/** A caller as the binding describes one, for driving the handlers and checks directly. */
+const callerAt = (
+  peer: string,
+  metadata = new Metadata(),
+  request: Uint8Array = new Uint8Array(0),
+): LogsCaller => ({
+  peer,
+  metadata,
+  getAuthContext: () => null,
+  method: QUERY_PATH,
+  requestBytes: request,
+});
 
 let dir: string;
 let audit: { msg: string; meta?: Record<string, unknown> }[];
@@ -119,14 +138,14 @@ describe('Logs service over gRPC', () => {
 
   it('refuses a query from off the node host, and audits the refusal', async () => {
     const h = handlers();
-    const caller = { peer: 'ipv4:10.0.0.7:4000', metadata: new Metadata() };
+    const caller = callerAt('ipv4:10.0.0.7:4000');
     await expect(h.queryLogs({}, caller).next()).rejects.toMatchObject({ code: ApiErrorCode.Unauthorized });
     expect(audit.map((a) => a.meta?.event)).toEqual(['logs.query.refused']);
     const md = new Metadata();
     for (const peer of ['127.0.0.1:5', 'ipv4:127.0.0.1:5', '[::1]:5', 'ipv6:[::1]:5'])
-      await expect(loopbackOnly({ peer, metadata: md })).resolves.toBe(peer);
+      await expect(loopbackOnly(callerAt(peer, md))).resolves.toBe(peer);
     for (const peer of ['10.0.0.7:5', '128.0.0.1:5', '[::2]:5', '127.0.0.1.evil:5'])
-      await expect(loopbackOnly({ peer, metadata: md })).rejects.toMatchObject({
+      await expect(loopbackOnly(callerAt(peer, md))).rejects.toMatchObject({
         code: ApiErrorCode.Unauthorized,
       });
   });
@@ -155,5 +174,48 @@ describe('Logs service over gRPC', () => {
     ]);
     expect(deleted[0]?.meta?.peer).toMatch(/^(ipv4:)?127\.0\.0\.1:\d+$/);
     c.close();
+  });
+
+  it('deletes for a signed administrator only: unsigned, non-admin and other-bytes signatures are refused', async () => {
+    const c = await serve(handlers({ authorizeAdmin: adminOnly(testAdminAuth()) }));
+    const before = new Date(Date.now() - 86_400_000).toISOString();
+    const req = { before };
+    const sign = (key: typeof adminKey, r: object) =>
+      signedFor(key, DELETE_PATH, requestBytes('DeleteLogs', r));
+    expect((await del(c, req)).code).toBe(status.UNAUTHENTICATED);
+    expect((await del(c, req, sign(strangerKey, req))).code).toBe(status.PERMISSION_DENIED);
+    expect((await del(c, req, sign(adminKey, { before: at(0) }))).code).toBe(status.UNAUTHENTICATED);
+    expect(readdirSync(dir)).toHaveLength(3);
+    const { res } = await del(c, req, sign(adminKey, req));
+    expect(res?.files.map((f) => f.name)).toEqual(['operation.2026-06-01.1.log']);
+    const events = audit.map((a) => [a.meta?.event, a.meta?.admin]);
+    expect(events.slice(0, 3).map((e) => e[0])).toEqual(Array(3).fill('logs.delete.refused'));
+    expect(events.slice(3)).toEqual([
+      ['logs.deleted', adminId],
+      ['logs.delete', adminId],
+    ]);
+    c.close();
+  });
+
+  it('answers queries from loopback, and from elsewhere to administrators only', async () => {
+    const open = loopbackOrAdmin(testAdminAuth());
+    const req = { types: ['audit'] };
+    const bytes = requestBytes('QueryLogs', req);
+    const far = '10.0.0.7:4000';
+    await expect(open(callerAt('127.0.0.1:5'))).resolves.toBe('127.0.0.1:5');
+    await expect(open(callerAt(far))).rejects.toMatchObject({ code: ApiErrorCode.Unauthenticated });
+    await expect(open(callerAt(far, signedFor(strangerKey, QUERY_PATH, bytes), bytes))).rejects.toMatchObject(
+      {
+        code: ApiErrorCode.PermissionDenied,
+      },
+    );
+    await expect(open(callerAt(far, signedFor(adminKey, QUERY_PATH, bytes), bytes))).resolves.toBe(adminId);
+    // A loopback caller that signs is named by its key; a bad signature is refused, not downgraded.
+    await expect(open(callerAt('127.0.0.1:5', signedFor(adminKey, QUERY_PATH, bytes), bytes))).resolves.toBe(
+      adminId,
+    );
+    await expect(
+      open(callerAt('127.0.0.1:5', signedFor(adminKey, QUERY_PATH, new Uint8Array([1])), bytes)),
+    ).rejects.toMatchObject({ code: ApiErrorCode.Unauthenticated });
   });
 });
