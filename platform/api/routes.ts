@@ -22,6 +22,8 @@ export type Answer = { status: number; body: unknown } | { stream: (res: ServerR
 export interface Route {
   /** OpenAPI path template. */
   path: string;
+  /** Query parameters it accepts; any other is refused (400) before the handler runs. */
+  params: readonly string[];
   match(pathname: string): string[] | undefined;
   handle(q: URLSearchParams, deps: ApiDeps, args: string[]): Promise<Answer>;
 }
@@ -42,9 +44,9 @@ function valueFilter(q: URLSearchParams): p.TimeRange & { city?: string; site?: 
 export const ROUTES: Route[] = [
   {
     path: '/v1/values',
+    params: [...VALUE_PARAMS, 'limit', 'cursor'],
     match: exact('/v1/values'),
     async handle(q, deps) {
-      p.only(q, [...VALUE_PARAMS, 'limit', 'cursor']);
       const f = valueFilter(q);
       const limit = p.integer(q, 'limit', 1, p.MAX_LIMIT) ?? p.DEFAULT_LIMIT;
       const page = await valuesPage(deps.store.db, f, limit, p.cursor(q));
@@ -53,9 +55,9 @@ export const ROUTES: Route[] = [
   },
   {
     path: '/v1/values.csv',
+    params: [...VALUE_PARAMS, 'limit'],
     match: exact('/v1/values.csv'),
     async handle(q, deps) {
-      p.only(q, [...VALUE_PARAMS, 'limit']);
       const f = valueFilter(q);
       const limit = p.integer(q, 'limit', 1, p.MAX_CSV_ROWS) ?? p.MAX_CSV_ROWS;
       return { stream: (res) => writeCsv(res, deps.store.db, f, limit) };
@@ -63,38 +65,38 @@ export const ROUTES: Route[] = [
   },
   {
     path: '/v1/aggregates',
+    params: [...VALUE_PARAMS, 'period'],
     match: exact('/v1/aggregates'),
     async handle(q, deps) {
-      p.only(q, [...VALUE_PARAMS, 'period']);
       const period = p.period(q);
       return ok({ period, ...(await aggregates(deps.store.db, valueFilter(q), period)) });
     },
   },
   {
     path: '/v1/latest',
+    params: ['city'],
     match: exact('/v1/latest'),
     async handle(q, deps) {
-      p.only(q, ['city']);
       const city = p.required(p.city(q), 'city');
       return ok({ city, values: await latest(deps.store.db, city) });
     },
   },
   {
     path: '/v1/assessment',
+    params: ['from', 'to'],
     match: exact('/v1/assessment'),
     async handle(q, deps) {
-      p.only(q, ['from', 'to']);
       return ok(await deps.assess(p.range(q)));
     },
   },
   {
     path: '/v1/trace/{tracingCode}',
+    params: [],
     match: (pathname) => {
       const m = /^\/v1\/trace\/([^/]*)$/.exec(pathname);
       return m ? [m[1] ?? ''] : undefined;
     },
-    async handle(q, deps, [code = '']) {
-      p.only(q, []);
+    async handle(_q, deps, [code = '']) {
       if (!/^[0-9a-fA-F]{64}$/.test(code))
         throw new p.ApiInputError('tracingCode', 'tracingCode must be 64 hex digits');
       const tc = code.toLowerCase();

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../runtime/log.js';
 import { PlatformError, PlatformErrorCode } from '../errors.js';
 import { bearerCheck, checkExposure, parseListen } from './auth.js';
-import { ApiInputError } from './params.js';
+import { ApiInputError, only } from './params.js';
 import { type Answer, type ApiDeps, ROUTES } from './routes.js';
 
 export interface ApiOptions {
@@ -50,7 +50,9 @@ async function answer(req: IncomingMessage, deps: ApiDeps): Promise<Answer> {
   const url = new URL(target, 'http://api.invalid');
   for (const r of ROUTES) {
     const args = r.match(url.pathname);
-    if (args) return r.handle(url.searchParams, deps, args);
+    if (!args) continue;
+    only(url.searchParams, r.params);
+    return r.handle(url.searchParams, deps, args);
   }
   return { status: 404, body: { error: `no such endpoint: ${url.pathname}` } };
 }
