@@ -84,6 +84,9 @@ export async function startApi(opts: ApiOptions, deps: ApiDeps): Promise<ApiServ
         if (err instanceof ApiInputError) send(res, 400, { error: err.message, field: err.field });
         else if (err instanceof PlatformError && err.code === PlatformErrorCode.NotFound)
           send(res, 404, { error: err.message });
+        else if (err instanceof PlatformError && err.code === PlatformErrorCode.Chain)
+          // No node served a trace bundle that verifies: the nodes' failure, not the request's.
+          send(res, 502, { error: err.message });
         else {
           log.warn(
             { error: (err as Error)?.message, url: req.url?.slice(0, 200) },
