@@ -67,15 +67,18 @@ export function integer(q: URLSearchParams, field: string, min: number, max: num
 export const kpi = (q: URLSearchParams): number | undefined => integer(q, 'kpi', 0, 0xffff_ffff);
 
 /** A time: integer UTC ms, or an ISO 8601 date-time with a zone (or a bare date, UTC). */
-export function time(q: URLSearchParams, field: string): number | undefined {
-  const v = text(q, field);
-  if (v === undefined) return undefined;
+export function parseTime(v: string, field: string): number {
   if (/^\d{1,15}$/.test(v)) return Number(v);
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
   const ms = iso.test(v) ? Date.parse(v) : Number.NaN;
   if (!Number.isFinite(ms) || ms < 0)
     throw new ApiInputError(field, `${field} must be UTC ms or an ISO 8601 time with a zone`);
   return ms;
+}
+
+export function time(q: URLSearchParams, field: string): number | undefined {
+  const v = text(q, field);
+  return v === undefined ? undefined : parseTime(v, field);
 }
 
 export interface TimeRange {
