@@ -85,6 +85,16 @@ describe('bkdms platform query', () => {
     }
   });
 
+  it('platform assess checks --from and --to before opening anything', async () => {
+    const assess = (...a: string[]) =>
+      runCli(['platform', 'assess', '--config', join(dir, 'none.json'), ...a]);
+    await expect(assess('--from', 'monday')).rejects.toThrow('--from must be UTC ms or an ISO 8601 time');
+    await expect(assess('--from', String(T0 + HOUR), '--to', String(T0))).rejects.toThrow(
+      '--to must be after --from',
+    );
+    await expect(assess('--from', String(T0), '--to', '2026-01-02')).rejects.toThrow(/none\.json/);
+  });
+
   it('values --csv writes the CSV export (real process)', async () => {
     const r = await bkdms(['platform', 'query', 'values', '--csv', '--city', 'CNBJS', '--api', api.url]);
     expect(r.stderr).toBe('');
