@@ -11,6 +11,7 @@ import { generateKeystore } from '../crypto/keystore.js';
 import { startCluster } from '../devnet/cluster.js';
 import { clusterPassphrase, prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts } from '../devnet/ports.js';
+import { parseCityCode } from '../kpi/city.js';
 import { loadGenesis } from '../node/genesis.js';
 import type { PlatformCounters } from '../platform/counters.js';
 import {
@@ -26,6 +27,7 @@ import { runSite } from '../site/run.js';
 import type { SiteHandle } from '../site/runtime.js';
 import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
 import type { SiteRunStatus } from '../site/status.js';
+import { latestThroughApi } from './demo-query.js';
 
 const hex = toHex;
 let say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -96,7 +98,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   });
   say(`starting the cluster (chain ${layout.chainId.slice(0, 16)}…)`);
   const cluster = await startCluster(layout);
-  let platform: PlatformHandle | undefined;
+  let platform: (PlatformHandle & { apiUrl?: string }) | undefined;
   let summary: DemoSummary | undefined;
   const sites: SiteHandle[] = [];
   try {
@@ -108,6 +110,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       chain: { endpoints: cluster.rpc, insecure: true },
       encryptionKeys: [{ path: scpKeyPath, passphraseFile }],
       progressMs: 0,
+      // The query API on a free loopback port: the demo reads it like a city application would.
+      api: { listen: '127.0.0.1:0' },
     });
     platform = await runPlatform(platformConfig, { genesis, passphrase, log: silentLogger });
     say('platform following the chain; sites collecting, sealing and uploading…');
@@ -200,7 +204,7 @@ async function showProgress(
 }
 
 async function report(
-  platform: PlatformHandle,
+  platform: PlatformHandle & { apiUrl?: string },
   samples: SampleSite[],
   sites: SiteHandle[],
   dir: string,
@@ -222,6 +226,13 @@ async function report(
   say('== data quality (platform assessment; JSON in quality-report.json) ==');
   say('   (the sample readings were collected in March 2026: latency is collection -> commit today)');
   say(formatQualityTable(quality));
+  const sample = samples[0];
+  const city = sample === undefined ? undefined : parseCityCode(sample.identity.city).code;
+  if (platform.apiUrl !== undefined && city !== undefined) {
+    say('');
+    say(`== query API (latest value per KPI of ${city}) ==`);
+    for (const line of await latestThroughApi(platform.apiUrl, city)) say(line);
+  }
   const audit = await platform.audit();
   say('');
   say('== audit ==');

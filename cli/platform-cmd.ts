@@ -2,6 +2,7 @@
 // follow the chain, trace, audit, assess, and the permission administration commands.
 import type { Command } from 'commander';
 import { loadGenesis } from '../node/genesis.js';
+import { parseTime } from '../platform/api/params.js';
 import {
   type Admin,
   formatAudit,
@@ -16,6 +17,7 @@ import {
 import { formatTrace } from '../platform/trace.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
 import { registerActionCommands } from './gov-actions.js';
+import { registerPlatformQueryCommands } from './platform-query-cmd.js';
 
 const say = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -80,13 +82,19 @@ export function registerPlatformCommands(program: Command): void {
     });
   cfg(platform.command('assess'))
     .description('data quality and availability per site, city and KPI')
+    .option('--from <time>', 'window start (inclusive): UTC ms or ISO 8601')
+    .option('--to <time>', 'window end (exclusive): UTC ms or ISO 8601')
     .option('--json', 'print the JSON report instead of the table')
-    .action(async (o: { config: string; json?: boolean }) => {
+    .action(async (o: { config: string; json?: boolean; from?: string; to?: string }) => {
+      const from = o.from === undefined ? undefined : parseTime(o.from, '--from');
+      const to = o.to === undefined ? undefined : parseTime(o.to, '--to');
+      if (from !== undefined && to !== undefined && from >= to) throw new Error('--to must be after --from');
       await withPlatform(o.config, async (p) => {
-        const r = await p.assess();
+        const r = await p.assess({ from, to });
         say(o.json ? JSON.stringify(r, null, 2) : formatQualityTable(r));
       });
     });
+  registerPlatformQueryCommands(platform);
   const admin = platform.command('admin').description('permission administration (governance proposals)');
   // The same action subcommands as `bkdms gov propose`, signed with the config's admin keystore.
   registerActionCommands(admin, cfg, (action, o) => withAdmin(String(o.config), (a) => a.propose(action)));

@@ -11,6 +11,8 @@ export const defaultPlatformOptions = {
   /** Assessment period: one value per series is expected per period. One hour. */
   periodMs: 3_600_000,
   zThreshold: 3.5,
+  /** Where the query API listens when the config has `api` without `listen`. */
+  apiListen: '127.0.0.1:7080',
   /** Progress line interval on a terminal, ms (0 = never). */
   progressMs: 2_000,
   /** Pause before trying the next node after a failure; doubles up to maxMs. */
@@ -66,6 +68,27 @@ export const platformConfigSchema = z
       })
       .strict()
       .default({ periodMs: d.periodMs, zThreshold: d.zThreshold }),
+    /**
+     * The query API (platform/api/) that `platform run` serves; off when absent. Off loopback it
+     * needs at least one read token and refuses to start without one.
+     */
+    api: z
+      .object({
+        listen: z.string().min(3).max(300).default(d.apiListen),
+        /** Read tokens (Authorization: Bearer); 16 to 512 printable characters each. */
+        tokens: z
+          .array(
+            z
+              .string()
+              .min(16)
+              .max(512)
+              .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+          )
+          .max(64)
+          .default([]),
+      })
+      .strict()
+      .optional(),
     progressMs: z.number().int().nonnegative().default(d.progressMs),
     retry: z
       .object({ baseMs: z.number().int().positive(), maxMs: z.number().int().positive() })

@@ -10,6 +10,7 @@ import type { X25519KeyPair } from '../crypto/x25519.js';
 import { formatSiteId } from '../kpi/site-id.js';
 import type { LedgerGenesis } from '../ledger/genesis.js';
 import { type Logger, silentLogger } from '../runtime/log.js';
+import { type ApiServer, startApi } from './api/server.js';
 import { type AssessOptions, assess, type QualityReport } from './assess.js';
 import { rowsFromPackets } from './assess-input.js';
 import { type AuditReport, audit } from './audit.js';
@@ -58,6 +59,8 @@ export interface PlatformDeps {
 
 export interface PlatformHandle {
   readonly counters: PlatformCounters;
+  /** The platform database (read-only use: the query API, the demo). */
+  readonly store: PlatformStore;
   trace(tracingCodeHex: string): Promise<TraceEvidence>;
   audit(range?: { fromHeight?: number; toHeight?: number }): Promise<AuditReport>;
   assess(opts?: Partial<AssessOptions>): Promise<QualityReport>;
@@ -139,6 +142,7 @@ export async function openPlatform(
   const reads = failoverSource(net.sources, () => ex.chain);
   const handle = {
     counters,
+    store,
     trace: (tc: string) => trace(tc, { store, chain: reads, ledger: ex.chain }),
     audit: async (range = {}) => {
       const report = await audit({ store, chain: reads, ledger: ex.chain, chainUrl, opener }, range);
@@ -189,9 +193,30 @@ export async function openPlatform(
   return handle;
 }
 
-/** Opens the platform and starts following the chain. */
-export async function runPlatform(config: PlatformConfig, deps: PlatformDeps): Promise<PlatformHandle> {
+/** Opens the platform, starts its query API when configured, and starts following the chain. */
+export async function runPlatform(
+  config: PlatformConfig,
+  deps: PlatformDeps,
+): Promise<PlatformHandle & { readonly apiUrl?: string }> {
   const p = await openPlatform(config, deps);
+  let api: ApiServer | undefined;
+  if (config.api)
+    try {
+      api = await startApi(
+        { ...config.api, log: deps.log },
+        { store: p.store, assess: (range) => p.assess(range), trace: (tc) => p.trace(tc) },
+      );
+    } catch (err) {
+      await p.stop();
+      throw err;
+    }
   p.follow();
-  return p;
+  const stop = p.stop;
+  return Object.assign(p, {
+    apiUrl: api?.url,
+    stop: async () => {
+      await api?.close();
+      await stop();
+    },
+  });
 }

@@ -33,5 +33,9 @@ describe('demo end to end', () => {
     expect(summary.auditOk).toBe(true);
     expect(summary.tracesVerified).toBe(3);
     expect(lines.filter((l) => /^trace [0-9a-f]{64}: VERIFIED/.test(l))).toHaveLength(3);
+    // The query API answered over HTTP with a table of the first sample city's latest values.
+    const at = lines.findIndex((l) => /^GET http:\/\/127\.0\.0\.1:\d+\/v1\/latest\?city=CHGVA$/.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^time\s+city\s+site\s+KPI[^\n]*\n\S+Z\s+CHGVA\s/);
   }, 300_000);
 });
