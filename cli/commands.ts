@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBenchCommands } from './bench.js';
 import { registerClusterCommands } from './cluster-cmd.js';
 import { registerDemoCommand } from './demo.js';
+import { registerE2ECommands } from './e2e-cmd.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerKeyCommands } from './keys.js';
 import { registerNodeCommands } from './node-cmd.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerPlatformCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
+  registerE2ECommands(program);
 }
