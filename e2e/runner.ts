@@ -11,6 +11,7 @@ import { compareChains, readChain, traceAll, waitForOneTip } from './invariants.
 import { type LoadStats, SetLoad, unexpectedRejections } from './load.js';
 import type { Manifest } from './manifest.js';
 import { Perturber, type PerturbRecord } from './perturb.js';
+import { FIRST_BLOCK_MS, MESH_MS, waitForFirstBlock, waitForMesh } from './readiness.js';
 
 export interface RunOptions {
   /** Folder of the run (created); default a new one under the system's temporary folder. */
@@ -42,6 +43,10 @@ export interface RunReport {
   set?: SetCheck;
   load?: LoadStats;
   traced: number;
+  /** ms from the start of the load until the first block committed (perturbations count from there). */
+  firstBlockMs?: number;
+  /** Each node's view at the end: how many view changes the run went through. */
+  views: number[];
   perturbations: PerturbRecord[];
 }
 
@@ -65,6 +70,7 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     tip: 0,
     caughtUpMs: [],
     traced: 0,
+    views: [],
     perturbations: [],
   };
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -88,17 +94,21 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     const c = await stage('setup', () => E2ECluster.setup(m, join(dir, 'cluster')));
     cluster = c;
     const late = new Set(m.lateStart.map((l) => l.node));
-    await stage('start', () =>
-      Promise.all(c.layout.nodes.filter((x) => !late.has(x.index)).map((x) => c.start(x.index))),
-    );
+    await stage('start', async () => {
+      const first = c.layout.nodes.filter((x) => !late.has(x.index)).map((x) => x.index);
+      await Promise.all(first.map((i) => c.start(i)));
+      await waitForMesh(c, first, MESH_MS);
+    });
     const l = new SetLoad(c, m.load.rate, m.load.batch);
     load = l;
     const perturber = new Perturber(c, m, log);
     report.perturbations = perturber.records;
     await stage('load', async () => {
-      const start = Date.now();
       l.start();
-      perturber.start(start, ac.signal);
+      // Faults are timed from the first block under load: a loaded machine may take a while to get there.
+      report.firstBlockMs = await waitForFirstBlock(c, FIRST_BLOCK_MS);
+      log(`first block under load after ${report.firstBlockMs} ms`);
+      perturber.start(Date.now(), ac.signal);
       await pause(m.load.durationMs, ac.signal);
       l.stopGenerating();
     });
@@ -129,16 +139,15 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
   report.ok = report.failures.length === 0;
   report.load = load?.stats;
   for (const f of report.failures) log(`FAILED: ${f}`);
-  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  if (report.ok && o.keep !== true) {
-    rmSync(dir, { recursive: true, force: true });
-    report.kept = false;
-  }
+  const keep = !report.ok || o.keep === true;
+  report.kept = keep;
   log(
     report.ok
       ? `run ${m.name} passed`
       : `run ${m.name} FAILED; every node's log and report.json are in ${dir}`,
   );
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
   return report;
 }
 
@@ -161,7 +170,16 @@ async function check(
     if (ms < 0 || ms > m.catchUpMs)
       fail(`node ${i} did not reach the tip within ${m.catchUpMs} ms of its last fault`);
   });
-  log(`tip ${tip.tip}; caught up after (ms): ${tip.caughtUpMs.join(', ')}`);
+  report.views = await Promise.all(
+    Array.from({ length: c.n }, (_, i) =>
+      c
+        .client(i)
+        .getStatus({ deadlineMs: 5_000 })
+        .then((s) => s.view)
+        .catch(() => -1),
+    ),
+  );
+  log(`tip ${tip.tip}; views ${report.views.join(', ')}; caught up after (ms): ${tip.caughtUpMs.join(', ')}`);
   const chains = await Promise.all(Array.from({ length: c.n }, (_, i) => readChain(c, i, tip.tip)));
   for (const ch of chains) for (const e of ch.errors.slice(0, 5)) fail(`block not verified: ${e}`);
   for (const f of compareChains(chains).slice(0, 10)) fail(`fork: ${f}`);
