@@ -43,7 +43,7 @@ function generateOne(rng: Rng, o: GenerateOptions, k: number): Manifest {
   while (t < durationMs - 2_000) {
     const kind = rng.pick(KINDS);
     const durationMs2 = rng.int(1_000, 8_000);
-    const node = rng.int(0, n - 1);
+    const node = rng.chance(0.2) ? 'primary' : rng.int(0, n - 1);
     perturbations.push(perturbation(rng, kind, t, durationMs2, node, n));
     t += durationMs2 + (kind === 'kill' || kind === 'restart' ? GAP_MS : rng.int(3_000, 8_000));
   }
@@ -68,14 +68,15 @@ function perturbation(
   kind: (typeof KINDS)[number],
   atMs: number,
   durationMs: number,
-  node: number,
+  node: number | 'primary',
   n: number,
 ): Perturbation {
   switch (kind) {
     case 'partition': {
       // One node cut off from a majority that still holds a quorum.
-      const rest = Array.from({ length: n }, (_, i) => i).filter((i) => i !== node);
-      return { kind, atMs, durationMs, groups: [rest, [node]] };
+      const alone = node === 'primary' ? 0 : node;
+      const rest = Array.from({ length: n }, (_, i) => i).filter((i) => i !== alone);
+      return { kind, atMs, durationMs, groups: [rest, [alone]] };
     }
     case 'delay':
       return { kind, atMs, durationMs, node, delayMs: rng.int(10, 300), jitterMs: rng.int(0, 200) };

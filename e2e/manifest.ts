@@ -15,7 +15,8 @@ const ms = z
 const nodeFault = z.strictObject({
   /** Time after the load started (ms). */
   atMs: ms,
-  node: z.number().int().min(0),
+  /** A node index, or "primary": the primary of the moment, asked of a running node. */
+  node: z.union([z.number().int().min(0), z.literal('primary')]),
   /** How long the fault lasts before it is undone (ms); 0: undone at once. */
   durationMs: ms.default(0),
 });
@@ -101,7 +102,7 @@ export const manifestSchema = z
           if (seen.has(i)) bad(`perturbations[${k}]: node ${i} is in two groups`);
           seen.add(i);
         }
-      } else inRange(p.node, `perturbations[${k}]`);
+      } else if (p.node !== 'primary') inRange(p.node, `perturbations[${k}]`);
       if (p.atMs + p.durationMs > m.load.durationMs + m.catchUpMs)
         bad(`perturbations[${k}] ends after the load and the catch-up bound`);
     });
@@ -138,7 +139,8 @@ export const faultsTolerated = (m: Pick<Manifest, 'validators'>): number =>
 
 /** The nodes a perturbation takes out of the quorum: for a partition, all but its largest group. */
 export function faultyNodes(p: Perturbation, n: number): number[] {
-  if (p.kind !== 'partition') return [p.node];
+  // "primary" is one node, which may be any: -1 stands for it (counted apart, conservatively).
+  if (p.kind !== 'partition') return [p.node === 'primary' ? -1 : p.node];
   const largest = p.groups.reduce((a, g) => (g.length > a.length ? g : a), [] as number[]);
   return Array.from({ length: n }, (_, i) => i).filter((i) => !largest.includes(i));
 }

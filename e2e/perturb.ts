@@ -17,6 +17,8 @@ export interface PerturbRecord {
   endedAt?: number;
   /** For a partition with no quorum side: the highest tip after it settled and before it healed. */
   stalled?: { settledHeight: number; healHeight: number };
+  /** For a fault aimed at "primary": the view whose primary it hit. */
+  primaryView?: number;
 }
 
 export type Log = (line: string) => void;
@@ -41,6 +43,8 @@ export class Perturber {
   /** When each node was last disturbed (ms since epoch; 0: never). */
   readonly lastFault: number[];
   private readonly running: Promise<void>[] = [];
+  /** Per node, the fault in progress on it (undone once this resolves). */
+  private readonly busy = new Map<number, Promise<void>>();
 
   constructor(
     private readonly c: E2ECluster,
@@ -88,43 +92,92 @@ export class Perturber {
     }
   }
 
+  /** The primary and its view as the first running node that answers sees them. */
+  private async primary(): Promise<{ node: number; view: number }> {
+    for (const i of this.c.up()) {
+      const s = await this.c
+        .client(i)
+        .getStatus({ deadlineMs: 5_000 })
+        .catch(() => undefined);
+      if (s !== undefined) return { node: s.primary, view: s.view };
+    }
+    throw new Error('no running node told the primary');
+  }
+
+  /**
+   * Faults on one node follow one another: a fault due while the node's previous one is still
+   * being undone (a restart slow on a loaded machine) waits for it, so a node is never stopped
+   * while it is still starting.
+   */
   private async run(k: number, p: Perturbation, signal: AbortSignal): Promise<void> {
+    if (p.kind === 'partition') return this.apply(k, p, signal, -1, undefined);
+    // "primary" is asked at the fault's time.
+    const primary = p.node === 'primary' ? await this.primary() : undefined;
+    const node = primary?.node ?? (p.node as number);
+    const prev = this.busy.get(node);
+    const mine = (async () => {
+      if (prev !== undefined) {
+        this.log(`perturb ${k}: waits for node ${node}'s previous fault to be undone`);
+        await prev;
+      }
+      await this.apply(k, p, signal, node, primary);
+    })();
+    this.busy.set(
+      node,
+      mine.catch(() => undefined),
+    );
+    await mine;
+  }
+
+  private async apply(
+    k: number,
+    p: Perturbation,
+    signal: AbortSignal,
+    node: number,
+    primary: { view: number } | undefined,
+  ): Promise<void> {
     const c = this.c;
-    const nodes = p.kind === 'partition' ? p.groups.flat() : [p.node];
-    const rec: PerturbRecord = { index: k, kind: p.kind, nodes, startedAt: Date.now() };
+    const nodes = p.kind === 'partition' ? p.groups.flat() : [node];
+    const rec: PerturbRecord = {
+      index: k,
+      kind: p.kind,
+      nodes,
+      startedAt: Date.now(),
+      primaryView: primary?.view,
+    };
     this.records.push(rec);
     const what =
       p.kind === 'partition'
         ? `partition ${p.groups.map((g) => g.join(',')).join(' | ')}`
-        : `${p.kind} node ${p.node}`;
+        : `${p.kind} node ${node}`;
     this.log(`perturb ${k}: ${what} for ${p.durationMs} ms`);
     const hold = () => pause(p.durationMs, signal);
     switch (p.kind) {
       case 'kill':
       case 'restart':
-        await c.stop(p.node, p.kind === 'restart');
+        await c.stop(node, p.kind === 'restart');
         await hold();
-        await c.start(p.node);
+        await c.start(node);
         break;
       case 'pause':
-        c.pause(p.node);
+        c.pause(node);
         await hold();
-        c.resume(p.node);
+        c.resume(node);
         break;
       case 'disconnect':
-        c.net.disconnect(p.node);
+        c.net.disconnect(node);
         await hold();
-        c.net.heal(p.node);
+        c.net.heal(node);
         break;
       case 'stall':
-        c.net.stall(p.node);
+        c.net.stall(node);
         await hold();
-        c.net.heal(p.node);
+        c.net.heal(node);
         break;
       case 'delay':
-        c.net.delay(p.node, p.delayMs, p.jitterMs);
+        c.net.delay(node, p.delayMs, p.jitterMs);
         await hold();
-        c.net.heal(p.node);
+        c.net.heal(node);
         break;
       case 'partition': {
         c.net.partition(p.groups);
