@@ -36,9 +36,11 @@ export class E2ECluster {
   }
 
   static async setup(m: Manifest, dir: string): Promise<E2ECluster> {
-    const ports = await freeNodePorts(m.validators);
-    const net = await FaultNet.start(ports.map((p) => p.p2p));
+    // The proxies first (their ports held), then the nodes' ports: the two cannot collide.
+    const net = await FaultNet.start(Array.from({ length: m.validators }, () => 0));
     try {
+      const ports = await freeNodePorts(m.validators);
+      net.setTargets(ports.map((p) => p.p2p));
       const sites = syntheticSites(m.sites);
       const scp = generateX25519();
       const now = Date.now();

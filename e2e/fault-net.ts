@@ -40,6 +40,16 @@ export class FaultNet {
     return this.links.length;
   }
 
+  /**
+   * Points the links at the nodes' p2p ports. The links are started first, holding their ports,
+   * so that the free ports then picked for the nodes cannot be one of theirs.
+   */
+  setTargets(p2pPorts: readonly number[]): void {
+    for (let a = 0; a < this.size; a++)
+      for (let b = 0; b < this.size; b++)
+        if (a !== b) this.link(a, b).target = { host: '127.0.0.1', port: p2pPorts[b]! };
+  }
+
   /** The port node `from` dials to reach node `to`. */
   port(from: number, to: number): number {
     return this.link(from, to).port;

@@ -26,7 +26,8 @@ export class FaultLink {
   port = 0;
 
   constructor(
-    readonly target: { host: string; port: number },
+    /** Where connections go; may be set after start (before the first connection). */
+    public target: { host: string; port: number },
     /** Jitter source in [0, 1): injected so that a seeded run delays the same way. */
     private readonly random: () => number = Math.random,
   ) {}
