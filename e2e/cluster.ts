@@ -2,6 +2,9 @@
 // the fault proxies (each node's peer list names the proxy of its link; each node announces an
 // address that refuses, so no peer learns a way around the proxy), the synthetic sites and SCP key
 // of its genesis, and one handle per node to start, kill, pause, continue and stop it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { BkdmsClient } from '../api/client.js';
 import type { TrustAnchor } from '../api/verify.js';
 import { generateX25519, type X25519KeyPair } from '../crypto/x25519.js';
@@ -11,7 +14,7 @@ import { type NodeProcess, startNodeProcess, stopAll } from '../devnet/processes
 import { genesisSites, type SyntheticSite, syntheticSites } from '../testkit/envelopes.js';
 import { E2EError, E2EErrorCode } from './errors.js';
 import { FaultNet } from './fault-net.js';
-import type { Manifest } from './manifest.js';
+import { diskFullNodes, type Manifest } from './manifest.js';
 
 /** Port 1 on loopback: nothing listens there, so a dial to it is refused at once. */
 const REFUSING_ADDR = '/ip4/127.0.0.1/tcp/1';
@@ -24,6 +27,11 @@ export class E2ECluster {
   private readonly clients = new Map<number, BkdmsClient>();
   /** Node processes that ended without the runner asking (a crash): node, how. */
   readonly unexpectedExits: { node: number; how: number | string }[] = [];
+  /** Nodes that may stop on their own now (a full disk), and those that did. */
+  readonly mayExit = new Set<number>();
+  readonly expectedExits: { node: number; how: number | string }[] = [];
+  /** Data folders mounted as a size-capped tmpfs (disk-full faults), unmounted at close. */
+  readonly mounts: string[] = [];
 
   private constructor(
     readonly layout: ClusterLayout,
@@ -63,11 +71,30 @@ export class E2ECluster {
         p2p: { ...m.network, announce: [REFUSING_ADDR] },
         peerAddress: (from, to, key) => peerAddress(key, { p2p: net.port(from, to), rpc: 0, mgmt: 0 }),
       });
-      return new E2ECluster(layout, net, sites, scp);
+      const cluster = new E2ECluster(layout, net, sites, scp);
+      for (const [i, sizeMb] of diskFullNodes(m)) cluster.mountData(i, sizeMb);
+      return cluster;
     } catch (err) {
       await net.close();
       throw err;
     }
+  }
+
+  /** The data folder of node i (its config's dataDir). */
+  dataDir(i: number): string {
+    return join(this.layout.dir, `node-${i}`, 'data');
+  }
+
+  /** Mounts a tmpfs of `sizeMb` as node i's data folder; only root may. */
+  private mountData(i: number, sizeMb: number): void {
+    if (process.getuid?.() !== 0)
+      throw new E2EError(E2EErrorCode.RunFailed, 'a disk-full fault mounts a tmpfs: run as root', {
+        node: i,
+      });
+    const dir = this.dataDir(i);
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'tmpfs', dir]);
+    this.mounts.push(dir);
   }
 
   get n(): number {
@@ -112,7 +139,7 @@ export class E2ECluster {
     void p.exited.then((how) => {
       // Still the current process and not stopped on purpose: it ended on its own.
       if (this.procs[i] === p && this.state[i] !== 'down') {
-        this.unexpectedExits.push({ node: i, how });
+        (this.mayExit.has(i) ? this.expectedExits : this.unexpectedExits).push({ node: i, how });
         this.state[i] = 'down';
       }
     });
@@ -160,5 +187,7 @@ export class E2ECluster {
     await stopAll(this.procs.filter((p): p is NodeProcess => p !== undefined));
     await Promise.all(this.procs.map((p) => p?.logged));
     await this.net.close();
+    // The run folder keeps the node's log; its data goes with the tmpfs.
+    for (const dir of this.mounts.splice(0)) execFileSync('umount', [dir]);
   }
 }

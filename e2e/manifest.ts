@@ -38,6 +38,15 @@ export const perturbationSchema = z.discriminatedUnion('kind', [
     delayMs: z.number().int().min(0).max(10_000),
     jitterMs: z.number().int().min(0).max(10_000).default(0),
   }),
+  /**
+   * The node's data folder (a size-capped tmpfs mounted at setup: needs root) filled up to the
+   * last byte for durationMs, then freed; a node that stopped on the full disk is started again.
+   */
+  nodeFault.extend({
+    kind: z.literal('disk-full'),
+    node: z.number().int().min(0),
+    sizeMb: z.number().int().min(16).max(4096).default(64),
+  }),
   /** Links between the groups cut for durationMs; a node in no group is cut from all. */
   z.strictObject({
     kind: z.literal('partition'),
@@ -133,6 +142,14 @@ export function readManifest(path: string): Manifest {
   return parseManifest(json, path);
 }
 
+/** The nodes whose data folder is a size-capped tmpfs (a disk-full fault aims at them), with its size. */
+export function diskFullNodes(m: Manifest): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const p of m.perturbations)
+    if (p.kind === 'disk-full') out.set(p.node, Math.max(out.get(p.node) ?? 0, p.sizeMb));
+  return out;
+}
+
 /** f of the manifest's validator set: ⌊(n − 1) / 3⌋. */
 export const faultsTolerated = (m: Pick<Manifest, 'validators'>): number =>
   Math.floor((m.validators - 1) / 3);
@@ -159,7 +176,10 @@ export function maxFaultyAtOnce(m: Manifest): number {
   const spans: { from: number; to: number; nodes: number[] }[] = m.perturbations.map((p) => ({
     from: p.atMs,
     // A killed or restarted node is out until it is ready again: a margin for its start.
-    to: p.atMs + p.durationMs + (p.kind === 'kill' || p.kind === 'restart' ? 10_000 : 0),
+    to:
+      p.atMs +
+      p.durationMs +
+      (p.kind === 'kill' || p.kind === 'restart' || p.kind === 'disk-full' ? 10_000 : 0),
     nodes: faultyNodes(p, m.validators),
   }));
   for (const l of m.lateStart) spans.push({ from: -Infinity, to: l.atMs + 10_000, nodes: [l.node] });

@@ -2,6 +2,8 @@
 // its time after the load started, undone after its duration. Records what happened when, the
 // time each node was last disturbed (the catch-up bound counts from it), and for a partition with
 // no quorum side the heights just after it settled and just before it healed (nothing may commit).
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { pause } from '../api/retry.js';
 import type { E2ECluster } from './cluster.js';
 import { type Manifest, type Perturbation, partitionHasQuorum } from './manifest.js';
@@ -22,6 +24,27 @@ export interface PerturbRecord {
 }
 
 export type Log = (line: string) => void;
+
+const FILLER = 'e2e-filler';
+
+/** Writes a filler file into `dir` until the disk refuses (ENOSPC), in MiB then 4 KiB steps; returns the MiB written. */
+function fillDisk(dir: string): number {
+  const fd = openSync(join(dir, FILLER), 'w');
+  let bytes = 0;
+  try {
+    for (const size of [1 << 20, 4096]) {
+      const chunk = Buffer.alloc(size);
+      try {
+        for (;;) bytes += writeSync(fd, chunk);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Math.round(bytes / (1 << 20));
+}
 
 export async function maxHeight(c: E2ECluster, nodes: readonly number[]): Promise<number> {
   const hs = await Promise.all(
@@ -179,6 +202,20 @@ export class Perturber {
         await hold();
         c.net.heal(node);
         break;
+      case 'disk-full': {
+        c.mayExit.add(node);
+        const filled = fillDisk(c.dataDir(node));
+        this.log(`perturb ${k}: node ${node}'s data folder full after ${filled} MiB of filler`);
+        await hold();
+        rmSync(join(c.dataDir(node), FILLER), { force: true });
+        // A node that stopped on the full disk is started again now that there is room.
+        if (c.state[node] === 'down') {
+          this.log(`perturb ${k}: node ${node} stopped on the full disk; starting it again`);
+          await c.start(node);
+        }
+        c.mayExit.delete(node);
+        break;
+      }
       case 'partition': {
         c.net.partition(p.groups);
         if (partitionHasQuorum(p.groups, c.n) || p.durationMs <= SETTLE_MS) {

@@ -163,6 +163,7 @@ async function check(
   const fail = (s: string): void => {
     report.failures.push(s);
   };
+  for (const x of c.expectedExits) log(`node ${x.node} stopped on its full disk (${x.how}), as allowed`);
   for (const x of c.unexpectedExits)
     fail(`node ${x.node} ended on its own (${x.how}); see ${c.layout.nodes[x.node]!.logPath}`);
   if (!tip.converged) fail(`the nodes did not reach one tip: heights ${tip.heights.join(', ')}`);
