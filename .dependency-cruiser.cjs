@@ -17,9 +17,10 @@ const layers = {
   platform: services,
   testkit: services,
   devnet: programs,
-  cli: [...programs, 'devnet'],
-  bench: [...programs, 'devnet', 'cli'],
-  test: [...programs, 'devnet', 'cli'],
+  e2e: [...programs, 'devnet'],
+  cli: [...programs, 'devnet', 'e2e'],
+  bench: [...programs, 'devnet', 'e2e', 'cli'],
+  test: [...programs, 'devnet', 'e2e', 'cli'],
 };
 
 const folders = Object.keys(layers);

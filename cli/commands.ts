@@ -4,6 +4,7 @@ import { registerBenchCommands } from './bench.js';
 import { registerChainCommands } from './chain-cmd.js';
 import { registerClusterCommands } from './cluster-cmd.js';
 import { registerDemoCommand } from './demo.js';
+import { registerE2ECommands } from './e2e-cmd.js';
 import { registerGenesisCommands } from './genesis.js';
 import { registerGovCommands } from './gov-cmd.js';
 import { registerKeyCommands } from './keys.js';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerLogsCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
+  registerE2ECommands(program);
 }

@@ -41,9 +41,14 @@ export interface ClusterSpec {
   tickMs?: number;
   logSpec?: string;
   /** Network timings of every node (tests shorten them); the node's defaults otherwise. */
-  p2p?: Pick<NodeConfigFile['p2p'], 'dialTimeoutMs' | 'pingIntervalMs'>;
+  p2p?: Pick<NodeConfigFile['p2p'], 'dialTimeoutMs' | 'pingIntervalMs' | 'announce'>;
   /** Fault management of every node (tests shorten hold times); the node's defaults otherwise. */
   alarms?: NodeConfigFile['alarms'];
+  /**
+   * The address node `from` dials node `to` at; default its p2p port on loopback. The e2e suite
+   * points it at a fault proxy between the two.
+   */
+  peerAddress?: (from: number, to: number, publicKeyHex: string) => string;
 }
 
 const hex = toHex;
@@ -86,14 +91,14 @@ export async function prepareCluster(spec: ClusterSpec): Promise<ClusterLayout> 
     scpKeys: spec.scpKeys,
     params: spec.params,
   });
-  const peers = keys.map((k, i) => peerAddress(k, spec.ports[i]!));
+  const dialAt = spec.peerAddress ?? ((_: number, to: number, k: string) => peerAddress(k, spec.ports[to]!));
   const nodes: ClusterNode[] = keys.map((publicKey, i) =>
     writeNodeConfig(
       spec,
       i,
       publicKey,
       spec.ports[i]!,
-      peers.filter((_, j) => j !== i),
+      keys.flatMap((k, j) => (j === i ? [] : [dialAt(i, j, k)])),
     ),
   );
   const layout: ClusterLayout = {

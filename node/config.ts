@@ -47,6 +47,11 @@ export const nodeConfigSchema = z.strictObject({
     listen: z.array(z.string().min(1)).min(1).default([DEFAULT_LISTEN.p2p]),
     /** Multiaddrs (with /p2p/<peer id>) of the other validators and observers. */
     peers: z.array(z.string().min(1)).default([]),
+    /**
+     * Multiaddrs told to peers (identify) instead of the listen addresses: behind a NAT or a
+     * proxy, the address others can reach; empty means the listen addresses.
+     */
+    announce: z.array(z.string().min(1)).default([]),
     /** Ed25519 public keys (hex) of observers allowed to connect besides validators. */
     observers: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
     /** How long a dial may take until the peer has identified over it (ms). */

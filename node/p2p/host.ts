@@ -35,7 +35,7 @@ export async function createHost(p: HostParts): Promise<Host> {
   const host: Host = await createLibp2p({
     start: false,
     privateKey: await libp2pKeyOf(p.identity),
-    addresses: { listen: o.listen },
+    addresses: { listen: o.listen, ...(o.announce.length > 0 ? { announce: o.announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

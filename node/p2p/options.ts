@@ -23,6 +23,8 @@ export interface P2POptions {
   chainId: string;
   /** Multiaddrs to listen on; port 0 picks a free port. */
   listen: string[];
+  /** Multiaddrs told to peers instead of the listen addresses; empty: the listen addresses. */
+  announce: string[];
   /** Multiaddrs (ending in /p2p/<peer id>) dialed at start and re-dialed with backoff. */
   bootstrap: string[];
   /** Ed25519 public keys allowed to connect besides the validators (not counted as validators). */
@@ -65,6 +67,7 @@ export function defaultP2POptions(chainId: string): P2POptions {
   return {
     chainId,
     listen: ['/ip4/127.0.0.1/tcp/0'],
+    announce: [],
     bootstrap: [],
     observers: [],
     maxBatchBytes: 1024 * 1024,

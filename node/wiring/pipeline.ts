@@ -32,6 +32,7 @@ export function createP2P(
     options: {
       ...defaultP2POptions(toHex(chainId)),
       listen: config.p2p.listen,
+      announce: config.p2p.announce,
       bootstrap: config.p2p.peers,
       observers: config.p2p.observers.map((k) => Buffer.from(k, 'hex')),
       dialTimeoutMs: config.p2p.dialTimeoutMs,

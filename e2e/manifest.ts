@@ -1,0 +1,194 @@
+// An end-to-end manifest: the cluster (validators, synthetic sites, chain parameters, network
+// timings), the load, the nodes that start late and the timed perturbations. JSON, validated with
+// zod: an unknown field is an error, and every node index and time is checked against the rest.
+// docs/reliability.md documents every field.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { E2EError, E2EErrorCode } from './errors.js';
+
+const ms = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 3600_000);
+
+const nodeFault = z.strictObject({
+  /** Time after the load started (ms). */
+  atMs: ms,
+  /** A node index, or "primary": the primary of the moment, asked of a running node. */
+  node: z.union([z.number().int().min(0), z.literal('primary')]),
+  /** How long the fault lasts before it is undone (ms); 0: undone at once. */
+  durationMs: ms.default(0),
+});
+
+export const perturbationSchema = z.discriminatedUnion('kind', [
+  /** SIGKILL, then started again after durationMs. */
+  nodeFault.extend({ kind: z.literal('kill') }),
+  /** SIGSTOP for durationMs, then SIGCONT. */
+  nodeFault.extend({ kind: z.literal('pause') }),
+  /** SIGTERM (a clean stop), started again after durationMs. */
+  nodeFault.extend({ kind: z.literal('restart') }),
+  /** Every link into and out of the node cut (connections closed, new ones reset). */
+  nodeFault.extend({ kind: z.literal('disconnect') }),
+  /** Every link of the node stalled: connections accepted and held, nothing answered (a tarpit). */
+  nodeFault.extend({ kind: z.literal('stall') }),
+  /** Every chunk on the node's links delayed by delayMs plus up to jitterMs. */
+  nodeFault.extend({
+    kind: z.literal('delay'),
+    delayMs: z.number().int().min(0).max(10_000),
+    jitterMs: z.number().int().min(0).max(10_000).default(0),
+  }),
+  /**
+   * The node's data folder (a size-capped tmpfs mounted at setup: needs root) filled up to the
+   * last byte for durationMs, then freed; a node that stopped on the full disk is started again.
+   */
+  nodeFault.extend({
+    kind: z.literal('disk-full'),
+    node: z.number().int().min(0),
+    sizeMb: z.number().int().min(16).max(4096).default(64),
+  }),
+  /** Links between the groups cut for durationMs; a node in no group is cut from all. */
+  z.strictObject({
+    kind: z.literal('partition'),
+    atMs: ms,
+    durationMs: ms,
+    groups: z.array(z.array(z.number().int().min(0)).min(1)).min(2),
+  }),
+]);
+
+export type Perturbation = z.infer<typeof perturbationSchema>;
+
+export const manifestSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, . _ - (≤ 64)'),
+    /** Number of validators (n = 3f + 1 tolerates f faulty). */
+    validators: z.number().int().min(1).max(16).default(4),
+    /** Synthetic sampling sites registered in genesis; the load signs as them. */
+    sites: z.number().int().min(1).max(64).default(2),
+    /** Chain parameters written into genesis (fast defaults for tests). */
+    chain: z
+      .strictObject({
+        periodMs: z.number().int().min(10).max(60_000).default(200),
+        viewTimeoutMs: z.number().int().min(100).max(600_000).default(1500),
+        maxBlockEnvelopes: z.number().int().min(1).max(100_000).default(2000),
+      })
+      .default({ periodMs: 200, viewTimeoutMs: 1500, maxBlockEnvelopes: 2000 }),
+    /** Node network timings: short so that faults are noticed within seconds. */
+    network: z
+      .strictObject({
+        dialTimeoutMs: z.number().int().min(100).max(600_000).default(2000),
+        pingIntervalMs: z.number().int().min(100).max(600_000).default(1000),
+      })
+      .default({ dialTimeoutMs: 2000, pingIntervalMs: 1000 }),
+    /** Consensus tick of every node (ms). */
+    tickMs: z.number().int().min(5).max(1000).default(20),
+    load: z
+      .strictObject({
+        /** Envelopes per second, all sites together. */
+        rate: z.number().min(0.1).max(10_000).default(20),
+        durationMs: ms.default(20_000),
+        /** Envelopes per upload call. */
+        batch: z.number().int().min(1).max(1000).default(10),
+      })
+      .default({ rate: 20, durationMs: 20_000, batch: 10 }),
+    /** Nodes started this long after the others (they catch up by state transfer). */
+    lateStart: z.array(z.strictObject({ node: z.number().int().min(0), atMs: ms })).default([]),
+    perturbations: z.array(perturbationSchema).default([]),
+    /** How long each node may take to reach the tip after its last fault ends (ms). */
+    catchUpMs: ms.default(60_000),
+  })
+  .superRefine((m, ctx) => {
+    const bad = (message: string) => ctx.addIssue({ code: 'custom', message });
+    const inRange = (i: number, what: string) => {
+      if (i >= m.validators) bad(`${what}: node ${i} is not one of the ${m.validators} validators`);
+    };
+    for (const l of m.lateStart) inRange(l.node, 'lateStart');
+    m.perturbations.forEach((p, k) => {
+      if (p.kind === 'partition') {
+        const seen = new Set<number>();
+        for (const i of p.groups.flat()) {
+          inRange(i, `perturbations[${k}]`);
+          if (seen.has(i)) bad(`perturbations[${k}]: node ${i} is in two groups`);
+          seen.add(i);
+        }
+      } else if (p.node !== 'primary') inRange(p.node, `perturbations[${k}]`);
+      if (p.atMs + p.durationMs > m.load.durationMs + m.catchUpMs)
+        bad(`perturbations[${k}] ends after the load and the catch-up bound`);
+    });
+    const late = new Set<number>();
+    for (const l of m.lateStart) {
+      if (late.has(l.node)) bad(`lateStart: node ${l.node} twice`);
+      late.add(l.node);
+    }
+  });
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Parses a manifest; an E2EError BAD_MANIFEST lists every problem with its path. */
+export function parseManifest(value: unknown, source = 'manifest'): Manifest {
+  const r = manifestSchema.safeParse(value);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`);
+  throw new E2EError(E2EErrorCode.BadManifest, `${source} is not a valid e2e manifest:\n${lines.join('\n')}`);
+}
+
+export function readManifest(path: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new E2EError(E2EErrorCode.BadManifest, `${path}: ${(err as Error).message}`);
+  }
+  return parseManifest(json, path);
+}
+
+/** The nodes whose data folder is a size-capped tmpfs (a disk-full fault aims at them), with its size. */
+export function diskFullNodes(m: Manifest): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const p of m.perturbations)
+    if (p.kind === 'disk-full') out.set(p.node, Math.max(out.get(p.node) ?? 0, p.sizeMb));
+  return out;
+}
+
+/** f of the manifest's validator set: ⌊(n − 1) / 3⌋. */
+export const faultsTolerated = (m: Pick<Manifest, 'validators'>): number =>
+  Math.floor((m.validators - 1) / 3);
+
+/** The nodes a perturbation takes out of the quorum: for a partition, all but its largest group. */
+export function faultyNodes(p: Perturbation, n: number): number[] {
+  // "primary" is one node, which may be any: -1 stands for it (counted apart, conservatively).
+  if (p.kind !== 'partition') return [p.node === 'primary' ? -1 : p.node];
+  const largest = p.groups.reduce((a, g) => (g.length > a.length ? g : a), [] as number[]);
+  return Array.from({ length: n }, (_, i) => i).filter((i) => !largest.includes(i));
+}
+
+/** Whether some group of the partition holds a quorum (2f + 1 of n): if none does, nothing commits. */
+export function partitionHasQuorum(groups: readonly (readonly number[])[], n: number): boolean {
+  const quorum = n - Math.floor((n - 1) / 3);
+  return groups.some((g) => g.length >= quorum);
+}
+
+/**
+ * The most nodes out at any one time (perturbations and nodes not yet started), so that the
+ * generator can keep it at f or below.
+ */
+export function maxFaultyAtOnce(m: Manifest): number {
+  const spans: { from: number; to: number; nodes: number[] }[] = m.perturbations.map((p) => ({
+    from: p.atMs,
+    // A killed or restarted node is out until it is ready again: a margin for its start.
+    to:
+      p.atMs +
+      p.durationMs +
+      (p.kind === 'kill' || p.kind === 'restart' || p.kind === 'disk-full' ? 10_000 : 0),
+    nodes: faultyNodes(p, m.validators),
+  }));
+  for (const l of m.lateStart) spans.push({ from: -Infinity, to: l.atMs + 10_000, nodes: [l.node] });
+  let most = 0;
+  for (const s of spans) {
+    const out = new Set<number>();
+    for (const t of spans)
+      if (t.from <= s.from && s.from < Math.max(t.to, t.from + 1)) for (const i of t.nodes) out.add(i);
+    most = Math.max(most, out.size);
+  }
+  return most;
+}

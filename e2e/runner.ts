@@ -1,0 +1,217 @@
+// Runs one manifest through its stages — setup, start, load, perturb, wait, check, stop — each
+// logged with its times. A run whose checks fail keeps its folder (every node's config, data and
+// log, the run's log and report.json) and says where; a passed run removes it unless kept.
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pause } from '../api/retry.js';
+import { checkSet, describeSetCheck, type SetCheck } from './checker.js';
+import { E2ECluster } from './cluster.js';
+import { compareChains, readChain, traceAll, waitForOneTip } from './invariants.js';
+import { type LoadStats, SetLoad, unexpectedRejections } from './load.js';
+import type { Manifest } from './manifest.js';
+import { Perturber, type PerturbRecord } from './perturb.js';
+import { FIRST_BLOCK_MS, MESH_MS, waitForFirstBlock, waitForMesh } from './readiness.js';
+
+export interface RunOptions {
+  /** Folder of the run (created); default a new one under the system's temporary folder. */
+  dir?: string;
+  /** Keep the folder of a passed run too. */
+  keep?: boolean;
+  /** Each log line as it happens (also written to <dir>/e2e.log). */
+  log?: (line: string) => void;
+}
+
+export interface StageTime {
+  stage: string;
+  /** ms since the run started. */
+  fromMs: number;
+  toMs: number;
+}
+
+export interface RunReport {
+  name: string;
+  ok: boolean;
+  dir: string;
+  /** Whether the folder was left on disk. */
+  kept: boolean;
+  stages: StageTime[];
+  failures: string[];
+  tip: number;
+  /** Per node, ms from its last fault until it held the final tip (-1: never). */
+  caughtUpMs: number[];
+  set?: SetCheck;
+  load?: LoadStats;
+  traced: number;
+  /** ms from the start of the load until the first block committed (perturbations count from there). */
+  firstBlockMs?: number;
+  /** Each node's view at the end: how many view changes the run went through. */
+  views: number[];
+  perturbations: PerturbRecord[];
+}
+
+export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunReport> {
+  const t0 = Date.now();
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), `bkdms-e2e-${m.name}-`));
+  mkdirSync(dir, { recursive: true });
+  const logFile = join(dir, 'e2e.log');
+  const log = (line: string): void => {
+    const text = `[+${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`;
+    appendFileSync(logFile, `${text}\n`);
+    o.log?.(text);
+  };
+  const report: RunReport = {
+    name: m.name,
+    ok: false,
+    dir,
+    kept: true,
+    stages: [],
+    failures: [],
+    tip: 0,
+    caughtUpMs: [],
+    traced: 0,
+    views: [],
+    perturbations: [],
+  };
+  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const from = Date.now() - t0;
+    log(`stage ${name}`);
+    try {
+      return await fn();
+    } finally {
+      const to = Date.now() - t0;
+      report.stages.push({ stage: name, fromMs: from, toMs: to });
+      log(`stage ${name} done in ${((to - from) / 1000).toFixed(1)} s`);
+    }
+  };
+  log(
+    `run ${m.name}: ${m.validators} validators, ${m.sites} sites, ${m.load.rate}/s for ${m.load.durationMs} ms, ${m.perturbations.length} perturbations; folder ${dir}`,
+  );
+  let cluster: E2ECluster | undefined;
+  let load: SetLoad | undefined;
+  const ac = new AbortController();
+  try {
+    const c = await stage('setup', () => E2ECluster.setup(m, join(dir, 'cluster')));
+    cluster = c;
+    const late = new Set(m.lateStart.map((l) => l.node));
+    await stage('start', async () => {
+      const first = c.layout.nodes.filter((x) => !late.has(x.index)).map((x) => x.index);
+      await Promise.all(first.map((i) => c.start(i)));
+      await waitForMesh(c, first, MESH_MS);
+    });
+    const l = new SetLoad(c, m.load.rate, m.load.batch);
+    load = l;
+    const perturber = new Perturber(c, m, log);
+    report.perturbations = perturber.records;
+    await stage('load', async () => {
+      l.start();
+      // Faults are timed from the first block under load: a loaded machine may take a while to get there.
+      report.firstBlockMs = await waitForFirstBlock(c, FIRST_BLOCK_MS);
+      log(`first block under load after ${report.firstBlockMs} ms`);
+      perturber.start(Date.now(), ac.signal);
+      await pause(m.load.durationMs, ac.signal);
+      l.stopGenerating();
+    });
+    await stage('perturb', () => perturber.done());
+    report.failures.push(...perturber.errors.map((e) => `perturbation: ${e}`));
+    const tip = await stage('wait', async () => {
+      const drained = await l.drain(m.catchUpMs);
+      if (!drained)
+        report.failures.push(
+          `${l.outstanding} envelopes still outstanding ${m.catchUpMs} ms after the load ended`,
+        );
+      await l.stop();
+      const lastFault = Math.max(Date.now(), ...perturber.lastFault);
+      return waitForOneTip(c, perturber.lastFault, lastFault + m.catchUpMs);
+    });
+    report.tip = tip.tip;
+    report.caughtUpMs = tip.caughtUpMs;
+    await stage('check', async () => check(c, m, l, perturber, tip, report, log));
+  } catch (err) {
+    report.failures.push(`run stopped: ${(err as Error).message}`);
+  } finally {
+    ac.abort();
+    await stage('stop', async () => {
+      await load?.stop();
+      await cluster?.close();
+    });
+  }
+  report.ok = report.failures.length === 0;
+  report.load = load?.stats;
+  for (const f of report.failures) log(`FAILED: ${f}`);
+  const keep = !report.ok || o.keep === true;
+  report.kept = keep;
+  log(
+    report.ok
+      ? `run ${m.name} passed`
+      : `run ${m.name} FAILED; every node's log and report.json are in ${dir}`,
+  );
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  return report;
+}
+
+async function check(
+  c: E2ECluster,
+  m: Manifest,
+  load: SetLoad,
+  perturber: Perturber,
+  tip: Awaited<ReturnType<typeof waitForOneTip>>,
+  report: RunReport,
+  log: (line: string) => void,
+): Promise<void> {
+  const fail = (s: string): void => {
+    report.failures.push(s);
+  };
+  for (const x of c.expectedExits) log(`node ${x.node} stopped on its full disk (${x.how}), as allowed`);
+  for (const x of c.unexpectedExits)
+    fail(`node ${x.node} ended on its own (${x.how}); see ${c.layout.nodes[x.node]!.logPath}`);
+  if (!tip.converged) fail(`the nodes did not reach one tip: heights ${tip.heights.join(', ')}`);
+  tip.caughtUpMs.forEach((ms, i) => {
+    if (ms < 0 || ms > m.catchUpMs)
+      fail(`node ${i} did not reach the tip within ${m.catchUpMs} ms of its last fault`);
+  });
+  report.views = await Promise.all(
+    Array.from({ length: c.n }, (_, i) =>
+      c
+        .client(i)
+        .getStatus({ deadlineMs: 5_000 })
+        .then((s) => s.view)
+        .catch(() => -1),
+    ),
+  );
+  log(`tip ${tip.tip}; views ${report.views.join(', ')}; caught up after (ms): ${tip.caughtUpMs.join(', ')}`);
+  const chains = await Promise.all(Array.from({ length: c.n }, (_, i) => readChain(c, i, tip.tip)));
+  for (const ch of chains) for (const e of ch.errors.slice(0, 5)) fail(`block not verified: ${e}`);
+  for (const f of compareChains(chains).slice(0, 10)) fail(`fork: ${f}`);
+  const set = checkSet(
+    load.history,
+    chains.map((ch) => ch.read),
+  );
+  report.set = set;
+  for (const line of describeSetCheck(set)) log(line);
+  if (!set.ok) fail(describeSetCheck(set).slice(1).join('; '));
+  const bad = unexpectedRejections(load.stats);
+  if (Object.keys(bad).length > 0) fail(`uploads refused: ${JSON.stringify(bad)}`);
+  if (set.counts.committed === 0 && m.load.durationMs > 0) fail('the load saw nothing committed');
+  const committed = [...new Set(load.history.flatMap((e) => (e.kind === 'committed' ? [e.id] : [])))];
+  const traceErrors = (
+    await Promise.all(Array.from({ length: c.n }, (_, i) => traceAll(c, i, committed)))
+  ).flat();
+  report.traced = committed.length * c.n - traceErrors.length;
+  for (const e of traceErrors.slice(0, 5)) fail(`trace: ${e}`);
+  log(`traced ${report.traced} bundles (${committed.length} envelopes × ${c.n} nodes)`);
+  for (const r of perturber.records) {
+    if (r.stalled === undefined) continue;
+    const { settledHeight, healHeight } = r.stalled;
+    if (healHeight !== settledHeight)
+      fail(
+        `perturbation ${r.index}: blocks committed during a partition with no quorum (${settledHeight} → ${healHeight})`,
+      );
+    else if (tip.tip <= healHeight)
+      fail(`perturbation ${r.index}: nothing committed after the partition healed`);
+    log(
+      `perturbation ${r.index}: height ${settledHeight} → ${healHeight} while partitioned; tip ${tip.tip} after`,
+    );
+  }
+}

@@ -1,0 +1,43 @@
+// Manifests reproducing the faults found from outside (docs/reliability.md): a SIGSTOPped primary,
+// a tarpit peer (its links accept and never answer), one node restarted several times (the view it
+// must adopt), a node that starts late (state transfer), a disconnect and slow links. Each run
+// checks every invariant on every node; see test/e2e/ci.test.ts for the short CI set.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readManifest } from '../../e2e/manifest.js';
+import { runManifest } from '../../e2e/runner.js';
+
+async function run(name: string) {
+  const m = readManifest(join(import.meta.dirname, '../../e2e/manifests', `${name}.json`));
+  const r = await runManifest(m, { log: process.env.BKDMS_E2E_LOG ? console.log : undefined });
+  expect(r.failures, `kept in ${r.dir}`).toEqual([]);
+  expect(r.set?.counts.committed).toBeGreaterThan(0);
+  return r;
+}
+
+describe('e2e fault reproductions', () => {
+  it('a SIGSTOPped primary: the others change view; it catches up when continued', async () => {
+    const r = await run('frozen-primary');
+    const frozen = r.perturbations.find((p) => p.primaryView !== undefined);
+    expect(Math.min(...r.views)).toBeGreaterThan(frozen!.primaryView!);
+  }, 300_000);
+
+  it('a tarpit peer: its links accept and never answer for 10 s', async () => {
+    const r = await run('tarpit-peer');
+    expect(r.caughtUpMs[1]).toBeGreaterThanOrEqual(0);
+  }, 300_000);
+
+  it('a node restarted several times adopts the view of the others', async () => {
+    const r = await run('restart-many');
+    expect(new Set(r.views).size).toBe(1);
+  }, 400_000);
+
+  it('a node started late catches up by state transfer', async () => {
+    const r = await run('late-start');
+    expect(r.perturbations.find((p) => p.kind === 'late-start')?.endedAt).toBeDefined();
+  }, 300_000);
+
+  it('a disconnected node and slow links', async () => {
+    await run('disconnect-delay');
+  }, 300_000);
+});
