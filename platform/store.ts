@@ -95,6 +95,7 @@ export class PlatformStore {
         blockHash: String(r.block_hash),
         chainOffset: num(r.chain_offset),
         stateRoot: String(r.state_root),
+        ...(Array.isArray(r.hash_log) ? { hashLog: r.hash_log.map(String) } : {}),
       };
     });
   }
@@ -123,11 +124,12 @@ export class PlatformStore {
         await insertOffers(tx, cp.height, batch.offers);
         await writeState(tx, batch.stateChanges);
         await tx.query(
-          `INSERT INTO extract_cursor (id, height, block_hash, chain_offset, state_root)
-           VALUES (1, $1, $2, $3, $4)
+          `INSERT INTO extract_cursor (id, height, block_hash, chain_offset, state_root, hash_log)
+           VALUES (1, $1, $2, $3, $4, $5::text[])
            ON CONFLICT (id) DO UPDATE SET height = EXCLUDED.height, block_hash = EXCLUDED.block_hash,
-             chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root`,
-          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot],
+             chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root,
+             hash_log = EXCLUDED.hash_log`,
+          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot, cp.hashLog ?? null],
         );
       }),
     );
