@@ -151,8 +151,9 @@ describe.each(backends())('platform store on $name', (backend) => {
     const reference = new PlatformStore(clean);
     const ex0 = await extractor(reference);
     await ex0.apply(1, c.built[0]!.certifiedBlock);
-    // Block 2 fails after its packets, records and outcomes are written, before its values.
-    const db = crashing(inner, { at: /INSERT INTO kpi_values/, fails: (n) => n === 2 });
+    // Block 2 fails at its last statement, the cursor's, after its packets, records, outcomes and
+    // values are written.
+    const db = crashing(inner, { at: /INSERT INTO extract_cursor/, fails: (n) => n === 2 });
     const ex = await extractor(new PlatformStore(db));
     await ex.apply(1, c.built[0]!.certifiedBlock);
     await expect(ex.apply(2, c.built[1]!.certifiedBlock)).rejects.toThrow(/crash/);
