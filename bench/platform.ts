@@ -3,7 +3,8 @@
 // one sealed with a per-packet ephemeral key, building a Table 10-3 storage record with its check
 // code, and assessing 10,000 decrypted values. Guard: session packets must open clearly faster than
 // ephemeral ones (no X25519 per packet), which is what makes sessions worth negotiating; the
-// ratio is the median of rounds that time both kinds back to back.
+// ratio is the median of rounds that time both kinds back to back. Then extraction throughput on
+// the SQL back ends against the opening rate (platform-extract.ts).
 
 import { decodeEnvelope } from '../codec/envelope.js';
 import { envelopePacket, envelopeRouting } from '../codec/envelope-view.js';
@@ -26,6 +27,7 @@ import {
   printGuards,
   writeReport,
 } from '../testkit/bench-report.js';
+import { runExtractBench } from './platform-extract.js';
 import { runSuite } from './suite.js';
 
 const H = 3_600_000;
@@ -145,10 +147,11 @@ export async function runPlatformBench(opts: BenchOptions): Promise<BenchReport>
     opts,
   );
   const ratio = pairedRatio(openCase(session), openCase(ephemeral), opts.ci ? 7 : 15);
+  const extract = await runExtractBench(opts);
   const report: BenchReport = {
     name: 'platform',
-    results: { opsPerSecond: hz, sessionOverEphemeral: ratio },
-    guards: [guard('open: session / ephemeral packets per second', ratio, 1.2)],
+    results: { opsPerSecond: hz, sessionOverEphemeral: ratio, extraction: extract.results },
+    guards: [guard('open: session / ephemeral packets per second', ratio, 1.2), ...extract.guards],
   };
   writeReport(report);
   printGuards(report.guards);

@@ -13,8 +13,7 @@ const V1 = [
      height bigint NOT NULL,
      block_hash text NOT NULL,
      chain_offset bigint NOT NULL,
-     state_root text NOT NULL,
-     hash_log text NOT NULL)`,
+     state_root text NOT NULL)`,
   `CREATE TABLE contract_state (key text PRIMARY KEY, value bytea NOT NULL)`,
   `CREATE TABLE packets (
      height bigint NOT NULL,
@@ -110,4 +109,32 @@ const V1 = [
   'CREATE INDEX audit_findings_tracing_code ON audit_findings (tracing_code)',
 ];
 
-export const MIGRATIONS: readonly (readonly string[])[] = [V1];
+/**
+ * Cheaper block writes. Per-row foreign-key checks (one lookup per stored record, outcome and
+ * value) and two indexes no query needs (a tracing code leads to its packet's key through
+ * packets_tracing_code, and every other row of the packet is found by that key) were most of a
+ * block's write cost. The rows of a packet are written together by one block transaction, so the
+ * checks only guarded against other writers; deleting a packet still removes its rows, through a
+ * trigger instead of ON DELETE CASCADE. packet_failures keeps its key (failures are rare).
+ * Also the cursor's block-hash log frontier (hex, largest subtree first), which version 1 lacked:
+ * a cursor without it is refused by the extractor with the way forward.
+ */
+const V2 = [
+  'ALTER TABLE extract_cursor ADD COLUMN hash_log text[]',
+  'DROP INDEX kpi_values_tracing_code',
+  'DROP INDEX storage_records_tracing_code',
+  'ALTER TABLE kpi_values DROP CONSTRAINT kpi_values_height_idx_fkey',
+  'ALTER TABLE storage_records DROP CONSTRAINT storage_records_height_idx_fkey',
+  'ALTER TABLE packet_outcomes DROP CONSTRAINT packet_outcomes_height_idx_fkey',
+  `CREATE FUNCTION packets_delete_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     DELETE FROM storage_records WHERE height = OLD.height AND idx = OLD.idx;
+     DELETE FROM packet_outcomes WHERE height = OLD.height AND idx = OLD.idx;
+     DELETE FROM kpi_values WHERE height = OLD.height AND idx = OLD.idx;
+     RETURN OLD;
+   END $$`,
+  `CREATE TRIGGER packets_delete_rows AFTER DELETE ON packets
+     FOR EACH ROW EXECUTE FUNCTION packets_delete_rows()`,
+];
+
+export const MIGRATIONS: readonly (readonly string[])[] = [V1, V2];

@@ -94,8 +94,9 @@ export class PlatformStore {
         blockHash: String(r.block_hash),
         chainOffset: num(r.chain_offset),
         stateRoot: String(r.state_root),
-        // The block-hash log's frontier, comma-separated hex (never empty: block 0 is a leaf).
-        hashLog: String(r.hash_log).split(','),
+        // The block-hash log's frontier (never empty: block 0 is a leaf); a cursor written before
+        // the column existed cannot be resumed from.
+        hashLog: hashLogOf(r.hash_log, num(r.height)),
       };
     });
   }
@@ -125,11 +126,11 @@ export class PlatformStore {
         await writeState(tx, batch.stateChanges);
         await tx.query(
           `INSERT INTO extract_cursor (id, height, block_hash, chain_offset, state_root, hash_log)
-           VALUES (1, $1, $2, $3, $4, $5)
+           VALUES (1, $1, $2, $3, $4, $5::text[])
            ON CONFLICT (id) DO UPDATE SET height = EXCLUDED.height, block_hash = EXCLUDED.block_hash,
              chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root,
              hash_log = EXCLUDED.hash_log`,
-          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot, cp.hashLog.join(',')],
+          [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot, cp.hashLog],
         );
       }),
     );
@@ -208,4 +209,14 @@ export class PlatformStore {
   close(): Promise<void> {
     return this.db.close();
   }
+}
+
+function hashLogOf(v: unknown, height: number): string[] {
+  if (Array.isArray(v) && v.length > 0) return v.map(String);
+  throw new PlatformError(
+    PlatformErrorCode.Store,
+    'the platform database has no block-hash log in its cursor: move the data folder aside and ' +
+      'extract again into an empty one (docs/platform.md)',
+    { height },
+  );
 }

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_START_TIMEOUT_MS, type PgServer, startPgServer } from '../support/pg-server.js';
+import { PG_START_TIMEOUT_MS, type PgServer, startPgServer } from '../../devnet/pg-server.js';
 
 /** Whether 127.0.0.1:port can be bound now (nothing listens there). */
 function portFree(port: number): Promise<boolean> {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_START_TIMEOUT_MS, type PgServer, startPgServer } from '../../devnet/pg-server.js';
 import { collect } from '../../site/collector.js';
 import { sourceConfigSchema } from '../../site/config.js';
 import { kpiNormalizer } from '../../site/kpi-normalizer.js';
@@ -17,7 +18,6 @@ import type { ReadingBatch } from '../../site/sources/source.js';
 import { Spool } from '../../site/spool.js';
 import { StateFile } from '../../site/state.js';
 import { SiteCounters } from '../../site/status.js';
-import { PG_START_TIMEOUT_MS, type PgServer, startPgServer } from '../support/pg-server.js';
 import { FakeMaker, noLog, tempDir } from '../unit/site/helpers.js';
 
 const t0 = Date.UTC(2026, 2, 2);

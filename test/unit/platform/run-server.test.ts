@@ -3,10 +3,10 @@
 // same database, and a restart resumes from the server's cursor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tracingCode } from '../../../crypto/hash.js';
+import { PG_START_TIMEOUT_MS, type PgServer, startPgServer } from '../../../devnet/pg-server.js';
 import { parsePlatformConfig } from '../../../platform/config.js';
 import { hex } from '../../../platform/hex.js';
 import { openPlatform, runPlatform } from '../../../platform/run.js';
-import { PG_START_TIMEOUT_MS, type PgServer, startPgServer } from '../../support/pg-server.js';
 import {
   entry,
   FakeChain,

@@ -2,10 +2,10 @@
 // server (test/support/pg-server.ts; its binaries come from .ci/ensure-postgres.sh), each test
 // database a fresh database of that server.
 import pg from 'pg';
+import { type PgServer, startPgServer } from '../../../devnet/pg-server.js';
 import type { SqlDb } from '../../../platform/sql-db.js';
 import { MemoryDb } from '../../../platform/sql-pglite-memory.js';
 import { PostgresDb } from '../../../platform/sql-postgres.js';
-import { type PgServer, startPgServer } from '../../support/pg-server.js';
 
 export interface Backend {
   name: string;

@@ -1,4 +1,4 @@
-// A throw-away PostgreSQL server for tests: a fresh cluster (initdb) in a temp folder, listening
+// A throw-away PostgreSQL server for tests and benchmarks: a fresh cluster (initdb) in a temp folder, listening
 // only on 127.0.0.1 at a free port, fsync off, password authentication, one database.
 //
 // Usage — one server per test file:
@@ -29,7 +29,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { freePorts } from '../../devnet/ports.js';
+import { freePorts } from './ports.js';
 
 /** Generous: initdb and the first start take seconds on a loaded machine. */
 export const PG_START_TIMEOUT_MS = 120_000;
