@@ -126,6 +126,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
             ],
             insecure: true,
             exitWhenDrained: true,
+            genesisPath: layout.genesisPath,
           },
           manifest,
         ),
@@ -137,7 +138,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           backoff: { baseMs: 100, maxMs: 2000, jitter: 0.5 },
         },
       };
-      sites.push(await runSite(config, { passphrase, log: silentLogger, print: () => undefined }));
+      const anchor = { chainId: genesis.chainId, validators: genesis.validators };
+      sites.push(await runSite(config, { passphrase, log: silentLogger, print: () => undefined, anchor }));
     }
     const client = new BkdmsClient({ address: cluster.rpc[0]!, tls: { insecure: true } });
     const progress = setInterval(() => {

@@ -45,9 +45,19 @@ function parseAnchor(path: string): NamedAnchor {
 /** The anchor the flags name, or undefined when they name none; both at once is an error. */
 export function loadTrustAnchor(o: AnchorFlags): NamedAnchor | undefined {
   if (o.genesis !== undefined && o.anchor !== undefined)
-    throw new Error('--genesis and --anchor are two trust anchors: give one');
+    throw new Error(
+      '--genesis and --anchor (chain.genesis and chain.anchor) are two trust anchors: give one',
+    );
   if (o.anchor !== undefined) return parseAnchor(o.anchor);
   if (o.genesis === undefined) return undefined;
   const g = loadGenesis(o.genesis);
   return { chainId: g.chainId, validators: g.validators, source: `genesis ${o.genesis}` };
+}
+
+/**
+ * A site's trust anchor from its config (chain.genesis or chain.anchor), or undefined when it
+ * names none (runSite then refuses to start, naming the option).
+ */
+export function siteAnchorOf(chain: { genesis?: string; anchor?: string }): NamedAnchor | undefined {
+  return loadTrustAnchor({ genesis: chain.genesis, anchor: chain.anchor });
 }
