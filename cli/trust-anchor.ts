@@ -4,12 +4,15 @@
 // reported its own validator set could certify anything with invented keys.
 import { readFileSync } from 'node:fs';
 import type { TrustAnchor } from '../api/verify.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { loadGenesis } from '../node/genesis.js';
 
 export interface NamedAnchor extends TrustAnchor {
   validators: readonly Uint8Array[];
   /** Where it came from, for the output: "genesis <file>" or "anchor <file>". */
   source: string;
+  /** With a genesis file: its SCP keys (a site's directory before the first block). */
+  genesisScpKeys?: { keyId: Uint8Array; publicKey: Uint8Array; notBefore: number; notAfter: number }[];
 }
 
 export interface AnchorFlags {
@@ -51,7 +54,12 @@ export function loadTrustAnchor(o: AnchorFlags): NamedAnchor | undefined {
   if (o.anchor !== undefined) return parseAnchor(o.anchor);
   if (o.genesis === undefined) return undefined;
   const g = loadGenesis(o.genesis);
-  return { chainId: g.chainId, validators: g.validators, source: `genesis ${o.genesis}` };
+  return {
+    chainId: g.chainId,
+    validators: g.validators,
+    source: `genesis ${o.genesis}`,
+    genesisScpKeys: g.scpKeys.map((k) => ({ ...k, keyId: keyIdOf(k.publicKey) })),
+  };
 }
 
 /**

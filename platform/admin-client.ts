@@ -25,7 +25,11 @@ const NODE_DOWN = new Set<string>([
 ]);
 
 /** The receipt, when committed only if its trace verifies; VERIFICATION_FAILED otherwise. */
-async function provenReceipt(c: BkdmsClient, light: LightClient, tc: Uint8Array): Promise<ReceiptView> {
+export async function provenReceipt(
+  c: BkdmsClient,
+  light: LightClient,
+  tc: Uint8Array,
+): Promise<ReceiptView> {
   const r = await c.getReceipt(tc);
   if (r.state !== ReceiptState.Committed) return r;
   try {

@@ -70,6 +70,8 @@ function verificationCheck(err: unknown): string | undefined {
 export class ChainUploader implements Uploader, ScpKeySource {
   private at = 0;
   private newestProven = 0;
+  /** The last verified() round failed with NOT_READY from every node. */
+  private allNotReady = false;
 
   constructor(
     private readonly nodes: ChainNode[],
@@ -79,7 +81,24 @@ export class ChainUploader implements Uploader, ScpKeySource {
     /** The validator sets by height, followed from the site's trust anchor. */
     private readonly light: LightClient,
     private readonly reports: NodeReports,
+    /** The SCP keys of the genesis file: the directory before any block has committed. */
+    private readonly genesisScpKeys?: ScpKey[],
   ) {}
+
+  /**
+   * Before the first block no state proof exists (every node answers NOT_READY): the genesis
+   * state is the chain's, and the site knows it from its own anchor. Only while the site has
+   * never seen a proven header and every node it asked said so (one honest node ends it).
+   */
+  private beforeFirstBlock(err: unknown): boolean {
+    return (
+      err instanceof ApiError &&
+      err.code === ApiErrorCode.NotReady &&
+      this.allNotReady &&
+      this.newestProven === 0 &&
+      this.light.provenHeight <= 1
+    );
+  }
 
   async uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]> {
     return this.use(async (node) => {
@@ -135,8 +154,9 @@ export class ChainUploader implements Uploader, ScpKeySource {
       return keys;
     } catch (err) {
       const cached = this.cache.scpKeys();
-      if (cached === undefined) throw err;
-      return cached;
+      if (cached !== undefined) return cached;
+      if (this.genesisScpKeys !== undefined && this.beforeFirstBlock(err)) return this.genesisScpKeys;
+      throw err;
     }
   }
 
@@ -153,11 +173,18 @@ export class ChainUploader implements Uploader, ScpKeySource {
    * does not collide with its own pending envelopes, and a lying node cannot push it out of range).
    */
   async seqFloor(): Promise<number> {
-    const v = await this.verified('site', async (c, trust) => {
-      const s = await c.getSiteVerified(this.siteKeyId, trust);
-      this.fresh(s.header.height);
-      return s;
-    });
+    let v: Awaited<ReturnType<BkdmsClient['getSiteVerified']>>;
+    try {
+      v = await this.verified('site', async (c, trust) => {
+        const s = await c.getSiteVerified(this.siteKeyId, trust);
+        this.fresh(s.header.height);
+        return s;
+      });
+    } catch (err) {
+      // Nothing of this site has committed before the first block.
+      if (this.beforeFirstBlock(err)) return 1;
+      throw err;
+    }
     if (v.site === undefined)
       throw new ApiError(ApiErrorCode.NotFound, 'this site is not registered (proven)');
     this.cache.save({ kpiCodes: v.site.kpiCodes });
@@ -239,12 +266,15 @@ export class ChainUploader implements Uploader, ScpKeySource {
     read: (c: BkdmsClient, trust: TrustAnchor) => Promise<T>,
   ): Promise<T> {
     let last: unknown;
+    let notReady = 0;
     for (let tried = 0; tried < this.nodes.length; tried++) {
       const node = this.nodes[this.at % this.nodes.length]!;
       try {
         return await this.withLight(node, read);
       } catch (err) {
         last = err;
+        if (err instanceof ApiError && err.code === ApiErrorCode.NotReady) notReady++;
+        this.allNotReady = notReady === this.nodes.length;
         const check = verificationCheck(err);
         if (check !== undefined) this.reports.report(node.name, what, check, (err as Error).message);
         this.at++;

@@ -21,7 +21,7 @@ import { kpiNormalizer } from './kpi-normalizer.js';
 import { NodeReports } from './node-reports.js';
 import type { SiteIdentity } from './parts.js';
 import { type SiteHandle, startSite } from './runtime.js';
-import { SealKeys } from './seal-keys.js';
+import { type ScpKey, SealKeys } from './seal-keys.js';
 import { sourceFromConfig } from './sources/from-config.js';
 
 export interface RunSiteOptions {
@@ -42,6 +42,11 @@ export interface RunSiteOptions {
 export interface SiteAnchor {
   chainId: Uint8Array;
   validators: readonly Uint8Array[];
+  /**
+   * The genesis SCP keys (with `chain.genesis`): used only while every node says no block has
+   * committed yet, when no state proof exists; the genesis file is trusted like the anchor.
+   */
+  genesisScpKeys?: ScpKey[];
 }
 
 /** BAD_CONFIG unless the site has a trust anchor that agrees with a configured chain ID. */
@@ -106,7 +111,14 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
   // What the light client proved about validator sets survives a restart (dataDir/light-client.json).
   const light = new LightClient(anchor, new LightClientFile(join(config.dataDir, 'light-client.json')));
   const reports = new NodeReports(log);
-  const chain = new ChainUploader(nodes, keyIdOf(siteKey.publicKey), cache, light, reports);
+  const chain = new ChainUploader(
+    nodes,
+    keyIdOf(siteKey.publicKey),
+    cache,
+    light,
+    reports,
+    anchor.genesisScpKeys,
+  );
   const sealKeys = new SealKeys(chain, {
     mode: config.seal,
     sessionTtlMs: config.sessionTtlMs,

@@ -263,6 +263,42 @@ describe('ChainUploader.scpKeys', () => {
   });
 });
 
+describe('before the first block', () => {
+  it('uses the genesis SCP keys only while every node says nothing is proven yet', async () => {
+    const notReady = async () => {
+      throw new ApiError(ApiErrorCode.NotReady, 'no certified header commits to this node state yet');
+    };
+    const genesisKey = { keyId: scpKeyId, publicKey: realScpKey, notBefore: 0, notAfter: 2 ** 45 };
+    const nodes = (fakes: Fake[]) => fakes.map((f, i) => ({ name: `node${i}`, client: fakeClient(f) }));
+    const early = new ChainUploader(
+      nodes([
+        { getScpKeys: notReady, getSite: notReady },
+        { getScpKeys: notReady, getSite: notReady },
+      ]),
+      siteKeyId,
+      new ChainCache(),
+      new LightClient({
+        chainId: chain.genesis.chainId,
+        validators: chain.validators.map((v) => v.publicKey),
+      }),
+      new NodeReports(),
+      [genesisKey],
+    );
+    expect(await early.scpKeys()).toEqual([genesisKey]);
+    expect(await early.seqFloor()).toBe(1);
+    // One node that is not ready and one that answers without a proof: no genesis fallback.
+    const mixed = new ChainUploader(
+      nodes([{ getScpKeys: notReady }, { getScpKeys: async () => directory(undefined, forgedKey) }]),
+      siteKeyId,
+      new ChainCache(),
+      lightClient(),
+      new NodeReports(),
+      [genesisKey],
+    );
+    await expect(mixed.scpKeys()).rejects.toMatchObject({ code: ApiErrorCode.VerificationFailed });
+  });
+});
+
 describe('ChainUploader.seqFloor', () => {
   it('starts above the proven committed seq, raised by the unproven pending one only within bounds', async () => {
     const answer = (pending: number) => async (): Promise<SiteInfo> => ({
