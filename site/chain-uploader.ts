@@ -216,8 +216,12 @@ export class ChainUploader implements Uploader, ScpKeySource {
     try {
       return (await this.withLight(node, (c, trust) => c.traceVerified(code, trust))).header.height;
     } catch (err) {
-      const check = verificationCheck(err) ?? (err instanceof ApiError ? err.code : 'NO_TRACE');
-      this.reports.report(node.name, 'receipt', check);
+      // A claim the node cannot back with its trace, or one that does not verify, is a lie or a
+      // broken node: reported. A node that cannot answer now (not ready, down) is not.
+      const check =
+        verificationCheck(err) ??
+        (err instanceof ApiError && err.code === ApiErrorCode.NotFound ? 'NO_TRACE' : undefined);
+      if (check !== undefined) this.reports.report(node.name, 'receipt', check);
       this.at++;
       return undefined;
     }
