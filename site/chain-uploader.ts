@@ -155,7 +155,11 @@ export class ChainUploader implements Uploader, ScpKeySource {
     } catch (err) {
       const cached = this.cache.scpKeys();
       if (cached !== undefined) return cached;
-      if (this.genesisScpKeys !== undefined && this.beforeFirstBlock(err)) return this.genesisScpKeys;
+      if (this.genesisScpKeys !== undefined && this.beforeFirstBlock(err)) {
+        // As trusted as the anchor (the site's own genesis file): kept for a restart offline.
+        this.cache.save({ scpKeys: this.genesisScpKeys });
+        return this.genesisScpKeys;
+      }
       throw err;
     }
   }

@@ -270,13 +270,14 @@ describe('before the first block', () => {
     };
     const genesisKey = { keyId: scpKeyId, publicKey: realScpKey, notBefore: 0, notAfter: 2 ** 45 };
     const nodes = (fakes: Fake[]) => fakes.map((f, i) => ({ name: `node${i}`, client: fakeClient(f) }));
+    const cache = new ChainCache();
     const early = new ChainUploader(
       nodes([
         { getScpKeys: notReady, getSite: notReady },
         { getScpKeys: notReady, getSite: notReady },
       ]),
       siteKeyId,
-      new ChainCache(),
+      cache,
       new LightClient({
         chainId: chain.genesis.chainId,
         validators: chain.validators.map((v) => v.publicKey),
@@ -285,6 +286,8 @@ describe('before the first block', () => {
       [genesisKey],
     );
     expect(await early.scpKeys()).toEqual([genesisKey]);
+    // Kept like a proven directory (the genesis file is trusted like the anchor), for a restart offline.
+    expect(cache.scpKeys()).toEqual([genesisKey]);
     expect(await early.seqFloor()).toBe(1);
     // One node that is not ready and one that answers without a proof: no genesis fallback.
     const mixed = new ChainUploader(
