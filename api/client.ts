@@ -21,6 +21,7 @@ import {
   type SeqRecord,
   type SiteRecord,
 } from '../ledger/records.js';
+import { EMPTY_WINDOW } from '../ledger/seq-window.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import { type LogHead, verifyBlockHashAnswer, verifyConsistencyAnswer } from './hash-log-verify.js';
 import { defaultApiLimits } from './limits.js';
@@ -236,13 +237,18 @@ export class BkdmsClient {
   async getSiteVerified(siteKeyId: KeyId, trust: TrustAnchor, opts?: CallOpts): Promise<VerifiedSite> {
     const id = toHex(siteKeyId);
     const keys = [K.site(id), K.seq(id)];
-    const p = verifyStateAnswer((await this.getSite(siteKeyId, opts, true)).proof, keys, trust);
+    const answer = await this.getSite(siteKeyId, opts, true);
+    const p = verifyStateAnswer(answer.proof, keys, trust);
     const [site] = p.entries[0] ?? [];
     const [seq] = p.entries[1] ?? [];
+    const record = seq === undefined ? undefined : parseJson<SeqRecord>(seq.value);
     return {
       ...p,
       site: site === undefined ? undefined : siteInfoOf(siteKeyId, parseJson<SiteRecord>(site.value)),
-      lastCommittedSeq: seq === undefined ? 0 : parseJson<SeqRecord>(seq.value).hwm,
+      lastCommittedSeq: record?.hwm ?? 0,
+      seqWindow:
+        record === undefined ? EMPTY_WINDOW : { hwm: record.hwm, mask: BigInt(`0x${record.mask || '0'}`) },
+      unprovenPendingSeq: answer.lastPendingSeq,
     };
   }
 

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
 import { toHex } from '../crypto/bytes.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { generateKeystore } from '../crypto/keystore.js';
 import { startCluster } from '../devnet/cluster.js';
 import { clusterPassphrase, prepareCluster } from '../devnet/layout.js';
@@ -130,6 +131,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
             ],
             insecure: true,
             exitWhenDrained: true,
+            genesisPath: layout.genesisPath,
           },
           manifest,
         ),
@@ -141,7 +143,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           backoff: { baseMs: 100, maxMs: 2000, jitter: 0.5 },
         },
       };
-      sites.push(await runSite(config, { passphrase, log: silentLogger, print: () => undefined }));
+      const anchor = {
+        chainId: genesis.chainId,
+        validators: genesis.validators,
+        genesisScpKeys: genesis.scpKeys.map((k) => ({ ...k, keyId: keyIdOf(k.publicKey) })),
+      };
+      sites.push(await runSite(config, { passphrase, log: silentLogger, print: () => undefined, anchor }));
     }
     const client = new BkdmsClient({ address: cluster.rpc[0]!, tls: { insecure: true } });
     const progress = setInterval(() => {

@@ -39,7 +39,7 @@ async function withPlatform(path: string, fn: (p: PlatformHandle) => Promise<voi
 
 async function withAdmin(path: string, fn: (a: Admin) => Promise<unknown>): Promise<void> {
   const { config, genesis } = load(path);
-  const { admin, close } = await openAdmin(config, genesis.chainId);
+  const { admin, close } = await openAdmin(config, genesis);
   try {
     say(JSON.stringify(await fn(admin), null, 2));
   } finally {

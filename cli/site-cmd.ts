@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runUntilSignal } from '../runtime/lifecycle.js';
 import { loadSiteConfig } from '../site/config.js';
 import { runSite, siteLogger } from '../site/run.js';
+import { siteAnchorOf } from './trust-anchor.js';
 
 export function registerSiteCommands(program: Command): void {
   const site = program.command('site').description('run a sampling site (KPI processing module)');
@@ -12,7 +13,8 @@ export function registerSiteCommands(program: Command): void {
     .requiredOption('--config <file>', 'site config (JSON)')
     .action(async (o: { config: string }) => {
       const config = loadSiteConfig(o.config);
-      const handle = await runSite(config, { log: siteLogger(config.name) });
+      const anchor = siteAnchorOf(config.chain);
+      const handle = await runSite(config, { log: siteLogger(config.name), ...(anchor ? { anchor } : {}) });
       await runUntilSignal(handle);
       // A failure while stopping still fails the command.
       await handle.done;

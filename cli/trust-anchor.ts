@@ -4,12 +4,15 @@
 // reported its own validator set could certify anything with invented keys.
 import { readFileSync } from 'node:fs';
 import type { TrustAnchor } from '../api/verify.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { loadGenesis } from '../node/genesis.js';
 
 export interface NamedAnchor extends TrustAnchor {
   validators: readonly Uint8Array[];
   /** Where it came from, for the output: "genesis <file>" or "anchor <file>". */
   source: string;
+  /** With a genesis file: its SCP keys (a site's directory before the first block). */
+  genesisScpKeys?: { keyId: Uint8Array; publicKey: Uint8Array; notBefore: number; notAfter: number }[];
 }
 
 export interface AnchorFlags {
@@ -45,9 +48,24 @@ function parseAnchor(path: string): NamedAnchor {
 /** The anchor the flags name, or undefined when they name none; both at once is an error. */
 export function loadTrustAnchor(o: AnchorFlags): NamedAnchor | undefined {
   if (o.genesis !== undefined && o.anchor !== undefined)
-    throw new Error('--genesis and --anchor are two trust anchors: give one');
+    throw new Error(
+      '--genesis and --anchor (chain.genesis and chain.anchor) are two trust anchors: give one',
+    );
   if (o.anchor !== undefined) return parseAnchor(o.anchor);
   if (o.genesis === undefined) return undefined;
   const g = loadGenesis(o.genesis);
-  return { chainId: g.chainId, validators: g.validators, source: `genesis ${o.genesis}` };
+  return {
+    chainId: g.chainId,
+    validators: g.validators,
+    source: `genesis ${o.genesis}`,
+    genesisScpKeys: g.scpKeys.map((k) => ({ ...k, keyId: keyIdOf(k.publicKey) })),
+  };
+}
+
+/**
+ * A site's trust anchor from its config (chain.genesis or chain.anchor), or undefined when it
+ * names none (runSite then refuses to start, naming the option).
+ */
+export function siteAnchorOf(chain: { genesis?: string; anchor?: string }): NamedAnchor | undefined {
+  return loadTrustAnchor({ genesis: chain.genesis, anchor: chain.anchor });
 }

@@ -1,6 +1,8 @@
 // What the site last read from the chain, kept in dataDir/chain.json so that a site restarted
-// while the chain is unreachable can still seal: the chain ID its envelopes are bound to, the SCP
-// key directory, and the KPI codes it is registered for. All of it is public; a key's validity
+// while the chain is unreachable can still seal: the SCP key directory (only ever one that came
+// with a verified state proof: `provenScpKeys`; the `scpKeys` of older files, taken from whichever
+// node answered, is ignored) and the KPI codes it is registered for. `chainId` is still read from
+// older files but no longer decides anything: the trust anchor names the chain. All of it is public; a key's validity
 // window is still checked against the clock at every use, and fresh answers replace the file.
 // Public or not, it is 0600 like every file of the data folder (the folder is the site's alone).
 import { readFileSync } from 'node:fs';
@@ -11,7 +13,9 @@ import type { ScpKey } from './seal-keys.js';
 const hex = z.string().regex(/^([0-9a-f]{2})*$/);
 const cacheSchema = z.object({
   chainId: hex.optional(),
-  scpKeys: z
+  /** Written by older sites from unverified answers: parsed, never used. */
+  scpKeys: z.array(z.unknown()).optional(),
+  provenScpKeys: z
     .array(z.object({ keyId: hex, publicKey: hex, notBefore: z.number().int(), notAfter: z.number().int() }))
     .optional(),
   kpiCodes: z.array(z.number().int().positive()).optional(),
@@ -35,7 +39,7 @@ export class ChainCache {
   }
 
   scpKeys(): ScpKey[] | undefined {
-    return this.data.scpKeys?.map((k) => ({
+    return this.data.provenScpKeys?.map((k) => ({
       ...k,
       keyId: fromHex(k.keyId),
       publicKey: fromHex(k.publicKey),
@@ -46,12 +50,14 @@ export class ChainCache {
     return this.data.kpiCodes === undefined ? undefined : new Set(this.data.kpiCodes);
   }
 
+  /** `scpKeys`: only a directory that came with a verified proof. */
   save(change: { chainId?: Uint8Array; scpKeys?: ScpKey[]; kpiCodes?: number[] }): void {
     const next: CacheFile = { ...this.data };
     if (change.chainId) next.chainId = toHex(change.chainId);
     if (change.kpiCodes) next.kpiCodes = [...change.kpiCodes];
     if (change.scpKeys) {
-      next.scpKeys = change.scpKeys.map((k) => ({
+      delete next.scpKeys;
+      next.provenScpKeys = change.scpKeys.map((k) => ({
         ...k,
         keyId: toHex(k.keyId),
         publicKey: toHex(k.publicKey),

@@ -181,7 +181,14 @@ export const siteConfigSchema = z
         /** PEM CA file for TLS; the system roots when absent (plaintext only with `insecure`). */
         tlsCa: z.string().optional(),
         deadlineMs: z.number().int().positive().default(5_000),
-        /** Hex SHA-256 of the genesis file; read from the node (GetStatus) when absent. */
+        /**
+         * The chain's genesis file: the trust anchor (chain ID and genesis validator set) every
+         * answer of a node is verified against. This or `anchor` is required to run.
+         */
+        genesis: z.string().min(1).optional(),
+        /** Instead of `genesis`: a pinned anchor file {"chainId", "validators"} (docs/site.md). */
+        anchor: z.string().min(1).optional(),
+        /** Hex SHA-256 of the genesis file: optional, checked against the anchor when given. */
         chainId: z
           .string()
           .regex(/^[0-9a-f]{64}$/)
@@ -250,7 +257,12 @@ export function loadSiteConfig(path: string): SiteConfig {
       path: at(c.keystore.path),
       ...(c.keystore.passphraseFile ? { passphraseFile: at(c.keystore.passphraseFile) } : {}),
     },
-    chain: { ...c.chain, ...(c.chain.tlsCa ? { tlsCa: at(c.chain.tlsCa) } : {}) },
+    chain: {
+      ...c.chain,
+      ...(c.chain.tlsCa ? { tlsCa: at(c.chain.tlsCa) } : {}),
+      ...(c.chain.genesis ? { genesis: at(c.chain.genesis) } : {}),
+      ...(c.chain.anchor ? { anchor: at(c.chain.anchor) } : {}),
+    },
     sources: c.sources.map((s) => {
       if ('path' in s) return { ...s, path: at(s.path) };
       if (s.type !== 'http') return s;

@@ -3,6 +3,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BkdmsClient } from '../api/client.js';
+import { LightClient } from '../api/light-client.js';
+import { LightClientFile } from '../api/light-client-file.js';
 import { MAX_KPI_ENTRIES } from '../codec/caps.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { keyIdOf } from '../crypto/key-id.js';
@@ -16,9 +18,10 @@ import type { SiteConfig } from './config.js';
 import { SignedEnvelopeMaker } from './envelope-maker.js';
 import { SiteError, SiteErrorCode } from './errors.js';
 import { kpiNormalizer } from './kpi-normalizer.js';
+import { NodeReports } from './node-reports.js';
 import type { SiteIdentity } from './parts.js';
 import { type SiteHandle, startSite } from './runtime.js';
-import { SealKeys } from './seal-keys.js';
+import { type ScpKey, SealKeys } from './seal-keys.js';
 import { sourceFromConfig } from './sources/from-config.js';
 
 export interface RunSiteOptions {
@@ -28,6 +31,41 @@ export interface RunSiteOptions {
   log?: Logger;
   /** Progress line sink; stdout when it is a terminal, none otherwise, when absent. */
   print?: (line: string) => void;
+  /**
+   * The trust anchor loaded from `chain.genesis` or `chain.anchor` (cli/trust-anchor.ts
+   * siteAnchorOf): the chain ID and genesis validator set. Required: without it nothing a node
+   * says can be verified, and the site refuses to start.
+   */
+  anchor?: SiteAnchor;
+}
+
+export interface SiteAnchor {
+  chainId: Uint8Array;
+  validators: readonly Uint8Array[];
+  /**
+   * The genesis SCP keys (with `chain.genesis`): used only while every node says no block has
+   * committed yet, when no state proof exists; the genesis file is trusted like the anchor.
+   */
+  genesisScpKeys?: ScpKey[];
+}
+
+/** BAD_CONFIG unless the site has a trust anchor that agrees with a configured chain ID. */
+export function requireAnchor(config: SiteConfig, anchor: SiteAnchor | undefined): SiteAnchor {
+  if (anchor === undefined)
+    throw new SiteError(
+      SiteErrorCode.BadConfig,
+      "no trust anchor: set chain.genesis (path of the chain's genesis file) or chain.anchor in the site config; " +
+        'the site takes the chain ID and validator set from it, never from a node',
+    );
+  if (
+    config.chain.chainId !== undefined &&
+    config.chain.chainId !== Buffer.from(anchor.chainId).toString('hex')
+  )
+    throw new SiteError(
+      SiteErrorCode.BadConfig,
+      'chain.chainId is not the chain ID of chain.genesis/chain.anchor',
+    );
+  return anchor;
 }
 
 /** Validates the identity fields with kpi/'s helpers; BAD_CONFIG on a bad city or address. */
@@ -45,6 +83,7 @@ export function siteLogger(name: string): Logger {
 }
 
 export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Promise<SiteHandle> {
+  const anchor = requireAnchor(config, opts.anchor);
   const passphrase =
     opts.passphrase ??
     resolvePassphrase(config.keystore, {
@@ -61,24 +100,31 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
     : config.chain.tlsCa
       ? { ca: readFileSync(config.chain.tlsCa) }
       : {};
-  const clients = config.chain.endpoints.map(
+  const nodes = config.chain.endpoints.map((address) => ({
+    name: address,
     // One quick retry inside the client; longer outages are the upload loop's backoff, which the status shows.
-    (address) =>
-      new BkdmsClient({ address, tls, deadlineMs: config.chain.deadlineMs, retry: { maxAttempts: 2 } }),
-  );
-  const chainId = config.chain.chainId
-    ? Uint8Array.from(Buffer.from(config.chain.chainId, 'hex'))
-    : undefined;
+    client: new BkdmsClient({ address, tls, deadlineMs: config.chain.deadlineMs, retry: { maxAttempts: 2 } }),
+  }));
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const cache = new ChainCache(join(config.dataDir, 'chain.json'));
-  const chain = new ChainUploader(clients, keyIdOf(siteKey.publicKey), cache, chainId);
+  const log = opts.log ?? siteLogger(config.name);
+  // What the light client proved about validator sets survives a restart (dataDir/light-client.json).
+  const light = new LightClient(anchor, new LightClientFile(join(config.dataDir, 'light-client.json')));
+  const reports = new NodeReports(log);
+  const chain = new ChainUploader(
+    nodes,
+    keyIdOf(siteKey.publicKey),
+    cache,
+    light,
+    reports,
+    anchor.genesisScpKeys,
+  );
   const sealKeys = new SealKeys(chain, {
     mode: config.seal,
     sessionTtlMs: config.sessionTtlMs,
     renewBeforeMs: config.sessionRenewBeforeMs,
     directoryTtlMs: 60_000,
   });
-  const log = opts.log ?? siteLogger(config.name);
   const print =
     opts.print ??
     (process.stdout.isTTY ? (line: string) => process.stdout.write(`\r${line}\u001b[K`) : undefined);
@@ -90,6 +136,7 @@ export async function runSite(config: SiteConfig, opts: RunSiteOptions = {}): Pr
       uploader: chain,
       identity,
       seqFloor: () => chain.seqFloor(),
+      nodeReports: () => reports.snapshot(),
     },
     {
       name: config.name,

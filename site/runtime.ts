@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from '../runtime/log.js';
 import { backoffDelay } from './backoff.js';
 import { collect } from './collector.js';
+import type { NodeReportStatus } from './node-reports.js';
 import { Outbox, type OutboxLimits } from './outbox.js';
 import type { EnvelopeMaker, Normalizer, SiteIdentity } from './parts.js';
 import { DEFAULT_MAX_REMAKES, Remaker } from './remaker.js';
@@ -29,6 +30,8 @@ export interface SiteParts {
    * pending seq), so a site whose data folder was lost never reuses one. Optional (tests).
    */
   seqFloor?: () => Promise<number>;
+  /** Which nodes gave answers that did not verify (node-reports.ts), merged into status(). */
+  nodeReports?: () => NodeReportStatus;
 }
 
 export interface SiteRuntimeOptions {
@@ -183,7 +186,7 @@ export async function startSite(
   });
   done.catch(() => undefined);
   return {
-    status: () => counters.snapshot(),
+    status: () => ({ ...counters.snapshot(), ...parts.nodeReports?.() }),
     stop: async () => {
       abort.abort();
       await done.catch(() => undefined);

@@ -32,6 +32,10 @@ export interface SiteRunStatus {
   lastError: string;
   /** Sources that cannot read their input right now and are retrying (a database down): the problem. */
   sourceErrors: Record<string, string>;
+  /** Node answers refused because they did not verify, by node address (node-reports.ts). */
+  unverified?: Record<string, number>;
+  /** The last such answer: "<node> <read>: <check>". */
+  lastUnverified?: string;
 }
 
 export class SiteCounters {
@@ -109,6 +113,7 @@ export function progressLine(name: string, s: SiteRunStatus): string {
     (s.remade > 0 ? ` remade ${s.remade}` : '') +
     ` | outbox ${s.outboxDepth} spooled periods ${s.spooledPeriods}` +
     (s.lastError ? ` | last error: ${s.lastError}` : '') +
+    (s.lastUnverified ? ` | unverified answer: ${s.lastUnverified}` : '') +
     Object.entries(s.sourceErrors)
       .map(([source, error]) => ` | source ${source}: ${error}`)
       .join('')

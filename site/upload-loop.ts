@@ -225,7 +225,7 @@ export class UploadLoop {
         this.admitted.delete(seq);
         continue;
       }
-      const r = await this.deps.uploader.receipt(e.tracingCode);
+      const r = await this.deps.uploader.receipt(e.tracingCode, e.seq);
       if (r.kind === 'committed') this.commit(e);
       else if (r.kind === 'refused') await this.refusedAtExecution(e, r.reason, now);
       else if (r.kind === 'replayed') {

@@ -36,6 +36,6 @@ export type ReceiptOutcome =
 export interface Uploader {
   /** One outcome per envelope, in order. Throws when the call itself failed (network, deadline). */
   uploadBatch(envelopes: Uint8Array[]): Promise<UploadOutcome[]>;
-  /** Where the chain stands on one envelope, by tracing code (hex). */
-  receipt(tracingCode: string): Promise<ReceiptOutcome>;
+  /** Where the chain stands on one envelope, by tracing code (hex) and sequence number. */
+  receipt(tracingCode: string, seq?: number): Promise<ReceiptOutcome>;
 }

@@ -42,6 +42,8 @@ export interface SampleRun {
   passphraseFile?: string;
   /** host:port of the nodes' RPC ports. */
   endpoints: string[];
+  /** The chain's genesis file: the site's trust anchor. */
+  genesisPath?: string;
   insecure: boolean;
   /** Stop once everything is committed (the demo). */
   exitWhenDrained: boolean;
@@ -61,7 +63,11 @@ export function sampleSiteConfig(
       ...(run.passphraseFile ? { passphraseFile: run.passphraseFile } : {}),
     },
     identity: site.identity,
-    chain: { endpoints: run.endpoints, insecure: run.insecure },
+    chain: {
+      endpoints: run.endpoints,
+      insecure: run.insecure,
+      ...(run.genesisPath ? { genesis: run.genesisPath } : {}),
+    },
     sources: [{ ...site.source, path: join(samplesDir(), site.source.path) }],
     periodMs: manifest.periodMs,
     closeAfterMs: 0,

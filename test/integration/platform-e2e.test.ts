@@ -5,12 +5,13 @@
 // finding a tampered record and a re-encrypted packet. The cases share one cluster and run in order.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
+import { siteAnchorOf } from '../../cli/trust-anchor.js';
 import { blockEnvelopeLocations } from '../../codec/block-view.js';
 import { certifiedBlockBlockBytes } from '../../codec/certificate.js';
 import { envelopeAadView, envelopeKind } from '../../codec/envelope-view.js';
@@ -28,6 +29,7 @@ import { type RunningCluster, startCluster } from '../../devnet/cluster.js';
 import { clusterPassphrase, prepareCluster } from '../../devnet/layout.js';
 import { freeNodePorts } from '../../devnet/ports.js';
 import { cliEntry } from '../../devnet/processes.js';
+import { loadGenesis } from '../../node/genesis.js';
 import {
   type Admin,
   makeStorageRecord,
@@ -146,10 +148,12 @@ async function startLive(name: LiveName, key: string = name, endpoints = cluster
     passphraseFile: cluster.layout.passphraseFile,
     siteId: LIVE[name],
     endpoints,
+    genesisPath: cluster.layout.genesisPath,
     feedPath: join(dir, `${name}.jsonl`),
     periodMs: PERIOD_MS,
   });
-  const site = await runSite(config, { log, print: () => undefined });
+  // The genesis file is all the site trusts: chain ID and validators come from it, never a node.
+  const site = await runSite(config, { log, print: () => undefined, anchor: siteAnchorOf(config.chain) });
   live[name] = { feed, site, logs };
   return site;
 }
@@ -228,7 +232,7 @@ beforeAll(async () => {
     // Its own connection, never one the sites' clients left in gRPC's reconnect backoff.
     channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
   });
-  admin = await openAdmin(platformConfig(['scp-old']), Buffer.from(layout.chainId, 'hex'), {
+  admin = await openAdmin(platformConfig(['scp-old']), loadGenesis(layout.genesisPath), {
     receiptPollMs: 100,
   });
   platform = new PlatformProcess(join(dir, 'platform.json'));
@@ -384,6 +388,7 @@ describe('platform end to end on a 4-node chain', () => {
             endpoints: cluster.rpc,
             insecure: true,
             exitWhenDrained: true,
+            genesisPath: cluster.layout.genesisPath,
           },
           manifest,
         ),
@@ -395,7 +400,11 @@ describe('platform end to end on a 4-node chain', () => {
           backoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 },
         },
       },
-      { log: silentLogger, print: () => undefined },
+      {
+        log: silentLogger,
+        print: () => undefined,
+        anchor: siteAnchorOf({ genesis: cluster.layout.genesisPath }),
+      },
     );
     await until('burst committing', () => burst.status().committed >= 4);
     await platform.reach(platform.height + 1);
@@ -404,6 +413,17 @@ describe('platform end to end on a 4-node chain', () => {
     // The rest of the burst commits while the platform is down; it restarts behind the chain and
     // is killed again at once, while catching up.
     await burst.done;
+    // Configured with only the genesis file and the node addresses: every record left the outbox on
+    // a verified receipt (inclusion proof + the block's 2f+1 certificate, validators followed by
+    // the light client), and no node's answer was refused.
+    expect(burst.status()).toMatchObject({
+      committed: backlog.expected.records,
+      outboxDepth: 0,
+      unverified: {},
+      lastUnverified: '',
+    });
+    const light = JSON.parse(readFileSync(join(dir, 'backlog', 'light-client.json'), 'utf8'));
+    expect(light.provenAt).toBeGreaterThan(1);
     await platform.start();
     expect(await platform.stop('SIGKILL')).toBe('SIGKILL');
     await platform.start();

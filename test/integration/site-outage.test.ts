@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
+import { siteAnchorOf } from '../../cli/trust-anchor.js';
 import { keyIdOf } from '../../crypto/key-id.js';
 import { generateKeystore } from '../../crypto/keystore.js';
 import { type RunningCluster, startCluster } from '../../devnet/cluster.js';
@@ -92,10 +93,15 @@ describe('sites through a 30 s outage of the whole chain', () => {
         passphraseFile: c.layout.passphraseFile,
         siteId: sites[i]!.siteId,
         endpoints: c.rpc,
+        genesisPath: c.layout.genesisPath,
         feedPath: feeds[i]!.path,
         periodMs: PERIOD_MS,
       });
-    const quiet = { log: silentLogger, print: () => undefined };
+    const quiet = {
+      log: silentLogger,
+      print: () => undefined,
+      anchor: siteAnchorOf({ genesis: c.layout.genesisPath }),
+    };
     for (const s of sites) feeds.push(new Feed(join(dir, `${s.name}.jsonl`), PERIOD_MS));
     for (const f of feeds) f.start();
     const steady = await runSite(config(0), quiet);

@@ -63,6 +63,8 @@ export interface LiveSiteSpec {
   passphraseFile: string;
   siteId: string;
   endpoints: string[];
+  /** The chain's genesis file: the site's only trust anchor. */
+  genesisPath: string;
   /** The JSON Lines file a Feed writes. */
   feedPath: string;
   periodMs: number;
@@ -75,7 +77,7 @@ export function liveSiteConfig(s: LiveSiteSpec): SiteConfig {
     dataDir: s.dataDir,
     keystore: { path: s.keystorePath, passphraseFile: s.passphraseFile },
     identity: { country: 756, city: 'locode:CHGVA', siteId: s.siteId },
-    chain: { endpoints: s.endpoints, insecure: true, deadlineMs: 2_000 },
+    chain: { endpoints: s.endpoints, genesis: s.genesisPath, insecure: true, deadlineMs: 2_000 },
     sources: [{ type: 'jsonl', name: 'sensor', path: s.feedPath, follow: true, pollMs: 100 }],
     periodMs: s.periodMs,
     closeAfterMs: 1_000,

@@ -45,4 +45,16 @@ describe('ChainCache', () => {
     expect(bad.chainId()).toBeUndefined();
     expect(bad.scpKeys()).toBeUndefined();
   });
+
+  it('never hands out an SCP directory an older version cached from an unverified answer', () => {
+    const dir = tempDir();
+    const path = join(dir, 'chain.json');
+    const old = { keyId: '01'.repeat(16), publicKey: '02'.repeat(32), notBefore: 5, notAfter: 9 };
+    writeFileSync(path, JSON.stringify({ scpKeys: [old], kpiCodes: [21101] }));
+    const cache = new ChainCache(path);
+    expect(cache.scpKeys()).toBeUndefined();
+    expect([...(cache.kpiCodes() ?? [])]).toEqual([21101]);
+    cache.save({ scpKeys: [key] });
+    expect(new ChainCache(path).scpKeys()).toEqual([key]);
+  });
 });

@@ -3,6 +3,8 @@
 // window over committed sequence numbers and the mempool's one-envelope-per-seq rule (with the
 // real node's messages), idempotent re-sends; and lets the test open every committed packet as
 // the SCP. `lose` makes it acknowledge an envelope and drop it, as a node crashing before gossip.
+// Its answers carry real proofs (fake-proofs.ts): traces of certified blocks and proven state, so
+// a site verifying everything (ChainUploader) accepts them; `anchor` is the site's trust anchor.
 
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import type { CallContext, NodeApi } from '../../../api/handlers.js';
@@ -10,6 +12,7 @@ import {
   ReceiptState,
   type ReceiptView,
   SyncState,
+  type TraceBundleBytes,
   type UploadResult,
   UploadStatus,
 } from '../../../api/types.js';
@@ -24,8 +27,9 @@ import { keyIdOf } from '../../../crypto/key-id.js';
 import { openPacket } from '../../../crypto/open.js';
 import { acceptSession, type SessionKey } from '../../../crypto/session-key.js';
 import type { X25519KeyPair } from '../../../crypto/x25519.js';
-import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
+import { EMPTY_WINDOW, recordSeq, SEQ_WINDOW, type SeqWindow } from '../../../ledger/seq-window.js';
 import { decodeSessionOffer, EXT_SESSION_OFFER } from '../../../site/session-offer.js';
+import { FakeProofs } from './fake-proofs.js';
 import { sha, takeLoss } from './helpers.js';
 
 const unsupported = (): never => {
@@ -47,11 +51,40 @@ export class FakeLedger implements NodeApi {
   /** seq -> how many more times an envelope with it is acknowledged, then lost. */
   lose = new Map<number, number>();
 
+  readonly proofs = new FakeProofs(this.chainId);
+  private seqWindow: SeqWindow = EMPTY_WINDOW;
+
   constructor(
     private readonly sitePublicKey: Uint8Array,
     private readonly scp: X25519KeyPair,
     private readonly kpiCodes: number[],
-  ) {}
+  ) {
+    const id = Buffer.from(keyIdOf(sitePublicKey)).toString('hex');
+    this.proofs.put(`scp/${Buffer.from(keyIdOf(scp.publicKey)).toString('hex')}`, {
+      publicKey: Buffer.from(scp.publicKey).toString('hex'),
+      notBefore: 0,
+      notAfter: 8.64e15,
+      retired: false,
+    });
+    this.proofs.put(`site/${id}`, {
+      publicKey: Buffer.from(sitePublicKey).toString('hex'),
+      country: 756,
+      city: { scheme: 1, code: 'CHGVA' },
+      siteId: '00'.repeat(16),
+      kpiCodes,
+      status: 1,
+    });
+  }
+
+  /** What a site trusts: this chain's ID and its validator set. */
+  get anchor(): { chainId: Uint8Array; validators: Uint8Array[] } {
+    return { chainId: this.chainId, validators: this.proofs.validators };
+  }
+
+  private siteKeys(): string[] {
+    const id = Buffer.from(keyIdOf(this.sitePublicKey)).toString('hex');
+    return [`site/${id}`, `seq/${id}`];
+  }
 
   async uploadBatch(envelopes: Uint8Array[], _ctx: CallContext): Promise<UploadResult[]> {
     if (this.refuseCalls > 0) {
@@ -93,22 +126,33 @@ export class FakeLedger implements NodeApi {
   /** Every receipt query first "commits a block" of everything pending. */
   async getReceipt(tracingCode: Uint8Array): Promise<ReceiptView> {
     for (const [tc, env] of this.pending) this.committed.set(tc, env);
-    for (const seq of this.pendingSeqs.keys()) this.committedSeqs.add(seq);
+    for (const seq of this.pendingSeqs.keys()) {
+      this.committedSeqs.add(seq);
+      this.seqWindow = recordSeq(this.seqWindow, seq);
+    }
+    if (this.pending.size > 0) {
+      this.proofs.commit([...this.pending.values()]);
+      this.proofs.put(this.siteKeys()[1]!, {
+        hwm: this.seqWindow.hwm,
+        mask: this.seqWindow.mask.toString(16),
+      });
+    }
     this.pending.clear();
     this.pendingSeqs.clear();
     const tc = Buffer.from(tracingCode).toString('hex');
     if (!this.committed.has(tc)) throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
-    return { tracingCode, state: ReceiptState.Committed, height: 1, index: 0, result: '', blockTime: 0 };
+    const height = this.proofs.trace(tracingCode)?.height ?? 1;
+    return { tracingCode, state: ReceiptState.Committed, height, index: 0, result: '', blockTime: 0 };
   }
 
-  async getScpKeys() {
+  async getScpKeys(prove = false) {
     const key = {
       keyId: keyIdOf(this.scp.publicKey),
       publicKey: this.scp.publicKey,
       notBefore: 0,
       notAfter: 8.64e15,
     };
-    return { keys: [key], height: 1 };
+    return { keys: [key], height: 1, ...(prove ? { proof: this.proofs.prove(['scp/']) } : {}) };
   }
 
   async getStatus() {
@@ -127,8 +171,9 @@ export class FakeLedger implements NodeApi {
     };
   }
 
-  async getState(): Promise<never> {
-    throw new ApiError(ApiErrorCode.NotFound, 'state');
+  async getState(key: string, prove: boolean) {
+    if (!prove || key !== 'gov/validators') throw new ApiError(ApiErrorCode.NotFound, 'state');
+    return { entries: [], height: this.proofs.height, proof: this.proofs.prove([key]) };
   }
   // A site never reads headers or the block-hash log.
   async getHeaders(): Promise<never> {
@@ -141,7 +186,7 @@ export class FakeLedger implements NodeApi {
     throw new ApiError(ApiErrorCode.NotFound, 'block hash proof');
   }
 
-  async getSite(siteKeyId: Uint8Array) {
+  async getSite(siteKeyId: Uint8Array, prove = false) {
     if (!Buffer.from(siteKeyId).equals(keyIdOf(this.sitePublicKey)))
       throw new ApiError(ApiErrorCode.NotFound, 'site');
     const seqs = [...this.committedSeqs, ...this.pendingSeqs.keys()];
@@ -153,8 +198,9 @@ export class FakeLedger implements NodeApi {
       siteId: new Uint8Array(16),
       kpiCodes: this.kpiCodes,
       status: 1,
-      lastCommittedSeq: 0,
+      lastCommittedSeq: this.seqWindow.hwm,
       lastPendingSeq: seqs.length ? Math.max(...seqs) : 0,
+      ...(prove ? { proof: this.proofs.prove(this.siteKeys()) } : {}),
     };
   }
 
@@ -179,7 +225,12 @@ export class FakeLedger implements NodeApi {
     return out;
   }
 
-  trace = unsupported;
+  async trace(code: Uint8Array): Promise<TraceBundleBytes> {
+    const b = this.proofs.trace(code);
+    if (b === undefined) throw new ApiError(ApiErrorCode.NotFound, 'unknown tracing code');
+    return b;
+  }
+
   queryBySite = unsupported;
   queryByCity = unsupported;
   getBlock = unsupported;

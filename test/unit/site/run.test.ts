@@ -61,11 +61,13 @@ async function rig(csvPath: string) {
 
 const sampleCsv = join(process.cwd(), 'site/samples/data/geneva-air.csv');
 
+const anchor = { chainId: new Uint8Array(32).fill(9), validators: [new Uint8Array(32).fill(1)] };
+
 describe('runSite', () => {
   it('runs the Geneva air sample against a node: all 48 hourly records committed and opened by the SCP', async () => {
     const { ledger, config } = await rig(sampleCsv);
     ledger.refuseCalls = 3; // the node is still catching up when the site starts uploading
-    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
+    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog, anchor: ledger.anchor });
     await handle.done;
     const status = handle.status();
     expect(status).toMatchObject({ sealed: 48, committed: 48, rejected: 0, outboxDepth: 0 });
@@ -87,7 +89,7 @@ describe('runSite', () => {
     const { ledger, config } = await rig(sampleCsv);
     ledger.window = 4;
     ledger.lose.set(1, 1); // seq 1 carries the session offer; its node crashes before gossip
-    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
+    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog, anchor: ledger.anchor });
     await handle.done;
     expect(handle.status()).toMatchObject({ committed: 48, rejected: 0, remade: 0 });
     const seqs = [...ledger.committed.values()].map((env) => decodeEnvelope(env).seq);
@@ -103,7 +105,7 @@ describe('runSite', () => {
     const log = loggerFrom((_level, msg, meta) => {
       logs.push({ msg, ...(meta ? { meta } : {}) });
     });
-    const handle = await runSite(config, { passphrase: 'correct horse', log });
+    const handle = await runSite(config, { passphrase: 'correct horse', log, anchor: ledger.anchor });
     await handle.done;
     expect(handle.status()).toMatchObject({ committed: 48, rejected: 0, remade: 1, outboxDepth: 0 });
     const seqs = [...ledger.committed.values()].map((env) => decodeEnvelope(env).seq);
@@ -120,7 +122,7 @@ describe('runSite', () => {
     const csv = join(tempDir(), 'air.csv');
     copyFileSync(sampleCsv, csv);
     const { dir, ledger, config, restartServer } = await rig(csv);
-    await (await runSite(config, { passphrase: 'correct horse', log: noLog })).done;
+    await (await runSite(config, { passphrase: 'correct horse', log: noLog, anchor: ledger.anchor })).done;
     expect(ledger.committed.size).toBe(48);
     expect(existsSync(join(dir, 'data', 'chain.json'))).toBe(true);
     await server!.stop(0);
@@ -131,7 +133,7 @@ describe('runSite', () => {
       (_, h) => `${new Date(day3 + h * 3_600_000).toISOString()},EN: EN: AQ: 1C,NO2,${20 + h},µg/m³`,
     );
     appendFileSync(csv, `${rows.join('\n')}\n`);
-    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog });
+    const handle = await runSite(config, { passphrase: 'correct horse', log: noLog, anchor: ledger.anchor });
     await expect.poll(() => handle.status().sealed, { timeout: 10_000 }).toBe(6);
     expect(handle.status().committed).toBe(0);
     await expect.poll(() => handle.status().retries, { timeout: 10_000 }).toBeGreaterThan(0);
@@ -156,8 +158,9 @@ describe('runSite', () => {
       chain: { endpoints: ['127.0.0.1:1'] },
       sources: [{ type: 'http', name: 'push', port: 0 }],
     });
-    await expect(runSite(config, { log: noLog })).rejects.toThrow('BKDMS_TEST_NO_SUCH_VARIABLE');
-    await expect(runSite(config, { log: noLog })).rejects.toMatchObject({ code: SiteErrorCode.BadConfig });
+    const opts = { log: noLog, anchor };
+    await expect(runSite(config, opts)).rejects.toThrow('BKDMS_TEST_NO_SUCH_VARIABLE');
+    await expect(runSite(config, opts)).rejects.toMatchObject({ code: SiteErrorCode.BadConfig });
   });
 
   it('refuses a passphrase file others can read, as BAD_CONFIG (runtime/passphrase.ts has the rest)', async () => {
@@ -172,8 +175,25 @@ describe('runSite', () => {
       chain: { endpoints: ['127.0.0.1:1'] },
       sources: [{ type: 'http', name: 'push', port: 0 }],
     });
-    const refused = runSite(config, { log: noLog });
+    const refused = runSite(config, { log: noLog, anchor });
     await expect(refused).rejects.toThrow('chmod 600');
     await expect(refused).rejects.toMatchObject({ code: SiteErrorCode.BadConfig });
+  });
+
+  it('refuses to start without a trust anchor, naming the option', async () => {
+    const config = parseSiteConfig({
+      name: 's',
+      dataDir: 'd',
+      keystore: { path: 'k', passphraseEnv: 'BKDMS_TEST_NO_SUCH_VARIABLE' },
+      identity: { country: 756, city: 'locode:CHGVA', siteId: '::1' },
+      chain: { endpoints: ['127.0.0.1:1'], chainId: '09'.repeat(32) },
+      sources: [{ type: 'http', name: 'push', port: 0 }],
+    });
+    const refused = runSite(config, { log: noLog });
+    await expect(refused).rejects.toThrow('chain.genesis');
+    await expect(refused).rejects.toMatchObject({ code: SiteErrorCode.BadConfig });
+    // A configured chain ID must be the anchor's.
+    const other = { ...anchor, chainId: new Uint8Array(32).fill(8) };
+    await expect(runSite(config, { log: noLog, anchor: other })).rejects.toThrow('chain.chainId');
   });
 });

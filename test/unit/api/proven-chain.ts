@@ -1,0 +1,83 @@
+// A real ledger in one process for tests of proven reads: certified blocks executed by the system
+// contracts (a governance change included), their headers carrying the state roots, and the node's
+// RPC handlers answering proven reads (no gRPC server: the handlers are the node's answers).
+
+import type { Ed25519KeyPair } from '../../../crypto/ed25519.js';
+import { Admission, hex } from '../../../node/admission/admission.js';
+import { authorize } from '../../../node/admission/authorize.js';
+import { executionResult } from '../../../node/admission/execution-result.js';
+import { BlockNotifier } from '../../../node/chain/block-notifier.js';
+import { Mempool } from '../../../node/chain/mempool.js';
+import { PersistedLedger } from '../../../node/persisted-ledger.js';
+import { QueryCursors } from '../../../node/query-cursors.js';
+import { RpcHandlers } from '../../../node/rpc-handlers.js';
+import { MemoryDb } from '../../../node/store/index.js';
+import { certifiedBlock, type TestChain, tempDir, testChain } from '../store/fixtures.js';
+
+export interface ProvenChain {
+  chain: TestChain;
+  ledger: PersistedLedger;
+  handlers: RpcHandlers;
+  /** Commits block `height` over `envs`, certified by `signers` (the genesis set by default). */
+  commit(height: number, envs: Uint8Array[], signers?: Ed25519KeyPair[]): Promise<Uint8Array>;
+  /** A block time inside period `height`. */
+  t(height: number): number;
+  close(): Promise<void>;
+}
+
+export async function provenChain(): Promise<ProvenChain> {
+  const chain = testChain();
+  const tmp = tempDir();
+  const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
+  const mempool = new Mempool();
+  const { store, contracts } = ledger;
+  const handlers = new RpcHandlers({
+    admission: new Admission({
+      chainIdHex: hex(chain.genesis.chainId),
+      mempool,
+      verifier: { verifyBatch: async (items) => items.map(() => true) },
+      recorded: async (tcs, refusedOnly) =>
+        (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
+      authorize: (env) =>
+        authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
+      onAdmitted: () => undefined,
+      retryAfterMs: () => 0,
+    }),
+    store,
+    contracts,
+    proven: ledger.proven,
+    mempool,
+    notifier: new BlockNotifier(),
+    cursors: new QueryCursors(new Uint8Array(32).fill(5)),
+    status: () => ({
+      chainId: chain.genesis.chainId,
+      view: 0,
+      primary: 0,
+      validators: chain.validators.map((v) => v.publicKey),
+      peers: [],
+      selfIndex: 0,
+      catchingUp: false,
+    }),
+    isReady: () => true,
+  });
+  let parentHash = chain.genesis.chainId;
+  return {
+    chain,
+    ledger,
+    handlers,
+    t: (height) => chain.genesis.genesisTime + height * 1000 - 1,
+    async commit(height, envs, signers = chain.validators) {
+      const b = certifiedBlock({ ...chain, validators: signers }, height, envs, {
+        stateRoot: ledger.contracts.stateRoot(),
+        parentHash,
+      });
+      await ledger.commit(b.bytes, b.decoded);
+      parentHash = b.hash;
+      return b.bytes;
+    },
+    async close() {
+      await ledger.close();
+      tmp.cleanup();
+    },
+  };
+}
