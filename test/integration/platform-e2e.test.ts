@@ -343,6 +343,19 @@ describe('platform end to end on a 4-node chain', () => {
     await platform.start();
     const now = Date.now();
     await admin.admin.addScpKey(keys['scp-new']!.publicKey, now - 1_000, now + 3600_000);
+    // Sites read the directory with a state proof, which is one block behind the tip: wait (the
+    // steady site keeps committing blocks) until the new key is provable, as a site will read it.
+    const g = loadGenesis(cluster.layout.genesisPath);
+    const provable = async () =>
+      (
+        await client
+          .getScpKeysVerified({ chainId: g.chainId, validators: g.validators })
+          .catch(() => undefined)
+      )?.keys.some((k) => hex(k.keyId) === newId) === true;
+    for (const deadline = Date.now() + 60_000; !(await provable()); ) {
+      if (Date.now() > deadline) throw new Error('the new SCP key never became provable');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     // A running site re-reads the directory every minute; restarted, it reads it at once.
     await steady.site.stop();
     const split = steady.site.status().nextSeq;
