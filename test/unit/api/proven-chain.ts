@@ -3,15 +3,11 @@
 // RPC handlers answering proven reads (no gRPC server: the handlers are the node's answers).
 
 import type { Ed25519KeyPair } from '../../../crypto/ed25519.js';
-import { Admission, hex } from '../../../node/admission/admission.js';
-import { authorize } from '../../../node/admission/authorize.js';
-import { executionResult } from '../../../node/admission/execution-result.js';
-import { BlockNotifier } from '../../../node/chain/block-notifier.js';
 import { Mempool } from '../../../node/chain/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { QueryCursors } from '../../../node/query-cursors.js';
-import { RpcHandlers } from '../../../node/rpc-handlers.js';
+import type { RpcHandlers } from '../../../node/rpc-handlers.js';
 import { MemoryDb } from '../../../node/store/index.js';
+import { handlersOver } from '../node/handlers-fixture.js';
 import { certifiedBlock, type TestChain, tempDir, testChain } from '../store/fixtures.js';
 
 export interface ProvenChain {
@@ -30,36 +26,7 @@ export async function provenChain(): Promise<ProvenChain> {
   const tmp = tempDir();
   const ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
   const mempool = new Mempool();
-  const { store, contracts } = ledger;
-  const handlers = new RpcHandlers({
-    admission: new Admission({
-      chainIdHex: hex(chain.genesis.chainId),
-      mempool,
-      verifier: { verifyBatch: async (items) => items.map(() => true) },
-      recorded: async (tcs, refusedOnly) =>
-        (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
-      authorize: (env) =>
-        authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
-      onAdmitted: () => undefined,
-      retryAfterMs: () => 0,
-    }),
-    store,
-    contracts,
-    proven: ledger.proven,
-    mempool,
-    notifier: new BlockNotifier(),
-    cursors: new QueryCursors(new Uint8Array(32).fill(5)),
-    status: () => ({
-      chainId: chain.genesis.chainId,
-      view: 0,
-      primary: 0,
-      validators: chain.validators.map((v) => v.publicKey),
-      peers: [],
-      selfIndex: 0,
-      catchingUp: false,
-    }),
-    isReady: () => true,
-  });
+  const handlers = handlersOver(chain, ledger, mempool);
   let parentHash = chain.genesis.chainId;
   return {
     chain,

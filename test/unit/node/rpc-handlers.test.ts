@@ -5,14 +5,10 @@ import { ApiErrorCode, toApiError } from '../../../api/errors.js';
 import { type CityQuery, type QueryItem, type SiteQuery, SyncState } from '../../../api/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
-import { Admission, hex } from '../../../node/admission/admission.js';
-import { authorize } from '../../../node/admission/authorize.js';
-import { executionResult } from '../../../node/admission/execution-result.js';
-import { BlockNotifier } from '../../../node/chain/block-notifier.js';
+import { hex } from '../../../node/admission/admission.js';
 import { Mempool } from '../../../node/chain/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { QueryCursors } from '../../../node/query-cursors.js';
-import { RpcHandlers } from '../../../node/rpc-handlers.js';
+import type { RpcHandlers } from '../../../node/rpc-handlers.js';
 import { u64 } from '../../../node/store/buckets.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { siteRange } from '../../../node/store/queries.js';
@@ -25,6 +21,7 @@ import {
   testChain,
   upload,
 } from '../store/fixtures.js';
+import { handlersOver } from './handlers-fixture.js';
 
 const NONE: Uint8Array = new Uint8Array(0);
 
@@ -55,36 +52,15 @@ describe('RPC handlers', () => {
     ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     mempool = new Mempool();
     catchingUp = false;
-    const { store, contracts } = ledger;
-    handlers = new RpcHandlers({
-      admission: new Admission({
-        chainIdHex: hex(chain.genesis.chainId),
-        mempool,
-        verifier: { verifyBatch: async (items) => items.map(() => true) },
-        recorded: async (tcs, refusedOnly) =>
-          (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
-        authorize: (env) =>
-          authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
-        onAdmitted: () => undefined,
-        retryAfterMs: () => 0,
-      }),
-      store,
-      contracts,
-      proven: ledger.proven,
-      mempool,
-      notifier: new BlockNotifier(),
-      cursors: new QueryCursors(new Uint8Array(32).fill(5)),
-      status: () => ({
-        chainId: chain.genesis.chainId,
-        view: 2,
-        primary: 1,
-        validators: chain.validators.map((v) => v.publicKey),
-        peers: ['a', 'b'],
-        selfIndex: 0,
-        catchingUp,
-      }),
-      isReady: () => true,
-    });
+    handlers = handlersOver(chain, ledger, mempool, () => ({
+      chainId: chain.genesis.chainId,
+      view: 2,
+      primary: 1,
+      validators: chain.validators.map((v) => v.publicKey),
+      peers: ['a', 'b'],
+      selfIndex: 0,
+      catchingUp,
+    }));
   });
   afterEach(async () => {
     await ledger.close();

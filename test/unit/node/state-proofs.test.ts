@@ -17,16 +17,13 @@ import type { GovernanceAction } from '../../../codec/types.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
 import { verifyStateGroup } from '../../../ledger/state-proof.js';
-import { Admission, hex } from '../../../node/admission/admission.js';
-import { authorize } from '../../../node/admission/authorize.js';
-import { executionResult } from '../../../node/admission/execution-result.js';
-import { BlockNotifier } from '../../../node/chain/block-notifier.js';
+import { hex } from '../../../node/admission/admission.js';
 import { Mempool } from '../../../node/chain/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { QueryCursors } from '../../../node/query-cursors.js';
-import { RpcHandlers } from '../../../node/rpc-handlers.js';
+import type { RpcHandlers } from '../../../node/rpc-handlers.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestChain, tempDir, testChain, upload } from '../store/fixtures.js';
+import { handlersOver } from './handlers-fixture.js';
 
 let chain: TestChain;
 let tmp: ReturnType<typeof tempDir>;
@@ -78,36 +75,7 @@ beforeEach(async () => {
   db = new MemoryDb();
   ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db });
   const mempool = new Mempool();
-  const { store, contracts } = ledger;
-  handlers = new RpcHandlers({
-    admission: new Admission({
-      chainIdHex: hex(chain.genesis.chainId),
-      mempool,
-      verifier: { verifyBatch: async (items) => items.map(() => true) },
-      recorded: async (tcs, refusedOnly) =>
-        (await store.recorded(tcs, refusedOnly)).map((r) => r && executionResult(r)),
-      authorize: (env) =>
-        authorize(contracts, env, { now: Date.now(), height: (store.tip()?.height ?? 0) + 1 }),
-      onAdmitted: () => undefined,
-      retryAfterMs: () => 0,
-    }),
-    store,
-    contracts,
-    proven: ledger.proven,
-    mempool,
-    notifier: new BlockNotifier(),
-    cursors: new QueryCursors(new Uint8Array(32).fill(5)),
-    status: () => ({
-      chainId: chain.genesis.chainId,
-      view: 0,
-      primary: 0,
-      validators: chain.validators.map((v) => v.publicKey),
-      peers: [],
-      selfIndex: 0,
-      catchingUp: false,
-    }),
-    isReady: () => true,
-  });
+  handlers = handlersOver(chain, ledger, mempool);
   trust = { chainId: chain.genesis.chainId, validators: chain.validators.map((v) => v.publicKey) };
 });
 
