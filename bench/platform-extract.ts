@@ -7,86 +7,29 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeEnvelope } from '../codec/envelope.js';
-import { envelopePacket, envelopeRouting } from '../codec/envelope-view.js';
-import { CityScheme, type KpiRecord, SiteStatus } from '../codec/types.js';
-import { generateEd25519 } from '../crypto/ed25519.js';
+import { envelopePacket } from '../codec/envelope-view.js';
 import { tracingCode } from '../crypto/hash.js';
-import { keyIdOf } from '../crypto/key-id.js';
-import { generateX25519 } from '../crypto/x25519.js';
 import { pgBinDir, startPgServer } from '../devnet/pg-server.js';
-import { hex } from '../platform/hex.js';
-import type { PacketMeta, StoredPacket } from '../platform/outcome.js';
+import type { StoredPacket } from '../platform/outcome.js';
 import { PacketOpener } from '../platform/packet-opener.js';
 import { openStore } from '../platform/sql-open.js';
 import { makeStorageRecord } from '../platform/storage-record.js';
 import type { PlatformStore } from '../platform/store.js';
-import { SignedEnvelopeMaker } from '../site/envelope-maker.js';
-import { SealKeys } from '../site/seal-keys.js';
 import { type BenchOptions, type Guard, guard } from '../testkit/bench-report.js';
+import { benchMeta, benchSite } from './platform-fixture.js';
 
-const H = 3_600_000;
-const T = Date.UTC(2026, 0, 1);
 /** Uploads per block and values per upload: the shape the figures in docs/platform.md use. */
 const PER_BLOCK = 50;
 const KPIS = [12201, 12202];
 /** The store must write at least this share of the rate at which packets are opened. */
 const STORE_OVER_OPEN = 0.4;
 
-const siteKey = generateEd25519();
-const scp = generateX25519();
-const base: KpiRecord = {
-  country: 756,
-  city: { scheme: CityScheme.UnLocode, code: 'CHGVA' },
-  siteId: new Uint8Array(16).fill(2),
-  time: T,
-  entries: KPIS.map((code, i) => ({ code, series: 0, value: 10 + i, flags: 0 })),
-  extension: new Uint8Array(0),
-};
-const site = {
-  publicKey: hex(siteKey.publicKey),
-  status: SiteStatus.Active,
-  country: 756,
-  city: base.city,
-  siteId: hex(base.siteId),
-  kpiCodes: KPIS,
-};
-
-/** Session-sealed uploads, the first carrying the session offer. */
-async function uploads(count: number): Promise<Uint8Array[]> {
-  const key = { keyId: keyIdOf(scp.publicKey), publicKey: scp.publicKey, notBefore: 0, notAfter: T + 48 * H };
-  const keys = new SealKeys(
-    { scpKeys: async () => [key] },
-    { mode: 'session', sessionTtlMs: 24 * H, renewBeforeMs: H, directoryTtlMs: 24 * H },
-  );
-  const maker = new SignedEnvelopeMaker(siteKey, async () => new Uint8Array(32).fill(5), keys);
-  const out: Uint8Array[] = [];
-  for (let seq = 1; seq <= count; seq++) out.push(await maker.make({ ...base, time: T + seq }, seq, T + seq));
-  return out;
-}
-
-function metaOf(env: Uint8Array, height: number, index: number): PacketMeta {
-  const e = decodeEnvelope(env);
-  const r = envelopeRouting(env);
-  return {
-    tracingCode: hex(tracingCode(env)),
-    height,
-    index,
-    blockTime: e.time + 1000,
-    envelopeTime: e.time,
-    seq: e.seq,
-    siteKeyId: hex(e.signerKeyId),
-    country: r.country,
-    city: r.city,
-    siteId: hex(r.siteId),
-    kpiCodes: r.kpiCodes,
-  };
-}
+const { scp, site, uploads } = benchSite(KPIS, 2);
 
 /** Opens one block's uploads as the extractor does: outcome plus Table 10-3 record per packet. */
 function openBlock(opener: PacketOpener, envs: Uint8Array[], height: number): StoredPacket[] {
   return envs.map((env, index) => {
-    const meta = metaOf(env, height, index);
+    const meta = benchMeta(env, height, index);
     const { outcome } = opener.open(env, meta, site);
     if (!outcome.ok) throw new Error(`bench packet does not open: ${outcome.reason}`);
     const storage = makeStorageRecord({
@@ -187,7 +130,7 @@ export async function runExtractBench(
   opts: BenchOptions,
 ): Promise<{ results: Record<string, ExtractRates | string>; guards: Guard[] }> {
   const blocks = opts.ci ? 8 : 40;
-  const envs = await uploads(1 + blocks * PER_BLOCK);
+  const envs = await uploads(1 + blocks * PER_BLOCK, 'session');
   const results: Record<string, ExtractRates | string> = {};
   const guards: Guard[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'bkdms-bench-platform-'));
