@@ -5,6 +5,7 @@
 // current or any earlier size read from those levels.
 import type { Hash32 } from '../codec/types.js';
 import { CryptoError, CryptoErrorCode } from './errors.js';
+import { logConsistencyProof, logInclusionProof, type SubtreeSource } from './hash-log.js';
 import { EMPTY_TREE_ROOT, leafHash, nodeHash, splitPoint } from './merkle-hash.js';
 
 export interface InclusionProof {
@@ -70,20 +71,7 @@ export class MerkleTree {
     this.checkSize(treeSize, 1);
     if (!Number.isInteger(index) || index < 0 || index >= treeSize)
       throw new CryptoError(CryptoErrorCode.InvalidInput, 'leaf index outside the tree', { index, treeSize });
-    const path: Hash32[] = [];
-    const walk = (m: number, lo: number, hi: number): void => {
-      if (hi - lo <= 1) return;
-      const k = splitPoint(hi - lo);
-      if (m < k) {
-        walk(m, lo, lo + k);
-        path.push(this.rangeHash(lo + k, hi));
-      } else {
-        walk(m - k, lo + k, hi);
-        path.push(this.rangeHash(lo, lo + k));
-      }
-    };
-    walk(index, 0, treeSize);
-    return { leafIndex: index, treeSize, path };
+    return logInclusionProof(index, treeSize, this.perfect);
   }
 
   /** RFC 9162 2.1.4.1 consistency proof that the first `firstSize` leaves are a prefix. */
@@ -94,24 +82,11 @@ export class MerkleTree {
         firstSize,
         secondSize,
       });
-    const path: Hash32[] = [];
-    const sub = (m: number, lo: number, hi: number, whole: boolean): void => {
-      if (m === hi - lo) {
-        if (!whole) path.push(this.rangeHash(lo, hi));
-        return;
-      }
-      const k = splitPoint(hi - lo);
-      if (m <= k) {
-        sub(m, lo, lo + k, whole);
-        path.push(this.rangeHash(lo + k, hi));
-      } else {
-        sub(m - k, lo + k, hi, false);
-        path.push(this.rangeHash(lo, lo + k));
-      }
-    };
-    if (firstSize < secondSize) sub(firstSize, 0, secondSize, true);
-    return { firstSize, secondSize, path };
+    return logConsistencyProof(firstSize, secondSize, this.perfect);
   }
+
+  /** A perfect subtree inside the tree: complete, so its stored level entry is its hash. */
+  private readonly perfect: SubtreeSource = (t) => this.levels[t.level]![t.index]!;
 
   /** MTH(D[lo:hi]) for the ranges RFC recursion visits: from the stored levels when it is one. */
   private rangeHash(lo: number, hi: number): Hash32 {
