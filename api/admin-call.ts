@@ -2,21 +2,14 @@
 // of Logs, …): the request is serialized as the channel will send it, signed over those bytes for
 // the node it goes to (ManagementClient.adminMetadata, the signing SetLogLevel uses), and sent
 // with the signature. Without a key, the node must know the caller by its mutual-TLS certificate.
-import type { CallOptions, Client, Metadata, ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
+import type { Client, ServiceClientConstructor } from '@grpc/grpc-js';
 import { Metadata as GrpcMetadata } from '@grpc/grpc-js';
 import type { Ed25519KeyPair } from '../crypto/ed25519.js';
 import { channelOptionsOf, defaultClientDeadlineMs } from './client.js';
 import { ApiError, ApiErrorCode } from './errors.js';
-import { ManagementClient, type ManagementClientOptions } from './management-client.js';
+import { ManagementClient, type ManagementClientOptions, type UnaryFn } from './management-client.js';
 import { fromServiceError } from './status.js';
 import { clientCredentials } from './tls.js';
-
-type UnaryFn = (
-  req: unknown,
-  md: Metadata,
-  opts: CallOptions,
-  cb: (err: ServiceError | null, res?: unknown) => void,
-) => unknown;
 
 /** The bytes `req` is sent as by `method` of `service` (what an admin signature covers). */
 export function requestBytesFor(service: ServiceClientConstructor, method: string, req: unknown): Uint8Array {

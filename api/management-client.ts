@@ -19,7 +19,7 @@ export interface ManagementClientOptions {
   deadlineMs?: number;
 }
 
-type UnaryFn = (
+export type UnaryFn = (
   req: unknown,
   md: Metadata,
   opts: CallOptions,
