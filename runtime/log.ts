@@ -8,7 +8,7 @@ import type { DestinationStream, Level, Logger as PinoLogger } from 'pino';
 import pino from 'pino';
 import { RuntimeError, RuntimeErrorCode } from './errors.js';
 import { LogFileSinks, type LogFilesOptions } from './log-files.js';
-import { LOG_TYPES, type LogType } from './log-types.js';
+import { LEVELS, LOG_TYPES, type LogType } from './log-types.js';
 
 export type { LogFilesOptions };
 export { LOG_TYPES, type LogType };
@@ -147,15 +147,7 @@ export interface LogOptions {
   base?: Record<string, unknown>;
 }
 
-const order: Record<LogLevel, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: 99,
-};
+const order = { ...LEVELS, silent: 99 } as Record<LogLevel, number>;
 
 /** The audit stream's level: the spec's, but never less verbose than info. */
 const auditLevel = (l: LogLevel): LogLevel => (order[l] > order.info ? 'info' : l);
