@@ -3,6 +3,8 @@ import type { ClientOptions } from '../../../api/client.js';
 import { BkdmsClient } from '../../../api/client.js';
 import type { ApiServer, ApiServerOptions } from '../../../api/server.js';
 import { startApiServer } from '../../../api/server.js';
+import { blockHashProof, consistencyProof, headersPage } from '../../../node/hash-log-rpc.js';
+import type { Store } from '../../../node/store/index.js';
 import { FakeNode } from './fake-node.js';
 
 export interface Rig {
@@ -42,4 +44,11 @@ export async function startRig(
       await srv.stop(100);
     },
   };
+}
+
+/** The rig's node answers GetHeaders and the block-hash log proofs from a real store. */
+export function serveHashLog(node: FakeNode, store: Store): void {
+  node.getHeaders = (q) => headersPage(store, q);
+  node.getConsistencyProof = (a, b) => consistencyProof(store, a, b);
+  node.getBlockHashProof = (h, at) => blockHashProof(store, h, at);
 }

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genesisValidators } from '../../../api/header-chain.js';
 import { type VerifyChainOptions, verifyChain } from '../../../cli/verify-chain.js';
 import { toHex } from '../../../crypto/bytes.js';
-import { blockHashProof, consistencyProof, headersPage } from '../../../node/hash-log-rpc.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
-import { type Rig, startRig } from '../api/harness.js';
+import { type Rig, serveHashLog, startRig } from '../api/harness.js';
 import { headerBytesOf, linkedChain, tempDir, testChain } from '../store/fixtures.js';
 
 const chain = testChain();
@@ -32,10 +31,7 @@ describe('verify-chain', () => {
     ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     for (const b of honest.blocks) await ledger.commit(b.bytes, b.decoded);
     rig = await startRig();
-    const store = ledger.store;
-    rig.node.getHeaders = (q) => headersPage(store, q);
-    rig.node.getConsistencyProof = (a, b) => consistencyProof(store, a, b);
-    rig.node.getBlockHashProof = (h, at) => blockHashProof(store, h, at);
+    serveHashLog(rig.node, ledger.store);
   });
   afterAll(async () => {
     await rig.close();

@@ -8,10 +8,10 @@ import { genesisValidators, HeaderChainVerifier } from '../../../api/header-chai
 import { MAX_HEADERS_PAGE } from '../../../api/limits.js';
 import type { CertifiedHeaderBytes } from '../../../api/types.js';
 import { encodeConsistencyProof } from '../../../crypto/merkle-proof-codec.js';
-import { blockHashProof, consistencyProof, headersPage } from '../../../node/hash-log-rpc.js';
+import { headersPage } from '../../../node/hash-log-rpc.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { MemoryDb } from '../../../node/store/index.js';
-import { type Rig, startRig } from '../api/harness.js';
+import { type Rig, serveHashLog, startRig } from '../api/harness.js';
 import { linkedChain, tempDir, testChain } from '../store/fixtures.js';
 
 const chain = testChain();
@@ -29,10 +29,7 @@ describe('block-hash log RPCs over a real store', () => {
     ledger = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb() });
     for (const b of blocks) await ledger.commit(b.bytes, b.decoded);
     rig = await startRig();
-    const store = ledger.store;
-    rig.node.getHeaders = (q) => headersPage(store, q);
-    rig.node.getConsistencyProof = (a, b) => consistencyProof(store, a, b);
-    rig.node.getBlockHashProof = (h, at) => blockHashProof(store, h, at);
+    serveHashLog(rig.node, ledger.store);
   });
   afterAll(async () => {
     await rig.close();
