@@ -8,8 +8,14 @@
 // on disk: appending leaf j completes exactly the subtrees ending at j, one per trailing one bit of j.
 import type { Hash32 } from '../codec/types.js';
 import { CryptoError, CryptoErrorCode } from './errors.js';
-import type { ConsistencyProof, InclusionProof } from './merkle.js';
-import { EMPTY_TREE_ROOT, leafHash, nodeHash, splitPoint } from './merkle-hash.js';
+import {
+  type ConsistencyProof,
+  EMPTY_TREE_ROOT,
+  type InclusionProof,
+  leafHash,
+  nodeHash,
+  splitPoint,
+} from './merkle-hash.js';
 
 /** A perfect subtree: level k, index i covers leaves [i * 2^k, (i + 1) * 2^k). */
 export interface Subtree {

@@ -40,3 +40,17 @@ export function splitPoint(n: number): number {
   while (k * 2 < n) k *= 2;
   return k;
 }
+
+export interface InclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  /** Sibling hashes from the leaf's level upward (RFC 9162 PATH order). */
+  path: Hash32[];
+}
+
+export interface ConsistencyProof {
+  firstSize: number;
+  secondSize: number;
+  /** RFC 9162 PROOF(m, D[n]) order. */
+  path: Hash32[];
+}

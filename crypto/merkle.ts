@@ -6,21 +6,10 @@
 import type { Hash32 } from '../codec/types.js';
 import { CryptoError, CryptoErrorCode } from './errors.js';
 import { logConsistencyProof, logInclusionProof, type SubtreeSource } from './hash-log.js';
+import type { ConsistencyProof, InclusionProof } from './merkle-hash.js';
 import { EMPTY_TREE_ROOT, leafHash, nodeHash, splitPoint } from './merkle-hash.js';
 
-export interface InclusionProof {
-  leafIndex: number;
-  treeSize: number;
-  /** Sibling hashes from the leaf's level upward (RFC 9162 PATH order). */
-  path: Hash32[];
-}
-
-export interface ConsistencyProof {
-  firstSize: number;
-  secondSize: number;
-  /** RFC 9162 PROOF(m, D[n]) order. */
-  path: Hash32[];
-}
+export type { ConsistencyProof, InclusionProof };
 
 /** Root of a list of leaves without keeping the levels (the block builder's path). */
 export function merkleRoot(leaves: readonly Uint8Array[]): Hash32 {
