@@ -23,6 +23,9 @@ import { benchChain, nextBlock } from './store-data.js';
 
 const BLOCK_ENVELOPES = 1000;
 const GUARD_BLOCKS = 100;
+/** The guard pairs each ROUND_BLOCKS blocks' commit time with raw puts timed right after them. */
+const ROUND_BLOCKS = 10;
+const ROUND_RAW_BATCHES = 2;
 const REFERENCE_PUTS_PER_SEC = 140_000;
 
 function percentile(sorted: number[], p: number): number {
@@ -61,30 +64,29 @@ function stateRootBench(
 }
 
 /**
- * Same-run baseline: raw classic-level batch puts (random 48-byte keys, 20-byte values), puts/s,
- * in classic-level's array form as the 140k/s reference was measured. Not through LevelDb, whose
+ * Same-run baseline: raw classic-level batch puts (random 48-byte keys, 20-byte values), in
+ * classic-level's array form as the 140k/s reference was measured. Not through LevelDb, whose
  * chained batch is 2-4x cheaper per operation: the baseline would move with the store's own code
- * and stop saying how fast this machine's LevelDB is right now.
+ * and stop saying how fast this machine's LevelDB is right now. Returns the milliseconds spent in
+ * `batch`, so a caller can interleave it with the work it is compared against.
  */
-async function rawPutRate(dir: string, batches: number, perBatch: number): Promise<number> {
-  const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
-  await db.open();
+async function rawPutMs(
+  db: ClassicLevel<Uint8Array, Uint8Array>,
+  batches: number,
+  perBatch: number,
+): Promise<number> {
   let ms = 0;
-  try {
-    for (let b = 0; b < batches; b++) {
-      const ops = Array.from({ length: perBatch }, () => ({
-        type: 'put' as const,
-        key: new Uint8Array(randomBytes(48)),
-        value: new Uint8Array(20),
-      }));
-      const t = performance.now();
-      await db.batch(ops);
-      ms += performance.now() - t;
-    }
-  } finally {
-    await db.close();
+  for (let b = 0; b < batches; b++) {
+    const ops = Array.from({ length: perBatch }, () => ({
+      type: 'put' as const,
+      key: new Uint8Array(randomBytes(48)),
+      value: new Uint8Array(20),
+    }));
+    const t = performance.now();
+    await db.batch(ops);
+    ms += performance.now() - t;
   }
-  return (batches * perBatch) / (ms / 1000);
+  return ms;
 }
 
 export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
@@ -98,6 +100,15 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
   /** Commit time of the first GUARD_BLOCKS blocks: the guard's window, the same in CI and full runs. */
   let guardMs = 0;
   let generateMs = 0;
+  const baseline = new ClassicLevel<Uint8Array, Uint8Array>(join(dir, 'baseline'), {
+    keyEncoding: 'view',
+    valueEncoding: 'view',
+  });
+  await baseline.open();
+  let roundMs = 0;
+  let rawMs = 0;
+  /** Per round: commit envelopes/s scaled by the raw put rate of the same moment to the reference. */
+  const roundScaled: number[] = [];
   try {
     for (let h = 1; h <= blocks; h++) {
       let t = performance.now();
@@ -106,7 +117,19 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
       for (let i = h % 97; i < b.tracingCodes.length; i += 97) sample.push(b.tracingCodes[i] as Uint8Array);
       t = performance.now();
       await ledger.commit(b.bytes, b.decoded);
-      commitMs += performance.now() - t;
+      const ms = performance.now() - t;
+      commitMs += ms;
+      if (h <= GUARD_BLOCKS) {
+        roundMs += ms;
+        if (h % ROUND_BLOCKS === 0) {
+          const putMs = await rawPutMs(baseline, ROUND_RAW_BATCHES, 4 * BLOCK_ENVELOPES);
+          rawMs += putMs;
+          const commitRate = (ROUND_BLOCKS * BLOCK_ENVELOPES) / (roundMs / 1000);
+          const putRate = (ROUND_RAW_BATCHES * 4 * BLOCK_ENVELOPES) / (putMs / 1000);
+          roundScaled.push(commitRate * (REFERENCE_PUTS_PER_SEC / putRate));
+          roundMs = 0;
+        }
+      }
       if (h === GUARD_BLOCKS) guardMs = commitMs;
       if (h % 100 === 0) process.stdout.write(`  store › committed ${h * BLOCK_ENVELOPES} envelopes\n`);
     }
@@ -115,10 +138,16 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
     // compacting a bigger database (measured 47k/s over 10^6 against a 418k/s raw-put baseline on a
     // fresh database: 0.79 of the goal by the guard's rule, where CI runs measure 1.2-1.5).
     const guardEnvelopesPerSec = (GUARD_BLOCKS * BLOCK_ENVELOPES) / (guardMs / 1000);
-    // Index writes per envelope here: trace, site/time, and one city/KPI/time entry per KPI code (2).
-    const putsPerSec = await rawPutRate(join(dir, 'baseline'), opts.ci ? 20 : 50, 4 * BLOCK_ENVELOPES);
-    // The issue's reference: 140k unsynced puts/s on an unloaded machine of this kind.
-    const normalized = guardEnvelopesPerSec * (REFERENCE_PUTS_PER_SEC / putsPerSec);
+    // Index writes per envelope here: trace, site/time, and one city/KPI/time entry per KPI code (2),
+    // so each raw round writes as many operations as four blocks' index entries.
+    const putsPerSec = (roundScaled.length * ROUND_RAW_BATCHES * 4 * BLOCK_ENVELOPES) / (rawMs / 1000);
+    // The issue's reference: 140k unsynced puts/s on an unloaded machine of this kind. The median of
+    // the paired rounds, not one long commit window against one later put window: on a shared machine
+    // the load moved between the two windows and alone decided the guard (0.86 and 1.08 in a row).
+    const normalized = percentile(
+      [...roundScaled].sort((a, b) => a - b),
+      50,
+    );
     const lookups = opts.ci ? 500 : 2000;
     const validators = chain.validators.map((v) => v.publicKey);
     const times: number[] = [];
@@ -143,7 +172,7 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
       commitEnvelopesPerSec: Math.round(envelopesPerSec),
       commitEnvelopesPerSecFirst100k: Math.round(guardEnvelopesPerSec),
       rawLevelPutsPerSec: Math.round(putsPerSec),
-      /** The first 10^5 envelopes' rate, scaled by this run's raw put rate to the 140k/s reference. */
+      /** Median over the first 10^5 envelopes' rounds of the commit rate scaled to the 140k/s reference. */
       commitEnvelopesPerSecAt140kPuts: Math.round(normalized),
       commitMsPerBlock: commitMs / blocks,
       generateMsPerBlock: generateMs / blocks,
@@ -170,6 +199,7 @@ export async function runStoreBench(opts: BenchOptions): Promise<BenchReport> {
     printGuards(report.guards);
     return report;
   } finally {
+    await baseline.close();
     await ledger.close();
     rmSync(dir, { recursive: true, force: true });
   }
