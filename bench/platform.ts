@@ -12,6 +12,7 @@ import {
 } from '../testkit/bench-report.js';
 import { runExtractBench } from './platform-extract.js';
 import { BENCH_T, benchMeta, benchSite } from './platform-fixture.js';
+import { runQueryBench } from './platform-query.js';
 import { runSuite } from './suite.js';
 
 const H = 3_600_000;
@@ -85,9 +86,10 @@ export async function runPlatformBench(opts: BenchOptions): Promise<BenchReport>
   );
   const ratio = pairedRatio(openCase(session), openCase(ephemeral), opts.ci ? 7 : 15);
   const extract = await runExtractBench(opts);
+  const query = await runQueryBench(opts);
   const report: BenchReport = {
     name: 'platform',
-    results: { opsPerSecond: hz, sessionOverEphemeral: ratio, extraction: extract.results },
+    results: { opsPerSecond: hz, sessionOverEphemeral: ratio, extraction: extract.results, query },
     guards: [guard('open: session / ephemeral packets per second', ratio, 1.2), ...extract.guards],
   };
   writeReport(report);
