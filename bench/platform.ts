@@ -65,6 +65,7 @@ export async function runPlatformBench(opts: BenchOptions): Promise<BenchReport>
     flags: 0,
     time: T + Math.floor(i / 50) * H,
     commitTime: T + Math.floor(i / 50) * H + 5000,
+    uploadTime: T + Math.floor(i / 50) * H + 4000,
     tracingCode: String(i),
   }));
   const hz = runSuite(

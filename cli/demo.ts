@@ -231,7 +231,8 @@ async function report(
   writeFileSync(join(dir, 'quality-report.json'), `${JSON.stringify(quality, null, 2)}\n`);
   say('');
   say('== data quality (platform assessment; JSON in quality-report.json) ==');
-  say('   (the sample readings were collected in March 2026: latency is collection -> commit today)');
+  say('   (the sample readings were collected in March 2026: "lat" is collection -> commit today and');
+  say('    counts the months since; "commit" is upload -> commit, the chain\'s own latency)');
   say(formatQualityTable(quality));
   const sample = samples[0];
   const city = sample === undefined ? undefined : parseCityCode(sample.identity.city).code;

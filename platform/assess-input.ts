@@ -38,6 +38,7 @@ export function rowsFromPackets(packets: Iterable<StoredPacket>): {
         flags: e.flags,
         time: rec.time,
         commitTime: p.meta.blockTime,
+        uploadTime: p.meta.envelopeTime,
         tracingCode: p.meta.tracingCode,
       });
   }

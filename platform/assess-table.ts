@@ -15,6 +15,8 @@ const HEAD = [
   'failed',
   'lat p50',
   'lat p95',
+  'commit p50',
+  'commit p95',
 ];
 
 function secs(ms: number | undefined): string {
@@ -34,6 +36,8 @@ function cells(name: string, m: QualityMetrics): string[] {
     String(m.failed),
     secs(m.latency?.medianMs),
     secs(m.latency?.p95Ms),
+    secs(m.commitLatency?.medianMs),
+    secs(m.commitLatency?.p95Ms),
   ];
 }
 

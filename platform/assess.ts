@@ -2,7 +2,8 @@
 // platform's decrypted records: per series (site, KPI, series) and rolled up per site, city and
 // KPI — completeness (periods received / periods expected), gaps (missing periods, as runs),
 // duplicates (more than one value in a period), validity (catalogue range checks) and outliers
-// (robust z-score), timeliness (collection time -> commit time), and packets that failed to open.
+// (robust z-score), timeliness (collection time -> commit time, and the chain's own share: upload
+// time -> commit time), and packets that failed to open.
 import { checkEntry } from '../kpi/entry-check.js';
 import { DEFAULT_Z_THRESHOLD, quantile, robustOutliers } from './assess-stats.js';
 
@@ -18,6 +19,8 @@ export interface AssessRow {
   time: number;
   /** Commit (block) time, UTC ms. */
   commitTime: number;
+  /** Upload time (the envelope's time, set by the site when it sealed the packet), UTC ms. */
+  uploadTime: number;
   tracingCode: string;
 }
 
@@ -49,7 +52,10 @@ export interface QualityMetrics {
   invalid: number;
   outliers: number;
   failed: number;
+  /** Collection -> commit: how old a value is when the chain certifies it (includes site batching). */
   latency: Latency | null;
+  /** Upload -> commit: the chain's share of it (admission, ordering, commit). */
+  commitLatency: Latency | null;
 }
 
 export interface SeriesReport extends QualityMetrics {
@@ -76,6 +82,9 @@ export interface QualityReport {
   series: SeriesReport[];
 }
 
+/** The raw latencies behind a report's figures, kept until the roll-ups are computed. */
+type Lat = { latencies: number[]; commitLatencies: number[] };
+
 function latency(ms: number[]): Latency | null {
   if (ms.length === 0) return null;
   return { medianMs: quantile(ms, 0.5), p95Ms: quantile(ms, 0.95), maxMs: Math.max(...ms) };
@@ -86,7 +95,7 @@ function seriesReport(
   rows: AssessRow[],
   win: { from: number; periods: number; periodMs: number },
   z: number,
-): SeriesReport & { latencies: number[] } {
+): SeriesReport & Lat {
   const inWindow = rows.filter((r) => r.time >= win.from && r.time < win.from + win.periods * win.periodMs);
   const byPeriod = new Map<number, AssessRow[]>();
   for (const r of inWindow) {
@@ -109,6 +118,7 @@ function seriesReport(
     z,
   ).map((i) => inWindow[i]!.tracingCode);
   const latencies = inWindow.map((r) => r.commitTime - r.time);
+  const commitLatencies = inWindow.map((r) => r.commitTime - r.uploadTime);
   const received = byPeriod.size;
   return {
     ...key,
@@ -121,14 +131,16 @@ function seriesReport(
     outliers: outlierCodes.length,
     failed: 0,
     latency: latency(latencies),
+    commitLatency: latency(commitLatencies),
     gapRuns,
     outlierCodes,
     invalidCodes,
     latencies,
+    commitLatencies,
   };
 }
 
-type Acc = QualityMetrics & { latencies: number[] };
+type Acc = QualityMetrics & Lat;
 
 function emptyAcc(): Acc {
   return {
@@ -141,11 +153,13 @@ function emptyAcc(): Acc {
     outliers: 0,
     failed: 0,
     latency: null,
+    commitLatency: null,
     latencies: [],
+    commitLatencies: [],
   };
 }
 
-function add(acc: Acc, s: SeriesReport & { latencies: number[] }): void {
+function add(acc: Acc, s: SeriesReport & Lat): void {
   acc.expected += s.expected;
   acc.received += s.received;
   acc.gaps += s.gaps;
@@ -153,15 +167,21 @@ function add(acc: Acc, s: SeriesReport & { latencies: number[] }): void {
   acc.invalid += s.invalid;
   acc.outliers += s.outliers;
   acc.latencies.push(...s.latencies);
+  acc.commitLatencies.push(...s.commitLatencies);
 }
 
 function finish(acc: Acc): QualityMetrics {
-  const { latencies, ...m } = acc;
-  return { ...m, completeness: m.expected === 0 ? 1 : m.received / m.expected, latency: latency(latencies) };
+  const { latencies, commitLatencies, ...m } = acc;
+  return {
+    ...m,
+    completeness: m.expected === 0 ? 1 : m.received / m.expected,
+    latency: latency(latencies),
+    commitLatency: latency(commitLatencies),
+  };
 }
 
 function rollUp(
-  all: (SeriesReport & { latencies: number[] })[],
+  all: (SeriesReport & Lat)[],
   keyOf: (s: SeriesReport) => string,
   failed: (k: string) => number,
 ): Record<string, QualityMetrics> {
@@ -236,6 +256,6 @@ export function assess(rows: AssessRow[], opts: AssessOptions): QualityReport {
       (s) => String(s.kpi),
       () => 0,
     ),
-    series: all.map(({ latencies: _, ...s }) => s),
+    series: all.map(({ latencies: _, commitLatencies: __, ...s }) => s),
   };
 }

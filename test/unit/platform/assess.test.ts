@@ -26,6 +26,7 @@ function row(
     flags: 0,
     time,
     commitTime: time + 30_000,
+    uploadTime: time + 28_000,
     tracingCode: `${site}-${period}-${value}`,
     ...over,
   };
@@ -100,6 +101,7 @@ describe('assess', () => {
 
   it('measures timeliness and rolls up per site, city and KPI', () => {
     expect(report.overall.latency).toEqual({ medianMs: 30_000, p95Ms: 30_000, maxMs: 30_000 });
+    expect(report.overall.commitLatency).toEqual({ medianMs: 2000, p95Ms: 2000, maxMs: 2000 });
     expect(report.bySite.a).toMatchObject({ expected: 20, received: 7, failed: 2 });
     expect(report.bySite.b).toMatchObject({ expected: 10, received: 10, completeness: 1, failed: 0 });
     expect(report.byCity.CNSHA).toMatchObject({ failed: 2, gaps: 13 });
@@ -128,7 +130,7 @@ describe('rows from stored packets', () => {
       height: 1,
       index: 0,
       blockTime: T + 5000,
-      envelopeTime: T,
+      envelopeTime: T + 2000,
       seq: 1,
       siteKeyId: 'k',
       country: 156,
@@ -161,9 +163,11 @@ describe('rows from stored packets', () => {
       outcome: { ok: false, reason: PacketFailure.DecryptFailed, detail: '' },
     };
     const { rows, failed } = rowsFromPackets([ok, bad]);
-    expect(rows.map((r) => [r.site, r.kpi, r.value, r.commitTime - r.time])).toEqual([
-      ['10.0.0.1', 12201, 4, 5000],
-      ['10.0.0.1', 13303, 99, 5000],
+    expect(
+      rows.map((r) => [r.site, r.kpi, r.value, r.commitTime - r.time, r.commitTime - r.uploadTime]),
+    ).toEqual([
+      ['10.0.0.1', 12201, 4, 5000, 3000],
+      ['10.0.0.1', 13303, 99, 5000, 3000],
     ]);
     expect(failed).toEqual({ '10.0.0.1': 1 });
   });
