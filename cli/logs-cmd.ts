@@ -1,17 +1,19 @@
 // `bkdms logs query|backup|verify-backup`: a node's log folder read offline (runtime/log-query.ts,
-// runtime/log-backup.ts). Queries stream: a folder of any size is read in bounded memory.
+// runtime/log-backup.ts), or with `query --rpc` a running node's through its Logs service.
+// Queries stream: a folder of any size is read in bounded memory.
 // `bkdms logs delete` asks a running node over its RPC port (DeleteLogs), as an administrator.
 import type { Command } from 'commander';
 import { adminCall } from '../api/admin-call.js';
 import { logsService } from '../api/logs-binding.js';
+import { queryLogsRemote } from '../api/logs-client.js';
 import { backupLogs, verifyBackup } from '../runtime/log-backup.js';
 import { parseLogFilter, parseTime } from '../runtime/log-filter.js';
 import { type LogLine, newQueryStats, queryLogs } from '../runtime/log-query.js';
 import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
-interface QueryFlags {
-  dir: string;
+interface QueryFlags extends Partial<RpcFlags>, AdminFlags {
+  dir?: string;
   type: string[];
   from?: string;
   to?: string;
@@ -25,10 +27,53 @@ interface QueryFlags {
 /** Fields every line has; the rest is shown after the message. */
 const common = new Set(['level', 'time', 'pid', 'module', 'msg', 'log']);
 
-function human(l: LogLine): string {
+function human(l: Pick<LogLine, 'time' | 'level' | 'type' | 'module' | 'msg' | 'record'>): string {
   const extra = Object.fromEntries(Object.entries(l.record).filter(([k]) => !common.has(k)));
   const rest = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
   return `${l.time} ${l.level.padEnd(5)} ${l.type.padEnd(9)} ${l.module || '-'}: ${l.msg}${rest}`;
+}
+
+async function print(text: string): Promise<void> {
+  if (!process.stdout.write(`${text}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+}
+
+/** The lines of a local folder (--dir), with the count of what was read on stderr. */
+async function queryFolder(dir: string, o: QueryFlags): Promise<void> {
+  const filter = parseLogFilter({ ...o, types: o.type });
+  const stats = newQueryStats();
+  for await (const l of queryLogs(dir, filter, stats))
+    await print(o.json ? JSON.stringify({ type: l.type, file: l.file, ...l.record }) : human(l));
+  process.stderr.write(
+    `${stats.matched} lines matched; ${stats.lines} read from ${stats.files} files; ${stats.malformed} malformed lines skipped\n`,
+  );
+}
+
+/** The lines a running node serves (--rpc): the node applies the filter and its own line cap. */
+async function queryNode(o: QueryFlags & RpcFlags): Promise<void> {
+  // Checked here too, so a bad flag fails before any connection.
+  parseLogFilter({ ...o, types: o.type });
+  const limit = o.limit === undefined ? 0 : Number(o.limit);
+  const lines = queryLogsRemote(
+    { address: o.rpc, tls: rpcTls(o), deadlineMs: 60_000 },
+    {
+      types: o.type.flatMap((t) => t.split(',')),
+      from: o.from,
+      to: o.to,
+      level: o.level,
+      module: o.module,
+      grep: o.grep,
+      limit,
+    },
+    await adminKeyOf(o),
+  );
+  let n = 0;
+  for await (const l of lines) {
+    n++;
+    const record = JSON.parse(l.json) as Record<string, unknown>;
+    if (o.json) await print(JSON.stringify({ type: l.type, file: l.file, ...record }));
+    else await print(human({ ...l, type: l.type as LogLine['type'], record }));
+  }
+  process.stderr.write(`${n} lines from ${o.rpc}\n`);
 }
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
@@ -64,10 +109,22 @@ export function registerLogsCommands(program: Command): void {
   const logs = program
     .command('logs')
     .description("a node's log files: query, back up, verify a backup (docs/operations.md, Log management)");
-  logs
-    .command('query')
-    .description('print the lines of a log folder that match, oldest first, streams merged by time')
-    .requiredOption('--dir <folder>', "the node's log folder (config logs.dir)")
+  addAdminFlags(
+    logs
+      .command('query')
+      .description(
+        "print the lines of a node's logs that match, oldest first, streams merged by time: from its folder (--dir) or from the running node (--rpc)",
+      )
+      .option('--dir <folder>', "the node's log folder (config logs.dir)")
+      .option(
+        '--rpc <host:port>',
+        'ask a running node instead (its Logs service; off loopback as an administrator)',
+      )
+      .option('--tls-ca <file>', "PEM CA bundle that signs the node's certificate (with --rpc)")
+      .option('--tls-cert <file>', 'PEM client certificate for mutual TLS (with --rpc and --tls-key)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option('--insecure', 'plaintext to a non-loopback --rpc (no TLS)'),
+  )
     .option(
       '--type <type>',
       'operation, audit, consensus or contract (repeat, or comma-separated); default all',
@@ -82,15 +139,10 @@ export function registerLogsCommands(program: Command): void {
     .option('--limit <n>', 'at most n lines')
     .option('--json', 'JSON Lines: each line as written, with its stream and file')
     .action(async (o: QueryFlags) => {
-      const filter = parseLogFilter({ ...o, types: o.type });
-      const stats = newQueryStats();
-      for await (const l of queryLogs(o.dir, filter, stats)) {
-        const text = o.json ? JSON.stringify({ type: l.type, file: l.file, ...l.record }) : human(l);
-        if (!process.stdout.write(`${text}\n`)) await new Promise((r) => process.stdout.once('drain', r));
-      }
-      process.stderr.write(
-        `${stats.matched} lines matched; ${stats.lines} read from ${stats.files} files; ${stats.malformed} malformed lines skipped\n`,
-      );
+      if ((o.dir === undefined) === (o.rpc === undefined))
+        throw new Error('logs query needs exactly one of --dir <folder> or --rpc <host:port>');
+      if (o.dir !== undefined) await queryFolder(o.dir, o);
+      else await queryNode(o as QueryFlags & RpcFlags);
     });
   logs
     .command('backup')

@@ -8,6 +8,7 @@ import { credentials, Metadata, Server, ServerCredentials, status } from '@grpc/
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import { logsService, logsServiceBinding } from '../../../api/logs-binding.js';
+import { queryLogsRemote } from '../../../api/logs-client.js';
 import { type LogsCaller, LogsHandlers, type LogsServiceDeps } from '../../../api/logs-service.js';
 import { adminOnly, loopbackOnly, loopbackOrAdmin } from '../../../node/log-access.js';
 import { loggerFrom } from '../../../runtime/log.js';
@@ -34,6 +35,8 @@ const callerAt = (
 let dir: string;
 let audit: { msg: string; meta?: Record<string, unknown> }[];
 let server: Server | undefined;
+/** Where `serve` listens. */
+let address = '';
 const T0 = Date.parse('2026-06-01T10:00:00.000Z');
 
 function file(name: string, lines: object[], daysAgo = 0): void {
@@ -89,8 +92,9 @@ async function serve(h: LogsHandlers): Promise<LogsClient> {
   const port = await new Promise<number>((res, rej) =>
     server!.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
   );
+  address = `127.0.0.1:${port}`;
   const Client = logsService();
-  return new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as LogsClient;
+  return new Client(address, credentials.createInsecure()) as unknown as LogsClient;
 }
 
 function query(client: LogsClient, req: object): Promise<{ lines: Line[]; code?: number }> {
@@ -217,5 +221,37 @@ describe('Logs service over gRPC', () => {
     await expect(
       open(callerAt('127.0.0.1:5', signedFor(adminKey, QUERY_PATH, new Uint8Array([1])), bytes)),
     ).rejects.toMatchObject({ code: ApiErrorCode.Unauthenticated });
+  });
+});
+
+describe('queryLogsRemote (what `bkdms logs query --rpc` reads)', () => {
+  const remote = async (req: Parameters<typeof queryLogsRemote>[1]) => {
+    const out: { type: string; msg: string; record: Record<string, unknown> }[] = [];
+    for await (const l of queryLogsRemote({ address, tls: { insecure: true } }, req))
+      out.push({ type: l.type, msg: l.msg, record: JSON.parse(l.json) as Record<string, unknown> });
+    return out;
+  };
+
+  it('streams the lines the node matched, with each line as written', async () => {
+    const c = await serve(handlers());
+    c.close();
+    expect((await remote({})).map((l) => [l.type, l.msg])).toEqual([
+      ['operation', 'one'],
+      ['audit', 'two'],
+      ['operation', 'three'],
+    ]);
+    const filtered = await remote({ types: ['operation'], module: 'store' });
+    expect(filtered.map((l) => [l.msg, l.record.level])).toEqual([['three', 50]]);
+    expect(await remote({ limit: 1 })).toHaveLength(1);
+  });
+
+  it('a refused caller gets a typed Unauthorized error', async () => {
+    (await serve(handlers({ authorizeQuery: tokenAdmin }))).close();
+    await expect(remote({})).rejects.toMatchObject({ code: ApiErrorCode.Unauthorized });
+  });
+
+  it('a filter the node refuses gets a typed InvalidArgument error', async () => {
+    (await serve(handlers())).close();
+    await expect(remote({ grep: '(' })).rejects.toMatchObject({ code: ApiErrorCode.InvalidArgument });
   });
 });
