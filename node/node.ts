@@ -101,7 +101,10 @@ export async function startNode(
   wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
   const alarmLog = logs.logger('alarms');
-  const alarms = await createAlarms({ config, replica, p2p, chain, ledger, driver, metrics, log: alarmLog });
+  const alarms = await createAlarms({
+    ...{ config, replica, p2p, chain, ledger, driver, metrics, governance },
+    log: alarmLog,
+  });
   const { rpc, mgmt, sampler } = createServers({
     ...servers,
     metrics,

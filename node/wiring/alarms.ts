@@ -6,6 +6,7 @@ import type { Logger } from '../../runtime/log.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
 import type { ConsensusDriver } from '../consensus-driver.js';
+import type { GovernanceAudit } from '../gov-audit.js';
 import { SignalCollector } from '../mgmt/alarms/collector.js';
 import { AlarmService } from '../mgmt/alarms/service.js';
 import { type NodeMetrics, registerAlarmMetric } from '../mgmt/metrics.js';
@@ -20,6 +21,7 @@ export interface AlarmsWiring {
   ledger: PersistedLedger;
   driver: ConsensusDriver;
   metrics: NodeMetrics;
+  governance: GovernanceAudit;
   log: Logger;
 }
 
@@ -39,6 +41,16 @@ export async function createAlarms(w: AlarmsWiring): Promise<AlarmService> {
   const tip = w.ledger.tip();
   if (tip !== undefined) collector.noteTip(tip.height, tip.hash);
   w.chain.onCommitted(collector.onCommitted);
+  w.governance.on((e) => {
+    if (e.type === 'membership')
+      collector.noteMemberChange({
+        height: e.height,
+        proposal: e.proposal,
+        kind: e.kind,
+        op: e.op,
+        id: e.id,
+      });
+  });
   const alarms = await AlarmService.open(
     w.config.alarms,
     w.config.dataDir,

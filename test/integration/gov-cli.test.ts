@@ -1,9 +1,12 @@
 // Governance, ledger and consistency commands through the real `bkdms` CLI on a real 4-node cluster:
 // the admins become 2 of 3, one proposes, `gov list` names the two admins still missing, a second
 // approves, the proposal executes and `gov history` keeps it with both signatories; `chain members`
-// shows the change at its height, proven against the genesis; `cluster check` finds no divergence.
+// shows the change at its height, proven against the genesis, each node raises a membership-changed
+// notice for it; `cluster check` finds no divergence.
 import { join } from 'node:path';
+import { type ClientReadableStream, credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alarmsService } from '../../api/alarms.js';
 import { UploadStatus } from '../../api/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { keyIdOf } from '../../crypto/key-id.js';
@@ -22,6 +25,34 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.dispose();
 });
+
+type AlarmEvent = { kind: string; alarm: { id: string; rule: string; severity: string } };
+
+/** Node i's alarm events (WatchAlarms) from now on; `until` resolves on the first that matches. */
+function watchAlarms(i: number) {
+  const Client = alarmsService();
+  const client = new Client(c.rpc[i]!, credentials.createInsecure());
+  const call = (client.WatchAlarms as (r: unknown) => ClientReadableStream<AlarmEvent>)({});
+  call.on('error', () => undefined);
+  return {
+    until: (match: (e: AlarmEvent) => boolean, timeoutMs: number) =>
+      new Promise<AlarmEvent>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching alarm within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        call.on('data', (e: AlarmEvent) => {
+          if (!match(e)) return;
+          clearTimeout(timer);
+          resolve(e);
+        });
+      }),
+    close: () => {
+      call.cancel();
+      client.close();
+    },
+  };
+}
 
 function ok(r: Run): string {
   if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
@@ -65,6 +96,13 @@ describe('bkdms gov, chain and cluster check on a running cluster', () => {
 
     const site = c.sites[0]!;
     const siteId = toHex(keyIdOf(site.key.publicKey));
+    const alarms = watchAlarms(1);
+    const suspendNotice = alarms.until(
+      (e) =>
+        e.kind === 'raised' &&
+        e.alarm.id.startsWith(`membership-changed:site-suspend-${siteId.slice(0, 16)}-h`),
+      120_000,
+    );
     const proposed = JSON.parse(
       ok(await bkdms(['gov', 'propose', 'suspend-site', siteId, ...rpc, '--key', keys[0]!], env)),
     );
@@ -86,6 +124,13 @@ describe('bkdms gov, chain and cluster check on a running cluster', () => {
 
     const approved = JSON.parse(ok(await bkdms(['gov', 'approve', id, ...rpc, '--key', keys[1]!], env)));
     expect(approved.open).toBe(false);
+    // Another organisation's node noticed the change on its own, at the height it executed.
+    const notice = await suspendNotice.finally(() => alarms.close());
+    expect(notice.alarm).toMatchObject({
+      id: `membership-changed:site-suspend-${siteId.slice(0, 16)}-h${approved.height}`,
+      rule: 'membership-changed',
+      severity: 'warning',
+    });
     expect(JSON.parse(ok(await bkdms(['gov', 'list', ...rpc, '--json']))).proposals).toEqual([]);
 
     // Proofs cover the state one block behind the tip: one more block makes the approval provable.

@@ -10,7 +10,7 @@ import type { ScpKey } from '../../../ledger/scp-keys.js';
 import type { Committed } from '../../chain/chain.js';
 import type { FaultSignals } from '../../consensus-driver.js';
 import { peerIdOfPublicKey } from '../../p2p/index.js';
-import type { Snapshot, ValidatorSignal } from './signals.js';
+import type { MemberChangeSignal, Snapshot, ValidatorSignal } from './signals.js';
 
 export interface CollectorSources {
   replica: Pick<Replica, 'state' | 'peerTips' | 'footprint' | 'stats'>;
@@ -30,6 +30,8 @@ export interface CollectorSources {
 
 /** Our block hashes kept for comparison with the peers' announcements. */
 const HASHES_KEPT = 1024;
+/** Membership changes kept for the notice rule (a governance round changes a handful). */
+const MEMBER_CHANGES_KEPT = 64;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -39,6 +41,7 @@ export class SignalCollector {
   private readonly skews = new Map<string, number>();
   private readonly tlsNotAfter: number | undefined;
   private readonly restarts: Snapshot['restarts'];
+  private readonly memberChanges: MemberChangeSignal[] = [];
   private readonly clock: () => number;
 
   constructor(private readonly s: CollectorSources) {
@@ -57,6 +60,14 @@ export class SignalCollector {
     const proposer = this.s.validators()[header.proposer];
     if (proposer !== undefined) this.skews.set(hex(proposer), header.time - this.clock());
   };
+
+  /** Governance listener: a membership change this node committed, stamped with our clock. */
+  noteMemberChange(c: Omit<MemberChangeSignal, 'at'>): void {
+    // Blocks replayed by state transfer are old news: their changes were noticed when they happened.
+    if (this.catchingUp()) return;
+    this.memberChanges.push({ ...c, at: this.clock() });
+    if (this.memberChanges.length > MEMBER_CHANGES_KEPT) this.memberChanges.shift();
+  }
 
   /** Seeds the hash of the tip the node started from. */
   noteTip(height: number, hash: Uint8Array): void {
@@ -109,6 +120,7 @@ export class SignalCollector {
       tlsNotAfter: this.tlsNotAfter,
       scpKeyNotAfter: scpKeyNotAfter(this.s.scpKeys(), now),
       restarts: this.restarts,
+      memberChanges: [...this.memberChanges],
     };
   }
 }

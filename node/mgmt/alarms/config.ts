@@ -23,6 +23,7 @@ export const defaultHoldMs: Record<RuleId, number> = {
   'tls-cert-expiry': 0,
   'scp-key-expiry': 0,
   'node-restarted': 0,
+  'membership-changed': 0,
 };
 
 export const thresholdsSchema = z.strictObject({
@@ -63,6 +64,12 @@ export const thresholdsSchema = z.strictObject({
     .int()
     .min(0)
     .default(10 * 60_000),
+  /** How long a committed membership change (validator, admin, site) stays a notice. */
+  memberNoticeMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60_000),
 });
 export type AlarmThresholds = z.infer<typeof thresholdsSchema>;
 

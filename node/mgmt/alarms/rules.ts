@@ -255,6 +255,23 @@ const restarted: Rule = ({ now, t }) => {
   ];
 };
 
+/**
+ * A notice, not a fault: the set of parties that run or feed the chain changed. Operators of the
+ * other organisations learn it from their own node, each change its own alarm until it ages out.
+ */
+const membershipChanged: Rule = ({ now, t }) =>
+  (now.memberChanges ?? [])
+    .filter((c) => now.now - c.at <= t.memberNoticeMs)
+    .map((c) => ({
+      rule: 'membership-changed',
+      subject: `${c.kind}-${c.op}-${c.id.slice(0, 16)}-h${c.height}`,
+      severity: 'warning',
+      location: { component: 'ledger' },
+      cause: `${c.kind} ${c.id.slice(0, 16)}… ${c.op} at height ${c.height} (proposal ${c.proposal})`,
+      analysis:
+        'a governance proposal changed who runs or feeds the chain; check it was expected (bkdms chain members, bkdms gov show)',
+    }));
+
 /** Every rule, evaluated in this order. */
 export function evaluateRules(i: RuleInput): Condition[] {
   const { now } = i;
@@ -273,5 +290,6 @@ export function evaluateRules(i: RuleInput): Condition[] {
     expiry('tls-cert-expiry', 'the RPC TLS certificate', now.tlsNotAfter),
     expiry('scp-key-expiry', 'the last SCP key in force', now.scpKeyNotAfter),
     restarted,
+    membershipChanged,
   ].flatMap((r) => r(i));
 }

@@ -15,6 +15,18 @@ export interface ValidatorSignal {
   skewMs?: number;
 }
 
+/** A validator, admin or site that entered, left or changed, as the node committed it. */
+export interface MemberChangeSignal {
+  /** When this node committed it (UTC ms, the node's clock). */
+  at: number;
+  height: number;
+  proposal: string;
+  kind: string;
+  op: string;
+  /** Validator public key or admin/site key ID (hex). */
+  id: string;
+}
+
 export interface Snapshot {
   /** UTC ms (the injected clock in tests). */
   now: number;
@@ -42,6 +54,8 @@ export interface Snapshot {
   tlsNotAfter?: number;
   /** Latest notAfter among the SCP keys in force (not retired, notBefore passed), when any. */
   scpKeyNotAfter?: number;
+  /** Membership changes this node committed recently (newest last, bounded by the collector). */
+  memberChanges?: MemberChangeSignal[];
   /** Restarts of this node by its supervisor (`cluster up`): the last one's time and count. */
   restarts?: { count: number; at: number; reason: string };
 }

@@ -23,6 +23,7 @@ export const RULES = [
   'tls-cert-expiry',
   'scp-key-expiry',
   'node-restarted',
+  'membership-changed',
 ] as const;
 export type RuleId = (typeof RULES)[number];
 

@@ -23,6 +23,7 @@ const cfg = alarmsConfigSchema.parse({
     memoryGrowthBytes: 150 * MiB,
     evidenceMs: 1000,
     restartNoticeMs: 1000,
+    memberNoticeMs: 1000,
   },
 });
 
@@ -141,6 +142,14 @@ const faults: Record<RuleId, { id: string; bad: Fault }> = {
       s.restarts = { count: 1, at: s.now, reason: 'SIGKILL' };
     },
   },
+  'membership-changed': {
+    id: `membership-changed:validator-enter-${'ab'.repeat(8)}-h7`,
+    bad: (s) => {
+      s.memberChanges = [
+        { at: s.now, height: 7, proposal: 'p1', kind: 'validator', op: 'enter', id: 'ab'.repeat(32) },
+      ];
+    },
+  },
 };
 
 /** Drives an engine through a timeline: each step healthy progress, then the fault when `bad`. */
@@ -251,6 +260,29 @@ describe('alarm engine', () => {
     expect(rules).toEqual(['peer-unreachable']);
     s.validators[5]!.connected = false;
     expect(evaluateRules({ now: s, t: cfg.thresholds }).map((c) => c.rule)).toContain('quorum-at-risk');
+  });
+
+  it('gives each recent membership change its own notice, and lets old ones age out', () => {
+    const s = healthy();
+    const change = (at: number, kind: string, op: string, id: string) => ({
+      at,
+      height: 9,
+      proposal: 'p2',
+      kind,
+      op,
+      id,
+    });
+    s.memberChanges = [
+      change(s.now - 5000, 'admin', 'enter', 'cd'.repeat(16)),
+      change(s.now - 500, 'site', 'leave', 'ef'.repeat(16)),
+      change(s.now, 'validator', 'leave', '01'.repeat(32)),
+    ];
+    const notices = evaluateRules({ now: s, t: cfg.thresholds });
+    expect(notices.map((c) => [c.rule, c.subject, c.severity])).toEqual([
+      ['membership-changed', `site-leave-${'ef'.repeat(8)}-h9`, 'warning'],
+      ['membership-changed', `validator-leave-${'01'.repeat(8)}-h9`, 'warning'],
+    ]);
+    expect(notices[0]?.cause).toBe(`site ${'ef'.repeat(8)}… leave at height 9 (proposal p2)`);
   });
 
   it('refuses to acknowledge an unknown alarm', () => {
