@@ -20,6 +20,15 @@ export function sha256(data: Uint8Array): Hash32 {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
+/** SHA-256 of `data` written into `out` (32 bytes): for callers that keep hashes in one buffer. */
+export function sha256Into(out: Uint8Array, data: Uint8Array): void {
+  if (data.length <= SODIUM_MAX_INPUT) {
+    sodium.crypto_hash_sha256(out, data);
+    return;
+  }
+  out.set(nodeHash('sha256', data, 'buffer'));
+}
+
 /** SHA-256 over the concatenation of several parts (concatenated only when short: one fast call). */
 export function sha256Parts(parts: readonly Uint8Array[]): Hash32 {
   let total = 0;

@@ -71,7 +71,7 @@ export class Contracts {
    * would commit at (tip + 1, whose bounds apply), `at.now` the node's clock.
    */
   checkUpload(fields: UploadFields, at: { now: number; height: number }): Check<SiteRecord> {
-    return checkUploadRule(this.state, this.chainIdHex, fields, { ...this.bounds(at.height), now: at.now });
+    return checkUploadRule(this.state, this.chainId, fields, { ...this.bounds(at.height), now: at.now });
   }
 
   /**
@@ -103,7 +103,7 @@ export class Contracts {
     }
     const signer = hex(env.signerKeyId);
     if (env.kind === EnvelopeKind.KpiUpload) {
-      const check = checkUploadRule(this.state, this.chainIdHex, env, at);
+      const check = checkUploadRule(this.state, this.chainId, env, at, signer);
       if (!check.ok) return rejected(check.reason);
       putSeq(this.state, signer, env.seq);
       return APPLIED;

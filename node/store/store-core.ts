@@ -49,15 +49,44 @@ export interface RecoveryReport {
   reindexed: number;
 }
 
-const NONE: ReadonlyMap<string, Receipt> = new Map();
+/** Receipts by hex tracing code; `size` 0 when there are none. */
+export interface ReceiptsByCode {
+  readonly size: number;
+  get(id: string): Receipt | undefined;
+}
 
-/** Hex tracing code -> receipt, of every envelope of a block (receipts absent count as applied). */
-function executedCodes(facts: BlockFacts, result: ExecutionResult): Map<string, Receipt> {
-  const out = new Map<string, Receipt>();
-  facts.envelopes.forEach((e, i) => {
-    out.set(toHex(e.tracingCode), result.receipts[i] ?? { status: ReceiptStatus.Applied, reason: 0 });
-  });
-  return out;
+const NONE: ReceiptsByCode = new Map<string, Receipt>();
+
+/**
+ * Hex tracing code -> receipt, of every envelope of a block (receipts absent count as applied),
+ * built on the first look-up: only an admission check that lands while the block's batch is being
+ * written asks, and hex-encoding every code of every block for it was a cost of each commit.
+ */
+class ExecutedCodes implements ReceiptsByCode {
+  private map: Map<string, Receipt> | undefined;
+
+  constructor(
+    private readonly facts: BlockFacts,
+    private readonly result: ExecutionResult,
+  ) {}
+
+  get size(): number {
+    return this.facts.envelopes.length;
+  }
+
+  get(id: string): Receipt | undefined {
+    if (this.map === undefined) {
+      const map = new Map<string, Receipt>();
+      this.facts.envelopes.forEach((e, i) => {
+        map.set(
+          toHex(e.tracingCode),
+          this.result.receipts[i] ?? { status: ReceiptStatus.Applied, reason: 0 },
+        );
+      });
+      this.map = map;
+    }
+    return this.map.get(id);
+  }
 }
 
 /** The block-hash log as of the tip: its size (tip + 1 once a block is in) and root. */
@@ -80,7 +109,7 @@ export class StoreCore {
    * agree or a re-send of one of them would be refused as a replay instead of answered
    * ALREADY_COMMITTED.
    */
-  protected applying: ReadonlyMap<string, Receipt> = NONE;
+  protected applying: ReceiptsByCode = NONE;
   /**
    * Whether any envelope was ever rejected at execution (the Rejected bucket is not empty): while
    * none was, `recorded(…, rejectedOnly)` answers without reading the index.
@@ -146,7 +175,7 @@ export class StoreCore {
       appended.catch(() => undefined);
       const result = typeof exec === 'function' ? exec() : exec;
       const facts = blockFacts(bytes, decoded, this.hash);
-      this.applying = executedCodes(facts, result);
+      this.applying = new ExecutedCodes(facts, result);
       if (result.receipts.some((r) => r.status !== ReceiptStatus.Applied)) this.rejectedAny = true;
       const log = this.logOps(decoded, facts.hash);
       const location = await appended;

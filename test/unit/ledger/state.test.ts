@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Reason } from '../../../ledger/reasons.js';
+import { putSeq, seqWindow } from '../../../ledger/registry.js';
 import { checkSeq, EMPTY_WINDOW, recordSeq, SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { ContractState, canonicalJson } from '../../../ledger/state.js';
 import { StateRootTree } from '../../../ledger/state-root.js';
@@ -68,6 +69,32 @@ describe('state root', () => {
     expect(t.root()).not.toEqual(r1);
     t.set('a/1', Uint8Array.of(1));
     expect(t.root()).toEqual(r1);
+  });
+
+  it('hands out proofs that later changes do not rewrite (the tree hashes in place)', () => {
+    const t = new StateRootTree();
+    t.set('a/1', Uint8Array.of(1));
+    const proof = t.proof('a/1');
+    const before = proof.siblings.map((h) => h.slice());
+    // Keys in every other bucket change: the proof's siblings would move if they were the tree's own nodes.
+    for (let i = 0; i < 20_000; i++) t.set(`b/${i}`, Uint8Array.of(i & 0xff));
+    t.root();
+    expect(proof.siblings).toEqual(before);
+    expect(t.proof('a/1').siblings).not.toEqual(before);
+  });
+
+  it('keeps a replay window per seq record as stored: a flushed state and a rebuilt one agree', () => {
+    const s = new ContractState();
+    const key = '00'.repeat(16);
+    for (const seq of [5, 3, 9]) putSeq(s, key, seq);
+    s.flush();
+    putSeq(s, key, 7);
+    const rebuilt = ContractState.fromEntries(s.entries());
+    s.flush();
+    const again = ContractState.fromEntries(s.entries());
+    expect(seqWindow(rebuilt, key)).toEqual({ hwm: 9, mask: (1n << 0n) | (1n << 4n) | (1n << 6n) });
+    expect(seqWindow(s, key)).toEqual(seqWindow(again, key));
+    expect(seqWindow(s, key).mask).toBe((1n << 0n) | (1n << 2n) | (1n << 4n) | (1n << 6n));
   });
 
   it('survives persistence: a state rebuilt from its entries has the same root and values', () => {
