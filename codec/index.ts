@@ -13,6 +13,7 @@ export * from './envelope-view.js';
 export * from './errors.js';
 export * from './extension.js';
 export * from './kpi-record.js';
+export * from './proposal-ref.js';
 export * from './reader.js';
 export * from './sealed-packet.js';
 export * from './signing.js';

@@ -4,7 +4,9 @@
 // they leave, and a committed block is in the block log and indexed before the core hears it applied.
 import { decodeCertifiedBlock, encodeCertifiedBlock } from '../codec/certificate.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
+import { decodeProposalRef, encodeProposalRef, isProposalRef } from '../codec/proposal-ref.js';
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
+import { proposalRefOf } from '../consensus/proposal-ref.js';
 import type { Replica } from '../consensus/replica.js';
 import type { PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
@@ -27,6 +29,7 @@ import { ScheduleFeed } from './consensus-setup.js';
 import { logExecution } from './contract-log.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
+import type { ProposalBodies } from './proposal-bodies.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store, Tip } from './store/index.js';
 
@@ -43,6 +46,8 @@ export interface DriverDeps {
   ledger: PersistedLedger;
   mempool: Mempool;
   transport: ConsensusTransport;
+  /** PRE-PREPAREs by reference: the primary's held bodies, a backup's rebuild and fetch. */
+  bodies: ProposalBodies;
   log: Logger;
   /** The consensus stream: commits, view changes, evidence; votes sent at debug. Default: `log`. */
   consensusLog?: Logger;
@@ -179,14 +184,20 @@ export class ConsensusDriver {
       : refusedAmong(entries, reauthorize);
   }
 
-  /** A consensus message from a peer (already screened for size and rate). */
+  /**
+   * A consensus message from a peer (already screened for size and rate). A PRE-PREPARE comes as
+   * a PROPOSAL and reaches the core only once its block is rebuilt; one with its block inline
+   * is not sent by any node and is refused.
+   */
   async onMessage(bytes: Uint8Array): Promise<boolean> {
-    let msg: ConsensusMessage;
+    let msg: ConsensusMessage | undefined;
     try {
-      msg = decodeConsensusMessage(bytes);
+      if (isProposalRef(bytes)) msg = await this.deps.bodies.resolve(decodeProposalRef(bytes));
+      else msg = decodeConsensusMessage(bytes);
     } catch {
       return false;
     }
+    if (msg === undefined || (msg.type === MessageType.PrePrepare && !isProposalRef(bytes))) return false;
     const bodies = blocksOf(msg);
     // Certified blocks (state transfer) are not validated again: only proposals are looked up.
     const lookUp = msg.type === MessageType.StateResponse ? undefined : this.deps.lookUpCommitted;
@@ -222,7 +233,7 @@ export class ConsensusDriver {
       this.clog.view(rd.persist.view, rd.persist.inViewChange);
     }
     for (const o of rd.messages) {
-      const bytes = encodeConsensusMessage(o.msg);
+      const bytes = this.encode(o.msg);
       if (isVote(o.msg.type)) this.faultSignals.votesSent++;
       this.clog.sent(o.msg, o.to);
       if (o.to === 'all') transport.broadcast(bytes);
@@ -238,6 +249,13 @@ export class ConsensusDriver {
       this.clog.evidence(e);
     }
     for (const sr of rd.stateRequests) await this.answerStateRequest(sr.from, sr.fromHeight, sr.toHeight);
+  }
+
+  /** A PRE-PREPARE leaves as a PROPOSAL; its envelopes stay here for the replicas that lack some. */
+  private encode(msg: ConsensusMessage): Uint8Array {
+    if (msg.type !== MessageType.PrePrepare) return encodeConsensusMessage(msg);
+    this.deps.bodies.remember(msg);
+    return encodeProposalRef(proposalRefOf(msg, envelopeTracingCode));
   }
 
   private async apply(cb: CertifiedBlock): Promise<void> {

@@ -5,6 +5,8 @@
 
 import { type UploadResult, UploadStatus } from '../api/types.js';
 import { decodeConsensusMessage } from '../codec/consensus-messages.js';
+import { decodeProposalRef, isProposalRef } from '../codec/proposal-ref.js';
+import { MessageType } from '../codec/types.js';
 import type { Logger } from '../runtime/log.js';
 import type { Admission } from './admission/admission.js';
 import type { ConsensusDriver } from './consensus-driver.js';
@@ -98,10 +100,12 @@ export function wireNetwork(w: NetworkWiring): void {
   // Consensus messages: only the decoding is checked here. Their signatures are checked by the
   // core, against the validator set of the message's own view and height (which governance
   // changes, and which a lagging node may not know yet, so a REJECT here could penalise an honest
-  // validator); checking them here as well would double the core's verification work.
+  // validator); checking them here as well would double the core's verification work. A
+  // PRE-PREPARE travels as a PROPOSAL (by reference); one with its block inline is not sent.
   w.p2p.setValidator('consensus', (m) => {
     try {
-      decodeConsensusMessage(m.data);
+      if (isProposalRef(m.data)) decodeProposalRef(m.data);
+      else if (decodeConsensusMessage(m.data).type === MessageType.PrePrepare) return 'reject';
       return 'accept';
     } catch {
       return 'reject';

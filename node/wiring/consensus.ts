@@ -9,6 +9,7 @@ import type { VerifyPool } from '../../crypto/verify-pool.js';
 import type { Logger, Logs } from '../../runtime/log.js';
 import { type RecentRefusals, reauthorizer, seqCheckOf } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
+import { envelopeTracingCode } from '../chain/tx-hash.js';
 import { lookUpCommitted } from '../committed-lookup.js';
 import { ConsensusDriver, loadConsensusState } from '../consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from '../consensus-setup.js';
@@ -16,6 +17,7 @@ import type { Genesis } from '../genesis.js';
 import type { P2P } from '../p2p/index.js';
 import { consensusTransport } from '../p2p/index.js';
 import type { PersistedLedger } from '../persisted-ledger.js';
+import { ProposalBodies } from '../proposal-bodies.js';
 
 export interface ReplicaOf {
   replica: Replica;
@@ -77,12 +79,23 @@ export interface DriverWiring {
 
 export function createDriver(w: DriverWiring): ConsensusDriver {
   const log = w.logs.logger('consensus');
+  const mempool = w.chain.mempool;
+  // PRE-PREPAREs travel by reference: the envelopes a replica lacks are asked of the primary on
+  // the request/response protocol, whose only requests these are.
+  const bodies = new ProposalBodies({
+    lookup: (code) => mempool.get(toHex(code))?.bytes,
+    request: (index, bytes, timeoutMs) => w.p2p.request(index, bytes, timeoutMs),
+    txHash: envelopeTracingCode,
+    log,
+  });
+  w.p2p.onRequest(async (_from, request) => bodies.answer(request));
   return new ConsensusDriver(
     {
       replica: w.replica,
       ledger: w.ledger,
-      mempool: w.chain.mempool,
+      mempool,
       transport: consensusTransport(w.p2p, 256, (f) => log.debug({ failure: f }, 'consensus send failed')),
+      bodies,
       log,
       consensusLog: w.logs.consensus('consensus'),
       contractLog: w.logs.contract('ledger'),

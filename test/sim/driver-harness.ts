@@ -10,13 +10,28 @@ import { pino } from 'pino';
 import { decodeConsensusMessage, encodeConsensusMessage } from '../../codec/consensus-messages.js';
 import { decodeConsensusState } from '../../codec/consensus-state.js';
 import { DurableKind, scanDurableLog } from '../../codec/durable-record.js';
-import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
+import {
+  decodeBodiesResponse,
+  decodeProposalRef,
+  encodeBodiesRequest,
+  encodeProposalRef,
+  isProposalRef,
+  type ProposalRef,
+} from '../../codec/proposal-ref.js';
+import {
+  type CertifiedBlock,
+  type ConsensusMessage,
+  MessageType,
+  type PrePrepare,
+} from '../../codec/types.js';
 import { toHex } from '../../consensus/bytes.js';
 import { defaultConsensusParams, type PersistentState, Replica } from '../../consensus/index.js';
+import { proposalRefOf } from '../../consensus/proposal-ref.js';
 import { ContractState } from '../../ledger/state.js';
 import { Mempool } from '../../node/chain/mempool.js';
 import { ConsensusDriver } from '../../node/consensus-driver.js';
 import type { PersistedLedger } from '../../node/persisted-ledger.js';
+import { ProposalBodies } from '../../node/proposal-bodies.js';
 import { WAL_FILE } from '../../node/store/consensus-wal.js';
 import { MemoryDb, Store, type Tip } from '../../node/store/index.js';
 import { CHAIN_ID, GENESIS_HASH, type NodeHost, SimNode } from '../../testkit/sim/node.js';
@@ -38,10 +53,20 @@ export interface DriverHarness {
   events: DriverEvent[];
   /** What the driver reported to onFatal (a test expects none). */
   fatal: unknown[];
-  /** Hands each message to the driver as received bytes, then waits until it processed them all. */
+  /** The driver's proposal bodies (its counters say what became of each PROPOSAL). */
+  bodies: ProposalBodies;
+  /**
+   * Hands each message to the driver as received bytes, then waits until it processed them all.
+   * A PRE-PREPARE goes as the PROPOSAL its primary sends, and the harness plays that primary: it
+   * answers the driver's BODIES-REQUESTs with `serve` (by default from the PRE-PREPARE's block).
+   */
   deliver(msgs: ConsensusMessage[]): Promise<void>;
-  /** Envelopes admitted by the mempool, then waits until processed. */
+  /** The primary's side of a BODIES-REQUEST; replace it to answer late, wrongly or not at all. */
+  serve: (index: number, request: Uint8Array) => Promise<Uint8Array>;
+  /** Envelopes admitted by the mempool (as gossip brings them), then waits until processed. */
   admit(envelopes: Uint8Array[]): Promise<void>;
+  /** Envelopes into the mempool only (gossip that arrives while a proposal is being completed). */
+  gossip(envelopes: Uint8Array[]): void;
   /**
    * Power loss once the driver is stopped: the Db loses every write not synced, and the store is
    * opened again over it, as a restarted node would (`store` is then the reopened one).
@@ -68,6 +93,17 @@ export function lastWalState(dir: string): PersistentState {
   const last = scan.records.at(-1);
   if (last === undefined) throw new Error('the WAL file holds no record');
   return decodeConsensusState(last.payload);
+}
+
+const noFetch = {
+  request: () => Promise.reject(new Error('the harness primary fetches nothing')),
+  txHash: (e: Uint8Array) => stubHash(e, 3),
+  log: pino({ level: 'silent' }),
+};
+
+function fromRef(ref: ProposalRef, envelopes: Uint8Array[]): PrePrepare {
+  const { sender, signature, view, seq, digest, header } = ref;
+  return { type: MessageType.PrePrepare, sender, signature, view, seq, digest, block: { header, envelopes } };
 }
 
 /** One step of the event loop: every pending promise continuation runs first. */
@@ -123,12 +159,39 @@ export async function driverHarness(
   const loc = { segment: 0, offset: 0, length: 0 };
   // The driver uses only these members of its PersistedLedger.
   const ledger = { store, contracts: { state: new ContractState() }, tip: () => tip, commit };
+  const mempool = new Mempool();
+  const entry = (bytes: Uint8Array, seq: number) => {
+    const code = stubHash(bytes, 3);
+    return { id: toHex(code), code, bytes, signer: toHex(code), seq };
+  };
+  const primary = new ProposalBodies({ ...noFetch, lookup: () => undefined });
+  const bodies = new ProposalBodies({
+    lookup: (code) => mempool.get(toHex(code))?.bytes,
+    request: (index, bytes) => h.serve(index, bytes),
+    txHash: sim.deps.txHash,
+    log: pino({ level: 'silent' }),
+  });
+  // What the driver sent, as the core made it: a PROPOSAL with its block from the driver's own copy.
+  const asSent = (bytes: Uint8Array): ConsensusMessage => {
+    if (!isProposalRef(bytes)) return decodeConsensusMessage(bytes);
+    const ref = decodeProposalRef(bytes);
+    const indexes = ref.codes.map((_, i) => i);
+    const envelopes =
+      indexes.length === 0
+        ? []
+        : decodeBodiesResponse(
+            bodies.answer(encodeBodiesRequest({ digest: ref.digest, indexes })),
+            indexes.length,
+          );
+    return fromRef(ref, envelopes);
+  };
   const record = (to: 'all' | number, bytes: Uint8Array) =>
-    events.push({ kind: 'send', to, msg: decodeConsensusMessage(bytes) });
+    events.push({ kind: 'send', to, msg: asSent(bytes) });
   const driver = new ConsensusDriver({
     replica,
     ledger: ledger as unknown as PersistedLedger,
-    mempool: new Mempool(),
+    mempool,
+    bodies,
     transport: { broadcast: (b) => record('all', b), sendTo: (i, b) => record(i, b) },
     log: pino({ level: 'silent' }),
     preverify: async () => undefined,
@@ -152,18 +215,26 @@ export async function driverHarness(
     dir,
     events,
     fatal,
+    bodies,
+    serve: async (_index, request) => primary.answer(request),
     deliver: async (msgs) => {
-      for (const m of msgs) await driver.onMessage(encodeConsensusMessage(m));
+      for (const m of msgs) {
+        if (m.type !== MessageType.PrePrepare) await driver.onMessage(encodeConsensusMessage(m));
+        else {
+          primary.remember(m);
+          await driver.onMessage(encodeProposalRef(proposalRefOf(m, sim.deps.txHash)));
+        }
+      }
       await idle();
     },
     admit: async (envelopes) => {
-      driver.addRequests(
-        envelopes.map((bytes, seq) => {
-          const code = stubHash(bytes, 3);
-          return { id: toHex(code), code, bytes, signer: '', seq };
-        }),
-      );
+      const entries = envelopes.map(entry);
+      for (const e of entries) mempool.add(e);
+      driver.addRequests(entries);
       await idle();
+    },
+    gossip: (envelopes) => {
+      for (const e of envelopes.map(entry)) mempool.add(e);
     },
     crash: async () => {
       await driver.stop();

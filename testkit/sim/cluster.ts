@@ -3,8 +3,8 @@
 // message filters, crash and restart from persisted state, Byzantine behaviours. Time advances
 // in ticks of TICK units; messages take minDelay..maxDelay units. Invariants are checked after
 // every delivered message and every tick.
-import type { CertifiedBlock, ConsensusMessage } from '../../codec/types.js';
-import { toHex } from '../../consensus/bytes.js';
+import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../../codec/types.js';
+import { hashKey, toHex } from '../../consensus/bytes.js';
 import {
   type ConsensusDeps,
   type ConsensusParams,
@@ -12,6 +12,7 @@ import {
   ValidatorSchedule,
   Verifier,
 } from '../../consensus/index.js';
+import { type BodiesEvent, SimBodies } from './bodies.js';
 import { type Behaviour, misbehave } from './byzantine.js';
 import { Invariants } from './invariants.js';
 import { CHAIN_ID, type NodeHost, type ScheduledParams, type ScheduledSet, SimNode } from './node.js';
@@ -56,6 +57,12 @@ export interface ClusterOptions {
   checks?: boolean;
   /** Benchmark mode: nodes skip the driver's own block work (txRoot, validation). */
   light?: boolean;
+  /**
+   * PRE-PREPAREs by reference, as real nodes send them (bodies.ts): a replica steps a PRE-PREPARE
+   * only once it holds every envelope, fetching from the primary what it was not admitted.
+   * Default false: the block travels whole (the transcripts were recorded so).
+   */
+  byReference?: boolean;
   /** Sees every delivered message (tests collect real messages with it). */
   tap?: (msg: ConsensusMessage) => void;
   /** Called after every tick (transcripts note when each node entered each view). */
@@ -69,11 +76,10 @@ export interface Filter {
   type?: number;
 }
 
-interface Delivery extends Timed {
-  to: number;
-  from: number;
-  msg: ConsensusMessage;
-}
+type Delivery = Timed & { to: number; from: number } & (
+    | { msg: ConsensusMessage; bodies?: undefined }
+    | { msg?: undefined; bodies: BodiesEvent }
+  );
 
 export class Cluster implements NodeHost {
   readonly rng: Rng;
@@ -96,12 +102,26 @@ export class Cluster implements NodeHost {
   /** Recently delivered messages, for replay attacks. */
   readonly recent: ConsensusMessage[] = [];
   private readonly checks: boolean;
+  /** Proposal bodies fetched by reference (null: PRE-PREPAREs carry their blocks). */
+  readonly bodies: SimBodies | null;
 
   constructor(readonly opts: ClusterOptions) {
     this.rng = new Rng(opts.seed);
     this.params = { ...defaultConsensusParams(), ...opts.params };
     this.net = { minDelay: 1, maxDelay: 20, drop: 0, duplicate: 0, ...opts.net };
     this.checks = opts.checks ?? true;
+    this.bodies = opts.byReference
+      ? new SimBodies(
+          {
+            send: (from, to, ev) => this.deliverBodies(from, to, ev),
+            timer: (to, ev, units) =>
+              this.queue.push({ at: this.time + units, order: this.order++, to, from: to, bodies: ev }),
+            node: (addr) => this.nodes[addr]!,
+          },
+          // A round trip at the slowest delay, twice over.
+          4 * this.net.maxDelay,
+        )
+      : null;
     this.genesisKeys = Array.from({ length: opts.n }, (_, i) => stubPublicKey(i));
     this.schedule = new ValidatorSchedule(1, this.genesisKeys);
     const verifier = new Verifier(CHAIN_ID, checkOnlyDeps, this.schedule);
@@ -152,7 +172,10 @@ export class Cluster implements NodeHost {
   send(from: SimNode, to: 'all' | number, msg: ConsensusMessage): void {
     if (this.checks && from.honest && from.behaviour === null) this.invariants.sent(from, msg);
     const sends = from.behaviour === null ? this.route(from, to, msg) : misbehave(this, from, to, msg);
-    for (const s of sends) this.deliverLater(from.addr, s.to, s.msg);
+    for (const s of sends) {
+      if (s.msg.type === MessageType.PrePrepare) from.remember(hashKey(s.msg.digest), s.msg.block.envelopes);
+      this.deliverLater(from.addr, s.to, s.msg);
+    }
   }
 
   /** The nodes a message to validator index `to` (or everyone) goes to. */
@@ -174,14 +197,22 @@ export class Cluster implements NodeHost {
     }
   }
 
-  private blocked(from: number, to: number, msg: ConsensusMessage): boolean {
+  /** A BODIES exchange crosses the network like a message: delayed, dropped, partitioned, filtered. */
+  private deliverBodies(from: number, to: number, ev: BodiesEvent): void {
+    if (this.blocked(from, to) || this.rng.chance(this.net.drop)) return;
+    const at = this.time + this.rng.int(this.net.minDelay, this.net.maxDelay);
+    this.queue.push({ at, order: this.order++, to, from, bodies: ev });
+  }
+
+  private blocked(from: number, to: number, msg?: ConsensusMessage): boolean {
     if (this.partition !== null && !this.partition.some((g) => g.includes(from) && g.includes(to)))
       return true;
+    // A filter without a type cuts everything on its link, BODIES exchanges included.
     return this.filters.some(
       (f) =>
         (f.from === undefined || f.from === from) &&
         (f.to === undefined || f.to === to) &&
-        (f.type === undefined || f.type === msg.type),
+        (f.type === undefined || f.type === msg?.type),
     );
   }
 
@@ -219,12 +250,29 @@ export class Cluster implements NodeHost {
 
   private deliver(e: Delivery): void {
     const node = this.nodes[e.to];
+    if (e.bodies !== undefined) {
+      // A timer is local; an exchange is cut by a partition raised while it was under way.
+      if (node?.replica == null || (e.from !== e.to && this.blocked(e.from, e.to))) return;
+      const whole = this.bodies!.handle(e.bodies);
+      if (whole !== undefined) this.step(whole.node, whole.pp);
+      return;
+    }
     if (node?.replica == null || this.blocked(e.from, e.to, e.msg)) return;
     this.messages++;
     this.opts.tap?.(e.msg);
     if (this.recent.length >= 512) this.recent.shift();
     this.recent.push(e.msg);
-    node.replica.step(e.msg);
+    if (this.bodies !== null && e.msg.type === MessageType.PrePrepare) {
+      const pp = this.bodies.receive(node, e.from, e.msg);
+      if (pp !== undefined) this.step(node, pp);
+      return;
+    }
+    this.step(node, e.msg);
+  }
+
+  private step(node: SimNode, msg: ConsensusMessage): void {
+    if (node.replica === null) return;
+    node.replica.step(msg);
     node.drain();
     if (this.checks) this.invariants.memory(node);
   }
@@ -255,6 +303,7 @@ export class Cluster implements NodeHost {
     const reqs = envs.map((bytes) => ({ hash: this.nodes[0]!.deps.txHash(bytes), bytes }));
     for (const node of this.nodes) {
       if (node.replica === null || (addrs !== undefined && !addrs.includes(node.addr))) continue;
+      if (this.bodies !== null) for (const r of reqs) node.pool.set(toHex(r.hash), r.bytes);
       node.replica.addRequests(reqs);
       node.drain();
     }

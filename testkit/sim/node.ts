@@ -73,6 +73,12 @@ export class SimNode {
   light = false;
   /** A Byzantine behaviour applied to everything this node sends (see byzantine.ts). */
   behaviour: Behaviour | null = null;
+  /** The envelopes admitted here and not committed (the mempool; lost in a crash), by tracing code (hex). */
+  readonly pool = new Map<string, Uint8Array>();
+  /** The bodies of the PRE-PREPAREs this node sent, by digest (hashKey): a primary's answers. */
+  readonly proposals = new Map<string, Uint8Array[]>();
+  /** Answers requests for proposal bodies with envelopes the proposal does not name (bodies.ts). */
+  forgeBodies = false;
   /** Highest activation height handed to the current replica (as the real driver tracks it). */
   private fedFrom = 0;
   private fedParamsFrom = 0;
@@ -155,6 +161,17 @@ export class SimNode {
     if (this.replica === null) return;
     this.collectStats(this.replica);
     this.replica = null;
+    this.pool.clear();
+    this.proposals.clear();
+  }
+
+  /** Keeps the body of a PRE-PREPARE it sent, the newest few, to answer requests for it. */
+  remember(digestKey: string, envelopes: Uint8Array[]): void {
+    this.proposals.set(digestKey, envelopes);
+    for (const k of this.proposals.keys()) {
+      if (this.proposals.size <= 8) break;
+      this.proposals.delete(k);
+    }
   }
 
   private collectStats(r: Replica): void {
@@ -184,7 +201,12 @@ export class SimNode {
       for (const cb of rd.committed) {
         this.host.committed(this, cb);
         this.log.push(cb);
-        if (!this.light) for (const e of cb.block.envelopes) this.committedTx.add(toHex(stubHash(e, 3)));
+        if (!this.light)
+          for (const e of cb.block.envelopes) {
+            const code = toHex(stubHash(e, 3));
+            this.committedTx.add(code);
+            this.pool.delete(code);
+          }
       }
       this.evidence.push(...rd.evidence);
       r.advance(rd);

@@ -29,6 +29,8 @@ export interface RunOptions {
   chaosTicks?: number;
   /** Most ticks the healed cluster may take to commit a new block everywhere. */
   livenessTicks?: number;
+  /** PRE-PREPAREs by reference (cluster.ts `byReference`). */
+  byReference?: boolean;
 }
 
 const BEHAVIOURS: Behaviour[] = ['silent', 'equivocate', 'forge-view-change', 'omit-new-view'];
@@ -71,6 +73,7 @@ export function randomRun(seed: number, opts: RunOptions = {}): RunResult {
     n,
     seed,
     twins: faultKind === 2 ? [byz] : [],
+    byReference: opts.byReference ?? false,
     ...randomSettings(rng),
   });
   let fault = faultKind === 0 ? 'crashes' : faultKind === 2 ? `twins(${byz})` : '';

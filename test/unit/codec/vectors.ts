@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { BodiesRequest, ProposalRef } from '../../../codec/proposal-ref.js';
 // The structures and hex of docs/wire-format.md §Test vectors; the tests check both directions.
 import { encodeSealedPacket } from '../../../codec/sealed-packet.js';
 import {
@@ -302,3 +304,18 @@ export const vectorEvidence: EvidenceRecord = {
   first: vectorPrepare,
   second: { ...vectorPrepare, digest: new Uint8Array(32).fill(0xab) },
 };
+
+// A PRE-PREPARE by reference (§9.10): the vector PRE-PREPARE's header and the tracing codes
+// (SHA-256) of its two envelopes; the BODIES exchange for the second envelope only.
+const sha256Of = (hexBytes: string) => new Uint8Array(createHash('sha256').update(unhex(hexBytes)).digest());
+export const vectorProposal: ProposalRef = {
+  sender: 1,
+  signature: sig(0xf1),
+  view: 3,
+  seq: 258,
+  digest: blockHash,
+  header: vectorBlock.header,
+  codes: [sha256Of('010203'), sha256Of('0405')],
+};
+export const vectorBodiesRequest: BodiesRequest = { digest: blockHash, indexes: [1] };
+export const vectorBodiesResponse: Uint8Array[] = [unhex('0405')];

@@ -23,6 +23,14 @@ import {
 import { decodeEnvelope, encodeEnvelope, envelopeAad } from '../../../codec/envelope.js';
 import { envelopeAadView } from '../../../codec/envelope-view.js';
 import { decodeKpiRecord, encodeKpiRecord } from '../../../codec/kpi-record.js';
+import {
+  decodeBodiesRequest,
+  decodeBodiesResponse,
+  decodeProposalRef,
+  encodeBodiesRequest,
+  encodeBodiesResponse,
+  encodeProposalRef,
+} from '../../../codec/proposal-ref.js';
 import { decodeSealedPacket, encodeSealedPacket } from '../../../codec/sealed-packet.js';
 import {
   blockHeaderHashInput,
@@ -139,6 +147,17 @@ const cases: Record<string, Case> = {
   'state-request': message(v.vectorStateRequest),
   'state-request-by-index': message(v.vectorStateRequestByIndex),
   'state-response': message(v.vectorStateResponse),
+  proposal: [() => encodeProposalRef(v.vectorProposal), decodeProposalRef, v.vectorProposal],
+  'bodies-request': [
+    () => encodeBodiesRequest(v.vectorBodiesRequest),
+    decodeBodiesRequest,
+    v.vectorBodiesRequest,
+  ],
+  'bodies-response': [
+    () => encodeBodiesResponse(v.vectorBodiesResponse),
+    (b) => decodeBodiesResponse(b, 1),
+    v.vectorBodiesResponse,
+  ],
   'pre-prepare-signing-bytes': signing(v.vectorPrePrepare),
   'prepare-signing-bytes': signing(v.vectorPrepare),
   'checkpoint-signing-bytes': signing(v.vectorCheckpoint),
@@ -176,6 +195,7 @@ const nested: [string, number, string][] = [
   ['block-header-hash-input', 22, 'block-header'],
   ['storage-check-input', 23, 'storage-record'],
   ['pre-prepare', 120, 'block'],
+  ['proposal', 116, 'block-header'],
   ['view-change', 234, 'block-header'],
   ['new-view', 82, 'view-change'],
   ['state-response', 74, 'certified-block'],

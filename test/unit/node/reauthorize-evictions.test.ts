@@ -20,6 +20,7 @@ import { Mempool, type MempoolEntry } from '../../../node/chain/mempool.js';
 import { ConsensusDriver } from '../../../node/consensus-driver.js';
 import { NodeErrorCode } from '../../../node/errors.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
+import { ProposalBodies } from '../../../node/proposal-bodies.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { call, certifiedBlock, type TestSite, tempDir, testChain, upload } from '../store/fixtures.js';
 
@@ -75,6 +76,13 @@ async function setup() {
     ledger,
     mempool,
     transport: { broadcast: () => undefined, sendTo: () => undefined },
+    // This core proposes nothing: no PRE-PREPARE leaves, none arrives.
+    bodies: new ProposalBodies({
+      lookup: () => undefined,
+      request: () => Promise.reject(new Error('no peers')),
+      txHash: tracingCode,
+      log: pino({ level: 'silent' }),
+    }),
     log: pino({ level: 'silent' }),
     preverify: async () => undefined,
     onCommitted: () => undefined,

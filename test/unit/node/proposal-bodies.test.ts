@@ -1,0 +1,130 @@
+// PRE-PREPAREs by reference through the node's real driver (node/consensus-driver.ts,
+// node/proposal-bodies.ts): a backup rebuilds the block from its mempool and PREPAREs; it asks
+// the primary for exactly the envelopes it lacks; envelopes that gossip brings while it waits are
+// taken from the mempool; a primary that answers with other envelopes, or a block whose codes do
+// not match its header, gets no PREPARE, and the backup goes on with the next proposal.
+import { afterEach, describe, expect, test } from 'vitest';
+import { decodeBodiesRequest, encodeBodiesResponse } from '../../../codec/proposal-ref.js';
+import { type ConsensusMessage, MessageType, type PrePrepare } from '../../../codec/types.js';
+import { bytesEqual } from '../../../consensus/bytes.js';
+import { Cluster } from '../../../testkit/sim/cluster.js';
+import { type DriverHarness, driverHarness } from '../../sim/driver-harness.js';
+
+/** Validator 0's PRE-PREPARE of block 1 holding three envelopes, from a simulated cluster. */
+function proposal(): { pp: PrePrepare; envs: Uint8Array[] } {
+  let pp: PrePrepare | undefined;
+  const c = new Cluster({
+    n: 4,
+    seed: 11,
+    tap: (m) => {
+      if (m.type === MessageType.PrePrepare && pp === undefined) pp = m;
+    },
+  });
+  const envs = c.request(3);
+  c.runUntil(() => pp !== undefined, 100);
+  if (pp === undefined) throw new Error('no PRE-PREPARE');
+  expect(pp.block.envelopes).toHaveLength(3);
+  return { pp, envs: pp.block.envelopes };
+}
+
+const prepared = (h: DriverHarness, pp: PrePrepare): boolean =>
+  h.events.some(
+    (e) =>
+      e.kind === 'send' &&
+      e.msg.type === MessageType.Prepare &&
+      e.msg.seq === pp.seq &&
+      bytesEqual(e.msg.digest, pp.digest),
+  );
+
+/** The indexes of each BODIES-REQUEST the harness's primary was asked. */
+function asked(
+  h: DriverHarness,
+  answer: (indexes: number[], call: number) => Promise<Uint8Array>,
+): number[][] {
+  const calls: number[][] = [];
+  h.serve = async (_index, request) => {
+    const { indexes } = decodeBodiesRequest(request);
+    calls.push(indexes);
+    return answer(indexes, calls.length);
+  };
+  return calls;
+}
+
+let h: DriverHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('proposals by reference in the driver', () => {
+  test('all envelopes held: the block is rebuilt from the mempool and PREPAREd, nothing fetched', async () => {
+    const { pp, envs } = proposal();
+    h = await driverHarness(1, 4);
+    const calls = asked(h, () => Promise.reject(new Error('not expected')));
+    await h.admit(envs);
+    await h.deliver([pp]);
+    expect(calls).toEqual([]);
+    expect(h.bodies.stats).toMatchObject({ whole: 1, fetched: 0, dropped: 0 });
+    expect(prepared(h, pp)).toBe(true);
+    expect(h.fatal).toEqual([]);
+  });
+
+  test('some missing: exactly those are asked of the primary, then PREPARE', async () => {
+    const { pp, envs } = proposal();
+    h = await driverHarness(1, 4);
+    const calls = asked(h, async (ix) => encodeBodiesResponse(ix.map((i) => envs[i]!)));
+    await h.admit([envs[1]!]);
+    await h.deliver([pp]);
+    expect(calls).toEqual([[0, 2]]);
+    expect(h.bodies.stats).toMatchObject({ whole: 0, fetched: 1, envelopesFetched: 2, forged: 0 });
+    expect(prepared(h, pp)).toBe(true);
+  });
+
+  test('late: envelopes gossip brings while the first fetch fails are taken from the mempool', async () => {
+    const { pp, envs } = proposal();
+    h = await driverHarness(1, 4);
+    const harness = h;
+    const calls = asked(h, async (ix, call) => {
+      if (call === 1) {
+        harness.gossip([envs[0]!, envs[2]!]);
+        throw new Error('deadline passed');
+      }
+      return encodeBodiesResponse(ix.map((i) => envs[i]!));
+    });
+    await h.admit([envs[1]!]);
+    await h.deliver([pp]);
+    expect(calls).toEqual([[0, 2]]);
+    expect(h.bodies.stats).toMatchObject({ fetched: 1, envelopesFetched: 0 });
+    expect(prepared(h, pp)).toBe(true);
+  });
+
+  test('forged bodies: refused on every attempt, no PREPARE, and the next proposal is still served', async () => {
+    const { pp, envs } = proposal();
+    h = await driverHarness(1, 4);
+    const other = new TextEncoder().encode('an envelope the proposal does not name');
+    let honest = false;
+    const calls = asked(h, async (ix) => encodeBodiesResponse(ix.map((i) => (honest ? envs[i]! : other))));
+    await h.admit([envs[0]!]);
+    await h.deliver([pp]);
+    expect(calls).toHaveLength(3);
+    expect(h.bodies.stats).toMatchObject({ forged: 3, dropped: 1 });
+    expect(prepared(h, pp)).toBe(false);
+    // Not stalled: the same PRE-PREPARE, retransmitted and answered honestly, is prepared.
+    honest = true;
+    await h.deliver([pp]);
+    expect(prepared(h, pp)).toBe(true);
+    expect(h.fatal).toEqual([]);
+  });
+
+  test('codes that do not match the header (txRoot): the core refuses the block, no PREPARE', async () => {
+    const { pp, envs } = proposal();
+    h = await driverHarness(1, 4);
+    const others = [0, 1, 2].map((i) => new TextEncoder().encode(`not in the block ${i}`));
+    await h.admit([...envs, ...others]);
+    const forged: ConsensusMessage = { ...pp, block: { header: pp.block.header, envelopes: others } };
+    await h.deliver([forged]);
+    expect(h.bodies.stats.whole).toBe(1);
+    expect(prepared(h, pp)).toBe(false);
+    expect(Object.values(h.replica.stats.dropped).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+});
