@@ -7,7 +7,7 @@ import { decodeCertifiedBlock } from '../codec/certificate.js';
 import { blockHeaderHashInput } from '../codec/signing.js';
 import type { CertifiedBlock } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
-import { sha256 } from '../crypto/hash.js';
+import { sha256, tracingCode } from '../crypto/hash.js';
 import type { NodeWatch } from './node-watch.js';
 
 export interface BlockSummary {
@@ -19,6 +19,8 @@ export interface BlockSummary {
   txCount: number;
   stateRoot: string;
   signers: number[];
+  /** Tracing code of the block's first envelope (how the platform's progress is probed). */
+  firstTracingCode?: string;
 }
 
 export interface ConsistencyRow {
@@ -32,7 +34,9 @@ export const RECENT_BLOCKS = 300;
 
 export function summarize(certified: CertifiedBlock): BlockSummary {
   const h = certified.block.header;
+  const first = certified.block.envelopes[0];
   return {
+    ...(first === undefined ? {} : { firstTracingCode: toHex(tracingCode(first)) }),
     height: h.height,
     hash: toHex(sha256(blockHeaderHashInput(encodeBlockHeader(h)))),
     time: h.time,

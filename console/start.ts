@@ -74,3 +74,17 @@ export async function startConsole(o: StartConsoleOptions): Promise<RunningConso
     throw err;
   }
 }
+
+/**
+ * startConsole on `listen`, or on a free port of the same host when that port is taken: what
+ * `cluster up` and the demo use, so a second cluster on the machine still gets its console.
+ */
+export async function startConsoleOrFreePort(o: StartConsoleOptions): Promise<RunningConsole> {
+  try {
+    return await startConsole(o);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    const listen = o.listen ?? DEFAULT_LISTEN;
+    return startConsole({ ...o, listen: `${listen.slice(0, listen.lastIndexOf(':'))}:0` });
+  }
+}
