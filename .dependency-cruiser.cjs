@@ -17,10 +17,11 @@ const layers = {
   platform: services,
   testkit: services,
   devnet: programs,
+  console: programs,
   e2e: [...programs, 'devnet'],
-  cli: [...programs, 'devnet', 'e2e'],
-  bench: [...programs, 'devnet', 'e2e', 'cli'],
-  test: [...programs, 'devnet', 'e2e', 'cli'],
+  cli: [...programs, 'devnet', 'console', 'e2e'],
+  bench: [...programs, 'devnet', 'console', 'e2e', 'cli'],
+  test: [...programs, 'devnet', 'console', 'e2e', 'cli'],
 };
 
 const folders = Object.keys(layers);

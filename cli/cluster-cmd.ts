@@ -1,6 +1,7 @@
 // `bkdms cluster up` / `cluster down`: a local cluster of N validators on one host.
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_LISTEN, startConsoleOrFreePort } from '../console/start.js';
 import { startCluster } from '../devnet/cluster.js';
 import { prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
@@ -26,51 +27,74 @@ export function registerClusterCommands(program: Command): void {
       'restarts of a node that ended on its own (crash, kill) before giving up on it; 0: never restart',
       String(defaultSupervisorOptions.maxRestarts),
     )
-    .action(async (o: { nodes: string; dir: string; basePort?: string; maxRestarts: string }) => {
-      const n = Number(o.nodes);
-      const maxRestarts = Number(o.maxRestarts);
-      if (!Number.isInteger(maxRestarts) || maxRestarts < 0 || maxRestarts > 1000)
-        throw new Error('--max-restarts must be an integer from 0 to 1000');
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error('--nodes must be an integer from 1 to 64');
-      // Checked before prepareCluster, which would write the bad ports into the folder's configs.
-      const base = Number(o.basePort);
-      const maxBase = 65536 - 3 * n;
-      if (o.basePort !== undefined && (!Number.isInteger(base) || base < 1 || base > maxBase))
-        throw new Error(`--base-port must be an integer from 1 to ${maxBase} for ${n} nodes`);
-      const ports =
-        o.basePort === undefined
-          ? await freeNodePorts(n)
-          : Array.from({ length: n }, (_, i) => portsFromBase(base, i));
-      const layout = await prepareCluster({ dir: o.dir, n, ports });
-      process.stdout.write(
-        `starting ${layout.nodes.length} nodes in ${o.dir} (chain ${layout.chainId.slice(0, 16)}…)\n`,
-      );
-      const running = await startCluster(layout);
-      for (const node of layout.nodes)
+    .option('--console <host:port>', 'where the web console listens (a free port if taken)', DEFAULT_LISTEN)
+    .option('--no-console', 'do not start the web console')
+    .action(
+      async (o: {
+        nodes: string;
+        dir: string;
+        basePort?: string;
+        maxRestarts: string;
+        console: string | false;
+      }) => {
+        const n = Number(o.nodes);
+        const maxRestarts = Number(o.maxRestarts);
+        if (!Number.isInteger(maxRestarts) || maxRestarts < 0 || maxRestarts > 1000)
+          throw new Error('--max-restarts must be an integer from 0 to 1000');
+        if (!Number.isInteger(n) || n < 1 || n > 64)
+          throw new Error('--nodes must be an integer from 1 to 64');
+        // Checked before prepareCluster, which would write the bad ports into the folder's configs.
+        const base = Number(o.basePort);
+        const maxBase = 65536 - 3 * n;
+        if (o.basePort !== undefined && (!Number.isInteger(base) || base < 1 || base > maxBase))
+          throw new Error(`--base-port must be an integer from 1 to ${maxBase} for ${n} nodes`);
+        const ports =
+          o.basePort === undefined
+            ? await freeNodePorts(n)
+            : Array.from({ length: n }, (_, i) => portsFromBase(base, i));
+        const layout = await prepareCluster({ dir: o.dir, n, ports });
         process.stdout.write(
-          `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
+          `starting ${layout.nodes.length} nodes in ${o.dir} (chain ${layout.chainId.slice(0, 16)}…)\n`,
         );
-      process.stdout.write('cluster up; Ctrl-C stops every node\n');
-      // A node that ends on its own is reported on stderr and restarted with backoff (up to
-      // --max-restarts); when none is left, the supervisor ends too, with status 1 unless every
-      // node exited with code 0 (as `cluster down` makes them).
-      const watch = superviseNodes(running, {
-        ...defaultSupervisorOptions,
-        maxRestarts,
-        write: (text) => process.stderr.write(text),
-      });
-      await runUntilSignal({
-        done: watch.allExited.then(({ clean }) => {
-          process.exitCode = clean ? 0 : 1;
-        }),
-        stop: async () => {
-          watch.stop();
-          process.stdout.write('stopping…\n');
-          await running.stop();
-          process.stdout.write('stopped\n');
-        },
-      });
-    });
+        const running = await startCluster(layout);
+        for (const node of layout.nodes)
+          process.stdout.write(
+            `  node ${node.index}: rpc 127.0.0.1:${node.ports.rpc}  metrics http://127.0.0.1:${node.ports.mgmt}/metrics  log ${node.logPath}\n`,
+          );
+        const web =
+          o.console === false
+            ? undefined
+            : await startConsoleOrFreePort({
+                rpc: running.rpc,
+                mgmt: running.mgmt,
+                genesis: layout.genesisPath,
+                listen: o.console,
+                tls: () => ({ insecure: true }),
+              });
+        if (web !== undefined) process.stdout.write(`  console: ${web.url}\n`);
+        process.stdout.write('cluster up; Ctrl-C stops every node\n');
+        // A node that ends on its own is reported on stderr and restarted with backoff (up to
+        // --max-restarts); when none is left, the supervisor ends too, with status 1 unless every
+        // node exited with code 0 (as `cluster down` makes them).
+        const watch = superviseNodes(running, {
+          ...defaultSupervisorOptions,
+          maxRestarts,
+          write: (text) => process.stderr.write(text),
+        });
+        await runUntilSignal({
+          done: watch.allExited.then(({ clean }) => {
+            process.exitCode = clean ? 0 : 1;
+          }),
+          stop: async () => {
+            watch.stop();
+            process.stdout.write('stopping…\n');
+            await web?.stop();
+            await running.stop();
+            process.stdout.write('stopped\n');
+          },
+        });
+      },
+    );
   cluster
     .command('down')
     .description('stop the node processes a `cluster up` started in that folder')

@@ -3,6 +3,7 @@ import { registerAlarmsCommand } from './alarms-cmd.js';
 import { registerBenchCommands } from './bench.js';
 import { registerChainCommands } from './chain-cmd.js';
 import { registerClusterCommands } from './cluster-cmd.js';
+import { registerConsoleCommand } from './console-cmd.js';
 import { registerDemoCommand } from './demo.js';
 import { registerE2ECommands } from './e2e-cmd.js';
 import { registerGenesisCommands } from './genesis.js';
@@ -35,6 +36,7 @@ export function registerCommands(program: Command): void {
   registerGovCommands(program);
   registerChainCommands(program);
   registerLogsCommands(program);
+  registerConsoleCommand(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   registerE2ECommands(program);

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
+import { type RunningConsole, startConsoleOrFreePort } from '../console/start.js';
 import { toHex } from '../crypto/bytes.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { generateKeystore } from '../crypto/keystore.js';
@@ -40,6 +41,8 @@ function stamp(): string {
 export interface DemoOptions {
   dir: string;
   nodes: number;
+  /** Where the web console listens while the demo runs (a free port if taken); false: none. */
+  console?: string | false;
   /** Line sink; stdout when absent. */
   print?: (line: string) => void;
 }
@@ -102,6 +105,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let platform: (PlatformHandle & { apiUrl?: string }) | undefined;
   let summary: DemoSummary | undefined;
   const sites: SiteHandle[] = [];
+  let web: RunningConsole | undefined;
   try {
     const genesis = loadGenesis(layout.genesisPath);
     const platformConfig = parsePlatformConfig({
@@ -115,6 +119,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       api: { listen: '127.0.0.1:0' },
     });
     platform = await runPlatform(platformConfig, { genesis, passphrase, log: silentLogger });
+    if (o.console !== false && o.console !== undefined) {
+      web = await startConsoleOrFreePort({
+        rpc: cluster.rpc,
+        mgmt: cluster.mgmt,
+        genesis: layout.genesisPath,
+        listen: o.console,
+        tls: () => ({ insecure: true }),
+        ...(platform.apiUrl ? { platform: platform.apiUrl } : {}),
+      });
+      say(`web console: ${web.url} (while the demo runs)`);
+    }
     say('platform following the chain; sites collecting, sealing and uploading…');
     for (const [i, s] of samples.entries()) {
       const config = {
@@ -176,6 +191,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     };
   } finally {
     await Promise.allSettled(sites.map((s) => s.stop()));
+    await web?.stop();
     await platform?.stop();
     say('stopping the cluster…');
     await cluster.stop();
@@ -267,7 +283,13 @@ export function registerDemoCommand(program: Command): void {
     .description('run the self-contained demo: a local cluster, a platform and three sites on sample data')
     .option('--dir <dir>', 'folder for everything the demo writes', join('.bkdms', `demo-${stamp()}`))
     .option('-n, --nodes <n>', 'accounting nodes', '4')
-    .action(async (opts: { dir: string; nodes: string }) => {
-      await runDemo({ dir: opts.dir, nodes: Number(opts.nodes) });
+    .option(
+      '--console <host:port>',
+      'where the web console listens while the demo runs (a free port if taken)',
+      '127.0.0.1:8080',
+    )
+    .option('--no-console', 'do not start the web console')
+    .action(async (opts: { dir: string; nodes: string; console: string | false }) => {
+      await runDemo({ dir: opts.dir, nodes: Number(opts.nodes), console: opts.console });
     });
 }

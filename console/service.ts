@@ -1,0 +1,185 @@
+// The console's state and its one read loop: every second each node is polled (in parallel), new
+// blocks are fetched once, and the snapshot every open page receives over Server-Sent Events is
+// rebuilt. Viewers never cause upstream reads of their own except for what they ask explicitly
+// (a block's detail, a trace), so fifty viewers cost the nodes what one does.
+import type { ClientTls } from '../api/tls.js';
+import { toHex } from '../crypto/bytes.js';
+import {
+  type BlockSummary,
+  blockInterval,
+  ChainView,
+  type ConsistencyRow,
+  envelopesPerSecond,
+  lastVotes,
+} from './chain-view.js';
+import { type NodeView, NodeWatch } from './node-watch.js';
+import { type PlatformView, PlatformWatch } from './platform-watch.js';
+
+export interface ConsoleAnchor {
+  chainId: string;
+  validators: string[];
+  source: string;
+}
+
+export interface ConsoleOptions {
+  rpc: string[];
+  /** Management HTTP addresses in the order of `rpc` (alarms); absent entries read no alarms. */
+  mgmt?: (string | undefined)[];
+  platform?: string;
+  tls: (address: string) => ClientTls;
+  anchor?: ConsoleAnchor;
+  pollMs?: number;
+}
+
+export interface Snapshot {
+  time: number;
+  chainId?: string;
+  height: number;
+  blockIntervalMs?: number;
+  envelopesPerSecond: number;
+  nodesUp: number;
+  nodes: (Omit<NodeView, 'info' | 'samples'> & { lagMs: number; sample?: NodeView['samples'][number] })[];
+  validators: string[];
+  primary?: number;
+  view?: number;
+  lastVotes: (number | null)[];
+  recentBlocks: BlockSummary[];
+  consistency?: ConsistencyRow;
+  activeAlarms: number;
+  platform?: PlatformView;
+}
+
+const wait = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+export class ConsoleService {
+  readonly nodes: NodeWatch[];
+  readonly chain: ChainView;
+  readonly platform: PlatformWatch | undefined;
+  private readonly abort = new AbortController();
+  private readonly listeners = new Set<(s: Snapshot) => void>();
+  private rounds = 0;
+  private platformBusy = false;
+  snapshot: Snapshot;
+
+  constructor(readonly opts: ConsoleOptions) {
+    this.nodes = opts.rpc.map(
+      (rpc, i) =>
+        new NodeWatch({
+          rpc,
+          name: `node ${i}`,
+          tls: opts.tls(rpc),
+          ...(opts.mgmt?.[i] ? { mgmt: opts.mgmt[i] } : {}),
+        }),
+    );
+    this.chain = new ChainView(this.nodes);
+    this.platform = opts.platform === undefined ? undefined : new PlatformWatch(opts.platform);
+    this.snapshot = this.build();
+  }
+
+  /** Starts the loop; resolves after the first round, so the first page load has data. */
+  async start(): Promise<void> {
+    for (const n of this.nodes) void n.followSamples(wait);
+    await this.round();
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      await wait(this.opts.pollMs ?? 1_000, signal);
+      if (!signal.aborted) await this.round();
+    }
+  }
+
+  private async round(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.poll()));
+    try {
+      await this.chain.catchUp();
+    } catch {
+      // Every holder failed this time; the next round tries again from the same height.
+    }
+    if (this.rounds % 5 === 0) await this.chain.checkConsistency();
+    // The platform is probed beside the loop: a slow platform must not delay the nodes' view.
+    if (this.platform !== undefined && this.rounds % 5 === 0 && !this.platformBusy) {
+      this.platformBusy = true;
+      void this.platform.poll([...this.chain.blocks]).finally(() => {
+        this.platformBusy = false;
+      });
+    }
+    this.rounds++;
+    this.snapshot = this.build();
+    for (const l of this.listeners) l(this.snapshot);
+  }
+
+  subscribe(listener: (s: Snapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get viewers(): number {
+    return this.listeners.size;
+  }
+
+  private build(): Snapshot {
+    const now = Date.now();
+    const statuses = this.nodes.flatMap((n) => (n.view.up && n.view.status ? [n.view.status] : []));
+    const newest = statuses.reduce<(typeof statuses)[number] | undefined>(
+      (a, s) => (a === undefined || s.height > a.height ? s : a),
+      undefined,
+    );
+    const validators = this.opts.anchor?.validators ?? newest?.validators ?? [];
+    const blocks = this.chain.blocks;
+    const snap: Snapshot = {
+      time: now,
+      height: Math.max(0, ...statuses.map((s) => s.height)),
+      envelopesPerSecond: envelopesPerSecond(blocks),
+      nodesUp: statuses.length,
+      nodes: this.nodes.map((n) => {
+        const { info: _info, samples, ...rest } = n.view;
+        const sample = samples.at(-1);
+        return {
+          ...rest,
+          lagMs: n.view.lastOkAt === 0 ? -1 : now - n.view.lastOkAt,
+          ...(sample ? { sample } : {}),
+        };
+      }),
+      validators,
+      lastVotes: lastVotes(blocks, validators.length),
+      recentBlocks: blocks.slice(-30),
+      activeAlarms: this.nodes.reduce(
+        (sum, n) => sum + n.view.alarms.filter((a) => a.state !== 'cleared').length,
+        0,
+      ),
+    };
+    const chainId = this.opts.anchor?.chainId ?? newest?.chainId;
+    if (chainId !== undefined) snap.chainId = chainId;
+    const interval = blockInterval(blocks);
+    if (interval !== undefined) snap.blockIntervalMs = interval;
+    if (newest !== undefined) {
+      snap.primary = newest.primary;
+      snap.view = newest.view;
+    }
+    if (this.chain.consistency !== undefined) snap.consistency = this.chain.consistency;
+    if (this.platform !== undefined) snap.platform = this.platform.view;
+    return snap;
+  }
+
+  stop(): void {
+    this.abort.abort();
+    for (const n of this.nodes) n.close();
+    this.listeners.clear();
+  }
+}
+
+export const hex = toHex;
