@@ -17,6 +17,7 @@ import { registerSiteCommands } from './site-cmd.js';
 import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
 import { registerVerifyChainCommand } from './verify-chain.js';
+import { registerXchainCommands } from './xchain-cmd.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -38,4 +39,5 @@ export function registerCommands(program: Command): void {
   registerBenchCommands(program);
   registerDemoCommand(program);
   registerE2ECommands(program);
+  registerXchainCommands(program);
 }
