@@ -13,6 +13,7 @@ import { registerNodeCommands } from './node-cmd.js';
 import { registerNodeMgmtCommands } from './node-mgmt-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
+import { registerRelayCommand } from './relay-cmd.js';
 import { registerSiteCommands } from './site-cmd.js';
 import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
@@ -40,4 +41,5 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerE2ECommands(program);
   registerXchainCommands(program);
+  registerRelayCommand(program);
 }
