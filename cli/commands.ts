@@ -14,10 +14,12 @@ import { registerNodeCommands } from './node-cmd.js';
 import { registerNodeMgmtCommands } from './node-mgmt-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
+import { registerRelayCommand } from './relay-cmd.js';
 import { registerSiteCommands } from './site-cmd.js';
 import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
 import { registerVerifyChainCommand } from './verify-chain.js';
+import { registerXchainCommands } from './xchain-cmd.js';
 
 /** Registers every subcommand. Each command module adds itself here. */
 export function registerCommands(program: Command): void {
@@ -40,4 +42,6 @@ export function registerCommands(program: Command): void {
   registerBenchCommands(program);
   registerDemoCommand(program);
   registerE2ECommands(program);
+  registerXchainCommands(program);
+  registerRelayCommand(program);
 }

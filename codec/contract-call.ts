@@ -16,13 +16,27 @@ import { keysSize, kpiCodesSize, readKeys, readKpiCodes, writeKeys, writeKpiCode
 import type { Reader } from './reader.js';
 import type { ChainParams, ContractCall, GovernanceAction } from './types.js';
 import { checkInt, type Writer } from './writer.js';
+import {
+  RECOVER_CLIENT_ACTION,
+  RECOVER_CLIENT_BYTES,
+  REGISTER_COUNTERPARTY_ACTION,
+  readRecoverClient,
+  readRegisterCounterparty,
+  readXchainCall,
+  registerCounterpartySize,
+  writeRecoverClient,
+  writeRegisterCounterparty,
+  writeXchainCall,
+  XchainCallType,
+  xchainCallSize,
+} from './xchain-call.js';
 
 export enum CallType {
   Propose = 1,
   Approve = 2,
 }
 
-/** Action type bytes, in the order of the GovernanceAction union. */
+/** Action type bytes 1..10, in the order of the GovernanceAction union (cross-chain ones: 12, 13). */
 export const ACTION_TYPES = [
   'registerSite',
   'suspendSite',
@@ -35,6 +49,8 @@ export const ACTION_TYPES = [
   'setValidators',
   'setAdmins',
 ] as const satisfies readonly GovernanceAction['type'][];
+
+type ClassicAction = Exclude<GovernanceAction, { type: 'registerCounterparty' | 'recoverClient' }>;
 
 /**
  * setParams carrying the envelope bounds too (layout 2). Type 8 keeps its original four-field
@@ -73,11 +89,17 @@ function actionSize(a: GovernanceAction): number {
       return keysSize(a.validators.map((v) => v.publicKey)) + 8;
     case 'setAdmins':
       return keysSize(a.admins) + 2;
+    case 'registerCounterparty':
+      return registerCounterpartySize(a);
+    case 'recoverClient':
+      return RECOVER_CLIENT_BYTES;
   }
 }
 
 export function contractCallSize(c: ContractCall): number {
-  return c.type === 'approve' ? 1 + HASH_BYTES : 1 + 8 + 1 + actionSize(c.action);
+  if (c.type === 'approve') return 1 + HASH_BYTES;
+  if (c.type === 'propose') return 1 + 8 + 1 + actionSize(c.action);
+  return xchainCallSize(c);
 }
 
 export function writeContractCall(w: Writer, c: ContractCall): void {
@@ -85,15 +107,29 @@ export function writeContractCall(w: Writer, c: ContractCall): void {
     w.u8(CallType.Approve).bytes(c.proposalId, HASH_BYTES, 'call.proposalId');
     return;
   }
+  if (c.type === 'updateClient' || c.type === 'submitMisbehaviour' || c.type === 'recordRemoteFact') {
+    writeXchainCall(w, c);
+    return;
+  }
   if (c.type !== 'propose')
     throw new CodecError(CodecErrorCode.InvalidInput, 'call.type', { field: 'call.type' });
-  const a = c.action;
+  if (c.action.type === 'registerCounterparty' || c.action.type === 'recoverClient') {
+    w.u8(CallType.Propose).u64(c.expiresAt, 'call.expiresAt');
+    if (c.action.type === 'registerCounterparty')
+      writeRegisterCounterparty(w.u8(REGISTER_COUNTERPARTY_ACTION), c.action);
+    else writeRecoverClient(w.u8(RECOVER_CLIENT_ACTION), c.action);
+    return;
+  }
+  writeClassicAction(w, c.action, c.expiresAt);
+}
+
+function writeClassicAction(w: Writer, a: ClassicAction, expiresAt: number): void {
   const t = ACTION_TYPES.indexOf(a.type);
   if (t < 0)
     throw new CodecError(CodecErrorCode.InvalidInput, 'action.type unknown', { field: 'action.type' });
   const bounds = a.type === 'setParams' && hasBounds(a);
   w.u8(CallType.Propose)
-    .u64(c.expiresAt, 'call.expiresAt')
+    .u64(expiresAt, 'call.expiresAt')
     .u8(bounds ? SET_PARAMS_WITH_BOUNDS : t + 1);
   switch (a.type) {
     case 'registerSite':
@@ -146,7 +182,8 @@ export function writeContractCall(w: Writer, c: ContractCall): void {
 }
 
 export function readContractCall(r: Reader): ContractCall {
-  const type = r.enumU8(CallType.Propose, CallType.Approve, 'call.type');
+  const type = r.enumU8(CallType.Propose, XchainCallType.RecordRemoteFact, 'call.type');
+  if (type >= XchainCallType.UpdateClient) return readXchainCall(r, type);
   if (type === CallType.Approve)
     return { type: 'approve', proposalId: r.bytes(HASH_BYTES, 'call.proposalId') };
   const expiresAt = r.u64('call.expiresAt');
@@ -154,7 +191,9 @@ export function readContractCall(r: Reader): ContractCall {
 }
 
 function readAction(r: Reader): GovernanceAction {
-  const t = r.enumU8(1, SET_PARAMS_WITH_BOUNDS, 'action.type');
+  const t = r.enumU8(1, RECOVER_CLIENT_ACTION, 'action.type');
+  if (t === REGISTER_COUNTERPARTY_ACTION) return readRegisterCounterparty(r);
+  if (t === RECOVER_CLIENT_ACTION) return readRecoverClient(r);
   const type = t === SET_PARAMS_WITH_BOUNDS ? 'setParams' : ACTION_TYPES[t - 1]!;
   switch (type) {
     case 'registerSite':

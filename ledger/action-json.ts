@@ -36,6 +36,18 @@ export function actionToJson(a: GovernanceAction): JsonObject {
       };
     case 'setAdmins':
       return { type: a.type, admins: a.admins.map(hex), threshold: a.threshold };
+    case 'registerCounterparty':
+      return {
+        type: a.type,
+        clientId: a.clientId,
+        trustedHeader: hex(a.trustedHeader),
+        validators: a.validators.map(hex),
+        trustingPeriodMs: a.trustingPeriodMs,
+        maxClockDriftMs: a.maxClockDriftMs,
+        relayers: a.relayers.map(hex),
+      };
+    case 'recoverClient':
+      return { type: a.type, clientId: a.clientId, substituteId: a.substituteId };
   }
 }
 
@@ -57,6 +69,12 @@ interface ActionJson {
   validators: string[];
   admins: string[];
   threshold: number;
+  clientId: number;
+  substituteId: number;
+  trustedHeader: string;
+  trustingPeriodMs: number;
+  maxClockDriftMs: number;
+  relayers: string[];
 }
 
 /** Inverse of actionToJson; the input was written by actionToJson, so its shape is trusted. */
@@ -97,5 +115,17 @@ export function actionFromJson(j: Json): GovernanceAction {
       };
     case 'setAdmins':
       return { type: 'setAdmins', admins: o.admins.map(unhex), threshold: o.threshold };
+    case 'registerCounterparty':
+      return {
+        type: 'registerCounterparty',
+        clientId: o.clientId,
+        trustedHeader: unhex(o.trustedHeader),
+        validators: o.validators.map(unhex),
+        trustingPeriodMs: o.trustingPeriodMs,
+        maxClockDriftMs: o.maxClockDriftMs,
+        relayers: o.relayers.map(unhex),
+      };
+    case 'recoverClient':
+      return { type: 'recoverClient', clientId: o.clientId, substituteId: o.substituteId };
   }
 }

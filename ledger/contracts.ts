@@ -14,6 +14,7 @@ import { PARAMS_KEY, VALIDATORS_KEY, valueAt } from './schedule.js';
 import { listScpKeys, type ScpKey } from './scp-keys.js';
 import { checkSeq } from './seq-window.js';
 import type { ContractState } from './state.js';
+import { applyXchainCall, isXchainCall, relayerPublicKey } from './xchain/calls.js';
 
 export interface SiteInfo {
   keyId: KeyId;
@@ -109,7 +110,10 @@ export class Contracts {
       return APPLIED;
     }
     if (hex(env.chainId) !== this.chainIdHex) return rejected(Reason.WrongChain);
-    if (!currentAdmins(this.state).ids.has(signer)) return rejected(Reason.NotAdmin);
+    const admin = currentAdmins(this.state).ids.has(signer);
+    // A relayer may sign cross-chain calls only (which of its clients: the call's own check).
+    const relayer = !admin && isXchainCall(env.call) && relayerPublicKey(this.state, signer) !== undefined;
+    if (!admin && !relayer) return rejected(Reason.NotAdmin);
     const seq = checkSeq(seqWindow(this.state, signer), env.seq);
     if (seq !== Reason.None) return rejected(seq);
     // No seq gap bound for calls: administrators number them by their clock (platform/admin.ts).
@@ -124,7 +128,8 @@ export class Contracts {
       signerKeyIdHex: signer,
       tracingCodeHex: hex(tracingCode(bytes)),
     };
-    const reason = applyCall(ctx, env.call);
+    const call = env.call;
+    const reason = isXchainCall(call) ? applyXchainCall(ctx, call, signer, admin) : applyCall(ctx, call);
     return reason === Reason.None ? APPLIED : rejected(reason);
   }
 

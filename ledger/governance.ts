@@ -2,7 +2,7 @@
 // propose envelope) collects approvals from current admins until it reaches the threshold, then
 // executes once; past its expiry it can no longer be approved. Actions that change chain
 // parameters or the validator set take effect at a future height.
-import type { ContractCall, GovernanceAction } from '../codec/types.js';
+import type { ContractCall, GovernanceAction, XchainCall } from '../codec/types.js';
 import { keyIdOf } from '../crypto/key-id.js';
 import { actionFromJson, actionToJson } from './action-json.js';
 import { storedParams } from './envelope-bounds.js';
@@ -14,6 +14,7 @@ import { PARAMS_KEY, schedule, VALIDATORS_KEY, valueAt } from './schedule.js';
 import { addScpKey, retireScpKey } from './scp-keys.js';
 import type { ContractState } from './state.js';
 import { validateAction } from './validate-action.js';
+import { recoverClient, registerCounterparty } from './xchain/client.js';
 
 export interface CallContext {
   state: ContractState;
@@ -32,7 +33,8 @@ export function currentAdmins(state: ContractState): { ids: Set<string>; thresho
   return { ids: new Set(r.admins.map((a) => hex(keyIdOf(unhex(a))))), threshold: r.threshold };
 }
 
-function execute(state: ContractState, a: GovernanceAction, height: number): Reason {
+function execute(ctx: CallContext, a: GovernanceAction): Reason {
+  const { state, height } = ctx;
   switch (a.type) {
     case 'registerSite':
     case 'suspendSite':
@@ -65,6 +67,10 @@ function execute(state: ContractState, a: GovernanceAction, height: number): Rea
     case 'setAdmins':
       state.put(K.admins, { admins: a.admins.map(hex), threshold: a.threshold });
       return Reason.None;
+    case 'registerCounterparty':
+      return registerCounterparty(ctx, a);
+    case 'recoverClient':
+      return recoverClient(ctx, a.clientId, a.substituteId);
   }
 }
 
@@ -81,7 +87,7 @@ function settle(ctx: CallContext, id: string, p: ProposalRecord): Reason {
   }
   const action = actionFromJson(p.action);
   const prior = before(ctx.state, action);
-  const reason = execute(ctx.state, action, ctx.height);
+  const reason = execute(ctx, action);
   const ok = reason === Reason.None;
   close(ctx.state, {
     id,
@@ -96,14 +102,14 @@ function settle(ctx: CallContext, id: string, p: ProposalRecord): Reason {
 }
 
 /** Applies one contract call, then closes every other proposal found expired at the block time. */
-export function applyCall(ctx: CallContext, call: ContractCall): Reason {
+export function applyCall(ctx: CallContext, call: Exclude<ContractCall, XchainCall>): Reason {
   const reason = applyOne(ctx, call);
   if (reason !== Reason.NotAdmin) sweepExpired(ctx.state, ctx.time, ctx.height);
   return reason;
 }
 
 /** Applies one contract call; Reason.None when applied. */
-function applyOne(ctx: CallContext, call: ContractCall): Reason {
+function applyOne(ctx: CallContext, call: Exclude<ContractCall, XchainCall>): Reason {
   if (!currentAdmins(ctx.state).ids.has(ctx.signerKeyIdHex)) return Reason.NotAdmin;
   if (call.type === 'propose') {
     const invalid = validateAction(call.action);

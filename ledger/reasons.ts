@@ -46,6 +46,37 @@ export enum Reason {
   UnknownScpKey = 30,
   /** The envelope bytes do not decode. */
   Malformed = 31,
+  // ---- cross-chain light clients (ledger/xchain/)
+  /** No light client under that ID. */
+  UnknownClient = 40,
+  /** registerCounterparty of an ID already in use. */
+  ClientExists = 41,
+  /** The client is frozen by misbehaviour: it accepts nothing until governance recovers it. */
+  ClientFrozen = 42,
+  /** The client's latest consensus state is older than its trusting period at the block time. */
+  ClientExpired = 43,
+  /** A remote header that does not decode, is of another chain, too far ahead of the block time, or out of time order. */
+  BadRemoteHeader = 44,
+  /** The header names a validator set the client does not hold in force at its height. */
+  UnknownValidatorSet = 45,
+  /** The certificate is not 2f+1 valid signatures of the trusted set over the header. */
+  BadRemoteCertificate = 46,
+  /** Every header of the update is already held (with the same hash): nothing to do. */
+  DuplicateUpdate = 47,
+  /** A validator-schedule proof that does not verify or rewrites sets already proven. */
+  BadScheduleProof = 48,
+  /** Two headers that are not conflicting certified headers of one height. */
+  NotMisbehaviour = 49,
+  /** No consensus state at the height a proof names. */
+  NoConsensusState = 50,
+  /** A membership or state proof that does not lead to the consensus state's roots. */
+  BadRemoteProof = 51,
+  /** The signer is neither an administrator nor a relayer of the client. */
+  NotRelayer = 52,
+  /** recoverClient whose subject is active, or whose substitute is not an active client of the same chain ahead of it. */
+  CannotRecover = 53,
+  /** The fact is already recorded. */
+  FactExists = 54,
 }
 
 export type Check<T = undefined> = { ok: true; value: T } | { ok: false; reason: Reason };

@@ -24,7 +24,7 @@ const enc = new TextEncoder();
  * list under the prefix is proven complete by that one bucket. Changing this list is a state-root
  * change.
  */
-export const GROUP_PREFIXES = ['scp/', 'gov/proposal/', 'gov/history/'] as const;
+export const GROUP_PREFIXES = ['scp/', 'gov/proposal/', 'gov/history/', 'xchain/client/'] as const;
 export type GroupPrefix = (typeof GROUP_PREFIXES)[number];
 
 export function isGroupPrefix(s: string): s is GroupPrefix {

@@ -1,13 +1,18 @@
 // Static checks of a governance action (shape and bounds, independent of state), done when it is
 // proposed so that a malformed action never collects approvals.
-import { MAX_ADMINS, MAX_SITE_KPI_CODES, MAX_VALIDATORS } from '../codec/caps.js';
+import { BLOCK_HEADER_BYTES, MAX_ADMINS, MAX_SITE_KPI_CODES, MAX_VALIDATORS } from '../codec/caps.js';
 import type { ChainParams, GovernanceAction } from '../codec/types.js';
+import { MAX_XCHAIN_RELAYERS } from '../codec/xchain-call.js';
 import { validBounds } from './envelope-bounds.js';
 import { Reason } from './reasons.js';
 import { hex } from './records.js';
 
 function isPositiveInt(n: number): boolean {
   return Number.isSafeInteger(n) && n > 0;
+}
+
+function isU16(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 0xffff;
 }
 
 function distinct(keys: Uint8Array[]): boolean {
@@ -78,6 +83,24 @@ export function validateAction(a: GovernanceAction): Reason {
           a.threshold >= 1 &&
           a.threshold <= a.admins.length
         );
+      case 'registerCounterparty':
+        return (
+          isU16(a.clientId) &&
+          a.trustedHeader.length === BLOCK_HEADER_BYTES &&
+          a.validators.length >= 1 &&
+          a.validators.length <= MAX_VALIDATORS &&
+          a.validators.every((k) => k.length === 32) &&
+          distinct(a.validators) &&
+          isPositiveInt(a.trustingPeriodMs) &&
+          Number.isSafeInteger(a.maxClockDriftMs) &&
+          a.maxClockDriftMs >= 0 &&
+          a.relayers.length >= 1 &&
+          a.relayers.length <= MAX_XCHAIN_RELAYERS &&
+          a.relayers.every((k) => k.length === 32) &&
+          distinct(a.relayers)
+        );
+      case 'recoverClient':
+        return isU16(a.clientId) && isU16(a.substituteId) && a.clientId !== a.substituteId;
     }
   })();
   return ok ? Reason.None : Reason.InvalidAction;

@@ -40,8 +40,17 @@ export function logExecution(log: Logger, block: Block, execution: ExecutionResu
     if (env.kind !== EnvelopeKind.ContractCall) continue;
     const receipt = execution.receipts[i];
     const call = env.call;
-    const proposalId = call.type === 'propose' ? ids[i]! : toHex(call.proposalId);
     const ok = receipt?.status === ReceiptStatus.Applied;
+    if (call.type !== 'propose' && call.type !== 'approve') {
+      const result = ok ? 'applied' : reasonName(receipt?.reason ?? -1);
+      const fields = { event: 'contract.xchain', height, tracingCode: ids[i], call: call.type, result };
+      log.info(
+        { ...fields, signerKeyId: toHex(env.signerKeyId), clientId: call.clientId },
+        'cross-chain call',
+      );
+      continue;
+    }
+    const proposalId = call.type === 'propose' ? ids[i]! : toHex(call.proposalId);
     log.info(
       {
         event: 'contract.call',

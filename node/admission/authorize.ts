@@ -11,6 +11,7 @@ import { Reason } from '../../ledger/reasons.js';
 import { type AdminsRecord, hex, K, unhex } from '../../ledger/records.js';
 import { seqWindow } from '../../ledger/registry.js';
 import { checkSeq } from '../../ledger/seq-window.js';
+import { isXchainCall, relayerPublicKey } from '../../ledger/xchain/calls.js';
 import { NodeErrorCode } from '../errors.js';
 import type { Authorization } from './admission.js';
 
@@ -42,9 +43,15 @@ export function adminPublicKey(contracts: Contracts, keyId: KeyId): Uint8Array |
   return found === undefined ? undefined : unhex(found);
 }
 
-/** The key that must have signed an envelope from this signer: a site's current key or an admin's. */
+/** Public key of a relayer listed by a cross-chain light client with this key ID, if any. */
+export function relayerKey(contracts: Contracts, keyId: KeyId): Uint8Array | undefined {
+  const found = relayerPublicKey(contracts.state, hex(keyId));
+  return found === undefined ? undefined : unhex(found);
+}
+
+/** The key that must have signed an envelope from this signer: a site's, an admin's or a relayer's. */
 export function signerPublicKey(contracts: Contracts, keyId: KeyId): Uint8Array | undefined {
-  return contracts.site(keyId)?.publicKey ?? adminPublicKey(contracts, keyId);
+  return contracts.site(keyId)?.publicKey ?? adminPublicKey(contracts, keyId) ?? relayerKey(contracts, keyId);
 }
 
 export function authorize(contracts: Contracts, env: Envelope, at: AdmissionTime): Authorization {
@@ -53,7 +60,10 @@ export function authorize(contracts: Contracts, env: Envelope, at: AdmissionTime
     if (!check.ok) return refusal(check.reason);
     return { ok: true, publicKey: unhex(check.value.publicKey) };
   }
-  const admin = adminPublicKey(contracts, env.signerKeyId);
+  // A relayer key may sign cross-chain calls only; the contract checks which client's.
+  const admin =
+    adminPublicKey(contracts, env.signerKeyId) ??
+    (isXchainCall(env.call) ? relayerKey(contracts, env.signerKeyId) : undefined);
   if (admin === undefined) return refusal(Reason.NotAdmin);
   const seq = checkSeq(seqWindow(contracts.state, hex(env.signerKeyId)), env.seq);
   if (seq !== Reason.None) return refusal(seq);

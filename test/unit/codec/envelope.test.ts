@@ -146,7 +146,8 @@ describe('envelopes', () => {
     expect(hex(encodeEnvelope(d1))).toBe(hex(v1));
     expect(codeOf(() => propose({ ...params, maxSeqGap: 5000 }))).toBe(CodecErrorCode.InvalidInput);
     expect(codeOf(() => propose({ ...params, maxEnvelopeFutureMs: 5000 }))).toBe(CodecErrorCode.InvalidInput);
-    expect(codeOf(() => decodeEnvelope(patched(v1, 75, 12)))).toBe(CodecErrorCode.BadEnum);
+    // 12 and 13 are the cross-chain actions (docs/wire-format.md §5.3.1); 14 is the first unknown.
+    expect(codeOf(() => decodeEnvelope(patched(v1, 75, 14)))).toBe(CodecErrorCode.BadEnum);
     // Layout 1 bytes read as layout 2 run short; layout 2 bytes read as layout 1 leave bytes over.
     expect(codeOf(() => decodeEnvelope(patched(v1, 75, 11)))).toBe(CodecErrorCode.Truncated);
     expect(codeOf(() => decodeEnvelope(patched(v2, 75, 8)))).toBe(CodecErrorCode.TrailingBytes);

@@ -65,7 +65,7 @@ export const vectorPacketEphemeral: SealedPacket = {
 export const vectorPacketHex =
   '0102' + 'a1'.repeat(16) + 'b2'.repeat(16) + 'c3'.repeat(12) + 'd4'.repeat(112) + '0037' + 'e5'.repeat(55);
 
-const header = {
+export const header = {
   chainId: new Uint8Array(32).fill(0x11),
   signerKeyId: new Uint8Array(16).fill(0x22),
   seq: 7,

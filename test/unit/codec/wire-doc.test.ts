@@ -54,6 +54,7 @@ import { verifyConsistency, verifyInclusion } from '../../../crypto/merkle-verif
 import { hashLogConsistency, hashLogInclusion, hashLogRoot } from './hash-log-vectors.js';
 import { hex, unhex } from './hex.js';
 import * as v from './vectors.js';
+import * as x from './xchain-vectors.js';
 
 const doc = readFileSync(join(__dirname, '../../../docs/wire-format.md'), 'utf8');
 
@@ -102,6 +103,36 @@ const cases: Record<string, Case> = {
     () => encodeEnvelope(v.vectorSetParamsBounds),
     decodeEnvelope,
     v.vectorSetParamsBounds,
+  ],
+  'envelope-update-client': [
+    () => encodeEnvelope(x.vectorUpdateClient),
+    decodeEnvelope,
+    x.vectorUpdateClient,
+  ],
+  'envelope-submit-misbehaviour': [
+    () => encodeEnvelope(x.vectorMisbehaviour),
+    decodeEnvelope,
+    x.vectorMisbehaviour,
+  ],
+  'envelope-remote-envelope-fact': [
+    () => encodeEnvelope(x.vectorRemoteEnvelope),
+    decodeEnvelope,
+    x.vectorRemoteEnvelope,
+  ],
+  'envelope-remote-state-fact': [
+    () => encodeEnvelope(x.vectorRemoteState),
+    decodeEnvelope,
+    x.vectorRemoteState,
+  ],
+  'envelope-register-counterparty': [
+    () => encodeEnvelope(x.vectorRegisterCounterparty),
+    decodeEnvelope,
+    x.vectorRegisterCounterparty,
+  ],
+  'envelope-recover-client': [
+    () => encodeEnvelope(x.vectorRecoverClient),
+    decodeEnvelope,
+    x.vectorRecoverClient,
   ],
   'block-header': [() => encodeBlockHeader(v.vectorHeader), decodeBlockHeader, v.vectorHeader],
   block: [() => encodeBlock(v.vectorBlock), decodeBlock, v.vectorBlock],
@@ -200,6 +231,10 @@ const nested: [string, number, string][] = [
   ['new-view', 82, 'view-change'],
   ['state-response', 74, 'certified-block'],
   ['consensus-state-record', 277, 'block-header'],
+  ['envelope-update-client', 70, 'block-header'],
+  ['envelope-update-client', 297, 'commit-certificate'],
+  ['envelope-remote-envelope-fact', 78, 'block-header'],
+  ['envelope-register-counterparty', 78, 'block-header'],
   ['evidence-record', 47, 'prepare'],
 ];
 
