@@ -9,10 +9,11 @@ import { loadGenesis } from '../node/genesis.js';
 import { Admin, type CallResult } from '../platform/admin.js';
 import { loadAdminKey } from '../platform/keys.js';
 import { PassphraseEnv } from '../runtime/passphrase.js';
-import { registerActionCommands } from './gov-actions.js';
+import { type RunAction, registerActionCommands } from './gov-actions.js';
 import { closedProposals, formatClosed, formatOpen, openProposals } from './gov-view.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 import { addReadFlags, type ReadFlags, type StateReader, say, trustLine, withReader } from './state-read.js';
+import { registerXchainActionCommands } from './xchain-actions.js';
 
 interface SignFlags extends RpcFlags {
   key: string;
@@ -66,9 +67,9 @@ export function registerGovCommands(program: Command): void {
     .command('gov')
     .description('governance (contract management): propose, approve, list, show and history of proposals');
   const propose = gov.command('propose').description('propose a governance action (signed with --key)');
-  registerActionCommands(propose, addSignFlags, (action, o) =>
-    submit(o as unknown as SignFlags, (a) => a.propose(action)),
-  );
+  const proposeAction: RunAction = (action, o) => submit(o as unknown as SignFlags, (a) => a.propose(action));
+  registerActionCommands(propose, addSignFlags, proposeAction);
+  registerXchainActionCommands(propose, addSignFlags, proposeAction);
   addSignFlags(gov.command('approve'))
     .description('approve an open proposal; it executes when approvals reach the threshold')
     .argument('<proposal-id>', 'proposal ID (hex), as `gov list` shows it')
