@@ -80,16 +80,8 @@ describe('console pages on a 4-node cluster', () => {
     await page.goto(`${running.url}#/nodes`);
     await page.waitForSelector('#node-table', { timeout: 30_000 });
     cluster.procs[3]!.child.kill('SIGKILL');
-    await page.waitForFunction(
-      'document.querySelector("#node-table tbody tr:nth-child(4)")?.textContent?.includes("down")',
-      null,
-      {
-        timeout: 60_000,
-      },
-    );
+    await page.locator('#node-table tbody tr:nth-child(4)', { hasText: 'down' }).waitFor({ timeout: 60_000 });
     await page.goto(`${running.url}#/overview`);
-    await page.waitForFunction('document.querySelector("#nodes-up .value")?.textContent === "3 / 4"', null, {
-      timeout: 30_000,
-    });
+    await page.locator('#nodes-up .value', { hasText: '3 / 4' }).waitFor({ timeout: 30_000 });
   }, 120_000);
 });
