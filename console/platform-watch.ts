@@ -27,7 +27,8 @@ export class PlatformWatch {
   }
 
   private async has(code: string): Promise<boolean> {
-    const res = await fetch(`${this.base}/v1/trace/${code}`, { signal: AbortSignal.timeout(5_000) });
+    // A stored packet's answer carries its proof, which the platform asks the chain for: be patient.
+    const res = await fetch(`${this.base}/v1/trace/${code}`, { signal: AbortSignal.timeout(10_000) });
     await res.body?.cancel();
     if (res.status === 404) return false;
     if (!res.ok) throw new Error(`answered ${res.status}`);

@@ -47,9 +47,8 @@ describe('the console in a browser', () => {
   it('shows the overview and verifies a trace in the page; a tampered proof fails its check', async () => {
     const { page, errors } = await openPage(browser);
     await page.goto(running.url);
-    await page.waitForFunction('Number(document.querySelector("#height .value")?.textContent) >= 1', null, {
-      timeout: 30_000,
-    });
+    // Locators, not a string predicate: the page's CSP forbids evaluating strings.
+    await page.locator('#height .value', { hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 30_000 });
     expect(await page.getAttribute('#chain-id .value span', 'title')).toBe(toHex(cluster.chainId));
     expect(await page.textContent('#nodes-up .value')).toBe('1 / 1');
 
