@@ -30,7 +30,7 @@ function proposal(): { pp: PrePrepare; envs: Uint8Array[] } {
       if (m.type === MessageType.PrePrepare && pp === undefined) pp = m;
     },
   });
-  const envs = c.request(3);
+  c.request(3);
   c.runUntil(() => pp !== undefined, 100);
   if (pp === undefined) throw new Error('no PRE-PREPARE');
   expect(pp.block.envelopes).toHaveLength(3);
