@@ -3,11 +3,21 @@
 // the primary for exactly the envelopes it lacks; envelopes that gossip brings while it waits are
 // taken from the mempool; a primary that answers with other envelopes, or a block whose codes do
 // not match its header, gets no PREPARE, and the backup goes on with the next proposal.
+
+import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import { decodeBodiesRequest, encodeBodiesResponse } from '../../../codec/proposal-ref.js';
+import {
+  decodeBodiesRequest,
+  decodeBodiesResponse,
+  encodeBodiesRequest,
+  encodeBodiesResponse,
+} from '../../../codec/proposal-ref.js';
 import { type ConsensusMessage, MessageType, type PrePrepare } from '../../../codec/types.js';
 import { bytesEqual } from '../../../consensus/bytes.js';
+import { NodeError, NodeErrorCode } from '../../../node/errors.js';
+import { ProposalBodies } from '../../../node/proposal-bodies.js';
 import { Cluster } from '../../../testkit/sim/cluster.js';
+import { stubHash } from '../../../testkit/sim/stub-crypto.js';
 import { type DriverHarness, driverHarness } from '../../sim/driver-harness.js';
 
 /** Validator 0's PRE-PREPARE of block 1 holding three envelopes, from a simulated cluster. */
@@ -20,7 +30,7 @@ function proposal(): { pp: PrePrepare; envs: Uint8Array[] } {
       if (m.type === MessageType.PrePrepare && pp === undefined) pp = m;
     },
   });
-  const envs = c.request(3);
+  c.request(3);
   c.runUntil(() => pp !== undefined, 100);
   if (pp === undefined) throw new Error('no PRE-PREPARE');
   expect(pp.block.envelopes).toHaveLength(3);
@@ -126,5 +136,36 @@ describe('proposals by reference in the driver', () => {
     expect(h.bodies.stats.whole).toBe(1);
     expect(prepared(h, pp)).toBe(false);
     expect(Object.values(h.replica.stats.dropped).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  test('the primary answers from the proposals it sent last, and refuses what it does not hold', () => {
+    const { pp, envs } = proposal();
+    const primary = new ProposalBodies(
+      {
+        lookup: () => undefined,
+        request: () => Promise.reject(new Error('unused')),
+        txHash: (e) => stubHash(e, 3),
+        log: pino({ level: 'silent' }),
+      },
+      { fetchTimeoutMs: 1000, attempts: 3, maxResolving: 8, maxHeld: 2 },
+    );
+    primary.remember(pp);
+    const ask = (digest: Uint8Array, indexes: number[]) =>
+      primary.answer(encodeBodiesRequest({ digest, indexes }));
+    expect(decodeBodiesResponse(ask(pp.digest, [0, 2]), 2)).toEqual([envs[0], envs[2]]);
+    const notFound = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e instanceof NodeError && e.code === NodeErrorCode.NotFound;
+      }
+      return false;
+    };
+    expect(notFound(() => ask(pp.digest, [3]))).toBe(true);
+    expect(notFound(() => ask(new Uint8Array(32).fill(1), [0]))).toBe(true);
+    // Only the newest maxHeld proposals are kept.
+    primary.remember({ ...pp, digest: new Uint8Array(32).fill(2) });
+    primary.remember({ ...pp, digest: new Uint8Array(32).fill(3) });
+    expect(notFound(() => ask(pp.digest, [0]))).toBe(true);
   });
 });
