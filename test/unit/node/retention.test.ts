@@ -15,6 +15,7 @@ import {
   parseDuration,
   readHolds,
   retainHeight,
+  retainSchema,
   setHold,
 } from '../../../node/retention.js';
 import { MemoryDb, StoreErrorCode } from '../../../node/store/index.js';
@@ -56,6 +57,23 @@ describe('retain height', () => {
     expect(parseDuration('0d')).toBeUndefined();
     expect(parseDuration('1w')).toBeUndefined();
     expect(parseDuration('-1d')).toBeUndefined();
+  });
+});
+
+describe('retain config', () => {
+  it('takes blocks and an age, with defaults for the pacing', () => {
+    expect(retainSchema.parse({ blocks: 1000, age: '30d' })).toEqual({
+      blocks: 1000,
+      age: '30d',
+      intervalMs: 60_000,
+      stepsPerRun: 8,
+    });
+  });
+
+  it('refuses a bad age, a zero count and an unknown field, naming the field', () => {
+    expect(retainSchema.safeParse({ age: '30 days' }).error?.issues[0]?.message).toMatch(/duration like 90d/);
+    expect(retainSchema.safeParse({ blocks: 0 }).success).toBe(false);
+    expect(retainSchema.safeParse({ keep: 5 }).success).toBe(false);
   });
 });
 
