@@ -3,7 +3,9 @@
 // from compacting (rewriting files) during the copy. The index is opened before and after the copy
 // to prove it: while a node runs, LevelDB's lock refuses the open and the backup is refused; a
 // node started during the copy fails the second check and the archive is deleted.
+import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   backupDir,
   type DirManifest,
@@ -26,6 +28,9 @@ export const NODE_BACKUP_KIND = 'bkdms-node-data';
 const skip = (name: string): boolean => name === 'index/LOCK' || /\.tmp(-\d+)?$/.test(name);
 
 async function stoppedMeta(dataDir: string): Promise<StoreMeta> {
+  // Opening creates a missing index: check first, so a mistyped folder is not turned into a store.
+  if (!existsSync(join(dataDir, 'index')))
+    throw new NodeError(NodeErrorCode.BadConfig, `${dataDir} is not a node data folder (no index/)`);
   try {
     return await readStoreMeta(dataDir);
   } catch (err) {

@@ -70,6 +70,12 @@ describe('node backup and restore', () => {
     }
   });
 
+  it('refuses a folder that is not a node data folder, creating nothing in it', async () => {
+    const nope = join(tmp.dir, 'nope');
+    await expect(createNodeBackup(nope, archive)).rejects.toThrow(/not a node data folder/);
+    expect(isEmptyDir(nope)).toBe(true);
+  });
+
   it('refuses to back up a running node', async () => {
     const l = await PersistedLedger.open(data, chain.genesis);
     try {
