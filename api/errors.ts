@@ -37,6 +37,11 @@ export enum ApiErrorCode {
   TooManyStreams = 'TOO_MANY_STREAMS',
   /** Unknown tracing code, height above the tip, unknown site. */
   NotFound = 'NOT_FOUND',
+  /**
+   * The block body (or an envelope in it) was pruned on this node: header, certificate and
+   * inclusion proofs remain; meta.prunedBelow is its earliest height. Ask a node keeping bodies.
+   */
+  Pruned = 'PRUNED',
   /** Cursor not issued by this node or for another query. */
   BadCursor = 'BAD_CURSOR',
   /** Node starting, catching up or not connected to a quorum. */
@@ -72,6 +77,7 @@ const statusOf: Record<ApiErrorCode, status> = {
   [ApiErrorCode.RateLimited]: status.RESOURCE_EXHAUSTED,
   [ApiErrorCode.TooManyStreams]: status.RESOURCE_EXHAUSTED,
   [ApiErrorCode.NotFound]: status.NOT_FOUND,
+  [ApiErrorCode.Pruned]: status.FAILED_PRECONDITION,
   [ApiErrorCode.BadCursor]: status.INVALID_ARGUMENT,
   [ApiErrorCode.NotReady]: status.UNAVAILABLE,
   [ApiErrorCode.Stopped]: status.UNAVAILABLE,

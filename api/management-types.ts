@@ -46,6 +46,8 @@ export interface SyncInfo {
   catchingUp: boolean;
   view: number;
   primary: number;
+  /** Lowest height whose block body the node holds (1 unless pruned). */
+  earliestHeight: number;
 }
 
 export interface NodeInfo {

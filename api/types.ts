@@ -50,6 +50,8 @@ export interface NodeStatus {
   mempoolBytes: number;
   /** Index of this node in the validator set, -1 for an observer. */
   selfIndex: number;
+  /** Lowest height whose block body the node serves (1 unless it pruned older bodies). */
+  earliestHeight: number;
 }
 
 /** What a trace returns: every piece needed to verify one committed envelope offline. */

@@ -39,6 +39,7 @@ const status: NodeStatus = {
   mempoolEnvelopes: 0,
   mempoolBytes: 0,
   selfIndex: 0,
+  earliestHeight: 1,
 };
 const missing = (): Promise<never> => Promise.reject(new ApiError(ApiErrorCode.NotFound, 'bench'));
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAlarmsCommand } from './alarms-cmd.js';
+import { registerBackupCommands } from './backup-cmd.js';
 import { registerBenchCommands } from './bench.js';
 import { registerChainCommands } from './chain-cmd.js';
 import { registerClusterCommands } from './cluster-cmd.js';
@@ -39,6 +40,7 @@ export function registerCommands(program: Command): void {
   registerChainCommands(program);
   registerLogsCommands(program);
   registerConsoleCommand(program);
+  registerBackupCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   registerE2ECommands(program);

@@ -45,7 +45,7 @@ export function formatInfo(i: NodeInfo): string {
     `software    bkdms ${i.software.version} (${i.software.commit.slice(0, 12)}), node ${i.software.node}, libp2p ${i.software.libp2p}, grpc-js ${i.software.grpcJs}, classic-level ${i.software.classicLevel}`,
     `hardware    ${i.hardware.cpuCores} x ${i.hardware.cpuModel}, ${gib(i.hardware.memoryTotalBytes)} memory, disk ${gib(i.hardware.diskFreeBytes)} free of ${gib(i.hardware.diskTotalBytes)}, ${i.hardware.os} ${i.hardware.arch}`,
     `config      sha256 ${i.config.sha256}`,
-    `chain       height ${s.height}, block ${s.latestBlockHash.slice(0, 16)}… at ${s.latestBlockTime ? new Date(s.latestBlockTime).toISOString() : '-'}, ${s.catchingUp ? 'catching up' : 'in sync'}, view ${s.view}`,
+    `chain       height ${s.height}, block ${s.latestBlockHash.slice(0, 16)}… at ${s.latestBlockTime ? new Date(s.latestBlockTime).toISOString() : '-'}, ${s.catchingUp ? 'catching up' : 'in sync'}, view ${s.view}, bodies from ${s.earliestHeight ?? 1}`,
   ].join('\n');
 }
 

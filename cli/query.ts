@@ -22,6 +22,7 @@ export function registerQueryCommands(program: Command): void {
         const out = {
           chainId: hex(s.chainId),
           height: s.height,
+          earliestHeight: s.earliestHeight,
           lastBlockHash: hex(s.lastBlockHash),
           view: s.view,
           primary: s.primary,

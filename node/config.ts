@@ -7,6 +7,7 @@ import { defaultLogFiles } from '../runtime/log-files.js';
 import { isLoopbackAddress } from '../runtime/loopback.js';
 import { NodeError, NodeErrorCode } from './errors.js';
 import { alarmsConfigSchema, defaultAlarmsConfig } from './mgmt/alarms/config.js';
+import { retainSchema } from './retention.js';
 
 // One check, so that a bad address gets one message: the shape, then the port's range.
 const hostPort = z
@@ -110,6 +111,8 @@ export const nodeConfigSchema = z.strictObject({
     .default({ maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 }),
   /** Fault management: evaluation period, hold times, thresholds, webhook (docs/operations.md). */
   alarms: alarmsConfigSchema.default(defaultAlarmsConfig()),
+  /** Block-body retention (docs/storage.md); absent: every body is kept. */
+  retain: retainSchema.optional(),
 });
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;

@@ -287,6 +287,16 @@ export class ConsensusDriver {
   }
 
   private async answerStateRequest(to: Uint8Array, from: number, toHeight: number): Promise<void> {
+    // A pruned node cannot serve bodies below its earliest height: it stays silent, and the
+    // requester's state timeout sends the next request to another peer (its cursor moves on).
+    const earliest = this.deps.ledger.store.earliestHeight();
+    if (from < earliest) {
+      this.deps.log.info(
+        { event: 'state.request.pruned', fromHeight: from, earliestHeight: earliest },
+        'state request below the pruned height left unanswered',
+      );
+      return;
+    }
     const blocks: CertifiedBlock[] = [];
     for await (const b of this.deps.ledger.store.blocks(from, toHeight))
       blocks.push(decodeCertifiedBlock(b.bytes));

@@ -12,12 +12,14 @@ import { createLogs, type Logs } from '../runtime/log.js';
 import { RecentRefusals } from './admission/evictions.js';
 import { Chain } from './chain/chain.js';
 import type { NodeConfig } from './config.js';
+import { Followers } from './followers.js';
 import { loadGenesis } from './genesis.js';
 import { GovernanceAudit } from './gov-audit.js';
 import { logFilesOf } from './log-config.js';
 import type { NodeMetrics } from './mgmt/metrics.js';
 import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
+import { Pruner } from './pruner.js';
 import { loadCursorSecret } from './query-cursors.js';
 import { createAlarms } from './wiring/alarms.js';
 import { createDriver, createReplica } from './wiring/consensus.js';
@@ -105,8 +107,18 @@ export async function startNode(
     ...{ config, replica, p2p, chain, ledger, driver, metrics, governance },
     log: alarmLog,
   });
+  const followers = new Followers();
+  const pruner = new Pruner({
+    store: ledger.store,
+    dataDir: config.dataDir,
+    retain: config.retain ?? { intervalMs: 60_000, stepsPerRun: 8 },
+    followers,
+    log: logs.logger('store'),
+    registry: metrics.registry,
+  });
   const { rpc, mgmt, sampler } = createServers({
     ...servers,
+    followers,
     metrics,
     logs,
     log,
@@ -126,6 +138,8 @@ export async function startNode(
     rpc,
     mgmt,
     alarms,
+    // Stopped first, before the ledger closes under a running step.
+    pruner,
   ]);
   stop.bind(lifecycle);
   try {

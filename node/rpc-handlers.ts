@@ -36,6 +36,7 @@ import { executionResult } from './admission/execution-result.js';
 import type { BlockNotifier } from './chain/block-notifier.js';
 import type { Mempool } from './chain/mempool.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import type { Followers } from './followers.js';
 import { blockHashProof, consistencyProof, headersPage } from './hash-log-rpc.js';
 import type { ProvenState } from './proven-state.js';
 import type { QueryCursors } from './query-cursors.js';
@@ -61,6 +62,8 @@ export interface RpcDeps {
   isReady(): boolean;
   /** The audit stream: refused uploads and governance submissions, with the caller's address. */
   audit?: Logger;
+  /** Where open block subscriptions are (a hold on pruning). */
+  followers?: Followers;
 }
 
 const notFound = (what: string): NodeError => new NodeError(NodeErrorCode.NotFound, what);
@@ -107,6 +110,7 @@ export class RpcHandlers implements NodeApi {
       lastBlockHash: tip?.hash ?? s.chainId,
       mempoolEnvelopes: this.d.mempool.size,
       mempoolBytes: this.d.mempool.byteSize,
+      earliestHeight: this.d.store.earliestHeight(),
     };
   }
 
@@ -170,14 +174,21 @@ export class RpcHandlers implements NodeApi {
 
   async *subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent> {
     let next = Math.max(1, fromHeight);
-    while (!signal.aborted) {
-      const tip = this.d.store.tip()?.height ?? 0;
-      if (next > tip) {
-        if (!(await this.d.notifier.waitAbove(tip, signal))) return;
-        continue;
+    const following = this.d.followers?.follow(next);
+    try {
+      while (!signal.aborted) {
+        const tip = this.d.store.tip()?.height ?? 0;
+        if (next > tip) {
+          if (!(await this.d.notifier.waitAbove(tip, signal))) return;
+          continue;
+        }
+        // Below the earliest body this answers PRUNED: the follower asks a node that keeps it.
+        yield { height: next, certifiedBlock: await this.d.store.getBlock(next) };
+        next++;
+        if (following !== undefined) following.height = next;
       }
-      yield { height: next, certifiedBlock: await this.d.store.getBlock(next) };
-      next++;
+    } finally {
+      following?.close();
     }
   }
 

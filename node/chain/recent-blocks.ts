@@ -62,8 +62,9 @@ export class RecentBlocks {
 
   async load(store: Store): Promise<void> {
     const tip = store.tip()?.height ?? 0;
-    for await (const b of store.blocks(Math.max(1, tip - this.bounds.maxBlocks + 1), tip))
-      this.add(decodeCertifiedBlock(b.bytes).block);
+    // Never below the earliest body held: a pruned node still restarts (proposal checks need only recent blocks).
+    const from = Math.max(1, store.earliestHeight(), tip - this.bounds.maxBlocks + 1);
+    for await (const b of store.blocks(from, tip)) this.add(decodeCertifiedBlock(b.bytes).block);
   }
 
   private drop(height: number): void {

@@ -97,6 +97,7 @@ export class NodeManagement implements ManagementApi {
           catchingUp: w.replica.footprint().transferQueue > 0 || st.applied < st.height,
           view: st.view,
           primary: st.primary,
+          earliestHeight: w.ledger.store.earliestHeight(),
         };
       },
     });

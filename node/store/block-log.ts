@@ -3,11 +3,12 @@
 // segmentBytes, so whole old segments can later be deleted when their bodies are pruned.
 // Every append is written and fdatasync'ed before it resolves: the index batch that follows may
 // then point at it, and recovery never indexes a block that is not fully on disk.
-import { closeSync, mkdirSync, openSync, readdirSync, readSync } from 'node:fs';
-import { type FileHandle, open, truncate } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { type FileHandle, open, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { checksumMatches, encodeFrameHeader, FRAME_HEADER_BYTES, parseFrameHeader } from './frame.js';
+import { syncDir } from './prune.js';
 
 /** Table 10-3 block recorder: where a certified block's bytes sit in the chain's block log. */
 export interface BlockLocation {
@@ -52,6 +53,29 @@ export class BlockLog {
   /** Segment numbers present on disk, ascending. */
   segments(): number[] {
     return listSegments(this.dir);
+  }
+
+  /** Height of the first frame of a segment; undefined when it holds no whole frame header. */
+  firstHeight(segment: number): number | undefined {
+    try {
+      return parseFrameHeader(this.readAt(segment, 0, FRAME_HEADER_BYTES))?.height;
+    } catch (err) {
+      if (err instanceof StoreError && err.code === StoreErrorCode.NotFound) return undefined;
+      throw err;
+    }
+  }
+
+  segmentBytesOnDisk(segment: number): number {
+    return statSync(join(this.dir, segName(segment))).size;
+  }
+
+  /** Removes a whole segment (pruning, prune.ts); never the one being appended to. */
+  async deleteSegment(segment: number): Promise<void> {
+    if (segment === this.segment)
+      throw new StoreError(StoreErrorCode.Inconsistent, 'refusing to delete the open segment', { segment });
+    this.dropReader(segment);
+    await unlink(join(this.dir, segName(segment)));
+    await syncDir(this.dir);
   }
 
   async append(height: number, payload: Uint8Array): Promise<BlockLocation> {

@@ -12,6 +12,7 @@ export type { BlockFacts, ExecutionResult, StateChange } from './index-batch.js'
 export { LevelDb } from './level-db.js';
 export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';
+export type { PruneFailpoint, PruneStepResult } from './prune.js';
 export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
 export { type FoundEnvelope, openStore, Store } from './store.js';
 export type { Execute, HashLogHead, RecoveryReport, StoreOptions, Tip } from './store-core.js';
@@ -22,3 +23,4 @@ export {
   type StoredLocation,
   type StoredReceipt,
 } from './values.js';
+export { readStoreMeta, type StoredChainReport, type StoreMeta, verifyStoredChain } from './verify-stored.js';

@@ -15,6 +15,14 @@ import { readConsistencyProof, readInclusionProof } from './hash-log.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
+  finishPruning,
+  type PruneFailpoint,
+  type PruneStepResult,
+  type PruneTarget,
+  pruneStep,
+  readPrunedBelow,
+} from './prune.js';
+import {
   cityKpiRange,
   type Page,
   type PageOptions,
@@ -45,7 +53,7 @@ export interface FoundEnvelope {
   block: StoredLocation;
 }
 
-export class Store extends StoreCore {
+export class Store extends StoreCore implements PruneTarget {
   lastRecovery: RecoveryReport = { reindexed: 0 };
   /** What opening the consensus WAL found (a torn tail cut off) and migrated from older folders. */
   walReport: WalOpenReport & { migrated: LegacyMigration } = {
@@ -55,13 +63,17 @@ export class Store extends StoreCore {
     migrated: { state: false, evidence: 0 },
   };
   private wal: ConsensusWal | undefined;
+  /** Lowest height whose body is still held (1: nothing pruned); Meta prunedBelow. */
+  private earliest = 1;
 
   static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
     const { db, log } = await openParts(dir, opts);
     const s = new Store(db, log, opts.tracingCode);
     try {
       await s.loadTip();
+      s.earliest = await readPrunedBelow(db);
       s.lastRecovery = await s.recover(opts.execute);
+      await finishPruning(s);
       await s.loadRejectedAny();
       s.wal = await ConsensusWal.open(join(dir, 'wal'), opts.walCompactBytes);
       const migrated = await migrateLegacyConsensus(db, s.wal);
@@ -76,13 +88,56 @@ export class Store extends StoreCore {
     return s;
   }
 
-  /** Encoded CertifiedBlock at height h. */
+  /** Encoded CertifiedBlock at height h; PRUNED below earliestHeight(). */
   async getBlock(h: number): Promise<Uint8Array> {
-    return this.log.read(await this.location(h));
+    const loc = await this.location(h);
+    return this.bodyRead(h, () => this.log.read(loc));
   }
 
   async location(h: number): Promise<StoredLocation> {
+    this.ensureBody(h);
     return decodeLocation(await this.must(key(Bucket.BlockLocation, u64(h)), 'block', h));
+  }
+
+  /** Lowest height whose block body this store holds (1 when nothing was pruned). */
+  earliestHeight(): number {
+    return this.earliest;
+  }
+
+  tipHeight(): number {
+    return this.tipInfo?.height ?? 0;
+  }
+
+  notePruned(below: number): void {
+    this.earliest = Math.max(this.earliest, below);
+  }
+
+  /** One bounded pruning step (prune.ts): the oldest segment, when all of it is below retainHeight. */
+  pruneStep(retainHeight: number, fail?: (at: PruneFailpoint) => void): Promise<PruneStepResult> {
+    this.ensureOpen();
+    return pruneStep(this, retainHeight, fail);
+  }
+
+  private ensureBody(h: number): void {
+    if (h < this.earliest)
+      throw new StoreError(
+        StoreErrorCode.Pruned,
+        `block ${h} pruned: bodies below height ${this.earliest} are deleted`,
+        {
+          height: h,
+          prunedBelow: this.earliest,
+        },
+      );
+  }
+
+  /** A read racing a prune finds its segment gone: that is PRUNED, not a missing file. */
+  private bodyRead<T>(h: number, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof StoreError && err.code === StoreErrorCode.NotFound) this.ensureBody(h);
+      throw err;
+    }
   }
 
   async getHeader(h: number): Promise<Uint8Array> {
@@ -152,10 +207,8 @@ export class Store extends StoreCore {
     if (v === undefined) return undefined;
     const data = decodeDataRecorder(v);
     const block = await this.location(data.height);
-    const envelope = this.log.readAt(
-      block.segment,
-      block.offset + block.blockStart + data.offset,
-      data.length,
+    const envelope = this.bodyRead(data.height, () =>
+      this.log.readAt(block.segment, block.offset + block.blockStart + data.offset, data.length),
     );
     return { envelope, data, block };
   }

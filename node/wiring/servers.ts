@@ -15,6 +15,7 @@ import type { Admission } from '../admission/admission.js';
 import type { RecentRefusals } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
+import type { Followers } from '../followers.js';
 import type { Genesis } from '../genesis.js';
 import { adminOnly, loopbackOrAdmin } from '../log-access.js';
 import { createManagement } from '../mgmt/management.js';
@@ -119,6 +120,8 @@ export interface ServersWiring {
   alarms?: AlarmSourceApi;
   /** What the RPC server serves instead of the handlers themselves (the test kit's lying node only). */
   wrapApi?: (api: NodeApi) => NodeApi;
+  /** Open block subscriptions (a hold on pruning). */
+  followers?: Followers;
 }
 
 /** The Logs service, when the node writes log files: queries from loopback or an admin, deletion by an admin. */
@@ -161,6 +164,7 @@ export function createServers(w: ServersWiring): {
           status,
           isReady,
           audit: w.logs.audit('rpc'),
+          followers: w.followers,
         }),
       ),
     {

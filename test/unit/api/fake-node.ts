@@ -35,6 +35,7 @@ export const status: NodeStatus = {
   mempoolEnvelopes: 3,
   mempoolBytes: 4096,
   selfIndex: -1,
+  earliestHeight: 1,
 };
 
 export const accepted = (env: Uint8Array): UploadResult => ({

@@ -168,6 +168,7 @@ export class FakeLedger implements NodeApi {
       mempoolEnvelopes: this.pending.size,
       mempoolBytes: 0,
       selfIndex: 0,
+      earliestHeight: 1,
     };
   }
 
