@@ -41,27 +41,11 @@ export function seqWindow(state: ContractState, keyIdHex: string): SeqWindow {
   return w;
 }
 
-/**
- * The stored record of a window. Its hex mask is written out when first read, which for a staged
- * record is when the block's changes are flushed: a site with several uploads in one block stages
- * one record per upload and only the last is ever serialized (a 1024-bit hex string per upload was
- * a tenth of block execution).
- */
-function seqRecord(w: SeqWindow): SeqRecord {
-  let mask: string | undefined;
-  const record: SeqRecord = {
-    hwm: w.hwm,
-    get mask(): string {
-      mask ??= w.mask.toString(16);
-      return mask;
-    },
-  };
-  windows.set(record, w);
-  return record;
-}
-
 export function putSeq(state: ContractState, keyIdHex: string, seq: number): void {
-  state.put(K.seq(keyIdHex), seqRecord(recordSeq(seqWindow(state, keyIdHex), seq)));
+  const w = recordSeq(seqWindow(state, keyIdHex), seq);
+  const record: SeqRecord = { hwm: w.hwm, mask: w.mask.toString(16) };
+  windows.set(record, w);
+  state.put(K.seq(keyIdHex), record);
 }
 
 /** The site an upload's signer is, if it may upload now (status and key currency only). */
