@@ -370,9 +370,9 @@ export class P2P {
     return sent.reduce<number>((a, b) => a + b, 0);
   }
 
-  /** One request/response exchange with `peer` (state transfer). */
-  async request(peer: PeerRef, data: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
-    return this.requests.request(this.running(), this.allow.resolve(peer), data, timeoutMs);
+  /** One request/response exchange with `peer` (snapshots); `maxBytes` caps this response lower. */
+  async request(peer: PeerRef, data: Uint8Array, timeoutMs?: number, maxBytes?: number): Promise<Uint8Array> {
+    return this.requests.request(this.running(), this.allow.resolve(peer), data, timeoutMs, maxBytes);
   }
 
   private async publish(topic: string, data: Uint8Array): Promise<number> {

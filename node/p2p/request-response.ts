@@ -54,14 +54,24 @@ export class RequestResponse {
     this.handler = handler;
   }
 
-  /** Sends `request` to `peer` and resolves with its response, or throws a P2PError. */
-  async request(libp2p: Libp2p, peer: PeerId, request: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
+  /**
+   * Sends `request` to `peer` and resolves with its response, or throws a P2PError. `maxBytes`
+   * lowers the response cap for this call (a snapshot chunk's length is known in advance): a
+   * longer response fails OVERSIZED before its body is buffered.
+   */
+  async request(
+    libp2p: Libp2p,
+    peer: PeerId,
+    request: Uint8Array,
+    timeoutMs?: number,
+    maxBytes?: number,
+  ): Promise<Uint8Array> {
     const ms = timeoutMs ?? this.limits.timeoutMs;
     const frame = frameOf([request], this.limits.maxRequestBytes);
     const stream = await openStream(libp2p, peer, this.protocol, ms);
     const answer = await withDeadline(stream, ms, async (s) => {
       await s.sink(frame);
-      return readFrame(s.source, this.limits.maxResponseBytes + 1);
+      return readFrame(s.source, Math.min(this.limits.maxResponseBytes, maxBytes ?? Infinity) + 1);
     });
     const status = answer[0];
     const body = answer.subarray(1);
