@@ -14,6 +14,7 @@ import { registerNodeMgmtCommands } from './node-mgmt-cmd.js';
 import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
 import { registerSiteCommands } from './site-cmd.js';
+import { registerSnapshotCommands } from './snapshot-cmd.js';
 import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
 import { registerVerifyChainCommand } from './verify-chain.js';
@@ -35,6 +36,7 @@ export function registerCommands(program: Command): void {
   registerGovCommands(program);
   registerChainCommands(program);
   registerLogsCommands(program);
+  registerSnapshotCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   registerE2ECommands(program);

@@ -128,7 +128,9 @@ export class StateSync {
     return offer.peers.filter((p) => !this.banned.has(p));
   }
 
+  /** Reported once per sync: chunks already in flight from it may fail too. */
   private penalize(peer: string, reason: string): void {
+    if (this.banned.has(peer)) return;
     this.banned.add(peer);
     this.d.penalize(peer, reason);
   }
@@ -259,7 +261,10 @@ export class StateSync {
       }
     };
     const n = Math.max(1, Math.min(this.d.parallel ?? 8, todo.length));
-    await Promise.all(Array.from({ length: n }, worker));
+    // Every worker settles before the outcome is known: no fetch or save outlives this call.
+    const settled = await Promise.allSettled(Array.from({ length: n }, worker));
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
     return fetched;
   }
 }

@@ -26,6 +26,8 @@ export interface CollectorSources {
   /** `count,atMs,reason` from the supervisor that restarted this process (BKDMS_RESTART). */
   restartNotice?: string;
   clock?: () => number;
+  /** The snapshot comparison's last findings (node/snapshot/comparer.ts), when the node runs one. */
+  snapshotDivergence?: () => NonNullable<Snapshot['snapshotDivergence']>;
 }
 
 /** Our block hashes kept for comparison with the peers' announcements. */
@@ -109,6 +111,7 @@ export class SignalCollector {
       tlsNotAfter: this.tlsNotAfter,
       scpKeyNotAfter: scpKeyNotAfter(this.s.scpKeys(), now),
       restarts: this.restarts,
+      snapshotDivergence: this.s.snapshotDivergence?.(),
     };
   }
 }

@@ -42,6 +42,8 @@ export interface Snapshot {
   tlsNotAfter?: number;
   /** Latest notAfter among the SCP keys in force (not retired, notBefore passed), when any. */
   scpKeyNotAfter?: number;
+  /** Peers whose snapshot hash differs from ours at a height both snapshotted (node/snapshot/comparer.ts). */
+  snapshotDivergence?: { peer: number; height: number; ours: string; theirs: string }[];
   /** Restarts of this node by its supervisor (`cluster up`): the last one's time and count. */
   restarts?: { count: number; at: number; reason: string };
 }

@@ -39,12 +39,13 @@ function syncOf(net: Net, anchor: HeaderAnchor = new LightClientAnchor({ chainId
     peers: () => Object.keys(net.peers),
     ask: async (peer, req, maxBytes) => {
       if (decodeSnapshotRequest(req).kind === SnapshotRequestKind.Chunk) {
+        // Counted before the await, so exactly cutAfter chunks are served however many are in flight.
         if (net.cutAfter !== undefined && served >= net.cutAfter) throw new Error('connection lost');
+        served++;
         net.chunkAsks[peer] = (net.chunkAsks[peer] ?? 0) + 1;
       }
       const res = await (net.peers[peer] as Handler)(req);
       if (res.length > maxBytes) throw new Error('OVERSIZED');
-      if (decodeSnapshotRequest(req).kind === SnapshotRequestKind.Chunk) served++;
       return res;
     },
     anchor,
