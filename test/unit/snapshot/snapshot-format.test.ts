@@ -155,3 +155,31 @@ describe('snapshot chunks and manifest', () => {
     expect(checkedCode(() => verifyChunk(forged, 0, bytes))).toBe('CHUNK_LAYOUT');
   });
 });
+
+describe('snapshot vector (docs/wire-format.md §15.5)', () => {
+  it('one entry, gov/params = {"a":1}, at height 1000', () => {
+    const s = buildSnapshot([['gov/params', enc.encode('{"a":1}')]], {
+      chainId: new Uint8Array(32).fill(0x11),
+      height: 1000,
+      blockHash: new Uint8Array(32).fill(0x22),
+    });
+    expect(bucketOf('gov/params')).toBe(3306);
+    const c = s.chunks[51] as Uint8Array;
+    expect(c.length).toBe(284);
+    expect(hex(c.subarray(0, 3))).toBe('010033');
+    expect(hex(c.subarray(3 + 42 * 4, 3 + 42 * 4 + 4 + 4 + 10 + 4 + 7))).toBe(
+      '000000010000000a676f762f706172616d73000000077b2261223a317d',
+    );
+    expect(hex(s.manifest.chunks[51]?.hash as Uint8Array)).toBe(
+      'a506f5092cbeca3586ec5aee98c5ca8b00aac2a045db533d26e38137b4cca74a',
+    );
+    expect(hex(s.manifest.chunks[0]?.hash as Uint8Array)).toBe(
+      '2be3cf0551cc6936d461e3dc43f3c4bf50cbee1bc091925254e879f4e7665e94',
+    );
+    expect(s.manifest.chunks[0]?.length).toBe(259);
+    expect(hex(s.manifestBytes.subarray(0, 111))).toBe(
+      `424b534e01${'11'.repeat(32)}00000000000003e8${'22'.repeat(32)}b799cdf672a87b596dad86617b6f2c96907380d667c4625fec5bfdeee3454f670040`,
+    );
+    expect(hex(s.hash)).toBe('34017072b831226338b124a6d0628af24bbc69aaa7cc44c22124d0e73ec5f5c8');
+  });
+});
