@@ -77,7 +77,10 @@ export async function runP2PBench(opts: BenchOptions): Promise<BenchReport> {
   const n = opts.ci ? 2_000 : 10_000;
   const [a, b] = await pair();
   try {
-    b.onRequest(async (_, req) => req);
+    b.onRequest(
+      Array.from({ length: 256 }, (_, i) => i),
+      async (_, req) => req,
+    );
     const single = await rate(n, async () => {
       const done = arrivals(b, n, () => 1);
       await Promise.all(Array.from({ length: n }, (_, i) => a.broadcastConsensus(payload(i))));

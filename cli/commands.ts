@@ -17,6 +17,7 @@ import { registerPlatformCommands } from './platform-cmd.js';
 import { registerQueryCommands } from './query.js';
 import { registerRelayCommand } from './relay-cmd.js';
 import { registerSiteCommands } from './site-cmd.js';
+import { registerSnapshotCommands } from './snapshot-cmd.js';
 import { registerStateCommand } from './state-cmd.js';
 import { registerTraceCommands } from './trace-cmd.js';
 import { registerVerifyChainCommand } from './verify-chain.js';
@@ -41,6 +42,7 @@ export function registerCommands(program: Command): void {
   registerLogsCommands(program);
   registerConsoleCommand(program);
   registerBackupCommands(program);
+  registerSnapshotCommands(program);
   registerBenchCommands(program);
   registerDemoCommand(program);
   registerE2ECommands(program);

@@ -157,6 +157,12 @@ export interface ChainParams {
   maxSeqGap?: number;
   /** Most an envelope's time may be after the block time (ms). Absent: the value in force. */
   maxEnvelopeFutureMs?: number;
+  /**
+   * Every node writes a snapshot of the contract state after each block whose height is a multiple
+   * of this (docs/storage.md, Snapshots). Absent: the value in force, else DEFAULT_SNAPSHOT_INTERVAL.
+   * Set in the genesis; carried over by setParams.
+   */
+  snapshotInterval?: number;
 }
 
 export interface ValidatorInfo {

@@ -69,6 +69,9 @@ export function storedParams(p: ChainParams, prev: ChainParams | undefined): Par
     const v = p[k] ?? prev?.[k];
     if (v !== undefined) out[k] = v;
   }
+  // Only present when a genesis set it, so chains that never did keep their state root.
+  const snapshotInterval = p.snapshotInterval ?? prev?.snapshotInterval;
+  if (snapshotInterval !== undefined) out.snapshotInterval = snapshotInterval;
   return out;
 }
 

@@ -8,6 +8,8 @@ export enum LedgerErrorCode {
   BadGenesis = 'BAD_GENESIS',
   /** A state proof that does not decode or does not lead to the state root; meta.check says which check. */
   BadStateProof = 'BAD_STATE_PROOF',
+  /** A snapshot manifest or chunk that does not check out; meta.check says which check. */
+  BadSnapshot = 'BAD_SNAPSHOT',
 }
 
 export class LedgerError extends BkdmsError<LedgerErrorCode> {

@@ -109,6 +109,13 @@ export const nodeConfigSchema = z.strictObject({
         .default(256 * 1024 ** 2),
     })
     .default({ maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 }),
+  /** State snapshots (docs/storage.md, Snapshots): how many to keep, how often to compare with peers. */
+  snapshot: z
+    .strictObject({
+      keep: z.number().int().min(1).max(100).default(2),
+      compareIntervalMs: z.number().int().min(1000).max(86_400_000).default(60_000),
+    })
+    .default({ keep: 2, compareIntervalMs: 60_000 }),
   /** Fault management: evaluation period, hold times, thresholds, webhook (docs/operations.md). */
   alarms: alarmsConfigSchema.default(defaultAlarmsConfig()),
   /** Block-body retention (docs/storage.md); absent: every body is kept. */

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { DEFAULT_MAX_ENVELOPE_FUTURE_MS, DEFAULT_MAX_SEQ_GAP } from '../ledger/envelope-bounds.js';
 import { type GenesisFile, parseGenesis } from './genesis.js';
 
-export const defaultGenesisParams: Required<GenesisFile['params']> = {
+// snapshotInterval is left out unless asked for: the nodes then apply DEFAULT_SNAPSHOT_INTERVAL.
+export const defaultGenesisParams: Required<Omit<GenesisFile['params'], 'snapshotInterval'>> = {
   periodMs: 1000,
   maxBlockEnvelopes: 2000,
   maxBlockBytes: 4 * 1024 * 1024,

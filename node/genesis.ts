@@ -57,6 +57,8 @@ export const genesisSchema = z.strictObject({
     // genesis state): the contracts then apply DEFAULT_MAX_SEQ_GAP / DEFAULT_MAX_ENVELOPE_FUTURE_MS.
     maxSeqGap: z.number().int().min(MIN_MAX_SEQ_GAP).max(MAX_BOUND).optional(),
     maxEnvelopeFutureMs: posInt.max(MAX_BOUND).optional(),
+    // Optional for the same reason: blocks between two state snapshots (node/snapshot/).
+    snapshotInterval: posInt.optional(),
   }),
 });
 

@@ -16,7 +16,7 @@ import { Followers } from './followers.js';
 import { loadGenesis } from './genesis.js';
 import { GovernanceAudit } from './gov-audit.js';
 import { logFilesOf } from './log-config.js';
-import type { NodeMetrics } from './mgmt/metrics.js';
+import { type NodeMetrics, registerSnapshotMetrics } from './mgmt/metrics.js';
 import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { Pruner } from './pruner.js';
@@ -26,6 +26,7 @@ import { createDriver, createReplica } from './wiring/consensus.js';
 import { createAdmissions, createP2P, createRelay, listenCommitted } from './wiring/pipeline.js';
 import { createServers, metricsOf } from './wiring/servers.js';
 import { closing, FatalStop } from './wiring/services.js';
+import { createSnapshots } from './wiring/snapshots.js';
 
 export interface RunningNode {
   readonly index: number;
@@ -102,10 +103,23 @@ export async function startNode(
   const { admission, peerAdmission } = createAdmissions(w, genesis.chainId);
   wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
+  const snapshots = await createSnapshots({
+    config,
+    chainId: genesis.chainId,
+    ledger,
+    chain,
+    p2p,
+    log: logs.logger('snapshot'),
+  });
+  registerSnapshotMetrics(metrics, {
+    list: () => snapshots.files.list(),
+    divergentPeers: () => new Set(snapshots.comparer.divergences().map((d) => d.peer)).size,
+  });
   const alarmLog = logs.logger('alarms');
   const alarms = await createAlarms({
     ...{ config, replica, p2p, chain, ledger, driver, metrics, governance },
     log: alarmLog,
+    snapshotDivergence: () => snapshots.comparer.divergences(),
   });
   const followers = new Followers();
   const pruner = new Pruner({
@@ -140,6 +154,7 @@ export async function startNode(
     alarms,
     // Stopped first, before the ledger closes under a running step.
     pruner,
+    snapshots,
   ]);
   stop.bind(lifecycle);
   try {

@@ -208,3 +208,44 @@ export function registerAlarmMetric(
     },
   });
 }
+
+/**
+ * Snapshots (node/snapshot/): bkdms_snapshot_info{height,hash} = 1 per snapshot kept, so hashes
+ * at one height can be compared across nodes from the scrapes alone; the newest height; and the
+ * peers whose snapshot hash differs from ours at a common height.
+ */
+export function registerSnapshotMetrics(
+  m: NodeMetrics,
+  s: {
+    list: () => readonly { height: number; hash: Uint8Array }[];
+    divergentPeers: () => number;
+  },
+): void {
+  new Gauge({
+    name: 'bkdms_snapshot_info',
+    help: 'Snapshots kept by this node, by height and snapshot hash (value 1)',
+    labelNames: ['height', 'hash'] as const,
+    registers: [m.registry],
+    collect() {
+      this.reset();
+      for (const x of s.list())
+        this.set({ height: String(x.height), hash: Buffer.from(x.hash).toString('hex') }, 1);
+    },
+  });
+  new Gauge({
+    name: 'bkdms_snapshot_latest_height',
+    help: 'Height of the newest snapshot kept (0 when none)',
+    registers: [m.registry],
+    collect() {
+      this.set(s.list()[0]?.height ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'bkdms_snapshot_divergent_peers',
+    help: 'Peers whose snapshot hash differed from ours at a common height on the last comparison',
+    registers: [m.registry],
+    collect() {
+      this.set(s.divergentPeers());
+    },
+  });
+}

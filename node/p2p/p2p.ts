@@ -222,8 +222,9 @@ export class P2P {
     this.gate.setValidator(kind, fn);
   }
 
-  onRequest(handler: RequestHandler): void {
-    this.requests.setHandler(handler);
+  /** Serves the requests that start with one of `firstBytes` (see RequestResponse.setHandler). */
+  onRequest(firstBytes: readonly number[], handler: RequestHandler): void {
+    this.requests.setHandler(firstBytes, handler);
   }
 
   /** Replaces the validator set (observers stay); peers no longer allowed are disconnected. */
@@ -370,9 +371,9 @@ export class P2P {
     return sent.reduce<number>((a, b) => a + b, 0);
   }
 
-  /** One request/response exchange with `peer` (state transfer). */
-  async request(peer: PeerRef, data: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
-    return this.requests.request(this.running(), this.allow.resolve(peer), data, timeoutMs);
+  /** One request/response exchange with `peer` (snapshots); `maxBytes` caps this response lower. */
+  async request(peer: PeerRef, data: Uint8Array, timeoutMs?: number, maxBytes?: number): Promise<Uint8Array> {
+    return this.requests.request(this.running(), this.allow.resolve(peer), data, timeoutMs, maxBytes);
   }
 
   private async publish(topic: string, data: Uint8Array): Promise<number> {

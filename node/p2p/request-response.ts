@@ -40,7 +40,8 @@ const refusals: Record<Exclude<Status, Status.Ok>, P2PErrorCode> = {
 };
 
 export class RequestResponse {
-  private handler: RequestHandler | undefined;
+  /** Handlers by the first byte of the request: each kind of exchange owns the bytes it starts with. */
+  private readonly handlers = new Map<number, RequestHandler>();
   private inflight = 0;
 
   constructor(
@@ -50,18 +51,34 @@ export class RequestResponse {
     private readonly limits: RequestLimits,
   ) {}
 
-  setHandler(handler: RequestHandler): void {
-    this.handler = handler;
+  /**
+   * Serves the requests whose first byte is one of `firstBytes` (proposal bodies start with the
+   * wire version, snapshot requests with their kind). Two handlers may not claim the same byte.
+   */
+  setHandler(firstBytes: readonly number[], handler: RequestHandler): void {
+    const taken = firstBytes.filter((b) => this.handlers.has(b));
+    if (taken.length > 0) throw new Error(`request first byte(s) ${taken.join(', ')} already handled`);
+    for (const b of firstBytes) this.handlers.set(b, handler);
   }
 
-  /** Sends `request` to `peer` and resolves with its response, or throws a P2PError. */
-  async request(libp2p: Libp2p, peer: PeerId, request: Uint8Array, timeoutMs?: number): Promise<Uint8Array> {
+  /**
+   * Sends `request` to `peer` and resolves with its response, or throws a P2PError. `maxBytes`
+   * lowers the response cap for this call (a snapshot chunk's length is known in advance): a
+   * longer response fails OVERSIZED before its body is buffered.
+   */
+  async request(
+    libp2p: Libp2p,
+    peer: PeerId,
+    request: Uint8Array,
+    timeoutMs?: number,
+    maxBytes?: number,
+  ): Promise<Uint8Array> {
     const ms = timeoutMs ?? this.limits.timeoutMs;
     const frame = frameOf([request], this.limits.maxRequestBytes);
     const stream = await openStream(libp2p, peer, this.protocol, ms);
     const answer = await withDeadline(stream, ms, async (s) => {
       await s.sink(frame);
-      return readFrame(s.source, this.limits.maxResponseBytes + 1);
+      return readFrame(s.source, Math.min(this.limits.maxResponseBytes, maxBytes ?? Infinity) + 1);
     });
     const status = answer[0];
     const body = answer.subarray(1);
@@ -95,11 +112,12 @@ export class RequestResponse {
   private async answer(peerId: string, request: Uint8Array): Promise<[Status, Uint8Array]> {
     const text = (s: string): Uint8Array => new TextEncoder().encode(s);
     if (!this.limiter.allow(peerId)) return [Status.RateLimited, text('request rate exceeded')];
-    if (this.handler === undefined) return [Status.NoHandler, text('no request handler')];
+    const handler = this.handlers.get(request[0] ?? -1);
+    if (handler === undefined) return [Status.NoHandler, text('no handler for this kind of request')];
     if (this.inflight >= this.limits.maxInflight) return [Status.Busy, text('too many requests in flight')];
     this.inflight++;
     try {
-      const response = await this.handler({ peerId, validatorIndex: this.allow.indexOf(peerId) }, request);
+      const response = await handler({ peerId, validatorIndex: this.allow.indexOf(peerId) }, request);
       if (response.length > this.limits.maxResponseBytes)
         return [Status.HandlerError, text(`response of ${response.length} bytes over the cap`)];
       return [Status.Ok, response];

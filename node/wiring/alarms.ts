@@ -23,6 +23,8 @@ export interface AlarmsWiring {
   metrics: NodeMetrics;
   governance: GovernanceAudit;
   log: Logger;
+  /** The snapshot comparison's findings (node/snapshot/comparer.ts). */
+  snapshotDivergence?: () => { peer: number; height: number; ours: string; theirs: string }[];
 }
 
 export async function createAlarms(w: AlarmsWiring): Promise<AlarmService> {
@@ -37,6 +39,7 @@ export async function createAlarms(w: AlarmsWiring): Promise<AlarmService> {
     dataDir: w.config.dataDir,
     tlsCert: w.config.rpc.tls?.cert,
     restartNotice: process.env.BKDMS_RESTART,
+    snapshotDivergence: w.snapshotDivergence,
   });
   const tip = w.ledger.tip();
   if (tip !== undefined) collector.noteTip(tip.height, tip.hash);

@@ -2,6 +2,7 @@
 // the driver that runs it against real time, disk and network, reporting applied blocks to the
 // chain aggregate.
 
+import { WIRE_VERSION } from '../../codec/caps.js';
 import { Replica } from '../../consensus/replica.js';
 import { toHex } from '../../crypto/bytes.js';
 import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
@@ -88,7 +89,8 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
     txHash: envelopeTracingCode,
     log,
   });
-  w.p2p.onRequest(async (_from, request) => bodies.answer(request));
+  // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x55).
+  w.p2p.onRequest([WIRE_VERSION], async (_from, request) => bodies.answer(request));
   return new ConsensusDriver(
     {
       replica: w.replica,

@@ -6,12 +6,15 @@ import { makeIdentities, startMesh, stopStarted, waitFor } from './p2p-helpers.j
 
 afterEach(stopStarted);
 
+/** Every first byte: the tests below are about the transport, not about which kind is asked. */
+const ANY_REQUEST = Array.from({ length: 256 }, (_, i) => i);
+
 describe('p2p request/response', () => {
   it('roundtrips by validator index and by peer ID, and tells the handler who asked', async () => {
     const nodes = await startMesh(await makeIdentities(2));
     const [a, b] = nodes as [P2P, P2P];
     const askers: Array<number | undefined> = [];
-    b.onRequest(async (from, req) => {
+    b.onRequest(ANY_REQUEST, async (from, req) => {
       askers.push(from.validatorIndex);
       return Uint8Array.from([...req].reverse());
     });
@@ -20,11 +23,22 @@ describe('p2p request/response', () => {
     expect(askers).toEqual([0, 0]);
   });
 
+  it('hands each request to the handler of its first byte; an unclaimed byte is refused', async () => {
+    const nodes = await startMesh(await makeIdentities(2));
+    const [a, b] = nodes as [P2P, P2P];
+    b.onRequest([1], async () => Uint8Array.of(100));
+    b.onRequest([0x51, 0x52], async (_, req) => Uint8Array.of(req[0]! + 1));
+    expect(() => b.onRequest([0x52, 7], async () => Uint8Array.of(0))).toThrow(/already handled/);
+    expect([...(await a.request(1, Uint8Array.of(1, 9)))]).toEqual([100]);
+    expect([...(await a.request(1, Uint8Array.of(0x52)))]).toEqual([0x53]);
+    await expect(a.request(1, Uint8Array.of(7))).rejects.toThrow(/REMOTE_ERROR.*no handler/);
+  });
+
   it('carries a large response and an empty one', async () => {
     const nodes = await startMesh(await makeIdentities(2), { maxResponseBytes: 4 * 1024 * 1024 });
     const [a, b] = nodes as [P2P, P2P];
     const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
-    b.onRequest(async (_, req) => (req[0] === 1 ? big : new Uint8Array(0)));
+    b.onRequest(ANY_REQUEST, async (_, req) => (req[0] === 1 ? big : new Uint8Array(0)));
     const got = await a.request(1, Uint8Array.of(1));
     expect(got.length).toBe(big.length);
     expect(got[12345]).toBe(12345 & 0xff);
@@ -38,7 +52,7 @@ describe('p2p request/response', () => {
     }));
     const [a, b] = nodes as [P2P, P2P];
     let calls = 0;
-    b.onRequest(async () => {
+    b.onRequest(ANY_REQUEST, async () => {
       calls++;
       return Uint8Array.of(1);
     });
@@ -55,7 +69,7 @@ describe('p2p request/response', () => {
       maxResponseBytes: i === 0 ? 100 : 1000,
     }));
     const [a, b] = nodes as [P2P, P2P];
-    b.onRequest(async (_, req) => new Uint8Array(req[0] === 1 ? 500 : 1001));
+    b.onRequest(ANY_REQUEST, async (_, req) => new Uint8Array(req[0] === 1 ? 500 : 1001));
     await expect(a.request(1, Uint8Array.of(1))).rejects.toMatchObject({ code: P2PErrorCode.Oversized });
     await expect(a.request(1, Uint8Array.of(2))).rejects.toMatchObject({ code: P2PErrorCode.RemoteError });
   });
@@ -63,7 +77,7 @@ describe('p2p request/response', () => {
   it('a handler error comes back as REMOTE_ERROR with its message', async () => {
     const nodes = await startMesh(await makeIdentities(2));
     const [a, b] = nodes as [P2P, P2P];
-    b.onRequest(async () => {
+    b.onRequest(ANY_REQUEST, async () => {
       throw new Error('no such height');
     });
     await expect(a.request(1, Uint8Array.of(1))).rejects.toThrow(/REMOTE_ERROR.*no such height/);
@@ -74,7 +88,7 @@ describe('p2p request/response', () => {
     const [a, b] = nodes as [P2P, P2P];
     await expect(a.request(1, Uint8Array.of(0))).rejects.toMatchObject({ code: P2PErrorCode.RemoteError });
     let release: () => void = () => {};
-    b.onRequest(() => new Promise((resolve) => (release = () => resolve(Uint8Array.of(1)))));
+    b.onRequest(ANY_REQUEST, () => new Promise((resolve) => (release = () => resolve(Uint8Array.of(1)))));
     await expect(a.request(1, Uint8Array.of(0), 300)).rejects.toMatchObject({ code: P2PErrorCode.Timeout });
     release();
   });
@@ -85,6 +99,7 @@ describe('p2p request/response', () => {
     let release: () => void = () => {};
     const entered = new Promise<void>((resolve) =>
       b.onRequest(
+        ANY_REQUEST,
         () =>
           new Promise((done) => {
             release = () => done(Uint8Array.of(1));
@@ -102,7 +117,7 @@ describe('p2p request/response', () => {
   it('applies the per-peer request rate limit', async () => {
     const nodes = await startMesh(await makeIdentities(2), { requestRate: { perSecond: 0.001, burst: 2 } });
     const [a, b] = nodes as [P2P, P2P];
-    b.onRequest(async () => Uint8Array.of(1));
+    b.onRequest(ANY_REQUEST, async () => Uint8Array.of(1));
     await a.request(1, Uint8Array.of(0));
     await a.request(1, Uint8Array.of(0));
     await expect(a.request(1, Uint8Array.of(0))).rejects.toMatchObject({ code: P2PErrorCode.RateLimited });

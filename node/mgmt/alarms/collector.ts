@@ -26,6 +26,8 @@ export interface CollectorSources {
   /** `count,atMs,reason` from the supervisor that restarted this process (BKDMS_RESTART). */
   restartNotice?: string;
   clock?: () => number;
+  /** The snapshot comparison's last findings (node/snapshot/comparer.ts), when the node runs one. */
+  snapshotDivergence?: () => NonNullable<Snapshot['snapshotDivergence']>;
 }
 
 /** Our block hashes kept for comparison with the peers' announcements. */
@@ -121,6 +123,7 @@ export class SignalCollector {
       scpKeyNotAfter: scpKeyNotAfter(this.s.scpKeys(), now),
       restarts: this.restarts,
       memberChanges: [...this.memberChanges],
+      snapshotDivergence: this.s.snapshotDivergence?.(),
     };
   }
 }

@@ -152,6 +152,19 @@ const divergence: Rule = ({ now }) =>
     ];
   });
 
+const snapshotDivergence: Rule = ({ now }) =>
+  (now.snapshotDivergence ?? []).map(
+    (d): Condition => ({
+      rule: 'snapshot-divergence',
+      subject: `peer-${d.peer}`,
+      severity: 'critical',
+      location: { peer: d.peer, component: 'ledger' },
+      cause: `validator ${d.peer} snapshot at height ${d.height} is ${d.theirs.slice(0, 16)}\u2026, ours is ${d.ours.slice(0, 16)}\u2026`,
+      analysis:
+        'two nodes hold different contract state (or a damaged snapshot file) at one height: compare `bkdms snapshot show` on both',
+    }),
+  );
+
 const lagging: Rule = ({ now, t }) => {
   const top = Math.max(-1, ...now.validators.filter((v) => v.index !== now.self).map((v) => v.height));
   if (top - now.height <= t.lagBlocks) return [];
@@ -283,6 +296,7 @@ export function evaluateRules(i: RuleInput): Condition[] {
     viewChangeStorm,
     equivocation,
     divergence,
+    snapshotDivergence,
     lagging,
     diskFree,
     memoryGrowth,

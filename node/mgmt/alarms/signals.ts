@@ -56,6 +56,8 @@ export interface Snapshot {
   scpKeyNotAfter?: number;
   /** Membership changes this node committed recently (newest last, bounded by the collector). */
   memberChanges?: MemberChangeSignal[];
+  /** Peers whose snapshot hash differs from ours at a height both snapshotted (node/snapshot/comparer.ts). */
+  snapshotDivergence?: { peer: number; height: number; ours: string; theirs: string }[];
   /** Restarts of this node by its supervisor (`cluster up`): the last one's time and count. */
   restarts?: { count: number; at: number; reason: string };
 }

@@ -100,6 +100,12 @@ const faults: Record<RuleId, { id: string; bad: Fault }> = {
       s.validators[1]!.height = s.height;
     },
   },
+  'snapshot-divergence': {
+    id: 'snapshot-divergence:peer-3',
+    bad: (s) => {
+      s.snapshotDivergence = [{ peer: 3, height: 1000, ours: 'aa'.repeat(32), theirs: 'bb'.repeat(32) }];
+    },
+  },
   lagging: {
     id: 'lagging:self',
     bad: (s) => {
