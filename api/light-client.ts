@@ -196,14 +196,20 @@ export class LightClient {
    * node left out, is VERIFICATION_FAILED; a node that kept no proof of a change is NOT_FOUND.
    */
   async follow(node: ValidatorChangeReader): Promise<number> {
+    await this.followTo(node, Number.MAX_SAFE_INTEGER);
+    return this.sync(node);
+  }
+
+  /** Learns every change the node names whose proving header is at or below `height`; no tip read. */
+  async followTo(node: ValidatorChangeReader, height: number): Promise<number> {
     const named = await node.getState(K.validators, false);
     const changes = scheduleOf<string[]>(named.entries)
       .map((e) => e.activateAt)
-      .filter((a) => a - 1 > this.state.provenAt && a - 1 <= named.height)
+      .filter((a) => a - 1 > this.state.provenAt && a - 1 <= Math.min(named.height, height))
       .sort((a, b) => a - b)
       .slice(0, MAX_FOLLOWED_CHANGES);
     for (const a of changes) await this.learnChange(node, a);
-    return this.sync(node);
+    return this.state.provenAt;
   }
 
   /** `read` with this client's trust; above what it proved (NOT_FOLLOWED): follow `node` once, read again. */
