@@ -221,6 +221,14 @@ export class BkdmsClient {
     return this.call('GetState', { key, prove }, opts);
   }
 
+  /**
+   * The proof a node kept of the validator-set change activating at `activation`: the schedule
+   * against header activation - 1, certified by the set before the change (api/light-client.ts).
+   */
+  getValidatorChange(activation: number, opts?: CallOpts): Promise<StateAnswer> {
+    return this.call('GetState', { key: K.validators, prove: true, activation }, opts);
+  }
+
   /** A key or group, proven against a certified header of `trust`'s chain and validators. */
   async getStateVerified(key: string, trust: TrustAnchor, opts?: CallOpts): Promise<VerifiedState> {
     const p = verifyStateAnswer((await this.getState(key, true, opts)).proof, [key], trust);

@@ -54,8 +54,12 @@ export interface NodeApi {
   getScpKeys(prove?: boolean): Promise<ScpKeyDirectory>;
   /** NOT_FOUND for an unknown site key ID (without prove; with prove, the proof shows the absence). */
   getSite(siteKeyId: KeyId, prove?: boolean): Promise<SiteInfo>;
-  /** One key or a group's entries (`key` validated: printable ASCII, a group only as its exact prefix). */
-  getState(key: string, prove: boolean): Promise<StateAnswer>;
+  /**
+   * One key or a group's entries (`key` validated: printable ASCII, a group only as its exact prefix).
+   * `activation` (validated: only with "gov/validators" and prove): the proof kept for the
+   * validator-set change at that height, against header activation - 1; NOT_FOUND when none is kept.
+   */
+  getState(key: string, prove: boolean, activation?: number): Promise<StateAnswer>;
   /**
    * Headers and certificates from query.fromHeight on, consecutive, at most maxCount and
    * MAX_HEADERS_PAGE_BYTES of them; NOT_FOUND when fromHeight is above the tip.

@@ -6,8 +6,9 @@
 //
 // Validator sets: `validators` is pluggable (ValidatorSource). A header names the set that
 // certifies it only by hash; which set governance put in force at a height is contract state,
-// which headers alone do not prove. Until a light client follows it through state proofs, pass the
-// genesis set (genesisValidators below): a header after a governance change of the set then fails
+// which headers alone do not prove. `bkdms verify-chain` passes a light client's sets
+// (api/light-client.ts: each change learned from a proof certified by the set before it);
+// genesisValidators below holds the genesis set at every height, so a header after a change fails
 // with WRONG_VALIDATOR_SET, which says so rather than accepting a set nothing vouches for.
 import type { Hash32 } from '../codec/types.js';
 import { bytesEqual, toHex } from '../crypto/bytes.js';
@@ -122,7 +123,7 @@ export class HeaderChainVerifier {
       const check = String(err.meta.check ?? err.code);
       const why =
         check === 'WRONG_VALIDATOR_SET'
-          ? 'the header names a validator set other than the one this verifier holds in force there (a governance change of the set is not followed from headers alone)'
+          ? 'the header names a validator set other than the one this verifier holds in force there (no proven change of the set leads to it)'
           : err.message;
       return fail(check, why);
     }

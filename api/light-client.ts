@@ -5,11 +5,13 @@
 // knows. A change therefore reaches it only vouched for by a certificate of the set before it.
 //
 // What a proof at header H tells: the state after H-1, which fixes the sets of every height up to
-// H (a governance change executed at height c activates at c+1 at the earliest); activations above
-// H are pending and may still be replaced. The client verifies header H with the set its proven
-// schedule names for H; a header naming another set means a change it never saw scheduled (it
-// was executed and activated between two of its reads), which it cannot prove: it refuses
-// (SCHEDULE_GAP) rather than guess, and an operator pins a newer anchor.
+// H (a governance change executed at height c activates at c+2 at the earliest, ledger/governance.ts).
+// Activations above H are pending and may still be replaced. The client verifies header H with the
+// set its proven schedule names for H. To catch up across changes it never saw pending (it was
+// away), it asks for the proof a node keeps of each change at activation A: the schedule against
+// header A-1, certified by the set in force before A (GetState with `activation`, docs/rpc.md).
+// `follow` walks every change the node names that way, oldest first, then reads the tip; a node
+// that hides a change is caught at the first header certified by the hidden set (SCHEDULE_GAP).
 import type { Scheduled } from '../ledger/records.js';
 import { K } from '../ledger/records.js';
 import { ApiError, ApiErrorCode } from './errors.js';
@@ -26,6 +28,8 @@ export enum LightClientCheck {
   ScheduleGap = 'SCHEDULE_GAP',
   /** A proven schedule that rewrites sets of heights already proven: two histories, one is forged. */
   ScheduleConflict = 'SCHEDULE_CONFLICT',
+  /** A change proof against another header than the one before the activation asked about. */
+  WrongHeader = 'WRONG_HEADER',
 }
 
 /** What the client has learned, as persisted (hex keys, plain JSON). */
@@ -46,6 +50,15 @@ export interface LightClientStore {
 export interface ProvenStateReader {
   getState(key: string, prove: boolean): Promise<StateAnswer>;
 }
+
+/** What following changes needs: the tip read plus the proofs nodes keep of each change. */
+export interface ValidatorChangeReader extends ProvenStateReader {
+  /** GetState("gov/validators", prove, activation): the schedule proven at header activation - 1. */
+  getValidatorChange(activation: number): Promise<StateAnswer>;
+}
+
+/** At most this many changes are followed in one call (a node naming more is cut short). */
+export const MAX_FOLLOWED_CHANGES = 4096;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -110,6 +123,15 @@ export class LightClient {
     return (scheduledAt(this.state.schedule, height) ?? []).map(unhex);
   }
 
+  /**
+   * The set the proven schedule names for `height`, pending activations included. Sound for
+   * checking a certificate above provenHeight (a set nothing certified never gets in), but a change
+   * the client has not seen yet makes it refuse a genuine header: then learnChange.
+   */
+  candidateAt(height: number): Uint8Array[] {
+    return (scheduledAt(this.state.schedule, height) ?? []).map(unhex);
+  }
+
   /** The anchor verifiers take: this chain, validators by height as far as proven. */
   trust(): TrustAnchor {
     return { chainId: this.chainId, validators: (h) => this.validatorsAt(h) };
@@ -120,7 +142,7 @@ export class LightClient {
    * learns the schedule it proves. Returns the proven height after it. Throws VERIFICATION_FAILED
    * when the answer does not verify (the node lied or sent no proof).
    */
-  accept(proof: StateProofBytes | null | undefined): number {
+  accept(proof: StateProofBytes | null | undefined, headerHeight?: number): number {
     const known = this.state.schedule;
     // Verified with the sets the proven schedule names, pending activations included: each was
     // proven by a certificate of the set in force when it was read.
@@ -137,6 +159,10 @@ export class LightClient {
       throw err;
     }
     const h = proven.header.height;
+    if (headerHeight !== undefined && h !== headerHeight)
+      throw refuse(LightClientCheck.WrongHeader, `asked for the proof at ${headerHeight}, got ${h}`, {
+        height: h,
+      });
     if (h <= this.state.provenAt) return this.state.provenAt;
     const next = scheduleOf<string[]>(proven.entries[0] ?? []);
     // Every height already proven keeps its set, and the header's own set is the one it names.
@@ -155,5 +181,45 @@ export class LightClient {
   /** Reads the validator schedule from `node` with a proof and learns from it; see accept. */
   async sync(node: ProvenStateReader): Promise<number> {
     return this.accept((await node.getState(K.validators, true)).proof);
+  }
+
+  /** Learns the change activating at `activation` from the proof `node` kept of it (header activation - 1). */
+  async learnChange(node: ValidatorChangeReader, activation: number): Promise<number> {
+    if (activation - 1 <= this.state.provenAt) return this.state.provenAt;
+    return this.accept((await node.getValidatorChange(activation)).proof, activation - 1);
+  }
+
+  /**
+   * Catches up to `node`'s tip across validator-set changes: every change the node names (its
+   * unproven schedule only says where to look) is learned from its kept proof, oldest first, then
+   * the tip's schedule. Returns the proven height. A proof that does not verify, or a change the
+   * node left out, is VERIFICATION_FAILED; a node that kept no proof of a change is NOT_FOUND.
+   */
+  async follow(node: ValidatorChangeReader): Promise<number> {
+    await this.followTo(node, Number.MAX_SAFE_INTEGER);
+    return this.sync(node);
+  }
+
+  /** Learns every change the node names whose proving header is at or below `height`; no tip read. */
+  async followTo(node: ValidatorChangeReader, height: number): Promise<number> {
+    const named = await node.getState(K.validators, false);
+    const changes = scheduleOf<string[]>(named.entries)
+      .map((e) => e.activateAt)
+      .filter((a) => a - 1 > this.state.provenAt && a - 1 <= Math.min(named.height, height))
+      .sort((a, b) => a - b)
+      .slice(0, MAX_FOLLOWED_CHANGES);
+    for (const a of changes) await this.learnChange(node, a);
+    return this.state.provenAt;
+  }
+
+  /** `read` with this client's trust; above what it proved (NOT_FOLLOWED): follow `node` once, read again. */
+  async withFollow<T>(node: ValidatorChangeReader, read: (trust: TrustAnchor) => Promise<T>): Promise<T> {
+    try {
+      return await read(this.trust());
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.meta.check !== LightClientCheck.NotFollowed) throw err;
+      await this.follow(node);
+      return await read(this.trust());
+    }
   }
 }

@@ -92,7 +92,10 @@ export async function startApiServer(api: NodeApi, opts: ApiServerOptions): Prom
     }),
     GetScpKeys: unary('GetScpKeys', (r) => api.getScpKeys(v.boolField(r, 'prove'))),
     GetSite: unary('GetSite', (r) => api.getSite(v.siteKeyIdField(r), v.boolField(r, 'prove'))),
-    GetState: unary('GetState', (r) => api.getState(v.stateKeyField(r), v.boolField(r, 'prove'))),
+    GetState: unary('GetState', (r) => {
+      const q = v.stateRequest(r);
+      return api.getState(q.key, q.prove, q.activation);
+    }),
     GetHeaders: unary('GetHeaders', (r) => api.getHeaders(v.headersQuery(r))),
     GetConsistencyProof: unary('GetConsistencyProof', async (r) => {
       const { first, second } = v.consistencyRequest(r);

@@ -87,6 +87,23 @@ export function stateKeyField(raw: Raw): string {
 export const heightField = (raw: Raw, field: string): number =>
   intField(raw, field, 0, Number.MAX_SAFE_INTEGER);
 
+/**
+ * GetState: key, prove, and `activation` (0: the newest certified state). A non-zero activation asks
+ * for the kept proof of the validator-set change at that height: only for "gov/validators", proven.
+ */
+export function stateRequest(raw: Raw): { key: string; prove: boolean; activation: number } {
+  const key = stateKeyField(raw);
+  const prove = boolField(raw, 'prove');
+  const activation = heightField(raw, 'activation');
+  if (activation !== 0 && (key !== VALIDATORS_STATE_KEY || !prove))
+    throw bad('activation', `only with key "${VALIDATORS_STATE_KEY}" and prove`);
+  if (activation === 1) throw bad('activation', 'no validator set activates at height 1');
+  return { key, prove, activation };
+}
+
+/** The contract-state key of the validator schedule (ledger/records.ts K.validators). */
+const VALIDATORS_STATE_KEY = 'gov/validators';
+
 interface Window {
   fromTime: number;
   toTime: number;

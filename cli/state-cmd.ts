@@ -1,8 +1,11 @@
 // `bkdms state <key>`: one contract-state key or list group, proven by the node and verified here
 // against the chain ID and validator set of the trust anchor given (genesis or pinned chain file), so no node is trusted. The
 // proven state is the one the node's newest certified header commits to (one block behind its tip).
+// Validator sets after the anchor's are followed by a light client (api/light-client.ts): each change
+// proven by a certificate of the set before it, so the read verifies after validator changes too.
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
+import { LightClient } from '../api/light-client.js';
 import { toHex } from '../crypto/bytes.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 import { type AnchorFlags, loadTrustAnchor } from './trust-anchor.js';
@@ -24,7 +27,8 @@ export function registerStateCommand(program: Command): void {
         throw new Error('a trust anchor is required: --genesis <file> or --anchor <file>');
       const c = new BkdmsClient({ address: o.rpc, tls: rpcTls(o), deadlineMs: 5000 });
       try {
-        const v = await c.getStateVerified(key, anchor);
+        const light = new LightClient({ chainId: anchor.chainId, validators: anchor.validators });
+        const v = await light.withFollow(c, (trust) => c.getStateVerified(key, trust));
         const out = {
           key,
           verified: true,

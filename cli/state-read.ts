@@ -1,13 +1,14 @@
 // Contract-state reads for `bkdms gov` and `bkdms chain`, through GetState. Given a trust anchor
 // (--genesis G) every read is proven: the answer's bucket proof is checked against a header whose
-// commit certificate the genesis validator set signed (api/verify-state.ts). Without one the answer
+// commit certificate the validator set in force signed, followed from the genesis set through proven
+// changes by a light client (api/light-client.ts, api/verify-state.ts). Without one the answer
 // is the node's word, and every output says so (`verified: false`).
 
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
+import { LightClient } from '../api/light-client.js';
 import { parseJson } from '../api/state-values.js';
 import type { StateEntryView } from '../api/types.js';
-import type { TrustAnchor } from '../api/verify.js';
 import type { Genesis } from '../node/genesis.js';
 import { loadGenesis } from '../node/genesis.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
@@ -36,30 +37,29 @@ export interface Read {
 export class StateReader {
   readonly client: BkdmsClient;
   readonly genesis: Genesis | undefined;
-  private readonly trust: TrustAnchor | undefined;
+  private readonly light: LightClient | undefined;
 
   constructor(o: ReadFlags) {
     this.client = new BkdmsClient({ address: o.rpc, tls: rpcTls(o), deadlineMs: 10_000 });
     this.genesis = o.genesis === undefined ? undefined : loadGenesis(o.genesis);
-    // The genesis validator set is the anchor: after a validator change takes effect, proofs
-    // signed by the new set are refused (WRONG_VALIDATOR_SET) rather than trusted on a node's word.
-    this.trust =
+    // The genesis validator set is the anchor; later sets are followed through proven changes.
+    this.light =
       this.genesis === undefined
         ? undefined
-        : { chainId: this.genesis.chainId, validators: this.genesis.validators };
+        : new LightClient({ chainId: this.genesis.chainId, validators: this.genesis.validators });
   }
 
   get verified(): boolean {
-    return this.trust !== undefined;
+    return this.light !== undefined;
   }
 
   /** One key, or every entry of a group prefix ("gov/proposal/", "gov/history/", "scp/"). */
   async read(key: string): Promise<Read> {
-    if (this.trust === undefined) {
+    if (this.light === undefined) {
       const a = await this.client.getState(key, false);
       return { entries: a.entries, height: a.height, verified: false };
     }
-    const v = await this.client.getStateVerified(key, this.trust);
+    const v = await this.light.withFollow(this.client, (trust) => this.client.getStateVerified(key, trust));
     return { entries: v.entries, height: v.height, verified: true, time: v.header.time };
   }
 

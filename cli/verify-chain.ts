@@ -2,12 +2,18 @@
 // Headers come page by page (GetHeaders) and go through api/header-chain.ts: heights, chain ID,
 // parent links, time, the validator set and its quorum certificate, and the block-hash log root
 // each header carries against the log of the headers before it. Prints the first bad height and
-// why; exits 1 on a bad chain. Validator sets: the genesis set only (header-chain.ts says why).
+// why; exits 1 on a bad chain. Validator sets: a light client (api/light-client.ts) starts from the
+// genesis set; at the first header naming another set it learns the change from the proof the node
+// kept of it (the schedule against the header before, certified by the set before), so a chain
+// whose validators changed verifies end to end and a forged change stops the walk there.
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
-import { genesisValidators, type HeaderChainOptions, HeaderChainVerifier } from '../api/header-chain.js';
-import type { HeadersPage, HeadersQuery } from '../api/types.js';
-import { toHex } from '../crypto/bytes.js';
+import { type HeaderChainOptions, HeaderChainVerifier } from '../api/header-chain.js';
+import { LightClient } from '../api/light-client.js';
+import type { CertifiedHeaderBytes, HeadersPage, HeadersQuery, StateAnswer } from '../api/types.js';
+import { decodeBlockHeader } from '../codec/block.js';
+import { bytesEqual, toHex } from '../crypto/bytes.js';
+import { validatorSetHash } from '../crypto/certificate.js';
 import { loadGenesis } from '../node/genesis.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
@@ -15,6 +21,10 @@ import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 export interface HeaderSource {
   getHeaders(q: Partial<HeadersQuery> & { fromHeight: number }): Promise<HeadersPage>;
   getBlockHashProof(height: number, at: number): Promise<Uint8Array>;
+  /** The unproven validator schedule (names the changes below --from) and the proven tip read. */
+  getState(key: string, prove: boolean): Promise<StateAnswer>;
+  /** The proof the node kept of the validator-set change at `activation` (GetState activation). */
+  getValidatorChange(activation: number): Promise<StateAnswer>;
 }
 
 export interface VerifyChainResult {
@@ -35,7 +45,8 @@ export interface VerifyChainResult {
 }
 
 export interface VerifyChainOptions {
-  chain: HeaderChainOptions & { validatorKeys: readonly Uint8Array[] };
+  /** Chain ID, genesis time and the genesis validator set; `validators` is the light client's. */
+  chain: Omit<HeaderChainOptions, 'validators'> & { validatorKeys: readonly Uint8Array[] };
   from?: number;
   to?: number;
   /** Progress lines (stderr in the CLI); called about every `progressEvery` headers. */
@@ -48,16 +59,32 @@ export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Pr
   if (!Number.isSafeInteger(from) || from < 1) throw new Error('--from must be a height of 1 or more');
   if (o.to !== undefined && (!Number.isSafeInteger(o.to) || o.to < from))
     throw new Error('--to must be a height at or above --from');
+  const light = new LightClient({ chainId: o.chain.chainId, validators: o.chain.validatorKeys });
+  const chain: HeaderChainOptions = { ...o.chain, validators: (h) => light.candidateAt(h) };
   const trust = [
-    `validator set: the genesis set at every height (${o.chain.validatorKeys.length} keys); a governance change of the set is not followed and shows as WRONG_VALIDATOR_SET`,
+    `validator sets: the genesis set (${o.chain.validatorKeys.length} keys), then each change the headers show, learned from the node's proof of it certified by the set before`,
   ];
+  // A header naming a set other than the one known for it: learn the change it starts, if the node
+  // can prove it; if not, the header then fails its check (WRONG_VALIDATOR_SET).
+  const learn = async (h: CertifiedHeaderBytes): Promise<void> => {
+    const named = decodeBlockHeader(h.header).validatorSetHash;
+    if (bytesEqual(named, validatorSetHash(light.candidateAt(h.height)))) return;
+    try {
+      await light.learnChange(node, h.height);
+      trust.push(`validator set changed at ${h.height}: proven by header ${h.height - 1}`);
+    } catch (err) {
+      trust.push(`validator-set change at ${h.height} not proven: ${(err as Error).message}`);
+    }
+  };
   let v: HeaderChainVerifier;
-  if (from === 1) v = new HeaderChainVerifier(o.chain);
+  if (from === 1) v = new HeaderChainVerifier(chain);
   else {
-    // Anchored at the certified header below --from: its parent's proof gives the log's frontier.
+    // Anchored at the certified header below --from: the changes below it are learned first (the
+    // node's schedule says where), and its parent's proof gives the log's frontier.
     const anchor = (await node.getHeaders({ fromHeight: from - 1, toHeight: from - 1 })).headers[0];
     if (anchor === undefined) throw new Error(`the node has no header ${from - 1}`);
-    v = HeaderChainVerifier.anchored(o.chain, anchor, await node.getBlockHashProof(from - 2, from - 1));
+    await light.followTo(node, from - 1);
+    v = HeaderChainVerifier.anchored(chain, anchor, await node.getBlockHashProof(from - 2, from - 1));
     trust.push(`headers below ${from} not walked: the walk starts from certified header ${from - 1}`);
   }
   let next = from;
@@ -71,7 +98,10 @@ export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Pr
     });
     tip = page.tip;
     if (page.headers.length === 0) break;
-    for (const h of page.headers) if (!v.push(h).ok) break;
+    for (const h of page.headers) {
+      await learn(h);
+      if (!v.push(h).ok) break;
+    }
     next = page.nextHeight;
     if (v.height - lastReport >= every) {
       lastReport = v.height;
@@ -120,7 +150,7 @@ export function registerVerifyChainCommand(program: Command): void {
     )
     .requiredOption(
       '--genesis <file>',
-      'genesis file: chain ID and the validator set the certificates must satisfy',
+      'genesis file: chain ID and the first validator set; later sets are followed through proven changes',
     )
     .option('--from <height>', 'first height to walk (anchored at the certified header below it)', height)
     .option('--to <height>', 'last height to walk (default: the tip)', height)
@@ -132,7 +162,6 @@ export function registerVerifyChainCommand(program: Command): void {
         const r = await verifyChain(c, {
           chain: {
             chainId: g.chainId,
-            validators: genesisValidators(g.validators),
             validatorKeys: g.validators,
             genesisTime: g.genesisTime,
           },

@@ -56,4 +56,6 @@ export enum MessageDropReason {
   UnaskedStateResponse = 'unasked-state-response',
   /** A transferred block that does not extend the tip or whose certificate does not verify. */
   BadCertifiedBlock = 'bad-certified-block',
+  /** A transferred block, certified, that the driver's checks refuse (ConsensusDeps.checkTransferred). */
+  BadTransferredBlock = 'bad-transferred-block',
 }

@@ -1269,6 +1269,12 @@ export class Replica {
         this.drop(MessageDropReason.BadCertifiedBlock);
         return;
       }
+      if ((this.deps.checkTransferred?.(cb.block) ?? null) !== null) {
+        this.transferQueue = [];
+        this.peerCursor++;
+        this.drop(MessageDropReason.BadTransferredBlock);
+        return;
+      }
       this.stats.blocksTransferred++;
       this.deliver(
         cb.block,

@@ -63,6 +63,13 @@ export interface ConsensusDeps {
    */
   validateBlock(block: Block): string | null;
   /**
+   * Checks a certified block received by state transfer against the driver's applied state at
+   * height - 1, before it is applied: what its certificate vouches for is checked here too (the
+   * block-hash log root), so a block no honest replica could have committed is never applied even
+   * if a quorum signed it. null = valid. Absent: only the certificate is checked.
+   */
+  checkTransferred?(block: Block): string | null;
+  /**
    * The committed block at a height from the driver's block log (undefined if not held). A new
    * primary re-proposes committed blocks it no longer has in memory (after a restart) from here.
    */

@@ -56,7 +56,9 @@ function execute(ctx: CallContext, a: GovernanceAction): Reason {
       );
       return Reason.None;
     case 'setValidators':
-      if (a.activateAt <= height) return Reason.ActivationNotInFuture;
+      // At least one header of the set in force (the one at activateAt - 1) must carry a state root
+      // that holds the change: that header's certificate is what proves the change to light clients.
+      if (a.activateAt <= height + 1) return Reason.ActivationNotInFuture;
       schedule(
         state,
         VALIDATORS_KEY,

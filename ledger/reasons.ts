@@ -33,7 +33,7 @@ export enum Reason {
   AlreadyApproved = 23,
   /** The action is malformed (lengths, bounds, duplicates, threshold). */
   InvalidAction = 24,
-  /** setParams / setValidators must activate at a height after the executing block. */
+  /** setParams must activate after the executing block; setValidators at least two blocks after it. */
   ActivationNotInFuture = 25,
   /** A proposal whose expiry is not after the block time. */
   ExpiryInPast = 26,

@@ -146,6 +146,17 @@ export function validateBlock(ctx: BlockContext, block: Block): string | null {
   return null;
 }
 
+/**
+ * A certified block from state transfer, checked before it is applied (the parent is): its
+ * block-hash log root must be the log of the applied chain, as for a block this node voted on.
+ * null when valid.
+ */
+export function transferredBlockProblem(ctx: BlockContext, block: Block): string | null {
+  const h = block.header;
+  const logRoot = expectedLogRoot(ctx, h.height, h.parentHash);
+  return logRoot === null || !eq(h.hashLogRoot, logRoot) ? 'hash-log-root' : null;
+}
+
 /** Decodes and checks one envelope's chain and signature; null when good. */
 export function envelopeProblem(
   ctx: Pick<BlockContext, 'chainId' | 'contracts'>,

@@ -8,7 +8,7 @@ import type { ConsensusDeps } from '../consensus/types.js';
 import { type Ed25519KeyPair, sign, verify } from '../crypto/ed25519.js';
 import { history, PARAMS_KEY, VALIDATORS_KEY } from '../ledger/schedule.js';
 import type { ContractState, Json } from '../ledger/state.js';
-import { type BlockContext, buildBlock, validateBlock } from './block-rules.js';
+import { type BlockContext, buildBlock, transferredBlockProblem, validateBlock } from './block-rules.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
 import { headerHash } from './store/index.js';
 
@@ -43,6 +43,7 @@ export function consensusDeps(
     txHash: envelopeTracingCode,
     buildBlock: (p) => buildBlock(ctx, p),
     validateBlock: (b) => validateBlock(ctx, b),
+    checkTransferred: (b) => transferredBlockProblem(ctx, b),
     committedBlock,
   };
 }

@@ -24,6 +24,7 @@ import {
   StoreErrorCode,
   type Tip,
 } from './store/index.js';
+import { keepValidatorProof } from './validator-proofs.js';
 
 export interface PersistedLedgerOptions {
   /** Index database; default a LevelDb at <dir>/index. */
@@ -122,18 +123,22 @@ export class PersistedLedger {
     if (height !== expected)
       throw new StoreError(StoreErrorCode.NotNextHeight, 'block out of order', { height, expected });
     let execution: ExecutionResult | undefined;
+    let tip: Tip;
     try {
-      const tip = await this.store.commit(bytes, decoded, () => {
+      tip = await this.store.commit(bytes, decoded, () => {
         execution = this.contracts.applyBlock(decoded.block);
         return execution;
       });
       this.proven.committed(height, (execution as ExecutionResult).stateChanges);
-      return { tip, execution: execution as ExecutionResult };
     } catch (err) {
       // The contracts may have run: in-memory state can be ahead of the disk.
       if (execution !== undefined) this.broken = true;
       throw err;
     }
+    // Not part of the block's commit: without it only light clients asking this node for this one
+    // change are sent to another node (validator-proofs.ts), so a failed write does not stop the node.
+    await keepValidatorProof(this.proven, this.store, height).catch(() => false);
+    return { tip, execution: execution as ExecutionResult };
   }
 
   close(): Promise<void> {

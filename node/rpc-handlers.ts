@@ -23,7 +23,7 @@ import {
   type UploadResult,
 } from '../api/types.js';
 import { decodeBlockHeader } from '../codec/block.js';
-import type { StateProof } from '../codec/state-proof.js';
+import { decodeStateProof, type StateProof } from '../codec/state-proof.js';
 import { EnvelopeKind, type KeyId } from '../codec/types.js';
 import type { Contracts } from '../ledger/contracts.js';
 import { K, type SeqRecord, type SiteRecord } from '../ledger/records.js';
@@ -43,6 +43,7 @@ import type { QueryCursors } from './query-cursors.js';
 import { entriesFor, StateReads } from './state-reads.js';
 import type { Page, Store, TraceRef } from './store/index.js';
 import { StoreError, StoreErrorCode } from './store/index.js';
+import { validatorChangeProof } from './validator-proofs.js';
 
 export interface RpcDeps {
   admission: Admission;
@@ -228,7 +229,12 @@ export class RpcHandlers implements NodeApi {
     return { ...site, lastCommittedSeq: committed, lastPendingSeq: this.pendingSeq(signer, committed) };
   }
 
-  async getState(key: string, prove: boolean): Promise<StateAnswer> {
+  async getState(key: string, prove: boolean, activation = 0): Promise<StateAnswer> {
+    if (activation !== 0) {
+      const proof = await validatorChangeProof(this.d.store, activation);
+      const entries = entriesFor(key, decodeStateProof(proof.buckets[0]!));
+      return { entries, height: activation - 2, proof };
+    }
     if (!prove) return { entries: this.reads.current(key), height: this.d.store.tip()?.height ?? 0 };
     const a = await this.reads.prove([key]);
     return { entries: entriesFor(key, a.buckets[0] as StateProof), height: a.height, proof: a.proof };

@@ -254,7 +254,10 @@ export class ChainUploader implements Uploader, ScpKeySource {
     this.newestProven = Math.max(this.newestProven, height);
   }
 
-  /** `read` with the light client's trust; a header above what it proved: sync from the node, once. */
+  /**
+   * `read` with the light client's trust; a header above what it proved: follow the node (every
+   * validator-set change since, each proven by the set before it, then its tip), once.
+   */
   private async withLight<T>(
     node: ChainNode,
     read: (c: BkdmsClient, trust: TrustAnchor) => Promise<T>,
@@ -263,7 +266,7 @@ export class ChainUploader implements Uploader, ScpKeySource {
       return await read(node.client, this.light.trust());
     } catch (err) {
       if (verificationCheck(err) !== LightClientCheck.NotFollowed) throw err;
-      this.newestProven = Math.max(this.newestProven, await this.light.sync(node.client));
+      this.newestProven = Math.max(this.newestProven, await this.light.follow(node.client));
       return await read(node.client, this.light.trust());
     }
   }

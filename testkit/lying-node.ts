@@ -4,7 +4,7 @@
 //   scp-key-unproven GetScpKeys with prove: the forged key and no proof at all
 //   receipt          GetReceipt says "committed" for envelopes pending or never seen
 //   header-cert      GetHeaders, GetBlock, SubscribeBlocks (from LIE_FROM_HEIGHT on) and Trace: bad certificates
-//   state-proof      every proven GetState, GetSite, GetScpKeys: a bucket proof with a wrong sibling
+//   state-proof      every proven GetState (validator-change proofs too), GetSite, GetScpKeys: a bucket proof with a wrong sibling
 //   hash-log         GetConsistencyProof and GetBlockHashProof: proofs of a forked block-hash log
 // Everything not named is served honestly. Test-only: a node takes it only with the test-kit flag.
 import { ApiErrorCode } from '../api/errors.js';
@@ -88,8 +88,8 @@ export function lyingNodeApi(inner: NodeApi, o: LyingOptions): NodeApi {
     };
 
   if (lie('scp-key') || lie('state-proof'))
-    overrides.getState = async (key, prove) => {
-      let out: StateAnswer = await inner.getState(key, prove);
+    overrides.getState = async (key, prove, activation) => {
+      let out: StateAnswer = await inner.getState(key, prove, activation);
       if (lie('scp-key') && key.startsWith('scp/')) {
         const entries = out.entries.map((e) => ({ key: e.key, value: forgeScpValue(e.value, forgedHex) }));
         out = { ...out, entries, ...(out.proof ? { proof: forgeScpProofBytes(out.proof, forgedHex) } : {}) };

@@ -39,6 +39,12 @@ export enum Bucket {
   Receipt = 0x21,
   /** height(u64) -> state root(32) after executing the block at that height. */
   StateRoot = 0x22,
+  /**
+   * validator-set activation height H (u64) -> the encoded state proof (codec/state-proof.ts) of
+   * "gov/validators" against header H - 1, the last header of the set before H: what proves the
+   * change to a light client (node/validator-proofs.ts). Written after the commit, not in its batch.
+   */
+  ValidatorProof = 0x23,
   /** tracing code of the first message -> evidence record (codec/consensus-state.ts): two conflicting signed messages. */
   Evidence = 0x30,
   /**

@@ -354,6 +354,20 @@ export class Store extends StoreCore implements PruneTarget {
   }
 
   /** Synced: evidence survives a crash right after it is reported. */
+  /** Keeps the bucket proof of the validator schedule against header `activation` - 1. */
+  putValidatorProof(activation: number, proof: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.db.batch([{ type: 'put', key: key(Bucket.ValidatorProof, u64(activation)), value: proof }], {
+      sync: true,
+    });
+  }
+
+  /** The bucket proof kept for a validator-set activation, or undefined. */
+  async validatorProof(activation: number): Promise<Uint8Array | undefined> {
+    this.ensureOpen();
+    return this.db.get(key(Bucket.ValidatorProof, u64(activation)));
+  }
+
   putEvidence(k: Uint8Array, e: EvidenceRecord): Promise<void> {
     const value = encodeEvidenceRecord(e);
     return this.db.batch([{ type: 'put', key: key(Bucket.Evidence, k), value }], { sync: true });

@@ -4,10 +4,15 @@
 // verifies; a node given the lies without --testkit refuses to start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../api/errors.js';
+import { LightClient } from '../../api/light-client.js';
 import { ReceiptState, UploadStatus } from '../../api/types.js';
 import { decodeBlockHeader } from '../../codec/block.js';
 import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { keyIdOf } from '../../crypto/key-id.js';
+import { ChainCache } from '../../site/chain-cache.js';
+import { ChainUploader } from '../../site/chain-uploader.js';
+import { NodeReports } from '../../site/node-reports.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { LIE_ENV, LIE_FROM_HEIGHT } from '../../testkit/lying-node.js';
 import { bkdms } from '../support/bkdms-cli.js';
@@ -106,6 +111,44 @@ describe('a lying node (test kit)', () => {
     await expect(c.client(LIAR).traceVerified(never, trust())).rejects.toMatchObject({
       code: ApiErrorCode.NotFound,
     });
+  }, 60_000);
+
+  it("the site's uploader, liar first, refuses its key and receipts, names it, and gets the truth from another node", async () => {
+    const uploader = () => {
+      const reports = new NodeReports();
+      const nodes = [
+        { name: 'liar', client: c.client(LIAR) },
+        { name: 'honest', client: c.client(1) },
+      ];
+      const u = new ChainUploader(
+        nodes,
+        keyIdOf(c.sites[0]!.key.publicKey),
+        new ChainCache(),
+        new LightClient({ chainId: c.chainId, validators: c.validators }),
+        reports,
+      );
+      return { u, reports };
+    };
+    // The SCP key: the liar's forged one is refused, the real one taken from the honest node.
+    const a = uploader();
+    expect((await a.u.scpKeys()).map((k) => toHex(k.publicKey))).toEqual([toHex(c.scp.publicKey)]);
+    expect(a.reports.snapshot()).toMatchObject({ unverified: { liar: 1 } });
+    expect(a.reports.snapshot().lastUnverified).toMatch(/^liar scpKeys: /);
+    // A committed envelope: the liar's "committed" comes with a trace that does not verify, so the
+    // entry stays (pending) and the liar is reported; the next node proves it committed.
+    const b = uploader();
+    expect(await b.u.receipt(code, 1)).toEqual({ kind: 'pending' });
+    expect(b.reports.snapshot().lastUnverified).toMatch(/^liar receipt: /);
+    expect(await b.u.receipt(code, 1)).toMatchObject({ kind: 'committed' });
+    // "Committed" for an envelope nobody committed: pending, reported; the honest node never saw it.
+    const d = uploader();
+    const never = toHex(new Uint8Array(32).fill(0xee));
+    expect(await d.u.receipt(never)).toEqual({ kind: 'pending' });
+    expect(d.reports.snapshot()).toEqual({
+      unverified: { liar: 1 },
+      lastUnverified: 'liar receipt: NO_TRACE',
+    });
+    expect(await d.u.receipt(never)).toEqual({ kind: 'unknown' });
   }, 60_000);
 
   it('a node given lies without --testkit refuses to start', async () => {

@@ -18,6 +18,7 @@ import { type NodeProcess, startNodeProcess } from '../../devnet/processes.js';
 import { peerIdOfPublicKey } from '../../node/p2p/index.js';
 import { Admin } from '../../platform/admin.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
+import { bkdms } from '../support/bkdms-cli.js';
 import {
   startTestCluster,
   type TestCluster,
@@ -188,4 +189,21 @@ describe('validator-set change on a running cluster', () => {
     await waitForClientHeight(joinerClient!, activateAt + 2);
     expect((await joinerClient!.getStatus()).selfIndex).toBe(3);
   }, 300_000);
+
+  it('a client holding only the genesis file follows both changes: verify-chain and state verify', async () => {
+    if (joinerKey === undefined) throw new Error('needs the chain of the previous tests');
+    const genesis = c.layout.genesisPath;
+    const walk = await bkdms(['verify-chain', '--genesis', genesis, '--rpc', c.rpc[1]!, '--json']);
+    expect(walk.code, walk.stderr).toBe(0);
+    const r = JSON.parse(walk.stdout) as { ok: boolean; trust: string[] };
+    expect(r.ok).toBe(true);
+    expect(r.trust.filter((t) => t.startsWith('validator set changed at'))).toHaveLength(2);
+    const read = await bkdms(['state', 'gov/validators', '--genesis', genesis, '--rpc', c.rpc[1]!]);
+    expect(read.code, read.stderr).toBe(0);
+    const sets = (JSON.parse(read.stdout) as { entries: { value: { value: string[] }[] }[] }).entries[0]!
+      .value;
+    expect(sets.at(-1)!.value).toEqual(
+      [c.validators[0]!, c.validators[1]!, c.validators[2]!, joinerKey].map(toHex),
+    );
+  }, 120_000);
 });

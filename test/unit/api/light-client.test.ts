@@ -53,6 +53,15 @@ async function scheduleNewSet(activateAt: number): Promise<void> {
   ]);
 }
 
+/** The node's answers as a light client asks for them. */
+function reader() {
+  const h = pc.handlers;
+  return {
+    getState: (key: string, prove: boolean) => h.getState(key, prove),
+    getValidatorChange: (activation: number) => h.getState('gov/validators', true, activation),
+  };
+}
+
 function anchor() {
   return { chainId: pc.chain.genesis.chainId, validators: pc.chain.validators.map((v) => v.publicKey) };
 }
@@ -94,13 +103,87 @@ describe('LightClient', () => {
     expect(other.provenHeight).toBe(1);
   });
 
-  it('refuses a change it never saw scheduled rather than trusting the set the header names', async () => {
-    await scheduleNewSet(3);
-    await pc.commit(3, [], newSet);
-    await pc.commit(4, [], newSet);
+  it('refuses a change it never saw scheduled when it only reads the tip', async () => {
+    await scheduleNewSet(4);
+    for (const h of [3]) await pc.commit(h, []);
+    for (const h of [4, 5]) await pc.commit(h, [], newSet);
     const lc = new LightClient(anchor());
     expect(await checkOf(() => lc.sync(pc.handlers))).toBe('SCHEDULE_GAP');
     expect(lc.provenHeight).toBe(1);
+  });
+
+  it('a set change must activate two blocks after its approval at least', async () => {
+    // Approved at 2 for 3: no header of the genesis set could prove it, so the ledger refuses it.
+    await scheduleNewSet(3);
+    expect(pc.ledger.contracts.validators(3).map(hexOf)).toEqual(
+      pc.chain.validators.map((v) => hexOf(v.publicKey)),
+    );
+  });
+
+  it('follows a change it never saw pending from the proof kept at the header before it', async () => {
+    await scheduleNewSet(4);
+    await pc.commit(3, []);
+    for (const h of [4, 5]) await pc.commit(h, [], newSet);
+    const lc = new LightClient(anchor());
+    expect(await lc.follow(reader())).toBe(5);
+    expect(lc.validatorsAt(3).map(hexOf)).toEqual(pc.chain.validators.map((v) => hexOf(v.publicKey)));
+    expect(lc.validatorsAt(4).map(hexOf)).toEqual(newSet.map((v) => hexOf(v.publicKey)));
+    // The kept proof is against header 3, certified by the genesis set; none is kept elsewhere.
+    expect((await pc.handlers.getState('gov/validators', true, 4)).proof?.header).toEqual(
+      await pc.ledger.store.getHeader(3),
+    );
+    await expect(pc.handlers.getState('gov/validators', true, 5)).rejects.toMatchObject({
+      code: ApiErrorCode.NotFound,
+    });
+  });
+
+  it('learns no forged change: tampered, of another header, certified by other keys, or hidden', async () => {
+    await scheduleNewSet(4);
+    await pc.commit(3, []);
+    for (const h of [4, 5]) await pc.commit(h, [], newSet);
+    const honest = reader();
+    const kept = (await pc.handlers.getState('gov/validators', true, 4)).proof as StateProofBytes;
+    const serving = (proof: StateProofBytes) => ({
+      ...honest,
+      getValidatorChange: async (): Promise<StateAnswer> => ({ entries: [], height: 2, proof }),
+    });
+    const lc = new LightClient(anchor());
+    // One byte of the bucket changed.
+    const bucket = kept.buckets[0]!.slice();
+    bucket[bucket.length - 1]! ^= 1;
+    expect(await checkOf(() => lc.follow(serving({ ...kept, buckets: [bucket] })))).not.toBe('accepted');
+    // The tip's proof (header 5, by the new set) passed off as the change's.
+    const tip = (await pc.handlers.getState('gov/validators', true)).proof as StateProofBytes;
+    expect(await checkOf(() => lc.follow(serving(tip)))).toBe('SCHEDULE_GAP');
+    // Header 3 of the same chain ID certified by other keys, its schedule handing the chain to them.
+    const forgers = [21, 22, 23, 24].map(keyPair);
+    const tree = new StateRootTree();
+    tree.set(
+      'gov/validators',
+      new TextEncoder().encode(
+        JSON.stringify([
+          { activateAt: 0, value: pc.chain.validators.map((v) => hexOf(v.publicKey)) },
+          { activateAt: 4, value: forgers.map((v) => hexOf(v.publicKey)) },
+        ]),
+      ),
+    );
+    const fake = certifiedBlock({ ...pc.chain, validators: forgers }, 3, [], { stateRoot: tree.root() });
+    const forged: StateProofBytes = {
+      header: encodeBlockHeader(fake.decoded.block.header),
+      certificate: encodeCommitCertificate(fake.decoded.certificate),
+      buckets: [encodeStateProof(tree.proof('gov/validators'))],
+    };
+    expect(await checkOf(() => lc.follow(serving(forged)))).toBe('SCHEDULE_GAP');
+    // A node that hides the change: its schedule names none, and the tip's set gives it away.
+    const hiding = {
+      ...honest,
+      getState: async (key: string, prove: boolean): Promise<StateAnswer> =>
+        prove ? pc.handlers.getState(key, prove) : { entries: [], height: 5 },
+    };
+    expect(await checkOf(() => lc.follow(hiding))).toBe('SCHEDULE_GAP');
+    expect(lc.provenHeight).toBe(1);
+    // The honest node still gets it there.
+    expect(await lc.follow(honest)).toBe(5);
   });
 
   it('learns nothing from no proof, a tampered proof or a chain forged with other keys', async () => {

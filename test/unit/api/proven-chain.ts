@@ -3,6 +3,7 @@
 // RPC handlers answering proven reads (no gRPC server: the handlers are the node's answers).
 
 import type { Ed25519KeyPair } from '../../../crypto/ed25519.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { Mempool } from '../../../node/chain/mempool.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import type { RpcHandlers } from '../../../node/rpc-handlers.js';
@@ -28,6 +29,9 @@ export async function provenChain(): Promise<ProvenChain> {
   const mempool = new Mempool();
   const handlers = handlersOver(chain, ledger, mempool);
   let parentHash = chain.genesis.chainId;
+  // The block-hash log, so the headers also pass a header-chain walk.
+  const log = LogFrontier.empty();
+  log.append(chain.genesis.chainId);
   return {
     chain,
     ledger,
@@ -37,9 +41,11 @@ export async function provenChain(): Promise<ProvenChain> {
       const b = certifiedBlock({ ...chain, validators: signers }, height, envs, {
         stateRoot: ledger.contracts.stateRoot(),
         parentHash,
+        hashLogRoot: log.root(),
       });
       await ledger.commit(b.bytes, b.decoded);
       parentHash = b.hash;
+      log.append(b.hash);
       return b.bytes;
     },
     async close() {

@@ -1,7 +1,6 @@
 // `bkdms verify-chain`'s walk (cli/verify-chain.ts) over gRPC against an in-process chain: a real
 // store behind the node's handlers for an honest node, the api test double for a lying one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { genesisValidators } from '../../../api/header-chain.js';
 import { type VerifyChainOptions, verifyChain } from '../../../cli/verify-chain.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
@@ -16,7 +15,6 @@ const keys = chain.validators.map((v) => v.publicKey);
 const opts: VerifyChainOptions = {
   chain: {
     chainId: chain.genesis.chainId,
-    validators: genesisValidators(keys),
     validatorKeys: keys,
     genesisTime: chain.genesis.genesisTime,
   },

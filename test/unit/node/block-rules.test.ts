@@ -4,7 +4,13 @@ import type { Block } from '../../../codec/types.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { LogFrontier } from '../../../crypto/hash-log.js';
-import { type BlockContext, buildBlock, orderBySigner, validateBlock } from '../../../node/block-rules.js';
+import {
+  type BlockContext,
+  buildBlock,
+  orderBySigner,
+  transferredBlockProblem,
+  validateBlock,
+} from '../../../node/block-rules.js';
 import { Harness } from '../ledger/helpers.js';
 import { upload } from '../store/fixtures.js';
 
@@ -71,6 +77,23 @@ describe('block rules', () => {
     expect(toHex(b5.header.hashLogRoot)).toBe(toHex(log.root));
     expect(validateBlock(at5, b5)).toBeNull();
     expect(validateBlock({ ...at5, hashLog: () => ({ size: 4, root: log.root }) }, b5)).toBe('hash-log-root');
+  });
+
+  it('checks the block-hash log root of a block received by state transfer', () => {
+    const { h, ctx } = setup();
+    const log = { size: 5, root: new Uint8Array(32).fill(7) };
+    const at5 = { ...ctx, hashLog: () => log };
+    const b5 = buildBlock(at5, { ...proposal([], h.id), height: 5 });
+    expect(transferredBlockProblem(at5, b5)).toBeNull();
+    // Forged: one byte of the root changed; or the node's log not at the block's parent.
+    const root = b5.header.hashLogRoot.slice();
+    root[0]! ^= 1;
+    expect(transferredBlockProblem(at5, { ...b5, header: { ...b5.header, hashLogRoot: root } })).toBe(
+      'hash-log-root',
+    );
+    expect(transferredBlockProblem({ ...at5, hashLog: () => ({ size: 4, root: log.root }) }, b5)).toBe(
+      'hash-log-root',
+    );
   });
 
   it('refuses envelopes with a bad signature or an unknown signer unless pre-verified', () => {
