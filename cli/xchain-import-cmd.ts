@@ -20,6 +20,7 @@ interface ImportFlags extends Omit<RpcFlags, 'rpc'> {
   key: string;
   passphraseFile?: string;
   json?: boolean;
+  update?: boolean;
 }
 
 function describe(o: FactOutcome, clientId: number): string {
@@ -50,6 +51,10 @@ export function registerImportFactCommand(x: Command): void {
       'Ed25519 keystore of a relayer listed by the client (passphrase: --passphrase-file or BKDMS_ADMIN_PASSPHRASE)',
     )
     .option('--passphrase-file <file>', 'a 0600 file whose first line is the keystore passphrase')
+    .option(
+      '--update',
+      "when the client is behind the envelope's block, bring A's newest header first (as `bkdms relay --once` would)",
+    )
     .option('--json', 'the outcome as JSON')
     .option('--tls-ca <file>', 'PEM CA bundle for both chains (default: the system roots)')
     .option('--insecure', 'plaintext to both chains; the default for loopback addresses')
@@ -77,7 +82,7 @@ export function registerImportFactCommand(x: Command): void {
           now: Date.now,
           sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
         });
-        const out = await importFact(relayer, source, clientId, tc);
+        const out = await importFact(relayer, source, clientId, tc, o.update === true);
         process.stdout.write(
           `${o.json ? JSON.stringify({ clientId, tracingCode: o.tracingCode.toLowerCase(), ...out }, null, 2) : describe(out, clientId)}\n`,
         );

@@ -27,17 +27,26 @@ export function anchorFor(heights: readonly number[], height: number): number | 
   return heights.filter((h) => h >= height).sort((a, b) => a - b)[0];
 }
 
-/** Builds and submits recordRemoteFact for A's envelope `tracingCode` through `relayer` (B's side). */
+/**
+ * Builds and submits recordRemoteFact for A's envelope `tracingCode` through `relayer` (B's side).
+ * `update`: when the client holds no header that high, have the relayer bring A's newest first.
+ */
 export async function importFact(
   relayer: Relayer,
   source: FactSource,
   clientId: number,
   tracingCode: Uint8Array,
+  update = false,
 ): Promise<FactOutcome> {
-  const { client } = await relayer.client();
+  let { client } = await relayer.client();
   if (client.frozenHeight > 0) return { kind: 'frozen', frozenHeight: client.frozenHeight };
   const trace = await source.trace(tracingCode);
   const block = decodeBlockHeader(trace.header);
+  if (update && anchorFor(client.heights, block.height) === undefined) {
+    await relayer.step(true);
+    ({ client } = await relayer.client());
+    if (client.frozenHeight > 0) return { kind: 'frozen', frozenHeight: client.frozenHeight };
+  }
   const anchor = anchorFor(client.heights, block.height);
   if (anchor === undefined)
     return { kind: 'not-covered', remoteHeight: block.height, latestHeight: client.latestHeight };

@@ -203,6 +203,13 @@ describe('fact import', () => {
       remoteHeight: 6,
       latestHeight: 5,
     });
+    // With update, the relayer brings A's newest header first and the fact is anchored on it.
+    expect(await importFact(r, src, CLIENT, code(6, 2), true)).toEqual({
+      kind: 'submitted',
+      remoteHeight: 6,
+      anchorHeight: 6,
+      result: '',
+    });
     expect(decodeInclusionProof(await src.getBlockHashProof(3, 5)).leafIndex).toBe(3);
   });
 });
