@@ -6,8 +6,10 @@ import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
 import { Admin } from '../platform/admin.js';
 import { loadAdminKey } from '../platform/keys.js';
+import { parseListen, RelayMetrics, serveRelayMetrics } from '../platform/relay/metrics.js';
 import { Relayer, type StepOutcome } from '../platform/relay/relayer.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
+import { isLoopbackHost } from '../runtime/loopback.js';
 import { PassphraseEnv } from '../runtime/passphrase.js';
 import { type RpcFlags, rpcTls } from './rpc-flags.js';
 
@@ -20,6 +22,8 @@ interface RelayFlags extends Omit<RpcFlags, 'rpc'> {
   intervalMs: string;
   once?: boolean;
   json?: boolean;
+  metrics?: string;
+  metricsPublic?: boolean;
 }
 
 function describe(o: StepOutcome): string {
@@ -53,6 +57,8 @@ export function registerRelayCommand(program: Command): void {
     .option('--interval-ms <ms>', 'time between two steps', '5000')
     .option('--once', 'one step, then exit')
     .option('--json', 'one JSON line per step')
+    .option('--metrics <[host:]port>', 'serve GET /metrics and /healthz (host defaults to 127.0.0.1)')
+    .option('--metrics-public', 'allow --metrics on an address off loopback (unauthenticated reads)')
     .option('--tls-ca <file>', 'PEM CA bundle for both chains (default: the system roots)')
     .option('--insecure', 'plaintext to both chains; the default for loopback addresses')
     .action(async (o: RelayFlags) => {
@@ -61,6 +67,9 @@ export function registerRelayCommand(program: Command): void {
         throw new Error('--client must be 0..65535');
       const interval = Number(o.intervalMs);
       if (!(interval >= 100)) throw new Error('--interval-ms must be at least 100');
+      const listen = o.metrics === undefined ? undefined : parseListen(o.metrics);
+      if (listen !== undefined && !isLoopbackHost(listen.host) && !o.metricsPublic)
+        throw new Error(`--metrics ${o.metrics} is off loopback: add --metrics-public to serve it there`);
       const connect = (rpc: string) =>
         new BkdmsClient({ address: rpc, tls: rpcTls({ ...o, rpc }), deadlineMs: 10_000 });
       const sources = o.from.map(connect);
@@ -82,18 +91,32 @@ export function registerRelayCommand(program: Command): void {
           now: Date.now,
           sleep,
         });
+        const metrics = new RelayMetrics(Date.now);
+        // Healthy while a step succeeded within three intervals (a step waits up to a minute for a receipt).
+        const server =
+          listen === undefined
+            ? undefined
+            : await serveRelayMetrics(metrics, listen.host, listen.port, 3 * interval + 60_000);
         const report = (x: StepOutcome | { kind: 'error'; message: string }) =>
           process.stdout.write(
             `${o.json ? JSON.stringify({ time: new Date().toISOString(), ...x }) : x.kind === 'error' ? `error: ${x.message}` : describe(x)}\n`,
           );
         const step = async () => {
           try {
-            report(await relayer.step());
+            const out = await relayer.step();
+            metrics.step(out);
+            report(out);
           } catch (err) {
-            report({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+            const message = err instanceof Error ? err.message : String(err);
+            metrics.error(message);
+            report({ kind: 'error', message });
           }
         };
-        if (o.once) return await step();
+        if (o.once) {
+          await step();
+          server?.close();
+          return;
+        }
         let stopped = false;
         const done = (async () => {
           while (!stopped) {
@@ -104,6 +127,7 @@ export function registerRelayCommand(program: Command): void {
         const stop = async (): Promise<void> => {
           stopped = true;
           await done; // the step under way finishes (at most one interval's sleep after it)
+          await new Promise((r) => (server === undefined ? r(undefined) : server.close(() => r(undefined))));
         };
         await runUntilSignal({ stop, done });
       } finally {

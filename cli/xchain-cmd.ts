@@ -6,6 +6,7 @@ import { parseJson } from '../api/state-values.js';
 import type { ClientRecord, ConsensusRecord, MisbehaviourRecord } from '../ledger/xchain/records.js';
 import { XK } from '../ledger/xchain/records.js';
 import { addReadFlags, type ReadFlags, type StateReader, say, trustLine, withReader } from './state-read.js';
+import { registerImportFactCommand } from './xchain-import-cmd.js';
 import { type ClientView, clientView, formatClientLine, statusSummary } from './xchain-view.js';
 
 async function views(
@@ -97,4 +98,5 @@ export function registerXchainCommands(program: Command): void {
           );
       }),
     );
+  registerImportFactCommand(x);
 }

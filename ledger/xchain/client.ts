@@ -43,6 +43,14 @@ export function getConsensus(state: ContractState, id: number, height: number): 
   return state.get<ConsensusRecord>(XK.consensus(id, height));
 }
 
+/** Every client with its latest consensus state (when held), by client ID. */
+export function listClients(state: ContractState): { client: ClientRecord; latest?: ConsensusRecord }[] {
+  return state.keys(XK.clientPrefix).map((k) => {
+    const client = state.get<ClientRecord>(k) as ClientRecord;
+    return { client, latest: getConsensus(state, client.clientId, client.latestHeight) };
+  });
+}
+
 /** A client's status at local block time `now`. */
 export function statusOf(state: ContractState, c: ClientRecord, now: number): ClientStatus {
   return clientStatus(c, getConsensus(state, c.clientId, c.latestHeight), now);

@@ -2,6 +2,7 @@
 // service evaluating the rules on a timer, and the alarm metric. Built after the driver (whose
 // vote and evidence counters it reads) and before the servers that serve it.
 import type { Replica } from '../../consensus/replica.js';
+import { listClients } from '../../ledger/xchain/client.js';
 import type { Logger } from '../../runtime/log.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
@@ -40,6 +41,7 @@ export async function createAlarms(w: AlarmsWiring): Promise<AlarmService> {
     tlsCert: w.config.rpc.tls?.cert,
     restartNotice: process.env.BKDMS_RESTART,
     snapshotDivergence: w.snapshotDivergence,
+    xchainClients: () => listClients(contracts.state),
   });
   const tip = w.ledger.tip();
   if (tip !== undefined) collector.noteTip(tip.height, tip.hash);

@@ -1,16 +1,17 @@
 // Reads the running node into a Snapshot for the rules (signals.ts): connections to each
 // validator, each peer's signed tip (height and block hash from its CHECKPOINT heartbeats), our own
 // recent block hashes, the proposers' clocks as their block times show them, the driver's vote and
-// evidence counters, disk, memory, the TLS certificate and the SCP keys in force. The only module
-// of fault management that touches the node and the host.
+// evidence counters, disk, memory, the TLS certificate, the SCP keys in force and the light clients
+// of other chains. The only module of fault management that touches the node and the host.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statfsSync } from 'node:fs';
 import type { Replica } from '../../../consensus/replica.js';
 import type { ScpKey } from '../../../ledger/scp-keys.js';
+import type { ClientRecord, ConsensusRecord } from '../../../ledger/xchain/records.js';
 import type { Committed } from '../../chain/chain.js';
 import type { FaultSignals } from '../../consensus-driver.js';
 import { peerIdOfPublicKey } from '../../p2p/index.js';
-import type { MemberChangeSignal, Snapshot, ValidatorSignal } from './signals.js';
+import type { MemberChangeSignal, Snapshot, ValidatorSignal, XchainClientSignal } from './signals.js';
 
 export interface CollectorSources {
   replica: Pick<Replica, 'state' | 'peerTips' | 'footprint' | 'stats'>;
@@ -25,6 +26,8 @@ export interface CollectorSources {
   tlsCert?: string;
   /** `count,atMs,reason` from the supervisor that restarted this process (BKDMS_RESTART). */
   restartNotice?: string;
+  /** Light clients of other chains in the committed contract state, with their latest consensus state. */
+  xchainClients?(): { client: ClientRecord; latest?: ConsensusRecord }[];
   clock?: () => number;
   /** The snapshot comparison's last findings (node/snapshot/comparer.ts), when the node runs one. */
   snapshotDivergence?: () => NonNullable<Snapshot['snapshotDivergence']>;
@@ -124,8 +127,21 @@ export class SignalCollector {
       restarts: this.restarts,
       memberChanges: [...this.memberChanges],
       snapshotDivergence: this.s.snapshotDivergence?.(),
+      xchainClients: this.s.xchainClients?.().map(clientSignal),
     };
   }
+}
+
+function clientSignal(r: { client: ClientRecord; latest?: ConsensusRecord }): XchainClientSignal {
+  const { client: c, latest } = r;
+  return {
+    clientId: c.clientId,
+    chainId: c.chainId,
+    frozenHeight: c.frozenHeight,
+    latestHeight: c.latestHeight,
+    latestTime: latest?.time,
+    trustingPeriodMs: c.trustingPeriodMs,
+  };
 }
 
 function diskOf(dir: string): Snapshot['disk'] {

@@ -25,6 +25,10 @@ export const defaultHoldMs: Record<RuleId, number> = {
   'scp-key-expiry': 0,
   'node-restarted': 0,
   'membership-changed': 0,
+  // A client's state changes only with a committed block: no flapping to hold out.
+  'xchain-client-frozen': 0,
+  'xchain-client-expired': 0,
+  'xchain-client-expiring': 0,
 };
 
 export const thresholdsSchema = z.strictObject({

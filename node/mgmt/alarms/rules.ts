@@ -5,6 +5,7 @@
 import type { AlarmThresholds } from './config.js';
 import type { Snapshot } from './signals.js';
 import type { Condition } from './types.js';
+import { xchainClients } from './xchain-rules.js';
 
 export interface RuleInput {
   now: Snapshot;
@@ -305,5 +306,6 @@ export function evaluateRules(i: RuleInput): Condition[] {
     expiry('scp-key-expiry', 'the last SCP key in force', now.scpKeyNotAfter),
     restarted,
     membershipChanged,
+    xchainClients,
   ].flatMap((r) => r(i));
 }

@@ -27,6 +27,19 @@ export interface MemberChangeSignal {
   id: string;
 }
 
+/** A cross-chain light client as the contract state this node committed holds it. */
+export interface XchainClientSignal {
+  clientId: number;
+  /** The remote chain ID (hex). */
+  chainId: string;
+  /** Remote height at which misbehaviour froze it; 0 while not frozen. */
+  frozenHeight: number;
+  latestHeight: number;
+  /** Remote block time (ms) of the latest consensus state, when held. */
+  latestTime?: number;
+  trustingPeriodMs: number;
+}
+
 export interface Snapshot {
   /** UTC ms (the injected clock in tests). */
   now: number;
@@ -60,4 +73,6 @@ export interface Snapshot {
   snapshotDivergence?: { peer: number; height: number; ours: string; theirs: string }[];
   /** Restarts of this node by its supervisor (`cluster up`): the last one's time and count. */
   restarts?: { count: number; at: number; reason: string };
+  /** Light clients of other chains this chain holds (contract state), judged with `now`. */
+  xchainClients?: XchainClientSignal[];
 }

@@ -25,6 +25,9 @@ export const RULES = [
   'scp-key-expiry',
   'node-restarted',
   'membership-changed',
+  'xchain-client-frozen',
+  'xchain-client-expired',
+  'xchain-client-expiring',
 ] as const;
 export type RuleId = (typeof RULES)[number];
 

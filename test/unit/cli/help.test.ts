@@ -33,6 +33,7 @@ describe('bkdms --help', () => {
       'platform admin revoke-site',
       'platform admin rotate-site-key',
       'platform admin approve',
+      'xchain import-fact',
     ])
       expect(names, required).toContain(required);
   });

@@ -1,13 +1,18 @@
 // The relayer against a remote chain's nodes (fakes serving real certified headers and proofs)
 // and a local chain running the real contracts: it updates when due, carries validator changes,
-// races another relayer harmlessly, and turns two nodes' conflicting headers into a frozen client.
+// races another relayer harmlessly, turns two nodes' conflicting headers into a frozen client, and
+// imports one of A's envelopes as a fact from A's trace and block-hash log proof.
 import { describe, expect, it } from 'vitest';
 import type { HeadersPage, ReceiptView, StateAnswer, UploadResult } from '../../../api/types.js';
 import { ReceiptState, UploadStatus } from '../../../api/types.js';
 import { encodeStateProof } from '../../../codec/state-proof.js';
 import { tracingCode } from '../../../crypto/hash.js';
+import { MerkleTree } from '../../../crypto/merkle.js';
+import { decodeInclusionProof } from '../../../crypto/merkle-proof-codec.js';
+import { XK } from '../../../ledger/xchain/records.js';
 import { executionResult } from '../../../node/admission/execution-result.js';
 import { Admin } from '../../../platform/admin.js';
+import { anchorFor, type FactSource, importFact } from '../../../platform/relay/fact-import.js';
 import { Relayer, type SourceNode } from '../../../platform/relay/relayer.js';
 import { CLIENT, XchainFixture } from '../ledger/xchain/fixture.js';
 import type { RemoteBlock, RemoteChain } from '../ledger/xchain/remote-chain.js';
@@ -139,5 +144,72 @@ describe('relayer', () => {
     expect(await r.step()).toEqual({ kind: 'misbehaviour', height: 3, result: '' });
     expect(f.client().frozenHeight).toBe(3);
     expect(await r.step()).toEqual({ kind: 'frozen', frozenHeight: 3 });
+  });
+});
+
+/** Chain A's node as a fact import reads it: traces and block-hash log proofs of the remote chain. */
+function factSource(remote: RemoteChain): FactSource {
+  return {
+    async trace(tc) {
+      for (const b of remote.blocks) {
+        const codes = b.envelopes.map(tracingCode);
+        const i = codes.findIndex((c) => hex(c) === hex(tc));
+        if (i < 0) continue;
+        const p = new MerkleTree(codes).inclusionProof(i);
+        return {
+          envelope: b.envelopes[i]!,
+          header: b.header,
+          leafIndex: p.leafIndex,
+          proof: p.path,
+          certificate: b.certificate,
+          height: b.height,
+        };
+      }
+      throw new Error('NOT_FOUND');
+    },
+    async getBlockHashProof(height, at) {
+      return remote.envelopeProof(height, 0, at).logProof;
+    },
+  };
+}
+
+describe('fact import', () => {
+  it('anchors at the lowest held height covering the block', () => {
+    expect(anchorFor([2, 5, 9], 3)).toBe(5);
+    expect(anchorFor([2, 5, 9], 5)).toBe(5);
+    expect(anchorFor([2, 5, 9], 10)).toBeUndefined();
+  });
+
+  it("records A's envelopes against a held consensus state, and asks for an update past the latest", async () => {
+    const f = new XchainFixture();
+    f.remote.advance(3);
+    const now = f.remote.block(5).decoded.time;
+    const r = relayer(f, [source(f.remote)], () => now);
+    expect(await r.step(true)).toEqual({ kind: 'updated', height: 5, result: '' });
+    const src = factSource(f.remote);
+    const code = (h: number, i: number) => tracingCode(f.remote.block(h).envelopes[i]!);
+    expect(await importFact(r, src, CLIENT, code(3, 1))).toEqual({
+      kind: 'submitted',
+      remoteHeight: 3,
+      anchorHeight: 5,
+      result: '',
+    });
+    expect(f.local.contracts.state.raw(XK.fact(CLIENT, hex(code(3, 1))))).toBeDefined();
+    expect(await importFact(r, src, CLIENT, code(5, 0))).toMatchObject({ anchorHeight: 5, result: '' });
+    expect(await importFact(r, src, CLIENT, code(3, 1))).toMatchObject({ result: 'FactExists' });
+    f.remote.advance(1);
+    expect(await importFact(r, src, CLIENT, code(6, 2))).toEqual({
+      kind: 'not-covered',
+      remoteHeight: 6,
+      latestHeight: 5,
+    });
+    // With update, the relayer brings A's newest header first and the fact is anchored on it.
+    expect(await importFact(r, src, CLIENT, code(6, 2), true)).toEqual({
+      kind: 'submitted',
+      remoteHeight: 6,
+      anchorHeight: 6,
+      result: '',
+    });
+    expect(decodeInclusionProof(await src.getBlockHashProof(3, 5)).leafIndex).toBe(3);
   });
 });

@@ -4,6 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Footprint } from '../../../../consensus/replica.js';
 import { ed25519FromSeed } from '../../../../crypto/ed25519.js';
+import { ContractState } from '../../../../ledger/state.js';
+import { listClients } from '../../../../ledger/xchain/client.js';
+import { XK } from '../../../../ledger/xchain/records.js';
 import type { Committed } from '../../../../node/chain/chain.js';
 import { parseRestart, SignalCollector, scpKeyNotAfter } from '../../../../node/mgmt/alarms/collector.js';
 import { alarmsConfigSchema } from '../../../../node/mgmt/alarms/config.js';
@@ -13,7 +16,10 @@ import { peerIdOfPublicKey } from '../../../../node/p2p/index.js';
 const keys = [0, 1, 2, 3].map((i) => ed25519FromSeed(new Uint8Array(32).fill(i + 1)).publicKey);
 const NOW = 1_800_000_000_000;
 
-function collector(tips: { key: Uint8Array; height: number; digest: Uint8Array }[]) {
+function collector(
+  tips: { key: Uint8Array; height: number; digest: Uint8Array }[],
+  state = new ContractState(),
+) {
   const c = new SignalCollector({
     replica: {
       state: { view: 0, inViewChange: false, height: 9, applied: 9, stableSeq: 0, primary: 0, self: 0 },
@@ -27,6 +33,7 @@ function collector(tips: { key: Uint8Array; height: number; digest: Uint8Array }
     faults: { votesSent: 11, evidence: [{ offender: keys[3]!, at: NOW - 1 }] },
     scpKeys: () => [],
     dataDir: '/',
+    xchainClients: () => listClients(state),
     clock: () => NOW,
   });
   return c;
@@ -60,6 +67,51 @@ describe('signal collector', () => {
     expect(ids).toContain('clock-skew:peer-2');
     expect(ids).toContain('equivocation:peer-3');
     expect(ids).toContain('peer-unreachable:peer-3');
+  });
+
+  it('reads the light clients from contract state and judges their age with the node clock', () => {
+    const state = new ContractState();
+    const client = (clientId: number, latestHeight: number, frozenHeight = 0) => ({
+      clientId,
+      chainId: 'ee'.repeat(32),
+      trustingPeriodMs: 9000,
+      maxClockDriftMs: 10,
+      relayers: [],
+      latestHeight,
+      heights: [latestHeight],
+      schedule: [],
+      provenAt: latestHeight,
+      frozenHeight,
+      since: 1,
+    });
+    state.put(XK.client(1), client(1, 20));
+    state.put(XK.consensus(1, 20), { height: 20, time: NOW - 4000 });
+    state.put(XK.client(2), client(2, 30, 25));
+    const s = collector([], state).snapshot();
+    expect(s.xchainClients).toEqual([
+      {
+        clientId: 1,
+        chainId: 'ee'.repeat(32),
+        frozenHeight: 0,
+        latestHeight: 20,
+        latestTime: NOW - 4000,
+        trustingPeriodMs: 9000,
+      },
+      {
+        clientId: 2,
+        chainId: 'ee'.repeat(32),
+        frozenHeight: 25,
+        latestHeight: 30,
+        latestTime: undefined,
+        trustingPeriodMs: 9000,
+      },
+    ]);
+    const t = alarmsConfigSchema.parse({}).thresholds;
+    const ids = evaluateRules({ now: s, t }).map((x) => `${x.rule}:${x.subject}`);
+    expect(ids.filter((i) => i.startsWith('xchain'))).toEqual([
+      'xchain-client-expiring:client-1',
+      'xchain-client-frozen:client-2',
+    ]);
   });
 
   it('takes the latest expiry of the SCP keys not retired, and parses the restart notice', () => {

@@ -44,6 +44,16 @@ function healthy(now = 1_700_000_000_000): Snapshot {
     rssBytes: 200 * MiB,
     tlsNotAfter: now + 100 * DAY,
     scpKeyNotAfter: now + 100 * DAY,
+    xchainClients: [
+      {
+        clientId: 1,
+        chainId: 'cd'.repeat(32),
+        frozenHeight: 0,
+        latestHeight: 40,
+        latestTime: now - 1000,
+        trustingPeriodMs: DAY,
+      },
+    ],
   };
 }
 
@@ -154,6 +164,24 @@ const faults: Record<RuleId, { id: string; bad: Fault }> = {
       s.memberChanges = [
         { at: s.now, height: 7, proposal: 'p1', kind: 'validator', op: 'enter', id: 'ab'.repeat(32) },
       ];
+    },
+  },
+  'xchain-client-frozen': {
+    id: 'xchain-client-frozen:client-1',
+    bad: (s) => {
+      s.xchainClients![0]!.frozenHeight = 39;
+    },
+  },
+  'xchain-client-expired': {
+    id: 'xchain-client-expired:client-1',
+    bad: (s) => {
+      s.xchainClients![0]!.latestTime = s.now - DAY;
+    },
+  },
+  'xchain-client-expiring': {
+    id: 'xchain-client-expiring:client-1',
+    bad: (s) => {
+      s.xchainClients![0]!.latestTime = s.now - DAY / 2;
     },
   },
 };
@@ -289,6 +317,35 @@ describe('alarm engine', () => {
       ['membership-changed', `validator-leave-${'01'.repeat(8)}-h9`, 'warning'],
     ]);
     expect(notices[0]?.cause).toBe(`site ${'ef'.repeat(8)}… leave at height 9 (proposal p2)`);
+  });
+
+  it('judges a light client by its age against the trusting period: one rule per client at most', () => {
+    const s = healthy();
+    const client = (clientId: number, age: number | undefined, frozenHeight = 0) => ({
+      clientId,
+      chainId: 'cd'.repeat(32),
+      frozenHeight,
+      latestHeight: 40,
+      latestTime: age === undefined ? undefined : s.now - age,
+      trustingPeriodMs: 3 * DAY,
+    });
+    s.xchainClients = [
+      client(1, DAY),
+      client(2, DAY + 1),
+      client(3, 3 * DAY - 1),
+      client(4, 3 * DAY),
+      client(5, 4 * DAY, 12),
+      client(6, undefined),
+    ];
+    const found = evaluateRules({ now: s, t: cfg.thresholds });
+    expect(found.map((c) => [c.rule, c.subject, c.severity])).toEqual([
+      ['xchain-client-expiring', 'client-2', 'warning'],
+      ['xchain-client-expiring', 'client-3', 'warning'],
+      ['xchain-client-expired', 'client-4', 'major'],
+      ['xchain-client-frozen', 'client-5', 'critical'],
+      ['xchain-client-expired', 'client-6', 'major'],
+    ]);
+    expect(found[3]?.cause).toBe(`light client 5 (chain ${'cd'.repeat(8)}…) is frozen at remote height 12`);
   });
 
   it('refuses to acknowledge an unknown alarm', () => {
