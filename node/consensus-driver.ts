@@ -6,7 +6,7 @@ import { decodeCertifiedBlock, encodeCertifiedBlock } from '../codec/certificate
 import { decodeConsensusMessage, encodeConsensusMessage } from '../codec/consensus-messages.js';
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
 import type { Replica } from '../consensus/replica.js';
-import type { PersistentState, Ready } from '../consensus/types.js';
+import type { Outbound, PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
 import type { Logger } from '../runtime/log.js';
 import { hex } from './admission/admission.js';
@@ -68,7 +68,20 @@ export interface DriverDeps {
    */
   reauthorize?: Reauthorize;
   onFatal(err: unknown): void;
+  /**
+   * TEST ONLY (the test kit's Byzantine modes, `bkdms node start --testkit`): turns each outbound
+   * message into the bytes actually sent. Absent on every normal node: messages go out as encoded.
+   */
+  rewrite?: OutboundRewrite;
 }
+
+/** One send as bytes: to every validator (gossip) or to one by its index. */
+export interface RawSend {
+  to: 'all' | number;
+  bytes: Uint8Array;
+}
+
+export type OutboundRewrite = (o: Outbound) => RawSend[];
 
 /**
  * The core's persisted state (own votes, view) written before a crash, as the store's open found
@@ -221,12 +234,15 @@ export class ConsensusDriver {
       await store.putConsensusState(rd.persist);
       this.clog.view(rd.persist.view, rd.persist.inViewChange);
     }
+    const { rewrite } = this.deps;
     for (const o of rd.messages) {
-      const bytes = encodeConsensusMessage(o.msg);
       if (isVote(o.msg.type)) this.faultSignals.votesSent++;
       this.clog.sent(o.msg, o.to);
-      if (o.to === 'all') transport.broadcast(bytes);
-      else transport.sendTo(o.to, bytes);
+      const sends = rewrite === undefined ? [{ to: o.to, bytes: encodeConsensusMessage(o.msg) }] : rewrite(o);
+      for (const s of sends) {
+        if (s.to === 'all') transport.broadcast(s.bytes);
+        else transport.sendTo(s.to, s.bytes);
+      }
     }
     for (const cb of rd.committed) await this.apply(cb);
     for (const e of rd.evidence) {
