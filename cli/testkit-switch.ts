@@ -8,12 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { NodeApi } from '../api/handlers.js';
 import { generateX25519 } from '../crypto/x25519.js';
 import type { StartNodeOptions } from '../node/node.js';
-import { armFailpoint, FAILPOINT_ENV, parseFailpoint } from '../runtime/failpoints.js';
+import { armFailpoint, FAILPOINT_ENV, parseFailpoint, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
 import { BYZANTINE_ENV, byzantineRewrite, parseByzantineModes } from '../testkit/byzantine.js';
 import { LIE_ENV, lyingNodeApi, parseLies } from '../testkit/lying-node.js';
-
-/** Block log segment size of a test-kit node (small, so that crash points at a segment roll are reached). */
-export const SEGMENT_BYTES_ENV = 'BKDMS_TESTKIT_SEGMENT_BYTES';
 
 const ENVS = [LIE_ENV, BYZANTINE_ENV, FAILPOINT_ENV, SEGMENT_BYTES_ENV] as const;
 

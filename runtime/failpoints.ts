@@ -23,6 +23,9 @@ export type FailpointName = (typeof FAILPOINTS)[number];
 /** The environment variable arming one failpoint: `name` or `name:hit` (dies on the hit-th pass; default 1). */
 export const FAILPOINT_ENV = 'BKDMS_TESTKIT_FAILPOINT';
 
+/** Block log segment size of a test-kit node (small, so that a crash point at a segment roll is reached soon). */
+export const SEGMENT_BYTES_ENV = 'BKDMS_TESTKIT_SEGMENT_BYTES';
+
 export interface ArmedFailpoint {
   name: FailpointName;
   /** Dies on this pass through the point (1 = the first). */
