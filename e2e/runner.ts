@@ -172,7 +172,9 @@ async function check(
   const byz = byzantineNodes(m);
   const honest = Array.from({ length: c.n }, (_, i) => i).filter((i) => !byz.has(i));
   for (const x of c.expectedExits)
-    log(`node ${x.node} stopped on its own during a fault that allows it (${x.how}: a full disk, a crash point)`);
+    log(
+      `node ${x.node} stopped on its own during a fault that allows it (${x.how}: a full disk, a crash point)`,
+    );
   for (const x of c.unexpectedExits)
     fail(`node ${x.node} ended on its own (${x.how}); see ${c.layout.nodes[x.node]!.logPath}`);
   if (!tip.converged) fail(`the nodes did not reach one tip: heights ${tip.heights.join(', ')}`);

@@ -54,7 +54,10 @@ describe('Byzantine nodes and crash points in manifests', () => {
     });
     expect(m.perturbations[0]).toMatchObject({ point: 'index-after-batch', hit: 1, waitMs: 60_000 });
     expect(() =>
-      parseManifest({ name: 'c', perturbations: [{ kind: 'crash-point', atMs: 0, node: 1, point: 'nowhere' }] }),
+      parseManifest({
+        name: 'c',
+        perturbations: [{ kind: 'crash-point', atMs: 0, node: 1, point: 'nowhere' }],
+      }),
     ).toThrow(/point/);
   });
 
