@@ -101,7 +101,7 @@ export function registerE2ECommands(program: Command): void {
       'for each crash point of the commit and persist path: run load, kill a node there, restart it, check the invariants',
     )
     .option('--points <list>', `comma-separated points (default all: ${FAILPOINTS.join(', ')})`)
-    .option('--duration <span>', 'load duration of each run', '25s')
+    .option('--duration <span>', 'load duration of each run', '60s')
     .option('--keep', 'keep the folders of passed runs too')
     .option('--dir <dir>', 'parent folder of the run folders')
     .option('--json', 'print the reports as JSON instead of a summary (stage log off)')

@@ -7,7 +7,7 @@ import { runManifest } from '../../e2e/runner.js';
 import { FAILPOINTS } from '../../runtime/failpoints.js';
 
 describe('e2e crash-point sweep', () => {
-  for (const m of crashSweepManifests({ durationMs: 20_000 }))
+  for (const m of crashSweepManifests())
     it(`${m.name}: dies at the point, recovers, catches up, nothing lost`, async () => {
       const r = await runManifest(m, { log: process.env.BKDMS_E2E_LOG ? console.log : undefined });
       expect(r.failures, `kept in ${r.dir}`).toEqual([]);
