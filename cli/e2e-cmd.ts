@@ -1,12 +1,15 @@
-// `bkdms e2e run|generate|long`: the end-to-end fault suite on real node processes
+// `bkdms e2e run|generate|crash-sweep|long`: the end-to-end fault suite on real node processes
 // (docs/reliability.md). `run` carries out manifests, `generate` writes random ones (deterministic
-// per seed), `long` runs random manifests one after another for a span of time.
+// per seed), `crash-sweep` runs one manifest per crash point, `long` runs random manifests one
+// after another for a span of time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { crashSweepManifests } from '../e2e/crash-sweep.js';
 import { generateManifests } from '../e2e/generate.js';
 import { readManifest } from '../e2e/manifest.js';
 import { type RunReport, runManifest } from '../e2e/runner.js';
+import { FAILPOINTS, type FailpointName } from '../runtime/failpoints.js';
 
 /** "90000", "90s", "30m": a span in ms. */
 export function parseSpan(text: string, flag: string): number {
@@ -92,6 +95,29 @@ export function registerE2ECommands(program: Command): void {
         process.stdout.write(`${path}\n`);
       }
     });
+  e2e
+    .command('crash-sweep')
+    .description(
+      'for each crash point of the commit and persist path: run load, kill a node there, restart it, check the invariants',
+    )
+    .option('--points <list>', `comma-separated points (default all: ${FAILPOINTS.join(', ')})`)
+    .option('--duration <span>', 'load duration of each run', '60s')
+    .option('--keep', 'keep the folders of passed runs too')
+    .option('--dir <dir>', 'parent folder of the run folders')
+    .option('--json', 'print the reports as JSON instead of a summary (stage log off)')
+    .action(
+      async (o: { points?: string; duration: string; keep?: boolean; dir?: string; json?: boolean }) => {
+        const points = o.points?.split(',').map((p) => p.trim());
+        for (const p of points ?? [])
+          if (!(FAILPOINTS as readonly string[]).includes(p))
+            throw new Error(`--points: unknown crash point "${p}" (known: ${FAILPOINTS.join(', ')})`);
+        const manifests = crashSweepManifests({
+          points: points as FailpointName[] | undefined,
+          durationMs: parseSpan(o.duration, '--duration'),
+        });
+        await runAll(manifests, o);
+      },
+    );
   e2e
     .command('long')
     .description('random manifests one after another until the span is spent (npm run e2e:long: 30 minutes)')

@@ -18,22 +18,27 @@ export function registerNodeCommands(program: Command): void {
       'keystore passphrase file (overrides the config; else BKDMS_PASSPHRASE)',
     )
     .addOption(
-      new Option('--testkit', 'TEST ONLY: serve the lies named by BKDMS_TESTKIT_LIE (docs/operations.md)'),
+      new Option(
+        '--testkit',
+        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
+      ),
     )
     .action(async (o: { config: string; passphraseFile?: string; testkit?: boolean }) => {
-      const liar = testkitSwitch(o.testkit === true);
+      const kit = testkitSwitch(o.testkit === true);
       const config = loadNodeConfig(o.config);
       const passphrase = resolvePassphrase(
         { passphraseFile: o.passphraseFile ?? config.passphraseFile },
         { fileHint: 'pass --passphrase-file' },
       );
-      const running = await startNode(
-        config,
-        passphrase,
-        liar === undefined ? {} : { wrapApi: liar.wrapApi },
-      );
-      if (liar !== undefined)
-        running.logs.logger('node').warn({ lies: liar.lies }, 'TEST KIT: this node lies on purpose');
+      kit?.arm();
+      const running = await startNode(config, passphrase, kit?.options ?? {});
+      if (kit !== undefined)
+        running.logs
+          .logger('node')
+          .warn(
+            { lies: kit.lies, byzantine: kit.byzantine, failpoint: kit.failpoint },
+            'TEST KIT: this node lies, misbehaves or crashes on purpose',
+          );
       // From here on an error nothing caught is logged and counted, not the end of the process
       // (node/process-guard.ts). During start-up Node's default stands: a node that cannot start
       // cleanly exits.

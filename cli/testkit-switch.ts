@@ -1,33 +1,78 @@
 // The test-kit switch of `bkdms node start` (test-only, docs/operations.md "Test-kit modes"): the
-// lies named by BKDMS_TESTKIT_LIE are taken only together with the explicit --testkit flag, so an
-// environment variable left behind can never turn a production node into a liar; either one alone
-// refuses to start. Read once, at start.
+// lies named by BKDMS_TESTKIT_LIE, the Byzantine consensus modes named by BKDMS_TESTKIT_BYZANTINE
+// and the crash point armed by BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
+// --testkit flag, so an environment variable left behind can never turn a production node into a
+// liar, a Byzantine validator or a node that kills itself; the flag without any of them, or any of
+// them without the flag, refuses to start. Read once, at start.
+import { randomBytes } from 'node:crypto';
 import type { NodeApi } from '../api/handlers.js';
 import { generateX25519 } from '../crypto/x25519.js';
+import type { StartNodeOptions } from '../node/node.js';
+import { armFailpoint, FAILPOINT_ENV, parseFailpoint, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
+import { BYZANTINE_ENV, byzantineRewrite, parseByzantineModes } from '../testkit/byzantine.js';
 import { LIE_ENV, lyingNodeApi, parseLies } from '../testkit/lying-node.js';
+
+const ENVS = [LIE_ENV, BYZANTINE_ENV, FAILPOINT_ENV, SEGMENT_BYTES_ENV] as const;
 
 export interface TestkitSwitch {
   /** The lies, for the start-up warning. */
   lies: string[];
-  wrapApi: (api: NodeApi) => NodeApi;
+  /** The Byzantine modes, for the start-up warning. */
+  byzantine: string[];
+  /** The armed crash point (`name:hit`), for the start-up warning. */
+  failpoint?: string;
+  /** What the node is started with. */
+  options: StartNodeOptions;
+  /** Arms the crash point (called once the node is about to start). */
+  arm(): void;
+  /** Kept for callers that wrap the RPC handlers themselves. */
+  wrapApi?: (api: NodeApi) => NodeApi;
 }
 
-/** undefined for an honest node; throws when only one of the flag and the variable is given. */
+/** undefined for an honest node; throws when only one of the flag and the variables is given. */
 export function testkitSwitch(
   flag: boolean,
   env: NodeJS.ProcessEnv = process.env,
 ): TestkitSwitch | undefined {
-  const spec = env[LIE_ENV];
-  if (spec === undefined || spec === '') {
-    if (flag) throw new Error(`--testkit needs ${LIE_ENV} (which lies to tell); refusing to start`);
+  const given = ENVS.filter((name) => (env[name] ?? '') !== '');
+  if (given.length === 0) {
+    if (flag)
+      throw new Error(`--testkit needs ${ENVS.slice(0, 3).join(', ')} (what to do); refusing to start`);
     return undefined;
   }
   if (!flag)
     throw new Error(
-      `${LIE_ENV} is set but --testkit is not: a lying node is for tests only; refusing to start`,
+      `${given.join(', ')} set but --testkit is not: test-kit modes are for tests only; refusing to start`,
     );
-  const lies = parseLies(spec);
-  // The liar's own key, made fresh: what it claims is the SCP's.
-  const forgedScpKey = generateX25519().publicKey;
-  return { lies: [...lies], wrapApi: (api) => lyingNodeApi(api, { lies, forgedScpKey }) };
+  const out: TestkitSwitch = { lies: [], byzantine: [], options: {}, arm: () => undefined };
+  const lieSpec = env[LIE_ENV] ?? '';
+  if (lieSpec !== '') {
+    const lies = parseLies(lieSpec);
+    // The liar's own key, made fresh: what it claims is the SCP's.
+    const forgedScpKey = generateX25519().publicKey;
+    out.lies = [...lies];
+    out.wrapApi = (api) => lyingNodeApi(api, { lies, forgedScpKey });
+    out.options.wrapApi = out.wrapApi;
+  }
+  const byzSpec = env[BYZANTINE_ENV] ?? '';
+  if (byzSpec !== '') {
+    const modes = parseByzantineModes(byzSpec);
+    out.byzantine = [...modes];
+    out.options.consensusRewrite = (ctx) =>
+      byzantineRewrite(modes, { ...ctx, random: (n) => new Uint8Array(randomBytes(n)) });
+  }
+  const fpSpec = env[FAILPOINT_ENV] ?? '';
+  if (fpSpec !== '') {
+    const fp = parseFailpoint(fpSpec);
+    out.failpoint = `${fp.name}:${fp.hit}`;
+    out.arm = () => armFailpoint(fp);
+  }
+  const seg = env[SEGMENT_BYTES_ENV] ?? '';
+  if (seg !== '') {
+    const bytes = Number(seg);
+    if (!Number.isInteger(bytes) || bytes < 4096)
+      throw new Error(`${SEGMENT_BYTES_ENV}: "${seg}" is not a segment size in bytes (≥ 4096)`);
+    out.options.segmentBytes = bytes;
+  }
+  return out;
 }

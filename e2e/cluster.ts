@@ -11,6 +11,7 @@ import { generateX25519, type X25519KeyPair } from '../crypto/x25519.js';
 import { type ClusterLayout, peerAddress, prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts } from '../devnet/ports.js';
 import { type NodeProcess, startNodeProcess, stopAll } from '../devnet/processes.js';
+import { BYZANTINE_ENV } from '../testkit/byzantine.js';
 import { genesisSites, type SyntheticSite, syntheticSites } from '../testkit/envelopes.js';
 import { E2EError, E2EErrorCode } from './errors.js';
 import { FaultNet } from './fault-net.js';
@@ -32,6 +33,8 @@ export class E2ECluster {
   readonly expectedExits: { node: number; how: number | string }[] = [];
   /** Data folders mounted as a size-capped tmpfs (disk-full faults), unmounted at close. */
   readonly mounts: string[] = [];
+  /** Per node, the test-kit environment of every start (its Byzantine modes); empty for an honest node. */
+  readonly testkitEnv: Record<string, string>[];
 
   private constructor(
     readonly layout: ClusterLayout,
@@ -41,6 +44,7 @@ export class E2ECluster {
   ) {
     this.procs = layout.nodes.map(() => undefined);
     this.state = layout.nodes.map(() => 'down');
+    this.testkitEnv = layout.nodes.map(() => ({}));
   }
 
   static async setup(m: Manifest, dir: string): Promise<E2ECluster> {
@@ -73,6 +77,7 @@ export class E2ECluster {
       });
       const cluster = new E2ECluster(layout, net, sites, scp);
       for (const [i, sizeMb] of diskFullNodes(m)) cluster.mountData(i, sizeMb);
+      for (const b of m.byzantine) cluster.testkitEnv[b.node] = { [BYZANTINE_ENV]: b.modes.join(',') };
       return cluster;
     } catch (err) {
       await net.close();
@@ -131,10 +136,15 @@ export class E2ECluster {
     return this.state.flatMap((s, i) => (s === 'up' ? [i] : []));
   }
 
-  /** Starts node i and resolves once it logged `node.ready`. */
-  async start(i: number): Promise<void> {
+  /**
+   * Starts node i and resolves once it logged `node.ready`. A node with test-kit variables (its
+   * Byzantine modes, `extraEnv`: an armed crash point) is started with `--testkit`.
+   */
+  async start(i: number, extraEnv: Record<string, string> = {}): Promise<void> {
     const node = this.layout.nodes[i]!;
-    const p = startNodeProcess(i, node.configPath, node.logPath);
+    const env = { ...this.testkitEnv[i], ...extraEnv };
+    const kit = Object.keys(env).length > 0 ? ['--testkit'] : [];
+    const p = startNodeProcess(i, node.configPath, node.logPath, [], env, kit);
     this.procs[i] = p;
     void p.exited.then((how) => {
       // Still the current process and not stopped on purpose: it ended on its own.
@@ -164,6 +174,23 @@ export class E2ECluster {
     }
     await p.exited;
     await p.logged;
+  }
+
+  /** Resolves with how node i's current process ended, or 'timeout' after `ms`. */
+  async exited(i: number, ms: number): Promise<number | string> {
+    const p = this.procs[i];
+    if (p === undefined) return 'not started';
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((res) => {
+      timer = setTimeout(() => res('timeout'), ms);
+    });
+    try {
+      const how = await Promise.race([p.exited, timeout]);
+      if (how !== 'timeout') await p.logged;
+      return how;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   pause(i: number): void {

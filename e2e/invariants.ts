@@ -25,9 +25,12 @@ export async function waitForOneTip(
   c: E2ECluster,
   lastFault: readonly number[],
   deadline: number,
+  ignore: ReadonlySet<number> = new Set(),
 ): Promise<TipResult> {
   const samples: { t: number; heights: number[] }[] = [];
   const nodes = Array.from({ length: c.n }, (_, i) => i);
+  // Byzantine nodes are asked too (for the report) but need not agree.
+  const held = (hs: number[]) => hs.filter((_, i) => !ignore.has(i));
   for (;;) {
     const heights = await Promise.all(
       nodes.map((i) =>
@@ -39,12 +42,13 @@ export async function waitForOneTip(
       ),
     );
     samples.push({ t: Date.now(), heights });
-    const converged = heights.every((h) => h === heights[0] && h > 0);
+    const ours = held(heights);
+    const converged = ours.every((h) => h === ours[0] && h > 0);
     // Two equal samples in a row: not a moment when all merely passed the same height.
     const prev = samples[samples.length - 2]?.heights;
-    const stable = converged && prev?.every((h, i) => h === heights[i]) === true;
+    const stable = converged && prev !== undefined && held(prev).every((h, i) => h === ours[i]);
     if (stable || Date.now() > deadline) {
-      const tip = Math.max(...heights);
+      const tip = Math.max(...ours);
       const start = samples[0]!.t;
       const caughtUpMs = nodes.map((i) => {
         const first = samples.find((s) => s.heights[i]! >= tip);
@@ -84,13 +88,20 @@ export async function readChain(c: E2ECluster, i: number, tip: number): Promise<
   return { read: { node: i, ids }, blocks, errors };
 }
 
-/** Heights at which the nodes' block hashes or state roots differ (a fork), as messages. */
-export function compareChains(chains: readonly ChainRead[]): string[] {
+/**
+ * Heights at which the nodes' block hashes or state roots differ (a fork), as messages. A chain in
+ * `partial` (a Byzantine node's, which need not hold the tip) is compared only where it has blocks.
+ */
+export function compareChains(
+  chains: readonly ChainRead[],
+  partial: ReadonlySet<number> = new Set(),
+): string[] {
   const out: string[] = [];
   const tip = Math.max(0, ...chains.map((c) => c.blocks.length));
   for (let k = 0; k < tip; k++) {
-    const hashes = new Set(chains.map((c) => c.blocks[k]?.hash ?? 'missing'));
-    const roots = new Set(chains.map((c) => c.blocks[k]?.stateRoot ?? 'missing'));
+    const here = chains.filter((c) => !partial.has(c.read.node) || c.blocks[k] !== undefined);
+    const hashes = new Set(here.map((c) => c.blocks[k]?.hash ?? 'missing'));
+    const roots = new Set(here.map((c) => c.blocks[k]?.stateRoot ?? 'missing'));
     if (hashes.size > 1)
       out.push(`height ${k + 1}: block hashes differ across nodes (${[...hashes].join(', ')})`);
     if (roots.size > 1)

@@ -4,6 +4,8 @@
 // docs/reliability.md documents every field.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { FAILPOINTS } from '../runtime/failpoints.js';
+import { BYZANTINE_MODES } from '../testkit/byzantine.js';
 import { E2EError, E2EErrorCode } from './errors.js';
 
 const ms = z
@@ -46,6 +48,20 @@ export const perturbationSchema = z.discriminatedUnion('kind', [
     kind: z.literal('disk-full'),
     node: z.number().int().min(0),
     sizeMb: z.number().int().min(16).max(4096).default(64),
+  }),
+  /**
+   * The node stopped cleanly and started again (test kit) with the failpoint `point` armed: it
+   * kills itself there on the `hit`-th pass (at most waitMs after its start); durationMs after
+   * that it is started again unarmed and must recover its store and catch up.
+   */
+  nodeFault.extend({
+    kind: z.literal('crash-point'),
+    node: z.number().int().min(0),
+    point: z.enum(FAILPOINTS),
+    hit: z.number().int().min(1).max(10_000).default(1),
+    waitMs: ms.default(60_000),
+    /** Block log segment size of the armed start (small, so that a segment roll comes soon). */
+    segmentBytes: z.number().int().min(4096).optional(),
   }),
   /** Links between the groups cut for durationMs; a node in no group is cut from all. */
   z.strictObject({
@@ -94,6 +110,15 @@ export const manifestSchema = z
     /** Nodes started this long after the others (they catch up by state transfer). */
     lateStart: z.array(z.strictObject({ node: z.number().int().min(0), atMs: ms })).default([]),
     perturbations: z.array(perturbationSchema).default([]),
+    /**
+     * Byzantine validators (test kit, `node start --testkit`): each runs the whole run with its
+     * outbound consensus messages rewritten as `modes` say (docs/operations.md). At most f.
+     */
+    byzantine: z
+      .array(
+        z.strictObject({ node: z.number().int().min(0), modes: z.array(z.enum(BYZANTINE_MODES)).min(1) }),
+      )
+      .default([]),
     /** How long each node may take to reach the tip after its last fault ends (ms). */
     catchUpMs: ms.default(60_000),
   })
@@ -115,6 +140,14 @@ export const manifestSchema = z
       if (p.atMs + p.durationMs > m.load.durationMs + m.catchUpMs)
         bad(`perturbations[${k}] ends after the load and the catch-up bound`);
     });
+    const byz = new Set<number>();
+    for (const b of m.byzantine) {
+      inRange(b.node, 'byzantine');
+      if (byz.has(b.node)) bad(`byzantine: node ${b.node} twice`);
+      byz.add(b.node);
+    }
+    if (byz.size > faultsTolerated(m))
+      bad(`byzantine: ${byz.size} Byzantine nodes of ${m.validators}; at most f = ${faultsTolerated(m)}`);
     const late = new Set<number>();
     for (const l of m.lateStart) {
       if (late.has(l.node)) bad(`lateStart: node ${l.node} twice`);
@@ -179,10 +212,12 @@ export function maxFaultyAtOnce(m: Manifest): number {
     to:
       p.atMs +
       p.durationMs +
-      (p.kind === 'kill' || p.kind === 'restart' || p.kind === 'disk-full' ? 10_000 : 0),
+      (p.kind === 'kill' || p.kind === 'restart' || p.kind === 'disk-full' ? 10_000 : 0) +
+      (p.kind === 'crash-point' ? p.waitMs + 10_000 : 0),
     nodes: faultyNodes(p, m.validators),
   }));
   for (const l of m.lateStart) spans.push({ from: -Infinity, to: l.atMs + 10_000, nodes: [l.node] });
+  for (const b of m.byzantine) spans.push({ from: -Infinity, to: Infinity, nodes: [b.node] });
   let most = 0;
   for (const s of spans) {
     const out = new Set<number>();
@@ -192,3 +227,7 @@ export function maxFaultyAtOnce(m: Manifest): number {
   }
   return most;
 }
+
+/** The Byzantine nodes of the manifest: the invariants of liveness and of the set hold for the others. */
+export const byzantineNodes = (m: Pick<Manifest, 'byzantine'>): Set<number> =>
+  new Set(m.byzantine.map((b) => b.node));

@@ -2,9 +2,10 @@
 // its time after the load started, undone after its duration. Records what happened when, the
 // time each node was last disturbed (the catch-up bound counts from it), and for a partition with
 // no quorum side the heights just after it settled and just before it healed (nothing may commit).
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pause } from '../api/retry.js';
+import { FAILPOINT_ENV, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
 import type { E2ECluster } from './cluster.js';
 import { type Manifest, type Perturbation, partitionHasQuorum } from './manifest.js';
 
@@ -21,6 +22,8 @@ export interface PerturbRecord {
   stalled?: { settledHeight: number; healHeight: number };
   /** For a fault aimed at "primary": the view whose primary it hit. */
   primaryView?: number;
+  /** For a crash point: how the armed process ended, and whether it logged dying at the point. */
+  crash?: { point: string; how: number | string; logged: boolean };
 }
 
 export type Log = (line: string) => void;
@@ -216,6 +219,11 @@ export class Perturber {
         c.mayExit.delete(node);
         break;
       }
+      case 'crash-point':
+        rec.crash = await this.crashPoint(k, p, node);
+        await hold();
+        await c.start(node);
+        break;
       case 'partition': {
         c.net.partition(p.groups);
         if (partitionHasQuorum(p.groups, c.n) || p.durationMs <= SETTLE_MS) {
@@ -234,4 +242,50 @@ export class Perturber {
     for (const i of nodes) this.lastFault[i] = rec.endedAt;
     this.log(`perturb ${k}: ${what} undone`);
   }
+
+  /**
+   * Restarts the node with the crash point armed and waits for it to die there; a node that never
+   * reaches the point within waitMs is stopped, and the perturbation fails.
+   */
+  private async crashPoint(
+    k: number,
+    p: Extract<Perturbation, { kind: 'crash-point' }>,
+    node: number,
+  ): Promise<NonNullable<PerturbRecord['crash']>> {
+    const c = this.c;
+    const logPath = c.layout.nodes[node]!.logPath;
+    const marker = `"event":"testkit.failpoint","name":"${p.point}"`;
+    const before = countIn(logPath, marker);
+    await c.stop(node, true);
+    c.mayExit.add(node);
+    try {
+      await c.start(node, {
+        [FAILPOINT_ENV]: `${p.point}:${p.hit}`,
+        ...(p.segmentBytes === undefined ? {} : { [SEGMENT_BYTES_ENV]: String(p.segmentBytes) }),
+      });
+      this.log(`perturb ${k}: node ${node} runs armed to die at ${p.point} (pass ${p.hit})`);
+      const how = await c.exited(node, p.waitMs);
+      if (how === 'timeout') {
+        await c.stop(node);
+        await c.start(node);
+        throw new Error(`perturb ${k}: node ${node} did not reach ${p.point} within ${p.waitMs} ms`);
+      }
+      const logged = countIn(logPath, marker) > before;
+      this.log(`perturb ${k}: node ${node} died at ${p.point} (${how}${logged ? '' : ', NOT logged there'})`);
+      if (!logged) throw new Error(`perturb ${k}: node ${node} ended (${how}) but not at ${p.point}`);
+      return { point: p.point, how, logged };
+    } finally {
+      c.mayExit.delete(node);
+    }
+  }
+}
+
+function countIn(path: string, needle: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return 0;
+  }
+  return text.split(needle).length - 1;
 }

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { pause } from '../api/retry.js';
 import { checkSet, describeSetCheck, type SetCheck } from './checker.js';
 import { E2ECluster } from './cluster.js';
+import { checkEvidence, evidenceInLog } from './evidence.js';
 import { compareChains, readChain, traceAll, waitForOneTip } from './invariants.js';
 import { type LoadStats, SetLoad, unexpectedRejections } from './load.js';
-import type { Manifest } from './manifest.js';
+import { byzantineNodes, type Manifest } from './manifest.js';
 import { Perturber, type PerturbRecord } from './perturb.js';
 import { FIRST_BLOCK_MS, MESH_MS, waitForFirstBlock, waitForMesh } from './readiness.js';
 
@@ -48,6 +49,8 @@ export interface RunReport {
   /** Each node's view at the end: how many view changes the run went through. */
   views: number[];
   perturbations: PerturbRecord[];
+  /** Pieces of equivocation evidence the nodes logged, per node. */
+  evidence: number[];
 }
 
 export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunReport> {
@@ -72,6 +75,7 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     traced: 0,
     views: [],
     perturbations: [],
+    evidence: [],
   };
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const from = Date.now() - t0;
@@ -122,7 +126,7 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
         );
       await l.stop();
       const lastFault = Math.max(Date.now(), ...perturber.lastFault);
-      return waitForOneTip(c, perturber.lastFault, lastFault + m.catchUpMs);
+      return waitForOneTip(c, perturber.lastFault, lastFault + m.catchUpMs, byzantineNodes(m));
     });
     report.tip = tip.tip;
     report.caughtUpMs = tip.caughtUpMs;
@@ -163,11 +167,19 @@ async function check(
   const fail = (s: string): void => {
     report.failures.push(s);
   };
-  for (const x of c.expectedExits) log(`node ${x.node} stopped on its full disk (${x.how}), as allowed`);
+  // Liveness, the set and the traces are the honest nodes' promise; a Byzantine node's chain is
+  // only checked not to fork from theirs.
+  const byz = byzantineNodes(m);
+  const honest = Array.from({ length: c.n }, (_, i) => i).filter((i) => !byz.has(i));
+  for (const x of c.expectedExits)
+    log(
+      `node ${x.node} stopped on its own during a fault that allows it (${x.how}: a full disk, a crash point)`,
+    );
   for (const x of c.unexpectedExits)
     fail(`node ${x.node} ended on its own (${x.how}); see ${c.layout.nodes[x.node]!.logPath}`);
   if (!tip.converged) fail(`the nodes did not reach one tip: heights ${tip.heights.join(', ')}`);
   tip.caughtUpMs.forEach((ms, i) => {
+    if (byz.has(i)) return;
     if (ms < 0 || ms > m.catchUpMs)
       fail(`node ${i} did not reach the tip within ${m.catchUpMs} ms of its last fault`);
   });
@@ -181,12 +193,16 @@ async function check(
     ),
   );
   log(`tip ${tip.tip}; views ${report.views.join(', ')}; caught up after (ms): ${tip.caughtUpMs.join(', ')}`);
-  const chains = await Promise.all(Array.from({ length: c.n }, (_, i) => readChain(c, i, tip.tip)));
+  const chains = await Promise.all(
+    Array.from({ length: c.n }, (_, i) =>
+      readChain(c, i, byz.has(i) ? Math.max(0, Math.min(tip.tip, tip.heights[i] ?? 0)) : tip.tip),
+    ),
+  );
   for (const ch of chains) for (const e of ch.errors.slice(0, 5)) fail(`block not verified: ${e}`);
-  for (const f of compareChains(chains).slice(0, 10)) fail(`fork: ${f}`);
+  for (const f of compareChains(chains, byz).slice(0, 10)) fail(`fork: ${f}`);
   const set = checkSet(
     load.history,
-    chains.map((ch) => ch.read),
+    chains.filter((ch) => !byz.has(ch.read.node)).map((ch) => ch.read),
   );
   report.set = set;
   for (const line of describeSetCheck(set)) log(line);
@@ -195,12 +211,22 @@ async function check(
   if (Object.keys(bad).length > 0) fail(`uploads refused: ${JSON.stringify(bad)}`);
   if (set.counts.committed === 0 && m.load.durationMs > 0) fail('the load saw nothing committed');
   const committed = [...new Set(load.history.flatMap((e) => (e.kind === 'committed' ? [e.id] : [])))];
-  const traceErrors = (
-    await Promise.all(Array.from({ length: c.n }, (_, i) => traceAll(c, i, committed)))
-  ).flat();
-  report.traced = committed.length * c.n - traceErrors.length;
+  const traceErrors = (await Promise.all(honest.map((i) => traceAll(c, i, committed)))).flat();
+  report.traced = committed.length * honest.length - traceErrors.length;
   for (const e of traceErrors.slice(0, 5)) fail(`trace: ${e}`);
-  log(`traced ${report.traced} bundles (${committed.length} envelopes × ${c.n} nodes)`);
+  log(`traced ${report.traced} bundles (${committed.length} envelopes × ${honest.length} honest nodes)`);
+  const seen = c.layout.nodes.flatMap((x) => evidenceInLog(x.index, x.logPath));
+  report.evidence = c.layout.nodes.map((x) => seen.filter((e) => e.node === x.index).length);
+  log(`evidence recorded per node: ${report.evidence.join(', ')}`);
+  const modes = new Map(m.byzantine.map((b) => [b.node, b.modes]));
+  for (const f of checkEvidence(
+    seen,
+    c.layout.nodes.map((x) => x.publicKey),
+    modes,
+  ))
+    fail(`evidence: ${f}`);
+  for (const r of perturber.records)
+    if (r.crash !== undefined) log(`perturbation ${r.index}: died at ${r.crash.point} (${r.crash.how})`);
   for (const r of perturber.records) {
     if (r.stalled === undefined) continue;
     const { settledHeight, healHeight } = r.stalled;

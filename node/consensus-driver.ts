@@ -8,7 +8,7 @@ import { decodeProposalRef, encodeProposalRef, isProposalRef } from '../codec/pr
 import { type CertifiedBlock, type ConsensusMessage, MessageType } from '../codec/types.js';
 import { proposalRefOf } from '../consensus/proposal-ref.js';
 import type { Replica } from '../consensus/replica.js';
-import type { PersistentState, Ready } from '../consensus/types.js';
+import type { Outbound, PersistentState, Ready } from '../consensus/types.js';
 import { tracingCode } from '../crypto/hash.js';
 import type { Logger } from '../runtime/log.js';
 import { hex } from './admission/admission.js';
@@ -73,7 +73,24 @@ export interface DriverDeps {
    */
   reauthorize?: Reauthorize;
   onFatal(err: unknown): void;
+  /**
+   * TEST ONLY (the test kit's Byzantine modes, `bkdms node start --testkit`): turns each outbound
+   * message into the bytes actually sent. Absent on every normal node: messages go out as encoded.
+   */
+  rewrite?: OutboundRewrite;
 }
+
+/** One send as bytes: to every validator (gossip) or to one by its index. */
+export interface RawSend {
+  to: 'all' | number;
+  bytes: Uint8Array;
+}
+
+/**
+ * A test kit's rewrite of what the driver sends; `encode` is the driver's own encoding (a
+ * PRE-PREPARE leaves as a PROPOSAL whose bodies the driver keeps for the replicas that ask).
+ */
+export type OutboundRewrite = (o: Outbound, encode: (m: ConsensusMessage) => Uint8Array) => RawSend[];
 
 /**
  * The core's persisted state (own votes, view) written before a crash, as the store's open found
@@ -232,12 +249,16 @@ export class ConsensusDriver {
       await store.putConsensusState(rd.persist);
       this.clog.view(rd.persist.view, rd.persist.inViewChange);
     }
+    const { rewrite } = this.deps;
     for (const o of rd.messages) {
-      const bytes = this.encode(o.msg);
       if (isVote(o.msg.type)) this.faultSignals.votesSent++;
       this.clog.sent(o.msg, o.to);
-      if (o.to === 'all') transport.broadcast(bytes);
-      else transport.sendTo(o.to, bytes);
+      const encode = (m: ConsensusMessage) => this.encode(m);
+      const sends = rewrite === undefined ? [{ to: o.to, bytes: encode(o.msg) }] : rewrite(o, encode);
+      for (const s of sends) {
+        if (s.to === 'all') transport.broadcast(s.bytes);
+        else transport.sendTo(s.to, s.bytes);
+      }
     }
     for (const cb of rd.committed) await this.apply(cb);
     for (const e of rd.evidence) {

@@ -3,7 +3,10 @@
 // driver, p2p, relay, RPC server, management port. The pieces are built in node/wiring/; services
 // start in that order and stop in the reverse order; `node ready` is logged last.
 import type { NodeApi } from '../api/handlers.js';
+import { encodeBlockHeader } from '../codec/block.js';
+import type { BlockHeader } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
+import { sign } from '../crypto/ed25519.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
@@ -12,6 +15,7 @@ import { createLogs, type Logs } from '../runtime/log.js';
 import { RecentRefusals } from './admission/evictions.js';
 import { Chain } from './chain/chain.js';
 import type { NodeConfig } from './config.js';
+import type { OutboundRewrite } from './consensus-driver.js';
 import { Followers } from './followers.js';
 import { loadGenesis } from './genesis.js';
 import { GovernanceAudit } from './gov-audit.js';
@@ -21,6 +25,7 @@ import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { Pruner } from './pruner.js';
 import { loadCursorSecret } from './query-cursors.js';
+import { headerHash } from './store/index.js';
 import { createAlarms } from './wiring/alarms.js';
 import { createDriver, createReplica } from './wiring/consensus.js';
 import { createAdmissions, createP2P, createRelay, listenCommitted } from './wiring/pipeline.js';
@@ -49,6 +54,21 @@ export interface RunningNode {
 export interface StartNodeOptions {
   /** Wraps the RPC handlers (the test kit's lying node, switched on by `bkdms node start --testkit`). */
   wrapApi?: (api: NodeApi) => NodeApi;
+  /**
+   * TEST ONLY: rewrites what the consensus driver sends (the test kit's Byzantine modes, switched
+   * on by `bkdms node start --testkit`); given the node's chain ID, signing key and validator count.
+   */
+  consensusRewrite?: (ctx: RewriteContext) => OutboundRewrite;
+  /** TEST ONLY: the block log's segment size (small, so that tests reach segment rolls). */
+  segmentBytes?: number;
+}
+
+/** What a consensus rewrite may use of the node: its chain, its key, the size of the set in force. */
+export interface RewriteContext {
+  chainId: Uint8Array;
+  sign(bytes: Uint8Array): Uint8Array;
+  hashHeader(header: BlockHeader): Uint8Array;
+  validatorCount(): number;
 }
 
 export async function startNode(
@@ -63,7 +83,11 @@ export async function startNode(
   const key = ed25519Of(await readKeystore(config.keystore, passphrase));
   // Read (or made) before anything holds resources a failure here would have to release.
   const cursorSecret = await loadCursorSecret(config.dataDir);
-  const ledger = await openPersistedLedger(config.dataDir, genesis);
+  const ledger = await openPersistedLedger(
+    config.dataDir,
+    genesis,
+    opts.segmentBytes === undefined ? {} : { segmentBytes: opts.segmentBytes },
+  );
   const chain = await Chain.open(ledger.store, ledger.contracts, genesis, config.mempool);
   const height = chain.height;
   const tickMs = config.consensus.tickMs;
@@ -83,6 +107,16 @@ export async function startNode(
     logs,
     refusals,
     onFatal: stop.fatal,
+    ...(opts.consensusRewrite === undefined
+      ? {}
+      : {
+          rewrite: opts.consensusRewrite({
+            chainId: genesis.chainId,
+            sign: (bytes) => sign(key, bytes),
+            hashHeader: (h) => headerHash(encodeBlockHeader(h)),
+            validatorCount: () => ledger.contracts.validators((ledger.store.tip()?.height ?? 0) + 1).length,
+          }),
+        }),
   });
   const w = { chain, ledger, pool, p2p, driver, metrics, log };
   const relay = createRelay(w);

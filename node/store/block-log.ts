@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, open, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crashAt, failpoint, failpointDue } from '../../runtime/failpoints.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { checksumMatches, encodeFrameHeader, FRAME_HEADER_BYTES, parseFrameHeader } from './frame.js';
 import { syncDir } from './prune.js';
@@ -85,9 +86,18 @@ export class BlockLog {
         height,
         bytes: frameBytes,
       });
-    if (this.size > 0 && this.size + frameBytes > this.segmentBytes) await this.openWriter(this.segment + 1);
+    if (this.size > 0 && this.size + frameBytes > this.segmentBytes) {
+      await this.openWriter(this.segment + 1);
+      failpoint('block-log-after-roll');
+    }
     const w = this.writerOrThrow();
     const at = this.size;
+    if (failpointDue('block-log-torn-append')) {
+      // Test kit only: a frame cut short, as a crash mid-write leaves it.
+      await w.writev([encodeFrameHeader(height, payload), payload.subarray(0, payload.length >> 1)], at);
+      await w.datasync();
+      crashAt('block-log-torn-append');
+    }
     await w.writev([encodeFrameHeader(height, payload), payload], at);
     await w.datasync();
     this.size = at + frameBytes;

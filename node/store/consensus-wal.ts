@@ -11,6 +11,7 @@ import { decodeConsensusState, encodeConsensusStateRecord } from '../../codec/co
 import { DurableKind, scanDurableLog, type TornTail } from '../../codec/durable-record.js';
 import { CodecError } from '../../codec/errors.js';
 import type { PersistentState } from '../../codec/types.js';
+import { crashAt, failpoint, failpointDue } from '../../runtime/failpoints.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 
 export const WAL_FILE = 'consensus.wal';
@@ -95,8 +96,15 @@ export class ConsensusWal {
     if (fh === undefined) throw new StoreError(StoreErrorCode.Closed, 'consensus WAL is closed');
     const rec = encodeConsensusStateRecord(state);
     try {
+      if (failpointDue('wal-torn-append')) {
+        // Test kit only: a record cut short, as a crash mid-write leaves it.
+        await fh.write(rec, 0, rec.length >> 1, this.size);
+        await fh.datasync();
+        crashAt('wal-torn-append');
+      }
       await fh.write(rec, 0, rec.length, this.size);
       await fh.datasync();
+      failpoint('wal-after-sync');
     } catch (err) {
       // Nothing more is appended after a failed write, so whatever part of it reached the disk
       // stays the tail, which the next open cuts off. Best effort to cut it now.

@@ -9,6 +9,7 @@ import type { CertifiedBlock, Hash32 } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { LogFrontier } from '../../crypto/hash-log.js';
+import { failpoint } from '../../runtime/failpoints.js';
 import { type BlockLocation, BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, prefixEnd, readU64, u64 } from './buckets.js';
 import type { Db } from './db.js';
@@ -179,7 +180,9 @@ export class StoreCore {
       if (result.receipts.some((r) => r.status !== ReceiptStatus.Applied)) this.rejectedAny = true;
       const log = this.logOps(decoded, facts.hash);
       const location = await appended;
+      failpoint('block-log-after-append');
       await this.db.batch([...indexOps(facts, location, result), ...log.ops]);
+      failpoint('index-after-batch');
       log.done();
       this.tipInfo = { height, hash: facts.hash, stateRoot: result.stateRoot, location };
       return this.tipInfo;

@@ -12,7 +12,7 @@ import { type RecentRefusals, reauthorizer, seqCheckOf } from '../admission/evic
 import type { Chain } from '../chain/chain.js';
 import { envelopeTracingCode } from '../chain/tx-hash.js';
 import { lookUpCommitted } from '../committed-lookup.js';
-import { ConsensusDriver, loadConsensusState } from '../consensus-driver.js';
+import { ConsensusDriver, loadConsensusState, type OutboundRewrite } from '../consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from '../consensus-setup.js';
 import type { Genesis } from '../genesis.js';
 import type { P2P } from '../p2p/index.js';
@@ -76,6 +76,8 @@ export interface DriverWiring {
   /** Where evictions are remembered for GetReceipt. */
   refusals: RecentRefusals;
   onFatal(err: unknown): void;
+  /** TEST ONLY: the test kit's rewrite of outbound consensus messages (Byzantine modes). */
+  rewrite?: OutboundRewrite;
 }
 
 export function createDriver(w: DriverWiring): ConsensusDriver {
@@ -119,6 +121,7 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
       },
       reauthorize: reauthorizer(w.ledger.contracts, () => w.chain.admissionTime()),
       onFatal: w.onFatal,
+      ...(w.rewrite === undefined ? {} : { rewrite: w.rewrite }),
     },
     { tickMs: w.tickMs, maxQueued: 10_000 },
   );

@@ -1,7 +1,8 @@
 // Manifests reproducing the faults found from outside (docs/reliability.md): a SIGSTOPped primary,
 // a tarpit peer (its links accept and never answer), one node restarted several times (the view it
 // must adopt), a node that starts late (state transfer), a disconnect and slow links. Each run
-// checks every invariant on every node; see test/e2e/ci.test.ts for the short CI set.
+// checks every invariant on every node; see test/e2e/ci.test.ts for the short CI set. Then one
+// Byzantine validator per mode of the test kit.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifest } from '../../e2e/manifest.js';
@@ -40,4 +41,33 @@ describe('e2e fault reproductions', () => {
   it('a disconnected node and slow links', async () => {
     await run('disconnect-delay');
   }, 300_000);
+});
+
+// f = 1 Byzantine validator of 4, a real node process in a test-kit mode (testkit/byzantine.ts):
+// the honest three keep committing, no fork, nothing lost, and the provable modes leave evidence.
+describe('e2e Byzantine validators', () => {
+  it('an equivocating primary: two PRE-PREPAREs for one slot; evidence recorded, a view change, no fork', async () => {
+    const r = await run('byz-equivocate');
+    expect(r.evidence.slice(1).some((n) => n > 0)).toBe(true);
+    expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
+  }, 400_000);
+
+  it('a replica that double-votes: evidence against it, the chain goes on', async () => {
+    const r = await run('byz-double-vote');
+    expect(r.evidence.filter((_, i) => i !== 1).some((n) => n > 0)).toBe(true);
+  }, 400_000);
+
+  it('a replica that votes for a wrong digest', async () => {
+    await run('byz-wrong-digest');
+  }, 400_000);
+
+  it('a primary sending bad signatures and malformed messages is replaced', async () => {
+    const r = await run('byz-garbage');
+    expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
+  }, 400_000);
+
+  it('a primary that withholds its votes is replaced', async () => {
+    const r = await run('byz-withhold');
+    expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
+  }, 400_000);
 });

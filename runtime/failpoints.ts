@@ -1,0 +1,73 @@
+// Crash-point failpoints (test-only, docs/reliability.md "Crash points"): named places in a node's
+// commit and persist path where a test can make the process die, as a power cut or SIGKILL would
+// there. Nothing is armed unless `bkdms node start --testkit` arms it from BKDMS_TESTKIT_FAILPOINT
+// (cli/testkit-switch.ts); unarmed, a failpoint is one comparison and never fires.
+import { writeSync } from 'node:fs';
+
+export const FAILPOINTS = [
+  /** The block's frame appended to the block log and synced; the index batch not yet written. */
+  'block-log-after-append',
+  /** Half of the block's frame written and synced: a torn tail in the block log. */
+  'block-log-torn-append',
+  /** A new (empty) segment opened for the next block; nothing written to it yet. */
+  'block-log-after-roll',
+  /** The index batch (location, receipts, state changes, tip) written; the core not told yet. */
+  'index-after-batch',
+  /** Half of a consensus WAL record written and synced: a torn tail; its votes never sent. */
+  'wal-torn-append',
+  /** A consensus WAL record synced; the votes it makes durable not yet sent. */
+  'wal-after-sync',
+] as const;
+export type FailpointName = (typeof FAILPOINTS)[number];
+
+/** The environment variable arming one failpoint: `name` or `name:hit` (dies on the hit-th pass; default 1). */
+export const FAILPOINT_ENV = 'BKDMS_TESTKIT_FAILPOINT';
+
+/** Block log segment size of a test-kit node (small, so that a crash point at a segment roll is reached soon). */
+export const SEGMENT_BYTES_ENV = 'BKDMS_TESTKIT_SEGMENT_BYTES';
+
+export interface ArmedFailpoint {
+  name: FailpointName;
+  /** Dies on this pass through the point (1 = the first). */
+  hit: number;
+}
+
+/** Parses `name[:hit]`; throws on an unknown name or a bad count, so a typo never runs unarmed. */
+export function parseFailpoint(spec: string): ArmedFailpoint {
+  const [raw = '', count, ...rest] = spec.trim().split(':');
+  if (!(FAILPOINTS as readonly string[]).includes(raw) || rest.length > 0)
+    throw new Error(`${FAILPOINT_ENV}: unknown failpoint "${spec}" (known: ${FAILPOINTS.join(', ')})`);
+  const hit = count === undefined ? 1 : Number(count);
+  if (!Number.isInteger(hit) || hit < 1 || hit > 1_000_000)
+    throw new Error(`${FAILPOINT_ENV}: "${count}" is not a pass count (1 … 1000000)`);
+  return { name: raw as FailpointName, hit };
+}
+
+let armed: ArmedFailpoint | undefined;
+let passes = 0;
+
+/** Arms one failpoint for this process (the test-kit switch only). */
+export function armFailpoint(f: ArmedFailpoint): void {
+  armed = f;
+  passes = 0;
+}
+
+/** Whether this pass through `name` is the one that must die (counts the pass). */
+export function failpointDue(name: FailpointName): boolean {
+  if (armed === undefined || armed.name !== name) return false;
+  passes++;
+  return passes === armed.hit;
+}
+
+/** Dies at once with SIGKILL, after one line on stderr saying where (the sweep checks it). */
+export function crashAt(name: FailpointName): never {
+  writeSync(2, `${JSON.stringify({ event: 'testkit.failpoint', name, pass: passes })}\n`);
+  process.kill(process.pid, 'SIGKILL');
+  // SIGKILL is not deliverable to a handler; this line is never reached.
+  throw new Error(`failpoint ${name}: SIGKILL did not end the process`);
+}
+
+/** A plain crash point: dies here on the armed pass. */
+export function failpoint(name: FailpointName): void {
+  if (failpointDue(name)) crashAt(name);
+}
