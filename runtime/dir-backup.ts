@@ -5,14 +5,12 @@
 // Whether the folder may be copied (its owner stopped) is the caller's business.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { RuntimeError, RuntimeErrorCode } from './errors.js';
-import { MANIFEST, type ManifestEntry, verifyBackup } from './log-backup.js';
-import { readTar, tarEnd, tarHeader, tarPadding } from './tar.js';
+import { type ManifestEntry, verifyBackup } from './log-backup.js';
+import { writeManifestArchive } from './manifest-archive.js';
+import { readTar } from './tar.js';
 
 export interface DirManifest {
   version: 1;
@@ -69,39 +67,11 @@ export async function backupDir(
     files: [],
   };
   let done = 0;
-  async function* archive(): AsyncGenerator<Buffer> {
-    for (const f of files) {
-      const hash = createHash('sha256');
-      yield tarHeader(f.name, f.size, f.mtimeMs);
-      let read = 0;
-      if (f.size > 0)
-        for await (const chunk of createReadStream(f.path, { end: f.size - 1 }) as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          read += chunk.length;
-          done += chunk.length;
-          opts.progress?.(done, total);
-          yield chunk;
-        }
-      if (read !== f.size)
-        throw new RuntimeError(RuntimeErrorCode.BadConfig, `${f.name} shrank while backed up`);
-      yield tarPadding(f.size);
-      manifest.files.push({ name: f.name, size: f.size, sha256: hash.digest('hex') });
-    }
-    const m = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    yield tarHeader(MANIFEST, m.length, now);
-    yield m;
-    yield tarPadding(m.length);
-    yield tarEnd();
-  }
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    await pipeline(Readable.from(archive()), createGzip(), createWriteStream(tmp, { mode: 0o600 }));
-    await rename(tmp, out);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  return manifest;
+  const onBytes = (n: number): void => {
+    done += n;
+    opts.progress?.(done, total);
+  };
+  return writeManifestArchive(out, files, manifest, { mode: 0o600, now, onBytes });
 }
 
 export interface DirVerifyResult {

@@ -2,24 +2,17 @@
 // manifest (file name, size, SHA-256 of each); verify-backup re-reads the archive and checks every
 // file against the manifest. Both stream: memory stays bounded whatever the folder holds.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { RuntimeError, RuntimeErrorCode } from './errors.js';
 import { fileLines } from './log-query.js';
 import { type LogFile, listLogFiles } from './log-types.js';
-import { readTar, tarEnd, tarHeader, tarPadding } from './tar.js';
+import { MANIFEST, type ManifestEntry, writeManifestArchive } from './manifest-archive.js';
+import { readTar } from './tar.js';
 
-export const MANIFEST = 'manifest.json';
+export { MANIFEST, type ManifestEntry } from './manifest-archive.js';
+
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
-
-export interface ManifestEntry {
-  name: string;
-  size: number;
-  sha256: string;
-}
 
 export interface Manifest {
   version: 1;
@@ -53,15 +46,6 @@ export async function filesCovering(dir: string, fromMs?: number, toMs?: number)
   return out;
 }
 
-/** A file's first `size` bytes (a file still being written may have grown since it was listed). */
-async function* contentOf(f: LogFile, hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
-  if (f.size === 0) return;
-  for await (const chunk of createReadStream(f.path, { end: f.size - 1 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    yield chunk;
-  }
-}
-
 /** Writes `out` (through a temporary file, renamed when complete) and returns its manifest. */
 export async function backupLogs(
   dir: string,
@@ -77,35 +61,7 @@ export async function backupLogs(
     to: range.toMs === undefined ? null : new Date(range.toMs).toISOString(),
     files: [],
   };
-  async function* archive(): AsyncGenerator<Buffer> {
-    for (const f of files) {
-      const hash = createHash('sha256');
-      yield tarHeader(f.name, f.size, f.mtimeMs);
-      let read = 0;
-      for await (const chunk of contentOf(f, hash)) {
-        read += chunk.length;
-        yield chunk;
-      }
-      if (read !== f.size)
-        throw new RuntimeError(RuntimeErrorCode.BadConfig, `${f.name} shrank while backed up`);
-      yield tarPadding(f.size);
-      manifest.files.push({ name: f.name, size: f.size, sha256: hash.digest('hex') });
-    }
-    const m = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    yield tarHeader(MANIFEST, m.length, now);
-    yield m;
-    yield tarPadding(m.length);
-    yield tarEnd();
-  }
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    await pipeline(Readable.from(archive()), createGzip(), createWriteStream(tmp, { mode: 0o640 }));
-    await rename(tmp, out);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  return manifest;
+  return writeManifestArchive(out, files, manifest, { mode: 0o640, now });
 }
 
 export interface VerifyResult {
