@@ -23,7 +23,12 @@ export type GovernanceEvent =
       outcome: HistoryRecord['outcome'];
       approvals: string[];
     }
-  | ({ type: 'membership'; height: number; proposal: string } & MemberChange);
+  | ({
+      type: 'membership';
+      height: number;
+      proposal: string /** Block time, UTC ms. */;
+      time: number;
+    } & MemberChange);
 
 export type GovernanceListener = (e: GovernanceEvent) => void;
 
@@ -79,7 +84,7 @@ export class GovernanceAudit {
     for (const r of closed) {
       // Opened and closed in this block (a threshold met at once) still counts as proposed.
       if (r.proposedAt === height) this.proposed(height, r.id, actionType(r.action), r.proposer);
-      this.close(r);
+      this.close(r, block.header.time);
     }
     this.lastHistory = this.d.state.keys(HISTORY_PREFIX).at(-1) ?? this.lastHistory;
   }
@@ -90,7 +95,7 @@ export class GovernanceAudit {
     this.emit({ type: 'proposed', height, proposal, action, proposer });
   }
 
-  private close(r: HistoryRecord): void {
+  private close(r: HistoryRecord, time: number): void {
     const action = actionType(r.action);
     this.d.metrics.governance.inc({ action, outcome: r.outcome });
     this.d.log.info(
@@ -115,7 +120,7 @@ export class GovernanceAudit {
     for (const c of r.changes) {
       this.d.metrics.membershipChanges.inc({ kind: c.kind, op: c.op });
       this.d.log.info({ height: r.height, proposal: r.id, ...c }, `membership change: ${c.kind} ${c.op}`);
-      this.emit({ type: 'membership', height: r.height, proposal: r.id, ...c });
+      this.emit({ type: 'membership', height: r.height, proposal: r.id, time, ...c });
     }
   }
 }

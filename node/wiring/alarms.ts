@@ -49,6 +49,7 @@ export async function createAlarms(w: AlarmsWiring): Promise<AlarmService> {
   w.governance.on((e) => {
     if (e.type === 'membership')
       collector.noteMemberChange({
+        at: e.time,
         height: e.height,
         proposal: e.proposal,
         kind: e.kind,

@@ -66,11 +66,12 @@ export class SignalCollector {
     if (proposer !== undefined) this.skews.set(hex(proposer), header.time - this.clock());
   };
 
-  /** Governance listener: a membership change this node committed, stamped with our clock. */
-  noteMemberChange(c: Omit<MemberChangeSignal, 'at'>): void {
-    // Blocks replayed by state transfer are old news: their changes were noticed when they happened.
-    if (this.catchingUp()) return;
-    this.memberChanges.push({ ...c, at: this.clock() });
+  /**
+   * Governance listener: a membership change this node committed, at its block's time, so a change
+   * replayed by state transfer long after it happened has aged out of the notice already.
+   */
+  noteMemberChange(c: MemberChangeSignal): void {
+    this.memberChanges.push(c);
     if (this.memberChanges.length > MEMBER_CHANGES_KEPT) this.memberChanges.shift();
   }
 

@@ -17,7 +17,7 @@ export interface ValidatorSignal {
 
 /** A validator, admin or site that entered, left or changed, as the node committed it. */
 export interface MemberChangeSignal {
-  /** When this node committed it (UTC ms, the node's clock). */
+  /** Time of the block that made it (UTC ms). */
   at: number;
   height: number;
   proposal: string;

@@ -31,7 +31,7 @@ describe('governance audit', () => {
     });
     const commit = (envelopes: Uint8Array[]) => {
       h.run(envelopes);
-      audit.committed({ header: { height: h.height }, envelopes } as never);
+      audit.committed({ header: { height: h.height, time: 1_000_000 + h.height }, envelopes } as never);
     };
     commit([p]);
     commit([h.approve(a1!, p)]);
@@ -42,6 +42,7 @@ describe('governance audit', () => {
       op: 'enter',
       id: toHex(keyIdOf(s.key.publicKey)),
       height: 2,
+      time: 1_000_002,
     });
     expect(lines).toEqual([
       'info governance proposal opened',
