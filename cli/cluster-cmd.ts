@@ -74,16 +74,18 @@ export function registerClusterCommands(program: Command): void {
         if (web !== undefined) process.stdout.write(`  console: ${web.url}\n`);
         process.stdout.write('cluster up; Ctrl-C stops every node\n');
         // A node that ends on its own is reported on stderr and restarted with backoff (up to
-        // --max-restarts); when none is left, the supervisor ends too, with status 1 unless every
-        // node exited with code 0 (as `cluster down` makes them).
+        // --max-restarts); when none is left, the supervisor (and the console) ends too, with status
+        // 1 unless every node exited with code 0 (as `cluster down` makes them).
         const watch = superviseNodes(running, {
           ...defaultSupervisorOptions,
           maxRestarts,
           write: (text) => process.stderr.write(text),
         });
         await runUntilSignal({
-          done: watch.allExited.then(({ clean }) => {
+          // The console has nothing left to show once every node is gone: it ends with them.
+          done: watch.allExited.then(async ({ clean }) => {
             process.exitCode = clean ? 0 : 1;
+            await web?.stop();
           }),
           stop: async () => {
             watch.stop();
