@@ -3,6 +3,15 @@
 // what encoders take and decoders return. Byte fields are Uint8Array views over the input (zero
 // copy). Integers that can exceed 2^32 are bigint only where they are not times or heights:
 // times (ms since epoch) and heights fit in a JS number (< 2^53) and the decoders reject more.
+import type { RegisterCounterparty, XchainCall } from './xchain-types.js';
+
+export type {
+  ClientHeaderUpdate,
+  RegisterCounterparty,
+  RemoteCertifiedHeader,
+  RemoteProof,
+  XchainCall,
+} from './xchain-types.js';
 
 /** 32-byte SHA-256 output. */
 export type Hash32 = Uint8Array;
@@ -198,59 +207,6 @@ export type GovernanceAction =
   | { type: 'setAdmins'; admins: Uint8Array[]; threshold: number }
   | RegisterCounterparty
   | { type: 'recoverClient'; clientId: number; substituteId: number };
-
-/**
- * Registers an on-chain light client of another bkdms chain (docs/cross-chain.md). The trusted
- * header (encoded BlockHeader) names the remote chain (its chainId, the SHA-256 of its genesis
- * file), the trusted height and, by its hash, the trusted block; `validators` is the set that
- * certifies it (its hash must be the header's validatorSetHash).
- */
-export interface RegisterCounterparty {
-  type: 'registerCounterparty';
-  clientId: number;
-  trustedHeader: Uint8Array;
-  validators: Uint8Array[];
-  trustingPeriodMs: number;
-  maxClockDriftMs: number;
-  /** Ed25519 public keys allowed to sign the client's update, misbehaviour and fact calls. */
-  relayers: Uint8Array[];
-}
-
-/** A remote block header (encoded, 223 bytes) and its encoded commit certificate. */
-export interface RemoteCertifiedHeader {
-  header: Uint8Array;
-  certificate: Uint8Array;
-}
-
-/** One header of an updateClient call; `scheduleProof` (may be empty) proves "gov/validators" at it. */
-export interface ClientHeaderUpdate extends RemoteCertifiedHeader {
-  scheduleProof: Uint8Array;
-}
-
-/** What a recordRemoteFact call proves against a stored consensus state of the remote chain. */
-export type RemoteProof =
-  | {
-      kind: 'envelope';
-      /** The remote block holding the envelope (encoded header). */
-      header: Uint8Array;
-      /** Inclusion of that block's hash in the consensus state's block-hash log (empty: the block is the consensus state's own). */
-      logProof: Uint8Array;
-      tracingCode: Hash32;
-      /** Inclusion of the tracing code under the block's txRoot. */
-      txProof: Uint8Array;
-    }
-  | { kind: 'state'; key: string; stateProof: Uint8Array };
-
-/** Cross-chain calls: signed by a relayer of the client (or an administrator); checked in full by the contract. */
-export type XchainCall =
-  | { type: 'updateClient'; clientId: number; headers: ClientHeaderUpdate[] }
-  | {
-      type: 'submitMisbehaviour';
-      clientId: number;
-      first: RemoteCertifiedHeader;
-      second: RemoteCertifiedHeader;
-    }
-  | { type: 'recordRemoteFact'; clientId: number; height: number; proof: RemoteProof };
 
 export type ContractCall =
   /** Propose an action; the proposer's approval counts. Proposal ID = tracing code of this envelope. */
