@@ -20,7 +20,7 @@ export function registerNodeCommands(program: Command): void {
     .addOption(
       new Option(
         '--testkit',
-        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
+        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
       ),
     )
     .action(async (o: { config: string; passphraseFile?: string; testkit?: boolean }) => {
@@ -36,7 +36,12 @@ export function registerNodeCommands(program: Command): void {
         running.logs
           .logger('node')
           .warn(
-            { lies: kit.lies, byzantine: kit.byzantine, failpoint: kit.failpoint },
+            {
+              lies: kit.lies,
+              byzantine: kit.byzantine,
+              divergeFrom: kit.divergeFrom,
+              failpoint: kit.failpoint,
+            },
             'TEST KIT: this node lies, misbehaves or crashes on purpose',
           );
       // From here on an error nothing caught is logged and counted, not the end of the process

@@ -1,6 +1,7 @@
 // The test-kit switch of `bkdms node start` (test-only, docs/operations.md "Test-kit modes"): the
-// lies named by BKDMS_TESTKIT_LIE, the Byzantine consensus modes named by BKDMS_TESTKIT_BYZANTINE
-// and the crash point armed by BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
+// lies named by BKDMS_TESTKIT_LIE, the Byzantine consensus modes named by BKDMS_TESTKIT_BYZANTINE,
+// the divergent chain from BKDMS_TESTKIT_DIVERGE_FROM and the crash point armed by
+// BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
 // --testkit flag, so an environment variable left behind can never turn a production node into a
 // liar, a Byzantine validator or a node that kills itself; the flag without any of them, or any of
 // them without the flag, refuses to start. Read once, at start.
@@ -10,15 +11,23 @@ import { generateX25519 } from '../crypto/x25519.js';
 import type { StartNodeOptions } from '../node/node.js';
 import { armFailpoint, FAILPOINT_ENV, parseFailpoint, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
 import { BYZANTINE_ENV, byzantineRewrite, parseByzantineModes } from '../testkit/byzantine.js';
+import {
+  DIVERGE_ENV,
+  divergentTipApi,
+  divergentTipRewrite,
+  parseDivergeFrom,
+} from '../testkit/divergent-tip.js';
 import { LIE_ENV, lyingNodeApi, parseLies } from '../testkit/lying-node.js';
 
-const ENVS = [LIE_ENV, BYZANTINE_ENV, FAILPOINT_ENV, SEGMENT_BYTES_ENV] as const;
+const ENVS = [LIE_ENV, BYZANTINE_ENV, FAILPOINT_ENV, DIVERGE_ENV, SEGMENT_BYTES_ENV] as const;
 
 export interface TestkitSwitch {
   /** The lies, for the start-up warning. */
   lies: string[];
   /** The Byzantine modes, for the start-up warning. */
   byzantine: string[];
+  /** The first height at which the node pretends to hold other blocks, for the start-up warning. */
+  divergeFrom?: number;
   /** The armed crash point (`name:hit`), for the start-up warning. */
   failpoint?: string;
   /** What the node is started with. */
@@ -37,7 +46,7 @@ export function testkitSwitch(
   const given = ENVS.filter((name) => (env[name] ?? '') !== '');
   if (given.length === 0) {
     if (flag)
-      throw new Error(`--testkit needs ${ENVS.slice(0, 3).join(', ')} (what to do); refusing to start`);
+      throw new Error(`--testkit needs ${ENVS.slice(0, 4).join(', ')} (what to do); refusing to start`);
     return undefined;
   }
   if (!flag)
@@ -60,6 +69,16 @@ export function testkitSwitch(
     out.byzantine = [...modes];
     out.options.consensusRewrite = (ctx) =>
       byzantineRewrite(modes, { ...ctx, random: (n) => new Uint8Array(randomBytes(n)) });
+  }
+  const divSpec = env[DIVERGE_ENV] ?? '';
+  if (divSpec !== '') {
+    const from = parseDivergeFrom(divSpec);
+    out.divergeFrom = from;
+    const rewrite = out.options.consensusRewrite;
+    out.options.consensusRewrite = (ctx) => divergentTipRewrite(from, ctx, rewrite?.(ctx));
+    const wrap = out.wrapApi;
+    out.wrapApi = (api) => divergentTipApi(wrap === undefined ? api : wrap(api), from);
+    out.options.wrapApi = out.wrapApi;
   }
   const fpSpec = env[FAILPOINT_ENV] ?? '';
   if (fpSpec !== '') {

@@ -13,8 +13,8 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `bkdms <args>` to completion. */
-export function bkdms(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** Runs `bkdms <args>` to completion; killed after `timeoutMs` (a long test may allow more). */
+export function bkdms(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = CALL_MS): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
@@ -25,7 +25,7 @@ export function bkdms(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run>
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), CALL_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
