@@ -44,7 +44,7 @@ export async function createAlarms(w: AlarmsWiring): Promise<AlarmService> {
     xchainClients: () => listClients(contracts.state),
   });
   const tip = w.ledger.tip();
-  if (tip !== undefined) collector.noteTip(tip.height, tip.hash);
+  if (tip !== undefined) collector.noteTip(tip.height, tip.hash, tip.stateRoot);
   w.chain.onCommitted(collector.onCommitted);
   w.governance.on((e) => {
     if (e.type === 'membership')

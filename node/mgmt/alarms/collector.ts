@@ -48,6 +48,9 @@ export class SignalCollector {
   private readonly restarts: Snapshot['restarts'];
   private readonly memberChanges: MemberChangeSignal[] = [];
   private readonly clock: () => number;
+  /** The state root this node computed through its last committed block. */
+  private lastRoot: { height: number; root: string } | undefined;
+  private stateRootMismatch: Snapshot['stateRootMismatch'];
 
   constructor(private readonly s: CollectorSources) {
     this.clock = s.clock ?? Date.now;
@@ -60,6 +63,7 @@ export class SignalCollector {
     const { header } = c.block.block;
     this.hashes.set(header.height, hex(c.tip.hash));
     if (this.hashes.size > HASHES_KEPT) this.hashes.delete(this.hashes.keys().next().value as number);
+    this.compareStateRoot(header.height, hex(header.stateRoot), c.tip.stateRoot);
     // Blocks fetched by state transfer are old: their time says nothing of the proposer's clock.
     if (this.catchingUp()) return;
     const proposer = this.s.validators()[header.proposer];
@@ -75,9 +79,24 @@ export class SignalCollector {
     if (this.memberChanges.length > MEMBER_CHANGES_KEPT) this.memberChanges.shift();
   }
 
-  /** Seeds the hash of the tip the node started from. */
-  noteTip(height: number, hash: Uint8Array): void {
+  /** Seeds the hash (and the state root this node computed) of the tip the node started from. */
+  noteTip(height: number, hash: Uint8Array, stateRoot?: Uint8Array): void {
     this.hashes.set(height, hex(hash));
+    if (stateRoot !== undefined) this.lastRoot = { height, root: hex(stateRoot) };
+  }
+
+  /**
+   * A header carries the state root after its parent, so block h's header, certified by a quorum,
+   * says what the state through h − 1 must be: this node's own root through h − 1 must equal it.
+   * Peers never see a node's computed state (its blocks and their hashes are the quorum's), so
+   * this check is the node's own. After a jump (snapshot install) there is nothing to compare.
+   */
+  private compareStateRoot(height: number, chainRoot: string, ours: Uint8Array | undefined): void {
+    const prev = this.lastRoot;
+    if (prev !== undefined && prev.height === height - 1)
+      this.stateRootMismatch =
+        prev.root === chainRoot ? undefined : { height, ours: prev.root, chain: chainRoot };
+    this.lastRoot = ours === undefined ? undefined : { height, root: hex(ours) };
   }
 
   private catchingUp(): boolean {
@@ -127,6 +146,7 @@ export class SignalCollector {
       scpKeyNotAfter: scpKeyNotAfter(this.s.scpKeys(), now),
       restarts: this.restarts,
       memberChanges: [...this.memberChanges],
+      stateRootMismatch: this.stateRootMismatch,
       snapshotDivergence: this.s.snapshotDivergence?.(),
       xchainClients: this.s.xchainClients?.().map(clientSignal),
     };

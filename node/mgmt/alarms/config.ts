@@ -16,6 +16,7 @@ export const defaultHoldMs: Record<RuleId, number> = {
   'view-change-storm': 0,
   equivocation: 0,
   'block-hash-divergence': 0,
+  'state-root-divergence': 0,
   'snapshot-divergence': 0,
   lagging: 60_000,
   'disk-free-low': 60_000,

@@ -153,6 +153,22 @@ const divergence: Rule = ({ now }) =>
     ];
   });
 
+const stateRootDivergence: Rule = ({ now }) => {
+  const m = now.stateRootMismatch;
+  if (m === undefined) return [];
+  return [
+    {
+      rule: 'state-root-divergence',
+      subject: 'self',
+      severity: 'critical',
+      location: { component: 'ledger' },
+      cause: `this node's state through height ${m.height - 1} has root ${m.ours.slice(0, 16)}\u2026; block ${m.height}, certified by the validators, says ${m.chain.slice(0, 16)}\u2026`,
+      analysis:
+        'this node\u2019s contract state differs from the one the validators agreed on (a corrupted store or a non-deterministic contract): its state answers are wrong and it refuses every proposal',
+    },
+  ];
+};
+
 const snapshotDivergence: Rule = ({ now }) =>
   (now.snapshotDivergence ?? []).map(
     (d): Condition => ({
@@ -297,6 +313,7 @@ export function evaluateRules(i: RuleInput): Condition[] {
     viewChangeStorm,
     equivocation,
     divergence,
+    stateRootDivergence,
     snapshotDivergence,
     lagging,
     diskFree,

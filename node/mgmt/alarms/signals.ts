@@ -69,6 +69,11 @@ export interface Snapshot {
   scpKeyNotAfter?: number;
   /** Membership changes this node committed recently (newest last, bounded by the collector). */
   memberChanges?: MemberChangeSignal[];
+  /**
+   * The last committed block whose header (certified by the validators) carries another state root
+   * than the one this node computed through the block before it; absent once a block agrees again.
+   */
+  stateRootMismatch?: { height: number; ours: string; chain: string };
   /** Peers whose snapshot hash differs from ours at a height both snapshotted (node/snapshot/comparer.ts). */
   snapshotDivergence?: { peer: number; height: number; ours: string; theirs: string }[];
   /** Restarts of this node by its supervisor (`cluster up`): the last one's time and count. */

@@ -16,6 +16,7 @@ export const RULES = [
   'view-change-storm',
   'equivocation',
   'block-hash-divergence',
+  'state-root-divergence',
   'snapshot-divergence',
   'lagging',
   'disk-free-low',

@@ -41,7 +41,7 @@ function collector(
 
 const committed = (height: number, hashFill: number, proposer: number, time: number) =>
   ({
-    block: { block: { header: { height, proposer, time } } },
+    block: { block: { header: { height, proposer, time, stateRoot: new Uint8Array(32) } } },
     tip: { hash: new Uint8Array(32).fill(hashFill) },
   }) as unknown as Committed;
 
@@ -112,6 +112,37 @@ describe('signal collector', () => {
       'xchain-client-expiring:client-1',
       'xchain-client-frozen:client-2',
     ]);
+  });
+
+  it("compares each certified header's state root with the one this node computed through the block before", () => {
+    const root = (fill: number) => new Uint8Array(32).fill(fill);
+    const block = (height: number, chainRoot: number, ourRoot: number) =>
+      ({
+        block: { block: { header: { height, proposer: 0, time: NOW, stateRoot: root(chainRoot) } } },
+        tip: { hash: root(height), stateRoot: root(ourRoot) },
+      }) as unknown as Committed;
+    const c = collector([]);
+    c.noteTip(4, root(4), root(0x10));
+    c.onCommitted(block(5, 0x10, 0x11));
+    expect(c.snapshot().stateRootMismatch).toBeUndefined();
+    // Block 6 says the state through 5 is 0x99; this node computed 0x11.
+    c.onCommitted(block(6, 0x99, 0x12));
+    expect(c.snapshot().stateRootMismatch).toEqual({
+      height: 6,
+      ours: '11'.repeat(32),
+      chain: '99'.repeat(32),
+    });
+    const t = alarmsConfigSchema.parse({}).thresholds;
+    const found = evaluateRules({ now: c.snapshot(), t }).find((x) => x.rule === 'state-root-divergence');
+    expect(found).toMatchObject({ subject: 'self', severity: 'critical' });
+    expect(found?.cause).toMatch(
+      /through height 5 has root 1111111111111111…; block 6, .* says 9999999999999999…/,
+    );
+    // A jump (a snapshot installed at 20) compares nothing; agreeing again clears the finding.
+    c.onCommitted(block(20, 0x55, 0x20));
+    expect(c.snapshot().stateRootMismatch).toMatchObject({ height: 6 });
+    c.onCommitted(block(21, 0x20, 0x21));
+    expect(c.snapshot().stateRootMismatch).toBeUndefined();
   });
 
   it('takes the latest expiry of the SCP keys not retired, and parses the restart notice', () => {

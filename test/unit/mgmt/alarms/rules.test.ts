@@ -110,6 +110,12 @@ const faults: Record<RuleId, { id: string; bad: Fault }> = {
       s.validators[1]!.height = s.height;
     },
   },
+  'state-root-divergence': {
+    id: 'state-root-divergence:self',
+    bad: (s) => {
+      s.stateRootMismatch = { height: s.height, ours: 'aa'.repeat(32), chain: 'bb'.repeat(32) };
+    },
+  },
   'snapshot-divergence': {
     id: 'snapshot-divergence:peer-3',
     bad: (s) => {
