@@ -20,7 +20,12 @@ type Rule = (i: RuleInput) => Condition[];
 
 const faultsTolerated = (n: number): number => Math.floor((n - 1) / 3);
 const mib = (b: number): string => `${Math.round(b / 1024 ** 2)} MiB`;
-const days = (ms: number): string => `${(ms / 86_400_000).toFixed(1)} days`;
+/** A span for an expiry: days, or hours (then minutes) once under a day, never "0.0 days". */
+export function span(ms: number): string {
+  if (ms >= 86_400_000) return `${(ms / 86_400_000).toFixed(1)} days`;
+  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} hours`;
+  return `${Math.max(1, Math.round(ms / 60_000))} min`;
+}
 
 const peerUnreachable: Rule = ({ now }) =>
   now.validators
@@ -258,8 +263,8 @@ function expiry(rule: 'tls-cert-expiry' | 'scp-key-expiry', what: string, notAft
         location: { component: rule === 'tls-cert-expiry' ? 'tls' : 'ledger' },
         cause:
           left <= 0
-            ? `${what} expired ${days(-left)} ago`
-            : `${what} expires in ${days(left)} (${new Date(notAfter).toISOString()})`,
+            ? `${what} expired ${span(-left)} ago`
+            : `${what} expires in ${span(left)} (${new Date(notAfter).toISOString()})`,
         analysis:
           rule === 'tls-cert-expiry'
             ? 'clients refuse an expired certificate: uploads and queries stop'

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { alarmsConfigSchema } from '../../../../node/mgmt/alarms/config.js';
 import { AlarmEngine } from '../../../../node/mgmt/alarms/engine.js';
-import { evaluateRules } from '../../../../node/mgmt/alarms/rules.js';
+import { evaluateRules, span } from '../../../../node/mgmt/alarms/rules.js';
 import type { Snapshot } from '../../../../node/mgmt/alarms/signals.js';
 import { RULES, type RuleId } from '../../../../node/mgmt/alarms/types.js';
 
@@ -383,5 +383,18 @@ describe('alarm engine', () => {
     const restored = new AlarmEngine(small, JSON.parse(JSON.stringify(e.state())));
     expect(restored.list().map((a) => a.id)).toEqual(['tls-cert-expiry:rpc']);
     expect(restored.historyList()).toHaveLength(3);
+  });
+});
+
+describe('expiry spans', () => {
+  it('say days, then hours, then minutes, never "0.0 days"', () => {
+    const H = 3_600_000;
+    expect(span(3 * 24 * H)).toBe('3.0 days');
+    expect(span(H * 1.5)).toBe('1.5 hours');
+    expect(span(59 * 60_000)).toBe('59 min');
+    expect(span(1000)).toBe('1 min');
+    const s = { ...idle(1_700_000_000_000), scpKeyNotAfter: 1_700_000_000_000 + 2 * H };
+    const [c] = evaluateRules({ now: s, t: cfg.thresholds });
+    expect(c?.cause).toMatch(/^the last SCP key in force expires in 2\.0 hours \(/);
   });
 });
