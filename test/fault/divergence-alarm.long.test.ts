@@ -90,6 +90,9 @@ describe('divergence on a real cluster', () => {
     );
     // The divergent node's own core is honest: the others' announcements match its real blocks.
     expect((await alarms(DIVERGENT)).filter((a) => a.rule === 'block-hash-divergence')).toEqual([]);
+    // It only says it holds other blocks: every node's computed state matches the certified roots.
+    for (const i of [...HONEST, DIVERGENT])
+      expect((await alarms(i)).filter((a) => a.rule === 'state-root-divergence')).toEqual([]);
   }, 240_000);
 
   it('bkdms cluster check reports the first divergent height and the node that diverges', async () => {
