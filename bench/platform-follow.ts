@@ -28,7 +28,10 @@ import { benchMeta } from './platform-fixture.js';
 export interface FollowRates {
   envelopesPerSecond: number;
   msPerBlock: number;
-  /** Share of the time spent waiting for PlatformStore.commit (the block transaction). */
+  /**
+   * Wall time inside PlatformStore.commit over the total. The extractor writes block N while it
+   * prepares N+1, so this counts overlapped time: a share of the total only without the pipeline.
+   */
   storeShare: number;
 }
 
