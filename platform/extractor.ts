@@ -10,18 +10,18 @@ import { ApiError } from '../api/errors.js';
 import { verifyCertifiedBlock } from '../api/verify.js';
 import { blockEnvelopeLocations } from '../codec/block-view.js';
 import { certifiedBlockBlockBytes } from '../codec/certificate.js';
-import { decodeEnvelope } from '../codec/envelope.js';
-import { envelopeKind, envelopePacket, envelopeRouting } from '../codec/envelope-view.js';
+import { envelopeKind, envelopePacket } from '../codec/envelope-view.js';
 import { type Block, type BlockHeader, EnvelopeKind } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { tracingCode } from '../crypto/hash.js';
-import { LogFrontier } from '../crypto/hash-log.js';
+import type { LogFrontier } from '../crypto/hash-log.js';
 import type { Contracts } from '../ledger/contracts.js';
 import type { LedgerGenesis } from '../ledger/genesis.js';
 import type { ChainSource } from './chain-source.js';
 import { ChainState, type SiteEntry } from './chain-state.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
-import { hex, unhex } from './hex.js';
+import { emptyMeta, hashLogOf, packetMeta } from './extract-helpers.js';
+import { hex } from './hex.js';
 import { type OpenedLedger, openLedger } from './ledger-store.js';
 import { failed, PacketFailure, type PacketMeta, type StoredPacket } from './outcome.js';
 import type { PacketOpener } from './packet-opener.js';
@@ -53,7 +53,21 @@ interface Item {
   meta: PacketMeta | undefined;
 }
 
+/** A verified and executed block, ready to be written (see `Extractor.prepare`). */
+export interface PreparedBlock {
+  batch: BlockBatch;
+  summary: BlockSummary;
+}
+
+/** Uploads opened between two turns of the event loop while a block is prepared. */
+const OPEN_SLICE = 64;
+
 export class Extractor {
+  /** The last prepared block's checkpoint and hash log: ahead of the store while a write is in flight. */
+  private tip: { cp: ExtractorCheckpoint | undefined; hashLog: LogFrontier };
+  /** A write failed: the ledger and the tip are ahead of the store until the next `prepare`. */
+  private writeFailed = false;
+
   private constructor(
     private readonly store: PlatformStore,
     private readonly opener: PacketOpener,
@@ -61,8 +75,9 @@ export class Extractor {
     private readonly chainUrl: string,
     private opened: OpenedLedger,
     private cp: ExtractorCheckpoint | undefined,
-    private hashLog: LogFrontier,
-  ) {}
+  ) {
+    this.tip = { cp, hashLog: hashLogOf(genesis, cp) };
+  }
 
   /** Resumes from the store's checkpoint (or the genesis), restoring accepted session offers. */
   static async open(
@@ -74,12 +89,22 @@ export class Extractor {
     const cp = await store.checkpoint();
     const opened = await openLedger(store, genesis, cp);
     for (const offer of await store.offers()) opener.restoreOffer(offer);
-    return new Extractor(store, opener, genesis, chainUrl, opened, cp, hashLogOf(genesis, cp));
+    return new Extractor(store, opener, genesis, chainUrl, opened, cp);
   }
 
-  /** Last processed height (0 before the first block). */
+  /** Last stored height (0 before the first block). */
   get height(): number {
     return this.cp?.height ?? 0;
+  }
+
+  /** Last prepared height: the store's, or one more while that block's write is in flight. */
+  private get tipHeight(): number {
+    return this.tip.cp?.height ?? 0;
+  }
+
+  /** The height to ask the chain for next: after a failure, the one after the stored block. */
+  private get nextHeight(): number {
+    return (this.writeFailed || this.opened.stale ? this.height : this.tipHeight) + 1;
   }
 
   /** The ledger as of the last processed block (validators, sites, SCP keys). */
@@ -93,21 +118,35 @@ export class Extractor {
 
   /** Verifies, executes, extracts and stores the block at `height` (which must be the next one). */
   async apply(height: number, certifiedBlock: Uint8Array): Promise<BlockSummary> {
-    if (height !== this.height + 1)
+    const prepared = await this.prepare(height, certifiedBlock);
+    await this.write(prepared);
+    return prepared.summary;
+  }
+
+  /**
+   * Verifies and executes the block after the last prepared one and opens its uploads, without
+   * writing anything: the ledger in memory moves ahead of the store until `write` stores it. The
+   * uploads are opened a slice at a time, giving the event loop turns in between, so the previous
+   * block's SQL transaction proceeds meanwhile.
+   */
+  async prepare(height: number, certifiedBlock: Uint8Array): Promise<PreparedBlock> {
+    // A failed write (or preparation) left the ledger in memory ahead of the store: start again
+    // from the store.
+    if (this.opened.stale || this.writeFailed) {
+      this.opened = await openLedger(this.store, this.genesis, this.cp);
+      this.tip = { cp: this.cp, hashLog: hashLogOf(this.genesis, this.cp) };
+      this.writeFailed = false;
+    }
+    if (height !== this.tipHeight + 1)
       throw new PlatformError(
         PlatformErrorCode.OutOfOrder,
-        `got block ${height}, expected ${this.height + 1}`,
-        {
-          height,
-          expected: this.height + 1,
-        },
+        `got block ${height}, expected ${this.tipHeight + 1}`,
+        { height, expected: this.tipHeight + 1 },
       );
-    // A failed write left the ledger in memory ahead of the store: start again from the store.
-    if (this.opened.stale) this.opened = await openLedger(this.store, this.genesis, this.cp);
     const { block, blockHash } = this.verify(height, certifiedBlock);
     const { header } = block;
     const blockBytes = certifiedBlockBlockBytes(certifiedBlock);
-    const chainOffset = this.cp?.chainOffset ?? 0;
+    const chainOffset = this.tip.cp?.chainOffset ?? 0;
     const items: Item[] = blockEnvelopeLocations(blockBytes).map((loc, index) => {
       const env = blockBytes.subarray(loc.offset, loc.offset + loc.length);
       const tc = tracingCode(env);
@@ -127,10 +166,12 @@ export class Extractor {
     const packets: StoredPacket[] = [];
     const offers: Uint8Array[] = [];
     const at = { height, header, bytes: certifiedBlock, chainOffset };
-    items.forEach((item, i) => {
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0 && i % OPEN_SLICE === 0) await new Promise((r) => setImmediate(r));
+      const item = items[i]!;
       if (item.call) {
         summary.contractCalls++;
-        return;
+        continue;
       }
       const { packet, offer } = this.extractUpload(item, at, sites[i]);
       if (offer) offers.push(offer);
@@ -138,8 +179,8 @@ export class Extractor {
       summary.packets++;
       if (packet.outcome.ok) summary.decrypted++;
       else summary.failures[packet.outcome.reason] = (summary.failures[packet.outcome.reason] ?? 0) + 1;
-    });
-    const hashLog = this.hashLog.clone();
+    }
+    const hashLog = this.tip.hashLog.clone();
     hashLog.append(blockHash);
     const checkpoint: ExtractorCheckpoint = {
       height,
@@ -151,12 +192,24 @@ export class Extractor {
     // Genesis entries first: a later write of the same key wins within one batch (both Kvs apply a
     // batch in order).
     const stateChanges = [...this.opened.genesisChanges, ...execution.stateChanges];
-    const batch: BlockBatch = { checkpoint, packets, offers, stateChanges };
-    await this.store.commit(batch);
-    this.cp = batch.checkpoint;
-    this.hashLog = hashLog;
+    this.tip = { cp: checkpoint, hashLog };
     this.opened = { ledger: this.ledger, genesisChanges: [], stale: false };
-    return summary;
+    return { batch: { checkpoint, packets, offers, stateChanges }, summary };
+  }
+
+  /**
+   * Stores a prepared block in one transaction; blocks are written in the order they were
+   * prepared. A failed write makes the next `prepare` start again from the store.
+   */
+  async write(prepared: PreparedBlock): Promise<void> {
+    try {
+      await this.store.commit(prepared.batch);
+    } catch (err) {
+      // Set, never cleared here: a block prepared meanwhile must not hide the failure.
+      this.writeFailed = true;
+      throw err;
+    }
+    this.cp = prepared.batch.checkpoint;
   }
 
   /** One upload: its Table 10-3 record, its clear metadata, and the outcome of opening it. */
@@ -210,17 +263,31 @@ export class Extractor {
     };
   }
 
-  /** Processes the stream from the next height until `signal` aborts or the source ends. */
+  /**
+   * Processes the stream from the next height until `signal` aborts or the source ends. Block N+1
+   * is verified, executed and opened while block N's transaction is written (one write in flight,
+   * in order); `onBlock` is called once a block is stored, and the last write has settled when
+   * this returns or throws.
+   */
   async follow(
     source: ChainSource,
     signal?: AbortSignal,
     onBlock?: (s: BlockSummary) => void,
   ): Promise<void> {
-    for await (const b of source.blocks(this.height + 1, signal)) {
-      if (b.height <= this.height) continue; // a resumed stream may repeat the last block
-      const summary = await this.apply(b.height, b.certifiedBlock);
-      onBlock?.(summary);
-      if (signal?.aborted) return;
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      for await (const b of source.blocks(this.nextHeight, signal)) {
+        if (b.height < this.nextHeight) continue; // a resumed stream may repeat the last block
+        const prepared = await this.prepare(b.height, b.certifiedBlock);
+        await writing;
+        writing = this.write(prepared).then(() => onBlock?.(prepared.summary));
+        // Handled here so a failure while the next block is prepared is not an unhandled
+        // rejection; it is still thrown by the next `await writing`.
+        writing.catch(() => {});
+        if (signal?.aborted) break;
+      }
+    } finally {
+      await writing;
     }
   }
 
@@ -239,10 +306,10 @@ export class Extractor {
     const { header } = block;
     if (!bytesEqual(header.chainId, this.genesis.chainId)) throw badBlock(height, 'WRONG_CHAIN');
     // Block 1's parent is the genesis hash, the chain ID.
-    if (hex(header.parentHash) !== (this.cp?.blockHash ?? hex(this.genesis.chainId)))
+    if (hex(header.parentHash) !== (this.tip.cp?.blockHash ?? hex(this.genesis.chainId)))
       throw badBlock(height, 'PARENT_MISMATCH');
     // The header commits to the hashes of every block before it: the platform's own log of them.
-    if (!bytesEqual(header.hashLogRoot, this.hashLog.root())) throw badBlock(height, 'HASH_LOG_ROOT');
+    if (!bytesEqual(header.hashLogRoot, this.tip.hashLog.root())) throw badBlock(height, 'HASH_LOG_ROOT');
     // The header commits to the state after its parent: our execution of the chain up to there.
     const ours = this.ledger.stateRoot();
     if (!bytesEqual(header.stateRoot, ours))
@@ -253,62 +320,4 @@ export class Extractor {
       );
     return { block, blockHash: verified.blockHash };
   }
-}
-
-/** The block-hash log over blocks 0..checkpoint height: leaf 0 the genesis hash (chain ID). */
-function hashLogOf(genesis: LedgerGenesis, cp: ExtractorCheckpoint | undefined): LogFrontier {
-  if (cp === undefined) {
-    const f = LogFrontier.empty();
-    f.append(genesis.chainId);
-    return f;
-  }
-  return LogFrontier.of(
-    cp.height + 1,
-    cp.hashLog.map((h) => unhex(h, 32, 'checkpoint hash log')),
-  );
-}
-
-function packetMeta(
-  env: Uint8Array,
-  tc: string,
-  height: number,
-  index: number,
-  header: BlockHeader,
-): PacketMeta | undefined {
-  try {
-    const e = decodeEnvelope(env);
-    if (e.kind !== EnvelopeKind.KpiUpload) return undefined;
-    const r = envelopeRouting(env);
-    return {
-      tracingCode: tc,
-      height,
-      index,
-      blockTime: header.time,
-      envelopeTime: e.time,
-      seq: e.seq,
-      siteKeyId: hex(e.signerKeyId),
-      country: r.country,
-      city: { ...r.city },
-      siteId: hex(r.siteId),
-      kpiCodes: [...r.kpiCodes],
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function emptyMeta(tc: string, height: number, index: number, header: BlockHeader): PacketMeta {
-  return {
-    tracingCode: tc,
-    height,
-    index,
-    blockTime: header.time,
-    envelopeTime: 0,
-    seq: 0,
-    siteKeyId: '',
-    country: 0,
-    city: { scheme: 1, code: '' },
-    siteId: '',
-    kpiCodes: [],
-  };
 }

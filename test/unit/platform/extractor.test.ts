@@ -5,6 +5,7 @@ import { envelopePacket } from '../../../codec/envelope-view.js';
 import { decodeStorageRecord } from '../../../codec/storage-record.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
+import type { ChainSource } from '../../../platform/chain-source.js';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { Extractor } from '../../../platform/extractor.js';
 import { hex } from '../../../platform/hex.js';
@@ -167,6 +168,51 @@ describe('extractor', () => {
       }),
       { numRuns: 6 },
     );
+  });
+
+  it('prepares the next block while the previous one is written, and stores the blocks in order', async () => {
+    const chain = new FakeChain();
+    twoBlocks(chain);
+    const { ex, store } = await extractor();
+    const events: string[] = [];
+    let fetched2: () => void = () => {};
+    const asked2 = new Promise<void>((r) => {
+      fetched2 = r;
+    });
+    const commit = store.commit.bind(store);
+    store.commit = async (batch) => {
+      const h = batch.checkpoint.height;
+      events.push(`write ${h}`);
+      // Block 1's write waits until block 2 was taken from the source (bounded: without the
+      // pipeline that never happens before this write ends, and the order below shows it).
+      if (h === 1) await Promise.race([asked2, new Promise((r) => setTimeout(r, 3_000))]);
+      await commit(batch);
+      events.push(`stored ${h}`);
+    };
+    const source: ChainSource = {
+      getBlock: (h) => chain.getBlock(h),
+      trace: (tc) => chain.trace(tc),
+      async *blocks(from: number) {
+        for await (const b of chain.blocks(from)) {
+          events.push(`fetch ${b.height}`);
+          if (b.height === 2) fetched2();
+          yield b;
+        }
+      },
+    };
+    await ex.follow(source, undefined, (s) => events.push(`done ${s.height}`));
+    expect(events).toEqual([
+      'fetch 1',
+      'write 1',
+      'fetch 2',
+      'stored 1',
+      'done 1',
+      'write 2',
+      'stored 2',
+      'done 2',
+    ]);
+    expect(ex.height).toBe(2);
+    expect((await all(store)).map((p) => p.meta.height)).toEqual([1, 1, 2]);
   });
 
   it('accepts any quorum of the genesis validator set', async () => {
