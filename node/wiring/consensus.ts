@@ -92,6 +92,7 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
     lookup: (code) => mempool.get(toHex(code))?.bytes,
     request: (index, bytes, timeoutMs) => w.p2p.request(index, bytes, timeoutMs),
     txHash: envelopeTracingCode,
+    pending: (code) => w.backlog.get(code),
     log,
   });
   // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x55).
