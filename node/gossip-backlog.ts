@@ -5,12 +5,20 @@
 // its deadline. The rebuild takes them from here instead. They are not verified yet: the driver
 // pre-verifies every envelope of a proposed block it did not admit (as it does fetched ones), and
 // admission then finds them verified (node/chain/chain.ts) or already committed.
-// Bounded by the admission queue it mirrors (batches are added when queued, deleted when admitted).
+// Bounded by the admission queue it mirrors (batches are added when queued, deleted when admitted),
+// plus the last few batches the full queue turned away unread (`overflow`): under open load those
+// are exactly the envelopes a replica would otherwise fetch for the primary's next blocks.
 import type { Hash32 } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
 
+/** Batches the full admission queue turned away, kept for rebuilds (the oldest leave first): 32 of the batcher's 256 KiB at most is 8 MiB. */
+export const MAX_OVERFLOW_BATCHES = 32;
+
 export class GossipBacklog {
+  /** Batches kept after the admission queue turned them away, oldest first. */
+  private readonly overflowed: (readonly Uint8Array[])[] = [];
+
   /** Queued batches; their tracing codes once indexed (null until a look-up needs them). */
   private readonly batches = new Map<readonly Uint8Array[], string[] | null>();
   private readonly byCode = new Map<string, Uint8Array>();
@@ -34,6 +42,17 @@ export class GossipBacklog {
     // A code another queued batch also holds goes with it: a look-up then misses, and the
     // envelope is fetched as before.
     if (keys) for (const k of keys) this.byCode.delete(k);
+  }
+
+  /**
+   * A batch the full admission queue turned away: kept for rebuilds among the last
+   * `maxOverflow` such batches (it is never admitted; a proposal naming its envelopes gets them
+   * pre-verified like any it did not admit).
+   */
+  overflow(batch: readonly Uint8Array[], maxOverflow = MAX_OVERFLOW_BATCHES): void {
+    if (!this.batches.has(batch)) this.add(batch);
+    this.overflowed.push(batch);
+    while (this.overflowed.length > maxOverflow) this.delete(this.overflowed.shift()!);
   }
 
   get size(): number {

@@ -28,7 +28,7 @@ export interface NetworkWiring {
   log: Logger;
   metrics: Pick<NodeMetrics, 'peersConnected'>;
   /** Where queued batches are listed while they wait, for the rebuild of proposed blocks. */
-  backlog?: Pick<GossipBacklog, 'add' | 'delete'>;
+  backlog?: Pick<GossipBacklog, 'add' | 'delete' | 'overflow'>;
   /** Bound of the admission queue; MAX_QUEUED_BATCHES unless a test wants it small. */
   maxQueuedBatches?: number;
 }
@@ -98,7 +98,8 @@ export function wireNetwork(w: NetworkWiring): void {
         }
       });
       if (!queued) {
-        w.backlog?.delete(m.items);
+        // Not admitted, but kept a while: the primary's next blocks are likely to name them.
+        w.backlog?.overflow(m.items);
         w.log.debug({ from: m.from }, 'gossiped batch ignored: admission queue full');
         resolve('ignore');
       }

@@ -43,4 +43,20 @@ describe('gossip backlog', () => {
     expect(unindexed.length).toBeLessThanOrEqual(17);
     expect(b.get(envelopeTracingCode(envelope(9_999)))).toBeUndefined();
   });
+
+  it('keeps the last batches the full admission queue turned away, the oldest leaving first', () => {
+    const b = new GossipBacklog();
+    const batches = [0, 1, 2, 3].map((i) => [envelope(100 + i)]);
+    for (const batch of batches) b.overflow(batch, 3);
+    expect(b.size).toBe(3);
+    expect(b.get(envelopeTracingCode(envelope(100)))).toBeUndefined();
+    for (const i of [1, 2, 3]) expect(b.get(envelopeTracingCode(envelope(100 + i)))).toBe(batches[i]![0]);
+    // A queued batch turned into an overflowed one is listed once.
+    const queued = [envelope(200)];
+    b.add(queued);
+    b.overflow(queued, 3);
+    expect(b.size).toBe(3);
+    expect(b.get(envelopeTracingCode(envelope(200)))).toBe(queued[0]);
+    expect(b.get(envelopeTracingCode(envelope(101)))).toBeUndefined();
+  });
 });

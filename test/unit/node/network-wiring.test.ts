@@ -198,7 +198,7 @@ describe('envelopes topic validator', () => {
     expect(t.admitCalls()).toBe(2);
   });
 
-  it('lists queued batches in the backlog until admission is done with them, and never an ignored one', async () => {
+  it('lists queued batches in the backlog until admission is done with them; keeps one the full queue ignored', async () => {
     let release = (): void => undefined;
     const held = new Promise<void>((r) => {
       release = r;
@@ -218,19 +218,20 @@ describe('envelopes topic validator', () => {
     const first = t.batch([e1]);
     const second = t.batch([e2]);
     expect(await t.batch([e3])).toBe('ignore');
-    // Waiting for admission: a proposal's rebuild finds them; the ignored batch is not listed.
-    expect(t.backlog.size).toBe(2);
+    // Waiting for admission: a proposal's rebuild finds them, and the batch the queue ignored.
+    expect(t.backlog.size).toBe(3);
     expect(t.backlog.get(envelopeTracingCode(e1))).toBe(e1);
     expect(t.backlog.get(envelopeTracingCode(e2))).toBe(e2);
-    expect(t.backlog.get(envelopeTracingCode(e3))).toBeUndefined();
+    expect(t.backlog.get(envelopeTracingCode(e3))).toBe(e3);
     release();
     expect(await Promise.all([first, second])).toEqual(['accept', 'accept']);
-    expect(t.backlog.size).toBe(0);
+    expect(t.backlog.size).toBe(1);
     expect(t.backlog.get(envelopeTracingCode(e1))).toBeUndefined();
+    expect(t.backlog.get(envelopeTracingCode(e3))).toBe(e3);
     // A failed admission leaves the backlog as well.
     fail = true;
     expect(await t.batch([env(4)])).toBe('ignore');
-    expect(t.backlog.size).toBe(0);
+    expect(t.backlog.size).toBe(1);
   });
 
   it('ignores a batch whose admission fails on this node, and goes on with the next', async () => {
