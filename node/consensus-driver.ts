@@ -29,7 +29,7 @@ import { ScheduleFeed } from './consensus-setup.js';
 import { logExecution } from './contract-log.js';
 import type { ConsensusTransport } from './p2p/index.js';
 import type { PersistedLedger } from './persisted-ledger.js';
-import type { ProposalBodies } from './proposal-bodies.js';
+import type { BodyStats, ProposalBodies } from './proposal-bodies.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Store, Tip } from './store/index.js';
 
@@ -174,6 +174,11 @@ export class ConsensusDriver {
 
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** What became of the PROPOSALs received and the bodies served (for metrics). */
+  get bodyStats(): BodyStats {
+    return this.deps.bodies.stats;
   }
 
   /** Envelopes newly admitted to the mempool. */

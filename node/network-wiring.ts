@@ -11,6 +11,7 @@ import type { Logger } from '../runtime/log.js';
 import type { Admission } from './admission/admission.js';
 import type { ConsensusDriver } from './consensus-driver.js';
 import { NodeErrorCode } from './errors.js';
+import type { GossipBacklog } from './gossip-backlog.js';
 import type { NodeMetrics } from './mgmt/metrics.js';
 import type { InboundMessage, P2P, Verdict } from './p2p/index.js';
 import { SerialQueue } from './serial-queue.js';
@@ -26,6 +27,8 @@ export interface NetworkWiring {
   driver: Pick<ConsensusDriver, 'onMessage'>;
   log: Logger;
   metrics: Pick<NodeMetrics, 'peersConnected'>;
+  /** Where queued batches are listed while they wait, for the rebuild of proposed blocks. */
+  backlog?: Pick<GossipBacklog, 'add' | 'delete' | 'overflow'>;
   /** Bound of the admission queue; MAX_QUEUED_BATCHES unless a test wants it small. */
   maxQueuedBatches?: number;
 }
@@ -82,6 +85,7 @@ export function wireNetwork(w: NetworkWiring): void {
     // The publisher's batcher never sends an empty batch.
     if (m.items.length === 0) return 'reject';
     return new Promise<Verdict>((resolve) => {
+      w.backlog?.add(m.items);
       const queued = admissions.push(async () => {
         try {
           resolve(batchVerdict(await w.peerAdmission.admit(m.items)));
@@ -89,9 +93,13 @@ export function wireNetwork(w: NetworkWiring): void {
           // Our failure (store closed at shutdown, verification pool gone), not the peer's.
           resolve('ignore');
           throw err;
+        } finally {
+          w.backlog?.delete(m.items);
         }
       });
       if (!queued) {
+        // Not admitted, but kept a while: the primary's next blocks are likely to name them.
+        w.backlog?.overflow(m.items);
         w.log.debug({ from: m.from }, 'gossiped batch ignored: admission queue full');
         resolve('ignore');
       }

@@ -18,9 +18,10 @@ import type { NodeConfig } from './config.js';
 import type { OutboundRewrite } from './consensus-driver.js';
 import { Followers } from './followers.js';
 import { loadGenesis } from './genesis.js';
+import { GossipBacklog } from './gossip-backlog.js';
 import { GovernanceAudit } from './gov-audit.js';
 import { logFilesOf } from './log-config.js';
-import { type NodeMetrics, registerSnapshotMetrics } from './mgmt/metrics.js';
+import { type NodeMetrics, registerProposalBodyMetrics, registerSnapshotMetrics } from './mgmt/metrics.js';
 import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { Pruner } from './pruner.js';
@@ -97,6 +98,7 @@ export async function startNode(
   const p2p = createP2P(config, key, genesis.chainId, validators);
   const refusals = new RecentRefusals();
   const stop = new FatalStop(log);
+  const backlog = new GossipBacklog();
   const driver = createDriver({
     replica,
     ledger,
@@ -106,6 +108,7 @@ export async function startNode(
     tickMs,
     logs,
     refusals,
+    backlog,
     onFatal: stop.fatal,
     ...(opts.consensusRewrite === undefined
       ? {}
@@ -135,7 +138,8 @@ export async function startNode(
     }
   });
   const { admission, peerAdmission } = createAdmissions(w, genesis.chainId);
-  wireNetwork({ p2p, peerAdmission, driver, log: logs.logger('p2p'), metrics });
+  wireNetwork({ p2p, peerAdmission, driver, backlog, log: logs.logger('p2p'), metrics });
+  registerProposalBodyMetrics(metrics, () => driver.bodyStats);
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
   const snapshots = await createSnapshots({
     config,

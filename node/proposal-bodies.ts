@@ -18,6 +18,7 @@ import { hashKey } from '../consensus/bytes.js';
 import { ProposalAssembly } from '../consensus/proposal-ref.js';
 import type { Logger } from '../runtime/log.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import { P2PError, P2PErrorCode } from './p2p/index.js';
 
 export interface ProposalBodiesOptions {
   /** Deadline of one BODIES-REQUEST exchange (ms). */
@@ -43,6 +44,13 @@ export interface ProposalBodiesDeps {
   /** One request/response exchange with validator `index` (its answer, or a throw). */
   request(index: number, bytes: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   txHash(envelope: Uint8Array): Hash32;
+  /**
+   * An envelope received by gossip that still waits for admission (node/gossip-backlog.ts): taken
+   * before anything is fetched. Not yet verified; the driver pre-verifies a block's envelopes.
+   */
+  pending?(code: Hash32): Uint8Array | undefined;
+  /** Milliseconds, for the time spent waiting for bodies; default performance.now. */
+  now?(): number;
   log: Logger;
 }
 
@@ -58,17 +66,49 @@ export interface BodyStats {
   forged: number;
   /** Proposals given up (attempts spent, or too many in progress). */
   dropped: number;
+  /** Proposals completed without an exchange thanks to envelopes waiting for admission. */
+  backlog: number;
+  /** Envelopes taken from those waiting for admission (gossiped, not yet admitted). */
+  envelopesFromBacklog: number;
+  /** BODIES-REQUESTs sent. */
+  exchanges: number;
+  /** Exchanges that passed their deadline. */
+  timeouts: number;
+  /** Exchanges that failed otherwise (refused, closed, not held by the primary). */
+  failures: number;
+  /** Time proposals spent waiting for fetched bodies (ms), from the first request to the last answer. */
+  waitMs: number;
+  /** BODIES-REQUESTs this node answered (as primary), and the envelopes it sent in them. */
+  served: number;
+  envelopesServed: number;
 }
 
 export class ProposalBodies {
   private readonly held = new Map<string, Uint8Array[]>();
   private readonly resolving = new Set<string>();
-  readonly stats: BodyStats = { whole: 0, fetched: 0, envelopesFetched: 0, forged: 0, dropped: 0 };
+  readonly stats: BodyStats = {
+    whole: 0,
+    fetched: 0,
+    envelopesFetched: 0,
+    forged: 0,
+    dropped: 0,
+    backlog: 0,
+    envelopesFromBacklog: 0,
+    exchanges: 0,
+    timeouts: 0,
+    failures: 0,
+    waitMs: 0,
+    served: 0,
+    envelopesServed: 0,
+  };
+  private readonly now: () => number;
 
   constructor(
     private readonly deps: ProposalBodiesDeps,
     private readonly opts: ProposalBodiesOptions = defaultProposalBodiesOptions,
-  ) {}
+  ) {
+    this.now = deps.now ?? (() => performance.now());
+  }
 
   /** The primary keeps the envelopes of what it proposes, to answer requests for them. */
   remember(pp: PrePrepare): void {
@@ -87,15 +127,21 @@ export class ProposalBodies {
     const out = q.indexes.map((i) => envelopes[i]);
     if (out.some((e) => e === undefined))
       throw new NodeError(NodeErrorCode.NotFound, 'index beyond the proposal');
+    this.stats.served++;
+    this.stats.envelopesServed += out.length;
     return encodeBodiesResponse(out as Uint8Array[]);
   }
 
   /** The whole PRE-PREPARE of a PROPOSAL, or undefined when it could not be completed. */
   async resolve(ref: ProposalRef): Promise<PrePrepare | undefined> {
     const a = new ProposalAssembly(ref);
-    const lookup = (code: Hash32) => this.deps.lookup(code);
-    if (a.fillFrom(lookup).length === 0) {
+    if (a.fillFrom((code) => this.deps.lookup(code)).length === 0) {
       this.stats.whole++;
+      return a.prePrepare();
+    }
+    const lookup = (code: Hash32) => this.deps.lookup(code) ?? this.fromBacklog(code);
+    if (a.fillFrom(lookup).length === 0) {
+      this.stats.backlog++;
       return a.prePrepare();
     }
     const key = `${ref.view}/${hashKey(ref.digest)}`;
@@ -104,11 +150,19 @@ export class ProposalBodies {
       return undefined;
     }
     this.resolving.add(key);
+    const started = this.now();
     try {
       return await this.fetch(a, lookup);
     } finally {
       this.resolving.delete(key);
+      this.stats.waitMs += this.now() - started;
     }
+  }
+
+  private fromBacklog(code: Hash32): Uint8Array | undefined {
+    const e = this.deps.pending?.(code);
+    if (e !== undefined) this.stats.envelopesFromBacklog++;
+    return e;
   }
 
   private async fetch(
@@ -120,6 +174,7 @@ export class ProposalBodies {
       // Gossip may have brought some of them meanwhile (they arrive late under load).
       const indexes = attempt === 0 ? a.missing() : a.fillFrom(lookup);
       if (indexes.length === 0) break;
+      this.stats.exchanges++;
       try {
         const answer = await this.deps.request(
           ref.sender,
@@ -137,6 +192,8 @@ export class ProposalBodies {
           'proposal bodies refused: envelopes that are not the ones the proposal names',
         );
       } catch (err) {
+        if (err instanceof P2PError && err.code === P2PErrorCode.Timeout) this.stats.timeouts++;
+        else this.stats.failures++;
         this.deps.log.debug(
           { err, view: ref.view, seq: ref.seq, from: ref.sender },
           'proposal bodies fetch failed',

@@ -44,6 +44,15 @@ export interface NodeFigures {
   rssEndMb: number;
   blocks: number;
   viewChanges: number;
+  /** Proposals by reference over the window: envelopes fetched and taken from the admission backlog, exchanges, timeouts, seconds waited, proposals dropped. */
+  bodies: {
+    fetched: number;
+    backlog: number;
+    exchanges: number;
+    timeouts: number;
+    waitSeconds: number;
+    dropped: number;
+  };
 }
 
 export interface ScenarioResult {
@@ -71,6 +80,12 @@ async function snapshot(pids: number[], mgmt: string[]): Promise<Snapshot> {
   };
 }
 
+const delta = (
+  a: NodeCounters | undefined,
+  b: NodeCounters | undefined,
+  f: (c: NodeCounters) => number,
+): number => (a && b ? f(b) - f(a) : Number.NaN);
+
 function nodeFigures(a: Snapshot, b: Snapshot): NodeFigures[] {
   const wall = (b.at - a.at) / 1000;
   return b.procs.map((end, i) => {
@@ -88,6 +103,14 @@ function nodeFigures(a: Snapshot, b: Snapshot): NodeFigures[] {
       rssEndMb: end ? mb(end.rssBytes) : Number.NaN,
       blocks: ca && cb ? cb.height - ca.height : Number.NaN,
       viewChanges: ca && cb ? cb.viewChanges - ca.viewChanges : Number.NaN,
+      bodies: {
+        fetched: delta(ca, cb, (c) => c.bodiesFetched),
+        backlog: delta(ca, cb, (c) => c.bodiesFromBacklog),
+        exchanges: delta(ca, cb, (c) => c.bodyExchanges),
+        timeouts: delta(ca, cb, (c) => c.bodyTimeouts),
+        waitSeconds: Math.round(delta(ca, cb, (c) => c.bodyWaitSeconds) * 10) / 10,
+        dropped: delta(ca, cb, (c) => c.proposalsDropped),
+      },
     };
   });
 }

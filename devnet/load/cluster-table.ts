@@ -54,6 +54,7 @@ export function clusterTable(bound: VerifyBound, runs: ScenarioResult[]): string
     for (const x of r.nodes)
       lines.push(
         `    node ${x.node}: cpu ${x.cpuCores.toFixed(2)} cores (main thread waiting for a CPU ${num(x.cpuWait * 100)}% of the time), rss ${num(x.rssStartMb)} -> ${num(x.rssEndMb)} MB (peak ${num(x.peakRssMb)}), blocks ${num(x.blocks)}, view changes ${num(x.viewChanges)}`,
+        `      bodies: ${num(x.bodies.fetched)} envelopes fetched in ${num(x.bodies.exchanges)} exchanges (${num(x.bodies.timeouts)} timed out), ${num(x.bodies.backlog)} from the admission backlog, ${x.bodies.waitSeconds} s waited, ${num(x.bodies.dropped)} proposals dropped`,
       );
   }
   return `${lines.join('\n')}\n`;

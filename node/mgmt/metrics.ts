@@ -249,3 +249,102 @@ export function registerSnapshotMetrics(
     },
   });
 }
+
+/** What node/proposal-bodies.ts counts (its BodyStats), as the metrics read it. */
+export interface ProposalBodyCounts {
+  whole: number;
+  backlog: number;
+  fetched: number;
+  dropped: number;
+  envelopesFetched: number;
+  envelopesFromBacklog: number;
+  exchanges: number;
+  timeouts: number;
+  failures: number;
+  forged: number;
+  waitMs: number;
+  served: number;
+  envelopesServed: number;
+}
+
+/**
+ * Proposals by reference (docs/consensus.md §2.1), read from the driver's counters at each scrape:
+ * how each received PROPOSAL was completed, the envelopes fetched, the BODIES-REQUEST exchanges and
+ * how they failed, the time spent waiting for bodies, and what this node served as primary.
+ */
+export function registerProposalBodyMetrics(m: NodeMetrics, read: () => ProposalBodyCounts): void {
+  const registers = [m.registry];
+  const counter = (name: string, help: string, value: (c: ProposalBodyCounts) => number): void => {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        // The source only goes up: the series is its total.
+        this.reset();
+        this.inc(value(read()));
+      },
+    });
+  };
+  const labelled = (
+    name: string,
+    help: string,
+    label: string,
+    values: Record<string, (c: ProposalBodyCounts) => number>,
+  ): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      collect() {
+        this.reset();
+        const c = read();
+        for (const [k, v] of Object.entries(values)) this.inc({ [label]: k }, v(c));
+      },
+    });
+  };
+  labelled(
+    'bkdms_proposals_by_reference_total',
+    'PROPOSALs received, by how their block was completed: whole (mempool), backlog (envelopes waiting for admission), fetched (from the primary), dropped',
+    'outcome',
+    {
+      whole: (c) => c.whole,
+      backlog: (c) => c.backlog,
+      fetched: (c) => c.fetched,
+      dropped: (c) => c.dropped,
+    },
+  );
+  labelled(
+    'bkdms_proposal_bodies_envelopes_total',
+    'Envelopes of received PROPOSALs this node lacked, by where they came from: fetched (from the primary), backlog (gossiped, waiting for admission)',
+    'source',
+    { fetched: (c) => c.envelopesFetched, backlog: (c) => c.envelopesFromBacklog },
+  );
+  counter(
+    'bkdms_proposal_bodies_exchanges_total',
+    'BODIES-REQUEST exchanges sent to a primary',
+    (c) => c.exchanges,
+  );
+  labelled(
+    'bkdms_proposal_bodies_exchange_failures_total',
+    'BODIES-REQUEST exchanges that failed, by reason: timeout, error (refused, closed, not held), forged (envelopes the proposal does not name)',
+    'reason',
+    { timeout: (c) => c.timeouts, error: (c) => c.failures, forged: (c) => c.forged },
+  );
+  counter(
+    'bkdms_proposal_bodies_wait_seconds_total',
+    'Time received proposals spent waiting for fetched bodies, summed over proposals',
+    (c) => c.waitMs / 1000,
+  );
+  counter(
+    'bkdms_proposal_bodies_served_total',
+    'BODIES-REQUESTs this node answered as primary',
+    (c) => c.served,
+  );
+  counter(
+    'bkdms_proposal_bodies_envelopes_served_total',
+    'Envelopes this node sent in its BODIES-RESPONSEs',
+    (c) => c.envelopesServed,
+  );
+}

@@ -15,6 +15,7 @@ import { lookUpCommitted } from '../committed-lookup.js';
 import { ConsensusDriver, loadConsensusState, type OutboundRewrite } from '../consensus-driver.js';
 import { consensusDeps, consensusParamsOf, validatorHistory } from '../consensus-setup.js';
 import type { Genesis } from '../genesis.js';
+import type { GossipBacklog } from '../gossip-backlog.js';
 import type { P2P } from '../p2p/index.js';
 import { consensusTransport } from '../p2p/index.js';
 import type { PersistedLedger } from '../persisted-ledger.js';
@@ -76,6 +77,8 @@ export interface DriverWiring {
   /** Where evictions are remembered for GetReceipt. */
   refusals: RecentRefusals;
   onFatal(err: unknown): void;
+  /** Envelopes gossiped to this node that wait for admission (a PROPOSAL's rebuild takes them). */
+  backlog: GossipBacklog;
   /** TEST ONLY: the test kit's rewrite of outbound consensus messages (Byzantine modes). */
   rewrite?: OutboundRewrite;
 }
@@ -89,6 +92,7 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
     lookup: (code) => mempool.get(toHex(code))?.bytes,
     request: (index, bytes, timeoutMs) => w.p2p.request(index, bytes, timeoutMs),
     txHash: envelopeTracingCode,
+    pending: (code) => w.backlog.get(code),
     log,
   });
   // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x55).

@@ -27,6 +27,7 @@ const run = {
     rssEndMb: 180,
     blocks: 12,
     viewChanges: 0,
+    bodies: { fetched: 4000, backlog: 250, exchanges: 2, timeouts: 1, waitSeconds: 2.5, dropped: 0 },
   })),
 } as unknown as ScenarioResult;
 const bound = { cores: 2, oneCore: 9000, nominal: 18_000, allCores: 16_000, perCpuSecond: 10_000 };
@@ -51,6 +52,11 @@ describe('cluster table', () => {
     expect(
       t.match(
         / {4}node \d: cpu 0\.50 cores \(main thread waiting for a CPU 25% of the time\), rss 150 -> 180 MB \(peak 200\)/g,
+      ),
+    ).toHaveLength(4);
+    expect(
+      t.match(
+        / {6}bodies: 4000 envelopes fetched in 2 exchanges \(1 timed out\), 250 from the admission backlog, 2\.5 s waited, 0 proposals dropped/g,
       ),
     ).toHaveLength(4);
   });

@@ -12,6 +12,7 @@ import { Admission, type BatchVerifier, hex } from '../../../node/admission/admi
 import { Mempool } from '../../../node/chain/mempool.js';
 import { envelopeTracingCode } from '../../../node/chain/tx-hash.js';
 import { NodeErrorCode } from '../../../node/errors.js';
+import { GossipBacklog } from '../../../node/gossip-backlog.js';
 import { createNodeMetrics } from '../../../node/mgmt/metrics.js';
 import { type NetworkWiring, wireNetwork } from '../../../node/network-wiring.js';
 import type {
@@ -82,7 +83,9 @@ function setup(opts: { verifier?: BatchVerifier; maxEnvelopes?: number; maxQueue
   const consensus: Uint8Array[] = [];
   const metrics = createNodeMetrics({ processMetrics: false });
   const net = fakeP2P();
+  const backlog = new GossipBacklog();
   wireNetwork({
+    backlog,
     p2p: net.p2p,
     peerAdmission: {
       admit: (items) => {
@@ -111,6 +114,7 @@ function setup(opts: { verifier?: BatchVerifier; maxEnvelopes?: number; maxQueue
     consensus,
     metrics,
     mempool,
+    backlog,
     admitCalls: () => admitCalls,
   };
 }
@@ -192,6 +196,42 @@ describe('envelopes topic validator', () => {
     expect(await Promise.all([first, second])).toEqual(['accept', 'accept']);
     expect(t.admitted).toEqual([1, 2]);
     expect(t.admitCalls()).toBe(2);
+  });
+
+  it('lists queued batches in the backlog until admission is done with them; keeps one the full queue ignored', async () => {
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let fail = false;
+    const t = setup({
+      maxQueuedBatches: 2,
+      verifier: {
+        verifyBatch: async (items) => {
+          await held;
+          if (fail) throw new Error('verification pool closed');
+          return realVerifier.verifyBatch(items);
+        },
+      },
+    });
+    const [e1, e2, e3] = [env(1), env(2), env(3)];
+    const first = t.batch([e1]);
+    const second = t.batch([e2]);
+    expect(await t.batch([e3])).toBe('ignore');
+    // Waiting for admission: a proposal's rebuild finds them, and the batch the queue ignored.
+    expect(t.backlog.size).toBe(3);
+    expect(t.backlog.get(envelopeTracingCode(e1))).toBe(e1);
+    expect(t.backlog.get(envelopeTracingCode(e2))).toBe(e2);
+    expect(t.backlog.get(envelopeTracingCode(e3))).toBe(e3);
+    release();
+    expect(await Promise.all([first, second])).toEqual(['accept', 'accept']);
+    expect(t.backlog.size).toBe(1);
+    expect(t.backlog.get(envelopeTracingCode(e1))).toBeUndefined();
+    expect(t.backlog.get(envelopeTracingCode(e3))).toBe(e3);
+    // A failed admission leaves the backlog as well.
+    fail = true;
+    expect(await t.batch([env(4)])).toBe('ignore');
+    expect(t.backlog.size).toBe(1);
   });
 
   it('ignores a batch whose admission fails on this node, and goes on with the next', async () => {

@@ -14,7 +14,9 @@ import {
 } from '../../../codec/proposal-ref.js';
 import { type ConsensusMessage, MessageType, type PrePrepare } from '../../../codec/types.js';
 import { bytesEqual } from '../../../consensus/bytes.js';
+import { proposalRefOf } from '../../../consensus/proposal-ref.js';
 import { NodeError, NodeErrorCode } from '../../../node/errors.js';
+import { P2PError, P2PErrorCode } from '../../../node/p2p/index.js';
 import { ProposalBodies } from '../../../node/proposal-bodies.js';
 import { Cluster } from '../../../testkit/sim/cluster.js';
 import { stubHash } from '../../../testkit/sim/stub-crypto.js';
@@ -167,5 +169,108 @@ describe('proposals by reference in the driver', () => {
     primary.remember({ ...pp, digest: new Uint8Array(32).fill(2) });
     primary.remember({ ...pp, digest: new Uint8Array(32).fill(3) });
     expect(notFound(() => ask(pp.digest, [0]))).toBe(true);
+  });
+});
+
+describe('proposals by reference: envelopes waiting for admission, and the counters', () => {
+  const txHash = (e: Uint8Array) => stubHash(e, 3);
+  /** A replica's ProposalBodies: `mempool` and `backlog` hold envelopes, `request` answers exchanges. */
+  function replica(o: {
+    mempool: Uint8Array[];
+    backlog: Uint8Array[];
+    request: (indexes: number[]) => Promise<Uint8Array>;
+    clock?: number[];
+  }) {
+    const find = (list: Uint8Array[]) => (code: Uint8Array) => list.find((e) => bytesEqual(txHash(e), code));
+    const calls: number[][] = [];
+    const clock = o.clock;
+    const bodies = new ProposalBodies(
+      {
+        lookup: find(o.mempool),
+        pending: find(o.backlog),
+        request: (_index, bytes) => {
+          const { indexes } = decodeBodiesRequest(bytes);
+          calls.push(indexes);
+          return o.request(indexes);
+        },
+        txHash,
+        log: pino({ level: 'silent' }),
+        ...(clock === undefined ? {} : { now: () => clock.shift() ?? 0 }),
+      },
+      { fetchTimeoutMs: 1000, attempts: 3, maxResolving: 8, maxHeld: 8 },
+    );
+    return { bodies, calls };
+  }
+
+  test('the missing envelopes all wait for admission: the block is whole without an exchange', async () => {
+    const { pp, envs } = proposal();
+    const r = replica({
+      mempool: [envs[0]!],
+      backlog: [envs[1]!, envs[2]!],
+      request: () => Promise.reject(new Error('not expected')),
+    });
+    const whole = await r.bodies.resolve(proposalRefOf(pp, txHash));
+    expect(whole?.block.envelopes).toEqual(envs);
+    expect(r.calls).toEqual([]);
+    expect(r.bodies.stats).toMatchObject({
+      whole: 0,
+      backlog: 1,
+      envelopesFromBacklog: 2,
+      exchanges: 0,
+      fetched: 0,
+    });
+  });
+
+  test('only what neither the mempool nor the backlog holds is asked of the primary', async () => {
+    const { pp, envs } = proposal();
+    const r = replica({
+      mempool: [],
+      backlog: [envs[1]!],
+      request: async (ix) => encodeBodiesResponse(ix.map((i) => envs[i]!)),
+      clock: [100, 350],
+    });
+    const whole = await r.bodies.resolve(proposalRefOf(pp, txHash));
+    expect(whole?.block.envelopes).toEqual(envs);
+    expect(r.calls).toEqual([[0, 2]]);
+    expect(r.bodies.stats).toMatchObject({
+      backlog: 0,
+      fetched: 1,
+      envelopesFromBacklog: 1,
+      envelopesFetched: 2,
+      exchanges: 1,
+      timeouts: 0,
+      waitMs: 250,
+    });
+  });
+
+  test('exchanges past their deadline are counted apart from other failures, with the time waited', async () => {
+    const { pp } = proposal();
+    let call = 0;
+    const r = replica({
+      mempool: [],
+      backlog: [],
+      request: async () => {
+        call++;
+        if (call === 2) throw new NodeError(NodeErrorCode.NotFound, 'proposal not held');
+        throw new P2PError(P2PErrorCode.Timeout, 'stream deadline passed', { ms: 1000 });
+      },
+      clock: [0, 3_000],
+    });
+    expect(await r.bodies.resolve(proposalRefOf(pp, txHash))).toBeUndefined();
+    expect(r.bodies.stats).toMatchObject({
+      exchanges: 3,
+      timeouts: 2,
+      failures: 1,
+      dropped: 1,
+      waitMs: 3_000,
+    });
+  });
+
+  test('the primary counts the requests it serves and the envelopes it sends', () => {
+    const { pp } = proposal();
+    const primary = replica({ mempool: [], backlog: [], request: () => Promise.reject(new Error('unused')) });
+    primary.bodies.remember(pp);
+    primary.bodies.answer(encodeBodiesRequest({ digest: pp.digest, indexes: [0, 2] }));
+    expect(primary.bodies.stats).toMatchObject({ served: 1, envelopesServed: 2 });
   });
 });
