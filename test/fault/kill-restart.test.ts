@@ -7,6 +7,7 @@
 // later envelopes moved its sequence window past them (REPLAYED: a site makes such a record anew).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../api/errors.js';
+import { pause } from '../../api/retry.js';
 import { ReceiptState, UploadStatus } from '../../api/types.js';
 import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { envelopeSeq } from '../../codec/envelope-view.js';
@@ -15,12 +16,16 @@ import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForHeight } from '../support/cluster.js';
 
 let c: TestCluster;
+/** The load of the moment: stopped after the test even when the test failed or timed out. */
+let running: Load | undefined;
 
 beforeAll(async () => {
   c = await startTestCluster(4, 4);
 }, 120_000);
 
 afterAll(async () => {
+  // Its failures were the test's to report.
+  await running?.stop().catch(() => undefined);
   await c?.dispose();
 });
 
@@ -30,12 +35,17 @@ class Load {
   /** Which node acknowledged each envelope of `acked`. */
   readonly ackedBy: number[] = [];
   readonly transportErrors: string[] = [];
-  private running = true;
+  private readonly ac = new AbortController();
   private readonly loops: Promise<void>[];
   targets: number[] = [1, 2];
 
   constructor(private readonly cluster: TestCluster) {
     this.loops = cluster.sites.map((_, s) => this.loop(s));
+    running = this;
+  }
+
+  private get running(): boolean {
+    return !this.ac.signal.aborted;
   }
 
   private async loop(s: number): Promise<void> {
@@ -50,11 +60,12 @@ class Load {
       while (results === undefined && this.running) {
         target = this.targets[s % this.targets.length]!;
         try {
-          results = await this.cluster.client(target).uploadBatch(batch);
+          results = await this.cluster.client(target).uploadBatch(batch, { signal: this.ac.signal });
         } catch (err) {
           // A call can fail while the cluster changes view under load; like a site's outbox, send
           // the same envelopes again (re-sends are idempotent).
           this.transportErrors.push(String(err));
+          await pause(100, this.ac.signal);
         }
       }
       if (results === undefined) break;
@@ -64,11 +75,15 @@ class Load {
         this.ackedBy.push(target);
       });
       seq += batch.length;
+      // Paced (many blocks' worth a second): load, not a flood that starves a shared machine.
+      await pause(50, this.ac.signal);
     }
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.ac.abort();
+    // Every loop ends before the first failure among them is thrown.
+    await Promise.allSettled(this.loops);
     await Promise.all(this.loops);
   }
 }
