@@ -1,7 +1,8 @@
-// CI slice of the codec fuzzer (testkit/fuzz.ts), fixed seed: 100,000 random and mutated inputs
-// per decoder, each target its own test. The consensus-message targets run in
-// consensus-fuzz.test.ts and the durable-record ones in durable-fuzz.test.ts, other files so
-// that vitest gives each part its own worker (one long synchronous file starves its worker's RPC).
+// CI slice of the codec fuzzer (testkit/fuzz.ts), fixed seed: the first 20,000 random and mutated
+// inputs per decoder (100,000 in full.long.test.ts, `npm run test:long`), each target its own
+// test. The consensus-message targets run in consensus-fuzz.test.ts and the durable-record ones in
+// durable-fuzz.test.ts, other files so that vitest gives each part its own worker (one long
+// synchronous file starves its worker's RPC).
 import { describe, expect, it } from 'vitest';
 import { targets } from '../../testkit/fuzz.js';
 import { DURABLE_TARGETS, fuzzTargetTest } from './fuzz-target.js';

@@ -2,10 +2,10 @@
 // real processes on 127.0.0.1. `cluster up` on a base port prints its nodes' addresses; `status`
 // reads one; a site registered with `platform admin register-site` uploads envelopes whose
 // `trace` verifies offline against the genesis; `suspend-site`/`resume-site` take effect; Ctrl-C
-// (SIGINT to the whole process group, as a terminal sends it) and `cluster down` stop every node
-// and free its ports. Every wait is on a process's output line, its exit, or a committed block.
+// (SIGINT to the whole process group, as a terminal sends it) stops every node and frees its
+// ports (`cluster down` is cli.long.test.ts, in `npm run test:long`). Every wait is on a process's
+// output line, its exit, or a committed block.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,16 +20,7 @@ import { tracingCode } from '../../crypto/hash.js';
 import { keyIdOf } from '../../crypto/key-id.js';
 import type { ClusterLayout } from '../../devnet/layout.js';
 import { syntheticEnvelope, syntheticSite } from '../../testkit/envelopes.js';
-import { bkdms, CALL_MS, Supervised } from '../support/bkdms-cli.js';
-
-/** Whether 127.0.0.1:port can be listened on (nobody holds it). */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
+import { bkdms, CALL_MS, portFree, Supervised } from '../support/bkdms-cli.js';
 
 /**
  * A base port whose `count` consecutive ports are free. It is drawn below the kernel's ephemeral
@@ -191,43 +182,42 @@ describe('bkdms cluster up -n 4 --base-port', () => {
       for (const r of results) expect(r.status, r.message).toBe(UploadStatus.Accepted);
       const codes = results.map((r) => toHex(r.tracingCode));
       const heights = await committedAt(client, codes);
+      // Each asked of another node than the one uploaded to, trusting only the genesis file.
+      const rpcs = codes.map((_, i) => `127.0.0.1:${base + 3 * (1 + (i % 3)) + 1}`);
+      const saved = join(dir, 'bundle-0.bin');
       for (const [i, code] of codes.entries()) {
-        // Asked of another node than the one uploaded to, trusting only the genesis file.
-        const rpc = `127.0.0.1:${base + 3 * (1 + (i % 3)) + 1}`;
-        const saved = join(dir, `bundle-${i}.bin`);
         const r = await bkdms([
           'trace',
           code,
           '--rpc',
-          rpc,
+          rpcs[i]!,
           '--genesis',
           layout.genesisPath,
           '--json',
-          '--out',
-          saved,
+          ...(i === 0 ? ['--out', saved] : []),
         ]);
         expect(r.code, r.stderr).toBe(0);
         const t = JSON.parse(r.stdout) as Record<string, unknown>;
         expect(t).toMatchObject({ tracingCode: code, verified: true, height: heights.get(code) });
         expect(t.trustAnchor).toBe(`genesis ${layout.genesisPath}`);
-        // The saved bundle verifies again with no node at all.
-        const v = await bkdms(['verify', saved, '--genesis', layout.genesisPath, '--json']);
-        expect(v.code, v.stderr).toBe(0);
-        expect(JSON.parse(v.stdout)).toMatchObject({
-          tracingCode: code,
-          verified: true,
-          height: heights.get(code),
-        });
-        // The same node proves the site's registration (committed before these uploads' blocks).
-        const s = await bkdms(['state', `site/${keyId}`, '--rpc', rpc, '--genesis', layout.genesisPath]);
-        expect(s.code, s.stderr).toBe(0);
-        const proven = JSON.parse(s.stdout) as {
-          verified: boolean;
-          entries: { value: { publicKey: string } }[];
-        };
-        expect(proven.verified).toBe(true);
-        expect(proven.entries.map((e) => e.value.publicKey)).toEqual([toHex(site.key.publicKey)]);
       }
+      // A saved bundle verifies again with no node at all.
+      const v = await bkdms(['verify', saved, '--genesis', layout.genesisPath, '--json']);
+      expect(v.code, v.stderr).toBe(0);
+      expect(JSON.parse(v.stdout)).toMatchObject({
+        tracingCode: codes[0],
+        verified: true,
+        height: heights.get(codes[0]!),
+      });
+      // A node proves the site's registration (committed before these uploads' blocks).
+      const st = await bkdms(['state', `site/${keyId}`, '--rpc', rpcs[1]!, '--genesis', layout.genesisPath]);
+      expect(st.code, st.stderr).toBe(0);
+      const proven = JSON.parse(st.stdout) as {
+        verified: boolean;
+        entries: { value: { publicKey: string } }[];
+      };
+      expect(proven.verified).toBe(true);
+      expect(proven.entries.map((e) => e.value.publicKey)).toEqual([toHex(site.key.publicKey)]);
       // docs/wire-format.md §6: block 1's parent hash is the chain ID.
       const first = decodeCertifiedBlock(await client.getBlock(1));
       expect(toHex(first.block.header.parentHash)).toBe(layout.chainId);
@@ -339,28 +329,4 @@ describe('the compiled bkdms', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("unknown command 'clustre'");
   });
-});
-
-describe('bkdms cluster down', () => {
-  it('stops the nodes a cluster up started in that folder', async () => {
-    const one = join(dir, 'one');
-    const single = new Supervised(['cluster', 'up', '-n', '1', '--dir', one]);
-    try {
-      const line = await single.line(/^\s+node 0: rpc 127\.0\.0\.1:\d+/);
-      const rpcPort = Number(line.match(/rpc 127\.0\.0\.1:(\d+)/)![1]);
-      await single.line(/^cluster up;/);
-      const [pid] = readFileSync(join(one, 'cluster.pids'), 'utf8').trim().split('\n').map(Number);
-      const down = await bkdms(['cluster', 'down', '--dir', one]);
-      expect(down.code, down.stderr).toBe(0);
-      expect(down.stdout).toContain('signalled 1 node processes');
-      // Its only node gone, the supervisor has nothing left to run and ends.
-      expect(await single.exited).toBe(0);
-      expect(() => process.kill(pid!, 0)).toThrow();
-      expect(await portFree(rpcPort)).toBe(true);
-      const again = await bkdms(['cluster', 'down', '--dir', one]);
-      expect(again.stdout).toContain('signalled 0 node processes');
-    } finally {
-      single.kill();
-    }
-  }, 60_000);
 });

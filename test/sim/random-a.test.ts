@@ -1,5 +1,6 @@
-// Randomized runs, first half of the 1,000 CI seeds, plus the regression seeds (seeds that once
-// failed, kept forever in regressions.json). Long runs: `npm run sim -- --seeds N`.
+// Randomized runs, first half of the 1,000 seeds (the second half is random-b.long.test.ts, in
+// `npm run test:long`), plus the regression seeds (seeds that once failed, kept forever in
+// regressions.json). Long runs: `npm run sim -- --seeds N`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';

@@ -1,6 +1,7 @@
 // Randomized validator-set changes under faults (reconfig-run.ts: grow 4 -> 7, shrink 7 -> 4,
 // swap one member; crashes, drops, delays, partitions, then heal): the kept regression seeds and
-// the first half of the CI seeds. Long runs: `npm run sim -- --reconfig --seeds N`.
+// the first half of the 300 seeds (the second half is reconfig-b.long.test.ts, in `npm run
+// test:long`). Long runs: `npm run sim -- --reconfig --seeds N`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';

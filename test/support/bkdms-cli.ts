@@ -1,6 +1,7 @@
 // The compiled `bkdms` command in real processes, for the end-to-end tests: one call run to
 // completion, or a long-running one (cluster up) read line by line. Build first (`npm run build`).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { cliEntry } from '../../devnet/processes.js';
 
@@ -82,4 +83,13 @@ export class Supervised {
       // The group is gone already.
     }
   }
+}
+
+/** Whether 127.0.0.1:port can be listened on (nobody holds it). */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
