@@ -83,8 +83,9 @@ export function byzantineRewrite(modes: ReadonlySet<ByzantineMode>, ctx: Byzanti
   const twins = new Map<string, PrePrepare>();
   const sign = <M extends ConsensusMessage>(m: Unsigned<M>): M =>
     ({ ...m, signature: ctx.sign(consensusSigningBytes(ctx.chainId, m)) }) as unknown as M;
+  // A copy, never a view: the core keeps the message it handed over (Buffer.slice would share).
   const wrongDigest = (d: Uint8Array): Uint8Array => {
-    const out = d.slice();
+    const out = Uint8Array.from(d);
     out[0] = (out[0]! ^ 0xff) & 0xff;
     return out;
   };
