@@ -5,7 +5,9 @@
 //     anything else (a divergence, a stalled chain, a peer still unreachable, an expiring key)
 //     must have cleared once the cluster is back at one tip;
 //   - what should have been raised was: a node that stored equivocation evidence against a peer
-//     raised the `equivocation` alarm for that peer (it may have cleared since: history counts).
+//     raised the `equivocation` alarm for that peer, and every honest node raised
+//     `snapshot-divergence` for each node whose snapshots diverge on purpose (the test kit's
+//     `divergent-snapshot` mode); either may have cleared since: history counts.
 // The checks are pure (unit-tested); `readAlarms` and `settleAlarms` are the I/O.
 import { pause } from '../api/retry.js';
 
@@ -31,6 +33,8 @@ export interface AlarmExpectations {
   byzantine: ReadonlySet<number>;
   /** Per honest node, the peers it recorded equivocation evidence against (its log). */
   evidence: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Nodes that write divergent snapshots on purpose: every honest node must say so. */
+  divergentSnapshots: ReadonlySet<number>;
   /** The run replaced primaries on purpose (a fault or a Byzantine node): a storm is explained. */
   viewChangesCaused: boolean;
 }
@@ -43,16 +47,17 @@ export function unexplainedActive(n: NodeAlarms, e: AlarmExpectations): AlarmSee
   return n.active.filter((a) => {
     const peer = a.location.peer;
     if (peer !== undefined && peer >= 0 && e.byzantine.has(peer) && ABOUT_BYZANTINE.has(a.rule)) return false;
+    if (a.rule === 'snapshot-divergence' && peer !== undefined && e.divergentSnapshots.has(peer))
+      return false;
     if (a.rule === 'view-change-storm' && e.viewChangesCaused) return false;
     return true;
   });
 }
 
-/** Equivocation alarms a node should have raised (per its evidence) and did not. */
-export function missingEquivocation(n: NodeAlarms, e: AlarmExpectations): number[] {
-  const offenders = e.evidence.get(n.node) ?? new Set<number>();
-  const raised = [...n.active, ...n.history].filter((a) => a.rule === 'equivocation');
-  return [...offenders].filter((x) => !raised.some((a) => a.location.peer === x));
+/** The peers a node should have raised `rule` about and did not (active or cleared). */
+function missing(n: NodeAlarms, rule: string, peers: ReadonlySet<number>): number[] {
+  const raised = [...n.active, ...n.history].filter((a) => a.rule === rule);
+  return [...peers].filter((x) => !raised.some((a) => a.location.peer === x));
 }
 
 /** Failures, one line each, over the honest nodes' alarms. */
@@ -61,8 +66,12 @@ export function checkAlarms(nodes: readonly NodeAlarms[], e: AlarmExpectations):
   for (const n of nodes) {
     for (const a of unexplainedActive(n, e))
       out.push(`alarm: node ${n.node} still has ${a.id} active (${a.state}): ${a.cause}`);
-    for (const x of missingEquivocation(n, e))
+    for (const x of missing(n, 'equivocation', e.evidence.get(n.node) ?? new Set()))
       out.push(`alarm: node ${n.node} recorded evidence against node ${x} but raised no equivocation alarm`);
+    for (const x of missing(n, 'snapshot-divergence', e.divergentSnapshots))
+      out.push(
+        `alarm: node ${n.node} raised no snapshot-divergence alarm about node ${x}, whose snapshots diverge`,
+      );
   }
   return out;
 }

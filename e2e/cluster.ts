@@ -75,6 +75,8 @@ export class E2ECluster {
         logSpec: 'info',
         // Alarms evaluated each second, so the check sees them raised and cleared within a run.
         alarms: { evaluateMs: 1_000 },
+        // Snapshot hashes compared with the peers every 2 s (a divergence seen within a run).
+        snapshot: { keep: 2, compareIntervalMs: 2_000 },
         p2p: { ...m.network, announce: [REFUSING_ADDR] },
         peerAddress: (from, to, key) => peerAddress(key, { p2p: net.port(from, to), rpc: 0, mgmt: 0 }),
       });

@@ -241,6 +241,9 @@ async function check(
   const expect: AlarmExpectations = {
     byzantine: byz,
     evidence: offenders,
+    divergentSnapshots: new Set(
+      m.byzantine.filter((b) => b.modes.includes('divergent-snapshot')).map((b) => b.node),
+    ),
     viewChangesCaused: m.perturbations.length > 0 || byz.size > 0,
   };
   const mgmt = honest.map((i) => ({ node: i, mgmtPort: c.layout.nodes[i]!.ports.mgmt }));

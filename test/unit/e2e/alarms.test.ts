@@ -16,7 +16,12 @@ const node = (n: number, active: AlarmSeen[] = [], history: AlarmSeen[] = []): N
   history,
 });
 
-const quiet: AlarmExpectations = { byzantine: new Set(), evidence: new Map(), viewChangesCaused: false };
+const quiet: AlarmExpectations = {
+  byzantine: new Set(),
+  evidence: new Map(),
+  divergentSnapshots: new Set(),
+  viewChangesCaused: false,
+};
 
 describe('e2e alarms invariant', () => {
   it('passes a run whose honest nodes have nothing active', () => {
@@ -64,6 +69,7 @@ describe('e2e alarms invariant', () => {
         [1, new Set([0])],
         [2, new Set([0])],
       ]),
+      divergentSnapshots: new Set(),
       viewChangesCaused: true,
     };
     const raised = alarm('equivocation', 'peer-0', 0);
@@ -74,5 +80,16 @@ describe('e2e alarms invariant', () => {
       e,
     );
     expect(f).toEqual(['alarm: node 2 recorded evidence against node 0 but raised no equivocation alarm']);
+  });
+
+  it('requires a snapshot-divergence alarm about a divergent-snapshot node on every honest node, and explains it', () => {
+    const e: AlarmExpectations = { ...quiet, byzantine: new Set([2]), divergentSnapshots: new Set([2]) };
+    const div = alarm('snapshot-divergence', 'peer-2', 2);
+    expect(checkAlarms([node(0, [div]), node(1, [], [{ ...div, state: 'cleared' }])], e)).toEqual([]);
+    expect(checkAlarms([node(0, [div]), node(3)], e)).toEqual([
+      'alarm: node 3 raised no snapshot-divergence alarm about node 2, whose snapshots diverge',
+    ]);
+    // About an honest peer it is a finding, Byzantine mode or not.
+    expect(checkAlarms([node(0, [div, alarm('snapshot-divergence', 'peer-1', 1)])], e)).toHaveLength(1);
   });
 });
