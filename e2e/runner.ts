@@ -121,6 +121,10 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
       log(`first block under load after ${report.firstBlockMs} ms`);
       perturber.start(Date.now(), ac.signal);
       await pause(m.load.durationMs, ac.signal);
+      if (m.perturbations.some((p) => p.kind === 'crash-point')) {
+        log('load goes on until every armed node has reached its crash point');
+        await perturber.crashPointsReached();
+      }
       l.stopGenerating();
     });
     await stage('perturb', () => perturber.done());
