@@ -10,7 +10,12 @@ import type { NodeApi } from '../api/handlers.js';
 import { generateX25519 } from '../crypto/x25519.js';
 import type { StartNodeOptions } from '../node/node.js';
 import { armFailpoint, FAILPOINT_ENV, parseFailpoint, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
-import { BYZANTINE_ENV, byzantineRewrite, parseByzantineModes } from '../testkit/byzantine.js';
+import {
+  BYZANTINE_ENV,
+  byzantineRewrite,
+  divergentSnapshotEntries,
+  parseByzantineModes,
+} from '../testkit/byzantine.js';
 import {
   DIVERGE_ENV,
   divergentTipApi,
@@ -69,6 +74,7 @@ export function testkitSwitch(
     out.byzantine = [...modes];
     out.options.consensusRewrite = (ctx) =>
       byzantineRewrite(modes, { ...ctx, random: (n) => new Uint8Array(randomBytes(n)) });
+    if (modes.has('divergent-snapshot')) out.options.falsifySnapshots = divergentSnapshotEntries;
   }
   const divSpec = env[DIVERGE_ENV] ?? '';
   if (divSpec !== '') {

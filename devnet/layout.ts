@@ -44,6 +44,8 @@ export interface ClusterSpec {
   p2p?: Pick<NodeConfigFile['p2p'], 'dialTimeoutMs' | 'pingIntervalMs' | 'announce'>;
   /** Fault management of every node (tests shorten hold times); the node's defaults otherwise. */
   alarms?: NodeConfigFile['alarms'];
+  /** Snapshot settings of every node (tests compare snapshots more often); the defaults otherwise. */
+  snapshot?: NodeConfigFile['snapshot'];
   /**
    * The address node `from` dials node `to` at; default its p2p port on loopback. The e2e suite
    * points it at a fault proxy between the two.
@@ -123,7 +125,7 @@ export function peerAddress(publicKeyHex: string, ports: NodePorts): string {
  * the node's entry. Also used to add a node to a running cluster (a joining validator).
  */
 export function writeNodeConfig(
-  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms'>,
+  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms' | 'snapshot'>,
   i: number,
   publicKey: string,
   ports: NodePorts,
@@ -143,6 +145,7 @@ export function writeNodeConfig(
     consensus: { tickMs: spec.tickMs ?? 50 },
     mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
     ...(spec.alarms === undefined ? {} : { alarms: spec.alarms }),
+    ...(spec.snapshot === undefined ? {} : { snapshot: spec.snapshot }),
   };
   const configPath = join(spec.dir, `node-${i}`, 'config.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);

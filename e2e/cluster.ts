@@ -66,12 +66,17 @@ export class E2ECluster {
           {
             publicKey: Buffer.from(scp.publicKey).toString('hex'),
             notBefore: new Date(now - 3600_000).toISOString(),
-            notAfter: new Date(now + 24 * 3600_000).toISOString(),
+            // Far off: a key about to expire raises scp-key-expiry, which the alarms check reads.
+            notAfter: new Date(now + 400 * 24 * 3600_000).toISOString(),
           },
         ],
         params: m.chain,
         tickMs: m.tickMs,
         logSpec: 'info',
+        // Alarms evaluated each second, so the check sees them raised and cleared within a run.
+        alarms: { evaluateMs: 1_000 },
+        // Snapshot hashes compared with the peers every 2 s (a divergence seen within a run).
+        snapshot: { keep: 2, compareIntervalMs: 2_000 },
         p2p: { ...m.network, announce: [REFUSING_ADDR] },
         peerAddress: (from, to, key) => peerAddress(key, { p2p: net.port(from, to), rpc: 0, mgmt: 0 }),
       });

@@ -87,6 +87,8 @@ export const manifestSchema = z
         periodMs: z.number().int().min(10).max(60_000).default(200),
         viewTimeoutMs: z.number().int().min(100).max(600_000).default(1500),
         maxBlockEnvelopes: z.number().int().min(1).max(100_000).default(2000),
+        /** Blocks between two state snapshots (the node's default, 1000, when left out). */
+        snapshotInterval: z.number().int().min(1).max(1_000_000).optional(),
       })
       .default({ periodMs: 200, viewTimeoutMs: 1500, maxBlockEnvelopes: 2000 }),
     /** Node network timings: short so that faults are noticed within seconds. */

@@ -71,6 +71,8 @@ export class Perturber {
   private readonly running: Promise<void>[] = [];
   /** Per node, the fault in progress on it (undone once this resolves). */
   private readonly busy = new Map<number, Promise<void>>();
+  /** Per crash-point perturbation: resolved once its armed node died there, or it failed. */
+  private readonly armed = new Map<number, { settled: Promise<void>; settle: () => void }>();
 
   constructor(
     private readonly c: E2ECluster,
@@ -100,8 +102,25 @@ export class Perturber {
       );
     });
     this.m.perturbations.forEach((p, k) => {
-      this.running.push(this.at(t0 + p.atMs, signal, () => this.run(k, p, signal)));
+      if (p.kind === 'crash-point') {
+        let settle = () => {};
+        const settled = new Promise<void>((res) => {
+          settle = res;
+        });
+        this.armed.set(k, { settled, settle });
+      }
+      const run = this.at(t0 + p.atMs, signal, () => this.run(k, p, signal));
+      this.running.push(run.finally(() => this.armed.get(k)?.settle()));
     });
+  }
+
+  /**
+   * Resolves once every crash point's armed node has died there (or failed to): the load must go
+   * on until then, since an idle chain writes nothing and never reaches a point. On a loaded
+   * machine the armed restart alone can outlast the manifest's load.
+   */
+  async crashPointsReached(): Promise<void> {
+    await Promise.all([...this.armed.values()].map((a) => a.settled));
   }
 
   async done(): Promise<void> {
@@ -220,7 +239,11 @@ export class Perturber {
         break;
       }
       case 'crash-point':
-        rec.crash = await this.crashPoint(k, p, node);
+        try {
+          rec.crash = await this.crashPoint(k, p, node);
+        } finally {
+          this.armed.get(k)?.settle();
+        }
         await hold();
         await c.start(node);
         break;

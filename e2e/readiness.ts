@@ -7,7 +7,7 @@ import { E2EError, E2EErrorCode } from './errors.js';
 import { maxHeight } from './perturb.js';
 
 /** Bounds of the start stage: all started nodes connected, then a first block under load (ms). */
-export const MESH_MS = 60_000;
+export const MESH_MS = 120_000;
 export const FIRST_BLOCK_MS = 60_000;
 
 /** Resolves once each of `nodes` reports every other one of them as a peer. */

@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pause } from '../api/retry.js';
+import { type AlarmExpectations, settleAlarms } from './alarms.js';
 import { checkSet, describeSetCheck, type SetCheck } from './checker.js';
 import { E2ECluster } from './cluster.js';
 import { checkEvidence, evidenceInLog } from './evidence.js';
@@ -51,7 +52,12 @@ export interface RunReport {
   perturbations: PerturbRecord[];
   /** Pieces of equivocation evidence the nodes logged, per node. */
   evidence: number[];
+  /** Per honest node, the alarm IDs active at the end and every one raised during the run. */
+  alarms: { node: number; active: string[]; raised: string[] }[];
 }
+
+/** How long the check waits for the alarms of faults just undone to clear (the nodes' clearMs and more). */
+const ALARM_SETTLE_MS = 30_000;
 
 export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunReport> {
   const t0 = Date.now();
@@ -76,6 +82,7 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     views: [],
     perturbations: [],
     evidence: [],
+    alarms: [],
   };
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const from = Date.now() - t0;
@@ -114,6 +121,10 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
       log(`first block under load after ${report.firstBlockMs} ms`);
       perturber.start(Date.now(), ac.signal);
       await pause(m.load.durationMs, ac.signal);
+      if (m.perturbations.some((p) => p.kind === 'crash-point')) {
+        log('load goes on until every armed node has reached its crash point');
+        await perturber.crashPointsReached();
+      }
       l.stopGenerating();
     });
     await stage('perturb', () => perturber.done());
@@ -225,6 +236,29 @@ async function check(
     modes,
   ))
     fail(`evidence: ${f}`);
+  const offenders = new Map<number, Set<number>>();
+  const indexOf = new Map(c.layout.nodes.map((x) => [x.publicKey.toLowerCase(), x.index]));
+  for (const e of seen) {
+    const x = indexOf.get(e.offender.toLowerCase());
+    if (x !== undefined) offenders.set(e.node, (offenders.get(e.node) ?? new Set()).add(x));
+  }
+  const expect: AlarmExpectations = {
+    byzantine: byz,
+    evidence: offenders,
+    divergentSnapshots: new Set(
+      m.byzantine.filter((b) => b.modes.includes('divergent-snapshot')).map((b) => b.node),
+    ),
+    viewChangesCaused: m.perturbations.length > 0 || byz.size > 0,
+  };
+  const mgmt = honest.map((i) => ({ node: i, mgmtPort: c.layout.nodes[i]!.ports.mgmt }));
+  const alarms = await settleAlarms(mgmt, expect, ALARM_SETTLE_MS);
+  report.alarms = alarms.seen.map((n) => ({
+    node: n.node,
+    active: n.active.map((a) => a.id),
+    raised: [...n.active, ...n.history].map((a) => a.id),
+  }));
+  log(`alarms active: ${report.alarms.map((a) => `node ${a.node} [${a.active.join(' ')}]`).join(', ')}`);
+  for (const f of alarms.failures) fail(f);
   for (const r of perturber.records)
     if (r.crash !== undefined) log(`perturbation ${r.index}: died at ${r.crash.point} (${r.crash.how})`);
   for (const r of perturber.records) {

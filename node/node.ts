@@ -62,6 +62,8 @@ export interface StartNodeOptions {
   consensusRewrite?: (ctx: RewriteContext) => OutboundRewrite;
   /** TEST ONLY: the block log's segment size (small, so that tests reach segment rolls). */
   segmentBytes?: number;
+  /** TEST ONLY: the state entries its snapshots are written with (a node whose snapshots diverge). */
+  falsifySnapshots?: (entries: [string, Uint8Array][]) => [string, Uint8Array][];
 }
 
 /** What a consensus rewrite may use of the node: its chain, its key, the size of the set in force. */
@@ -148,6 +150,7 @@ export async function startNode(
     chain,
     p2p,
     log: logs.logger('snapshot'),
+    ...(opts.falsifySnapshots === undefined ? {} : { falsifySnapshots: opts.falsifySnapshots }),
   });
   registerSnapshotMetrics(metrics, {
     list: () => snapshots.files.list(),

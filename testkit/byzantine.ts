@@ -9,6 +9,8 @@
 //   bad-signature   every message with a broken signature
 //   malformed       every message cut in half, plus a blob of random bytes of the same length
 //   withhold-votes  no PRE-PREPARE, PREPARE or COMMIT leaves (view changes and checkpoints still do)
+//   divergent-snapshot  consensus honest; each state snapshot it writes holds one entry the chain's
+//                   state does not, so its snapshot hashes differ from every honest node's
 // A node takes these only with the test-kit flag (cli/testkit-switch.ts).
 
 import { encodeConsensusMessage } from '../codec/consensus-messages.js';
@@ -30,6 +32,7 @@ export const BYZANTINE_MODES = [
   'bad-signature',
   'malformed',
   'withhold-votes',
+  'divergent-snapshot',
 ] as const;
 export type ByzantineMode = (typeof BYZANTINE_MODES)[number];
 
@@ -49,6 +52,14 @@ export function parseByzantineModes(spec: string): Set<ByzantineMode> {
   if (out.size === 0)
     throw new Error(`${BYZANTINE_ENV} names no mode (known: ${BYZANTINE_MODES.join(', ')})`);
   return out;
+}
+
+/** The entry a `divergent-snapshot` node adds to the state it writes in its snapshots. */
+export const DIVERGENT_SNAPSHOT_KEY = 'testkit/divergent';
+
+/** The state entries a `divergent-snapshot` node writes: the real ones and one more. */
+export function divergentSnapshotEntries(entries: [string, Uint8Array][]): [string, Uint8Array][] {
+  return [...entries, [DIVERGENT_SNAPSHOT_KEY, new TextEncoder().encode('divergent')]];
 }
 
 /** One send as bytes: to every validator (gossip) or to one by index. */
@@ -83,8 +94,9 @@ export function byzantineRewrite(modes: ReadonlySet<ByzantineMode>, ctx: Byzanti
   const twins = new Map<string, PrePrepare>();
   const sign = <M extends ConsensusMessage>(m: Unsigned<M>): M =>
     ({ ...m, signature: ctx.sign(consensusSigningBytes(ctx.chainId, m)) }) as unknown as M;
+  // A copy, never a view: the core keeps the message it handed over (Buffer.slice would share).
   const wrongDigest = (d: Uint8Array): Uint8Array => {
-    const out = d.slice();
+    const out = Uint8Array.from(d);
     out[0] = (out[0]! ^ 0xff) & 0xff;
     return out;
   };

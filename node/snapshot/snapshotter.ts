@@ -26,6 +26,11 @@ export interface SnapshotterDeps {
   log: Logger;
   /** Called with each snapshot written (metrics, the comparison across nodes). */
   onWritten?: (info: SnapshotInfo) => void;
+  /**
+   * TEST ONLY (the test kit's `divergent-snapshot` mode): the entries written instead of the
+   * state's, once its root has been checked: a node whose snapshots diverge from its peers'.
+   */
+  falsify?: (entries: [string, Uint8Array][]) => [string, Uint8Array][];
 }
 
 interface Capture {
@@ -99,7 +104,16 @@ export class Snapshotter {
       );
       return undefined;
     }
-    const info = await this.d.files.write(built);
+    const falsify = this.d.falsify;
+    const written =
+      falsify === undefined
+        ? built
+        : buildSnapshot(falsify(c.entries), {
+            chainId: this.d.chainId,
+            height: c.height,
+            blockHash: c.blockHash,
+          });
+    const info = await this.d.files.write(written);
     this.d.log.info({ height: c.height, hash: toHex(info.hash), bytes: info.bytes }, 'snapshot written');
     return info;
   }

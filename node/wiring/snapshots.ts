@@ -25,6 +25,8 @@ export interface SnapshotWiring {
   chain: Chain;
   p2p: P2P;
   log: Logger;
+  /** TEST ONLY: see SnapshotterDeps.falsify. */
+  falsifySnapshots?: (entries: [string, Uint8Array][]) => [string, Uint8Array][];
 }
 
 export interface NodeSnapshots extends Service {
@@ -55,6 +57,7 @@ export async function createSnapshots(w: SnapshotWiring): Promise<NodeSnapshots>
     entries: () => ledger.contracts.state.entries(),
     storedRoot: (h) => ledger.store.stateRoot(h),
     log,
+    ...(w.falsifySnapshots === undefined ? {} : { falsify: w.falsifySnapshots }),
   });
   chain.onCommitted(({ tip }) => snapshotter.committed(tip.height, tip.hash));
   const reads = new StateReads({ store: ledger.store, contracts: ledger.contracts, proven: ledger.proven });

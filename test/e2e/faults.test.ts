@@ -71,3 +71,14 @@ describe('e2e Byzantine validators', () => {
     expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
   }, 400_000);
 });
+
+// A node whose state snapshots diverge (testkit `divergent-snapshot`): the honest nodes compare
+// snapshot hashes with their peers and raise the snapshot-divergence alarm about it (the alarms
+// invariant requires it on every honest node), and about no one else.
+describe('e2e snapshot divergence', () => {
+  it('a node writing divergent snapshots raises snapshot-divergence on every honest node', async () => {
+    const r = await run('byz-divergent-snapshot');
+    for (const a of r.alarms) expect(a.raised).toContain('snapshot-divergence:peer-3');
+    expect(r.alarms.map((a) => a.node)).toEqual([0, 1, 2]);
+  }, 400_000);
+});

@@ -8,6 +8,7 @@ import { SnapshotError } from '../../../node/snapshot/errors.js';
 import { SnapshotFiles, snapshotFileName } from '../../../node/snapshot/snapshot-files.js';
 import { Snapshotter } from '../../../node/snapshot/snapshotter.js';
 import { silentLogger } from '../../../runtime/log.js';
+import { divergentSnapshotEntries } from '../../../testkit/byzantine.js';
 
 const chainId = new Uint8Array(32).fill(1);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -108,5 +109,25 @@ describe('snapshotter', () => {
     await s.idle();
     expect(files.list()).toEqual([]);
     expect(s.counts.failed).toBe(1);
+  });
+
+  it('test kit: a falsified snapshot passes the root check of the real state, then differs in hash', async () => {
+    const honest = await SnapshotFiles.open(join(dir, 'honest'), 10);
+    const lying = await SnapshotFiles.open(join(dir, 'lying'), 10);
+    const deps = {
+      chainId,
+      intervalAt: () => 1,
+      entries: () => stateAt(1).entries(),
+      storedRoot: async () => stateAt(1).root(),
+      log: silentLogger,
+    };
+    const a = new Snapshotter({ ...deps, files: honest });
+    const b = new Snapshotter({ ...deps, files: lying, falsify: divergentSnapshotEntries });
+    for (const s of [a, b]) {
+      s.committed(1, new Uint8Array(32));
+      await s.idle();
+    }
+    expect(b.counts.written).toBe(1);
+    expect(hex(lying.list()[0]!.hash)).not.toBe(hex(honest.list()[0]!.hash));
   });
 });

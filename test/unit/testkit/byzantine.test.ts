@@ -153,3 +153,22 @@ describe('Byzantine modes (test kit)', () => {
     expect(kit?.options.wrapApi).toBeUndefined();
   });
 });
+
+describe('Byzantine rewrite leaves the node its own messages', () => {
+  // The core keeps what it sent (its own vote goes into its certificate, its digest is the
+  // PRE-PREPARE's): a lie must be a copy. Digests are often Buffers (node:crypto hashes), whose
+  // slice() is a view, not a copy.
+  const bufferDigest = Buffer.from(prePrepare.digest);
+  const honest = signed<Prepare>({ ...prepare, digest: bufferDigest });
+  const vote: Prepare = { ...honest, signature: Buffer.from(honest.signature) };
+  for (const mode of ['double-vote', 'wrong-digest', 'bad-signature'] as const) {
+    it(`${mode}: the message handed in keeps its digest and signature`, () => {
+      const digest = toHex(vote.digest);
+      const sig = toHex(vote.signature);
+      rewrite(mode)({ to: 'all', msg: vote });
+      expect(toHex(vote.digest)).toBe(digest);
+      expect(toHex(vote.signature)).toBe(sig);
+      expect(validSig(vote)).toBe(true);
+    });
+  }
+});
