@@ -14,6 +14,7 @@ export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';
 export type { PruneFailpoint, PruneStepResult } from './prune.js';
 export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
+export type { BaseInstall } from './install.js';
 export { type FoundEnvelope, openStore, Store } from './store.js';
 export type { Execute, HashLogHead, RecoveryReport, StoreOptions, Tip } from './store-core.js';
 export {
