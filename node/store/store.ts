@@ -12,8 +12,8 @@ import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { readConsistencyProof, readInclusionProof } from './hash-log.js';
-import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { type BaseInstall, installBase, readBase } from './install.js';
+import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
   finishPruning,
