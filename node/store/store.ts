@@ -4,14 +4,15 @@
 import { join } from 'node:path';
 import { decodeEvidenceRecord, encodeEvidenceRecord } from '../../codec/consensus-state.js';
 import { CodecError } from '../../codec/errors.js';
-import type { CityCode, EvidenceRecord, PersistentState } from '../../codec/types.js';
+import type { CityCode, EvidenceRecord, Hash32, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
+import { frontierSubtrees } from '../../crypto/hash-log.js';
 import type { ConsistencyProof, InclusionProof } from '../../crypto/merkle.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
 import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { readConsistencyProof, readInclusionProof } from './hash-log.js';
+import { readConsistencyProof, readInclusionProof, readSubtrees } from './hash-log.js';
 import { type BaseInstall, installBase, readBase } from './install.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
@@ -323,6 +324,16 @@ export class Store extends StoreCore implements PruneTarget {
     this.ensureLogSize(size);
     this.ensureAboveBase(index, 'leaf');
     return readInclusionProof(this.db, index, size);
+  }
+
+  /**
+   * The perfect-subtree hashes (largest first) of the block-hash log of `size` leaves: served to a
+   * node installing a snapshot at height size - 1 (snapshot protocol HASHLOG).
+   */
+  async hashLogFrontier(size: number): Promise<Hash32[]> {
+    this.ensureLogSize(size);
+    this.ensureAboveBase(size, 'log size');
+    return readSubtrees(this.db, frontierSubtrees(size));
   }
 
   /** RFC 9162 consistency proof between the block-hash logs of `first` and `second` leaves. */
