@@ -34,6 +34,7 @@ export async function createReplica(
   chain: Chain,
   tickMs: number,
   log: Logger,
+  observers: readonly Uint8Array[] = [],
 ): Promise<ReplicaOf> {
   const { store, contracts } = ledger;
   const tip = store.tip();
@@ -58,6 +59,8 @@ export async function createReplica(
       tip: { height, hash: tip?.hash ?? genesis.chainId },
       // The sets that signed checkpoints below the tip: a restarted node checks old proofs with them.
       history: validatorHistory(contracts.state, height),
+      // Observers (config p2p.observers) are served blocks too: a non-validator follower catches up.
+      observers,
     },
     consensusDeps(key, chain.blockContext, (h) => chain.recent.get(h)),
     loadConsensusState(store, log),
