@@ -44,6 +44,8 @@ export interface ClusterSpec {
   p2p?: Pick<NodeConfigFile['p2p'], 'dialTimeoutMs' | 'pingIntervalMs' | 'announce'>;
   /** Fault management of every node (tests shorten hold times); the node's defaults otherwise. */
   alarms?: NodeConfigFile['alarms'];
+  /** Body retention, state sync and observer keys (hex) of every node; none by default. */
+  extra?: Pick<NodeConfigFile, 'retain' | 'stateSync'> & { observers?: string[] };
   /**
    * The address node `from` dials node `to` at; default its p2p port on loopback. The e2e suite
    * points it at a fault proxy between the two.
@@ -123,7 +125,7 @@ export function peerAddress(publicKeyHex: string, ports: NodePorts): string {
  * the node's entry. Also used to add a node to a running cluster (a joining validator).
  */
 export function writeNodeConfig(
-  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms'>,
+  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms' | 'extra'>,
   i: number,
   publicKey: string,
   ports: NodePorts,
@@ -134,7 +136,12 @@ export function writeNodeConfig(
     genesis: '../genesis.json',
     keystore: 'node.key',
     passphraseFile: '../passphrase',
-    p2p: { listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`], peers, observers: [], ...spec.p2p },
+    p2p: {
+      listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`],
+      peers,
+      observers: spec.extra?.observers ?? [],
+      ...spec.p2p,
+    },
     rpc: { listen: `127.0.0.1:${ports.rpc}`, insecure: true },
     mgmt: { listen: `127.0.0.1:${ports.mgmt}` },
     log: { spec: spec.logSpec ?? 'info' },
@@ -143,6 +150,8 @@ export function writeNodeConfig(
     consensus: { tickMs: spec.tickMs ?? 50 },
     mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
     ...(spec.alarms === undefined ? {} : { alarms: spec.alarms }),
+    ...(spec.extra?.retain === undefined ? {} : { retain: spec.extra.retain }),
+    ...(spec.extra?.stateSync === undefined ? {} : { stateSync: spec.extra.stateSync }),
   };
   const configPath = join(spec.dir, `node-${i}`, 'config.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
