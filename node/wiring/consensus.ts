@@ -94,7 +94,7 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
     txHash: envelopeTracingCode,
     log,
   });
-  // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x55).
+  // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x56).
   w.p2p.onRequest([WIRE_VERSION], async (_from, request) => bodies.answer(request));
   return new ConsensusDriver(
     {
