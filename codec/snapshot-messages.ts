@@ -6,6 +6,9 @@
 //   HEADER 0x54      height u64 → header u32-len | header | certificate u32-len | certificate
 //   VALIDATORS 0x55  → header | certificate | bucket proof, each u32-len prefixed: the proven
 //                    "gov/validators" bucket at the responder's proven state (for a light client)
+//   HASHLOG 0x56     height u64 → count u8 | count x 32: the perfect-subtree hashes (largest first)
+//                    of the block-hash log over blocks 0..height, what a node installing a snapshot
+//                    at that height extends (checked against header height + 1's hashLogRoot)
 import { BLOCK_HEADER_BYTES, HASH_BYTES, MAX_CERTIFICATE_BYTES, MAX_STATE_PROOF_BYTES } from './caps.js';
 import { checkInputSize, Reader } from './reader.js';
 import { SNAPSHOT_CHUNKS } from './snapshot.js';
@@ -18,6 +21,7 @@ export enum SnapshotRequestKind {
   Chunk = 0x53,
   Header = 0x54,
   Validators = 0x55,
+  HashLog = 0x56,
 }
 
 /** The first bytes of the snapshot protocol's requests (the request/response handler's keys). */
@@ -27,6 +31,7 @@ export const SNAPSHOT_REQUEST_KINDS: readonly number[] = [
   SnapshotRequestKind.Chunk,
   SnapshotRequestKind.Header,
   SnapshotRequestKind.Validators,
+  SnapshotRequestKind.HashLog,
 ];
 
 /** Most snapshots a LIST answers with. */
@@ -37,11 +42,16 @@ export const MAX_CERTIFIED_HEADER_BYTES = 8 + BLOCK_HEADER_BYTES + MAX_CERTIFICA
 export const MAX_VALIDATORS_PROOF_BYTES =
   12 + BLOCK_HEADER_BYTES + MAX_CERTIFICATE_BYTES + MAX_STATE_PROOF_BYTES;
 
+/** A log of n leaves has popcount(n) <= 53 frontier subtrees (n a safe integer). */
+export const MAX_HASH_LOG_FRONTIER = 53;
+export const MAX_HASH_LOG_FRONTIER_BYTES = 1 + MAX_HASH_LOG_FRONTIER * HASH_BYTES;
+
 export type SnapshotRequest =
   | { kind: SnapshotRequestKind.List }
   | { kind: SnapshotRequestKind.Validators }
   | { kind: SnapshotRequestKind.Manifest; height: number }
   | { kind: SnapshotRequestKind.Header; height: number }
+  | { kind: SnapshotRequestKind.HashLog; height: number }
   | { kind: SnapshotRequestKind.Chunk; height: number; index: number };
 
 export function encodeSnapshotRequest(q: SnapshotRequest): Uint8Array {
@@ -59,7 +69,7 @@ export function encodeSnapshotRequest(q: SnapshotRequest): Uint8Array {
 export function decodeSnapshotRequest(b: Uint8Array): SnapshotRequest {
   checkInputSize(b, MAX_SNAPSHOT_REQUEST_BYTES, 'snapshotRequest');
   const r = new Reader(b);
-  const kind = r.enumU8(SnapshotRequestKind.List, SnapshotRequestKind.Validators, 'snapshotRequest.kind');
+  const kind = r.enumU8(SnapshotRequestKind.List, SnapshotRequestKind.HashLog, 'snapshotRequest.kind');
   let q: SnapshotRequest;
   if (kind === SnapshotRequestKind.List || kind === SnapshotRequestKind.Validators) q = { kind };
   else {
@@ -99,6 +109,25 @@ export function decodeSnapshotList(b: Uint8Array): SnapshotOffer[] {
   for (let i = 0; i < n; i++)
     out.push({ height: r.u64('snapshotList.height'), hash: r.bytes(HASH_BYTES, 'snapshotList.hash') });
   r.end('snapshotList');
+  return out;
+}
+
+/** The HASHLOG response: the frontier's subtree hashes, largest first. */
+export function encodeHashLogFrontier(hashes: readonly Hash32[]): Uint8Array {
+  checkInt(hashes.length, 0, MAX_HASH_LOG_FRONTIER, 'hashLogFrontier.count');
+  const w = new Writer(1 + hashes.length * HASH_BYTES);
+  w.u8(hashes.length);
+  for (const h of hashes) w.bytes(h, HASH_BYTES, 'hashLogFrontier.hash');
+  return w.finish();
+}
+
+export function decodeHashLogFrontier(b: Uint8Array): Hash32[] {
+  checkInputSize(b, MAX_HASH_LOG_FRONTIER_BYTES, 'hashLogFrontier');
+  const r = new Reader(b);
+  const n = r.length(r.u8('hashLogFrontier.count'), 0, MAX_HASH_LOG_FRONTIER, 'hashLogFrontier.count');
+  const out: Hash32[] = [];
+  for (let i = 0; i < n; i++) out.push(r.bytes(HASH_BYTES, 'hashLogFrontier.hash'));
+  r.end('hashLogFrontier');
   return out;
 }
 

@@ -78,6 +78,8 @@ export class Replica {
   /** The parameters in force at tip + 1, the height this replica works on (see refreshParams). */
   private p: ConsensusParams;
   private readonly params: ParamsSchedule;
+  /** Keys besides the validator sets whose state requests are served (ReplicaConfig.observers). */
+  private readonly observers: readonly Uint8Array[];
   private readonly chainId: Hash32;
   private readonly key: Uint8Array;
   private readonly schedule: ValidatorSchedule;
@@ -160,6 +162,7 @@ export class Replica {
     restored?: PersistentState,
   ) {
     this.params = new ParamsSchedule(config.params);
+    this.observers = config.observers ?? [];
     this.p = config.params;
     this.chainId = config.chainId;
     const key = config.self === -1 ? config.key : config.validators[config.self];
@@ -1220,10 +1223,13 @@ export class Replica {
 
   /**
    * The key of a state request's signer: requests name it (StateRequest.key), and blocks are
-   * served only to members of a set we hold (in force, scheduled, or kept for old proofs).
+   * served only to members of a set we hold (in force, scheduled, or kept for old proofs) and to
+   * the configured observers.
    */
   private requester(m: StateRequest): Uint8Array | undefined {
-    if (m.key === undefined || !this.schedule.includes(m.key)) return undefined;
+    if (m.key === undefined) return undefined;
+    const k = m.key;
+    if (!this.schedule.includes(k) && !this.observers.some((o) => bytesEqual(o, k))) return undefined;
     return this.verifier.signedBy(m.key, m) ? m.key : undefined;
   }
 

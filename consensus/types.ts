@@ -35,6 +35,11 @@ export interface ReplicaConfig {
    * restarted replica checks checkpoint proofs signed before a set change with them.
    */
   history?: { from: number; validators: Uint8Array[] }[];
+  /**
+   * Keys outside every validator set that may still ask for blocks (state transfer): the node's
+   * configured observers, e.g. a non-validator that joined by state sync and follows the chain.
+   */
+  observers?: readonly Uint8Array[];
 }
 
 /** What the primary asks the driver to fill in: time, txRoot, stateRoot, validatorSetHash. */

@@ -46,6 +46,8 @@ export interface ClusterSpec {
   alarms?: NodeConfigFile['alarms'];
   /** Snapshot settings of every node (tests compare snapshots more often); the defaults otherwise. */
   snapshot?: NodeConfigFile['snapshot'];
+  /** Body retention, state sync and observer keys (hex) of every node; none by default. */
+  extra?: Pick<NodeConfigFile, 'retain' | 'stateSync'> & { observers?: string[] };
   /**
    * The address node `from` dials node `to` at; default its p2p port on loopback. The e2e suite
    * points it at a fault proxy between the two.
@@ -125,7 +127,7 @@ export function peerAddress(publicKeyHex: string, ports: NodePorts): string {
  * the node's entry. Also used to add a node to a running cluster (a joining validator).
  */
 export function writeNodeConfig(
-  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms' | 'snapshot'>,
+  spec: Pick<ClusterSpec, 'dir' | 'logSpec' | 'tickMs' | 'p2p' | 'alarms' | 'snapshot' | 'extra'>,
   i: number,
   publicKey: string,
   ports: NodePorts,
@@ -136,7 +138,12 @@ export function writeNodeConfig(
     genesis: '../genesis.json',
     keystore: 'node.key',
     passphraseFile: '../passphrase',
-    p2p: { listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`], peers, observers: [], ...spec.p2p },
+    p2p: {
+      listen: [`/ip4/127.0.0.1/tcp/${ports.p2p}`],
+      peers,
+      observers: spec.extra?.observers ?? [],
+      ...spec.p2p,
+    },
     rpc: { listen: `127.0.0.1:${ports.rpc}`, insecure: true },
     mgmt: { listen: `127.0.0.1:${ports.mgmt}` },
     log: { spec: spec.logSpec ?? 'info' },
@@ -146,6 +153,8 @@ export function writeNodeConfig(
     mempool: { maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 },
     ...(spec.alarms === undefined ? {} : { alarms: spec.alarms }),
     ...(spec.snapshot === undefined ? {} : { snapshot: spec.snapshot }),
+    ...(spec.extra?.retain === undefined ? {} : { retain: spec.extra.retain }),
+    ...(spec.extra?.stateSync === undefined ? {} : { stateSync: spec.extra.stateSync }),
   };
   const configPath = join(spec.dir, `node-${i}`, 'config.json');
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);

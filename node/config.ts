@@ -118,6 +118,28 @@ export const nodeConfigSchema = z.strictObject({
     .default({ keep: 2, compareIntervalMs: 60_000 }),
   /** Fault management: evaluation period, hold times, thresholds, webhook (docs/operations.md). */
   alarms: alarmsConfigSchema.default(defaultAlarmsConfig()),
+  /**
+   * Joining by state sync (docs/storage.md, "Joining by state sync"): a node whose store is empty
+   * takes the newest verified snapshot from its peers and block-syncs from there instead of
+   * replaying the chain. `trustHeight` + `trustHash` pin the certifying header (then only the
+   * snapshot at trustHeight - 1 is taken); without them the header is verified through the
+   * light-header chain from genesis.
+   */
+  stateSync: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      trustHeight: z.number().int().min(2).optional(),
+      trustHash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
+        .optional(),
+      /** How long to wait for peers offering a snapshot before falling back to block replay (ms). */
+      timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+    })
+    .refine((s) => (s.trustHeight === undefined) === (s.trustHash === undefined), {
+      message: 'stateSync.trustHeight and stateSync.trustHash go together',
+    })
+    .default({ enabled: false, timeoutMs: 120_000 }),
   /** Block-body retention (docs/storage.md); absent: every body is kept. */
   retain: retainSchema.optional(),
 });

@@ -33,6 +33,7 @@ import { createAdmissions, createP2P, createRelay, listenCommitted } from './wir
 import { createServers, metricsOf } from './wiring/servers.js';
 import { closing, FatalStop } from './wiring/services.js';
 import { createSnapshots } from './wiring/snapshots.js';
+import { joinByStateSync } from './wiring/state-sync.js';
 
 export interface RunningNode {
   readonly index: number;
@@ -86,6 +87,14 @@ export async function startNode(
   const key = ed25519Of(await readKeystore(config.keystore, passphrase));
   // Read (or made) before anything holds resources a failure here would have to release.
   const cursorSecret = await loadCursorSecret(config.dataDir);
+  // A node with an empty store and stateSync on takes a snapshot first (wiring/state-sync.ts).
+  await joinByStateSync({
+    config,
+    key,
+    genesis,
+    log: logs.logger('snapshot'),
+    ...(opts.segmentBytes === undefined ? {} : { segmentBytes: opts.segmentBytes }),
+  });
   const ledger = await openPersistedLedger(
     config.dataDir,
     genesis,
@@ -94,7 +103,9 @@ export async function startNode(
   const chain = await Chain.open(ledger.store, ledger.contracts, genesis, config.mempool);
   const height = chain.height;
   const tickMs = config.consensus.tickMs;
-  const { replica, self, validators } = await createReplica(key, genesis, ledger, chain, tickMs, log);
+  const observers = config.p2p.observers.map((k) => new Uint8Array(Buffer.from(k, 'hex')));
+  const replicaOf = await createReplica(key, genesis, ledger, chain, tickMs, log, observers);
+  const { replica, self, validators } = replicaOf;
   const metrics = metricsOf(self, replica, chain);
   const pool = new VerifyPool();
   const p2p = createP2P(config, key, genesis.chainId, validators);

@@ -117,7 +117,11 @@ export class RpcHandlers implements NodeApi {
 
   async trace(tracingCode: Uint8Array): Promise<TraceBundleBytes> {
     const found = await this.d.store.findEnvelope(tracingCode);
-    if (found === undefined) throw notFound('tracing code not committed');
+    if (found === undefined) {
+      // A node that joined by state sync never indexed envelopes below its base: PRUNED, not unknown.
+      if (this.d.store.base() > 0) await this.d.store.traceBundle(tracingCode);
+      throw notFound('tracing code not committed');
+    }
     const b = await this.d.store.traceBundle(tracingCode);
     return {
       envelope: b.envelope,

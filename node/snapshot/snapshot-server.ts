@@ -1,9 +1,11 @@
 // Serves the snapshot protocol (codec/snapshot-messages.ts) to peers: the snapshots this node
 // keeps, their chunks (checked against the manifest before they leave), certified headers, and the
-// proven validator schedule a joining node's light client follows. Every request is decoded with
+// proven validator schedule a joining node's light client follows, and the block-hash log's frontier
+// at a snapshot height (what a node installing that snapshot extends). Every request is decoded with
 // its cap; an unknown height answers NOT_FOUND, which the requester sees as REMOTE_ERROR.
 import {
   decodeSnapshotRequest,
+  encodeHashLogFrontier,
   encodeParts,
   encodeSnapshotList,
   MAX_SNAPSHOT_OFFERS,
@@ -15,7 +17,12 @@ import type { SnapshotFiles } from './snapshot-files.js';
 
 export interface SnapshotServerDeps {
   files: SnapshotFiles;
-  store: { getHeader(h: number): Promise<Uint8Array>; getCertificate(h: number): Promise<Uint8Array> };
+  store: {
+    getHeader(h: number): Promise<Uint8Array>;
+    getCertificate(h: number): Promise<Uint8Array>;
+    /** Frontier of the block-hash log of `size` leaves (Store.hashLogFrontier). */
+    hashLogFrontier(size: number): Promise<Uint8Array[]>;
+  };
   /** Proven contract-state read (StateReads.prove): the certified header, certificate and buckets. */
   prove(
     keys: readonly string[],
@@ -59,6 +66,8 @@ export class SnapshotServer {
         const { proof } = await this.d.prove([K.validators]);
         return encodeParts([proof.header, proof.certificate, ...proof.buckets]);
       }
+      case SnapshotRequestKind.HashLog:
+        return encodeHashLogFrontier(await this.d.store.hashLogFrontier(q.height + 1));
     }
   };
 }

@@ -4,7 +4,8 @@
 //    (height + 1) the anchor can verify, by the hash most peers offer.
 // 2. Fetch and verify header height + 1 (header-anchor.ts), the manifest (its hash must be the one
 //    offered, its chunk hashes must lead to the header's state root) and header `height` (it must
-//    hash to the manifest's blockHash: the tip block sync continues from).
+//    hash to the manifest's blockHash: the tip block sync continues from), and the block-hash log's
+//    frontier over blocks 0..height (it must fold to header height + 1's hashLogRoot).
 // 3. Fetch the chunks from every peer offering the snapshot, `parallel` at a time, each capped at
 //    its manifest length before it is buffered. A chunk that fails its hash is fetched from another
 //    peer and its sender reported (`penalize`) and not asked again; a peer that merely fails
@@ -21,16 +22,19 @@ import {
 } from '../../codec/snapshot.js';
 import {
   CERTIFIED_HEADER_PARTS,
+  decodeHashLogFrontier,
   decodeParts,
   decodeSnapshotList,
   encodeSnapshotRequest,
   MAX_CERTIFIED_HEADER_BYTES,
+  MAX_HASH_LOG_FRONTIER_BYTES,
   MAX_SNAPSHOT_LIST_BYTES,
   SnapshotRequestKind,
 } from '../../codec/snapshot-messages.js';
 import type { Hash32 } from '../../codec/types.js';
 import { bytesEqual, toHex } from '../../crypto/bytes.js';
 import { sha256 } from '../../crypto/hash.js';
+import { frontierSubtrees, LogFrontier } from '../../crypto/hash-log.js';
 import { rebuildState, snapshotHash, verifyChunk, verifyManifest } from '../../ledger/snapshot.js';
 import type { ContractState } from '../../ledger/state.js';
 import type { Logger } from '../../runtime/log.js';
@@ -56,8 +60,14 @@ export interface StateSyncDeps {
 export interface SyncedState {
   manifest: SnapshotManifest;
   state: ContractState;
-  /** Header `height` (the new tip) and its hash. */
+  /** Header `height` (the new tip) and its commit certificate. */
   tipHeader: Uint8Array;
+  tipCertificate: Uint8Array;
+  /**
+   * The block-hash log's frontier over blocks 0..height (largest subtree first), checked against
+   * the certifying header's hashLogRoot: what the store installed at `height` extends.
+   */
+  hashLogFrontier: Hash32[];
   /** The verified header height + 1, whose state root the state has. */
   certifying: VerifiedSnapshotHeader;
   /** Chunks fetched by this run (the rest came from saved progress). */
@@ -184,12 +194,22 @@ export class StateSync {
         throw new Error('manifest height or block hash differs from the certified header');
       return [m, b] as const;
     });
-    const [tipHeader] = await this.header(offer, height);
+    const [tipHeader, tipCertificate] = await this.header(offer, height);
     if (!bytesEqual(sha256(blockHeaderHashInput(tipHeader)), manifest.blockHash))
       throw new SnapshotError(
         SnapshotErrorCode.Unverified,
         `header ${height} does not hash to the certified parent`,
       );
+    const hq = encodeSnapshotRequest({ kind: SnapshotRequestKind.HashLog, height });
+    const hashLogFrontier = await this.fromAny(offer, hq, MAX_HASH_LOG_FRONTIER_BYTES, (b) => {
+      const hashes = decodeHashLogFrontier(b);
+      if (
+        hashes.length !== frontierSubtrees(height + 1).length ||
+        !bytesEqual(LogFrontier.of(height + 1, hashes).root(), certifying.header.hashLogRoot)
+      )
+        throw new Error('block-hash log frontier does not lead to the certified root');
+      return hashes;
+    });
     if (savedChunks === undefined) await this.d.progress.begin(manifestBytes);
     const parts = new Map(savedChunks ?? []);
     const fetched = await this.fetchChunks(offer, manifest, parts);
@@ -198,7 +218,7 @@ export class StateSync {
       manifest.chunks.map((_, i) => parts.get(i) as [string, Uint8Array][]),
     );
     this.d.log.info({ height, fetched, resumed: parts.size - fetched }, 'state sync: state rebuilt');
-    return { manifest, state, tipHeader, certifying, fetched };
+    return { manifest, state, tipHeader, tipCertificate, hashLogFrontier, certifying, fetched };
   }
 
   private async save(index: number, bytes: Uint8Array): Promise<void> {

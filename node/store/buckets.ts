@@ -63,6 +63,12 @@ export enum MetaKey {
   ChainId = 'chainId',
   /** -> height(u64): bodies below it have been pruned (absent: nothing pruned). */
   PrunedBelow = 'prunedBelow',
+  /**
+   * -> height(u64) B: the store was installed from a snapshot at B (install.ts); it holds no block,
+   * header or envelope index below B, and the block-hash log only as its frontier over 0..B.
+   * Absent: the store started at genesis.
+   */
+  Base = 'base',
 }
 
 /** A key: the bucket byte followed by the parts, concatenated. */

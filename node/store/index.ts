@@ -9,6 +9,7 @@ export { StoreError, StoreErrorCode } from './errors.js';
 export { headerHash } from './facts.js';
 export { ensureGenesis } from './genesis-state.js';
 export type { BlockFacts, ExecutionResult, StateChange } from './index-batch.js';
+export type { BaseInstall } from './install.js';
 export { LevelDb } from './level-db.js';
 export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';

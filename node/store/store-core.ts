@@ -17,6 +17,7 @@ import { StoreError, StoreErrorCode } from './errors.js';
 import { blockFacts, decodeStoredBlock, type EnvelopeHasher, headerHash } from './facts.js';
 import { hashLogOps, loadFrontier } from './hash-log.js';
 import { type BlockFacts, type ExecutionResult, indexOps } from './index-batch.js';
+import { readBase } from './install.js';
 import { LevelDb } from './level-db.js';
 import { decodeLocation, type Receipt, ReceiptStatus } from './values.js';
 
@@ -201,11 +202,14 @@ export class StoreCore {
       this.db.get(key(Bucket.Header, h)),
       this.db.get(key(Bucket.StateRoot, h)),
     ]);
-    if (loc === undefined || header === undefined || root === undefined)
+    // The base of a store installed from a snapshot has no body: recovery scans the log from its start.
+    const base = loc === undefined && (await readBase(this.db)) === readU64(t);
+    if ((loc === undefined && !base) || header === undefined || root === undefined)
       throw new StoreError(StoreErrorCode.Inconsistent, 'tip without its block index', {
         height: readU64(t),
       });
-    const { blockStart: _, ...location } = decodeLocation(loc);
+    const { blockStart: _, ...location } =
+      loc === undefined ? { segment: 0, offset: 0, length: 0, blockStart: 0 } : decodeLocation(loc);
     this.tipInfo = { height: readU64(t), hash: headerHash(header), stateRoot: root, location };
     // Leaves 0..tip, each written in its block's batch: the same roots as before the restart.
     this.frontier = await loadFrontier(this.db, readU64(t) + 1);

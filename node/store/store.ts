@@ -4,14 +4,16 @@
 import { join } from 'node:path';
 import { decodeEvidenceRecord, encodeEvidenceRecord } from '../../codec/consensus-state.js';
 import { CodecError } from '../../codec/errors.js';
-import type { CityCode, EvidenceRecord, PersistentState } from '../../codec/types.js';
+import type { CityCode, EvidenceRecord, Hash32, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
+import { frontierSubtrees } from '../../crypto/hash-log.js';
 import type { ConsistencyProof, InclusionProof } from '../../crypto/merkle.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
 import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
-import { readConsistencyProof, readInclusionProof } from './hash-log.js';
+import { readConsistencyProof, readInclusionProof, readSubtrees } from './hash-log.js';
+import { type BaseInstall, installBase, readBase } from './install.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
@@ -65,6 +67,23 @@ export class Store extends StoreCore implements PruneTarget {
   private wal: ConsensusWal | undefined;
   /** Lowest height whose body is still held (1: nothing pruned); Meta prunedBelow. */
   private earliest = 1;
+  /** Height the store was installed at from a snapshot (install.ts); 0 when it started at genesis. */
+  private baseHeight = 0;
+
+  /**
+   * Installs a verified snapshot into the empty store at `dir` (install.ts): one synced batch, so
+   * a crash leaves the empty store or the whole base. Open the store afterwards as usual.
+   */
+  static async installBase(dir: string, b: BaseInstall, opts: Pick<StoreOptions, 'db'> = {}): Promise<void> {
+    const { db, log } = await openParts(dir, opts);
+    try {
+      const empty = log.segments().every((seg) => log.firstHeight(seg) === undefined);
+      await installBase(db, empty, b);
+    } finally {
+      await log.close();
+      if (opts.db === undefined) await db.close();
+    }
+  }
 
   static async open(dir: string, opts: StoreOptions = {}): Promise<Store> {
     const { db, log } = await openParts(dir, opts);
@@ -72,6 +91,7 @@ export class Store extends StoreCore implements PruneTarget {
     try {
       await s.loadTip();
       s.earliest = await readPrunedBelow(db);
+      s.baseHeight = await readBase(db);
       s.lastRecovery = await s.recover(opts.execute);
       await finishPruning(s);
       await s.loadRejectedAny();
@@ -104,6 +124,11 @@ export class Store extends StoreCore implements PruneTarget {
     return this.earliest;
   }
 
+  /** Height of the snapshot this store was installed from; 0 when it holds the chain from genesis. */
+  base(): number {
+    return this.baseHeight;
+  }
+
   tipHeight(): number {
     return this.tipInfo?.height ?? 0;
   }
@@ -130,6 +155,16 @@ export class Store extends StoreCore implements PruneTarget {
       );
   }
 
+  /** Headers below a state-sync base were never stored here. */
+  private ensureHeaderHeld(h: number): void {
+    if (h >= 1 && h < this.baseHeight)
+      throw new StoreError(
+        StoreErrorCode.Pruned,
+        `header ${h} is below the state-sync base ${this.baseHeight}: ask a node that keeps it`,
+        { height: h, base: this.baseHeight, prunedBelow: this.earliest },
+      );
+  }
+
   /** A read racing a prune finds its segment gone: that is PRUNED, not a missing file. */
   private bodyRead<T>(h: number, read: () => T): T {
     try {
@@ -141,10 +176,12 @@ export class Store extends StoreCore implements PruneTarget {
   }
 
   async getHeader(h: number): Promise<Uint8Array> {
+    this.ensureHeaderHeld(h);
     return this.must(key(Bucket.Header, u64(h)), 'header', h);
   }
 
   async getCertificate(h: number): Promise<Uint8Array> {
+    this.ensureHeaderHeld(h);
     return this.must(key(Bucket.Certificate, u64(h)), 'certificate', h);
   }
 
@@ -267,7 +304,7 @@ export class Store extends StoreCore implements PruneTarget {
   /** Everything needed to verify the envelope's commitment offline (crypto/trace-bundle.ts). */
   async traceBundle(tracingCode: Uint8Array): Promise<TraceBundle> {
     const found = await this.findEnvelope(tracingCode);
-    if (found === undefined) throw new StoreError(StoreErrorCode.NotFound, 'unknown tracing code');
+    if (found === undefined) throw this.unknownCode();
     const h = found.data.height;
     const [blockHeader, certificate, leaves, level] = await Promise.all([
       this.getHeader(h),
@@ -285,13 +322,49 @@ export class Store extends StoreCore implements PruneTarget {
    */
   async hashLogInclusion(index: number, size: number): Promise<InclusionProof> {
     this.ensureLogSize(size);
+    this.ensureAboveBase(index, 'leaf');
     return readInclusionProof(this.db, index, size);
+  }
+
+  /**
+   * The perfect-subtree hashes (largest first) of the block-hash log of `size` leaves: served to a
+   * node installing a snapshot at height size - 1 (snapshot protocol HASHLOG).
+   */
+  async hashLogFrontier(size: number): Promise<Hash32[]> {
+    this.ensureLogSize(size);
+    this.ensureAboveBase(size, 'log size');
+    return readSubtrees(this.db, frontierSubtrees(size));
   }
 
   /** RFC 9162 consistency proof between the block-hash logs of `first` and `second` leaves. */
   async hashLogConsistency(first: number, second: number): Promise<ConsistencyProof> {
     this.ensureLogSize(second);
+    // A log of base + 1 leaves is the frontier itself; smaller ones are not held.
+    if (first > 0) this.ensureAboveBase(first, 'log size');
     return readConsistencyProof(this.db, first, second);
+  }
+
+  /**
+   * An unknown tracing code: on a store installed from a snapshot it may belong to a block below
+   * the base, whose envelopes were never indexed here, so the answer is PRUNED, not NOT_FOUND.
+   */
+  private unknownCode(): StoreError {
+    if (this.baseHeight === 0) return new StoreError(StoreErrorCode.NotFound, 'unknown tracing code');
+    return new StoreError(
+      StoreErrorCode.Pruned,
+      `unknown tracing code: this node joined by state sync at height ${this.baseHeight} and holds no envelope below height ${this.earliest}`,
+      { base: this.baseHeight, prunedBelow: this.earliest },
+    );
+  }
+
+  /** Leaves 0..base of a base store are known only as the frontier: proofs reaching into them are refused. */
+  private ensureAboveBase(leafOrSize: number, what: string): void {
+    if (this.baseHeight > 0 && leafOrSize <= this.baseHeight)
+      throw new StoreError(
+        StoreErrorCode.Pruned,
+        `${what} ${leafOrSize} is at or below the state-sync base ${this.baseHeight}: ask a node that keeps the whole block-hash log`,
+        { base: this.baseHeight, prunedBelow: this.earliest },
+      );
   }
 
   private ensureLogSize(size: number): void {

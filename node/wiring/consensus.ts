@@ -35,6 +35,7 @@ export async function createReplica(
   chain: Chain,
   tickMs: number,
   log: Logger,
+  observers: readonly Uint8Array[] = [],
 ): Promise<ReplicaOf> {
   const { store, contracts } = ledger;
   const tip = store.tip();
@@ -59,6 +60,8 @@ export async function createReplica(
       tip: { height, hash: tip?.hash ?? genesis.chainId },
       // The sets that signed checkpoints below the tip: a restarted node checks old proofs with them.
       history: validatorHistory(contracts.state, height),
+      // Observers (config p2p.observers) are served blocks too: a non-validator follower catches up.
+      observers,
     },
     consensusDeps(key, chain.blockContext, (h) => chain.recent.get(h)),
     loadConsensusState(store, log),
@@ -95,7 +98,7 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
     pending: (code) => w.backlog.get(code),
     log,
   });
-  // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x55).
+  // A BODIES-REQUEST starts with the wire version (snapshot requests with their kind, 0x51-0x56).
   w.p2p.onRequest([WIRE_VERSION], async (_from, request) => bodies.answer(request));
   return new ConsensusDriver(
     {

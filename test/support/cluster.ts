@@ -26,6 +26,10 @@ export interface TestClusterOptions {
   p2p?: ClusterSpec['p2p'];
   /** Fault management of every node (a fault test shortens the hold times). */
   alarms?: ClusterSpec['alarms'];
+  /** Retention, state sync, observers of every node (devnet/layout.ts ClusterSpec.extra). */
+  extra?: ClusterSpec['extra'];
+  /** Chain parameters besides the test defaults (periodMs 200, viewTimeoutMs 1500). */
+  params?: ClusterSpec['params'];
   /** Environment and `node start` arguments of one node (devnet/cluster.ts). */
   perNode?: StartOptions['perNode'];
 }
@@ -51,11 +55,12 @@ export async function startTestCluster(
         notAfter: new Date(now + 3600_000).toISOString(),
       },
     ],
-    params: { periodMs: 200, viewTimeoutMs: 1500, maxBlockEnvelopes: 2000 },
+    params: { periodMs: 200, viewTimeoutMs: 1500, maxBlockEnvelopes: 2000, ...opts.params },
     tickMs: 20,
     logSpec: process.env.BKDMS_TEST_LOG ?? 'warn',
     p2p: opts.p2p,
     alarms: opts.alarms,
+    extra: opts.extra,
   });
   const running = await startCluster(layout, { perNode: opts.perNode });
   const clients = new Map<number, BkdmsClient>();

@@ -12,7 +12,16 @@ import {
 import { StateSync } from '../../../node/snapshot/state-sync.js';
 import { SyncProgress } from '../../../node/snapshot/sync-progress.js';
 import { silentLogger } from '../../../runtime/log.js';
-import { type Chain, chainAt, chainId, type Handler, peerOf, stateWith, validators } from './sync-fixture.js';
+import {
+  type Chain,
+  chainAt,
+  chainId,
+  frontierAt,
+  type Handler,
+  peerOf,
+  stateWith,
+  validators,
+} from './sync-fixture.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -95,6 +104,30 @@ describe('state sync', () => {
     expect(hex(out.state.root())).toBe(hex(chain.state.root()));
     expect(net.penalized).toEqual(['p1']);
     expect(net.chunkAsks.p1).toBe(1);
+  });
+
+  it('takes the block-hash log frontier that leads to the certified root, reporting peers that forge it', async () => {
+    const forging =
+      (h: Handler): Handler =>
+      async (req) => {
+        const res = await h(req);
+        if (decodeSnapshotRequest(req).kind !== SnapshotRequestKind.HashLog) return res;
+        const out = Uint8Array.from(res);
+        out[1] = (out[1] as number) ^ 1;
+        return out;
+      };
+    const net = await netOf(chain);
+    net.peers.p0 = forging(net.peers.p0 as Handler);
+    const out = await syncOf(net).run();
+    expect(out.hashLogFrontier.map(hex)).toEqual(frontierAt(40).hashes.map(hex));
+    expect(hex(out.tipCertificate)).toBe(
+      hex((chain.headers.get(40) as { certificate: Uint8Array }).certificate),
+    );
+    expect(net.penalized.every((p) => p === 'p0')).toBe(true);
+    const all = await netOf(chain);
+    for (const p of ['p0', 'p1', 'p2']) all.peers[p] = forging(all.peers[p] as Handler);
+    await expect(syncOf(all).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
+    expect([...all.penalized].sort()).toEqual(['p0', 'p1', 'p2']);
   });
 
   it('fails with NO_PEERS when every peer lies, having reported each', async () => {

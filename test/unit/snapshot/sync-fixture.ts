@@ -11,6 +11,7 @@ import type { BlockHeader } from '../../../codec/types.js';
 import { validatorSetHash } from '../../../crypto/certificate.js';
 import { ed25519FromSeed, sign } from '../../../crypto/ed25519.js';
 import { sha256 } from '../../../crypto/hash.js';
+import { frontierSubtrees, LogFrontier } from '../../../crypto/hash-log.js';
 import { genesisState } from '../../../ledger/genesis.js';
 import { buildSnapshot } from '../../../ledger/snapshot.js';
 import type { ContractState } from '../../../ledger/state.js';
@@ -38,7 +39,18 @@ export function stateWith(extra: number): ContractState {
   return state;
 }
 
-export function certified(height: number, parentHash: Uint8Array, stateRoot: Uint8Array) {
+/** A block-hash log frontier over blocks 0..height (made-up subtree hashes) and its root. */
+export function frontierAt(height: number): { hashes: Uint8Array[]; root: Uint8Array } {
+  const hashes = frontierSubtrees(height + 1).map((_, i) => new Uint8Array(32).fill(0x70 + i));
+  return { hashes, root: LogFrontier.of(height + 1, hashes).root() };
+}
+
+export function certified(
+  height: number,
+  parentHash: Uint8Array,
+  stateRoot: Uint8Array,
+  hashLogRoot: Uint8Array = new Uint8Array(32).fill(0x66),
+) {
   const header: BlockHeader = {
     chainId,
     height,
@@ -50,7 +62,7 @@ export function certified(height: number, parentHash: Uint8Array, stateRoot: Uin
     stateRoot,
     validatorSetHash: validatorSetHash(validators),
     proposer: 0,
-    hashLogRoot: new Uint8Array(32).fill(0x66),
+    hashLogRoot,
   };
   const bytes = encodeBlockHeader(header);
   const hash = sha256(blockHeaderHashInput(bytes));
@@ -73,7 +85,7 @@ export interface Chain {
 /** Headers `height` and `height + 1` around the state after `height`. */
 export function chainAt(height: number, state: ContractState): Chain {
   const h = certified(height, new Uint8Array(32).fill(1), new Uint8Array(32).fill(2));
-  const h1 = certified(height + 1, h.hash, state.root());
+  const h1 = certified(height + 1, h.hash, state.root(), frontierAt(height).root);
   return {
     height,
     state,
@@ -100,6 +112,7 @@ export async function peerOf(chain: Chain, served: ContractState = chain.state):
     store: {
       getHeader: async (n) => (chain.headers.get(n) as { bytes: Uint8Array }).bytes,
       getCertificate: async (n) => (chain.headers.get(n) as { certificate: Uint8Array }).certificate,
+      hashLogFrontier: async (size) => frontierAt(size - 1).hashes,
     },
     prove: async () => ({
       proof: {

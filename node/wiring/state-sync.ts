@@ -1,0 +1,113 @@
+// Joining by state sync at start-up (docs/storage.md, "Joining by state sync"). Runs before the
+// node's ledger is opened for good, when config.stateSync.enabled and the store holds no block:
+//   1. a p2p host of its own (genesis validators and the configured observers) dials the peers;
+//   2. StateSync takes the newest snapshot whose certifying header verifies (light-header chain
+//      from genesis, or the operator's pinned header), fetching chunks from every peer offering it;
+//   3. the state, header and certificate at the snapshot height and the block-hash log's frontier
+//      are installed into the store in one synced batch (Store.installBase);
+//   4. the host stops; the node then starts as usual on a store whose tip is the snapshot height,
+//      and block-syncs the rest through normal state transfer.
+// A crash during 2 resumes from the saved chunks at the next start; a crash after 3 finds a store
+// with a tip and goes straight on (the saved chunks are deleted then).
+import { join } from 'node:path';
+import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
+import type { Logger } from '../../runtime/log.js';
+import type { NodeConfig } from '../config.js';
+import type { Genesis } from '../genesis.js';
+import { openPersistedLedger } from '../persisted-ledger.js';
+import { SnapshotError, SnapshotErrorCode } from '../snapshot/errors.js';
+import { type HeaderAnchor, LightClientAnchor, TrustedHeaderAnchor } from '../snapshot/header-anchor.js';
+import { StateSync } from '../snapshot/state-sync.js';
+import { SyncProgress } from '../snapshot/sync-progress.js';
+import { Store } from '../store/index.js';
+import { createP2P } from './pipeline.js';
+import { askOver } from './snapshots.js';
+
+export type StateSyncOutcome = 'off' | 'not-needed' | 'installed' | 'fell-back';
+
+export interface StateSyncWiring {
+  config: NodeConfig;
+  key: Ed25519KeyPair;
+  genesis: Genesis;
+  log: Logger;
+  segmentBytes?: number;
+  /** Pause between attempts while no peer offers a usable snapshot. */
+  retryMs?: number;
+}
+
+function anchorOf(config: NodeConfig, genesis: Genesis): HeaderAnchor {
+  const { trustHeight, trustHash } = config.stateSync;
+  if (trustHeight !== undefined && trustHash !== undefined)
+    return new TrustedHeaderAnchor({
+      height: trustHeight,
+      hash: new Uint8Array(Buffer.from(trustHash, 'hex')),
+    });
+  return new LightClientAnchor({ chainId: genesis.chainId, validators: genesis.validators });
+}
+
+export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutcome> {
+  const { config, genesis, log } = w;
+  if (!config.stateSync.enabled) return 'off';
+  const progress = new SyncProgress(join(config.dataDir, 'statesync'));
+  const ledger = await openPersistedLedger(
+    config.dataDir,
+    genesis,
+    w.segmentBytes === undefined ? {} : { segmentBytes: w.segmentBytes },
+  );
+  const tip = ledger.store.tip()?.height ?? 0;
+  await ledger.close();
+  if (tip > 0) {
+    await progress.clear();
+    log.info({ tip }, 'state sync not needed: the store holds blocks');
+    return 'not-needed';
+  }
+  const p2p = createP2P(config, w.key, genesis.chainId, genesis.validators);
+  await p2p.start();
+  const deadline = Date.now() + config.stateSync.timeoutMs;
+  try {
+    for (;;) {
+      const sync = new StateSync({
+        chainId: genesis.chainId,
+        peers: () => p2p.connectedPeers(),
+        ask: askOver(p2p),
+        anchor: anchorOf(config, genesis),
+        progress,
+        penalize: (peer, reason) =>
+          log.warn({ event: 'statesync.peer.penalized', peer, reason }, 'state sync: a peer sent bad bytes'),
+        log,
+      });
+      try {
+        const out = await sync.run();
+        await Store.installBase(config.dataDir, {
+          height: out.manifest.height,
+          header: out.tipHeader,
+          certificate: out.tipCertificate,
+          stateRoot: out.manifest.stateRoot,
+          entries: out.state.entries(),
+          hashLogFrontier: out.hashLogFrontier,
+          hashLogRoot: out.certifying.header.hashLogRoot,
+        });
+        await progress.clear();
+        log.info(
+          { event: 'statesync.installed', height: out.manifest.height, fetched: out.fetched },
+          'state sync: snapshot installed, block sync continues from it',
+        );
+        return 'installed';
+      } catch (err) {
+        if (!(err instanceof SnapshotError) || err.code === SnapshotErrorCode.Io) throw err;
+        if (Date.now() >= deadline) {
+          log.warn(
+            { err, timeoutMs: config.stateSync.timeoutMs },
+            'state sync: no usable snapshot in time, joining by block replay',
+          );
+          return 'fell-back';
+        }
+        log.info({ reason: err.message }, 'state sync: no usable snapshot yet, asking again');
+        // A back-off between rounds of asking peers, not a wait for an event.
+        await new Promise((r) => setTimeout(r, w.retryMs ?? 1000));
+      }
+    }
+  } finally {
+    await p2p.stop();
+  }
+}
