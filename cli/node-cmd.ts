@@ -40,17 +40,15 @@ export function registerNodeCommands(program: Command): void {
         kit?.arm();
         const running = await startNode(config, passphrase, kit?.options ?? {});
         if (kit !== undefined)
-          running.logs
-            .logger('node')
-            .warn(
-              {
-                lies: kit.lies,
-                byzantine: kit.byzantine,
-                divergeFrom: kit.divergeFrom,
-                failpoint: kit.failpoint,
-              },
-              'TEST KIT: this node lies, misbehaves or crashes on purpose',
-            );
+          running.logs.logger('node').warn(
+            {
+              lies: kit.lies,
+              byzantine: kit.byzantine,
+              divergeFrom: kit.divergeFrom,
+              failpoint: kit.failpoint,
+            },
+            'TEST KIT: this node lies, misbehaves or crashes on purpose',
+          );
         // From here on an error nothing caught is logged and counted, not the end of the process
         // (node/process-guard.ts). During start-up Node's default stands: a node that cannot start
         // cleanly exits.
