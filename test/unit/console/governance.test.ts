@@ -2,10 +2,10 @@
 // parameters in force at the read height, open proposals (missing admins, approvals needed,
 // expiry), closed ones newest first; and when the page offers the console's key an approval.
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../../crypto/bytes.js';
-import { keyIdOf } from '../../../crypto/key-id.js';
 import { readGovernance } from '../../../console/governance.js';
 import { mayApprove } from '../../../console/web/series.js';
+import { toHex } from '../../../crypto/bytes.js';
+import { keyIdOf } from '../../../crypto/key-id.js';
 import { K } from '../../../ledger/records.js';
 
 const enc = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
@@ -25,25 +25,55 @@ const state: Record<string, { key: string; value: unknown }[]> = {
       ],
     },
   ],
-  [K.params]: [{ key: K.params, value: [{ activateAt: 0, value: { periodMs: 200, maxBlockEnvelopes: 10 } }] }],
+  [K.params]: [
+    { key: K.params, value: [{ activateAt: 0, value: { periodMs: 200, maxBlockEnvelopes: 10 } }] },
+  ],
   [K.proposal('')]: [
     {
       key: K.proposal('ab'.repeat(32)),
-      value: { action: { type: 'setAdmins' }, proposer: id(a), approvals: [id(a)], expiresAt: 5_000, height: 7 },
+      value: {
+        action: { type: 'setAdmins' },
+        proposer: id(a),
+        approvals: [id(a)],
+        expiresAt: 5_000,
+        height: 7,
+      },
     },
     {
       key: K.proposal('cd'.repeat(32)),
-      value: { action: { type: 'revokeSite' }, proposer: id(b), approvals: [id(b)], expiresAt: 500, height: 8 },
+      value: {
+        action: { type: 'revokeSite' },
+        proposer: id(b),
+        approvals: [id(b)],
+        expiresAt: 500,
+        height: 8,
+      },
     },
   ],
   [K.historyPrefix]: [
     {
       key: 'gov/history/000000000001',
-      value: { id: '01', action: { type: 'setParams' }, outcome: 'executed', reason: 0, height: 3, approvals: [], changes: [] },
+      value: {
+        id: '01',
+        action: { type: 'setParams' },
+        outcome: 'executed',
+        reason: 0,
+        height: 3,
+        approvals: [],
+        changes: [],
+      },
     },
     {
       key: 'gov/history/000000000002',
-      value: { id: '02', action: { type: 'setAdmins' }, outcome: 'expired', reason: 99999, height: 5, approvals: [], changes: [] },
+      value: {
+        id: '02',
+        action: { type: 'setAdmins' },
+        outcome: 'expired',
+        reason: 99999,
+        height: 5,
+        approvals: [],
+        changes: [],
+      },
     },
   ],
 };
@@ -66,7 +96,13 @@ describe('governance view', () => {
   it('lists open proposals with who is missing, approvals needed and expiry', async () => {
     const g = await readGovernance(read, 1_000);
     const [p, q] = g.open;
-    expect(p).toMatchObject({ id: 'ab'.repeat(32), type: 'setAdmins', needed: 1, expired: false, proposedAt: 7 });
+    expect(p).toMatchObject({
+      id: 'ab'.repeat(32),
+      type: 'setAdmins',
+      needed: 1,
+      expired: false,
+      proposedAt: 7,
+    });
     expect(p?.missing).toEqual([id(b), id(c)]);
     expect(q?.expired).toBe(true);
   });

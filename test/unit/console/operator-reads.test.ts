@@ -12,7 +12,9 @@ const NOW = Date.parse('2026-01-01T12:00:00Z');
 
 describe('log query', () => {
   it('turns the filter into the node query with an ISO lower bound', () => {
-    expect(logQuery(qs('level=warn&type=audit&module=p2p&text=peer.*up&sinceMs=60000&limit=50'), NOW)).toEqual({
+    expect(
+      logQuery(qs('level=warn&type=audit&module=p2p&text=peer.*up&sinceMs=60000&limit=50'), NOW),
+    ).toEqual({
       types: ['audit'],
       level: 'warn',
       module: 'p2p',
@@ -39,7 +41,11 @@ describe('log query', () => {
 
 describe('KPI data query', () => {
   it('checks city, KPI, site and window', () => {
-    expect(valuesQuery(qs('city=CNSHA&kpi=12&sinceMs=1000'), NOW)).toEqual({ city: 'CNSHA', kpi: 12, from: NOW - 1000 });
+    expect(valuesQuery(qs('city=CNSHA&kpi=12&sinceMs=1000'), NOW)).toEqual({
+      city: 'CNSHA',
+      kpi: 12,
+      from: NOW - 1000,
+    });
     expect(valuesQuery(qs(`city=CNSHA&kpi=1&site=${'0a'.repeat(16)}`), NOW).site).toBe('0a'.repeat(16));
     expect(() => valuesQuery(qs('city=CN SHA&kpi=1'), NOW)).toThrow(/city/);
     expect(() => valuesQuery(qs('city=CNSHA&kpi=70000'), NOW)).toThrow(/kpi/);
@@ -51,8 +57,17 @@ describe('KPI data query', () => {
     const def = CATALOGUE[0];
     if (def === undefined) throw new Error('empty catalogue');
     const siteId = `${'00'.repeat(10)}ffff0a000001`;
-    const record = { publicKey: '11'.repeat(32), country: 156, city: { scheme: 1, code: 'CNSHA' }, siteId, kpiCodes: [def.wire], status: 1 };
-    const [s] = kpiSites([{ key: `site/${'22'.repeat(16)}`, value: new TextEncoder().encode(JSON.stringify(record)) }]);
+    const record = {
+      publicKey: '11'.repeat(32),
+      country: 156,
+      city: { scheme: 1, code: 'CNSHA' },
+      siteId,
+      kpiCodes: [def.wire],
+      status: 1,
+    };
+    const [s] = kpiSites([
+      { key: `site/${'22'.repeat(16)}`, value: new TextEncoder().encode(JSON.stringify(record)) },
+    ]);
     expect(s).toMatchObject({ keyId: '22'.repeat(16), city: 'CNSHA', address: '10.0.0.1', status: 'active' });
     expect(s?.kpis[0]).toMatchObject({ wire: def.wire, code: def.code, name: def.name });
   });
