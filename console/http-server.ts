@@ -14,6 +14,7 @@ import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import { action, governance, kpiSiteList, kpiValues, logs } from './operator-routes.js';
 import { alarmHistory, blockDetail, listBlocks, search, traceBundle } from './routes.js';
 import type { ConsoleService } from './service.js';
+import { validatorChanges } from './validator-changes.js';
 
 export interface HttpOptions {
   listen: string;
@@ -122,6 +123,8 @@ async function api(
       return json(res, 200, await traceBundle(svc, arg ?? ''));
     case 'alarms':
       return json(res, 200, await alarmHistory(svc));
+    case 'validator-changes':
+      return json(res, 200, await validatorChanges(svc));
     case 'governance':
       return json(res, 200, await governance(svc));
     case 'logs':

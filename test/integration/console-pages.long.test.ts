@@ -70,7 +70,7 @@ describe('console pages on a 4-node cluster', () => {
       ['#/governance', '#gov-admins'],
       ['#/logs', '#log-filter'],
       ['#/kpi', '#app .error'],
-      ['#/nodes', '#node-table .sparks svg polyline'],
+      ['#/nodes', '#node-table .sparks svg'],
     ];
     for (const [hash, selector] of pages) {
       await page.goto(`${running.url}${hash}`);
@@ -150,6 +150,33 @@ describe('console pages on a 4-node cluster', () => {
       });
     await page.goto(`${running.url}#/logs/?node=0&type=audit&text=alarm`);
     await page.locator('#log-table', { hasText: 'alarm' }).waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('verifies a trace certified by a validator set governance changed, following the change', async () => {
+    // The three nodes left become the validator set a few blocks ahead...
+    const first = new Admin(cluster.client(0), { chainId: cluster.chainId, key: admin });
+    const activateAt = (await cluster.client(0).getStatus()).height + 6;
+    await first.propose({
+      type: 'setValidators',
+      validators: cluster.validators.slice(0, 3).map((publicKey) => ({ publicKey })),
+      activateAt,
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await cluster.client(0).getStatus()).height < activateAt && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    // ...and certify the block of a new envelope: the genesis set alone no longer verifies it.
+    const env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 2, Date.now());
+    await cluster.client(0).upload(env);
+    const receipt = await first.waitReceipt(tracingCode(env));
+    expect(receipt.height).toBeGreaterThanOrEqual(activateAt);
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${running.url}#/trace/${toHex(tracingCode(env))}`);
+    await page.waitForSelector('#verdict', { timeout: 30_000 });
+    expect(await page.textContent('#verdict')).toContain('VERIFIED in this browser');
+    expect(await page.textContent('#followed')).toContain(
+      `followed 1 validator-set change(s), activating at ${activateAt}`,
+    );
     expect(errors).toEqual([]);
   }, 120_000);
 });
