@@ -9,7 +9,6 @@ import { LightClient } from '../../api/light-client.js';
 import type { StateProofBytes } from '../../api/types.js';
 import type { ValidatorSource } from '../../api/verify.js';
 import type { ProofHex, ValidatorChanges } from '../validator-changes.js';
-import { hexToBytes } from './dom.js';
 
 export interface FollowedSet {
   validators: ValidatorSource;
@@ -18,6 +17,10 @@ export interface FollowedSet {
   /** The highest height whose set is proven. */
   provenHeight: number;
 }
+
+// Not dom.ts's: this module stays free of the DOM, so unit tests run it.
+const hexToBytes = (s: string): Uint8Array =>
+  Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
 const proofOf = (p: ProofHex): StateProofBytes => ({
   header: hexToBytes(p.header),

@@ -156,20 +156,22 @@ describe('console pages on a 4-node cluster', () => {
   it('verifies a trace certified by a validator set governance changed, following the change', async () => {
     // The three nodes left become the validator set a few blocks ahead...
     const first = new Admin(cluster.client(0), { chainId: cluster.chainId, key: admin });
-    const activateAt = (await cluster.client(0).getStatus()).height + 6;
+    // Blocks are cut only for envelopes: the proposal commits at height + 1, the set changes at + 4.
+    const activateAt = (await cluster.client(0).getStatus()).height + 4;
     await first.propose({
       type: 'setValidators',
       validators: cluster.validators.slice(0, 3).map((publicKey) => ({ publicKey })),
       activateAt,
     });
-    const deadline = Date.now() + 60_000;
-    while ((await cluster.client(0).getStatus()).height < activateAt && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200));
-    // ...and certify the block of a new envelope: the genesis set alone no longer verifies it.
-    const env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 2, Date.now());
-    await cluster.client(0).upload(env);
-    const receipt = await first.waitReceipt(tracingCode(env));
-    expect(receipt.height).toBeGreaterThanOrEqual(activateAt);
+    // ...and envelopes committed until one is in a block the new set certified: the genesis set
+    // alone no longer verifies it.
+    let env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 2, Date.now());
+    for (let seq = 2; seq < 20; seq++) {
+      env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, seq, Date.now());
+      await cluster.client(0).upload(env);
+      if ((await first.waitReceipt(tracingCode(env))).height >= activateAt) break;
+    }
+    expect((await first.waitReceipt(tracingCode(env))).height).toBeGreaterThanOrEqual(activateAt);
     const { page, errors } = await openPage(browser);
     await page.goto(`${running.url}#/trace/${toHex(tracingCode(env))}`);
     await page.waitForSelector('#verdict', { timeout: 30_000 });
