@@ -112,6 +112,7 @@ describe('console pages on a 4-node cluster', () => {
     expect(await page.textContent('#gov-mode')).toContain('Acting as administrator');
     expect(await page.locator('#gov-admins tbody tr').count()).toBe(2);
     expect(await page.locator('#gov-validators tbody tr').first().textContent()).toContain('(in force)');
+    expect(await page.locator('#gov-sites tbody tr').count()).toBe(1);
     await page.click(`button[data-proposal="${id}"]`);
     await page.locator('#gov-note', { hasText: 'committed at height' }).waitFor({ timeout: 60_000 });
     await page.locator('#gov-closed tbody tr', { hasText: 'executed' }).first().waitFor({ timeout: 30_000 });

@@ -1,8 +1,10 @@
 // Governance: administrators and threshold, the validator set and chain parameters with their
-// scheduled changes, open proposals (who approved, who is missing) and the closed ones. Approving
-// is offered only when the console holds an administrator key (--admin-key); otherwise the page
-// says it is read-only. The chain checks every approval: the page only asks the console to sign.
+// scheduled changes, the registered sites (status, allowed KPIs), open proposals (who approved,
+// who is missing) and the closed ones. Approving is offered only when the console holds an
+// administrator key (--admin-key); otherwise the page says it is read-only and shows the CLI
+// command that approves. The chain checks every approval: the page only asks the console to sign.
 import type { ClosedView, GovernanceView, ProposalView } from '../../governance.js';
+import type { KpiSite } from '../../kpi-data.js';
 import { ago, empty, errorBox, getJson, h, postJson, short, table } from '../dom.js';
 import type { PageFactory } from '../main.js';
 import { mayApprove } from '../series.js';
@@ -40,7 +42,11 @@ function openTable(g: GovernanceView, act: (p: ProposalView, btn: HTMLButtonElem
         p.expired
           ? h('span', { class: 'bad' }, 'expired')
           : new Date(p.expiresAt).toISOString().replace('.000Z', 'Z'),
-        mayApprove(p, g.adminKeyId) ? btn : '',
+        mayApprove(p, g.adminKeyId)
+          ? btn
+          : g.adminKeyId === undefined && !p.expired
+            ? h('code', { class: 'muted' }, `bkdms gov approve ${p.id} --rpc <node> --key <keystore>`)
+            : '',
       ];
     }),
     { id: 'gov-open' },
@@ -68,7 +74,32 @@ function closedTable(list: readonly ClosedView[]): HTMLElement {
   );
 }
 
-function render(g: GovernanceView, act: (p: ProposalView, btn: HTMLButtonElement) => void): HTMLElement[] {
+function sitesTable(sites: readonly KpiSite[] | undefined): HTMLElement {
+  if (sites === undefined) return empty('site registry unreadable');
+  if (sites.length === 0) return empty('no site is registered');
+  return table(
+    ['key ID', 'status', 'city', 'country', 'address', 'allowed KPIs'],
+    sites.map((x) => [
+      h('code', { title: x.keyId }, short(x.keyId, 12)),
+      h('span', { class: x.status === 'active' ? 'ok' : 'warn' }, x.status),
+      x.city,
+      x.country,
+      h('code', {}, x.address),
+      h(
+        'span',
+        { title: x.kpis.map((k) => `${k.code} ${k.name}`).join('\n') },
+        x.kpis.map((k) => k.code).join(', '),
+      ),
+    ]),
+    { id: 'gov-sites' },
+  );
+}
+
+function render(
+  g: GovernanceView,
+  sites: readonly KpiSite[] | undefined,
+  act: (p: ProposalView, btn: HTMLButtonElement) => void,
+): HTMLElement[] {
   const params = g.params.map((p) => ({ ...p.value, activateAt: p.activateAt, current: p.current }));
   const paramKeys = [...new Set(params.flatMap((p) => Object.keys(p)))].filter(
     (k) => k !== 'activateAt' && k !== 'current',
@@ -101,6 +132,8 @@ function render(g: GovernanceView, act: (p: ProposalView, btn: HTMLButtonElement
       ]),
       { id: 'gov-params' },
     ),
+    h('h3', {}, `Sites (${sites?.length ?? '?'})`),
+    sitesTable(sites),
     h('h3', {}, `Open proposals (${g.open.length})`),
     openTable(g, act),
     h('h3', {}, 'Closed proposals (newest first)'),
@@ -116,11 +149,17 @@ export const governancePage: PageFactory = (root) => {
   root.append(h('h2', {}, 'Governance'), h('p', {}, reload, ' ', loadedAt), note, body);
   let at = 0;
   const load = (): void => {
-    getJson<GovernanceView>('/api/governance')
-      .then((g) => {
+    Promise.all([
+      getJson<GovernanceView>('/api/governance'),
+      getJson<{ sites: KpiSite[] }>('/api/kpi/sites').then(
+        (r) => r.sites,
+        () => undefined,
+      ),
+    ])
+      .then(([g, sites]) => {
         at = Date.now();
         loadedAt.textContent = `read ${ago(at)}`;
-        body.replaceChildren(...render(g, act));
+        body.replaceChildren(...render(g, sites, act));
       })
       .catch((err: Error) => body.replaceChildren(errorBox(err.message)));
   };
