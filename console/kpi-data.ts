@@ -22,28 +22,33 @@ export interface KpiSite {
   kpis: { wire: number; code: string; name: string; unit: string; series: string[] }[];
 }
 
+/** A site's registration (GetSite) as the pages show it. */
+export function kpiSiteOf(
+  keyId: string,
+  r: { country: number; city: { code: string }; siteId: string; kpiCodes: number[]; status: number },
+): KpiSite {
+  return {
+    keyId,
+    city: r.city.code,
+    country: r.country,
+    siteId: r.siteId,
+    address: siteIdText(new Uint8Array(Buffer.from(r.siteId, 'hex'))),
+    status: (SiteStatus[r.status] ?? String(r.status)).toLowerCase(),
+    kpis: r.kpiCodes.map((wire) => {
+      const d = kpiByWire(wire);
+      return {
+        wire,
+        code: d?.code ?? String(wire),
+        name: d?.name ?? `KPI ${wire}`,
+        unit: d?.unit ?? '',
+        series: (d?.series ?? []).map((s) => s.name),
+      };
+    }),
+  };
+}
+
 export function kpiSites(entries: readonly StateEntryView[]): KpiSite[] {
-  return entries.map((e) => {
-    const r = parseJson<SiteRecord>(e.value);
-    return {
-      keyId: e.key.slice(K.sitePrefix.length),
-      city: r.city.code,
-      country: r.country,
-      siteId: r.siteId,
-      address: siteIdText(new Uint8Array(Buffer.from(r.siteId, 'hex'))),
-      status: (SiteStatus[r.status] ?? String(r.status)).toLowerCase(),
-      kpis: r.kpiCodes.map((wire) => {
-        const d = kpiByWire(wire);
-        return {
-          wire,
-          code: d?.code ?? String(wire),
-          name: d?.name ?? `KPI ${wire}`,
-          unit: d?.unit ?? '',
-          series: (d?.series ?? []).map((s) => s.name),
-        };
-      }),
-    };
-  });
+  return entries.map((e) => kpiSiteOf(e.key.slice(K.sitePrefix.length), parseJson<SiteRecord>(e.value)));
 }
 
 export interface ValuesQuery {

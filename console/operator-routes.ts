@@ -4,9 +4,10 @@
 // `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script cannot without a
 // preflight the console never grants) and, when the browser sends one, an Origin naming this host.
 import type { IncomingMessage } from 'node:http';
+import { toHex } from '../crypto/bytes.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import { type GovernanceView, readGovernance } from './governance.js';
-import { CHART_LIMIT, fetchValues, kpiSites, valuesQuery } from './kpi-data.js';
+import { CHART_LIMIT, fetchValues, kpiSiteOf, valuesQuery } from './kpi-data.js';
 import { logQuery, nodeLogs } from './logs.js';
 import type { ConsoleService } from './service.js';
 
@@ -34,8 +35,20 @@ export async function logs(svc: ConsoleService, q: URLSearchParams): Promise<unk
 }
 
 export async function kpiSiteList(svc: ConsoleService): Promise<unknown> {
+  // The state has no group of sites to list: those seen uploading are looked up one by one.
   const node = upNode(svc);
-  const sites = kpiSites((await node.client.getState('site/', false, { deadlineMs: 5_000 })).entries);
+  const sites = await Promise.all(
+    [...svc.chain.sites].map(async (id) => {
+      const r = await node.client.getSite(new Uint8Array(Buffer.from(id, 'hex')), { deadlineMs: 5_000 });
+      return kpiSiteOf(id, {
+        country: r.country,
+        city: { code: r.city.code },
+        siteId: toHex(r.siteId),
+        kpiCodes: r.kpiCodes,
+        status: r.status,
+      });
+    }),
+  );
   return { platform: svc.opts.platform ?? null, sites };
 }
 
