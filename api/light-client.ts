@@ -12,6 +12,7 @@
 // header A-1, certified by the set in force before A (GetState with `activation`, docs/rpc.md).
 // `follow` walks every change the node names that way, oldest first, then reads the tip; a node
 // that hides a change is caught at the first header certified by the hidden set (SCHEDULE_GAP).
+import { toHex } from '../crypto/bytes.js';
 import type { Scheduled } from '../ledger/records.js';
 import { K } from '../ledger/records.js';
 import { ApiError, ApiErrorCode } from './errors.js';
@@ -60,8 +61,9 @@ export interface ValidatorChangeReader extends ProvenStateReader {
 /** At most this many changes are followed in one call (a node naming more is cut short). */
 export const MAX_FOLLOWED_CHANGES = 4096;
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const unhex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
+// Without Buffer: the web console runs this client in the browser (console/web/follow-validators.ts).
+const hex = toHex;
+const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
 function refuse(check: LightClientCheck, detail: string, meta: Record<string, number> = {}): ApiError {
   return new ApiError(ApiErrorCode.VerificationFailed, `light client: ${check}: ${detail}`, {

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_LISTEN, startConsole } from '../console/start.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
+import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
 import { type RpcFlags, rpcTls } from './rpc-flags.js';
 
-interface ConsoleFlags extends Omit<RpcFlags, 'rpc'> {
+interface ConsoleFlags extends Omit<RpcFlags, 'rpc'>, AdminFlags {
   rpc: string;
   mgmt?: string;
   platform?: string;
@@ -30,14 +31,15 @@ export function consoleToken(tokenFile: string | undefined, env = process.env): 
 }
 
 export function registerConsoleCommand(program: Command): void {
-  program
+  const cmd = program
     .command('console')
     .description(
-      'serve the web console: overview, nodes, consensus, blocks, traces verified in the browser, alarms',
+      'serve the web console: overview, nodes, consensus, blocks, traces verified in the browser, alarms, ' +
+        'governance, logs, KPI data; read-only unless --admin-key is given',
     )
     .requiredOption('--rpc <list>', 'comma-separated node RPC addresses (host:port,host:port,…)')
     .option('--mgmt <list>', "the nodes' management HTTP addresses, in --rpc order (alarms)")
-    .option('--platform <url>', "a platform's query API (http://host:port), for its extraction lag")
+    .option('--platform <url>', "a platform's query API (http://host:port): its extraction lag, the KPI page")
     .option(
       '--genesis <file>',
       'the genesis file the page verifies traces against (a user may pin their own)',
@@ -47,23 +49,28 @@ export function registerConsoleCommand(program: Command): void {
     .option('--tls-ca <file>', "PEM CA bundle that signs the nodes' certificates")
     .option('--tls-cert <file>', 'PEM client certificate (mutual TLS, with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
-    .option('--insecure', 'plaintext, no TLS (the default for loopback addresses given no --tls-* flag)')
-    .action(async (o: ConsoleFlags) => {
-      const rpc = list(o.rpc);
-      const mgmt = list(o.mgmt);
-      if (mgmt.length > 0 && mgmt.length !== rpc.length)
-        throw new Error('--mgmt needs one address per --rpc node');
-      const token = consoleToken(o.tokenFile);
-      const running = await startConsole({
-        rpc,
-        ...(mgmt.length > 0 ? { mgmt } : {}),
-        ...(o.platform ? { platform: o.platform } : {}),
-        ...(o.genesis ? { genesis: o.genesis } : {}),
-        listen: o.listen,
-        ...(token ? { token } : {}),
-        tls: (address) => rpcTls({ ...o, rpc: address }),
-      });
-      process.stdout.write(`console ${running.url}${token ? ' (log in at /login?token=…)' : ''}\n`);
-      await runUntilSignal({ stop: () => running.stop() });
+    .option('--insecure', 'plaintext, no TLS (the default for loopback addresses given no --tls-* flag)');
+  addAdminFlags(cmd).action(async (o: ConsoleFlags) => {
+    const rpc = list(o.rpc);
+    const mgmt = list(o.mgmt);
+    if (mgmt.length > 0 && mgmt.length !== rpc.length)
+      throw new Error('--mgmt needs one address per --rpc node');
+    const token = consoleToken(o.tokenFile);
+    // An administrator's key lets the page approve proposals and acknowledge alarms.
+    const adminKey = await adminKeyOf(o);
+    const running = await startConsole({
+      rpc,
+      ...(mgmt.length > 0 ? { mgmt } : {}),
+      ...(o.platform ? { platform: o.platform } : {}),
+      ...(o.genesis ? { genesis: o.genesis } : {}),
+      listen: o.listen,
+      ...(token ? { token } : {}),
+      ...(adminKey ? { adminKey } : {}),
+      tls: (address) => rpcTls({ ...o, rpc: address }),
     });
+    process.stdout.write(
+      `console ${running.url}${token ? ' (log in at /login?token=…)' : ''}${adminKey ? '' : ' (read-only: no --admin-key)'}\n`,
+    );
+    await runUntilSignal({ stop: () => running.stop() });
+  });
 }

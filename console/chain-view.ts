@@ -4,8 +4,9 @@
 // block hash and state root at the latest height every node has.
 import { encodeBlockHeader } from '../codec/block.js';
 import { decodeCertifiedBlock } from '../codec/certificate.js';
+import { decodeEnvelope } from '../codec/envelope.js';
 import { blockHeaderHashInput } from '../codec/signing.js';
-import type { CertifiedBlock } from '../codec/types.js';
+import { type CertifiedBlock, EnvelopeKind } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
 import { sha256, tracingCode } from '../crypto/hash.js';
 import type { NodeWatch } from './node-watch.js';
@@ -71,8 +72,13 @@ export function lastVotes(blocks: readonly BlockSummary[], validators: number): 
   return out;
 }
 
+/** Most uploading sites remembered (the KPI and governance pages look their registrations up). */
+export const MAX_SITES = 256;
+
 export class ChainView {
   readonly blocks: BlockSummary[] = [];
+  /** Key IDs (hex) of the sites whose uploads the console has seen, oldest first, bounded. */
+  readonly sites = new Set<string>();
   consistency: ConsistencyRow | undefined;
 
   constructor(private readonly nodes: readonly NodeWatch[]) {}
@@ -99,8 +105,26 @@ export class ChainView {
     const tip = Math.max(0, ...this.nodes.map((n) => (n.view.up ? (n.view.status?.height ?? 0) : 0)));
     const have = this.blocks.at(-1)?.height ?? 0;
     for (let h = Math.max(have + 1, tip - RECENT_BLOCKS + 1, 1); h <= tip; h++) {
-      this.blocks.push(summarize(await this.fetch(h)));
+      const certified = await this.fetch(h);
+      this.blocks.push(summarize(certified));
+      this.noteSites(certified);
       if (this.blocks.length > RECENT_BLOCKS) this.blocks.shift();
+    }
+  }
+
+  /** The contract state lists no sites as one group: the console learns them from their uploads. */
+  private noteSites(certified: CertifiedBlock): void {
+    for (const bytes of certified.block.envelopes) {
+      try {
+        const env = decodeEnvelope(bytes);
+        if (env.kind !== EnvelopeKind.KpiUpload) continue;
+        const id = toHex(env.signerKeyId);
+        this.sites.delete(id);
+        this.sites.add(id);
+        if (this.sites.size > MAX_SITES) this.sites.delete(this.sites.values().next().value as string);
+      } catch {
+        // A committed envelope decodes; nothing to learn from one that would not.
+      }
     }
   }
 

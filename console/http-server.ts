@@ -7,11 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { ApiError, ApiErrorCode } from '../api/errors.js';
+import { PlatformError } from '../platform/errors.js';
 import { hostOf } from '../runtime/loopback.js';
 import { loginCookie, requestToken, tokenMatches } from './auth.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
+import { action, governance, kpiSiteList, kpiValues, logs } from './operator-routes.js';
 import { alarmHistory, blockDetail, listBlocks, search, traceBundle } from './routes.js';
 import type { ConsoleService } from './service.js';
+import { validatorChanges } from './validator-changes.js';
 
 export interface HttpOptions {
   listen: string;
@@ -39,12 +42,24 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+const CONSOLE_STATUS: Record<ConsoleErrorCode, number> = {
+  [ConsoleErrorCode.BadOption]: 400,
+  [ConsoleErrorCode.BadRequest]: 400,
+  [ConsoleErrorCode.NotFound]: 404,
+  [ConsoleErrorCode.Forbidden]: 403,
+  [ConsoleErrorCode.Unavailable]: 503,
+};
+
 function statusOf(err: unknown): number {
-  if (err instanceof ConsoleError) return err.code === ConsoleErrorCode.NotFound ? 404 : 400;
+  if (err instanceof ConsoleError) return CONSOLE_STATUS[err.code];
   if (err instanceof ApiError) {
     if (err.code === ApiErrorCode.NotFound) return 404;
     if (err.code === ApiErrorCode.InvalidArgument) return 400;
+    // The node refused the console's admin credential (not the viewer's console login).
+    if (err.code === ApiErrorCode.PermissionDenied || err.code === ApiErrorCode.Unauthenticated) return 403;
   }
+  // A governance call the chain refused (platform/admin.ts REJECTED) or that did not commit in time.
+  if (err instanceof PlatformError) return 409;
   return 502;
 }
 
@@ -108,6 +123,18 @@ async function api(
       return json(res, 200, await traceBundle(svc, arg ?? ''));
     case 'alarms':
       return json(res, 200, await alarmHistory(svc));
+    case 'validator-changes':
+      return json(res, 200, await validatorChanges(svc));
+    case 'governance':
+      return json(res, 200, await governance(svc));
+    case 'logs':
+      return json(res, 200, await logs(svc, url.searchParams));
+    case 'kpi':
+      return json(
+        res,
+        200,
+        arg === 'values' ? await kpiValues(svc, url.searchParams) : await kpiSiteList(svc),
+      );
     case 'node': {
       const n = svc.nodes[Number(arg)];
       if (n === undefined) return json(res, 404, { error: 'no such node' });
@@ -125,7 +152,8 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://console');
-  if (req.method !== 'GET') return json(res, 405, { error: 'the console is read-only' });
+  const post = req.method === 'POST' && url.pathname.startsWith('/api/action/');
+  if (req.method !== 'GET' && !post) return json(res, 405, { error: 'only GET, and POST of /api/action/…' });
   if (o.token !== undefined) {
     if (url.pathname === '/login') {
       const given = url.searchParams.get('token') ?? undefined;
@@ -137,6 +165,10 @@ async function handle(
       return json(res, 401, { error: 'log in first: open /login?token=<the console token>' });
   }
   try {
+    if (post) {
+      const [, , , what, arg] = url.pathname.split('/');
+      return json(res, 200, await action(svc, what, arg, req));
+    }
     if (url.pathname.startsWith('/api/')) return await api(svc, url, req, res, o);
     return await serveStatic(res, o.webDir, url.pathname);
   } catch (err) {

@@ -92,6 +92,11 @@ export class NodeWatch {
     if (opts.mgmt !== undefined) this.view.mgmt = opts.mgmt;
   }
 
+  /** Where a call to this node's RPC port goes (admin calls, log queries). */
+  get rpcTarget(): { address: string; tls: ClientTls; deadlineMs: number } {
+    return { address: this.opts.rpc, tls: this.opts.tls, deadlineMs: 10_000 };
+  }
+
   /** One round of reads (status, node info now and then, alarms); never throws. */
   async poll(): Promise<void> {
     const started = this.now();

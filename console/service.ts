@@ -4,6 +4,9 @@
 // (a block's detail, a trace), so fifty viewers cost the nodes what one does.
 import type { ClientTls } from '../api/tls.js';
 import { toHex } from '../crypto/bytes.js';
+import type { Ed25519KeyPair } from '../crypto/ed25519.js';
+import { keyIdOf } from '../crypto/key-id.js';
+import { ConsoleActions } from './actions.js';
 import {
   type BlockSummary,
   blockInterval,
@@ -29,6 +32,8 @@ export interface ConsoleOptions {
   tls: (address: string) => ClientTls;
   anchor?: ConsoleAnchor;
   pollMs?: number;
+  /** An administrator's key: approving proposals, acknowledging alarms. Absent: read-only. */
+  adminKey?: Ed25519KeyPair;
 }
 
 export interface Snapshot {
@@ -47,6 +52,8 @@ export interface Snapshot {
   consistency?: ConsistencyRow;
   activeAlarms: number;
   platform?: PlatformView;
+  /** Key ID of the console's administrator key; absent when the console is read-only. */
+  adminKeyId?: string;
 }
 
 const wait = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -66,6 +73,7 @@ export class ConsoleService {
   readonly nodes: NodeWatch[];
   readonly chain: ChainView;
   readonly platform: PlatformWatch | undefined;
+  readonly actions: ConsoleActions;
   private readonly abort = new AbortController();
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private rounds = 0;
@@ -84,6 +92,7 @@ export class ConsoleService {
     );
     this.chain = new ChainView(this.nodes);
     this.platform = opts.platform === undefined ? undefined : new PlatformWatch(opts.platform);
+    this.actions = new ConsoleActions(this.nodes, opts.adminKey);
     this.snapshot = this.build();
   }
 
@@ -120,6 +129,14 @@ export class ConsoleService {
     this.rounds++;
     this.snapshot = this.build();
     for (const l of this.listeners) l(this.snapshot);
+  }
+
+  get adminKey(): Ed25519KeyPair | undefined {
+    return this.opts.adminKey;
+  }
+
+  get adminKeyId(): string | undefined {
+    return this.opts.adminKey === undefined ? undefined : toHex(keyIdOf(this.opts.adminKey.publicKey));
   }
 
   subscribe(listener: (s: Snapshot) => void): () => void {
@@ -172,6 +189,8 @@ export class ConsoleService {
     }
     if (this.chain.consistency !== undefined) snap.consistency = this.chain.consistency;
     if (this.platform !== undefined) snap.platform = this.platform.view;
+    const adminKeyId = this.adminKeyId;
+    if (adminKeyId !== undefined) snap.adminKeyId = adminKeyId;
     return snap;
   }
 

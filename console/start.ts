@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { ClientTls } from '../api/tls.js';
 import { toHex } from '../crypto/bytes.js';
+import type { Ed25519KeyPair } from '../crypto/ed25519.js';
 import { loadGenesis } from '../node/genesis.js';
 import { checkListen } from './auth.js';
 import { startHttp } from './http-server.js';
@@ -20,6 +21,8 @@ export interface StartConsoleOptions {
   tls: (address: string) => ClientTls;
   webDir?: string;
   pollMs?: number;
+  /** An administrator's key: the governance and alarms pages may then act. Absent: read-only. */
+  adminKey?: Ed25519KeyPair;
 }
 
 export interface RunningConsole {
@@ -49,6 +52,7 @@ export async function startConsole(o: StartConsoleOptions): Promise<RunningConso
     ...(o.platform ? { platform: o.platform } : {}),
     ...(o.genesis ? { anchor: anchorOf(o.genesis) } : {}),
     ...(o.pollMs ? { pollMs: o.pollMs } : {}),
+    ...(o.adminKey ? { adminKey: o.adminKey } : {}),
   });
   let server: Server | undefined;
   try {

@@ -1,5 +1,7 @@
 // A very small view helper: elements built from data with text nodes only (never innerHTML), so
 // nothing a node or a block says can inject markup into the page.
+import { sparkPoints } from './series.js';
+
 type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, string | number | boolean | undefined | ((ev: Event) => void)>;
 
@@ -104,4 +106,37 @@ export async function getJson<T>(path: string): Promise<T> {
   };
   if (!res.ok) throw new Error(body.error ?? `${res.status}`);
   return body;
+}
+
+/** One of the console's actions: a JSON POST with the header the backend requires of them. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Bkdms-Console': '1', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const out = (await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }))) as T & {
+    error?: string;
+  };
+  if (!res.ok) throw new Error(out.error ?? `${res.status}`);
+  return out;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A small line chart of `values` (oldest left), with its newest value as text beside it. */
+export function sparkline(values: readonly number[], label: string, cls = 'spark'): HTMLElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', '90');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('viewBox', '0 0 90 20');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', sparkPoints(values, 90, 20));
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', 'currentColor');
+  line.setAttribute('stroke-width', '1.5');
+  svg.append(line);
+  return h('span', { class: cls, title: label }, svg);
 }

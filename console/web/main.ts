@@ -4,6 +4,9 @@ import { h } from './dom.js';
 import { alarmsPage } from './pages/alarms.js';
 import { blocksPage } from './pages/blocks.js';
 import { consensusPage } from './pages/consensus.js';
+import { governancePage } from './pages/governance.js';
+import { kpiPage } from './pages/kpi.js';
+import { logsPage } from './pages/logs.js';
 import { nodesPage } from './pages/nodes.js';
 import { overviewPage } from './pages/overview.js';
 import { tracePage } from './pages/trace.js';
@@ -23,6 +26,9 @@ const PAGES: Record<string, { title: string; make: PageFactory }> = {
   blocks: { title: 'Blocks', make: blocksPage },
   trace: { title: 'Trace', make: tracePage },
   alarms: { title: 'Alarms', make: alarmsPage },
+  governance: { title: 'Governance', make: governancePage },
+  logs: { title: 'Logs', make: logsPage },
+  kpi: { title: 'KPI data', make: kpiPage },
 };
 
 const store = openStore();

@@ -1,6 +1,8 @@
 // The live snapshot: one EventSource on /api/events, shared by every page. It keeps a short
 // history of the chain's rate and height for the overview chart, and tells the page when a new
 // snapshot or a connection change arrives.
+import { getJson } from './dom.js';
+import { addSample, type NodeSamplePoint } from './series.js';
 import type { Snapshot } from './types.js';
 
 const HISTORY = 300;
@@ -10,6 +12,8 @@ export interface Store {
   connected: boolean;
   /** [times (s), envelopes/s, height] for the charts. */
   history: [number[], number[], number[]];
+  /** Each node's recent CPU, memory and disk samples (the nodes page's sparklines), by name. */
+  samples: Map<string, NodeSamplePoint[]>;
   onChange(fn: () => void): () => void;
 }
 
@@ -19,6 +23,7 @@ export function openStore(): Store {
     snapshot: undefined,
     connected: false,
     history: [[], [], []],
+    samples: new Map(),
     onChange(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -27,6 +32,7 @@ export function openStore(): Store {
   const notify = (): void => {
     for (const l of listeners) l();
   };
+  let first = true;
   const es = new EventSource('/api/events');
   es.addEventListener('snapshot', (ev) => {
     const s = JSON.parse((ev as MessageEvent<string>).data) as Snapshot;
@@ -37,6 +43,9 @@ export function openStore(): Store {
     rate.push(s.envelopesPerSecond);
     height.push(s.height);
     if (t.length > HISTORY) for (const a of store.history) a.shift();
+    if (first) seedSamples(store, s);
+    first = false;
+    for (const n of s.nodes) addSample(store.samples, n.name, n.sample);
     notify();
   });
   es.addEventListener('error', () => {
@@ -44,4 +53,19 @@ export function openStore(): Store {
     notify();
   });
   return store;
+}
+
+/** The backend keeps two minutes of samples per node: the page starts its sparklines from them. */
+function seedSamples(store: Store, s: Snapshot): void {
+  s.nodes.forEach((n, i) => {
+    getJson<{ samples: NodeSamplePoint[] }>(`/api/node/${i}`)
+      .then((v) => {
+        const have = store.samples.get(n.name) ?? [];
+        const older = v.samples.filter((x) => x.time < (have[0]?.time ?? Number.POSITIVE_INFINITY));
+        store.samples.set(n.name, [...older, ...have].slice(-120));
+      })
+      .catch(() => {
+        // The live samples fill the sparkline anyway.
+      });
+  });
 }

@@ -56,6 +56,8 @@ export interface Snapshot {
   consistency?: ConsistencyRow;
   activeAlarms: number;
   platform?: PlatformView;
+  /** Key ID of the console's administrator key; absent when it is read-only. */
+  adminKeyId?: string;
 }
 
 export interface BundleHex {

@@ -4,7 +4,7 @@
 // page holds. Its one failure reason is spread over the list of checks the page shows, so a
 // tampered byte shows exactly which check failed and which were never reached.
 import { ApiError } from '../../api/errors.js';
-import { verifyTrace } from '../../api/verify.js';
+import { type ValidatorSource, verifyTrace } from '../../api/verify.js';
 import { decodeBlockHeader } from '../../codec/block.js';
 import { type EnvelopeSummary, summarizeEnvelope } from '../envelope-summary.js';
 import { hexToBytes } from './dom.js';
@@ -54,7 +54,16 @@ const FAILED_AT: Record<string, Step['id']> = {
   WRONG_HEIGHT: 'identity',
 };
 
-export function verifyTraceInBrowser(code: string, b: BundleHex, anchor: Anchor): TraceVerdict {
+/**
+ * `validators`: the set by height the page proved by following changes (follow-validators.ts);
+ * absent, the anchor's own set is used for every height.
+ */
+export function verifyTraceInBrowser(
+  code: string,
+  b: BundleHex,
+  anchor: Anchor,
+  validators?: ValidatorSource,
+): TraceVerdict {
   const bundle = {
     envelope: hexToBytes(b.envelope),
     header: hexToBytes(b.header),
@@ -63,7 +72,10 @@ export function verifyTraceInBrowser(code: string, b: BundleHex, anchor: Anchor)
     certificate: hexToBytes(b.certificate),
     height: b.height,
   };
-  const trust = { chainId: hexToBytes(anchor.chainId), validators: anchor.validators.map(hexToBytes) };
+  const trust = {
+    chainId: hexToBytes(anchor.chainId),
+    validators: validators ?? anchor.validators.map(hexToBytes),
+  };
   let envelope: EnvelopeSummary | undefined;
   try {
     envelope = summarizeEnvelope(bundle.envelope);

@@ -1,13 +1,19 @@
 // The console in a real headless browser against a real 4-node cluster (npm run test:long): every
 // page loads without a console error, the overview's height advances live, a killed node shows
 // down on the nodes page and in the overview's count, and a block found by searching its height
-// lists the envelope a trace then verifies.
+// lists the envelope a trace then verifies. The console holds the cluster's administrator key: a
+// proposal another admin opened is approved from the Governance page and executes, the alarm the
+// killed node raises is acknowledged from the Alarms page, and that shows in the Logs page's audit
+// lines.
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningConsole, startConsole } from '../../console/start.js';
 import { toHex } from '../../crypto/bytes.js';
+import { type Ed25519KeyPair, generateEd25519 } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
+import { clusterAdminKey } from '../../devnet/layout.js';
+import { Admin } from '../../platform/admin.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { launchBrowser, openPage } from '../support/browser.js';
 import { startTestCluster, type TestCluster, waitForEnvelopes } from '../support/cluster.js';
@@ -19,9 +25,14 @@ let running: RunningConsole;
 let browser: Browser;
 let code: string;
 let height: number;
+let admin: Ed25519KeyPair;
 
 beforeAll(async () => {
-  cluster = await startTestCluster(4, 1);
+  // Peer alarms without their hold time, so the killed node's alarm is there to acknowledge at once.
+  cluster = await startTestCluster(4, 1, {
+    alarms: { evaluateMs: 200, holdMs: { 'peer-unreachable': 0, 'quorum-at-risk': 0 } },
+  });
+  admin = await clusterAdminKey(cluster.layout);
   const env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 1, Date.now());
   code = toHex(tracingCode(env));
   await cluster.client(0).upload(env);
@@ -34,6 +45,7 @@ beforeAll(async () => {
     tls: () => ({ insecure: true }),
     webDir,
     pollMs: 300,
+    adminKey: admin,
   });
   browser = await launchBrowser();
 }, 180_000);
@@ -55,12 +67,18 @@ describe('console pages on a 4-node cluster', () => {
       [`#/blocks/${height}`, '#block-header'],
       [`#/trace/${code}`, '#verdict'],
       ['#/alarms', '#app h3'],
+      ['#/governance', '#gov-admins'],
+      ['#/logs', '#log-filter'],
+      ['#/kpi', '#app .error'],
+      ['#/nodes', '#node-table .sparks svg'],
     ];
     for (const [hash, selector] of pages) {
       await page.goto(`${running.url}${hash}`);
       await page.waitForSelector(selector, { timeout: 30_000 });
     }
     expect(await page.textContent('body')).toBeTruthy();
+    await page.goto(`${running.url}#/kpi`);
+    expect(await page.textContent('#app .error')).toContain('--platform');
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -75,6 +93,33 @@ describe('console pages on a 4-node cluster', () => {
     expect(await page.textContent('#verdict')).toContain('VERIFIED in this browser');
   }, 120_000);
 
+  it('approves from the governance page a proposal another admin opened', async () => {
+    // A second admin and a threshold of 2 (executes at once: the threshold is 1 until then)...
+    const second = generateEd25519();
+    const chainId = cluster.chainId;
+    const first = new Admin(cluster.client(0), { chainId, key: admin });
+    await first.propose({ type: 'setAdmins', admins: [admin.publicKey, second.publicKey], threshold: 2 });
+    // ...who proposes going back to 1: open until the console's key approves it.
+    const other = new Admin(cluster.client(0), { chainId, key: second });
+    const { tracingCode: id } = await other.propose({
+      type: 'setAdmins',
+      admins: [admin.publicKey, second.publicKey],
+      threshold: 1,
+    });
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${running.url}#/governance`);
+    await page.waitForSelector('#gov-admins', { timeout: 30_000 });
+    expect(await page.textContent('#gov-mode')).toContain('Acting as administrator');
+    expect(await page.locator('#gov-admins tbody tr').count()).toBe(2);
+    expect(await page.locator('#gov-validators tbody tr').first().textContent()).toContain('(in force)');
+    expect(await page.locator('#gov-sites tbody tr').count()).toBe(1);
+    await page.click(`button[data-proposal="${id}"]`);
+    await page.locator('#gov-note', { hasText: 'committed at height' }).waitFor({ timeout: 60_000 });
+    await page.locator('#gov-closed tbody tr', { hasText: 'executed' }).first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('#gov-open').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('shows a killed node down', async () => {
     const { page } = await openPage(browser);
     await page.goto(`${running.url}#/nodes`);
@@ -83,5 +128,58 @@ describe('console pages on a 4-node cluster', () => {
     await page.locator('#node-table tbody tr:nth-child(4)', { hasText: 'down' }).waitFor({ timeout: 60_000 });
     await page.goto(`${running.url}#/overview`);
     await page.locator('#nodes-up .value', { hasText: '3 / 4' }).waitFor({ timeout: 30_000 });
+  }, 120_000);
+
+  it('acknowledges the alarm the dead node raised, and the node audits it', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${running.url}#/alarms`);
+    // One of node 0's (the killed node's own list is stale: the console cannot read it).
+    const button = page
+      .locator('#alarm-table tr', { hasText: 'node 0' })
+      .locator('button[data-alarm]')
+      .first();
+    await button.waitFor({ timeout: 60_000 });
+    const id = await button.getAttribute('data-alarm');
+    await button.click();
+    await page.locator('#alarm-note', { hasText: 'acknowledged by key:' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#alarm-table tr', { hasText: `${id}` })
+      .filter({ hasText: 'acknowledged' })
+      .first()
+      .waitFor({
+        timeout: 30_000,
+      });
+    await page.goto(`${running.url}#/logs/?node=0&type=audit&text=alarm`);
+    await page.locator('#log-table', { hasText: 'alarm' }).waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('verifies a trace certified by a validator set governance changed, following the change', async () => {
+    // The three nodes left become the validator set a few blocks ahead...
+    const first = new Admin(cluster.client(0), { chainId: cluster.chainId, key: admin });
+    // Blocks are cut only for envelopes: the proposal commits at height + 1, the set changes at + 4.
+    const activateAt = (await cluster.client(0).getStatus()).height + 4;
+    await first.propose({
+      type: 'setValidators',
+      validators: cluster.validators.slice(0, 3).map((publicKey) => ({ publicKey })),
+      activateAt,
+    });
+    // ...and envelopes committed until one is in a block the new set certified: the genesis set
+    // alone no longer verifies it.
+    let env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 2, Date.now());
+    for (let seq = 2; seq < 20; seq++) {
+      env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, seq, Date.now());
+      await cluster.client(0).upload(env);
+      if ((await first.waitReceipt(tracingCode(env))).height >= activateAt) break;
+    }
+    expect((await first.waitReceipt(tracingCode(env))).height).toBeGreaterThanOrEqual(activateAt);
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${running.url}#/trace/${toHex(tracingCode(env))}`);
+    await page.waitForSelector('#verdict', { timeout: 30_000 });
+    expect(await page.textContent('#verdict')).toContain('VERIFIED in this browser');
+    expect(await page.textContent('#followed')).toContain(
+      `followed 1 validator-set change(s), activating at ${activateAt}`,
+    );
+    expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -1,7 +1,9 @@
 // Nodes: inventory and health of each node, the console's own lag to it, its peers (direction,
-// RTT) and the link matrix (who is connected to whom, as each node reports it).
-import { bytes, empty, h, short, table } from '../dom.js';
+// RTT) and the link matrix (who is connected to whom, as each node reports it); sparklines of each
+// node's host CPU, resident memory and data size over the last two minutes.
+import { bytes, empty, h, short, sparkline, table } from '../dom.js';
 import type { PageFactory } from '../main.js';
+import type { NodeSamplePoint } from '../series.js';
 
 export const nodesPage: PageFactory = (root, store) => {
   const body = h('div');
@@ -22,6 +24,7 @@ export const nodesPage: PageFactory = (root, store) => {
           'CPU (host/process)',
           'RSS',
           'data',
+          'last 2 min: CPU · RSS · data',
           'console lag',
           'read',
         ],
@@ -42,6 +45,7 @@ export const nodesPage: PageFactory = (root, store) => {
             : '—',
           n.sample ? bytes(n.sample.rssBytes) : '—',
           n.sample ? bytes(n.sample.dataBytes) : '—',
+          sparks(store.samples.get(n.name) ?? []),
           n.lagMs < 0 ? 'never read' : `${n.lagMs} ms`,
           `${n.readMs} ms`,
         ]),
@@ -114,3 +118,18 @@ export const nodesPage: PageFactory = (root, store) => {
     },
   };
 };
+
+function sparks(list: readonly NodeSamplePoint[]): HTMLElement {
+  if (list.length < 2) return h('span', { class: 'muted' }, 'no samples yet');
+  const cpu = list.map((x) => x.hostCpu);
+  const rss = list.map((x) => x.rssBytes);
+  const data = list.map((x) => x.dataBytes);
+  const pct = (v: number): string => `${Math.round(v * 100)} %`;
+  return h(
+    'span',
+    { class: 'sparks' },
+    sparkline(cpu, `host CPU ${pct(Math.min(...cpu))}..${pct(Math.max(...cpu))}`),
+    sparkline(rss, `RSS ${bytes(Math.min(...rss))}..${bytes(Math.max(...rss))}`),
+    sparkline(data, `data ${bytes(Math.min(...data))}..${bytes(Math.max(...data))}`),
+  );
+}

@@ -1,7 +1,10 @@
 // Trace: a tracing code in, the chain of evidence out, verified in this page (verify-trace.ts)
 // against the trust anchor the page holds (anchor.ts). The backend relays the node's bytes only.
+
+import type { ValidatorChanges } from '../../validator-changes.js';
 import { currentAnchor, parseAnchorText, pin, pinnedAnchor, unpin } from '../anchor.js';
 import { empty, errorBox, getJson, h, short, table } from '../dom.js';
+import { type FollowedSet, followValidators } from '../follow-validators.js';
 import type { PageFactory } from '../main.js';
 import type { BundleHex } from '../types.js';
 import { type Anchor, verifyTraceInBrowser } from '../verify-trace.js';
@@ -62,7 +65,20 @@ function anchorBox(anchor: Anchor | undefined, reload: () => void): HTMLElement 
 async function run(out: HTMLElement, code: string, anchor: Anchor): Promise<void> {
   out.replaceChildren(empty('fetching the proof bundle from a node…'));
   const r = await getJson<{ node: string; bundle: BundleHex }>(`/api/trace/${encodeURIComponent(code)}`);
-  const v = verifyTraceInBrowser(code, r.bundle, anchor);
+  // The validator set by height, proven here through every change since the anchor; when that
+  // fails the anchor's set is used (it still verifies blocks before the first change).
+  let followed: FollowedSet | undefined;
+  let followNote: string;
+  try {
+    followed = followValidators(anchor, await getJson<ValidatorChanges>('/api/validator-changes'));
+    followNote =
+      followed.changes.length === 0
+        ? `no validator-set change since the anchor (proven to height ${followed.provenHeight})`
+        : `followed ${followed.changes.length} validator-set change(s), activating at ${followed.changes.join(', ')} (proven to height ${followed.provenHeight})`;
+  } catch (err) {
+    followNote = `validator-set changes not followed (${(err as Error).message}): the anchor’s set is used`;
+  }
+  const v = verifyTraceInBrowser(code, r.bundle, anchor, followed?.validators);
   const e = v.envelope;
   out.replaceChildren(
     h(
@@ -89,6 +105,7 @@ async function run(out: HTMLElement, code: string, anchor: Anchor): Promise<void
       [
         ['tracing code', h('code', {}, code)],
         ['bundle from', r.node],
+        ['validator set', h('span', { id: 'followed' }, followNote)],
         ['block', v.height === undefined ? '—' : h('a', { href: `#/blocks/${v.height}` }, v.height)],
         ['block time', v.blockTime === undefined ? '—' : new Date(v.blockTime).toISOString()],
         ['leaf index / path length', `${r.bundle.leafIndex} / ${r.bundle.proof.length}`],

@@ -64,6 +64,33 @@ describe('console HTTP server', () => {
     expect((await fetch(`${url}api/snapshot`, { method: 'POST', headers: auth })).status).toBe(405);
   });
 
+  it('takes actions only as same-origin JSON with its header, and only with an admin key', async () => {
+    const post = (path: string, headers: Record<string, string>, body = '{}') =>
+      fetch(`${url}api/action/${path}`, { method: 'POST', headers: { ...auth, ...headers }, body });
+    const json = { 'content-type': 'application/json' };
+    const marked = { ...json, 'x-bkdms-console': '1' };
+    const noHeader = await post('ack', json);
+    expect(noHeader.status).toBe(403);
+    expect(((await noHeader.json()) as { error: string }).error).toMatch(/X-Bkdms-Console/);
+    expect((await post('ack', { 'x-bkdms-console': '1', 'content-type': 'text/plain' })).status).toBe(403);
+    const cross = await post('ack', { ...marked, origin: 'http://evil.example' });
+    expect(((await cross.json()) as { error: string }).error).toMatch(/another origin/);
+    const readOnly = await post(`approve/${'ab'.repeat(32)}`, marked);
+    expect(readOnly.status).toBe(403);
+    expect(((await readOnly.json()) as { error: string }).error).toMatch(/read-only/);
+    expect((await post('ack', marked, '[1]')).status).toBe(400);
+    expect((await fetch(`${url}api/action/ack`, { method: 'PUT', headers: auth })).status).toBe(405);
+  });
+
+  it('checks the logs and KPI queries before asking anyone', async () => {
+    const logs = await fetch(`${url}api/logs?level=loud`, { headers: auth });
+    expect(logs.status).toBe(400);
+    expect(((await logs.json()) as { error: string }).error).toMatch(/level/);
+    const kpi = await fetch(`${url}api/kpi/values?city=CNSHA&kpi=1`, { headers: auth });
+    expect(kpi.status).toBe(404);
+    expect(((await kpi.json()) as { error: string }).error).toMatch(/--platform/);
+  });
+
   it('serves the page for any path without an extension, nothing outside its folder', async () => {
     const page = await fetch(`${url}overview`, { headers: auth });
     expect(page.status).toBe(200);

@@ -1,0 +1,126 @@
+// The KPI page's reads. What can be charted comes from the chain's site registry (GetState
+// "site/": each site's city and the KPI codes it reports, named from the catalogue); the values
+// come from the platform's query API (GET /v1/values, docs/platform.md §3.2), which holds them
+// decrypted: the chain never sees KPI values. Parameters are checked here before anything is
+// forwarded, so the platform gets only what its API accepts.
+import { parseJson } from '../api/state-values.js';
+import type { StateEntryView } from '../api/types.js';
+import { SiteStatus } from '../codec/types.js';
+import { kpiByWire } from '../kpi/catalogue.js';
+import { K, type SiteRecord } from '../ledger/records.js';
+import { siteIdText } from './envelope-summary.js';
+import { ConsoleError, ConsoleErrorCode } from './errors.js';
+
+export interface KpiSite {
+  keyId: string;
+  city: string;
+  country: number;
+  siteId: string;
+  /** The site ID as an address (dotted IPv4 when IPv4-mapped). */
+  address: string;
+  status: string;
+  kpis: { wire: number; code: string; name: string; unit: string; series: string[] }[];
+}
+
+/** A site's registration (GetSite) as the pages show it. */
+export function kpiSiteOf(
+  keyId: string,
+  r: { country: number; city: { code: string }; siteId: string; kpiCodes: number[]; status: number },
+): KpiSite {
+  return {
+    keyId,
+    city: r.city.code,
+    country: r.country,
+    siteId: r.siteId,
+    address: siteIdText(new Uint8Array(Buffer.from(r.siteId, 'hex'))),
+    status: (SiteStatus[r.status] ?? String(r.status)).toLowerCase(),
+    kpis: r.kpiCodes.map((wire) => {
+      const d = kpiByWire(wire);
+      return {
+        wire,
+        code: d?.code ?? String(wire),
+        name: d?.name ?? `KPI ${wire}`,
+        unit: d?.unit ?? '',
+        series: (d?.series ?? []).map((s) => s.name),
+      };
+    }),
+  };
+}
+
+export function kpiSites(entries: readonly StateEntryView[]): KpiSite[] {
+  return entries.map((e) => kpiSiteOf(e.key.slice(K.sitePrefix.length), parseJson<SiteRecord>(e.value)));
+}
+
+export interface ValuesQuery {
+  city: string;
+  kpi: number;
+  site?: string;
+  from: number;
+  to?: number;
+}
+
+const WINDOW_MAX = 366 * 86_400_000;
+
+function bad(message: string): ConsoleError {
+  return new ConsoleError(ConsoleErrorCode.BadRequest, message);
+}
+
+/** The page's query checked: city code, KPI wire code, an optional 32-hex site ID, ms bounds. */
+export function valuesQuery(q: URLSearchParams, now: number): ValuesQuery {
+  const city = q.get('city') ?? '';
+  if (!/^[\x21-\x7e]{1,32}$/.test(city)) throw bad('city: a city code (printable ASCII, no spaces)');
+  const kpiText = q.get('kpi') ?? '';
+  const kpi = Number(kpiText);
+  if (!/^\d{1,5}$/.test(kpiText) || kpi < 1 || kpi > 65535) throw bad('kpi: a KPI wire code, 1..65535');
+  const site = q.get('site') ?? '';
+  if (site !== '' && !/^[0-9a-f]{32}$/.test(site)) throw bad('site: a site ID, 32 hex digits');
+  const sinceText = q.get('sinceMs') ?? '3600000';
+  const since = Number(sinceText);
+  if (!/^\d{1,12}$/.test(sinceText) || since < 1 || since > WINDOW_MAX)
+    throw bad('sinceMs: a window of 1 ms .. 366 days');
+  return { city, kpi, ...(site === '' ? {} : { site }), from: now - since };
+}
+
+export interface ChartValue {
+  time: number;
+  value: number;
+  series: number;
+  site: string;
+  unit: string;
+}
+
+/** Most values one chart fetches (the platform's page size). */
+export const CHART_LIMIT = 1000;
+
+/** One page of values from the platform (oldest first); `truncated` when more matched. */
+export async function fetchValues(
+  platform: string,
+  q: ValuesQuery,
+): Promise<{ values: ChartValue[]; truncated: boolean }> {
+  const u = new URL('/v1/values', platform);
+  u.searchParams.set('city', q.city);
+  u.searchParams.set('kpi', String(q.kpi));
+  if (q.site !== undefined) u.searchParams.set('site', q.site);
+  u.searchParams.set('from', String(q.from));
+  u.searchParams.set('limit', String(CHART_LIMIT));
+  const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json().catch(() => ({}))) as {
+    values?: ChartValue[];
+    next?: string | null;
+    error?: string;
+    field?: string;
+  };
+  if (!res.ok)
+    throw new ConsoleError(
+      res.status === 400 ? ConsoleErrorCode.BadRequest : ConsoleErrorCode.Unavailable,
+      `the platform answered ${res.status}: ${body.field ? `${body.field}: ` : ''}${body.error ?? ''}`,
+    );
+  const values = (body.values ?? []).map((v) => ({
+    time: v.time,
+    value: v.value,
+    series: v.series,
+    site: v.site,
+    unit: v.unit,
+  }));
+  return { values, truncated: body.next !== null && body.next !== undefined };
+}
