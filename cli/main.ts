@@ -3,8 +3,8 @@
 import '../node/polyfill.js';
 import { createProgram } from './program.js';
 
-createProgram()
-  .parseAsync(process.argv)
+createProgram(process.argv.slice(2))
+  .then((program) => program.parseAsync(process.argv))
   .catch((err: unknown) => {
     process.stderr.write(`bkdms: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

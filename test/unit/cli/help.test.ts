@@ -2,9 +2,11 @@
 // command added later is covered without editing this file.
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_NAMES } from '../../../cli/commands.js';
+import { createProgram } from '../../../cli/program.js';
 import { buildProgram, commandPaths, runHelp } from './program.js';
 
-const tree = buildProgram();
+const tree = await buildProgram();
 const paths = commandPaths(tree);
 
 function commandAt(path: string[]): Command {
@@ -38,14 +40,27 @@ describe('bkdms --help', () => {
       expect(names, required).toContain(required);
   });
 
+  it('the lazy command table names exactly the top-level commands of the whole tree', () => {
+    expect([...COMMAND_NAMES].sort()).toEqual(tree.commands.map((c) => c.name()).sort());
+  });
+
+  it('a run that names a command loads that command only, with all its subcommands', async () => {
+    const node = await createProgram(['node', 'info']);
+    expect(node.commands.map((c) => c.name())).toEqual(['node']);
+    const whole = tree.commands.find((c) => c.name() === 'node')!;
+    expect(node.commands[0]!.commands.map((c) => c.name())).toEqual(whole.commands.map((c) => c.name()));
+    const trace = await createProgram(['verify', 'bundle.json']);
+    expect(trace.commands.map((c) => c.name()).sort()).toEqual(['trace', 'verify']);
+    const typo = await createProgram(['stauts']);
+    expect(typo.commands).toHaveLength(tree.commands.length);
+  });
+
   it('--version prints the version, the commit and the Node.js version, and exits 0', async () => {
     const cap = { out: '', err: '' };
-    const err = await buildProgram(cap)
-      .parseAsync(['--version'], { from: 'user' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const err = await (await buildProgram(cap)).parseAsync(['--version'], { from: 'user' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'commander.version', exitCode: 0 });
     expect(cap.out).toMatch(/^bkdms \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown), node v\d+/);
   });

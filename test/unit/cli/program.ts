@@ -24,8 +24,8 @@ function tame(cmd: Command, cap: Captured): void {
   for (const sub of cmd.commands) tame(sub, cap);
 }
 
-export function buildProgram(cap: Captured = { out: '', err: '' }): Command {
-  const program = createProgram();
+export async function buildProgram(cap: Captured = { out: '', err: '' }): Promise<Command> {
+  const program = await createProgram();
   tame(program, cap);
   return program;
 }
@@ -48,7 +48,7 @@ export interface HelpRun {
 export async function runHelp(path: string[]): Promise<HelpRun> {
   const cap: Captured = { out: '', err: '' };
   try {
-    await buildProgram(cap).parseAsync([...path, '--help'], { from: 'user' });
+    await (await buildProgram(cap)).parseAsync([...path, '--help'], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return { exitCode: err.exitCode, code: err.code, out: cap.out };
     throw err;
@@ -67,7 +67,7 @@ export async function runCli(args: string[]): Promise<string> {
     return true;
   });
   try {
-    await buildProgram().parseAsync(args, { from: 'user' });
+    await (await buildProgram()).parseAsync(args, { from: 'user' });
   } finally {
     spy.mockRestore();
   }
