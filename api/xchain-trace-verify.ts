@@ -14,8 +14,8 @@ import { verifyStateProof } from '../ledger/state-proof.js';
 import { verifyRemoteProof } from '../ledger/xchain/membership.js';
 import { type ConsensusRecord, type FactRecord, XK } from '../ledger/xchain/records.js';
 import { ApiError, ApiErrorCode } from './errors.js';
-import { verifyCertifiedHeader } from './verify-state.js';
 import { type TrustAnchor, type VerifiedTrace, verifyTrace } from './verify.js';
+import { verifyCertifiedHeader } from './verify-state.js';
 import type { ProvenKey, XchainTraceBundle } from './xchain-trace-file.js';
 
 export enum XchainTraceCheck {
