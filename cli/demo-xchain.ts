@@ -86,7 +86,7 @@ async function uploadCommitted(c: Chain): Promise<Uint8Array> {
   );
   const tc = tracingCode(env);
   const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), 30_000);
+  const timer = setTimeout(() => ac.abort(), 120_000);
   try {
     const blocks = c.client.subscribeBlocks(1, ac.signal);
     await c.client.upload(env);
@@ -98,7 +98,7 @@ async function uploadCommitted(c: Chain): Promise<Uint8Array> {
     clearTimeout(timer);
     ac.abort();
   }
-  throw new Error(`chain ${c.name} did not commit envelope ${toHex(tc)} within 30 s`);
+  throw new Error(`chain ${c.name} did not commit envelope ${toHex(tc)} within 120 s`);
 }
 
 export async function runXchainDemo(o: XchainDemoOptions): Promise<XchainDemoSummary> {
