@@ -155,7 +155,8 @@ describe('bkdms relay between two 4-node chains', () => {
       const block = (await b.client(0).getHeaders({ fromHeight: h + 1, toHeight: h + 1, maxCount: 1 }))
         .headers[0]!;
       if (decodeBlockHeader(block.header).time >= consTime + TRUSTING_MS) break;
-      expect(seqB).toBeLessThan(200);
+      // Bounded by the clock, not by a count: B makes a block per upload, quickly when idle.
+      expect(Date.now()).toBeLessThan(consTime + TRUSTING_MS + 300_000);
     }
     await growA();
     const r4 = start('--once');
