@@ -30,6 +30,7 @@ import type { SiteHandle } from '../site/runtime.js';
 import { loadSampleManifest, type SampleSite, sampleSiteConfig } from '../site/samples/sample-sites.js';
 import type { SiteRunStatus } from '../site/status.js';
 import { latestThroughApi } from './demo-query.js';
+import { registerXchainDemo } from './demo-xchain.js';
 
 const hex = toHex;
 let say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -278,7 +279,7 @@ async function report(
 }
 
 export function registerDemoCommand(program: Command): void {
-  program
+  const demo = program
     .command('demo')
     .description('run the self-contained demo: a local cluster, a platform and three sites on sample data')
     .option('--dir <dir>', 'folder for everything the demo writes', join('.bkdms', `demo-${stamp()}`))
@@ -292,4 +293,5 @@ export function registerDemoCommand(program: Command): void {
     .action(async (opts: { dir: string; nodes: string; console: string | false }) => {
       await runDemo({ dir: opts.dir, nodes: Number(opts.nodes), console: opts.console });
     });
+  registerXchainDemo(demo, stamp);
 }

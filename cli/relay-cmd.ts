@@ -11,9 +11,9 @@ import { Relayer, type StepOutcome } from '../platform/relay/relayer.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
 import { isLoopbackHost } from '../runtime/loopback.js';
 import { PassphraseEnv } from '../runtime/passphrase.js';
-import { type RpcFlags, rpcTls } from './rpc-flags.js';
+import { addTwoChainTlsFlags, type ChainSide, chainTls, type TwoChainTlsFlags } from './two-chain-tls.js';
 
-interface RelayFlags extends Omit<RpcFlags, 'rpc'> {
+interface RelayFlags extends TwoChainTlsFlags {
   from: string[];
   to: string;
   client: string;
@@ -40,8 +40,7 @@ function describe(o: StepOutcome): string {
 }
 
 export function registerRelayCommand(program: Command): void {
-  program
-    .command('relay')
+  addTwoChainTlsFlags(program.command('relay'))
     .description("carry chain A's certified headers to chain B's light client of A (docs/cross-chain.md)")
     .requiredOption(
       '--from <rpc...>',
@@ -59,8 +58,6 @@ export function registerRelayCommand(program: Command): void {
     .option('--json', 'one JSON line per step')
     .option('--metrics <[host:]port>', 'serve GET /metrics and /healthz (host defaults to 127.0.0.1)')
     .option('--metrics-public', 'allow --metrics on an address off loopback (unauthenticated reads)')
-    .option('--tls-ca <file>', 'PEM CA bundle for both chains (default: the system roots)')
-    .option('--insecure', 'plaintext to both chains; the default for loopback addresses')
     .action(async (o: RelayFlags) => {
       const clientId = Number(o.client);
       if (!Number.isInteger(clientId) || clientId < 0 || clientId > 0xffff)
@@ -70,10 +67,10 @@ export function registerRelayCommand(program: Command): void {
       const listen = o.metrics === undefined ? undefined : parseListen(o.metrics);
       if (listen !== undefined && !isLoopbackHost(listen.host) && !o.metricsPublic)
         throw new Error(`--metrics ${o.metrics} is off loopback: add --metrics-public to serve it there`);
-      const connect = (rpc: string) =>
-        new BkdmsClient({ address: rpc, tls: rpcTls({ ...o, rpc }), deadlineMs: 10_000 });
-      const sources = o.from.map(connect);
-      const dest = connect(o.to);
+      const connect = (rpc: string, side: ChainSide) =>
+        new BkdmsClient({ address: rpc, tls: chainTls(o, side, rpc), deadlineMs: 10_000 });
+      const sources = o.from.map((rpc) => connect(rpc, 'from'));
+      const dest = connect(o.to, 'to');
       try {
         const key = await loadAdminKey({
           path: o.key,

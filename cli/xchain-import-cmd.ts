@@ -10,9 +10,9 @@ import { loadAdminKey } from '../platform/keys.js';
 import { type FactOutcome, importFact } from '../platform/relay/fact-import.js';
 import { Relayer } from '../platform/relay/relayer.js';
 import { PassphraseEnv } from '../runtime/passphrase.js';
-import { type RpcFlags, rpcTls } from './rpc-flags.js';
+import { addTwoChainTlsFlags, type ChainSide, chainTls, type TwoChainTlsFlags } from './two-chain-tls.js';
 
-interface ImportFlags extends Omit<RpcFlags, 'rpc'> {
+interface ImportFlags extends TwoChainTlsFlags {
   from: string;
   to: string;
   client: string;
@@ -37,7 +37,7 @@ function describe(o: FactOutcome, clientId: number): string {
 }
 
 export function registerImportFactCommand(x: Command): void {
-  x.command('import-fact')
+  addTwoChainTlsFlags(x.command('import-fact'))
     .description("record one of chain A's envelopes on chain B, proven against B's light client of A")
     .requiredOption(
       '--from <rpc>',
@@ -56,17 +56,15 @@ export function registerImportFactCommand(x: Command): void {
       "when the client is behind the envelope's block, bring A's newest header first (as `bkdms relay --once` would)",
     )
     .option('--json', 'the outcome as JSON')
-    .option('--tls-ca <file>', 'PEM CA bundle for both chains (default: the system roots)')
-    .option('--insecure', 'plaintext to both chains; the default for loopback addresses')
     .action(async (o: ImportFlags) => {
       const clientId = Number(o.client);
       if (!Number.isInteger(clientId) || clientId < 0 || clientId > 0xffff)
         throw new Error('--client must be 0..65535');
       const tc = unhex(o.tracingCode, 32, 'tracing code');
-      const connect = (rpc: string) =>
-        new BkdmsClient({ address: rpc, tls: rpcTls({ ...o, rpc }), deadlineMs: 10_000 });
-      const source = connect(o.from);
-      const dest = connect(o.to);
+      const connect = (rpc: string, side: ChainSide) =>
+        new BkdmsClient({ address: rpc, tls: chainTls(o, side, rpc), deadlineMs: 10_000 });
+      const source = connect(o.from, 'from');
+      const dest = connect(o.to, 'to');
       try {
         const key = await loadAdminKey({
           path: o.key,

@@ -30,7 +30,16 @@ function inclusion(bytes: Uint8Array): InclusionProof | undefined {
 
 const utf8 = new TextDecoder();
 
-function verifyAgainst(cons: ConsensusRecord, chainId: string, p: RemoteProof): Check<VerifiedRemote> {
+/**
+ * Checks a remote proof against one consensus state of the chain `chainId` (hex): the check the
+ * contract runs, and what an offline verifier of a cross-chain trace runs against the consensus
+ * state B proves it stored (api/xchain-trace-verify.ts).
+ */
+export function verifyRemoteProof(
+  cons: ConsensusRecord,
+  chainId: string,
+  p: RemoteProof,
+): Check<VerifiedRemote> {
   if (p.kind === 'state') {
     try {
       const v = verifyStateProof(unhex(cons.stateRoot), p.key, p.stateProof);
@@ -86,7 +95,7 @@ export function verifyMembership(
   if (status === ClientStatus.Expired) return reject(Reason.ClientExpired);
   const cons = getConsensus(state, clientId, height);
   if (cons === undefined) return reject(Reason.NoConsensusState);
-  return verifyAgainst(cons, c.chainId, proof);
+  return verifyRemoteProof(cons, c.chainId, proof);
 }
 
 /** The fact's ID: the envelope's tracing code, or SHA-256 of "state:<anchor height>:<key>". */
