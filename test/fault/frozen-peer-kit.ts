@@ -11,11 +11,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { pause } from '../../api/retry.js';
 import { UploadStatus } from '../../api/types.js';
-import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { peerIdOfPublicKey } from '../../node/p2p/identity.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { followCommits } from '../support/follow-commits.js';
 
 /** Dial deadline (until the peer has identified) and liveness-ping interval of every node. */
 const DIAL_MS = 2_000;
@@ -189,20 +189,7 @@ export async function expectCommitted(load: Load, by: number[], i: number): Prom
     if (by.includes(load.ackedBy[k]!)) need.add(Buffer.from(tracingCode(env)).toString('hex'));
   });
   expect(need.size).toBeGreaterThan(0);
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), 60_000);
-  try {
-    for await (const ev of c.client(i).subscribeBlocks(1, ac.signal)) {
-      for (const e of decodeCertifiedBlock(ev.certifiedBlock).block.envelopes)
-        need.delete(Buffer.from(tracingCode(e)).toString('hex'));
-      if (need.size === 0) break;
-    }
-  } catch (err) {
-    if (!ac.signal.aborted) throw err;
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
+  await followCommits(c.client(i), need, 60_000);
   expect(need.size, 'acknowledged envelopes not committed').toBe(0);
 }
 

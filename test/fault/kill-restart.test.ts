@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../api/errors.js';
 import { pause } from '../../api/retry.js';
 import { ReceiptState, UploadStatus } from '../../api/types.js';
-import { decodeCertifiedBlock } from '../../codec/certificate.js';
 import { envelopeSeq } from '../../codec/envelope-view.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster, waitForHeight } from '../support/cluster.js';
+import { followCommits } from '../support/follow-commits.js';
 
 let c: TestCluster;
 /** The load of the moment: stopped after the test even when the test failed or timed out. */
@@ -114,22 +114,7 @@ const TRACED = 50;
  */
 async function uncommitted(i: number, envs: Uint8Array[]): Promise<Uint8Array[]> {
   const need = new Map(envs.map((e) => [Buffer.from(tracingCode(e)).toString('hex'), e]));
-  const ac = new AbortController();
-  let idle = setTimeout(() => ac.abort(), 30_000);
-  try {
-    for await (const ev of c.client(i).subscribeBlocks(1, ac.signal)) {
-      clearTimeout(idle);
-      idle = setTimeout(() => ac.abort(), 30_000);
-      for (const e of decodeCertifiedBlock(ev.certifiedBlock).block.envelopes)
-        need.delete(Buffer.from(tracingCode(e)).toString('hex'));
-      if (need.size === 0) break;
-    }
-  } catch (err) {
-    if (!ac.signal.aborted) throw err;
-  } finally {
-    clearTimeout(idle);
-    ac.abort();
-  }
+  await followCommits(c.client(i), need, 30_000);
   return [...need.values()];
 }
 
