@@ -175,6 +175,28 @@ describe('governance', () => {
     expect(h.contracts.validators(20)).toEqual(next.map((v) => v.publicKey));
   });
 
+  it('setValidators activates two blocks after its approval at the earliest, so a certified header of the old set proves it', () => {
+    const h = new Harness();
+    const next = [keyPair(41), keyPair(42), keyPair(43), keyPair(44)].map((k) => ({
+      publicKey: k.publicKey,
+    }));
+    const old = h.chain.validators.map((v) => v.publicKey);
+    // Executed at height 1: height 2 would leave no header of the old set carrying the change.
+    expect(h.enact({ type: 'setValidators', validators: next, activateAt: 2 })).toEqual([
+      APPLIED,
+      rejected(Reason.ActivationNotInFuture),
+    ]);
+    expect(h.contracts.validators(2)).toEqual(old);
+    // Executed at height 2: height 4 is the first allowed, height 3 is refused the same way.
+    expect(h.enact({ type: 'setValidators', validators: next, activateAt: 3 })).toEqual([
+      APPLIED,
+      rejected(Reason.ActivationNotInFuture),
+    ]);
+    expect(h.enact({ type: 'setValidators', validators: next, activateAt: 5 })).toEqual([APPLIED, APPLIED]);
+    expect(h.contracts.validators(4)).toEqual(old);
+    expect(h.contracts.validators(5)).toEqual(next.map((v) => v.publicKey));
+  });
+
   it('setParams sets the envelope bounds at activation; a call without them (type 8) keeps them', () => {
     const h = new Harness();
     const s = h.chain.sites[0]!;
