@@ -2,14 +2,9 @@
 // each node's recent CPU/memory/disk samples gathered from the live snapshots, the polyline of a
 // sparkline, the KPI chart's columns, and whether the console's key may approve a proposal.
 
-export interface NodeSamplePoint {
-  time: number;
-  hostCpu: number;
-  processCpu: number;
-  rssBytes: number;
-  dataBytes: number;
-  diskFreeBytes: number;
-}
+import type { NodeSamplePoint } from './types.js';
+
+export type { NodeSamplePoint };
 
 /** Samples kept per node: two minutes at the node's one a second. */
 export const SAMPLES_KEPT = 120;

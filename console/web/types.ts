@@ -30,14 +30,17 @@ export interface NodeRow {
   peers: PeerLink[];
   alarms: AlarmView[];
   alarmsError?: string;
-  sample?: {
-    time: number;
-    hostCpu: number;
-    processCpu: number;
-    rssBytes: number;
-    dataBytes: number;
-    diskFreeBytes: number;
-  };
+  sample?: NodeSamplePoint;
+}
+
+/** One performance sample of a node, as the backend's snapshot carries it. */
+export interface NodeSamplePoint {
+  time: number;
+  hostCpu: number;
+  processCpu: number;
+  rssBytes: number;
+  dataBytes: number;
+  diskFreeBytes: number;
 }
 
 export interface Snapshot {
