@@ -7,6 +7,7 @@ import { decodeBlockHeader } from '../codec/block.js';
 import { BLOCK_HEADER_BYTES, MAX_CERTIFICATE_BYTES, MAX_ENVELOPE_BYTES } from '../codec/caps.js';
 import { decodeInclusionProof, encodeInclusionProof } from '../crypto/merkle-proof-codec.js';
 import { ApiError, ApiErrorCode } from './errors.js';
+import { ProofFileReader } from './file-reader.js';
 import type { TraceBundleBytes } from './types.js';
 
 /** "BKDMS/v1/trace-bundle\0" in ASCII: the file's first 22 bytes. */
@@ -64,34 +65,11 @@ export function encodeTraceFile(b: TraceBundleBytes): Uint8Array {
   return out;
 }
 
-class FileReader {
-  private at = 0;
-  private readonly view: DataView;
-  constructor(private readonly b: Uint8Array) {
-    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  }
-  take(n: number, field: string): Uint8Array {
-    if (this.b.length - this.at < n) throw malformed(`truncated in ${field}`, field);
-    const out = this.b.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  length(width: 2 | 4, min: number, max: number, field: string): number {
-    const raw = this.take(width, field);
-    const n = width === 2 ? (raw[0]! << 8) | raw[1]! : this.view.getUint32(this.at - 4);
-    if (n < min || n > max) throw malformed(`${field} length ${n} outside ${min}..${max}`, field);
-    return n;
-  }
-  end(): void {
-    if (this.at !== this.b.length) throw malformed('trailing bytes', 'end');
-  }
-}
-
 /** Parses a saved bundle; ApiError MALFORMED (meta.field) for anything but exactly one bundle. */
 export function decodeTraceFile(bytes: Uint8Array): TraceBundleBytes {
   if (bytes.length > MAX_TRACE_FILE_BYTES)
     throw malformed(`larger than ${MAX_TRACE_FILE_BYTES} bytes`, 'size');
-  const r = new FileReader(bytes);
+  const r = new ProofFileReader(bytes, 'trace bundle file');
   const magic = r.take(TRACE_FILE_MAGIC.length, 'magic');
   if (!magic.every((x, i) => x === TRACE_FILE_MAGIC[i])) throw malformed('not a trace bundle file', 'magic');
   const version = r.take(1, 'version')[0]!;

@@ -5,7 +5,9 @@
 // A that B's light client stored at the call's anchor height. Every length is checked against its
 // cap before anything is read; nothing may follow the last part.
 import { BLOCK_HEADER_BYTES, MAX_CERTIFICATE_BYTES, MAX_STATE_PROOF_BYTES } from '../codec/caps.js';
+import { concatBytes } from '../crypto/bytes.js';
 import { ApiError, ApiErrorCode } from './errors.js';
+import { ProofFileReader } from './file-reader.js';
 import { decodeTraceFile, encodeTraceFile, MAX_TRACE_FILE_BYTES } from './trace-file.js';
 import type { StateProofBytes, TraceBundleBytes } from './types.js';
 
@@ -58,46 +60,17 @@ export function encodeXchainTraceFile(b: XchainTraceBundle): Uint8Array {
     if (k.header.length !== BLOCK_HEADER_BYTES) throw malformed('header is not 223 bytes', 'header');
     parts.push(k.header, u32(k.certificate.length), k.certificate, u32(k.bucket.length), k.bucket);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
-class Cursor {
-  private at = 0;
-  constructor(private readonly b: Uint8Array) {}
-  take(n: number, field: string): Uint8Array {
-    if (this.b.length - this.at < n) throw malformed(`truncated in ${field}`, field);
-    const out = this.b.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  u16(field: string): number {
-    const r = this.take(2, field);
-    return (r[0]! << 8) | r[1]!;
-  }
-  length(max: number, field: string): number {
-    const r = this.take(4, field);
-    const n = ((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0;
-    if (n < 1 || n > max) throw malformed(`${field} length ${n} outside 1..${max}`, field);
-    return n;
-  }
-  provenKey(name: string): ProvenKey {
-    const header = this.take(BLOCK_HEADER_BYTES, `${name}.header`);
-    const certificate = this.take(
-      this.length(MAX_CERTIFICATE_BYTES, `${name}.certificate`),
-      `${name}.certificate`,
-    );
-    const bucket = this.take(this.length(MAX_STATE_PROOF_BYTES, `${name}.bucket`), `${name}.bucket`);
-    return { header, certificate, bucket };
-  }
-  end(): void {
-    if (this.at !== this.b.length) throw malformed('trailing bytes', 'end');
-  }
+function provenKey(r: ProofFileReader, name: string): ProvenKey {
+  const header = r.take(BLOCK_HEADER_BYTES, `${name}.header`);
+  const certificate = r.take(
+    r.length(4, 1, MAX_CERTIFICATE_BYTES, `${name}.certificate`),
+    `${name}.certificate`,
+  );
+  const bucket = r.take(r.length(4, 1, MAX_STATE_PROOF_BYTES, `${name}.bucket`), `${name}.bucket`);
+  return { header, certificate, bucket };
 }
 
 /** Whether `bytes` starts like a cross-chain trace file (for `bkdms verify`, which reads both kinds). */
@@ -110,20 +83,20 @@ export function decodeXchainTraceFile(bytes: Uint8Array): XchainTraceBundle {
   if (bytes.length > MAX_XCHAIN_TRACE_FILE_BYTES)
     throw malformed(`larger than ${MAX_XCHAIN_TRACE_FILE_BYTES} bytes`, 'size');
   if (!isXchainTraceFile(bytes)) throw malformed('not a cross-chain trace file', 'magic');
-  const r = new Cursor(bytes);
+  const r = new ProofFileReader(bytes, 'cross-chain trace file');
   r.take(XCHAIN_TRACE_MAGIC.length, 'magic');
   const version = r.take(1, 'version')[0]!;
   if (version !== XCHAIN_TRACE_VERSION) throw malformed(`unknown version ${version}`, 'version');
-  const clientId = r.u16('clientId');
-  const callBytes = r.take(r.length(MAX_TRACE_FILE_BYTES, 'call'), 'call');
+  const clientId = r.length(2, 0, 0xffff, 'clientId');
+  const callBytes = r.take(r.length(4, 1, MAX_TRACE_FILE_BYTES, 'call'), 'call');
   let call: TraceBundleBytes;
   try {
     call = decodeTraceFile(callBytes);
   } catch (err) {
     throw malformed(`call: ${(err as Error).message}`, 'call');
   }
-  const fact = r.provenKey('fact');
-  const consensus = r.provenKey('consensus');
+  const fact = provenKey(r, 'fact');
+  const consensus = provenKey(r, 'consensus');
   r.end();
   return { clientId, call, fact, consensus };
 }
