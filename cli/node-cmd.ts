@@ -24,7 +24,7 @@ export function registerNodeCommands(program: Command): void {
     .addOption(
       new Option(
         '--testkit',
-        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
+        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_QUORUM_FORK, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
       ),
     )
     .action(
@@ -37,6 +37,7 @@ export function registerNodeCommands(program: Command): void {
           { passphraseFile: o.passphraseFile ?? config.passphraseFile },
           { fileHint: 'pass --passphrase-file' },
         );
+        await kit?.prepare?.();
         kit?.arm();
         const running = await startNode(config, passphrase, kit?.options ?? {});
         if (kit !== undefined)
@@ -45,6 +46,7 @@ export function registerNodeCommands(program: Command): void {
               lies: kit.lies,
               byzantine: kit.byzantine,
               divergeFrom: kit.divergeFrom,
+              quorumFork: kit.quorumFork,
               failpoint: kit.failpoint,
             },
             'TEST KIT: this node lies, misbehaves or crashes on purpose',

@@ -1,6 +1,7 @@
 // The test-kit switch of `bkdms node start` (test-only, docs/operations.md "Test-kit modes"): the
 // lies named by BKDMS_TESTKIT_LIE, the Byzantine consensus modes named by BKDMS_TESTKIT_BYZANTINE,
-// the divergent chain from BKDMS_TESTKIT_DIVERGE_FROM and the crash point armed by
+// the divergent chain from BKDMS_TESTKIT_DIVERGE_FROM, the colluding quorum's headers of
+// BKDMS_TESTKIT_QUORUM_FORK and the crash point armed by
 // BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
 // --testkit flag, so an environment variable left behind can never turn a production node into a
 // liar, a Byzantine validator or a node that kills itself; the flag without any of them, or any of
@@ -23,8 +24,16 @@ import {
   parseDivergeFrom,
 } from '../testkit/divergent-tip.js';
 import { LIE_ENV, lyingNodeApi, parseLies } from '../testkit/lying-node.js';
+import { clusterValidatorKeys, QUORUM_FORK_ENV, quorumForkApi } from '../testkit/quorum-fork.js';
 
-const ENVS = [LIE_ENV, BYZANTINE_ENV, FAILPOINT_ENV, DIVERGE_ENV, SEGMENT_BYTES_ENV] as const;
+const ENVS = [
+  LIE_ENV,
+  BYZANTINE_ENV,
+  FAILPOINT_ENV,
+  DIVERGE_ENV,
+  QUORUM_FORK_ENV,
+  SEGMENT_BYTES_ENV,
+] as const;
 
 export interface TestkitSwitch {
   /** The lies, for the start-up warning. */
@@ -33,12 +42,16 @@ export interface TestkitSwitch {
   byzantine: string[];
   /** The first height at which the node pretends to hold other blocks, for the start-up warning. */
   divergeFrom?: number;
+  /** The cluster folder whose validator keys sign the other block of each height, for the start-up warning. */
+  quorumFork?: string;
   /** The armed crash point (`name:hit`), for the start-up warning. */
   failpoint?: string;
   /** What the node is started with. */
   options: StartNodeOptions;
   /** Arms the crash point (called once the node is about to start). */
   arm(): void;
+  /** Loads what a mode needs from disk (the colluding keys); called once, before the node starts. */
+  prepare?: () => Promise<void>;
   /** Kept for callers that wrap the RPC handlers themselves. */
   wrapApi?: (api: NodeApi) => NodeApi;
 }
@@ -51,7 +64,7 @@ export function testkitSwitch(
   const given = ENVS.filter((name) => (env[name] ?? '') !== '');
   if (given.length === 0) {
     if (flag)
-      throw new Error(`--testkit needs ${ENVS.slice(0, 4).join(', ')} (what to do); refusing to start`);
+      throw new Error(`--testkit needs ${ENVS.slice(0, 5).join(', ')} (what to do); refusing to start`);
     return undefined;
   }
   if (!flag)
@@ -85,6 +98,16 @@ export function testkitSwitch(
     const wrap = out.wrapApi;
     out.wrapApi = (api) => divergentTipApi(wrap === undefined ? api : wrap(api), from);
     out.options.wrapApi = out.wrapApi;
+  }
+  const forkDir = env[QUORUM_FORK_ENV] ?? '';
+  if (forkDir !== '') {
+    out.quorumFork = forkDir;
+    out.prepare = async () => {
+      const keys = await clusterValidatorKeys(forkDir);
+      const wrap = out.wrapApi;
+      out.wrapApi = (api) => quorumForkApi(wrap === undefined ? api : wrap(api), keys);
+      out.options.wrapApi = out.wrapApi;
+    };
   }
   const fpSpec = env[FAILPOINT_ENV] ?? '';
   if (fpSpec !== '') {
