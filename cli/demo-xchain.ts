@@ -1,7 +1,8 @@
-// `bkdms demo xchain` (`npm run demo:xchain`): two small chains on this machine, a city chain A
-// (Geneva) and a regional chain B; B's administrators register a light client of A, a relayer
-// brings A's certified headers, one of A's air-quality envelopes is imported on B, and the
-// two-chain trace is fetched from B and verified offline against both genesis files.
+// `bkdms demo xchain` (`npm run demo:xchain`): three small chains on this machine, two city chains
+// A (Geneva) and C (Shanghai) and a regional chain B; B's administrators register a light client
+// of each city chain, one relayer per client brings that city's certified headers, one
+// air-quality envelope of each city is imported on B, and each two-chain trace is fetched from B
+// and verified offline against both genesis files.
 
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { fetchXchainTrace } from '../api/xchain-trace-fetch.js';
 import { encodeXchainTraceFile } from '../api/xchain-trace-file.js';
 import { decodeCertifiedBlock } from '../codec/certificate.js';
 import { toHex } from '../crypto/bytes.js';
-import { generateEd25519 } from '../crypto/ed25519.js';
+import { type Ed25519KeyPair, generateEd25519 } from '../crypto/ed25519.js';
 import { tracingCode } from '../crypto/hash.js';
 import { generateX25519, type X25519KeyPair } from '../crypto/x25519.js';
 import { type RunningCluster, startCluster } from '../devnet/cluster.js';
@@ -30,14 +31,31 @@ export interface XchainDemoOptions {
   print?: (line: string) => void;
 }
 
+/** One city chain's fact as the region chain traced it. */
+export interface CityFact {
+  city: string;
+  /** The region chain's light client of this city's chain. */
+  clientId: number;
+  report: XchainTraceReport;
+  bundlePath: string;
+  genesis: string;
+}
+
 export interface XchainDemoSummary {
+  /** The first city's (Geneva's) trace, bundle and genesis file. */
   report: XchainTraceReport;
   bundlePath: string;
   genesisA: string;
   genesisB: string;
+  /** Every city's, Geneva's first. */
+  cities: CityFact[];
 }
 
-const CLIENT_ID = 1;
+/** The city chains feeding the region: folder, name, the region's client ID, the saved bundle. */
+const CITIES = [
+  { folder: 'a', city: 'Geneva', clientId: 1, bundle: 'xchain-trace.bin' },
+  { folder: 'c', city: 'Shanghai', clientId: 2, bundle: 'xchain-trace-shanghai.bin' },
+] as const;
 
 interface Chain {
   name: string;
@@ -104,74 +122,121 @@ async function uploadCommitted(c: Chain): Promise<Uint8Array> {
 export async function runXchainDemo(o: XchainDemoOptions): Promise<XchainDemoSummary> {
   const say = o.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const dir = resolve(o.dir);
-  say(`bkdms cross-chain demo: city chain A (Geneva) and regional chain B, ${o.nodes} node(s) each`);
+  say(
+    `bkdms cross-chain demo: city chains A (Geneva) and C (Shanghai) feeding regional chain B, ${o.nodes} node(s) each`,
+  );
   say(`data folder: ${dir}`);
-  const started = await Promise.allSettled([startChain(dir, 'a', o.nodes), startChain(dir, 'b', o.nodes)]);
+  const started = await Promise.allSettled([
+    ...CITIES.map((c) => startChain(dir, c.folder, o.nodes)),
+    startChain(dir, 'b', o.nodes),
+  ]);
   const chains = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   try {
     for (const s of started) if (s.status === 'rejected') throw s.reason;
-    const [a, b] = chains as [Chain, Chain];
-    say(`chain A ${a.layout.chainId.slice(0, 16)}…, chain B ${b.layout.chainId.slice(0, 16)}…: running`);
-
-    await uploadCommitted(a);
-    const trusted = (await a.client.getHeaders({ fromHeight: 1, toHeight: 1, maxCount: 1 })).headers[0]!;
-    const relayerKey = generateEd25519();
+    const b = chains[CITIES.length]!;
+    const cityChains = chains.slice(0, CITIES.length);
+    say(
+      `${CITIES.map((c, i) => `chain ${c.folder.toUpperCase()} (${c.city}) ${cityChains[i]!.layout.chainId.slice(0, 16)}…`).join(', ')}, regional chain B ${b.layout.chainId.slice(0, 16)}…: running`,
+    );
     const admin = new Admin(b.client, {
       chainId: Buffer.from(b.layout.chainId, 'hex'),
       key: await clusterAdminKey(b.layout),
       receiptPollMs: 100,
     });
-    const reg = await admin.propose({
-      type: 'registerCounterparty',
-      clientId: CLIENT_ID,
-      trustedHeader: trusted.header,
-      validators: (await a.client.getStatus()).validators,
-      trustingPeriodMs: 14 * 86_400_000,
-      maxClockDriftMs: 10_000,
-      relayers: [relayerKey.publicKey],
-    });
-    say(
-      `B's administrators registered light client ${CLIENT_ID} of A at A's block 1 (B block ${reg.height})`,
-    );
 
-    const fact = await uploadCommitted(a);
-    await uploadCommitted(a);
-    say(`A committed the Geneva air-quality envelope ${toHex(fact)}`);
-    const signer = new Admin(b.client, { chainId: Buffer.from(b.layout.chainId, 'hex'), key: relayerKey });
-    const relayer = new Relayer({
-      clientId: CLIENT_ID,
-      sources: [a.client],
-      dest: b.client,
-      sign: (c) => signer.buildCall(c),
-      now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      receiptTimeoutMs: 30_000,
-    });
-    const out = await importFact(relayer, a.client, CLIENT_ID, fact, true);
-    if (out.kind !== 'submitted' || out.result !== '') throw new Error(`fact import: ${JSON.stringify(out)}`);
-    say(
-      `relayer: A's header ${out.anchorHeight} brought to B; fact of A's block ${out.remoteHeight} recorded on B`,
+    // One light client per city on B, registered one after the other by B's administrator, each
+    // listing its own relayer key only.
+    const registered: {
+      spec: (typeof CITIES)[number];
+      a: Chain;
+      fact: Uint8Array;
+      relayerKey: Ed25519KeyPair;
+    }[] = [];
+    for (const [i, spec] of CITIES.entries()) {
+      const a = cityChains[i]!;
+      const label = `${spec.city} (chain ${spec.folder.toUpperCase()})`;
+      await uploadCommitted(a);
+      const trusted = (await a.client.getHeaders({ fromHeight: 1, toHeight: 1, maxCount: 1 })).headers[0]!;
+      const relayerKey = generateEd25519();
+      const reg = await admin.propose({
+        type: 'registerCounterparty',
+        clientId: spec.clientId,
+        trustedHeader: trusted.header,
+        validators: (await a.client.getStatus()).validators,
+        trustingPeriodMs: 14 * 86_400_000,
+        maxClockDriftMs: 10_000,
+        relayers: [relayerKey.publicKey],
+      });
+      say(
+        `B's administrators registered light client ${spec.clientId} of ${label} at its block 1 (B block ${reg.height})`,
+      );
+      const fact = await uploadCommitted(a);
+      await uploadCommitted(a);
+      say(`${label} committed the air-quality envelope ${toHex(fact)}`);
+      registered.push({ spec, a, fact, relayerKey });
+    }
+    // The two relayers run side by side, each carrying its city's header and fact to B.
+    const cities = await Promise.all(
+      registered.map(async ({ spec, a, fact, relayerKey }) => {
+        const signer = new Admin(b.client, {
+          chainId: Buffer.from(b.layout.chainId, 'hex'),
+          key: relayerKey,
+        });
+        const relayer = new Relayer({
+          clientId: spec.clientId,
+          sources: [a.client],
+          dest: b.client,
+          sign: (c) => signer.buildCall(c),
+          now: Date.now,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          receiptTimeoutMs: 30_000,
+        });
+        const out = await importFact(relayer, a.client, spec.clientId, fact, true);
+        if (out.kind !== 'submitted' || out.result !== '')
+          throw new Error(`fact import from ${spec.city}: ${JSON.stringify(out)}`);
+        say(
+          `relayer of client ${spec.clientId}: ${spec.city}'s header ${out.anchorHeight} brought to B; fact of its block ${out.remoteHeight} recorded on B`,
+        );
+        return { spec, a, fact };
+      }),
     );
-    // B proves its state one block behind its tip: one more block of B makes the fact provable.
+    // B proves its state one block behind its tip: one more block of B makes the facts provable.
     await uploadCommitted(b);
 
-    const bundle = await fetchXchainTrace(b.client, CLIENT_ID, fact);
-    const bundlePath = join(dir, 'xchain-trace.bin');
-    writeFileSync(bundlePath, encodeXchainTraceFile(bundle));
-    const report = checkXchainBundle(
-      bundle,
-      fact,
-      loadTrustAnchor({ genesis: b.layout.genesisPath }),
-      loadTrustAnchor({ genesis: a.layout.genesisPath }),
-    );
-    say('');
-    say("== the fact's trace on chain B: both chains' evidence, verified offline ==");
-    say(formatXchainReport(report));
-    say('check it again with no network:');
-    say(
-      `  bkdms verify ${bundlePath} --genesis ${b.layout.genesisPath} --remote-genesis ${a.layout.genesisPath}`,
-    );
-    return { report, bundlePath, genesisA: a.layout.genesisPath, genesisB: b.layout.genesisPath };
+    const facts: CityFact[] = [];
+    for (const { spec, a, fact } of cities) {
+      const bundle = await fetchXchainTrace(b.client, spec.clientId, fact);
+      const bundlePath = join(dir, spec.bundle);
+      writeFileSync(bundlePath, encodeXchainTraceFile(bundle));
+      const report = checkXchainBundle(
+        bundle,
+        fact,
+        loadTrustAnchor({ genesis: b.layout.genesisPath }),
+        loadTrustAnchor({ genesis: a.layout.genesisPath }),
+      );
+      say('');
+      say(`== ${spec.city}'s fact traced on chain B: both chains' evidence, verified offline ==`);
+      say(formatXchainReport(report));
+      say('check it again with no network:');
+      say(
+        `  bkdms verify ${bundlePath} --genesis ${b.layout.genesisPath} --remote-genesis ${a.layout.genesisPath}`,
+      );
+      facts.push({
+        city: spec.city,
+        clientId: spec.clientId,
+        report,
+        bundlePath,
+        genesis: a.layout.genesisPath,
+      });
+    }
+    const [first] = facts as [CityFact];
+    return {
+      report: first.report,
+      bundlePath: first.bundlePath,
+      genesisA: first.genesis,
+      genesisB: b.layout.genesisPath,
+      cities: facts,
+    };
   } finally {
     for (const c of chains) c.client.close();
     await Promise.all(chains.map((c) => c.running.stop()));
@@ -183,7 +248,7 @@ export function registerXchainDemo(demo: Command, stamp: () => string): void {
   demo
     .command('xchain')
     .description(
-      'the cross-chain demo: two small chains, a relayer, one fact imported and its two-chain trace verified',
+      'the cross-chain demo: two city chains feeding a regional chain, a relayer each, one fact of each imported and its two-chain trace verified',
     )
     .option('--dir <dir>', 'folder for everything the demo writes', join('.bkdms', `demo-xchain-${stamp()}`))
     .option('-n, --nodes <n>', 'accounting nodes per chain', '4')
@@ -194,7 +259,7 @@ export function registerXchainDemo(demo: Command, stamp: () => string): void {
         cmd.getOptionValueSource(k) !== 'cli' && demo.getOptionValueSource(k) === 'cli'
           ? String(demo.getOptionValue(k))
           : String(cmd.getOptionValue(k));
-      const { report } = await runXchainDemo({ dir: pick('dir'), nodes: Number(pick('nodes')) });
-      if (!report.verified) process.exitCode = 1;
+      const { cities } = await runXchainDemo({ dir: pick('dir'), nodes: Number(pick('nodes')) });
+      if (!cities.every((c) => c.report.verified)) process.exitCode = 1;
     });
 }

@@ -1,6 +1,7 @@
-// `bkdms demo xchain` end to end: two real chains, the relayer, a fact imported, the two-chain
-// trace fetched from B and verified; then the saved bundle checked again by `bkdms verify` in its
-// own process with no network, and refused against swapped genesis files.
+// `bkdms demo xchain` end to end: two real city chains feeding a regional chain, a light client
+// and a relayer per city, one fact of each city imported, each two-chain trace fetched from B and
+// verified; then the saved bundles checked again by `bkdms verify` in their own processes with no
+// network, refused against swapped genesis files and against the other city's genesis.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ afterAll(() => {
 });
 
 describe('bkdms demo xchain', () => {
-  it('prints a verified two-chain trace whose bundle verifies offline', async () => {
+  it('prints a verified two-chain trace of each city whose bundles verify offline', async () => {
     const lines: string[] = [];
     const s = await runXchainDemo({ dir, nodes: 4, print: (l) => lines.push(l) });
     expect(s.report).toMatchObject({
@@ -45,5 +46,39 @@ describe('bkdms demo xchain', () => {
     ]);
     expect(swapped.code).toBe(1);
     expect(swapped.stdout).toContain('NOT VERIFIED');
-  }, 600_000);
+
+    // The second city: its own client on B, its own chain, its own bundle.
+    expect(s.cities.map((c) => [c.city, c.clientId])).toEqual([
+      ['Geneva', 1],
+      ['Shanghai', 2],
+    ]);
+    const [geneva, shanghai] = s.cities as [(typeof s.cities)[0], (typeof s.cities)[0]];
+    expect(shanghai.report).toMatchObject({ verified: true, clientId: 2 });
+    if (!shanghai.report.verified || !geneva.report.verified) throw new Error('unreachable');
+    expect(shanghai.report.remote.chainId).not.toBe(geneva.report.remote.chainId);
+    expect(shanghai.report.local.chainId).toBe(geneva.report.local.chainId);
+    expect(lines.join('\n')).toContain("Shanghai's fact traced on chain B");
+    const second = await bkdms([
+      'verify',
+      shanghai.bundlePath,
+      '--genesis',
+      s.genesisB,
+      '--remote-genesis',
+      shanghai.genesis,
+      '--json',
+    ]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ verified: true, clientId: 2 });
+    const otherCity = await bkdms([
+      'verify',
+      shanghai.bundlePath,
+      '--genesis',
+      s.genesisB,
+      '--remote-genesis',
+      geneva.genesis,
+      '--json',
+    ]);
+    expect(otherCity.code).toBe(1);
+    expect(JSON.parse(otherCity.stdout)).toMatchObject({ verified: false, reason: 'WRONG_REMOTE_CHAIN' });
+  }, 900_000);
 });
