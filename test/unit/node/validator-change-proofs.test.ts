@@ -6,75 +6,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../../api/errors.js';
 import { LightClient } from '../../../api/light-client.js';
-import type { Ed25519KeyPair } from '../../../crypto/ed25519.js';
-import { tracingCode } from '../../../crypto/hash.js';
-import { LogFrontier } from '../../../crypto/hash-log.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { BlockLog } from '../../../node/store/block-log.js';
 import { MemoryDb } from '../../../node/store/index.js';
 import { validatorChangeProof } from '../../../node/validator-proofs.js';
-import {
-  type BuiltBlock,
-  call,
-  certifiedBlock,
-  hexOf,
-  keyPair,
-  type TestChain,
-  tempDir,
-  testChain,
-} from '../store/fixtures.js';
-
-const chain: TestChain = testChain();
-const id = chain.genesis.chainId;
-const newSet = [11, 12, 13, 14].map(keyPair);
-const ACTIVATION = 6;
-const t = (h: number) => chain.genesis.genesisTime + h * 1000 - 1;
-
-/**
- * Commits blocks on `ledger` up to a height: 1-2 approve newSet for ACTIVATION, the rest are
- * empty, each certified by the set in force and carrying the state root and block-hash log.
- */
-function builder(ledger: PersistedLedger) {
-  const [a0, a1] = [chain.admins[0]!, chain.admins[1]!];
-  const propose = call(id, a0, 1, t(1), {
-    type: 'propose',
-    action: {
-      type: 'setValidators',
-      validators: newSet.map((k) => ({ publicKey: k.publicKey })),
-      activateAt: ACTIVATION,
-    },
-    expiresAt: t(1) + 3600_000,
-  });
-  const envs: Uint8Array[][] = [
-    [propose],
-    [call(id, a1, 1, t(2), { type: 'approve', proposalId: tracingCode(propose) })],
-  ];
-  const log = LogFrontier.empty();
-  log.append(id);
-  let parentHash: Uint8Array = id;
-  const built: BuiltBlock[] = [];
-  return {
-    built,
-    async upTo(n: number): Promise<void> {
-      for (let h = built.length + 1; h <= n; h++) {
-        const signers: Ed25519KeyPair[] = h >= ACTIVATION ? newSet : chain.validators;
-        const b = certifiedBlock({ ...chain, validators: signers }, h, envs[h - 1] ?? [], {
-          stateRoot: ledger.contracts.stateRoot(),
-          parentHash,
-          hashLogRoot: log.root(),
-        });
-        await ledger.commit(b.bytes, b.decoded);
-        parentHash = b.hash;
-        log.append(b.hash);
-        built.push(b);
-      }
-    },
-  };
-}
+import { hexOf, tempDir } from '../store/fixtures.js';
+import { ACTIVATION, builder, chain, newSet } from './change-chain.js';
 
 /** A light client from genesis learns the change from the node's kept proof. */
 async function learned(ledger: PersistedLedger): Promise<string[]> {
-  const lc = new LightClient({ chainId: id, validators: chain.validators.map((v) => v.publicKey) });
+  const lc = new LightClient({
+    chainId: chain.genesis.chainId,
+    validators: chain.validators.map((v) => v.publicKey),
+  });
   const proof = await validatorChangeProof(ledger.store, ACTIVATION);
   expect(lc.accept(proof, ACTIVATION - 1)).toBe(ACTIVATION - 1);
   return lc.candidateAt(ACTIVATION).map(hexOf);
