@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LightClient } from '../../../api/light-client.js';
-import { decodeSnapshotRequest, SnapshotRequestKind } from '../../../codec/snapshot-messages.js';
+import {
+  decodeSnapshotRequest,
+  encodeSnapshotRequest,
+  SnapshotRequestKind,
+} from '../../../codec/snapshot-messages.js';
 import { K, type Scheduled } from '../../../ledger/records.js';
 import { buildSnapshot } from '../../../ledger/snapshot.js';
 import type { ContractState } from '../../../ledger/state.js';
@@ -95,6 +99,13 @@ async function syncWith(peers: Record<string, Handler>, anchor: LightClientAncho
 }
 
 describe('change proofs for a node joining by state sync', () => {
+  it('the CHANGE request is the documented bytes (docs/wire-format.md §15.4)', () => {
+    const req = encodeSnapshotRequest({ kind: SnapshotRequestKind.Change, height: 300 });
+    expect(Buffer.from(req).toString('hex')).toBe('57000000000000012c');
+    expect(decodeSnapshotRequest(req)).toEqual({ kind: SnapshotRequestKind.Change, height: 300 });
+    expect(() => decodeSnapshotRequest(Uint8Array.from([0x58, 0, 0, 0, 0, 0, 0, 1, 44]))).toThrow();
+  });
+
   it('follows the change from genesis, installs its proof with the base, and serves it once installed', async () => {
     const peers = { p0: honest, p1: honest };
     const penalized: string[] = [];
