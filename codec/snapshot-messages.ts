@@ -9,6 +9,9 @@
 //   HASHLOG 0x56     height u64 → count u8 | count x 32: the perfect-subtree hashes (largest first)
 //                    of the block-hash log over blocks 0..height, what a node installing a snapshot
 //                    at that height extends (checked against header height + 1's hashLogRoot)
+//   CHANGE 0x57      activation u64 → header | certificate | bucket proof, as VALIDATORS: the proof
+//                    the responder keeps of the validator-set change activating there (header
+//                    activation - 1, node/validator-proofs.ts)
 import { BLOCK_HEADER_BYTES, HASH_BYTES, MAX_CERTIFICATE_BYTES, MAX_STATE_PROOF_BYTES } from './caps.js';
 import { checkInputSize, Reader } from './reader.js';
 import { SNAPSHOT_CHUNKS } from './snapshot.js';
@@ -22,6 +25,7 @@ export enum SnapshotRequestKind {
   Header = 0x54,
   Validators = 0x55,
   HashLog = 0x56,
+  Change = 0x57,
 }
 
 /** The first bytes of the snapshot protocol's requests (the request/response handler's keys). */
@@ -32,6 +36,7 @@ export const SNAPSHOT_REQUEST_KINDS: readonly number[] = [
   SnapshotRequestKind.Header,
   SnapshotRequestKind.Validators,
   SnapshotRequestKind.HashLog,
+  SnapshotRequestKind.Change,
 ];
 
 /** Most snapshots a LIST answers with. */
@@ -52,6 +57,7 @@ export type SnapshotRequest =
   | { kind: SnapshotRequestKind.Manifest; height: number }
   | { kind: SnapshotRequestKind.Header; height: number }
   | { kind: SnapshotRequestKind.HashLog; height: number }
+  | { kind: SnapshotRequestKind.Change; height: number }
   | { kind: SnapshotRequestKind.Chunk; height: number; index: number };
 
 export function encodeSnapshotRequest(q: SnapshotRequest): Uint8Array {
@@ -69,7 +75,7 @@ export function encodeSnapshotRequest(q: SnapshotRequest): Uint8Array {
 export function decodeSnapshotRequest(b: Uint8Array): SnapshotRequest {
   checkInputSize(b, MAX_SNAPSHOT_REQUEST_BYTES, 'snapshotRequest');
   const r = new Reader(b);
-  const kind = r.enumU8(SnapshotRequestKind.List, SnapshotRequestKind.HashLog, 'snapshotRequest.kind');
+  const kind = r.enumU8(SnapshotRequestKind.List, SnapshotRequestKind.Change, 'snapshotRequest.kind');
   let q: SnapshotRequest;
   if (kind === SnapshotRequestKind.List || kind === SnapshotRequestKind.Validators) q = { kind };
   else {
@@ -153,7 +159,7 @@ export function decodeParts(b: Uint8Array, caps: readonly number[], what: string
 
 /** HEADER response caps: header, certificate. */
 export const CERTIFIED_HEADER_PARTS = [BLOCK_HEADER_BYTES, MAX_CERTIFICATE_BYTES] as const;
-/** VALIDATORS response caps: header, certificate, bucket proof. */
+/** VALIDATORS and CHANGE response caps: header, certificate, bucket proof. */
 export const VALIDATORS_PROOF_PARTS = [
   BLOCK_HEADER_BYTES,
   MAX_CERTIFICATE_BYTES,

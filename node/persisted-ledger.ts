@@ -2,9 +2,10 @@
 // genesis state once, loads the contract state from the ContractState bucket, then opens the
 // store, whose recovery re-executes through the same contracts any block found durable in the
 // block log but not yet indexed. commit() runs the contracts and persists the block with its
-// receipts and state changes in one index batch.
+// receipts, state changes and, before a validator-set activation, the change's proof
+// (validator-proofs.ts) in one index batch; recovery keeps the proven state and the proofs the same way.
 import { join } from 'node:path';
-import type { CertifiedBlock } from '../codec/types.js';
+import type { Block, CertifiedBlock } from '../codec/types.js';
 import { Contracts } from '../ledger/contracts.js';
 import { LedgerError } from '../ledger/errors.js';
 import type { ExecutionResult } from '../ledger/execution.js';
@@ -15,6 +16,7 @@ import { NodeError, NodeErrorCode } from './errors.js';
 import type { Genesis } from './genesis.js';
 import { ProvenState } from './proven-state.js';
 import {
+  type BlockExecution,
   type Db,
   ensureGenesis,
   LevelDb,
@@ -24,7 +26,7 @@ import {
   StoreErrorCode,
   type Tip,
 } from './store/index.js';
-import { keepValidatorProof } from './validator-proofs.js';
+import { validatorProofToKeep } from './validator-proofs.js';
 
 export interface PersistedLedgerOptions {
   /** Index database; default a LevelDb at <dir>/index. */
@@ -51,6 +53,16 @@ function initialState(genesis: Genesis): ReturnType<typeof genesisState> {
   }
 }
 
+/**
+ * Runs the block's contracts; before that, while the contract state is the one the block's header
+ * certifies, takes the proof of a validator-set change activating at the next height.
+ */
+function executeBlock(contracts: Contracts, proven: ProvenState, block: Block): BlockExecution {
+  const validatorProof = validatorProofToKeep(contracts.state, proven, block.header.height);
+  const execution = contracts.applyBlock(block);
+  return validatorProof === undefined ? execution : { ...execution, validatorProof };
+}
+
 export class PersistedLedger {
   private broken = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -62,8 +74,9 @@ export class PersistedLedger {
   private constructor(
     readonly store: Store,
     readonly contracts: Contracts,
+    proven: ProvenState,
   ) {
-    this.proven = new ProvenState(contracts.state.entries());
+    this.proven = proven;
   }
 
   static async open(
@@ -77,14 +90,21 @@ export class PersistedLedger {
       await ensureGenesis(db, genesis.chainId, g.changes, g.root);
       const state = ContractState.fromEntries(await readContractState(db));
       const contracts = new Contracts(state, genesis.chainId);
+      const proven = new ProvenState(contracts.state.entries());
       const store = await Store.open(dir, {
         db,
         segmentBytes: opts.segmentBytes,
-        execute: (cb) => contracts.applyBlock(cb.block),
+        // A re-executed block is indexed as a live commit is, its change proof included; the
+        // proven state follows, so it certifies the recovered tip's header right after open.
+        execute: (cb) => {
+          const execution = executeBlock(contracts, proven, cb.block);
+          proven.committed(cb.block.header.height, execution.stateChanges);
+          return execution;
+        },
         // Admission or pre-verification already hashed each envelope: the commit reuses those codes.
         tracingCode: envelopeTracingCode,
       });
-      return new PersistedLedger(store, contracts);
+      return new PersistedLedger(store, contracts, proven);
     } catch (err) {
       // Release the LevelDB lock so the caller can repair and retry in the same process.
       if (opts.db === undefined) await db.close();
@@ -126,7 +146,7 @@ export class PersistedLedger {
     let tip: Tip;
     try {
       tip = await this.store.commit(bytes, decoded, () => {
-        execution = this.contracts.applyBlock(decoded.block);
+        execution = executeBlock(this.contracts, this.proven, decoded.block);
         return execution;
       });
       this.proven.committed(height, (execution as ExecutionResult).stateChanges);
@@ -135,9 +155,6 @@ export class PersistedLedger {
       if (execution !== undefined) this.broken = true;
       throw err;
     }
-    // Not part of the block's commit: without it only light clients asking this node for this one
-    // change are sent to another node (validator-proofs.ts), so a failed write does not stop the node.
-    await keepValidatorProof(this.proven, this.store, height).catch(() => false);
     return { tip, execution: execution as ExecutionResult };
   }
 

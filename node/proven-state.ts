@@ -3,7 +3,8 @@
 // proposer puts the root of the state its block executes on), so the state a node serves after
 // its tip T is certified only once block T + 1 commits. This copy therefore runs one block behind
 // the node's contract state: it is the state after T - 1, proven by header T. After a restart it
-// holds the state after the tip and serves proofs from the next commit on (whose header certifies it).
+// holds the state after the tip and serves proofs from the next commit on (whose header certifies
+// it), or from the recovered tip when the store re-executed blocks at open (persisted-ledger.ts).
 // Values are the contract state's own immutable byte arrays: the copy costs one map entry per key.
 import type { StateProof } from '../codec/state-proof.js';
 import type { StateChange } from '../ledger/execution.js';
@@ -34,6 +35,25 @@ export class ProvenState {
     for (const c of this.pending) this.tree.set(dec.decode(c.key), c.value);
     this.pending = changes;
     this.header = height;
+  }
+
+  /**
+   * The bucket proof of `key` in the state the next committed header will certify (the last
+   * block's changes applied), leaving the served state as it is: the block being committed carries
+   * that header. The changes are applied, the proof taken and the old values put back, all
+   * synchronously, so no read sees the mix.
+   */
+  nextProof(key: string): StateProof {
+    const saved = this.pending.map((c) => {
+      const k = dec.decode(c.key);
+      return [k, this.tree.get(k)] as const;
+    });
+    for (const c of this.pending) this.tree.set(dec.decode(c.key), c.value);
+    try {
+      return this.tree.proof(key);
+    } finally {
+      for (const [k, v] of saved.reverse()) this.tree.set(k, v);
+    }
   }
 
   /** Height of the header this state is proven by; undefined until a block commits after start. */

@@ -1,49 +1,46 @@
 // The proofs that let a light client follow validator-set changes from genesis (api/light-client.ts).
 // A change activating at H is executed at least two blocks before H (ledger/governance.ts), so the
 // header H - 1, certified by the set in force before the change, already commits to a state that
-// holds it. A node proves state only against its newest certified header (proven-state.ts); when
-// that header is H - 1 it keeps the bucket proof of "gov/validators" for H (store bucket
-// ValidatorProof), and serves it later with that header and its certificate (GetState with
-// `activation`, docs/rpc.md). A node that was stopped while H - 1 was its newest header has none
-// for H; clients ask another node.
+// holds it. When block H - 1 commits, the node keeps the bucket proof of "gov/validators" in the
+// state that header certifies (the state after H - 2), in the block's own index batch (store
+// bucket ValidatorProof): a live commit, a block-synced one and a block re-executed by recovery at
+// open all keep it, and a crash cannot index the block without it. A node installed from a
+// snapshot fetched and verified the proofs of every change up to its base (ValidatorChange,
+// node/snapshot/validator-changes.ts). Both are served with header H - 1 and its certificate
+// (GetState with `activation`, docs/rpc.md; the snapshot protocol's CHANGE).
 import { ApiError, ApiErrorCode } from '../api/errors.js';
-import { parseJson } from '../api/state-values.js';
 import type { StateProofBytes } from '../api/types.js';
 import { encodeStateProof } from '../codec/state-proof.js';
 import { K, type Scheduled } from '../ledger/records.js';
+import type { ContractState } from '../ledger/state.js';
 import type { ProvenState } from './proven-state.js';
 import type { Store } from './store/index.js';
 
-/** After header `height` became the proven one: keeps the schedule's proof if a set activates at height + 1. */
-export async function keepValidatorProof(
-  proven: ProvenState,
-  store: Pick<Store, 'putValidatorProof'>,
+/**
+ * Before block `height` executes (`state` is the state after height - 1, the one its header
+ * certifies): the proof to keep in its batch when a set activates at height + 1, else undefined.
+ */
+export function validatorProofToKeep(
+  state: Pick<ContractState, 'get'>,
+  proven: Pick<ProvenState, 'nextProof'>,
   height: number,
-): Promise<boolean> {
-  const raw = proven.get(K.validators);
-  if (raw === undefined) return false;
+): { activation: number; proof: Uint8Array } | undefined {
   const activation = height + 1;
-  if (!parseJson<Scheduled<string[]>[]>(raw).some((s) => s.activateAt === activation)) return false;
-  const read = proven.read([K.validators]);
-  if (read === undefined || read.height !== height) return false;
-  await store.putValidatorProof(activation, encodeStateProof(read.proofs[0]!));
-  return true;
+  const schedule = state.get<Scheduled<string[]>[]>(K.validators);
+  if (schedule === undefined || !schedule.some((s) => s.activateAt === activation)) return undefined;
+  return { activation, proof: encodeStateProof(proven.nextProof(K.validators)) };
 }
 
 /** The kept proof of the change activating at `activation`: bucket, header H - 1 and its certificate. */
 export async function validatorChangeProof(
-  store: Pick<Store, 'validatorProof' | 'getHeader' | 'getCertificate'>,
+  store: Pick<Store, 'validatorChange'>,
   activation: number,
 ): Promise<StateProofBytes> {
-  const bucket = await store.validatorProof(activation);
-  if (bucket === undefined)
+  const kept = await store.validatorChange(activation);
+  if (kept === undefined)
     throw new ApiError(
       ApiErrorCode.NotFound,
-      `no validator-set change proof kept for activation ${activation} (none activates there, or this node was not running at ${activation - 1})`,
+      `no validator-set change proof kept for activation ${activation}: no set activates there, or this node holds none (ask another node)`,
     );
-  const [header, certificate] = await Promise.all([
-    store.getHeader(activation - 1),
-    store.getCertificate(activation - 1),
-  ]);
-  return { header, certificate, buckets: [bucket] };
+  return { header: kept.header, certificate: kept.certificate, buckets: [kept.bucket] };
 }

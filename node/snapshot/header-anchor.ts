@@ -2,7 +2,9 @@
 // block H is committed to by the state root of header H + 1, so that header is what is verified:
 // - LightClientAnchor: from the genesis validator set, following every validator-set change
 //   through proven "gov/validators" reads (api/light-client.ts), asked of peers over the snapshot
-//   protocol; then the header's commit certificate against the set in force at its height.
+//   protocol: each change the peer's schedule names below its tip from the proof kept of it
+//   (CHANGE, validator-changes.ts), then the peer's tip; then the header's commit certificate
+//   against the set in force at its height.
 // - TrustedHeaderAnchor: an operator's pinned {height, hash} of a header (config); only a snapshot
 //   at height - 1 can be used, and the header must hash to the pinned value.
 import { LightClient } from '../../api/light-client.js';
@@ -19,7 +21,9 @@ import {
 import type { BlockHeader, Hash32 } from '../../codec/types.js';
 import { bytesEqual, toHex } from '../../crypto/bytes.js';
 import { sha256 } from '../../crypto/hash.js';
+import type { InstalledValidatorChange } from '../store/index.js';
 import { SnapshotError, SnapshotErrorCode } from './errors.js';
+import { followChanges, type Penalize, scheduleInBucket } from './validator-changes.js';
 
 export interface VerifiedSnapshotHeader {
   header: BlockHeader;
@@ -64,8 +68,13 @@ export class TrustedHeaderAnchor implements HeaderAnchor {
 
 export class LightClientAnchor implements HeaderAnchor {
   readonly client: LightClient;
+  /** The change proofs the client learned, by activation (installed with the base, state-sync.ts). */
+  readonly changes = new Map<number, InstalledValidatorChange>();
 
-  constructor(genesis: { chainId: Hash32; validators: readonly Uint8Array[] }) {
+  constructor(
+    genesis: { chainId: Hash32; validators: readonly Uint8Array[] },
+    private readonly penalize: Penalize = () => {},
+  ) {
     this.client = new LightClient(genesis);
   }
 
@@ -90,12 +99,20 @@ export class LightClientAnchor implements HeaderAnchor {
           await ask(peer, request, MAX_VALIDATORS_PROOF_BYTES),
           VALIDATORS_PROOF_PARTS,
           'validatorsProof',
+        ) as [Uint8Array, Uint8Array, Uint8Array];
+        // The peer's schedule, unverified, says which changes lie below its tip: each is learned
+        // from its own proof (this peer asked first), so the tip is then certified by a known set.
+        const tip = decodeBlockHeader(h).height;
+        const learned = await followChanges(
+          this.client,
+          scheduleInBucket(bucket),
+          tip,
+          [peer, ...peers.filter((p) => p !== peer)],
+          ask,
+          this.penalize,
         );
-        this.client.accept({
-          header: h as Uint8Array,
-          certificate: c as Uint8Array,
-          buckets: [bucket as Uint8Array],
-        });
+        for (const change of learned) this.changes.set(change.activation, change);
+        this.client.accept({ header: h, certificate: c, buckets: [bucket] });
       } catch {
         // Next peer: an unreachable or lying peer cannot move the light client.
       }

@@ -1,7 +1,8 @@
 // Serves the snapshot protocol (codec/snapshot-messages.ts) to peers: the snapshots this node
 // keeps, their chunks (checked against the manifest before they leave), certified headers, and the
 // proven validator schedule a joining node's light client follows, and the block-hash log's frontier
-// at a snapshot height (what a node installing that snapshot extends). Every request is decoded with
+// at a snapshot height (what a node installing that snapshot extends), and the proof kept of each
+// validator-set change (what that node follows and installs with its base). Every request is decoded with
 // its cap; an unknown height answers NOT_FOUND, which the requester sees as REMOTE_ERROR.
 import {
   decodeSnapshotRequest,
@@ -22,6 +23,10 @@ export interface SnapshotServerDeps {
     getCertificate(h: number): Promise<Uint8Array>;
     /** Frontier of the block-hash log of `size` leaves (Store.hashLogFrontier). */
     hashLogFrontier(size: number): Promise<Uint8Array[]>;
+    /** The kept proof of the change activating there (Store.validatorChange). */
+    validatorChange(
+      activation: number,
+    ): Promise<{ header: Uint8Array; certificate: Uint8Array; bucket: Uint8Array } | undefined>;
   };
   /** Proven contract-state read (StateReads.prove): the certified header, certificate and buckets. */
   prove(
@@ -68,6 +73,18 @@ export class SnapshotServer {
       }
       case SnapshotRequestKind.HashLog:
         return encodeHashLogFrontier(await this.d.store.hashLogFrontier(q.height + 1));
+      case SnapshotRequestKind.Change: {
+        const kept = await this.d.store.validatorChange(q.height);
+        if (kept === undefined)
+          throw new SnapshotError(
+            SnapshotErrorCode.NotFound,
+            `no change proof kept for activation ${q.height}`,
+            {
+              height: q.height,
+            },
+          );
+        return encodeParts([kept.header, kept.certificate, kept.bucket]);
+      }
     }
   };
 }

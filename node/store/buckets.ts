@@ -42,9 +42,15 @@ export enum Bucket {
   /**
    * validator-set activation height H (u64) -> the encoded state proof (codec/state-proof.ts) of
    * "gov/validators" against header H - 1, the last header of the set before H: what proves the
-   * change to a light client (node/validator-proofs.ts). Written after the commit, not in its batch.
+   * change to a light client (node/validator-proofs.ts). Written in the index batch of block H - 1.
    */
   ValidatorProof = 0x23,
+  /**
+   * validator-set activation height H (u64) -> header H - 1 | its certificate | the bucket proof,
+   * each u32-length prefixed: the change proofs a store installed from a snapshot fetched and
+   * verified for every change up to its base, whose headers it does not hold (install.ts).
+   */
+  ValidatorChange = 0x24,
   /** tracing code of the first message -> evidence record (codec/consensus-state.ts): two conflicting signed messages. */
   Evidence = 0x30,
   /**

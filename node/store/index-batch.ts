@@ -21,6 +21,16 @@ import {
 // block's index: state changes go to the ContractState bucket.
 export type { ExecutionResult, StateChange };
 
+/**
+ * A block's execution as the store indexes it. `validatorProof`: when a validator set activates
+ * at height + 1, the encoded bucket proof of "gov/validators" against this block's header
+ * (node/validator-proofs.ts), written in the block's own batch so a block is never indexed
+ * without it, by a live commit or by recovery.
+ */
+export interface BlockExecution extends ExecutionResult {
+  validatorProof?: { activation: number; proof: Uint8Array };
+}
+
 /** What the indexes need from a KPI upload's clear routing metadata. */
 export interface UploadFacts {
   time: number;
@@ -128,7 +138,7 @@ function rejectedOp(a: Arena, tc: Uint8Array, height: number, index: number): Db
   return { type: 'put', key: k, value: encodeReceiptRef({ height, index }, a.take(12)) };
 }
 
-export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionResult): DbOp[] {
+export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: BlockExecution): DbOp[] {
   const h = u64(facts.height);
   const leaves = new Uint8Array(32 * facts.envelopes.length);
   const receipts = facts.envelopes.map(
@@ -192,6 +202,9 @@ export function indexOps(facts: BlockFacts, loc: BlockLocation, exec: ExecutionR
     ops.push(c.value === undefined ? { type: 'del', key: k } : { type: 'put', key: k, value: c.value });
   }
   ops.push({ type: 'put', key: key(Bucket.StateRoot, h), value: exec.stateRoot });
+  const vp = exec.validatorProof;
+  if (vp !== undefined)
+    ops.push({ type: 'put', key: key(Bucket.ValidatorProof, u64(vp.activation)), value: vp.proof });
   ops.push({ type: 'put', key: metaKey(MetaKey.Tip), value: h });
   return ops;
 }

@@ -8,14 +8,14 @@ export { compareBytes, type Db, type DbOp, type DbRange } from './db.js';
 export { StoreError, StoreErrorCode } from './errors.js';
 export { headerHash } from './facts.js';
 export { ensureGenesis } from './genesis-state.js';
-export type { BlockFacts, ExecutionResult, StateChange } from './index-batch.js';
-export type { BaseInstall } from './install.js';
+export type { BlockExecution, BlockFacts, ExecutionResult, StateChange } from './index-batch.js';
+export type { BaseInstall, InstalledValidatorChange } from './install.js';
 export { LevelDb } from './level-db.js';
 export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';
 export type { PruneFailpoint, PruneStepResult } from './prune.js';
 export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
-export { type FoundEnvelope, openStore, Store } from './store.js';
+export { type FoundEnvelope, type KeptValidatorChange, openStore, Store } from './store.js';
 export type { Execute, HashLogHead, RecoveryReport, StoreOptions, Tip } from './store-core.js';
 export {
   type DataRecorder,

@@ -1,10 +1,12 @@
 // Installing a verified snapshot as the store's base (docs/storage.md, "Joining by state sync"):
 // an empty store becomes a store whose first block is base + 1. It holds the contract state after
 // block `base`, header and certificate `base`, the block-hash log's frontier over blocks 0..base
-// (so the next header's log root can be checked and extended), and no earlier body, header or
-// index entry. Everything is written in ONE synced batch with the Tip last in meaning: a crash
+// (so the next header's log root can be checked and extended), the verified proofs of the
+// validator-set changes up to the base (each with its own header and certificate, bucket
+// ValidatorChange), and no earlier body, header or index entry. Everything is written in ONE synced batch with the Tip last in meaning: a crash
 // leaves either the untouched (genesis-only) store, from which state sync starts again, or the
 // whole base.
+import { encodeParts } from '../../codec/snapshot-messages.js';
 import type { Hash32 } from '../../codec/types.js';
 import { bytesEqual } from '../../crypto/bytes.js';
 import { frontierSubtrees, LogFrontier } from '../../crypto/hash-log.js';
@@ -27,6 +29,16 @@ export interface BaseInstall {
   hashLogFrontier: readonly Hash32[];
   /** The block-hash log root over blocks 0..height: header height + 1's hashLogRoot. */
   hashLogRoot: Hash32;
+  /** Verified proofs of the validator-set changes activating at or below height + 1. */
+  validatorChanges?: readonly InstalledValidatorChange[];
+}
+
+/** A change proof as served by GetState `activation`: the schedule's bucket against header activation - 1. */
+export interface InstalledValidatorChange {
+  activation: number;
+  header: Uint8Array;
+  certificate: Uint8Array;
+  bucket: Uint8Array;
 }
 
 const enc = new TextEncoder();
@@ -78,6 +90,12 @@ export async function installBase(db: Db, logIsEmpty: boolean, b: BaseInstall): 
     value.set(b.hashLogFrontier[i] as Hash32, 32 * s.level);
     ops.push({ type: 'put', key: key(Bucket.HashLog, u64((s.index + 1) * 2 ** s.level - 1)), value });
   });
+  for (const c of b.validatorChanges ?? [])
+    ops.push({
+      type: 'put',
+      key: key(Bucket.ValidatorChange, u64(c.activation)),
+      value: encodeParts([c.header, c.certificate, c.bucket]),
+    });
   ops.push({ type: 'put', key: metaKey(MetaKey.PrunedBelow), value: u64(b.height + 1) });
   ops.push({ type: 'put', key: metaKey(MetaKey.Base), value: h });
   ops.push({ type: 'put', key: metaKey(MetaKey.Tip), value: h });

@@ -16,7 +16,7 @@ import type { Db } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { blockFacts, decodeStoredBlock, type EnvelopeHasher, headerHash } from './facts.js';
 import { hashLogOps, loadFrontier } from './hash-log.js';
-import { type BlockFacts, type ExecutionResult, indexOps } from './index-batch.js';
+import { type BlockExecution, type BlockFacts, type ExecutionResult, indexOps } from './index-batch.js';
 import { readBase } from './install.js';
 import { LevelDb } from './level-db.js';
 import { decodeLocation, type Receipt, ReceiptStatus } from './values.js';
@@ -29,10 +29,7 @@ export interface Tip {
 }
 
 /** Executes a block's contracts during recovery (the same function the node calls before commit). */
-export type Execute = (
-  block: CertifiedBlock,
-  bytes: Uint8Array,
-) => ExecutionResult | Promise<ExecutionResult>;
+export type Execute = (block: CertifiedBlock, bytes: Uint8Array) => BlockExecution | Promise<BlockExecution>;
 
 export interface StoreOptions {
   /** Index database; default a LevelDb at <dir>/index. */
@@ -161,7 +158,7 @@ export class StoreCore {
   async commit(
     bytes: Uint8Array,
     decoded: CertifiedBlock,
-    exec: ExecutionResult | (() => ExecutionResult),
+    exec: BlockExecution | (() => BlockExecution),
   ): Promise<Tip> {
     this.ensureOpen();
     // Two overlapping commits would both pass the height check and append the same height twice.

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { decodeEvidenceRecord, encodeEvidenceRecord } from '../../codec/consensus-state.js';
 import { CodecError } from '../../codec/errors.js';
+import { decodeParts, VALIDATORS_PROOF_PARTS } from '../../codec/snapshot-messages.js';
 import type { CityCode, EvidenceRecord, Hash32, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { frontierSubtrees } from '../../crypto/hash-log.js';
@@ -13,7 +14,7 @@ import { Bucket, key, prefixEnd, u64 } from './buckets.js';
 import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { readConsistencyProof, readInclusionProof, readSubtrees } from './hash-log.js';
-import { type BaseInstall, installBase, readBase } from './install.js';
+import { type BaseInstall, type InstalledValidatorChange, installBase, readBase } from './install.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
@@ -47,6 +48,9 @@ import {
   type StoredLocation,
   type StoredReceipt,
 } from './values.js';
+
+/** A kept change proof: header activation - 1, its certificate, the schedule's bucket. */
+export type KeptValidatorChange = Omit<InstalledValidatorChange, 'activation'>;
 
 /** An envelope found by tracing code, with both Table 10-3 recorders. */
 export interface FoundEnvelope {
@@ -426,21 +430,32 @@ export class Store extends StoreCore implements PruneTarget {
     return this.walOrThrow().put(state);
   }
 
+  /**
+   * The proof kept of the validator-set change activating at `activation`: header activation - 1,
+   * its certificate and the bucket proof of "gov/validators" against it. Kept in that header's
+   * block batch (ValidatorProof), or fetched and verified at a snapshot install for a change at or
+   * below the base (ValidatorChange). Undefined when none is kept.
+   */
+  async validatorChange(activation: number): Promise<KeptValidatorChange | undefined> {
+    this.ensureOpen();
+    const a = u64(activation);
+    const [own, installed] = await this.db.getMany([
+      key(Bucket.ValidatorProof, a),
+      key(Bucket.ValidatorChange, a),
+    ]);
+    if (own !== undefined) {
+      const [header, certificate] = await Promise.all([
+        this.getHeader(activation - 1),
+        this.getCertificate(activation - 1),
+      ]);
+      return { header, certificate, bucket: own };
+    }
+    if (installed === undefined) return undefined;
+    const [header, certificate, bucket] = decodeParts(installed, VALIDATORS_PROOF_PARTS, 'validatorChange');
+    return { header: header!, certificate: certificate!, bucket: bucket! };
+  }
+
   /** Synced: evidence survives a crash right after it is reported. */
-  /** Keeps the bucket proof of the validator schedule against header `activation` - 1. */
-  putValidatorProof(activation: number, proof: Uint8Array): Promise<void> {
-    this.ensureOpen();
-    return this.db.batch([{ type: 'put', key: key(Bucket.ValidatorProof, u64(activation)), value: proof }], {
-      sync: true,
-    });
-  }
-
-  /** The bucket proof kept for a validator-set activation, or undefined. */
-  async validatorProof(activation: number): Promise<Uint8Array | undefined> {
-    this.ensureOpen();
-    return this.db.get(key(Bucket.ValidatorProof, u64(activation)));
-  }
-
   putEvidence(k: Uint8Array, e: EvidenceRecord): Promise<void> {
     const value = encodeEvidenceRecord(e);
     return this.db.batch([{ type: 'put', key: key(Bucket.Evidence, k), value }], { sync: true });

@@ -3,14 +3,18 @@
 //   1. a p2p host of its own (genesis validators and the configured observers) dials the peers;
 //   2. StateSync takes the newest snapshot whose certifying header verifies (light-header chain
 //      from genesis, or the operator's pinned header), fetching chunks from every peer offering it;
-//   3. the state, header and certificate at the snapshot height and the block-hash log's frontier
-//      are installed into the store in one synced batch (Store.installBase);
-//   4. the host stops; the node then starts as usual on a store whose tip is the snapshot height,
+//   3. the proof of every validator-set change up to the snapshot height is fetched from the peers
+//      and verified from genesis (snapshot/validator-changes.ts), so the node serves every change
+//      proof as soon as it runs;
+//   4. the state, header and certificate at the snapshot height, the block-hash log's frontier and
+//      those change proofs are installed into the store in one synced batch (Store.installBase);
+//   5. the host stops; the node then starts as usual on a store whose tip is the snapshot height,
 //      and block-syncs the rest through normal state transfer.
-// A crash during 2 resumes from the saved chunks at the next start; a crash after 3 finds a store
-// with a tip and goes straight on (the saved chunks are deleted then).
+// A crash during 2 or 3 resumes from the saved chunks at the next start; a crash after 4 finds a
+// store with a tip and goes straight on (the saved chunks are deleted then).
 import { join } from 'node:path';
 import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
+import { K, type Scheduled } from '../../ledger/records.js';
 import type { Logger } from '../../runtime/log.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
@@ -19,6 +23,7 @@ import { SnapshotError, SnapshotErrorCode } from '../snapshot/errors.js';
 import { type HeaderAnchor, LightClientAnchor, TrustedHeaderAnchor } from '../snapshot/header-anchor.js';
 import { StateSync } from '../snapshot/state-sync.js';
 import { SyncProgress } from '../snapshot/sync-progress.js';
+import { changesUpTo, type Penalize } from '../snapshot/validator-changes.js';
 import { Store } from '../store/index.js';
 import { createP2P } from './pipeline.js';
 import { askOver } from './snapshots.js';
@@ -35,14 +40,14 @@ export interface StateSyncWiring {
   retryMs?: number;
 }
 
-function anchorOf(config: NodeConfig, genesis: Genesis): HeaderAnchor {
+function anchorOf(config: NodeConfig, genesis: Genesis, penalize: Penalize): HeaderAnchor {
   const { trustHeight, trustHash } = config.stateSync;
   if (trustHeight !== undefined && trustHash !== undefined)
     return new TrustedHeaderAnchor({
       height: trustHeight,
       hash: new Uint8Array(Buffer.from(trustHash, 'hex')),
     });
-  return new LightClientAnchor({ chainId: genesis.chainId, validators: genesis.validators });
+  return new LightClientAnchor({ chainId: genesis.chainId, validators: genesis.validators }, penalize);
 }
 
 export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutcome> {
@@ -64,20 +69,36 @@ export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutc
   const p2p = createP2P(config, w.key, genesis.chainId, genesis.validators);
   await p2p.start();
   const deadline = Date.now() + config.stateSync.timeoutMs;
+  const penalize: Penalize = (peer, reason) =>
+    log.warn({ event: 'statesync.peer.penalized', peer, reason }, 'state sync: a peer sent bad bytes');
   try {
     for (;;) {
+      const anchor = anchorOf(config, genesis, penalize);
       const sync = new StateSync({
         chainId: genesis.chainId,
         peers: () => p2p.connectedPeers(),
         ask: askOver(p2p),
-        anchor: anchorOf(config, genesis),
+        anchor,
         progress,
-        penalize: (peer, reason) =>
-          log.warn({ event: 'statesync.peer.penalized', peer, reason }, 'state sync: a peer sent bad bytes'),
+        penalize,
         log,
       });
       try {
         const out = await sync.run();
+        const { changes, missing } = await changesUpTo({
+          genesis: { chainId: genesis.chainId, validators: genesis.validators },
+          schedule: out.state.get<Scheduled<string[]>[]>(K.validators) ?? [],
+          base: out.manifest.height,
+          peers: p2p.connectedPeers(),
+          ask: askOver(p2p),
+          penalize,
+          ...(anchor instanceof LightClientAnchor ? { known: anchor.changes } : {}),
+        });
+        if (missing.length > 0)
+          log.warn(
+            { event: 'statesync.changes.missing', missing },
+            'state sync: no peer proved these validator-set changes: this node answers NOT_FOUND for their proofs',
+          );
         await Store.installBase(config.dataDir, {
           height: out.manifest.height,
           header: out.tipHeader,
@@ -86,10 +107,16 @@ export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutc
           entries: out.state.entries(),
           hashLogFrontier: out.hashLogFrontier,
           hashLogRoot: out.certifying.header.hashLogRoot,
+          validatorChanges: changes,
         });
         await progress.clear();
         log.info(
-          { event: 'statesync.installed', height: out.manifest.height, fetched: out.fetched },
+          {
+            event: 'statesync.installed',
+            height: out.manifest.height,
+            fetched: out.fetched,
+            changeProofs: changes.length,
+          },
           'state sync: snapshot installed, block sync continues from it',
         );
         return 'installed';

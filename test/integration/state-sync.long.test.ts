@@ -1,21 +1,27 @@
 // Joining by state sync on real node processes (docs/storage.md, "Joining by state sync"): a
 // 4-node cluster snapshots every 10 blocks and keeps only the last 5 bodies (tiny block-log
 // segments, so early segments really are deleted); a fifth node, not a validator (an observer the
-// four accept), starts with an empty folder and stateSync on. It installs a snapshot, block-syncs
-// the rest, and ends on the same tip and state root as the others; a trace of an envelope above
-// its base works on it, one below answers PRUNED.
+// four accept), starts with an empty folder and stateSync on. Before the snapshot it takes,
+// governance changes the validator set (two validators swap places): the joiner's light client
+// follows the change from the proof the others kept of it, installs that proof with its base, and
+// serves it (GetState `activation`) though it never held the header it is proven against. It
+// block-syncs the rest and ends on the same tip and state root as the others; a trace of an
+// envelope above its base works on it, one below answers PRUNED.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
+import { LightClient } from '../../api/light-client.js';
 import { decodeBlockHeader } from '../../codec/block.js';
+import { defaultConsensusParams } from '../../consensus/params.js';
 import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
 import { generateKeystore } from '../../crypto/keystore.js';
-import { peerAddress } from '../../devnet/layout.js';
+import { clusterAdminKey, peerAddress } from '../../devnet/layout.js';
 import { freeNodePorts } from '../../devnet/ports.js';
 import { type NodeProcess, startNodeProcess } from '../../devnet/processes.js';
+import { Admin } from '../../platform/admin.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 
@@ -61,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('a node joining by state sync', () => {
-  it('installs a snapshot, catches up to the same tip and root, and answers PRUNED below its base', async () => {
+  it('installs a snapshot with the change proofs below it, catches up to the same tip and root, and answers PRUNED below its base', async () => {
     // Envelopes one by one: each makes a block (empty periods make none).
     const codes: { code: Uint8Array; height: number }[] = [];
     let seq = 1;
@@ -77,15 +83,33 @@ describe('a node joining by state sync', () => {
       });
     };
     for (let i = 0; i < 3; i++) await upload();
-    // Past two snapshot heights, with early bodies pruned on every validator.
+    // Validators 2 and 3 swap places, at least one PBFT window above the governance block
+    // (docs/consensus.md §7): headers from there on are certified under the new order.
+    const admin = new Admin(c.client(0), {
+      chainId: c.chainId,
+      key: await clusterAdminKey(c.layout),
+      receiptPollMs: 100,
+    });
+    const activateAt = (await c.client(0).getStatus()).height + defaultConsensusParams().windowSize + 8;
+    const swapped = [c.validators[0]!, c.validators[1]!, c.validators[3]!, c.validators[2]!];
+    await admin.propose({
+      type: 'setValidators',
+      validators: swapped.map((publicKey) => ({ publicKey })),
+      activateAt,
+    });
+    // Past two snapshot heights and a snapshot above the change, early bodies pruned everywhere.
     await eventually(
-      'two snapshots taken and early bodies pruned',
+      'snapshots above the change taken and early bodies pruned',
       async () => {
         await upload();
         const st = await Promise.all([0, 1, 2, 3].map((i) => c.client(i).getStatus()));
-        return st.every((s) => s.height > 2 * SNAPSHOT_INTERVAL + 1 && s.earliestHeight > 1);
+        return st.every(
+          (s) =>
+            s.height > Math.max(2 * SNAPSHOT_INTERVAL, activateAt + SNAPSHOT_INTERVAL) + 1 &&
+            s.earliestHeight > 1,
+        );
       },
-      150_000,
+      300_000,
     );
 
     const [ports] = await freeNodePorts(1);
@@ -120,6 +144,17 @@ describe('a node joining by state sync', () => {
     expect(joined.earliestHeight).toBeGreaterThan(SNAPSHOT_INTERVAL);
     expect((joined.earliestHeight - 1) % SNAPSHOT_INTERVAL).toBe(0);
     const base = joined.earliestHeight - 1;
+    expect(base).toBeGreaterThanOrEqual(activateAt);
+
+    // The change's proof, against header activateAt - 1 (below the base: never held here as a
+    // header), came with the install; a light client from genesis learns the new order from it.
+    await expect(
+      client.getHeaders({ fromHeight: activateAt - 1, toHeight: activateAt - 1 }),
+    ).rejects.toMatchObject({ code: 'PRUNED' });
+    const change = await client.getValidatorChange(activateAt);
+    const lc = new LightClient({ chainId: c.chainId, validators: c.validators });
+    expect(lc.accept(change.proof, activateAt - 1)).toBe(activateAt - 1);
+    expect(lc.candidateAt(activateAt).map(toHex)).toEqual(swapped.map(toHex));
 
     // Block sync carries it to the cluster's tip; one more block must reach it as well.
     await upload();
@@ -146,5 +181,5 @@ describe('a node joining by state sync', () => {
     const bundle = await client.trace(above!.code);
     expect(toHex(tracingCode(bundle.envelope))).toBe(toHex(above!.code));
     await expect(client.trace(below!.code)).rejects.toMatchObject({ code: 'PRUNED' });
-  }, 400_000);
+  }, 600_000);
 });

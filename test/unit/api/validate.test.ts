@@ -15,6 +15,7 @@ import {
   intField,
   siteQuery,
   stateKeyField,
+  stateRequest,
 } from '../../../api/validate.js';
 
 const reason = (fn: () => unknown): string | undefined => {
@@ -60,6 +61,44 @@ describe('field checkers', () => {
     expect(boolField({}, 'prove')).toBe(false);
     expect(boolField({ prove: true }, 'prove')).toBe(true);
     expect(reason(() => boolField({ prove: 'yes' }, 'prove'))).toBe(ApiErrorCode.InvalidArgument);
+  });
+
+  it('GetState activation: 0, or a height of at least 2 asked with gov/validators and prove', () => {
+    const field = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (err) {
+        expect(err).toBeInstanceOf(ApiError);
+        expect((err as ApiError).code).toBe(ApiErrorCode.InvalidArgument);
+        return (err as ApiError).meta.field;
+      }
+      return undefined;
+    };
+    const v = 'gov/validators';
+    expect(stateRequest({ key: v, prove: true, activation: 0 })).toEqual({
+      key: v,
+      prove: true,
+      activation: 0,
+    });
+    expect(stateRequest({ key: 'gov/params', prove: false, activation: 0 }).activation).toBe(0);
+    for (const a of [2, 300, Number.MAX_SAFE_INTEGER])
+      expect(stateRequest({ key: v, prove: true, activation: a })).toEqual({
+        key: v,
+        prove: true,
+        activation: a,
+      });
+    // Heights that are no height, and height 1, at which no set can activate.
+    for (const a of [1, -1, 2.5, 2 ** 53, Number.NaN, '300', null, undefined])
+      expect(field(() => stateRequest({ key: v, prove: true, activation: a }))).toBe('activation');
+    // Only the validator schedule, only proven.
+    expect(field(() => stateRequest({ key: v, prove: false, activation: 300 }))).toBe('activation');
+    expect(field(() => stateRequest({ key: 'gov/params', prove: true, activation: 300 }))).toBe('activation');
+    expect(field(() => stateRequest({ key: 'gov/validators/', prove: true, activation: 300 }))).toBe(
+      'activation',
+    );
+    // The key and prove are checked first, by their own names.
+    expect(field(() => stateRequest({ key: '', prove: true, activation: 300 }))).toBe('key');
+    expect(field(() => stateRequest({ key: v, prove: 'yes', activation: 300 }))).toBe('prove');
   });
 
   it('a site query fills the default page size and an open upper time bound', () => {
