@@ -24,7 +24,7 @@ export function registerNodeCommands(program: Command): void {
     .addOption(
       new Option(
         '--testkit',
-        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
+        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_CORRUPT_STATE_FROM, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
       ),
     )
     .action(
@@ -45,6 +45,7 @@ export function registerNodeCommands(program: Command): void {
               lies: kit.lies,
               byzantine: kit.byzantine,
               divergeFrom: kit.divergeFrom,
+              corruptStateFrom: kit.corruptStateFrom,
               failpoint: kit.failpoint,
             },
             'TEST KIT: this node lies, misbehaves or crashes on purpose',

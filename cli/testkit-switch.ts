@@ -1,7 +1,8 @@
 // The test-kit switch of `bkdms node start` (test-only, docs/operations.md "Test-kit modes"): the
 // lies named by BKDMS_TESTKIT_LIE, the Byzantine consensus modes named by BKDMS_TESTKIT_BYZANTINE,
-// the divergent chain from BKDMS_TESTKIT_DIVERGE_FROM and the crash point armed by
-// BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
+// the divergent chain from BKDMS_TESTKIT_DIVERGE_FROM, the corrupted state from
+// BKDMS_TESTKIT_CORRUPT_STATE_FROM and the crash point armed by BKDMS_TESTKIT_FAILPOINT are
+// taken only together with the explicit
 // --testkit flag, so an environment variable left behind can never turn a production node into a
 // liar, a Byzantine validator or a node that kills itself; the flag without any of them, or any of
 // them without the flag, refuses to start. Read once, at start.
@@ -16,6 +17,7 @@ import {
   divergentSnapshotEntries,
   parseByzantineModes,
 } from '../testkit/byzantine.js';
+import { CORRUPT_STATE_ENV, corruptStateFrom, parseCorruptStateFrom } from '../testkit/corrupt-state.js';
 import {
   DIVERGE_ENV,
   divergentTipApi,
@@ -24,7 +26,14 @@ import {
 } from '../testkit/divergent-tip.js';
 import { LIE_ENV, lyingNodeApi, parseLies } from '../testkit/lying-node.js';
 
-const ENVS = [LIE_ENV, BYZANTINE_ENV, FAILPOINT_ENV, DIVERGE_ENV, SEGMENT_BYTES_ENV] as const;
+const ENVS = [
+  LIE_ENV,
+  BYZANTINE_ENV,
+  FAILPOINT_ENV,
+  DIVERGE_ENV,
+  CORRUPT_STATE_ENV,
+  SEGMENT_BYTES_ENV,
+] as const;
 
 export interface TestkitSwitch {
   /** The lies, for the start-up warning. */
@@ -33,6 +42,8 @@ export interface TestkitSwitch {
   byzantine: string[];
   /** The first height at which the node pretends to hold other blocks, for the start-up warning. */
   divergeFrom?: number;
+  /** The height after whose block the node corrupts its own state, for the start-up warning. */
+  corruptStateFrom?: number;
   /** The armed crash point (`name:hit`), for the start-up warning. */
   failpoint?: string;
   /** What the node is started with. */
@@ -51,7 +62,7 @@ export function testkitSwitch(
   const given = ENVS.filter((name) => (env[name] ?? '') !== '');
   if (given.length === 0) {
     if (flag)
-      throw new Error(`--testkit needs ${ENVS.slice(0, 4).join(', ')} (what to do); refusing to start`);
+      throw new Error(`--testkit needs ${ENVS.slice(0, 5).join(', ')} (what to do); refusing to start`);
     return undefined;
   }
   if (!flag)
@@ -85,6 +96,12 @@ export function testkitSwitch(
     const wrap = out.wrapApi;
     out.wrapApi = (api) => divergentTipApi(wrap === undefined ? api : wrap(api), from);
     out.options.wrapApi = out.wrapApi;
+  }
+  const corruptSpec = env[CORRUPT_STATE_ENV] ?? '';
+  if (corruptSpec !== '') {
+    const from = parseCorruptStateFrom(corruptSpec);
+    out.corruptStateFrom = from;
+    out.options.tamperContracts = (contracts) => corruptStateFrom(contracts, from);
   }
   const fpSpec = env[FAILPOINT_ENV] ?? '';
   if (fpSpec !== '') {
