@@ -130,7 +130,7 @@ export const manifestSchema = z
      */
     platform: z
       .strictObject({
-        /** How long after the nodes agree on the tip the platform may take to store it (ms). */
+        /** How long the platform may still take to store the tip once the other checks are done (ms). */
         catchUpMs: ms.default(60_000),
       })
       .optional(),
