@@ -1,15 +1,18 @@
-// `bkdms alarms`: a node's active alarms (or the history of cleared ones) read from its management
-// port (GET /alarms, GET /alarms/history), as a table or as JSON; --watch reads again on an
-// interval and prints the list whenever it changed, until Ctrl-C. `bkdms alarms ack <id>`
-// acknowledges one over the RPC port (AckAlarm), as an administrator (admin-flags.ts).
+// `bkdms alarms`: a node's active alarms (or the history of cleared ones), as a table or as JSON,
+// read from its management port (--mgmt: GET /alarms, GET /alarms/history) or from its RPC port
+// (--rpc: ListAlarms, with the TLS flags of every --rpc command). --watch follows them until
+// Ctrl-C: over --mgmt by reading again on an interval and printing the list whenever it changed,
+// over --rpc by the WatchAlarms stream, printing each change as the node makes it.
+// `bkdms alarms ack <id>` acknowledges one over the RPC port (AckAlarm), as an administrator.
 import type { Command } from 'commander';
 import { adminCall } from '../api/admin-call.js';
 import { alarmsService } from '../api/alarms.js';
+import { type AlarmEventView, listAlarmsRemote, watchAlarmsRemote } from '../api/alarms-client.js';
 import type { Alarm } from '../node/mgmt/alarms/types.js';
 import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
-interface AlarmsFlags {
+interface AlarmsFlags extends Partial<RpcFlags> {
   mgmt?: string;
   json?: boolean;
   watch?: boolean;
@@ -39,6 +42,15 @@ export function formatAlarms(alarms: readonly Alarm[], now: number): string {
     })
     .join('\n')
     .concat('\n');
+}
+
+/**
+ * One WatchAlarms event as `bkdms alarms --rpc … --watch` prints it: a JSON line with --json,
+ * else a stamped header (time, kind) over the alarm's table entry.
+ */
+export function formatAlarmEvent(e: AlarmEventView, json: boolean, now: number): string {
+  if (json) return `${JSON.stringify(e)}\n`;
+  return `--- ${new Date(now).toISOString()} ${e.kind}\n${formatAlarms([e.alarm as Alarm], now)}`;
 }
 
 async function read(mgmt: string, history: boolean): Promise<Alarm[]> {
@@ -74,54 +86,94 @@ function registerAck(alarms: Command): void {
     });
 }
 
+/** `bkdms alarms --rpc`: the list once, or with --watch the node's stream of changes. */
+async function fromRpc(o: AlarmsFlags & RpcFlags): Promise<void> {
+  const opts = { address: o.rpc, tls: rpcTls(o), deadlineMs: 10_000 };
+  if (!o.watch) {
+    const alarms = (await listAlarmsRemote(opts, o.history === true)) as Alarm[];
+    process.stdout.write(o.json ? `${JSON.stringify({ alarms })}\n` : formatAlarms(alarms, Date.now()));
+    return;
+  }
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  for await (const e of watchAlarmsRemote(opts, ac.signal)) {
+    const text = formatAlarmEvent(e, o.json === true, Date.now());
+    if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
+  }
+  // The stream ends only when the node ends it (shutting down) or on Ctrl-C.
+  if (!ac.signal.aborted) throw new Error(`${o.rpc} ended the alarm stream`);
+}
+
+/** `bkdms alarms --mgmt`: the list once, or with --watch read again every --interval. */
+async function fromMgmt(o: AlarmsFlags & { mgmt: string }): Promise<void> {
+  const interval = Number(o.interval);
+  if (!Number.isInteger(interval) || interval < 100) throw new Error('--interval must be at least 100 ms');
+  const print = (alarms: Alarm[]) => {
+    process.stdout.write(o.json ? `${JSON.stringify({ alarms })}\n` : formatAlarms(alarms, Date.now()));
+  };
+  if (!o.watch) {
+    print(await read(o.mgmt, o.history === true));
+    return;
+  }
+  let last = '';
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  while (!ac.signal.aborted) {
+    const alarms = await read(o.mgmt, o.history === true).catch((err: unknown) => {
+      process.stderr.write(`${String(err)}\n`);
+      return undefined;
+    });
+    // Changes of state and cause count; the refresh time alone does not.
+    const key = JSON.stringify(alarms?.map((a) => [a.id, a.state, a.severity, a.cause]));
+    if (alarms !== undefined && key !== last) {
+      last = key;
+      if (!o.json) process.stdout.write(`--- ${new Date().toISOString()}\n`);
+      print(alarms);
+    }
+    await new Promise((r) => {
+      const t = setTimeout(r, interval);
+      ac.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        r(undefined);
+      });
+    });
+  }
+}
+
 export function registerAlarmsCommand(program: Command): void {
   const alarms = program
     .command('alarms')
     // `alarms ack … --json` is the ack's flag, not the list's.
     .enablePositionalOptions()
-    .description("a node's active alarms (fault management), read from its management port")
-    // Checked in the action, not as a required option: commander would demand it of `alarms ack` too.
-    .option('--mgmt <host:port>', 'the node management port (mgmt.listen of its config); required')
-    .option('--json', 'print JSON ({"alarms": [...]}) instead of a table')
+    .description("a node's active alarms (fault management), from its management port or its RPC port")
+    // Checked in the action, not as required options: commander would demand them of `alarms ack` too.
+    .option('--mgmt <host:port>', 'the node management port (mgmt.listen of its config)')
+    .option('--rpc <host:port>', 'the node RPC port instead (its Alarms service: ListAlarms, WatchAlarms)')
+    .option('--tls-ca <file>', "PEM CA bundle that signs the node's certificate (with --rpc)")
+    .option('--tls-cert <file>', 'PEM client certificate for mutual TLS (with --rpc and --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option(
+      '--insecure',
+      'plaintext to a non-loopback --rpc (no TLS); a loopback --rpc given no --tls-* flag is plaintext anyway',
+    )
+    .option(
+      '--json',
+      'print JSON ({"alarms": [...]}; with --rpc --watch one {"kind","alarm"} line per change)',
+    )
     .option('--history', 'the cleared alarms kept by the node instead of the active ones')
-    .option('--watch', 'read again every --interval and print the list whenever it changed')
-    .option('--interval <ms>', 'period of --watch', '2000')
-    .action(async (flags: AlarmsFlags, cmd: Command) => {
-      if (flags.mgmt === undefined) cmd.error("error: required option '--mgmt <host:port>' not specified");
-      const o = { ...flags, mgmt: flags.mgmt };
-      const interval = Number(o.interval);
-      if (!Number.isInteger(interval) || interval < 100)
-        throw new Error('--interval must be at least 100 ms');
-      const print = (alarms: Alarm[]) => {
-        process.stdout.write(o.json ? `${JSON.stringify({ alarms })}\n` : formatAlarms(alarms, Date.now()));
-      };
-      if (!o.watch) {
-        print(await read(o.mgmt, o.history === true));
-        return;
-      }
-      let last = '';
-      const ac = new AbortController();
-      process.once('SIGINT', () => ac.abort());
-      while (!ac.signal.aborted) {
-        const alarms = await read(o.mgmt, o.history === true).catch((err: unknown) => {
-          process.stderr.write(`${String(err)}\n`);
-          return undefined;
-        });
-        // Changes of state and cause count; the refresh time alone does not.
-        const key = JSON.stringify(alarms?.map((a) => [a.id, a.state, a.severity, a.cause]));
-        if (alarms !== undefined && key !== last) {
-          last = key;
-          if (!o.json) process.stdout.write(`--- ${new Date().toISOString()}\n`);
-          print(alarms);
-        }
-        await new Promise((r) => {
-          const t = setTimeout(r, interval);
-          ac.signal.addEventListener('abort', () => {
-            clearTimeout(t);
-            r(undefined);
-          });
-        });
-      }
+    .option(
+      '--watch',
+      'follow until Ctrl-C: with --rpc each change as the node streams it, with --mgmt the list whenever it changed',
+    )
+    .option('--interval <ms>', 'period of --mgmt --watch', '2000')
+    .action(async (o: AlarmsFlags, cmd: Command) => {
+      if ((o.mgmt === undefined) === (o.rpc === undefined))
+        cmd.error("error: alarms needs exactly one of '--mgmt <host:port>' or '--rpc <host:port>'");
+      if (o.rpc !== undefined) {
+        if (o.watch && o.history)
+          throw new Error('--watch follows the active alarms: it cannot go with --history');
+        await fromRpc(o as AlarmsFlags & RpcFlags);
+      } else await fromMgmt(o as AlarmsFlags & { mgmt: string });
     });
   registerAck(alarms);
 }

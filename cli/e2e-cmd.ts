@@ -28,7 +28,10 @@ function intOf(text: string, flag: string, min: number, max: number): number {
 
 function summary(r: RunReport): string {
   const stages = r.stages.map((s) => `${s.stage} ${((s.toMs - s.fromMs) / 1000).toFixed(1)}s`).join(', ');
-  const head = `${r.ok ? 'PASS' : 'FAIL'} ${r.name}: tip ${r.tip}, ${r.set?.counts.committed ?? 0} envelopes committed, ${r.traced} traces verified (${stages})`;
+  const p = r.platform?.counts;
+  const platform =
+    p === undefined ? '' : `, platform stored ${p.stored} of ${p.committed} uploads (${p.opened} opened)`;
+  const head = `${r.ok ? 'PASS' : 'FAIL'} ${r.name}: tip ${r.tip}, ${r.set?.counts.committed ?? 0} envelopes committed, ${r.traced} traces verified${platform} (${stages})`;
   const tail = r.ok
     ? r.kept
       ? `\n  kept: ${r.dir}`

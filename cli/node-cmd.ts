@@ -24,7 +24,7 @@ export function registerNodeCommands(program: Command): void {
     .addOption(
       new Option(
         '--testkit',
-        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_QUORUM_FORK, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
+        'TEST ONLY: take the test-kit modes of BKDMS_TESTKIT_LIE, BKDMS_TESTKIT_BYZANTINE, BKDMS_TESTKIT_DIVERGE_FROM, BKDMS_TESTKIT_QUORUM_FORK, BKDMS_TESTKIT_CORRUPT_STATE_FROM, BKDMS_TESTKIT_FAILPOINT (docs/operations.md)',
       ),
     )
     .action(
@@ -47,6 +47,7 @@ export function registerNodeCommands(program: Command): void {
               byzantine: kit.byzantine,
               divergeFrom: kit.divergeFrom,
               quorumFork: kit.quorumFork,
+              corruptStateFrom: kit.corruptStateFrom,
               failpoint: kit.failpoint,
             },
             'TEST KIT: this node lies, misbehaves or crashes on purpose',

@@ -13,6 +13,9 @@ export async function createProgram(args?: readonly string[]): Promise<Command> 
     .name('bkdms')
     .description('Blockchain-based unified KPI data management for smart sustainable cities (ITU-T Y.4907)')
     .version(versionLine(), '-V, --version', 'print the version, the git commit and the Node.js version')
+    // A command's options after one of its subcommands are the subcommand's (`alarms ack <id>
+    // --rpc …`): commander honours a command's positional options only when the root has them too.
+    .enablePositionalOptions()
     .showHelpAfterError();
   await registerCommands(program, args);
   return program;

@@ -1,8 +1,8 @@
 // The test-kit switch of `bkdms node start` (test-only, docs/operations.md "Test-kit modes"): the
 // lies named by BKDMS_TESTKIT_LIE, the Byzantine consensus modes named by BKDMS_TESTKIT_BYZANTINE,
 // the divergent chain from BKDMS_TESTKIT_DIVERGE_FROM, the colluding quorum's headers of
-// BKDMS_TESTKIT_QUORUM_FORK and the crash point armed by
-// BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
+// BKDMS_TESTKIT_QUORUM_FORK, the corrupted state from BKDMS_TESTKIT_CORRUPT_STATE_FROM and the
+// crash point armed by BKDMS_TESTKIT_FAILPOINT are taken only together with the explicit
 // --testkit flag, so an environment variable left behind can never turn a production node into a
 // liar, a Byzantine validator or a node that kills itself; the flag without any of them, or any of
 // them without the flag, refuses to start. Read once, at start.
@@ -17,6 +17,7 @@ import {
   divergentSnapshotEntries,
   parseByzantineModes,
 } from '../testkit/byzantine.js';
+import { CORRUPT_STATE_ENV, corruptStateFrom, parseCorruptStateFrom } from '../testkit/corrupt-state.js';
 import {
   DIVERGE_ENV,
   divergentTipApi,
@@ -32,6 +33,7 @@ const ENVS = [
   FAILPOINT_ENV,
   DIVERGE_ENV,
   QUORUM_FORK_ENV,
+  CORRUPT_STATE_ENV,
   SEGMENT_BYTES_ENV,
 ] as const;
 
@@ -44,6 +46,8 @@ export interface TestkitSwitch {
   divergeFrom?: number;
   /** The cluster folder whose validator keys sign the other block of each height, for the start-up warning. */
   quorumFork?: string;
+  /** The height after whose block the node corrupts its own state, for the start-up warning. */
+  corruptStateFrom?: number;
   /** The armed crash point (`name:hit`), for the start-up warning. */
   failpoint?: string;
   /** What the node is started with. */
@@ -108,6 +112,12 @@ export function testkitSwitch(
       out.wrapApi = (api) => quorumForkApi(wrap === undefined ? api : wrap(api), keys);
       out.options.wrapApi = out.wrapApi;
     };
+  }
+  const corruptSpec = env[CORRUPT_STATE_ENV] ?? '';
+  if (corruptSpec !== '') {
+    const from = parseCorruptStateFrom(corruptSpec);
+    out.corruptStateFrom = from;
+    out.options.tamperContracts = (contracts) => corruptStateFrom(contracts, from);
   }
   const fpSpec = env[FAILPOINT_ENV] ?? '';
   if (fpSpec !== '') {

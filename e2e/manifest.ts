@@ -123,6 +123,17 @@ export const manifestSchema = z
       .default([]),
     /** How long each node may take to reach the tip after its last fault ends (ms). */
     catchUpMs: ms.default(60_000),
+    /**
+     * The smart city platform (`bkdms platform run`) following the cluster from the start, with
+     * the run's SCP key; checked at the end: every committed upload extracted exactly once, at
+     * the chain's place, and opened. Absent: no platform.
+     */
+    platform: z
+      .strictObject({
+        /** How long the platform may still take to store the tip once the other checks are done (ms). */
+        catchUpMs: ms.default(60_000),
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     const bad = (message: string) => ctx.addIssue({ code: 'custom', message });

@@ -13,6 +13,8 @@ import { compareChains, readChain, traceAll, waitForOneTip } from './invariants.
 import { type LoadStats, SetLoad, unexpectedRejections } from './load.js';
 import { byzantineNodes, type Manifest } from './manifest.js';
 import { Perturber, type PerturbRecord } from './perturb.js';
+import { chainUploads, E2EPlatform } from './platform.js';
+import { checkPlatformRecords, describePlatformCheck, type PlatformCheck } from './platform-check.js';
 import { FIRST_BLOCK_MS, MESH_MS, waitForFirstBlock, waitForMesh } from './readiness.js';
 
 export interface RunOptions {
@@ -54,6 +56,8 @@ export interface RunReport {
   evidence: number[];
   /** Per honest node, the alarm IDs active at the end and every one raised during the run. */
   alarms: { node: number; active: string[]; raised: string[] }[];
+  /** The platform's extraction compared with the chain (manifests with `platform`). */
+  platform?: PlatformCheck;
 }
 
 /** How long the check waits for the alarms of faults just undone to clear (the nodes' clearMs and more). */
@@ -99,16 +103,25 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     `run ${m.name}: ${m.validators} validators, ${m.sites} sites, ${m.load.rate}/s for ${m.load.durationMs} ms, ${m.perturbations.length} perturbations; folder ${dir}`,
   );
   let cluster: E2ECluster | undefined;
+  let platform: E2EPlatform | undefined;
   let load: SetLoad | undefined;
   const ac = new AbortController();
   try {
-    const c = await stage('setup', () => E2ECluster.setup(m, join(dir, 'cluster')));
-    cluster = c;
+    const c = await stage('setup', async () => {
+      const made = await E2ECluster.setup(m, join(dir, 'cluster'));
+      cluster = made;
+      if (m.platform !== undefined) {
+        mkdirSync(join(dir, 'platform'), { recursive: true });
+        platform = await E2EPlatform.setup(made, join(dir, 'platform'));
+      }
+      return made;
+    });
     const late = new Set(m.lateStart.map((l) => l.node));
     await stage('start', async () => {
       const first = c.layout.nodes.filter((x) => !late.has(x.index)).map((x) => x.index);
       await Promise.all(first.map((i) => c.start(i)));
       await waitForMesh(c, first, MESH_MS);
+      platform?.start();
     });
     const l = new SetLoad(c, m.load.rate, m.load.batch);
     load = l;
@@ -141,12 +154,17 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     });
     report.tip = tip.tip;
     report.caughtUpMs = tip.caughtUpMs;
-    await stage('check', async () => check(c, m, l, perturber, tip, report, log));
+    await stage('check', async () => {
+      await check(c, m, l, perturber, tip, report, log);
+      if (platform !== undefined && m.platform !== undefined)
+        await checkPlatform(c, platform, m.platform.catchUpMs, byzantineNodes(m), tip.tip, report, log);
+    });
   } catch (err) {
     report.failures.push(`run stopped: ${(err as Error).message}`);
   } finally {
     ac.abort();
     await stage('stop', async () => {
+      await platform?.stop();
       await load?.stop();
       await cluster?.close();
     });
@@ -274,4 +292,37 @@ async function check(
       `perturbation ${r.index}: height ${settledHeight} → ${healHeight} while partitioned; tip ${tip.tip} after`,
     );
   }
+}
+
+/**
+ * The platform invariant: once the platform holds the tip it is stopped cleanly and its database
+ * compared with the uploads of an honest node's chain, each block verified against the genesis.
+ */
+async function checkPlatform(
+  c: E2ECluster,
+  platform: E2EPlatform,
+  catchUpMs: number,
+  byz: ReadonlySet<number>,
+  tip: number,
+  report: RunReport,
+  log: (line: string) => void,
+): Promise<void> {
+  const fail = (s: string): void => {
+    report.failures.push(s);
+  };
+  const reached = await platform.reach(tip, catchUpMs);
+  const how = await platform.stop();
+  log(`platform stopped (${how}) at height ${platform.height}; the tip is ${tip}`);
+  if (!reached)
+    fail(`platform: height ${platform.height} ${catchUpMs} ms after the tip ${tip}, or it exited`);
+  if (how !== '0')
+    fail(`platform: ended ${how}, not by a clean stop; see ${join(platform.dir, 'platform.log')}`);
+  const honest = Array.from({ length: c.n }, (_, i) => i).find((i) => !byz.has(i)) ?? 0;
+  // What the platform stored up to the tip: a block past it (none under the drained load) is not judged.
+  const stored = (await platform.stored()).filter((p) => p.height <= tip);
+  const r = checkPlatformRecords(await chainUploads(c, honest, tip), stored);
+  report.platform = r;
+  const lines = describePlatformCheck(r);
+  for (const line of lines) log(line);
+  if (!r.ok) fail(lines.slice(1).join('; ') || lines[0]!);
 }

@@ -10,6 +10,7 @@ import { sign } from '../crypto/ed25519.js';
 import { ed25519Of } from '../crypto/key-formats.js';
 import { readKeystore } from '../crypto/keystore.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
+import type { Contracts } from '../ledger/contracts.js';
 import { Lifecycle } from '../runtime/lifecycle.js';
 import { createLogs, type Logs } from '../runtime/log.js';
 import { RecentRefusals } from './admission/evictions.js';
@@ -63,6 +64,11 @@ export interface StartNodeOptions {
   consensusRewrite?: (ctx: RewriteContext) => OutboundRewrite;
   /** TEST ONLY: the block log's segment size (small, so that tests reach segment rolls). */
   segmentBytes?: number;
+  /**
+   * TEST ONLY: called with the node's contracts once its ledger is open, before it applies any
+   * block of consensus (the test kit's corrupted state).
+   */
+  tamperContracts?: (contracts: Contracts) => void;
   /** TEST ONLY: the state entries its snapshots are written with (a node whose snapshots diverge). */
   falsifySnapshots?: (entries: [string, Uint8Array][]) => [string, Uint8Array][];
 }
@@ -100,6 +106,7 @@ export async function startNode(
     genesis,
     opts.segmentBytes === undefined ? {} : { segmentBytes: opts.segmentBytes },
   );
+  opts.tamperContracts?.(ledger.contracts);
   const chain = await Chain.open(ledger.store, ledger.contracts, genesis, config.mempool);
   const height = chain.height;
   const tickMs = config.consensus.tickMs;

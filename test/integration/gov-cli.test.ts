@@ -2,7 +2,8 @@
 // the admins become 2 of 3, one proposes, `gov list` names the two admins still missing, a second
 // approves, the proposal executes and `gov history` keeps it with both signatories; `chain members`
 // shows the change at its height, proven against the genesis, each node raises a membership-changed
-// notice for it; `cluster check` finds no divergence.
+// notice for it (seen on the WatchAlarms stream, through `bkdms alarms --rpc --watch` and in
+// `bkdms alarms --rpc` once); `cluster check` finds no divergence.
 import { join } from 'node:path';
 import { type ClientReadableStream, credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { keyIdOf } from '../../crypto/key-id.js';
 import { generateKeystore } from '../../crypto/keystore.js';
 import { clusterAdminKey, clusterPassphrase } from '../../devnet/layout.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
-import { bkdms, type Run } from '../support/bkdms-cli.js';
+import { bkdms, type Run, Supervised } from '../support/bkdms-cli.js';
 import { startTestCluster, type TestCluster, waitForClientHeight } from '../support/cluster.js';
 
 let c: TestCluster;
@@ -103,6 +104,9 @@ describe('bkdms gov, chain and cluster check on a running cluster', () => {
         e.alarm.id.startsWith(`membership-changed:site-suspend-${siteId.slice(0, 16)}-h`),
       120_000,
     );
+    // The CLI follows another node's stream; started late it still sees the notice: the stream
+    // begins with the active list.
+    const follow = new Supervised(['alarms', '--rpc', c.rpc[2]!, '--watch', '--json']);
     const proposed = JSON.parse(
       ok(await bkdms(['gov', 'propose', 'suspend-site', siteId, ...rpc, '--key', keys[0]!], env)),
     );
@@ -126,11 +130,28 @@ describe('bkdms gov, chain and cluster check on a running cluster', () => {
     expect(approved.open).toBe(false);
     // Another organisation's node noticed the change on its own, at the height it executed.
     const notice = await suspendNotice.finally(() => alarms.close());
-    expect(notice.alarm).toMatchObject({
-      id: `membership-changed:site-suspend-${siteId.slice(0, 16)}-h${approved.height}`,
-      rule: 'membership-changed',
-      severity: 'warning',
-    });
+    const noticeId = `membership-changed:site-suspend-${siteId.slice(0, 16)}-h${approved.height}`;
+    expect(notice.alarm).toMatchObject({ id: noticeId, rule: 'membership-changed', severity: 'warning' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const line = await Promise.race([
+        follow.line(new RegExp(`"id":"${noticeId}"`)),
+        new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`alarms --watch:\n${follow.lines.join('\n')}`)), 120_000);
+        }),
+      ]);
+      expect(JSON.parse(line)).toMatchObject({
+        kind: expect.stringMatching(/^(raised|active)$/),
+        alarm: { id: noticeId, severity: 'warning', state: 'raised', location: { node: 2 } },
+      });
+    } finally {
+      clearTimeout(timer);
+      follow.kill();
+    }
+    const listed = JSON.parse(ok(await bkdms(['alarms', '--rpc', c.rpc[1]!, '--json'])));
+    expect(listed.alarms).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: noticeId, rule: 'membership-changed' })]),
+    );
     expect(JSON.parse(ok(await bkdms(['gov', 'list', ...rpc, '--json']))).proposals).toEqual([]);
 
     // Proofs cover the state one block behind the tip: one more block makes the approval provable.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatAlarms } from '../../../cli/alarms-cmd.js';
 import type { Alarm } from '../../../node/mgmt/alarms/types.js';
+import { buildProgram } from './program.js';
 
 const base: Alarm = {
   id: 'lagging:self',
@@ -38,5 +40,22 @@ describe('bkdms alarms table', () => {
 
   it('says so when there is none', () => {
     expect(formatAlarms([], 0)).toBe('no alarms\n');
+  });
+});
+
+describe('bkdms alarms arguments', () => {
+  it('gives the flags after `ack <id>` to ack, those before it to the list', async () => {
+    const program = await buildProgram();
+    const alarms = program.commands.find((c) => c.name() === 'alarms')!;
+    const ack = alarms.commands.find((c) => c.name() === 'ack')!;
+    const seen: Record<string, unknown>[] = [];
+    ack.action((id: string, o: Record<string, unknown>) => {
+      seen.push({ id, ...o });
+    });
+    await program.parseAsync(['alarms', 'ack', 'lagging:self', '--rpc', '10.0.0.5:7001', '--json'], {
+      from: 'user',
+    });
+    expect(seen).toEqual([expect.objectContaining({ id: 'lagging:self', rpc: '10.0.0.5:7001', json: true })]);
+    expect(alarms.opts().rpc).toBeUndefined();
   });
 });
