@@ -1,7 +1,8 @@
 // What the console changes, and only when its operator gave it an administrator's key
 // (`--admin-key`): approving an open governance proposal (a signed ContractCall submitted to a
 // node, platform/admin.ts, waited for until committed) and acknowledging an alarm (the node's
-// AckAlarm, signed for that node, api/admin-call.ts). Without a key the console stays read-only
+// AckAlarm, signed for that node, api/admin-call.ts) and proposing the few actions console/propose.ts
+// checks. Without a key the console stays read-only
 // and says so; the node checks the signature and the key's admin rights either way, so the console
 // is never trusted for more than relaying what its key signs. An approval is signed only for a
 // proposal re-read with a proof against the console's trust anchor just before, whose proven action
@@ -10,11 +11,13 @@ import { adminCall } from '../api/admin-call.js';
 import { alarmsService } from '../api/alarms.js';
 import { parseJson } from '../api/state-values.js';
 import type { Ed25519KeyPair } from '../crypto/ed25519.js';
+import { actionToJson } from '../ledger/action-json.js';
 import { K, type ProposalRecord } from '../ledger/records.js';
 import { canonicalJson, type Json } from '../ledger/state.js';
 import { Admin, type CallResult } from '../platform/admin.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import type { NodeWatch } from './node-watch.js';
+import { proposalAction } from './propose.js';
 import type { ProvenReads } from './proven-reads.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -82,6 +85,17 @@ export class ConsoleActions {
       );
     const result = await this.admin(key).approve(proposal);
     return { ...result, action: record.action, provenAt: proven.value.height, provenBy: proven.node };
+  }
+
+  /**
+   * Proposes the action the page sent (checked by console/propose.ts before signing); resolves once
+   * the proposal is committed, with its ID (the tracing code) for the other administrators.
+   */
+  async propose(action: unknown): Promise<CallResult & { proposalId: string; action: Json }> {
+    const key = this.requireKey();
+    const parsed = proposalAction(action);
+    const result = await this.admin(key).propose(parsed);
+    return { ...result, proposalId: result.tracingCode, action: actionToJson(parsed) };
   }
 
   /** The signer over the first node up. */

@@ -1,7 +1,7 @@
 // The operator's pages' backend: governance and site registrations (read with proofs against the
 // console's trust anchor, console/proven-reads.ts; approving with the console's admin key), node
 // logs, KPI data from the platform, alarm acknowledgement. Reads are GETs like the rest of the
-// API. The two actions are POSTs guarded against cross-site requests: a JSON body, the header
+// API. The actions are POSTs guarded against cross-site requests: a JSON body, the header
 // `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script cannot without a
 // preflight the console never grants) and, when the browser sends one, an Origin naming this host.
 import type { IncomingMessage } from 'node:http';
@@ -85,7 +85,7 @@ export async function postBody(req: IncomingMessage): Promise<Record<string, unk
   }
 }
 
-/** POST /api/<what>/<arg>: the console's two actions. */
+/** POST /api/action/<what>/<arg>: the console's actions. */
 export async function action(
   svc: ConsoleService,
   what: string | undefined,
@@ -94,6 +94,7 @@ export async function action(
 ): Promise<unknown> {
   const body = await postBody(req);
   if (what === 'approve') return svc.actions.approve(arg ?? '', body.action);
+  if (what === 'propose' && arg === undefined) return svc.actions.propose(body.action);
   if (what === 'ack') {
     const node = Number(body.node);
     if (!Number.isInteger(node)) throw new ConsoleError(ConsoleErrorCode.BadRequest, 'node: a node index');

@@ -12,6 +12,7 @@ import type { ItemProof } from '../../proven-reads.js';
 import { ago, empty, errorBox, getJson, h, postJson, short, table } from '../dom.js';
 import type { PageFactory } from '../main.js';
 import { mayApprove } from '../series.js';
+import { proposeForm } from './propose-form.js';
 
 function modeBanner(g: GovernanceView): HTMLElement {
   return g.adminKeyId === undefined
@@ -143,6 +144,7 @@ function render(
   g: GovernanceView,
   sites: SiteList | undefined,
   act: (p: ProposalView, btn: HTMLButtonElement) => void,
+  propose: (g: GovernanceView) => HTMLElement[],
 ): HTMLElement[] {
   const params = g.params.map((p) => ({ ...p.value, activateAt: p.activateAt, current: p.current }));
   const paramKeys = [...new Set(params.flatMap((p) => Object.keys(p)))].filter(
@@ -196,6 +198,7 @@ function render(
     h('h3', {}, `Open proposals (${g.open.length})`),
     proofLine(g.proofs.open, 'gov-proof-open'),
     openTable(g, act),
+    ...propose(g),
     h('h3', {}, 'Closed proposals (newest first)'),
     proofLine(g.proofs.closed, 'gov-proof-closed'),
     closedTable(g.closed),
@@ -220,7 +223,7 @@ export const governancePage: PageFactory = (root) => {
       .then(([g, sites]) => {
         at = Date.now();
         loadedAt.textContent = `read ${ago(at)}`;
-        body.replaceChildren(...render(g, sites, act));
+        body.replaceChildren(...render(g, sites, act, propose));
       })
       .catch((err: Error) => body.replaceChildren(errorBox(err.message)));
   };
@@ -243,6 +246,8 @@ export const governancePage: PageFactory = (root) => {
         note.replaceChildren(errorBox(`approval refused: ${err.message}`));
       });
   };
+  const propose = (g: GovernanceView): HTMLElement[] =>
+    g.adminKeyId === undefined ? [] : [h('h3', {}, 'Propose'), proposeForm(g, note, load)];
   reload.addEventListener('click', load);
   load();
   return {
