@@ -212,7 +212,11 @@ export const governancePage: PageFactory = (root) => {
   const reload = h('button', { type: 'button' }, 'Reload');
   root.append(h('h2', {}, 'Governance'), h('p', {}, reload, ' ', loadedAt), note, body);
   let at = 0;
-  const load = (): void => {
+  let waiting = false;
+  // After an action committed at height H, the proven state holds it only once a header above H
+  // certifies it, and an idle chain cuts no block: read again (bounded, two minutes) until the
+  // state shown is the one after H, saying what the page waits for.
+  const load = (committed?: number, tries = 0): void => {
     Promise.all([
       getJson<GovernanceView>('/api/governance'),
       getJson<SiteList>('/api/kpi/sites').then(
@@ -224,6 +228,11 @@ export const governancePage: PageFactory = (root) => {
         at = Date.now();
         loadedAt.textContent = `read ${ago(at)}`;
         body.replaceChildren(...render(g, sites, act, propose));
+        waiting = committed !== undefined && g.height < committed && tries < 120;
+        if (waiting) {
+          loadedAt.textContent = `the change committed at ${committed} shows once a block after it is certified (an idle chain cuts none); reading again…`;
+          setTimeout(() => load(committed, tries + 1), 1_000);
+        }
       })
       .catch((err: Error) => body.replaceChildren(errorBox(err.message)));
   };
@@ -239,7 +248,7 @@ export const governancePage: PageFactory = (root) => {
           `approval of ${short(p.id, 16)} (${p.type}, proven by ${r.provenBy}) committed at height `,
           h('a', { href: `#/blocks/${r.height}` }, r.height),
         );
-        load();
+        load(r.height);
       })
       .catch((err: Error) => {
         btn.disabled = false;
@@ -248,11 +257,11 @@ export const governancePage: PageFactory = (root) => {
   };
   const propose = (g: GovernanceView): HTMLElement[] =>
     g.adminKeyId === undefined ? [] : [h('h3', {}, 'Propose'), proposeForm(g, note, load)];
-  reload.addEventListener('click', load);
+  reload.addEventListener('click', () => load());
   load();
   return {
     live() {
-      if (at > 0) loadedAt.textContent = `read ${ago(at)}`;
+      if (at > 0 && !waiting) loadedAt.textContent = `read ${ago(at)}`;
     },
   };
 };

@@ -22,7 +22,11 @@ function template(type: string, g: GovernanceView): unknown {
   }
 }
 
-export function proposeForm(g: GovernanceView, note: HTMLElement, done: () => void): HTMLElement {
+export function proposeForm(
+  g: GovernanceView,
+  note: HTMLElement,
+  done: (committedAt: number) => void,
+): HTMLElement {
   const type = h(
     'select',
     { name: 'type', 'aria-label': 'action type', id: 'gov-propose-type' },
@@ -56,7 +60,7 @@ export function proposeForm(g: GovernanceView, note: HTMLElement, done: () => vo
           `proposal ${short(r.proposalId, 16)} committed at height `,
           h('a', { href: `#/blocks/${r.height}` }, r.height),
         );
-        done();
+        done(r.height);
       })
       .catch((err: Error) => note.replaceChildren(errorBox(`proposal refused: ${err.message}`)))
       .finally(() => {
