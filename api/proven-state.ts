@@ -94,11 +94,14 @@ export interface FromAny<T> {
 /** The error of a multi-node read no node answered verifiably: meta.refused lists every node. */
 export class NoProvenAnswer extends ApiError {
   constructor(readonly refused: Refusal[]) {
+    const why = refused.map((r) => `${r.node}: ${r.reason}`).join('; ');
     super(
       ApiErrorCode.VerificationFailed,
       refused.length === 0
         ? 'no node to ask'
-        : `no node gave an answer that verifies: ${refused.map((r) => `${r.node}: ${r.reason}`).join('; ')}`,
+        : refused.some((r) => r.lied)
+          ? `no node gave an answer that verifies: ${why}`
+          : `no node could prove it: ${why}`,
       { nodes: refused.length },
     );
   }

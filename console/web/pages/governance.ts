@@ -35,7 +35,7 @@ function modeBanner(g: GovernanceView): HTMLElement {
 function proofLine(p: ItemProof, id: string): HTMLElement {
   const refused = p.refused.map((r) => `${r.node}${r.lied ? ' (proof does not verify)' : ''}: ${r.reason}`);
   if (p.error !== undefined)
-    return h('p', { class: 'bad proof', id, 'data-proof': 'refused' }, `REFUSED, not shown: ${p.error}`);
+    return h('p', { class: 'bad proof', id, 'data-proof': 'refused' }, `not shown, unproven: ${p.error}`);
   const asked = refused.length === 0 ? '' : `; refused first: ${refused.join('; ')}`;
   return p.verified
     ? h(

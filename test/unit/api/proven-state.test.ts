@@ -87,6 +87,17 @@ describe('proven state reads', () => {
     expect((none as NoProvenAnswer).message).toMatch(/node 0/);
   });
 
+  it('tells a node that cannot prove yet (no certified block) from one that lies', async () => {
+    const err = await firstProvenState(
+      [{ name: 'node 0', node: honest() }],
+      new LightClient(anchor()),
+      K.admins,
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoProvenAnswer);
+    expect((err as NoProvenAnswer).refused[0]).toMatchObject({ node: 'node 0', lied: false });
+    expect((err as NoProvenAnswer).message).toMatch(/no node could prove it: node 0: NOT_READY/);
+  });
+
   it('follows a validator-set change before proving state certified by the new set', async () => {
     const { chain, t } = pc;
     const newSet = [11, 12, 13, 14].map(keyPair);
