@@ -53,8 +53,6 @@ export function clientReader(c: BkdmsClient): ValidatorChangeReader {
   };
 }
 
-export const NO_ANCHOR = 'unproven: the console was started without --genesis, so it has no trust anchor';
-
 export class ProvenReads {
   readonly light: LightClient | undefined;
 
@@ -127,6 +125,6 @@ export class ProvenReads {
   }
 }
 
-export function proofOf(r: FromAny<StateRead>): ItemProof {
+function proofOf(r: FromAny<StateRead>): ItemProof {
   return { verified: r.value.verified, node: r.node, refused: r.refused };
 }
