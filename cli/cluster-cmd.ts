@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LISTEN, startConsoleOrFreePort } from '../console/start.js';
 import { startCluster } from '../devnet/cluster.js';
-import { prepareCluster } from '../devnet/layout.js';
+import { clusterAdminKey, prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts, portsFromBase } from '../devnet/ports.js';
 import { signalRecordedPids } from '../devnet/processes.js';
 import { defaultSupervisorOptions, superviseNodes } from '../devnet/supervisor.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
+import { adminKeyOf } from './admin-flags.js';
 import { registerClusterCheck } from './cluster-check.js';
 
 export function registerClusterCommands(program: Command): void {
@@ -29,6 +30,15 @@ export function registerClusterCommands(program: Command): void {
     )
     .option('--console <host:port>', 'where the web console listens (a free port if taken)', DEFAULT_LISTEN)
     .option('--no-console', 'do not start the web console')
+    .option(
+      '--console-admin',
+      "give the console the cluster's administrator key (<dir>/admin.key): its pages may then propose, approve and acknowledge",
+    )
+    .option(
+      '--console-admin-key <file>',
+      "give the console this administrator's Ed25519 keystore instead (passphrase: --passphrase-file or BKDMS_ADMIN_PASSPHRASE)",
+    )
+    .option('--passphrase-file <file>', 'passphrase of --console-admin-key')
     .action(
       async (o: {
         nodes: string;
@@ -36,7 +46,12 @@ export function registerClusterCommands(program: Command): void {
         basePort?: string;
         maxRestarts: string;
         console: string | false;
+        consoleAdmin?: boolean;
+        consoleAdminKey?: string;
+        passphraseFile?: string;
       }) => {
+        if (o.consoleAdmin && o.consoleAdminKey !== undefined)
+          throw new Error('--console-admin and --console-admin-key: give one');
         const n = Number(o.nodes);
         const maxRestarts = Number(o.maxRestarts);
         if (!Number.isInteger(maxRestarts) || maxRestarts < 0 || maxRestarts > 1000)
@@ -56,6 +71,16 @@ export function registerClusterCommands(program: Command): void {
         process.stdout.write(
           `starting ${layout.nodes.length} nodes in ${o.dir} (chain ${layout.chainId.slice(0, 16)}…)\n`,
         );
+        // Read before the nodes start, so a wrong passphrase stops nothing half-started.
+        const consoleKey =
+          o.console === false
+            ? undefined
+            : o.consoleAdmin
+              ? await clusterAdminKey(layout)
+              : await adminKeyOf({
+                  ...(o.consoleAdminKey === undefined ? {} : { adminKey: o.consoleAdminKey }),
+                  ...(o.passphraseFile === undefined ? {} : { passphraseFile: o.passphraseFile }),
+                });
         const running = await startCluster(layout);
         for (const node of layout.nodes)
           process.stdout.write(
@@ -70,8 +95,12 @@ export function registerClusterCommands(program: Command): void {
                 genesis: layout.genesisPath,
                 listen: o.console,
                 tls: () => ({ insecure: true }),
+                ...(consoleKey === undefined ? {} : { adminKey: consoleKey }),
               });
-        if (web !== undefined) process.stdout.write(`  console: ${web.url}\n`);
+        if (web !== undefined)
+          process.stdout.write(
+            `  console: ${web.url}${consoleKey === undefined ? ' (read-only)' : ' (administrator)'}\n`,
+          );
         process.stdout.write('cluster up; Ctrl-C stops every node\n');
         // A node that ends on its own is reported on stderr and restarted with backoff (up to
         // --max-restarts); when none is left, the supervisor (and the console) ends too, with status

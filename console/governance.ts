@@ -1,8 +1,9 @@
 // The governance contract as the console shows it: administrators and their threshold, the
 // validator set and chain parameters with their scheduled changes, open proposals (who approved,
-// who is missing) and the closed ones of the on-chain history. Read with GetState from one node,
-// unproven: the console is a viewer (`bkdms gov list --genesis` proves the same reads). Pure
-// functions of the state entries, so they are tested without a node.
+// who is missing) and the closed ones of the on-chain history. Each of the five reads carries its
+// proof status (console/proven-reads.ts: proven against the console's genesis by the node named,
+// or why not), which the page shows beside the item. Pure functions of the state entries, so they
+// are tested without a node.
 import { parseJson } from '../api/state-values.js';
 import type { StateEntryView } from '../api/types.js';
 import { toHex } from '../crypto/bytes.js';
@@ -16,6 +17,7 @@ import {
   type ProposalRecord,
   type Scheduled,
 } from '../ledger/records.js';
+import type { ItemProof } from './proven-reads.js';
 
 export interface ProposalView {
   id: string;
@@ -51,9 +53,16 @@ export interface Activation<T> {
   current: boolean;
 }
 
+/** The five reads of the governance page, each proven (or not) on its own. */
+export type GovernanceItem = 'admins' | 'params' | 'validators' | 'open' | 'closed';
+
 export interface GovernanceView {
-  /** The state read is the one after this block. */
+  /** The state read is the one after this block (the oldest of the five reads shown). */
   height: number;
+  /** Whether the console has a trust anchor to prove reads against (--genesis). */
+  anchored: boolean;
+  /** Per item: proven or not, by which node, which nodes were refused. */
+  proofs: Record<GovernanceItem, ItemProof>;
   admins: { publicKey: string; keyId: string }[];
   threshold: number;
   /** Every activation of the validator set, ascending; `current` is the one in force at `height`. */
@@ -125,10 +134,18 @@ export function closedViews(entries: readonly StateEntryView[]): ClosedView[] {
     .reverse();
 }
 
-/** What GovernanceView needs from a node: GetState of a key or a group. */
-export type StateRead = (key: string) => Promise<{ entries: StateEntryView[]; height: number }>;
+/** What GovernanceView needs: GetState of a key or a group, with its proof status. */
+export type StateRead = (
+  key: string,
+) => Promise<{ entries: StateEntryView[]; height: number; proof?: ItemProof }>;
 
-export async function readGovernance(read: StateRead, now: number): Promise<GovernanceView> {
+const UNPROVEN: ItemProof = { verified: false, refused: [] };
+
+export async function readGovernance(
+  read: StateRead,
+  now: number,
+  anchored = false,
+): Promise<GovernanceView> {
   const [admins, params, validators, open, closed] = await Promise.all([
     read(K.admins),
     read(K.params),
@@ -141,9 +158,19 @@ export async function readGovernance(read: StateRead, now: number): Promise<Gove
     return e === undefined ? undefined : parseJson<T>(e.value);
   };
   const adminRecord = one<AdminsRecord>(admins);
-  const height = Math.min(admins.height, params.height, validators.height);
+  // An item nothing is shown for (height -1) does not date the page.
+  const shown = [admins, params, validators].map((r) => r.height).filter((h) => h >= 0);
+  const height = shown.length === 0 ? -1 : Math.min(...shown);
   return {
     height,
+    anchored,
+    proofs: {
+      admins: admins.proof ?? UNPROVEN,
+      params: params.proof ?? UNPROVEN,
+      validators: validators.proof ?? UNPROVEN,
+      open: open.proof ?? UNPROVEN,
+      closed: closed.proof ?? UNPROVEN,
+    },
     admins: (adminRecord?.admins ?? []).map((k) => ({ publicKey: k, keyId: adminKeyIdOf(k) })),
     threshold: adminRecord?.threshold ?? 0,
     validators: markCurrent(one<Scheduled<string[]>[]>(validators) ?? [], height),

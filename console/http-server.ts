@@ -48,6 +48,8 @@ const CONSOLE_STATUS: Record<ConsoleErrorCode, number> = {
   [ConsoleErrorCode.NotFound]: 404,
   [ConsoleErrorCode.Forbidden]: 403,
   [ConsoleErrorCode.Unavailable]: 503,
+  [ConsoleErrorCode.Unproven]: 502,
+  [ConsoleErrorCode.Conflict]: 409,
 };
 
 function statusOf(err: unknown): number {

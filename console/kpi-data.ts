@@ -3,6 +3,7 @@
 // come from the platform's query API (GET /v1/values, docs/platform.md §3.2), which holds them
 // decrypted: the chain never sees KPI values. Parameters are checked here before anything is
 // forwarded, so the platform gets only what its API accepts.
+
 import { parseJson } from '../api/state-values.js';
 import type { StateEntryView } from '../api/types.js';
 import { SiteStatus } from '../codec/types.js';
@@ -10,6 +11,7 @@ import { kpiByWire } from '../kpi/catalogue.js';
 import { K, type SiteRecord } from '../ledger/records.js';
 import { siteIdText } from './envelope-summary.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
+import type { ItemProof } from './proven-reads.js';
 
 export interface KpiSite {
   keyId: string;
@@ -20,6 +22,8 @@ export interface KpiSite {
   address: string;
   status: string;
   kpis: { wire: number; code: string; name: string; unit: string; series: string[] }[];
+  /** Whether the registration is proven against the console's trust anchor (console/proven-reads.ts). */
+  proof?: ItemProof;
 }
 
 /** A site's registration (GetSite) as the pages show it. */

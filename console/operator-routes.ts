@@ -1,17 +1,21 @@
-// The operator's pages' backend: governance (read; approving with the console's admin key), node
+// The operator's pages' backend: governance and site registrations (read with proofs against the
+// console's trust anchor, console/proven-reads.ts; approving with the console's admin key), node
 // logs, KPI data from the platform, alarm acknowledgement. Reads are GETs like the rest of the
-// API. The two actions are POSTs guarded against cross-site requests: a JSON body, the header
+// API. The actions are POSTs guarded against cross-site requests: a JSON body, the header
 // `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script cannot without a
 // preflight the console never grants) and, when the browser sends one, an Origin naming this host.
 import type { IncomingMessage } from 'node:http';
-import { toHex } from '../crypto/bytes.js';
+import { parseJson } from '../api/state-values.js';
+import { K, type SiteRecord } from '../ledger/records.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import { type GovernanceView, readGovernance } from './governance.js';
-import { CHART_LIMIT, fetchValues, kpiSiteOf, valuesQuery } from './kpi-data.js';
+import { CHART_LIMIT, fetchValues, type KpiSite, kpiSiteOf, valuesQuery } from './kpi-data.js';
 import { logQuery, nodeLogs } from './logs.js';
+import type { ItemProof } from './proven-reads.js';
 import type { ConsoleService } from './service.js';
 
-const MAX_BODY = 4096;
+// An approval carries the action it approves (a validator set of dozens of keys fits).
+const MAX_BODY = 65_536;
 
 function upNode(svc: ConsoleService) {
   const n = svc.nodes.find((x) => x.view.up);
@@ -20,11 +24,8 @@ function upNode(svc: ConsoleService) {
 }
 
 export async function governance(svc: ConsoleService): Promise<GovernanceView> {
-  const node = upNode(svc);
-  const view = await readGovernance(
-    (key) => node.client.getState(key, false, { deadlineMs: 5_000 }),
-    Date.now(),
-  );
+  upNode(svc);
+  const view = await readGovernance((key) => svc.reads.item(key), Date.now(), svc.reads.anchored);
   return { ...view, ...(svc.adminKeyId === undefined ? {} : { adminKeyId: svc.adminKeyId }) };
 }
 
@@ -35,21 +36,20 @@ export async function logs(svc: ConsoleService, q: URLSearchParams): Promise<unk
 }
 
 export async function kpiSiteList(svc: ConsoleService): Promise<unknown> {
-  // The state has no group of sites to list: those seen uploading are looked up one by one.
-  const node = upNode(svc);
-  const sites = await Promise.all(
-    [...svc.chain.sites].map(async (id) => {
-      const r = await node.client.getSite(new Uint8Array(Buffer.from(id, 'hex')), { deadlineMs: 5_000 });
-      return kpiSiteOf(id, {
-        country: r.country,
-        city: { code: r.city.code },
-        siteId: toHex(r.siteId),
-        kpiCodes: r.kpiCodes,
-        status: r.status,
-      });
-    }),
+  // The state has no group of sites to list: those seen uploading are looked up one by one, each
+  // proven on its own; a registration no node proved is listed apart, with the reasons.
+  upNode(svc);
+  const read = await Promise.all(
+    [...svc.chain.sites].map(async (id) => ({ id, r: await svc.reads.item(K.site(id)) })),
   );
-  return { platform: svc.opts.platform ?? null, sites };
+  const sites: KpiSite[] = [];
+  const refused: { keyId: string; proof: ItemProof }[] = [];
+  for (const { id, r } of read) {
+    if (r.proof.error !== undefined) refused.push({ keyId: id, proof: r.proof });
+    for (const e of r.entries)
+      sites.push({ ...kpiSiteOf(id, parseJson<SiteRecord>(e.value)), proof: r.proof });
+  }
+  return { platform: svc.opts.platform ?? null, sites, refused };
 }
 
 export async function kpiValues(svc: ConsoleService, q: URLSearchParams): Promise<unknown> {
@@ -85,7 +85,7 @@ export async function postBody(req: IncomingMessage): Promise<Record<string, unk
   }
 }
 
-/** POST /api/<what>/<arg>: the console's two actions. */
+/** POST /api/action/<what>/<arg>: the console's actions. */
 export async function action(
   svc: ConsoleService,
   what: string | undefined,
@@ -93,7 +93,8 @@ export async function action(
   req: IncomingMessage,
 ): Promise<unknown> {
   const body = await postBody(req);
-  if (what === 'approve') return svc.actions.approve(arg ?? '');
+  if (what === 'approve') return svc.actions.approve(arg ?? '', body.action);
+  if (what === 'propose' && arg === undefined) return svc.actions.propose(body.action);
   if (what === 'ack') {
     const node = Number(body.node);
     if (!Number.isInteger(node)) throw new ConsoleError(ConsoleErrorCode.BadRequest, 'node: a node index');

@@ -17,6 +17,7 @@ import {
 } from './chain-view.js';
 import { type NodeView, NodeWatch } from './node-watch.js';
 import { type PlatformView, PlatformWatch } from './platform-watch.js';
+import { clientReader, ProvenReads } from './proven-reads.js';
 
 export interface ConsoleAnchor {
   chainId: string;
@@ -74,6 +75,8 @@ export class ConsoleService {
   readonly chain: ChainView;
   readonly platform: PlatformWatch | undefined;
   readonly actions: ConsoleActions;
+  /** Contract-state reads proven against the anchor (governance, sites, what an approval names). */
+  readonly reads: ProvenReads;
   private readonly abort = new AbortController();
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private rounds = 0;
@@ -92,7 +95,15 @@ export class ConsoleService {
     );
     this.chain = new ChainView(this.nodes);
     this.platform = opts.platform === undefined ? undefined : new PlatformWatch(opts.platform);
-    this.actions = new ConsoleActions(this.nodes, opts.adminKey);
+    // The nodes up are asked first, in --rpc order; a node that lies is passed over for the next.
+    this.reads = new ProvenReads(() => {
+      const up = this.nodes.filter((n) => n.view.up);
+      return (up.length > 0 ? up : this.nodes).map((n) => ({
+        name: n.view.name,
+        node: clientReader(n.client),
+      }));
+    }, opts.anchor);
+    this.actions = new ConsoleActions(this.nodes, opts.adminKey, this.reads);
     this.snapshot = this.build();
   }
 

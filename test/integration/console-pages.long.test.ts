@@ -1,8 +1,10 @@
 // The console in a real headless browser against a real 4-node cluster (npm run test:long): every
 // page loads without a console error, the overview's height advances live, a killed node shows
 // down on the nodes page and in the overview's count, and a block found by searching its height
-// lists the envelope a trace then verifies. The console holds the cluster's administrator key: a
-// proposal another admin opened is approved from the Governance page and executes, the alarm the
+// lists the envelope a trace then verifies. The console holds the cluster's administrator key: the
+// Governance page shows every item proven against the console's genesis, a proposal made on it
+// appears open with its approval, a proposal another admin opened is approved from it (re-proven
+// before signing) and executes, the alarm the
 // killed node raises is acknowledged from the Alarms page, and that shows in the Logs page's audit
 // lines.
 import { join } from 'node:path';
@@ -26,6 +28,16 @@ let browser: Browser;
 let code: string;
 let height: number;
 let admin: Ed25519KeyPair;
+/** The last sequence number site 0 used. */
+let seq = 1;
+
+/** Site 0's next envelope, uploaded: what makes the chain cut a block. */
+async function uploadNext(): Promise<Uint8Array> {
+  seq++;
+  const env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, seq, Date.now());
+  await cluster.client(0).upload(env);
+  return env;
+}
 
 beforeAll(async () => {
   // Peer alarms without their hold time, so the killed node's alarm is there to acknowledge at once.
@@ -93,7 +105,7 @@ describe('console pages on a 4-node cluster', () => {
     expect(await page.textContent('#verdict')).toContain('VERIFIED in this browser');
   }, 120_000);
 
-  it('approves from the governance page a proposal another admin opened', async () => {
+  it('proves the governance page, proposes from it, and approves a proposal another admin opened', async () => {
     // A second admin and a threshold of 2 (executes at once: the threshold is 1 until then)...
     const second = generateEd25519();
     const chainId = cluster.chainId;
@@ -113,10 +125,31 @@ describe('console pages on a 4-node cluster', () => {
     expect(await page.locator('#gov-admins tbody tr').count()).toBe(2);
     expect(await page.locator('#gov-validators tbody tr').first().textContent()).toContain('(in force)');
     expect(await page.locator('#gov-sites tbody tr').count()).toBe(1);
-    await page.click(`button[data-proposal="${id}"]`);
+    // Every item proven against the console's genesis.
+    for (const item of ['admins', 'validators', 'params', 'open', 'closed'])
+      expect(await page.getAttribute(`#gov-proof-${item}`, 'data-proof')).toBe('proven');
+    expect(await page.locator('#gov-sites tbody tr').first().locator('td').last().textContent()).toBe(
+      'proven',
+    );
+    // A proposal made on the page (the template: the admins in force, threshold 2) appears open
+    // with its one approval.
+    await page.selectOption('#gov-propose-type', 'setAdmins');
+    await page.click('#gov-propose');
     await page.locator('#gov-note', { hasText: 'committed at height' }).waitFor({ timeout: 60_000 });
+    // The state a header proves is the one before its block: the proposal shows once a block
+    // after it is certified, and blocks are cut only for envelopes.
+    await uploadNext();
+    await page.locator('#gov-open tbody tr').nth(1).waitFor({ timeout: 30_000 });
+    const made = page
+      .locator('#gov-open tbody tr')
+      .filter({ hasNot: page.locator(`[data-proposal="${id}"]`) });
+    expect(await made.textContent()).toContain('1 (1 more needed)');
+    await page.click(`button[data-proposal="${id}"]`);
+    await page.locator('#gov-note', { hasText: 'proven by node' }).waitFor({ timeout: 60_000 });
+    await uploadNext();
     await page.locator('#gov-closed tbody tr', { hasText: 'executed' }).first().waitFor({ timeout: 30_000 });
-    expect(await page.locator('#gov-open').count()).toBe(0);
+    await page.locator(`button[data-proposal="${id}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.locator('#gov-open tbody tr').count()).toBe(1);
     expect(errors).toEqual([]);
   }, 120_000);
 
@@ -166,11 +199,10 @@ describe('console pages on a 4-node cluster', () => {
     });
     // ...and envelopes committed until one is in a block the new set certified: the genesis set
     // alone no longer verifies it.
-    let env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 2, Date.now());
-    for (let seq = 2; seq < 20; seq++) {
-      env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, seq, Date.now());
-      await cluster.client(0).upload(env);
+    let env = await uploadNext();
+    for (let i = 0; i < 18; i++) {
       if ((await first.waitReceipt(tracingCode(env))).height >= activateAt) break;
+      env = await uploadNext();
     }
     expect((await first.waitReceipt(tracingCode(env))).height).toBeGreaterThanOrEqual(activateAt);
     const { page, errors } = await openPage(browser);

@@ -78,6 +78,11 @@ describe('console HTTP server', () => {
     const readOnly = await post(`approve/${'ab'.repeat(32)}`, marked);
     expect(readOnly.status).toBe(403);
     expect(((await readOnly.json()) as { error: string }).error).toMatch(/read-only/);
+    const proposeReadOnly = await post('propose', marked, '{"action":{"type":"revokeSite"}}');
+    expect(proposeReadOnly.status).toBe(403);
+    expect(((await proposeReadOnly.json()) as { error: string }).error).toMatch(/read-only/);
+    expect((await post('propose', { ...marked, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post('propose', json)).status).toBe(403);
     expect((await post('ack', marked, '[1]')).status).toBe(400);
     expect((await fetch(`${url}api/action/ack`, { method: 'PUT', headers: auth })).status).toBe(405);
   });
