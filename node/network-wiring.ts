@@ -1,7 +1,7 @@
 // Connects the p2p layer to the node: consensus messages to the driver, gossiped envelope batches
 // to admission (the same checks as an RPC upload, without re-gossiping), and peer counts to metrics.
 // The envelopes validator runs admission itself, so gossipsub's verdict is admission's: a peer that
-// hands us an invalid envelope is penalised. No envelope batch is forwarded (node/p2p/gossip.ts).
+// hands us an invalid envelope is penalised, and a batch that brings nothing new is not forwarded.
 
 import { type UploadResult, UploadStatus } from '../api/types.js';
 import { decodeConsensusMessage } from '../codec/consensus-messages.js';
@@ -54,7 +54,7 @@ const INVALID = new Set<string>([
 /**
  * Gossipsub's verdict on a batch from admission's results: REJECT if any envelope is invalid (even
  * beside good ones, which admission has already taken); ACCEPT if any envelope was new to the
- * mempool (delivered, not forwarded: node/p2p/gossip.ts); otherwise IGNORE: every envelope was a duplicate
+ * mempool, so forwarding it spreads something; otherwise IGNORE: every envelope was a duplicate
  * (pending or committed) or refused for a state reason. Not forwarding those loses nothing: the
  * publisher sent the batch to its own mesh, and the relay re-sends what the chain passes over.
  */

@@ -45,10 +45,6 @@ export function gossipService(
     maxInboundDataLength: 2 * maxMessageBytes + 64 * 1024,
     // Per-peer outbound queue: a slow peer makes publishing to it fail instead of growing memory.
     maxOutboundBufferSize: maxOutboundBufferBytes,
-    // IDONTWANT (gossipsub v1.2) is never sent: this gossipsub stores the IDONTWANTs it receives
-    // but does not consult them when it forwards, so each one was two more encrypted frames per
-    // received message that saved the peers nothing.
-    idontwantMinDataSize: Number.MAX_SAFE_INTEGER,
     scoreParams: createPeerScoreParams({
       // A city's cluster often runs several nodes behind one address: no colocation penalty.
       IPColocationFactorWeight: 0,
@@ -64,28 +60,12 @@ const toResult: Record<Verdict, TopicValidatorResult> = {
   ignore: TopicValidatorResult.Ignore,
 };
 
-/**
- * An accepted envelope batch is delivered (by the gate) but not forwarded: gossipsub is told to
- * ignore it. Validators connect to every validator and the publisher floods its batch to all of
- * them, so a forward reached peers that already had the batch: with n = 4 each node received each
- * batch three times (two duplicates to decrypt, decode and hash into a message ID) and sent two
- * copies of each batch it admitted. An envelope a peer missed (no gossip stream to the publisher
- * at that moment) reaches it by the envelope relay or, once proposed, by the proposal-bodies fetch.
- * Ignore costs the sender no score (only reject does).
- */
-const envelopeResult: Record<Verdict, TopicValidatorResult> = {
-  ...toResult,
-  accept: TopicValidatorResult.Ignore,
-};
-
 /** Subscribes to both topics and routes every inbound message through the gate. */
 export function wireTopics(pubsub: GossipSub, names: P2PNames, gate: InboundGate): void {
-  const route =
-    (kind: MessageKind, results: Record<Verdict, TopicValidatorResult>) =>
-    async (peer: PeerId, msg: Message) =>
-      results[await gate.screen(kind, peer.toString(), msg.data, false)];
-  pubsub.topicValidators.set(names.envelopesTopic, route('envelopes', envelopeResult));
-  pubsub.topicValidators.set(names.consensusTopic, route('consensus', toResult));
+  const route = (kind: MessageKind) => async (peer: PeerId, msg: Message) =>
+    toResult[await gate.screen(kind, peer.toString(), msg.data, false)];
+  pubsub.topicValidators.set(names.envelopesTopic, route('envelopes'));
+  pubsub.topicValidators.set(names.consensusTopic, route('consensus'));
   pubsub.subscribe(names.envelopesTopic);
   pubsub.subscribe(names.consensusTopic);
 }
