@@ -9,6 +9,7 @@ interface BenchClusterOpts {
   dir?: string;
   target?: boolean;
   cpuProf?: string;
+  drain?: string;
   ci?: boolean;
 }
 
@@ -34,6 +35,10 @@ export function registerBenchCommands(program: Command): void {
       'drive the cluster already running in <dir>/n<N> (`bkdms cluster up --dir <dir>/n<N>`)',
     )
     .option('--cpu-prof <dir>', 'write each node process a V8 CPU profile into <dir> when it stops')
+    .option(
+      '--drain <s>',
+      'after the window, wait up to this long for the accepted envelopes to commit (default 15)',
+    )
     .option('--ci', 'short run; exit 1 when a guard fails')
     .action(async (o: BenchClusterOpts) => {
       const sizes = o.nodes.split(',').map((s) => positive('--nodes', s));
@@ -46,6 +51,7 @@ export function registerBenchCommands(program: Command): void {
         dir: o.dir,
         target: o.target === true,
         cpuProfDir: o.cpuProf,
+        drainMs: o.drain === undefined ? undefined : positive('--drain', o.drain) * 1000,
       });
       if (!report.guards.every((g) => g.pass)) process.exitCode = 1;
     });

@@ -29,7 +29,13 @@ import {
   writeProof,
   writeSigs,
 } from './consensus-messages.js';
-import { DurableKind, decodeDurableRecord, encodeDurableRecord } from './durable-record.js';
+import {
+  DURABLE_HEADER_BYTES,
+  DurableKind,
+  decodeDurableRecord,
+  encodeDurableRecord,
+  sealDurableRecord,
+} from './durable-record.js';
 import { CodecError, CodecErrorCode } from './errors.js';
 import { checkInputSize, Reader } from './reader.js';
 import {
@@ -47,6 +53,8 @@ import {
 import { Writer } from './writer.js';
 
 const VOTE_BYTES = 1 + 8 + 8 + HASH_BYTES;
+/** The CRC-32C closing a durable record. */
+const CRC_BYTES = 4;
 const VOTE_CODE: Readonly<Record<VoteKind, number>> = {
   [VoteKind.PrePrepare]: 1,
   [VoteKind.Prepare]: 2,
@@ -88,13 +96,22 @@ function writeFlag(w: Writer, v: boolean, field: string): void {
 
 /** The state's payload. Votes and proofs are sets: written sorted, two for one key refused. */
 export function encodeConsensusState(s: PersistentState): Uint8Array {
+  return writeConsensusState(s, 0);
+}
+
+/**
+ * The payload, after `prefix` zero bytes and followed by `suffix` zero bytes, in one buffer (a
+ * block's envelopes are copied once, straight into the record the WAL writes).
+ */
+function writeConsensusState(s: PersistentState, prefix: number, suffix = 0): Uint8Array {
   const votes = [...s.votes];
   for (const v of votes) if (VOTE_CODE[v.kind] === undefined) throw invalid('vote.kind', 'unknown');
   votes.sort(voteOrder);
   if (votes.length > MAX_STATE_VOTES) throw invalid('votes', `more than ${MAX_STATE_VOTES}`);
   const prepared = [...s.prepared].sort((a, b) => a.seq - b.seq);
   if (prepared.length > MAX_WINDOW_ENTRIES) throw invalid('prepared', `more than ${MAX_WINDOW_ENTRIES}`);
-  const w = new Writer(sizeHint(votes.length, prepared));
+  const w = new Writer(prefix + sizeHint(votes.length, prepared) + suffix);
+  w.take(prefix);
   w.u64(s.view, 'view');
   writeFlag(w, s.inViewChange, 'inViewChange');
   w.u64(s.stable.seq, 'stable.seq').bytes(s.stable.digest, HASH_BYTES, 'stable.digest');
@@ -119,9 +136,9 @@ export function encodeConsensusState(s: PersistentState): Uint8Array {
   const nv = s.newView ?? null;
   writeFlag(w, nv !== null, 'newView');
   if (nv !== null) writeStoredNewView(w, nv);
-  const out = w.finish();
-  if (out.length > MAX_CONSENSUS_STATE_BYTES) throw invalid('consensusState', 'over cap');
-  return out;
+  if (w.pos - prefix > MAX_CONSENSUS_STATE_BYTES) throw invalid('consensusState', 'over cap');
+  w.take(suffix);
+  return w.finish();
 }
 
 /** Bytes the state will take, roughly: one allocation for the common case. */
@@ -279,7 +296,8 @@ export function decodeEvidence(b: Uint8Array): EvidenceRecord {
 
 /** A consensus state as one durable record (what the WAL appends). */
 export function encodeConsensusStateRecord(s: PersistentState): Uint8Array {
-  return encodeDurableRecord(DurableKind.ConsensusState, encodeConsensusState(s));
+  const rec = writeConsensusState(s, DURABLE_HEADER_BYTES, CRC_BYTES);
+  return sealDurableRecord(DurableKind.ConsensusState, rec);
 }
 
 export function decodeConsensusStateRecord(b: Uint8Array): PersistentState {

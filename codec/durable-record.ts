@@ -34,25 +34,37 @@ const PAYLOAD_CAP: Readonly<Record<DurableKind, number>> = {
 
 /** Frames a payload as one record of `kind`, at this build's version of the kind. */
 export function encodeDurableRecord(kind: DurableKind, payload: Uint8Array): Uint8Array {
+  if (!(payload instanceof Uint8Array))
+    throw new CodecError(CodecErrorCode.InvalidInput, 'durable record: payload not bytes', { kind });
+  const out = new Uint8Array(DURABLE_RECORD_OVERHEAD_BYTES + payload.length);
+  out.set(payload, HEADER_BYTES);
+  return sealDurableRecord(kind, out);
+}
+
+/** Bytes an encoder leaves free before the payload, for sealDurableRecord to fill. */
+export const DURABLE_HEADER_BYTES = HEADER_BYTES;
+
+/**
+ * Makes `rec` a record of `kind` in place: `rec` is DURABLE_HEADER_BYTES left free, the payload,
+ * then 4 bytes left free (its length fixes the payload's). For encoders that write a large payload
+ * (a consensus state carrying a block's envelopes) straight into the record's buffer rather than
+ * into a buffer of its own that would then be copied.
+ */
+export function sealDurableRecord(kind: DurableKind, rec: Uint8Array): Uint8Array {
   const cap = PAYLOAD_CAP[kind];
   if (cap === undefined)
     throw new CodecError(CodecErrorCode.InvalidInput, 'durable record: unknown kind', { kind });
-  if (!(payload instanceof Uint8Array))
-    throw new CodecError(CodecErrorCode.InvalidInput, 'durable record: payload not bytes', { kind });
-  if (payload.length > cap)
-    throw new CodecError(CodecErrorCode.InvalidInput, 'durable record: payload over cap', {
-      kind,
-      n: payload.length,
-      cap,
-    });
-  const out = new Uint8Array(DURABLE_RECORD_OVERHEAD_BYTES + payload.length);
-  putU32(out, 0, DURABLE_MAGIC);
-  out[4] = kind;
-  out[5] = DURABLE_VERSION[kind];
-  putU32(out, 6, payload.length);
-  out.set(payload, HEADER_BYTES);
-  putU32(out, HEADER_BYTES + payload.length, crc32c(out, 0, HEADER_BYTES + payload.length));
-  return out;
+  const n = rec.length - DURABLE_RECORD_OVERHEAD_BYTES;
+  if (n < 0)
+    throw new CodecError(CodecErrorCode.InvalidInput, 'durable record: shorter than its frame', { kind });
+  if (n > cap)
+    throw new CodecError(CodecErrorCode.InvalidInput, 'durable record: payload over cap', { kind, n, cap });
+  putU32(rec, 0, DURABLE_MAGIC);
+  rec[4] = kind;
+  rec[5] = DURABLE_VERSION[kind];
+  putU32(rec, 6, n);
+  putU32(rec, HEADER_BYTES + n, crc32c(rec, 0, HEADER_BYTES + n));
+  return rec;
 }
 
 interface Frame {

@@ -22,6 +22,7 @@ import {
   supersededBy,
   toReauthorize,
 } from './admission/evictions.js';
+import { rememberCommitted } from './chain/committed-envelopes.js';
 import type { Mempool, MempoolEntry } from './chain/mempool.js';
 import { envelopeTracingCode } from './chain/tx-hash.js';
 import { ConsensusLog } from './consensus-log.js';
@@ -287,6 +288,7 @@ export class ConsensusDriver {
   private async apply(cb: CertifiedBlock): Promise<void> {
     const { ledger, mempool } = this.deps;
     const { tip, execution } = await ledger.commit(encodeCertifiedBlock(cb), cb);
+    if (execution !== undefined) rememberCommitted(cb.block.envelopes, execution.receipts);
     const ids = cb.block.envelopes.map((e) => hex(envelopeTracingCode(e)));
     const arrivals: number[] = [];
     const height = cb.block.header.height;

@@ -29,6 +29,8 @@ export interface ScenarioSpec {
   target?: boolean;
   /** Write each node's V8 CPU profile (--cpu-prof) into this folder. */
   cpuProfDir?: string;
+  /** Wait after the window for accepted envelopes to commit (default 15 s). */
+  drainMs?: number;
   onProgress?: (p: DriverProgress) => void;
 }
 
@@ -61,6 +63,13 @@ export interface ScenarioResult {
   mode: LoadMode;
   driver: DriverResult;
   nodes: NodeFigures[];
+  /**
+   * CPU seconds of each node (all threads) from the window's start to the end of the drain, when
+   * the driver has seen its envelopes committed: with `driver.committed`, the CPU per envelope of
+   * the whole run, which does not depend on how many of the envelopes a loaded machine let the
+   * cluster commit inside the window.
+   */
+  runCpuSeconds: number[];
 }
 
 const driverEntry = join(dirname(fileURLToPath(import.meta.url)), 'driver.js');
@@ -181,7 +190,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       mode: spec.mode,
       durationMs: spec.durationMs,
       warmupMs: spec.warmupMs,
-      drainMs: 15_000,
+      drainMs: spec.drainMs ?? 15_000,
       batch: 250,
       // Enough uploads in flight that admission latency does not cap a small cluster.
       lanesPerNode: Math.max(4, Math.ceil(16 / spec.n)),
@@ -199,11 +208,26 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       (p) => {
         spec.onProgress?.(p);
         // The window's end: the last progress tick before draining (sampled again below if later).
-        if (p.elapsedMs <= spec.durationMs + 1000) void snapshot(pids, mgmt).then((s) => (last = s));
+        // Only the ticks around it are scraped: a scrape of every node every second was itself
+        // 2-3% of a node's main thread at half load (the metrics page and its samples).
+        if (p.elapsedMs >= spec.durationMs - 1500 && p.elapsedMs <= spec.durationMs + 1000)
+          void snapshot(pids, mgmt).then((s) => (last = s));
       },
     );
     last ??= await snapshot(pids, mgmt);
-    return { name: spec.name, n: spec.n, mode: spec.mode, driver, nodes: nodeFigures(first!, last) };
+    const end = await snapshot(pids, mgmt);
+    const runCpuSeconds = end.procs.map((p, i) => {
+      const s = first!.procs[i];
+      return p && s ? p.cpuSeconds - s.cpuSeconds : Number.NaN;
+    });
+    return {
+      name: spec.name,
+      n: spec.n,
+      mode: spec.mode,
+      driver,
+      nodes: nodeFigures(first!, last),
+      runCpuSeconds,
+    };
   } finally {
     await cluster?.close();
     if (spec.dir === undefined) rmSync(dir, { recursive: true, force: true });

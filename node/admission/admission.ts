@@ -11,6 +11,7 @@ import { type Envelope, EnvelopeKind } from '../../codec/types.js';
 import { bytesEqual, toHex } from '../../crypto/bytes.js';
 import type { VerifyItem } from '../../crypto/verify-pool.js';
 import type { Mempool, MempoolEntry } from '../chain/mempool.js';
+import { envelopeTracingCode } from '../chain/tx-hash.js';
 import { type TxRef, txRefOf } from '../chain/tx-ref.js';
 import { NodeErrorCode } from '../errors.js';
 
@@ -49,6 +50,13 @@ export interface AdmissionDeps {
   stateVersion?(): number;
   /** Counts admissions and rejections (metrics). */
   count?(status: UploadStatus, reason: string): void;
+  /**
+   * What a committed block recorded for this very byte array ('' applied, else the refusal), or
+   * undefined: asked first for envelopes of any kind, so such an envelope is answered
+   * ALREADY_COMMITTED without being decoded, authorized or looked up (gossip admission: a replica
+   * often commits a block built from envelopes still queued here; node/chain/committed-envelopes.ts).
+   */
+  committed?(bytes: Uint8Array): string | undefined;
 }
 
 export const hex = toHex;
@@ -228,6 +236,10 @@ export class Admission {
 
   /** The checks before the store lookup: a final result, or the decoded envelope to go on with. */
   private decodeCheck(bytes: Uint8Array, kind: EnvelopeKind | undefined): UploadResult | Decoded {
+    if (kind === undefined) {
+      const rec = this.deps.committed?.(bytes);
+      if (rec !== undefined) return inBlock(envelopeTracingCode(bytes), rec);
+    }
     if (bytes.length > MAX_ENVELOPE_BYTES)
       return reject(
         EMPTY,

@@ -12,6 +12,7 @@ import { authorize } from '../admission/authorize.js';
 import { executionResult } from '../admission/execution-result.js';
 import { AllowedPeers } from '../allowed-peers.js';
 import type { Chain } from '../chain/chain.js';
+import { committedReceiptOf } from '../chain/committed-envelopes.js';
 import type { NodeConfig } from '../config.js';
 import type { ConsensusDriver } from '../consensus-driver.js';
 import { admissionCounter, type NodeMetrics, observeCommitLatency } from '../mgmt/metrics.js';
@@ -82,7 +83,10 @@ export function createAdmissions(
 ): { admission: Admission; peerAdmission: Admission } {
   const { store, contracts } = w.ledger;
   const { mempool } = w.chain;
-  const admissionOf = (onAdmitted: AdmissionDeps['onAdmitted']): Admission =>
+  const admissionOf = (
+    onAdmitted: AdmissionDeps['onAdmitted'],
+    committed?: AdmissionDeps['committed'],
+  ): Admission =>
     new Admission({
       chainIdHex: toHex(chainId),
       mempool,
@@ -94,6 +98,7 @@ export function createAdmissions(
       retryAfterMs: () => 200 + Math.round(1000 * mempool.fill()),
       stateVersion: () => contracts.version,
       count: admissionCounter(w.metrics),
+      committed,
     });
   const admission = admissionOf((entries) => {
     w.driver.addRequests(entries);
@@ -101,7 +106,15 @@ export function createAdmissions(
       if (!w.p2p.submitEnvelope(e.bytes))
         w.log.debug('gossip batcher full: envelope left to the primary and view changes');
   });
-  return { admission, peerAdmission: admissionOf((entries) => w.driver.addRequests(entries)) };
+  // Gossip only: an RPC upload's bytes are a fresh array, never one a block already holds.
+  const peerAdmission = admissionOf(
+    (entries) => w.driver.addRequests(entries),
+    (bytes) => {
+      const r = committedReceiptOf(bytes);
+      return r && executionResult(r);
+    },
+  );
+  return { admission, peerAdmission };
 }
 
 /** What a committed block updates outside the chain aggregate: relay progress, peers, metrics. */

@@ -5,10 +5,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeConsensusState,
+  decodeConsensusStateRecord,
   decodeEvidence,
   encodeConsensusState,
+  encodeConsensusStateRecord,
   encodeEvidence,
 } from '../../../codec/consensus-state.js';
+import { DurableKind, encodeDurableRecord } from '../../../codec/durable-record.js';
 import { CodecError, CodecErrorCode } from '../../../codec/errors.js';
 import {
   type EvidenceRecord,
@@ -48,6 +51,17 @@ describe('consensus state payload', () => {
         expect(hex(encodeConsensusState(d))).toBe(hex(b));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('the WAL record, written in one buffer, is the payload framed as a durable record', () => {
+    fc.assert(
+      fc.property(consensusState, (s) => {
+        const rec = encodeConsensusStateRecord(s);
+        expect(hex(rec)).toBe(hex(encodeDurableRecord(DurableKind.ConsensusState, encodeConsensusState(s))));
+        expect(decodeConsensusStateRecord(rec)).toEqual(s);
+      }),
+      { numRuns: 50 },
     );
   });
 

@@ -4,6 +4,7 @@ import {
   clusterTable,
   cpuMsPerEnvelope,
   progressLine,
+  runCpuMsPerEnvelope,
   verifyEfficiency,
 } from '../../../devnet/load/cluster-table.js';
 
@@ -17,7 +18,11 @@ const run = {
     latencyMs: { p50: 300, p95: 500, p99: 700, max: 800, samples: 10 },
     rejected: { MEMPOOL_FULL: 3 },
     blocks: 12,
+    committed: 20_000,
+    uncommitted: 500,
   },
+  // 3 CPU-seconds per node over the whole run.
+  runCpuSeconds: [2, 3, 4, 3],
   nodes: [0, 1, 2, 3].map((node) => ({
     node,
     cpuCores: 0.5,
@@ -41,6 +46,13 @@ describe('cluster table', () => {
   it('divides the nodes CPU by the envelopes each of them committed', () => {
     // 4 nodes x 0.5 cores = 2 CPU-seconds per second for 1000 envelopes/s on each of 4 nodes.
     expect(cpuMsPerEnvelope(run)).toBeCloseTo(0.5);
+  });
+
+  it('divides the whole run CPU of a mean node by every envelope committed by the end', () => {
+    // 3 CPU-seconds / 20,000 envelopes = 0.15 ms.
+    expect(runCpuMsPerEnvelope(run)).toBeCloseTo(0.15);
+    expect(clusterTable(bound, [run])).toMatch(/n=4 open\s+20000\s+500\s+0\.150/);
+    expect(runCpuMsPerEnvelope({ ...run, driver: { ...run.driver, committed: 0 } })).toBeNaN();
   });
 
   it('prints one row per scenario with the ratio to the bound, and one per node', () => {

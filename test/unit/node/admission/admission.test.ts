@@ -111,6 +111,40 @@ describe('Admission', () => {
     });
   });
 
+  it('answers an array a committed block holds from that block, without decoding, authorizing or a store look-up', async () => {
+    const blockHeld = new Map<Uint8Array, string>();
+    let lookups = 0;
+    let authorizations = 0;
+    const { admission } = setup({
+      committed: (bytes) => blockHeld.get(bytes),
+      recorded: async (tcs) => {
+        lookups++;
+        return tcs.map(() => undefined);
+      },
+      authorize: () => {
+        authorizations++;
+        return { ok: true, publicKey: site.publicKey };
+      },
+    });
+    const applied = upload(7);
+    const refused = upload(8);
+    blockHeld.set(applied, '');
+    blockHeld.set(refused, 'SEQ_GAP');
+    const res = await admission.admit([applied, refused]);
+    expect(res.map((r) => [r.status, r.reason])).toEqual([
+      [UploadStatus.AlreadyCommitted, ''],
+      [UploadStatus.AlreadyCommitted, 'SEQ_GAP'],
+    ]);
+    expect(Buffer.from(res[0]!.tracingCode)).toEqual(Buffer.from(tracingCode(applied)));
+    expect([lookups, authorizations]).toEqual([0, 0]);
+    // Equal bytes in another array are not known to be committed: the full checks run.
+    const copy = applied.slice();
+    expect((await admission.admit([copy]))[0]!.status).toBe(UploadStatus.Accepted);
+    expect(authorizations).toBe(1);
+    // An upload call (a kind given) never takes the shortcut.
+    expect((await admission.admit([refused], EnvelopeKind.KpiUpload))[0]!.status).toBe(UploadStatus.Accepted);
+  });
+
   it('looks up refused envelopes fully and authorized ones for refusals at execution, one call each', async () => {
     const calls: { codes: number[]; refusedOnly: boolean }[] = [];
     const { admission, spent } = setup({
