@@ -1,6 +1,7 @@
 // Extraction end to end: the platform's Extractor following a genuine certified chain (certificate
 // check, body against txRoot, hash log, ledger execution with the nodes' contracts, open + verify
-// of every upload, Table 10-3 records, one SQL transaction per block) from an in-memory source, in
+// of every upload with the digest signatures on a VerifyPool as `platform run` has them, Table
+// 10-3 records, one SQL transaction per block) from an in-memory source, in
 // envelopes per second, on PGlite on disk and on a throw-away PostgreSQL server when installed.
 // The same blocks are also timed phase by phase (certificate check, execution, opening) on the
 // main thread, so the store's share is what end to end leaves over. Compare with the n = 1

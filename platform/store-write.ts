@@ -159,7 +159,12 @@ export async function insertPackets(tx: SqlRunner, packets: StoredPacket[]): Pro
     ['f', insert('packet_failures', FAILURE, f, params)],
   ];
   const values = insert('kpi_values', VALUE, v, params);
-  await tx.query(`WITH ${parts.map(([n, q]) => `${n} AS (${q})`).join(',\n')}\n${values}`, params);
+  // The text depends on the tables' columns only: the same for every block.
+  await tx.query(
+    `WITH ${parts.map(([n, q]) => `${n} AS (${q})`).join(',\n')}\n${values}`,
+    params,
+    'platform_block_packets',
+  );
 }
 
 /** Writes contract state changes in order (a later write of a key wins), deletes included. */
