@@ -1,6 +1,7 @@
 // Extraction end to end: the platform's Extractor following a genuine certified chain (certificate
 // check, body against txRoot, hash log, ledger execution with the nodes' contracts, open + verify
-// of every upload, Table 10-3 records, one SQL transaction per block) from an in-memory source, in
+// of every upload with the digest signatures on a VerifyPool as `platform run` has them, Table
+// 10-3 records, one SQL transaction per block) from an in-memory source, in
 // envelopes per second, on PGlite on disk and on a throw-away PostgreSQL server when installed.
 // The same blocks are also timed phase by phase (certificate check, execution, opening) on the
 // main thread, so the store's share is what end to end leaves over. Compare with the n = 1
@@ -13,6 +14,7 @@ import { blockEnvelopeLocations } from '../codec/block-view.js';
 import { certifiedBlockBlockBytes, decodeCertifiedBlock } from '../codec/certificate.js';
 import { envelopePacket } from '../codec/envelope-view.js';
 import { tracingCode } from '../crypto/hash.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
 import { startPgServer } from '../devnet/pg-server.js';
 import { Contracts } from '../ledger/contracts.js';
 import { genesisState } from '../ledger/genesis.js';
@@ -56,7 +58,22 @@ function source(chain: BenchChain): ChainSource {
 
 /** Follows the whole chain into `store`; envelopes per second. */
 export async function follow(chain: BenchChain, store: PlatformStore): Promise<FollowRates> {
-  const ex = await Extractor.open(store, chain.genesis, new PacketOpener([chain.scp]), 'bkdms://bench');
+  // Signatures on worker threads, as `platform run` verifies them.
+  const signatures = new VerifyPool();
+  try {
+    return await followWith(chain, store, signatures);
+  } finally {
+    await signatures.close();
+  }
+}
+
+async function followWith(
+  chain: BenchChain,
+  store: PlatformStore,
+  signatures: VerifyPool,
+): Promise<FollowRates> {
+  const opener = new PacketOpener([chain.scp]);
+  const ex = await Extractor.open(store, chain.genesis, opener, 'bkdms://bench', signatures);
   let decrypted = 0;
   let storeMs = 0;
   const commit = store.commit.bind(store);

@@ -1,6 +1,8 @@
 // Opening a sealed packet on the SCP side. Every check that can fail has its own result, so the
 // platform can record *why* a packet was rejected: unknown key, decryption (any altered byte of
 // ciphertext, nonce, header or AAD), digest mismatch, or a digest not signed by the site.
+
+import { kpiDigestSigningBytes } from '../codec/signing.js';
 import { type Hash32, SealAlgorithm, type SealedPacket, type Signature } from '../codec/types.js';
 import { aesGcmDecrypt, GCM_NONCE_LENGTH } from './aead.js';
 import { bytesEqual } from './bytes.js';
@@ -8,6 +10,7 @@ import { kpiDigest, verifyKpiDigest } from './digest.js';
 import { keyIdOf } from './key-id.js';
 import { digestNonce, ephemeralKey, keyRefLength, sealAad } from './seal-frame.js';
 import type { SessionKey } from './session-key.js';
+import type { VerifyItem } from './verify-job.js';
 import type { X25519KeyPair } from './x25519.js';
 
 export enum OpenFailure {
@@ -61,6 +64,18 @@ export function openPacket(
   sitePublicKey: Uint8Array,
   keys: OpenKeys,
 ): OpenResult {
+  const opened = decryptPacket(packet, aad, keys);
+  if (!opened.ok) return opened;
+  if (!verifyKpiDigest(sitePublicKey, opened.digest, opened.signature)) return fail(OpenFailure.BadSignature);
+  return opened;
+}
+
+/**
+ * Everything `openPacket` checks except the site's signature over the digest: for a caller that
+ * verifies the signatures of many packets at once (e.g. on a worker pool, with
+ * `digestSignatureItem`) and only trusts the record once its signature has verified.
+ */
+export function decryptPacket(packet: SealedPacket, aad: Uint8Array, keys: OpenKeys): OpenResult {
   const { alg, scpKeyId, keyRef, nonce } = packet;
   if (alg !== SealAlgorithm.EphemeralX25519 && alg !== SealAlgorithm.SessionKey)
     return fail(OpenFailure.Malformed);
@@ -77,6 +92,14 @@ export function openPacket(
   const digest = signed.slice(0, 32);
   const signature = signed.slice(32, 96);
   if (!bytesEqual(digest, kpiDigest(record))) return fail(OpenFailure.DigestMismatch);
-  if (!verifyKpiDigest(sitePublicKey, digest, signature)) return fail(OpenFailure.BadSignature);
   return { ok: true, record, digest, signature };
+}
+
+/** The signature check `openPacket` makes, as an item for a batch verifier (crypto/verify-pool.ts). */
+export function digestSignatureItem(
+  sitePublicKey: Uint8Array,
+  digest: Hash32,
+  signature: Signature,
+): VerifyItem {
+  return { publicKey: sitePublicKey, message: kpiDigestSigningBytes(digest), signature };
 }

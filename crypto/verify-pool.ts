@@ -1,5 +1,5 @@
 // Ed25519 batch verification on worker threads (one per core by default), for envelope and vote
-// signatures at admission. A batch is split into one run per worker so that a single large batch
+// signatures at admission and for the digest signatures of the uploads the platform extracts. A batch is split into one run per worker so that a single large batch
 // uses every core; small batches stay on the calling thread, where a round trip to a worker would
 // cost more than the verifications. Jobs waiting for a worker are bounded (QueueFull past the
 // cap); close() drains what was accepted, then stops the workers.

@@ -13,8 +13,10 @@ import { certifiedBlockBlockBytes } from '../codec/certificate.js';
 import { envelopeKind, envelopePacket } from '../codec/envelope-view.js';
 import { type Block, type BlockHeader, EnvelopeKind } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
+import { verify } from '../crypto/ed25519.js';
 import { tracingCode } from '../crypto/hash.js';
 import type { LogFrontier } from '../crypto/hash-log.js';
+import type { VerifyItem, VerifyPool } from '../crypto/verify-pool.js';
 import type { Contracts } from '../ledger/contracts.js';
 import type { LedgerGenesis } from '../ledger/genesis.js';
 import type { ChainSource } from './chain-source.js';
@@ -24,7 +26,7 @@ import { emptyMeta, hashLogOf, packetMeta } from './extract-helpers.js';
 import { hex } from './hex.js';
 import { type OpenedLedger, openLedger } from './ledger-store.js';
 import { failed, PacketFailure, type PacketMeta, type StoredPacket } from './outcome.js';
-import type { PacketOpener } from './packet-opener.js';
+import { type PacketOpener, type PendingPacket, settle } from './packet-opener.js';
 import { makeStorageRecord } from './storage-record.js';
 import type { BlockBatch, ExtractorCheckpoint, PlatformStore } from './store.js';
 
@@ -53,6 +55,21 @@ interface Item {
   meta: PacketMeta | undefined;
 }
 
+/** An upload's stored parts before its digest signature is settled. */
+interface ExtractedUpload {
+  meta: PacketMeta;
+  storage: Uint8Array;
+  pending: PendingPacket;
+}
+
+/** Verifies Ed25519 signatures in batches (crypto/verify-pool.ts's VerifyPool is one). */
+export type SignatureVerifier = Pick<VerifyPool, 'verifyBatch'>;
+
+/** Verifies on the calling thread. */
+export const inlineVerifier: SignatureVerifier = {
+  verifyBatch: async (items) => items.map((it) => verify(it.publicKey, it.message, it.signature)),
+};
+
 /** A verified and executed block, ready to be written (see `Extractor.prepare`). */
 export interface PreparedBlock {
   batch: BlockBatch;
@@ -75,21 +92,27 @@ export class Extractor {
     private readonly chainUrl: string,
     private opened: OpenedLedger,
     private cp: ExtractorCheckpoint | undefined,
+    private readonly verifier: SignatureVerifier,
   ) {
     this.tip = { cp, hashLog: hashLogOf(genesis, cp) };
   }
 
-  /** Resumes from the store's checkpoint (or the genesis), restoring accepted session offers. */
+  /**
+   * Resumes from the store's checkpoint (or the genesis), restoring accepted session offers. The
+   * uploads' digest signatures are verified a block at a time by `verifier` (a VerifyPool's worker
+   * threads in `platform run`; on this thread by default).
+   */
   static async open(
     store: PlatformStore,
     genesis: LedgerGenesis,
     opener: PacketOpener,
     chainUrl: string,
+    verifier: SignatureVerifier = inlineVerifier,
   ): Promise<Extractor> {
     const cp = await store.checkpoint();
     const opened = await openLedger(store, genesis, cp);
     for (const offer of await store.offers()) opener.restoreOffer(offer);
-    return new Extractor(store, opener, genesis, chainUrl, opened, cp);
+    return new Extractor(store, opener, genesis, chainUrl, opened, cp, verifier);
   }
 
   /** Last stored height (0 before the first block). */
@@ -163,22 +186,28 @@ export class Extractor {
       if (meta) sites[i] = view.site(meta.siteKeyId);
     });
     const summary: BlockSummary = { height, packets: 0, decrypted: 0, failures: {}, contractCalls: 0 };
-    const packets: StoredPacket[] = [];
-    const offers: Uint8Array[] = [];
+    const uploads: ExtractedUpload[] = [];
     const at = { height, header, bytes: certifiedBlock, chainOffset };
     for (let i = 0; i < items.length; i++) {
       if (i > 0 && i % OPEN_SLICE === 0) await new Promise((r) => setImmediate(r));
       const item = items[i]!;
-      if (item.call) {
-        summary.contractCalls++;
-        continue;
-      }
-      const { packet, offer } = this.extractUpload(item, at, sites[i]);
-      if (offer) offers.push(offer);
-      packets.push(packet);
+      if (item.call) summary.contractCalls++;
+      else uploads.push(this.extractUpload(item, at, sites[i]));
+    }
+    // The block's digest signatures in one batch, in block order; meanwhile the event loop is free
+    // for the previous block's write.
+    const checks = uploads.flatMap((u) => (u.pending.check ? [u.pending.check.item] : []));
+    const verified = checks.length > 0 ? await this.verifySignatures(checks) : [];
+    const packets: StoredPacket[] = [];
+    const offers: Uint8Array[] = [];
+    let k = 0;
+    for (const { meta, storage, pending } of uploads) {
+      const { outcome, acceptedOffer } = settle(pending, pending.check ? verified[k++] === true : true);
+      if (acceptedOffer) offers.push(acceptedOffer);
+      packets.push({ meta, storage, outcome });
       summary.packets++;
-      if (packet.outcome.ok) summary.decrypted++;
-      else summary.failures[packet.outcome.reason] = (summary.failures[packet.outcome.reason] ?? 0) + 1;
+      if (outcome.ok) summary.decrypted++;
+      else summary.failures[outcome.reason] = (summary.failures[outcome.reason] ?? 0) + 1;
     }
     const hashLog = this.tip.hashLog.clone();
     hashLog.append(blockHash);
@@ -212,12 +241,29 @@ export class Extractor {
     this.cp = prepared.batch.checkpoint;
   }
 
-  /** One upload: its Table 10-3 record, its clear metadata, and the outcome of opening it. */
+  /**
+   * Verifies a block's digest signatures with the verifier; should it fail (a worker pool that
+   * cannot run), on this thread instead: a verification is never skipped.
+   */
+  private async verifySignatures(checks: VerifyItem[]): Promise<boolean[]> {
+    try {
+      const out = await this.verifier.verifyBatch(checks);
+      if (out.length === checks.length) return out;
+    } catch {
+      // Falls through to the same checks here.
+    }
+    return inlineVerifier.verifyBatch(checks);
+  }
+
+  /**
+   * One upload: its Table 10-3 record, its clear metadata, and the outcome of opening it (pending
+   * its digest signature).
+   */
   private extractUpload(
     item: Item,
     block: { height: number; header: BlockHeader; bytes: Uint8Array; chainOffset: number },
     site: SiteEntry | undefined,
-  ): { packet: StoredPacket; offer?: Uint8Array } {
+  ): ExtractedUpload {
     const { env, tc, at, meta } = item;
     let storage: Uint8Array;
     try {
@@ -235,32 +281,25 @@ export class Extractor {
         (err as Error).message,
       );
       return {
-        packet: {
-          meta: meta ?? emptyMeta(hex(tc), block.height, at.index, block.header),
-          storage: new Uint8Array(0),
-          outcome,
-        },
+        meta: meta ?? emptyMeta(hex(tc), block.height, at.index, block.header),
+        storage: new Uint8Array(0),
+        pending: { outcome },
       };
     }
     if (meta === undefined)
       return {
-        packet: {
-          meta: emptyMeta(hex(tc), block.height, at.index, block.header),
-          storage,
-          outcome: failed(PacketFailure.BadEnvelope),
-        },
+        meta: emptyMeta(hex(tc), block.height, at.index, block.header),
+        storage,
+        pending: { outcome: failed(PacketFailure.BadEnvelope) },
       };
-    let opened: ReturnType<PacketOpener['open']>;
+    let pending: PendingPacket;
     try {
-      opened = this.opener.open(env, meta, site);
+      pending = this.opener.openPending(env, meta, site);
     } catch (err) {
       // Whatever one packet holds must not stop extraction: it is recorded, with the error.
-      opened = { outcome: failed(PacketFailure.MalformedPacket, `open failed: ${(err as Error).message}`) };
+      pending = { outcome: failed(PacketFailure.MalformedPacket, `open failed: ${(err as Error).message}`) };
     }
-    return {
-      packet: { meta, storage, outcome: opened.outcome },
-      ...(opened.acceptedOffer ? { offer: opened.acceptedOffer } : {}),
-    };
+    return { meta, storage, pending };
   }
 
   /**

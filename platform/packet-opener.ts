@@ -8,10 +8,12 @@ import { decodeKpiRecord } from '../codec/kpi-record.js';
 import { decodeSealedPacket } from '../codec/sealed-packet.js';
 import { type KpiRecord, SealAlgorithm, type SealedPacket, SiteStatus } from '../codec/types.js';
 import { bytesEqual } from '../crypto/bytes.js';
+import { verify } from '../crypto/ed25519.js';
 import { keyIdOf } from '../crypto/key-id.js';
-import { OpenFailure, openPacket } from '../crypto/open.js';
+import { decryptPacket, digestSignatureItem, OpenFailure } from '../crypto/open.js';
 import { acceptSession, type SessionOffer } from '../crypto/session-key.js';
 import { SessionKeyring } from '../crypto/session-keyring.js';
+import type { VerifyItem } from '../crypto/verify-job.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import type { SiteEntry } from './chain-state.js';
 import { hex, unhex } from './hex.js';
@@ -86,6 +88,20 @@ export class PacketOpener {
 
   /** Opens the upload `envelope` committed at `meta.blockTime`, signed by `site` (as of that block). */
   open(envelope: Uint8Array, meta: PacketMeta, site: SiteEntry | undefined): OpenedPacket {
+    const pending = this.openPending(envelope, meta, site);
+    const { check } = pending;
+    return check
+      ? settle(pending, verify(check.item.publicKey, check.item.message, check.item.signature))
+      : pending;
+  }
+
+  /**
+   * `open`, but the site's signature over the digest may be left to the caller, to verify many at
+   * once (`check`, then `settle`). Packets are opened in chain order: the only state opening
+   * changes (a session offer accepted into the keyring) is changed only after the signature of
+   * the packet carrying the offer has verified here, so no later packet depends on a pending check.
+   */
+  openPending(envelope: Uint8Array, meta: PacketMeta, site: SiteEntry | undefined): PendingPacket {
     if (site === undefined) return { outcome: failed(PacketFailure.UnknownSite, meta.siteKeyId) };
     if (site.status !== SiteStatus.Active)
       return { outcome: failed(PacketFailure.SiteNotActive, `status ${SiteStatus[site.status]}`) };
@@ -101,38 +117,61 @@ export class PacketOpener {
       scpKey: (id: Uint8Array) => this.scpKeys.find((k) => bytesEqual(keyIdOf(k.publicKey), id)),
       session: (id: Uint8Array) => this.keyring.get(id),
     };
-    const opened = openPacket(packet, envelopeAadView(envelope), unhex(site.publicKey), keys);
-    if (!opened.ok) return { outcome: failed(OPEN_FAILURES[opened.failure], hex(packet.scpKeyId)) };
+    const opened = decryptPacket(packet, envelopeAadView(envelope), keys);
+    const keyId = hex(packet.scpKeyId);
+    if (!opened.ok) return { outcome: failed(OPEN_FAILURES[opened.failure], keyId) };
+    // A bad signature outranks whatever the record would give: every outcome below holds only if
+    // this check passes.
+    const check = {
+      item: digestSignatureItem(unhex(site.publicKey), opened.digest, opened.signature),
+      otherwise: failed(PacketFailure.BadSignature, keyId),
+    };
     let rec: KpiRecord;
     try {
       rec = decodeKpiRecord(opened.record);
     } catch (err) {
-      return { outcome: failed(PacketFailure.BadRecord, (err as Error).message) };
+      return { outcome: failed(PacketFailure.BadRecord, (err as Error).message), check };
     }
     const mismatch = routingMismatch(meta, rec);
-    if (mismatch !== undefined) return { outcome: failed(PacketFailure.RoutingMismatch, mismatch) };
+    if (mismatch !== undefined) return { outcome: failed(PacketFailure.RoutingMismatch, mismatch), check };
     const found = findSessionOffer(rec.extension);
-    if (found === 'bad') return { outcome: failed(PacketFailure.BadOffer, 'malformed session offer') };
-    const result: OpenedPacket = {
-      outcome: {
-        ok: true,
-        sitePublicKey: site.publicKey,
-        seal: packet.alg === SealAlgorithm.SessionKey ? 'session' : 'ephemeral',
-        record: {
-          country: rec.country,
-          city: { ...rec.city },
-          siteId: hex(rec.siteId),
-          time: rec.time,
-          entries: rec.entries.map((e) => ({ ...e })),
-        },
+    if (found === 'bad') return { outcome: failed(PacketFailure.BadOffer, 'malformed session offer'), check };
+    const outcome: PacketOutcome = {
+      ok: true,
+      sitePublicKey: site.publicKey,
+      seal: packet.alg === SealAlgorithm.SessionKey ? 'session' : 'ephemeral',
+      record: {
+        country: rec.country,
+        city: { ...rec.city },
+        siteId: hex(rec.siteId),
+        time: rec.time,
+        entries: rec.entries.map((e) => ({ ...e })),
       },
     };
-    if (found !== undefined && packet.alg === SealAlgorithm.EphemeralX25519) {
-      const scp = keys.scpKey(found.offer.scpKeyId);
-      // An offer already expired at commit, or for another key, opens nothing: the record stands.
-      if (scp && meta.blockTime < found.offer.expiresAt && this.accept(scp, found.offer, meta.blockTime))
-        result.acceptedOffer = found.bytes;
-    }
-    return result;
+    if (found === undefined || packet.alg !== SealAlgorithm.EphemeralX25519) return { outcome, check };
+    // Accepting the offer changes what later packets open to: only with the signature verified.
+    const { item } = check;
+    if (!verify(item.publicKey, item.message, item.signature)) return { outcome: check.otherwise };
+    const scp = keys.scpKey(found.offer.scpKeyId);
+    // An offer already expired at commit, or for another key, opens nothing: the record stands.
+    if (scp && meta.blockTime < found.offer.expiresAt && this.accept(scp, found.offer, meta.blockTime))
+      return { outcome, acceptedOffer: found.bytes };
+    return { outcome };
   }
+}
+
+/** A packet opened but for, possibly, its digest signature (see `PacketOpener.openPending`). */
+export interface PendingPacket extends OpenedPacket {
+  /** The signature still to verify, and the outcome should it not. */
+  check?: { item: VerifyItem; otherwise: PacketOutcome };
+}
+
+/** The packet as `open` gives it, once its pending signature check (if any) gave `verified`. */
+export function settle(pending: PendingPacket, verified: boolean): OpenedPacket {
+  if (pending.check === undefined || verified)
+    return {
+      outcome: pending.outcome,
+      ...(pending.acceptedOffer ? { acceptedOffer: pending.acceptedOffer } : {}),
+    };
+  return { outcome: pending.check.otherwise };
 }

@@ -6,6 +6,7 @@
 // state root that disagrees with the platform's own execution stops following (no node can help).
 
 import { pause as pauseUnlessAborted } from '../api/retry.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
 import type { X25519KeyPair } from '../crypto/x25519.js';
 import { formatSiteId } from '../kpi/site-id.js';
 import type { LedgerGenesis } from '../ledger/genesis.js';
@@ -91,7 +92,16 @@ export async function openPlatform(
   };
   const opener = new PacketOpener(scpKeys);
   const chainUrl = config.chainUrl ?? defaultChainUrl(deps.genesis.chainId);
-  const ex = await Extractor.open(store, deps.genesis, opener, chainUrl);
+  // The uploads' digest signatures, the largest part of opening them, on worker threads: this
+  // thread keeps decrypting, executing and (with PGlite) writing the database meanwhile.
+  const signatures = new VerifyPool();
+  let ex: Extractor;
+  try {
+    ex = await Extractor.open(store, deps.genesis, opener, chainUrl, signatures);
+  } catch (err) {
+    await signatures.close();
+    throw err;
+  }
   const counters = emptyCounters(ex.height);
   const waiters: { height: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   const abort = new AbortController();
@@ -184,6 +194,7 @@ export async function openPlatform(
       abort.abort();
       await following.catch(() => {});
       net.close();
+      await signatures.close();
       await store.close();
     },
     get done() {

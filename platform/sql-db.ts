@@ -6,8 +6,12 @@ import { PlatformError, PlatformErrorCode } from './errors.js';
 export type SqlRow = Record<string, unknown>;
 
 export interface SqlRunner {
-  /** Runs one statement; resolves with its rows (empty for a statement without any). */
-  query<R extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs one statement; resolves with its rows (empty for a statement without any). A statement
+   * run for every block may be `name`d: the server back end then parses and plans it once per
+   * connection (a name must always go with the same text); PGlite runs it as any other.
+   */
+  query<R extends SqlRow = SqlRow>(text: string, params?: readonly unknown[], name?: string): Promise<R[]>;
 }
 
 export interface SqlDb extends SqlRunner {

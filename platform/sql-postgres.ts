@@ -8,8 +8,14 @@ type Client = Pick<pg.PoolClient, 'query'>;
 
 function runner(c: Client): SqlRunner {
   return {
-    async query<R extends SqlRow>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-      return (await c.query<R>(text, [...params])).rows;
+    async query<R extends SqlRow>(
+      text: string,
+      params: readonly unknown[] = [],
+      name?: string,
+    ): Promise<R[]> {
+      const values = [...params];
+      return (await (name === undefined ? c.query<R>(text, values) : c.query<R>({ name, text, values })))
+        .rows;
     },
   };
 }
@@ -36,8 +42,8 @@ export class PostgresDb implements SqlDb {
     return new PostgresDb(pool);
   }
 
-  query<R extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<R[]> {
-    return this.run.query<R>(text, params);
+  query<R extends SqlRow = SqlRow>(text: string, params?: readonly unknown[], name?: string): Promise<R[]> {
+    return this.run.query<R>(text, params, name);
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {

@@ -6,10 +6,20 @@ import { hex } from './hex.js';
 import type { StoredPacket } from './outcome.js';
 import type { SqlRunner } from './sql-db.js';
 
-type Columns = Record<string, unknown[]>;
+/** One array per column of a table, filled a row at a time in the column order of its `Types`. */
+class Columns {
+  readonly arrays: unknown[][];
 
-function columns(names: string[]): Columns {
-  return Object.fromEntries(names.map((n) => [n, []]));
+  constructor(types: Types) {
+    this.arrays = Object.keys(types).map(() => []);
+  }
+
+  /** Appends one row, its values in column order (no per-row object: blocks have thousands). */
+  add(...values: unknown[]): void {
+    if (values.length !== this.arrays.length)
+      throw new Error(`row of ${values.length} values for ${this.arrays.length} columns`);
+    for (let i = 0; i < values.length; i++) this.arrays[i]!.push(values[i]);
+  }
 }
 
 type Types = Record<string, string | [string, string]>;
@@ -31,7 +41,7 @@ function insert(table: string, types: Types, cols: Columns, params: unknown[]): 
     return typeof t === 'string' ? n : t[1];
   };
   const first = params.length + 1;
-  params.push(...names.map((n) => cols[n]));
+  params.push(...cols.arrays);
   return `INSERT INTO ${table} (${names.join(', ')})
      SELECT ${names.map(expr).join(', ')}
      FROM unnest(${names.map((n, i) => `$${first + i}::${type(n)}[]`).join(', ')}) AS t(${names.join(', ')})`;
@@ -85,63 +95,60 @@ const VALUE = {
   flags: 'smallint',
 };
 
-function push(cols: Columns, row: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(row)) cols[k]!.push(v);
-}
-
 /** Inserts the packets of one block with their records, outcomes or failures, and values. */
 export async function insertPackets(tx: SqlRunner, packets: StoredPacket[]): Promise<void> {
-  const p = columns(Object.keys(PACKET));
-  const r = columns(Object.keys(RECORD));
-  const o = columns(Object.keys(OUTCOME));
-  const f = columns(Object.keys(FAILURE));
-  const v = columns(Object.keys(VALUE));
+  if (packets.length === 0) return;
+  const p = new Columns(PACKET);
+  const r = new Columns(RECORD);
+  const o = new Columns(OUTCOME);
+  const f = new Columns(FAILURE);
+  const v = new Columns(VALUE);
   for (const { meta: m, storage, outcome } of packets) {
-    const at = { height: m.height, idx: m.index };
-    push(p, {
-      ...at,
-      tracing_code: m.tracingCode,
-      block_time: m.blockTime,
-      envelope_time: m.envelopeTime,
-      seq: m.seq,
-      site_key_id: m.siteKeyId,
-      country: m.country,
-      city_scheme: m.city.scheme,
-      city: m.city.code,
-      site_id: m.siteId,
-      kpi_codes: `{${m.kpiCodes.join(',')}}`,
-    });
-    if (storage.length > 0) push(r, { ...at, record: hex(storage) });
+    const { height, index } = m;
+    p.add(
+      height,
+      index,
+      m.tracingCode,
+      m.blockTime,
+      m.envelopeTime,
+      m.seq,
+      m.siteKeyId,
+      m.country,
+      m.city.scheme,
+      m.city.code,
+      m.siteId,
+      `{${m.kpiCodes.join(',')}}`,
+    );
+    if (storage.length > 0) r.add(height, index, hex(storage));
     if (!outcome.ok) {
-      push(f, { ...at, reason: outcome.reason, detail: outcome.detail });
+      f.add(height, index, outcome.reason, outcome.detail);
       continue;
     }
     const rec = outcome.record;
-    const where = {
-      country: rec.country,
-      city_scheme: rec.city.scheme,
-      city: rec.city.code,
-      site_id: rec.siteId,
-    };
-    push(o, { ...at, site_public_key: outcome.sitePublicKey, seal: outcome.seal, ...where, time: rec.time });
-    rec.entries.forEach((e, entry) => {
+    const { country, city, siteId, time } = rec;
+    o.add(height, index, outcome.sitePublicKey, outcome.seal, country, city.scheme, city.code, siteId, time);
+    for (let entry = 0; entry < rec.entries.length; entry++) {
+      const e = rec.entries[entry]!;
       const def = kpiByWire(e.code);
       const unit = def?.series[e.series]?.unit ?? def?.unit ?? '';
-      push(v, {
-        ...at,
+      v.add(
+        height,
+        index,
         entry,
-        tracing_code: m.tracingCode,
-        ...where,
-        kpi_code: e.code,
-        series: e.series,
-        time: rec.time,
-        value: e.value,
+        m.tracingCode,
+        country,
+        city.scheme,
+        city.code,
+        siteId,
+        e.code,
+        e.series,
+        time,
+        e.value,
         unit,
-        flags: e.flags,
-      });
-    });
+        e.flags,
+      );
+    }
   }
-  if (packets.length === 0) return;
   // One statement for the five tables: one parse and one round trip per block, whatever its size
   // (a data-modifying WITH runs every part; the failures' key check runs at the statement's end).
   const params: unknown[] = [];
@@ -152,7 +159,12 @@ export async function insertPackets(tx: SqlRunner, packets: StoredPacket[]): Pro
     ['f', insert('packet_failures', FAILURE, f, params)],
   ];
   const values = insert('kpi_values', VALUE, v, params);
-  await tx.query(`WITH ${parts.map(([n, q]) => `${n} AS (${q})`).join(',\n')}\n${values}`, params);
+  // The text depends on the tables' columns only: the same for every block.
+  await tx.query(
+    `WITH ${parts.map(([n, q]) => `${n} AS (${q})`).join(',\n')}\n${values}`,
+    params,
+    'platform_block_packets',
+  );
 }
 
 /** Writes contract state changes in order (a later write of a key wins), deletes included. */

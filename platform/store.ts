@@ -114,7 +114,11 @@ export class PlatformStore {
     const cp = batch.checkpoint;
     await this.run('write', () =>
       this.db.transaction(async (tx) => {
-        const [row] = await tx.query('SELECT height FROM extract_cursor WHERE id = 1 FOR UPDATE');
+        const [row] = await tx.query(
+          'SELECT height FROM extract_cursor WHERE id = 1 FOR UPDATE',
+          [],
+          'platform_cursor_lock',
+        );
         const prev = row === undefined ? 0 : num(row.height);
         if (cp.height !== prev + 1)
           throw new PlatformError(PlatformErrorCode.OutOfOrder, `block ${cp.height} after ${prev}`, {
@@ -131,6 +135,7 @@ export class PlatformStore {
              chain_offset = EXCLUDED.chain_offset, state_root = EXCLUDED.state_root,
              hash_log = EXCLUDED.hash_log`,
           [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot, cp.hashLog],
+          'platform_cursor_write',
         );
       }),
     );
