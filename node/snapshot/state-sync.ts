@@ -112,6 +112,24 @@ export class StateSync {
     });
   }
 
+  /**
+   * Height of the newest snapshot a peer offers above minHeight whose certifying header verifies
+   * (a bare claim of a height is not enough: a lying peer could claim any), or undefined when none
+   * does. Fetches no manifest or chunk.
+   */
+  async newestVerified(): Promise<number | undefined> {
+    for (const offer of await this.offers()) {
+      try {
+        const [h, c] = await this.header(offer, offer.height + 1);
+        await this.d.anchor.verify(offer.height + 1, h, c, this.good(offer), this.d.ask);
+        return offer.height;
+      } catch (err) {
+        if (!(err instanceof SnapshotError) || err.code === SnapshotErrorCode.Io) throw err;
+      }
+    }
+    return undefined;
+  }
+
   /** Offers above minHeight the anchor can verify, highest first, most-offered hash first. */
   private async offers(): Promise<Offer[]> {
     const list = encodeSnapshotRequest({ kind: SnapshotRequestKind.List });
