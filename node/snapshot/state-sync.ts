@@ -37,6 +37,7 @@ import { sha256 } from '../../crypto/hash.js';
 import { frontierSubtrees, LogFrontier } from '../../crypto/hash-log.js';
 import { rebuildState, snapshotHash, verifyChunk, verifyManifest } from '../../ledger/snapshot.js';
 import type { ContractState } from '../../ledger/state.js';
+import { failpoint } from '../../runtime/failpoints.js';
 import type { Logger } from '../../runtime/log.js';
 import { SnapshotError, SnapshotErrorCode } from './errors.js';
 import type { AskPeer, HeaderAnchor, VerifiedSnapshotHeader } from './header-anchor.js';
@@ -90,7 +91,9 @@ export class StateSync {
     const saved = await this.d.progress.load();
     const resumable =
       saved && offers.find((o) => o.height === saved.manifest.height && bytesEqual(o.hash, saved.hash));
-    if (saved !== undefined && resumable === undefined) {
+    // Saved progress goes only when peers answered and none offers it any more: a round in which
+    // no peer answered yet (none connected so soon after a restart) says nothing about it.
+    if (saved !== undefined && resumable === undefined && offers.length > 0) {
       this.d.log.info(
         { height: saved.manifest.height },
         'state sync: saved snapshot no longer offered, starting over',
@@ -245,6 +248,7 @@ export class StateSync {
     } catch (err) {
       throw new SnapshotError(SnapshotErrorCode.Io, `saving chunk ${index}: ${String(err)}`, { index });
     }
+    failpoint('statesync-after-chunk');
   }
 
   private async fetchChunks(

@@ -13,6 +13,7 @@
 // snapshot refuses to start and names the way to join afresh (refuseIfFarBehind).
 import { join } from 'node:path';
 import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
+import { failpoint } from '../../runtime/failpoints.js';
 import type { Logger } from '../../runtime/log.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
@@ -150,6 +151,7 @@ export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutc
           hashLogFrontier: out.hashLogFrontier,
           hashLogRoot: out.certifying.header.hashLogRoot,
         });
+        failpoint('statesync-after-install');
         await progress.clear();
         log.info(
           { event: 'statesync.installed', height: out.manifest.height, fetched: out.fetched },

@@ -158,6 +158,18 @@ describe('state sync', () => {
     expect(hex(out.state.root())).toBe(hex(chain.state.root()));
   });
 
+  it('keeps the saved chunks through a round in which no peer answers yet', async () => {
+    const net = await netOf(chain);
+    net.cutAfter = 20;
+    await expect(syncOf(net).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
+    net.cutAfter = undefined;
+    // Restarted before any peer is connected: nothing offered, nothing dropped.
+    await expect(syncOf({ ...net, peers: {} }).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
+    const out = await syncOf(net).run();
+    expect(out.fetched).toBe(SNAPSHOT_CHUNKS - 20);
+    expect(hex(out.state.root())).toBe(hex(chain.state.root()));
+  });
+
   it('restarts cleanly when the interrupted snapshot is no longer offered', async () => {
     const net = await netOf(chain);
     net.cutAfter = 20;
