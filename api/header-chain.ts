@@ -81,6 +81,33 @@ export class HeaderChainVerifier {
     return out;
   }
 
+  /**
+   * A walk that starts at a state-sync base: a node that installed a snapshot at height b holds no
+   * header below b. Certified header `base` is checked alone (certificate of the set in force at b,
+   * which the caller learned from genesis), and `frontier`, the block-hash log over blocks 0..b as
+   * its perfect-subtree hashes (largest first), is taken as given: the next header's push checks it,
+   * since header b + 1 must carry its root and name `base` as its parent. Everything from b + 1 on
+   * is checked as from genesis.
+   */
+  static fromBase(
+    opts: HeaderChainOptions,
+    base: CertifiedHeaderBytes,
+    frontier: readonly Hash32[],
+  ): HeaderChainVerifier {
+    const v = verifyCertifiedHeader(base, opts.chainId, opts.validators);
+    const b = v.header.height;
+    const out = new HeaderChainVerifier(opts);
+    try {
+      out.log = LogFrontier.of(b + 1, frontier);
+    } catch {
+      throw refuse('base frontier', 'WRONG_SIZES', { height: b, subtrees: frontier.length });
+    }
+    out.parentHash = v.blockHash;
+    out.parentTime = v.header.time;
+    out.next = b + 1;
+    return out;
+  }
+
   /** Height of the last header verified (0 before the first). */
   get height(): number {
     return this.next - 1;

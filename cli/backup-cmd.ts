@@ -87,7 +87,8 @@ function registerBackup(program: Command): void {
       if (o.json) return say(JSON.stringify(r, null, 2));
       say(
         `restored ${r.manifest.files.length} files; chain ${r.chain.chainId.slice(0, 16)}… checked: ` +
-          `${r.chain.headers} headers, ${r.chain.bodies} bodies (from height ${r.chain.earliestHeight}), tip ${r.chain.tip}`,
+          `${r.chain.headers} headers${r.chain.base > 0 ? ` from its state-sync base ${r.chain.base}` : ''}, ` +
+          `${r.chain.bodies} bodies (from height ${r.chain.earliestHeight}), tip ${r.chain.tip}`,
       );
     });
 }

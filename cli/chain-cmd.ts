@@ -37,11 +37,14 @@ export function registerChainCommands(program: Command): void {
     .action((o: ReadFlags) =>
       withReader(o, async (r) => {
         const status = await r.client.getStatus();
-        // The genesis hash is what block 1 names as its parent.
+        // The genesis hash is what block 1 names as its parent: the chain ID. A node that holds no
+        // block 1 (pruned, or joined by state sync) is not asked for it.
         const genesisHash =
-          status.height >= 1
+          status.height >= 1 && status.earliestHeight <= 1
             ? toHex(decodeCertifiedBlock(await r.client.getBlock(1)).block.header.parentHash)
-            : null;
+            : status.height >= 1
+              ? toHex(status.chainId)
+              : null;
         const { read, validators, m } = await readMembership(r);
         const { value: admins } = await r.value<AdminsRecord>(K.admins);
         const params = scheduleOf<ParamsJson>((await r.read(K.params)).entries);

@@ -9,7 +9,7 @@ import { crashSweepManifests } from '../e2e/crash-sweep.js';
 import { generateManifests } from '../e2e/generate.js';
 import { readManifest } from '../e2e/manifest.js';
 import { type RunReport, runManifest } from '../e2e/runner.js';
-import { FAILPOINTS, type FailpointName } from '../runtime/failpoints.js';
+import { type CommitFailpointName, FAILPOINTS } from '../runtime/failpoints.js';
 
 /** "90000", "90s", "30m": a span in ms. */
 export function parseSpan(text: string, flag: string): number {
@@ -115,7 +115,7 @@ export function registerE2ECommands(program: Command): void {
           if (!(FAILPOINTS as readonly string[]).includes(p))
             throw new Error(`--points: unknown crash point "${p}" (known: ${FAILPOINTS.join(', ')})`);
         const manifests = crashSweepManifests({
-          points: points as FailpointName[] | undefined,
+          points: points as CommitFailpointName[] | undefined,
           durationMs: parseSpan(o.duration, '--duration'),
         });
         await runAll(manifests, o);

@@ -6,14 +6,20 @@
 // genesis set; at the first header naming another set it learns the change from the proof the node
 // kept of it (the schedule against the header before, certified by the set before), so a chain
 // whose validators changed verifies end to end and a forged change stops the walk there.
+// A node that joined by state sync holds no header below its base b (its PRUNED answer names b):
+// the walk then starts at b, whose certificate is checked against the set in force there as
+// learned from genesis, and the result names the base.
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
+import { ApiError, ApiErrorCode } from '../api/errors.js';
+import { refuse, verifyCertifiedHeader } from '../api/hash-log-verify.js';
 import { type HeaderChainOptions, HeaderChainVerifier } from '../api/header-chain.js';
 import { LightClient } from '../api/light-client.js';
 import type { CertifiedHeaderBytes, HeadersPage, HeadersQuery, StateAnswer } from '../api/types.js';
 import { decodeBlockHeader } from '../codec/block.js';
 import { bytesEqual, toHex } from '../crypto/bytes.js';
 import { validatorSetHash } from '../crypto/certificate.js';
+import { decodeInclusionProof } from '../crypto/merkle-proof-codec.js';
 import { loadGenesis } from '../node/genesis.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
 
@@ -40,6 +46,8 @@ export interface VerifyChainResult {
   /** Root of the block-hash log over blocks 0..last verified height. */
   logRoot: string;
   firstBad: { height: number; check: string; message: string } | null;
+  /** The node's state-sync base, when it joined by state sync (it holds no header below it). */
+  base?: number;
   /** What the verifier vouched for and what it did not. */
   trust: string[];
 }
@@ -52,6 +60,56 @@ export interface VerifyChainOptions {
   /** Progress lines (stderr in the CLI); called about every `progressEvery` headers. */
   progress?: (line: string) => void;
   progressEvery?: number;
+}
+
+/**
+ * The state-sync base of a node that holds no header 1 (its PRUNED answer names the base), or
+ * undefined for a node that holds its chain from genesis.
+ */
+async function stateSyncBase(node: HeaderSource): Promise<number | undefined> {
+  try {
+    await node.getHeaders({ fromHeight: 1, toHeight: 1 });
+    return undefined;
+  } catch (err) {
+    const base =
+      err instanceof ApiError && err.code === ApiErrorCode.Pruned ? err.meta.baseHeight : undefined;
+    if (typeof base === 'number' && base >= 1) return base;
+    throw err;
+  }
+}
+
+/**
+ * A verifier positioned at the node's base b: the validator changes up to b are learned from
+ * genesis, header b is checked against the set in force, and the log's frontier over blocks 0..b
+ * comes from the proof of block b + 1 as the last leaf of the log at b + 2 (the path of a last leaf
+ * is the frontier left of it), which header b + 1's log root then checks. Undefined while the node
+ * holds fewer than two headers above b.
+ */
+async function fromBase(
+  node: HeaderSource,
+  light: LightClient,
+  chain: HeaderChainOptions,
+  b: number,
+): Promise<HeaderChainVerifier | undefined> {
+  await light.followTo(node, b);
+  const page = await node.getHeaders({ fromHeight: b, toHeight: b });
+  const header = page.headers[0];
+  if (header === undefined || header.height !== b)
+    throw new Error(`the node serves no header at its base ${b}`);
+  if (page.tip < b + 2) {
+    verifyCertifiedHeader(header, chain.chainId, chain.validators);
+    return undefined;
+  }
+  let path: readonly Uint8Array[];
+  try {
+    const p = decodeInclusionProof(await node.getBlockHashProof(b + 1, b + 2));
+    if (p.leafIndex !== b + 1 || p.treeSize !== b + 2) throw new Error('wrong sizes');
+    path = p.path;
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw refuse('base frontier', 'WRONG_SIZES', { height: b });
+  }
+  return HeaderChainVerifier.fromBase(chain, header, [...path].reverse());
 }
 
 export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Promise<VerifyChainResult> {
@@ -76,8 +134,33 @@ export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Pr
       trust.push(`validator-set change at ${h.height} not proven: ${(err as Error).message}`);
     }
   };
+  // A node that joined by state sync holds no header below its base: the walk starts there.
+  const base = await stateSyncBase(node);
   let v: HeaderChainVerifier;
-  if (from === 1) v = new HeaderChainVerifier(chain);
+  let first = from;
+  if (base !== undefined && from <= base + 2) {
+    const started = await fromBase(node, light, chain, base);
+    trust.push(
+      `the node joined by state sync at base ${base} and holds no header below it: header ${base} was checked against the validator set in force there (learned from genesis), the headers below it were not walked`,
+    );
+    if (started === undefined) {
+      trust.push(`the node holds fewer than two headers above its base: nothing above ${base} checked yet`);
+      return {
+        ok: true,
+        chainId: toHex(o.chain.chainId),
+        from: base,
+        to: base,
+        tip: base,
+        verified: 1,
+        logRoot: '',
+        firstBad: null,
+        base,
+        trust,
+      };
+    }
+    v = started;
+    first = base;
+  } else if (from === 1) v = new HeaderChainVerifier(chain);
   else {
     // Anchored at the certified header below --from: the changes below it are learned first (the
     // node's schedule says where), and its parent's proof gives the log's frontier.
@@ -87,7 +170,7 @@ export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Pr
     v = HeaderChainVerifier.anchored(chain, anchor, await node.getBlockHashProof(from - 2, from - 1));
     trust.push(`headers below ${from} not walked: the walk starts from certified header ${from - 1}`);
   }
-  let next = from;
+  let next = v.height + 1;
   let tip = 0;
   let lastReport = 0;
   const every = o.progressEvery ?? 5000;
@@ -116,12 +199,13 @@ export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Pr
   return {
     ok: failure === null,
     chainId: toHex(o.chain.chainId),
-    from,
+    from: first,
     to: v.height,
     tip,
-    verified: v.height - from + 1,
+    verified: v.height - first + 1,
     logRoot: toHex(v.logRoot()),
     firstBad: failure,
+    ...(base === undefined ? {} : { base }),
     trust,
   };
 }
@@ -129,9 +213,9 @@ export async function verifyChain(node: HeaderSource, o: VerifyChainOptions): Pr
 function human(r: VerifyChainResult): string {
   const lines = [
     r.ok
-      ? `chain ${r.chainId.slice(0, 16)}… verified: headers ${r.from}..${r.to} (node tip ${r.tip})`
+      ? `chain ${r.chainId.slice(0, 16)}… verified: headers ${r.from}..${r.to} (node tip ${r.tip}${r.base === undefined ? '' : `; state-sync base ${r.base}`})`
       : `chain ${r.chainId.slice(0, 16)}…: BAD at height ${r.firstBad?.height}: ${r.firstBad?.check}: ${r.firstBad?.message}`,
-    `block-hash log root after ${r.to}: ${r.logRoot}`,
+    ...(r.logRoot === '' ? [] : [`block-hash log root after ${r.to}: ${r.logRoot}`]),
     ...r.trust.map((t) => `note: ${t}`),
   ];
   return `${lines.join('\n')}\n`;

@@ -83,13 +83,24 @@ export class ChainView {
 
   constructor(private readonly nodes: readonly NodeWatch[]) {}
 
+  /** Nodes up whose blocks span `height`: at or below their tip, at or above their earliest body
+   * (a pruned node, or one that joined by state sync, holds none below it). */
   private holders(height: number): NodeWatch[] {
-    return this.nodes.filter((n) => n.view.up && (n.view.status?.height ?? 0) >= height);
+    return this.nodes.filter(
+      (n) =>
+        n.view.up && (n.view.status?.height ?? 0) >= height && (n.view.status?.earliestHeight ?? 1) <= height,
+    );
   }
 
   /** The certified block at `height` from the first node that has it. */
   async fetch(height: number): Promise<CertifiedBlock> {
-    let last: unknown = new Error(`no node up holds height ${height}`);
+    const up = this.nodes.filter((n) => n.view.up && n.view.status !== undefined);
+    const below = up.filter((n) => (n.view.status?.earliestHeight ?? 1) > height);
+    let last: unknown = new Error(
+      below.length > 0 && below.length === up.length
+        ? `no node up holds block ${height}: earliest heights ${below.map((n) => `${n.view.name} ${n.view.status?.earliestHeight}`).join(', ')}`
+        : `no node up holds height ${height}`,
+    );
     for (const n of this.holders(height)) {
       try {
         return decodeCertifiedBlock(await n.client.getBlock(height, { deadlineMs: 5_000 }));
@@ -104,7 +115,10 @@ export class ChainView {
   async catchUp(): Promise<void> {
     const tip = Math.max(0, ...this.nodes.map((n) => (n.view.up ? (n.view.status?.height ?? 0) : 0)));
     const have = this.blocks.at(-1)?.height ?? 0;
-    for (let h = Math.max(have + 1, tip - RECENT_BLOCKS + 1, 1); h <= tip; h++) {
+    // Blocks below every node's earliest body are held by none of them: start where one does.
+    const up = this.nodes.filter((n) => n.view.up && n.view.status !== undefined);
+    const lowest = Math.min(...up.map((n) => n.view.status?.earliestHeight ?? 1));
+    for (let h = Math.max(have + 1, tip - RECENT_BLOCKS + 1, lowest, 1); h <= tip; h++) {
       const certified = await this.fetch(h);
       this.blocks.push(summarize(certified));
       this.noteSites(certified);

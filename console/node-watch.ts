@@ -20,6 +20,8 @@ export interface StatusView {
   lastBlockHash: string;
   mempoolEnvelopes: number;
   selfIndex: number;
+  /** The node's earliest block body (pruned, or joined by state sync); absent: 1. */
+  earliestHeight?: number;
 }
 
 export interface AlarmView {
@@ -113,6 +115,7 @@ export class NodeWatch {
         lastBlockHash: toHex(s.lastBlockHash),
         mempoolEnvelopes: s.mempoolEnvelopes,
         selfIndex: s.selfIndex,
+        earliestHeight: s.earliestHeight,
       };
       this.view.up = true;
       this.view.lastOkAt = this.now();

@@ -3,7 +3,7 @@
 // die at the point, starts it again unarmed and checks every invariant: the store recovers (a
 // torn tail cut off, a block logged but not indexed re-indexed), no committed block or envelope is
 // lost, no vote is signed twice (no evidence against any node) and the chain goes on.
-import { FAILPOINTS, type FailpointName } from '../runtime/failpoints.js';
+import { type CommitFailpointName, FAILPOINTS } from '../runtime/failpoints.js';
 import { type Manifest, parseManifest } from './manifest.js';
 
 /** Small segments for the roll point: a 128 KiB segment fills within seconds at the sweep's rate. */
@@ -11,7 +11,7 @@ const ROLL_SEGMENT_BYTES = 128 * 1024;
 
 export interface SweepOptions {
   /** The points to sweep (default: all). */
-  points?: readonly FailpointName[];
+  points?: readonly CommitFailpointName[];
   /** Load duration of each run (ms). */
   durationMs?: number;
 }
@@ -21,7 +21,7 @@ export interface SweepOptions {
  * be running then (an idle chain makes no block and writes no vote): on a loaded machine the clean
  * stop and the armed start take tens of seconds, hence the sweep's long load.
  */
-const HIT: Record<FailpointName, number> = {
+const HIT: Record<CommitFailpointName, number> = {
   'block-log-after-append': 2,
   'block-log-torn-append': 2,
   'block-log-after-roll': 1,

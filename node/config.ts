@@ -135,6 +135,11 @@ export const nodeConfigSchema = z.strictObject({
         .optional(),
       /** How long to wait for peers offering a snapshot before falling back to block replay (ms). */
       timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+      /**
+       * A store that holds blocks but ends more than this many blocks below a verified snapshot
+       * refuses to start, naming the way to join by state sync; absent: such a store replays.
+       */
+      maxBehind: z.number().int().min(1).optional(),
     })
     .refine((s) => (s.trustHeight === undefined) === (s.trustHash === undefined), {
       message: 'stateSync.trustHeight and stateSync.trustHash go together',

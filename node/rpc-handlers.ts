@@ -179,6 +179,17 @@ export class RpcHandlers implements NodeApi {
 
   async *subscribeBlocks(fromHeight: number, signal: AbortSignal): AsyncIterable<BlockEvent> {
     let next = Math.max(1, fromHeight);
+    // Refused before the stream registers as a follower: a subscriber below the earliest body (a
+    // pruned node, or one that joined by state sync) learns at once where this node's blocks start.
+    const earliest = this.d.store.earliestHeight();
+    if (next < earliest) {
+      const base = this.d.store.base();
+      throw new StoreError(
+        StoreErrorCode.Pruned,
+        `blocks below height ${earliest} are not held by this node (${base > 0 ? `it joined by state sync at ${base}` : 'pruned'}): subscribe from ${earliest}, or follow a node that keeps them`,
+        { height: next, prunedBelow: earliest, base },
+      );
+    }
     const following = this.d.followers?.follow(next);
     try {
       while (!signal.aborted) {

@@ -25,6 +25,7 @@ import { unhex } from './hex.js';
 import { loadEncryptionKeys } from './keys.js';
 import type { StoredPacket } from './outcome.js';
 import { PacketOpener } from './packet-opener.js';
+import { PrunedSources } from './pruned-sources.js';
 import { openStore } from './sql-open.js';
 import { defaultChainUrl } from './storage-record.js';
 import type { PlatformStore } from './store.js';
@@ -120,11 +121,13 @@ export async function openPlatform(
 
   const followLoop = async () => {
     let pause = config.retry.baseMs;
+    const pruned = new PrunedSources(net.sources.length);
     while (!abort.signal.aborted) {
       const source = net.sources[node % net.sources.length]!;
       try {
         await ex.follow(source, abort.signal, (s) => {
           pause = config.retry.baseMs;
+          pruned.clear();
           onBlock(s);
         });
         if (abort.signal.aborted) return;
@@ -135,13 +138,35 @@ export async function openPlatform(
           for (const w of waiters.splice(0)) w.reject(err);
           throw err;
         }
-        log.warn(
-          {
-            node: node % net.sources.length,
-            error: (err as Error).message,
-          },
-          'chain source failed; trying the next node',
-        );
+        const p = pruned.note(node % net.sources.length, err);
+        if (p === undefined)
+          log.warn(
+            {
+              node: node % net.sources.length,
+              error: (err as Error).message,
+            },
+            'chain source failed; trying the next node',
+          );
+        else if (!pruned.all)
+          log.warn(
+            {
+              event: 'platform.source.pruned',
+              node: p.node,
+              needed: ex.height + 1,
+              earliestHeight: p.earliestHeight,
+            },
+            `node holds no block ${ex.height + 1} (its earliest is ${p.earliestHeight ?? 'not said'}); trying the next node`,
+          );
+        else
+          log.error(
+            { event: 'platform.sources.pruned', needed: ex.height + 1, nodes: pruned.list() },
+            `no configured node holds block ${ex.height + 1} (earliest heights: ${pruned
+              .list()
+              .map((a) => `node ${a.node}: ${a.earliestHeight ?? '?'}`)
+              .join(
+                ', ',
+              )}): add the endpoint of a node that keeps every block body (no retain, not joined by state sync); retrying`,
+          );
       }
       node++;
       await pauseUnlessAborted(pause, abort.signal);

@@ -18,7 +18,18 @@ export const FAILPOINTS = [
   /** A consensus WAL record synced; the votes it makes durable not yet sent. */
   'wal-after-sync',
 ] as const;
-export type FailpointName = (typeof FAILPOINTS)[number];
+/** The commit-path points: the crash sweep (e2e/crash-sweep.ts) runs one manifest per point. */
+export type CommitFailpointName = (typeof FAILPOINTS)[number];
+
+/** Points on a joining node's state sync (node/snapshot/, node/wiring/state-sync.ts). */
+export const STATE_SYNC_FAILPOINTS = [
+  /** A verified chunk saved to <dataDir>/statesync/; the rest not fetched (hit: the n-th chunk). */
+  'statesync-after-chunk',
+  /** The snapshot installed in one synced batch; the saved chunks not yet deleted. */
+  'statesync-after-install',
+] as const;
+export type FailpointName = CommitFailpointName | (typeof STATE_SYNC_FAILPOINTS)[number];
+const KNOWN: readonly string[] = [...FAILPOINTS, ...STATE_SYNC_FAILPOINTS];
 
 /** The environment variable arming one failpoint: `name` or `name:hit` (dies on the hit-th pass; default 1). */
 export const FAILPOINT_ENV = 'BKDMS_TESTKIT_FAILPOINT';
@@ -35,8 +46,8 @@ export interface ArmedFailpoint {
 /** Parses `name[:hit]`; throws on an unknown name or a bad count, so a typo never runs unarmed. */
 export function parseFailpoint(spec: string): ArmedFailpoint {
   const [raw = '', count, ...rest] = spec.trim().split(':');
-  if (!(FAILPOINTS as readonly string[]).includes(raw) || rest.length > 0)
-    throw new Error(`${FAILPOINT_ENV}: unknown failpoint "${spec}" (known: ${FAILPOINTS.join(', ')})`);
+  if (!KNOWN.includes(raw) || rest.length > 0)
+    throw new Error(`${FAILPOINT_ENV}: unknown failpoint "${spec}" (known: ${KNOWN.join(', ')})`);
   const hit = count === undefined ? 1 : Number(count);
   if (!Number.isInteger(hit) || hit < 1 || hit > 1_000_000)
     throw new Error(`${FAILPOINT_ENV}: "${count}" is not a pass count (1 … 1000000)`);

@@ -14,6 +14,11 @@ export enum SnapshotErrorCode {
   Unverified = 'UNVERIFIED',
   /** Writing or reading snapshot files failed. */
   Io = 'IO',
+  /**
+   * The node's store holds blocks yet ends more than stateSync.maxBehind blocks below a verified
+   * snapshot: a snapshot is installed only into an empty store, so the node refuses to start.
+   */
+  FarBehind = 'FAR_BEHIND',
 }
 
 export class SnapshotError extends BkdmsError<SnapshotErrorCode> {

@@ -37,6 +37,7 @@ import { sha256 } from '../../crypto/hash.js';
 import { frontierSubtrees, LogFrontier } from '../../crypto/hash-log.js';
 import { rebuildState, snapshotHash, verifyChunk, verifyManifest } from '../../ledger/snapshot.js';
 import type { ContractState } from '../../ledger/state.js';
+import { failpoint } from '../../runtime/failpoints.js';
 import type { Logger } from '../../runtime/log.js';
 import { SnapshotError, SnapshotErrorCode } from './errors.js';
 import type { AskPeer, HeaderAnchor, VerifiedSnapshotHeader } from './header-anchor.js';
@@ -90,7 +91,9 @@ export class StateSync {
     const saved = await this.d.progress.load();
     const resumable =
       saved && offers.find((o) => o.height === saved.manifest.height && bytesEqual(o.hash, saved.hash));
-    if (saved !== undefined && resumable === undefined) {
+    // Saved progress goes only when peers answered and none offers it any more: a round in which
+    // no peer answered yet (none connected so soon after a restart) says nothing about it.
+    if (saved !== undefined && resumable === undefined && offers.length > 0) {
       this.d.log.info(
         { height: saved.manifest.height },
         'state sync: saved snapshot no longer offered, starting over',
@@ -110,6 +113,24 @@ export class StateSync {
     throw new SnapshotError(SnapshotErrorCode.NoPeers, 'no peer offers a snapshot that verifies', {
       offers: offers.length,
     });
+  }
+
+  /**
+   * Height of the newest snapshot a peer offers above minHeight whose certifying header verifies
+   * (a bare claim of a height is not enough: a lying peer could claim any), or undefined when none
+   * does. Fetches no manifest or chunk.
+   */
+  async newestVerified(): Promise<number | undefined> {
+    for (const offer of await this.offers()) {
+      try {
+        const [h, c] = await this.header(offer, offer.height + 1);
+        await this.d.anchor.verify(offer.height + 1, h, c, this.good(offer), this.d.ask);
+        return offer.height;
+      } catch (err) {
+        if (!(err instanceof SnapshotError) || err.code === SnapshotErrorCode.Io) throw err;
+      }
+    }
+    return undefined;
   }
 
   /** Offers above minHeight the anchor can verify, highest first, most-offered hash first. */
@@ -227,6 +248,7 @@ export class StateSync {
     } catch (err) {
       throw new SnapshotError(SnapshotErrorCode.Io, `saving chunk ${index}: ${String(err)}`, { index });
     }
+    failpoint('statesync-after-chunk');
   }
 
   private async fetchChunks(

@@ -4,6 +4,9 @@
 // hashes to its header. Certificate signatures need the validator sets in force at each height:
 // the node checks those as it syncs and `bkdms verify-chain` against a trust anchor. Blocks past
 // the indexed tip (synced but not indexed) are replayed by the node's own recovery at start.
+// A store installed from a snapshot at base b (install.ts) holds no header below b: its check
+// starts at header b (named by its certificate), with the block-hash log's frontier over blocks
+// 0..b as installed, which header b + 1's log root must equal.
 import { join } from 'node:path';
 import { decodeBlockHeader } from '../../codec/block.js';
 import { blockHeaderBytes } from '../../codec/block-view.js';
@@ -14,6 +17,8 @@ import { BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { headerHash } from './facts.js';
+import { loadFrontier } from './hash-log.js';
+import { readBase } from './install.js';
 import { LevelDb } from './level-db.js';
 import { readPrunedBelow } from './prune.js';
 import { decodeLocation } from './values.js';
@@ -22,6 +27,8 @@ export interface StoredChainReport {
   chainId: string;
   tip: number;
   earliestHeight: number;
+  /** State-sync base (the lowest header held), 0 for a store that holds its chain from genesis. */
+  base: number;
   headers: number;
   bodies: number;
 }
@@ -41,11 +48,29 @@ export async function verifyStoredChain(
     const t = await db.get(metaKey(MetaKey.Tip));
     const tip = t === undefined ? 0 : readU64(t);
     const earliest = await readPrunedBelow(db);
-    const frontier = LogFrontier.empty();
+    const base = await readBase(db);
+    let frontier = LogFrontier.empty();
     frontier.append(chainId);
     let parent: Uint8Array = chainId;
+    if (base > 0) {
+      if (base > tip) throw bad('state-sync base above the tip', base);
+      const [header, cert] = await db.getMany([
+        key(Bucket.Header, u64(base)),
+        key(Bucket.Certificate, u64(base)),
+      ]);
+      if (header === undefined || cert === undefined) throw bad('base header or certificate missing', base);
+      if (decodeBlockHeader(header).height !== base) throw bad('base header of another height', base);
+      parent = headerHash(header);
+      if (!bytesEqual(decodeCommitCertificate(cert).blockHash, parent))
+        throw bad('certificate names another block', base);
+      try {
+        frontier = await loadFrontier(db, base + 1);
+      } catch {
+        throw bad('block-hash log frontier at the base missing', base);
+      }
+    }
     let bodies = 0;
-    for (let h = 1; h <= tip; h++) {
+    for (let h = base + 1; h <= tip; h++) {
       const [header, cert] = await db.getMany([key(Bucket.Header, u64(h)), key(Bucket.Certificate, u64(h))]);
       if (header === undefined || cert === undefined) throw bad('header or certificate missing', h);
       const hd = decodeBlockHeader(header);
@@ -70,7 +95,8 @@ export async function verifyStoredChain(
       chainId: Buffer.from(chainId).toString('hex'),
       tip,
       earliestHeight: earliest,
-      headers: tip,
+      base,
+      headers: base > 0 ? tip - base + 1 : tip,
       bodies,
     };
   } finally {

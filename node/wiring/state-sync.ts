@@ -11,10 +11,13 @@
 //   5. the host stops; the node then starts as usual on a store whose tip is the snapshot height,
 //      and block-syncs the rest through normal state transfer.
 // A crash during 2 or 3 resumes from the saved chunks at the next start; a crash after 4 finds a
-// store with a tip and goes straight on (the saved chunks are deleted then).
+// store with a tip and goes straight on (the saved chunks are deleted then). A store that already
+// holds blocks is never overwritten: with stateSync.maxBehind set, a node far below the newest
+// verified snapshot refuses to start and names the way to join afresh (refuseIfFarBehind).
 import { join } from 'node:path';
 import type { Ed25519KeyPair } from '../../crypto/ed25519.js';
 import { K, type Scheduled } from '../../ledger/records.js';
+import { failpoint } from '../../runtime/failpoints.js';
 import type { Logger } from '../../runtime/log.js';
 import type { NodeConfig } from '../config.js';
 import type { Genesis } from '../genesis.js';
@@ -50,6 +53,90 @@ function anchorOf(config: NodeConfig, genesis: Genesis, penalize: Penalize): Hea
   return new LightClientAnchor({ chainId: genesis.chainId, validators: genesis.validators }, penalize);
 }
 
+type P2P = ReturnType<typeof createP2P>;
+
+function penalizerOf(log: Logger): Penalize {
+  return (peer, reason) =>
+    log.warn({ event: 'statesync.peer.penalized', peer, reason }, 'state sync: a peer sent bad bytes');
+}
+
+function syncOver(
+  w: StateSyncWiring,
+  p2p: P2P,
+  progress: SyncProgress,
+  anchor: HeaderAnchor,
+  minHeight?: number,
+): StateSync {
+  const { genesis, log } = w;
+  return new StateSync({
+    chainId: genesis.chainId,
+    peers: () => p2p.connectedPeers(),
+    ask: askOver(p2p),
+    anchor,
+    progress,
+    penalize: penalizerOf(log),
+    log,
+    ...(minHeight === undefined ? {} : { minHeight }),
+  });
+}
+
+/** The refusal of a store that ends at `tip`, more than `maxBehind` blocks below snapshot `newest`. */
+export function farBehindError(
+  dataDir: string,
+  tip: number,
+  newest: number,
+  maxBehind: number,
+): SnapshotError {
+  return new SnapshotError(
+    SnapshotErrorCode.FarBehind,
+    `this node's chain ends at ${tip}, ${newest - tip} blocks below a verified snapshot at ${newest} ` +
+      `(stateSync.maxBehind ${maxBehind}), and a snapshot is installed only into an empty store. ` +
+      `To join by state sync: stop the node, move its data folder aside (mv ${dataDir} ${dataDir}.old; ` +
+      'the keystore and config are not in it) and start it again with state sync on. ' +
+      'To replay the blocks instead, remove stateSync.maxBehind from the config.',
+    { tip, newest, maxBehind },
+  );
+}
+
+/**
+ * A store that holds blocks cannot install a snapshot (its blocks, indexes and block-hash log would
+ * have to go). When the operator set stateSync.maxBehind, the node asks its peers once for the
+ * newest snapshot whose certifying header verifies, and refuses to start when that is more than
+ * maxBehind blocks above its tip, saying how to join by state sync instead. It waits for a first
+ * peer at most stateSync.timeoutMs and asks the peers connected then once; no peer, or no such
+ * snapshot, and the node starts and replays.
+ */
+async function refuseIfFarBehind(
+  w: StateSyncWiring,
+  tip: number,
+  maxBehind: number,
+  progress: SyncProgress,
+): Promise<void> {
+  const { config, log } = w;
+  const p2p = createP2P(config, w.key, w.genesis.chainId, w.genesis.validators);
+  await p2p.start();
+  const deadline = Date.now() + config.stateSync.timeoutMs;
+  let newest: number | undefined;
+  try {
+    // One round of asking, once a first peer is connected: a node not far behind starts at once.
+    while (p2p.connectedPeers().length === 0 && Date.now() < deadline)
+      // A back-off while no peer is connected yet, not a wait for an event.
+      await new Promise((r) => setTimeout(r, w.retryMs ?? 1000));
+    if (p2p.connectedPeers().length > 0)
+      newest = await syncOver(
+        w,
+        p2p,
+        progress,
+        anchorOf(config, w.genesis, penalizerOf(log)),
+        tip + maxBehind,
+      ).newestVerified();
+  } finally {
+    await p2p.stop();
+  }
+  if (newest !== undefined) throw farBehindError(config.dataDir, tip, newest, maxBehind);
+  log.info({ tip, maxBehind }, 'state sync: no verified snapshot more than maxBehind blocks above the tip');
+}
+
 export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutcome> {
   const { config, genesis, log } = w;
   if (!config.stateSync.enabled) return 'off';
@@ -63,26 +150,19 @@ export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutc
   await ledger.close();
   if (tip > 0) {
     await progress.clear();
+    const { maxBehind } = config.stateSync;
+    if (maxBehind !== undefined) await refuseIfFarBehind(w, tip, maxBehind, progress);
     log.info({ tip }, 'state sync not needed: the store holds blocks');
     return 'not-needed';
   }
   const p2p = createP2P(config, w.key, genesis.chainId, genesis.validators);
   await p2p.start();
   const deadline = Date.now() + config.stateSync.timeoutMs;
-  const penalize: Penalize = (peer, reason) =>
-    log.warn({ event: 'statesync.peer.penalized', peer, reason }, 'state sync: a peer sent bad bytes');
+  const penalize = penalizerOf(log);
   try {
     for (;;) {
       const anchor = anchorOf(config, genesis, penalize);
-      const sync = new StateSync({
-        chainId: genesis.chainId,
-        peers: () => p2p.connectedPeers(),
-        ask: askOver(p2p),
-        anchor,
-        progress,
-        penalize,
-        log,
-      });
+      const sync = syncOver(w, p2p, progress, anchor);
       try {
         const out = await sync.run();
         const { changes, missing } = await changesUpTo({
@@ -109,6 +189,7 @@ export async function joinByStateSync(w: StateSyncWiring): Promise<StateSyncOutc
           hashLogRoot: out.certifying.header.hashLogRoot,
           validatorChanges: changes,
         });
+        failpoint('statesync-after-install');
         await progress.clear();
         log.info(
           {

@@ -6,14 +6,28 @@
 // follows the change from the proof the others kept of it, installs that proof with its base, and
 // serves it (GetState `activation`) though it never held the header it is proven against. It
 // block-syncs the rest and ends on the same tip and state root as the others; a trace of an
-// envelope above its base works on it, one below answers PRUNED.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// envelope above its base works on it, one below answers PRUNED. The join is interrupted twice by
+// SIGKILL (test-kit failpoints): after 20 chunks are saved (the restart resumes from them) and right
+// after the install batch (the next start goes on from the base and deletes the leftover chunks).
+// verify-chain walks the joined node from its base; a subscription from block 1 is refused naming
+// its earliest height.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BkdmsClient } from '../../api/client.js';
 import { LightClient } from '../../api/light-client.js';
+import { verifyChain } from '../../cli/verify-chain.js';
 import { decodeBlockHeader } from '../../codec/block.js';
+import { SNAPSHOT_CHUNKS } from '../../codec/snapshot.js';
 import { defaultConsensusParams } from '../../consensus/params.js';
 import { toHex } from '../../crypto/bytes.js';
 import { tracingCode } from '../../crypto/hash.js';
@@ -21,6 +35,8 @@ import { generateKeystore } from '../../crypto/keystore.js';
 import { clusterAdminKey, peerAddress } from '../../devnet/layout.js';
 import { freeNodePorts } from '../../devnet/ports.js';
 import { type NodeProcess, startNodeProcess } from '../../devnet/processes.js';
+import { loadGenesis } from '../../node/genesis.js';
+import { readStoreMeta } from '../../node/store/index.js';
 import { Admin } from '../../platform/admin.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
@@ -131,8 +147,47 @@ describe('a node joining by state sync', () => {
       stateSync: { enabled: true, timeoutMs: 60_000 },
     };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-    joiner = startNodeProcess(4, join(dir, 'config.json'), join(dir, 'node.log'));
+    const data = join(dir, 'data');
+    const saved = join(data, 'statesync');
+    const start = (failpoint?: string): NodeProcess =>
+      startNodeProcess(
+        4,
+        join(dir, 'config.json'),
+        join(dir, 'node.log'),
+        [],
+        failpoint === undefined ? {} : { BKDMS_TESTKIT_FAILPOINT: failpoint },
+        failpoint === undefined ? [] : ['--testkit'],
+      );
+
+    // SIGKILL after the 20th verified chunk is saved: nothing installed, the chunks kept.
+    joiner = start('statesync-after-chunk:20');
+    expect(await joiner.exited).toBe('SIGKILL');
+    expect((await readStoreMeta(data)).tip).toBe(0);
+    expect(readdirSync(saved).length).toBeGreaterThan(0);
+
+    // Restarted, it resumes from the saved chunks (fetching only the rest), installs, and is
+    // killed right after the install batch, before the saved chunks are deleted.
+    joiner = start('statesync-after-install');
+    expect(await joiner.exited).toBe('SIGKILL');
+    const rebuilt = readFileSync(join(dir, 'node.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('state rebuilt'))
+      .map((l) => JSON.parse(l) as { fetched: number; resumed: number });
+    expect(rebuilt).toHaveLength(1);
+    // At least the 20 saved before the kill; up to the 8 in flight may have been saved as well.
+    expect(rebuilt[0]!.resumed).toBeGreaterThanOrEqual(20);
+    expect(rebuilt[0]!.fetched).toBeGreaterThan(0);
+    expect(rebuilt[0]!.fetched + rebuilt[0]!.resumed).toBe(SNAPSHOT_CHUNKS);
+    const installed = await readStoreMeta(data);
+    expect(installed.tip).toBeGreaterThan(SNAPSHOT_INTERVAL);
+    expect(installed.earliestHeight).toBe(installed.tip + 1);
+    expect(existsSync(saved)).toBe(true);
+
+    // Started again: the store holds the base, so no sync is pending: the leftover chunks go and
+    // the node starts at the base (no "restore in progress", no second install).
+    joiner = start();
     await joiner.ready;
+    expect(existsSync(saved)).toBe(false);
     client = new BkdmsClient({
       address: `127.0.0.1:${ports!.rpc}`,
       tls: { insecure: true },
@@ -144,6 +199,7 @@ describe('a node joining by state sync', () => {
     expect(joined.earliestHeight).toBeGreaterThan(SNAPSHOT_INTERVAL);
     expect((joined.earliestHeight - 1) % SNAPSHOT_INTERVAL).toBe(0);
     const base = joined.earliestHeight - 1;
+    expect(base).toBe(installed.tip);
     expect(base).toBeGreaterThanOrEqual(activateAt);
 
     // The change's proof, against header activateAt - 1 (below the base: never held here as a
@@ -181,5 +237,19 @@ describe('a node joining by state sync', () => {
     const bundle = await client.trace(above!.code);
     expect(toHex(tracingCode(bundle.envelope))).toBe(toHex(above!.code));
     await expect(client.trace(below!.code)).rejects.toMatchObject({ code: 'PRUNED' });
+
+    // verify-chain walks it from its base, checked from the genesis validators, and says so.
+    const g = loadGenesis(join(c.dir, 'genesis.json'));
+    const walked = await verifyChain(client, {
+      chain: { chainId: g.chainId, validatorKeys: g.validators, genesisTime: g.genesisTime },
+    });
+    expect(walked).toMatchObject({ ok: true, base, from: base, firstBad: null });
+    expect(walked.to).toBeGreaterThanOrEqual(target);
+    // A subscription from below the base is refused at once, naming where its blocks start.
+    const stream = client.subscribeBlocks(1)[Symbol.asyncIterator]();
+    await expect(stream.next()).rejects.toMatchObject({
+      code: 'PRUNED',
+      meta: { earliestHeight: base + 1, baseHeight: base },
+    });
   }, 600_000);
 });

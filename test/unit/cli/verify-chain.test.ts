@@ -1,10 +1,12 @@
 // `bkdms verify-chain`'s walk (cli/verify-chain.ts) over gRPC against an in-process chain: a real
-// store behind the node's handlers for an honest node, the api test double for a lying one.
+// store behind the node's handlers for an honest node, the api test double for a lying one; and a
+// store installed at a state-sync base, walked from its base.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type VerifyChainOptions, verifyChain } from '../../../cli/verify-chain.js';
 import { toHex } from '../../../crypto/bytes.js';
+import { LogFrontier } from '../../../crypto/hash-log.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { MemoryDb } from '../../../node/store/index.js';
+import { MemoryDb, Store } from '../../../node/store/index.js';
 import { type Rig, serveHashLog, startRig } from '../api/harness.js';
 import { headerBytesOf, linkedChain, tempDir, testChain } from '../store/fixtures.js';
 
@@ -90,6 +92,93 @@ describe('verify-chain', () => {
       });
     } finally {
       await liar.close();
+    }
+  });
+});
+
+describe('verify-chain on a node that joined by state sync', () => {
+  const BASE = 100;
+  const refDir = tempDir();
+  const tmp = tempDir();
+  let synced: PersistedLedger;
+  let rig: Rig;
+
+  beforeAll(async () => {
+    const ref = await PersistedLedger.open(refDir.dir, chain.genesis, { db: new MemoryDb() });
+    for (const b of honest.blocks.slice(0, BASE)) await ref.commit(b.bytes, b.decoded);
+    const frontier = LogFrontier.empty();
+    frontier.append(chain.genesis.chainId);
+    for (const b of honest.blocks.slice(0, BASE)) frontier.append(b.hash);
+    const db = new MemoryDb();
+    await Store.installBase(
+      tmp.dir,
+      {
+        height: BASE,
+        header: headerBytesOf(honest.blocks[BASE - 1]!).header,
+        certificate: headerBytesOf(honest.blocks[BASE - 1]!).certificate,
+        stateRoot: (await ref.store.stateRoot(BASE)) as Uint8Array,
+        entries: ref.contracts.state.entries(),
+        hashLogFrontier: frontier.subtrees,
+        hashLogRoot: honest.roots[BASE]!,
+      },
+      { db: db.reopen() },
+    );
+    await ref.close();
+    synced = await PersistedLedger.open(tmp.dir, chain.genesis, { db: db.reopen() });
+    for (const b of honest.blocks.slice(BASE)) await synced.commit(b.bytes, b.decoded);
+    rig = await startRig();
+    serveHashLog(rig.node, synced.store);
+  });
+  afterAll(async () => {
+    await rig.close();
+    await synced.close();
+    tmp.cleanup();
+    refDir.cleanup();
+  });
+
+  it('walks from the base, checked against the genesis set, and names the base', async () => {
+    const r = await verifyChain(rig.client, opts);
+    expect(r).toMatchObject({ ok: true, base: BASE, from: BASE, to: N, tip: N, verified: N - BASE + 1 });
+    expect(r.logRoot).toBe(toHex(honest.roots[N]!));
+    expect(r.trust.join('\n')).toContain(`state sync at base ${BASE}`);
+    // --from at or just above the base starts there too; higher, the usual anchored walk.
+    expect(await verifyChain(rig.client, { ...opts, from: BASE + 2 })).toMatchObject({
+      ok: true,
+      from: BASE,
+    });
+    expect(await verifyChain(rig.client, { ...opts, from: BASE + 3 })).toMatchObject({
+      ok: true,
+      from: BASE + 3,
+      to: N,
+    });
+  });
+
+  it('refuses a base header without a quorum, and a frontier the next header does not carry', async () => {
+    const realHeaders = rig.node.getHeaders;
+    const unsigned = linkedChain(chain, BASE, (h) =>
+      h === BASE ? { signers: chain.validators.slice(0, 2) } : {},
+    );
+    rig.node.getHeaders = async (q) =>
+      q.fromHeight === BASE && q.toHeight === BASE
+        ? { headers: [headerBytesOf(unsigned.blocks[BASE - 1]!)], nextHeight: 0, tip: N }
+        : realHeaders(q);
+    try {
+      await expect(verifyChain(rig.client, opts)).rejects.toMatchObject({ code: 'VERIFICATION_FAILED' });
+    } finally {
+      rig.node.getHeaders = realHeaders;
+    }
+    const realProof = rig.node.getBlockHashProof;
+    rig.node.getBlockHashProof = async (h, at) => {
+      const p = await realProof(h, at);
+      p[p.length - 1]! ^= 1;
+      return p;
+    };
+    try {
+      const r = await verifyChain(rig.client, opts);
+      expect(r.ok).toBe(false);
+      expect(r.firstBad).toMatchObject({ height: BASE + 1, check: 'HASH_LOG_ROOT' });
+    } finally {
+      rig.node.getBlockHashProof = realProof;
     }
   });
 });

@@ -1,9 +1,10 @@
 // What a pruned node answers over RPC (node/rpc-handlers.ts): trace, GetBlock and SubscribeBlocks
 // below its earliest height are a typed PRUNED (gRPC FAILED_PRECONDITION) naming that height;
 // GetBlockHashProof and receipts still answer; GetStatus advertises the earliest height.
-import { status } from '@grpc/grpc-js';
+import { type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiErrorCode, toApiError } from '../../../api/errors.js';
+import { fromServiceError, toStatus } from '../../../api/status.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { LogFrontier } from '../../../crypto/hash-log.js';
 import { decodeInclusionProof } from '../../../crypto/merkle-proof-codec.js';
@@ -77,7 +78,15 @@ describe('RPC reads of a pruned node', () => {
     expect(await handlers.getBlock(earliest)).toEqual(blocks[earliest - 1]!.bytes);
     const ac = new AbortController();
     const it = handlers.subscribeBlocks(1, ac.signal)[Symbol.asyncIterator]();
-    expect((await failure(it.next()))?.code).toBe(ApiErrorCode.Pruned);
+    const refused = await failure(it.next());
+    expect(refused?.code).toBe(ApiErrorCode.Pruned);
+    expect(refused?.message).toContain(`subscribe from ${earliest}`);
+    // Over gRPC the earliest height reaches the client as meta, for it to say so or move on.
+    const s = toStatus(refused!);
+    const got = fromServiceError({ ...s, message: '', name: 'Error' } as unknown as ServiceError);
+    expect(got.code).toBe(ApiErrorCode.Pruned);
+    expect(got.meta.earliestHeight).toBe(earliest);
+    expect(got.meta.baseHeight).toBeUndefined();
     ac.abort();
     expect((await handlers.getStatus()).earliestHeight).toBe(earliest);
   });

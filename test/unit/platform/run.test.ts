@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import { ed25519FromSeed } from '../../../crypto/ed25519.js';
 import { tracingCode } from '../../../crypto/hash.js';
+import type { ChainSource } from '../../../platform/chain-source.js';
 import { loadPlatformConfig, parsePlatformConfig } from '../../../platform/config.js';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors.js';
 import { hex } from '../../../platform/hex.js';
@@ -115,6 +117,45 @@ describe('runPlatform', () => {
     expect(q.bySite['10.0.0.2']).toMatchObject({ received: 4 });
     await p.stop();
     await expect(p.done).resolves.toBeUndefined();
+  });
+
+  it('asks the next node when one answers PRUNED, and says so when every node does', async () => {
+    const prunedAt = (earliestHeight: number): ChainSource => ({
+      blocks: () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => Promise.reject(new ApiError(ApiErrorCode.Pruned, 'pruned', { earliestHeight })),
+        }),
+      }),
+      getBlock: () => Promise.reject(new ApiError(ApiErrorCode.Pruned, 'pruned', { earliestHeight })),
+      trace: () => Promise.reject(new ApiError(ApiErrorCode.Pruned, 'pruned', { earliestHeight })),
+    });
+    const lines: string[] = [];
+    const p = await runPlatform(parsePlatformConfig(base), {
+      genesis,
+      sources: [prunedAt(3), chainOf(2)],
+      scpKeys: [scpKey],
+      store: PlatformStore.memory(),
+      log: loggerFrom((level, msg) => lines.push(`${level} ${msg}`)),
+    });
+    await p.waitForHeight(2);
+    expect(lines[0]).toBe('warn node holds no block 1 (its earliest is 3); trying the next node');
+    await p.stop();
+
+    let allPruned: (line: string) => void = () => {};
+    const said = new Promise<string>((resolve) => {
+      allPruned = resolve;
+    });
+    const q = await runPlatform(parsePlatformConfig(base), {
+      genesis,
+      sources: [prunedAt(3), prunedAt(7)],
+      scpKeys: [scpKey],
+      store: PlatformStore.memory(),
+      log: loggerFrom((level, msg) => {
+        if (level === 'error') allPruned(msg);
+      }),
+    });
+    expect(await said).toContain('no configured node holds block 1 (earliest heights: node 0: 3, node 1: 7)');
+    await q.stop();
   });
 
   it('prints progress, and stops with a STORE error when the database fails', async () => {

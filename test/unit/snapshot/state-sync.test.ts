@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SNAPSHOT_CHUNKS } from '../../../codec/snapshot.js';
-import { decodeSnapshotRequest, SnapshotRequestKind } from '../../../codec/snapshot-messages.js';
+import {
+  decodeSnapshotRequest,
+  encodeSnapshotList,
+  SnapshotRequestKind,
+} from '../../../codec/snapshot-messages.js';
+import { SnapshotErrorCode } from '../../../node/snapshot/errors.js';
 import {
   type HeaderAnchor,
   LightClientAnchor,
@@ -11,6 +16,7 @@ import {
 } from '../../../node/snapshot/header-anchor.js';
 import { StateSync } from '../../../node/snapshot/state-sync.js';
 import { SyncProgress } from '../../../node/snapshot/sync-progress.js';
+import { farBehindError } from '../../../node/wiring/state-sync.js';
 import { silentLogger } from '../../../runtime/log.js';
 import {
   type Chain,
@@ -41,9 +47,14 @@ interface Net {
   cutAfter?: number;
 }
 
-function syncOf(net: Net, anchor: HeaderAnchor = new LightClientAnchor({ chainId, validators })): StateSync {
+function syncOf(
+  net: Net,
+  anchor: HeaderAnchor = new LightClientAnchor({ chainId, validators }),
+  minHeight?: number,
+): StateSync {
   let served = 0;
   return new StateSync({
+    ...(minHeight === undefined ? {} : { minHeight }),
     chainId,
     peers: () => Object.keys(net.peers),
     ask: async (peer, req, maxBytes) => {
@@ -147,6 +158,18 @@ describe('state sync', () => {
     expect(hex(out.state.root())).toBe(hex(chain.state.root()));
   });
 
+  it('keeps the saved chunks through a round in which no peer answers yet', async () => {
+    const net = await netOf(chain);
+    net.cutAfter = 20;
+    await expect(syncOf(net).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
+    net.cutAfter = undefined;
+    // Restarted before any peer is connected: nothing offered, nothing dropped.
+    await expect(syncOf({ ...net, peers: {} }).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
+    const out = await syncOf(net).run();
+    expect(out.fetched).toBe(SNAPSHOT_CHUNKS - 20);
+    expect(hex(out.state.root())).toBe(hex(chain.state.root()));
+  });
+
   it('restarts cleanly when the interrupted snapshot is no longer offered', async () => {
     const net = await netOf(chain);
     net.cutAfter = 20;
@@ -181,5 +204,29 @@ describe('state sync', () => {
     await expect(syncOf(await netOf(chain), wrong).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
     const elsewhere = new TrustedHeaderAnchor({ height: 99, hash: h41.hash });
     await expect(syncOf(await netOf(chain), elsewhere).run()).rejects.toMatchObject({ code: 'NO_PEERS' });
+  });
+
+  it('names the newest snapshot whose header verifies, not a height a peer merely claims', async () => {
+    const net = await netOf(chain);
+    expect(await syncOf(net).newestVerified()).toBe(40);
+    expect(await syncOf(net, undefined, 40).newestVerified()).toBeUndefined();
+    const honest = net.peers.p0 as Handler;
+    const claims: Handler = async (req) =>
+      decodeSnapshotRequest(req).kind === SnapshotRequestKind.List
+        ? encodeSnapshotList([{ height: 1000, hash: new Uint8Array(32).fill(7) }])
+        : honest(req);
+    expect(await syncOf({ ...net, peers: { liar: claims } }).newestVerified()).toBeUndefined();
+    expect(net.chunkAsks).toEqual({});
+  });
+});
+
+describe('a store far behind the newest snapshot', () => {
+  it('is refused with the way to join by state sync and the way to replay', () => {
+    const e = farBehindError('/srv/node/data', 120, 5000, 1000);
+    expect(e.code).toBe(SnapshotErrorCode.FarBehind);
+    expect(e.meta).toEqual({ tip: 120, newest: 5000, maxBehind: 1000 });
+    expect(e.message).toContain('ends at 120, 4880 blocks below a verified snapshot at 5000');
+    expect(e.message).toContain('mv /srv/node/data /srv/node/data.old');
+    expect(e.message).toContain('remove stateSync.maxBehind');
   });
 });

@@ -2,11 +2,22 @@
 // snapshot's state, header, certificate and the block-hash log's frontier; later blocks commit on
 // it with the same hashes, roots and proofs as on a store that holds the whole chain; nothing
 // below the base is served (PRUNED); the install is one synced batch (a crash before it leaves the
-// empty store, after it the whole base), and a restart before the first block opens at the base.
+// empty store, after it the whole base), a restart before the first block opens at the base, and the
+// offline chain check (and so a backup's restore) starts from the base.
+
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogFrontier } from '../../../crypto/hash-log.js';
+import { createNodeBackup, restoreNodeBackup } from '../../../node/backup/node-backup.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
-import { type BaseInstall, type DbOp, MemoryDb, Store, StoreErrorCode } from '../../../node/store/index.js';
+import {
+  type BaseInstall,
+  type DbOp,
+  MemoryDb,
+  Store,
+  StoreErrorCode,
+  verifyStoredChain,
+} from '../../../node/store/index.js';
 import { certifiedBlock, headerBytesOf, type TestChain, tempDir, testChain, upload } from './fixtures.js';
 
 const chain: TestChain = testChain();
@@ -158,5 +169,36 @@ describe('a store installed at a base height', () => {
       'does not lead to the root',
     );
     other.cleanup();
+  });
+
+  it('checks offline from the base, and a backup of the folder restores with that check', async () => {
+    // As joinByStateSync does: the node's store is opened (genesis written) before the install.
+    const fresh = async (d: string) => (await PersistedLedger.open(d, chain.genesis)).close();
+    const dir = join(tmp.dir, 'synced');
+    await fresh(dir);
+    await Store.installBase(dir, base);
+    const l = await PersistedLedger.open(dir, chain.genesis);
+    for (const b of blocks.slice(BASE)) await l.commit(b.bytes, b.decoded);
+    await l.close();
+    const r = await verifyStoredChain(dir);
+    expect(r).toMatchObject({
+      base: BASE,
+      tip: N,
+      earliestHeight: BASE + 1,
+      headers: N - BASE + 1,
+      bodies: N - BASE,
+    });
+    const archive = join(tmp.dir, 'synced.tar.gz');
+    await createNodeBackup(dir, archive);
+    const restored = await restoreNodeBackup(archive, join(tmp.dir, 'restored'));
+    expect(restored.chain).toEqual(r);
+    // A certificate that names another block at the base is found.
+    const forged = join(tmp.dir, 'forged');
+    await fresh(forged);
+    await Store.installBase(forged, { ...base, certificate: headerBytesOf(blocks[BASE - 2]!).certificate });
+    await expect(verifyStoredChain(forged)).rejects.toMatchObject({
+      code: StoreErrorCode.Inconsistent,
+      meta: { height: BASE },
+    });
   });
 });
