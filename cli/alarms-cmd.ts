@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { adminCall } from '../api/admin-call.js';
 import { alarmsService } from '../api/alarms.js';
 import { type AlarmEventView, listAlarmsRemote, watchAlarmsRemote } from '../api/alarms-client.js';
+import { pause } from '../api/retry.js';
 import type { Alarm } from '../node/mgmt/alarms/types.js';
 import { type AdminFlags, addAdminFlags, adminKeyOf } from './admin-flags.js';
 import { addRpcFlags, type RpcFlags, rpcTls } from './rpc-flags.js';
@@ -130,13 +131,8 @@ async function fromMgmt(o: AlarmsFlags & { mgmt: string }): Promise<void> {
       if (!o.json) process.stdout.write(`--- ${new Date().toISOString()}\n`);
       print(alarms);
     }
-    await new Promise((r) => {
-      const t = setTimeout(r, interval);
-      ac.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
+    // pause() takes its abort listener off again: a watch left running adds none per read.
+    await pause(interval, ac.signal);
   }
 }
 

@@ -5,6 +5,7 @@
 import { BkdmsClient } from '../api/client.js';
 import { ManagementClient } from '../api/management-client.js';
 import type { NodeInfo, NodeSample, PeerLink } from '../api/management-types.js';
+import { pause } from '../api/retry.js';
 import type { ClientTls } from '../api/tls.js';
 import { SyncState } from '../api/types.js';
 import { toHex } from '../crypto/bytes.js';
@@ -58,6 +59,8 @@ export interface NodeWatchOptions {
   tls: ClientTls;
   name: string;
   now?: () => number;
+  /** Pause before reopening the WatchNode stream after it ended or failed, ms (default 1000). */
+  reopenMs?: number;
 }
 
 const MAX_SAMPLES = 120;
@@ -159,7 +162,7 @@ export class NodeWatch {
   }
 
   /** Follows the node's WatchNode stream until stop(), reopening it a second after it ends. */
-  async followSamples(wait: (ms: number, signal: AbortSignal) => Promise<void>): Promise<void> {
+  async followSamples(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
@@ -178,7 +181,9 @@ export class NodeWatch {
       } catch {
         // The node is down or restarting: the status poll reports it; try the stream again.
       }
-      await wait(1_000, signal);
+      // A node down for days means a pause a second on the one signal: pause() removes its
+      // listener each time, so none pile up.
+      await pause(this.opts.reopenMs ?? 1_000, signal);
     }
   }
 

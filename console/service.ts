@@ -2,6 +2,7 @@
 // blocks are fetched once, and the snapshot every open page receives over Server-Sent Events is
 // rebuilt. Viewers never cause upstream reads of their own except for what they ask explicitly
 // (a block's detail, a trace), so fifty viewers cost the nodes what one does.
+import { pause } from '../api/retry.js';
 import type { ClientTls } from '../api/tls.js';
 import { toHex } from '../crypto/bytes.js';
 import type { Ed25519KeyPair } from '../crypto/ed25519.js';
@@ -57,19 +58,6 @@ export interface Snapshot {
   adminKeyId?: string;
 }
 
-const wait = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 export class ConsoleService {
   readonly nodes: NodeWatch[];
   readonly chain: ChainView;
@@ -109,7 +97,7 @@ export class ConsoleService {
 
   /** Starts the loop; resolves after the first round, so the first page load has data. */
   async start(): Promise<void> {
-    for (const n of this.nodes) void n.followSamples(wait);
+    for (const n of this.nodes) void n.followSamples();
     await this.round();
     void this.loop();
   }
@@ -117,7 +105,9 @@ export class ConsoleService {
   private async loop(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
-      await wait(this.opts.pollMs ?? 1_000, signal);
+      // pause() drops its abort listener when the time is up: this loop runs once a second for as
+      // long as the console does, and must not leave a listener on the signal per round.
+      await pause(this.opts.pollMs ?? 1_000, signal);
       if (!signal.aborted) await this.round();
     }
   }

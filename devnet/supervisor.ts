@@ -4,6 +4,7 @@
 // gets BKDMS_RESTART=`count,timeMs,how it ended`, which its fault management raises as the
 // node-restarted notice (docs/operations.md). A node that exits with code 0 (`cluster down`) is
 // not restarted. Once every node has ended for good, `allExited` resolves.
+import { pause } from '../api/retry.js';
 import { howItEnded, logTail, type NodeProcess } from './processes.js';
 
 export interface SupervisorOptions {
@@ -34,14 +35,9 @@ export interface Supervisor {
 
 const TAIL_LINES = 5;
 
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
+// The supervisor's signal lives as long as the cluster: each restart's wait removes its listener.
+async function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  await pause(ms, signal);
 }
 
 export function superviseNodes(cluster: Supervised, o: SupervisorOptions): Supervisor {
