@@ -43,6 +43,11 @@ export interface SoakOptions extends BenchOptions {
   dir?: string;
   /** More node arguments, e.g. --heapsnapshot-signal=SIGUSR2. */
   nodeArgs?: string[];
+  /**
+   * A command every node runs under, e.g. ['heaptrack'] (it writes heaptrack.node.<pid>.zst into
+   * the working folder when the node stops). RSS is sampled from the node's own pid.
+   */
+  nodeWrapper?: string[];
   /** Report name: bench/results/<name>.json (default soak). */
   name?: string;
   write?: boolean;
@@ -57,7 +62,14 @@ export async function runSoakBench(o: SoakOptions): Promise<BenchReport> {
   const durationMs = (o.durationS ?? (o.ci ? 30 : 600)) * 1000;
   const sampleMs = (o.sampleS ?? (o.ci ? 2 : 5)) * 1000;
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'bkdms-soak-'));
-  const cluster = await openBenchCluster({ dir, n, sites: SITES, start: true, nodeArgs: o.nodeArgs });
+  const cluster = await openBenchCluster({
+    dir,
+    n,
+    sites: SITES,
+    start: true,
+    nodeArgs: o.nodeArgs,
+    wrapper: o.nodeWrapper,
+  });
   const samples: SoakSample[] = [];
   let counts: SoakCounts | undefined;
   let stopped = false;

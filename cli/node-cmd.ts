@@ -65,6 +65,8 @@ export function registerNodeCommands(program: Command): void {
         process.stdout.write(
           `${JSON.stringify({
             event: 'node.ready',
+            // A supervisor that starts the node under a wrapper (heaptrack) signals and samples this pid.
+            pid: process.pid,
             index: running.index,
             height: running.height,
             rpc: config.rpc.listen,

@@ -4,10 +4,10 @@
 // buffer is about 2x faster than node:crypto for these short inputs.
 import type { Hash32 } from '../codec/types.js';
 import { concatBytes } from './bytes.js';
-import { sha256 } from './hash.js';
-import { sodium } from './sodium.js';
+import { sha256, sodiumSha256 } from './hash.js';
 
 const LEAF_PREFIX = Uint8Array.of(0x00);
+// Both scratch inputs are reused; sodiumSha256 copies short ones off the V8 heap before hashing.
 const scratch = new Uint8Array(65);
 scratch[0] = 0x01;
 
@@ -20,18 +20,14 @@ export function leafHash(data: Uint8Array): Hash32 {
   // Leaves are nearly always 32-byte tracing codes or block hashes: no concatenation for those.
   if (data.length !== 32) return sha256(concatBytes(LEAF_PREFIX, data));
   leafScratch.set(data, 1);
-  const out = new Uint8Array(32);
-  sodium.crypto_hash_sha256(out, leafScratch);
-  return out;
+  return sodiumSha256(leafScratch);
 }
 
 /** SHA-256(0x01 || left || right); both children are 32-byte hashes. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Hash32 {
   scratch.set(left, 1);
   scratch.set(right, 33);
-  const out = new Uint8Array(32);
-  sodium.crypto_hash_sha256(out, scratch);
-  return out;
+  return sodiumSha256(scratch);
 }
 
 /** Largest power of two strictly less than n (n >= 2): RFC 9162's split point k. */

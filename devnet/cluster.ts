@@ -18,6 +18,8 @@ export interface RunningCluster {
 export interface StartOptions {
   /** Arguments for node itself in every node process (the benchmark's --cpu-prof). */
   nodeArgs?: readonly string[];
+  /** A command every node runs under (`['heaptrack', '-o', file]`); see startNodeProcess. */
+  wrapper?: readonly string[];
   /** Environment and `node start` arguments of one node (a test's lying node: docs/operations.md). */
   perNode?: (index: number) => { env?: NodeJS.ProcessEnv; args?: readonly string[] };
 }
@@ -32,6 +34,7 @@ export async function startCluster(layout: ClusterLayout, opts: StartOptions = {
       opts.nodeArgs,
       { ...own.env, ...env },
       own.args,
+      opts.wrapper,
     );
   };
   const procs = layout.nodes.map((n) => start(n));

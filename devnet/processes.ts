@@ -26,6 +26,12 @@ export interface NodeProcess {
   exited: Promise<number | string>;
   /** The file its stdout and stderr are appended to. */
   logPath: string;
+  /**
+   * The node's own process id: the child's, or under a wrapper (heaptrack) the one the node
+   * reported in its ready event (undefined until then). Signals and memory samples go here: a
+   * wrapper script does not pass SIGTERM on and its RSS is not the node's.
+   */
+  nodePid: number | undefined;
   /** Resolves once everything the process wrote is in its log file (after it exited). */
   logged: Promise<void>;
 }
@@ -43,7 +49,8 @@ export const cliEntry = ((): string => {
 
 /**
  * `nodeArgs` go to node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses);
- * `cliArgs` after `node start --config <file>` (the test kit's --testkit).
+ * `cliArgs` after `node start --config <file>` (the test kit's --testkit); `wrapper` is a command
+ * the node runs under (`['heaptrack', '-o', file]`: a profiler that must start the process).
  */
 export function startNodeProcess(
   index: number,
@@ -52,17 +59,16 @@ export function startNodeProcess(
   nodeArgs: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
   cliArgs: readonly string[] = [],
+  wrapper: readonly string[] = [],
 ): NodeProcess {
   // stdin is a pipe the child watches: if this supervisor dies without stopping it (SIGKILL, a
   // closed terminal), the pipe closes and the node shuts down instead of running on orphaned.
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, cliEntry, 'node', 'start', '--config', configPath, ...cliArgs],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, BKDMS_EXIT_WITH_PARENT: '1' },
-    },
-  );
+  const argv = [process.execPath, ...nodeArgs, cliEntry, 'node', 'start', '--config', configPath, ...cliArgs];
+  const command = [...wrapper, ...argv];
+  const child = spawn(command[0]!, command.slice(1), {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, BKDMS_EXIT_WITH_PARENT: '1' },
+  });
   const log = createWriteStream(logPath, { flags: 'a' });
   // Ended once both pipes are drained ('close'), not when stderr ends: stdout lines may still come.
   child.stderr?.pipe(log, { end: false });
@@ -82,7 +88,9 @@ export function startNodeProcess(
       if (!line.includes('node.ready')) return;
       try {
         const ev = JSON.parse(line) as Record<string, unknown>;
-        if (ev.event === 'node.ready') resolve(ev);
+        if (ev.event !== 'node.ready') return;
+        if (proc.nodePid === undefined && typeof ev.pid === 'number') proc.nodePid = ev.pid;
+        resolve(ev);
       } catch {
         // A log line that merely mentions the word; keep waiting for the real event.
       }
@@ -92,7 +100,16 @@ export function startNodeProcess(
     );
   });
   ready.catch(() => undefined);
-  return { index, child, ready, exited, logPath, logged };
+  const proc: NodeProcess = {
+    index,
+    child,
+    ready,
+    exited,
+    logPath,
+    logged,
+    nodePid: wrapper.length === 0 ? child.pid : undefined,
+  };
+  return proc;
 }
 
 /** "exited with code 1", "was killed by SIGKILL": what `exited` resolved with, in words. */
@@ -122,12 +139,30 @@ export function logTail(path: string, lines = 5, maxBytes = 8192): string[] {
   }
 }
 
-/** SIGTERM to every process, SIGKILL after a grace period; resolves when all have exited. */
+/** Signals the node itself (under a wrapper, the node's pid); false when it is already gone. */
+function signalNode(p: NodeProcess, signal: NodeJS.Signals): boolean {
+  if (p.nodePid === undefined || p.nodePid === p.child.pid) return p.child.kill(signal);
+  try {
+    process.kill(p.nodePid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGTERM to every node, SIGKILL after a grace period; resolves when all have exited. Under a
+ * wrapper the node gets the SIGTERM and the wrapper ends after it (heaptrack then writes its file);
+ * the SIGKILL goes to both.
+ */
 export async function stopAll(procs: NodeProcess[], graceMs = 10_000): Promise<void> {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+  for (const p of procs) if (p.child.exitCode === null) signalNode(p, 'SIGTERM');
   await Promise.all(
     procs.map(async (p) => {
-      const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(() => {
+        signalNode(p, 'SIGKILL');
+        p.child.kill('SIGKILL');
+      }, graceMs);
       await p.exited;
       clearTimeout(timer);
     }),
@@ -137,7 +172,7 @@ export async function stopAll(procs: NodeProcess[], graceMs = 10_000): Promise<v
 const pidFile = (dir: string): string => join(dir, 'cluster.pids');
 
 export function writePids(dir: string, procs: NodeProcess[]): void {
-  writeFileSync(pidFile(dir), `${procs.map((p) => p.child.pid).join('\n')}\n`);
+  writeFileSync(pidFile(dir), `${procs.map((p) => p.nodePid ?? p.child.pid).join('\n')}\n`);
 }
 
 /** `cluster down`: signals the processes recorded by `cluster up` in that folder. */

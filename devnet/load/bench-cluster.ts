@@ -38,6 +38,8 @@ export interface OpenSpec {
   cpuProfDir?: string;
   /** More arguments for node in every node process (the soak's --heapsnapshot-signal). */
   nodeArgs?: readonly string[];
+  /** A command every node runs under (the soak's --node-wrapper heaptrack). */
+  wrapper?: readonly string[];
 }
 
 const sitesPath = (dir: string): string => join(dir, 'bench-sites.json');
@@ -90,7 +92,7 @@ async function prepare(spec: OpenSpec): Promise<{ layout: ClusterLayout; sites: 
 /** Starts the nodes; with a profile folder, each writes its V8 CPU profile there when it stops. */
 function start(layout: ClusterLayout, spec: OpenSpec): Promise<RunningCluster> {
   const prof = spec.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfDir}`];
-  return startCluster(layout, { nodeArgs: [...prof, ...(spec.nodeArgs ?? [])] });
+  return startCluster(layout, { nodeArgs: [...prof, ...(spec.nodeArgs ?? [])], wrapper: spec.wrapper });
 }
 
 export async function openBenchCluster(spec: OpenSpec): Promise<BenchCluster> {

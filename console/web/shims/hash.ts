@@ -8,6 +8,11 @@ export function sha256(data: Uint8Array): Hash32 {
   return nobleSha256(data);
 }
 
+/** The node's short-input path (off-heap scratch for libsodium); here the same SHA-256. */
+export function sodiumSha256(data: Uint8Array): Hash32 {
+  return nobleSha256(data);
+}
+
 /** SHA-256 of `data` written into `out` (32 bytes). */
 export function sha256Into(out: Uint8Array, data: Uint8Array): void {
   out.set(nobleSha256(data));

@@ -23,6 +23,18 @@ describe('hashing', () => {
     );
   });
 
+  it('short inputs of every length around the off-heap scratch size hash right, and each digest is its own array', () => {
+    const digests: Uint8Array[] = [];
+    for (let n = 0; n <= 70; n++) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 255);
+      digests.push(sha256(b));
+      expect(toHexString(digests[n]!)).toBe(ref(b));
+    }
+    // Later calls reuse the scratch: an earlier digest must not change with them.
+    expect(toHexString(digests[0]!)).toBe(ref(new Uint8Array(0)));
+    expect(new Set(digests.map((d) => d.buffer)).size).toBe(digests.length);
+  });
+
   it('hashes views into larger buffers by their own bytes only (zero-copy codec views)', () => {
     const big = Uint8Array.from({ length: 2000 }, (_, i) => i & 255);
     for (const [at, n] of [
