@@ -34,6 +34,11 @@ export class RelayMetrics {
     help: 'when the last update was applied (Unix seconds, relayer clock)',
     registers: [this.registry],
   });
+  private readonly lastStep = new Gauge({
+    name: 'bkdms_relay_last_step_time_seconds',
+    help: 'when a step last succeeded (Unix seconds, relayer clock): the heartbeat alerts read',
+    registers: [this.registry],
+  });
   private readonly clientFrozen = new Gauge({
     name: 'bkdms_relay_client_frozen',
     help: '1 when the last step found the client frozen',
@@ -47,6 +52,7 @@ export class RelayMetrics {
 
   step(o: StepOutcome): void {
     this.lastOkAt = this.now();
+    this.lastStep.set(this.lastOkAt / 1000);
     this.clientFrozen.set(o.kind === 'frozen' ? 1 : 0);
     if (o.kind === 'updated') {
       this.updates.inc({ result: o.result || 'applied' });

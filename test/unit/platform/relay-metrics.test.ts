@@ -30,6 +30,8 @@ describe('relayer metrics', () => {
       expect(text).toContain('bkdms_relay_errors_total 1');
       expect(text).toContain('bkdms_relay_last_update_height 12');
       expect(text).toContain(`bkdms_relay_last_update_time_seconds ${(now / 1000).toString()}`);
+      expect(text).toContain(`bkdms_relay_last_step_time_seconds ${(now / 1000).toString()}`);
+      expect(text).toContain('bkdms_relay_client_frozen 0');
       now += 10_001;
       expect((await fetch(`${base}/healthz`)).status).toBe(503);
       expect((await fetch(`${base}/other`)).status).toBe(404);
