@@ -34,6 +34,16 @@ export class RelayMetrics {
     help: 'when the last update was applied (Unix seconds, relayer clock)',
     registers: [this.registry],
   });
+  private readonly sourceHeight = new Gauge({
+    name: 'bkdms_relay_source_height',
+    help: 'the newest height chain A had certified at the last step',
+    registers: [this.registry],
+  });
+  private readonly clientHeight = new Gauge({
+    name: 'bkdms_relay_client_height',
+    help: "the newest height of A that B's light client holds, as of the last step (the backlog is the difference to bkdms_relay_source_height)",
+    registers: [this.registry],
+  });
   private readonly lastStep = new Gauge({
     name: 'bkdms_relay_last_step_time_seconds',
     help: 'when a step last succeeded (Unix seconds, relayer clock): the heartbeat alerts read',
@@ -54,9 +64,14 @@ export class RelayMetrics {
     this.lastOkAt = this.now();
     this.lastStep.set(this.lastOkAt / 1000);
     this.clientFrozen.set(o.kind === 'frozen' ? 1 : 0);
-    if (o.kind === 'updated') {
+    if (o.kind === 'fresh') {
+      this.sourceHeight.set(o.sourceHeight);
+      this.clientHeight.set(o.latestHeight);
+    } else if (o.kind === 'updated') {
       this.updates.inc({ result: o.result || 'applied' });
+      this.sourceHeight.set(o.height);
       if (o.result === '') {
+        this.clientHeight.set(o.height);
         this.lastHeight.set(o.height);
         this.lastTime.set(this.now() / 1000);
       }

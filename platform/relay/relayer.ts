@@ -51,7 +51,8 @@ export interface RelayerOptions {
 
 export type StepOutcome =
   | { kind: 'frozen'; frozenHeight: number }
-  | { kind: 'fresh'; latestHeight: number; msSinceUpdate: number }
+  /** Nothing to send: the client holds `latestHeight`, chain A has certified up to `sourceHeight`. */
+  | { kind: 'fresh'; latestHeight: number; sourceHeight: number; msSinceUpdate: number }
   | { kind: 'updated'; height: number; result: string }
   | { kind: 'misbehaviour'; height: number; result: string };
 
@@ -96,7 +97,7 @@ export class Relayer {
     const due = since >= client.trustingPeriodMs * (this.o.refreshFraction ?? 1 / 3);
     const changed = this.scheduleMoved(client, value<unknown>(answer));
     if (!(force || due || changed) || height <= client.latestHeight)
-      return { kind: 'fresh', latestHeight: client.latestHeight, msSinceUpdate: since };
+      return { kind: 'fresh', latestHeight: client.latestHeight, sourceHeight: height, msSinceUpdate: since };
     const result = await this.submit({
       type: 'updateClient',
       clientId: client.clientId,

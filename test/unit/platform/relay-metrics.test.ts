@@ -32,6 +32,12 @@ describe('relayer metrics', () => {
       expect(text).toContain(`bkdms_relay_last_update_time_seconds ${(now / 1000).toString()}`);
       expect(text).toContain(`bkdms_relay_last_step_time_seconds ${(now / 1000).toString()}`);
       expect(text).toContain('bkdms_relay_client_frozen 0');
+      expect(text).toContain('bkdms_relay_source_height 13');
+      expect(text).toContain('bkdms_relay_client_height 12');
+      m.step({ kind: 'fresh', latestHeight: 12, sourceHeight: 20, msSinceUpdate: 1 });
+      const later = await (await fetch(`${base}/metrics`)).text();
+      expect(later).toContain('bkdms_relay_source_height 20');
+      expect(later).toContain('bkdms_relay_client_height 12');
       now += 10_001;
       expect((await fetch(`${base}/healthz`)).status).toBe(503);
       expect((await fetch(`${base}/other`)).status).toBe(404);

@@ -105,7 +105,7 @@ describe('relayer', () => {
     f.remote.advance(3);
     let now = f.remote.block(2).decoded.time + 5_000;
     const r = relayer(f, [source(f.remote)], () => now);
-    expect(await r.step()).toMatchObject({ kind: 'fresh', latestHeight: 2 });
+    expect(await r.step()).toMatchObject({ kind: 'fresh', latestHeight: 2, sourceHeight: 5 });
     now += 20_000;
     expect(await r.step()).toEqual({ kind: 'updated', height: 5, result: '' });
     expect(f.client().latestHeight).toBe(5);
