@@ -1,8 +1,9 @@
 // `bkdms cluster down` in real processes, in `npm run test:long` (cli.test.ts runs the rest of the
 // compiled CLI against one 4-node `cluster up` in `npm test`): a 1-node `cluster up` in a folder is
 // stopped by `cluster down --dir` on that folder; the supervisor, its only node gone, exits 0 and
-// the node's port is free; a second `cluster down` finds nothing to stop.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// the node's port is free; a second `cluster down` finds nothing to stop. With `--console-admin` its
+// console holds the administrator key; with a key file as well, it refuses before writing anything.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,10 +18,12 @@ afterAll(() => {
 describe('bkdms cluster down', () => {
   it('stops the nodes a cluster up started in that folder', async () => {
     const one = join(dir, 'one');
-    const single = new Supervised(['cluster', 'up', '-n', '1', '--dir', one]);
+    // With --console-admin, its console holds the cluster's administrator key.
+    const single = new Supervised(['cluster', 'up', '-n', '1', '--dir', one, '--console-admin']);
     try {
       const line = await single.line(/^\s+node 0: rpc 127\.0\.0\.1:\d+/);
       const rpcPort = Number(line.match(/rpc 127\.0\.0\.1:(\d+)/)![1]);
+      await single.line(/^\s+console: http:\/\/127\.0\.0\.1:\d+\S* \(administrator\)$/);
       await single.line(/^cluster up;/);
       const [pid] = readFileSync(join(one, 'cluster.pids'), 'utf8').trim().split('\n').map(Number);
       const down = await bkdms(['cluster', 'down', '--dir', one]);
@@ -36,4 +39,22 @@ describe('bkdms cluster down', () => {
       single.kill();
     }
   }, 60_000);
+
+  it('refuses --console-admin with --console-admin-key before writing anything', async () => {
+    const both = join(dir, 'both');
+    const r = await bkdms([
+      'cluster',
+      'up',
+      '-n',
+      '1',
+      '--dir',
+      both,
+      '--console-admin',
+      '--console-admin-key',
+      'k',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--console-admin and --console-admin-key: give one');
+    expect(existsSync(both)).toBe(false);
+  });
 });
