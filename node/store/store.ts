@@ -2,17 +2,16 @@
 // the platform need: blocks by height, envelopes and proof bundles by tracing code, receipts,
 // state roots, time-range queries, and the consensus driver's WAL and evidence.
 import { join } from 'node:path';
-import { decodeEvidenceRecord, encodeEvidenceRecord } from '../../codec/consensus-state.js';
-import { CodecError } from '../../codec/errors.js';
 import { decodeParts, VALIDATORS_PROOF_PARTS } from '../../codec/snapshot-messages.js';
 import type { CityCode, EvidenceRecord, Hash32, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { frontierSubtrees } from '../../crypto/hash-log.js';
 import type { ConsistencyProof, InclusionProof } from '../../crypto/merkle.js';
 import type { TraceBundle } from '../../crypto/trace-bundle.js';
-import { Bucket, key, prefixEnd, u64 } from './buckets.js';
+import { Bucket, key, u64 } from './buckets.js';
 import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
+import { putEvidence, readEvidence } from './evidence.js';
 import { readConsistencyProof, readInclusionProof, readSubtrees } from './hash-log.js';
 import { type BaseInstall, type InstalledValidatorChange, installBase, readBase } from './install.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
@@ -455,26 +454,13 @@ export class Store extends StoreCore implements PruneTarget {
     return { header: header!, certificate: certificate!, bucket: bucket! };
   }
 
-  /** Synced: evidence survives a crash right after it is reported. */
+  /** Synced: evidence survives a crash right after it is reported (evidence.ts). */
   putEvidence(k: Uint8Array, e: EvidenceRecord): Promise<void> {
-    const value = encodeEvidenceRecord(e);
-    return this.db.batch([{ type: 'put', key: key(Bucket.Evidence, k), value }], { sync: true });
+    return putEvidence(this.db, k, e);
   }
 
-  async *evidence(): AsyncGenerator<[Uint8Array, EvidenceRecord]> {
-    const p = key(Bucket.Evidence);
-    for await (const [k, v] of this.db.iterate({ gte: p, lt: prefixEnd(p) })) {
-      let e: EvidenceRecord;
-      try {
-        e = decodeEvidenceRecord(v);
-      } catch (err) {
-        if (!(err instanceof CodecError)) throw err;
-        throw new StoreError(StoreErrorCode.Corrupt, `evidence record unreadable: ${err.message}`, {
-          key: toHex(k.subarray(1)),
-        });
-      }
-      yield [k.subarray(1), e];
-    }
+  evidence(): AsyncGenerator<[Uint8Array, EvidenceRecord]> {
+    return readEvidence(this.db);
   }
 
   async close(): Promise<void> {
