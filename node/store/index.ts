@@ -1,6 +1,27 @@
 // Public API of node/store: the ledger's block log + index, its Db abstraction, and its queries.
 // Owns: on-disk layout, commit protocol, crash recovery, queries, proof bundles, consensus WAL.
 // Does not own: what a block means (ledger/ executes it), byte layouts (codec/).
+
+export {
+  type ArchivedChange,
+  type ArchivedFrame,
+  type ArchivedSegment,
+  ArchiveError,
+  ArchiveErrorCode,
+  archivedSegmentOf,
+  listArchive,
+  manifestFileName,
+  parseManifest,
+  type SegmentManifest,
+  segmentFrames,
+} from './archive-format.js';
+export {
+  type ArchiveOptions,
+  type ArchiveRun,
+  type ArchiveSource,
+  archiveDataDir,
+  archiveSegments,
+} from './archive-write.js';
 export { type BlockLocation, DEFAULT_SEGMENT_BYTES } from './block-log.js';
 export { Bucket, MetaKey } from './buckets.js';
 export { readContractState } from './contract-state.js';
@@ -15,8 +36,9 @@ export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';
 export type { PruneFailpoint, PruneStepResult } from './prune.js';
 export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
-export { type FoundEnvelope, type KeptValidatorChange, openStore, Store } from './store.js';
+export { type FoundEnvelope, openStore, Store } from './store.js';
 export type { Execute, HashLogHead, RecoveryReport, StoreOptions, Tip } from './store-core.js';
+export { type KeptValidatorChange, readValidatorChange } from './validator-change.js';
 export {
   type DataRecorder,
   type Receipt,

@@ -2,7 +2,6 @@
 // the platform need: blocks by height, envelopes and proof bundles by tracing code, receipts,
 // state roots, time-range queries, and the consensus driver's WAL and evidence.
 import { join } from 'node:path';
-import { decodeParts, VALIDATORS_PROOF_PARTS } from '../../codec/snapshot-messages.js';
 import type { CityCode, EvidenceRecord, Hash32, PersistentState } from '../../codec/types.js';
 import { toHex } from '../../crypto/bytes.js';
 import { frontierSubtrees } from '../../crypto/hash-log.js';
@@ -13,7 +12,7 @@ import { ConsensusWal, type WalOpenReport } from './consensus-wal.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { putEvidence, readEvidence } from './evidence.js';
 import { readConsistencyProof, readInclusionProof, readSubtrees } from './hash-log.js';
-import { type BaseInstall, type InstalledValidatorChange, installBase, readBase } from './install.js';
+import { type BaseInstall, installBase, readBase } from './install.js';
 import { type LegacyMigration, migrateLegacyConsensus } from './legacy-consensus.js';
 import { inclusionPath } from './proof.js';
 import {
@@ -34,6 +33,7 @@ import {
   type TraceRef,
 } from './queries.js';
 import { openParts, type RecoveryReport, StoreCore, type StoreOptions } from './store-core.js';
+import { type KeptValidatorChange, readValidatorChange } from './validator-change.js';
 import {
   type DataRecorder,
   decodeDataRecorder,
@@ -47,9 +47,6 @@ import {
   type StoredLocation,
   type StoredReceipt,
 } from './values.js';
-
-/** A kept change proof: header activation - 1, its certificate, the schedule's bucket. */
-export type KeptValidatorChange = Omit<InstalledValidatorChange, 'activation'>;
 
 /** An envelope found by tracing code, with both Table 10-3 recorders. */
 export interface FoundEnvelope {
@@ -429,29 +426,10 @@ export class Store extends StoreCore implements PruneTarget {
     return this.walOrThrow().put(state);
   }
 
-  /**
-   * The proof kept of the validator-set change activating at `activation`: header activation - 1,
-   * its certificate and the bucket proof of "gov/validators" against it. Kept in that header's
-   * block batch (ValidatorProof), or fetched and verified at a snapshot install for a change at or
-   * below the base (ValidatorChange). Undefined when none is kept.
-   */
-  async validatorChange(activation: number): Promise<KeptValidatorChange | undefined> {
+  /** The proof kept of the validator-set change activating at `activation` (validator-change.ts). */
+  validatorChange(activation: number): Promise<KeptValidatorChange | undefined> {
     this.ensureOpen();
-    const a = u64(activation);
-    const [own, installed] = await this.db.getMany([
-      key(Bucket.ValidatorProof, a),
-      key(Bucket.ValidatorChange, a),
-    ]);
-    if (own !== undefined) {
-      const [header, certificate] = await Promise.all([
-        this.getHeader(activation - 1),
-        this.getCertificate(activation - 1),
-      ]);
-      return { header, certificate, bucket: own };
-    }
-    if (installed === undefined) return undefined;
-    const [header, certificate, bucket] = decodeParts(installed, VALIDATORS_PROOF_PARTS, 'validatorChange');
-    return { header: header!, certificate: certificate!, bucket: bucket! };
+    return readValidatorChange(this.db, activation);
   }
 
   /** Synced: evidence survives a crash right after it is reported (evidence.ts). */
