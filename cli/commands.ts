@@ -12,12 +12,13 @@ interface CommandModule {
   load: () => Promise<Register>;
 }
 
-// In help order. Two modules add to `node`: the start command first, then the management reads.
+// In help order. Three modules add to `node`: the start command first, the management reads, the archive.
 const MODULES: readonly CommandModule[] = [
   { names: ['keys'], load: async () => (await import('./keys.js')).registerKeyCommands },
   { names: ['genesis'], load: async () => (await import('./genesis.js')).registerGenesisCommands },
   { names: ['node'], load: async () => (await import('./node-cmd.js')).registerNodeCommands },
   { names: ['node'], load: async () => (await import('./node-mgmt-cmd.js')).registerNodeMgmtCommands },
+  { names: ['node'], load: async () => (await import('./archive-cmd.js')).registerNodeArchiveCommand },
   { names: ['cluster'], load: async () => (await import('./cluster-cmd.js')).registerClusterCommands },
   { names: ['status'], load: async () => (await import('./query.js')).registerQueryCommands },
   { names: ['trace', 'verify'], load: async () => (await import('./trace-cmd.js')).registerTraceCommands },
@@ -34,6 +35,7 @@ const MODULES: readonly CommandModule[] = [
   { names: ['logs'], load: async () => (await import('./logs-cmd.js')).registerLogsCommands },
   { names: ['console'], load: async () => (await import('./console-cmd.js')).registerConsoleCommand },
   { names: ['backup', 'prune'], load: async () => (await import('./backup-cmd.js')).registerBackupCommands },
+  { names: ['archive'], load: async () => (await import('./archive-cmd.js')).registerArchiveCommands },
   { names: ['snapshot'], load: async () => (await import('./snapshot-cmd.js')).registerSnapshotCommands },
   { names: ['bench'], load: async () => (await import('./bench.js')).registerBenchCommands },
   { names: ['demo'], load: async () => (await import('./demo.js')).registerDemoCommand },

@@ -167,6 +167,9 @@ export function loadNodeConfig(path: string): NodeConfig {
     genesis: abs(c.genesis),
     keystore: abs(c.keystore),
     passphraseFile: c.passphraseFile === undefined ? undefined : abs(c.passphraseFile),
+    ...(c.retain?.archiveDir === undefined
+      ? {}
+      : { retain: { ...c.retain, archiveDir: abs(c.retain.archiveDir) } }),
     rpc: {
       ...c.rpc,
       ...(c.rpc.tls === undefined

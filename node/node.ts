@@ -27,7 +27,7 @@ import { wireNetwork } from './network-wiring.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { Pruner } from './pruner.js';
 import { loadCursorSecret } from './query-cursors.js';
-import { headerHash } from './store/index.js';
+import { archivedSegmentOf, headerHash } from './store/index.js';
 import { createAlarms } from './wiring/alarms.js';
 import { createDriver, createReplica } from './wiring/consensus.js';
 import { createAdmissions, createP2P, createRelay, listenCommitted } from './wiring/pipeline.js';
@@ -181,6 +181,8 @@ export async function startNode(
     snapshotDivergence: () => snapshots.comparer.divergences(),
   });
   const followers = new Followers();
+  const archiveDir = config.retain?.archiveDir;
+  if (archiveDir !== undefined) ledger.store.archivedAt = (h) => archivedSegmentOf(archiveDir, h)?.file;
   const pruner = new Pruner({
     store: ledger.store,
     dataDir: config.dataDir,

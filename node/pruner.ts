@@ -1,7 +1,8 @@
 // The background pruner: every `retain.intervalMs` it computes the retain height (retention.ts)
 // and deletes at most `retain.stepsPerRun` whole block-log segments below it, one bounded step
 // (node/store/prune.ts) at a time, yielding to the event loop between steps so commits go on.
-// Reported in the operation log (`store.pruned`, `store.prune.failed`) and in metrics.
+// Reported in the operation log (`store.pruned`, `store.prune.failed`) and in metrics. With
+// `retain.archiveDir` each segment is archived (node/store/archive-write.ts) before it goes.
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { decodeBlockHeader } from '../codec/block.js';
@@ -9,7 +10,7 @@ import type { Service } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/log.js';
 import type { Followers } from './followers.js';
 import { firstHeightSince, parseDuration, type RetainConfig, readHolds, retainHeight } from './retention.js';
-import type { Store } from './store/index.js';
+import { archiveSegments, type Store } from './store/index.js';
 
 export interface PrunerDeps {
   store: Store;
@@ -130,7 +131,7 @@ export class Pruner implements Service {
     this.m?.retain.set(retain);
     const run: PruneRun = { retainHeight: retain, segments: 0, blocks: 0, bytes: 0, earliestHeight: 0 };
     for (let i = 0; i < this.d.retain.stepsPerRun && !this.stopped; i++) {
-      const step = await this.d.store.pruneStep(retain);
+      const step = await this.d.store.pruneStep(await this.archiveBefore(retain));
       if (step.segment === undefined) break;
       run.segments++;
       run.blocks += step.blocks;
@@ -154,6 +155,23 @@ export class Pruner implements Service {
     run.earliestHeight = this.d.store.earliestHeight();
     this.m?.earliest.set(run.earliestHeight);
     return run;
+  }
+
+  /**
+   * With `retain.archiveDir`: copies the oldest segment not yet archived below `retain` (throws
+   * when it cannot: the run stops before deleting anything), and lowers the height pruning may
+   * reach to the archive's top + 1, so only archived segments are ever deleted.
+   */
+  private async archiveBefore(retain: number): Promise<number> {
+    const dir = this.d.retain.archiveDir;
+    if (dir === undefined) return retain;
+    const run = await archiveSegments(this.d.store, dir, { below: retain, maxSegments: 1 });
+    for (const s of run.written)
+      this.d.log.info(
+        { event: 'store.archived', file: s.file, firstHeight: s.firstHeight, lastHeight: s.lastHeight },
+        'archived a block-log segment',
+      );
+    return Math.min(retain, run.top + 1);
   }
 
   private async runLogged(): Promise<void> {

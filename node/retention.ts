@@ -33,6 +33,11 @@ export const retainSchema = z.strictObject({
   intervalMs: z.number().int().min(1000).max(86_400_000).default(60_000),
   /** Segments deleted per run at most (one segment is one step). */
   stepsPerRun: z.number().int().min(1).max(10_000).default(8),
+  /**
+   * Archive folder: each segment is copied there (with its manifest, fsynced) before it is
+   * deleted; a failed copy stops the run before anything is deleted.
+   */
+  archiveDir: z.string().min(1).optional(),
 });
 export type RetainConfig = z.infer<typeof retainSchema>;
 

@@ -69,6 +69,8 @@ export class Store extends StoreCore implements PruneTarget {
   private earliest = 1;
   /** Height the store was installed at from a snapshot (install.ts); 0 when it started at genesis. */
   private baseHeight = 0;
+  /** The archive segment file holding pruned height h (retain.archiveDir), named in PRUNED answers. */
+  archivedAt: ((h: number) => string | undefined) | undefined;
 
   /**
    * Installs a verified snapshot into the empty store at `dir` (install.ts): one synced batch, so
@@ -144,15 +146,18 @@ export class Store extends StoreCore implements PruneTarget {
   }
 
   private ensureBody(h: number): void {
-    if (h < this.earliest)
-      throw new StoreError(
-        StoreErrorCode.Pruned,
-        `block ${h} pruned: bodies below height ${this.earliest} are deleted`,
-        {
-          height: h,
-          prunedBelow: this.earliest,
-        },
-      );
+    if (h >= this.earliest) return;
+    const archived = h >= 1 ? this.archivedAt?.(h) : undefined;
+    throw new StoreError(
+      StoreErrorCode.Pruned,
+      `block ${h} pruned: bodies below height ${this.earliest} are deleted` +
+        (archived === undefined ? '' : `; its node archives it in segment ${archived}`),
+      {
+        height: h,
+        prunedBelow: this.earliest,
+        ...(archived === undefined ? {} : { archiveSegment: archived }),
+      },
+    );
   }
 
   /** Headers below a state-sync base were never stored here. */
