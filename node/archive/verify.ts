@@ -144,7 +144,8 @@ async function verifySegment(
     );
     bytes = await readFile(join(dir, seg.file));
   } catch (err) {
-    if (err instanceof ArchiveError || (err as NodeJS.ErrnoException).code === 'ENOENT')
+    if (err instanceof ArchiveError) throw at(seg.firstHeight, 'MALFORMED', err.detail);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
       throw at(seg.firstHeight, 'MALFORMED', (err as Error).message);
     throw err;
   }
@@ -167,7 +168,7 @@ async function verifySegment(
       expected++;
     }
   } catch (err) {
-    if (err instanceof ArchiveError) throw at(expected, 'MISMATCH', err.message);
+    if (err instanceof ArchiveError) throw at(expected, 'MISMATCH', err.detail);
     throw err;
   }
   if (expected !== seg.lastHeight + 1)
