@@ -58,6 +58,12 @@ describe('node config', () => {
     expect(c.mempool).toEqual({ maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 });
   });
 
+  it("resolves retain.archiveDir against the config's folder, like the other paths", () => {
+    const c = loadNodeConfig(write({ ...good(), retain: { blocks: 100, archiveDir: 'archive' } }));
+    expect(c.retain).toMatchObject({ blocks: 100, archiveDir: join(dir, 'archive'), stepsPerRun: 8 });
+    expect(loadNodeConfig(write(good())).retain).toBeUndefined();
+  });
+
   it('accepts TLS instead of insecure, and absolute paths as they are', () => {
     const c = loadNodeConfig(
       write({
