@@ -4,7 +4,9 @@
 // (console/propose.ts) and the chain checks the proposal again when it executes.
 import type { GovernanceView } from '../../governance.js';
 import { PROPOSABLE } from '../../proposable.js';
+import type { Confirmation } from '../../receipts.js';
 import { errorBox, h, postJson, short } from '../dom.js';
+import { receiptLine } from './receipt-line.js';
 
 function template(type: string, g: GovernanceView): unknown {
   switch (type) {
@@ -72,11 +74,15 @@ export function proposeForm(
     }
     send.disabled = true;
     note.textContent = 'proposing: signing and waiting for the block…';
-    postJson<{ proposalId: string; height: number }>('/api/action/propose', { action })
+    postJson<{ proposalId: string; height: number; confirmation: Confirmation }>('/api/action/propose', {
+      action,
+    })
       .then((r) => {
         note.replaceChildren(
           `proposal ${short(r.proposalId, 16)} committed at height `,
           h('a', { href: `#/blocks/${r.height}` }, r.height),
+          ` (says ${r.confirmation.claimedBy});`,
+          receiptLine(r.confirmation),
         );
         done(r.height);
       })
