@@ -7,9 +7,10 @@
 import type { IncomingMessage } from 'node:http';
 import { parseJson } from '../api/state-values.js';
 import { K, type SiteRecord } from '../ledger/records.js';
+import { siteIdText } from './envelope-summary.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import { type GovernanceView, readGovernance } from './governance.js';
-import { CHART_LIMIT, fetchValues, type KpiSite, kpiSiteOf, valuesQuery } from './kpi-data.js';
+import { CHART_LIMIT, fetchQuality, fetchValues, type KpiSite, kpiSiteOf, valuesQuery } from './kpi-data.js';
 import { logQuery, nodeLogs } from './logs.js';
 import type { ItemProof } from './proven-reads.js';
 import type { ConsoleService } from './service.js';
@@ -56,6 +57,17 @@ export async function kpiValues(svc: ConsoleService, q: URLSearchParams): Promis
   if (svc.opts.platform === undefined)
     throw new ConsoleError(ConsoleErrorCode.NotFound, 'the console was started without --platform');
   return { limit: CHART_LIMIT, ...(await fetchValues(svc.opts.platform, valuesQuery(q, Date.now()))) };
+}
+
+export async function kpiQuality(svc: ConsoleService, q: URLSearchParams): Promise<unknown> {
+  if (svc.opts.platform === undefined)
+    throw new ConsoleError(ConsoleErrorCode.NotFound, 'the console was started without --platform');
+  const now = Date.now();
+  const query = valuesQuery(q, now);
+  // The assessment names a site by its address; the page picks one by its site ID.
+  const address =
+    query.site === undefined ? undefined : siteIdText(new Uint8Array(Buffer.from(query.site, 'hex')));
+  return fetchQuality(svc.opts.platform, query, now, address);
 }
 
 /** Refuses a POST that a page of another site could have made; returns its JSON body. */
