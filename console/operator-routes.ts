@@ -1,9 +1,10 @@
 // The operator's pages' backend: governance and site registrations (read with proofs against the
 // console's trust anchor, console/proven-reads.ts; approving with the console's admin key), node
-// logs, KPI data from the platform, alarm acknowledgement. Reads are GETs like the rest of the
-// API. The actions are POSTs guarded against cross-site requests: a JSON body, the header
-// `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script cannot without a
-// preflight the console never grants) and, when the browser sends one, an Origin naming this host.
+// logs, KPI data and its quality assessment from the platform, alarm acknowledgement. Reads are
+// GETs like the rest of the API. The actions are POSTs guarded against cross-site requests: a JSON
+// body, the header `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script
+// cannot without a preflight the console never grants) and, when the browser sends one, an Origin
+// naming this host.
 import type { IncomingMessage } from 'node:http';
 import { parseJson } from '../api/state-values.js';
 import { K, type SiteRecord } from '../ledger/records.js';
