@@ -3,75 +3,23 @@
 // flags into a GovernanceAction; what happens next (which key signs, which node takes it) is the
 // caller's `run`.
 import type { Command } from 'commander';
-import type { ChainParams, GovernanceAction } from '../codec/types.js';
-import { findKpi } from '../kpi/catalogue.js';
-import { parseCityCode } from '../kpi/city.js';
-import { findCountry } from '../kpi/countries.js';
-import { parseSiteId } from '../kpi/site-id.js';
-import { unhex } from '../platform/hex.js';
+import {
+  addScpKeyAction,
+  type ParamsInput,
+  registerSiteAction,
+  retireScpKeyAction,
+  rotateSiteKeyAction,
+  setAdminsAction,
+  setParamsAction,
+  setValidatorsAction,
+  siteStatusAction,
+} from '../api/gov-action-builders.js';
+import type { GovernanceAction } from '../codec/types.js';
 
 /** Adds the flags every action subcommand of the caller needs (--config, or --key and --rpc). */
 export type Decorate = (c: Command) => Command;
 /** Submits the action; `o` is the subcommand's parsed options. */
 export type RunAction = (action: GovernanceAction, o: Record<string, unknown>) => Promise<void>;
-
-const hexBytes = (s: string, n: number, what: string): Uint8Array => unhex(s, n, what);
-const int = (s: string, what: string): number => {
-  if (!/^\d+$/.test(s)) throw new Error(`${what}: not a non-negative integer: ${s}`);
-  return Number(s);
-};
-
-interface SiteFlags {
-  publicKey: string;
-  country: string;
-  city: string;
-  siteId: string;
-  kpi: string[];
-}
-
-interface ParamsFlags {
-  periodMs: string;
-  maxBlockEnvelopes: string;
-  maxBlockBytes: string;
-  viewTimeoutMs: string;
-  maxSeqGap?: string;
-  maxEnvelopeFutureMs?: string;
-  activateAt: string;
-}
-
-function registerSiteAction(o: SiteFlags): GovernanceAction {
-  const country = findCountry(/^\d+$/.test(o.country) ? Number(o.country) : o.country);
-  if (country === undefined) throw new Error(`unknown country ${o.country}`);
-  const kpiCodes = o.kpi.map((k) => {
-    const def = findKpi(/^\d+$/.test(k) ? Number(k) : k);
-    if (def === undefined) throw new Error(`unknown KPI ${k}`);
-    return def.wire;
-  });
-  return {
-    type: 'registerSite',
-    publicKey: hexBytes(o.publicKey, 32, 'public key'),
-    country: country.numeric,
-    city: parseCityCode(o.city),
-    siteId: parseSiteId(o.siteId),
-    kpiCodes: [...new Set(kpiCodes)].sort((a, b) => a - b),
-  };
-}
-
-function paramsAction(o: ParamsFlags): GovernanceAction {
-  const params: ChainParams = {
-    periodMs: int(o.periodMs, '--period-ms'),
-    maxBlockEnvelopes: int(o.maxBlockEnvelopes, '--max-block-envelopes'),
-    maxBlockBytes: int(o.maxBlockBytes, '--max-block-bytes'),
-    viewTimeoutMs: int(o.viewTimeoutMs, '--view-timeout-ms'),
-  };
-  if ((o.maxSeqGap === undefined) !== (o.maxEnvelopeFutureMs === undefined))
-    throw new Error('--max-seq-gap and --max-envelope-future-ms go together');
-  if (o.maxSeqGap !== undefined && o.maxEnvelopeFutureMs !== undefined) {
-    params.maxSeqGap = int(o.maxSeqGap, '--max-seq-gap');
-    params.maxEnvelopeFutureMs = int(o.maxEnvelopeFutureMs, '--max-envelope-future-ms');
-  }
-  return { type: 'setParams', params, activateAt: int(o.activateAt, '--activate-at') };
-}
 
 /** Registers one subcommand per governance action under `parent`. */
 export function registerActionCommands(parent: Command, decorate: Decorate, run: RunAction): void {
@@ -91,47 +39,22 @@ export function registerActionCommands(parent: Command, decorate: Decorate, run:
   ] as const)
     add(name, `propose to ${name.split('-')[0]} a site`)
       .argument('<site-key-id>', 'site key ID (hex)')
-      .action((id: string, o) => run({ type, siteKeyId: hexBytes(id, 16, 'site key ID') }, o));
+      .action((id: string, o) => run(siteStatusAction(type, id), o));
   add('rotate-site-key', "propose replacing a site's key")
     .argument('<site-key-id>', 'current site key ID (hex)')
     .requiredOption('--new-public-key <hex>', 'the new Ed25519 public key')
-    .action((id: string, o) =>
-      run(
-        {
-          type: 'rotateSiteKey',
-          siteKeyId: hexBytes(id, 16, 'site key ID'),
-          newPublicKey: hexBytes(o.newPublicKey, 32, 'public key'),
-        },
-        o,
-      ),
-    );
+    .action((id: string, o) => run(rotateSiteKeyAction(id, o.newPublicKey), o));
   add('add-scp-key', "propose adding the platform's new X25519 encryption key (key rotation, step 1)")
     .requiredOption('--public-key <hex>', 'X25519 public key')
     .option('--days <n>', 'validity from now', '365')
-    .action((o) => {
-      const now = Date.now();
-      const notAfter = now + int(o.days, '--days') * 86_400_000;
-      return run(
-        { type: 'addScpKey', publicKey: hexBytes(o.publicKey, 32, 'public key'), notBefore: now, notAfter },
-        o,
-      );
-    });
+    .action((o) => run(addScpKeyAction(o.publicKey, o.days, Date.now()), o));
   add('retire-scp-key', 'propose retiring an encryption key (key rotation, step 2)')
     .argument('<scp-key-id>', 'key ID (hex)')
-    .action((id: string, o) => run({ type: 'retireScpKey', scpKeyId: hexBytes(id, 16, 'SCP key ID') }, o));
+    .action((id: string, o) => run(retireScpKeyAction(id), o));
   add('set-validators', 'propose the validator set in force from a future height')
     .requiredOption('--validator <hex...>', 'Ed25519 public keys, in set order')
     .requiredOption('--activate-at <height>', 'first height of the new set (after the executing block)')
-    .action((o) =>
-      run(
-        {
-          type: 'setValidators',
-          validators: (o.validator as string[]).map((k) => ({ publicKey: hexBytes(k, 32, 'validator key') })),
-          activateAt: int(o.activateAt, '--activate-at'),
-        },
-        o,
-      ),
-    );
+    .action((o) => run(setValidatorsAction(o.validator, o.activateAt), o));
   add('set-params', 'propose the chain parameters in force from a future height')
     .requiredOption('--period-ms <ms>', 'processing period')
     .requiredOption('--max-block-envelopes <n>', 'most envelopes in a block')
@@ -140,18 +63,9 @@ export function registerActionCommands(parent: Command, decorate: Decorate, run:
     .option('--max-seq-gap <n>', "most a site's sequence number may jump (with --max-envelope-future-ms)")
     .option('--max-envelope-future-ms <ms>', 'most an envelope time may be ahead of the block time')
     .requiredOption('--activate-at <height>', 'first height in force (after the executing block)')
-    .action((o) => run(paramsAction(o), o));
+    .action((o) => run(setParamsAction(o as ParamsInput), o));
   add('set-admins', 'propose the administrators and their approval threshold (in force at once)')
     .requiredOption('--admin <hex...>', 'Ed25519 public keys of the administrators')
     .requiredOption('--threshold <m>', 'approvals a proposal needs (M of N)')
-    .action((o) =>
-      run(
-        {
-          type: 'setAdmins',
-          admins: (o.admin as string[]).map((k) => hexBytes(k, 32, 'admin key')),
-          threshold: int(o.threshold, '--threshold'),
-        },
-        o,
-      ),
-    );
+    .action((o) => run(setAdminsAction(o.admin, o.threshold), o));
 }

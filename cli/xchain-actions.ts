@@ -3,6 +3,7 @@
 // genesis validator set, and recover a frozen or expired client from a substitute.
 import type { Command } from 'commander';
 import { BkdmsClient } from '../api/client.js';
+import { recoverClientAction } from '../api/gov-action-builders.js';
 import { verifyCertifiedHeader } from '../api/hash-log-verify.js';
 import type { GovernanceAction } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
@@ -92,14 +93,5 @@ export function registerXchainActionCommands(parent: Command, decorate: Decorate
     .description('propose restoring a frozen or expired light client from an active substitute client')
     .argument('<client-id>', 'the frozen or expired client')
     .requiredOption('--substitute <id>', 'an active client of the same chain, ahead of it')
-    .action((id: string, o: { substitute: string }) =>
-      run(
-        {
-          type: 'recoverClient',
-          clientId: u16(id, 'client ID'),
-          substituteId: u16(o.substitute, '--substitute'),
-        },
-        o,
-      ),
-    );
+    .action((id: string, o: { substitute: string }) => run(recoverClientAction(id, o.substitute), o));
 }

@@ -7,8 +7,11 @@
 // is never trusted for more than relaying what its key signs. An approval is signed only for a
 // proposal re-read with a proof against the console's trust anchor just before, whose proven action
 // is the one the page showed: a node that lies about what a proposal does cannot get it approved.
+// The receipt of each approval or proposal is then proven (console/receipts.ts): the page says
+// "confirmed (proven)" only when a node's trace of the call verifies against the trust anchor.
 import { adminCall } from '../api/admin-call.js';
 import { alarmsService } from '../api/alarms.js';
+import type { NamedNode } from '../api/proven-state.js';
 import { parseJson } from '../api/state-values.js';
 import type { Ed25519KeyPair } from '../crypto/ed25519.js';
 import { actionToJson } from '../ledger/action-json.js';
@@ -18,7 +21,8 @@ import { Admin, type CallResult } from '../platform/admin.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import type { NodeWatch } from './node-watch.js';
 import { proposalAction } from './propose.js';
-import type { ProvenReads } from './proven-reads.js';
+import { clientReader, type ProvenReads } from './proven-reads.js';
+import { type Confirmation, type ConfirmOptions, confirmReceipt, type ReceiptReader } from './receipts.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 /** Alarm IDs are rule:subject; bounded and printable so nothing odd is relayed. */
@@ -27,7 +31,12 @@ const ALARM_ID = /^[\x21-\x7e]{1,200}$/;
 export const READ_ONLY =
   'the console is read-only: it was started without an administrator key (--admin-key)';
 
-export interface ApproveResult extends CallResult {
+/** A call's result: the submitting node's receipt, and whether the console proved it (receipts.ts). */
+export interface ConfirmedCall extends CallResult {
+  confirmation: Confirmation;
+}
+
+export interface ApproveResult extends ConfirmedCall {
   /** The action approved, as proven before signing. */
   action: Json;
   /** The proof it was read with: the state after this block, from this node. */
@@ -44,6 +53,10 @@ export class ConsoleActions {
     private readonly nodes: readonly NodeWatch[],
     private readonly key: Ed25519KeyPair | undefined,
     private readonly reads: ProvenReads,
+    private readonly confirmOptions: ConfirmOptions = {},
+    /** The nodes asked for a receipt's trace, in order: the nodes up by default. */
+    private readonly receiptNodes: () => NamedNode<ReceiptReader>[] = () =>
+      this.nodes.filter((n) => n.view.up).map((n) => ({ name: n.view.name, node: clientReader(n.client) })),
   ) {}
 
   get enabled(): boolean {
@@ -83,7 +96,8 @@ export class ConsoleActions {
         ConsoleErrorCode.Conflict,
         `the proven action of proposal ${proposal} is not the one shown (${at}): reload the page`,
       );
-    const result = await this.admin(key).approve(proposal);
+    const { admin, node } = this.admin(key);
+    const result = await this.confirmed(await admin.approve(proposal), node);
     return { ...result, action: record.action, provenAt: proven.value.height, provenBy: proven.node };
   }
 
@@ -91,24 +105,38 @@ export class ConsoleActions {
    * Proposes the action the page sent (checked by console/propose.ts before signing); resolves once
    * the proposal is committed, with its ID (the tracing code) for the other administrators.
    */
-  async propose(action: unknown): Promise<CallResult & { proposalId: string; action: Json }> {
+  async propose(action: unknown): Promise<ConfirmedCall & { proposalId: string; action: Json }> {
     const key = this.requireKey();
     const parsed = proposalAction(action);
-    const result = await this.admin(key).propose(parsed);
+    const { admin, node } = this.admin(key);
+    const result = await this.confirmed(await admin.propose(parsed), node);
     return { ...result, proposalId: result.tracingCode, action: actionToJson(parsed) };
   }
 
-  /** The signer over the first node up. */
-  private admin(key: Ed25519KeyPair): Admin {
+  /** `result` (one node's receipt) with its proof, or why there is none (receipts.ts). */
+  private async confirmed(result: CallResult, node: string): Promise<ConfirmedCall> {
+    const confirmation = await confirmReceipt(
+      this.receiptNodes,
+      this.reads.light,
+      new Uint8Array(Buffer.from(result.tracingCode, 'hex')),
+      { node, height: result.height },
+      this.confirmOptions,
+    );
+    return { ...result, confirmation };
+  }
+
+  /** The signer over the first node up, and that node's name. */
+  private admin(key: Ed25519KeyPair): { admin: Admin; node: string } {
     const node = this.nodes.find((n) => n.view.up && n.view.status !== undefined);
     if (node === undefined || node.view.status === undefined)
       throw new ConsoleError(ConsoleErrorCode.Unavailable, 'no node is up to submit to');
     // The anchor's chain ID when there is one: never sign for the chain a node claims.
-    return new Admin(node.client, {
+    const admin = new Admin(node.client, {
       chainId: this.reads.light?.chainId ?? new Uint8Array(Buffer.from(node.view.status.chainId, 'hex')),
       key,
       receiptTimeoutMs: 30_000,
     });
+    return { admin, node: node.view.name };
   }
 
   /** Acknowledges alarm `id` on node `index` (AckAlarm, signed for that node). */

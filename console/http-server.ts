@@ -11,7 +11,7 @@ import { PlatformError } from '../platform/errors.js';
 import { hostOf } from '../runtime/loopback.js';
 import { loginCookie, requestToken, tokenMatches } from './auth.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
-import { action, governance, kpiSiteList, kpiValues, logs } from './operator-routes.js';
+import { action, governance, kpiQuality, kpiSiteList, kpiValues, logs } from './operator-routes.js';
 import { alarmHistory, blockDetail, listBlocks, search, traceBundle } from './routes.js';
 import type { ConsoleService } from './service.js';
 import { validatorChanges } from './validator-changes.js';
@@ -135,7 +135,11 @@ async function api(
       return json(
         res,
         200,
-        arg === 'values' ? await kpiValues(svc, url.searchParams) : await kpiSiteList(svc),
+        arg === 'values'
+          ? await kpiValues(svc, url.searchParams)
+          : arg === 'quality'
+            ? await kpiQuality(svc, url.searchParams)
+            : await kpiSiteList(svc),
       );
     case 'node': {
       const n = svc.nodes[Number(arg)];

@@ -128,3 +128,72 @@ export async function fetchValues(
   }));
   return { values, truncated: body.next !== null && body.next !== undefined };
 }
+
+/** One row of the KPI page's quality table: a series' figures from the platform's assessment. */
+export interface QualityRow {
+  site: string;
+  series: number;
+  expected: number;
+  received: number;
+  completeness: number;
+  gaps: number;
+  duplicates: number;
+  invalid: number;
+  outliers: number;
+  failed: number;
+  /** Collection -> commit, median ms (null when nothing was received). */
+  latencyMs: number | null;
+  /** Tracing codes of the outlying and out-of-range values: the page links each to its trace. */
+  codes: string[];
+}
+
+/** Most tracing codes a row carries to the page. */
+const CODES_PER_ROW = 20;
+
+/**
+ * The platform's quality assessment (`GET /v1/assessment`, §7) over the chart's window, narrowed to
+ * its city and KPI (and site, given as the site's address, as the assessment labels sites).
+ */
+export async function fetchQuality(
+  platform: string,
+  q: ValuesQuery,
+  now: number,
+  address?: string,
+): Promise<{ from: number; to: number; periodMs: number; rows: QualityRow[] }> {
+  const u = new URL('/v1/assessment', platform);
+  u.searchParams.set('from', String(q.from));
+  u.searchParams.set('to', String(now));
+  const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json().catch(() => ({}))) as {
+    from?: number;
+    to?: number;
+    periodMs?: number;
+    series?: (QualityRow & { city: string; kpi: number; latency: { medianMs: number } | null })[];
+    error?: string;
+  };
+  if (!res.ok)
+    throw new ConsoleError(
+      ConsoleErrorCode.Unavailable,
+      `the platform answered ${res.status}: ${body.error ?? ''}`,
+    );
+  const rows = (body.series ?? [])
+    .filter((s) => s.city === q.city && s.kpi === q.kpi && (address === undefined || s.site === address))
+    .map((s) => ({
+      site: s.site,
+      series: s.series,
+      expected: s.expected,
+      received: s.received,
+      completeness: s.completeness,
+      gaps: s.gaps,
+      duplicates: s.duplicates,
+      invalid: s.invalid,
+      outliers: s.outliers,
+      failed: s.failed,
+      latencyMs: s.latency?.medianMs ?? null,
+      codes: [
+        ...((s as { outlierCodes?: string[] }).outlierCodes ?? []),
+        ...((s as { invalidCodes?: string[] }).invalidCodes ?? []),
+      ].slice(0, CODES_PER_ROW),
+    }));
+  return { from: body.from ?? q.from, to: body.to ?? now, periodMs: body.periodMs ?? 0, rows };
+}

@@ -1,15 +1,17 @@
 // The operator's pages' backend: governance and site registrations (read with proofs against the
 // console's trust anchor, console/proven-reads.ts; approving with the console's admin key), node
-// logs, KPI data from the platform, alarm acknowledgement. Reads are GETs like the rest of the
-// API. The actions are POSTs guarded against cross-site requests: a JSON body, the header
-// `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script cannot without a
-// preflight the console never grants) and, when the browser sends one, an Origin naming this host.
+// logs, KPI data and its quality assessment from the platform, alarm acknowledgement. Reads are
+// GETs like the rest of the API. The actions are POSTs guarded against cross-site requests: a JSON
+// body, the header `X-Bkdms-Console: 1` (which a plain cross-origin form cannot send, and a script
+// cannot without a preflight the console never grants) and, when the browser sends one, an Origin
+// naming this host.
 import type { IncomingMessage } from 'node:http';
 import { parseJson } from '../api/state-values.js';
 import { K, type SiteRecord } from '../ledger/records.js';
+import { siteIdText } from './envelope-summary.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import { type GovernanceView, readGovernance } from './governance.js';
-import { CHART_LIMIT, fetchValues, type KpiSite, kpiSiteOf, valuesQuery } from './kpi-data.js';
+import { CHART_LIMIT, fetchQuality, fetchValues, type KpiSite, kpiSiteOf, valuesQuery } from './kpi-data.js';
 import { logQuery, nodeLogs } from './logs.js';
 import type { ItemProof } from './proven-reads.js';
 import type { ConsoleService } from './service.js';
@@ -56,6 +58,17 @@ export async function kpiValues(svc: ConsoleService, q: URLSearchParams): Promis
   if (svc.opts.platform === undefined)
     throw new ConsoleError(ConsoleErrorCode.NotFound, 'the console was started without --platform');
   return { limit: CHART_LIMIT, ...(await fetchValues(svc.opts.platform, valuesQuery(q, Date.now()))) };
+}
+
+export async function kpiQuality(svc: ConsoleService, q: URLSearchParams): Promise<unknown> {
+  if (svc.opts.platform === undefined)
+    throw new ConsoleError(ConsoleErrorCode.NotFound, 'the console was started without --platform');
+  const now = Date.now();
+  const query = valuesQuery(q, now);
+  // The assessment names a site by its address; the page picks one by its site ID.
+  const address =
+    query.site === undefined ? undefined : siteIdText(new Uint8Array(Buffer.from(query.site, 'hex')));
+  return fetchQuality(svc.opts.platform, query, now, address);
 }
 
 /** Refuses a POST that a page of another site could have made; returns its JSON body. */

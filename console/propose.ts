@@ -1,67 +1,130 @@
-// The governance actions the Governance page may propose, parsed from the JSON the page sends (the
-// form `bkdms gov list --json` prints an action in) and checked field by field before anything is
-// signed: the administrators and their threshold, the validator set, and suspending, resuming or
-// revoking a site. The rest (parameters, sites' registrations, SCP keys, cross-chain clients) is
-// proposed with `bkdms gov propose`. The chain checks every proposal again when it executes.
+// The governance actions the Governance page may propose, parsed from the JSON the page sends and
+// built by the very builders `bkdms gov propose` uses (api/gov-action-builders.ts), so the page and
+// the CLI encode an action alike: the fields are the CLI's flags in camel case (a site's country,
+// city, address and KPI codes as text; an SCP key's validity in days from now). Every field is
+// checked before anything is signed, and a bad one is refused by name. Registering another chain's
+// light client is left to `bkdms gov propose register-counterparty`, which fetches and checks the
+// trusted header against that chain's genesis. The chain checks every proposal again when it executes.
+import { ApiError } from '../api/errors.js';
+import {
+  addScpKeyAction,
+  type Num,
+  recoverClientAction,
+  registerSiteAction,
+  retireScpKeyAction,
+  rotateSiteKeyAction,
+  setAdminsAction,
+  setParamsAction,
+  setValidatorsAction,
+  siteStatusAction,
+} from '../api/gov-action-builders.js';
 import type { GovernanceAction } from '../codec/types.js';
-import { KEY_ID_LENGTH } from '../crypto/key-id.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
+import { PROPOSABLE, type Proposable } from './proposable.js';
 
-export const PROPOSABLE = ['setAdmins', 'setValidators', 'suspendSite', 'resumeSite', 'revokeSite'] as const;
+export { PROPOSABLE };
 
-/** More keys than a governance page ever sets; the chain bounds the real sizes. */
-const MAX_KEYS = 64;
+/** Each type's fields (besides `type`), the required ones first; `?` marks an optional one. */
+const FIELDS: Record<Proposable, string[]> = {
+  setAdmins: ['admins', 'threshold'],
+  setValidators: ['validators', 'activateAt'],
+  setParams: ['params', 'activateAt'],
+  registerSite: ['publicKey', 'country', 'city', 'siteId', 'kpi'],
+  suspendSite: ['siteKeyId'],
+  resumeSite: ['siteKeyId'],
+  revokeSite: ['siteKeyId'],
+  rotateSiteKey: ['siteKeyId', 'newPublicKey'],
+  addScpKey: ['publicKey', 'days'],
+  retireScpKey: ['scpKeyId'],
+  recoverClient: ['clientId', 'substituteId'],
+};
 
-const bad = (m: string): ConsoleError => new ConsoleError(ConsoleErrorCode.BadRequest, m);
+const PARAMS = [
+  'periodMs',
+  'maxBlockEnvelopes',
+  'maxBlockBytes',
+  'viewTimeoutMs',
+  'maxSeqGap?',
+  'maxEnvelopeFutureMs?',
+];
 
-function hexKey(v: unknown, bytes: number, what: string): Uint8Array {
-  if (typeof v !== 'string' || !new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(v))
-    throw bad(`${what}: ${bytes * 2} hex digits`);
-  return new Uint8Array(Buffer.from(v, 'hex'));
+const bad = (m: string, field: string): ConsoleError =>
+  new ConsoleError(ConsoleErrorCode.BadRequest, m, { field });
+
+/** Refuses unknown and missing fields of `o` by name. */
+function fieldsOf(o: Record<string, unknown>, fields: string[], where: string): void {
+  const names = fields.map((f) => f.replace('?', ''));
+  const extra = Object.keys(o).filter((k) => k !== 'type' && !names.includes(k));
+  if (extra[0] !== undefined) throw bad(`${where}: unknown field ${extra[0]}`, extra[0]);
+  const missing = fields.find((f) => !f.endsWith('?') && o[f] === undefined);
+  if (missing !== undefined) throw bad(`${missing}: missing`, missing);
 }
 
-function keyList(v: unknown, what: string): Uint8Array[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_KEYS)
-    throw bad(`${what}: a list of 1..${MAX_KEYS} public keys`);
-  const keys = v.map((k, i) => hexKey(k, 32, `${what}[${i}]`));
-  if (new Set(v.map((k) => String(k).toLowerCase())).size !== keys.length)
-    throw bad(`${what}: a key is listed twice`);
-  return keys;
-}
+const obj = (j: unknown): j is Record<string, unknown> =>
+  typeof j === 'object' && j !== null && !Array.isArray(j);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): Num => (typeof v === 'number' || typeof v === 'string' ? v : Number.NaN);
+/** A key list as sent: the builder checks it is one. */
+const list = (v: unknown): string[] => v as string[];
 
-function count(v: unknown, what: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw bad(`${what}: an integer from ${min} to ${max}`);
-  return v;
-}
-
-/** The page's action JSON as a GovernanceAction; BAD_REQUEST naming the field otherwise. */
-export function proposalAction(j: unknown): GovernanceAction {
-  if (typeof j !== 'object' || j === null || Array.isArray(j)) throw bad('action: a JSON object');
-  const o = j as Record<string, unknown>;
-  const known = (fields: string[]): void => {
-    const extra = Object.keys(o).filter((k) => k !== 'type' && !fields.includes(k));
-    if (extra.length > 0) throw bad(`action: unknown field ${extra[0]}`);
-  };
-  switch (o.type) {
-    case 'setAdmins': {
-      known(['admins', 'threshold']);
-      const admins = keyList(o.admins, 'admins');
-      return { type: 'setAdmins', admins, threshold: count(o.threshold, 'threshold', 1, admins.length) };
-    }
+function build(o: Record<string, unknown>, type: Proposable, now: number): GovernanceAction {
+  switch (type) {
+    case 'setAdmins':
+      return setAdminsAction(list(o.admins), num(o.threshold));
     case 'setValidators':
-      known(['validators', 'activateAt']);
-      return {
-        type: 'setValidators',
-        validators: keyList(o.validators, 'validators').map((publicKey) => ({ publicKey })),
-        activateAt: count(o.activateAt, 'activateAt', 1, Number.MAX_SAFE_INTEGER),
-      };
+      return setValidatorsAction(list(o.validators), num(o.activateAt));
+    case 'setParams': {
+      if (!obj(o.params)) throw bad('params: a JSON object', 'params');
+      fieldsOf(o.params, PARAMS, 'params');
+      const p = o.params;
+      return setParamsAction({
+        periodMs: num(p.periodMs),
+        maxBlockEnvelopes: num(p.maxBlockEnvelopes),
+        maxBlockBytes: num(p.maxBlockBytes),
+        viewTimeoutMs: num(p.viewTimeoutMs),
+        ...(p.maxSeqGap === undefined ? {} : { maxSeqGap: num(p.maxSeqGap) }),
+        ...(p.maxEnvelopeFutureMs === undefined ? {} : { maxEnvelopeFutureMs: num(p.maxEnvelopeFutureMs) }),
+        activateAt: num(o.activateAt),
+      });
+    }
+    case 'registerSite':
+      if (!Array.isArray(o.kpi)) throw bad('kpi: a list of KPI codes', 'kpi');
+      return registerSiteAction({
+        publicKey: str(o.publicKey),
+        country: num(o.country),
+        city: str(o.city),
+        siteId: str(o.siteId),
+        kpi: o.kpi.map(num),
+      });
     case 'suspendSite':
     case 'resumeSite':
     case 'revokeSite':
-      known(['siteKeyId']);
-      return { type: o.type, siteKeyId: hexKey(o.siteKeyId, KEY_ID_LENGTH, 'siteKeyId') };
-    default:
-      throw bad(`action.type: one of ${PROPOSABLE.join(', ')} (the others with bkdms gov propose)`);
+      return siteStatusAction(type, str(o.siteKeyId));
+    case 'rotateSiteKey':
+      return rotateSiteKeyAction(str(o.siteKeyId), str(o.newPublicKey));
+    case 'addScpKey':
+      return addScpKeyAction(str(o.publicKey), num(o.days), now);
+    case 'retireScpKey':
+      return retireScpKeyAction(str(o.scpKeyId));
+    case 'recoverClient':
+      return recoverClientAction(num(o.clientId), num(o.substituteId));
+  }
+}
+
+/** The page's action JSON as a GovernanceAction; BAD_REQUEST naming the field otherwise. */
+export function proposalAction(j: unknown, now = Date.now()): GovernanceAction {
+  if (!obj(j)) throw bad('action: a JSON object', 'action');
+  const type = PROPOSABLE.find((t) => t === j.type);
+  if (type === undefined)
+    throw bad(
+      `action.type: one of ${PROPOSABLE.join(', ')} (registerCounterparty with bkdms gov propose)`,
+      'type',
+    );
+  fieldsOf(j, FIELDS[type], 'action');
+  try {
+    return build(j, type, now);
+  } catch (err) {
+    if (err instanceof ApiError) throw bad(err.detail, String(err.meta.field ?? 'action'));
+    throw err;
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '../api/proven-state.js';
 import type { StateEntryView } from '../api/types.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
+import type { ReceiptReader } from './receipts.js';
 
 /** Whether one item the page shows is proven, by which node, and which nodes were refused. */
 export interface ItemProof {
@@ -45,11 +46,12 @@ const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 
 const DEADLINE_MS = 5_000;
 
-/** A node's client as the reads need it, each call bounded. */
-export function clientReader(c: BkdmsClient): ValidatorChangeReader {
+/** A node's client as the reads (and the receipts' traces, console/receipts.ts) need it, each call bounded. */
+export function clientReader(c: BkdmsClient): ReceiptReader {
   return {
     getState: (key, prove) => c.getState(key, prove, { deadlineMs: DEADLINE_MS }),
     getValidatorChange: (activation) => c.getValidatorChange(activation, { deadlineMs: DEADLINE_MS }),
+    trace: (code) => c.trace(code, { deadlineMs: DEADLINE_MS }),
   };
 }
 

@@ -6,7 +6,10 @@
 // appears open with its approval, a proposal another admin opened is approved from it (re-proven
 // before signing) and executes, the alarm the
 // killed node raises is acknowledged from the Alarms page, and that shows in the Logs page's audit
-// lines.
+// lines. A real `bkdms platform run` follows the cluster: the KPI page charts as many points as the
+// platform's query API holds for the city and KPI, and shows its quality table.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,15 +17,20 @@ import { type RunningConsole, startConsole } from '../../console/start.js';
 import { toHex } from '../../crypto/bytes.js';
 import { type Ed25519KeyPair, generateEd25519 } from '../../crypto/ed25519.js';
 import { tracingCode } from '../../crypto/hash.js';
-import { clusterAdminKey } from '../../devnet/layout.js';
+import { x25519Of } from '../../crypto/key-formats.js';
+import { generateKeystore } from '../../crypto/keystore.js';
+import { clusterAdminKey, clusterPassphrase } from '../../devnet/layout.js';
 import { Admin } from '../../platform/admin.js';
 import { syntheticEnvelope } from '../../testkit/envelopes.js';
 import { launchBrowser, openPage } from '../support/browser.js';
 import { startTestCluster, type TestCluster, waitForEnvelopes } from '../support/cluster.js';
+import { PlatformProcess } from '../support/platform-process.js';
 
 const webDir = join(import.meta.dirname, '..', '..', 'build', 'console', 'web');
 
 let cluster: TestCluster;
+let platform: PlatformProcess;
+const platformDir = mkdtempSync(join(tmpdir(), 'bkdms-console-platform-'));
 let running: RunningConsole;
 let browser: Browser;
 let code: string;
@@ -41,14 +49,25 @@ async function uploadNext(): Promise<Uint8Array> {
 
 beforeAll(async () => {
   // Peer alarms without their hold time, so the killed node's alarm is there to acknowledge at once.
+  // The platform's own SCP keystore, registered in the cluster's genesis, so it opens what sites seal.
+  const scpKeystore = join(platformDir, 'scp.key');
+  const scp = x25519Of(await generateKeystore(scpKeystore, 'x25519', clusterPassphrase(platformDir)));
   cluster = await startTestCluster(4, 1, {
     alarms: { evaluateMs: 200, holdMs: { 'peer-unreachable': 0, 'quorum-at-risk': 0 } },
+    scp,
   });
   admin = await clusterAdminKey(cluster.layout);
   const env = syntheticEnvelope(cluster.sites[0]!, cluster.chainId, cluster.scp.publicKey, 1, Date.now());
   code = toHex(tracingCode(env));
   await cluster.client(0).upload(env);
   height = await waitForEnvelopes(cluster, 0, 1);
+  platform = await PlatformProcess.start({
+    dir: platformDir,
+    genesis: cluster.layout.genesisPath,
+    rpc: cluster.rpc,
+    scpKeystore,
+    passphraseFile: join(platformDir, 'passphrase'),
+  });
   running = await startConsole({
     rpc: cluster.rpc,
     mgmt: cluster.mgmt,
@@ -58,14 +77,18 @@ beforeAll(async () => {
     webDir,
     pollMs: 300,
     adminKey: admin,
+    platform: platform.apiUrl,
   });
   browser = await launchBrowser();
-}, 180_000);
+  // A cluster, and the platform's first embedded PostgreSQL start: minutes on a loaded machine.
+}, 360_000);
 
 afterAll(async () => {
   await browser?.close();
   await running?.stop();
+  await platform?.stop();
   await cluster?.dispose();
+  rmSync(platformDir, { recursive: true, force: true });
 });
 
 describe('console pages on a 4-node cluster', () => {
@@ -81,7 +104,7 @@ describe('console pages on a 4-node cluster', () => {
       ['#/alarms', '#app h3'],
       ['#/governance', '#gov-admins'],
       ['#/logs', '#log-filter'],
-      ['#/kpi', '#app .error'],
+      ['#/kpi', '#kpi-chart[data-points]'],
       ['#/nodes', '#node-table .sparks svg'],
     ];
     for (const [hash, selector] of pages) {
@@ -89,8 +112,6 @@ describe('console pages on a 4-node cluster', () => {
       await page.waitForSelector(selector, { timeout: 30_000 });
     }
     expect(await page.textContent('body')).toBeTruthy();
-    await page.goto(`${running.url}#/kpi`);
-    expect(await page.textContent('#app .error')).toContain('--platform');
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -103,6 +124,36 @@ describe('console pages on a 4-node cluster', () => {
     await page.click(`a[href="#/trace/${code}"]`);
     await page.waitForSelector('#verdict', { timeout: 30_000 });
     expect(await page.textContent('#verdict')).toContain('VERIFIED in this browser');
+  }, 120_000);
+
+  it('charts the KPI values the platform extracted, and its quality table', async () => {
+    // A few more readings, and the platform caught up with the block holding the last of them.
+    for (let i = 0; i < 4; i++) await uploadNext();
+    const last = await waitForEnvelopes(cluster, 0, seq);
+    await platform.reach(last);
+    const site = cluster.sites[0]!;
+    const city = site.city.code;
+    const from = Date.now() - 3_600_000;
+    const fromPlatform = (await (
+      await fetch(`${platform.apiUrl}/v1/values?city=${city}&kpi=21101&from=${from}&limit=1000`)
+    ).json()) as { values: { site: string; series: number; value: number }[] };
+    // Every reading carries two series of air pollution (testkit/envelopes.ts).
+    expect(fromPlatform.values.length).toBe(2 * seq);
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${running.url}#/kpi/?city=${city}&kpi=21101&sinceMs=3600000`);
+    await page.waitForSelector('#kpi-chart[data-points] canvas', { timeout: 30_000 });
+    expect(Number(await page.getAttribute('#kpi-chart', 'data-points'))).toBe(fromPlatform.values.length);
+    expect(await page.textContent('#kpi-info')).toContain(`${fromPlatform.values.length} values`);
+    expect(await page.textContent('#kpi-chart .u-title')).toBe('Air pollution');
+    await page.waitForSelector('#kpi-quality tbody tr', { timeout: 30_000 });
+    const series = new Set(fromPlatform.values.map((v) => `${v.site}/${v.series}`));
+    expect(await page.locator('#kpi-quality tbody tr').count()).toBe(series.size);
+    const row = page.locator('#kpi-quality tbody tr').first();
+    expect(await row.locator('td').first().textContent()).toBe(site.address);
+    expect(Number(await row.locator('td').nth(2).textContent())).toBeGreaterThan(0);
+    if (process.env.BKDMS_CONSOLE_SHOTS)
+      await page.screenshot({ path: join(process.env.BKDMS_CONSOLE_SHOTS, 'kpi.png'), fullPage: true });
+    expect(errors).toEqual([]);
   }, 120_000);
 
   it('proves the governance page, proposes from it, and approves a proposal another admin opened', async () => {
@@ -131,11 +182,14 @@ describe('console pages on a 4-node cluster', () => {
     expect(await page.locator('#gov-sites tbody tr').first().locator('td').last().textContent()).toBe(
       'proven',
     );
-    // A proposal made on the page (the template: the admins in force, threshold 2) appears open
-    // with its one approval.
-    await page.selectOption('#gov-propose-type', 'setAdmins');
+    // A proposal made on the page (the template: the chain parameters in force, from 20 blocks
+    // ahead) appears open with its one approval; its receipt is proven by a node's trace.
+    await page.selectOption('#gov-propose-type', 'setParams');
+    expect(await page.inputValue('#gov-propose-action')).toContain('"periodMs": 200');
     await page.click('#gov-propose');
     await page.locator('#gov-note', { hasText: 'committed at height' }).waitFor({ timeout: 60_000 });
+    expect(await page.getAttribute('#gov-receipt', 'data-receipt')).toBe('proven');
+    expect(await page.textContent('#gov-receipt')).toContain('confirmed (proven)');
     // The state a header proves is the one before its block: the proposal shows once a block
     // after it is certified, and blocks are cut only for envelopes.
     await uploadNext();
@@ -146,6 +200,7 @@ describe('console pages on a 4-node cluster', () => {
     expect(await made.textContent()).toContain('1 (1 more needed)');
     await page.click(`button[data-proposal="${id}"]`);
     await page.locator('#gov-note', { hasText: 'proven by node' }).waitFor({ timeout: 60_000 });
+    expect(await page.getAttribute('#gov-receipt', 'data-receipt')).toBe('proven');
     await uploadNext();
     await page.locator('#gov-closed tbody tr', { hasText: 'executed' }).first().waitFor({ timeout: 30_000 });
     await page.locator(`button[data-proposal="${id}"]`).waitFor({ state: 'detached', timeout: 30_000 });

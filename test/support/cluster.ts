@@ -32,6 +32,8 @@ export interface TestClusterOptions {
   params?: ClusterSpec['params'];
   /** Environment and `node start` arguments of one node (devnet/cluster.ts). */
   perNode?: StartOptions['perNode'];
+  /** The SCP key registered in genesis (a platform's, read from its keystore); a new one by default. */
+  scp?: X25519KeyPair;
 }
 
 export async function startTestCluster(
@@ -41,7 +43,7 @@ export async function startTestCluster(
 ): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'bkdms-it-'));
   const sites = syntheticSites(siteCount);
-  const scp = generateX25519();
+  const scp = opts.scp ?? generateX25519();
   const now = Date.now();
   const layout = await prepareCluster({
     dir,

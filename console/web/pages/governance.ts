@@ -9,10 +9,12 @@
 import type { ClosedView, GovernanceView, ProposalView } from '../../governance.js';
 import type { KpiSite } from '../../kpi-data.js';
 import type { ItemProof } from '../../proven-reads.js';
+import type { Confirmation } from '../../receipts.js';
 import { ago, empty, errorBox, getJson, h, postJson, short, table } from '../dom.js';
 import type { PageFactory } from '../main.js';
 import { mayApprove } from '../series.js';
 import { proposeForm } from './propose-form.js';
+import { receiptLine } from './receipt-line.js';
 
 function modeBanner(g: GovernanceView): HTMLElement {
   return g.adminKeyId === undefined
@@ -240,13 +242,16 @@ export const governancePage: PageFactory = (root) => {
     btn.disabled = true;
     note.textContent = `approving ${short(p.id, 16)} (${p.type}): proving it again, signing, waiting for the block…`;
     // The action shown goes along: the console signs only if a fresh proof names the same one.
-    postJson<{ tracingCode: string; height: number; provenBy: string }>(`/api/action/approve/${p.id}`, {
-      action: p.action,
-    })
+    postJson<{ tracingCode: string; height: number; provenBy: string; confirmation: Confirmation }>(
+      `/api/action/approve/${p.id}`,
+      { action: p.action },
+    )
       .then((r) => {
         note.replaceChildren(
           `approval of ${short(p.id, 16)} (${p.type}, proven by ${r.provenBy}) committed at height `,
           h('a', { href: `#/blocks/${r.height}` }, r.height),
+          ` (says ${r.confirmation.claimedBy});`,
+          receiptLine(r.confirmation),
         );
         load(r.height);
       })

@@ -1,9 +1,11 @@
 // KPI data: a city, a KPI it reports and optionally one site (the chain's site registry says which
 // exist), charted from the platform's query API (--platform) over a chosen window, one line per
-// site and series. The chain never holds KPI values: without a platform the page says so.
+// site and series, and the platform's quality assessment of it (completeness, gaps, duplicates,
+// invalid and outlying values with links to their traces, failures, timeliness). The chain never
+// holds KPI values: without a platform the page says so.
 import uPlot from 'uplot';
-import type { KpiSite } from '../../kpi-data.js';
-import { empty, errorBox, getJson, h } from '../dom.js';
+import type { KpiSite, QualityRow } from '../../kpi-data.js';
+import { empty, errorBox, getJson, h, table } from '../dom.js';
 import type { PageFactory } from '../main.js';
 import { type KpiPoint, kpiColumns } from '../series.js';
 
@@ -14,6 +16,60 @@ const WINDOWS: [string, string][] = [
   ['604800000', 'last week'],
 ];
 const COLORS = ['#1d6fd6', '#c62828', '#1a7f37', '#b26a00', '#6a3fb5', '#00838f', '#ad1457', '#5d4037'];
+
+interface QualityAnswer {
+  from: number;
+  to: number;
+  periodMs: number;
+  rows: QualityRow[];
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/** The platform's assessment of the charted series: one row per site and series, outliers linked to their traces. */
+function qualityTable(r: QualityAnswer): HTMLElement {
+  if (r.rows.length === 0) return empty('the platform assessed no series of this KPI in the window');
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      { class: 'muted' },
+      `per ${r.periodMs / 1000} s period, ${new Date(r.from).toISOString()} to ${new Date(r.to).toISOString()}`,
+    ),
+    table(
+      [
+        'site',
+        'series',
+        'received',
+        'expected',
+        'completeness',
+        'gaps',
+        'duplicates',
+        'invalid',
+        'outliers',
+        'failed',
+        'timeliness (median)',
+        'traces',
+      ],
+      r.rows.map((q) => [
+        h('code', {}, q.site),
+        q.series,
+        q.received,
+        q.expected,
+        h('span', { class: q.completeness >= 0.99 ? 'ok' : 'warn' }, pct(q.completeness)),
+        q.gaps,
+        q.duplicates,
+        q.invalid,
+        q.outliers,
+        q.failed,
+        q.latencyMs === null ? '—' : `${Math.round(q.latencyMs)} ms`,
+        h('span', {}, ...q.codes.flatMap((c) => [h('a', { href: `#/trace/${c}` }, c.slice(0, 8)), ' '])),
+      ]),
+      { id: 'kpi-quality' },
+    ),
+  );
+}
 
 function options(sel: HTMLSelectElement, list: [string, string][], keep: string): void {
   sel.replaceChildren(...list.map(([v, t]) => h('option', { value: v }, t)));
@@ -38,7 +94,8 @@ export const kpiPage: PageFactory = (root) => {
   );
   const info = h('p', { class: 'muted', id: 'kpi-info' });
   const chartBox = h('div', { class: 'chart', id: 'kpi-chart' });
-  root.append(h('h2', {}, 'KPI data'), form, info, chartBox);
+  const quality = h('div', { id: 'kpi-quality-box' });
+  root.append(h('h2', {}, 'KPI data'), form, info, chartBox, h('h3', {}, 'Data quality'), quality);
   let sites: KpiSite[] = [];
   let plot: uPlot | undefined;
 
@@ -81,6 +138,7 @@ export const kpiPage: PageFactory = (root) => {
         info.textContent =
           `${r.values.length} values${r.truncated ? ` (the first ${r.limit} of the window: choose a shorter one)` : ''}` +
           `${def ? `, ${def.name}${r.values[0]?.unit || def.unit ? ` in ${r.values[0]?.unit || def.unit}` : ''}` : ''}`;
+        chartBox.dataset.points = String(r.values.length);
         if (r.values.length === 0) return void chartBox.append(empty('no values in this window'));
         const { labels, data } = kpiColumns(r.values);
         plot = new uPlot(
@@ -107,6 +165,10 @@ export const kpiPage: PageFactory = (root) => {
         info.textContent = '';
         chartBox.replaceChildren(errorBox(err.message));
       });
+    quality.replaceChildren(empty('assessing…'));
+    getJson<QualityAnswer>(`/api/kpi/quality?${p}`)
+      .then((r) => quality.replaceChildren(qualityTable(r)))
+      .catch((err: Error) => quality.replaceChildren(errorBox(err.message)));
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();

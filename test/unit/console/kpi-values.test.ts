@@ -4,7 +4,40 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchValues } from '../../../console/kpi-data.js';
+import { fetchQuality, fetchValues } from '../../../console/kpi-data.js';
+
+const metrics = {
+  expected: 10,
+  received: 8,
+  completeness: 0.8,
+  gaps: 1,
+  duplicates: 0,
+  invalid: 1,
+  outliers: 1,
+  failed: 0,
+  latency: { medianMs: 900, p95Ms: 1200, maxMs: 1500 },
+  commitLatency: null,
+  gapRuns: [],
+};
+const assessment = {
+  from: 500,
+  to: 9000,
+  periodMs: 1000,
+  series: [
+    {
+      ...metrics,
+      site: '10.0.0.1',
+      city: 'CNSHA',
+      kpi: 12,
+      series: 0,
+      outlierCodes: ['aa'],
+      invalidCodes: ['bb'],
+    },
+    { ...metrics, site: '10.0.0.2', city: 'CNSHA', kpi: 12, series: 1, outlierCodes: [], invalidCodes: [] },
+    { ...metrics, site: '10.0.0.1', city: 'CNSHA', kpi: 13, series: 0, outlierCodes: [], invalidCodes: [] },
+    { ...metrics, site: '10.0.0.1', city: 'CHGVA', kpi: 12, series: 0, outlierCodes: [], invalidCodes: [] },
+  ],
+};
 
 let server: Server;
 let base: string;
@@ -15,6 +48,7 @@ beforeAll(async () => {
     const u = new URL(req.url ?? '/', 'http://platform');
     asked.push(u);
     res.setHeader('content-type', 'application/json');
+    if (u.pathname === '/v1/assessment') return void res.end(JSON.stringify(assessment));
     if (u.searchParams.get('city') === 'BAD') {
       res.statusCode = 400;
       return void res.end(JSON.stringify({ error: 'no such city', field: 'city' }));
@@ -63,5 +97,20 @@ describe('KPI values from the platform', () => {
     await expect(fetchValues(base, { city: 'BAD', kpi: 1, from: 0 })).rejects.toThrow(
       /400: city: no such city/,
     );
+  });
+
+  it('narrows the platform’s assessment to the charted city, KPI and site', async () => {
+    const all = await fetchQuality(base, { city: 'CNSHA', kpi: 12, from: 500 }, 9000);
+    const u = asked.at(-1) as URL;
+    expect(u.pathname).toBe('/v1/assessment');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ from: '500', to: '9000' });
+    expect(all.rows.map((r) => [r.site, r.series])).toEqual([
+      ['10.0.0.1', 0],
+      ['10.0.0.2', 1],
+    ]);
+    expect(all.rows[0]).toMatchObject({ completeness: 0.8, latencyMs: 900, codes: ['aa', 'bb'] });
+    expect(all.periodMs).toBe(1000);
+    const one = await fetchQuality(base, { city: 'CNSHA', kpi: 12, from: 500 }, 9000, '10.0.0.2');
+    expect(one.rows.map((r) => r.site)).toEqual(['10.0.0.2']);
   });
 });

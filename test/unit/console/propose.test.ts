@@ -31,7 +31,8 @@ describe('proposable actions', () => {
       expect(() => proposalAction(j)).toThrow(field);
     };
     refused([], /action/);
-    refused({ type: 'setParams', params: {} }, /action.type/);
+    refused({ type: 'setParams', params: {} }, /activateAt: missing/);
+    refused({ type: 'registerCounterparty' }, /action.type/);
     refused({ type: 'setAdmins', admins: [k(1)], threshold: 2 }, /threshold/);
     refused({ type: 'setAdmins', admins: [k(1), k(1)], threshold: 1 }, /twice/);
     refused({ type: 'setAdmins', admins: [], threshold: 1 }, /admins/);
