@@ -37,7 +37,7 @@ export function registerBenchCommands(program: Command): void {
     .option('--cpu-prof <dir>', 'write each node process a V8 CPU profile into <dir> when it stops')
     .option(
       '--drain <s>',
-      'after the window, wait up to this long for the accepted envelopes to commit (default 15)',
+      'after the window, wait up to this long for the accepted envelopes to commit (default 60)',
     )
     .option('--ci', 'short run; exit 1 when a guard fails')
     .action(async (o: BenchClusterOpts) => {

@@ -15,9 +15,12 @@ export interface Guard {
   ratio: number;
   threshold: number;
   pass: boolean;
+  /** The ratio must stay at or under the threshold (a cost), not reach it (a rate). */
+  atMost?: true;
   /**
-   * A check that the benchmark measured what it meant to (its load was taken at all), not a speed
-   * goal: it fails the run even where the benchmark's speed guards are advisory.
+   * Fails the run even where the benchmark's speed guards are advisory: a check that the benchmark
+   * measured what it meant to (its load was taken at all), or a guard on a figure that does not
+   * depend on how much of the machine the run got (CPU per envelope against CPU per envelope).
    */
   blocking?: true;
 }
@@ -31,6 +34,11 @@ export interface BenchReport {
 
 export function guard(name: string, ratio: number, threshold: number): Guard {
   return { name, ratio, threshold, pass: Number.isFinite(ratio) && ratio >= threshold };
+}
+
+/** A cost guard: passes when the ratio is finite and at most the threshold. */
+export function ceilingGuard(name: string, ratio: number, threshold: number): Guard {
+  return { name, ratio, threshold, pass: Number.isFinite(ratio) && ratio <= threshold, atMost: true };
 }
 
 /** The guards of an advisory benchmark: printed, not failing the run; blocking checks stay as they are. */
@@ -59,6 +67,7 @@ export function writeReport(report: BenchReport): string {
 export function printGuards(guards: Guard[]): void {
   for (const g of guards) {
     const mark = g.pass ? 'ok  ' : 'FAIL';
-    process.stdout.write(`  [${mark}] ${g.name}: ${g.ratio.toFixed(2)} (threshold ${g.threshold})\n`);
+    const limit = g.atMost ? `at most ${g.threshold}` : `threshold ${g.threshold}`;
+    process.stdout.write(`  [${mark}] ${g.name}: ${g.ratio.toFixed(2)} (${limit})\n`);
   }
 }

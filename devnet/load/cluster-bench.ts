@@ -18,6 +18,7 @@ import {
   runCpuMsPerEnvelope,
   verifyEfficiency,
 } from './cluster-table.js';
+import { cpuFiguresOf, cpuGuards, cpuRatios } from './cpu-guards.js';
 import type { DriverResult, LoadMode } from './plan.js';
 import { bestBound, measureVerifyBound, type VerifyBound } from './verify-bound.js';
 
@@ -32,7 +33,7 @@ export interface ClusterBenchOptions extends BenchOptions {
   dir?: string;
   target?: boolean;
   cpuProfDir?: string;
-  /** How long the driver waits after the window for accepted envelopes to commit (default 15 s). */
+  /** How long the driver waits after the window for accepted envelopes to commit (default 60 s). */
   drainMs?: number;
   /** Writes bench/results/cluster.json (default true). */
   write?: boolean;
@@ -108,6 +109,7 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchRepo
     r === undefined ? Number.NaN : r.driver.committedPerSecond / (perNode / r.n);
   const one = runs.find((r) => r.n === 1 && r.mode.kind === 'open');
   const fourOpen = runs.find((r) => r.n === 4 && r.mode.kind === 'open');
+  const cpu = cpuFiguresOf(runs, bound);
   const guards: Guard[] = [
     {
       ...guard(
@@ -135,6 +137,7 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchRepo
           ),
         ]
       : []),
+    ...(cpu ? cpuGuards(cpu) : []),
   ];
   const report: BenchReport = {
     name: 'cluster',
@@ -146,6 +149,7 @@ export async function runClusterBench(o: ClusterBenchOptions): Promise<BenchRepo
       ),
       cpuMsPerEnvelope: Object.fromEntries(runs.map((r) => [r.name, cpuMsPerEnvelope(r)])),
       runCpuMsPerEnvelope: Object.fromEntries(runs.map((r) => [r.name, runCpuMsPerEnvelope(r)])),
+      cpuRatios: cpu ? { ...cpu, ...cpuRatios(cpu) } : undefined,
       nominalRatios: {
         admission: ratio(one, bound.nominal),
         cluster4: ratio(fourOpen, bound.nominal),
