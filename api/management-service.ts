@@ -95,6 +95,11 @@ export class ManagementService implements ApiService {
     return { definition: tolerantDefinition(managementService()), implementation };
   }
 
+  /** WatchNode streams open now. */
+  get watching(): number {
+    return this.watchers.size;
+  }
+
   stop(): void {
     for (const end of [...this.watchers]) end();
   }

@@ -30,7 +30,7 @@ export interface PruneRun {
   earliestHeight: number;
 }
 
-interface PruneMetrics {
+export interface PruneMetrics {
   earliest: Gauge;
   retain: Gauge;
   segments: Counter;
@@ -39,7 +39,8 @@ interface PruneMetrics {
   failures: Counter;
 }
 
-function metricsIn(registers: Registry[]): PruneMetrics {
+/** The pruner's series (bkdms_store_*), registered in `registers`. */
+export function registerPruneMetrics(registers: Registry[]): PruneMetrics {
   return {
     earliest: new Gauge({
       name: 'bkdms_store_earliest_height',
@@ -82,7 +83,7 @@ export class Pruner implements Service {
   private readonly m: PruneMetrics | undefined;
 
   constructor(private readonly d: PrunerDeps) {
-    this.m = d.registry === undefined ? undefined : metricsIn([d.registry]);
+    this.m = d.registry === undefined ? undefined : registerPruneMetrics([d.registry]);
     this.m?.earliest.set(d.store.earliestHeight());
   }
 
