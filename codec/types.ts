@@ -393,6 +393,11 @@ export interface StateResponse extends Signed {
   blocks: CertifiedBlock[];
   /** The responder's stable checkpoint, so a replica that caught up can move its low watermark. */
   checkpoint?: CheckpointProof;
+  /**
+   * Present only in a pruned answer (no blocks): the responder holds no block body below this
+   * height, so the request's first block is not served here and the requester asks elsewhere.
+   */
+  earliestHeight?: number;
 }
 
 export type ConsensusMessage =

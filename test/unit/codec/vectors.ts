@@ -278,6 +278,14 @@ export const vectorStateResponse: StateResponse = {
   blocks: [vectorCertifiedBlock],
   checkpoint: { seq: 256, digest: checkpointDigest, signatures: [{ sender: 2, signature: sig(0xf4) }] },
 };
+/** Validator 2, pruned below 4097, answers that request with its earliest height. */
+export const vectorStateResponsePruned: StateResponse = {
+  type: MessageType.StateResponse,
+  sender: 2,
+  signature: sig(0xf8),
+  blocks: [],
+  earliestHeight: 4097,
+};
 
 // Durable records (docs/wire-format.md §12).
 /**

@@ -178,6 +178,7 @@ const cases: Record<string, Case> = {
   'state-request': message(v.vectorStateRequest),
   'state-request-by-index': message(v.vectorStateRequestByIndex),
   'state-response': message(v.vectorStateResponse),
+  'state-response-pruned': message(v.vectorStateResponsePruned),
   proposal: [() => encodeProposalRef(v.vectorProposal), decodeProposalRef, v.vectorProposal],
   'bodies-request': [
     () => encodeBodiesRequest(v.vectorBodiesRequest),
@@ -196,6 +197,7 @@ const cases: Record<string, Case> = {
   'new-view-signing-bytes': signing(v.vectorNewView),
   'state-request-signing-bytes': signing(v.vectorStateRequest),
   'state-response-signing-bytes': signing(v.vectorStateResponse),
+  'state-response-pruned-signing-bytes': signing(v.vectorStateResponsePruned),
   'consensus-state-record': [
     () => encodeConsensusStateRecord(v.vectorConsensusState),
     decodeConsensusStateRecord,
