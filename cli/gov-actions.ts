@@ -36,6 +36,7 @@ interface ParamsFlags {
   viewTimeoutMs: string;
   maxSeqGap?: string;
   maxEnvelopeFutureMs?: string;
+  snapshotInterval?: string;
   activateAt: string;
 }
 
@@ -70,6 +71,8 @@ function paramsAction(o: ParamsFlags): GovernanceAction {
     params.maxSeqGap = int(o.maxSeqGap, '--max-seq-gap');
     params.maxEnvelopeFutureMs = int(o.maxEnvelopeFutureMs, '--max-envelope-future-ms');
   }
+  if (o.snapshotInterval !== undefined)
+    params.snapshotInterval = int(o.snapshotInterval, '--snapshot-interval');
   return { type: 'setParams', params, activateAt: int(o.activateAt, '--activate-at') };
 }
 
@@ -139,6 +142,7 @@ export function registerActionCommands(parent: Command, decorate: Decorate, run:
     .requiredOption('--view-timeout-ms <ms>', 'base view-change timeout')
     .option('--max-seq-gap <n>', "most a site's sequence number may jump (with --max-envelope-future-ms)")
     .option('--max-envelope-future-ms <ms>', 'most an envelope time may be ahead of the block time')
+    .option('--snapshot-interval <n>', 'blocks between state snapshots (1..1000000; absent: kept)')
     .requiredOption('--activate-at <height>', 'first height in force (after the executing block)')
     .action((o) => run(paramsAction(o), o));
   add('set-admins', 'propose the administrators and their approval threshold (in force at once)')

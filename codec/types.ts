@@ -169,7 +169,7 @@ export interface ChainParams {
   /**
    * Every node writes a snapshot of the contract state after each block whose height is a multiple
    * of this (docs/storage.md, Snapshots). Absent: the value in force, else DEFAULT_SNAPSHOT_INTERVAL.
-   * Set in the genesis; carried over by setParams.
+   * Set in the genesis or by setParams (layout 3); a setParams without it keeps the value in force.
    */
   snapshotInterval?: number;
 }

@@ -99,6 +99,11 @@ const cases: Record<string, Case> = {
   'envelope-approve': [() => encodeEnvelope(v.vectorApprove), decodeEnvelope, v.vectorApprove],
   'envelope-propose': [() => encodeEnvelope(v.vectorPropose), decodeEnvelope, v.vectorPropose],
   'envelope-set-params': [() => encodeEnvelope(v.vectorSetParams), decodeEnvelope, v.vectorSetParams],
+  'envelope-set-params-snapshot': [
+    () => encodeEnvelope(v.vectorSetParamsSnapshot),
+    decodeEnvelope,
+    v.vectorSetParamsSnapshot,
+  ],
   'envelope-set-params-bounds': [
     () => encodeEnvelope(v.vectorSetParamsBounds),
     decodeEnvelope,
