@@ -121,6 +121,7 @@ export interface ParamsInput {
   viewTimeoutMs: Num;
   maxSeqGap?: Num;
   maxEnvelopeFutureMs?: Num;
+  snapshotInterval?: Num;
   activateAt: Num;
 }
 
@@ -137,6 +138,7 @@ export function setParamsAction(o: ParamsInput): GovernanceAction {
     params.maxSeqGap = intField(o.maxSeqGap, 'maxSeqGap');
     params.maxEnvelopeFutureMs = intField(o.maxEnvelopeFutureMs, 'maxEnvelopeFutureMs');
   }
+  if (o.snapshotInterval !== undefined) params.snapshotInterval = intField(o.snapshotInterval, 'snapshotInterval');
   return { type: 'setParams', params, activateAt: intField(o.activateAt, 'activateAt') };
 }
 

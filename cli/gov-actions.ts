@@ -62,6 +62,7 @@ export function registerActionCommands(parent: Command, decorate: Decorate, run:
     .requiredOption('--view-timeout-ms <ms>', 'base view-change timeout')
     .option('--max-seq-gap <n>', "most a site's sequence number may jump (with --max-envelope-future-ms)")
     .option('--max-envelope-future-ms <ms>', 'most an envelope time may be ahead of the block time')
+    .option('--snapshot-interval <n>', 'blocks between state snapshots (1..1000000; absent: kept)')
     .requiredOption('--activate-at <height>', 'first height in force (after the executing block)')
     .action((o) => run(setParamsAction(o as ParamsInput), o));
   add('set-admins', 'propose the administrators and their approval threshold (in force at once)')

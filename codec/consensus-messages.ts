@@ -177,6 +177,8 @@ function writeBody(w: Writer, m: ConsensusMessage): void {
         w.u64(c.seq, 'checkpoint.seq').bytes(c.digest, HASH_BYTES, 'checkpoint.digest');
         writeSigs(w, c.signatures, 'checkpoint.signatures');
       }
+      // Only a pruned answer carries the trailing section, so every other response keeps its bytes.
+      if (m.earliestHeight !== undefined) w.u8(1).u64(m.earliestHeight, 'earliestHeight');
       return;
     }
   }
@@ -257,6 +259,10 @@ function readMessage(r: Reader): ConsensusMessage {
           signatures: readSigs(r, 'checkpoint.signatures'),
         };
         m.checkpoint = cp;
+      }
+      if (r.remaining() > 0) {
+        r.enumU8(1, 1, 'hasEarliestHeight');
+        m.earliestHeight = r.u64('earliestHeight');
       }
       return m;
     }

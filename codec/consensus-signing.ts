@@ -96,6 +96,7 @@ function stateResponseSigningBytes(chainId: Uint8Array, m: Unsigned<StateRespons
     w.u64(c.seq, 'seq').bytes(c.digest, HASH_BYTES, 'digest');
     writeSigs(w, c.signatures);
   }
+  if (m.earliestHeight !== undefined) w.u64(m.earliestHeight, 'earliestHeight');
   return w.finish();
 }
 

@@ -36,7 +36,7 @@ export enum CallType {
   Approve = 2,
 }
 
-/** Action type bytes 1..10, in the order of the GovernanceAction union (cross-chain ones: 12, 13). */
+/** Action type bytes 1..10, in the order of the GovernanceAction union (cross-chain ones: 12, 13; setParams also 11, 14). */
 export const ACTION_TYPES = [
   'registerSite',
   'suspendSite',
@@ -57,6 +57,12 @@ type ClassicAction = Exclude<GovernanceAction, { type: 'registerCounterparty' | 
  * layout, so calls encoded before the bounds existed still decode, and to the same bytes.
  */
 export const SET_PARAMS_WITH_BOUNDS = ACTION_TYPES.length + 1;
+/**
+ * setParams carrying snapshotInterval (layout 3, after the cross-chain actions 12 and 13): the
+ * four fields, a flag and the bounds when present, then snapshotInterval. Written exactly when
+ * the parameters hold snapshotInterval, so layouts 1 and 2 keep their bytes.
+ */
+export const SET_PARAMS_WITH_SNAPSHOT = RECOVER_CLIENT_ACTION + 1;
 
 type SetParams = Extract<GovernanceAction, { type: 'setParams' }>;
 
@@ -84,6 +90,7 @@ function actionSize(a: GovernanceAction): number {
     case 'addScpKey':
       return PUBLIC_KEY_BYTES + 16;
     case 'setParams':
+      if (a.params.snapshotInterval !== undefined) return 16 + 1 + (hasBounds(a) ? 8 : 0) + 4 + 8;
       return (hasBounds(a) ? 24 : 16) + 8;
     case 'setValidators':
       return keysSize(a.validators.map((v) => v.publicKey)) + 8;
@@ -128,9 +135,10 @@ function writeClassicAction(w: Writer, a: ClassicAction, expiresAt: number): voi
   if (t < 0)
     throw new CodecError(CodecErrorCode.InvalidInput, 'action.type unknown', { field: 'action.type' });
   const bounds = a.type === 'setParams' && hasBounds(a);
+  const snapshot = a.type === 'setParams' && a.params.snapshotInterval !== undefined;
   w.u8(CallType.Propose)
     .u64(expiresAt, 'call.expiresAt')
-    .u8(bounds ? SET_PARAMS_WITH_BOUNDS : t + 1);
+    .u8(snapshot ? SET_PARAMS_WITH_SNAPSHOT : bounds ? SET_PARAMS_WITH_BOUNDS : t + 1);
   switch (a.type) {
     case 'registerSite':
       w.bytes(a.publicKey, PUBLIC_KEY_BYTES, 'action.publicKey');
@@ -159,8 +167,10 @@ function writeClassicAction(w: Writer, a: ClassicAction, expiresAt: number): voi
       const p = a.params;
       w.u32(p.periodMs, 'params.periodMs').u32(p.maxBlockEnvelopes, 'params.maxBlockEnvelopes');
       w.u32(p.maxBlockBytes, 'params.maxBlockBytes').u32(p.viewTimeoutMs, 'params.viewTimeoutMs');
+      if (snapshot) w.u8(bounds ? 1 : 0);
       if (bounds)
         w.u32(p.maxSeqGap!, 'params.maxSeqGap').u32(p.maxEnvelopeFutureMs!, 'params.maxEnvelopeFutureMs');
+      if (snapshot) w.u32(p.snapshotInterval!, 'params.snapshotInterval');
       w.u64(a.activateAt, 'action.activateAt');
       return;
     }
@@ -191,10 +201,11 @@ export function readContractCall(r: Reader): ContractCall {
 }
 
 function readAction(r: Reader): GovernanceAction {
-  const t = r.enumU8(1, RECOVER_CLIENT_ACTION, 'action.type');
+  const t = r.enumU8(1, SET_PARAMS_WITH_SNAPSHOT, 'action.type');
   if (t === REGISTER_COUNTERPARTY_ACTION) return readRegisterCounterparty(r);
   if (t === RECOVER_CLIENT_ACTION) return readRecoverClient(r);
-  const type = t === SET_PARAMS_WITH_BOUNDS ? 'setParams' : ACTION_TYPES[t - 1]!;
+  const type =
+    t === SET_PARAMS_WITH_BOUNDS || t === SET_PARAMS_WITH_SNAPSHOT ? 'setParams' : ACTION_TYPES[t - 1]!;
   switch (type) {
     case 'registerSite':
       return {
@@ -231,10 +242,14 @@ function readAction(r: Reader): GovernanceAction {
         maxBlockBytes: r.u32('params.maxBlockBytes'),
         viewTimeoutMs: r.u32('params.viewTimeoutMs'),
       };
-      if (t === SET_PARAMS_WITH_BOUNDS) {
+      const bounds =
+        t === SET_PARAMS_WITH_BOUNDS ||
+        (t === SET_PARAMS_WITH_SNAPSHOT && r.enumU8(0, 1, 'params.hasBounds') === 1);
+      if (bounds) {
         params.maxSeqGap = r.u32('params.maxSeqGap');
         params.maxEnvelopeFutureMs = r.u32('params.maxEnvelopeFutureMs');
       }
+      if (t === SET_PARAMS_WITH_SNAPSHOT) params.snapshotInterval = r.u32('params.snapshotInterval');
       return { type, params, activateAt: r.u64('action.activateAt') };
     }
     case 'setValidators':

@@ -169,7 +169,7 @@ export interface ChainParams {
   /**
    * Every node writes a snapshot of the contract state after each block whose height is a multiple
    * of this (docs/storage.md, Snapshots). Absent: the value in force, else DEFAULT_SNAPSHOT_INTERVAL.
-   * Set in the genesis; carried over by setParams.
+   * Set in the genesis or by setParams (layout 3); a setParams without it keeps the value in force.
    */
   snapshotInterval?: number;
 }
@@ -393,6 +393,11 @@ export interface StateResponse extends Signed {
   blocks: CertifiedBlock[];
   /** The responder's stable checkpoint, so a replica that caught up can move its low watermark. */
   checkpoint?: CheckpointProof;
+  /**
+   * Present only in a pruned answer (no blocks): the responder holds no block body below this
+   * height, so the request's first block is not served here and the requester asks elsewhere.
+   */
+  earliestHeight?: number;
 }
 
 export type ConsensusMessage =

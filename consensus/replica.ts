@@ -29,6 +29,7 @@ import { ConsensusError, ConsensusErrorCode } from './errors.js';
 import { type ConsensusParams, ParamsSchedule } from './params.js';
 import { type NewViewPlan, newViewPlan } from './plan.js';
 import { Verifier } from './proofs.js';
+import { PrunedPeers } from './pruned-peers.js';
 import { RequestQueue } from './requests.js';
 import { Slot } from './slot.js';
 import {
@@ -127,12 +128,15 @@ export class Replica {
   private lastNewViewAttempt = '';
 
   // State transfer.
-  private transfer: { sentAt: number } | null = null;
+  /** The outstanding request: when and to whom (the key a pruned answer must be signed by). */
+  private transfer: { sentAt: number; peer: Uint8Array } | null = null;
   private transferQueue: CertifiedBlock[] = [];
   private transferCheckpoint: CheckpointProof | null = null;
   /** A height proven committed somewhere (NEW-VIEW checkpoint, missing re-proposal body). */
   private targetHint = 0;
   private peerCursor = 0;
+  /** Peers' pruned answers: who holds no body below which height. */
+  readonly pruned = new PrunedPeers();
 
   // Logical time.
   private now = 0;
@@ -347,6 +351,23 @@ export class Replica {
    * from its block log. Sent to the requester's index in our current set; a requester outside it
    * (a node joining by a later set) gets it by gossip, where everyone else drops it as stale.
    */
+  /**
+   * Answers a StateRequestIn whose first block this node no longer holds (pruned below
+   * `earliest`), so the requester asks another peer at once instead of timing out.
+   */
+  respondPruned(to: Uint8Array, earliest: number): void {
+    const current = this.schedule.at(this.tip.height + 1);
+    const me = Math.max(0, current.indexOf(this.key));
+    const body: Unsigned<StateResponse> = {
+      type: MessageType.StateResponse,
+      sender: me,
+      blocks: [],
+      earliestHeight: earliest,
+    };
+    const index = current.indexOf(to);
+    this.send(index >= 0 ? index : 'all', this.signMessage(body));
+  }
+
   respondState(to: Uint8Array, blocks: CertifiedBlock[]): void {
     if (blocks.length === 0) return;
     const current = this.schedule.at(this.tip.height + 1);
@@ -1180,13 +1201,10 @@ export class Replica {
     if (target <= this.tip.height || this.transferQueue.length > 0) return;
     if (this.transfer !== null && this.now - this.transfer.sentAt < this.p.stateTimeoutTicks) return;
     const from = this.tip.height + 1;
-    // Peers are addressed by their index in the set at our tip + 1 (the driver's convention).
     const set = this.schedule.at(from);
-    let peers = [...this.status.values()].filter((s) => s.height >= from).map((s) => set.indexOf(s.key));
-    peers = peers.filter((i) => i >= 0);
-    if (peers.length === 0) peers = set.keys.map((_, i) => i).filter((i) => i !== set.indexOf(this.key));
+    let peers = this.transferPeers(from, set);
     if (peers.length === 0) return;
-    peers.sort((a, b) => a - b);
+    peers = this.pruned.choose(peers, (i) => hashKey(set.keys[i]!), from);
     const peer = peers[this.peerCursor++ % peers.length]!;
     const toHeight = Math.min(target, this.tip.height + this.p.stateBatchBlocks);
     const req: Unsigned<StateRequest> = {
@@ -1199,8 +1217,16 @@ export class Replica {
       // index belongs to (found by the reconfiguration sweep: seed 5214 with 800 ticks of faults).
       key: this.key,
     };
-    this.transfer = { sentAt: this.now };
+    this.transfer = { sentAt: this.now, peer: set.keys[peer]! };
     this.send(peer, this.signMessage(req));
+  }
+
+  /** Peers to ask for block `from`, by their index in the set at our tip + 1 (the driver's convention). */
+  private transferPeers(from: number, set: ValidatorSet): number[] {
+    let peers = [...this.status.values()].filter((s) => s.height >= from).map((s) => set.indexOf(s.key));
+    peers = peers.filter((i) => i >= 0);
+    if (peers.length === 0) peers = set.keys.map((_, i) => i).filter((i) => i !== set.indexOf(this.key));
+    return peers.sort((a, b) => a - b);
   }
 
   private onStateRequest(m: StateRequest): void {
@@ -1234,6 +1260,10 @@ export class Replica {
   }
 
   private onStateResponse(m: StateResponse): void {
+    if (m.earliestHeight !== undefined) {
+      this.onPrunedAnswer(m, m.earliestHeight);
+      return;
+    }
     const first = m.blocks[0];
     if (first === undefined || m.blocks.length > this.p.stateBatchBlocks) {
       this.drop(MessageDropReason.BadStateResponse);
@@ -1254,6 +1284,45 @@ export class Replica {
     this.transferCheckpoint = m.checkpoint ?? null;
     this.transfer = null;
     this.processTransfer();
+  }
+
+  /**
+   * "I hold no body below `earliest`" from the peer just asked (its signature is checked: a third
+   * party must not steer us off a peer that holds the blocks). The peer is skipped while we need
+   * lower blocks, and the next request goes out now instead of after the state timeout, unless no
+   * other peer is left (then the timeout paces retries).
+   */
+  private onPrunedAnswer(m: StateResponse, earliest: number): void {
+    const t = this.transfer;
+    if (t === null) {
+      this.drop(MessageDropReason.UnaskedStateResponse);
+      return;
+    }
+    if (m.blocks.length > 0) {
+      this.drop(MessageDropReason.BadStateResponse);
+      return;
+    }
+    // Not from the peer asked: an answer to someone else's request that reached us by gossip.
+    if (!this.verifier.signedBy(t.peer, m)) {
+      this.drop(MessageDropReason.UnaskedStateResponse);
+      return;
+    }
+    if (earliest <= this.tip.height + 1) {
+      this.drop(MessageDropReason.StaleStateResponse);
+      return;
+    }
+    this.pruned.note(hashKey(t.peer), earliest);
+    const from = this.tip.height + 1;
+    const set = this.schedule.at(from);
+    const holding = this.transferPeers(from, set).filter((i) =>
+      this.pruned.holds(hashKey(set.keys[i]!), from),
+    );
+    if (holding.length === 0) {
+      this.pruned.unavailableFrom = from;
+      return;
+    }
+    this.transfer = null;
+    this.maybeRequestState();
   }
 
   /**

@@ -46,6 +46,7 @@ const PARAMS = [
   'viewTimeoutMs',
   'maxSeqGap?',
   'maxEnvelopeFutureMs?',
+  'snapshotInterval?',
 ];
 
 const bad = (m: string, field: string): ConsoleError =>
@@ -84,6 +85,7 @@ function build(o: Record<string, unknown>, type: Proposable, now: number): Gover
         viewTimeoutMs: num(p.viewTimeoutMs),
         ...(p.maxSeqGap === undefined ? {} : { maxSeqGap: num(p.maxSeqGap) }),
         ...(p.maxEnvelopeFutureMs === undefined ? {} : { maxEnvelopeFutureMs: num(p.maxEnvelopeFutureMs) }),
+        ...(p.snapshotInterval === undefined ? {} : { snapshotInterval: num(p.snapshotInterval) }),
         activateAt: num(o.activateAt),
       });
     }

@@ -69,7 +69,8 @@ export function storedParams(p: ChainParams, prev: ChainParams | undefined): Par
     const v = p[k] ?? prev?.[k];
     if (v !== undefined) out[k] = v;
   }
-  // Only present when a genesis set it, so chains that never did keep their state root.
+  // Only present when a genesis or a setParams (layout 3) set it, so chains that never did keep
+  // their state root; a setParams without it keeps the value in force at its activation.
   const snapshotInterval = p.snapshotInterval ?? prev?.snapshotInterval;
   if (snapshotInterval !== undefined) out.snapshotInterval = snapshotInterval;
   return out;

@@ -6,6 +6,7 @@ import { MAX_XCHAIN_RELAYERS } from '../codec/xchain-call.js';
 import { validBounds } from './envelope-bounds.js';
 import { Reason } from './reasons.js';
 import { hex } from './records.js';
+import { validSnapshotInterval } from './snapshot-interval.js';
 
 function isPositiveInt(n: number): boolean {
   return Number.isSafeInteger(n) && n > 0;
@@ -21,7 +22,9 @@ function distinct(keys: Uint8Array[]): boolean {
 
 function validParams(p: ChainParams): boolean {
   return (
-    [p.periodMs, p.maxBlockEnvelopes, p.maxBlockBytes, p.viewTimeoutMs].every(isPositiveInt) && validBounds(p)
+    [p.periodMs, p.maxBlockEnvelopes, p.maxBlockBytes, p.viewTimeoutMs].every(isPositiveInt) &&
+    validBounds(p) &&
+    validSnapshotInterval(p.snapshotInterval)
   );
 }
 

@@ -143,6 +143,8 @@ export class ConsensusDriver {
   private timer: NodeJS.Timeout | undefined;
   private readonly schedules: ScheduleFeed;
   private stopped = false;
+  /** The height notePrunedEverywhere last logged. */
+  private prunedEverywhereLogged = 0;
   private readonly clog: ConsensusLog;
   private readonly seqCheck: SeqCheck;
   readonly name = 'consensus';
@@ -240,6 +242,7 @@ export class ConsensusDriver {
       const rd = replica.ready();
       await this.process(rd);
       replica.advance(rd);
+      this.notePrunedEverywhere();
       const last = rd.committed[rd.committed.length - 1];
       if (last !== undefined) {
         replica.onBlocksApplied(last.block.header.height);
@@ -315,20 +318,35 @@ export class ConsensusDriver {
   }
 
   private async answerStateRequest(to: Uint8Array, from: number, toHeight: number): Promise<void> {
-    // A pruned node cannot serve bodies below its earliest height: it stays silent, and the
-    // requester's state timeout sends the next request to another peer (its cursor moves on).
+    // A pruned node cannot serve bodies below its earliest height: it says so (a pruned answer
+    // naming that height), and the requester asks a peer that holds them at once.
     const earliest = this.deps.ledger.store.earliestHeight();
     if (from < earliest) {
       this.deps.log.info(
         { event: 'state.request.pruned', fromHeight: from, earliestHeight: earliest },
-        'state request below the pruned height left unanswered',
+        'state request below the pruned height answered with the earliest height held',
       );
+      this.deps.replica.respondPruned(to, earliest);
       return;
     }
     const blocks: CertifiedBlock[] = [];
     for await (const b of this.deps.ledger.store.blocks(from, toHeight))
       blocks.push(decodeCertifiedBlock(b.bytes));
     this.deps.replica.respondState(to, blocks);
+  }
+
+  /**
+   * Every peer said it pruned the block state transfer needs: nothing but state sync (into an
+   * empty folder) or a node that keeps the bodies can bring this node up. Logged once per height.
+   */
+  private notePrunedEverywhere(): void {
+    const from = this.deps.replica.pruned.unavailableFrom;
+    if (from === 0 || from === this.prunedEverywhereLogged) return;
+    this.prunedEverywhereLogged = from;
+    this.deps.log.error(
+      { event: 'state.transfer.pruned', fromHeight: from },
+      `every peer asked has pruned block ${from}: this node cannot catch up by block sync. Add a peer that keeps the bodies, or join afresh by state sync (docs/operations.md, "Joining by state sync")`,
+    );
   }
 
   /** Governance changes (validator sets, chain parameters) above the tip, to the core once each. */

@@ -13,6 +13,7 @@ import { MAX_BOUND, MIN_MAX_SEQ_GAP } from '../ledger/envelope-bounds.js';
 import type { LedgerGenesis } from '../ledger/genesis.js';
 import { Reason } from '../ledger/reasons.js';
 import { unhex } from '../ledger/records.js';
+import { MAX_SNAPSHOT_INTERVAL } from '../ledger/snapshot-interval.js';
 import { canonicalJson, type Json } from '../ledger/state.js';
 import { validateAction } from '../ledger/validate-action.js';
 import { NodeError, NodeErrorCode } from './errors.js';
@@ -58,7 +59,7 @@ export const genesisSchema = z.strictObject({
     maxSeqGap: z.number().int().min(MIN_MAX_SEQ_GAP).max(MAX_BOUND).optional(),
     maxEnvelopeFutureMs: posInt.max(MAX_BOUND).optional(),
     // Optional for the same reason: blocks between two state snapshots (node/snapshot/).
-    snapshotInterval: posInt.optional(),
+    snapshotInterval: posInt.max(MAX_SNAPSHOT_INTERVAL).optional(),
   }),
 });
 

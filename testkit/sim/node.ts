@@ -77,6 +77,10 @@ export class SimNode {
   readonly pool = new Map<string, Uint8Array>();
   /** The bodies of the PRE-PREPAREs this node sent, by digest (hashKey): a primary's answers. */
   readonly proposals = new Map<string, Uint8Array[]>();
+  /** The earliest height whose body this node serves by state transfer (a pruned node's; 1: all). */
+  prunedBelow = 1;
+  /** The fromHeight of every state request this node was asked to serve. */
+  readonly stateRequests: number[] = [];
   /** Answers requests for proposal bodies with envelopes the proposal does not name (bodies.ts). */
   forgeBodies = false;
   /** Highest activation height handed to the current replica (as the real driver tracks it). */
@@ -210,7 +214,11 @@ export class SimNode {
       }
       this.evidence.push(...rd.evidence);
       r.advance(rd);
-      for (const q of rd.stateRequests) r.respondState(q.from, this.log.slice(q.fromHeight - 1, q.toHeight));
+      for (const q of rd.stateRequests) {
+        this.stateRequests.push(q.fromHeight);
+        if (q.fromHeight < this.prunedBelow) r.respondPruned(q.from, this.prunedBelow);
+        else r.respondState(q.from, this.log.slice(q.fromHeight - 1, q.toHeight));
+      }
       if (rd.committed.length > 0) {
         r.onBlocksApplied(this.height);
         this.feedSchedule();

@@ -72,13 +72,34 @@ describe('consensus message codec', () => {
     }
   });
 
-  test('a trailing byte is TrailingBytes', () => {
+  test('a trailing byte is TrailingBytes (after a STATE-RESPONSE: a pruned-answer flag that is not 1)', () => {
     for (const m of sample) {
       const bytes = encodeConsensusMessage(m);
       const longer = new Uint8Array(bytes.length + 1);
       longer.set(bytes);
-      expect(codecError(() => decodeConsensusMessage(longer))?.code).toBe(CodecErrorCode.TrailingBytes);
+      const want =
+        m.type === MessageType.StateResponse ? CodecErrorCode.BadEnum : CodecErrorCode.TrailingBytes;
+      expect(codecError(() => decodeConsensusMessage(longer))?.code).toBe(want);
     }
+  });
+
+  test('a pruned answer round-trips; cut short it is an error; a byte after it is TrailingBytes', () => {
+    const pruned: ConsensusMessage = {
+      type: MessageType.StateResponse,
+      sender: 1,
+      signature: new Uint8Array(64).fill(3),
+      blocks: [],
+      earliestHeight: 513,
+    };
+    const bytes = encodeConsensusMessage(pruned);
+    expect(bytes.length).toBe(80);
+    expect(decodeConsensusMessage(bytes)).toEqual(pruned);
+    // Cut before offset 71 it is an ordinary (empty) response; inside the section, an error.
+    for (let len = 72; len < bytes.length; len++)
+      expect(codecError(() => decodeConsensusMessage(bytes.subarray(0, len)))).not.toBeNull();
+    const longer = new Uint8Array(bytes.length + 1);
+    longer.set(bytes);
+    expect(codecError(() => decodeConsensusMessage(longer))?.code).toBe(CodecErrorCode.TrailingBytes);
   });
 
   test('unknown version and type bytes are refused', () => {

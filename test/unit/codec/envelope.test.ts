@@ -15,7 +15,12 @@ import {
   setEnvelopeSignature,
 } from '../../../codec/envelope-view.js';
 import { CodecErrorCode } from '../../../codec/errors.js';
-import { type Envelope, EnvelopeKind, type GovernanceAction } from '../../../codec/types.js';
+import {
+  type ChainParams,
+  type Envelope,
+  EnvelopeKind,
+  type GovernanceAction,
+} from '../../../codec/types.js';
 import { contractCall, envelope } from '../../../testkit/codec-arbitraries.js';
 import { checkPrefixesRejected, checkRoundTrip, codeOf, hex, patched } from './helpers.js';
 import { vectorApprove, vectorApproveHex, vectorUpload, vectorUploadAadHex } from './vectors.js';
@@ -146,11 +151,42 @@ describe('envelopes', () => {
     expect(hex(encodeEnvelope(d1))).toBe(hex(v1));
     expect(codeOf(() => propose({ ...params, maxSeqGap: 5000 }))).toBe(CodecErrorCode.InvalidInput);
     expect(codeOf(() => propose({ ...params, maxEnvelopeFutureMs: 5000 }))).toBe(CodecErrorCode.InvalidInput);
-    // 12 and 13 are the cross-chain actions (docs/wire-format.md §5.3.1); 14 is the first unknown.
-    expect(codeOf(() => decodeEnvelope(patched(v1, 75, 14)))).toBe(CodecErrorCode.BadEnum);
+    // 12 and 13 are the cross-chain actions (docs/wire-format.md §5.3.1), 14 is layout 3; 15 is the first unknown.
+    expect(codeOf(() => decodeEnvelope(patched(v1, 75, 15)))).toBe(CodecErrorCode.BadEnum);
     // Layout 1 bytes read as layout 2 run short; layout 2 bytes read as layout 1 leave bytes over.
     expect(codeOf(() => decodeEnvelope(patched(v1, 75, 11)))).toBe(CodecErrorCode.Truncated);
     expect(codeOf(() => decodeEnvelope(patched(v2, 75, 8)))).toBe(CodecErrorCode.TrailingBytes);
+  });
+
+  it('setParams: snapshotInterval chooses layout 3 (type 14), with or without the bounds, and round-trips', () => {
+    const params = { periodMs: 1000, maxBlockEnvelopes: 2000, maxBlockBytes: 4_194_304, viewTimeoutMs: 3000 };
+    const bounds = { maxSeqGap: 1_000_000, maxEnvelopeFutureMs: 300_000 };
+    const propose = (p: ChainParams) =>
+      encodeEnvelope({
+        ...vectorApprove,
+        signature: new Uint8Array(64),
+        call: { type: 'propose', expiresAt: 1, action: { type: 'setParams', params: p, activateAt: 10 } },
+      });
+    const v1 = propose(params);
+    const v3 = propose({ ...params, snapshotInterval: 50 });
+    const v3b = propose({ ...params, ...bounds, snapshotInterval: 50 });
+    expect([v3[75], v3b[75]]).toEqual([14, 14]);
+    expect([v3.length - v1.length, v3b.length - v1.length]).toEqual([5, 13]);
+    expect([v3[92], v3b[92]]).toEqual([0, 1]);
+    for (const [bytes, p] of [
+      [v3, { ...params, snapshotInterval: 50 }],
+      [v3b, { ...params, ...bounds, snapshotInterval: 50 }],
+    ] as const) {
+      const d = decodeEnvelope(bytes);
+      if (d.kind !== EnvelopeKind.ContractCall || d.call.type !== 'propose') throw new Error('kind');
+      expect(d.call.action).toEqual({ type: 'setParams', params: p, activateAt: 10 });
+      expect(hex(encodeEnvelope(d))).toBe(hex(bytes));
+    }
+    // A bounds flag other than 0 or 1; the flag set on bytes without the bounds runs short.
+    expect(codeOf(() => decodeEnvelope(patched(v3, 92, 2)))).toBe(CodecErrorCode.BadEnum);
+    expect(codeOf(() => decodeEnvelope(patched(v3, 92, 1)))).toBe(CodecErrorCode.Truncated);
+    // Layout 3 bytes read as layout 1 leave bytes over.
+    expect(codeOf(() => decodeEnvelope(patched(v3, 75, 8)))).toBe(CodecErrorCode.TrailingBytes);
   });
 
   it('refuses a public-key list that repeats a key (setValidators, setAdmins), decoding and encoding', () => {

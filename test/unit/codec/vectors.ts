@@ -130,6 +130,16 @@ export const vectorSetParamsBounds: ContractCallEnvelope = {
     },
   },
 };
+/** The same parameters with snapshotInterval 1,000 and no bounds, layout 3 (type 14). */
+export const vectorSetParamsSnapshot: ContractCallEnvelope = {
+  kind: EnvelopeKind.ContractCall,
+  ...header,
+  call: {
+    type: 'propose',
+    expiresAt: 1_700_086_400_000,
+    action: { type: 'setParams', params: { ...setParams, snapshotInterval: 1000 }, activateAt: 300 },
+  },
+};
 const headerHex = (kind: string) =>
   `01${kind}${'11'.repeat(32)}${'22'.repeat(16)}0000000000000007` + '0000018bcfe56800';
 export const vectorUploadAadHex = `${headerHex('01')}009c02000000000004baf0${'44'.repeat(16)}0002000c0028`;
@@ -277,6 +287,14 @@ export const vectorStateResponse: StateResponse = {
   signature: sig(0xf8),
   blocks: [vectorCertifiedBlock],
   checkpoint: { seq: 256, digest: checkpointDigest, signatures: [{ sender: 2, signature: sig(0xf4) }] },
+};
+/** Validator 2, pruned below 4097, answers that request with its earliest height. */
+export const vectorStateResponsePruned: StateResponse = {
+  type: MessageType.StateResponse,
+  sender: 2,
+  signature: sig(0xf8),
+  blocks: [],
+  earliestHeight: 4097,
 };
 
 // Durable records (docs/wire-format.md §12).

@@ -99,6 +99,11 @@ const cases: Record<string, Case> = {
   'envelope-approve': [() => encodeEnvelope(v.vectorApprove), decodeEnvelope, v.vectorApprove],
   'envelope-propose': [() => encodeEnvelope(v.vectorPropose), decodeEnvelope, v.vectorPropose],
   'envelope-set-params': [() => encodeEnvelope(v.vectorSetParams), decodeEnvelope, v.vectorSetParams],
+  'envelope-set-params-snapshot': [
+    () => encodeEnvelope(v.vectorSetParamsSnapshot),
+    decodeEnvelope,
+    v.vectorSetParamsSnapshot,
+  ],
   'envelope-set-params-bounds': [
     () => encodeEnvelope(v.vectorSetParamsBounds),
     decodeEnvelope,
@@ -178,6 +183,7 @@ const cases: Record<string, Case> = {
   'state-request': message(v.vectorStateRequest),
   'state-request-by-index': message(v.vectorStateRequestByIndex),
   'state-response': message(v.vectorStateResponse),
+  'state-response-pruned': message(v.vectorStateResponsePruned),
   proposal: [() => encodeProposalRef(v.vectorProposal), decodeProposalRef, v.vectorProposal],
   'bodies-request': [
     () => encodeBodiesRequest(v.vectorBodiesRequest),
@@ -196,6 +202,7 @@ const cases: Record<string, Case> = {
   'new-view-signing-bytes': signing(v.vectorNewView),
   'state-request-signing-bytes': signing(v.vectorStateRequest),
   'state-response-signing-bytes': signing(v.vectorStateResponse),
+  'state-response-pruned-signing-bytes': signing(v.vectorStateResponsePruned),
   'consensus-state-record': [
     () => encodeConsensusStateRecord(v.vectorConsensusState),
     decodeConsensusStateRecord,

@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CertifiedBlock, ContractCall } from '../../../codec/types.js';
+import { PrunedPeers } from '../../../consensus/pruned-peers.js';
 import type { Replica } from '../../../consensus/replica.js';
 import { tracingCode } from '../../../crypto/hash.js';
 import { keyIdOf } from '../../../crypto/key-id.js';
@@ -55,6 +56,7 @@ class StubCore {
     return { persist: null, messages: [], committed, stateRequests: [], evidence: [] };
   }
   advance(): void {}
+  readonly pruned = new PrunedPeers();
   onBlocksApplied(): void {}
   scheduleValidators(): void {}
   scheduleParams(): void {}
