@@ -138,7 +138,8 @@ export function setParamsAction(o: ParamsInput): GovernanceAction {
     params.maxSeqGap = intField(o.maxSeqGap, 'maxSeqGap');
     params.maxEnvelopeFutureMs = intField(o.maxEnvelopeFutureMs, 'maxEnvelopeFutureMs');
   }
-  if (o.snapshotInterval !== undefined) params.snapshotInterval = intField(o.snapshotInterval, 'snapshotInterval');
+  if (o.snapshotInterval !== undefined)
+    params.snapshotInterval = intField(o.snapshotInterval, 'snapshotInterval');
   return { type: 'setParams', params, activateAt: intField(o.activateAt, 'activateAt') };
 }
 
