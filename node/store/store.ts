@@ -19,6 +19,7 @@ import { inclusionPath } from './proof.js';
 import {
   finishPruning,
   type PruneFailpoint,
+  PruneGate,
   type PruneStepResult,
   type PruneTarget,
   pruneStep,
@@ -72,6 +73,8 @@ export class Store extends StoreCore implements PruneTarget {
   private earliest = 1;
   /** Height the store was installed at from a snapshot (install.ts); 0 when it started at genesis. */
   private baseHeight = 0;
+  /** Live backups hold pruning off (node/backup/live-backup.ts). */
+  private readonly pruneGate = new PruneGate();
 
   /**
    * Installs a verified snapshot into the empty store at `dir` (install.ts): one synced batch, so
@@ -143,7 +146,12 @@ export class Store extends StoreCore implements PruneTarget {
   /** One bounded pruning step (prune.ts): the oldest segment, when all of it is below retainHeight. */
   pruneStep(retainHeight: number, fail?: (at: PruneFailpoint) => void): Promise<PruneStepResult> {
     this.ensureOpen();
-    return pruneStep(this, retainHeight, fail);
+    return this.pruneGate.run(() => pruneStep(this, retainHeight, fail), { earliest: this.earliest });
+  }
+
+  /** No segment is deleted until the release is called (a step in flight finishes first). */
+  holdPruning(): Promise<() => void> {
+    return this.pruneGate.hold();
   }
 
   private ensureBody(h: number): void {
