@@ -73,3 +73,27 @@ export async function createLiveNodeBackup(
     rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/**
+ * A progress callback that reports each phase's start and every further 10% of its bytes (the
+ * index: every 100,000 entries, its size not being known before the end), for a log or a console.
+ */
+export function progressLogger(
+  say: (fields: Record<string, string | number>, msg: string) => void,
+): (p: LiveBackupProgress) => void {
+  let phase = '';
+  let shown = -1;
+  return (p) => {
+    const step =
+      p.total === undefined ? Math.floor(p.done / 100_000) : Math.floor((p.done / Math.max(1, p.total)) * 10);
+    if (p.phase === phase && step === shown) return;
+    phase = p.phase;
+    shown = step;
+    const pct = p.total === undefined ? '' : ` ${Math.floor((p.done / Math.max(1, p.total)) * 100)}%`;
+    const what = p.phase === 'index' ? `${p.done} index entries` : `${p.done} of ${p.total} bytes${pct}`;
+    say(
+      { phase: p.phase, done: p.done, ...(p.total === undefined ? {} : { total: p.total }) },
+      `backup ${p.phase}: ${what}`,
+    );
+  };
+}
