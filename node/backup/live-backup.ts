@@ -54,13 +54,15 @@ export async function createLiveNodeBackup(
   // Next to the archive: same file system as it, and never inside the node's own folder.
   const staging = mkdtempSync(join(dirname(out), `.${basename(out)}.staging-`));
   try {
-    const copy = await copyStoreSnapshot(store, dataDir, staging, onProgress);
+    // The other files first: the consensus WAL copied before the index snapshot holds no height
+    // past the snapshot's tip + 1, as after a crash (a WAL copied later could run ahead of the
+    // copied chain). It may be appended to meanwhile: a torn last record is cut off at open.
     for (const f of listFiles(dataDir, notCopied)) {
       const to = join(staging, ...f.name.split('/'));
       mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
-      // The WAL may be appended to meanwhile: a torn last record is cut off when the node opens it.
       copyFileSync(f.path, to);
     }
+    const copy = await copyStoreSnapshot(store, dataDir, staging, onProgress);
     const meta = { chainId: copy.chainId, tip: copy.tip, earliestHeight: copy.earliestHeight };
     const manifest = await backupDir(staging, out, {
       kind: NODE_BACKUP_KIND,
