@@ -1,5 +1,6 @@
 // The typed client of bkdms.v1.Management: deadlines, ApiErrors with the server's reason, WatchNode
-// as an async iterator that the caller ends by breaking out or aborting, and SetLogLevel signed
+// as an async iterator that the caller ends by breaking out or aborting, and SetLogLevel and
+// BackupNode signed
 // with an administrator's key (api/admin-request.ts). Connects like BkdmsClient (TLS flags).
 import type { CallOptions, Client, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
@@ -8,7 +9,7 @@ import { signAdminRequest } from './admin-request.js';
 import { channelOptionsOf, defaultClientDeadlineMs } from './client.js';
 import { ApiError, ApiErrorCode } from './errors.js';
 import { managementService } from './management-service.js';
-import type { NodeInfo, NodeSample, PeerList } from './management-types.js';
+import type { NodeBackupResult, NodeInfo, NodeSample, PeerList } from './management-types.js';
 import { fromServiceError } from './status.js';
 import type { ClientTls } from './tls.js';
 import { clientCredentials } from './tls.js';
@@ -27,6 +28,7 @@ export type UnaryFn = (
 ) => unknown;
 
 export const SET_LOG_LEVEL_PATH = '/bkdms.v1.Management/SetLogLevel';
+export const BACKUP_NODE_PATH = '/bkdms.v1.Management/BackupNode';
 
 export class ManagementClient {
   private readonly raw: Client;
@@ -42,10 +44,15 @@ export class ManagementClient {
     this.raw.close();
   }
 
-  private call<T>(method: string, req: unknown, md: Metadata = new Metadata()): Promise<T> {
+  private call<T>(
+    method: string,
+    req: unknown,
+    md: Metadata = new Metadata(),
+    deadlineMs = this.deadlineMs,
+  ): Promise<T> {
     const fn = (this.raw as unknown as Record<string, UnaryFn>)[method]!.bind(this.raw);
     return new Promise<T>((resolve, reject) => {
-      fn(req, md, { deadline: Date.now() + this.deadlineMs }, (err, res) =>
+      fn(req, md, { deadline: Date.now() + deadlineMs }, (err, res) =>
         err ? reject(fromServiceError(err)) : resolve(res as T),
       );
     });
@@ -95,6 +102,26 @@ export class ManagementClient {
   /** The bytes a SetLogLevel request is sent as (what an admin signature covers). */
   static setLogLevelBytes(spec: string): Uint8Array {
     return new Uint8Array(managementService().service.SetLogLevel!.requestSerialize({ spec }));
+  }
+
+  /**
+   * Has the node write a backup of itself to `path` (absolute, on the node's machine) and waits for
+   * it, up to `deadlineMs` (a backup of a large chain takes minutes). Signed like setLogLevel.
+   */
+  async backupNode(
+    path: string,
+    admin: Ed25519KeyPair | undefined,
+    deadlineMs: number,
+  ): Promise<NodeBackupResult> {
+    const md =
+      admin === undefined
+        ? new Metadata()
+        : await this.adminMetadata(
+            admin,
+            BACKUP_NODE_PATH,
+            new Uint8Array(managementService().service.BackupNode!.requestSerialize({ path })),
+          );
+    return this.call('BackupNode', { path }, md, deadlineMs);
   }
 
   /** Samples as the node sends them (one a second); ends after `maxSamples` or when `signal` aborts. */

@@ -1,6 +1,6 @@
 // Binds a ManagementApi to the node's gRPC server as bkdms.v1.Management (api/management.proto),
 // through the service registry: same port, TLS, load shedding, metrics and error mapping as the
-// Ledger service. SetLogLevel passes requireAdmin first; every call is logged with its caller.
+// Ledger service. SetLogLevel and BackupNode pass requireAdmin first; every call is logged with its caller.
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { RuntimeError } from '../runtime/errors.js';
 import type { AdminAuth } from './admin-auth.js';
@@ -25,6 +25,7 @@ export interface ManagementServiceOptions {
 }
 
 const MAX_SPEC_CHARS = 1024;
+const MAX_PATH_CHARS = 4096;
 
 function specField(r: Raw): string {
   const v = r.spec;
@@ -72,21 +73,29 @@ export class ManagementService implements ApiService {
         return api.listPeers();
       }),
       SetLogLevel: b.unary('SetLogLevel', async (r, call) => {
-        const bytes = requestBytesOf(call.request);
-        if (bytes === undefined) throw new ApiError(ApiErrorCode.Internal, 'request bytes not kept');
-        let admin: string | undefined;
-        try {
-          admin = this.auth.requireAdmin(call, call.getPath(), bytes).id;
-        } finally {
-          // Refused calls are logged too: who tried is what an operator wants to know.
-          api.logCall('SetLogLevel', { ...callerOf(call), admin: admin ?? 'refused' });
-        }
+        const admin = this.admin('SetLogLevel', call);
         const spec = specField(r);
         try {
           return { spec: api.setLogSpec(spec, { id: admin }), admin };
         } catch (err) {
           if (err instanceof RuntimeError)
             throw new ApiError(ApiErrorCode.InvalidArgument, err.message, { field: 'spec' });
+          throw err;
+        }
+      }),
+      BackupNode: b.unary('BackupNode', async (r, call) => {
+        const admin = this.admin('BackupNode', call);
+        const path = r.path;
+        if (typeof path !== 'string' || path === '' || path.length > MAX_PATH_CHARS)
+          throw new ApiError(ApiErrorCode.InvalidArgument, `path must be 1 to ${MAX_PATH_CHARS} characters`, {
+            field: 'path',
+          });
+        try {
+          return { ...(await api.backupNode(path, { id: admin })), admin };
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          if (code === 'BAD_CONFIG')
+            throw new ApiError(ApiErrorCode.InvalidArgument, (err as Error).message, { field: 'path' });
           throw err;
         }
       }),
@@ -98,6 +107,20 @@ export class ManagementService implements ApiService {
   /** WatchNode streams open now. */
   get watching(): number {
     return this.watchers.size;
+  }
+
+  /** requireAdmin over the call's request bytes; the call is logged with who made it, or 'refused'. */
+  private admin(method: string, call: UnaryCall): string {
+    const bytes = requestBytesOf(call.request);
+    if (bytes === undefined) throw new ApiError(ApiErrorCode.Internal, 'request bytes not kept');
+    let admin: string | undefined;
+    try {
+      admin = this.auth.requireAdmin(call, call.getPath(), bytes).id;
+    } finally {
+      // Refused calls are logged too: who tried is what an operator wants to know.
+      this.api.logCall(method, { ...callerOf(call), admin: admin ?? 'refused' });
+    }
+    return admin;
   }
 
   stop(): void {

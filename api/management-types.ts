@@ -107,6 +107,18 @@ export interface AdminCaller {
   id: string;
 }
 
+/** What BackupNode answers (api/management.proto). */
+export interface NodeBackupResult {
+  path: string;
+  height: number;
+  earliestHeight: number;
+  chainId: string;
+  manifestJson: string;
+  archiveBytes: number;
+  durationMs: number;
+  admin: string;
+}
+
 /** What a node implements to serve bkdms.v1.Management. */
 export interface ManagementApi {
   getNodeInfo(): Promise<NodeInfo>;
@@ -115,6 +127,11 @@ export interface ManagementApi {
   sample(): NodeSample;
   /** Applies a log spec (RuntimeError BAD_CONFIG for a bad one); returns the spec in force. */
   setLogSpec(spec: string, admin: AdminCaller): string;
+  /**
+   * Writes a backup of the running node to `path` (absolute, on the node's machine). NodeError
+   * BAD_CONFIG for a path it refuses, NOT_READY while another backup runs.
+   */
+  backupNode(path: string, admin: AdminCaller): Promise<Omit<NodeBackupResult, 'admin'>>;
   /** One line per management call at info: method and caller (peer address, admin ID). */
   logCall(method: string, caller: { peer: string; admin?: string }): void;
 }

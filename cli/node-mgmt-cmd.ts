@@ -1,7 +1,8 @@
-// `bkdms node info | peers | top | log-level`: the management service of a node over its RPC port
+// `bkdms node info | peers | top | log-level | backup`: the management service of a node over its RPC port
 // (api/management.proto), with the same TLS flags as `bkdms status` (rpc-flags.ts). Reads print a
-// short text view, or JSON with --json; `log-level` changes the node and is signed with an
+// short text view, or JSON with --json; `log-level` and `backup` act on the node and are signed with an
 // administrator's keystore (--admin-key; passphrase from --passphrase-file or BKDMS_ADMIN_PASSPHRASE).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ManagementClient } from '../api/management-client.js';
 import type { NodeInfo, NodeSample, PeerLink } from '../api/management-types.js';
@@ -141,6 +142,36 @@ export function registerNodeMgmtCommands(program: Command): void {
       withClient(o, async (c) => {
         const res = await c.setLogLevel(spec, await adminKeyOf(o));
         out(o.json ? JSON.stringify(res) : `log spec now ${res.spec} (by ${res.admin})`);
+      }),
+    );
+  addAdminFlags(addRpcFlags(node.command('backup')))
+    .description(
+      'have a RUNNING node write a backup of its data folder, consistent at one height, while it goes on committing (admin only)',
+    )
+    .requiredOption(
+      '--to <file.tar.gz>',
+      "archive to write, on the node's machine (a relative path is taken from this folder); must not exist",
+    )
+    .option('--timeout <seconds>', 'how long to wait for the node', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new Error('--timeout must be a positive number of seconds');
+      return n;
+    })
+    .option('--json', 'print the result and the manifest as JSON')
+    .action((o: ReadFlags & AdminFlags & { to: string; timeout?: number }) =>
+      withClient(o, async (c) => {
+        const path = resolve(o.to);
+        const admin = await adminKeyOf(o);
+        process.stderr.write(`backup: the node is writing ${path} (its log has the progress lines)\n`);
+        const r = await c.backupNode(path, admin, (o.timeout ?? 3600) * 1000);
+        if (o.json)
+          return out(
+            JSON.stringify({ ...r, manifest: JSON.parse(r.manifestJson), manifestJson: undefined }, null, 2),
+          );
+        out(
+          `backup ${r.path}: chain ${r.chainId.slice(0, 16)}… at height ${r.height} (bodies from ${r.earliestHeight}), ` +
+            `${bytes(r.archiveBytes)} in ${(r.durationMs / 1000).toFixed(1)} s, by ${r.admin}; check it with bkdms backup verify`,
+        );
       }),
     );
 }

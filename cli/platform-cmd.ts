@@ -1,8 +1,10 @@
 // `bkdms platform …`: the KPI management module of the smart city platform (docs/platform.md):
-// follow the chain, trace, audit, assess, and the permission administration commands.
+// follow the chain, trace, audit, assess, back up and restore its database, and the permission
+// administration commands.
 import type { Command } from 'commander';
 import { loadGenesis } from '../node/genesis.js';
 import { parseTime } from '../platform/api/params.js';
+import { createPlatformBackup, restorePlatformBackup } from '../platform/backup.js';
 import {
   type Admin,
   formatAudit,
@@ -14,6 +16,7 @@ import {
   type PlatformHandle,
   runPlatform,
 } from '../platform/index.js';
+import { dumpPlatformDatabase, restorePlatformDatabase } from '../platform/pg-dump.js';
 import { formatTrace } from '../platform/trace.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
 import { registerActionCommands } from './gov-actions.js';
@@ -93,6 +96,41 @@ export function registerPlatformCommands(program: Command): void {
         const r = await p.assess({ from, to });
         say(o.json ? JSON.stringify(r, null, 2) : formatQualityTable(r));
       });
+    });
+  cfg(platform.command('backup'))
+    .description(
+      'back up the platform database: pg_dump --format=custom on a PostgreSQL server (the platform may run), else the embedded folder (platform stopped)',
+    )
+    .requiredOption(
+      '--to <file>',
+      'the dump (server) or tar.gz (embedded) to write; mode 0600, must not exist',
+    )
+    .action(async (o: { config: string; to: string }) => {
+      const { config } = load(o.config);
+      const url = config.store?.url;
+      if (url !== undefined) {
+        await dumpPlatformDatabase(url, o.to);
+        return say(`dumped the platform database to ${o.to} (pg_dump --format=custom)`);
+      }
+      const m = await createPlatformBackup(config.dataDir, o.to);
+      say(`backed up ${m.files.length} files of ${config.dataDir} to ${o.to}`);
+    });
+  cfg(platform.command('restore'))
+    .description(
+      "restore the platform database: pg_restore into the server's database (one the platform is not using), else into an empty embedded folder",
+    )
+    .argument('<file>', 'a dump of `platform backup`')
+    .action(async (file: string, o: { config: string }) => {
+      const { config } = load(o.config);
+      const url = config.store?.url;
+      if (url !== undefined) {
+        await restorePlatformDatabase(url, file);
+        return say(
+          'restored the platform database (pg_restore); the platform checks its cursor when it opens',
+        );
+      }
+      const m = await restorePlatformBackup(file, config.dataDir);
+      say(`restored ${m.files.length} files into ${config.dataDir}`);
     });
   registerPlatformQueryCommands(platform);
   const admin = platform.command('admin').description('permission administration (governance proposals)');

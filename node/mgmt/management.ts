@@ -1,11 +1,14 @@
 // The node's side of bkdms.v1.Management: node info, the peer table, performance samples and log
 // levels, over the node's parts. Built by `createManagement` for the RPC server's service list
 // (node/wiring/servers.ts); the sampler is a lifecycle service of its own.
+
+import { statSync } from 'node:fs';
 import { AdminAuth, isAmong } from '../../api/admin-auth.js';
 import { ManagementService } from '../../api/management-service.js';
 import type {
   AdminCaller,
   ManagementApi,
+  NodeBackupResult,
   NodeInfo,
   NodeSample,
   PeerLink,
@@ -15,8 +18,10 @@ import type { Replica } from '../../consensus/replica.js';
 import { toHex } from '../../crypto/bytes.js';
 import { type AdminsRecord, K } from '../../ledger/records.js';
 import type { Logger, Logs } from '../../runtime/log.js';
+import { createLiveNodeBackup, progressLogger } from '../backup/live-backup.js';
 import type { Chain } from '../chain/chain.js';
 import type { NodeConfig } from '../config.js';
+import { NodeError, NodeErrorCode } from '../errors.js';
 import type { Genesis } from '../genesis.js';
 import { type P2P, type PeerLinkStats, peerIdOfPublicKey } from '../p2p/index.js';
 import type { PersistedLedger } from '../persisted-ledger.js';
@@ -58,6 +63,7 @@ export function toPeerLink(l: PeerLinkStats, heights: ReadonlyMap<string, number
 export class NodeManagement implements ManagementApi {
   readonly sampler: PerfSampler;
   private readonly log: Logger;
+  private backingUp = false;
 
   constructor(private readonly w: ManagementWiring) {
     this.log = w.logs.logger('mgmt');
@@ -123,6 +129,38 @@ export class NodeManagement implements ManagementApi {
     const after = this.w.logs.spec();
     this.log.info({ admin: admin.id, before, after }, 'log spec changed');
     return after;
+  }
+
+  async backupNode(path: string, admin: AdminCaller): Promise<Omit<NodeBackupResult, 'admin'>> {
+    if (this.backingUp)
+      throw new NodeError(NodeErrorCode.NotReady, 'a backup of this node is already running');
+    this.backingUp = true;
+    try {
+      this.log.info({ event: 'backup.start', admin: admin.id, path }, 'backup started');
+      const r = await createLiveNodeBackup(
+        this.w.ledger.store,
+        this.w.config.dataDir,
+        path,
+        progressLogger((fields, msg) => this.log.info({ event: 'backup.progress', ...fields }, msg)),
+      );
+      const archiveBytes = statSync(path).size;
+      const summary = { height: r.copy.tip, earliestHeight: r.copy.earliestHeight, archiveBytes, ms: r.ms };
+      this.log.info({ event: 'backup.done', admin: admin.id, path, ...summary }, 'backup written');
+      return {
+        path,
+        height: r.copy.tip,
+        earliestHeight: r.copy.earliestHeight,
+        chainId: r.copy.chainId,
+        manifestJson: JSON.stringify(r.manifest),
+        archiveBytes,
+        durationMs: r.ms,
+      };
+    } catch (err) {
+      this.log.warn({ event: 'backup.failed', admin: admin.id, path, err: String(err) }, 'backup failed');
+      throw err;
+    } finally {
+      this.backingUp = false;
+    }
   }
 
   logCall(method: string, caller: { peer: string; cert?: string; admin?: string }): void {

@@ -219,6 +219,11 @@ export class BlockLog {
   }
 }
 
+/** File name of segment n in the blocks/ folder. */
+export function segmentFileName(n: number): string {
+  return segName(n);
+}
+
 function segName(n: number): string {
   return `seg-${String(n).padStart(8, '0')}.log`;
 }

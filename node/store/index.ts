@@ -36,6 +36,7 @@ export { MemoryDb } from './memory-db.js';
 export { blockChunkLevel, rootOfChunkLevel } from './proof.js';
 export type { PruneFailpoint, PruneStepResult } from './prune.js';
 export { MAX_PAGE, type Page, type PageOptions, type TraceRef } from './queries.js';
+export { copyStoreSnapshot, type SnapshotCopy, type SnapshotCopyProgress } from './snapshot-copy.js';
 export { type FoundEnvelope, openStore, Store } from './store.js';
 export type { Execute, HashLogHead, RecoveryReport, StoreOptions, Tip } from './store-core.js';
 export { type KeptValidatorChange, readValidatorChange } from './validator-change.js';

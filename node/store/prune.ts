@@ -106,6 +106,32 @@ async function deleteLocations(db: Db, below: number): Promise<void> {
   }
 }
 
+/**
+ * Holds pruning off while a copy of the block log must match an index snapshot (a live backup):
+ * a hold waits for the step in flight, and while any hold is taken a step does nothing.
+ */
+export class PruneGate {
+  private holds = 0;
+  private inFlight: Promise<unknown> = Promise.resolve();
+
+  run(step: () => Promise<PruneStepResult>, idle: { earliest: number }): Promise<PruneStepResult> {
+    if (this.holds > 0) return Promise.resolve({ earliest: idle.earliest, blocks: 0, bytes: 0 });
+    const p = step();
+    this.inFlight = p.catch(() => undefined);
+    return p;
+  }
+
+  async hold(): Promise<() => void> {
+    this.holds++;
+    await this.inFlight;
+    let released = false;
+    return () => {
+      if (!released) this.holds--;
+      released = true;
+    };
+  }
+}
+
 /** fsync of a folder, so that an unlink in it survives a crash. */
 export async function syncDir(dir: string): Promise<void> {
   const fh = await openFile(dir, 'r');

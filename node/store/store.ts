@@ -18,6 +18,7 @@ import { inclusionPath } from './proof.js';
 import {
   finishPruning,
   type PruneFailpoint,
+  PruneGate,
   type PruneStepResult,
   type PruneTarget,
   pruneStep,
@@ -71,6 +72,8 @@ export class Store extends StoreCore implements PruneTarget {
   private baseHeight = 0;
   /** The archive segment file holding pruned height h (retain.archiveDir), named in PRUNED answers. */
   archivedAt: ((h: number) => string | undefined) | undefined;
+  /** Live backups hold pruning off (node/backup/live-backup.ts). */
+  private readonly pruneGate = new PruneGate();
 
   /**
    * Installs a verified snapshot into the empty store at `dir` (install.ts): one synced batch, so
@@ -142,7 +145,12 @@ export class Store extends StoreCore implements PruneTarget {
   /** One bounded pruning step (prune.ts): the oldest segment, when all of it is below retainHeight. */
   pruneStep(retainHeight: number, fail?: (at: PruneFailpoint) => void): Promise<PruneStepResult> {
     this.ensureOpen();
-    return pruneStep(this, retainHeight, fail);
+    return this.pruneGate.run(() => pruneStep(this, retainHeight, fail), { earliest: this.earliest });
+  }
+
+  /** No segment is deleted until the release is called (a step in flight finishes first). */
+  holdPruning(): Promise<() => void> {
+    return this.pruneGate.hold();
   }
 
   private ensureBody(h: number): void {

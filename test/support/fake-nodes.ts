@@ -138,6 +138,7 @@ export async function startFakeNode(
     listPeers: async () => refuse(),
     sample: () => sampleOf(fake.blocks.length, index, count - 1),
     setLogSpec: () => refuse(),
+    backupNode: async () => refuse(),
     logCall: (method) => count1(method),
   };
   const mgmt = new ManagementService(

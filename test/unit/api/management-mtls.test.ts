@@ -45,6 +45,9 @@ const api: ManagementApi = {
     spec = s;
     return s;
   },
+  backupNode: async () => {
+    throw new Error('not used');
+  },
   logCall: (method, caller) => {
     logged.push({ method, caller });
   },
