@@ -17,6 +17,7 @@ import {
   divergentSnapshotEntries,
   parseByzantineModes,
 } from '../testkit/byzantine.js';
+import { CENSOR_ENV, censorEntries, parseCensoredSigner } from '../testkit/censor.js';
 import { CORRUPT_STATE_ENV, corruptStateFrom, parseCorruptStateFrom } from '../testkit/corrupt-state.js';
 import {
   DIVERGE_ENV,
@@ -24,6 +25,7 @@ import {
   divergentTipRewrite,
   parseDivergeFrom,
 } from '../testkit/divergent-tip.js';
+import { floodService } from '../testkit/flood.js';
 import { LIE_ENV, lyingNodeApi, parseLies } from '../testkit/lying-node.js';
 import { clusterValidatorKeys, QUORUM_FORK_ENV, quorumForkApi } from '../testkit/quorum-fork.js';
 
@@ -35,6 +37,7 @@ const ENVS = [
   QUORUM_FORK_ENV,
   CORRUPT_STATE_ENV,
   SEGMENT_BYTES_ENV,
+  CENSOR_ENV,
 ] as const;
 
 export interface TestkitSwitch {
@@ -92,7 +95,15 @@ export function testkitSwitch(
     out.options.consensusRewrite = (ctx) =>
       byzantineRewrite(modes, { ...ctx, random: (n) => new Uint8Array(randomBytes(n)) });
     if (modes.has('divergent-snapshot')) out.options.falsifySnapshots = divergentSnapshotEntries;
+    if (modes.has('flood'))
+      out.options.networkAttack = (net) => floodService(net, (n) => new Uint8Array(randomBytes(n)));
   }
+  const censorSpec = env[CENSOR_ENV] ?? '';
+  if (out.byzantine.includes('censor-site') !== (censorSpec !== ''))
+    throw new Error(
+      `${BYZANTINE_ENV}=censor-site and ${CENSOR_ENV} (the signer key ID it censors) go together; refusing to start`,
+    );
+  if (censorSpec !== '') out.options.censorRequests = censorEntries(parseCensoredSigner(censorSpec));
   const divSpec = env[DIVERGE_ENV] ?? '';
   if (divSpec !== '') {
     const from = parseDivergeFrom(divSpec);

@@ -7,11 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BkdmsClient } from '../api/client.js';
 import type { TrustAnchor } from '../api/verify.js';
+import { toHex } from '../crypto/bytes.js';
+import { keyIdOf } from '../crypto/key-id.js';
 import { generateX25519, type X25519KeyPair } from '../crypto/x25519.js';
 import { type ClusterLayout, peerAddress, prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts } from '../devnet/ports.js';
 import { type NodeProcess, startNodeProcess, stopAll } from '../devnet/processes.js';
 import { BYZANTINE_ENV } from '../testkit/byzantine.js';
+import { CENSOR_ENV } from '../testkit/censor.js';
 import { genesisSites, type SyntheticSite, syntheticSites } from '../testkit/envelopes.js';
 import { E2EError, E2EErrorCode } from './errors.js';
 import { FaultNet } from './fault-net.js';
@@ -82,7 +85,14 @@ export class E2ECluster {
       });
       const cluster = new E2ECluster(layout, net, sites, scp);
       for (const [i, sizeMb] of diskFullNodes(m)) cluster.mountData(i, sizeMb);
-      for (const b of m.byzantine) cluster.testkitEnv[b.node] = { [BYZANTINE_ENV]: b.modes.join(',') };
+      for (const b of m.byzantine)
+        cluster.testkitEnv[b.node] = {
+          [BYZANTINE_ENV]: b.modes.join(','),
+          // A censoring node censors the first site (the load's site 0).
+          ...(b.modes.includes('censor-site')
+            ? { [CENSOR_ENV]: toHex(keyIdOf(sites[0]!.key.publicKey)) }
+            : {}),
+        };
       return cluster;
     } catch (err) {
       await net.close();

@@ -66,6 +66,8 @@ export interface ChainRead {
   read: FinalRead;
   /** Block hash and state root (hex) by height, index 0 = height 1. */
   blocks: { hash: string; stateRoot: string }[];
+  /** The block time (ms, the proposer's clock) of each envelope's first block. */
+  committedAt: Map<string, number>;
   errors: string[];
 }
 
@@ -75,17 +77,23 @@ export async function readChain(c: E2ECluster, i: number, tip: number): Promise<
   const ids: string[] = [];
   const blocks: ChainRead['blocks'] = [];
   const errors: string[] = [];
+  const committedAt = new Map<string, number>();
   for (let h = 1; h <= tip; h++) {
     try {
       const v = await c.client(i).getBlockVerified(h, trust, { deadlineMs: 15_000 });
       blocks.push({ hash: toHex(v.blockHash), stateRoot: toHex(v.certified.block.header.stateRoot) });
-      for (const env of v.certified.block.envelopes) ids.push(toHex(tracingCode(env)));
+      const time = v.certified.block.header.time;
+      for (const env of v.certified.block.envelopes) {
+        const id = toHex(tracingCode(env));
+        ids.push(id);
+        if (!committedAt.has(id)) committedAt.set(id, time);
+      }
     } catch (err) {
       errors.push(`node ${i} height ${h}: ${(err as Error).message}`);
       blocks.push({ hash: '?', stateRoot: '?' });
     }
   }
-  return { read: { node: i, ids }, blocks, errors };
+  return { read: { node: i, ids }, blocks, committedAt, errors };
 }
 
 /**

@@ -45,6 +45,8 @@ export interface LoadStats {
 
 export class SetLoad {
   readonly history: HistoryEvent[] = [];
+  /** When each envelope was made (its record's time, ms) and by which site: for the latency bound. */
+  readonly made = new Map<string, { site: number; at: number }>();
   readonly stats: LoadStats = { calls: 0, failedCalls: 0, rejected: {}, skipped: 0 };
   private readonly outbox: Map<string, Entry>[];
   private readonly ac = new AbortController();
@@ -98,14 +100,16 @@ export class SetLoad {
         if (box.size + this.batch > MAX_OUTBOX) this.stats.skipped += this.batch;
         else
           for (let k = 0; k < this.batch; k++, seq++) {
+            const at = Date.now();
             const env = syntheticEnvelope(
               this.cluster.sites[s]!,
               this.cluster.chainId,
               this.cluster.scp.publicKey,
               seq,
-              Date.now(),
+              at,
             );
             const id = Buffer.from(tracingCode(env)).toString('hex');
+            this.made.set(id, { site: s, at });
             box.set(id, { env, id, lastSent: 0, acked: false });
           }
       }

@@ -124,6 +124,13 @@ export const manifestSchema = z
     /** How long each node may take to reach the tip after its last fault ends (ms). */
     catchUpMs: ms.default(60_000),
     /**
+     * Honest latency bound: every committed envelope's block time is at most this long after the
+     * envelope was made (ms), per site; absent: not checked.
+     */
+    latencyBoundMs: ms.optional(),
+    /** Memory bound: each honest node's resident set at the end is at most this many MiB; absent: not checked. */
+    memoryBoundMb: z.number().int().min(16).optional(),
+    /**
      * The smart city platform (`bkdms platform run`) following the cluster from the start, with
      * the run's SCP key; checked at the end: every committed upload extracted exactly once, at
      * the chain's place, and opened. Absent: no platform.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pause } from '../api/retry.js';
 import { type AlarmExpectations, settleAlarms } from './alarms.js';
+import { type ByzantineFindings, checkByzantine } from './byzantine-run.js';
 import { checkSet, describeSetCheck, type SetCheck } from './checker.js';
 import { E2ECluster } from './cluster.js';
 import { checkEvidence, evidenceInLog } from './evidence.js';
@@ -56,6 +57,8 @@ export interface RunReport {
   evidence: number[];
   /** Per honest node, the alarm IDs active at the end and every one raised during the run. */
   alarms: { node: number; active: string[]; raised: string[] }[];
+  /** Latency per site, flooding nodes' penalties, memory (manifests that ask for them). */
+  byzantine?: ByzantineFindings;
   /** The platform's extraction compared with the chain (manifests with `platform`). */
   platform?: PlatformCheck;
 }
@@ -254,6 +257,7 @@ async function check(
     modes,
   ))
     fail(`evidence: ${f}`);
+  report.byzantine = await checkByzantine(c, m, load, chains, honest, log, fail);
   const offenders = new Map<number, Set<number>>();
   const indexOf = new Map(c.layout.nodes.map((x) => [x.publicKey.toLowerCase(), x.index]));
   for (const e of seen) {

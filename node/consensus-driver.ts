@@ -79,6 +79,11 @@ export interface DriverDeps {
    * message into the bytes actually sent. Absent on every normal node: messages go out as encoded.
    */
   rewrite?: OutboundRewrite;
+  /**
+   * TEST ONLY (the test kit's `censor-site` mode): the newly admitted envelopes the core is told
+   * of. Absent on every normal node: the core hears of every one.
+   */
+  censor?: (entries: MempoolEntry[]) => MempoolEntry[];
 }
 
 /** One send as bytes: to every validator (gossip) or to one by its index. */
@@ -186,7 +191,10 @@ export class ConsensusDriver {
 
   /** Envelopes newly admitted to the mempool. */
   addRequests(entries: MempoolEntry[]): void {
-    const requests = entries.map((e) => ({ hash: e.code, bytes: e.bytes }));
+    const { censor } = this.deps;
+    const told = censor === undefined ? entries : censor(entries);
+    if (told.length === 0) return;
+    const requests = told.map((e) => ({ hash: e.code, bytes: e.bytes }));
     this.queue.push(() => this.input((r) => r.addRequests(requests)));
   }
 

@@ -15,6 +15,7 @@ import { Lifecycle } from '../runtime/lifecycle.js';
 import { createLogs, type Logs } from '../runtime/log.js';
 import { RecentRefusals } from './admission/evictions.js';
 import { Chain } from './chain/chain.js';
+import type { MempoolEntry } from './chain/mempool.js';
 import type { NodeConfig } from './config.js';
 import type { OutboundRewrite } from './consensus-driver.js';
 import { Followers } from './followers.js';
@@ -23,7 +24,9 @@ import { GossipBacklog } from './gossip-backlog.js';
 import { GovernanceAudit } from './gov-audit.js';
 import { logFilesOf } from './log-config.js';
 import { type NodeMetrics, registerProposalBodyMetrics, registerSnapshotMetrics } from './mgmt/metrics.js';
+import { registerP2PMetrics } from './mgmt/p2p-metrics.js';
 import { wireNetwork } from './network-wiring.js';
+import type { TestkitNetwork } from './p2p/index.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { Pruner } from './pruner.js';
 import { loadCursorSecret } from './query-cursors.js';
@@ -71,6 +74,13 @@ export interface StartNodeOptions {
   tamperContracts?: (contracts: Contracts) => void;
   /** TEST ONLY: the state entries its snapshots are written with (a node whose snapshots diverge). */
   falsifySnapshots?: (entries: [string, Uint8Array][]) => [string, Uint8Array][];
+  /** TEST ONLY: the newly admitted envelopes its consensus core is told of (a censoring primary). */
+  censorRequests?: (entries: MempoolEntry[]) => MempoolEntry[];
+  /**
+   * TEST ONLY: a service that misuses the node's network (the test kit's `flood` mode), started
+   * after the network and stopped before it.
+   */
+  networkAttack?: (net: TestkitNetwork) => { name: string; start(): Promise<void>; stop(): Promise<void> };
 }
 
 /** What a consensus rewrite may use of the node: its chain, its key, the size of the set in force. */
@@ -130,6 +140,7 @@ export async function startNode(
     refusals,
     backlog,
     onFatal: stop.fatal,
+    ...(opts.censorRequests === undefined ? {} : { censor: opts.censorRequests }),
     ...(opts.consensusRewrite === undefined
       ? {}
       : {
@@ -160,6 +171,7 @@ export async function startNode(
   const { admission, peerAdmission } = createAdmissions(w, genesis.chainId);
   wireNetwork({ p2p, peerAdmission, driver, backlog, log: logs.logger('p2p'), metrics });
   registerProposalBodyMetrics(metrics, () => driver.bodyStats);
+  registerP2PMetrics(metrics, p2p);
   const servers = { config, genesis, ledger, chain, replica, p2p, admission, refusals, cursorSecret };
   const snapshots = await createSnapshots({
     config,
@@ -207,6 +219,7 @@ export async function startNode(
     closing('ledger', () => ledger.close()),
     closing('verify-pool', () => pool.close()),
     p2p,
+    ...(opts.networkAttack === undefined ? [] : [opts.networkAttack(p2p.testkitNetwork())]),
     driver,
     relay,
     sampler,

@@ -11,6 +11,12 @@
 //   withhold-votes  no PRE-PREPARE, PREPARE or COMMIT leaves (view changes and checkpoints still do)
 //   divergent-snapshot  consensus honest; each state snapshot it writes holds one entry the chain's
 //                   state does not, so its snapshot hashes differ from every honest node's
+//   replay          with every send, old consensus messages it sent before (earlier heights and
+//                   views), validly signed, to every validator again (testkit/replay.ts)
+//   censor-site     as primary, never proposes the envelopes of one signer (the site named by
+//                   BKDMS_TESTKIT_CENSOR_SIGNER): its core never hears of them (testkit/censor.ts)
+//   flood           consensus honest; garbage and oversized messages on both gossip topics and
+//                   every stream protocol, all the time (testkit/flood.ts)
 // A node takes these only with the test-kit flag (cli/testkit-switch.ts).
 
 import { encodeConsensusMessage } from '../codec/consensus-messages.js';
@@ -24,6 +30,7 @@ import {
   type Prepare,
 } from '../codec/types.js';
 import type { Outbound } from '../consensus/types.js';
+import { Replayer } from './replay.js';
 
 export const BYZANTINE_MODES = [
   'equivocate',
@@ -33,6 +40,9 @@ export const BYZANTINE_MODES = [
   'malformed',
   'withhold-votes',
   'divergent-snapshot',
+  'replay',
+  'censor-site',
+  'flood',
 ] as const;
 export type ByzantineMode = (typeof BYZANTINE_MODES)[number];
 
@@ -119,6 +129,7 @@ export function byzantineRewrite(modes: ReadonlySet<ByzantineMode>, ctx: Byzanti
   // Set for each send: the driver's encoding, so a forged PRE-PREPARE travels by reference too.
   let encode: (m: ConsensusMessage) => Uint8Array = encodeConsensusMessage;
   const enc = (to: 'all' | number, msg: ConsensusMessage): RawSend => ({ to, bytes: encode(msg) });
+  const replayer = new Replayer((n) => new DataView(Uint8Array.from(ctx.random(4)).buffer).getUint32(0) % n);
 
   return (o, driverEncode) => {
     encode = driverEncode;
@@ -137,6 +148,7 @@ export function byzantineRewrite(modes: ReadonlySet<ByzantineMode>, ctx: Byzanti
         { to: s.to, bytes: s.bytes.subarray(0, s.bytes.length >> 1) },
         { to: s.to, bytes: ctx.random(s.bytes.length) },
       ]);
+    if (modes.has('replay')) sends = replayer.next(sends);
     return sends;
   };
 

@@ -46,6 +46,9 @@ export interface InboundStats {
   notAllowed: number;
 }
 
+/** Peers whose rejections are counted one by one; more than any validator set here. */
+const MAX_TRACKED_PEERS = 256;
+
 export class InboundGate {
   readonly stats: InboundStats = {
     accepted: 0,
@@ -56,6 +59,8 @@ export class InboundGate {
     malformed: 0,
     notAllowed: 0,
   };
+  /** Messages rejected per sending peer (allowed peers only; bounded, the oldest peer forgotten). */
+  private readonly rejectedBy = new Map<string, number>();
   private readonly validators: Record<MessageKind, MessageValidator> = {
     envelopes: () => 'accept',
     consensus: () => 'accept',
@@ -99,7 +104,7 @@ export class InboundGate {
     const cap = kind === 'envelopes' ? this.caps.maxBatchBytes : this.caps.maxConsensusBytes;
     if (data.length > cap) {
       this.stats.oversized++;
-      return this.count('reject');
+      return this.count('reject', from);
     }
     let items: Uint8Array[] = [];
     if (kind === 'envelopes') {
@@ -107,7 +112,7 @@ export class InboundGate {
         items = decodeBatch(data, this.caps.maxBatchItems);
       } catch {
         this.stats.malformed++;
-        return this.count('reject');
+        return this.count('reject', from);
       }
     }
     const msg: InboundMessage = { kind, from, fromIndex: this.allow.indexOf(from), data, items, direct };
@@ -119,13 +124,26 @@ export class InboundGate {
       verdict = 'reject';
     }
     if (verdict === 'accept') this.deliver(msg);
-    return this.count(verdict);
+    return this.count(verdict, from);
   }
 
-  private count(v: Verdict): Verdict {
+  /** Messages of `peer` this gate rejected (oversized, malformed, invalid), gossip and direct. */
+  rejectedFrom(peer: string): number {
+    return this.rejectedBy.get(peer) ?? 0;
+  }
+
+  private count(v: Verdict, from?: string): Verdict {
     if (v === 'accept') this.stats.accepted++;
-    else if (v === 'reject') this.stats.rejected++;
-    else this.stats.ignored++;
+    else if (v === 'reject') {
+      this.stats.rejected++;
+      if (from !== undefined) {
+        const n = this.rejectedBy.get(from) ?? 0;
+        this.rejectedBy.delete(from);
+        this.rejectedBy.set(from, n + 1);
+        if (this.rejectedBy.size > MAX_TRACKED_PEERS)
+          this.rejectedBy.delete(this.rejectedBy.keys().next().value!);
+      }
+    } else this.stats.ignored++;
     return v;
   }
 }

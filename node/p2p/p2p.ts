@@ -24,6 +24,7 @@ import { Pinger } from './pinger.js';
 import type { PeerRateLimiter } from './rate-limit.js';
 import { parseTarget, Redialer } from './redialer.js';
 import type { RequestHandler, RequestResponse } from './request-response.js';
+import { type TestkitNetwork, testkitNetwork } from './testkit-network.js';
 import { TrafficMeter } from './traffic.js';
 
 export interface OutboundStats {
@@ -298,11 +299,39 @@ export class P2P {
     return Object.values(stats.topics).reduce((n, t) => n + t.invalidMessageDeliveries, 0);
   }
 
+  /**
+   * What each connected validator's traffic cost it here: its gossip score (negative once its
+   * messages were rejected; gossipsub ignores a peer below its graylist threshold) and the
+   * messages the inbound gate rejected from it, gossip and direct together (metrics).
+   */
+  peerPenalties(): { index: number; score: number; rejected: number }[] {
+    if (this.host === undefined) return [];
+    const pubsub = this.host.services.pubsub;
+    return this.validatorPeers().map((p) => {
+      const id = p.toString();
+      return {
+        index: this.allow.indexOf(id)!,
+        score: pubsub.getScore(id),
+        rejected: this.gate.rejectedFrom(id),
+      };
+    });
+  }
+
   /** Peers subscribed to a topic as this node sees them (mesh formation, health). */
   subscribers(kind: MessageKind): string[] {
     return this.running()
       .services.pubsub.getSubscribers(topicOf(this.names, kind))
       .map((p) => p.toString());
+  }
+
+  /** TEST ONLY: raw sends on every channel for the test kit's `flood` mode (testkit-network.ts). */
+  testkitNetwork(): TestkitNetwork {
+    return testkitNetwork(
+      () => this.running(),
+      () => this.validatorPeers(),
+      this.names,
+      this.opts,
+    );
   }
 
   /** Queues an envelope for the next batch. False when the batcher is full (push back). */

@@ -10,6 +10,7 @@ import type { VerifyPool } from '../../crypto/verify-pool.js';
 import type { Logger, Logs } from '../../runtime/log.js';
 import { type RecentRefusals, reauthorizer, seqCheckOf } from '../admission/evictions.js';
 import type { Chain } from '../chain/chain.js';
+import type { MempoolEntry } from '../chain/mempool.js';
 import { envelopeTracingCode } from '../chain/tx-hash.js';
 import { lookUpCommitted } from '../committed-lookup.js';
 import { ConsensusDriver, loadConsensusState, type OutboundRewrite } from '../consensus-driver.js';
@@ -84,6 +85,8 @@ export interface DriverWiring {
   backlog: GossipBacklog;
   /** TEST ONLY: the test kit's rewrite of outbound consensus messages (Byzantine modes). */
   rewrite?: OutboundRewrite;
+  /** TEST ONLY: the test kit's censoring of newly admitted envelopes (`censor-site`). */
+  censor?: (entries: MempoolEntry[]) => MempoolEntry[];
 }
 
 export function createDriver(w: DriverWiring): ConsensusDriver {
@@ -129,6 +132,7 @@ export function createDriver(w: DriverWiring): ConsensusDriver {
       reauthorize: reauthorizer(w.ledger.contracts, () => w.chain.admissionTime()),
       onFatal: w.onFatal,
       ...(w.rewrite === undefined ? {} : { rewrite: w.rewrite }),
+      ...(w.censor === undefined ? {} : { censor: w.censor }),
     },
     { tickMs: w.tickMs, maxQueued: 10_000 },
   );

@@ -70,6 +70,23 @@ describe('e2e Byzantine validators', () => {
     const r = await run('byz-withhold');
     expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
   }, 400_000);
+
+  it("a primary that censors one site is replaced; the site's envelopes commit within the bound", async () => {
+    const r = await run('byz-censor');
+    expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
+    expect(r.byzantine?.latency?.[0]?.committed).toBeGreaterThan(0);
+  }, 400_000);
+
+  it('a node flooding garbage and oversized messages is penalized by every honest node', async () => {
+    const r = await run('byz-flood');
+    const onFlooder = r.byzantine?.penalties?.filter((p) => p.peer === 3) ?? [];
+    expect(onFlooder.map((p) => p.node).sort()).toEqual([0, 1, 2]);
+  }, 400_000);
+
+  it('a node replaying its old consensus messages changes nothing', async () => {
+    const r = await run('byz-replay');
+    expect(r.evidence).toEqual([0, 0, 0, 0]);
+  }, 400_000);
 });
 
 // A node whose state snapshots diverge (testkit `divergent-snapshot`): the honest nodes compare

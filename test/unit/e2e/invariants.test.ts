@@ -7,6 +7,7 @@ import { type ChainRead, compareChains } from '../../../e2e/invariants.js';
 const chain = (node: number, blocks: [string, string][]): ChainRead => ({
   read: { node, ids: [] },
   blocks: blocks.map(([hash, stateRoot]) => ({ hash, stateRoot })),
+  committedAt: new Map(),
   errors: [],
 });
 

@@ -86,4 +86,20 @@ describe('inbound gate', () => {
     expect(gate.admitSender(member)).toBe('ignore');
     expect(delivered.map((m) => m.data[0])).toEqual([1, 2]);
   });
+
+  it('counts rejections per sending peer (oversized, malformed, invalid), not ignores or accepts', async () => {
+    const { gate, member, stranger } = await setup();
+    gate.setValidator('consensus', (m) =>
+      m.data[0] === 1 ? 'reject' : m.data[0] === 2 ? 'ignore' : 'accept',
+    );
+    await gate.screen('consensus', member, Uint8Array.of(1), false);
+    await gate.screen('consensus', member, Uint8Array.of(2), false);
+    await gate.screen('consensus', member, Uint8Array.of(3), true);
+    await gate.screen('consensus', member, new Uint8Array(11), true);
+    await gate.screen('envelopes', member, Uint8Array.of(9, 9, 9), false);
+    expect(gate.rejectedFrom(member)).toBe(3);
+    // A stranger is refused before it is read: counted as not allowed, never per peer.
+    await gate.screen('consensus', stranger, Uint8Array.of(1), false);
+    expect(gate.rejectedFrom(stranger)).toBe(0);
+  });
 });
