@@ -48,7 +48,15 @@ export interface NodeView {
   status?: StatusView;
   info?: NodeInfo;
   peers: PeerLink[];
-  samples: Pick<NodeSample, 'time' | 'hostCpu' | 'processCpu' | 'rssBytes' | 'dataBytes' | 'diskFreeBytes'>[];
+  samples: (Pick<
+    NodeSample,
+    'time' | 'hostCpu' | 'processCpu' | 'rssBytes' | 'dataBytes' | 'diskFreeBytes'
+  > & {
+    /** The node's view and primary from its status read within the last STATUS_FRESH_MS (the
+     * consensus page's view history); absent when the console has no fresh status of it. */
+    view?: number;
+    primary?: number;
+  })[];
   alarms: AlarmView[];
   alarmsError?: string;
 }
@@ -64,6 +72,8 @@ export interface NodeWatchOptions {
 }
 
 const MAX_SAMPLES = 120;
+/** A status read this recent still says the node's view: older, it may predate a restart. */
+const STATUS_FRESH_MS = 3_000;
 const INFO_EVERY_MS = 10_000;
 
 export class NodeWatch {
@@ -168,7 +178,11 @@ export class NodeWatch {
       try {
         for await (const s of this.mgmtClient.watchNode(0, signal)) {
           this.view.peers = s.peers;
+          const st = this.view.status;
+          const fresh =
+            this.view.up && st !== undefined && this.now() - this.view.lastOkAt <= STATUS_FRESH_MS;
           this.view.samples.push({
+            ...(fresh ? { view: st.view, primary: st.primary } : {}),
             time: s.time,
             hostCpu: s.hostCpu,
             processCpu: s.processCpu,

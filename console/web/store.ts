@@ -1,9 +1,11 @@
 // The live snapshot: one EventSource on /api/events, shared by every page. It keeps a short
-// history of the chain's rate and height for the overview chart, and tells the page when a new
+// history of the chain's rate and height for the overview chart, each node's samples and the
+// blocks' views for the nodes and consensus pages, and tells the page when a new
 // snapshot or a connection change arrives.
 import { getJson } from './dom.js';
 import { addSample, type NodeSamplePoint } from './series.js';
 import type { Snapshot } from './types.js';
+import { addBlockViews, type BlockViewPoint } from './view-changes.js';
 
 const HISTORY = 300;
 
@@ -14,6 +16,8 @@ export interface Store {
   history: [number[], number[], number[]];
   /** Each node's recent CPU, memory and disk samples (the nodes page's sparklines), by name. */
   samples: Map<string, NodeSamplePoint[]>;
+  /** The recent blocks' views, kept across snapshots (the consensus page's view changes). */
+  blockViews: BlockViewPoint[];
   onChange(fn: () => void): () => void;
 }
 
@@ -24,6 +28,7 @@ export function openStore(): Store {
     connected: false,
     history: [[], [], []],
     samples: new Map(),
+    blockViews: [],
     onChange(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
@@ -46,6 +51,7 @@ export function openStore(): Store {
     if (first) seedSamples(store, s);
     first = false;
     for (const n of s.nodes) addSample(store.samples, n.name, n.sample);
+    addBlockViews(store.blockViews, s.recentBlocks);
     notify();
   });
   es.addEventListener('error', () => {

@@ -41,6 +41,9 @@ export interface NodeSamplePoint {
   rssBytes: number;
   dataBytes: number;
   diskFreeBytes: number;
+  /** The node's view and primary at about that time (its status), when the console had them. */
+  view?: number;
+  primary?: number;
 }
 
 export interface Snapshot {

@@ -1,5 +1,5 @@
 // The console in a real headless browser against a real one-node cluster: the overview shows the
-// chain and its height, and a trace verifies in the page; the same trace with one byte of a commit
+// chain and its height, the consensus page charts the node's view, and a trace verifies in the page; the same trace with one byte of a commit
 // signature flipped on its way to the page fails at the certificate check (and only there), which
 // shows the verdict is computed in the browser, not taken from the backend.
 import { join } from 'node:path';
@@ -51,6 +51,11 @@ describe('the console in a browser', () => {
     await page.locator('#height .value', { hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 30_000 });
     expect(await page.getAttribute('#chain-id .value span', 'title')).toBe(toHex(cluster.chainId));
     expect(await page.textContent('#nodes-up .value')).toBe('1 / 1');
+
+    // The consensus page's view history: the node's view charted from its samples.
+    await page.goto(`${running.url}#/consensus`);
+    await page.locator('#view-history svg[aria-label^="view "]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#view-history tbody tr').first().textContent()).toContain('node 0');
 
     await page.goto(`${running.url}#/trace/${code}`);
     await page.waitForSelector('#verdict', { timeout: 30_000 });

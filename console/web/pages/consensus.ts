@@ -1,8 +1,11 @@
 // Consensus: view and primary, each validator's last commit vote (the newest certificate carrying
-// its signature: who is voting, who is not), the newest blocks' signers, and the cross-node check
-// of block hash and state root at the newest height every node up holds.
-import { empty, h, short, table } from '../dom.js';
+// its signature: who is voting, who is not), each node's view over time and the recent view
+// changes, the newest blocks' signers, and the cross-node check of block hash and state root at the
+// newest height every node up holds.
+import { empty, h, short, sparkline, table } from '../dom.js';
 import type { PageFactory } from '../main.js';
+import type { Store } from '../store.js';
+import { viewChanges, viewSeries } from '../view-changes.js';
 
 export const consensusPage: PageFactory = (root, store) => {
   const body = h('div');
@@ -71,6 +74,8 @@ export const consensusPage: PageFactory = (root, store) => {
         h('p', {}, `view ${s.view ?? '—'}, primary v${s.primary ?? '—'}`),
         h('h3', {}, 'Votes'),
         votes,
+        h('h3', {}, 'View changes'),
+        viewHistory(store),
         h('h3', {}, 'Cross-node check'),
         check,
         h('h3', {}, 'Newest certificates'),
@@ -79,3 +84,44 @@ export const consensusPage: PageFactory = (root, store) => {
     },
   };
 };
+
+/** Each node's view over its recent samples, and the view changes seen by the nodes and blocks. */
+function viewHistory(store: Store): HTMLElement {
+  const s = store.snapshot;
+  const series = table(
+    ['node', 'view now', 'view over the last samples'],
+    (s?.nodes ?? []).map((n) => {
+      const views = viewSeries(store.samples.get(n.name) ?? []);
+      const label =
+        views.length === 0 ? 'no view sampled' : `view ${Math.min(...views)}..${Math.max(...views)}`;
+      return [n.name, n.status?.view ?? '—', views.length < 2 ? label : sparkline(views, label)];
+    }),
+  );
+  const changes = viewChanges(store.samples, store.blockViews);
+  const list =
+    changes.length === 0
+      ? empty('no view change in the recent samples and blocks')
+      : table(
+          ['time', 'seen by', 'height', 'view', 'new primary'],
+          changes.map((c) => [
+            new Date(c.time).toLocaleTimeString(),
+            c.source === 'chain' ? 'committed blocks' : c.source,
+            c.height === undefined ? '—' : h('a', { href: `#/blocks/${c.height}` }, c.height),
+            c.lowered
+              ? h(
+                  'span',
+                  {
+                    class: 'warn',
+                    title:
+                      c.source === 'chain'
+                        ? 'lower than the block before'
+                        : 'lower than before: the node restarted',
+                  },
+                  `${c.from} → ${c.to}`,
+                )
+              : `${c.from} → ${c.to}`,
+            c.primary === undefined ? '—' : `v${c.primary}`,
+          ]),
+        );
+  return h('div', { id: 'view-history' }, series, list);
+}
