@@ -4,7 +4,7 @@
 // of its genesis, and one handle per node to start, kill, pause, continue and stop it.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BkdmsClient } from '../api/client.js';
 import type { TrustAnchor } from '../api/verify.js';
 import { toHex } from '../crypto/bytes.js';
@@ -13,12 +13,13 @@ import { generateX25519, type X25519KeyPair } from '../crypto/x25519.js';
 import { type ClusterLayout, peerAddress, prepareCluster } from '../devnet/layout.js';
 import { freeNodePorts } from '../devnet/ports.js';
 import { type NodeProcess, startNodeProcess, stopAll } from '../devnet/processes.js';
+import { SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
 import { BYZANTINE_ENV } from '../testkit/byzantine.js';
 import { CENSOR_ENV } from '../testkit/censor.js';
 import { genesisSites, type SyntheticSite, syntheticSites } from '../testkit/envelopes.js';
 import { E2EError, E2EErrorCode } from './errors.js';
 import { FaultNet } from './fault-net.js';
-import { diskFullNodes, type Manifest } from './manifest.js';
+import { ARCHIVE_FOLDER, diskFullNodes, type Manifest, nodeRetain } from './manifest.js';
 
 /** Port 1 on loopback: nothing listens there, so a dial to it is refused at once. */
 const REFUSING_ADDR = '/ip4/127.0.0.1/tcp/1';
@@ -36,6 +37,8 @@ export class E2ECluster {
   readonly expectedExits: { node: number; how: number | string }[] = [];
   /** Data folders mounted as a size-capped tmpfs (disk-full faults), unmounted at close. */
   readonly mounts: string[] = [];
+  /** Per node, its archive folder (manifest `retain.archive`); empty without archiving. */
+  archives: string[] = [];
   /** Per node, the test-kit environment of every start (its Byzantine modes); empty for an honest node. */
   readonly testkitEnv: Record<string, string>[];
 
@@ -59,6 +62,7 @@ export class E2ECluster {
       const sites = syntheticSites(m.sites);
       const scp = generateX25519();
       const now = Date.now();
+      const retain = nodeRetain(m);
       const layout = await prepareCluster({
         dir,
         n: m.validators,
@@ -81,6 +85,7 @@ export class E2ECluster {
         // Snapshot hashes compared with the peers every 2 s (a divergence seen within a run).
         snapshot: { keep: 2, compareIntervalMs: 2_000 },
         p2p: { ...m.network, announce: [REFUSING_ADDR] },
+        ...(retain === undefined ? {} : { extra: { retain } }),
         peerAddress: (from, to, key) => peerAddress(key, { p2p: net.port(from, to), rpc: 0, mgmt: 0 }),
       });
       const cluster = new E2ECluster(layout, net, sites, scp);
@@ -93,6 +98,13 @@ export class E2ECluster {
             ? { [CENSOR_ENV]: toHex(keyIdOf(sites[0]!.key.publicKey)) }
             : {}),
         };
+      // A small block-log segment (test kit) on every start, so that segments seal and prune in a short run.
+      if (m.retain !== undefined)
+        for (const env of cluster.testkitEnv) env[SEGMENT_BYTES_ENV] = String(m.retain.segmentBytes);
+      cluster.archives =
+        retain?.archiveDir === undefined
+          ? []
+          : layout.nodes.map((x) => join(dirname(x.configPath), ARCHIVE_FOLDER));
       return cluster;
     } catch (err) {
       await net.close();

@@ -2,12 +2,14 @@
 // the catch-up bound after their last fault; every height holds the same block hash and state
 // root on every node, each block verified against the genesis trust anchor; each node's chain is
 // read whole for the set checker; every envelope the load saw committed traces, with a verifying
-// proof bundle, on every node.
+// proof bundle, on every node. On nodes that prune, what a node answers PRUNED for is read and
+// traced from its archive, verified from the genesis (e2e/pruned.ts).
 import { pause } from '../api/retry.js';
 import { toHex } from '../crypto/bytes.js';
 import { tracingCode } from '../crypto/hash.js';
 import type { FinalRead } from './checker.js';
 import type { E2ECluster } from './cluster.js';
+import { type ArchiveRead, archiveSegmentAt, checkArchivedTrace, judgePruned } from './pruned.js';
 
 export interface TipResult {
   tip: number;
@@ -69,15 +71,33 @@ export interface ChainRead {
   /** The block time (ms, the proposer's clock) of each envelope's first block. */
   committedAt: Map<string, number>;
   errors: string[];
+  /** Heights read from the node's archive after a PRUNED answer. */
+  archived?: number;
 }
 
-/** Reads node i's blocks 1..tip, each verified against the trust anchor (certificate, body, chain). */
-export async function readChain(c: E2ECluster, i: number, tip: number): Promise<ChainRead> {
+/** Node i's archive (manifest `retain.archive`): its folder and what it held, verified from the genesis. */
+export interface NodeArchive {
+  dir: string;
+  read: ArchiveRead;
+}
+
+/**
+ * Reads node i's blocks 1..tip, each verified against the trust anchor (certificate, body, chain).
+ * With its archive, a height the node answers PRUNED for (naming the archive segment) is read from
+ * the archive instead; any other failure, or a PRUNED without an archive, is an error.
+ */
+export async function readChain(
+  c: E2ECluster,
+  i: number,
+  tip: number,
+  archive?: NodeArchive,
+): Promise<ChainRead> {
   const trust = c.trust();
   const ids: string[] = [];
   const blocks: ChainRead['blocks'] = [];
   const errors: string[] = [];
   const committedAt = new Map<string, number>();
+  let archived = 0;
   for (let h = 1; h <= tip; h++) {
     try {
       const v = await c.client(i).getBlockVerified(h, trust, { deadlineMs: 15_000 });
@@ -89,11 +109,23 @@ export async function readChain(c: E2ECluster, i: number, tip: number): Promise<
         if (!committedAt.has(id)) committedAt.set(id, time);
       }
     } catch (err) {
-      errors.push(`node ${i} height ${h}: ${(err as Error).message}`);
+      const kept = archive?.read.blocks.get(h);
+      const bad =
+        archive === undefined
+          ? (err as Error).message
+          : (judgePruned(err, h, archiveSegmentAt(archive.dir, h)) ??
+            (kept === undefined ? 'PRUNED, and not in its verified archive' : undefined));
+      if (bad === undefined && kept !== undefined) {
+        blocks.push({ hash: kept.hash, stateRoot: kept.stateRoot });
+        ids.push(...kept.ids);
+        archived++;
+        continue;
+      }
+      errors.push(`node ${i} height ${h}: ${bad}`);
       blocks.push({ hash: '?', stateRoot: '?' });
     }
   }
-  return { read: { node: i, ids }, blocks, committedAt, errors };
+  return { read: { node: i, ids }, blocks, committedAt, errors, archived };
 }
 
 /**
@@ -124,10 +156,13 @@ export async function traceAll(
   i: number,
   ids: readonly string[],
   parallel = 8,
+  archive?: NodeArchive,
+  stats?: { n: number },
 ): Promise<string[]> {
   const trust = c.trust();
   const errors: string[] = [];
   let next = 0;
+  const archivedTraces = stats ?? { n: 0 };
   const worker = async (): Promise<void> => {
     while (next < ids.length) {
       const id = ids[next++]!;
@@ -136,7 +171,13 @@ export async function traceAll(
         if (toHex(t.tracingCode) !== id)
           errors.push(`node ${i}: trace of ${id} proved ${toHex(t.tracingCode)}`);
       } catch (err) {
-        errors.push(`node ${i}: trace of ${id}: ${(err as Error).message}`);
+        // Pruned here: acceptable only as a PRUNED naming the segment, with the archive's bundle verified.
+        const bad =
+          archive === undefined
+            ? (err as Error).message
+            : await checkArchivedTrace(err, id, archive.dir, archive.read, trust);
+        if (bad !== undefined) errors.push(`node ${i}: trace of ${id}: ${bad}`);
+        else archivedTraces.n++;
       }
     }
   };

@@ -121,6 +121,27 @@ export const manifestSchema = z
         z.strictObject({ node: z.number().int().min(0), modes: z.array(z.enum(BYZANTINE_MODES)).min(1) }),
       )
       .default([]),
+    /**
+     * Body retention on every validator (node config `retain`): keep the last `blocks` bodies,
+     * pruned every `intervalMs`; with `archive` each node archives a segment into
+     * `node-<i>/archive` before deleting it (`retain.archiveDir`). `segmentBytes` is the block log's
+     * segment size (test kit), small so that segments seal, and so prune, within a short run; a
+     * block must fit one segment (else the node stops with OVERSIZED): keep maxBlockEnvelopes small.
+     * Absent: every body kept.
+     */
+    retain: z
+      .strictObject({
+        blocks: z.number().int().min(1).max(1_000_000),
+        intervalMs: z.number().int().min(1000).max(600_000).default(2000),
+        archive: z.boolean().default(true),
+        segmentBytes: z
+          .number()
+          .int()
+          .min(4096)
+          .max(64 * 1024 ** 2)
+          .default(32 * 1024),
+      })
+      .optional(),
     /** How long each node may take to reach the tip after its last fault ends (ms). */
     catchUpMs: ms.default(60_000),
     /**
@@ -251,3 +272,18 @@ export function maxFaultyAtOnce(m: Manifest): number {
 /** The Byzantine nodes of the manifest: the invariants of liveness and of the set hold for the others. */
 export const byzantineNodes = (m: Pick<Manifest, 'byzantine'>): Set<number> =>
   new Set(m.byzantine.map((b) => b.node));
+
+/** The archive folder of a node, relative to its config file (so `node-<i>/archive`). */
+export const ARCHIVE_FOLDER = 'archive';
+
+/** The `retain` section of every node's config for the manifest's `retain`; undefined without one. */
+export function nodeRetain(
+  m: Pick<Manifest, 'retain'>,
+): { blocks: number; intervalMs: number; archiveDir?: string } | undefined {
+  if (m.retain === undefined) return undefined;
+  return {
+    blocks: m.retain.blocks,
+    intervalMs: m.retain.intervalMs,
+    ...(m.retain.archive ? { archiveDir: ARCHIVE_FOLDER } : {}),
+  };
+}

@@ -16,6 +16,7 @@ import { byzantineNodes, type Manifest } from './manifest.js';
 import { Perturber, type PerturbRecord } from './perturb.js';
 import { chainUploads, E2EPlatform } from './platform.js';
 import { checkPlatformRecords, describePlatformCheck, type PlatformCheck } from './platform-check.js';
+import { checkPruning } from './prune-check.js';
 import { FIRST_BLOCK_MS, MESH_MS, waitForFirstBlock, waitForMesh } from './readiness.js';
 
 export interface RunOptions {
@@ -59,6 +60,8 @@ export interface RunReport {
   alarms: { node: number; active: string[]; raised: string[] }[];
   /** Latency per site, flooding nodes' penalties, memory (manifests that ask for them). */
   byzantine?: ByzantineFindings;
+  /** Per node, its earliest block body at the end (manifests with `retain`). */
+  earliest?: number[];
   /** The platform's extraction compared with the chain (manifests with `platform`). */
   platform?: PlatformCheck;
 }
@@ -225,11 +228,21 @@ async function check(
     ),
   );
   log(`tip ${tip.tip}; views ${report.views.join(', ')}; caught up after (ms): ${tip.caughtUpMs.join(', ')}`);
+  const archives = await checkPruning(c, m, honest, report, log);
   const chains = await Promise.all(
     Array.from({ length: c.n }, (_, i) =>
-      readChain(c, i, byz.has(i) ? Math.max(0, Math.min(tip.tip, tip.heights[i] ?? 0)) : tip.tip),
+      readChain(
+        c,
+        i,
+        byz.has(i) ? Math.max(0, Math.min(tip.tip, tip.heights[i] ?? 0)) : tip.tip,
+        archives.get(i),
+      ),
     ),
   );
+  if (archives.size > 0)
+    log(
+      `blocks read from the archives after PRUNED, per node: ${chains.map((ch) => ch.archived ?? 0).join(', ')}`,
+    );
   for (const ch of chains) for (const e of ch.errors.slice(0, 5)) fail(`block not verified: ${e}`);
   for (const f of compareChains(chains, byz).slice(0, 10)) fail(`fork: ${f}`);
   const set = checkSet(
@@ -243,7 +256,11 @@ async function check(
   if (Object.keys(bad).length > 0) fail(`uploads refused: ${JSON.stringify(bad)}`);
   if (set.counts.committed === 0 && m.load.durationMs > 0) fail('the load saw nothing committed');
   const committed = [...new Set(load.history.flatMap((e) => (e.kind === 'committed' ? [e.id] : [])))];
-  const traceErrors = (await Promise.all(honest.map((i) => traceAll(c, i, committed)))).flat();
+  const fromArchive = { n: 0 };
+  const traceErrors = (
+    await Promise.all(honest.map((i) => traceAll(c, i, committed, 8, archives.get(i), fromArchive)))
+  ).flat();
+  if (archives.size > 0) log(`${fromArchive.n} traces answered PRUNED and verified from the node's archive`);
   report.traced = committed.length * honest.length - traceErrors.length;
   for (const e of traceErrors.slice(0, 5)) fail(`trace: ${e}`);
   log(`traced ${report.traced} bundles (${committed.length} envelopes × ${honest.length} honest nodes)`);

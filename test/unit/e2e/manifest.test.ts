@@ -9,6 +9,7 @@ import {
   faultsTolerated,
   faultyNodes,
   maxFaultyAtOnce,
+  nodeRetain,
   parseManifest,
   partitionHasQuorum,
   readManifest,
@@ -92,6 +93,30 @@ describe('parseManifest', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const f of files) expect(readManifest(join(dir, f)).name).toBe(f.replace(/\.json$/, ''));
+  });
+});
+
+describe('retain', () => {
+  it('absent: no retain in the node configs', () => {
+    expect(nodeRetain(parseManifest({ name: 'x' }))).toBeUndefined();
+  });
+
+  it('fills the defaults and writes retain with the archive folder next to the config', () => {
+    const m = parseManifest({ name: 'x', retain: { blocks: 20 } });
+    expect(m.retain).toEqual({ blocks: 20, intervalMs: 2000, archive: true, segmentBytes: 32768 });
+    expect(nodeRetain(m)).toEqual({ blocks: 20, intervalMs: 2000, archiveDir: 'archive' });
+    const plain = parseManifest({ name: 'x', retain: { blocks: 5, intervalMs: 1000, archive: false } });
+    expect(nodeRetain(plain)).toEqual({ blocks: 5, intervalMs: 1000 });
+  });
+
+  it.each([
+    [{ blocks: 0 }, 'retain.blocks'],
+    [{ intervalMs: 2000 }, 'retain.blocks'],
+    [{ blocks: 10, intervalMs: 10 }, 'retain.intervalMs'],
+    [{ blocks: 10, segmentBytes: 100 }, 'retain.segmentBytes'],
+    [{ blocks: 10, age: '1h' }, 'retain'],
+  ])('refuses %j', (retain, path) => {
+    expect(() => parseManifest({ name: 'x', retain })).toThrow(path);
   });
 });
 
