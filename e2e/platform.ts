@@ -28,7 +28,7 @@ import type { ChainUpload, StoredUpload } from './platform-check.js';
 
 /**
  * How long a (re)started platform may take to print its first progress line: a first start makes
- * its database (PGlite's initdb took over 2 minutes at a load average of 28).
+ * its database (PGlite's initdb took over 3 minutes at a load average of 32).
  */
 export const PLATFORM_START_MS = 300_000;
 
