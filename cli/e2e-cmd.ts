@@ -5,11 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { crashSweepManifests } from '../e2e/crash-sweep.js';
+import { crashSweepManifests, SWEEP_POINTS, type SweepPoint } from '../e2e/crash-sweep.js';
 import { generateManifests } from '../e2e/generate.js';
 import { readManifest } from '../e2e/manifest.js';
 import { type RunReport, runManifest } from '../e2e/runner.js';
-import { type CommitFailpointName, FAILPOINTS } from '../runtime/failpoints.js';
 
 /** "90000", "90s", "30m": a span in ms. */
 export function parseSpan(text: string, flag: string): number {
@@ -101,9 +100,9 @@ export function registerE2ECommands(program: Command): void {
   e2e
     .command('crash-sweep')
     .description(
-      'for each crash point of the commit and persist path: run load, kill a node there, restart it, check the invariants',
+      "for each crash point of the commit and persist path (and the platform's block write): run load, kill a node (the platform) there, restart it, check the invariants",
     )
-    .option('--points <list>', `comma-separated points (default all: ${FAILPOINTS.join(', ')})`)
+    .option('--points <list>', `comma-separated points (default all: ${SWEEP_POINTS.join(', ')})`)
     .option('--duration <span>', 'load duration of each run', '60s')
     .option('--keep', 'keep the folders of passed runs too')
     .option('--dir <dir>', 'parent folder of the run folders')
@@ -112,10 +111,10 @@ export function registerE2ECommands(program: Command): void {
       async (o: { points?: string; duration: string; keep?: boolean; dir?: string; json?: boolean }) => {
         const points = o.points?.split(',').map((p) => p.trim());
         for (const p of points ?? [])
-          if (!(FAILPOINTS as readonly string[]).includes(p))
-            throw new Error(`--points: unknown crash point "${p}" (known: ${FAILPOINTS.join(', ')})`);
+          if (!(SWEEP_POINTS as readonly string[]).includes(p))
+            throw new Error(`--points: unknown crash point "${p}" (known: ${SWEEP_POINTS.join(', ')})`);
         const manifests = crashSweepManifests({
-          points: points as CommitFailpointName[] | undefined,
+          points: points as SweepPoint[] | undefined,
           durationMs: parseSpan(o.duration, '--duration'),
         });
         await runAll(manifests, o);

@@ -18,9 +18,11 @@ import {
 } from '../platform/index.js';
 import { dumpPlatformDatabase, restorePlatformDatabase } from '../platform/pg-dump.js';
 import { formatTrace } from '../platform/trace.js';
+import { armFailpoint } from '../runtime/failpoints.js';
 import { runUntilSignal } from '../runtime/lifecycle.js';
 import { registerActionCommands } from './gov-actions.js';
 import { registerPlatformQueryCommands } from './platform-query-cmd.js';
+import { platformTestkit } from './platform-testkit.js';
 
 const say = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -56,8 +58,17 @@ export function registerPlatformCommands(program: Command): void {
   const platform = program.command('platform').description('run and administer the smart city platform');
   cfg(platform.command('run'))
     .description('follow the chain: verify, store (Table 10-3), decrypt and check every packet')
-    .action(async (o: { config: string }) => {
+    .option(
+      '--testkit',
+      'TEST ONLY: arm the crash point of BKDMS_TESTKIT_FAILPOINT (platform-block-tx[:pass]; docs/operations.md)',
+    )
+    .action(async (o: { config: string; testkit?: boolean }) => {
+      const fp = platformTestkit(o.testkit === true);
       const { config, genesis } = load(o.config);
+      if (fp !== undefined) {
+        process.stderr.write(`TEST KIT: this platform kills itself at ${fp.name} (pass ${fp.hit})\n`);
+        armFailpoint(fp);
+      }
       const p = await runPlatform(config, { genesis, print: say });
       await runUntilSignal(p);
       // A database failure while stopping still fails the command.

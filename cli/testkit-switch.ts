@@ -10,7 +10,13 @@ import { randomBytes } from 'node:crypto';
 import type { NodeApi } from '../api/handlers.js';
 import { generateX25519 } from '../crypto/x25519.js';
 import type { StartNodeOptions } from '../node/node.js';
-import { armFailpoint, FAILPOINT_ENV, parseFailpoint, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
+import {
+  armFailpoint,
+  FAILPOINT_ENV,
+  PLATFORM_FAILPOINTS,
+  parseFailpoint,
+  SEGMENT_BYTES_ENV,
+} from '../runtime/failpoints.js';
 import {
   BYZANTINE_ENV,
   byzantineRewrite,
@@ -133,6 +139,10 @@ export function testkitSwitch(
   const fpSpec = env[FAILPOINT_ENV] ?? '';
   if (fpSpec !== '') {
     const fp = parseFailpoint(fpSpec);
+    if ((PLATFORM_FAILPOINTS as readonly string[]).includes(fp.name))
+      throw new Error(
+        `${FAILPOINT_ENV}: "${fp.name}" is the platform's crash point (platform run --testkit)`,
+      );
     out.failpoint = `${fp.name}:${fp.hit}`;
     out.arm = () => armFailpoint(fp);
   }

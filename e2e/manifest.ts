@@ -4,7 +4,7 @@
 // docs/reliability.md documents every field.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { FAILPOINTS } from '../runtime/failpoints.js';
+import { FAILPOINTS, PLATFORM_FAILPOINTS } from '../runtime/failpoints.js';
 import { BYZANTINE_MODES } from '../testkit/byzantine.js';
 import { E2EError, E2EErrorCode } from './errors.js';
 
@@ -14,11 +14,20 @@ const ms = z
   .min(0)
   .max(24 * 3600_000);
 
+/** The crash points a manifest can arm: the node's commit path and the platform's block write. */
+export const CRASH_POINTS = [...FAILPOINTS, ...PLATFORM_FAILPOINTS] as const;
+
+/** The platform process as the target of a perturbation (manifests with `platform`). */
+export const PLATFORM = 'platform';
+
 const nodeFault = z.strictObject({
   /** Time after the load started (ms). */
   atMs: ms,
-  /** A node index, or "primary": the primary of the moment, asked of a running node. */
-  node: z.union([z.number().int().min(0), z.literal('primary')]),
+  /**
+   * A node index; "primary": the primary of the moment, asked of a running node; "platform": the
+   * platform process (its links to the nodes for disconnect, stall and delay).
+   */
+  node: z.union([z.number().int().min(0), z.literal('primary'), z.literal(PLATFORM)]),
   /** How long the fault lasts before it is undone (ms); 0: undone at once. */
   durationMs: ms.default(0),
 });
@@ -50,14 +59,15 @@ export const perturbationSchema = z.discriminatedUnion('kind', [
     sizeMb: z.number().int().min(16).max(4096).default(64),
   }),
   /**
-   * The node stopped cleanly and started again (test kit) with the failpoint `point` armed: it
-   * kills itself there on the `hit`-th pass (at most waitMs after its start); durationMs after
-   * that it is started again unarmed and must recover its store and catch up.
+   * The node (or the platform, with a platform point) stopped cleanly and started again (test kit)
+   * with the failpoint `point` armed: it kills itself there on the `hit`-th pass (at most waitMs
+   * after its start); durationMs after that it is started again unarmed and must recover its
+   * store and catch up.
    */
   nodeFault.extend({
     kind: z.literal('crash-point'),
-    node: z.number().int().min(0),
-    point: z.enum(FAILPOINTS),
+    node: z.union([z.number().int().min(0), z.literal(PLATFORM)]),
+    point: z.enum(CRASH_POINTS),
     hit: z.number().int().min(1).max(10_000).default(1),
     waitMs: ms.default(60_000),
     /** Block log segment size of the armed start (small, so that a segment roll comes soon). */
@@ -158,8 +168,13 @@ export const manifestSchema = z
      */
     platform: z
       .strictObject({
-        /** How long the platform may still take to store the tip once the other checks are done (ms). */
+        /**
+         * How long the platform may take to store the tip after its last fault, and still take
+         * once the other checks are done (ms).
+         */
         catchUpMs: ms.default(60_000),
+        /** Its database: embedded PGlite, or a throw-away PostgreSQL server the run starts. */
+        store: z.enum(['pglite', 'server']).default('pglite'),
       })
       .optional(),
   })
@@ -177,7 +192,17 @@ export const manifestSchema = z
           if (seen.has(i)) bad(`perturbations[${k}]: node ${i} is in two groups`);
           seen.add(i);
         }
+      } else if (p.node === PLATFORM) {
+        if (m.platform === undefined)
+          bad(`perturbations[${k}]: names the platform, but there is no platform`);
       } else if (p.node !== 'primary') inRange(p.node, `perturbations[${k}]`);
+      if (p.kind === 'crash-point') {
+        const platformPoint = (PLATFORM_FAILPOINTS as readonly string[]).includes(p.point);
+        if (platformPoint !== (p.node === PLATFORM))
+          bad(
+            `perturbations[${k}]: ${p.point} is ${platformPoint ? "the platform's" : "a node's"} crash point, aimed at ${p.node === PLATFORM ? 'the platform' : 'a node'}`,
+          );
+      }
       if (p.atMs + p.durationMs > m.load.durationMs + m.catchUpMs)
         bad(`perturbations[${k}] ends after the load and the catch-up bound`);
     });
@@ -231,7 +256,8 @@ export const faultsTolerated = (m: Pick<Manifest, 'validators'>): number =>
 /** The nodes a perturbation takes out of the quorum: for a partition, all but its largest group. */
 export function faultyNodes(p: Perturbation, n: number): number[] {
   // "primary" is one node, which may be any: -1 stands for it (counted apart, conservatively).
-  if (p.kind !== 'partition') return [p.node === 'primary' ? -1 : p.node];
+  // The platform is no validator: its faults take none out.
+  if (p.kind !== 'partition') return p.node === PLATFORM ? [] : [p.node === 'primary' ? -1 : p.node];
   const largest = p.groups.reduce((a, g) => (g.length > a.length ? g : a), [] as number[]);
   return Array.from({ length: n }, (_, i) => i).filter((i) => !largest.includes(i));
 }
@@ -268,6 +294,9 @@ export function maxFaultyAtOnce(m: Manifest): number {
   }
   return most;
 }
+
+/** Whether the perturbation is aimed at the platform process. */
+export const atPlatform = (p: Perturbation): boolean => p.kind !== 'partition' && p.node === PLATFORM;
 
 /** The Byzantine nodes of the manifest: the invariants of liveness and of the set hold for the others. */
 export const byzantineNodes = (m: Pick<Manifest, 'byzantine'>): Set<number> =>

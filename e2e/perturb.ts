@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { pause } from '../api/retry.js';
 import { FAILPOINT_ENV, SEGMENT_BYTES_ENV } from '../runtime/failpoints.js';
 import type { E2ECluster } from './cluster.js';
-import { type Manifest, type Perturbation, partitionHasQuorum } from './manifest.js';
+import { atPlatform, type Manifest, type Perturbation, partitionHasQuorum } from './manifest.js';
+import { applyToPlatform, type PlatformPerturbation } from './perturb-platform.js';
+import type { E2EPlatform } from './platform.js';
 
 /** After a partition starts, blocks already certified may still land; then nothing may (ms). */
 const SETTLE_MS = 2_000;
@@ -15,15 +17,21 @@ const SETTLE_MS = 2_000;
 export interface PerturbRecord {
   index: number;
   kind: Perturbation['kind'] | 'late-start';
+  /** The validators it was aimed at (none for the platform). */
   nodes: number[];
+  /** Aimed at the platform process. */
+  platform?: true;
   startedAt: number;
   endedAt?: number;
   /** For a partition with no quorum side: the highest tip after it settled and before it healed. */
   stalled?: { settledHeight: number; healHeight: number };
   /** For a fault aimed at "primary": the view whose primary it hit. */
   primaryView?: number;
-  /** For a crash point: how the armed process ended, and whether it logged dying at the point. */
-  crash?: { point: string; how: number | string; logged: boolean };
+  /**
+   * For a crash point: how the armed process ended, whether it logged dying at the point, and for
+   * the platform the block whose transaction it died in.
+   */
+  crash?: { point: string; how: number | string; logged: boolean; height?: number };
 }
 
 export type Log = (line: string) => void;
@@ -68,9 +76,11 @@ export class Perturber {
   readonly errors: string[] = [];
   /** When each node was last disturbed (ms since epoch; 0: never). */
   readonly lastFault: number[];
+  /** When the platform was last disturbed (ms since epoch; 0: never). */
+  platformLastFault = 0;
   private readonly running: Promise<void>[] = [];
-  /** Per node, the fault in progress on it (undone once this resolves). */
-  private readonly busy = new Map<number, Promise<void>>();
+  /** Per node (or the platform), the fault in progress on it (undone once this resolves). */
+  private readonly busy = new Map<number | 'platform', Promise<void>>();
   /** Per crash-point perturbation: resolved once its armed node died there, or it failed. */
   private readonly armed = new Map<number, { settled: Promise<void>; settle: () => void }>();
 
@@ -78,6 +88,8 @@ export class Perturber {
     private readonly c: E2ECluster,
     private readonly m: Manifest,
     private readonly log: Log,
+    /** The run's platform: the target of the perturbations aimed at "platform". */
+    private readonly platform?: E2EPlatform,
   ) {
     this.lastFault = Array.from({ length: c.n }, () => 0);
   }
@@ -156,22 +168,38 @@ export class Perturber {
    */
   private async run(k: number, p: Perturbation, signal: AbortSignal): Promise<void> {
     if (p.kind === 'partition') return this.apply(k, p, signal, -1, undefined);
+    const onPlatform = atPlatform(p);
     // "primary" is asked at the fault's time.
     const primary = p.node === 'primary' ? await this.primary() : undefined;
-    const node = primary?.node ?? (p.node as number);
+    const node = onPlatform ? 'platform' : (primary?.node ?? (p.node as number));
     const prev = this.busy.get(node);
     const mine = (async () => {
       if (prev !== undefined) {
-        this.log(`perturb ${k}: waits for node ${node}'s previous fault to be undone`);
+        this.log(
+          `perturb ${k}: waits for ${onPlatform ? 'the platform' : `node ${node}`}'s previous fault to be undone`,
+        );
         await prev;
       }
-      await this.apply(k, p, signal, node, primary);
+      if (node === 'platform') await this.applyPlatform(k, p as PlatformPerturbation, signal);
+      else await this.apply(k, p, signal, node, primary);
     })();
     this.busy.set(
       node,
       mine.catch(() => undefined),
     );
     await mine;
+  }
+
+  private async applyPlatform(k: number, p: PlatformPerturbation, signal: AbortSignal): Promise<void> {
+    const platform = this.platform;
+    if (platform === undefined) throw new Error(`perturb ${k}: the run has no platform`);
+    const rec: PerturbRecord = { index: k, kind: p.kind, nodes: [], platform: true, startedAt: Date.now() };
+    this.records.push(rec);
+    this.log(`perturb ${k}: ${p.kind} the platform for ${p.durationMs} ms`);
+    rec.crash = await applyToPlatform(platform, p, signal, this.log, () => this.armed.get(k)?.settle());
+    rec.endedAt = Date.now();
+    this.platformLastFault = rec.endedAt;
+    this.log(`perturb ${k}: ${p.kind} the platform undone`);
   }
 
   private async apply(

@@ -64,6 +64,8 @@ export interface RunReport {
   earliest?: number[];
   /** The platform's extraction compared with the chain (manifests with `platform`). */
   platform?: PlatformCheck;
+  /** ms from the platform's last fault until it had stored the final tip (-1: never; absent: no fault on it). */
+  platformCaughtUpMs?: number;
 }
 
 /** How long the check waits for the alarms of faults just undone to clear (the nodes' clearMs and more). */
@@ -118,7 +120,7 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
       cluster = made;
       if (m.platform !== undefined) {
         mkdirSync(join(dir, 'platform'), { recursive: true });
-        platform = await E2EPlatform.setup(made, join(dir, 'platform'));
+        platform = await E2EPlatform.setup(made, join(dir, 'platform'), m.platform.store);
       }
       return made;
     });
@@ -127,11 +129,14 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
       const first = c.layout.nodes.filter((x) => !late.has(x.index)).map((x) => x.index);
       await Promise.all(first.map((i) => c.start(i)));
       await waitForMesh(c, first, MESH_MS);
+      // Running before the load, so that faults timed from the first block find it following:
+      // a first start makes its database (over 3 minutes at a load average of 32).
       platform?.start();
+      await platform?.waitReady();
     });
     const l = new SetLoad(c, m.load.rate, m.load.batch);
     load = l;
-    const perturber = new Perturber(c, m, log);
+    const perturber = new Perturber(c, m, log, platform);
     report.perturbations = perturber.records;
     await stage('load', async () => {
       l.start();
@@ -163,14 +168,23 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     await stage('check', async () => {
       await check(c, m, l, perturber, tip, report, log);
       if (platform !== undefined && m.platform !== undefined)
-        await checkPlatform(c, platform, m.platform.catchUpMs, byzantineNodes(m), tip.tip, report, log);
+        await checkPlatform(
+          c,
+          platform,
+          perturber,
+          m.platform.catchUpMs,
+          byzantineNodes(m),
+          tip.tip,
+          report,
+          log,
+        );
     });
   } catch (err) {
     report.failures.push(`run stopped: ${(err as Error).message}`);
   } finally {
     ac.abort();
     await stage('stop', async () => {
-      await platform?.stop();
+      await platform?.close();
       await load?.stop();
       await cluster?.close();
     });
@@ -318,10 +332,13 @@ async function check(
 /**
  * The platform invariant: once the platform holds the tip it is stopped cleanly and its database
  * compared with the uploads of an honest node's chain, each block verified against the genesis.
+ * With faults on the platform: it never ended on its own outside a crash point, and it held the
+ * tip within `catchUpMs` of its last fault; a block it died inside is stored once, whole.
  */
 async function checkPlatform(
   c: E2ECluster,
   platform: E2EPlatform,
+  perturber: Perturber,
   catchUpMs: number,
   byz: ReadonlySet<number>,
   tip: number,
@@ -334,6 +351,16 @@ async function checkPlatform(
   const reached = await platform.reach(tip, catchUpMs);
   const how = await platform.stop();
   log(`platform stopped (${how}) at height ${platform.height}; the tip is ${tip}`);
+  for (const x of platform.unexpectedExits)
+    fail(`platform ended on its own (${x}); see ${join(platform.dir, 'platform.log')}`);
+  if (perturber.platformLastFault > 0) {
+    const at = platform.reachedAt(tip);
+    const ms = at === undefined ? -1 : Math.max(0, at - perturber.platformLastFault);
+    report.platformCaughtUpMs = ms;
+    log(`platform at the tip ${ms} ms after its last fault`);
+    if (ms < 0 || ms > catchUpMs)
+      fail(`platform: not at the tip ${tip} within ${catchUpMs} ms of its last fault`);
+  }
   if (!reached)
     fail(`platform: height ${platform.height} ${catchUpMs} ms after the tip ${tip}, or it exited`);
   if (how !== '0')
@@ -341,9 +368,19 @@ async function checkPlatform(
   const honest = Array.from({ length: c.n }, (_, i) => i).find((i) => !byz.has(i)) ?? 0;
   // What the platform stored up to the tip: a block past it (none under the drained load) is not judged.
   const stored = (await platform.stored()).filter((p) => p.height <= tip);
-  const r = checkPlatformRecords(await chainUploads(c, honest, tip), stored);
+  const chain = await chainUploads(c, honest, tip);
+  const r = checkPlatformRecords(chain, stored);
   report.platform = r;
   const lines = describePlatformCheck(r);
   for (const line of lines) log(line);
+  for (const rec of perturber.records) {
+    const h = rec.crash?.height;
+    if (!rec.platform || h === undefined) continue;
+    const inChain = chain.filter((u) => u.height === h).length;
+    const inDb = stored.filter((u) => u.height === h).length;
+    log(
+      `perturbation ${rec.index}: the platform died inside block ${h}'s transaction; ${inDb} of its ${inChain} uploads stored after the restart`,
+    );
+  }
   if (!r.ok) fail(lines.slice(1).join('; ') || lines[0]!);
 }

@@ -6,6 +6,7 @@
 // it: the extractor resumes at cursor.height + 1 with exactly the contract state of that height.
 
 import type { StateChange } from '../ledger/execution.js';
+import { crashAt, failpointDue } from '../runtime/failpoints.js';
 import type { AuditReport } from './audit.js';
 import { PlatformError, PlatformErrorCode } from './errors.js';
 import type { StoredPacket } from './outcome.js';
@@ -137,6 +138,9 @@ export class PlatformStore {
           [cp.height, cp.blockHash, cp.chainOffset, cp.stateRoot, cp.hashLog],
           'platform_cursor_write',
         );
+        // Test-only crash point (armed by `platform run --testkit`): the whole block is written
+        // inside the transaction, which a SIGKILL here leaves uncommitted.
+        if (failpointDue('platform-block-tx')) crashAt('platform-block-tx', { height: cp.height });
       }),
     );
   }

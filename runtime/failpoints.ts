@@ -1,7 +1,8 @@
 // Crash-point failpoints (test-only, docs/reliability.md "Crash points"): named places in a node's
-// commit and persist path where a test can make the process die, as a power cut or SIGKILL would
-// there. Nothing is armed unless `bkdms node start --testkit` arms it from BKDMS_TESTKIT_FAILPOINT
-// (cli/testkit-switch.ts); unarmed, a failpoint is one comparison and never fires.
+// commit and persist path, and in the platform's block write, where a test can make the process
+// die, as a power cut or SIGKILL would there. Nothing is armed unless `bkdms node start --testkit`
+// or `bkdms platform run --testkit` arms it from BKDMS_TESTKIT_FAILPOINT (cli/testkit-switch.ts,
+// cli/platform-testkit.ts); unarmed, a failpoint is one comparison and never fires.
 import { writeSync } from 'node:fs';
 
 export const FAILPOINTS = [
@@ -28,8 +29,17 @@ export const STATE_SYNC_FAILPOINTS = [
   /** The snapshot installed in one synced batch; the saved chunks not yet deleted. */
   'statesync-after-install',
 ] as const;
-export type FailpointName = CommitFailpointName | (typeof STATE_SYNC_FAILPOINTS)[number];
-const KNOWN: readonly string[] = [...FAILPOINTS, ...STATE_SYNC_FAILPOINTS];
+/** Points of the platform (`bkdms platform run --testkit`, platform/store.ts). */
+export const PLATFORM_FAILPOINTS = [
+  /** A block's rows and new cursor written inside its SQL transaction; the transaction not committed. */
+  'platform-block-tx',
+] as const;
+export type PlatformFailpointName = (typeof PLATFORM_FAILPOINTS)[number];
+export type FailpointName =
+  | CommitFailpointName
+  | (typeof STATE_SYNC_FAILPOINTS)[number]
+  | PlatformFailpointName;
+const KNOWN: readonly string[] = [...FAILPOINTS, ...STATE_SYNC_FAILPOINTS, ...PLATFORM_FAILPOINTS];
 
 /** The environment variable arming one failpoint: `name` or `name:hit` (dies on the hit-th pass; default 1). */
 export const FAILPOINT_ENV = 'BKDMS_TESTKIT_FAILPOINT';
@@ -70,9 +80,12 @@ export function failpointDue(name: FailpointName): boolean {
   return passes === armed.hit;
 }
 
-/** Dies at once with SIGKILL, after one line on stderr saying where (the sweep checks it). */
-export function crashAt(name: FailpointName): never {
-  writeSync(2, `${JSON.stringify({ event: 'testkit.failpoint', name, pass: passes })}\n`);
+/**
+ * Dies at once with SIGKILL, after one line on stderr saying where (the sweep checks it), with
+ * `detail` (what the point was doing: the platform's block height).
+ */
+export function crashAt(name: FailpointName, detail: Record<string, number | string> = {}): never {
+  writeSync(2, `${JSON.stringify({ event: 'testkit.failpoint', name, pass: passes, ...detail })}\n`);
   process.kill(process.pid, 'SIGKILL');
   // SIGKILL is not deliverable to a handler; this line is never reached.
   throw new Error(`failpoint ${name}: SIGKILL did not end the process`);

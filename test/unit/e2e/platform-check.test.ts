@@ -30,11 +30,15 @@ const stored = (u: ChainUpload, over: Partial<StoredUpload> = {}): StoredUpload 
 const chain = [up('aa', 1, 0), up('bb', 1, 1), up('cc', 3, 0)];
 
 describe('manifest field platform', () => {
-  it('is absent by default and takes its catch-up bound', () => {
+  it('is absent by default and takes its catch-up bound and database', () => {
     expect(parseManifest({ name: 'plain' }).platform).toBeUndefined();
-    expect(parseManifest({ name: 'p', platform: {} }).platform).toEqual({ catchUpMs: 60_000 });
-    expect(parseManifest({ name: 'p', platform: { catchUpMs: 5_000 } }).platform).toEqual({
+    expect(parseManifest({ name: 'p', platform: {} }).platform).toEqual({
+      catchUpMs: 60_000,
+      store: 'pglite',
+    });
+    expect(parseManifest({ name: 'p', platform: { catchUpMs: 5_000, store: 'server' } }).platform).toEqual({
       catchUpMs: 5_000,
+      store: 'server',
     });
   });
 
