@@ -193,7 +193,6 @@ export class ConsensusDriver {
   addRequests(entries: MempoolEntry[]): void {
     const { censor } = this.deps;
     const told = censor === undefined ? entries : censor(entries);
-    if (told.length === 0) return;
     const requests = told.map((e) => ({ hash: e.code, bytes: e.bytes }));
     this.queue.push(() => this.input((r) => r.addRequests(requests)));
   }

@@ -11,6 +11,7 @@ import {
   registerProposalBodyMetrics,
   registerSnapshotMetrics,
 } from '../../node/mgmt/metrics.js';
+import { registerP2PMetrics } from '../../node/mgmt/p2p-metrics.js';
 import { registerPerfMetrics } from '../../node/mgmt/perf-metrics.js';
 import { registerPruneMetrics } from '../../node/pruner.js';
 import { RelayMetrics } from '../../platform/relay/metrics.js';
@@ -62,6 +63,18 @@ export async function nodeSeries(): Promise<Set<string>> {
     peers: [],
   }));
   registerPruneMetrics([m.registry]);
+  registerP2PMetrics(m, {
+    stats: {
+      accepted: 0,
+      rejected: 0,
+      ignored: 0,
+      rateLimited: 0,
+      oversized: 0,
+      malformed: 0,
+      notAllowed: 0,
+    },
+    peerPenalties: () => [],
+  });
   return seriesOf(m.registry);
 }
 
