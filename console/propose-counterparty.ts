@@ -61,7 +61,7 @@ function genesisOf(v: unknown): ReturnType<typeof parseGenesis> {
   try {
     return parseGenesis(raw);
   } catch (err) {
-    if (err instanceof BkdmsError) throw bad(`genesis: ${err.message}`, 'genesis');
+    if (err instanceof BkdmsError) throw bad(`genesis: ${err.detail}`, 'genesis');
     throw err;
   }
 }

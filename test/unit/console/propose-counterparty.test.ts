@@ -227,6 +227,7 @@ describe('the page’s registration refuses', () => {
     expect(err.code).toBe(ConsoleErrorCode.BadRequest);
     expect(err.meta.field).toBe(field);
     expect(err.message).toContain(field);
+    expect(err.message).not.toContain('BAD_CONFIG');
     expect(asked).toEqual([]);
   });
 
