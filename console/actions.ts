@@ -20,7 +20,7 @@ import { canonicalJson, type Json } from '../ledger/state.js';
 import { Admin, type CallResult } from '../platform/admin.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import type { NodeWatch } from './node-watch.js';
-import { proposalAction } from './propose.js';
+import { type ConnectRemote, formProposal, type TrustedHeader } from './propose-counterparty.js';
 import { clientReader, type ProvenReads } from './proven-reads.js';
 import { type Confirmation, type ConfirmOptions, confirmReceipt, type ReceiptReader } from './receipts.js';
 
@@ -57,6 +57,10 @@ export class ConsoleActions {
     /** The nodes asked for a receipt's trace, in order: the nodes up by default. */
     private readonly receiptNodes: () => NamedNode<ReceiptReader>[] = () =>
       this.nodes.filter((n) => n.view.up).map((n) => ({ name: n.view.name, node: clientReader(n.client) })),
+    /** How a node of another chain is reached, for the header a counterparty registration trusts. */
+    private readonly connectRemote: ConnectRemote = () => {
+      throw new ConsoleError(ConsoleErrorCode.Unavailable, 'this console reaches no other chain');
+    },
   ) {}
 
   get enabled(): boolean {
@@ -102,15 +106,23 @@ export class ConsoleActions {
   }
 
   /**
-   * Proposes the action the page sent (checked by console/propose.ts before signing); resolves once
+   * Proposes the action the page sent (checked by console/propose.ts, or for a counterparty its
+   * header fetched and verified by console/propose-counterparty.ts, before signing); resolves once
    * the proposal is committed, with its ID (the tracing code) for the other administrators.
    */
-  async propose(action: unknown): Promise<ConfirmedCall & { proposalId: string; action: Json }> {
+  async propose(
+    action: unknown,
+  ): Promise<ConfirmedCall & { proposalId: string; action: Json; trusted?: TrustedHeader }> {
     const key = this.requireKey();
-    const parsed = proposalAction(action);
+    const { action: parsed, trusted } = await formProposal(action, this.connectRemote);
     const { admin, node } = this.admin(key);
     const result = await this.confirmed(await admin.propose(parsed), node);
-    return { ...result, proposalId: result.tracingCode, action: actionToJson(parsed) };
+    return {
+      ...result,
+      proposalId: result.tracingCode,
+      action: actionToJson(parsed),
+      ...(trusted === undefined ? {} : { trusted }),
+    };
   }
 
   /** `result` (one node's receipt) with its proof, or why there is none (receipts.ts). */

@@ -16,8 +16,9 @@ import { logQuery, nodeLogs } from './logs.js';
 import type { ItemProof } from './proven-reads.js';
 import type { ConsoleService } from './service.js';
 
-// An approval carries the action it approves (a validator set of dozens of keys fits).
-const MAX_BODY = 65_536;
+// An approval carries the action it approves; a counterparty registration carries the other
+// chain's genesis file, its registered sites included (a few thousand fit).
+const MAX_BODY = 1_048_576;
 
 function upNode(svc: ConsoleService) {
   const n = svc.nodes.find((x) => x.view.up);

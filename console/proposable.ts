@@ -16,3 +16,9 @@ export const PROPOSABLE = [
 ] as const;
 
 export type Proposable = (typeof PROPOSABLE)[number];
+
+/** Registering another chain's light client: built apart (console/propose-counterparty.ts), as it fetches a header from that chain. */
+export const COUNTERPARTY = 'registerCounterparty';
+
+/** Every type the form offers. */
+export const FORM_TYPES: readonly string[] = [...PROPOSABLE, COUNTERPARTY];

@@ -3,8 +3,8 @@
 // the CLI encode an action alike: the fields are the CLI's flags in camel case (a site's country,
 // city, address and KPI codes as text; an SCP key's validity in days from now). Every field is
 // checked before anything is signed, and a bad one is refused by name. Registering another chain's
-// light client is left to `bkdms gov propose register-counterparty`, which fetches and checks the
-// trusted header against that chain's genesis. The chain checks every proposal again when it executes.
+// light client needs a header fetched from that chain: console/propose-counterparty.ts builds it,
+// asynchronously. The chain checks every proposal again when it executes.
 import { ApiError } from '../api/errors.js';
 import {
   addScpKeyAction,
@@ -20,7 +20,7 @@ import {
 } from '../api/gov-action-builders.js';
 import type { GovernanceAction } from '../codec/types.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
-import { PROPOSABLE, type Proposable } from './proposable.js';
+import { FORM_TYPES, PROPOSABLE, type Proposable } from './proposable.js';
 
 export { PROPOSABLE };
 
@@ -49,11 +49,11 @@ const PARAMS = [
   'snapshotInterval?',
 ];
 
-const bad = (m: string, field: string): ConsoleError =>
+export const bad = (m: string, field: string): ConsoleError =>
   new ConsoleError(ConsoleErrorCode.BadRequest, m, { field });
 
 /** Refuses unknown and missing fields of `o` by name. */
-function fieldsOf(o: Record<string, unknown>, fields: string[], where: string): void {
+export function fieldsOf(o: Record<string, unknown>, fields: string[], where: string): void {
   const names = fields.map((f) => f.replace('?', ''));
   const extra = Object.keys(o).filter((k) => k !== 'type' && !names.includes(k));
   if (extra[0] !== undefined) throw bad(`${where}: unknown field ${extra[0]}`, extra[0]);
@@ -61,7 +61,7 @@ function fieldsOf(o: Record<string, unknown>, fields: string[], where: string): 
   if (missing !== undefined) throw bad(`${missing}: missing`, missing);
 }
 
-const obj = (j: unknown): j is Record<string, unknown> =>
+export const obj = (j: unknown): j is Record<string, unknown> =>
   typeof j === 'object' && j !== null && !Array.isArray(j);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): Num => (typeof v === 'number' || typeof v === 'string' ? v : Number.NaN);
@@ -117,11 +117,7 @@ function build(o: Record<string, unknown>, type: Proposable, now: number): Gover
 export function proposalAction(j: unknown, now = Date.now()): GovernanceAction {
   if (!obj(j)) throw bad('action: a JSON object', 'action');
   const type = PROPOSABLE.find((t) => t === j.type);
-  if (type === undefined)
-    throw bad(
-      `action.type: one of ${PROPOSABLE.join(', ')} (registerCounterparty with bkdms gov propose)`,
-      'type',
-    );
+  if (type === undefined) throw bad(`action.type: one of ${FORM_TYPES.join(', ')}`, 'type');
   fieldsOf(j, FIELDS[type], 'action');
   try {
     return build(j, type, now);

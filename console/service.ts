@@ -2,6 +2,8 @@
 // blocks are fetched once, and the snapshot every open page receives over Server-Sent Events is
 // rebuilt. Viewers never cause upstream reads of their own except for what they ask explicitly
 // (a block's detail, a trace), so fifty viewers cost the nodes what one does.
+
+import { BkdmsClient } from '../api/client.js';
 import { pause } from '../api/retry.js';
 import type { ClientTls } from '../api/tls.js';
 import { toHex } from '../crypto/bytes.js';
@@ -91,7 +93,10 @@ export class ConsoleService {
         node: clientReader(n.client),
       }));
     }, opts.anchor);
-    this.actions = new ConsoleActions(this.nodes, opts.adminKey, this.reads);
+    // A counterparty's node is reached as the console's own nodes are (its TLS flags).
+    const remote = (address: string): BkdmsClient =>
+      new BkdmsClient({ address, tls: opts.tls(address), deadlineMs: 10_000 });
+    this.actions = new ConsoleActions(this.nodes, opts.adminKey, this.reads, {}, undefined, remote);
     this.snapshot = this.build();
   }
 

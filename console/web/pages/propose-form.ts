@@ -1,9 +1,12 @@
 // The Governance page's proposal form, shown only when the console holds an administrator key: an
 // action as JSON (the fields of `bkdms gov propose`'s flags, console/propose.ts), started from a
 // template of the chosen type filled with what the page shows in force. The console checks every field before it signs
-// (console/propose.ts) and the chain checks the proposal again when it executes.
+// (console/propose.ts) and the chain checks the proposal again when it executes. Registering
+// another chain's light client takes that chain's genesis file (pasted, or read from a file here in
+// the browser) and one of its nodes' address: the console fetches the trusted header from that
+// node and proposes it only if the genesis validator set certifies it (console/propose-counterparty.ts).
 import type { GovernanceView } from '../../governance.js';
-import { PROPOSABLE } from '../../proposable.js';
+import { COUNTERPARTY, FORM_TYPES } from '../../proposable.js';
 import type { Confirmation } from '../../receipts.js';
 import { errorBox, h, postJson, short } from '../dom.js';
 import { receiptLine } from './receipt-line.js';
@@ -37,6 +40,16 @@ function template(type: string, g: GovernanceView): unknown {
       return { type, scpKeyId: '' };
     case 'recoverClient':
       return { type, clientId: 0, substituteId: 1 };
+    case COUNTERPARTY:
+      return {
+        type,
+        clientId: 0,
+        remoteRpc: '127.0.0.1:7001',
+        genesis: {},
+        relayers: [],
+        trustingPeriodHours: 336,
+        maxClockDriftMs: 10_000,
+      };
     default:
       return { type, siteKeyId: '' };
   }
@@ -50,7 +63,7 @@ export function proposeForm(
   const type = h(
     'select',
     { name: 'type', 'aria-label': 'action type', id: 'gov-propose-type' },
-    ...PROPOSABLE.map((t) => h('option', { value: t }, t)),
+    ...FORM_TYPES.map((t) => h('option', { value: t }, t)),
   );
   const text = h('textarea', {
     id: 'gov-propose-action',
@@ -58,8 +71,10 @@ export function proposeForm(
     cols: '80',
     'aria-label': 'action JSON',
   });
+  const genesis = genesisInput(text, note);
   const fill = (): void => {
     text.value = JSON.stringify(template(type.value, g), null, 1);
+    genesis.hidden = type.value !== COUNTERPARTY;
   };
   type.addEventListener('change', fill);
   fill();
@@ -74,11 +89,13 @@ export function proposeForm(
     }
     send.disabled = true;
     note.textContent = 'proposing: signing and waiting for the block…';
-    postJson<{ proposalId: string; height: number; confirmation: Confirmation }>('/api/action/propose', {
-      action,
-    })
+    postJson<{ proposalId: string; height: number; confirmation: Confirmation; trusted?: Trusted }>(
+      '/api/action/propose',
+      { action },
+    )
       .then((r) => {
         note.replaceChildren(
+          ...(r.trusted === undefined ? [] : trustedLine(r.trusted)),
           `proposal ${short(r.proposalId, 16)} committed at height `,
           h('a', { href: `#/blocks/${r.height}` }, r.height),
           ` (says ${r.confirmation.claimedBy});`,
@@ -91,5 +108,52 @@ export function proposeForm(
         send.disabled = false;
       });
   });
-  return h('div', { id: 'gov-propose-form' }, h('p', {}, type, ' ', send), text);
+  return h('div', { id: 'gov-propose-form' }, h('p', {}, type, ' ', send), genesis, text);
+}
+
+/** The header a counterparty registration trusts, as the console verified it. */
+interface Trusted {
+  chainId: string;
+  height: number;
+  blockHash: string;
+}
+
+const trustedLine = (t: Trusted): (string | HTMLElement)[] => [
+  `trusted header ${t.height} of chain `,
+  h('code', { title: t.chainId }, short(t.chainId, 16)),
+  ' (block ',
+  h('code', { title: t.blockHash }, short(t.blockHash, 16)),
+  '), certified by the genesis validator set; ',
+];
+
+/** The other chain's genesis file, read here and set as the action's `genesis` field. */
+function genesisInput(text: HTMLTextAreaElement, note: HTMLElement): HTMLElement {
+  const file = h('input', {
+    type: 'file',
+    id: 'gov-propose-genesis',
+    accept: '.json,application/json',
+    'aria-label': 'genesis file of the other chain',
+  });
+  file.addEventListener('change', () => {
+    const f = file.files?.[0];
+    if (f === undefined) return;
+    void f.text().then((t) => {
+      try {
+        const action = JSON.parse(text.value) as Record<string, unknown>;
+        action.genesis = JSON.parse(t) as unknown;
+        text.value = JSON.stringify(action, null, 1);
+        note.textContent = `genesis read from ${f.name}`;
+      } catch {
+        note.replaceChildren(errorBox(`${f.name} or the action is not JSON`));
+      }
+    });
+  });
+  return h(
+    'p',
+    { id: 'gov-propose-genesis-row' },
+    'The other chain’s genesis file: ',
+    file,
+    h('br', {}),
+    'The console fetches the trusted header from remoteRpc (a node of the other chain) and proposes it only if this genesis’s validator set certifies it: that node is trusted for nothing, the genesis for everything. Get the genesis file from the other chain’s operators by a channel you trust. A chain whose validator set changed since its genesis needs a header from before the change (height).',
+  );
 }

@@ -189,7 +189,7 @@ describe('each new type refuses a bad field by name', () => {
     ['a bad SCP key ID', { type: 'retireScpKey', scpKeyId: k(1) }, 'scpKeyId'],
     ['a client ID above 65535', { type: 'recoverClient', clientId: 70_000, substituteId: 1 }, 'clientId'],
     ['an unknown field', { type: 'retireScpKey', scpKeyId: site, extra: 1 }, 'extra'],
-    ['a type the page does not build', { type: 'registerCounterparty' }, 'type'],
+    ['a type the page does not build', { type: 'mintCoins' }, 'type'],
   ];
   it.each(cases)('%s', (_what, json, field) => {
     let err: unknown;

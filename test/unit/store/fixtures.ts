@@ -67,6 +67,8 @@ export function site(tag: number, key = keyPair(100 + tag)): TestSite {
 
 export interface TestChain {
   genesis: Genesis;
+  /** The genesis file's JSON, from which `genesis` is parsed. */
+  genesisJson: Record<string, unknown>;
   validators: Ed25519KeyPair[];
   admins: Ed25519KeyPair[];
   sites: TestSite[];
@@ -78,7 +80,7 @@ export function testChain(
   const validators = Array.from({ length: opts.validators ?? 4 }, (_, i) => keyPair(1 + i));
   const admins = Array.from({ length: opts.admins ?? 3 }, (_, i) => keyPair(50 + i));
   const sites = Array.from({ length: opts.sites ?? 2 }, (_, i) => site(1 + i));
-  const genesis = parseGenesis({
+  const genesisJson = {
     chainName: 'test-chain',
     genesisTime: '2026-01-01T00:00:00Z',
     validators: validators.map((v) => hexOf(v.publicKey)),
@@ -98,8 +100,8 @@ export function testChain(
       },
     ],
     params: { periodMs: 1000, maxBlockEnvelopes: 1000, maxBlockBytes: 4_000_000, viewTimeoutMs: 4000 },
-  });
-  return { genesis, validators, admins, sites };
+  };
+  return { genesis: parseGenesis(genesisJson), genesisJson, validators, admins, sites };
 }
 
 function packet(tag: number): Uint8Array {
