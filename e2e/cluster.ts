@@ -18,8 +18,7 @@ import { BYZANTINE_ENV } from '../testkit/byzantine.js';
 import { CENSOR_ENV } from '../testkit/censor.js';
 import { genesisSites, type SyntheticSite, syntheticSites } from '../testkit/envelopes.js';
 import { E2EError, E2EErrorCode } from './errors.js';
-import { FaultNet } from './fault-net.js';
-import { FaultLink } from './fault-proxy.js';
+import { RemoteFaultNet } from './fault-remote.js';
 import { ARCHIVE_FOLDER, diskFullNodes, type Manifest, nodeRetain } from './manifest.js';
 
 /** Port 1 on loopback: nothing listens there, so a dial to it is refused at once. */
@@ -45,11 +44,13 @@ export class E2ECluster {
 
   private constructor(
     readonly layout: ClusterLayout,
-    readonly net: FaultNet,
+    /**
+     * Every fault proxy of the run, in a process of its own (fault-remote.ts); with a platform, also
+     * the links it reaches each node's RPC port through (its faults cut, stall, delay them).
+     */
+    readonly net: RemoteFaultNet,
     readonly sites: SyntheticSite[],
     readonly scp: X25519KeyPair,
-    /** With a platform: the link it reaches node i's RPC port through (its faults cut, stall, delay them). */
-    readonly platformLinks: readonly FaultLink[],
   ) {
     this.procs = layout.nodes.map(() => undefined);
     this.state = layout.nodes.map(() => 'down');
@@ -58,20 +59,13 @@ export class E2ECluster {
 
   static async setup(m: Manifest, dir: string): Promise<E2ECluster> {
     // The proxies first (their ports held), then the nodes' ports: the two cannot collide.
-    const net = await FaultNet.start(Array.from({ length: m.validators }, () => 0));
-    const platformLinks: FaultLink[] = [];
+    const net = await RemoteFaultNet.fork(m.validators, m.platform === undefined ? 0 : m.validators);
     try {
-      if (m.platform !== undefined)
-        for (let i = 0; i < m.validators; i++) {
-          const link = new FaultLink({ host: '127.0.0.1', port: 0 });
-          platformLinks.push(link);
-          await link.start();
-        }
       const ports = await freeNodePorts(m.validators);
-      net.setTargets(ports.map((p) => p.p2p));
-      platformLinks.forEach((l, i) => {
-        l.target = { host: '127.0.0.1', port: ports[i]!.rpc };
-      });
+      await net.setTargets(
+        ports.map((p) => p.p2p),
+        ports.map((p) => p.rpc),
+      );
       const sites = syntheticSites(m.sites);
       const scp = generateX25519();
       const now = Date.now();
@@ -101,7 +95,7 @@ export class E2ECluster {
         ...(retain === undefined ? {} : { extra: { retain } }),
         peerAddress: (from, to, key) => peerAddress(key, { p2p: net.port(from, to), rpc: 0, mgmt: 0 }),
       });
-      const cluster = new E2ECluster(layout, net, sites, scp, platformLinks);
+      const cluster = new E2ECluster(layout, net, sites, scp);
       for (const [i, sizeMb] of diskFullNodes(m)) cluster.mountData(i, sizeMb);
       for (const b of m.byzantine)
         cluster.testkitEnv[b.node] = {
@@ -121,7 +115,6 @@ export class E2ECluster {
       return cluster;
     } catch (err) {
       await net.close();
-      await Promise.all(platformLinks.map((l) => l.close()));
       throw err;
     }
   }
@@ -255,7 +248,6 @@ export class E2ECluster {
     await stopAll(this.procs.filter((p): p is NodeProcess => p !== undefined));
     await Promise.all(this.procs.map((p) => p?.logged));
     await this.net.close();
-    await Promise.all(this.platformLinks.map((l) => l.close()));
     // The run folder keeps the node's log; its data goes with the tmpfs.
     for (const dir of this.mounts.splice(0)) execFileSync('umount', [dir]);
   }

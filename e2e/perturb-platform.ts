@@ -31,7 +31,7 @@ export async function applyToPlatform(
   armed: () => void = () => undefined,
 ): Promise<PlatformCrashRecord | undefined> {
   const hold = () => pause(p.durationMs, signal);
-  const links = platform.links;
+  const net = platform.net;
   // A fault lands on a platform that is running: its first start (making its database) may be slow.
   await platform.waitReady();
   switch (p.kind) {
@@ -52,15 +52,10 @@ export async function applyToPlatform(
     case 'disconnect':
     case 'stall':
     case 'delay':
-      for (const l of links)
-        if (p.kind === 'disconnect') l.cut();
-        else if (p.kind === 'stall') l.stall();
-        else l.setDelay(p.delayMs, p.jitterMs);
+      if (p.kind === 'delay') await net.platformDelay(p.delayMs, p.jitterMs);
+      else await net.platform(p.kind === 'disconnect' ? 'cut' : 'stall');
       await hold();
-      for (const l of links) {
-        l.heal();
-        l.setDelay(0, 0);
-      }
+      await net.platform('heal');
       return undefined;
     case 'crash-point': {
       let crash: PlatformCrashRecord;

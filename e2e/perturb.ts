@@ -238,19 +238,19 @@ export class Perturber {
         c.resume(node);
         break;
       case 'disconnect':
-        c.net.disconnect(node);
+        await c.net.disconnect(node);
         await hold();
-        c.net.heal(node);
+        await c.net.heal(node);
         break;
       case 'stall':
-        c.net.stall(node);
+        await c.net.stall(node);
         await hold();
-        c.net.heal(node);
+        await c.net.heal(node);
         break;
       case 'delay':
-        c.net.delay(node, p.delayMs, p.jitterMs);
+        await c.net.delay(node, p.delayMs, p.jitterMs);
         await hold();
-        c.net.heal(node);
+        await c.net.heal(node);
         break;
       case 'disk-full': {
         c.mayExit.add(node);
@@ -276,7 +276,7 @@ export class Perturber {
         await c.start(node);
         break;
       case 'partition': {
-        c.net.partition(p.groups);
+        await c.net.partition(p.groups);
         if (partitionHasQuorum(p.groups, c.n) || p.durationMs <= SETTLE_MS) {
           await hold();
         } else {
@@ -285,7 +285,7 @@ export class Perturber {
           await pause(p.durationMs - SETTLE_MS, signal);
           rec.stalled = { settledHeight, healHeight: await maxHeight(c, c.up()) };
         }
-        c.net.heal();
+        await c.net.heal();
         break;
       }
     }

@@ -23,7 +23,7 @@ import { type PgServer, startPgServer } from '../devnet/pg-server.js';
 import { cliEntry } from '../devnet/processes.js';
 import { openStore } from '../platform/sql-open.js';
 import type { E2ECluster } from './cluster.js';
-import type { FaultLink } from './fault-proxy.js';
+import type { RemoteFaultNet } from './fault-remote.js';
 import type { ChainUpload, StoredUpload } from './platform-check.js';
 
 /**
@@ -63,7 +63,8 @@ export class E2EPlatform {
   private constructor(
     readonly dir: string,
     readonly configPath: string,
-    readonly links: readonly FaultLink[],
+    /** The fault proxies; its platform links are this platform's way to each node. */
+    readonly net: RemoteFaultNet,
     private readonly server: PgServer | undefined,
   ) {}
 
@@ -85,7 +86,7 @@ export class E2EPlatform {
       ...(server === undefined ? {} : { store: { url: server.url } }),
       genesis: c.layout.genesisPath,
       chain: {
-        endpoints: c.platformLinks.map((l) => `127.0.0.1:${l.port}`),
+        endpoints: c.layout.nodes.map((x) => `127.0.0.1:${c.net.platformPort(x.index)}`),
         insecure: true,
         deadlineMs: 5_000,
       },
@@ -95,7 +96,7 @@ export class E2EPlatform {
     };
     const configPath = join(dir, 'platform.json');
     writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-    return new E2EPlatform(dir, configPath, c.platformLinks, server);
+    return new E2EPlatform(dir, configPath, c.net, server);
   }
 
   get dataDir(): string {

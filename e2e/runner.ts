@@ -12,6 +12,7 @@ import { E2ECluster } from './cluster.js';
 import { checkEvidence, evidenceInLog } from './evidence.js';
 import { compareChains, readChain, traceAll, waitForOneTip } from './invariants.js';
 import { type LoadStats, SetLoad, unexpectedRejections } from './load.js';
+import { describeLoopDelay, type LoopDelay, LoopDelayMonitor } from './loop-delay.js';
 import { byzantineNodes, type Manifest } from './manifest.js';
 import { Perturber, type PerturbRecord } from './perturb.js';
 import { chainUploads, E2EPlatform } from './platform.js';
@@ -33,6 +34,8 @@ export interface StageTime {
   /** ms since the run started. */
   fromMs: number;
   toMs: number;
+  /** The runner's own event-loop delay during the stage (a stalled runner shows here). */
+  loopDelay: LoopDelay;
 }
 
 export interface RunReport {
@@ -96,15 +99,20 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
     evidence: [],
     alarms: [],
   };
+  const loop = new LoopDelayMonitor();
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const from = Date.now() - t0;
     log(`stage ${name}`);
+    loop.take();
     try {
       return await fn();
     } finally {
       const to = Date.now() - t0;
-      report.stages.push({ stage: name, fromMs: from, toMs: to });
-      log(`stage ${name} done in ${((to - from) / 1000).toFixed(1)} s`);
+      const loopDelay = loop.take();
+      report.stages.push({ stage: name, fromMs: from, toMs: to, loopDelay });
+      log(
+        `stage ${name} done in ${((to - from) / 1000).toFixed(1)} s; runner ${describeLoopDelay(loopDelay)}`,
+      );
     }
   };
   log(
@@ -188,6 +196,7 @@ export async function runManifest(m: Manifest, o: RunOptions = {}): Promise<RunR
       await load?.stop();
       await cluster?.close();
     });
+    loop.stop();
   }
   report.ok = report.failures.length === 0;
   report.load = load?.stats;

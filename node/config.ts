@@ -57,8 +57,13 @@ export const nodeConfigSchema = z.strictObject({
     observers: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
     /** How long a dial may take until the peer has identified over it (ms). */
     dialTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
-    /** Liveness ping of every connection (ms); a peer that fails it is disconnected and re-dialed. */
+    /** Liveness ping of every connected peer (ms). */
     pingIntervalMs: z.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * Pings missed in a row (each unanswered within max(dialTimeoutMs, 5 s)) after which a peer
+     * is disconnected and re-dialed; one stalled event loop must not drop every link.
+     */
+    pingMissesToClose: z.number().int().min(1).max(100).default(3),
   }),
   rpc: z
     .strictObject({

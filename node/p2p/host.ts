@@ -41,7 +41,9 @@ export async function createHost(p: HostParts): Promise<Host> {
     streamMuxers: [yamux()],
     connectionGater: allowListGater(p.allow, p.onDeny),
     metrics: () => p.metrics,
-    connectionMonitor: { pingInterval: o.pingIntervalMs },
+    // libp2p's monitor measures round trips only; it would close a connection on ONE failed ping,
+    // so liveness (several misses in a row) is decided by the node's own pinger (pinger.ts).
+    connectionMonitor: { pingInterval: o.pingIntervalMs, abortConnectionOnPingFailure: false },
     services: {
       identify: identify(),
       pubsub: gossipService(

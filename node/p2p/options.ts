@@ -41,8 +41,10 @@ export interface P2POptions {
   requestTimeoutMs: number;
   /** Deadline of a dial, until the peer has identified over the new connection (ms). */
   dialTimeoutMs: number;
-  /** Interval of libp2p's liveness ping on every connection (ms); a failed ping closes it. */
+  /** Interval of the liveness ping of every connected peer (ms). */
   pingIntervalMs: number;
+  /** Liveness pings missed in a row after which a peer is disconnected (and re-dialed). */
+  pingMissesToClose: number;
   /** Inbound gossip messages and direct messages per peer. */
   messageRate: RateLimit;
   /** Inbound requests per peer. */
@@ -77,6 +79,7 @@ export function defaultP2POptions(chainId: string): P2POptions {
     requestTimeoutMs: 10_000,
     dialTimeoutMs: 10_000,
     pingIntervalMs: 10_000,
+    pingMissesToClose: 3,
     messageRate: { perSecond: 2_000, burst: 4_000 },
     requestRate: { perSecond: 50, burst: 100 },
     maxInflightRequests: 32,

@@ -67,6 +67,8 @@ export class P2P {
   /** Management-plane bookkeeping: bytes per connection, round-trip times, gater refusals. */
   private readonly traffic = new TrafficMeter();
   private readonly pinger: Pinger;
+  /** Connections closed because their peer missed `pingMissesToClose` liveness pings in a row. */
+  unresponsiveClosed = 0;
   private readonly refusals = new Refusals();
   /** Connected peers whose identify exchange completed: their connection was accepted. */
   private readonly identified = new Set<string>();
@@ -78,7 +80,17 @@ export class P2P {
     this.identity = init.identity;
     this.ownPeerId = peerIdOfPublicKey(init.identity.publicKey);
     this.names = namesOf(o.chainId);
-    this.pinger = new Pinger(this.names.pingProtocol, o.pingIntervalMs, Math.max(o.dialTimeoutMs, 5000));
+    this.pinger = new Pinger(
+      this.names.pingProtocol,
+      o.pingIntervalMs,
+      Math.max(o.dialTimeoutMs, 5000),
+      o.pingMissesToClose,
+      (peer) => {
+        this.unresponsiveClosed++;
+        // The peer:disconnect that follows re-dials it (the redialer), as after any lost link.
+        void this.host?.hangUp(peer).catch(() => {});
+      },
+    );
     this.allow = new AllowList(init.validators, o.observers);
     this.events = new P2PEvents(init.onListenerError);
     const inbound = buildInbound(o, this.names, this.allow, now, (msg) => this.events.emit('message', msg));

@@ -5,8 +5,12 @@
 // negotiated before the clock starts and the stream is closed after it stops, so a ping measures
 // one data round trip (no close handshake, which small-packet delays on TCP would inflate). The
 // last RTT and the average of the last few are kept per peer, forgotten when it disconnects.
+// These pings are also the liveness check: libp2p's own monitor is told not to close a connection
+// on a failed ping, and a peer is disconnected here after several misses in a row (liveness.ts).
+// A peer whose ping is still out is not pinged again, so a slow answer is one miss, not several.
 import type { IncomingStreamData, Libp2p, PeerId } from '@libp2p/interface';
 import type { Chunk } from './frame.js';
+import { MissedPings } from './liveness.js';
 import { withDeadline } from './stream-io.js';
 
 const PING_BYTES = 32;
@@ -24,12 +28,19 @@ export class Pinger {
   private readonly rtts = new Map<string, number[]>();
   private readonly last = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly misses: MissedPings;
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly protocol: string,
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
-  ) {}
+    /** Misses in a row after which a peer is disconnected (`onUnresponsive`). */
+    missesToClose = 3,
+    private readonly onUnresponsive: (peer: PeerId, misses: number) => void = () => undefined,
+  ) {
+    this.misses = new MissedPings(missesToClose);
+  }
 
   /** Answers a ping: reads 32 bytes and sends them back. */
   readonly serve = async ({ stream }: IncomingStreamData): Promise<void> => {
@@ -46,7 +57,7 @@ export class Pinger {
   start(host: Libp2p): void {
     this.stop();
     this.timer = setInterval(() => {
-      for (const peer of host.getPeers()) void this.ping(host, peer).catch(() => undefined);
+      for (const peer of host.getPeers()) this.check(host, peer);
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -54,6 +65,21 @@ export class Pinger {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** One liveness ping unless one is still out; counts the outcome and reports an unresponsive peer. */
+  private check(host: Libp2p, peer: PeerId): void {
+    const id = peer.toString();
+    if (this.inFlight.has(id)) return;
+    this.inFlight.add(id);
+    const done = (answered: boolean) => {
+      this.inFlight.delete(id);
+      if (this.misses.record(id, answered)) this.onUnresponsive(peer, this.misses.limit);
+    };
+    this.ping(host, peer).then(
+      () => done(true),
+      () => done(false),
+    );
   }
 
   /** One ping to `peer`; resolves with the RTT in ms (fractional). */
@@ -103,6 +129,7 @@ export class Pinger {
   forget(peerId: string): void {
     this.rtts.delete(peerId);
     this.last.delete(peerId);
+    this.misses.forget(peerId);
   }
 }
 

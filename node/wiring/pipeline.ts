@@ -38,6 +38,7 @@ export function createP2P(
       observers: config.p2p.observers.map((k) => Buffer.from(k, 'hex')),
       dialTimeoutMs: config.p2p.dialTimeoutMs,
       pingIntervalMs: config.p2p.pingIntervalMs,
+      pingMissesToClose: config.p2p.pingMissesToClose,
     },
   });
 }

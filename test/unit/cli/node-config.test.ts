@@ -53,6 +53,7 @@ describe('node config', () => {
     expect(c.p2p.observers).toEqual([]);
     expect(c.p2p.dialTimeoutMs).toBe(10_000);
     expect(c.p2p.pingIntervalMs).toBe(10_000);
+    expect(c.p2p.pingMissesToClose).toBe(3);
     expect(c.log.spec).toBe('info');
     expect(c.consensus.tickMs).toBe(50);
     expect(c.mempool).toEqual({ maxEnvelopes: 200_000, maxBytes: 256 * 1024 ** 2 });
@@ -97,6 +98,9 @@ describe('node config', () => {
     expect(refusal({ ...good(), p2p: { listen, dialTimeoutMs: 10 } })).toMatch(/p2p\.dialTimeoutMs: .*>=100/);
     expect(refusal({ ...good(), p2p: { listen, pingIntervalMs: 0.5 } })).toMatch(
       /p2p\.pingIntervalMs: .*expected int/,
+    );
+    expect(refusal({ ...good(), p2p: { listen, pingMissesToClose: 0 } })).toMatch(
+      /p2p\.pingMissesToClose: .*>=1/,
     );
   });
 
