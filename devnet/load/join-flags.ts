@@ -70,6 +70,6 @@ export const JOIN_USAGE = `usage: node build/bench/join-main.js [--validators N]
 
 Starts N validators (processes, default 1), loads them to E committed envelopes (default 100000)
 over S sites (default 20) in blocks of at most B (default 1000) with snapshotInterval K (default
-10), then times two fresh observers
-joining until they report the tip: one by state sync, one by block replay (state sync off).
+10), then times two fresh observers joining until they report the tip: one by state sync, one by
+block replay (state sync off).
 Prints the JSON result and writes it to FILE (default bench/results/join.json); progress on stderr.`;
