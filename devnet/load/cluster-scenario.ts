@@ -81,7 +81,7 @@ export interface ScenarioResult {
  */
 export const DEFAULT_DRAIN_MS = 60_000;
 
-const driverEntry = join(dirname(fileURLToPath(import.meta.url)), 'driver.js');
+export const driverEntry = join(dirname(fileURLToPath(import.meta.url)), 'driver.js');
 const mb = (b: number): number => Math.round(b / 1024 / 1024);
 
 interface Snapshot {
