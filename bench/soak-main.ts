@@ -22,8 +22,28 @@ const { values: v } = parseArgs({
     'node-arg': { type: 'string', multiple: true },
     'node-wrapper': { type: 'string' },
     ci: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (v.help === true) {
+  process.stdout.write(`node build/bench/soak-main.js [options]   (after npm run build; docs/performance.md)
+  --n N               nodes in the bench cluster (default 1)
+  --rate R            envelopes/s offered, fixed rate (default 1000; 300 with --ci)
+  --duration S        seconds of sending (default 600; 30 with --ci), then a 30 s drain
+  --sample S          seconds between samples of RSS, V8 heap and mempool (default 5; 2 with --ci)
+  --envelopes E       stop sending after E envelopes (default 1000000)
+  --dir D             bench cluster folder, kept (default: a temporary one, removed after)
+  --name NAME         report name: bench/results/NAME.json (default soak)
+  --heap-signal       start nodes with --heapsnapshot-signal=SIGUSR2
+  --node-arg=FLAG     one more node (V8) flag for every node; repeat for more,
+                      e.g. --node-arg=--max-old-space-size=160
+  --node-wrapper CMD  start every node under CMD (split on spaces), e.g.
+                      'env LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2'
+  --ci                the short CI defaults above
+  -h, --help          this text
+`);
+  process.exit(0);
+}
 const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
 
 const report = await runSoakBench({

@@ -5,6 +5,7 @@ import { startNode } from '../node/node.js';
 import { guardProcess } from '../node/process-guard.js';
 import { exitWithParentRequested, runUntilSignal } from '../runtime/lifecycle.js';
 import { resolvePassphrase } from '../runtime/passphrase.js';
+import { reexecWithHeapCap } from './heap-reexec.js';
 import { testkitSwitch } from './testkit-switch.js';
 
 export function registerNodeCommands(program: Command): void {
@@ -29,8 +30,12 @@ export function registerNodeCommands(program: Command): void {
     )
     .action(
       async (o: { config: string; passphraseFile?: string; testkit?: boolean; stateSync?: boolean }) => {
-        const kit = testkitSwitch(o.testkit === true);
         const loaded = loadNodeConfig(o.config);
+        // A V8 heap cap (config `memory`) applies only from process start: run the node in a child
+        // started with it, and end as that child ends.
+        const child = reexecWithHeapCap(loaded.memory);
+        if (child !== undefined) process.exit(await child);
+        const kit = testkitSwitch(o.testkit === true);
         const config =
           o.stateSync === true ? { ...loaded, stateSync: { ...loaded.stateSync, enabled: true } } : loaded;
         const passphrase = resolvePassphrase(

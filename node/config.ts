@@ -6,6 +6,7 @@ import { loadJsonConfig, resolvePathsAgainst } from '../runtime/json-config.js';
 import { defaultLogFiles } from '../runtime/log-files.js';
 import { isLoopbackAddress } from '../runtime/loopback.js';
 import { NodeError, NodeErrorCode } from './errors.js';
+import { memoryConfigSchema, mempoolOverHeap } from './heap-cap.js';
 import { alarmsConfigSchema, defaultAlarmsConfig } from './mgmt/alarms/config.js';
 import { retainSchema } from './retention.js';
 
@@ -35,7 +36,7 @@ const mgmtSchema = z
       'mgmt.listen is off loopback: set mgmt.tls {cert, key, clientCa} (mutual TLS), or listen on 127.0.0.1',
   });
 
-export const nodeConfigSchema = z.strictObject({
+const nodeConfigFields = z.strictObject({
   /** Folder for the block log, indexes and consensus state. */
   dataDir: z.string().min(1),
   /** Path of the genesis file shared by every node of the chain. */
@@ -152,6 +153,16 @@ export const nodeConfigSchema = z.strictObject({
     .default({ enabled: false, timeoutMs: 120_000 }),
   /** Block-body retention (docs/storage.md); absent: every body is kept. */
   retain: retainSchema.optional(),
+  /**
+   * V8 heap cap (docs/operations.md, "Memory"): `node start` re-executes itself with these flags;
+   * absent: node's defaults. The mempool's byte cap must fit inside it (node/heap-cap.ts).
+   */
+  memory: memoryConfigSchema.optional(),
+});
+
+export const nodeConfigSchema = nodeConfigFields.superRefine((c, ctx) => {
+  const why = c.memory === undefined ? undefined : mempoolOverHeap(c.memory, c.mempool.maxBytes);
+  if (why !== undefined) ctx.addIssue({ code: 'custom', path: ['mempool', 'maxBytes'], message: why });
 });
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;

@@ -168,4 +168,23 @@ describe('node config', () => {
       /invalid config .*rpc\.insecure/s,
     );
   });
+  it('takes a V8 heap cap with a mempool byte cap that fits it, and refuses one that does not', () => {
+    const c = loadNodeConfig(
+      write({
+        ...good(),
+        memory: { maxOldSpaceMb: 160, maxSemiSpaceMb: 8 },
+        mempool: { maxBytes: 64 * 1024 ** 2 },
+      }),
+    );
+    expect(c.memory).toEqual({ maxOldSpaceMb: 160, maxSemiSpaceMb: 8 });
+    expect(loadNodeConfig(write(good())).memory).toBeUndefined();
+    // The default mempool byte cap (256 MiB) does not fit a 160 MB heap.
+    expect(refusal({ ...good(), memory: { maxOldSpaceMb: 160 } })).toMatch(
+      /mempool\.maxBytes.*maxOldSpaceMb/,
+    );
+    expect(refusal({ ...good(), memory: { maxOldSpaceMb: 64 }, mempool: { maxBytes: 1024 } })).toMatch(
+      /memory\.maxOldSpaceMb/,
+    );
+    expect(refusal({ ...good(), memory: { maxOldSpaceMb: 512, maxHeap: 1 } })).toMatch(/maxHeap/);
+  });
 });
