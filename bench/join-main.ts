@@ -29,13 +29,11 @@ import { JOIN_USAGE, JoinFlagError, parseJoinFlags, speedup } from '../devnet/lo
 import type { DriverPlan, DriverProgress, DriverResult } from '../devnet/load/plan.js';
 import { freeNodePorts } from '../devnet/ports.js';
 import { type NodeProcess, startNodeProcess, stopAll } from '../devnet/processes.js';
-import { genesisSites, siteLoad, syntheticSite } from '../testkit/envelopes.js';
+import { genesisSites, syntheticSite } from '../testkit/envelopes.js';
 
 const PASS = 'join-bench-observer-passphrase';
 /** How long a joiner may take to reach the tip before the run gives up. */
 const JOIN_TIMEOUT_MS = 60 * 60_000;
-/** One envelope this often during the joins (see below). */
-const TRICKLE_MS = 500;
 
 const progress = (msg: string): void => void process.stderr.write(`[join-bench] ${msg}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -204,32 +202,10 @@ try {
   progress(`loaded: ${load.committed} envelopes in ${tip} blocks (${loadMs} ms)`);
   const chainData = join(layout.dir, 'node-0', 'data');
   const loadBefore = loadavg();
-  // A trickle of one envelope every TRICKLE_MS while the joiners run: on an idle chain (no new
-  // blocks) a fresh observer was seen to sit at its start height for about 120 s before it learnt
-  // the tip (both ways of joining alike), which would swamp the difference measured here. Fresh
-  // blocks reach it at once; the target stays the tip when the join started.
-  const site0 = syntheticSite(0, ed25519FromSeed(Buffer.from(siteSeeds[0]!, 'hex')));
-  const extra = siteLoad(
-    site0,
-    Buffer.from(layout.chainId, 'hex'),
-    scp.publicKey,
-    plan.perSite + 1,
-    5000,
-    Date.now(),
-  );
-  let trickling = true;
-  const trickle = (async () => {
-    for (let k = 0; trickling && k < extra.length; k++) {
-      await v0.upload(extra[k]!).catch(() => undefined);
-      await sleep(TRICKLE_MS);
-    }
-  })();
   const sync = await timeJoin('sync', tip);
   progress(`state sync: ${sync.ms} ms (base ${sync.earliestHeight - 1})`);
   const replay = await timeJoin('replay', tip);
   progress(`block replay: ${replay.ms} ms`);
-  trickling = false;
-  await trickle;
   if (!sync.stateSynced)
     throw new Error('the state-sync joiner did not install a snapshot (see its node.log)');
   const result = {

@@ -295,6 +295,12 @@ export class P2P {
     return this.host.getPeers().filter((p) => this.allow.indexOf(p.toString()) !== undefined);
   }
 
+  /** Connected peers in the allow list: validators and configured observers. */
+  private allowedPeers(): PeerId[] {
+    if (this.host === undefined) return [];
+    return this.host.getPeers().filter((p) => this.allow.isAllowed(p.toString()));
+  }
+
   connectedPeers(): string[] {
     return this.host === undefined ? [] : this.host.getPeers().map((p) => p.toString());
   }
@@ -362,8 +368,9 @@ export class P2P {
    * sent to. Gossipsub publishes given bytes once per seen-cache lifetime (content-addressed IDs)
    * and answers a repeat with no recipients, but PBFT repeats bytes exactly on purpose: the status
    * heartbeat (a CHECKPOINT for an unchanged tip) on an idle chain, re-sent VIEW-CHANGEs. A
-   * message gossip did not take goes straight to every connected validator instead (a node
-   * restarted onto an idle chain otherwise hears nothing until the seen cache expires).
+   * message gossip did not take goes straight to every connected peer instead, observers
+   * included: a node restarted onto an idle chain, or an observer joining it, otherwise hears no
+   * tip announcement until the seen cache expires (two minutes) and so never asks for blocks.
    */
   async broadcastConsensus(data: Uint8Array): Promise<number> {
     if (data.length > this.opts.maxConsensusBytes)
@@ -375,7 +382,7 @@ export class P2P {
     if (gossiped > 0) return gossiped;
     const libp2p = this.running();
     const sent = await Promise.all(
-      this.validatorPeers().map((peer) =>
+      this.allowedPeers().map((peer) =>
         this.direct.send(libp2p, peer, data).then(
           () => 1,
           () => 0,

@@ -2,7 +2,7 @@
 // timeout) and direct consensus messages to one validator.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type P2P, P2PError, P2PErrorCode } from '../../node/p2p/index.js';
-import { makeIdentities, startMesh, stopStarted, waitFor } from './p2p-helpers.js';
+import { makeIdentities, startMesh, startNode, stopStarted, waitFor } from './p2p-helpers.js';
 
 afterEach(stopStarted);
 
@@ -150,6 +150,23 @@ describe('p2p direct consensus messages', () => {
     expect(m.fromIndex).toBe(0);
     expect(b.stats.rejected).toBe(1);
     expect(atC).toEqual([]);
+  });
+
+  it('a repeated broadcast, which gossip de-duplicates, still reaches a connected observer', async () => {
+    // The status heartbeat of an idle chain repeats its bytes exactly; an observer joining then
+    // must still hear it, or it never learns the tip.
+    const [v, o] = await makeIdentities(2);
+    const validator = await startNode(v!, [v!.publicKey], { observers: [o!.publicKey] });
+    const joined = waitFor(validator, 'peer:connect');
+    const observer = await startNode(o!, [v!.publicKey], { bootstrap: validator.addresses });
+    await joined;
+    const heartbeat = Uint8Array.of(7, 7, 7);
+    await validator.broadcastConsensus(heartbeat);
+    const repeat = waitFor(observer, 'message', (m) => m.direct && m.data[0] === 7);
+    expect(await validator.broadcastConsensus(heartbeat)).toBe(1);
+    const m = await repeat;
+    expect([...m.data]).toEqual([7, 7, 7]);
+    expect(m.kind).toBe('consensus');
   });
 
   it('refuses a direct message over the sender rate before reading it', async () => {
