@@ -1,11 +1,18 @@
 // The CI set of the end-to-end fault suite (docs/reliability.md): each manifest of
 // e2e/manifests/ci-*.json run on real node processes with every invariant checked on every node
-// (one tip, same block hashes and state roots, the set checker, verified traces). Sequential, one
-// small cluster at a time.
+// (one tip, same block hashes and state roots, the set checker, verified traces); then an
+// equivocating primary and two points of the crash sweep. Sequential, one small cluster at a time.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { crashSweepManifests, type SweepPoint } from '../../e2e/crash-sweep.js';
 import { readManifest } from '../../e2e/manifest.js';
 import { type RunReport, runManifest } from '../../e2e/runner.js';
+
+/**
+ * The sweep's points CI runs: a kill after the index batch (recovery from the block log) and a torn
+ * consensus WAL record (no vote lost or signed twice). The whole sweep is `npm run test:long`.
+ */
+const CI_CRASH_POINTS: readonly SweepPoint[] = ['index-after-batch', 'wal-torn-append'];
 
 const manifest = (name: string) =>
   readManifest(join(import.meta.dirname, '../../e2e/manifests', `${name}.json`));
@@ -43,4 +50,27 @@ describe('e2e CI set', () => {
     expect(p!.stalled!.healHeight).toBe(p!.stalled!.settledHeight);
     expect(r.tip).toBeGreaterThan(p!.stalled!.healHeight);
   }, 300_000);
+
+  it('an equivocating primary: evidence against it, a view change, no fork', async () => {
+    const r = await runManifest(manifest('byz-equivocate'), {
+      log: process.env.BKDMS_E2E_LOG ? console.log : undefined,
+    });
+    expect(r.failures, `kept in ${r.dir}`).toEqual([]);
+    expect(r.set?.counts.committed).toBeGreaterThan(0);
+    // Node 0 sent two PRE-PREPAREs for its slot: an honest node recorded it, and all moved past its view.
+    expect(r.evidence.slice(1).some((n) => n > 0)).toBe(true);
+    expect(Math.min(...r.views.slice(1))).toBeGreaterThan(0);
+  }, 400_000);
+
+  for (const m of crashSweepManifests({ points: CI_CRASH_POINTS, durationMs: 30_000 }))
+    it(`${m.name}: node 1 dies at the point under load, recovers, catches up, nothing lost`, async () => {
+      const r = await runManifest(m, { log: process.env.BKDMS_E2E_LOG ? console.log : undefined });
+      expect(r.failures, `kept in ${r.dir}`).toEqual([]);
+      const rec = r.perturbations.find((p) => p.kind === 'crash-point');
+      expect(rec?.crash?.logged).toBe(true);
+      expect(rec?.crash?.how).toBe('SIGKILL');
+      expect(r.evidence.every((n) => n === 0)).toBe(true);
+      expect(r.set?.counts.committed).toBeGreaterThan(0);
+      expect(r.caughtUpMs[1]).toBeGreaterThanOrEqual(0);
+    }, 400_000);
 });
