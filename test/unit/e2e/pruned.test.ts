@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiErrorCode } from '../../../api/errors.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { tracingCode } from '../../../crypto/hash.js';
-import { LogFrontier } from '../../../crypto/hash-log.js';
 import { judgeNodePruning } from '../../../e2e/prune-check.js';
 import {
   type ArchiveRead,
@@ -17,7 +16,7 @@ import {
 } from '../../../e2e/pruned.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { archiveDataDir } from '../../../node/store/index.js';
-import { type BuiltBlock, certifiedBlock, tempDir, testChain, upload } from '../store/fixtures.js';
+import { tempDir, testChain, uploadChain } from '../store/fixtures.js';
 
 const chain = testChain();
 // Seven validators: the first four are this chain's, so its certificates carry no quorum of them.
@@ -63,23 +62,12 @@ describe('judgeNodePruning', () => {
 describe('the archive of a pruning node', () => {
   const data = tempDir();
   const arch = tempDir();
-  const blocks: BuiltBlock[] = [];
-  const envelopes: Uint8Array[] = [];
+  const blocks = uploadChain(chain, N);
+  const envelopes = blocks.map((b) => b.decoded.block.envelopes[0]!);
   const anchor = { chainId: id, validators: chain.genesis.validators };
   let read: ArchiveRead;
 
   beforeAll(async () => {
-    const log = LogFrontier.empty();
-    let parent = id;
-    log.append(parent);
-    for (let h = 1; h <= N; h++) {
-      const e = upload(id, chain.sites[0]!, h, h);
-      envelopes.push(e);
-      const b = certifiedBlock(chain, h, [e], { parentHash: parent, hashLogRoot: log.root() });
-      blocks.push(b);
-      log.append(b.hash);
-      parent = b.hash;
-    }
     const l = await PersistedLedger.open(data.dir, chain.genesis, { segmentBytes: 3000 });
     for (const b of blocks) await l.commit(b.bytes, b.decoded);
     await l.close();

@@ -5,31 +5,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogFrontier } from '../../../crypto/hash-log.js';
 import { createNodeBackup, restoreNodeBackup, verifyNodeBackup } from '../../../node/backup/node-backup.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { StoreErrorCode } from '../../../node/store/index.js';
 import { createPlatformBackup, restorePlatformBackup } from '../../../platform/backup.js';
 import { isEmptyDir, listFiles } from '../../../runtime/dir-backup.js';
-import { type BuiltBlock, certifiedBlock, tempDir, testChain, upload } from '../store/fixtures.js';
+import { tempDir, testChain, uploadChain } from '../store/fixtures.js';
 
 const chain = testChain();
 const id = chain.genesis.chainId;
 const N = 12;
-const blocks: BuiltBlock[] = [];
-{
-  const log = LogFrontier.empty();
-  log.append(id);
-  for (let h = 1; h <= N; h++) {
-    const parentHash = blocks.at(-1)?.hash ?? id;
-    const b = certifiedBlock(chain, h, [upload(id, chain.sites[0]!, h, h)], {
-      parentHash,
-      hashLogRoot: log.root(),
-    });
-    blocks.push(b);
-    log.append(b.hash);
-  }
-}
+const blocks = uploadChain(chain, N);
 
 describe('node backup and restore', () => {
   let tmp: ReturnType<typeof tempDir>;

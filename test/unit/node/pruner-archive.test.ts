@@ -4,13 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogFrontier } from '../../../crypto/hash-log.js';
 import { verifyArchive } from '../../../node/archive/verify.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { Pruner } from '../../../node/pruner.js';
 import { archivedSegmentOf, listArchive, MemoryDb, StoreErrorCode } from '../../../node/store/index.js';
 import { createLogs } from '../../../runtime/log.js';
-import { certifiedBlock, type TestChain, tempDir, testChain, upload } from '../store/fixtures.js';
+import { type TestChain, tempDir, testChain, uploadChain } from '../store/fixtures.js';
 
 const chain: TestChain = testChain();
 const id = chain.genesis.chainId;
@@ -28,18 +27,7 @@ describe('pruner with an archive folder', () => {
     tmp = tempDir();
     lines.length = 0;
     l = await PersistedLedger.open(tmp.dir, chain.genesis, { db: new MemoryDb(), segmentBytes: 3000 });
-    const hashLog = LogFrontier.empty();
-    let parent = id;
-    hashLog.append(parent);
-    for (let h = 1; h <= N; h++) {
-      const b = certifiedBlock(chain, h, [upload(id, chain.sites[0]!, h, h)], {
-        parentHash: parent,
-        hashLogRoot: hashLog.root(),
-      });
-      await l.commit(b.bytes, b.decoded);
-      hashLog.append(b.hash);
-      parent = b.hash;
-    }
+    for (const b of uploadChain(chain, N)) await l.commit(b.bytes, b.decoded);
   });
   afterEach(async () => {
     await l.close();

@@ -9,7 +9,6 @@ import { decodeTraceFile, encodeTraceFile } from '../../../api/trace-file.js';
 import { checkBundle } from '../../../cli/trace-report.js';
 import { toHex } from '../../../crypto/bytes.js';
 import { tracingCode } from '../../../crypto/hash.js';
-import { LogFrontier } from '../../../crypto/hash-log.js';
 import { traceFromArchive } from '../../../node/archive/trace.js';
 import { verifyArchive } from '../../../node/archive/verify.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
@@ -21,7 +20,7 @@ import {
   manifestFileName,
   StoreErrorCode,
 } from '../../../node/store/index.js';
-import { type BuiltBlock, certifiedBlock, type TestChain, tempDir, testChain, upload } from './fixtures.js';
+import { type TestChain, tempDir, testChain, uploadChain } from './fixtures.js';
 
 const chain: TestChain = testChain();
 const id = chain.genesis.chainId;
@@ -34,23 +33,8 @@ const anchor = {
   genesisTime: chain.genesis.genesisTime,
 };
 
-function chainOfUploads(): { blocks: BuiltBlock[]; envelopes: Uint8Array[] } {
-  const log = LogFrontier.empty();
-  let parent = id;
-  log.append(parent);
-  const blocks: BuiltBlock[] = [];
-  const envelopes: Uint8Array[] = [];
-  for (let h = 1; h <= N; h++) {
-    const e = upload(id, chain.sites[0]!, h, h);
-    envelopes.push(e);
-    const b = certifiedBlock(chain, h, [e], { parentHash: parent, hashLogRoot: log.root() });
-    blocks.push(b);
-    log.append(b.hash);
-    parent = b.hash;
-  }
-  return { blocks, envelopes };
-}
-const { blocks, envelopes } = chainOfUploads();
+const blocks = uploadChain(chain, N);
+const envelopes = blocks.map((b) => b.decoded.block.envelopes[0]!);
 
 describe('archive of block-log segments', () => {
   let data: ReturnType<typeof tempDir>;

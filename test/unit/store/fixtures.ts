@@ -229,14 +229,16 @@ export function certifiedBlock(
 export type BlockTweak = Parameters<typeof certifiedBlock>[3];
 
 /**
- * `n` empty certified blocks chained from the genesis hash, each header carrying the block-hash
- * log of the blocks before it; `roots[h - 1]` is header h's log root, `roots[n]` the log after block n.
- * `tweak(h)` overrides block h's header fields (a fork, a forged root, other signers).
+ * `n` certified blocks chained from the genesis hash, each header carrying the block-hash log of
+ * the blocks before it; `roots[h - 1]` is header h's log root, `roots[n]` the log after block n.
+ * `tweak(h)` overrides block h's header fields (a fork, a forged root, other signers); `body(h)`
+ * is block h's envelopes (none by default).
  */
 export function linkedChain(
   chain: TestChain,
   n: number,
   tweak: (height: number) => BlockTweak = () => ({}),
+  body: (height: number) => Uint8Array[] = () => [],
 ): { blocks: BuiltBlock[]; roots: Uint8Array[] } {
   const log = LogFrontier.empty();
   let parent = chain.genesis.chainId;
@@ -245,13 +247,19 @@ export function linkedChain(
   const roots: Uint8Array[] = [];
   for (let h = 1; h <= n; h++) {
     roots.push(log.root());
-    const b = certifiedBlock(chain, h, [], { parentHash: parent, hashLogRoot: log.root(), ...tweak(h) });
+    const b = certifiedBlock(chain, h, body(h), { parentHash: parent, hashLogRoot: log.root(), ...tweak(h) });
     blocks.push(b);
     log.append(b.hash);
     parent = b.hash;
   }
   roots.push(log.root());
   return { blocks, roots };
+}
+
+/** `n` linked blocks, block h holding one upload of the first site with sequence number and time h. */
+export function uploadChain(chain: TestChain, n: number): BuiltBlock[] {
+  const id = chain.genesis.chainId;
+  return linkedChain(chain, n, undefined, (h) => [upload(id, chain.sites[0]!, h, h)]).blocks;
 }
 
 /** A block's header and certificate as GetHeaders serves them. */
