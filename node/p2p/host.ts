@@ -41,9 +41,9 @@ export async function createHost(p: HostParts): Promise<Host> {
     streamMuxers: [yamux()],
     connectionGater: allowListGater(p.allow, p.onDeny),
     metrics: () => p.metrics,
-    // libp2p's monitor measures round trips only; it would close a connection on ONE failed ping,
-    // so liveness (several misses in a row) is decided by the node's own pinger (pinger.ts).
-    connectionMonitor: { pingInterval: o.pingIntervalMs, abortConnectionOnPingFailure: false },
+    // Off: it would close a connection on ONE failed ping, and its round-trip times go unread. The
+    // node's own pinger (pinger.ts) measures them and decides liveness (several misses in a row).
+    connectionMonitor: { enabled: false },
     services: {
       identify: identify(),
       pubsub: gossipService(

@@ -25,4 +25,4 @@ export {
 } from './options.js';
 export { type OutboundStats, P2P, type P2PInit } from './p2p.js';
 export type { RequestHandler } from './request-response.js';
-export { FLOOD_CHANNELS, type FloodChannel, type TestkitNetwork } from './testkit-network.js';
+export type { TestkitNetwork } from './testkit-network.js';

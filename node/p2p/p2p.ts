@@ -67,8 +67,6 @@ export class P2P {
   /** Management-plane bookkeeping: bytes per connection, round-trip times, gater refusals. */
   private readonly traffic = new TrafficMeter();
   private readonly pinger: Pinger;
-  /** Connections closed because their peer missed `pingMissesToClose` liveness pings in a row. */
-  unresponsiveClosed = 0;
   private readonly refusals = new Refusals();
   /** Connected peers whose identify exchange completed: their connection was accepted. */
   private readonly identified = new Set<string>();
@@ -86,7 +84,6 @@ export class P2P {
       Math.max(o.dialTimeoutMs, 5000),
       o.pingMissesToClose,
       (peer) => {
-        this.unresponsiveClosed++;
         // The peer:disconnect that follows re-dials it (the redialer), as after any lost link.
         void this.host?.hangUp(peer).catch(() => {});
       },
@@ -324,12 +321,11 @@ export class P2P {
    */
   peerPenalties(): { index: number; score: number; rejected: number }[] {
     if (this.host === undefined) return [];
-    const pubsub = this.host.services.pubsub;
     return this.validatorPeers().map((p) => {
       const id = p.toString();
       return {
         index: this.allow.indexOf(id)!,
-        score: pubsub.getScore(id),
+        score: this.peerScore(id),
         rejected: this.gate.rejectedFrom(id),
       };
     });
