@@ -14,8 +14,8 @@ import {
 } from '../../codec/snapshot.js';
 import type { Hash32 } from '../../codec/types.js';
 import { type BuiltSnapshot, snapshotHash, verifyChunk } from '../../ledger/snapshot.js';
+import { dropTemporaries, writeAtomic } from '../../runtime/fs-atomic.js';
 import { SnapshotError, SnapshotErrorCode } from './errors.js';
-import { dropTemporaries, writeAtomic } from './fs-atomic.js';
 
 const NAME = /^snap-(\d{16})\.bks$/;
 

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeSnapshotManifest, type SnapshotManifest } from '../../codec/snapshot.js';
 import { snapshotHash, verifyChunk } from '../../ledger/snapshot.js';
-import { dropTemporaries, writeAtomic } from './fs-atomic.js';
+import { dropTemporaries, writeAtomic } from '../../runtime/fs-atomic.js';
 
 const CHUNK = /^chunk-(\d{2})\.bin$/;
 

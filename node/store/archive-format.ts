@@ -8,12 +8,9 @@
 // Each file is written to a temporary name, fsynced, renamed, and the folder fsynced; the manifest
 // goes last, so a segment without its manifest is an interrupted write (ignored, rewritten).
 import { readdirSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { BkdmsError } from '../../codec/base-error.js';
 import { checksumMatches, FRAME_HEADER_BYTES, parseFrameHeader } from './frame.js';
-import { syncDir } from './prune.js';
 
 export const ARCHIVE_FORMAT = 'bkdms-archive-segment/1';
 
@@ -151,22 +148,4 @@ export function* segmentFrames(bytes: Uint8Array, what: string): Generator<Archi
     yield { height: h.height, offset: pos, payload };
     pos = end;
   }
-}
-
-/** Writes `data` to `path` atomically: temporary file, fsync, rename, fsync of the folder. */
-export async function writeFileAtomic(dir: string, name: string, data: Uint8Array | string): Promise<void> {
-  const path = join(dir, name);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fh = await open(tmp, 'w', 0o644);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (err) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  await rename(tmp, path);
-  await syncDir(dir);
 }

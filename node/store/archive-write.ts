@@ -12,6 +12,7 @@ import { blockHeaderBytes } from '../../codec/block-view.js';
 import { certifiedBlockBlockBytes } from '../../codec/certificate.js';
 import { bytesEqual, toHex } from '../../crypto/bytes.js';
 import { sha256 } from '../../crypto/hash.js';
+import { writeAtomic } from '../../runtime/fs-atomic.js';
 import {
   ARCHIVE_FORMAT,
   type ArchivedChange,
@@ -24,7 +25,6 @@ import {
   type SegmentManifest,
   segmentFileName,
   segmentFrames,
-  writeFileAtomic,
 } from './archive-format.js';
 import { BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
@@ -196,8 +196,10 @@ async function writeSegment(
     blockHashes,
     validatorChanges,
   };
-  await writeFileAtomic(dir, file, bytes);
-  await writeFileAtomic(dir, manifestFileName(file), `${JSON.stringify(manifest, null, 1)}\n`);
+  await writeAtomic(join(dir, file), [bytes]);
+  await writeAtomic(join(dir, manifestFileName(file)), [
+    Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`),
+  ]);
   return { firstHeight: r.first, lastHeight: r.last, file };
 }
 

@@ -1,4 +1,4 @@
-// Crash-safe file writes for snapshots and state-sync progress: write a temporary file, fdatasync
+// Crash-safe file writes (snapshots, state-sync progress, archive segments): write a temporary file, fdatasync
 // it, rename it over the target, fsync the directory. A crash leaves the old file or the new one,
 // never a part; leftover temporaries (suffix .tmp) are deleted at the next open.
 import { open, readdir, rename, unlink } from 'node:fs/promises';
