@@ -38,8 +38,7 @@ export interface CounterpartyInput {
   relayers: readonly string[];
 }
 
-/** The defaults of the CLI's flags, which the console's form offers too. */
-export const COUNTERPARTY_DEFAULTS = { trustingPeriodHours: 336, maxClockDriftMs: 10_000 } as const;
+export { COUNTERPARTY_DEFAULTS } from './counterparty-defaults.js';
 
 /** More relayers than a client is ever given; the chain bounds the real number. */
 export const MAX_RELAYERS = 64;

@@ -14,14 +14,13 @@ import {
   registerCounterpartyAction,
 } from '../api/counterparty-action.js';
 import { ApiError, ApiErrorCode } from '../api/errors.js';
-import type { Num } from '../api/gov-action-builders.js';
 import { BkdmsError } from '../codec/base-error.js';
 import type { GovernanceAction } from '../codec/types.js';
 import { toHex } from '../crypto/bytes.js';
 import { parseGenesis } from '../node/genesis.js';
 import { ConsoleError, ConsoleErrorCode } from './errors.js';
 import { COUNTERPARTY } from './proposable.js';
-import { bad, fieldsOf, obj, proposalAction } from './propose.js';
+import { bad, fieldsOf, num, obj, proposalAction } from './propose.js';
 
 /** A connection to a node of the other chain, closed once the header is read. */
 export type ConnectRemote = (address: string) => CounterpartyRemote & { close(): void };
@@ -38,8 +37,6 @@ const FIELDS = [
 
 /** host:port, host a name, an IPv4 address or a bracketed IPv6 address. */
 const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/;
-
-const num = (v: unknown): Num => (typeof v === 'number' || typeof v === 'string' ? v : Number.NaN);
 
 function remoteAddress(v: unknown): string {
   const m = typeof v === 'string' ? HOST_PORT.exec(v) : null;

@@ -64,7 +64,8 @@ export function fieldsOf(o: Record<string, unknown>, fields: string[], where: st
 export const obj = (j: unknown): j is Record<string, unknown> =>
   typeof j === 'object' && j !== null && !Array.isArray(j);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): Num => (typeof v === 'number' || typeof v === 'string' ? v : Number.NaN);
+/** A number field as sent (number or digits); the builder checks it. */
+export const num = (v: unknown): Num => (typeof v === 'number' || typeof v === 'string' ? v : Number.NaN);
 /** A key list as sent: the builder checks it is one. */
 const list = (v: unknown): string[] => v as string[];
 

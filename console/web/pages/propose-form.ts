@@ -5,6 +5,7 @@
 // another chain's light client takes that chain's genesis file (pasted, or read from a file here in
 // the browser) and one of its nodes' address: the console fetches the trusted header from that
 // node and proposes it only if the genesis validator set certifies it (console/propose-counterparty.ts).
+import { COUNTERPARTY_DEFAULTS } from '../../../api/counterparty-defaults.js';
 import type { GovernanceView } from '../../governance.js';
 import { COUNTERPARTY, FORM_TYPES } from '../../proposable.js';
 import type { Confirmation } from '../../receipts.js';
@@ -47,8 +48,7 @@ function template(type: string, g: GovernanceView): unknown {
         remoteRpc: '127.0.0.1:7001',
         genesis: {},
         relayers: [],
-        trustingPeriodHours: 336,
-        maxClockDriftMs: 10_000,
+        ...COUNTERPARTY_DEFAULTS,
       };
     default:
       return { type, siteKeyId: '' };
