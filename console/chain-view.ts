@@ -92,15 +92,14 @@ export class ChainView {
     );
   }
 
+  /** Nodes up with a status read. */
+  private up(): NodeWatch[] {
+    return this.nodes.filter((n) => n.view.up && n.view.status !== undefined);
+  }
+
   /** The certified block at `height` from the first node that has it. */
   async fetch(height: number): Promise<CertifiedBlock> {
-    const up = this.nodes.filter((n) => n.view.up && n.view.status !== undefined);
-    const below = up.filter((n) => (n.view.status?.earliestHeight ?? 1) > height);
-    let last: unknown = new Error(
-      below.length > 0 && below.length === up.length
-        ? `no node up holds block ${height}: earliest heights ${below.map((n) => `${n.view.name} ${n.view.status?.earliestHeight}`).join(', ')}`
-        : `no node up holds height ${height}`,
-    );
+    let last: unknown;
     for (const n of this.holders(height)) {
       try {
         return decodeCertifiedBlock(await n.client.getBlock(height, { deadlineMs: 5_000 }));
@@ -108,7 +107,15 @@ export class ChainView {
         last = err;
       }
     }
-    throw last;
+    if (last !== undefined) throw last;
+    // No holder: say why, once, rather than building the message for every block fetched.
+    const up = this.up();
+    const below = up.filter((n) => (n.view.status?.earliestHeight ?? 1) > height);
+    throw new Error(
+      below.length > 0 && below.length === up.length
+        ? `no node up holds block ${height}: earliest heights ${below.map((n) => `${n.view.name} ${n.view.status?.earliestHeight}`).join(', ')}`
+        : `no node up holds height ${height}`,
+    );
   }
 
   /** Appends the blocks committed since the last call (at most RECENT_BLOCKS of them). */
@@ -116,7 +123,7 @@ export class ChainView {
     const tip = Math.max(0, ...this.nodes.map((n) => (n.view.up ? (n.view.status?.height ?? 0) : 0)));
     const have = this.blocks.at(-1)?.height ?? 0;
     // Blocks below every node's earliest body are held by none of them: start where one does.
-    const up = this.nodes.filter((n) => n.view.up && n.view.status !== undefined);
+    const up = this.up();
     const lowest = Math.min(...up.map((n) => n.view.status?.earliestHeight ?? 1));
     for (let h = Math.max(have + 1, tip - RECENT_BLOCKS + 1, lowest, 1); h <= tip; h++) {
       const certified = await this.fetch(h);
@@ -144,7 +151,7 @@ export class ChainView {
 
   /** Compares block hash and state root of every node up at the newest height they all hold. */
   async checkConsistency(): Promise<void> {
-    const up = this.nodes.filter((n) => n.view.up && n.view.status !== undefined);
+    const up = this.up();
     if (up.length === 0) return;
     const height = Math.min(...up.map((n) => n.view.status?.height ?? 0));
     if (height < 1) return;
