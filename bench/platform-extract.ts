@@ -21,8 +21,13 @@ import { benchMeta, benchSite } from './platform-fixture.js';
 /** Uploads per block and values per upload: the shape the figures in docs/platform.md use. */
 const PER_BLOCK = 50;
 const KPIS = [12201, 12202];
-/** The store must write at least this share of the rate at which packets are opened. */
-const STORE_OVER_OPEN = 0.4;
+/**
+ * The store must write at least this share of the rate at which packets are opened. Measured
+ * 0.69-0.86 on PGlite in a process of its own; inside the full `run.js --ci`, where the crypto
+ * benchmarks before it have warmed the opening path (up to twice as fast there), 0.37-0.46 over 8
+ * blocks and 0.55-0.61 over 24. The guard sits under all of them and fails if the share halves.
+ */
+const STORE_OVER_OPEN = 0.3;
 
 const { scp, site, uploads } = benchSite(KPIS, 2);
 
@@ -129,7 +134,8 @@ function print(name: string, r: ExtractRates): void {
 export async function runExtractBench(
   opts: BenchOptions,
 ): Promise<{ results: Record<string, ExtractRates | string>; guards: Guard[] }> {
-  const blocks = opts.ci ? 8 : 40;
+  // 24 blocks in CI: the guard is a median over blocks, and 8 left it at the mercy of a few.
+  const blocks = opts.ci ? 24 : 40;
   const envs = await uploads(1 + blocks * PER_BLOCK, 'session');
   const results: Record<string, ExtractRates | string> = {};
   const guards: Guard[] = [];
