@@ -1,6 +1,8 @@
 // The node's V8 heap cap (config `memory`, docs/operations.md "Memory"): which V8 flags it means,
 // whether the running process already has them, and the rule that keeps the mempool's byte cap
-// inside it. Pure: `bkdms node start` (cli/heap-reexec.ts) re-executes itself with the flags.
+// inside it, and the malloc library to preload. Pure: `bkdms node start` (cli/heap-reexec.ts)
+// re-executes itself with the flags and the library.
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -16,6 +18,15 @@ export const memoryConfigSchema = z.strictObject({
   maxOldSpaceMb: z.number().int().min(MIN_OLD_SPACE_MB).max(65_536),
   /** V8 semi-space size (MB), as `node --max-semi-space-size`; the young generation is ~3× it. */
   maxSemiSpaceMb: z.number().int().min(1).max(256).optional(),
+  /**
+   * Absolute path of a malloc library to preload (LD_PRELOAD) in the node's process, e.g. Debian's
+   * libjemalloc2 at /usr/lib/x86_64-linux-gnu/libjemalloc.so.2: glibc's main arena fragments
+   * around the node's many small, mixed-lifetime buffers (docs/performance.md, "Memory (soak)").
+   */
+  mallocLibrary: z
+    .string()
+    .refine((p) => isAbsolute(p) && !/[\s:]/.test(p), 'an absolute path without spaces or colons')
+    .optional(),
 });
 
 export type MemoryConfig = z.infer<typeof memoryConfigSchema>;
@@ -61,4 +72,16 @@ export function mempoolOverHeap(memory: MemoryConfig, mempoolMaxBytes: number): 
     `(${memory.maxOldSpaceMb}): at most (maxOldSpaceMb - ${HEAP_BASE_MB}) MiB = ${room} bytes; ` +
     'lower mempool.maxBytes or raise memory.maxOldSpaceMb'
   );
+}
+
+/**
+ * The LD_PRELOAD value that adds the memory config's malloc library to `current` (the process's
+ * own LD_PRELOAD), or undefined when there is none to add or it is already there. The library goes
+ * first: the first object that defines malloc wins.
+ */
+export function preloadValue(m: MemoryConfig, current = ''): string | undefined {
+  if (m.mallocLibrary === undefined) return undefined;
+  const present = current.split(/[\s:]+/).filter(Boolean);
+  if (present.includes(m.mallocLibrary)) return undefined;
+  return [m.mallocLibrary, ...present].join(' ');
 }

@@ -1,7 +1,20 @@
 // The V8 heap cap of a node's config (node/heap-cap.ts): the flags it stands for, when the process
-// must re-execute itself to get them, and the rule that a full mempool fits inside the cap.
+// must re-execute itself to get them, the malloc library it preloads, and the rule that a full
+// mempool fits inside the cap.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEAP_BASE_MB, heapFlags, mempoolOverHeap, reexecArgv } from '../../../node/heap-cap.js';
+import { checkMallocLibrary } from '../../../cli/heap-reexec.js';
+import { NodeErrorCode } from '../../../node/errors.js';
+import {
+  HEAP_BASE_MB,
+  heapFlags,
+  memoryConfigSchema,
+  mempoolOverHeap,
+  preloadValue,
+  reexecArgv,
+} from '../../../node/heap-cap.js';
 
 const script = ['/opt/bkdms/build/cli/main.js', 'node', 'start', '--config', 'c.json'];
 
@@ -46,5 +59,44 @@ describe('heap cap', () => {
     const why = mempoolOverHeap(memory, room + 1);
     expect(why).toContain('mempool.maxBytes');
     expect(why).toContain(String(room));
+  });
+
+  it('preloads the malloc library first, once, keeping what LD_PRELOAD already holds', () => {
+    const lib = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
+    const memory = { maxOldSpaceMb: 128, mallocLibrary: lib };
+    expect(preloadValue({ maxOldSpaceMb: 128 }, '/x/other.so')).toBeUndefined();
+    expect(preloadValue(memory)).toBe(lib);
+    expect(preloadValue(memory, '/x/other.so')).toBe(`${lib} /x/other.so`);
+    expect(preloadValue(memory, `/x/other.so:${lib}`)).toBeUndefined();
+  });
+
+  it('takes only an absolute library path the loader can split on', () => {
+    const ok = memoryConfigSchema.safeParse({
+      maxOldSpaceMb: 128,
+      mallocLibrary: '/usr/lib/libjemalloc.so.2',
+    });
+    expect(ok.success).toBe(true);
+    for (const bad of ['libjemalloc.so.2', '/opt/my lib/x.so', '/a.so:/b.so', ''])
+      expect(memoryConfigSchema.safeParse({ maxOldSpaceMb: 128, mallocLibrary: bad }).success).toBe(false);
+  });
+
+  it('refuses a malloc library that is not a readable file, before starting anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bkdms-malloc-'));
+    try {
+      const lib = join(dir, 'libfake.so');
+      writeFileSync(lib, 'x');
+      expect(() => checkMallocLibrary(lib)).not.toThrow();
+      for (const bad of [join(dir, 'missing.so'), dir]) {
+        let code: unknown;
+        try {
+          checkMallocLibrary(bad);
+        } catch (err) {
+          code = (err as { code?: unknown }).code;
+        }
+        expect(code).toBe(NodeErrorCode.BadConfig);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
