@@ -105,10 +105,17 @@ export function registerPlatformQueryCommands(platform: Command): void {
 
   common(query.command('assessment'))
     .description('data quality and availability over a time range')
+    .option('--city <code>', "only this city's series (e.g. CNSHA)")
+    .option('--kpi <kpi>', "only this KPI's series: wire code, code string or name")
     .option('--from <time>', 'from (inclusive): UTC ms or ISO 8601')
     .option('--to <time>', 'to (exclusive): UTC ms or ISO 8601')
-    .action(async (o: Common & { from?: string; to?: string }) => {
-      const r = await apiJson<QualityReport>(target(o), 'v1/assessment', { from: o.from, to: o.to });
+    .action(async (o: Common & { city?: string; kpi?: string; from?: string; to?: string }) => {
+      const r = await apiJson<QualityReport>(target(o), 'v1/assessment', {
+        city: o.city,
+        kpi: kpiWire(o.kpi),
+        from: o.from,
+        to: o.to,
+      });
       say(o.json ? JSON.stringify(r, null, 2) : formatQualityTable(r));
     });
 }

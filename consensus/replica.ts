@@ -1289,8 +1289,9 @@ export class Replica {
   /**
    * "I hold no body below `earliest`" from the peer just asked (its signature is checked: a third
    * party must not steer us off a peer that holds the blocks). The peer is skipped while we need
-   * lower blocks, and the next request goes out now instead of after the state timeout, unless no
-   * other peer is left (then the timeout paces retries).
+   * lower blocks, and the next request goes out now instead of after the state timeout, unless
+   * every candidate peer said it is pruned there (PrunedPeers.choose decides, as for every
+   * request; then the timeout paces retries).
    */
   private onPrunedAnswer(m: StateResponse, earliest: number): void {
     const t = this.transfer;
@@ -1314,13 +1315,8 @@ export class Replica {
     this.pruned.note(hashKey(t.peer), earliest);
     const from = this.tip.height + 1;
     const set = this.schedule.at(from);
-    const holding = this.transferPeers(from, set).filter((i) =>
-      this.pruned.holds(hashKey(set.keys[i]!), from),
-    );
-    if (holding.length === 0) {
-      this.pruned.unavailableFrom = from;
-      return;
-    }
+    this.pruned.choose(this.transferPeers(from, set), (i) => hashKey(set.keys[i]!), from);
+    if (this.pruned.unavailableFrom === from) return;
     this.transfer = null;
     this.maybeRequestState();
   }

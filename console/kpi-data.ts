@@ -151,8 +151,9 @@ export interface QualityRow {
 const CODES_PER_ROW = 20;
 
 /**
- * The platform's quality assessment (`GET /v1/assessment`, §7) over the chart's window, narrowed to
- * its city and KPI (and site, given as the site's address, as the assessment labels sites).
+ * The platform's quality assessment (`GET /v1/assessment`, §7) over the chart's window, of the
+ * chart's city and KPI only (the platform assesses just those series), narrowed here to the site
+ * when one is picked (given as the site's address, as the assessment labels sites).
  */
 export async function fetchQuality(
   platform: string,
@@ -161,6 +162,8 @@ export async function fetchQuality(
   address?: string,
 ): Promise<{ from: number; to: number; periodMs: number; rows: QualityRow[] }> {
   const u = new URL('/v1/assessment', platform);
+  u.searchParams.set('city', q.city);
+  u.searchParams.set('kpi', String(q.kpi));
   u.searchParams.set('from', String(q.from));
   u.searchParams.set('to', String(now));
   const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
@@ -168,16 +171,17 @@ export async function fetchQuality(
     from?: number;
     to?: number;
     periodMs?: number;
-    series?: (QualityRow & { city: string; kpi: number; latency: { medianMs: number } | null })[];
+    series?: (QualityRow & { latency: { medianMs: number } | null })[];
     error?: string;
+    field?: string;
   };
   if (!res.ok)
     throw new ConsoleError(
       ConsoleErrorCode.Unavailable,
-      `the platform answered ${res.status}: ${body.error ?? ''}`,
+      `the platform answered ${res.status}: ${body.field ? `${body.field}: ` : ''}${body.error ?? ''}`,
     );
   const rows = (body.series ?? [])
-    .filter((s) => s.city === q.city && s.kpi === q.kpi && (address === undefined || s.site === address))
+    .filter((s) => address === undefined || s.site === address)
     .map((s) => ({
       site: s.site,
       series: s.series,

@@ -30,7 +30,7 @@ import type { TestkitNetwork } from './p2p/index.js';
 import { openPersistedLedger } from './persisted-ledger.js';
 import { Pruner } from './pruner.js';
 import { loadCursorSecret } from './query-cursors.js';
-import { archivedSegmentOf, headerHash } from './store/index.js';
+import { ArchiveIndex, headerHash } from './store/index.js';
 import { createAlarms } from './wiring/alarms.js';
 import { createDriver, createReplica } from './wiring/consensus.js';
 import { createAdmissions, createP2P, createRelay, listenCommitted } from './wiring/pipeline.js';
@@ -194,12 +194,15 @@ export async function startNode(
   });
   const followers = new Followers();
   const archiveDir = config.retain?.archiveDir;
-  if (archiveDir !== undefined) ledger.store.archivedAt = (h) => archivedSegmentOf(archiveDir, h)?.file;
+  // Listed once here; the pruner records what it archives after, so PRUNED answers list nothing.
+  const archiveIndex = archiveDir === undefined ? undefined : ArchiveIndex.load(archiveDir);
+  if (archiveIndex !== undefined) ledger.store.archivedAt = (h) => archiveIndex.segmentOf(h);
   const pruner = new Pruner({
     store: ledger.store,
     dataDir: config.dataDir,
     retain: config.retain ?? { intervalMs: 60_000, stepsPerRun: 8 },
     followers,
+    archiveIndex,
     log: logs.logger('store'),
     registry: metrics.registry,
   });

@@ -2,7 +2,8 @@
 // and deletes at most `retain.stepsPerRun` whole block-log segments below it, one bounded step
 // (node/store/prune.ts) at a time, yielding to the event loop between steps so commits go on.
 // Reported in the operation log (`store.pruned`, `store.prune.failed`) and in metrics. With
-// `retain.archiveDir` each segment is archived (node/store/archive-write.ts) before it goes.
+// `retain.archiveDir` each segment is archived (node/store/archive-write.ts) before it goes, and
+// recorded in the archive index PRUNED answers name segments from (node/store/archive-index.ts).
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { decodeBlockHeader } from '../codec/block.js';
@@ -10,13 +11,15 @@ import type { Service } from '../runtime/lifecycle.js';
 import type { Logger } from '../runtime/log.js';
 import type { Followers } from './followers.js';
 import { firstHeightSince, parseDuration, type RetainConfig, readHolds, retainHeight } from './retention.js';
-import { archiveSegments, type Store } from './store/index.js';
+import { type ArchiveIndex, archiveSegments, type Store } from './store/index.js';
 
 export interface PrunerDeps {
   store: Store;
   dataDir: string;
   retain: RetainConfig;
   followers?: Followers;
+  /** With `retain.archiveDir`: told of each segment archived, so PRUNED answers can name it. */
+  archiveIndex?: ArchiveIndex;
   log: Logger;
   registry?: Registry;
   now?: () => number;
@@ -167,11 +170,13 @@ export class Pruner implements Service {
     const dir = this.d.retain.archiveDir;
     if (dir === undefined) return retain;
     const run = await archiveSegments(this.d.store, dir, { below: retain, maxSegments: 1 });
-    for (const s of run.written)
+    for (const s of run.written) {
+      this.d.archiveIndex?.record(s);
       this.d.log.info(
         { event: 'store.archived', file: s.file, firstHeight: s.firstHeight, lastHeight: s.lastHeight },
         'archived a block-log segment',
       );
+    }
     return Math.min(retain, run.top + 1);
   }
 

@@ -34,6 +34,10 @@ export interface AssessOptions {
   expected?: { site: string; city: string; kpis: number[] }[];
   /** Packets that could not be used, per site. */
   failed?: Record<string, number>;
+  /** Only this city's series (and the roll-ups over them). */
+  city?: string;
+  /** Only this KPI's series (and the roll-ups over them). */
+  kpi?: number;
 }
 
 export interface Latency {
@@ -207,8 +211,34 @@ function window(rows: AssessRow[], o: AssessOptions): { from: number; periods: n
   return { from, periods: Math.max(0, Math.ceil((to - from) / p)), periodMs: p };
 }
 
-export function assess(rows: AssessRow[], opts: AssessOptions): QualityReport {
-  const win = window(rows, opts);
+/**
+ * The rows, expected KPIs and failed packets a city/KPI filter keeps. A failed packet names no
+ * trusted city or KPI, so it counts for its site when the site has a series in the filtered report.
+ */
+function narrow(
+  rows: AssessRow[],
+  opts: AssessOptions,
+): {
+  rows: AssessRow[];
+  expected: AssessOptions['expected'];
+  failed: (sites: Set<string>) => Record<string, number>;
+} {
+  const { city, kpi } = opts;
+  const all = opts.failed ?? {};
+  if (city === undefined && kpi === undefined) return { rows, expected: opts.expected, failed: () => all };
+  const keep = (c: string, k: number) =>
+    (city === undefined || c === city) && (kpi === undefined || k === kpi);
+  return {
+    rows: rows.filter((r) => keep(r.city, r.kpi)),
+    expected: (opts.expected ?? []).map((e) => ({ ...e, kpis: e.kpis.filter((k) => keep(e.city, k)) })),
+    failed: (sites) => Object.fromEntries(Object.entries(all).filter(([s]) => sites.has(s))),
+  };
+}
+
+export function assess(allRows: AssessRow[], opts: AssessOptions): QualityReport {
+  const { rows, expected, failed } = narrow(allRows, opts);
+  // The window defaults to the span of every row, so a filter does not move the periods.
+  const win = window(allRows, opts);
   const groups = new Map<
     string,
     { key: { site: string; city: string; kpi: number; series: number }; rows: AssessRow[] }
@@ -220,14 +250,14 @@ export function assess(rows: AssessRow[], opts: AssessOptions): QualityReport {
     return g;
   };
   for (const r of rows) group(r.site, r.city, r.kpi, r.series).rows.push(r);
-  for (const e of opts.expected ?? [])
+  for (const e of expected ?? [])
     for (const kpi of e.kpis)
       if (![...groups.values()].some((g) => g.key.site === e.site && g.key.kpi === kpi))
         group(e.site, e.city, kpi, 0);
   const z = opts.zThreshold ?? DEFAULT_Z_THRESHOLD;
   const all = [...groups.values()].map((g) => seriesReport(g.key, g.rows, win, z));
   all.sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : a.kpi - b.kpi || a.series - b.series));
-  const failedBySite = opts.failed ?? {};
+  const failedBySite = failed(new Set(all.map((s) => s.site)));
   const cityOfSite = new Map(all.map((s) => [s.site, s.city]));
   const failedIn = (pick: (site: string) => boolean) =>
     Object.entries(failedBySite)

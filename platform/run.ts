@@ -240,7 +240,7 @@ export async function runPlatform(
     try {
       api = await startApi(
         { ...config.api, log: deps.log },
-        { store: p.store, assess: (range) => p.assess(range), trace: (tc) => p.trace(tc) },
+        { store: p.store, assess: (q) => p.assess(q), trace: (tc) => p.trace(tc) },
       );
     } catch (err) {
       await p.stop();

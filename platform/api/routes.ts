@@ -11,8 +11,8 @@ import { aggregates, latest, valuesPage } from './queries.js';
 
 export interface ApiDeps {
   store: PlatformStore;
-  /** The platform's assessment over [from, to) (platform/assess.ts via the platform handle). */
-  assess(range: { from?: number; to?: number }): Promise<QualityReport>;
+  /** The platform's assessment over [from, to), of one city's and/or KPI's series when given. */
+  assess(q: { from?: number; to?: number; city?: string; kpi?: number }): Promise<QualityReport>;
   /** The verified chain of evidence of a stored packet (nodes asked); absent: the stored part only. */
   trace?(tracingCode: string): Promise<TraceEvidence>;
 }
@@ -83,10 +83,10 @@ export const ROUTES: Route[] = [
   },
   {
     path: '/v1/assessment',
-    params: ['from', 'to'],
+    params: ['city', 'kpi', 'from', 'to'],
     match: exact('/v1/assessment'),
     async handle(q, deps) {
-      return ok(await deps.assess(p.range(q)));
+      return ok(await deps.assess({ city: p.city(q), kpi: p.kpi(q), ...p.range(q) }));
     },
   },
   {

@@ -1,6 +1,7 @@
 // The KPI page's values from a platform's query API (a stand-in HTTP server here): the query the
 // console forwards, the page trimmed to what the chart draws, "truncated" when the platform has a
-// next page, and the platform's refusal relayed with the field it names.
+// next page, the quality table's assessment asked for the charted city and KPI only, and the
+// platform's refusal relayed with the field it names.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,10 +49,15 @@ beforeAll(async () => {
     const u = new URL(req.url ?? '/', 'http://platform');
     asked.push(u);
     res.setHeader('content-type', 'application/json');
-    if (u.pathname === '/v1/assessment') return void res.end(JSON.stringify(assessment));
     if (u.searchParams.get('city') === 'BAD') {
       res.statusCode = 400;
       return void res.end(JSON.stringify({ error: 'no such city', field: 'city' }));
+    }
+    if (u.pathname === '/v1/assessment') {
+      // As the platform does: only the series of the city and KPI asked for.
+      const kpi = Number(u.searchParams.get('kpi'));
+      const series = assessment.series.filter((s) => s.city === u.searchParams.get('city') && s.kpi === kpi);
+      return void res.end(JSON.stringify({ ...assessment, series }));
     }
     const value = {
       city: 'CNSHA',
@@ -99,11 +105,11 @@ describe('KPI values from the platform', () => {
     );
   });
 
-  it('narrows the platform’s assessment to the charted city, KPI and site', async () => {
+  it('asks the platform to assess only the charted city and KPI, and narrows to the site', async () => {
     const all = await fetchQuality(base, { city: 'CNSHA', kpi: 12, from: 500 }, 9000);
     const u = asked.at(-1) as URL;
     expect(u.pathname).toBe('/v1/assessment');
-    expect(Object.fromEntries(u.searchParams)).toEqual({ from: '500', to: '9000' });
+    expect(Object.fromEntries(u.searchParams)).toEqual({ city: 'CNSHA', kpi: '12', from: '500', to: '9000' });
     expect(all.rows.map((r) => [r.site, r.series])).toEqual([
       ['10.0.0.1', 0],
       ['10.0.0.2', 1],
@@ -112,5 +118,14 @@ describe('KPI values from the platform', () => {
     expect(all.periodMs).toBe(1000);
     const one = await fetchQuality(base, { city: 'CNSHA', kpi: 12, from: 500 }, 9000, '10.0.0.2');
     expect(one.rows.map((r) => r.site)).toEqual(['10.0.0.2']);
+    const other = await fetchQuality(base, { city: 'CNSHA', kpi: 13, from: 500 }, 9000);
+    expect(asked.at(-1)?.searchParams.get('kpi')).toBe('13');
+    expect(other.rows.map((r) => [r.site, r.series])).toEqual([['10.0.0.1', 0]]);
+  });
+
+  it('relays the platform refusing an assessment parameter, with the field it names', async () => {
+    await expect(fetchQuality(base, { city: 'BAD', kpi: 12, from: 500 }, 9000)).rejects.toThrow(
+      /400: city: no such city/,
+    );
   });
 });

@@ -1,13 +1,22 @@
 // The pruner with `retain.archiveDir`: every segment it deletes was archived first (the archive
 // then verifies from genesis and covers every pruned height), a failed archive deletes nothing,
-// and a PRUNED answer names the archive segment that holds the height.
+// and a PRUNED answer names the archive segment that holds the height, from an index filled at
+// start-up and by the pruner, not from a listing of the folder per answer.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../../node/archive/verify.js';
 import { PersistedLedger } from '../../../node/persisted-ledger.js';
 import { Pruner } from '../../../node/pruner.js';
-import { archivedSegmentOf, listArchive, MemoryDb, StoreErrorCode } from '../../../node/store/index.js';
+import { segmentFileName } from '../../../node/store/archive-format.js';
+import {
+  ArchiveIndex,
+  archivedSegmentOf,
+  listArchive,
+  MemoryDb,
+  manifestFileName,
+  StoreErrorCode,
+} from '../../../node/store/index.js';
 import { createLogs } from '../../../runtime/log.js';
 import { type TestChain, tempDir, testChain, uploadChain } from '../store/fixtures.js';
 
@@ -34,11 +43,11 @@ describe('pruner with an archive folder', () => {
     tmp.cleanup();
   });
 
-  const pruner = (archiveDir: string): Pruner =>
+  const pruner = (archiveDir: string, stepsPerRun = 100): Pruner =>
     new Pruner({
       store: l.store,
       dataDir: tmp.dir,
-      retain: { intervalMs: 60_000, stepsPerRun: 100, blocks: 5, archiveDir },
+      retain: { intervalMs: 60_000, stepsPerRun, blocks: 5, archiveDir },
       log,
     });
 
@@ -70,6 +79,46 @@ describe('pruner with an archive folder', () => {
       meta: { archiveSegment: seg },
       message: expect.stringContaining(seg),
     });
+  });
+
+  it('PRUNED names segments the pruner archived after start-up from the index, listing the folder once', async () => {
+    const dir = join(tmp.dir, 'archive');
+    // Start-up: one segment already archived (as a previous run of the node would leave it).
+    const first = await pruner(dir, 1).runOnce();
+    expect(first.segments).toBe(1);
+    let listings = 0;
+    const index = ArchiveIndex.load(dir, (d) => {
+      listings++;
+      return listArchive(d);
+    });
+    expect(index.size).toBe(1);
+    l.store.archivedAt = (h) => index.segmentOf(h);
+    const p = new Pruner({
+      store: l.store,
+      dataDir: tmp.dir,
+      retain: { intervalMs: 60_000, stepsPerRun: 100, blocks: 5, archiveDir: dir },
+      archiveIndex: index,
+      log,
+    });
+    const run = await p.runOnce();
+    expect(run.segments).toBeGreaterThan(1);
+    const segs = listArchive(dir);
+    expect(index.size).toBe(segs.length);
+    // Every pruned height, in the old segment and in each new one, is named by its segment.
+    for (let h = 1; h < l.store.earliestHeight(); h++) {
+      const seg = segs.find((s) => s.firstHeight <= h && h <= s.lastHeight)!.file;
+      await expect(l.store.getBlock(h)).rejects.toMatchObject({
+        code: StoreErrorCode.Pruned,
+        meta: { archiveSegment: seg },
+      });
+    }
+    expect(listings).toBe(1);
+    // A segment put in the folder by hand is not seen: the pruner is the only writer it follows.
+    const fake = { firstHeight: 1000, lastHeight: 1010 };
+    writeFileSync(join(dir, manifestFileName(segmentFileName(fake.firstHeight, fake.lastHeight))), '{}');
+    expect(archivedSegmentOf(dir, 1005)).toBeDefined();
+    expect(index.segmentOf(1005)).toBeUndefined();
+    expect(listings).toBe(1);
   });
 
   it('a failed archive stops the run before anything is deleted', async () => {

@@ -12,11 +12,11 @@ import { HOUR } from './api-seed.js';
 export function storeDeps(store: PlatformStore, extra: Partial<ApiDeps> = {}): ApiDeps {
   return {
     store,
-    assess: async (range) => {
+    assess: async (q) => {
       const packets: StoredPacket[] = [];
       for await (const p of store.packets()) packets.push(p);
       const { rows, failed } = rowsFromPackets(packets);
-      return assess(rows, { periodMs: HOUR, failed, ...range });
+      return assess(rows, { periodMs: HOUR, failed, ...q });
     },
     ...extra,
   };

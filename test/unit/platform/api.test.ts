@@ -180,6 +180,40 @@ describe('GET /v1/assessment', () => {
     expect(r.json.bySite['10.0.0.2'].received).toBe(1);
     expect(r.json.byCity.CNBJS.gaps).toBe(4);
   });
+
+  it('with city and kpi, assesses only the matching series, and its roll-ups only over them', async () => {
+    const range = `from=${T0}&to=${T0 + 5 * HOUR}`;
+    const all = await get(api, `/v1/assessment?${range}`);
+    const key = (s: { site: string; kpi: number }) => `${s.site}/${s.kpi}`;
+    expect(all.json.series.map(key)).toEqual([
+      `10.0.0.1/${UNEMPLOYMENT}`,
+      `10.0.0.1/${ELECTRICITY}`,
+      `10.0.0.2/${UNEMPLOYMENT}`,
+    ]);
+    const one = await get(api, `/v1/assessment?city=CNSHA&kpi=${UNEMPLOYMENT}&${range}`);
+    expect(one.status).toBe(200);
+    // The same figures the full report gives that series, over the same periods.
+    expect(one.json.series).toEqual([all.json.series[0]]);
+    expect(one.json.periods).toBe(5);
+    expect(one.json.overall.received).toBe(5);
+    expect(Object.keys(one.json.byCity)).toEqual(['CNSHA']);
+    expect(Object.keys(one.json.byKpi)).toEqual([String(UNEMPLOYMENT)]);
+    const byKpi = await get(api, `/v1/assessment?kpi=${UNEMPLOYMENT}&${range}`);
+    expect(byKpi.json.series.map(key)).toEqual([`10.0.0.1/${UNEMPLOYMENT}`, `10.0.0.2/${UNEMPLOYMENT}`]);
+    const byCity = await get(api, `/v1/assessment?city=CNBJS&${range}`);
+    expect(byCity.json.series.map(key)).toEqual([`10.0.0.2/${UNEMPLOYMENT}`]);
+    expect(byCity.json.overall.received).toBe(1);
+  });
+
+  it('a filter nothing matches is an empty assessment, not an error', async () => {
+    for (const q of [`city=DEBER`, `kpi=999`, `city=CNBJS&kpi=${ELECTRICITY}`]) {
+      const r = await get(api, `/v1/assessment?${q}&from=${T0}&to=${T0 + 5 * HOUR}`);
+      expect(r.status).toBe(200);
+      expect(r.json.series).toEqual([]);
+      expect(r.json.overall).toMatchObject({ expected: 0, received: 0, failed: 0 });
+      expect(r.json.bySite).toEqual({});
+    }
+  });
 });
 
 describe('GET /v1/trace/{tracingCode}', () => {
@@ -246,6 +280,11 @@ describe('refused requests', () => {
     ['/v1/aggregates?period=week', 'period'],
     ['/v1/latest', 'city'],
     ['/v1/assessment?to=x', 'to'],
+    ['/v1/assessment?kpi=one', 'kpi'],
+    ['/v1/assessment?kpi=-1', 'kpi'],
+    ['/v1/assessment?city=CN%20SHA', 'city'],
+    ['/v1/assessment?city=CNSHA&city=CNBJS', 'city'],
+    ['/v1/assessment?site=10.0.0.1', 'site'],
     ['/v1/values.csv?limit=100001', 'limit'],
   ])('%s is 400 naming %s', async (path, field) => {
     const r = await get(api, path);

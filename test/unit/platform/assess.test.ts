@@ -121,6 +121,26 @@ describe('assess', () => {
     expect(r).toMatchObject({ from: T + 2 * H, to: T + 6 * H, periods: 4 });
     expect(r.overall).toMatchObject({ received: 2, gaps: 2 });
   });
+
+  it('with city or KPI, keeps only matching series, expected KPIs included; failed packets follow their site', () => {
+    const o = {
+      periodMs: H,
+      expected: [{ site: 'a', city: 'CNSHA', kpis: [12201, 13303] }],
+      failed: { a: 2 },
+    };
+    const kpiOnly = assess(rows, { ...o, kpi: 13303 });
+    expect(kpiOnly.series.map((s) => [s.site, s.kpi])).toEqual([['a', 13303]]);
+    // A failed packet names no trusted KPI: it still counts for its site, which has a series here.
+    expect(kpiOnly.overall).toMatchObject({ expected: 10, received: 0, failed: 2 });
+    // The window is the one of the whole report (the data's span), not of the kept series.
+    expect(kpiOnly).toMatchObject({ from: report.from, to: report.to });
+    const cnbjs = assess(rows, { ...o, city: 'CNBJS' });
+    expect(cnbjs.series.map((s) => s.site)).toEqual(['b']);
+    expect(cnbjs.overall.failed).toBe(0);
+    expect(Object.keys(cnbjs.bySite)).toEqual(['b']);
+    expect(cnbjs.series[0]).toEqual(report.series.find((s) => s.site === 'b'));
+    expect(assess(rows, { ...o, city: 'CNBJS', kpi: 13303 }).series).toEqual([]);
+  });
 });
 
 describe('rows from stored packets', () => {

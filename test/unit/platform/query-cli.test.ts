@@ -62,6 +62,10 @@ describe('bkdms platform query', () => {
     );
     expect(report).toMatchObject({ from: T0, to: T0 + 5 * HOUR, periods: 5, overall: { received: 11 } });
     expect(await q('assessment', '--from', String(T0), '--to', String(T0 + 5 * HOUR))).toMatch(/^quality /);
+    const one = JSON.parse(
+      await q('assessment', '--city', 'CNBJS', '--kpi', String(UNEMPLOYMENT), '--from', String(T0), '--json'),
+    );
+    expect(one.series.map((s: { site: string }) => s.site)).toEqual(['10.0.0.2']);
   });
 
   it('a refused parameter fails the command naming the field', async () => {
