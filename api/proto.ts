@@ -68,7 +68,9 @@ export class UndecodableRequest {
  * that return an UndecodableRequest instead of throwing.
  */
 export function ledgerServiceDefinition(): ServiceDefinition {
-  return tolerantDefinition(ledgerService());
+  // No Ledger method is admin-signed: its requests' bytes are not kept. Keeping them copied every
+  // UploadBatch body (tens of KB per call) into a second buffer that nothing read.
+  return tolerantDefinition(ledgerService(), { keepRequestBytes: false });
 }
 
 /** Request bytes as received, by decoded request object (what an admin signature covers). */
@@ -79,17 +81,31 @@ export function requestBytesOf(request: unknown): Uint8Array | undefined {
   return typeof request === 'object' && request !== null ? rawRequests.get(request) : undefined;
 }
 
+export interface TolerantOptions {
+  /**
+   * Remember each request's bytes for requestBytesOf (services whose calls an admin signs); default
+   * true. The bytes kept are a copy: they outlive the call in the signature check and the audit
+   * line, and grpc-js owns the buffer it decoded from.
+   */
+  keepRequestBytes?: boolean;
+}
+
 /**
  * A service as a server registers it: the same methods, with request deserializers that return an
- * UndecodableRequest instead of throwing and remember the bytes each request arrived as.
+ * UndecodableRequest instead of throwing and (unless told not to) remember the bytes each request
+ * arrived as.
  */
-export function tolerantDefinition(ctor: ServiceClientConstructor): ServiceDefinition {
+export function tolerantDefinition(
+  ctor: ServiceClientConstructor,
+  opts: TolerantOptions = {},
+): ServiceDefinition {
+  const keep = opts.keepRequestBytes !== false;
   const methods = Object.entries(ctor.service).map(([name, m]) => {
     const decode = m.requestDeserialize;
     const requestDeserialize = (bytes: Buffer): unknown => {
       try {
         const req = decode(bytes) as unknown;
-        if (typeof req === 'object' && req !== null) rawRequests.set(req, new Uint8Array(bytes));
+        if (keep && typeof req === 'object' && req !== null) rawRequests.set(req, new Uint8Array(bytes));
         return req;
       } catch {
         return new UndecodableRequest(m.originalName ?? name);

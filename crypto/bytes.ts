@@ -34,8 +34,24 @@ export function u64be(value: number): Uint8Array {
   return out;
 }
 
+// V8 keeps a typed array of 64 bytes or less inside its own heap; reading its `.buffer` (which
+// wrapping it in a Buffer does) moves the bytes out into a new malloc'd backing store, with its
+// bookkeeping: four native allocations, alive until the array dies. Hex and base64url of a
+// tracing code, key ID or public key did that once per envelope (heaptrack on a loaded node), so
+// short inputs are copied into one off-heap scratch buffer and encoded from there. Longer arrays
+// are off the V8 heap already and are wrapped as they are.
+const SMALL = 64;
+const scratch = Buffer.allocUnsafeSlow(SMALL);
+
+/** `bytes` as a Buffer over memory that is already off the V8 heap (valid until the next call). */
+function offHeap(bytes: Uint8Array): Buffer {
+  if (bytes.length > SMALL) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  scratch.set(bytes);
+  return scratch;
+}
+
 export function toBase64Url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
+  return offHeap(bytes).toString('base64url', 0, bytes.length);
 }
 
 export function fromBase64Url(text: string): Uint8Array {
@@ -43,5 +59,5 @@ export function fromBase64Url(text: string): Uint8Array {
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+  return offHeap(bytes).toString('hex', 0, bytes.length);
 }

@@ -61,6 +61,22 @@ export function activeSite(state: ContractState, keyIdHex: string): Check<SiteRe
 /** Each site record's site ID as bytes, so routing checks compare bytes instead of hex-encoding every upload's. */
 const siteIds = new WeakMap<SiteRecord, Uint8Array>();
 
+/**
+ * A site record's public key as bytes, decoded once per record object (records are shared and
+ * never mutated; a changed site is a new record). Admission needs it for every upload it verifies:
+ * decoding the hex each time was a hex decode and a fresh 32-byte array per envelope.
+ */
+const publicKeys = new WeakMap<SiteRecord, Uint8Array>();
+
+export function sitePublicKey(site: SiteRecord): Uint8Array {
+  let k = publicKeys.get(site);
+  if (k === undefined) {
+    k = unhex(site.publicKey);
+    publicKeys.set(site, k);
+  }
+  return k;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

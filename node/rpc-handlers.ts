@@ -83,6 +83,11 @@ export class RpcHandlers implements NodeApi {
   }
 
   async uploadBatch(envelopes: Uint8Array[], ctx: CallContext): Promise<UploadResult[]> {
+    // The envelopes are views of the call's message buffer, not copies, and the mempool keeps them
+    // so: an admitted envelope pins its whole request (at most the receive cap) until the last of
+    // its envelopes commits or is evicted, which for a batch that commits together is the time
+    // the copies would have lived. Safe because grpc-js assembles every message in a buffer of its
+    // own (or a slice of Node's pool, never handed out twice) and nothing writes into it after.
     this.ensureReady();
     const results = await this.d.admission.admit(envelopes, EnvelopeKind.KpiUpload);
     if (this.d.audit) auditUploads(this.d.audit, ctx.peer, results);

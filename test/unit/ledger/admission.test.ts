@@ -9,7 +9,7 @@ import {
 } from '../../../ledger/envelope-bounds.js';
 import { ReceiptStatus } from '../../../ledger/execution.js';
 import { Reason } from '../../../ledger/reasons.js';
-import type { UploadFields } from '../../../ledger/registry.js';
+import { sitePublicKey, type UploadFields } from '../../../ledger/registry.js';
 import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { call, KPIS, upload } from '../store/fixtures.js';
 import { Harness } from './helpers.js';
@@ -167,5 +167,22 @@ describe('envelope bounds', () => {
     expect(h.run([call(h.id, admin, 1, h.time(), c)])).toEqual([APPLIED]);
     // Administrators number their calls by their clock (platform/admin.ts): no gap bound for them.
     expect(h.run([call(h.id, admin, h.time(), h.time(), c)])).toEqual([APPLIED]);
+  });
+});
+
+describe('sitePublicKey', () => {
+  it('is the admitted site record public key, decoded once per record object', () => {
+    const h = new Harness();
+    const s = h.chain.sites[0]!;
+    const r = check(h, fields(h, 0, 1));
+    if (!r.ok) throw new Error('site 0 should be admitted');
+    const key = sitePublicKey(r.value);
+    expect(key).toEqual(s.key.publicKey);
+    expect(sitePublicKey(r.value)).toBe(key);
+    // Another record (another site, or this one changed: records are replaced, never mutated) gets its own.
+    const other = check(h, fields(h, 1, 1));
+    if (!other.ok) throw new Error('site 1 should be admitted');
+    expect(sitePublicKey(other.value)).toEqual(h.chain.sites[1]!.key.publicKey);
+    expect(sitePublicKey({ ...r.value })).not.toBe(key);
   });
 });

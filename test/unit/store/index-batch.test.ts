@@ -77,6 +77,36 @@ describe('index batch', () => {
     );
   });
 
+  it('writes each contract state change under its ContractState key, deletes as deletes', () => {
+    const b = certifiedBlock(chain, 9, envs);
+    const facts = blockFacts(b.bytes, b.decoded);
+    const enc = new TextEncoder();
+    // Enough changes to cross a refill of the key buffer the per-envelope keys share.
+    const stateChanges = Array.from({ length: 2000 }, (_, i) => ({
+      key: enc.encode(`seq/${i.toString(16).padStart(32, '0')}`),
+      value: i % 7 === 3 ? undefined : enc.encode(`{"hwm":${i}}`),
+    }));
+    const ops = indexOps(
+      facts,
+      { segment: 0, offset: 0, length: b.bytes.length },
+      {
+        receipts: [],
+        stateChanges,
+        stateRoot: new Uint8Array(32),
+      },
+    );
+    const state = ops.filter((o) => o.key[0] === Bucket.ContractState);
+    expect(state.map((o) => [hexKey(o.key), o.type])).toEqual(
+      stateChanges.map((c) => [
+        hexKey(key(Bucket.ContractState, c.key)),
+        c.value === undefined ? 'del' : 'put',
+      ]),
+    );
+    state.forEach((o, i) => {
+      if (o.type === 'put') expect(o.value).toEqual(stateChanges[i]!.value);
+    });
+  });
+
   it('hashes the decoded block own envelope arrays with the hasher it is given', () => {
     const b = certifiedBlock(chain, 9, envs);
     const seen: Uint8Array[] = [];
