@@ -143,6 +143,14 @@ const MAX_RECENT_EVIDENCE = 64;
 const isVote = (t: MessageType): boolean =>
   t === MessageType.PrePrepare || t === MessageType.Prepare || t === MessageType.Commit;
 
+/**
+ * Broadcasts sent on the validators' persistent consensus streams rather than gossip: the
+ * normal-case messages of every height (docs/network.md, "Persistent consensus streams"). The
+ * rest (checkpoints, view changes, new views) stay on gossip, whose forwarding also reaches peers
+ * this node has no connection to.
+ */
+const routeOf = (t: MessageType): 'direct' | 'gossip' => (isVote(t) ? 'direct' : 'gossip');
+
 export class ConsensusDriver {
   private readonly queue: SerialQueue;
   private timer: NodeJS.Timeout | undefined;
@@ -272,7 +280,7 @@ export class ConsensusDriver {
       const encode = (m: ConsensusMessage) => this.encode(m);
       const sends = rewrite === undefined ? [{ to: o.to, bytes: encode(o.msg) }] : rewrite(o, encode);
       for (const s of sends) {
-        if (s.to === 'all') transport.broadcast(s.bytes);
+        if (s.to === 'all') transport.broadcast(s.bytes, routeOf(o.msg.type));
         else transport.sendTo(s.to, s.bytes);
       }
     }

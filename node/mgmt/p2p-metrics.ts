@@ -3,12 +3,13 @@
 // refused), and per connected validator its gossip score and the messages rejected from it. The
 // peer label is the validator index, a closed set, so the series count stays bounded.
 import { Counter, Gauge } from 'prom-client';
-import type { InboundStats } from '../p2p/index.js';
+import type { InboundStats, StreamWriterStats } from '../p2p/index.js';
 import type { NodeMetrics } from './metrics.js';
 
 export interface P2PPenaltySource {
   stats: Readonly<InboundStats>;
   peerPenalties(): { index: number; score: number; rejected: number }[];
+  consensusStreamStats: Readonly<StreamWriterStats>;
 }
 
 export function registerP2PMetrics(m: NodeMetrics, p2p: P2PPenaltySource): void {
@@ -38,6 +39,31 @@ export function registerP2PMetrics(m: NodeMetrics, p2p: P2PPenaltySource): void 
       this.inc({ reason: 'oversized' }, s.oversized);
       this.inc({ reason: 'malformed' }, s.malformed);
       this.inc({ reason: 'not_allowed' }, s.notAllowed);
+    },
+  });
+  new Counter({
+    name: 'bkdms_p2p_stream_frames_total',
+    help: 'Outbound frames on the persistent consensus streams: sent, dropped (a full queue, oldest first), expired (waited past the deadline, or in flight on a failed stream)',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const s = p2p.consensusStreamStats;
+      this.inc({ outcome: 'sent' }, s.sent);
+      this.inc({ outcome: 'dropped' }, s.dropped);
+      this.inc({ outcome: 'expired' }, s.expired);
+    },
+  });
+  new Counter({
+    name: 'bkdms_p2p_streams_total',
+    help: 'Persistent consensus streams opened (first and reopened) and failed (could not open, write deadline, reset, peer gone)',
+    labelNames: ['event'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const s = p2p.consensusStreamStats;
+      this.inc({ event: 'opened' }, s.opened);
+      this.inc({ event: 'failed' }, s.failed);
     },
   });
   new Gauge({

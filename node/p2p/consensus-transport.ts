@@ -5,13 +5,14 @@ import type { P2PError } from './errors.js';
 
 /** What the adapter needs of the P2P service. */
 export interface ConsensusSender {
-  broadcastConsensus(data: Uint8Array): Promise<unknown>;
+  broadcastConsensus(data: Uint8Array, route: 'gossip' | 'direct'): Promise<unknown>;
   sendConsensus(peer: number, data: Uint8Array): Promise<void>;
 }
 
 /** What the consensus driver sends through: fire-and-forget, to all validators or to one. */
 export interface ConsensusTransport {
-  broadcast(data: Uint8Array): void;
+  /** `route`: gossip (the default) or the persistent per-peer streams (P2P.broadcastConsensus). */
+  broadcast(data: Uint8Array, route?: 'gossip' | 'direct'): void;
   sendTo(validatorIndex: number, data: Uint8Array): void;
 }
 
@@ -44,7 +45,7 @@ export function consensusTransport(
       });
   };
   return {
-    broadcast: (data) => run('all', () => p2p.broadcastConsensus(data)),
+    broadcast: (data, route = 'gossip') => run('all', () => p2p.broadcastConsensus(data, route)),
     sendTo: (index, data) => run(index, () => p2p.sendConsensus(index, data)),
     get inflight() {
       return inflight;

@@ -24,6 +24,7 @@ export interface HostParts {
   serveRequest: StreamHandler;
   serveDirect: StreamHandler;
   serveDirectEnvelopes: StreamHandler;
+  serveConsensusStream: StreamHandler;
   servePing: StreamHandler;
   /** Counts bytes per connection (traffic.ts). */
   metrics: Metrics;
@@ -62,6 +63,9 @@ export async function createHost(p: HostParts): Promise<Host> {
   };
   await host.handle(p.names.directProtocol, p.serveDirect, direct);
   await host.handle(p.names.directEnvelopesProtocol, p.serveDirectEnvelopes, direct);
+  // One persistent stream per peer; the spare slots take a reopened stream while the receiver has
+  // not yet seen the old one end.
+  await host.handle(p.names.consensusStreamProtocol, p.serveConsensusStream, direct);
   await host.handle(p.names.pingProtocol, p.servePing, { maxInboundStreams: 2, maxOutboundStreams: 2 });
   return host;
 }

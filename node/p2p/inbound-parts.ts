@@ -4,6 +4,7 @@ import type { AllowList } from './allow-list.js';
 import { DirectMessages } from './direct.js';
 import { InboundGate, type InboundMessage } from './inbound.js';
 import type { P2PNames, P2POptions } from './options.js';
+import { PeerStreams } from './peer-streams.js';
 import { PeerRateLimiter } from './rate-limit.js';
 import { RequestResponse } from './request-response.js';
 
@@ -15,6 +16,8 @@ export interface InboundParts {
   direct: DirectMessages;
   /** Envelope batches relayed to one peer (see P2P.relayEnvelopes). */
   directEnvelopes: DirectMessages;
+  /** Consensus messages on one persistent stream per peer (see P2P.sendConsensus). */
+  consensusStreams: PeerStreams;
 }
 
 export function buildInbound(
@@ -57,5 +60,13 @@ export function buildInbound(
     o.maxBatchBytes,
     o.requestTimeoutMs,
   );
-  return { limiters, gate, requests, direct, directEnvelopes };
+  const consensusStreams = new PeerStreams(names.consensusStreamProtocol, 'consensus', gate, {
+    maxFrameBytes: o.maxConsensusBytes,
+    maxFrames: o.maxStreamQueueFrames,
+    maxBytes: o.maxStreamQueueBytes,
+    timeoutMs: o.requestTimeoutMs,
+    backoffMinMs: o.redialMinMs,
+    backoffMaxMs: o.redialMaxMs,
+  });
+  return { limiters, gate, requests, direct, directEnvelopes, consensusStreams };
 }

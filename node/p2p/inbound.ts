@@ -127,6 +127,12 @@ export class InboundGate {
     return this.count(verdict, from);
   }
 
+  /** A frame on a stream protocol announced over its cap: refused at its header, counted here. */
+  refuseOversized(from: string): void {
+    this.stats.oversized++;
+    this.count('reject', from);
+  }
+
   /** Messages of `peer` this gate rejected (oversized, malformed, invalid), gossip and direct. */
   rejectedFrom(peer: string): number {
     return this.rejectedBy.get(peer) ?? 0;

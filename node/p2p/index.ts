@@ -25,4 +25,5 @@ export {
 } from './options.js';
 export { type OutboundStats, P2P, type P2PInit } from './p2p.js';
 export type { RequestHandler } from './request-response.js';
+export type { StreamWriterStats } from './stream-writer.js';
 export type { TestkitNetwork } from './testkit-network.js';

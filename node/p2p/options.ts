@@ -57,6 +57,10 @@ export interface P2POptions {
   maxStreamsPerPeer: number;
   /** Direct-message streams one peer may hold open at once, each way (each up to maxConsensusBytes). */
   maxDirectStreamsPerPeer: number;
+  /** Frames queued towards one peer on a persistent stream before the oldest is dropped. */
+  maxStreamQueueFrames: number;
+  /** Bytes queued towards one peer on a persistent stream before the oldest frames are dropped. */
+  maxStreamQueueBytes: number;
   /** Bootstrap re-dial backoff: first delay and ceiling (ms). */
   redialMinMs: number;
   redialMaxMs: number;
@@ -86,6 +90,8 @@ export function defaultP2POptions(chainId: string): P2POptions {
     maxOutboundBufferBytes: 64 * 1024 * 1024,
     maxStreamsPerPeer: 16,
     maxDirectStreamsPerPeer: 4,
+    maxStreamQueueFrames: 1024,
+    maxStreamQueueBytes: 32 * 1024 * 1024,
     redialMinMs: 200,
     redialMaxMs: 10_000,
     gossipWatchdogMs: 2_000,
@@ -102,6 +108,8 @@ export interface P2PNames {
   requestProtocol: string;
   directProtocol: string;
   directEnvelopesProtocol: string;
+  /** Persistent per-peer stream of consensus messages (peer-streams.ts). */
+  consensusStreamProtocol: string;
   /** Round-trip measurement (pinger.ts). */
   pingProtocol: string;
 }
@@ -115,6 +123,7 @@ export function namesOf(chainId: string): P2PNames {
     requestProtocol: `/bkdms/${c}/request/1.0.0`,
     directProtocol: `/bkdms/${c}/direct/1.0.0`,
     directEnvelopesProtocol: `/bkdms/${c}/direct-envelopes/1.0.0`,
+    consensusStreamProtocol: `/bkdms/${c}/consensus-stream/1.0.0`,
     pingProtocol: `/bkdms/${c}/ping/1.0.0`,
   };
 }

@@ -20,10 +20,12 @@ import type { InboundGate, InboundStats, MessageKind, MessageValidator } from '.
 import { buildInbound } from './inbound-parts.js';
 import { type PeerLinkStats, peerLinks, Refusals } from './links.js';
 import { namesOf, type P2PNames, type P2POptions, topicOf } from './options.js';
+import type { PeerStreams } from './peer-streams.js';
 import { Pinger } from './pinger.js';
 import type { PeerRateLimiter } from './rate-limit.js';
 import { parseTarget, Redialer } from './redialer.js';
 import type { RequestHandler, RequestResponse } from './request-response.js';
+import type { StreamWriterStats } from './stream-writer.js';
 import { type TestkitNetwork, testkitNetwork } from './testkit-network.js';
 import { TrafficMeter } from './traffic.js';
 
@@ -56,6 +58,7 @@ export class P2P {
   private readonly requests: RequestResponse;
   private readonly direct: DirectMessages;
   private readonly directEnvelopes: DirectMessages;
+  private readonly consensusStreams: PeerStreams;
   private readonly batcher: EnvelopeBatcher;
   private readonly redialer: Redialer;
   private readonly watchdog: GossipWatchdog;
@@ -96,6 +99,7 @@ export class P2P {
     this.requests = inbound.requests;
     this.direct = inbound.direct;
     this.directEnvelopes = inbound.directEnvelopes;
+    this.consensusStreams = inbound.consensusStreams;
     this.batcher = new EnvelopeBatcher(
       o.batcher,
       async (batch, count) => {
@@ -140,6 +144,7 @@ export class P2P {
       serveRequest: this.requests.serve,
       serveDirect: this.direct.serve,
       serveDirectEnvelopes: this.directEnvelopes.serve,
+      serveConsensusStream: this.consensusStreams.serve,
       servePing: this.pinger.serve,
       metrics: this.traffic.metrics(),
       onDeny: (id) => this.refusals.note(id),
@@ -172,6 +177,7 @@ export class P2P {
       this.identified.delete(id);
       for (const l of this.limiters) l.forget(id);
       this.pinger.forget(id);
+      this.consensusStreams.forget(id);
       this.peerEvent('peer:disconnect', ev.detail);
       // Gossipsub drops a gone peer's subscriptions without an event of its own.
       this.emitSubscribers(host);
@@ -193,6 +199,7 @@ export class P2P {
     this.redialer.stop();
     this.watchdog.stop();
     this.pinger.stop();
+    this.consensusStreams.stop();
     await this.batcher.stop();
     this.host = undefined;
     await host.stop();
@@ -218,6 +225,16 @@ export class P2P {
   /** Envelope batches published, and envelopes whose batch failed to publish (metrics). */
   get outboundStats(): Readonly<OutboundStats> {
     return this.outbound;
+  }
+
+  /** The persistent consensus streams: frames sent, dropped (queue full), expired, streams (re)opened. */
+  get consensusStreamStats(): Readonly<StreamWriterStats> {
+    return this.consensusStreams.stats;
+  }
+
+  /** Frames and bytes queued on the consensus streams, all peers together. */
+  consensusStreamPending(): { frames: number; bytes: number } {
+    return this.consensusStreams.pending();
   }
 
   on<K extends keyof P2PEventMap>(name: K, fn: (ev: P2PEventMap[K]) => void): () => void {
@@ -360,37 +377,55 @@ export class P2P {
   }
 
   /**
-   * Gossips one consensus message to all validators; resolves with the number of peers it was
-   * sent to. Gossipsub publishes given bytes once per seen-cache lifetime (content-addressed IDs)
-   * and answers a repeat with no recipients, but PBFT repeats bytes exactly on purpose: the status
-   * heartbeat (a CHECKPOINT for an unchanged tip) on an idle chain, re-sent VIEW-CHANGEs. A
-   * message gossip did not take goes straight to every connected peer instead, observers
-   * included: a node restarted onto an idle chain, or an observer joining it, otherwise hears no
-   * tip announcement until the seen cache expires (two minutes) and so never asks for blocks.
+   * Sends one consensus message to all validators; resolves with the number of peers it was sent
+   * to. `route` 'gossip' publishes it on the consensus topic. Gossipsub publishes given bytes once
+   * per seen-cache lifetime (content-addressed IDs) and answers a repeat with no recipients, but
+   * PBFT repeats bytes exactly on purpose: the status heartbeat (a CHECKPOINT for an unchanged tip)
+   * on an idle chain, re-sent VIEW-CHANGEs. A message gossip did not take goes straight to every
+   * connected peer instead, observers included: a node restarted onto an idle chain, or an
+   * observer joining it, otherwise hears no tip announcement until the seen cache expires (two
+   * minutes) and so never asks for blocks.
+   *
+   * `route` 'direct' queues it on the persistent consensus stream of every connected peer
+   * (validators and observers): no gossip message ID, no forwarding between receivers. When a
+   * validator of the set has no connection to this node, it is gossiped as well, so that peers
+   * connected to that validator forward it (a partial mesh still carries it).
    */
-  async broadcastConsensus(data: Uint8Array): Promise<number> {
+  async broadcastConsensus(data: Uint8Array, route: 'gossip' | 'direct' = 'gossip'): Promise<number> {
     if (data.length > this.opts.maxConsensusBytes)
       throw new P2PError(P2PErrorCode.Oversized, 'consensus message over the cap', {
         length: data.length,
         cap: this.opts.maxConsensusBytes,
       });
+    if (route === 'direct') {
+      const peers = this.allowedPeers();
+      const sent = this.streamToAll(peers, data);
+      const reached = new Set(peers.map((p) => p.toString()));
+      const missing = this.allow.validatorPeerIds().some((id) => id !== this.ownPeerId && !reached.has(id));
+      if (!missing) return sent;
+      const { recipients } = await this.running().services.pubsub.publish(this.names.consensusTopic, data);
+      return sent + recipients.filter((p) => !reached.has(p.toString())).length;
+    }
     const gossiped = await this.publish(this.names.consensusTopic, data);
     if (gossiped > 0) return gossiped;
-    const libp2p = this.running();
-    const sent = await Promise.all(
-      this.allowedPeers().map((peer) =>
-        this.direct.send(libp2p, peer, data).then(
-          () => 1,
-          () => 0,
-        ),
-      ),
-    );
-    return sent.reduce<number>((a, b) => a + b, 0);
+    return this.streamToAll(this.allowedPeers(), data);
   }
 
-  /** Sends one consensus message to one peer on the direct stream protocol. */
+  /** Queues `data` on the consensus stream of each of `peers`; the number queued to. */
+  private streamToAll(peers: PeerId[], data: Uint8Array): number {
+    const libp2p = this.running();
+    for (const peer of peers) this.consensusStreams.send(libp2p, peer, data);
+    return peers.length;
+  }
+
+  /**
+   * Queues one consensus message for one peer on its persistent consensus stream (opened, or
+   * reopened with backoff, as needed). Resolves once queued; delivery is not confirmed (PBFT
+   * retransmits). Throws OVERSIZED over the cap, UNKNOWN_PEER / NOT_ALLOWED for a peer outside
+   * the set.
+   */
   async sendConsensus(peer: PeerRef, data: Uint8Array): Promise<void> {
-    await this.direct.send(this.running(), this.allow.resolve(peer), data);
+    this.consensusStreams.send(this.running(), this.allow.resolve(peer), data);
   }
 
   /**

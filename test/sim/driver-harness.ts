@@ -40,7 +40,7 @@ import { stubHash, stubPublicKey } from '../../testkit/sim/stub-crypto.js';
 export type DriverEvent =
   | { kind: 'wal-start' }
   | { kind: 'wal-done'; state: PersistentState }
-  | { kind: 'send'; to: 'all' | number; msg: ConsensusMessage }
+  | { kind: 'send'; to: 'all' | number; msg: ConsensusMessage; route?: 'gossip' | 'direct' }
   | { kind: 'commit-start' | 'commit-done' | 'on-committed' | 'core-applied'; height: number };
 
 export interface DriverHarness {
@@ -185,14 +185,14 @@ export async function driverHarness(
           );
     return fromRef(ref, envelopes);
   };
-  const record = (to: 'all' | number, bytes: Uint8Array) =>
-    events.push({ kind: 'send', to, msg: asSent(bytes) });
+  const record = (to: 'all' | number, bytes: Uint8Array, route?: 'gossip' | 'direct') =>
+    events.push({ kind: 'send', to, msg: asSent(bytes), ...(route === undefined ? {} : { route }) });
   const driver = new ConsensusDriver({
     replica,
     ledger: ledger as unknown as PersistedLedger,
     mempool,
     bodies,
-    transport: { broadcast: (b) => record('all', b), sendTo: (i, b) => record(i, b) },
+    transport: { broadcast: (b, route) => record('all', b, route), sendTo: (i, b) => record(i, b) },
     log: pino({ level: 'silent' }),
     preverify: async () => undefined,
     onCommitted: (cb) => events.push({ kind: 'on-committed', height: cb.block.header.height }),

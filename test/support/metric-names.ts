@@ -74,6 +74,7 @@ export async function nodeSeries(): Promise<Set<string>> {
       notAllowed: 0,
     },
     peerPenalties: () => [],
+    consensusStreamStats: { sent: 0, dropped: 0, expired: 0, opened: 0, failed: 0 },
   });
   return seriesOf(m.registry);
 }

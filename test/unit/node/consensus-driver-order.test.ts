@@ -106,6 +106,26 @@ describe('consensus driver: persist before send, apply after persist', () => {
     }
   });
 
+  test('broadcasts of PRE-PREPARE, PREPARE and COMMIT go on the peer streams, the others by gossip', async () => {
+    const { msgs, waiting } = traffic();
+    h = await driverHarness(1, 4);
+    await h.admit(waiting);
+    await h.deliver(msgs);
+    const routes = new Map<MessageType, Set<string | undefined>>();
+    for (const e of h.events) {
+      if (e.kind !== 'send' || e.to !== 'all') continue;
+      const set = routes.get(e.msg.type) ?? new Set();
+      set.add(e.route);
+      routes.set(e.msg.type, set);
+    }
+    const direct = [MessageType.PrePrepare, MessageType.Prepare, MessageType.Commit];
+    for (const t of direct) expect(routes.get(t), `type ${t}`).toEqual(new Set(['direct']));
+    // Not vacuous: view changes were broadcast too, and they stay on gossip.
+    expect(routes.get(MessageType.ViewChange)).toEqual(new Set(['gossip']));
+    for (const [t, set] of routes)
+      if (!direct.includes(t)) expect(set, `type ${t}`).toEqual(new Set(['gossip']));
+  });
+
   test('a committed block is persisted by the ledger before the node or the core hear of it', async () => {
     const { msgs } = traffic();
     h = await driverHarness(1, 4);
