@@ -3,6 +3,7 @@
 // an old key is refused with KeyRotated rather than UnknownSigner.
 import { type GovernanceAction, type Routing, SiteStatus } from '../codec/types.js';
 import { keyIdOf } from '../crypto/key-id.js';
+import { hexOfKeyId } from '../crypto/key-id-hex.js';
 import { type BoundsAt, checkEnvelopeTime, checkSeqGap } from './envelope-bounds.js';
 import { type Check, Reason, reject } from './reasons.js';
 import { cityJson, hex, K, type RotatedRecord, type SeqRecord, type SiteRecord, unhex } from './records.js';
@@ -97,7 +98,7 @@ export function checkUploadRule(
   chainId: Uint8Array,
   f: UploadFields,
   at: BoundsAt,
-  keyIdHex: string = hex(f.signerKeyId),
+  keyIdHex: string = hexOfKeyId(f.signerKeyId),
 ): Check<SiteRecord> {
   if (!sameBytes(f.chainId, chainId)) return reject(Reason.WrongChain);
   const site = activeSite(state, keyIdHex);
