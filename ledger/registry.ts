@@ -8,7 +8,7 @@ import { type BoundsAt, checkEnvelopeTime, checkSeqGap } from './envelope-bounds
 import { type Check, Reason, reject } from './reasons.js';
 import { cityJson, hex, K, type RotatedRecord, type SeqRecord, type SiteRecord, unhex } from './records.js';
 import { checkSeq, EMPTY_WINDOW, recordSeq, type SeqWindow } from './seq-window.js';
-import type { ContractState } from './state.js';
+import type { ContractState, Json } from './state.js';
 
 /** The fields of an upload envelope the admission rule reads (lazy reader fields). */
 export interface UploadFields {
@@ -25,15 +25,40 @@ type SiteAction = Extract<
 >;
 
 /**
- * The parsed window of each stored seq record object. State values are shared and never mutated,
- * so a record's window never changes: parsing the 1024-bit hex mask once per record instead of on
- * every check and every put (twice per executed upload) took a sixth of block execution.
+ * The parsed window of each seq record read from committed bytes. State values are shared and never
+ * mutated, so a record's window never changes: parsing the 1024-bit hex mask once per record instead
+ * of on every check and every put (twice per executed upload) took a sixth of block execution.
  */
 const windows = new WeakMap<SeqRecord, SeqWindow>();
+
+/**
+ * A seq record made by putSeq, carrying the window it was made from in a private field: not a JSON
+ * field, so JSON, canonicalJson and a deep comparison see the plain {hwm, mask} record. Each put
+ * once also set an entry in `windows`, one per upload: in a loop of puts alone, that WeakMap's
+ * growth was three quarters of putSeq's time and its collection almost half of the collector's.
+ */
+export class WindowedSeqRecord implements SeqRecord {
+  [k: string]: Json;
+  readonly hwm: number;
+  readonly mask: string;
+  readonly #window: SeqWindow;
+
+  constructor(w: SeqWindow) {
+    this.hwm = w.hwm;
+    this.mask = w.mask.toString(16);
+    this.#window = w;
+  }
+
+  static windowOf(r: SeqRecord): SeqWindow | undefined {
+    return r instanceof WindowedSeqRecord ? r.#window : undefined;
+  }
+}
 
 export function seqWindow(state: ContractState, keyIdHex: string): SeqWindow {
   const r = state.get<SeqRecord>(K.seq(keyIdHex));
   if (r === undefined) return EMPTY_WINDOW;
+  const made = WindowedSeqRecord.windowOf(r);
+  if (made !== undefined) return made;
   let w = windows.get(r);
   if (w === undefined) {
     w = { hwm: r.hwm, mask: BigInt(`0x${r.mask}`) };
@@ -43,10 +68,7 @@ export function seqWindow(state: ContractState, keyIdHex: string): SeqWindow {
 }
 
 export function putSeq(state: ContractState, keyIdHex: string, seq: number): void {
-  const w = recordSeq(seqWindow(state, keyIdHex), seq);
-  const record: SeqRecord = { hwm: w.hwm, mask: w.mask.toString(16) };
-  windows.set(record, w);
-  state.put(K.seq(keyIdHex), record);
+  state.put(K.seq(keyIdHex), new WindowedSeqRecord(recordSeq(seqWindow(state, keyIdHex), seq)));
 }
 
 /** The site an upload's signer is, if it may upload now (status and key currency only). */
