@@ -84,6 +84,18 @@ export function activeSite(state: ContractState, keyIdHex: string): Check<SiteRe
 /** Each site record's site ID as bytes, so routing checks compare bytes instead of hex-encoding every upload's. */
 const siteIds = new WeakMap<SiteRecord, Uint8Array>();
 
+/** Each site record's public key as bytes (shared: never mutate), so admission does not parse its hex per upload. */
+const publicKeys = new WeakMap<SiteRecord, Uint8Array>();
+
+export function sitePublicKey(site: SiteRecord): Uint8Array {
+  let key = publicKeys.get(site);
+  if (key === undefined) {
+    key = unhex(site.publicKey);
+    publicKeys.set(site, key);
+  }
+  return key;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

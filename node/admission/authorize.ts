@@ -10,7 +10,7 @@ import type { Contracts } from '../../ledger/contracts.js';
 import { checkEnvelopeTime } from '../../ledger/envelope-bounds.js';
 import { Reason } from '../../ledger/reasons.js';
 import { type AdminsRecord, hex, K, unhex } from '../../ledger/records.js';
-import { seqWindow } from '../../ledger/registry.js';
+import { seqWindow, sitePublicKey } from '../../ledger/registry.js';
 import { checkSeq } from '../../ledger/seq-window.js';
 import { isXchainCall, relayerPublicKey } from '../../ledger/xchain/calls.js';
 import { NodeErrorCode } from '../errors.js';
@@ -59,7 +59,7 @@ export function authorize(contracts: Contracts, env: Envelope, at: AdmissionTime
   if (env.kind === EnvelopeKind.KpiUpload) {
     const check = contracts.checkUpload(env, at);
     if (!check.ok) return refusal(check.reason);
-    return { ok: true, publicKey: unhex(check.value.publicKey) };
+    return { ok: true, publicKey: sitePublicKey(check.value) };
   }
   // A relayer key may sign cross-chain calls only; the contract checks which client's.
   const admin =

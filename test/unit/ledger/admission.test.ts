@@ -9,7 +9,7 @@ import {
 } from '../../../ledger/envelope-bounds.js';
 import { ReceiptStatus } from '../../../ledger/execution.js';
 import { Reason } from '../../../ledger/reasons.js';
-import type { UploadFields } from '../../../ledger/registry.js';
+import { sitePublicKey, type UploadFields } from '../../../ledger/registry.js';
 import { SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { call, KPIS, upload } from '../store/fixtures.js';
 import { Harness } from './helpers.js';
@@ -35,6 +35,20 @@ describe('checkUpload', () => {
     const h = new Harness();
     const r = check(h, fields(h, 0, 1));
     expect(r.ok).toBe(true);
+  });
+
+  it("gives the admitted site's public key as bytes, one shared array per site record", () => {
+    const h = new Harness();
+    const r = check(h, fields(h, 0, 1));
+    if (!r.ok) throw new Error('not admitted');
+    const key = sitePublicKey(r.value);
+    expect(key).toEqual(h.chain.sites[0]!.key.publicKey);
+    const again = check(h, fields(h, 0, 2));
+    if (!again.ok) throw new Error('not admitted');
+    expect(sitePublicKey(again.value)).toBe(key);
+    const other = check(h, fields(h, 1, 1));
+    if (!other.ok) throw new Error('not admitted');
+    expect(sitePublicKey(other.value)).toEqual(h.chain.sites[1]!.key.publicKey);
   });
 
   it.each([
