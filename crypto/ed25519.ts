@@ -40,6 +40,17 @@ export function sign(keyPair: Ed25519KeyPair, message: Uint8Array): Signature {
   return signature;
 }
 
+// sodium-native reads each argument's backing store, and V8 keeps a typed array of 64 bytes or
+// less inside its own heap: asking for its backing store moves the bytes out into a new malloc'd
+// one (crypto/hash.ts measured this for SHA-256). Keys and signatures decoded or parsed into their
+// own small arrays are such arrays, so verify copies the key, the signature and a short message
+// into off-heap scratch first: 32 + 64 bytes copied instead of a malloc per argument.
+const ON_HEAP_MAX = 64;
+const keyScratch = new Uint8Array(new ArrayBuffer(ED25519_PUBLIC_LENGTH));
+const sigScratch = new Uint8Array(new ArrayBuffer(ED25519_SIGNATURE_LENGTH));
+const msgScratch = new Uint8Array(new ArrayBuffer(ON_HEAP_MAX));
+const msgViews = Array.from({ length: ON_HEAP_MAX + 1 }, (_, n) => msgScratch.subarray(0, n));
+
 /**
  * Verifies an Ed25519 signature. Returns false (never throws) for a wrong signature or for a
  * public key or signature of the wrong length: callers treat all of them as "not signed by this key".
@@ -47,5 +58,12 @@ export function sign(keyPair: Ed25519KeyPair, message: Uint8Array): Signature {
 export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== ED25519_PUBLIC_LENGTH || signature.length !== ED25519_SIGNATURE_LENGTH)
     return false;
-  return sodium.crypto_sign_verify_detached(signature, message, publicKey);
+  keyScratch.set(publicKey);
+  sigScratch.set(signature);
+  let input = message;
+  if (message.length <= ON_HEAP_MAX) {
+    msgScratch.set(message);
+    input = msgViews[message.length]!;
+  }
+  return sodium.crypto_sign_verify_detached(sigScratch, input, keyScratch);
 }

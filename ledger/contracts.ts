@@ -4,6 +4,7 @@
 import { decodeEnvelope } from '../codec/envelope.js';
 import { type Block, type ChainParams, EnvelopeKind, type KeyId } from '../codec/types.js';
 import { tracingCode } from '../crypto/hash.js';
+import { hexOfKeyId } from '../crypto/key-id-hex.js';
 import { type BoundsAt, checkEnvelopeTime, type EnvelopeBounds, envelopeBounds } from './envelope-bounds.js';
 import { type ExecutionResult, type Receipt, ReceiptStatus } from './execution.js';
 import { applyCall, currentAdmins } from './governance.js';
@@ -102,7 +103,7 @@ export class Contracts {
     } catch {
       return rejected(Reason.Malformed);
     }
-    const signer = hex(env.signerKeyId);
+    const signer = hexOfKeyId(env.signerKeyId);
     if (env.kind === EnvelopeKind.KpiUpload) {
       const check = checkUploadRule(this.state, this.chainId, env, at, signer);
       if (!check.ok) return rejected(check.reason);

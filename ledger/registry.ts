@@ -3,11 +3,12 @@
 // an old key is refused with KeyRotated rather than UnknownSigner.
 import { type GovernanceAction, type Routing, SiteStatus } from '../codec/types.js';
 import { keyIdOf } from '../crypto/key-id.js';
+import { hexOfKeyId } from '../crypto/key-id-hex.js';
 import { type BoundsAt, checkEnvelopeTime, checkSeqGap } from './envelope-bounds.js';
 import { type Check, Reason, reject } from './reasons.js';
 import { cityJson, hex, K, type RotatedRecord, type SeqRecord, type SiteRecord, unhex } from './records.js';
 import { checkSeq, EMPTY_WINDOW, recordSeq, type SeqWindow } from './seq-window.js';
-import type { ContractState } from './state.js';
+import type { ContractState, Json } from './state.js';
 
 /** The fields of an upload envelope the admission rule reads (lazy reader fields). */
 export interface UploadFields {
@@ -24,15 +25,40 @@ type SiteAction = Extract<
 >;
 
 /**
- * The parsed window of each stored seq record object. State values are shared and never mutated,
- * so a record's window never changes: parsing the 1024-bit hex mask once per record instead of on
- * every check and every put (twice per executed upload) took a sixth of block execution.
+ * The parsed window of each seq record read from committed bytes. State values are shared and never
+ * mutated, so a record's window never changes: parsing the 1024-bit hex mask once per record instead
+ * of on every check and every put (twice per executed upload) took a sixth of block execution.
  */
 const windows = new WeakMap<SeqRecord, SeqWindow>();
+
+/**
+ * A seq record made by putSeq, carrying the window it was made from in a private field: not a JSON
+ * field, so JSON, canonicalJson and a deep comparison see the plain {hwm, mask} record. Each put
+ * once also set an entry in `windows`, one per upload: in a loop of puts alone, that WeakMap's
+ * growth was three quarters of putSeq's time and its collection almost half of the collector's.
+ */
+export class WindowedSeqRecord implements SeqRecord {
+  [k: string]: Json;
+  readonly hwm: number;
+  readonly mask: string;
+  readonly #window: SeqWindow;
+
+  constructor(w: SeqWindow) {
+    this.hwm = w.hwm;
+    this.mask = w.mask.toString(16);
+    this.#window = w;
+  }
+
+  static windowOf(r: SeqRecord): SeqWindow | undefined {
+    return r instanceof WindowedSeqRecord ? r.#window : undefined;
+  }
+}
 
 export function seqWindow(state: ContractState, keyIdHex: string): SeqWindow {
   const r = state.get<SeqRecord>(K.seq(keyIdHex));
   if (r === undefined) return EMPTY_WINDOW;
+  const made = WindowedSeqRecord.windowOf(r);
+  if (made !== undefined) return made;
   let w = windows.get(r);
   if (w === undefined) {
     w = { hwm: r.hwm, mask: BigInt(`0x${r.mask}`) };
@@ -42,10 +68,7 @@ export function seqWindow(state: ContractState, keyIdHex: string): SeqWindow {
 }
 
 export function putSeq(state: ContractState, keyIdHex: string, seq: number): void {
-  const w = recordSeq(seqWindow(state, keyIdHex), seq);
-  const record: SeqRecord = { hwm: w.hwm, mask: w.mask.toString(16) };
-  windows.set(record, w);
-  state.put(K.seq(keyIdHex), record);
+  state.put(K.seq(keyIdHex), new WindowedSeqRecord(recordSeq(seqWindow(state, keyIdHex), seq)));
 }
 
 /** The site an upload's signer is, if it may upload now (status and key currency only). */
@@ -61,20 +84,16 @@ export function activeSite(state: ContractState, keyIdHex: string): Check<SiteRe
 /** Each site record's site ID as bytes, so routing checks compare bytes instead of hex-encoding every upload's. */
 const siteIds = new WeakMap<SiteRecord, Uint8Array>();
 
-/**
- * A site record's public key as bytes, decoded once per record object (records are shared and
- * never mutated; a changed site is a new record). Admission needs it for every upload it verifies:
- * decoding the hex each time was a hex decode and a fresh 32-byte array per envelope.
- */
+/** Each site record's public key as bytes (shared: never mutate), so admission does not parse its hex per upload. */
 const publicKeys = new WeakMap<SiteRecord, Uint8Array>();
 
 export function sitePublicKey(site: SiteRecord): Uint8Array {
-  let k = publicKeys.get(site);
-  if (k === undefined) {
-    k = unhex(site.publicKey);
-    publicKeys.set(site, k);
+  let key = publicKeys.get(site);
+  if (key === undefined) {
+    key = unhex(site.publicKey);
+    publicKeys.set(site, key);
   }
-  return k;
+  return key;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -113,7 +132,7 @@ export function checkUploadRule(
   chainId: Uint8Array,
   f: UploadFields,
   at: BoundsAt,
-  keyIdHex: string = hex(f.signerKeyId),
+  keyIdHex: string = hexOfKeyId(f.signerKeyId),
 ): Check<SiteRecord> {
   if (!sameBytes(f.chainId, chainId)) return reject(Reason.WrongChain);
   const site = activeSite(state, keyIdHex);

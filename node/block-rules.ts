@@ -16,6 +16,7 @@ import type { Proposal } from '../consensus/types.js';
 import { validatorSetHash } from '../crypto/certificate.js';
 import { verify } from '../crypto/ed25519.js';
 import { LogFrontier } from '../crypto/hash-log.js';
+import { hexOfKeyId } from '../crypto/key-id-hex.js';
 import type { Contracts } from '../ledger/contracts.js';
 import { hex } from './admission/admission.js';
 import { signerPublicKey } from './admission/authorize.js';
@@ -59,7 +60,7 @@ export function orderBySigner(envelopes: readonly Uint8Array[]): Uint8Array[] {
     let signer = '';
     let seq = 0;
     try {
-      signer = hex(envelopeSignerKeyId(bytes));
+      signer = hexOfKeyId(envelopeSignerKeyId(bytes));
       seq = envelopeSeq(bytes);
     } catch {
       // Malformed envelopes keep their place in the '' group; validation refuses them.

@@ -9,6 +9,7 @@ import { decodeEnvelope } from '../../codec/envelope.js';
 import { envelopeSignature, envelopeSignedRegion } from '../../codec/envelope-view.js';
 import { type Envelope, EnvelopeKind } from '../../codec/types.js';
 import { bytesEqual, toHex } from '../../crypto/bytes.js';
+import { hexOfKeyId } from '../../crypto/key-id-hex.js';
 import type { VerifyItem } from '../../crypto/verify-pool.js';
 import type { Mempool, MempoolEntry } from '../chain/mempool.js';
 import { envelopeTracingCode } from '../chain/tx-hash.js';
@@ -278,7 +279,7 @@ export class Admission {
     claimed: Map<string, { id: string; at: number }>,
   ): UploadResult | number | null {
     const { bytes, key: id } = ref;
-    const signer = hex(env.signerKeyId);
+    const signer = hexOfKeyId(env.signerKeyId);
     const slot = `${signer}:${env.seq}`;
     const earlier = claimed.get(slot);
     if (earlier?.id === id) return earlier.at;

@@ -5,6 +5,7 @@
 // the next height). The contracts re-check the same rules when they execute a block.
 import { type Envelope, EnvelopeKind, type KeyId } from '../../codec/types.js';
 import { keyIdOf } from '../../crypto/key-id.js';
+import { hexOfKeyId } from '../../crypto/key-id-hex.js';
 import type { Contracts } from '../../ledger/contracts.js';
 import { checkEnvelopeTime } from '../../ledger/envelope-bounds.js';
 import { Reason } from '../../ledger/reasons.js';
@@ -58,7 +59,6 @@ export function authorize(contracts: Contracts, env: Envelope, at: AdmissionTime
   if (env.kind === EnvelopeKind.KpiUpload) {
     const check = contracts.checkUpload(env, at);
     if (!check.ok) return refusal(check.reason);
-    // Shared by every upload of this site: the verifier only reads it (packed into its job buffer).
     return { ok: true, publicKey: sitePublicKey(check.value) };
   }
   // A relayer key may sign cross-chain calls only; the contract checks which client's.
@@ -66,7 +66,7 @@ export function authorize(contracts: Contracts, env: Envelope, at: AdmissionTime
     adminPublicKey(contracts, env.signerKeyId) ??
     (isXchainCall(env.call) ? relayerKey(contracts, env.signerKeyId) : undefined);
   if (admin === undefined) return refusal(Reason.NotAdmin);
-  const seq = checkSeq(seqWindow(contracts.state, hex(env.signerKeyId)), env.seq);
+  const seq = checkSeq(seqWindow(contracts.state, hexOfKeyId(env.signerKeyId)), env.seq);
   if (seq !== Reason.None) return refusal(seq);
   const ahead = checkEnvelopeTime(env.time, at.now, contracts.bounds(at.height).maxEnvelopeFutureMs);
   if (ahead !== Reason.None) return refusal(ahead);

@@ -15,7 +15,7 @@
 import { decodeEnvelope } from '../../codec/envelope.js';
 import { envelopeSeq, envelopeSignerKeyId } from '../../codec/envelope-view.js';
 import type { Envelope } from '../../codec/types.js';
-import { toHex } from '../../crypto/bytes.js';
+import { hexOfKeyId } from '../../crypto/key-id-hex.js';
 import type { Contracts } from '../../ledger/contracts.js';
 import { Reason } from '../../ledger/reasons.js';
 import { K } from '../../ledger/records.js';
@@ -61,7 +61,7 @@ export function supersededBy(
     let signer: string;
     let seq: number;
     try {
-      signer = toHex(envelopeSignerKeyId(bytes));
+      signer = hexOfKeyId(envelopeSignerKeyId(bytes));
       seq = envelopeSeq(bytes);
     } catch {
       return; // malformed: refused at execution, it spent nothing

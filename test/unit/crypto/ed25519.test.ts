@@ -136,6 +136,33 @@ describe('Ed25519 key handling', () => {
     expect(verifyNode(packed.subarray(5, 37), message, packed.subarray(60, 124))).toBe(true);
   });
 
+  it('verifies messages of every length around the off-heap scratch size, alternating keys', () => {
+    // Key, signature and short messages are copied into reused scratch: a call must see only its
+    // own arguments, never bytes a previous (longer, or other key's) call left there.
+    const pairs = [generateEd25519(), generateEd25519()];
+    for (let n = 0; n <= 70; n++) {
+      const m = Uint8Array.from({ length: n }, (_, i) => (i * 31 + n) & 255);
+      const [a, b] = n % 2 === 0 ? pairs : [pairs[1]!, pairs[0]!];
+      const sig = sign(a!, m);
+      expect(verify(a!.publicKey, m, sig)).toBe(true);
+      expect(verify(b!.publicKey, m, sig)).toBe(false);
+      if (n > 0) expect(verify(a!.publicKey, m.subarray(0, n - 1), sig)).toBe(false);
+      const longer = new Uint8Array(n + 1);
+      longer.set(m);
+      expect(verify(a!.publicKey, longer, sig)).toBe(false);
+      expect(verify(a!.publicKey, m, sig)).toBe(true);
+    }
+  });
+
+  it('verify leaves its arguments unchanged', () => {
+    const pair = generateEd25519();
+    const m = Uint8Array.of(1, 2, 3);
+    const sig = sign(pair, m);
+    const copies = [pair.publicKey, m, sig].map((x) => Uint8Array.from(x));
+    expect(verify(pair.publicKey, m, sig)).toBe(true);
+    expect([pair.publicKey, m, sig]).toEqual(copies);
+  });
+
   it('a seed of the wrong size is a typed error', () => {
     expect(() => ed25519FromSeed(new Uint8Array(31))).toThrow(CryptoError);
   });

@@ -37,6 +37,20 @@ describe('checkUpload', () => {
     expect(r.ok).toBe(true);
   });
 
+  it("gives the admitted site's public key as bytes, one shared array per site record", () => {
+    const h = new Harness();
+    const r = check(h, fields(h, 0, 1));
+    if (!r.ok) throw new Error('not admitted');
+    const key = sitePublicKey(r.value);
+    expect(key).toEqual(h.chain.sites[0]!.key.publicKey);
+    const again = check(h, fields(h, 0, 2));
+    if (!again.ok) throw new Error('not admitted');
+    expect(sitePublicKey(again.value)).toBe(key);
+    const other = check(h, fields(h, 1, 1));
+    if (!other.ok) throw new Error('not admitted');
+    expect(sitePublicKey(other.value)).toEqual(h.chain.sites[1]!.key.publicKey);
+  });
+
   it.each([
     ['another chain', { chainId: new Uint8Array(32) }, Reason.WrongChain],
     ['an unknown signer', { signerKeyId: new Uint8Array(16) }, Reason.UnknownSigner],

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Reason } from '../../../ledger/reasons.js';
-import { putSeq, seqWindow } from '../../../ledger/registry.js';
+import { putSeq, seqWindow, WindowedSeqRecord } from '../../../ledger/registry.js';
 import { checkSeq, EMPTY_WINDOW, recordSeq, SEQ_WINDOW } from '../../../ledger/seq-window.js';
 import { ContractState, canonicalJson } from '../../../ledger/state.js';
 import { StateRootTree } from '../../../ledger/state-root.js';
@@ -95,6 +95,43 @@ describe('state root', () => {
     expect(seqWindow(rebuilt, key)).toEqual({ hwm: 9, mask: (1n << 0n) | (1n << 4n) | (1n << 6n) });
     expect(seqWindow(s, key)).toEqual(seqWindow(again, key));
     expect(seqWindow(s, key).mask).toBe((1n << 0n) | (1n << 2n) | (1n << 4n) | (1n << 6n));
+  });
+
+  it('a record putSeq makes is the plain {hwm, mask} record to JSON, canonical JSON and a deep comparison', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 5000 }), { maxLength: 60 }), (seqs) => {
+        let w = EMPTY_WINDOW;
+        for (const seq of seqs) if (checkSeq(w, seq) === Reason.None) w = recordSeq(w, seq);
+        const plain = { hwm: w.hwm, mask: w.mask.toString(16) };
+        const live = new WindowedSeqRecord(w);
+        expect(canonicalJson(live)).toBe(canonicalJson(plain));
+        expect(JSON.stringify(live)).toBe(JSON.stringify(plain));
+        expect(Object.keys(live)).toEqual(['hwm', 'mask']);
+        expect(live).toEqual(plain);
+        expect({ ...live }).toEqual(plain);
+      }),
+    );
+  });
+
+  it('flushes the same bytes and root as records holding their mask hex, put after put', () => {
+    const live = new ContractState();
+    const plain = new ContractState();
+    const keys = ['00'.repeat(16), 'ab'.repeat(16)];
+    let w = [EMPTY_WINDOW, EMPTY_WINDOW];
+    const seqs = [3, 1, 2, 900, 5, 2000, 1990, 1991, 4000, 3999, 3000];
+    for (const [i, seq] of seqs.entries()) {
+      const k = i % 2;
+      if (checkSeq(w[k]!, seq) !== Reason.None) continue;
+      putSeq(live, keys[k]!, seq);
+      w[k] = recordSeq(w[k]!, seq);
+      plain.put(`seq/${keys[k]}`, { hwm: w[k]!.hwm, mask: w[k]!.mask.toString(16) });
+      if (i % 3 === 2) expect(live.flush()).toEqual(plain.flush());
+      expect(live.root()).toEqual(plain.root());
+    }
+    expect(live.flush()).toEqual(plain.flush());
+    expect(live.entries()).toEqual(plain.entries());
+    w = [seqWindow(live, keys[0]!), seqWindow(live, keys[1]!)];
+    expect(w).toEqual([seqWindow(plain, keys[0]!), seqWindow(plain, keys[1]!)]);
   });
 
   it('survives persistence: a state rebuilt from its entries has the same root and values', () => {
