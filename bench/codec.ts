@@ -60,7 +60,9 @@ export async function runCodecBench(opts: BenchOptions): Promise<BenchReport> {
   printTable(hz, bytesPerRecord, names);
   const ns = (m: Record<string, number>) => Object.entries(m).map(([n, v]) => `${n} ${Math.round(v)}`);
   isolates.forEach((p, i) => {
-    process.stdout.write(`  isolate ${i + 1}: encode+decode ns/op, paired fastest: ${ns(p.minNsPerOp).join(', ')}`);
+    process.stdout.write(
+      `  isolate ${i + 1}: encode+decode ns/op, paired fastest: ${ns(p.minNsPerOp).join(', ')}`,
+    );
     process.stdout.write(`; median: ${ns(p.medianNsPerOp).join(', ')}\n`);
   });
   printGuards(guards);
