@@ -5,16 +5,6 @@ export async function* chunks(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield p;
 }
 
-export function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Cuts `bytes` at the given offsets (sorted, deduplicated, inside the array). */
 export function cut(bytes: Uint8Array, at: number[]): Uint8Array[] {
   const points = [...new Set(at.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b);

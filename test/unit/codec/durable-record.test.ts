@@ -12,6 +12,7 @@ import {
 } from '../../../codec/durable-record.js';
 import { CodecError, CodecErrorCode } from '../../../codec/errors.js';
 import { putU32 } from '../../../codec/primitives.js';
+import { concatBytes } from '../../../crypto/bytes.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const payload = (n: number, fill: number) => Uint8Array.from({ length: n }, (_, i) => (fill + i) & 0xff);
@@ -24,16 +25,6 @@ function codeOf(f: () => unknown): CodecErrorCode | 'none' {
     if (err instanceof CodecError) return err.code;
     throw err;
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** A copy of `b` with its CRC recomputed after an edit of the header (a well-formed record). */
@@ -111,7 +102,7 @@ describe('durable record', () => {
     expect(codeOf(() => decodeDurableRecord(edit(6, 0x10), DurableKind.Evidence))).toBe(
       CodecErrorCode.Oversized,
     );
-    expect(codeOf(() => decodeDurableRecord(concat(rec, Uint8Array.of(0)), DurableKind.Evidence))).toBe(
+    expect(codeOf(() => decodeDurableRecord(concatBytes(rec, Uint8Array.of(0)), DurableKind.Evidence))).toBe(
       CodecErrorCode.TrailingBytes,
     );
   });
@@ -129,7 +120,7 @@ describe('durable record', () => {
 describe('durable log scan', () => {
   const kind = DurableKind.ConsensusState;
   const records = [payload(40, 1), payload(3, 9), payload(70, 30)].map((p) => encodeDurableRecord(kind, p));
-  const log = concat(...records);
+  const log = concatBytes(...records);
   const lastAt = records[0]!.length + records[1]!.length;
 
   it('reads every record of a clean log, and nothing of an empty one', () => {
@@ -153,7 +144,7 @@ describe('durable log scan', () => {
   });
 
   it('a tail of unwritten pages (zeros) and a last record with a flipped bit are torn too', () => {
-    const zeros = scanDurableLog(concat(log, new Uint8Array(300)), kind);
+    const zeros = scanDurableLog(concatBytes(log, new Uint8Array(300)), kind);
     expect(zeros.records).toHaveLength(3);
     expect(zeros.torn).toMatchObject({ offset: log.length, bytes: 300 });
     const flipped = Uint8Array.from(log);
@@ -190,7 +181,7 @@ describe('durable log scan', () => {
   });
 
   it('a whole record of another kind or of a newer version is refused, not cut off', () => {
-    const other = concat(log, encodeDurableRecord(DurableKind.Evidence, payload(5, 0)));
+    const other = concatBytes(log, encodeDurableRecord(DurableKind.Evidence, payload(5, 0)));
     expect(codeOf(() => scanDurableLog(other, kind))).toBe(CodecErrorCode.BadValue);
     const newer = Uint8Array.from(log);
     newer[lastAt + 5] = 2;
@@ -208,5 +199,5 @@ describe('durable log scan', () => {
 function resealedAt(log: Uint8Array, at: number): Uint8Array {
   const n = Buffer.from(log).readUInt32BE(at + 6);
   const end = at + 14 + n;
-  return concat(log.subarray(0, at), resealed(log.subarray(at, end)), log.subarray(end));
+  return concatBytes(log.subarray(0, at), resealed(log.subarray(at, end)), log.subarray(end));
 }

@@ -1,12 +1,13 @@
 // The control path of the fault proxies run outside the runner's loop (e2e/fault-control.ts,
 // e2e/fault-remote.ts): commands cross a real message channel, are applied in order, answered once
 // applied, and errors come back as typed errors; the forked proxy process starts, obeys and ends.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { E2EError } from '../../../e2e/errors.js';
 import { serveProxies, type Transport } from '../../../e2e/fault-control.js';
 import { RemoteFaultNet } from '../../../e2e/fault-remote.js';
+import { echoServer } from '../../support/echo-server.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -26,22 +27,6 @@ function channel(): Transport {
     port2.close();
   });
   return transport(port1);
-}
-
-async function echoServer(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanup.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return (server.address() as { port: number }).port;
 }
 
 /** Sends `text` through `port` and resolves with what came back, or with the error code of a reset. */
@@ -73,8 +58,8 @@ describe('fault proxies over a message channel', () => {
     );
     expect(ports.size).toBe(12);
     expect(() => net.port(1, 1)).toThrow(RangeError);
-    const echo = await Promise.all([0, 1, 2, 3].map(() => echoServer()));
-    const rpc = await Promise.all([0, 1].map(() => echoServer()));
+    const echo = await Promise.all([0, 1, 2, 3].map(() => echoServer(cleanup)));
+    const rpc = await Promise.all([0, 1].map(() => echoServer(cleanup)));
     await net.setTargets(echo, rpc);
 
     await net.partition([
@@ -127,7 +112,7 @@ describe('fault proxies over a message channel', () => {
 describe('the forked proxy process', () => {
   it('starts, applies a fault, closes and ends; a command after that fails', async () => {
     const net = await RemoteFaultNet.fork(3, 1);
-    const echo = await Promise.all([0, 1, 2].map(() => echoServer()));
+    const echo = await Promise.all([0, 1, 2].map(() => echoServer(cleanup)));
     await net.setTargets(echo, [echo[0]!]);
     expect(await echoThrough(net.port(2, 0), 'through the child')).toBe('through the child');
     await net.disconnect(0);

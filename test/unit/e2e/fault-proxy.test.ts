@@ -1,31 +1,16 @@
 // The fault proxy (e2e/fault-proxy.ts) against a loopback echo server: it forwards both ways, a
 // cut closes open connections and resets new ones, a stall holds bytes until healed, a delay keeps
 // the order of chunks; the mesh (e2e/fault-net.ts) cuts exactly the links a partition crosses.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultNet } from '../../../e2e/fault-net.js';
 import { FaultLink } from '../../../e2e/fault-proxy.js';
+import { echoServer } from '../../support/echo-server.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-async function echoServer(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanup.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return (server.address() as { port: number }).port;
-}
 
 async function proxy(port: number, random?: () => number): Promise<FaultLink> {
   const link = new FaultLink({ host: '127.0.0.1', port }, random);
@@ -75,7 +60,7 @@ async function roundTrip(c: Client, marker: string): Promise<void> {
 
 describe('FaultLink', () => {
   it('forwards bytes both ways and counts them', async () => {
-    const link = await proxy(await echoServer());
+    const link = await proxy(await echoServer(cleanup));
     const c = await dial(link.port);
     c.socket.write('hello');
     expect(await c.until(5)).toBe('hello');
@@ -84,7 +69,7 @@ describe('FaultLink', () => {
   });
 
   it('a cut closes open connections and resets new ones until healed', async () => {
-    const link = await proxy(await echoServer());
+    const link = await proxy(await echoServer(cleanup));
     const c = await dial(link.port);
     await roundTrip(c, 'a');
     link.cut();
@@ -100,7 +85,7 @@ describe('FaultLink', () => {
   });
 
   it('a stall holds the bytes of an open connection and a new one (tarpit) until healed', async () => {
-    const link = await proxy(await echoServer());
+    const link = await proxy(await echoServer(cleanup));
     const c = await dial(link.port);
     await roundTrip(c, 'x');
     link.stall();
@@ -108,7 +93,7 @@ describe('FaultLink', () => {
     const held = await dial(link.port);
     held.socket.write('new');
     // The other link proves time passed with traffic flowing elsewhere, not a timer.
-    const other = await proxy(await echoServer());
+    const other = await proxy(await echoServer(cleanup));
     const o = await dial(other.port);
     for (let k = 0; k < 20; k++) await roundTrip(o, `${k % 10}`);
     expect(c.received()).toBe('x');
@@ -121,7 +106,7 @@ describe('FaultLink', () => {
   it('a delay with jitter keeps the order of chunks', async () => {
     let k = 0;
     // Falling jitter: a later chunk is due earlier than the one before it, unless the order is kept.
-    const link = await proxy(await echoServer(), () => 1 - (k++ % 10) / 10);
+    const link = await proxy(await echoServer(cleanup), () => 1 - (k++ % 10) / 10);
     link.setDelay(5, 40);
     const c = await dial(link.port);
     const parts = Array.from({ length: 20 }, (_, i) => `<${i}>`);
@@ -137,7 +122,7 @@ describe('FaultLink', () => {
 
 describe('FaultNet', () => {
   it('a partition cuts exactly the links between groups; heal opens them', async () => {
-    const ports = await Promise.all([0, 1, 2, 3].map(() => echoServer()));
+    const ports = await Promise.all([0, 1, 2, 3].map(() => echoServer(cleanup)));
     const net = await FaultNet.start(ports);
     cleanup.push(() => net.close());
     net.partition([

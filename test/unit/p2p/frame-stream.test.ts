@@ -1,9 +1,10 @@
 // Frames one after another on a persistent stream: readFrames against frameBytes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../../crypto/bytes.js';
 import { P2PErrorCode } from '../../../node/p2p/errors.js';
 import { frameBytes, readFrames } from '../../../node/p2p/frame.js';
-import { chunks, cut, join } from '../../support/byte-chunks.js';
+import { chunks, cut } from '../../support/byte-chunks.js';
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
@@ -18,7 +19,7 @@ describe('frames on a persistent stream', () => {
         fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 8 }),
         fc.array(fc.nat(), { maxLength: 12 }),
         async (bodies, cuts) => {
-          const wire = join(bodies.map((b) => frameBytes(b, 64)));
+          const wire = concatBytes(...bodies.map((b) => frameBytes(b, 64)));
           const got = await collect(readFrames(chunks(cut(wire, cuts)), 64, () => true));
           expect(got.map((g) => [...g])).toEqual(bodies.map((b) => [...b]));
         },
@@ -28,7 +29,7 @@ describe('frames on a persistent stream', () => {
 
   it('skips a frame the admit check refuses without losing the frames after it', async () => {
     const bodies = [Uint8Array.of(1), new Uint8Array(30).fill(2), Uint8Array.of(3, 3)];
-    const wire = join(bodies.map((b) => frameBytes(b, 64)));
+    const wire = concatBytes(...bodies.map((b) => frameBytes(b, 64)));
     const seen: number[] = [];
     const got = await collect(
       readFrames(chunks(cut(wire, [2, 7, 11, 20])), 64, (length) => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../../crypto/bytes.js';
 import { P2PErrorCode } from '../../../node/p2p/errors.js';
 import { frameOf, readFrame } from '../../../node/p2p/frame.js';
-import { chunks, cut, join } from '../../support/byte-chunks.js';
+import { chunks, cut } from '../../support/byte-chunks.js';
 
 describe('length-prefixed frame', () => {
   it('reads back what was framed, however the stream is chunked', async () => {
@@ -11,7 +12,7 @@ describe('length-prefixed frame', () => {
         fc.uint8Array({ maxLength: 300 }),
         fc.array(fc.nat(400), { maxLength: 8 }),
         async (body, at) => {
-          const wire = join(frameOf([body], 300));
+          const wire = concatBytes(...frameOf([body], 300));
           const got = await readFrame(chunks(cut(wire, at)), 300);
           expect([...got]).toEqual([...body]);
         },
@@ -20,7 +21,7 @@ describe('length-prefixed frame', () => {
   });
 
   it('joins several parts into one body', async () => {
-    const wire = join(frameOf([Uint8Array.of(1), Uint8Array.of(2, 3)], 10));
+    const wire = concatBytes(...frameOf([Uint8Array.of(1), Uint8Array.of(2, 3)], 10));
     expect([...wire]).toEqual([0, 0, 0, 3, 1, 2, 3]);
   });
 
