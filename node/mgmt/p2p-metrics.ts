@@ -14,58 +14,49 @@ export interface P2PPenaltySource {
 
 export function registerP2PMetrics(m: NodeMetrics, p2p: P2PPenaltySource): void {
   const registers = [m.registry];
-  new Counter({
-    name: 'bkdms_p2p_inbound_total',
-    help: 'Inbound gossip and direct messages, by the verdict of the inbound gate: accept, reject (a gossip score penalty), ignore',
-    labelNames: ['verdict'] as const,
-    registers,
-    collect() {
-      this.reset();
-      const s = p2p.stats;
-      this.inc({ verdict: 'accept' }, s.accepted);
-      this.inc({ verdict: 'reject' }, s.rejected);
-      this.inc({ verdict: 'ignore' }, s.ignored);
-    },
-  });
-  new Counter({
-    name: 'bkdms_p2p_inbound_refused_total',
-    help: 'Inbound messages the gate refused before the validators saw them, by reason',
-    labelNames: ['reason'] as const,
-    registers,
-    collect() {
-      this.reset();
-      const s = p2p.stats;
-      this.inc({ reason: 'rate_limited' }, s.rateLimited);
-      this.inc({ reason: 'oversized' }, s.oversized);
-      this.inc({ reason: 'malformed' }, s.malformed);
-      this.inc({ reason: 'not_allowed' }, s.notAllowed);
-    },
-  });
-  new Counter({
-    name: 'bkdms_p2p_stream_frames_total',
-    help: 'Outbound frames on the persistent consensus streams: sent, dropped (a full queue, oldest first), expired (waited past the deadline, or in flight on a failed stream)',
-    labelNames: ['outcome'] as const,
-    registers,
-    collect() {
-      this.reset();
+  const byLabel = (name: string, help: string, label: string, read: () => Record<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      collect() {
+        this.reset();
+        for (const [value, n] of Object.entries(read())) this.inc({ [label]: value }, n);
+      },
+    });
+  byLabel(
+    'bkdms_p2p_inbound_total',
+    'Inbound gossip and direct messages, by the verdict of the inbound gate: accept, reject (a gossip score penalty), ignore',
+    'verdict',
+    () => ({ accept: p2p.stats.accepted, reject: p2p.stats.rejected, ignore: p2p.stats.ignored }),
+  );
+  byLabel(
+    'bkdms_p2p_inbound_refused_total',
+    'Inbound messages the gate refused before the validators saw them, by reason',
+    'reason',
+    () => ({
+      rate_limited: p2p.stats.rateLimited,
+      oversized: p2p.stats.oversized,
+      malformed: p2p.stats.malformed,
+      not_allowed: p2p.stats.notAllowed,
+    }),
+  );
+  byLabel(
+    'bkdms_p2p_stream_frames_total',
+    'Outbound frames on the persistent consensus streams: sent, dropped (a full queue, oldest first), expired (waited past the deadline, or in flight on a failed stream)',
+    'outcome',
+    () => {
       const s = p2p.consensusStreamStats;
-      this.inc({ outcome: 'sent' }, s.sent);
-      this.inc({ outcome: 'dropped' }, s.dropped);
-      this.inc({ outcome: 'expired' }, s.expired);
+      return { sent: s.sent, dropped: s.dropped, expired: s.expired };
     },
-  });
-  new Counter({
-    name: 'bkdms_p2p_streams_total',
-    help: 'Persistent consensus streams opened (first and reopened) and failed (could not open, write deadline, reset, peer gone)',
-    labelNames: ['event'] as const,
-    registers,
-    collect() {
-      this.reset();
-      const s = p2p.consensusStreamStats;
-      this.inc({ event: 'opened' }, s.opened);
-      this.inc({ event: 'failed' }, s.failed);
-    },
-  });
+  );
+  byLabel(
+    'bkdms_p2p_streams_total',
+    'Persistent consensus streams opened (first and reopened) and failed (could not open, write deadline, reset, peer gone)',
+    'event',
+    () => ({ opened: p2p.consensusStreamStats.opened, failed: p2p.consensusStreamStats.failed }),
+  );
   new Gauge({
     name: 'bkdms_peer_gossip_score',
     help: "Gossipsub's score of each connected validator (by index); below zero once its messages were rejected",
