@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 
 export const TMP_SUFFIX = '.tmp';
 
+/** fsync of a folder, so that a file created, renamed or unlinked in it survives a crash. */
 export async function syncDir(dir: string): Promise<void> {
   const d = await open(dir, 'r');
   try {

@@ -7,9 +7,9 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 
 import { type FileHandle, open, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashAt, failpoint, failpointDue } from '../../runtime/failpoints.js';
+import { syncDir } from '../../runtime/fs-atomic.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { checksumMatches, encodeFrameHeader, FRAME_HEADER_BYTES, parseFrameHeader } from './frame.js';
-import { syncDir } from './prune.js';
 
 /** Table 10-3 block recorder: where a certified block's bytes sit in the chain's block log. */
 export interface BlockLocation {

@@ -12,6 +12,7 @@ import { DurableKind, scanDurableLog, type TornTail } from '../../codec/durable-
 import { CodecError } from '../../codec/errors.js';
 import type { PersistentState } from '../../codec/types.js';
 import { crashAt, failpoint, failpointDue } from '../../runtime/failpoints.js';
+import { syncDir } from '../../runtime/fs-atomic.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 
 export const WAL_FILE = 'consensus.wal';
@@ -169,15 +170,5 @@ function decodeOrRefuse(payload: Uint8Array, file: string, offset: number): Pers
       offset,
       code: err.code,
     });
-  }
-}
-
-/** Makes a directory entry change (a created or renamed file) durable. */
-async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
   }
 }

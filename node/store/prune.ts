@@ -12,7 +12,6 @@
 //   2. BlockLocation entries below it deleted, in bounded batches.
 //   3. The segment file unlinked and the folder fsynced.
 // `finishPruning` (run at open and before each step) redoes 2 and 3 for whatever a crash left.
-import { open as openFile } from 'node:fs/promises';
 import type { BlockLog } from './block-log.js';
 import { Bucket, key, MetaKey, metaKey, readU64, u64 } from './buckets.js';
 import type { Db, DbOp } from './db.js';
@@ -129,15 +128,5 @@ export class PruneGate {
       if (!released) this.holds--;
       released = true;
     };
-  }
-}
-
-/** fsync of a folder, so that an unlink in it survives a crash. */
-export async function syncDir(dir: string): Promise<void> {
-  const fh = await openFile(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
