@@ -35,23 +35,35 @@ export function u64be(value: number): Uint8Array {
 }
 
 // V8 keeps a typed array of 64 bytes or less inside its own heap; reading its `.buffer` (which
-// wrapping it in a Buffer does) moves the bytes out into a new malloc'd backing store, with its
-// bookkeeping: four native allocations, alive until the array dies. Hex and base64url of a
-// tracing code, key ID or public key did that once per envelope (heaptrack on a loaded node), so
-// short inputs are copied into one off-heap scratch buffer and encoded from there. Longer arrays
-// are off the V8 heap already and are wrapped as they are.
+// wrapping it in a Buffer does, and which sodium-native does for each argument) moves the bytes
+// out into a new malloc'd backing store, with its bookkeeping: four native allocations, alive until
+// the array dies. Hex of a tracing code, the SHA-256 of a short input and an Ed25519 verify's short
+// message did that once per envelope (heaptrack on a loaded node), so short inputs are copied into
+// one off-heap scratch buffer and used from there. Longer arrays are off the V8 heap already.
 const SMALL = 64;
 const scratch = Buffer.allocUnsafeSlow(SMALL);
+const scratchViews = Array.from({ length: SMALL + 1 }, (_, n) => scratch.subarray(0, n));
+
+/**
+ * `bytes` itself when longer than 64 bytes, else a copy in the shared off-heap scratch, valid until
+ * the next call: for synchronous native calls that read it at once (every caller is synchronous,
+ * so one scratch serves them all).
+ */
+export function offHeapShort(bytes: Uint8Array): Uint8Array {
+  if (bytes.length > SMALL) return bytes;
+  scratch.set(bytes);
+  return scratchViews[bytes.length]!;
+}
 
 /** `bytes` as a Buffer over memory that is already off the V8 heap (valid until the next call). */
 function offHeap(bytes: Uint8Array): Buffer {
   if (bytes.length > SMALL) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   scratch.set(bytes);
-  return scratch;
+  return scratchViews[bytes.length]!;
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
-  return offHeap(bytes).toString('base64url', 0, bytes.length);
+  return offHeap(bytes).toString('base64url');
 }
 
 export function fromBase64Url(text: string): Uint8Array {
@@ -59,5 +71,5 @@ export function fromBase64Url(text: string): Uint8Array {
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return offHeap(bytes).toString('hex', 0, bytes.length);
+  return offHeap(bytes).toString('hex');
 }

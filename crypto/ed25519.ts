@@ -2,6 +2,7 @@
 // native path measured (bench/crypto.ts) (verify ~12k/s vs ~7.7k/s for node:crypto, see
 // bench/crypto.ts). libsodium takes raw 32-byte public keys, so there is nothing to parse or cache.
 import type { Signature } from '../codec/types.js';
+import { offHeapShort } from './bytes.js';
 import { CryptoError, CryptoErrorCode, expectLength } from './errors.js';
 import { type RandomSource, systemRandom } from './random.js';
 import { sodium } from './sodium.js';
@@ -42,14 +43,10 @@ export function sign(keyPair: Ed25519KeyPair, message: Uint8Array): Signature {
 
 // sodium-native reads each argument's backing store, and V8 keeps a typed array of 64 bytes or
 // less inside its own heap: asking for its backing store moves the bytes out into a new malloc'd
-// one (crypto/hash.ts measured this for SHA-256). Keys and signatures decoded or parsed into their
-// own small arrays are such arrays, so verify copies the key, the signature and a short message
-// into off-heap scratch first: 32 + 64 bytes copied instead of a malloc per argument.
-const ON_HEAP_MAX = 64;
+// one (bytes.ts offHeapShort). Keys and signatures decoded into their own small arrays are such
+// arrays, so verify copies them into off-heap scratch first, and a short message into the shared one.
 const keyScratch = new Uint8Array(new ArrayBuffer(ED25519_PUBLIC_LENGTH));
 const sigScratch = new Uint8Array(new ArrayBuffer(ED25519_SIGNATURE_LENGTH));
-const msgScratch = new Uint8Array(new ArrayBuffer(ON_HEAP_MAX));
-const msgViews = Array.from({ length: ON_HEAP_MAX + 1 }, (_, n) => msgScratch.subarray(0, n));
 
 /**
  * Verifies an Ed25519 signature. Returns false (never throws) for a wrong signature or for a
@@ -60,10 +57,5 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
     return false;
   keyScratch.set(publicKey);
   sigScratch.set(signature);
-  let input = message;
-  if (message.length <= ON_HEAP_MAX) {
-    msgScratch.set(message);
-    input = msgViews[message.length]!;
-  }
-  return sodium.crypto_sign_verify_detached(sigScratch, input, keyScratch);
+  return sodium.crypto_sign_verify_detached(sigScratch, offHeapShort(message), keyScratch);
 }

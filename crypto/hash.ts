@@ -3,30 +3,20 @@
 // while OpenSSL uses the CPU's SHA extensions and is 2.5x-6x faster from about 1 KB up.
 import { createHash, hash as nodeHash } from 'node:crypto';
 import type { Hash32 } from '../codec/types.js';
-import { concatBytes } from './bytes.js';
+import { concatBytes, offHeapShort } from './bytes.js';
 import { sodium } from './sodium.js';
 
 /** Inputs up to this many bytes go to libsodium, longer ones to OpenSSL. */
 const SODIUM_MAX_INPUT = 512;
 
-// sodium-native reads each argument's backing store. V8 keeps a typed array of 64 bytes or less
-// inside its own heap, and asking for its backing store moves the bytes out into a new malloc'd
-// one: one malloc per hash for the fresh 32-byte digest alone (heaptrack on a loaded node: about
-// one per envelope, mixed into the glibc arena that fragments). Short inputs and the digest go
-// through off-heap scratch instead; the digest is copied into a fresh array that stays on the heap.
-const ON_HEAP_MAX = 64;
-const inScratch = new Uint8Array(new ArrayBuffer(ON_HEAP_MAX));
-const inViews = Array.from({ length: ON_HEAP_MAX + 1 }, (_, n) => inScratch.subarray(0, n));
+// sodium-native reads each argument's backing store, which for a typed array of 64 bytes or less
+// (kept inside V8's heap) means a malloc to move it out: the input goes through bytes.ts's shared
+// off-heap scratch, and the digest through its own, copied into a fresh array that stays on the heap.
 const digestScratch = new Uint8Array(new ArrayBuffer(32));
 
 /** libsodium's SHA-256 of a short input (≤ SODIUM_MAX_INPUT) into a new array, no malloc per call. */
 export function sodiumSha256(data: Uint8Array): Hash32 {
-  let input = data;
-  if (data.length <= ON_HEAP_MAX) {
-    inScratch.set(data);
-    input = inViews[data.length]!;
-  }
-  sodium.crypto_hash_sha256(digestScratch, input);
+  sodium.crypto_hash_sha256(digestScratch, offHeapShort(data));
   const out = new Uint8Array(32);
   out.set(digestScratch);
   return out;
