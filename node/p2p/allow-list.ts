@@ -41,11 +41,6 @@ export class AllowList {
     return this.validatorIds[index];
   }
 
-  /** Peer ID strings of the validator set, in set order. */
-  validatorPeerIds(): string[] {
-    return [...this.validatorIndex.keys()];
-  }
-
   get validatorCount(): number {
     return this.validatorIds.length;
   }
