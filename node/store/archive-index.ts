@@ -24,12 +24,8 @@ export class ArchiveIndex {
   }
 
   /** The index of the folder as it is now (one listing; a missing folder is an empty archive). */
-  static load(
-    dir: string,
-    list: (dir: string) => ArchivedSegment[] = listArchive,
-    maxSegments = MAX_INDEXED_SEGMENTS,
-  ): ArchiveIndex {
-    const index = new ArchiveIndex(maxSegments);
+  static load(dir: string, list: (dir: string) => ArchivedSegment[] = listArchive): ArchiveIndex {
+    const index = new ArchiveIndex();
     for (const s of list(dir)) index.record(s);
     return index;
   }

@@ -15,7 +15,7 @@ export {
   type SegmentManifest,
   segmentFrames,
 } from './archive-format.js';
-export { ArchiveIndex, MAX_INDEXED_SEGMENTS } from './archive-index.js';
+export { ArchiveIndex } from './archive-index.js';
 export {
   type ArchiveOptions,
   type ArchiveRun,
