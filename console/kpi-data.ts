@@ -96,6 +96,21 @@ export interface ChartValue {
 /** Most values one chart fetches (the platform's page size). */
 export const CHART_LIMIT = 1000;
 
+/**
+ * GET `u` on the platform's query API and its JSON body; a refusal becomes a ConsoleError naming
+ * the platform's status, field and message (`onBadRequest` for a 400, Unavailable otherwise).
+ */
+async function platformJson<T>(u: URL, onBadRequest: ConsoleErrorCode): Promise<T> {
+  const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string; field?: string };
+  if (!res.ok)
+    throw new ConsoleError(
+      res.status === 400 ? onBadRequest : ConsoleErrorCode.Unavailable,
+      `the platform answered ${res.status}: ${body.field ? `${body.field}: ` : ''}${body.error ?? ''}`,
+    );
+  return body;
+}
+
 /** One page of values from the platform (oldest first); `truncated` when more matched. */
 export async function fetchValues(
   platform: string,
@@ -107,18 +122,10 @@ export async function fetchValues(
   if (q.site !== undefined) u.searchParams.set('site', q.site);
   u.searchParams.set('from', String(q.from));
   u.searchParams.set('limit', String(CHART_LIMIT));
-  const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json().catch(() => ({}))) as {
-    values?: ChartValue[];
-    next?: string | null;
-    error?: string;
-    field?: string;
-  };
-  if (!res.ok)
-    throw new ConsoleError(
-      res.status === 400 ? ConsoleErrorCode.BadRequest : ConsoleErrorCode.Unavailable,
-      `the platform answered ${res.status}: ${body.field ? `${body.field}: ` : ''}${body.error ?? ''}`,
-    );
+  const body = await platformJson<{ values?: ChartValue[]; next?: string | null }>(
+    u,
+    ConsoleErrorCode.BadRequest,
+  );
   const values = (body.values ?? []).map((v) => ({
     time: v.time,
     value: v.value,
@@ -166,20 +173,12 @@ export async function fetchQuality(
   u.searchParams.set('kpi', String(q.kpi));
   u.searchParams.set('from', String(q.from));
   u.searchParams.set('to', String(now));
-  const res = await fetch(u, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json().catch(() => ({}))) as {
+  const body = await platformJson<{
     from?: number;
     to?: number;
     periodMs?: number;
     series?: (QualityRow & { latency: { medianMs: number } | null })[];
-    error?: string;
-    field?: string;
-  };
-  if (!res.ok)
-    throw new ConsoleError(
-      ConsoleErrorCode.Unavailable,
-      `the platform answered ${res.status}: ${body.field ? `${body.field}: ` : ''}${body.error ?? ''}`,
-    );
+  }>(u, ConsoleErrorCode.Unavailable);
   const rows = (body.series ?? [])
     .filter((s) => address === undefined || s.site === address)
     .map((s) => ({
