@@ -56,3 +56,8 @@ export function fromBase64Url(text: string): Uint8Array {
   const b64 = text.replaceAll('-', '+').replaceAll('_', '/');
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
+
+/** No native calls in the page, so nothing to keep off a heap: the bytes as they are. */
+export function offHeapShort(bytes: Uint8Array): Uint8Array {
+  return bytes;
+}
